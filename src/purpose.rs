@@ -1,0 +1,125 @@
+//! The purposes an appropriation may fund: the kinds of assistance program.
+//!
+//! The purpose statute (31 U.S.C. 1301(a)) applies appropriations only to the objects for
+//! which they were made. In this crate an appropriation names the [`ProgramKind`]s it may
+//! fund, and the ledger refuses an allocation or obligation for any other kind. The same
+//! kinds are what eligibility rules govern (a rule on financing does not touch training).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of security-assistance program: what money is spent *for*.
+///
+/// The first five mirror the Defense and State Department tools the seed paper takes as
+/// models (IMET, FMF, excess defense articles, FMS, leases); the rest are the other kinds the
+/// eligibility rules distinguish. serde and [`FromStr`] use the snake-case names shown.
+///
+/// ```
+/// use security_assistance::ProgramKind;
+/// let kind: ProgramKind = "excess_articles".parse()?;
+/// assert_eq!(kind, ProgramKind::ExcessArticles);
+/// assert_eq!(kind.to_string(), "excess_articles");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProgramKind {
+    /// Education and training (IMET-like): resident courses, mobile training teams.
+    Training,
+    /// Financing (FMF-like): grants, direct loans, loan guarantees.
+    Financing,
+    /// Transfers of excess articles (EDA-like), as grants or sales.
+    ExcessArticles,
+    /// Government-to-government sales cases (FMS-like).
+    Sales,
+    /// Leases of articles.
+    Leases,
+    /// Peacekeeping operations (PKO-like), named by the Child Soldiers Prevention Act.
+    Peacekeeping,
+    /// Democracy, election and transition assistance (exempt from the coup restriction).
+    Democracy,
+    /// Humanitarian assistance (exempt from the trafficking restriction).
+    Humanitarian,
+    /// Cost-shared technology cooperation and research.
+    TechnologyCooperation,
+}
+
+impl ProgramKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ProgramKind; 9] = [
+        ProgramKind::Training,
+        ProgramKind::Financing,
+        ProgramKind::ExcessArticles,
+        ProgramKind::Sales,
+        ProgramKind::Leases,
+        ProgramKind::Peacekeeping,
+        ProgramKind::Democracy,
+        ProgramKind::Humanitarian,
+        ProgramKind::TechnologyCooperation,
+    ];
+
+    /// The snake-case name used by serde, [`FromStr`] and [`fmt::Display`].
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ProgramKind::Training => "training",
+            ProgramKind::Financing => "financing",
+            ProgramKind::ExcessArticles => "excess_articles",
+            ProgramKind::Sales => "sales",
+            ProgramKind::Leases => "leases",
+            ProgramKind::Peacekeeping => "peacekeeping",
+            ProgramKind::Democracy => "democracy",
+            ProgramKind::Humanitarian => "humanitarian",
+            ProgramKind::TechnologyCooperation => "technology_cooperation",
+        }
+    }
+}
+
+impl fmt::Display for ProgramKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A program-kind name that is not one of [`ProgramKind::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error(
+    "unknown program kind {input:?}: expected one of training, financing, excess_articles, sales, leases, peacekeeping, democracy, humanitarian, technology_cooperation"
+)]
+pub struct ProgramKindError {
+    /// The refused input.
+    pub input: String,
+}
+
+impl FromStr for ProgramKind {
+    type Err = ProgramKindError;
+
+    fn from_str(s: &str) -> Result<ProgramKind, ProgramKindError> {
+        ProgramKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| ProgramKindError {
+                input: s.to_owned(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_through_text_and_serde() {
+        for kind in ProgramKind::ALL {
+            assert_eq!(kind.as_str().parse::<ProgramKind>().unwrap(), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<ProgramKind>(&json).unwrap(), kind);
+        }
+        assert!("Training".parse::<ProgramKind>().is_err());
+        assert!("".parse::<ProgramKind>().is_err());
+    }
+}
