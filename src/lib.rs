@@ -4,8 +4,16 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod budget;
+pub mod eligibility;
+mod fiscal;
+mod law;
 mod money;
+mod partner;
 mod purpose;
 
+pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
+pub use crate::law::Citation;
 pub use crate::money::{Money, MoneyError, MoneyOperation, Rate, Rounding};
+pub use crate::partner::{CountryCode, PartnerError};
 pub use crate::purpose::{ProgramKind, ProgramKindError};

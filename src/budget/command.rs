@@ -1,0 +1,683 @@
+//! The commands a ledger applies: the vocabulary of budget execution.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
+use crate::money::{Money, Rate};
+use crate::partner::CountryCode;
+use crate::purpose::ProgramKind;
+
+/// One instruction to the [`Ledger`](super::Ledger): who issued it, when it takes effect,
+/// when it was recorded, and what it does.
+///
+/// The two dates are the ledger's two clocks: `date` is when the action takes effect in law
+/// (the obligation date, the enactment date), `recorded` is when the ledger learned of it.
+/// Recorded dates never go backwards; effective dates may, for a correction entered late.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{Action, Command};
+/// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+/// let command = Command::new(
+///     "APPN-1".parse()?,
+///     date,
+///     "treasury".parse()?,
+///     Action::Rescind {
+///         account: "011-2008-1081".parse()?,
+///         amount: "1000".parse()?,
+///         law: "P.L. 110-161 sec. 699K".into(),
+///     },
+/// );
+/// assert_eq!(command.recorded, date);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    /// The caller-chosen id; applying the same id twice applies it once.
+    pub id: CommandId,
+    /// The date the action takes effect.
+    pub date: NaiveDate,
+    /// The date the action was recorded (the second clock).
+    pub recorded: NaiveDate,
+    /// Who issued the command.
+    pub actor: Actor,
+    /// What the command does.
+    pub action: Action,
+}
+
+impl Command {
+    /// A command recorded on the day it takes effect.
+    #[must_use]
+    pub fn new(id: CommandId, date: NaiveDate, actor: Actor, action: Action) -> Self {
+        Command {
+            id,
+            date,
+            recorded: date,
+            actor,
+            action,
+        }
+    }
+
+    /// The same command recorded on `recorded`.
+    #[must_use]
+    pub fn recorded_on(mut self, recorded: NaiveDate) -> Self {
+        self.recorded = recorded;
+        self
+    }
+
+    /// The name of the first field in which `self` and `other` differ, if any, in the order
+    /// `id`, `date`, `recorded`, `actor`, then the action's type and fields.
+    #[must_use]
+    pub fn first_difference(&self, other: &Command) -> Option<String> {
+        if self.id != other.id {
+            return Some("id".to_owned());
+        }
+        if self.date != other.date {
+            return Some("date".to_owned());
+        }
+        if self.recorded != other.recorded {
+            return Some("recorded".to_owned());
+        }
+        if self.actor != other.actor {
+            return Some("actor".to_owned());
+        }
+        self.action.first_difference(&other.action)
+    }
+}
+
+/// Where an allocation sits below an allotment: the funds holder, the program kind and the
+/// partner country (none for regional, global or administrative uses).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AllocationKey {
+    /// The funds holder whose allotment is subdivided.
+    pub holder: FundsHolder,
+    /// The program kind the money is for; it must be one of the account's purposes.
+    pub program: ProgramKind,
+    /// The partner country, if the allocation is for one.
+    pub partner: Option<CountryCode>,
+}
+
+impl AllocationKey {
+    /// A key for `program` under `holder`, for `partner` if given.
+    #[must_use]
+    pub fn new(holder: FundsHolder, program: ProgramKind, partner: Option<CountryCode>) -> Self {
+        AllocationKey {
+            holder,
+            program,
+            partner,
+        }
+    }
+}
+
+/// How OMB divides an appropriation (31 U.S.C. 1512): by time period (Category A) or by
+/// activity (Category B, here a program kind).
+///
+/// An account is apportioned one way or the other, not both. Category A amounts become
+/// available on their `from` date; Category B amounts cap the allocations to their program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "category")]
+#[non_exhaustive]
+pub enum Apportionment {
+    /// Category A: available for allotment from `from` (for example the first day of a
+    /// quarter).
+    ByPeriod {
+        /// The first day the amount is available.
+        from: NaiveDate,
+    },
+    /// Category B: available only for allocations to `program`.
+    ByProgram {
+        /// The program the amount is apportioned to.
+        program: ProgramKind,
+    },
+}
+
+/// The kind of binding instrument an obligation is recorded on, each one of the kinds of
+/// documentary evidence of 31 U.S.C. 1501(a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Instrument {
+    /// A training enrollment or mobile training team order: a binding written agreement for
+    /// services (1501(a)(1)).
+    Enrollment,
+    /// A grant agreement (1501(a)(5)).
+    GrantAgreement,
+    /// A loan agreement (1501(a)(2)).
+    Loan,
+    /// The subsidy cost of a loan guarantee (1501(a)(5)).
+    LoanGuarantee,
+    /// A sales case (letter of offer and acceptance), a written binding agreement
+    /// (1501(a)(1)).
+    SalesCase,
+    /// A transfer agreement for excess articles (1501(a)(1)).
+    Transfer,
+    /// A lease (1501(a)(1)).
+    Lease,
+    /// Any other liability that may result in a payment (1501(a)(9)).
+    Other,
+}
+
+impl Instrument {
+    /// The paragraph of 31 U.S.C. 1501(a) under which the instrument is recorded.
+    #[must_use]
+    pub const fn paragraph_1501(self) -> &'static str {
+        match self {
+            Instrument::Enrollment
+            | Instrument::SalesCase
+            | Instrument::Transfer
+            | Instrument::Lease => "(a)(1)",
+            Instrument::Loan => "(a)(2)",
+            Instrument::GrantAgreement | Instrument::LoanGuarantee => "(a)(5)",
+            Instrument::Other => "(a)(9)",
+        }
+    }
+
+    /// The citation of 31 U.S.C. 1501 for this instrument.
+    ///
+    /// ```
+    /// use security_assistance::budget::Instrument;
+    /// assert_eq!(Instrument::Loan.citation().to_string(), "31 U.S.C. 1501(a)(2)");
+    /// ```
+    #[must_use]
+    pub fn citation(self) -> crate::law::Citation {
+        crate::law::Citation::new("31 U.S.C.", "1501").with_paragraph(self.paragraph_1501())
+    }
+}
+
+/// Where an obligation draws its money from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+#[non_exhaustive]
+pub enum Funding {
+    /// The commitment recorded earlier for the same document; the obligation may not exceed
+    /// what remains of it.
+    Commitment,
+    /// An allocation directly, without a prior commitment.
+    Allocation {
+        /// The allocation charged.
+        key: AllocationKey,
+    },
+}
+
+/// What a [`Command`] does. Amounts are positive unless the variant says it is signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+#[non_exhaustive]
+pub enum Action {
+    /// Enact full-year budget authority into an account (a regular or supplemental
+    /// appropriation act). Creates the account, or adds to it (purposes must match), or
+    /// supersedes its continuing-resolution authority.
+    Appropriate {
+        /// The account.
+        account: AccountSymbol,
+        /// The appropriation's title, such as "Foreign Military Financing Program".
+        title: String,
+        /// The program kinds it may fund.
+        purposes: Vec<ProgramKind>,
+        /// The amount enacted.
+        amount: Money,
+        /// The act, such as "P.L. 110-161".
+        law: String,
+    },
+    /// Enact continuing-resolution authority through `through`, automatically apportioned
+    /// at the annualized rate × the lower of the share of the fiscal year covered and the
+    /// seasonal limit (DOMAIN §1.9). A later resolution for the same account extends it; a
+    /// full-year [`Action::Appropriate`] supersedes it.
+    ContinuingResolution {
+        /// The account.
+        account: AccountSymbol,
+        /// The appropriation's title.
+        title: String,
+        /// The program kinds it may fund.
+        purposes: Vec<ProgramKind>,
+        /// The annualized rate for operations.
+        annual_rate: Money,
+        /// The last day the resolution covers.
+        through: NaiveDate,
+        /// OMB's seasonal limit, if any.
+        seasonal_limit: Option<Rate>,
+        /// The act, such as "P.L. 110-92".
+        law: String,
+    },
+    /// Apportion (positive) or withdraw an apportionment (negative) (31 U.S.C. 1512).
+    Apportion {
+        /// The account.
+        account: AccountSymbol,
+        /// Category A (by period) or B (by program).
+        category: Apportionment,
+        /// Signed amount.
+        amount: Money,
+    },
+    /// Allot apportioned funds to a funds holder (positive) or withdraw (negative).
+    Allot {
+        /// The account.
+        account: AccountSymbol,
+        /// The funds holder.
+        holder: FundsHolder,
+        /// Signed amount.
+        amount: Money,
+    },
+    /// Allocate allotted funds to a program × partner (positive) or withdraw (negative).
+    /// A positive allocation to a partner passes the eligibility gate.
+    Allocate {
+        /// The account.
+        account: AccountSymbol,
+        /// Where the allocation sits.
+        key: AllocationKey,
+        /// Signed amount.
+        amount: Money,
+    },
+    /// Reserve allocated funds for a planned document (not a legal liability).
+    Commit {
+        /// The account.
+        account: AccountSymbol,
+        /// The planned document.
+        document: DocumentId,
+        /// The allocation reserved.
+        key: AllocationKey,
+        /// Positive amount.
+        amount: Money,
+    },
+    /// Release part or all of a commitment.
+    Decommit {
+        /// The account.
+        account: AccountSymbol,
+        /// The planned document.
+        document: DocumentId,
+        /// Positive amount released.
+        amount: Money,
+    },
+    /// Record an obligation on a binding instrument (31 U.S.C. 1501(a)).
+    Obligate {
+        /// The account.
+        account: AccountSymbol,
+        /// The obligating document, unique within the account.
+        document: DocumentId,
+        /// The kind of instrument.
+        instrument: Instrument,
+        /// A commitment for the same document, or an allocation.
+        funding: Funding,
+        /// Positive amount.
+        amount: Money,
+    },
+    /// Adjust an existing obligation up (positive) or down (negative). A downward
+    /// adjustment of an obligation recorded in an earlier fiscal year is a recovery.
+    AdjustObligation {
+        /// The account.
+        account: AccountSymbol,
+        /// The obligating document.
+        document: DocumentId,
+        /// Signed, non-zero amount.
+        amount: Money,
+    },
+    /// Pay against an obligation, partly or wholly (an outlay).
+    Disburse {
+        /// The account.
+        account: AccountSymbol,
+        /// The obligating document.
+        document: DocumentId,
+        /// Positive amount.
+        amount: Money,
+    },
+    /// A collection that reverses part of a disbursement.
+    Refund {
+        /// The account.
+        account: AccountSymbol,
+        /// The obligating document.
+        document: DocumentId,
+        /// Positive amount.
+        amount: Money,
+    },
+    /// Move unapportioned budget authority between accounts under a cited authority.
+    Transfer {
+        /// The losing account.
+        from: AccountSymbol,
+        /// The gaining account.
+        to: AccountSymbol,
+        /// Positive amount.
+        amount: Money,
+        /// The statutory authority, such as "FAA sec. 610".
+        authority: String,
+    },
+    /// Move allocated, uncommitted funds between programs or partners within an account
+    /// under a cited authority.
+    Reprogram {
+        /// The account.
+        account: AccountSymbol,
+        /// The losing allocation.
+        from: AllocationKey,
+        /// The gaining allocation.
+        to: AllocationKey,
+        /// Positive amount.
+        amount: Money,
+        /// The authority and notice, such as "FAA sec. 634A notice of 2008-03-01".
+        authority: String,
+    },
+    /// Cancel unapportioned budget authority by law.
+    Rescind {
+        /// The account.
+        account: AccountSymbol,
+        /// Positive amount.
+        amount: Money,
+        /// The act.
+        law: String,
+    },
+    /// Charge an obligation or adjustment of a cancelled account to a current account for
+    /// the same purpose, within 1 percent of the current account's appropriations
+    /// (31 U.S.C. 1553(b)).
+    ChargeToCurrent {
+        /// The cancelled account.
+        cancelled: AccountSymbol,
+        /// The obligating document of the cancelled account.
+        document: DocumentId,
+        /// The current account charged.
+        current: AccountSymbol,
+        /// The allocation of the current account charged.
+        key: AllocationKey,
+        /// Positive amount.
+        amount: Money,
+    },
+}
+
+impl Action {
+    /// The name of the action's type, as serde writes it.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Action::Appropriate { .. } => "appropriate",
+            Action::ContinuingResolution { .. } => "continuing_resolution",
+            Action::Apportion { .. } => "apportion",
+            Action::Allot { .. } => "allot",
+            Action::Allocate { .. } => "allocate",
+            Action::Commit { .. } => "commit",
+            Action::Decommit { .. } => "decommit",
+            Action::Obligate { .. } => "obligate",
+            Action::AdjustObligation { .. } => "adjust_obligation",
+            Action::Disburse { .. } => "disburse",
+            Action::Refund { .. } => "refund",
+            Action::Transfer { .. } => "transfer",
+            Action::Reprogram { .. } => "reprogram",
+            Action::Rescind { .. } => "rescind",
+            Action::ChargeToCurrent { .. } => "charge_to_current",
+        }
+    }
+
+    fn first_difference(&self, other: &Action) -> Option<String> {
+        macro_rules! diff {
+            ($($field:ident),+) => {{
+                $(if $field.0 != $field.1 { return Some(format!("action.{}", stringify!($field))); })+
+                None
+            }};
+        }
+        use Action as A;
+        match (self, other) {
+            (
+                A::Appropriate {
+                    account: a1,
+                    title: t1,
+                    purposes: p1,
+                    amount: m1,
+                    law: l1,
+                },
+                A::Appropriate {
+                    account: a2,
+                    title: t2,
+                    purposes: p2,
+                    amount: m2,
+                    law: l2,
+                },
+            ) => {
+                let (account, title, purposes, amount, law) =
+                    ((a1, a2), (t1, t2), (p1, p2), (m1, m2), (l1, l2));
+                diff!(account, title, purposes, amount, law)
+            }
+            (
+                A::ContinuingResolution {
+                    account: a1,
+                    title: t1,
+                    purposes: p1,
+                    annual_rate: r1,
+                    through: h1,
+                    seasonal_limit: s1,
+                    law: l1,
+                },
+                A::ContinuingResolution {
+                    account: a2,
+                    title: t2,
+                    purposes: p2,
+                    annual_rate: r2,
+                    through: h2,
+                    seasonal_limit: s2,
+                    law: l2,
+                },
+            ) => {
+                let (account, title, purposes, annual_rate, through, seasonal_limit, law) = (
+                    (a1, a2),
+                    (t1, t2),
+                    (p1, p2),
+                    (r1, r2),
+                    (h1, h2),
+                    (s1, s2),
+                    (l1, l2),
+                );
+                diff!(
+                    account,
+                    title,
+                    purposes,
+                    annual_rate,
+                    through,
+                    seasonal_limit,
+                    law
+                )
+            }
+            (
+                A::Apportion {
+                    account: a1,
+                    category: c1,
+                    amount: m1,
+                },
+                A::Apportion {
+                    account: a2,
+                    category: c2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, category, amount) = ((a1, a2), (c1, c2), (m1, m2));
+                diff!(account, category, amount)
+            }
+            (
+                A::Allot {
+                    account: a1,
+                    holder: h1,
+                    amount: m1,
+                },
+                A::Allot {
+                    account: a2,
+                    holder: h2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, holder, amount) = ((a1, a2), (h1, h2), (m1, m2));
+                diff!(account, holder, amount)
+            }
+            (
+                A::Allocate {
+                    account: a1,
+                    key: k1,
+                    amount: m1,
+                },
+                A::Allocate {
+                    account: a2,
+                    key: k2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, key, amount) = ((a1, a2), (k1, k2), (m1, m2));
+                diff!(account, key, amount)
+            }
+            (
+                A::Commit {
+                    account: a1,
+                    document: d1,
+                    key: k1,
+                    amount: m1,
+                },
+                A::Commit {
+                    account: a2,
+                    document: d2,
+                    key: k2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, document, key, amount) = ((a1, a2), (d1, d2), (k1, k2), (m1, m2));
+                diff!(account, document, key, amount)
+            }
+            (
+                A::Obligate {
+                    account: a1,
+                    document: d1,
+                    instrument: i1,
+                    funding: f1,
+                    amount: m1,
+                },
+                A::Obligate {
+                    account: a2,
+                    document: d2,
+                    instrument: i2,
+                    funding: f2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, document, instrument, funding, amount) =
+                    ((a1, a2), (d1, d2), (i1, i2), (f1, f2), (m1, m2));
+                diff!(account, document, instrument, funding, amount)
+            }
+            (
+                A::Decommit {
+                    account: a1,
+                    document: d1,
+                    amount: m1,
+                },
+                A::Decommit {
+                    account: a2,
+                    document: d2,
+                    amount: m2,
+                },
+            )
+            | (
+                A::AdjustObligation {
+                    account: a1,
+                    document: d1,
+                    amount: m1,
+                },
+                A::AdjustObligation {
+                    account: a2,
+                    document: d2,
+                    amount: m2,
+                },
+            )
+            | (
+                A::Disburse {
+                    account: a1,
+                    document: d1,
+                    amount: m1,
+                },
+                A::Disburse {
+                    account: a2,
+                    document: d2,
+                    amount: m2,
+                },
+            )
+            | (
+                A::Refund {
+                    account: a1,
+                    document: d1,
+                    amount: m1,
+                },
+                A::Refund {
+                    account: a2,
+                    document: d2,
+                    amount: m2,
+                },
+            ) => {
+                let (account, document, amount) = ((a1, a2), (d1, d2), (m1, m2));
+                diff!(account, document, amount)
+            }
+            (
+                A::Transfer {
+                    from: f1,
+                    to: t1,
+                    amount: m1,
+                    authority: u1,
+                },
+                A::Transfer {
+                    from: f2,
+                    to: t2,
+                    amount: m2,
+                    authority: u2,
+                },
+            ) => {
+                let (from, to, amount, authority) = ((f1, f2), (t1, t2), (m1, m2), (u1, u2));
+                diff!(from, to, amount, authority)
+            }
+            (
+                A::Reprogram {
+                    account: a1,
+                    from: f1,
+                    to: t1,
+                    amount: m1,
+                    authority: u1,
+                },
+                A::Reprogram {
+                    account: a2,
+                    from: f2,
+                    to: t2,
+                    amount: m2,
+                    authority: u2,
+                },
+            ) => {
+                let (account, from, to, amount, authority) =
+                    ((a1, a2), (f1, f2), (t1, t2), (m1, m2), (u1, u2));
+                diff!(account, from, to, amount, authority)
+            }
+            (
+                A::Rescind {
+                    account: a1,
+                    amount: m1,
+                    law: l1,
+                },
+                A::Rescind {
+                    account: a2,
+                    amount: m2,
+                    law: l2,
+                },
+            ) => {
+                let (account, amount, law) = ((a1, a2), (m1, m2), (l1, l2));
+                diff!(account, amount, law)
+            }
+            (
+                A::ChargeToCurrent {
+                    cancelled: c1,
+                    document: d1,
+                    current: u1,
+                    key: k1,
+                    amount: m1,
+                },
+                A::ChargeToCurrent {
+                    cancelled: c2,
+                    document: d2,
+                    current: u2,
+                    key: k2,
+                    amount: m2,
+                },
+            ) => {
+                let (cancelled, document, current, key, amount) =
+                    ((c1, c2), (d1, d2), (u1, u2), (k1, k2), (m1, m2));
+                diff!(cancelled, document, current, key, amount)
+            }
+            _ if self.name() != other.name() => Some("action.type".to_owned()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Why the ledger refused a command.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::command::AllocationKey;
+use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
+use crate::eligibility::Decision;
+use crate::fiscal::{AccountStatus, Availability};
+use crate::law::{Citation, usc31};
+use crate::money::{Money, MoneyError};
+use crate::purpose::ProgramKind;
+
+/// A level of funds control at which an amount can run out.
+///
+/// The first six are the levels of the Anti-Deficiency Act and the agency's administrative
+/// control of funds (31 U.S.C. 1341, 1517); the others guard the life of an obligation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Level {
+    /// The appropriation's budget authority not yet apportioned.
+    Appropriation,
+    /// The apportionment not yet allotted (or, for Category B, not yet allocated).
+    Apportionment,
+    /// The allotment not yet allocated.
+    Allotment,
+    /// The allocation neither committed nor obligated.
+    Allocation,
+    /// What remains of a commitment.
+    Commitment,
+    /// What remains unpaid on an obligation.
+    Obligation,
+    /// What has been paid on an obligation (the most a refund can return).
+    Disbursement,
+    /// The 1 percent of a current account's appropriations that may absorb charges from
+    /// cancelled accounts (31 U.S.C. 1553(b)).
+    ChargeToCurrentLimit,
+}
+
+impl Level {
+    /// The law that the level enforces.
+    #[must_use]
+    pub fn citation(self) -> Citation {
+        match self {
+            Level::Appropriation | Level::Obligation | Level::Disbursement => usc31::ADA_AMOUNT,
+            Level::Apportionment | Level::Allotment | Level::Allocation | Level::Commitment => {
+                usc31::ADA_SUBDIVISION
+            }
+            Level::ChargeToCurrentLimit => usc31::CHARGE_TO_CURRENT,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Appropriation => "appropriation",
+            Level::Apportionment => "apportionment",
+            Level::Allotment => "allotment",
+            Level::Allocation => "allocation",
+            Level::Commitment => "commitment",
+            Level::Obligation => "obligation",
+            Level::Disbursement => "disbursement",
+            Level::ChargeToCurrentLimit => "charge-to-current limit",
+        })
+    }
+}
+
+/// What is wrong with the shape of a command, before anything is looked up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "problem")]
+#[non_exhaustive]
+pub enum ShapeError {
+    /// An amount that must be positive was zero or negative.
+    NotPositive {
+        /// The amount given.
+        amount: Money,
+    },
+    /// A signed amount was zero.
+    Zero,
+    /// An appropriation named no purposes.
+    NoPurposes,
+    /// A required text (title, law, authority) was empty.
+    EmptyText {
+        /// Which field.
+        field: String,
+    },
+    /// A transfer, reprogramming or charge named the same source and destination.
+    SameSourceAndDestination,
+    /// A reprogramming named allocations of two funds holders; it stays within one
+    /// holder's allotment (withdraw and re-allot to move funds between holders).
+    DifferentHolders,
+    /// A continuing resolution ends before the start of its fiscal year or after its end.
+    ResolutionOutsideYear {
+        /// The resolution's last day.
+        through: NaiveDate,
+    },
+}
+
+impl fmt::Display for ShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShapeError::NotPositive { amount } => {
+                write!(f, "amount {amount} must be greater than zero")
+            }
+            ShapeError::Zero => f.write_str("amount must not be zero"),
+            ShapeError::NoPurposes => f.write_str("an appropriation must name at least one purpose"),
+            ShapeError::EmptyText { field } => write!(f, "{field} must not be empty"),
+            ShapeError::SameSourceAndDestination => {
+                f.write_str("source and destination must differ")
+            }
+            ShapeError::DifferentHolders => f.write_str(
+                "a reprogramming stays within one funds holder: withdraw and re-allot to move funds between holders",
+            ),
+            ShapeError::ResolutionOutsideYear { through } => write!(
+                f,
+                "resolution through {through} must end within the account's first fiscal year"
+            ),
+        }
+    }
+}
+
+/// Why a ledger refused a command, or a journal could not be replayed.
+///
+/// # Precedence
+///
+/// A command is checked in one fixed order, and the first failure is returned:
+///
+/// 1. identity and idempotency: [`BudgetError::CommandConflict`],
+///    [`BudgetError::RecordedOutOfOrder`];
+/// 2. shape: [`BudgetError::Shape`];
+/// 3. existence: [`BudgetError::UnknownAccount`], [`BudgetError::AccountExists`],
+///    [`BudgetError::UnknownAllotment`], [`BudgetError::UnknownAllocation`],
+///    [`BudgetError::UnknownCommitment`], [`BudgetError::UnknownObligation`],
+///    [`BudgetError::DocumentExists`], [`BudgetError::ApportionmentMixed`];
+/// 4. time: [`BudgetError::NotAvailable`], [`BudgetError::BeforeEnactment`];
+/// 5. purpose: [`BudgetError::Purpose`];
+/// 6. amount: [`BudgetError::Exceeds`];
+/// 7. eligibility: [`BudgetError::Ineligible`].
+///
+/// A backdated command that would make a later entry invalid is refused with
+/// [`BudgetError::BreaksLaterEntry`]. Replaying a journal reports
+/// [`BudgetError::Journal`].
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum BudgetError {
+    /// A command with this id was already applied with different content.
+    #[error("command {id} was already applied with a different {field}")]
+    CommandConflict {
+        /// The id.
+        id: CommandId,
+        /// The first field that differs, such as `date` or `action.amount`.
+        field: String,
+    },
+    /// The recorded date is before the last recorded date: the recording clock never goes
+    /// back.
+    #[error("command recorded on {recorded} is before the ledger's last recorded date {latest}")]
+    RecordedOutOfOrder {
+        /// The command's recorded date.
+        recorded: NaiveDate,
+        /// The ledger's last recorded date.
+        latest: NaiveDate,
+    },
+    /// The command is malformed.
+    #[error("malformed {action} command: {problem}")]
+    Shape {
+        /// The action's type.
+        action: String,
+        /// What is wrong.
+        problem: ShapeError,
+    },
+    /// No account with this symbol has been appropriated.
+    #[error("account {account} does not exist: appropriate it first")]
+    UnknownAccount {
+        /// The symbol.
+        account: AccountSymbol,
+    },
+    /// An account already exists with different purposes.
+    #[error("account {account} already exists with purposes {existing:?}")]
+    AccountExists {
+        /// The symbol.
+        account: AccountSymbol,
+        /// Its purposes.
+        existing: Vec<ProgramKind>,
+    },
+    /// The funds holder has no allotment in the account.
+    #[error("funds holder {holder} has no allotment in account {account}")]
+    UnknownAllotment {
+        /// The account.
+        account: AccountSymbol,
+        /// The funds holder.
+        holder: FundsHolder,
+    },
+    /// No allocation exists with this key.
+    #[error("no allocation for {} of {} under {} in account {account}", key.program, partner_text(key), key.holder)]
+    UnknownAllocation {
+        /// The account.
+        account: AccountSymbol,
+        /// The allocation key.
+        key: AllocationKey,
+    },
+    /// No commitment exists for the document.
+    #[error("no commitment for document {document} in account {account}")]
+    UnknownCommitment {
+        /// The account.
+        account: AccountSymbol,
+        /// The document.
+        document: DocumentId,
+    },
+    /// No obligation exists for the document.
+    #[error("no obligation for document {document} in account {account}")]
+    UnknownObligation {
+        /// The account.
+        account: AccountSymbol,
+        /// The document.
+        document: DocumentId,
+    },
+    /// An obligation or commitment for the document already exists.
+    #[error("document {document} already has {what} in account {account}")]
+    DocumentExists {
+        /// The account.
+        account: AccountSymbol,
+        /// The document.
+        document: DocumentId,
+        /// "an obligation" or "a commitment".
+        what: String,
+    },
+    /// The account is apportioned by period and the command apportions by program, or the
+    /// reverse.
+    #[error(
+        "account {account} is already apportioned by {existing}: one account uses one category"
+    )]
+    ApportionmentMixed {
+        /// The account.
+        account: AccountSymbol,
+        /// "period" or "program".
+        existing: String,
+    },
+    /// The account is not available for this action on this date.
+    #[error("{action} on {date} is not allowed in account {account} ({period}), which is {status} that day ({})", time_law(action, *status))]
+    NotAvailable {
+        /// The action's type.
+        action: String,
+        /// The account.
+        account: AccountSymbol,
+        /// Its period of availability.
+        period: Availability,
+        /// Its status on the date.
+        status: AccountStatus,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// The date is before the account's appropriation was enacted.
+    #[error(
+        "{action} on {date} is before account {account} was enacted on {enacted} ({})",
+        usc31::ADA_ADVANCE
+    )]
+    BeforeEnactment {
+        /// The action's type.
+        action: String,
+        /// The account.
+        account: AccountSymbol,
+        /// The date.
+        date: NaiveDate,
+        /// The enactment date.
+        enacted: NaiveDate,
+    },
+    /// The program is not among the account's purposes.
+    #[error(
+        "account {account} may not fund {program}: its purposes are {} ({})",
+        list(allowed),
+        usc31::PURPOSE
+    )]
+    Purpose {
+        /// The account.
+        account: AccountSymbol,
+        /// The program asked for.
+        program: ProgramKind,
+        /// The purposes allowed.
+        allowed: Vec<ProgramKind>,
+    },
+    /// The amount exceeds what is available at a level.
+    #[error("{requested} exceeds the {available} available at the {level} level of account {account} ({})", level.citation())]
+    Exceeds {
+        /// The level breached first.
+        level: Level,
+        /// The account.
+        account: AccountSymbol,
+        /// The amount requested.
+        requested: Money,
+        /// The amount available at that level.
+        available: Money,
+    },
+    /// The partner is ineligible on the date; the decision says why.
+    #[error("refused by the eligibility gate: {decision}")]
+    Ineligible {
+        /// The decision, with its findings.
+        decision: Box<Decision>,
+    },
+    /// A backdated command would make a later journal entry invalid.
+    #[error("backdated command would invalidate later command {later}: {source}")]
+    BreaksLaterEntry {
+        /// The later command.
+        later: CommandId,
+        /// What would go wrong with it.
+        source: Box<BudgetError>,
+    },
+    /// Arithmetic left the range of money.
+    #[error("amount arithmetic failed: {0}")]
+    Money(#[from] MoneyError),
+    /// A journal could not be replayed.
+    #[error("journal entry {position} cannot be replayed: {problem}")]
+    Journal {
+        /// The zero-based position of the entry.
+        position: usize,
+        /// What is wrong with it.
+        problem: Box<JournalProblem>,
+    },
+}
+
+/// What is wrong with a journal entry found by [`Ledger::replay`](super::Ledger::replay).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum JournalProblem {
+    /// Entries are not in (effective date, sequence) order, or a sequence repeats.
+    #[error(
+        "out of order: entry (date {date}, sequence {sequence}) follows (date {previous_date}, sequence {previous_sequence})"
+    )]
+    OutOfOrder {
+        /// This entry's date.
+        date: NaiveDate,
+        /// This entry's sequence.
+        sequence: u64,
+        /// The previous entry's date.
+        previous_date: NaiveDate,
+        /// The previous entry's sequence.
+        previous_sequence: u64,
+    },
+    /// The entry's command is refused when applied in order: the journal is corrupt or
+    /// unbalanced.
+    #[error("{0}")]
+    Rejected(BudgetError),
+    /// An entry that needs an eligibility decision has none, or one that did not allow it.
+    #[error("the entry carries no decision that allows it")]
+    MissingDecision,
+}
+
+/// The law behind a refusal for time: 1502(a) before the period, 1553(a) after it,
+/// 1552(a) once cancelled, and 1553(b) for a charge to a current account.
+fn time_law(action: &str, status: AccountStatus) -> Citation {
+    match status {
+        _ if action == "charge_to_current" => usc31::CHARGE_TO_CURRENT,
+        AccountStatus::NotYetAvailable | AccountStatus::Unexpired => usc31::BONA_FIDE,
+        AccountStatus::Expired => usc31::EXPIRED,
+        AccountStatus::Cancelled => usc31::CLOSING,
+    }
+}
+
+fn partner_text(key: &AllocationKey) -> String {
+    key.partner
+        .map_or_else(|| "no single partner".to_owned(), |p| p.to_string())
+}
+
+fn list(kinds: &[ProgramKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl BudgetError {
+    /// The rank of the error in the checking precedence (1 = identity … 7 = eligibility);
+    /// replay and arithmetic errors rank 0.
+    #[must_use]
+    pub fn precedence(&self) -> u8 {
+        match self {
+            BudgetError::CommandConflict { .. } | BudgetError::RecordedOutOfOrder { .. } => 1,
+            BudgetError::Shape { .. } => 2,
+            BudgetError::UnknownAccount { .. }
+            | BudgetError::AccountExists { .. }
+            | BudgetError::UnknownAllotment { .. }
+            | BudgetError::UnknownAllocation { .. }
+            | BudgetError::UnknownCommitment { .. }
+            | BudgetError::UnknownObligation { .. }
+            | BudgetError::DocumentExists { .. }
+            | BudgetError::ApportionmentMixed { .. } => 3,
+            BudgetError::NotAvailable { .. } | BudgetError::BeforeEnactment { .. } => 4,
+            BudgetError::Purpose { .. } => 5,
+            BudgetError::Exceeds { .. } => 6,
+            BudgetError::Ineligible { .. } => 7,
+            BudgetError::BreaksLaterEntry { source, .. } => source.precedence(),
+            BudgetError::Money(_) | BudgetError::Journal { .. } => 0,
+        }
+    }
+
+    /// The law the command would break, when the error is a legal one.
+    ///
+    /// ```
+    /// use security_assistance::budget::{BudgetError, Level};
+    /// let err = BudgetError::Exceeds {
+    ///     level: Level::Allotment,
+    ///     account: "011-2008-1081".parse()?,
+    ///     requested: "10".parse()?,
+    ///     available: "5".parse()?,
+    /// };
+    /// assert_eq!(err.citation().map(|c| c.to_string()).as_deref(), Some("31 U.S.C. 1517(a)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn citation(&self) -> Option<Citation> {
+        match self {
+            BudgetError::NotAvailable { action, status, .. } => Some(time_law(action, *status)),
+            BudgetError::BeforeEnactment { .. } => Some(usc31::ADA_ADVANCE),
+            BudgetError::Purpose { .. } => Some(usc31::PURPOSE),
+            BudgetError::Exceeds { level, .. } => Some(level.citation()),
+            BudgetError::BreaksLaterEntry { source, .. } => source.citation(),
+            BudgetError::CommandConflict { .. }
+            | BudgetError::RecordedOutOfOrder { .. }
+            | BudgetError::Shape { .. }
+            | BudgetError::UnknownAccount { .. }
+            | BudgetError::AccountExists { .. }
+            | BudgetError::UnknownAllotment { .. }
+            | BudgetError::UnknownAllocation { .. }
+            | BudgetError::UnknownCommitment { .. }
+            | BudgetError::UnknownObligation { .. }
+            | BudgetError::DocumentExists { .. }
+            | BudgetError::ApportionmentMixed { .. }
+            | BudgetError::Ineligible { .. }
+            | BudgetError::Money(_)
+            | BudgetError::Journal { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Identifiers of the ledger: account symbols, funds holders, documents, commands, actors.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::fiscal::Availability;
+
+/// Why an identifier was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum IdError {
+    /// A text identifier was empty, too long, or had characters outside printable ASCII.
+    #[error(
+        "{what} {input:?} is invalid: expected 1 to {max} printable ASCII characters without leading or trailing spaces"
+    )]
+    Text {
+        /// Which kind of identifier.
+        what: String,
+        /// The refused input.
+        input: String,
+        /// The maximum length.
+        max: usize,
+    },
+    /// An account symbol did not have the form `AAA-PERIOD-MMMM`.
+    #[error(
+        "account symbol {input:?} is invalid: expected agency-period-main such as \"011-2008/2009-1082\" (3-digit agency, period of availability, 4-digit main account)"
+    )]
+    AccountSymbol {
+        /// The refused input.
+        input: String,
+    },
+}
+
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal, $example:literal) => {
+        $(#[$doc])*
+        ///
+        /// Between 1 and
+        #[doc = concat!(stringify!($max))]
+        /// printable ASCII characters, without leading or trailing spaces.
+        ///
+        /// ```
+        #[doc = concat!("use security_assistance::budget::", stringify!($name), ";")]
+        #[doc = concat!("let id: ", stringify!($name), " = \"", $example, "\".parse()?;")]
+        #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
+        #[doc = concat!("assert!(\"\".parse::<", stringify!($name), ">().is_err());")]
+        /// # Ok::<(), Box<dyn std::error::Error>>(())
+        /// ```
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Box<str>);
+
+        impl $name {
+            /// The identifier's text.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                if valid_text(s, $max) {
+                    Ok($name(s.into()))
+                } else {
+                    Err(IdError::Text { what: $what.to_owned(), input: s.to_owned(), max: $max })
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), &*self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+fn valid_text(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+}
+
+text_id!(
+    /// A caller-chosen identifier of a [`Command`](super::Command), unique within a ledger.
+    CommandId, "command id", 64, "FY08-OBL-0001"
+);
+text_id!(
+    /// The office that holds an allotment (a funds holder), such as `"DSCA"`.
+    FundsHolder, "funds holder", 64, "DSCA"
+);
+text_id!(
+    /// The identifier of an obligating document or a planned one: an enrollment, a grant
+    /// agreement, a loan, a sales case, a transfer.
+    DocumentId, "document id", 64, "JO-B-ZAA"
+);
+text_id!(
+    /// Who issued a command: a person, an office or a service.
+    Actor, "actor", 64, "budget-office"
+);
+
+/// A Treasury-style account symbol: agency code, period of availability and main account,
+/// written `011-2008/2009-1082`.
+///
+/// The period decides when the account may take new obligations, when it expires and when
+/// it is cancelled (see [`Availability`]).
+///
+/// ```
+/// use security_assistance::budget::AccountSymbol;
+/// let fmf: AccountSymbol = "011-2008/2009-1082".parse()?;
+/// assert_eq!(fmf.agency(), 11);
+/// assert_eq!(fmf.main_account(), 1082);
+/// assert_eq!(fmf.to_string(), "011-2008/2009-1082");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountSymbol {
+    agency: u16,
+    period: Availability,
+    main: u16,
+}
+
+impl AccountSymbol {
+    /// The largest agency code (three digits).
+    pub const AGENCY_MAX: u16 = 999;
+    /// The largest main account code (four digits).
+    pub const MAIN_MAX: u16 = 9999;
+
+    /// A symbol from its parts.
+    ///
+    /// # Errors
+    ///
+    /// [`IdError::AccountSymbol`] when `agency` is above 999 or `main_account` above 9999.
+    pub fn new(agency: u16, period: Availability, main_account: u16) -> Result<Self, IdError> {
+        if agency > Self::AGENCY_MAX || main_account > Self::MAIN_MAX {
+            return Err(IdError::AccountSymbol {
+                input: format!("{agency:03}-{period}-{main_account:04}"),
+            });
+        }
+        Ok(AccountSymbol {
+            agency,
+            period,
+            main: main_account,
+        })
+    }
+
+    /// The agency code (`11` for the Department of State, written `011`).
+    #[must_use]
+    pub fn agency(&self) -> u16 {
+        self.agency
+    }
+
+    /// The period of availability.
+    #[must_use]
+    pub fn period(&self) -> Availability {
+        self.period
+    }
+
+    /// The main account code.
+    #[must_use]
+    pub fn main_account(&self) -> u16 {
+        self.main
+    }
+}
+
+impl fmt::Display for AccountSymbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format!(
+            "{:03}-{}-{:04}",
+            self.agency, self.period, self.main
+        ))
+    }
+}
+
+impl FromStr for AccountSymbol {
+    type Err = IdError;
+
+    /// Parses `AAA-PERIOD-MMMM`, where `PERIOD` is anything [`Availability`] parses.
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        let bad = || IdError::AccountSymbol {
+            input: s.to_owned(),
+        };
+        let (agency, rest) = s.split_once('-').ok_or_else(bad)?;
+        let (period, main) = rest.rsplit_once('-').ok_or_else(bad)?;
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(agency, 3) || !digits(main, 4) {
+            return Err(bad());
+        }
+        let agency = agency.parse().map_err(|_| bad())?;
+        let main = main.parse().map_err(|_| bad())?;
+        let period = period.parse().map_err(|_| bad())?;
+        AccountSymbol::new(agency, period, main)
+    }
+}
+
+impl Serialize for AccountSymbol {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountSymbol {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_validate() {
+        assert!("A".parse::<CommandId>().is_ok());
+        assert!(" A".parse::<CommandId>().is_err());
+        assert!("A\n".parse::<DocumentId>().is_err());
+        assert!("x".repeat(65).parse::<Actor>().is_err());
+        assert!("x".repeat(64).parse::<Actor>().is_ok());
+        let json = serde_json::to_string(&"DSCA".parse::<FundsHolder>().unwrap()).unwrap();
+        assert_eq!(json, "\"DSCA\"");
+        assert!(serde_json::from_str::<FundsHolder>("\"\"").is_err());
+    }
+
+    #[test]
+    fn account_symbols_round_trip() {
+        for text in ["011-2008-1081", "011-2008/2009-1082"] {
+            let symbol: AccountSymbol = text.parse().unwrap();
+            assert_eq!(symbol.to_string(), text);
+            let json = serde_json::to_string(&symbol).unwrap();
+            assert_eq!(
+                serde_json::from_str::<AccountSymbol>(&json).unwrap(),
+                symbol
+            );
+        }
+        for bad in [
+            "11-2008-1081",
+            "011-2008-108",
+            "011--1081",
+            "0112008",
+            "011-20x8-1081",
+        ] {
+            assert!(bad.parse::<AccountSymbol>().is_err(), "{bad}");
+        }
+    }
+}

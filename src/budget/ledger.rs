@@ -1,0 +1,1975 @@
+//! The ledger: state, the command checks, the journal and replay.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+use super::error::{BudgetError, JournalProblem, Level, ShapeError};
+use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
+use super::ussgl::{TrialBalance, Ussgl};
+use crate::eligibility::{AllowAll, Decision, EligibilityCheck, EligibilityRequest};
+use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
+use crate::money::{Money, Rounding};
+use crate::purpose::ProgramKind;
+
+/// One applied command in the journal, with its sequence number (the order in which the
+/// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// The order of acceptance, from 0.
+    pub sequence: u64,
+    /// The command.
+    pub command: Command,
+    /// The eligibility decision, for allocations and obligations to a partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+}
+
+/// What the ledger returns for an applied command: its place in the journal and the
+/// decision that allowed it. Applying the same command again returns the same receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The command's id.
+    pub command: CommandId,
+    /// Its sequence number in the journal.
+    pub sequence: u64,
+    /// Its effective date.
+    pub date: NaiveDate,
+    /// The eligibility decision that allowed it, if it needed one.
+    pub decision: Option<Decision>,
+    /// `true` when the command had already been applied and nothing changed.
+    pub duplicate: bool,
+}
+
+/// Balances of one allotment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Allotment {
+    pub(crate) allotted: Money,
+    pub(crate) allocated: Money,
+}
+
+/// Balances of one allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Slot {
+    pub(crate) allocated: Money,
+    pub(crate) committed: Money,
+    pub(crate) obligated: Money,
+    pub(crate) disbursed: Money,
+    pub(crate) recoveries: Money,
+}
+
+impl Slot {
+    /// Allocated, neither committed nor obligated.
+    fn free(&self) -> Result<Money, BudgetError> {
+        Ok(self
+            .allocated
+            .checked_sub(self.committed)?
+            .checked_sub(self.obligated)?)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommitmentState {
+    pub(crate) key: AllocationKey,
+    pub(crate) amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ObligationState {
+    pub(crate) key: AllocationKey,
+    pub(crate) instrument: Instrument,
+    /// The fiscal year in which the obligation was first recorded.
+    pub(crate) fiscal_year: FiscalYear,
+    pub(crate) obligated: Money,
+    pub(crate) disbursed: Money,
+}
+
+/// Continuing-resolution authority of an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resolution {
+    pub(crate) amount: Money,
+    pub(crate) through: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AccountState {
+    pub(crate) symbol: AccountSymbol,
+    pub(crate) title: String,
+    pub(crate) purposes: Vec<ProgramKind>,
+    pub(crate) enacted: NaiveDate,
+    /// Full-year appropriations (regular and supplemental).
+    pub(crate) appropriated: Money,
+    pub(crate) full_year: bool,
+    pub(crate) resolution: Option<Resolution>,
+    pub(crate) transfers_in: Money,
+    pub(crate) transfers_out: Money,
+    pub(crate) rescinded: Money,
+    pub(crate) apportioned: Money,
+    pub(crate) by_period: BTreeMap<NaiveDate, Money>,
+    pub(crate) by_program: BTreeMap<ProgramKind, Money>,
+    pub(crate) allocated_by_program: BTreeMap<ProgramKind, Money>,
+    pub(crate) allotted: Money,
+    pub(crate) charged_to_current: Money,
+    pub(crate) gl: TrialBalance,
+    pub(crate) allotments: HashMap<FundsHolder, Allotment>,
+    pub(crate) allocations: HashMap<AllocationKey, Slot>,
+    pub(crate) commitments: HashMap<DocumentId, CommitmentState>,
+    pub(crate) obligations: HashMap<DocumentId, ObligationState>,
+}
+
+impl AccountState {
+    /// Budget authority: full-year appropriations (or the resolution's amount until they
+    /// arrive), plus transfers in, less transfers out and rescissions.
+    pub(crate) fn authority(&self) -> Result<Money, BudgetError> {
+        let base = if self.full_year {
+            self.appropriated
+        } else {
+            self.resolution.map_or(Money::ZERO, |r| r.amount)
+        };
+        Ok(base
+            .checked_add(self.transfers_in)?
+            .checked_sub(self.transfers_out)?
+            .checked_sub(self.rescinded)?)
+    }
+
+    /// Apportioned amount available on `date` for allotment.
+    fn apportioned_on(&self, date: NaiveDate) -> Result<Money, BudgetError> {
+        if self.by_period.is_empty() {
+            return Ok(self.apportioned);
+        }
+        Ok(Money::checked_sum(
+            self.by_period.range(..=date).map(|(_, amount)| *amount),
+        )?)
+    }
+
+    fn status(&self, date: NaiveDate) -> AccountStatus {
+        self.symbol.period().status_on(date)
+    }
+}
+
+/// What the gate uses: a live check, or the decision stored in a journal being replayed.
+#[derive(Clone, Copy)]
+enum Gate<'a> {
+    Live(&'a dyn EligibilityCheck),
+    Stored(Option<&'a Decision>),
+}
+
+/// The appropriation ledger: every dollar from the law that provides it to the payment
+/// that spends it.
+///
+/// Apply [`Command`]s with [`Ledger::apply`]; each is checked for identity, shape,
+/// existence, time, purpose, amount and eligibility, in that order (see [`BudgetError`]),
+/// and either applies whole or changes nothing. Every applied command is kept in the
+/// journal ([`Ledger::journal`]); [`Ledger::replay`] rebuilds an equal ledger from it.
+///
+/// # Time
+///
+/// An account takes new obligations only while it is unexpired and on or after its
+/// enactment (31 U.S.C. 1341(a)(1)(B), 1502(a)). Once expired it takes only adjustments of
+/// and payments on existing obligations, withdrawals, redistribution of its balances and
+/// rescissions (1553(a)); the closing day, 30 September of the fifth fiscal year after
+/// expiry, is the last day for them. From the next day the account is cancelled and takes
+/// nothing (1552(a)); an obligation that would have been charged to it goes to a current
+/// account with [`Action::ChargeToCurrent`] (1553(b)).
+///
+/// # Two clocks
+///
+/// Recorded dates never go backwards. Effective dates may: a command dated before the
+/// latest entry is applied in its place in (effective date, sequence) order, and refused if
+/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]).
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{
+///     AccountSymbol, Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger,
+/// };
+/// use security_assistance::ProgramKind;
+///
+/// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
+/// let account: AccountSymbol = "011-2008/2009-1082".parse()?;
+/// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
+/// let mut ledger = Ledger::new();
+/// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
+/// let steps = [
+///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
+///         amount: "1000000".parse()?, law: "P.L. 110-161".into() },
+///     Action::Apportion { account, category: Apportionment::ByPeriod { from: day(1, 2)? },
+///         amount: "1000000".parse()? },
+///     Action::Allot { account, holder: "DSCA".parse()?, amount: "800000".parse()? },
+///     Action::Allocate { account, key: key.clone(), amount: "500000".parse()? },
+///     Action::Obligate { account, document: "JO-D-GAA".parse()?, instrument: Instrument::GrantAgreement,
+///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()? },
+///     Action::Disburse { account, document: "JO-D-GAA".parse()?, amount: "120000".parse()? },
+/// ];
+/// for (i, action) in steps.into_iter().enumerate() {
+///     ledger.apply(Command::new(format!("c{i}").parse()?, day(1, 2)?, actor.clone(), action))?;
+/// }
+/// // An obligation above the allocation is refused, and names the level.
+/// let too_much = Action::Obligate { account, document: "JO-D-GAB".parse()?,
+///     instrument: Instrument::GrantAgreement, funding: Funding::Allocation { key },
+///     amount: "200000.01".parse()? };
+/// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
+/// assert!(err.to_string().contains("allocation level"));
+/// assert_eq!(Ledger::replay(ledger.journal())?, ledger);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Ledger {
+    pub(crate) accounts: HashMap<AccountSymbol, AccountState>,
+    journal: Vec<JournalEntry>,
+    by_id: HashMap<CommandId, (NaiveDate, u64)>,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
+}
+
+impl fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ledger")
+            .field("accounts", &self.accounts.len())
+            .field("journal_entries", &self.journal.len())
+            .field("last_recorded", &self.last_recorded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Ledger {
+    /// Two ledgers are equal when their journals and every balance are equal; the
+    /// eligibility checks they hold are not compared.
+    fn eq(&self, other: &Ledger) -> bool {
+        self.journal == other.journal
+            && self.accounts == other.accounts
+            && self.next_sequence == other.next_sequence
+            && self.last_recorded == other.last_recorded
+    }
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::new()
+    }
+}
+
+impl Ledger {
+    /// An empty ledger whose eligibility gate is [`AllowAll`].
+    #[must_use]
+    pub fn new() -> Ledger {
+        Ledger::with_eligibility(Arc::new(AllowAll))
+    }
+
+    /// An empty ledger that consults `check` before every allocation and obligation to a
+    /// partner.
+    #[must_use]
+    pub fn with_eligibility(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
+        Ledger {
+            accounts: HashMap::new(),
+            journal: Vec::new(),
+            by_id: HashMap::new(),
+            next_sequence: 0,
+            last_recorded: None,
+            eligibility: check,
+        }
+    }
+
+    /// Replaces the eligibility gate for commands applied from now on; entries already in
+    /// the journal keep the decisions that allowed them.
+    pub fn set_eligibility(&mut self, check: Arc<dyn EligibilityCheck + Send + Sync>) {
+        self.eligibility = check;
+    }
+
+    /// Every applied command in (effective date, sequence) order.
+    #[must_use]
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
+    }
+
+    /// The symbols of every account, sorted.
+    #[must_use]
+    pub fn accounts(&self) -> Vec<AccountSymbol> {
+        let mut symbols: Vec<_> = self.accounts.keys().copied().collect();
+        symbols.sort_unstable();
+        symbols
+    }
+
+    /// The trial balance of an account's budgetary accounts.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub fn trial_balance(&self, account: &AccountSymbol) -> Result<TrialBalance, BudgetError> {
+        Ok(self.account(account)?.gl)
+    }
+
+    /// Applies `command` whole, or refuses it and changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
+    pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
+        // 1. Identity and idempotency.
+        if let Some(&(date, sequence)) = self.by_id.get(&command.id) {
+            let entry = self.entry(date, sequence);
+            if let Some(entry) = entry {
+                return match entry.command.first_difference(&command) {
+                    None => Ok(Receipt {
+                        command: command.id,
+                        sequence,
+                        date,
+                        decision: entry.decision.clone(),
+                        duplicate: true,
+                    }),
+                    Some(field) => Err(BudgetError::CommandConflict {
+                        id: command.id,
+                        field,
+                    }),
+                };
+            }
+        }
+        if let Some(latest) = self.last_recorded {
+            if command.recorded < latest {
+                return Err(BudgetError::RecordedOutOfOrder {
+                    recorded: command.recorded,
+                    latest,
+                });
+            }
+        }
+        let backdated = self
+            .journal
+            .last()
+            .is_some_and(|last| command.date < last.command.date);
+        if backdated {
+            return self.apply_backdated(command);
+        }
+        let check = Arc::clone(&self.eligibility);
+        let decision = self.execute(&command, Gate::Live(&*check))?;
+        Ok(self.record(command, decision))
+    }
+
+    fn entry(&self, date: NaiveDate, sequence: u64) -> Option<&JournalEntry> {
+        let position = self
+            .journal
+            .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
+            .ok()?;
+        self.journal.get(position)
+    }
+
+    fn record(&mut self, command: Command, decision: Option<Decision>) -> Receipt {
+        let sequence = self.next_sequence;
+        self.next_sequence = self.next_sequence.saturating_add(1);
+        self.last_recorded = Some(command.recorded);
+        self.by_id
+            .insert(command.id.clone(), (command.date, sequence));
+        let receipt = Receipt {
+            command: command.id.clone(),
+            sequence,
+            date: command.date,
+            decision: decision.clone(),
+            duplicate: false,
+        };
+        let entry = JournalEntry {
+            sequence,
+            command,
+            decision,
+        };
+        // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
+        let position = self
+            .journal
+            .partition_point(|e| e.command.date <= entry.command.date);
+        self.journal.insert(position, entry);
+        receipt
+    }
+
+    /// Applies a command dated before the latest entry: rebuilds the state with the command
+    /// in its place and re-checks every later entry.
+    fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
+        let split = self
+            .journal
+            .partition_point(|e| e.command.date <= command.date);
+        let mut rebuilt = Ledger::with_eligibility(Arc::clone(&self.eligibility));
+        let (before, after) = self.journal.split_at(split);
+        for entry in before {
+            rebuilt
+                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| journal_error(entry_position(before, entry), e))?;
+        }
+        let check = Arc::clone(&self.eligibility);
+        let decision = rebuilt.execute(&command, Gate::Live(&*check))?;
+        for entry in after {
+            rebuilt
+                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| BudgetError::BreaksLaterEntry {
+                    later: entry.command.id.clone(),
+                    source: Box::new(e),
+                })?;
+        }
+        // Every check passed: take the rebuilt balances and record the command.
+        self.accounts = rebuilt.accounts;
+        Ok(self.record(command, decision))
+    }
+
+    /// Rebuilds a ledger from a journal, checking every entry as it goes. Entries keep their
+    /// sequence numbers and stored decisions; eligibility is not asked again.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] with the position of the first entry that is out of order,
+    /// refused, or lacks the decision that allowed it.
+    pub fn replay(journal: &[JournalEntry]) -> Result<Ledger, BudgetError> {
+        let mut ledger = Ledger::new();
+        let mut previous: Option<&JournalEntry> = None;
+        for (position, entry) in journal.iter().enumerate() {
+            if let Some(prev) = previous {
+                let in_order =
+                    (prev.command.date, prev.sequence) < (entry.command.date, entry.sequence);
+                if !in_order {
+                    return Err(BudgetError::Journal {
+                        position,
+                        problem: Box::new(JournalProblem::OutOfOrder {
+                            date: entry.command.date,
+                            sequence: entry.sequence,
+                            previous_date: prev.command.date,
+                            previous_sequence: prev.sequence,
+                        }),
+                    });
+                }
+            }
+            if ledger.by_id.contains_key(&entry.command.id) {
+                return Err(journal_error(
+                    position,
+                    BudgetError::CommandConflict {
+                        id: entry.command.id.clone(),
+                        field: "id".to_owned(),
+                    },
+                ));
+            }
+            ledger
+                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| journal_error(position, e))?;
+            ledger.by_id.insert(
+                entry.command.id.clone(),
+                (entry.command.date, entry.sequence),
+            );
+            previous = Some(entry);
+        }
+        ledger.journal = journal.to_vec();
+        ledger.next_sequence = journal
+            .iter()
+            .map(|e| e.sequence.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        ledger.last_recorded = journal.iter().map(|e| e.command.recorded).max();
+        Ok(ledger)
+    }
+
+    /// The ledger as it stood on `date` (entries effective on or before it), as known on
+    /// `known_on` (entries recorded on or before it; `None` for everything recorded).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] if the selected entries cannot be replayed.
+    pub fn as_of(
+        &self,
+        date: NaiveDate,
+        known_on: Option<NaiveDate>,
+    ) -> Result<Ledger, BudgetError> {
+        let selected: Vec<JournalEntry> = self
+            .journal
+            .iter()
+            .filter(|e| e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k))
+            .cloned()
+            .collect();
+        let mut ledger = Ledger::replay(&selected)?;
+        ledger.eligibility = Arc::clone(&self.eligibility);
+        Ok(ledger)
+    }
+
+    pub(crate) fn account(&self, symbol: &AccountSymbol) -> Result<&AccountState, BudgetError> {
+        self.accounts
+            .get(symbol)
+            .ok_or(BudgetError::UnknownAccount { account: *symbol })
+    }
+
+    /// Checks `command` against the current state and, if every check passes, applies its
+    /// effects. Nothing is written before the last check.
+    fn execute(
+        &mut self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<Option<Decision>, BudgetError> {
+        let date = command.date;
+        let action = &command.action;
+        let name = action.name();
+        check_shape(action)?;
+        match action {
+            Action::Appropriate {
+                account,
+                title,
+                purposes,
+                amount,
+                law: _,
+            } => {
+                self.appropriate(date, *account, title, purposes, *amount)?;
+                Ok(None)
+            }
+            Action::ContinuingResolution {
+                account,
+                title,
+                purposes,
+                annual_rate,
+                through,
+                seasonal_limit,
+                law: _,
+            } => {
+                let fy = account.period().first();
+                if *through < fy.first_day() || *through > fy.last_day() || *through < date {
+                    return Err(shape(
+                        name,
+                        ShapeError::ResolutionOutsideYear { through: *through },
+                    ));
+                }
+                let days = u32::try_from(
+                    through
+                        .signed_duration_since(fy.first_day())
+                        .num_days()
+                        .saturating_add(1),
+                )
+                .unwrap_or(0);
+                let amount = cr_amount(*annual_rate, days, fy, *seasonal_limit, Rounding::HalfEven)
+                    .map_err(|_| {
+                        shape(
+                            name,
+                            ShapeError::ResolutionOutsideYear { through: *through },
+                        )
+                    })?;
+                self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
+                Ok(None)
+            }
+            Action::Apportion {
+                account,
+                category,
+                amount,
+            } => {
+                self.apportion(name, date, account, *category, *amount)?;
+                Ok(None)
+            }
+            Action::Allot {
+                account,
+                holder,
+                amount,
+            } => {
+                self.allot(name, date, account, holder, *amount)?;
+                Ok(None)
+            }
+            Action::Allocate {
+                account,
+                key,
+                amount,
+            } => self.allocate(name, date, account, key, *amount, gate, None),
+            Action::Commit {
+                account,
+                document,
+                key,
+                amount,
+            } => self.commit(name, date, account, document, key, *amount, gate),
+            Action::Decommit {
+                account,
+                document,
+                amount,
+            } => {
+                self.decommit(name, date, account, document, *amount)?;
+                Ok(None)
+            }
+            Action::Obligate {
+                account,
+                document,
+                instrument,
+                funding,
+                amount,
+            } => self.obligate(
+                name,
+                date,
+                account,
+                document,
+                *instrument,
+                funding,
+                *amount,
+                gate,
+            ),
+            Action::AdjustObligation {
+                account,
+                document,
+                amount,
+            } => {
+                self.adjust(name, date, account, document, *amount)?;
+                Ok(None)
+            }
+            Action::Disburse {
+                account,
+                document,
+                amount,
+            } => {
+                self.pay(name, date, account, document, *amount, false)?;
+                Ok(None)
+            }
+            Action::Refund {
+                account,
+                document,
+                amount,
+            } => {
+                self.pay(name, date, account, document, *amount, true)?;
+                Ok(None)
+            }
+            Action::Transfer {
+                from,
+                to,
+                amount,
+                authority: _,
+            } => {
+                self.transfer(name, date, from, to, *amount)?;
+                Ok(None)
+            }
+            Action::Reprogram {
+                account,
+                from,
+                to,
+                amount,
+                authority: _,
+            } => self.allocate(name, date, account, to, *amount, gate, Some(from)),
+            Action::Rescind {
+                account,
+                amount,
+                law: _,
+            } => {
+                self.rescind(name, date, account, *amount)?;
+                Ok(None)
+            }
+            Action::ChargeToCurrent {
+                cancelled,
+                document,
+                current,
+                key,
+                amount,
+            } => {
+                self.charge_to_current(name, date, cancelled, document, current, key, *amount, gate)
+            }
+        }
+    }
+
+    fn appropriate(
+        &mut self,
+        date: NaiveDate,
+        symbol: AccountSymbol,
+        title: &str,
+        purposes: &[ProgramKind],
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let name = "appropriate";
+        let purposes = normalized(purposes);
+        match self.accounts.get(&symbol) {
+            None => {
+                check_enactable(name, &symbol, date)?;
+                let gl = TrialBalance::default().post(
+                    Ussgl::OtherAppropriationsRealized,
+                    Ussgl::Unapportioned,
+                    amount,
+                )?;
+                self.accounts.insert(
+                    symbol,
+                    new_account(symbol, title, purposes, date, amount, true, None, gl),
+                );
+            }
+            Some(existing) => {
+                if existing.purposes != purposes {
+                    return Err(BudgetError::AccountExists {
+                        account: symbol,
+                        existing: existing.purposes.clone(),
+                    });
+                }
+                check_enactable(name, &symbol, date)?;
+                // A full-year act supersedes continuing-resolution authority: the resolution's
+                // amount is replaced by the full-year amount.
+                let (appropriated, delta) = if existing.full_year {
+                    (existing.appropriated.checked_add(amount)?, amount)
+                } else {
+                    let cr = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                    (amount, amount.checked_sub(cr)?)
+                };
+                let mut next = existing.clone_totals();
+                next.appropriated = appropriated;
+                next.full_year = true;
+                let authority = next.authority()?;
+                if authority < existing.apportioned {
+                    return Err(exceeds(
+                        Level::Appropriation,
+                        symbol,
+                        existing.apportioned,
+                        authority,
+                    ));
+                }
+                let gl = existing.gl.post(
+                    Ussgl::OtherAppropriationsRealized,
+                    Ussgl::Unapportioned,
+                    delta,
+                )?;
+                if let Some(acct) = self.accounts.get_mut(&symbol) {
+                    acct.appropriated = appropriated;
+                    acct.full_year = true;
+                    acct.gl = gl;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn continuing_resolution(
+        &mut self,
+        date: NaiveDate,
+        symbol: AccountSymbol,
+        title: &str,
+        purposes: &[ProgramKind],
+        amount: Money,
+        through: NaiveDate,
+    ) -> Result<(), BudgetError> {
+        let name = "continuing_resolution";
+        let purposes = normalized(purposes);
+        let from = symbol.period().first().first_day();
+        let resolution = Resolution { amount, through };
+        match self.accounts.get(&symbol) {
+            None => {
+                check_enactable(name, &symbol, date)?;
+                let gl = TrialBalance::default()
+                    .post(
+                        Ussgl::OtherAppropriationsRealized,
+                        Ussgl::Unapportioned,
+                        amount,
+                    )?
+                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
+                let mut acct = new_account(
+                    symbol,
+                    title,
+                    purposes,
+                    date,
+                    Money::ZERO,
+                    false,
+                    Some(resolution),
+                    gl,
+                );
+                acct.apportioned = amount;
+                acct.by_period.insert(from, amount);
+                self.accounts.insert(symbol, acct);
+            }
+            Some(existing) => {
+                if existing.full_year
+                    || existing.purposes != purposes
+                    || !existing.by_program.is_empty()
+                {
+                    return Err(BudgetError::AccountExists {
+                        account: symbol,
+                        existing: existing.purposes.clone(),
+                    });
+                }
+                check_enactable(name, &symbol, date)?;
+                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                let delta = amount.checked_sub(previous)?;
+                if delta.is_negative() {
+                    // A shorter resolution than the one in force adds nothing.
+                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+                }
+                let gl = existing
+                    .gl
+                    .post(
+                        Ussgl::OtherAppropriationsRealized,
+                        Ussgl::Unapportioned,
+                        delta,
+                    )?
+                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, delta)?;
+                let apportioned = existing.apportioned.checked_add(delta)?;
+                let line = existing
+                    .by_period
+                    .get(&from)
+                    .copied()
+                    .unwrap_or(Money::ZERO)
+                    .checked_add(delta)?;
+                if let Some(acct) = self.accounts.get_mut(&symbol) {
+                    acct.resolution = Some(resolution);
+                    acct.apportioned = apportioned;
+                    acct.by_period.insert(from, line);
+                    acct.gl = gl;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apportion(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        category: Apportionment,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        match category {
+            Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => {
+                return Err(BudgetError::ApportionmentMixed {
+                    account: *symbol,
+                    existing: "program".to_owned(),
+                });
+            }
+            Apportionment::ByProgram { .. } if !acct.by_period.is_empty() => {
+                return Err(BudgetError::ApportionmentMixed {
+                    account: *symbol,
+                    existing: "period".to_owned(),
+                });
+            }
+            Apportionment::ByPeriod { .. } | Apportionment::ByProgram { .. } => {}
+        }
+        check_distributable(name, acct, date)?;
+        if let Apportionment::ByProgram { program } = category {
+            check_purpose(acct, program)?;
+        }
+        let apportioned = acct.apportioned.checked_add(amount)?;
+        if amount.is_positive() {
+            let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
+            if amount > unapportioned {
+                return Err(exceeds(
+                    Level::Appropriation,
+                    *symbol,
+                    amount,
+                    unapportioned,
+                ));
+            }
+        }
+        // A withdrawal must leave the line, and the whole, above what was distributed from it.
+        let line_before = match category {
+            Apportionment::ByPeriod { from } => acct.by_period.get(&from).copied(),
+            Apportionment::ByProgram { program } => acct.by_program.get(&program).copied(),
+        }
+        .unwrap_or(Money::ZERO);
+        let line = line_before.checked_add(amount)?;
+        if amount.is_negative() {
+            let withdrawn = amount.checked_neg()?;
+            let mut room = acct
+                .apportioned
+                .checked_sub(acct.allotted)?
+                .min(line_before);
+            if let Apportionment::ByProgram { program } = category {
+                let used = acct
+                    .allocated_by_program
+                    .get(&program)
+                    .copied()
+                    .unwrap_or(Money::ZERO);
+                room = room.min(line_before.checked_sub(used)?);
+            }
+            if withdrawn > room {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    withdrawn,
+                    room.max(Money::ZERO),
+                ));
+            }
+        }
+        let gl = acct
+            .gl
+            .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.apportioned = apportioned;
+            match category {
+                Apportionment::ByPeriod { from } => {
+                    acct.by_period.insert(from, line);
+                }
+                Apportionment::ByProgram { program } => {
+                    acct.by_program.insert(program, line);
+                }
+            }
+            acct.gl = gl;
+        }
+        Ok(())
+    }
+
+    fn allot(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        holder: &FundsHolder,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        let current = acct.allotments.get(holder).copied();
+        if amount.is_negative() && current.is_none() {
+            return Err(BudgetError::UnknownAllotment {
+                account: *symbol,
+                holder: holder.clone(),
+            });
+        }
+        check_distributable(name, acct, date)?;
+        let current = current.unwrap_or_default();
+        if amount.is_positive() {
+            let available = acct.apportioned_on(date)?.checked_sub(acct.allotted)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        } else {
+            let withdrawn = amount.checked_neg()?;
+            let room = current.allotted.checked_sub(current.allocated)?;
+            if withdrawn > room {
+                return Err(exceeds(Level::Allotment, *symbol, withdrawn, room));
+            }
+        }
+        let allotted = acct.allotted.checked_add(amount)?;
+        let next = Allotment {
+            allotted: current.allotted.checked_add(amount)?,
+            allocated: current.allocated,
+        };
+        let gl = acct
+            .gl
+            .post(Ussgl::Apportionments, Ussgl::Allotments, amount)?;
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allotted = allotted;
+            acct.allotments.insert(holder.clone(), next);
+            acct.gl = gl;
+        }
+        Ok(())
+    }
+
+    /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
+    /// another allocation (a reprogramming).
+    #[allow(clippy::too_many_arguments)]
+    fn allocate(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        key: &AllocationKey,
+        amount: Money,
+        gate: Gate<'_>,
+        from: Option<&AllocationKey>,
+    ) -> Result<Option<Decision>, BudgetError> {
+        let acct = self.account(symbol)?;
+        let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
+            BudgetError::UnknownAllotment {
+                account: *symbol,
+                holder: key.holder.clone(),
+            }
+        })?;
+        let current = acct.allocations.get(key).copied();
+        if amount.is_negative() && current.is_none() {
+            return Err(BudgetError::UnknownAllocation {
+                account: *symbol,
+                key: key.clone(),
+            });
+        }
+        let source = match from {
+            None => None,
+            Some(from_key) => {
+                let slot = acct.allocations.get(from_key).copied().ok_or_else(|| {
+                    BudgetError::UnknownAllocation {
+                        account: *symbol,
+                        key: from_key.clone(),
+                    }
+                })?;
+                if !acct.allotments.contains_key(&from_key.holder) {
+                    return Err(BudgetError::UnknownAllotment {
+                        account: *symbol,
+                        holder: from_key.holder.clone(),
+                    });
+                }
+                Some((from_key, slot))
+            }
+        };
+        // Time: a reprogramming is a new use of funds, so the account must be unexpired.
+        if from.is_some() {
+            check_new_obligation(name, acct, date)?;
+        } else {
+            check_distributable(name, acct, date)?;
+        }
+        check_purpose(acct, key.program)?;
+        let current = current.unwrap_or_default();
+        let mut allotment_next = allotment;
+        let mut source_next = None;
+        let mut by_program = Vec::with_capacity(2);
+        if let Some((from_key, slot)) = source {
+            let free = slot.free()?;
+            if amount > free {
+                return Err(exceeds(
+                    Level::Allocation,
+                    *symbol,
+                    amount,
+                    free.max(Money::ZERO),
+                ));
+            }
+            let mut s = slot;
+            s.allocated = s.allocated.checked_sub(amount)?;
+            source_next = Some((from_key.clone(), s));
+            let from_prog = acct
+                .allocated_by_program
+                .get(&from_key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            by_program.push((from_key.program, from_prog.checked_sub(amount)?));
+        } else if amount.is_positive() {
+            let available = allotment.allotted.checked_sub(allotment.allocated)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Allotment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
+        } else {
+            let withdrawn = amount.checked_neg()?;
+            let free = current.free()?;
+            if withdrawn > free {
+                return Err(exceeds(
+                    Level::Allocation,
+                    *symbol,
+                    withdrawn,
+                    free.max(Money::ZERO),
+                ));
+            }
+            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
+        }
+        // Category B: allocations to a program stay within its apportionment.
+        let prior_prog = by_program
+            .iter()
+            .find(|(p, _)| *p == key.program)
+            .map(|(_, m)| *m)
+            .or_else(|| acct.allocated_by_program.get(&key.program).copied())
+            .unwrap_or(Money::ZERO);
+        let prog_next = prior_prog.checked_add(amount)?;
+        if !acct.by_program.is_empty() && amount.is_positive() {
+            let line = acct
+                .by_program
+                .get(&key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let available = line.checked_sub(prior_prog)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        }
+        by_program.retain(|(p, _)| *p != key.program);
+        by_program.push((key.program, prog_next));
+        let mut next = current;
+        next.allocated = current.allocated.checked_add(amount)?;
+        let decision = if amount.is_positive() {
+            gate_check(gate, key, date, Some(amount), None)?
+        } else {
+            None
+        };
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allotments.insert(key.holder.clone(), allotment_next);
+            if let Some((k, s)) = source_next {
+                acct.allocations.insert(k, s);
+            }
+            acct.allocations.insert(key.clone(), next);
+            for (program, value) in by_program {
+                acct.allocated_by_program.insert(program, value);
+            }
+        }
+        Ok(decision)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn commit(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        key: &AllocationKey,
+        amount: Money,
+        gate: Gate<'_>,
+    ) -> Result<Option<Decision>, BudgetError> {
+        let acct = self.account(symbol)?;
+        let slot =
+            acct.allocations
+                .get(key)
+                .copied()
+                .ok_or_else(|| BudgetError::UnknownAllocation {
+                    account: *symbol,
+                    key: key.clone(),
+                })?;
+        if acct.commitments.contains_key(document) || acct.obligations.contains_key(document) {
+            return Err(BudgetError::DocumentExists {
+                account: *symbol,
+                document: document.clone(),
+                what: "a commitment or obligation".to_owned(),
+            });
+        }
+        check_new_obligation(name, acct, date)?;
+        check_purpose(acct, key.program)?;
+        let free = slot.free()?;
+        if amount > free {
+            return Err(exceeds(
+                Level::Allocation,
+                *symbol,
+                amount,
+                free.max(Money::ZERO),
+            ));
+        }
+        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let mut next = slot;
+        next.committed = slot.committed.checked_add(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Allotments, Ussgl::Commitments, amount)?;
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allocations.insert(key.clone(), next);
+            acct.commitments.insert(
+                document.clone(),
+                CommitmentState {
+                    key: key.clone(),
+                    amount,
+                },
+            );
+            acct.gl = gl;
+        }
+        Ok(decision)
+    }
+
+    fn decommit(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        let commitment =
+            acct.commitments
+                .get(document)
+                .ok_or_else(|| BudgetError::UnknownCommitment {
+                    account: *symbol,
+                    document: document.clone(),
+                })?;
+        check_distributable(name, acct, date)?;
+        if amount > commitment.amount {
+            return Err(exceeds(
+                Level::Commitment,
+                *symbol,
+                amount,
+                commitment.amount,
+            ));
+        }
+        let key = commitment.key.clone();
+        let remaining = commitment.amount.checked_sub(amount)?;
+        let mut slot = acct.allocations.get(&key).copied().unwrap_or_default();
+        slot.committed = slot.committed.checked_sub(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Commitments, Ussgl::Allotments, amount)?;
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allocations.insert(key, slot);
+            if remaining.is_zero() {
+                acct.commitments.remove(document);
+            } else if let Some(c) = acct.commitments.get_mut(document) {
+                c.amount = remaining;
+            }
+            acct.gl = gl;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn obligate(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        instrument: Instrument,
+        funding: &Funding,
+        amount: Money,
+        gate: Gate<'_>,
+    ) -> Result<Option<Decision>, BudgetError> {
+        let acct = self.account(symbol)?;
+        if acct.obligations.contains_key(document) {
+            return Err(BudgetError::DocumentExists {
+                account: *symbol,
+                document: document.clone(),
+                what: "an obligation".to_owned(),
+            });
+        }
+        let (key, commitment) = match funding {
+            Funding::Commitment => {
+                let c = acct.commitments.get(document).ok_or_else(|| {
+                    BudgetError::UnknownCommitment {
+                        account: *symbol,
+                        document: document.clone(),
+                    }
+                })?;
+                (&c.key, Some(c.amount))
+            }
+            Funding::Allocation { key } => {
+                if acct.commitments.contains_key(document) {
+                    return Err(BudgetError::DocumentExists {
+                        account: *symbol,
+                        document: document.clone(),
+                        what: "a commitment (obligate it with funding from the commitment)"
+                            .to_owned(),
+                    });
+                }
+                (key, None)
+            }
+        };
+        let slot =
+            acct.allocations
+                .get(key)
+                .copied()
+                .ok_or_else(|| BudgetError::UnknownAllocation {
+                    account: *symbol,
+                    key: key.clone(),
+                })?;
+        check_new_obligation(name, acct, date)?;
+        check_purpose(acct, key.program)?;
+        let mut next = slot;
+        let mut remaining_commitment = None;
+        if let Some(committed) = commitment {
+            if amount > committed {
+                return Err(exceeds(Level::Commitment, *symbol, amount, committed));
+            }
+            next.committed = slot.committed.checked_sub(amount)?;
+            remaining_commitment = Some(committed.checked_sub(amount)?);
+        } else {
+            let free = slot.free()?;
+            if amount > free {
+                return Err(exceeds(
+                    Level::Allocation,
+                    *symbol,
+                    amount,
+                    free.max(Money::ZERO),
+                ));
+            }
+        }
+        next.obligated = slot.obligated.checked_add(amount)?;
+        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let debit = if commitment.is_some() {
+            Ussgl::Commitments
+        } else {
+            Ussgl::Allotments
+        };
+        let gl = acct.gl.post(debit, Ussgl::UnpaidObligations, amount)?;
+        let key = key.clone();
+        let obligation = ObligationState {
+            key: key.clone(),
+            instrument,
+            fiscal_year: fiscal_year_of(date),
+            obligated: amount,
+            disbursed: Money::ZERO,
+        };
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allocations.insert(key, next);
+            match remaining_commitment {
+                Some(rest) if rest.is_zero() => {
+                    acct.commitments.remove(document);
+                }
+                Some(rest) => {
+                    if let Some(c) = acct.commitments.get_mut(document) {
+                        c.amount = rest;
+                    }
+                }
+                None => {}
+            }
+            acct.obligations.insert(document.clone(), obligation);
+            acct.gl = gl;
+        }
+        Ok(decision)
+    }
+
+    fn adjust(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        let obligation =
+            acct.obligations
+                .get(document)
+                .ok_or_else(|| BudgetError::UnknownObligation {
+                    account: *symbol,
+                    document: document.clone(),
+                })?;
+        check_adjustable(name, acct, date)?;
+        let slot = acct
+            .allocations
+            .get(&obligation.key)
+            .copied()
+            .unwrap_or_default();
+        let prior_year = fiscal_year_of(date) > obligation.fiscal_year;
+        let mut next = slot;
+        let gl;
+        if amount.is_positive() {
+            let free = slot.free()?;
+            if amount > free {
+                return Err(exceeds(
+                    Level::Allocation,
+                    *symbol,
+                    amount,
+                    free.max(Money::ZERO),
+                ));
+            }
+            let debit = if prior_year {
+                Ussgl::UpwardAdjustmentsPriorYear
+            } else {
+                Ussgl::Allotments
+            };
+            gl = acct.gl.post(debit, Ussgl::UnpaidObligations, amount)?;
+        } else {
+            let reduction = amount.checked_neg()?;
+            let unpaid = obligation.obligated.checked_sub(obligation.disbursed)?;
+            if reduction > unpaid {
+                return Err(exceeds(Level::Obligation, *symbol, reduction, unpaid));
+            }
+            if prior_year {
+                next.recoveries = slot.recoveries.checked_add(reduction)?;
+            }
+            let credit = if prior_year {
+                Ussgl::Recoveries
+            } else {
+                Ussgl::Allotments
+            };
+            gl = acct.gl.post(Ussgl::UnpaidObligations, credit, reduction)?;
+        }
+        next.obligated = slot.obligated.checked_add(amount)?;
+        let obligated = obligation.obligated.checked_add(amount)?;
+        let key = obligation.key.clone();
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allocations.insert(key, next);
+            if let Some(o) = acct.obligations.get_mut(document) {
+                o.obligated = obligated;
+            }
+            acct.gl = gl;
+        }
+        Ok(())
+    }
+
+    fn pay(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        amount: Money,
+        refund: bool,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        let obligation =
+            acct.obligations
+                .get(document)
+                .ok_or_else(|| BudgetError::UnknownObligation {
+                    account: *symbol,
+                    document: document.clone(),
+                })?;
+        check_adjustable(name, acct, date)?;
+        let (signed, gl) = if refund {
+            if amount > obligation.disbursed {
+                return Err(exceeds(
+                    Level::Disbursement,
+                    *symbol,
+                    amount,
+                    obligation.disbursed,
+                ));
+            }
+            let gl = acct
+                .gl
+                .post(Ussgl::PaidObligations, Ussgl::UnpaidObligations, amount)?;
+            (amount.checked_neg()?, gl)
+        } else {
+            let unpaid = obligation.obligated.checked_sub(obligation.disbursed)?;
+            if amount > unpaid {
+                return Err(exceeds(Level::Obligation, *symbol, amount, unpaid));
+            }
+            let gl = acct
+                .gl
+                .post(Ussgl::UnpaidObligations, Ussgl::PaidObligations, amount)?;
+            (amount, gl)
+        };
+        let disbursed = obligation.disbursed.checked_add(signed)?;
+        let mut slot = acct
+            .allocations
+            .get(&obligation.key)
+            .copied()
+            .unwrap_or_default();
+        slot.disbursed = slot.disbursed.checked_add(signed)?;
+        let key = obligation.key.clone();
+        if let Some(acct) = self.accounts.get_mut(symbol) {
+            acct.allocations.insert(key, slot);
+            if let Some(o) = acct.obligations.get_mut(document) {
+                o.disbursed = disbursed;
+            }
+            acct.gl = gl;
+        }
+        Ok(())
+    }
+
+    fn transfer(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        from: &AccountSymbol,
+        to: &AccountSymbol,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        if from == to {
+            return Err(shape(name, ShapeError::SameSourceAndDestination));
+        }
+        let source = self.account(from)?;
+        let dest = self.account(to)?;
+        check_new_obligation(name, source, date)?;
+        check_new_obligation(name, dest, date)?;
+        let unapportioned = source.authority()?.checked_sub(source.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(Level::Appropriation, *from, amount, unapportioned));
+        }
+        let out_total = source.transfers_out.checked_add(amount)?;
+        let in_total = dest.transfers_in.checked_add(amount)?;
+        let source_gl =
+            source
+                .gl
+                .post(Ussgl::Unapportioned, Ussgl::TransfersCurrentYear, amount)?;
+        let dest_gl = dest
+            .gl
+            .post(Ussgl::TransfersCurrentYear, Ussgl::Unapportioned, amount)?;
+        if let Some(a) = self.accounts.get_mut(from) {
+            a.transfers_out = out_total;
+            a.gl = source_gl;
+        }
+        if let Some(a) = self.accounts.get_mut(to) {
+            a.transfers_in = in_total;
+            a.gl = dest_gl;
+        }
+        Ok(())
+    }
+
+    fn rescind(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        check_distributable(name, acct, date)?;
+        let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(
+                Level::Appropriation,
+                *symbol,
+                amount,
+                unapportioned,
+            ));
+        }
+        let rescinded = acct.rescinded.checked_add(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Unapportioned, Ussgl::Rescissions, amount)?;
+        if let Some(a) = self.accounts.get_mut(symbol) {
+            a.rescinded = rescinded;
+            a.gl = gl;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn charge_to_current(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        cancelled: &AccountSymbol,
+        document: &DocumentId,
+        current: &AccountSymbol,
+        key: &AllocationKey,
+        amount: Money,
+        gate: Gate<'_>,
+    ) -> Result<Option<Decision>, BudgetError> {
+        if cancelled == current {
+            return Err(shape(name, ShapeError::SameSourceAndDestination));
+        }
+        let old = self.account(cancelled)?;
+        let original =
+            old.obligations
+                .get(document)
+                .ok_or_else(|| BudgetError::UnknownObligation {
+                    account: *cancelled,
+                    document: document.clone(),
+                })?;
+        let acct = self.account(current)?;
+        let slot =
+            acct.allocations
+                .get(key)
+                .copied()
+                .ok_or_else(|| BudgetError::UnknownAllocation {
+                    account: *current,
+                    key: key.clone(),
+                })?;
+        let existing = acct.obligations.get(document);
+        let status = old.status(date);
+        if status != AccountStatus::Cancelled {
+            return Err(BudgetError::NotAvailable {
+                action: name.to_owned(),
+                account: *cancelled,
+                period: cancelled.period(),
+                status,
+                date,
+            });
+        }
+        check_new_obligation(name, acct, date)?;
+        // Purpose: the current account must fund the same program as the original.
+        check_purpose(acct, original.key.program)?;
+        if key.program != original.key.program {
+            return Err(BudgetError::Purpose {
+                account: *current,
+                program: key.program,
+                allowed: vec![original.key.program],
+            });
+        }
+        // Amount: 1 percent of the current account's appropriations, rounded down to the cent.
+        let base = if acct.full_year {
+            acct.appropriated
+        } else {
+            acct.resolution.map_or(Money::ZERO, |r| r.amount)
+        };
+        let limit = base.checked_mul_ratio(1, 100, Rounding::TowardZero)?;
+        let room = limit.checked_sub(acct.charged_to_current)?;
+        if amount > room {
+            return Err(exceeds(
+                Level::ChargeToCurrentLimit,
+                *current,
+                amount,
+                room.max(Money::ZERO),
+            ));
+        }
+        let free = slot.free()?;
+        if amount > free {
+            return Err(exceeds(
+                Level::Allocation,
+                *current,
+                amount,
+                free.max(Money::ZERO),
+            ));
+        }
+        if let Some(e) = existing {
+            if e.key != *key {
+                return Err(BudgetError::DocumentExists {
+                    account: *current,
+                    document: document.clone(),
+                    what: "an obligation under another allocation".to_owned(),
+                });
+            }
+        }
+        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let mut next = slot;
+        next.obligated = slot.obligated.checked_add(amount)?;
+        let charged = acct.charged_to_current.checked_add(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Allotments, Ussgl::UnpaidObligations, amount)?;
+        let obligation = match existing {
+            Some(e) => ObligationState {
+                obligated: e.obligated.checked_add(amount)?,
+                ..e.clone()
+            },
+            None => ObligationState {
+                key: key.clone(),
+                instrument: original.instrument,
+                fiscal_year: fiscal_year_of(date),
+                obligated: amount,
+                disbursed: Money::ZERO,
+            },
+        };
+        if let Some(a) = self.accounts.get_mut(current) {
+            a.allocations.insert(key.clone(), next);
+            a.obligations.insert(document.clone(), obligation);
+            a.charged_to_current = charged;
+            a.gl = gl;
+        }
+        Ok(decision)
+    }
+}
+
+impl AccountState {
+    /// A copy of the scalar totals, for checking a change before writing it.
+    fn clone_totals(&self) -> AccountState {
+        AccountState {
+            symbol: self.symbol,
+            title: String::new(),
+            purposes: Vec::new(),
+            enacted: self.enacted,
+            appropriated: self.appropriated,
+            full_year: self.full_year,
+            resolution: self.resolution,
+            transfers_in: self.transfers_in,
+            transfers_out: self.transfers_out,
+            rescinded: self.rescinded,
+            apportioned: self.apportioned,
+            by_period: BTreeMap::new(),
+            by_program: BTreeMap::new(),
+            allocated_by_program: BTreeMap::new(),
+            allotted: self.allotted,
+            charged_to_current: self.charged_to_current,
+            gl: self.gl,
+            allotments: HashMap::new(),
+            allocations: HashMap::new(),
+            commitments: HashMap::new(),
+            obligations: HashMap::new(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_account(
+    symbol: AccountSymbol,
+    title: &str,
+    purposes: Vec<ProgramKind>,
+    enacted: NaiveDate,
+    appropriated: Money,
+    full_year: bool,
+    resolution: Option<Resolution>,
+    gl: TrialBalance,
+) -> AccountState {
+    AccountState {
+        symbol,
+        title: title.to_owned(),
+        purposes,
+        enacted,
+        appropriated,
+        full_year,
+        resolution,
+        transfers_in: Money::ZERO,
+        transfers_out: Money::ZERO,
+        rescinded: Money::ZERO,
+        apportioned: Money::ZERO,
+        by_period: BTreeMap::new(),
+        by_program: BTreeMap::new(),
+        allocated_by_program: BTreeMap::new(),
+        allotted: Money::ZERO,
+        charged_to_current: Money::ZERO,
+        gl,
+        allotments: HashMap::new(),
+        allocations: HashMap::new(),
+        commitments: HashMap::new(),
+        obligations: HashMap::new(),
+    }
+}
+
+fn normalized(purposes: &[ProgramKind]) -> Vec<ProgramKind> {
+    let mut v = purposes.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+pub(crate) fn fiscal_year_of(date: NaiveDate) -> FiscalYear {
+    FiscalYear::containing(date)
+}
+
+fn entry_position(slice: &[JournalEntry], entry: &JournalEntry) -> usize {
+    slice
+        .iter()
+        .position(|e| e.sequence == entry.sequence)
+        .unwrap_or(0)
+}
+
+#[cold]
+fn journal_error(position: usize, error: BudgetError) -> BudgetError {
+    BudgetError::Journal {
+        position,
+        problem: Box::new(JournalProblem::Rejected(error)),
+    }
+}
+
+#[cold]
+fn shape(action: &str, problem: ShapeError) -> BudgetError {
+    BudgetError::Shape {
+        action: action.to_owned(),
+        problem,
+    }
+}
+
+#[cold]
+fn exceeds(
+    level: Level,
+    account: AccountSymbol,
+    requested: Money,
+    available: Money,
+) -> BudgetError {
+    BudgetError::Exceeds {
+        level,
+        account,
+        requested,
+        available,
+    }
+}
+
+/// Shape checks that need no state.
+fn check_shape(action: &Action) -> Result<(), BudgetError> {
+    let name = action.name();
+    let positive = |amount: &Money| {
+        if amount.is_positive() {
+            Ok(())
+        } else {
+            Err(shape(name, ShapeError::NotPositive { amount: *amount }))
+        }
+    };
+    let nonzero = |amount: &Money| {
+        if amount.is_zero() {
+            Err(shape(name, ShapeError::Zero))
+        } else {
+            Ok(())
+        }
+    };
+    let text = |field: &str, value: &str| {
+        if value.trim().is_empty() {
+            Err(shape(
+                name,
+                ShapeError::EmptyText {
+                    field: field.to_owned(),
+                },
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match action {
+        Action::Appropriate {
+            title,
+            purposes,
+            amount,
+            law,
+            ..
+        } => {
+            text("title", title)?;
+            text("law", law)?;
+            if purposes.is_empty() {
+                return Err(shape(name, ShapeError::NoPurposes));
+            }
+            positive(amount)
+        }
+        Action::ContinuingResolution {
+            title,
+            purposes,
+            annual_rate,
+            law,
+            ..
+        } => {
+            text("title", title)?;
+            text("law", law)?;
+            if purposes.is_empty() {
+                return Err(shape(name, ShapeError::NoPurposes));
+            }
+            positive(annual_rate)
+        }
+        Action::Apportion { amount, .. }
+        | Action::Allot { amount, .. }
+        | Action::Allocate { amount, .. }
+        | Action::AdjustObligation { amount, .. } => nonzero(amount),
+        Action::Commit { amount, .. }
+        | Action::Decommit { amount, .. }
+        | Action::Obligate { amount, .. }
+        | Action::Disburse { amount, .. }
+        | Action::Refund { amount, .. } => positive(amount),
+        Action::Transfer {
+            from,
+            to,
+            amount,
+            authority,
+        } => {
+            text("authority", authority)?;
+            if from == to {
+                return Err(shape(name, ShapeError::SameSourceAndDestination));
+            }
+            positive(amount)
+        }
+        Action::Reprogram {
+            from,
+            to,
+            amount,
+            authority,
+            ..
+        } => {
+            text("authority", authority)?;
+            if from == to {
+                return Err(shape(name, ShapeError::SameSourceAndDestination));
+            }
+            if from.holder != to.holder {
+                return Err(shape(name, ShapeError::DifferentHolders));
+            }
+            positive(amount)
+        }
+        Action::Rescind { amount, law, .. } => {
+            text("law", law)?;
+            positive(amount)
+        }
+        Action::ChargeToCurrent {
+            cancelled,
+            current,
+            amount,
+            ..
+        } => {
+            if cancelled == current {
+                return Err(shape(name, ShapeError::SameSourceAndDestination));
+            }
+            positive(amount)
+        }
+    }
+}
+
+/// An appropriation or resolution may be enacted before or during its period, not after.
+fn check_enactable(name: &str, symbol: &AccountSymbol, date: NaiveDate) -> Result<(), BudgetError> {
+    let status = symbol.period().status_on(date);
+    match status {
+        AccountStatus::NotYetAvailable | AccountStatus::Unexpired => Ok(()),
+        AccountStatus::Expired | AccountStatus::Cancelled => Err(BudgetError::NotAvailable {
+            action: name.to_owned(),
+            account: *symbol,
+            period: symbol.period(),
+            status,
+            date,
+        }),
+    }
+}
+
+fn check_enacted(name: &str, acct: &AccountState, date: NaiveDate) -> Result<(), BudgetError> {
+    if date < acct.enacted {
+        return Err(BudgetError::BeforeEnactment {
+            action: name.to_owned(),
+            account: acct.symbol,
+            date,
+            enacted: acct.enacted,
+        });
+    }
+    Ok(())
+}
+
+/// Distribution, withdrawal and rescission: any time from enactment until cancellation.
+fn check_distributable(
+    name: &str,
+    acct: &AccountState,
+    date: NaiveDate,
+) -> Result<(), BudgetError> {
+    check_enacted(name, acct, date)?;
+    let status = acct.status(date);
+    match status {
+        AccountStatus::NotYetAvailable | AccountStatus::Unexpired | AccountStatus::Expired => {
+            Ok(())
+        }
+        AccountStatus::Cancelled => Err(BudgetError::NotAvailable {
+            action: name.to_owned(),
+            account: acct.symbol,
+            period: acct.symbol.period(),
+            status,
+            date,
+        }),
+    }
+}
+
+/// New obligations, commitments, transfers and reprogrammings: only while unexpired.
+fn check_new_obligation(
+    name: &str,
+    acct: &AccountState,
+    date: NaiveDate,
+) -> Result<(), BudgetError> {
+    check_enacted(name, acct, date)?;
+    let status = acct.status(date);
+    if status == AccountStatus::Unexpired {
+        return Ok(());
+    }
+    Err(BudgetError::NotAvailable {
+        action: name.to_owned(),
+        account: acct.symbol,
+        period: acct.symbol.period(),
+        status,
+        date,
+    })
+}
+
+/// Adjustments of and payments on existing obligations: unexpired or expired.
+fn check_adjustable(name: &str, acct: &AccountState, date: NaiveDate) -> Result<(), BudgetError> {
+    check_enacted(name, acct, date)?;
+    let status = acct.status(date);
+    if matches!(status, AccountStatus::Unexpired | AccountStatus::Expired) {
+        return Ok(());
+    }
+    Err(BudgetError::NotAvailable {
+        action: name.to_owned(),
+        account: acct.symbol,
+        period: acct.symbol.period(),
+        status,
+        date,
+    })
+}
+
+fn check_purpose(acct: &AccountState, program: ProgramKind) -> Result<(), BudgetError> {
+    if acct.purposes.contains(&program) {
+        Ok(())
+    } else {
+        Err(BudgetError::Purpose {
+            account: acct.symbol,
+            program,
+            allowed: acct.purposes.clone(),
+        })
+    }
+}
+
+/// Asks the gate about a partner; entries without a partner need no decision.
+fn gate_check(
+    gate: Gate<'_>,
+    key: &AllocationKey,
+    date: NaiveDate,
+    amount: Option<Money>,
+    document: Option<&DocumentId>,
+) -> Result<Option<Decision>, BudgetError> {
+    let Some(partner) = key.partner else {
+        return Ok(None);
+    };
+    match gate {
+        Gate::Live(check) => {
+            let request = EligibilityRequest {
+                partner,
+                program: key.program,
+                date,
+                amount,
+                document: document.map(|d| d.as_str().to_owned()),
+            };
+            let decision = check.decide(&request);
+            if decision.outcome().allows() {
+                Ok(Some(decision))
+            } else {
+                Err(BudgetError::Ineligible {
+                    decision: Box::new(decision),
+                })
+            }
+        }
+        Gate::Stored(Some(decision)) if decision.outcome().allows() => Ok(Some(decision.clone())),
+        Gate::Stored(_) => Err(BudgetError::Journal {
+            position: 0,
+            problem: Box::new(JournalProblem::MissingDecision),
+        }),
+    }
+}

@@ -1,0 +1,36 @@
+//! The appropriation ledger: purpose, time and amount, from appropriation to outlay.
+//!
+//! A [`Ledger`] applies typed [`Command`]s. Each one either applies whole or is refused
+//! whole with a [`BudgetError`] that names the law and the limit it would break:
+//!
+//! ```text
+//! Appropriate / ContinuingResolution   budget authority            (4119 → 4450)
+//!   Apportion   (31 U.S.C. 1512)        by period or by program     (4450 → 4510)
+//!   Allot       to a funds holder                                   (4510 → 4610)
+//!   Allocate    to a program × partner   [eligibility gate]
+//!   Commit      reserve for a planned document                     (4610 → 4700)
+//!   Obligate    on a binding instrument  [eligibility gate]         (4700/4610 → 4801)
+//!   Disburse    an outlay; Refund reverses one                      (4801 → 4902)
+//!   AdjustObligation (recoveries when prior-year), Transfer, Reprogram, Rescind,
+//!   ChargeToCurrent (31 U.S.C. 1553(b))
+//! ```
+//!
+//! Every applied command is kept in the journal with the eligibility decision that allowed
+//! it; [`Ledger::replay`] rebuilds an equal ledger, [`Ledger::as_of`] the ledger as it was
+//! on a date and as known on a date. [`Ledger::status_of_funds`] reports any grouping of
+//! account, fiscal year, funds holder, program and partner; [`Ledger::sf133`] gives the
+//! SF-133-shaped statement of an account.
+
+mod command;
+mod error;
+mod ids;
+mod ledger;
+mod status;
+mod ussgl;
+
+pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+pub use error::{BudgetError, JournalProblem, Level, ShapeError};
+pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
+pub use ledger::{JournalEntry, Ledger, Receipt};
+pub use status::{Dimension, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery, StatusRow};
+pub use ussgl::{TrialBalance, Ussgl};
