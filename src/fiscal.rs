@@ -44,6 +44,7 @@ pub struct Availability {
     last: Option<FiscalYear>,
 }
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     NotYetAvailable,
     Unexpired,

@@ -232,8 +232,15 @@ fn overflow(operation: MoneyOperation) -> MoneyError {
 /// assert!("1,234.00".parse::<Money>().is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    /// [`Money::ZERO`], held at two decimals like every other amount.
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
 
 impl Money {
     /// Zero dollars.
@@ -707,6 +714,7 @@ mod tests {
         assert_eq!(m("-0"), Money::ZERO);
         assert_eq!(m("007.5"), Money::from_cents(750));
         assert_eq!(m("12.3").to_decimal().to_string(), "12.30");
+        assert_eq!(Money::default().to_decimal().to_string(), "0.00");
     }
 
     #[test]
