@@ -1,143 +1,803 @@
-//! TEMPORARY STUB (replaced by the fiscal branch)
-#![allow(missing_docs, clippy::arithmetic_side_effects, clippy::unwrap_used)]
-use crate::money::{Money, Rate, Rounding};
-use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+//! The federal fiscal calendar: fiscal years, periods of availability, account status, and
+//! continuing-resolution pro-rating.
+//!
+//! The federal fiscal year runs from 1 October to 30 September and is named for the
+//! calendar year in which it ends: FY2008 is 2007-10-01 through 2008-09-30 (31 U.S.C. 1102).
+//!
+//! An appropriation is available for new obligations during its period of availability
+//! ([`Availability`]): one fiscal year, several, or until expended. Afterwards the account
+//! is *expired* for five fiscal years, during which it only records, adjusts and pays
+//! obligations already made (31 U.S.C. 1553(a)); on 30 September of the fifth fiscal year
+//! after expiry it is closed and every remaining balance is *cancelled* (31 U.S.C. 1552(a)).
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use security_assistance::{AccountStatus, Availability, FiscalYear};
+//!
+//! let fy2008 = FiscalYear::new(2008)?;
+//! let two_year = Availability::multi_year(fy2008, fy2008.next()?)?;
+//! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("bad date");
+//! assert_eq!(two_year.status_on(day(2009, 9, 30)?), AccountStatus::Unexpired);
+//! assert_eq!(two_year.status_on(day(2009, 10, 1)?), AccountStatus::Expired);
+//! assert_eq!(two_year.status_on(day(2014, 10, 1)?), AccountStatus::Cancelled);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
 use std::fmt;
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct FiscalYear(i32);
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::money::{Money, Rate, Rounding};
+
+/// The number of fiscal years an expired account stays open before it is closed
+/// (31 U.S.C. 1552(a)).
+pub(crate) const EXPIRED_YEARS: i32 = 5;
+
+/// What went wrong with a fiscal-calendar value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("fiscal")]
-pub struct FiscalError;
+#[non_exhaustive]
+pub enum FiscalError {
+    /// A fiscal year outside the supported range.
+    #[error("fiscal year {year} is out of range: expected {min} through {max}")]
+    YearOutOfRange {
+        /// The year given.
+        year: i64,
+        /// The first supported fiscal year.
+        min: i32,
+        /// The last supported fiscal year.
+        max: i32,
+    },
+    /// Text that is not a fiscal year.
+    #[error("{input:?} is not a fiscal year: expected \"FY2008\" or \"2008\"")]
+    InvalidYear {
+        /// The refused input.
+        input: String,
+    },
+    /// A multi-year period whose last year is not after its first.
+    #[error("period {first}/{last} is invalid: the last fiscal year must come after the first")]
+    PeriodOrder {
+        /// The first fiscal year.
+        first: i32,
+        /// The last fiscal year.
+        last: i32,
+    },
+    /// Text that is not a period of availability.
+    #[error(
+        "{input:?} is not a period of availability: expected \"2008\", \"2008/2009\" or \"X2008\" (no-year, first available in FY2008)"
+    )]
+    InvalidPeriod {
+        /// The refused input.
+        input: String,
+    },
+    /// A continuing resolution covering more days than its fiscal year has.
+    #[error(
+        "a continuing resolution cannot cover {days} days of {fiscal_year}, which has {days_in_year}"
+    )]
+    DaysOutOfRange {
+        /// The days covered.
+        days: u32,
+        /// The fiscal year.
+        fiscal_year: FiscalYear,
+        /// The days in that fiscal year.
+        days_in_year: u32,
+    },
+    /// A negative annualized rate for a continuing resolution.
+    #[error("the annualized rate of a continuing resolution must not be negative, got {rate}")]
+    NegativeRate {
+        /// The rate given.
+        rate: Money,
+    },
+    /// A date outside the supported range of fiscal years.
+    #[error("date {date} is outside the supported fiscal years {min} through {max}")]
+    DateOutOfRange {
+        /// The date given.
+        date: NaiveDate,
+        /// The first supported fiscal year.
+        min: i32,
+        /// The last supported fiscal year.
+        max: i32,
+    },
+    /// Arithmetic on money failed.
+    #[error("amount arithmetic failed: {0}")]
+    Money(#[from] crate::money::MoneyError),
+}
+
+/// A US federal fiscal year, named for the calendar year in which it ends.
+///
+/// # Range
+///
+/// [`FiscalYear::MIN`] (1800) through [`FiscalYear::MAX`] (9999): every day of every
+/// supported fiscal year, and of the five years after it, is a valid [`NaiveDate`].
+///
+/// # Serialization
+///
+/// serde writes the number `2008`; [`fmt::Display`] writes `FY2008`; [`FromStr`] reads
+/// `"FY2008"`, `"fy2008"` or `"2008"`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::FiscalYear;
+///
+/// let fy: FiscalYear = "FY2008".parse()?;
+/// assert_eq!(fy.first_day(), NaiveDate::from_ymd_opt(2007, 10, 1).ok_or("date")?);
+/// assert_eq!(fy.days(), 366);
+/// assert_eq!(FiscalYear::containing(NaiveDate::from_ymd_opt(2008, 10, 1).ok_or("date")?)?.year(), 2009);
+/// assert!(FiscalYear::new(10_000).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FiscalYear(i32);
+
 impl FiscalYear {
-    pub fn new(y: i32) -> Result<Self, FiscalError> {
-        Ok(FiscalYear(y))
-    }
-    pub fn containing(d: NaiveDate) -> FiscalYear {
-        if d.month() >= 10 {
-            FiscalYear(d.year() + 1)
+    /// The first supported fiscal year.
+    pub const MIN_YEAR: i32 = 1800;
+    /// The last supported fiscal year.
+    pub const MAX_YEAR: i32 = 9999;
+    /// The first supported fiscal year.
+    pub const MIN: FiscalYear = FiscalYear(Self::MIN_YEAR);
+    /// The last supported fiscal year.
+    pub const MAX: FiscalYear = FiscalYear(Self::MAX_YEAR);
+
+    /// The fiscal year that ends in calendar year `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`FiscalError::YearOutOfRange`] outside [`FiscalYear::MIN_YEAR`] ..=
+    /// [`FiscalYear::MAX_YEAR`].
+    pub fn new(year: i32) -> Result<FiscalYear, FiscalError> {
+        if (Self::MIN_YEAR..=Self::MAX_YEAR).contains(&year) {
+            Ok(FiscalYear(year))
         } else {
-            FiscalYear(d.year())
+            Err(FiscalError::YearOutOfRange {
+                year: i64::from(year),
+                min: Self::MIN_YEAR,
+                max: Self::MAX_YEAR,
+            })
         }
     }
-    pub fn year(self) -> i32 {
+
+    /// The fiscal year that contains `date`: the next calendar year's from 1 October on.
+    ///
+    /// # Errors
+    ///
+    /// [`FiscalError::DateOutOfRange`] for a date outside the supported fiscal years.
+    pub fn containing(date: NaiveDate) -> Result<FiscalYear, FiscalError> {
+        let year = if date.month() >= 10 {
+            date.year().checked_add(1)
+        } else {
+            Some(date.year())
+        };
+        year.and_then(|y| FiscalYear::new(y).ok())
+            .ok_or(FiscalError::DateOutOfRange {
+                date,
+                min: Self::MIN_YEAR,
+                max: Self::MAX_YEAR,
+            })
+    }
+
+    /// The calendar year in which the fiscal year ends (`2008` for FY2008).
+    #[must_use]
+    pub const fn year(self) -> i32 {
         self.0
     }
+
+    /// 1 October of the previous calendar year.
+    #[must_use]
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.0 - 1, 10, 1).unwrap()
+        // OK because the range check keeps year - 1 within chrono's range.
+        NaiveDate::from_ymd_opt(self.0.saturating_sub(1), 10, 1).unwrap_or(NaiveDate::MIN)
     }
+
+    /// 30 September.
+    #[must_use]
     pub fn last_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.0, 9, 30).unwrap()
+        NaiveDate::from_ymd_opt(self.0, 9, 30).unwrap_or(NaiveDate::MAX)
     }
+
+    /// The number of days: 366 when the year contains 29 February, else 365.
+    #[must_use]
     pub fn days(self) -> u32 {
-        (self.last_day() - self.first_day()).num_days() as u32 + 1
+        let span = self
+            .last_day()
+            .signed_duration_since(self.first_day())
+            .num_days();
+        u32::try_from(span.saturating_add(1)).unwrap_or(365)
+    }
+
+    /// `true` if `date` falls in this fiscal year.
+    #[must_use]
+    pub fn contains(self, date: NaiveDate) -> bool {
+        self.first_day() <= date && date <= self.last_day()
+    }
+
+    /// The next fiscal year.
+    ///
+    /// # Errors
+    ///
+    /// [`FiscalError::YearOutOfRange`] after [`FiscalYear::MAX`].
+    pub fn next(self) -> Result<FiscalYear, FiscalError> {
+        FiscalYear::new(self.0.saturating_add(1))
+    }
+
+    /// The previous fiscal year.
+    ///
+    /// # Errors
+    ///
+    /// [`FiscalError::YearOutOfRange`] before [`FiscalYear::MIN`].
+    pub fn prev(self) -> Result<FiscalYear, FiscalError> {
+        FiscalYear::new(self.0.saturating_sub(1))
+    }
+
+    /// The fiscal year `n` years later (earlier when negative), saturating at the range.
+    fn offset(self, n: i32) -> FiscalYear {
+        FiscalYear(
+            self.0
+                .saturating_add(n)
+                .clamp(Self::MIN_YEAR, Self::MAX_YEAR),
+        )
     }
 }
+
 impl fmt::Display for FiscalYear {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "FY{}", self.0)
+        f.pad(&format!("FY{}", self.0))
     }
 }
+
+impl FromStr for FiscalYear {
+    type Err = FiscalError;
+
+    fn from_str(s: &str) -> Result<FiscalYear, FiscalError> {
+        let digits = s
+            .strip_prefix("FY")
+            .or_else(|| s.strip_prefix("fy"))
+            .or_else(|| s.strip_prefix("Fy"))
+            .unwrap_or(s);
+        if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FiscalError::InvalidYear {
+                input: s.to_owned(),
+            });
+        }
+        let year: i32 = digits.parse().map_err(|_| FiscalError::InvalidYear {
+            input: s.to_owned(),
+        })?;
+        FiscalYear::new(year)
+    }
+}
+
+impl Serialize for FiscalYear {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i32(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for FiscalYear {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FiscalYear, D::Error> {
+        let year = i64::deserialize(deserializer)?;
+        i32::try_from(year)
+            .ok()
+            .and_then(|y| FiscalYear::new(y).ok())
+            .ok_or_else(|| {
+                serde::de::Error::custom(FiscalError::YearOutOfRange {
+                    year,
+                    min: FiscalYear::MIN_YEAR,
+                    max: FiscalYear::MAX_YEAR,
+                })
+            })
+    }
+}
+
+/// The status of an appropriation account on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AccountStatus {
+    /// Before the first day of the period of availability.
+    NotYetAvailable,
+    /// Within the period of availability: new obligations allowed (31 U.S.C. 1502(a)).
+    Unexpired,
+    /// After the period, for five fiscal years: only recording, adjusting and paying
+    /// existing obligations (31 U.S.C. 1553(a)).
+    Expired,
+    /// Closed: every balance is cancelled and the account takes nothing (31 U.S.C. 1552(a)).
+    Cancelled,
+}
+
+impl fmt::Display for AccountStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            AccountStatus::NotYetAvailable => "not yet available",
+            AccountStatus::Unexpired => "unexpired",
+            AccountStatus::Expired => "expired",
+            AccountStatus::Cancelled => "cancelled",
+        })
+    }
+}
+
+/// A period of availability: one fiscal year, several, or no year ("until expended").
+///
+/// # Status on a date
+///
+/// [`Availability::status_on`] gives [`AccountStatus::NotYetAvailable`] before the first
+/// day, [`AccountStatus::Unexpired`] through the last day, [`AccountStatus::Expired`] from
+/// the next day through 30 September of the fifth fiscal year after the last one (the
+/// closing day, the last day on which expired-phase actions are allowed), and
+/// [`AccountStatus::Cancelled`] from the day after. A no-year account never expires by the
+/// calendar: 31 U.S.C. 1555 closes it only when its purposes are carried out and no
+/// disbursement has been made for two consecutive fiscal years, which is a determination,
+/// not a date.
+///
+/// # Text and serde
+///
+/// [`fmt::Display`] writes the Treasury account period: `2008`, `2008/2009`, or `X` for no
+/// year. Because `X` alone loses the first fiscal year, [`FromStr`] and serde use
+/// `X2008` for a no-year account first available in FY2008 (and read `2008` and
+/// `2008/2009` as written).
+///
+/// ```
+/// use security_assistance::{Availability, FiscalYear};
+/// let period: Availability = "2008/2009".parse()?;
+/// assert_eq!(period, Availability::multi_year(FiscalYear::new(2008)?, FiscalYear::new(2009)?)?);
+/// assert_eq!(Availability::no_year(FiscalYear::new(2008)?).to_string(), "X");
+/// assert!(Availability::multi_year(FiscalYear::new(2009)?, FiscalYear::new(2008)?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Availability {
     first: FiscalYear,
     last: Option<FiscalYear>,
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountStatus {
-    NotYetAvailable,
-    Unexpired,
-    Expired,
-    Cancelled,
-}
-impl fmt::Display for AccountStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
+
 impl Availability {
-    pub fn one_year(fy: FiscalYear) -> Self {
+    /// Available for new obligations in `fiscal_year` only.
+    #[must_use]
+    pub const fn one_year(fiscal_year: FiscalYear) -> Availability {
         Availability {
-            first: fy,
-            last: Some(fy),
+            first: fiscal_year,
+            last: Some(fiscal_year),
         }
     }
-    pub fn multi_year(a: FiscalYear, b: FiscalYear) -> Result<Self, FiscalError> {
-        Ok(Availability {
-            first: a,
-            last: Some(b),
-        })
-    }
-    pub fn no_year(a: FiscalYear) -> Self {
-        Availability {
-            first: a,
-            last: None,
+
+    /// Available from `first` through `last` ("to remain available until September 30,
+    /// `last`").
+    ///
+    /// # Errors
+    ///
+    /// [`FiscalError::PeriodOrder`] unless `first` is before `last`.
+    pub fn multi_year(first: FiscalYear, last: FiscalYear) -> Result<Availability, FiscalError> {
+        if first < last {
+            Ok(Availability {
+                first,
+                last: Some(last),
+            })
+        } else {
+            Err(FiscalError::PeriodOrder {
+                first: first.year(),
+                last: last.year(),
+            })
         }
     }
-    pub fn first(&self) -> FiscalYear {
+
+    /// Available from `first` until expended.
+    #[must_use]
+    pub const fn no_year(first: FiscalYear) -> Availability {
+        Availability { first, last: None }
+    }
+
+    /// The first fiscal year of availability.
+    #[must_use]
+    pub const fn first(&self) -> FiscalYear {
         self.first
     }
-    pub fn last(&self) -> Option<FiscalYear> {
+
+    /// The last fiscal year of availability; `None` for a no-year account.
+    #[must_use]
+    pub const fn last(&self) -> Option<FiscalYear> {
         self.last
     }
+
+    /// `true` for a no-year account.
+    #[must_use]
+    pub const fn is_no_year(&self) -> bool {
+        self.last.is_none()
+    }
+
+    /// The first day of availability.
+    #[must_use]
+    pub fn first_day(&self) -> NaiveDate {
+        self.first.first_day()
+    }
+
+    /// The last day of availability; `None` for a no-year account.
+    #[must_use]
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        self.last.map(FiscalYear::last_day)
+    }
+
+    /// `true` if `date` lies in the period of availability.
+    #[must_use]
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.status_on(date) == AccountStatus::Unexpired
+    }
+
+    /// The first day on which the account is expired (the day after its last day);
+    /// `None` for a no-year account. FY2008/2009 money expires on 2009-10-01.
+    #[must_use]
     pub fn expires_on(&self) -> Option<NaiveDate> {
-        self.last.map(|l| l.last_day().succ_opt().unwrap())
+        self.last.and_then(|l| l.last_day().succ_opt())
     }
+
+    /// The closing day: 30 September of the fifth fiscal year after the last year of
+    /// availability, the last day on which expired-phase actions are allowed;
+    /// `None` for a no-year account.
+    #[must_use]
+    pub fn closes_on(&self) -> Option<NaiveDate> {
+        self.last.map(|l| l.offset(EXPIRED_YEARS).last_day())
+    }
+
+    /// The first day on which the account is cancelled (the day after closing);
+    /// `None` for a no-year account. FY2008/2009 money is cancelled from 2014-10-01.
+    #[must_use]
     pub fn cancels_on(&self) -> Option<NaiveDate> {
-        self.last
-            .map(|l| FiscalYear(l.0 + 5).last_day().succ_opt().unwrap())
+        self.closes_on().and_then(|d| d.succ_opt())
     }
-    pub fn status_on(&self, d: NaiveDate) -> AccountStatus {
-        if d < self.first.first_day() {
+
+    /// The account's status on `date` (see the type's documentation).
+    #[must_use]
+    pub fn status_on(&self, date: NaiveDate) -> AccountStatus {
+        if date < self.first_day() {
             return AccountStatus::NotYetAvailable;
         }
-        match (self.expires_on(), self.cancels_on()) {
-            (Some(e), Some(c)) => {
-                if d < e {
-                    AccountStatus::Unexpired
-                } else if d < c {
-                    AccountStatus::Expired
-                } else {
-                    AccountStatus::Cancelled
-                }
-            }
-            _ => AccountStatus::Unexpired,
+        match (self.last_day(), self.closes_on()) {
+            (Some(last), _) if date <= last => AccountStatus::Unexpired,
+            (Some(_), Some(closing)) if date <= closing => AccountStatus::Expired,
+            (Some(_), _) => AccountStatus::Cancelled,
+            (None, _) => AccountStatus::Unexpired,
         }
     }
 }
+
 impl fmt::Display for Availability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.last {
-            None => write!(f, "X"),
-            Some(l) if l == self.first => write!(f, "{}", l.0),
-            Some(l) => write!(f, "{}/{}", self.first.0, l.0),
-        }
+        let text = match self.last {
+            None => "X".to_owned(),
+            Some(last) if last == self.first => last.year().to_string(),
+            Some(last) => format!("{}/{}", self.first.year(), last.year()),
+        };
+        f.pad(&text)
     }
 }
-impl std::str::FromStr for Availability {
+
+impl FromStr for Availability {
     type Err = FiscalError;
-    fn from_str(s: &str) -> Result<Self, FiscalError> {
-        match s.split_once('/') {
-            Some((a, b)) => Ok(Availability {
-                first: FiscalYear(a.parse().map_err(|_| FiscalError)?),
-                last: Some(FiscalYear(b.parse().map_err(|_| FiscalError)?)),
-            }),
-            None => {
-                let y = FiscalYear(s.parse().map_err(|_| FiscalError)?);
-                Ok(Availability::one_year(y))
+
+    /// Reads `2008`, `2008/2009` and `X2008`.
+    fn from_str(s: &str) -> Result<Availability, FiscalError> {
+        let bad = || FiscalError::InvalidPeriod {
+            input: s.to_owned(),
+        };
+        let year = |t: &str| -> Result<FiscalYear, FiscalError> {
+            if t.len() != 4 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
             }
+            FiscalYear::new(t.parse().map_err(|_| bad())?)
+        };
+        if let Some(first) = s.strip_prefix('X') {
+            return Ok(Availability::no_year(year(first)?));
+        }
+        match s.split_once('/') {
+            Some((first, last)) => Availability::multi_year(year(first)?, year(last)?),
+            None => Ok(Availability::one_year(year(s)?)),
         }
     }
 }
+
+impl Availability {
+    /// The lossless text form: like [`fmt::Display`], but `X2008` for no-year.
+    fn lossless(&self) -> String {
+        match self.last {
+            None => format!("X{}", self.first.year()),
+            Some(_) => self.to_string(),
+        }
+    }
+}
+
+impl Serialize for Availability {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.lossless())
+    }
+}
+
+impl<'de> Deserialize<'de> for Availability {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Availability, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The amount a continuing resolution makes available: the annualized rate times the
+/// lower of the share of the fiscal year covered (`days_covered` / days in `fiscal_year`)
+/// and OMB's seasonal limit, rounded once with `rounding` (DOMAIN.md §1.9, OMB Bulletins
+/// 99-07 … 05-03).
+///
+/// The comparison and the product are exact (integer cents); nothing is rounded before
+/// the end. To reproduce a published percentage that OMB rounded (13.42 % for 49 days of
+/// FY2006), pass it as the seasonal limit or use [`Rate::apply`].
+///
+/// # Errors
+///
+/// [`FiscalError::DaysOutOfRange`] if `days_covered` exceeds the days in the year,
+/// [`FiscalError::NegativeRate`] for a negative rate.
+///
+/// ```
+/// use security_assistance::{cr_amount, FiscalYear, Money, Rounding};
+/// let rate: Money = "100000000".parse()?;
+/// let fy2006 = FiscalYear::new(2006)?;
+/// assert_eq!(cr_amount(rate, 49, fy2006, None, Rounding::HalfEven)?, "13424657.53".parse()?);
+/// assert_eq!(cr_amount(rate, 49, fy2006, Some("13.42".parse()?), Rounding::HalfEven)?,
+///            "13420000".parse()?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cr_amount(
     annual_rate: Money,
     days_covered: u32,
-    fy: FiscalYear,
-    _seasonal: Option<Rate>,
+    fiscal_year: FiscalYear,
+    seasonal_limit: Option<Rate>,
     rounding: Rounding,
 ) -> Result<Money, FiscalError> {
-    annual_rate
-        .checked_mul_ratio(i128::from(days_covered), i128::from(fy.days()), rounding)
-        .map_err(|_| FiscalError)
+    let days_in_year = fiscal_year.days();
+    if days_covered > days_in_year {
+        return Err(FiscalError::DaysOutOfRange {
+            days: days_covered,
+            fiscal_year,
+            days_in_year,
+        });
+    }
+    if annual_rate.is_negative() {
+        return Err(FiscalError::NegativeRate { rate: annual_rate });
+    }
+    let days = i128::from(days_covered);
+    let year = i128::from(days_in_year);
+    if let Some(limit) = seasonal_limit {
+        // Compare days/year with percent/100 exactly: days × 100 × 10^s vs mantissa × year.
+        let percent = limit.percent();
+        let scale = 10i128.checked_pow(percent.scale()).unwrap_or(i128::MAX);
+        let share = days.saturating_mul(100).saturating_mul(scale);
+        let seasonal = percent.mantissa().saturating_mul(year);
+        if seasonal < share {
+            return Ok(limit.apply(annual_rate, rounding)?);
+        }
+    }
+    Ok(annual_rate.checked_mul_ratio(days, year, rounding)?)
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn fy(y: i32) -> FiscalYear {
+        FiscalYear::new(y).unwrap()
+    }
+
+    #[test]
+    fn every_day_maps_to_exactly_one_fiscal_year() {
+        let mut date = day(1989, 10, 1);
+        let end = day(2101, 9, 30);
+        let mut expected = fy(1990);
+        let mut count = 0u32;
+        while date <= end {
+            let got = FiscalYear::containing(date).unwrap();
+            assert_eq!(got, expected, "{date}");
+            assert!(got.contains(date));
+            assert!(!got.prev().unwrap().contains(date) && !got.next().unwrap().contains(date));
+            count += 1;
+            if date == expected.last_day() {
+                assert_eq!(count, expected.days(), "{expected}");
+                assert_eq!(
+                    FiscalYear::containing(expected.first_day()).unwrap(),
+                    expected
+                );
+                assert_eq!(
+                    FiscalYear::containing(expected.last_day()).unwrap(),
+                    expected
+                );
+                expected = expected.next().unwrap();
+                count = 0;
+            }
+            date = date.succ_opt().unwrap();
+        }
+        assert_eq!(expected, fy(2102));
+    }
+
+    #[test]
+    fn rules_one_and_two() {
+        assert_eq!(FiscalYear::containing(day(2007, 10, 1)).unwrap(), fy(2008));
+        assert_eq!(FiscalYear::containing(day(2008, 9, 30)).unwrap(), fy(2008));
+        assert_eq!(FiscalYear::containing(day(2008, 10, 1)).unwrap(), fy(2009));
+        assert_eq!(fy(2008).first_day(), day(2007, 10, 1));
+        assert_eq!(fy(2008).last_day(), day(2008, 9, 30));
+        assert_eq!(fy(2008).days(), 366);
+        assert_eq!(fy(2016).days(), 366);
+        assert_eq!(fy(2006).days(), 365);
+    }
+
+    #[test]
+    fn year_range_and_text() {
+        assert!(FiscalYear::new(1799).is_err());
+        assert!(FiscalYear::new(10_000).is_err());
+        assert_eq!(
+            FiscalYear::MAX.next(),
+            Err(FiscalError::YearOutOfRange {
+                year: 10_000,
+                min: 1800,
+                max: 9999
+            })
+        );
+        assert!(FiscalYear::MIN.prev().is_err());
+        for text in ["FY2008", "fy2008", "2008"] {
+            assert_eq!(text.parse::<FiscalYear>().unwrap(), fy(2008));
+        }
+        for bad in ["", "FY", "FY20O8", "2008.0", " 2008", "-2008", "FY12345"] {
+            assert!(bad.parse::<FiscalYear>().is_err(), "{bad}");
+        }
+        assert_eq!(fy(2008).to_string(), "FY2008");
+        assert_eq!(serde_json::to_string(&fy(2008)).unwrap(), "2008");
+        assert_eq!(
+            serde_json::from_str::<FiscalYear>("2008").unwrap(),
+            fy(2008)
+        );
+        assert!(serde_json::from_str::<FiscalYear>("1").is_err());
+        assert!(serde_json::from_str::<FiscalYear>("\"2008\"").is_err());
+        assert!(FiscalYear::containing(NaiveDate::MAX).is_err());
+        assert!(FiscalYear::containing(NaiveDate::MIN).is_err());
+    }
+
+    #[test]
+    fn one_year_account_boundaries() {
+        let a = Availability::one_year(fy(2008));
+        use AccountStatus::*;
+        for (date, want) in [
+            (day(2007, 9, 30), NotYetAvailable),
+            (day(2007, 10, 1), Unexpired),
+            (day(2008, 9, 30), Unexpired),
+            (day(2008, 10, 1), Expired),
+            (day(2013, 9, 30), Expired),
+            (day(2013, 10, 1), Cancelled),
+        ] {
+            assert_eq!(a.status_on(date), want, "{date}");
+        }
+        assert_eq!(a.expires_on(), Some(day(2008, 10, 1)));
+        assert_eq!(a.closes_on(), Some(day(2013, 9, 30)));
+        assert_eq!(a.cancels_on(), Some(day(2013, 10, 1)));
+        assert_eq!(a.to_string(), "2008");
+    }
+
+    #[test]
+    fn multi_year_account_boundaries() {
+        let a = Availability::multi_year(fy(2008), fy(2009)).unwrap();
+        use AccountStatus::*;
+        for (date, want) in [
+            (day(2007, 9, 30), NotYetAvailable),
+            (day(2007, 10, 1), Unexpired),
+            (day(2009, 9, 30), Unexpired),
+            (day(2009, 10, 1), Expired),
+            (day(2014, 9, 30), Expired),
+            (day(2014, 10, 1), Cancelled),
+        ] {
+            assert_eq!(a.status_on(date), want, "{date}");
+        }
+        assert_eq!(a.expires_on(), Some(day(2009, 10, 1)));
+        assert_eq!(a.cancels_on(), Some(day(2014, 10, 1)));
+        assert_eq!(a.to_string(), "2008/2009");
+        assert!(Availability::multi_year(fy(2009), fy(2009)).is_err());
+        assert!(Availability::multi_year(fy(2010), fy(2009)).is_err());
+    }
+
+    #[test]
+    fn no_year_account_never_expires() {
+        let a = Availability::no_year(fy(2008));
+        assert_eq!(
+            a.status_on(day(2007, 9, 30)),
+            AccountStatus::NotYetAvailable
+        );
+        assert_eq!(a.status_on(day(2007, 10, 1)), AccountStatus::Unexpired);
+        assert_eq!(a.status_on(day(2100, 1, 1)), AccountStatus::Unexpired);
+        assert_eq!(a.expires_on(), None);
+        assert_eq!(a.cancels_on(), None);
+        assert_eq!(a.to_string(), "X");
+        assert_eq!(serde_json::to_string(&a).unwrap(), "\"X2008\"");
+    }
+
+    #[test]
+    fn periods_round_trip() {
+        for a in [
+            Availability::one_year(fy(2008)),
+            Availability::multi_year(fy(2008), fy(2009)).unwrap(),
+            Availability::no_year(fy(2008)),
+        ] {
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(serde_json::from_str::<Availability>(&json).unwrap(), a);
+        }
+        for bad in [
+            "",
+            "X",
+            "2008/",
+            "/2009",
+            "2009/2008",
+            "08",
+            "2008-2009",
+            "X20080",
+        ] {
+            assert!(bad.parse::<Availability>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn continuing_resolution_vectors() {
+        let rate: Money = "100000000".parse().unwrap();
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        assert_eq!(
+            cr_amount(rate, 49, fy(2006), None, Rounding::HalfEven).unwrap(),
+            m("13424657.53")
+        );
+        assert_eq!(
+            cr_amount(rate, 72, fy(2016), None, Rounding::HalfEven).unwrap(),
+            m("19672131.15")
+        );
+        assert_eq!(
+            cr_amount(rate, 51, fy(2005), None, Rounding::HalfEven).unwrap(),
+            m("13972602.74")
+        );
+        let limit = |s: &str| Some(s.parse::<Rate>().unwrap());
+        assert_eq!(
+            cr_amount(rate, 49, fy(2006), limit("13.42"), Rounding::HalfEven).unwrap(),
+            m("13420000")
+        );
+        // A seasonal limit above the share of the year changes nothing.
+        assert_eq!(
+            cr_amount(rate, 49, fy(2006), limit("20"), Rounding::HalfEven).unwrap(),
+            m("13424657.53")
+        );
+        assert_eq!(
+            cr_amount(rate, 0, fy(2006), None, Rounding::HalfEven).unwrap(),
+            Money::ZERO
+        );
+        assert_eq!(
+            cr_amount(rate, 365, fy(2006), None, Rounding::HalfEven).unwrap(),
+            rate
+        );
+        assert!(matches!(
+            cr_amount(rate, 366, fy(2006), None, Rounding::HalfEven),
+            Err(FiscalError::DaysOutOfRange {
+                days: 366,
+                days_in_year: 365,
+                ..
+            })
+        ));
+        assert!(cr_amount(m("-1"), 1, fy(2006), None, Rounding::HalfEven).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn status_never_goes_back(first in 1990i32..2090, len in 0i32..3, a in 0i64..40_000, b in 0i64..40_000) {
+            let period = if len == 0 {
+                Availability::one_year(fy(first))
+            } else {
+                Availability::multi_year(fy(first), fy(first + len)).unwrap()
+            };
+            let base = day(1989, 1, 1);
+            let (lo, hi) = (a.min(b), a.max(b));
+            let d1 = base + chrono::Days::new(lo as u64);
+            let d2 = base + chrono::Days::new(hi as u64);
+            prop_assert!(period.status_on(d1) <= period.status_on(d2));
+        }
+    }
 }

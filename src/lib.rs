@@ -1,5 +1,4 @@
-//! Typed models of international security-assistance programs and the money that flows
-//! through them.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]

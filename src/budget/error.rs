@@ -93,6 +93,11 @@ pub enum ShapeError {
     /// A reprogramming named allocations of two funds holders; it stays within one
     /// holder's allotment (withdraw and re-allot to move funds between holders).
     DifferentHolders,
+    /// The date lies outside the supported fiscal years.
+    DateOutOfRange {
+        /// The date.
+        date: NaiveDate,
+    },
     /// A continuing resolution ends before the start of its fiscal year or after its end.
     ResolutionOutsideYear {
         /// The resolution's last day.
@@ -112,6 +117,10 @@ impl fmt::Display for ShapeError {
             ShapeError::SameSourceAndDestination => {
                 f.write_str("source and destination must differ")
             }
+            ShapeError::DateOutOfRange { date } => write!(
+                f,
+                "date {date} is outside the supported fiscal years FY1800 through FY9999"
+            ),
             ShapeError::DifferentHolders => f.write_str(
                 "a reprogramming stays within one funds holder: withdraw and re-allot to move funds between holders",
             ),

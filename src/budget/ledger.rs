@@ -506,6 +506,7 @@ impl Ledger {
         let action = &command.action;
         let name = action.name();
         check_shape(action)?;
+        fiscal_year_of(name, date)?;
         match action {
             Action::Appropriate {
                 account,
@@ -1276,7 +1277,7 @@ impl Ledger {
         let obligation = ObligationState {
             key: key.clone(),
             instrument,
-            fiscal_year: fiscal_year_of(date),
+            fiscal_year: fiscal_year_of(name, date)?,
             obligated: amount,
             disbursed: Money::ZERO,
         };
@@ -1321,7 +1322,7 @@ impl Ledger {
             .get(&obligation.key)
             .copied()
             .unwrap_or_default();
-        let prior_year = fiscal_year_of(date) > obligation.fiscal_year;
+        let prior_year = fiscal_year_of(name, date)? > obligation.fiscal_year;
         let mut next = slot;
         let gl;
         if amount.is_positive() {
@@ -1598,7 +1599,7 @@ impl Ledger {
             None => ObligationState {
                 key: key.clone(),
                 instrument: original.instrument,
-                fiscal_year: fiscal_year_of(date),
+                fiscal_year: fiscal_year_of(name, date)?,
                 obligated: amount,
                 disbursed: Money::ZERO,
             },
@@ -1685,8 +1686,10 @@ fn normalized(purposes: &[ProgramKind]) -> Vec<ProgramKind> {
     v
 }
 
-pub(crate) fn fiscal_year_of(date: NaiveDate) -> FiscalYear {
-    FiscalYear::containing(date)
+/// The fiscal year of a command's date; a date outside the supported fiscal years is a
+/// malformed command.
+pub(crate) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear, BudgetError> {
+    FiscalYear::containing(date).map_err(|_| shape(action, ShapeError::DateOutOfRange { date }))
 }
 
 fn entry_position(slice: &[JournalEntry], entry: &JournalEntry) -> usize {

@@ -1,0 +1,188 @@
+//! Benchmarks of the ledger's hot paths: applying commands to a ledger that already holds
+//! a million journal entries, replaying a million entries from JSON, and a status of funds
+//! over them.
+//!
+//! ```sh
+//! cargo bench --bench ledger
+//! ```
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing
+)]
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use security_assistance::budget::{
+    AccountSymbol, Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument,
+    JournalEntry, Ledger, StatusQuery,
+};
+use security_assistance::{CountryCode, Money, ProgramKind};
+
+const PARTNERS: [&str; 20] = [
+    "JOR", "EGY", "ISR", "COL", "MEX", "PHL", "IDN", "KEN", "NGA", "GHA", "UKR", "GEO", "POL",
+    "EST", "LVA", "LTU", "VNM", "THA", "PER", "ECU",
+];
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+struct Workload {
+    account: AccountSymbol,
+    keys: Vec<AllocationKey>,
+    next: u64,
+}
+
+impl Workload {
+    fn command(&mut self, date: NaiveDate, action: Action) -> Command {
+        self.next += 1;
+        Command::new(
+            format!("c{}", self.next).parse().unwrap(),
+            date,
+            "bench".parse().unwrap(),
+            action,
+        )
+    }
+
+    /// An account with a large appropriation allocated to twenty partners.
+    fn new(ledger: &mut Ledger) -> Workload {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let mut w = Workload {
+            account,
+            keys: Vec::new(),
+            next: 0,
+        };
+        let big: Money = "900000000000000".parse().unwrap();
+        let start = day(2007, 10, 1);
+        let setup = [
+            Action::Appropriate {
+                account,
+                title: "FMF".into(),
+                purposes: vec![ProgramKind::Financing],
+                amount: big,
+                law: "P.L. 110-161".into(),
+            },
+            Action::Apportion {
+                account,
+                category: Apportionment::ByPeriod { from: start },
+                amount: big,
+            },
+            Action::Allot {
+                account,
+                holder: "DSCA".parse().unwrap(),
+                amount: big,
+            },
+        ];
+        for action in setup {
+            let c = w.command(start, action);
+            ledger.apply(c).unwrap();
+        }
+        let share = Money::from_cents(4_000_000_000_000_000);
+        for p in PARTNERS {
+            let partner: CountryCode = p.parse().unwrap();
+            let key = AllocationKey::new(
+                "DSCA".parse().unwrap(),
+                ProgramKind::Financing,
+                Some(partner),
+            );
+            let c = w.command(
+                start,
+                Action::Allocate {
+                    account,
+                    key: key.clone(),
+                    amount: share,
+                },
+            );
+            ledger.apply(c).unwrap();
+            w.keys.push(key);
+        }
+        w
+    }
+
+    /// One obligation and one disbursement against it.
+    fn pair(&mut self, i: u64) -> [Command; 2] {
+        let date = day(2008, 1, 1) + chrono::Days::new(i / 4000);
+        let key = self.keys[(i % self.keys.len() as u64) as usize].clone();
+        let document: security_assistance::budget::DocumentId = format!("D{i}").parse().unwrap();
+        let account = self.account;
+        let obligate = Action::Obligate {
+            account,
+            document: document.clone(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation { key },
+            amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
+        };
+        let disburse = Action::Disburse {
+            account,
+            document,
+            amount: Money::from_cents(500_000),
+        };
+        [self.command(date, obligate), self.command(date, disburse)]
+    }
+
+    fn fill(&mut self, ledger: &mut Ledger, entries: u64) {
+        for i in 0..entries / 2 {
+            for c in self.pair(i) {
+                ledger.apply(c).unwrap();
+            }
+        }
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let mut ledger = Ledger::new();
+    let mut w = Workload::new(&mut ledger);
+    w.fill(&mut ledger, 1_000_000);
+    let journal_json = serde_json::to_string(ledger.journal()).unwrap();
+
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    let batch = 10_000u64;
+    group.throughput(Throughput::Elements(batch));
+    let mut i = 500_000u64;
+    group.bench_function("apply obligations and disbursements at 1M entries", |b| {
+        b.iter_batched(
+            || {
+                let commands: Vec<Command> = (0..batch / 2).flat_map(|k| w.pair(i + k)).collect();
+                i += batch / 2;
+                commands
+            },
+            |commands| {
+                for command in commands {
+                    ledger.apply(command).unwrap();
+                }
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.throughput(Throughput::Elements(1_000_000));
+    group.bench_function("replay 1M entries from JSON", |b| {
+        b.iter(|| {
+            let journal: Vec<JournalEntry> = serde_json::from_str(&journal_json).unwrap();
+            black_box(Ledger::replay(&journal).unwrap())
+        });
+    });
+    let query = StatusQuery::new(
+        day(2030, 1, 1),
+        &[Dimension::Account, Dimension::Program, Dimension::Partner],
+    );
+    group.bench_function("status of funds over 1M entries", |b| {
+        b.iter(|| black_box(ledger.status_of_funds(&query).unwrap()));
+    });
+    let past = StatusQuery::new(
+        day(2008, 3, 1),
+        &[Dimension::Account, Dimension::Program, Dimension::Partner],
+    );
+    group.bench_function("status of funds as of a past date (replay)", |b| {
+        b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
+    });
+    group.finish();
+}
+
+criterion_group!(ledger, benches);
+criterion_main!(ledger);
