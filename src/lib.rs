@@ -14,5 +14,5 @@ mod purpose;
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
 pub use crate::law::Citation;
 pub use crate::money::{Money, MoneyError, MoneyOperation, Rate, Rounding};
-pub use crate::partner::{CountryCode, PartnerError};
+pub use crate::partner::{CountryCode, Group, Membership, PartnerError, Region};
 pub use crate::purpose::{ProgramKind, ProgramKindError};
