@@ -89,16 +89,6 @@ pub enum FiscalError {
         /// The rate given.
         rate: Money,
     },
-    /// A date outside the supported range of fiscal years.
-    #[error("date {date} is outside the supported fiscal years {min} through {max}")]
-    DateOutOfRange {
-        /// The date given.
-        date: NaiveDate,
-        /// The first supported fiscal year.
-        min: i32,
-        /// The last supported fiscal year.
-        max: i32,
-    },
     /// Arithmetic on money failed.
     #[error("amount arithmetic failed: {0}")]
     Money(#[from] crate::money::MoneyError),
@@ -123,7 +113,7 @@ pub enum FiscalError {
 /// let fy: FiscalYear = "FY2008".parse()?;
 /// assert_eq!(fy.first_day(), NaiveDate::from_ymd_opt(2007, 10, 1).ok_or("date")?);
 /// assert_eq!(fy.days(), 366);
-/// assert_eq!(FiscalYear::containing(NaiveDate::from_ymd_opt(2008, 10, 1).ok_or("date")?)?.year(), 2009);
+/// assert_eq!(FiscalYear::containing(NaiveDate::from_ymd_opt(2008, 10, 1).ok_or("date")?).year(), 2009);
 /// assert!(FiscalYear::new(10_000).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -160,21 +150,17 @@ impl FiscalYear {
 
     /// The fiscal year that contains `date`: the next calendar year's from 1 October on.
     ///
-    /// # Errors
-    ///
-    /// [`FiscalError::DateOutOfRange`] for a date outside the supported fiscal years.
-    pub fn containing(date: NaiveDate) -> Result<FiscalYear, FiscalError> {
+    /// Dates outside the supported range have no fiscal year of their own: dates before
+    /// 1799-10-01 give [`FiscalYear::MIN`] and dates after 9999-09-30 give
+    /// [`FiscalYear::MAX`]. Use [`FiscalYear::contains`] to tell.
+    #[must_use]
+    pub fn containing(date: NaiveDate) -> FiscalYear {
         let year = if date.month() >= 10 {
-            date.year().checked_add(1)
+            date.year().saturating_add(1)
         } else {
-            Some(date.year())
+            date.year()
         };
-        year.and_then(|y| FiscalYear::new(y).ok())
-            .ok_or(FiscalError::DateOutOfRange {
-                date,
-                min: Self::MIN_YEAR,
-                max: Self::MAX_YEAR,
-            })
+        FiscalYear(year.clamp(Self::MIN_YEAR, Self::MAX_YEAR))
     }
 
     /// The calendar year in which the fiscal year ends (`2008` for FY2008).
@@ -594,21 +580,15 @@ mod tests {
         let mut expected = fy(1990);
         let mut count = 0u32;
         while date <= end {
-            let got = FiscalYear::containing(date).unwrap();
+            let got = FiscalYear::containing(date);
             assert_eq!(got, expected, "{date}");
             assert!(got.contains(date));
             assert!(!got.prev().unwrap().contains(date) && !got.next().unwrap().contains(date));
             count += 1;
             if date == expected.last_day() {
                 assert_eq!(count, expected.days(), "{expected}");
-                assert_eq!(
-                    FiscalYear::containing(expected.first_day()).unwrap(),
-                    expected
-                );
-                assert_eq!(
-                    FiscalYear::containing(expected.last_day()).unwrap(),
-                    expected
-                );
+                assert_eq!(FiscalYear::containing(expected.first_day()), expected);
+                assert_eq!(FiscalYear::containing(expected.last_day()), expected);
                 expected = expected.next().unwrap();
                 count = 0;
             }
@@ -619,9 +599,9 @@ mod tests {
 
     #[test]
     fn rules_one_and_two() {
-        assert_eq!(FiscalYear::containing(day(2007, 10, 1)).unwrap(), fy(2008));
-        assert_eq!(FiscalYear::containing(day(2008, 9, 30)).unwrap(), fy(2008));
-        assert_eq!(FiscalYear::containing(day(2008, 10, 1)).unwrap(), fy(2009));
+        assert_eq!(FiscalYear::containing(day(2007, 10, 1)), fy(2008));
+        assert_eq!(FiscalYear::containing(day(2008, 9, 30)), fy(2008));
+        assert_eq!(FiscalYear::containing(day(2008, 10, 1)), fy(2009));
         assert_eq!(fy(2008).first_day(), day(2007, 10, 1));
         assert_eq!(fy(2008).last_day(), day(2008, 9, 30));
         assert_eq!(fy(2008).days(), 366);
@@ -656,8 +636,9 @@ mod tests {
         );
         assert!(serde_json::from_str::<FiscalYear>("1").is_err());
         assert!(serde_json::from_str::<FiscalYear>("\"2008\"").is_err());
-        assert!(FiscalYear::containing(NaiveDate::MAX).is_err());
-        assert!(FiscalYear::containing(NaiveDate::MIN).is_err());
+        assert_eq!(FiscalYear::containing(NaiveDate::MAX), FiscalYear::MAX);
+        assert_eq!(FiscalYear::containing(NaiveDate::MIN), FiscalYear::MIN);
+        assert!(!FiscalYear::MAX.contains(NaiveDate::MAX));
     }
 
     #[test]

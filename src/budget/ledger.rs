@@ -1689,7 +1689,12 @@ fn normalized(purposes: &[ProgramKind]) -> Vec<ProgramKind> {
 /// The fiscal year of a command's date; a date outside the supported fiscal years is a
 /// malformed command.
 pub(crate) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear, BudgetError> {
-    FiscalYear::containing(date).map_err(|_| shape(action, ShapeError::DateOutOfRange { date }))
+    let fiscal_year = FiscalYear::containing(date);
+    if fiscal_year.contains(date) {
+        Ok(fiscal_year)
+    } else {
+        Err(shape(action, ShapeError::DateOutOfRange { date }))
+    }
 }
 
 fn entry_position(slice: &[JournalEntry], entry: &JournalEntry) -> usize {
