@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use security_assistance::budget::{
     AccountSymbol, Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument,
-    JournalEntry, Ledger, StatusQuery,
+    Journal, Ledger, StatusQuery,
 };
 use security_assistance::{CountryCode, Money, ProgramKind};
 
@@ -163,7 +163,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1_000_000));
     group.bench_function("replay 1M entries from JSON", |b| {
         b.iter(|| {
-            let journal: Vec<JournalEntry> = serde_json::from_str(&journal_json).unwrap();
+            let journal: Journal = serde_json::from_str(&journal_json).unwrap();
             black_box(Ledger::replay(&journal).unwrap())
         });
     });

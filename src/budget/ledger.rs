@@ -10,24 +10,12 @@ use serde::{Deserialize, Serialize};
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 use super::error::{BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
+use super::journal::{Journal, JournalEntry};
 use super::ussgl::{TrialBalance, Ussgl};
 use crate::eligibility::{AllowAll, Decision, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
 use crate::purpose::ProgramKind;
-
-/// One applied command in the journal, with its sequence number (the order in which the
-/// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JournalEntry {
-    /// The order of acceptance, from 0.
-    pub sequence: u64,
-    /// The command.
-    pub command: Command,
-    /// The eligibility decision, for allocations and obligations to a partner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
-}
 
 /// What the ledger returns for an applied command: its place in the journal and the
 /// decision that allowed it. Applying the same command again returns the same receipt.
@@ -222,7 +210,7 @@ enum Gate<'a> {
 #[derive(Clone)]
 pub struct Ledger {
     pub(crate) accounts: HashMap<AccountSymbol, AccountState>,
-    journal: Vec<JournalEntry>,
+    journal: Journal,
     by_id: HashMap<CommandId, (NaiveDate, u64)>,
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
@@ -233,7 +221,7 @@ impl fmt::Debug for Ledger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ledger")
             .field("accounts", &self.accounts.len())
-            .field("journal_entries", &self.journal.len())
+            .field("journal_entries", &self.journal.entries.len())
             .field("last_recorded", &self.last_recorded)
             .finish_non_exhaustive()
     }
@@ -269,7 +257,7 @@ impl Ledger {
     pub fn with_eligibility(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
         Ledger {
             accounts: HashMap::new(),
-            journal: Vec::new(),
+            journal: Journal::default(),
             by_id: HashMap::new(),
             next_sequence: 0,
             last_recorded: None,
@@ -285,8 +273,18 @@ impl Ledger {
 
     /// Every applied command in (effective date, sequence) order.
     #[must_use]
-    pub fn journal(&self) -> &[JournalEntry] {
+    pub fn journal(&self) -> &Journal {
         &self.journal
+    }
+
+    /// The effective date of the latest journal entry.
+    pub(crate) fn latest_date(&self) -> Option<NaiveDate> {
+        self.journal.entries.last().map(|e| e.command.date)
+    }
+
+    /// The latest recorded date.
+    pub(crate) fn latest_recorded(&self) -> Option<NaiveDate> {
+        self.last_recorded
     }
 
     /// The symbols of every account, sorted.
@@ -341,6 +339,7 @@ impl Ledger {
         }
         let backdated = self
             .journal
+            .entries
             .last()
             .is_some_and(|last| command.date < last.command.date);
         if backdated {
@@ -354,9 +353,10 @@ impl Ledger {
     fn entry(&self, date: NaiveDate, sequence: u64) -> Option<&JournalEntry> {
         let position = self
             .journal
+            .entries
             .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
             .ok()?;
-        self.journal.get(position)
+        self.journal.entries.get(position)
     }
 
     fn record(&mut self, command: Command, decision: Option<Decision>) -> Receipt {
@@ -380,8 +380,9 @@ impl Ledger {
         // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
         let position = self
             .journal
+            .entries
             .partition_point(|e| e.command.date <= entry.command.date);
-        self.journal.insert(position, entry);
+        self.journal.entries.insert(position, entry);
         receipt
     }
 
@@ -390,9 +391,10 @@ impl Ledger {
     fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
         let split = self
             .journal
+            .entries
             .partition_point(|e| e.command.date <= command.date);
         let mut rebuilt = Ledger::with_eligibility(Arc::clone(&self.eligibility));
-        let (before, after) = self.journal.split_at(split);
+        let (before, after) = self.journal.entries.split_at(split);
         for entry in before {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
@@ -420,10 +422,10 @@ impl Ledger {
     ///
     /// [`BudgetError::Journal`] with the position of the first entry that is out of order,
     /// refused, or lacks the decision that allowed it.
-    pub fn replay(journal: &[JournalEntry]) -> Result<Ledger, BudgetError> {
+    pub fn replay(journal: &Journal) -> Result<Ledger, BudgetError> {
         let mut ledger = Ledger::new();
         let mut previous: Option<&JournalEntry> = None;
-        for (position, entry) in journal.iter().enumerate() {
+        for (position, entry) in journal.entries.iter().enumerate() {
             if let Some(prev) = previous {
                 let in_order =
                     (prev.command.date, prev.sequence) < (entry.command.date, entry.sequence);
@@ -457,13 +459,14 @@ impl Ledger {
             );
             previous = Some(entry);
         }
-        ledger.journal = journal.to_vec();
+        ledger.journal = journal.clone();
         ledger.next_sequence = journal
+            .entries
             .iter()
             .map(|e| e.sequence.saturating_add(1))
             .max()
             .unwrap_or(0);
-        ledger.last_recorded = journal.iter().map(|e| e.command.recorded).max();
+        ledger.last_recorded = journal.entries.iter().map(|e| e.command.recorded).max();
         Ok(ledger)
     }
 
@@ -480,11 +483,12 @@ impl Ledger {
     ) -> Result<Ledger, BudgetError> {
         let selected: Vec<JournalEntry> = self
             .journal
+            .entries
             .iter()
             .filter(|e| e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k))
             .cloned()
             .collect();
-        let mut ledger = Ledger::replay(&selected)?;
+        let mut ledger = Ledger::replay(&Journal::from_entries(selected))?;
         ledger.eligibility = Arc::clone(&self.eligibility);
         Ok(ledger)
     }

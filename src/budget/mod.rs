@@ -24,6 +24,7 @@
 mod command;
 mod error;
 mod ids;
+mod journal;
 mod ledger;
 mod status;
 mod ussgl;
@@ -31,6 +32,7 @@ mod ussgl;
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 pub use error::{BudgetError, JournalProblem, Level, ShapeError};
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
-pub use ledger::{JournalEntry, Ledger, Receipt};
+pub use journal::{Journal, JournalEntry};
+pub use ledger::{Ledger, Receipt};
 pub use status::{Dimension, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery, StatusRow};
 pub use ussgl::{TrialBalance, Ussgl};

@@ -147,8 +147,8 @@ impl Ledger {
     /// [`BudgetError::Journal`] if the journal cannot be replayed to the as-of date, or
     /// [`BudgetError::Money`] if a total is out of range.
     pub fn status_of_funds(&self, query: &StatusQuery) -> Result<Vec<StatusRow>, BudgetError> {
-        let latest_date = self.journal().last().map(|e| e.command.date);
-        let latest_recorded = self.journal().iter().map(|e| e.command.recorded).max();
+        let latest_date = self.latest_date();
+        let latest_recorded = self.latest_recorded();
         let current = latest_date.is_none_or(|d| d <= query.as_of)
             && query
                 .known_on

@@ -166,8 +166,7 @@ fn run(path: &Path) {
         }
     }
     let json = serde_json::to_string(ledger.journal()).unwrap();
-    let journal: Vec<security_assistance::budget::JournalEntry> =
-        serde_json::from_str(&json).unwrap();
+    let journal: security_assistance::budget::Journal = serde_json::from_str(&json).unwrap();
     assert_eq!(Ledger::replay(&journal).unwrap(), ledger);
 }
 
