@@ -12,7 +12,7 @@ use super::error::{BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
 use super::journal::{Journal, JournalEntry};
 use super::ussgl::{TrialBalance, Ussgl};
-use crate::eligibility::{AllowAll, Decision, EligibilityCheck, EligibilityRequest};
+use crate::eligibility::{AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
 use crate::purpose::ProgramKind;
@@ -142,7 +142,8 @@ impl AccountState {
 /// What the gate uses: a live check, or the decision stored in a journal being replayed.
 #[derive(Clone, Copy)]
 enum Gate<'a> {
-    Live(&'a dyn EligibilityCheck),
+    /// A live check, and the recorded date the command is decided as known on.
+    Live(&'a dyn EligibilityCheck, NaiveDate),
     Stored(Option<&'a Decision>),
 }
 
@@ -346,7 +347,7 @@ impl Ledger {
             return self.apply_backdated(command);
         }
         let check = Arc::clone(&self.eligibility);
-        let decision = self.execute(&command, Gate::Live(&*check))?;
+        let decision = self.execute(&command, Gate::Live(&*check, command.recorded))?;
         Ok(self.record(command, decision))
     }
 
@@ -401,7 +402,7 @@ impl Ledger {
                 .map_err(|e| journal_error(entry_position(before, entry), e))?;
         }
         let check = Arc::clone(&self.eligibility);
-        let decision = rebuilt.execute(&command, Gate::Live(&*check))?;
+        let decision = rebuilt.execute(&command, Gate::Live(&*check, command.recorded))?;
         for entry in after {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
@@ -1079,7 +1080,7 @@ impl Ledger {
         let mut next = current;
         next.allocated = current.allocated.checked_add(amount)?;
         let decision = if amount.is_positive() {
-            gate_check(gate, key, date, Some(amount), None)?
+            gate_check(gate, symbol, key, date, Some(amount), None)?
         } else {
             None
         };
@@ -1134,7 +1135,7 @@ impl Ledger {
                 free.max(Money::ZERO),
             ));
         }
-        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let decision = gate_check(gate, symbol, key, date, Some(amount), Some(document))?;
         let mut next = slot;
         next.committed = slot.committed.checked_add(amount)?;
         let gl = acct
@@ -1270,7 +1271,7 @@ impl Ledger {
             }
         }
         next.obligated = slot.obligated.checked_add(amount)?;
-        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let decision = gate_check(gate, symbol, key, date, Some(amount), Some(document))?;
         let debit = if commitment.is_some() {
             Ussgl::Commitments
         } else {
@@ -1588,7 +1589,7 @@ impl Ledger {
                 });
             }
         }
-        let decision = gate_check(gate, key, date, Some(amount), Some(document))?;
+        let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
         next.obligated = slot.obligated.checked_add(amount)?;
         let charged = acct.charged_to_current.checked_add(amount)?;
@@ -1952,6 +1953,7 @@ fn check_purpose(acct: &AccountState, program: ProgramKind) -> Result<(), Budget
 /// Asks the gate about a partner; entries without a partner need no decision.
 fn gate_check(
     gate: Gate<'_>,
+    account: &AccountSymbol,
     key: &AllocationKey,
     date: NaiveDate,
     amount: Option<Money>,
@@ -1961,14 +1963,12 @@ fn gate_check(
         return Ok(None);
     };
     match gate {
-        Gate::Live(check) => {
-            let request = EligibilityRequest {
-                partner,
-                program: key.program,
-                date,
-                amount,
-                document: document.map(|d| d.as_str().to_owned()),
-            };
+        Gate::Live(check, recorded) => {
+            let mut request = EligibilityRequest::new(partner, key.program, date);
+            request.known_on = Some(recorded);
+            request.department = Department::from_agency_code(account.agency());
+            request.amount = amount;
+            request.document = document.map(|d| d.as_str().to_owned());
             let decision = check.decide(&request);
             if decision.outcome().allows() {
                 Ok(Some(decision))
