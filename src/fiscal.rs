@@ -103,8 +103,9 @@ pub enum FiscalError {
 ///
 /// # Serialization
 ///
-/// serde writes the number `2008`; [`fmt::Display`] writes `FY2008`; [`FromStr`] reads
-/// `"FY2008"`, `"fy2008"` or `"2008"`.
+/// serde writes the number `2008` and reads only a number in range; [`fmt::Display`]
+/// writes `FY2008`; [`FromStr`] reads `"FY2008"`, `"fy2008"` (the prefix in any case) or
+/// `"2008"`, and nothing else: no spaces, signs or more than four digits.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -216,13 +217,36 @@ impl FiscalYear {
         FiscalYear::new(self.0.saturating_sub(1))
     }
 
-    /// The fiscal year `n` years later (earlier when negative), saturating at the range.
-    fn offset(self, n: i32) -> FiscalYear {
-        FiscalYear(
-            self.0
-                .saturating_add(n)
-                .clamp(Self::MIN_YEAR, Self::MAX_YEAR),
-        )
+    /// The fiscal quarter (1 through 4) in which `date` falls: the first quarter is October
+    /// through December, the fourth July through September. Quarters are the unit of OMB
+    /// apportionment and of quarterly status-of-funds reports.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::FiscalYear;
+    ///
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("bad date");
+    /// assert_eq!(FiscalYear::quarter_of(day(2007, 10, 1)?), 1);
+    /// assert_eq!(FiscalYear::quarter_of(day(2008, 3, 31)?), 2);
+    /// assert_eq!(FiscalYear::quarter_of(day(2008, 9, 30)?), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn quarter_of(date: NaiveDate) -> u8 {
+        match date.month() {
+            10..=12 => 1,
+            1..=3 => 2,
+            4..=6 => 3,
+            _ => 4,
+        }
+    }
+
+    /// 30 September of the calendar year `n` years after this fiscal year ends.
+    ///
+    /// Not clamped to [`FiscalYear::MAX`]: the closing day of an account whose last year
+    /// is FY9999 is 10004-09-30, well inside chrono's range.
+    fn last_day_after(self, n: i32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0.checked_add(n)?, 9, 30)
     }
 }
 
@@ -236,11 +260,11 @@ impl FromStr for FiscalYear {
     type Err = FiscalError;
 
     fn from_str(s: &str) -> Result<FiscalYear, FiscalError> {
-        let digits = s
-            .strip_prefix("FY")
-            .or_else(|| s.strip_prefix("fy"))
-            .or_else(|| s.strip_prefix("Fy"))
-            .unwrap_or(s);
+        // The prefix is optional and read in any case: "FY2008", "fy2008", "2008".
+        let digits = match s.get(..2) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("FY") => s.get(2..).unwrap_or_default(),
+            _ => s,
+        };
         if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(FiscalError::InvalidYear {
                 input: s.to_owned(),
@@ -420,7 +444,7 @@ impl Availability {
     /// `None` for a no-year account.
     #[must_use]
     pub fn closes_on(&self) -> Option<NaiveDate> {
-        self.last.map(|l| l.offset(EXPIRED_YEARS).last_day())
+        self.last.and_then(|l| l.last_day_after(EXPIRED_YEARS))
     }
 
     /// The first day on which the account is cancelled (the day after closing);
@@ -585,7 +609,14 @@ mod tests {
             assert!(got.contains(date));
             assert!(!got.prev().unwrap().contains(date) && !got.next().unwrap().contains(date));
             count += 1;
+            let quarter = FiscalYear::quarter_of(date);
+            assert_eq!(
+                u32::from(quarter),
+                (date.month() + 2) % 12 / 3 + 1,
+                "{date}"
+            );
             if date == expected.last_day() {
+                assert_eq!(quarter, 4);
                 assert_eq!(count, expected.days(), "{expected}");
                 assert_eq!(FiscalYear::containing(expected.first_day()), expected);
                 assert_eq!(FiscalYear::containing(expected.last_day()), expected);
@@ -622,10 +653,36 @@ mod tests {
             })
         );
         assert!(FiscalYear::MIN.prev().is_err());
-        for text in ["FY2008", "fy2008", "2008"] {
+        assert_eq!(
+            FiscalYear::new(1700).unwrap_err().to_string(),
+            "fiscal year 1700 is out of range: expected 1800 through 9999"
+        );
+        assert_eq!(
+            "FY 2008".parse::<FiscalYear>().unwrap_err().to_string(),
+            r#""FY 2008" is not a fiscal year: expected "FY2008" or "2008""#
+        );
+        for text in ["FY2008", "fy2008", "Fy2008", "fY2008", "2008"] {
             assert_eq!(text.parse::<FiscalYear>().unwrap(), fy(2008));
         }
-        for bad in ["", "FY", "FY20O8", "2008.0", " 2008", "-2008", "FY12345"] {
+        for bad in [
+            "",
+            "FY",
+            "FY20O8",
+            "2008.0",
+            " 2008",
+            "2008 ",
+            "-2008",
+            "+2008",
+            "FY12345",
+            "FYFY2008",
+            "F2008",
+            "Y2008",
+            "FY-2008",
+            "FY 2008",
+            "1799",
+            "FY0000",
+            "ＦＹ2008",
+        ] {
             assert!(bad.parse::<FiscalYear>().is_err(), "{bad}");
         }
         assert_eq!(fy(2008).to_string(), "FY2008");
@@ -766,19 +823,89 @@ mod tests {
         assert!(cr_amount(m("-1"), 1, fy(2006), None, Rounding::HalfEven).is_err());
     }
 
+    #[test]
+    fn closing_is_not_clamped_at_the_top_of_the_range() {
+        let last = Availability::one_year(FiscalYear::MAX);
+        assert_eq!(last.expires_on(), Some(day(9999, 10, 1)));
+        assert_eq!(last.closes_on(), Some(day(10_004, 9, 30)));
+        assert_eq!(last.cancels_on(), Some(day(10_004, 10, 1)));
+        assert_eq!(last.status_on(day(10_004, 9, 30)), AccountStatus::Expired);
+        assert_eq!(last.status_on(day(10_004, 10, 1)), AccountStatus::Cancelled);
+        assert_eq!(last.status_on(NaiveDate::MAX), AccountStatus::Cancelled);
+        let first = Availability::one_year(FiscalYear::MIN);
+        assert_eq!(
+            first.status_on(NaiveDate::MIN),
+            AccountStatus::NotYetAvailable
+        );
+        assert_eq!(first.status_on(day(1799, 10, 1)), AccountStatus::Unexpired);
+    }
+
+    #[test]
+    fn status_phases_partition_the_calendar() {
+        use AccountStatus::*;
+        // For every one- and multi-year period, the four phases meet exactly at the first
+        // day, the expiry day and the cancellation day.
+        for first in [1990, 2008, 2099] {
+            for len in 0..=4 {
+                let a = if len == 0 {
+                    Availability::one_year(fy(first))
+                } else {
+                    Availability::multi_year(fy(first), fy(first + len)).unwrap()
+                };
+                let start = a.first_day();
+                let expires = a.expires_on().unwrap();
+                let cancels = a.cancels_on().unwrap();
+                assert_eq!(a.status_on(start.pred_opt().unwrap()), NotYetAvailable);
+                assert_eq!(a.status_on(start), Unexpired);
+                assert_eq!(Some(expires.pred_opt().unwrap()), a.last_day());
+                assert_eq!(a.status_on(expires.pred_opt().unwrap()), Unexpired);
+                assert_eq!(a.status_on(expires), Expired);
+                assert_eq!(a.status_on(cancels.pred_opt().unwrap()), Expired);
+                assert_eq!(a.status_on(cancels), Cancelled);
+                assert_eq!((cancels.month(), cancels.day()), (10, 1));
+                assert_eq!(cancels.year() - expires.year(), 5);
+            }
+        }
+    }
+
+    fn any_period() -> impl Strategy<Value = Availability> {
+        (1990i32..2090, 0i32..4).prop_map(|(first, len)| match len {
+            0 => Availability::one_year(fy(first)),
+            3 => Availability::no_year(fy(first)),
+            _ => Availability::multi_year(fy(first), fy(first + len)).unwrap(),
+        })
+    }
+
     proptest! {
         #[test]
-        fn status_never_goes_back(first in 1990i32..2090, len in 0i32..3, a in 0i64..40_000, b in 0i64..40_000) {
-            let period = if len == 0 {
-                Availability::one_year(fy(first))
-            } else {
-                Availability::multi_year(fy(first), fy(first + len)).unwrap()
-            };
+        fn status_never_goes_back(period in any_period(), a in 0u64..45_000, b in 0u64..45_000) {
             let base = day(1989, 1, 1);
-            let (lo, hi) = (a.min(b), a.max(b));
-            let d1 = base + chrono::Days::new(lo as u64);
-            let d2 = base + chrono::Days::new(hi as u64);
+            let d1 = base + chrono::Days::new(a.min(b));
+            let d2 = base + chrono::Days::new(a.max(b));
             prop_assert!(period.status_on(d1) <= period.status_on(d2));
+            if period.is_no_year() {
+                prop_assert!(period.status_on(d2) <= AccountStatus::Unexpired);
+            }
+        }
+
+        #[test]
+        fn containing_contains(n in 0u64..3_000_000) {
+            let date = day(1799, 10, 1) + chrono::Days::new(n);
+            prop_assume!(date <= FiscalYear::MAX.last_day());
+            let fiscal_year = FiscalYear::containing(date);
+            prop_assert!(fiscal_year.contains(date));
+            prop_assert_eq!(Availability::one_year(fiscal_year).status_on(date), AccountStatus::Unexpired);
+        }
+
+        #[test]
+        fn text_and_serde_round_trip(period in any_period()) {
+            let json = serde_json::to_string(&period).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Availability>(&json).unwrap(), period);
+            let fiscal_year = period.first();
+            prop_assert_eq!(fiscal_year.to_string().parse::<FiscalYear>().unwrap(), fiscal_year);
+            if !period.is_no_year() {
+                prop_assert_eq!(period.to_string().parse::<Availability>().unwrap(), period);
+            }
         }
     }
 }

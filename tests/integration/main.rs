@@ -8,4 +8,5 @@
 )]
 
 mod calendar;
+mod fiscal;
 mod scenarios;
