@@ -8,6 +8,7 @@ pub mod eligibility;
 mod fiscal;
 mod law;
 mod money;
+pub mod notification;
 mod partner;
 mod purpose;
 
