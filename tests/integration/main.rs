@@ -9,4 +9,5 @@
 
 mod calendar;
 mod fiscal;
+mod partner;
 mod scenarios;

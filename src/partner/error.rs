@@ -1,0 +1,73 @@
+//! Errors of the `partner` module.
+
+use serde::{Deserialize, Serialize};
+
+/// Why a partner value (a country code or a region) was refused.
+///
+/// Each variant keeps the refused input, so a caller can show it or log it; the message
+/// says what would have been accepted.
+///
+/// # Example
+///
+/// ```
+/// use security_assistance::{CountryCode, PartnerError};
+///
+/// let err = "ZZZ".parse::<CountryCode>().err().ok_or("ZZZ is not assigned")?;
+/// assert_eq!(err, PartnerError::UnknownCountry { input: "ZZZ".to_string() });
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown country code \"ZZZ\": expected an ISO 3166-1 alpha-3 code such as \"JOR\"",
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum PartnerError {
+    /// The text is not an alpha-3 code in the crate's ISO 3166-1 table (which also holds
+    /// Kosovo's `XKX`). Case does not matter; length, letters and assignment do.
+    #[error("unknown country code {input:?}: expected an ISO 3166-1 alpha-3 code such as \"JOR\"")]
+    UnknownCountry {
+        /// The refused text, as given.
+        input: String,
+    },
+    /// The text is not an alpha-2 code in the crate's ISO 3166-1 table (which also holds
+    /// Kosovo's `XK`).
+    #[error(
+        "unknown alpha-2 country code {input:?}: expected an ISO 3166-1 alpha-2 code such as \"JO\""
+    )]
+    UnknownAlpha2 {
+        /// The refused text, as given.
+        input: String,
+    },
+    /// The text is not the abbreviation of a State Department regional bureau.
+    #[error(
+        "unknown region {input:?}: expected one of \"AF\", \"EAP\", \"EUR\", \"NEA\", \"SCA\", \"WHA\""
+    )]
+    UnknownRegion {
+        /// The refused text, as given.
+        input: String,
+    },
+}
+
+impl PartnerError {
+    #[cold]
+    pub(super) fn unknown_country(input: &str) -> PartnerError {
+        PartnerError::UnknownCountry {
+            input: input.to_owned(),
+        }
+    }
+
+    #[cold]
+    pub(super) fn unknown_alpha2(input: &str) -> PartnerError {
+        PartnerError::UnknownAlpha2 {
+            input: input.to_owned(),
+        }
+    }
+
+    #[cold]
+    pub(super) fn unknown_region(input: &str) -> PartnerError {
+        PartnerError::UnknownRegion {
+            input: input.to_owned(),
+        }
+    }
+}
