@@ -34,7 +34,7 @@ pub enum IdError {
 }
 
 macro_rules! text_id {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $store:ty, $what:literal, $max:literal, $example:literal) => {
         $(#[$doc])*
         ///
         /// Between 1 and
@@ -49,7 +49,7 @@ macro_rules! text_id {
         /// # Ok::<(), Box<dyn std::error::Error>>(())
         /// ```
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Box<str>);
+        pub struct $name($store);
 
         impl $name {
             /// The identifier's text.
@@ -108,20 +108,20 @@ fn valid_text(s: &str, max: usize) -> bool {
 
 text_id!(
     /// A caller-chosen identifier of a [`Command`](super::Command), unique within a ledger.
-    CommandId, "command id", 64, "FY08-OBL-0001"
+    CommandId, Box<str>, "command id", 64, "FY08-OBL-0001"
 );
 text_id!(
     /// The office that holds an allotment (a funds holder), such as `"DSCA"`.
-    FundsHolder, "funds holder", 64, "DSCA"
+    FundsHolder, std::sync::Arc<str>, "funds holder", 64, "DSCA"
 );
 text_id!(
     /// The identifier of an obligating document or a planned one: an enrollment, a grant
     /// agreement, a loan, a sales case, a transfer.
-    DocumentId, "document id", 64, "JO-B-ZAA"
+    DocumentId, Box<str>, "document id", 64, "JO-B-ZAA"
 );
 text_id!(
     /// Who issued a command: a person, an office or a service.
-    Actor, "actor", 64, "budget-office"
+    Actor, std::sync::Arc<str>, "actor", 64, "budget-office"
 );
 
 /// A Treasury-style account symbol: agency code, period of availability and main account,

@@ -1,5 +1,7 @@
 //! The journal: every applied command, in (effective date, sequence) order.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::command::Command;
@@ -13,9 +15,10 @@ pub struct JournalEntry {
     pub sequence: u64,
     /// The command.
     pub command: Command,
-    /// The eligibility decision, for allocations and obligations to a partner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
+    /// The eligibility decision, for allocations and obligations to a partner. It is shared
+    /// (not copied) with the [`Receipt`](super::Receipt) and with replayed ledgers.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "shared")]
+    pub decision: Option<Arc<Decision>>,
 }
 
 /// Every command a [`Ledger`](super::Ledger) applied, in (effective date, sequence) order.
@@ -84,5 +87,27 @@ impl Serialize for Journal {
 impl<'de> Deserialize<'de> for Journal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Journal, D::Error> {
         Vec::<JournalEntry>::deserialize(deserializer).map(Journal::from_entries)
+    }
+}
+
+/// serde for a shared decision, without serde's `rc` feature.
+pub(crate) mod shared {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::eligibility::Decision;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<Arc<Decision>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_deref().serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Arc<Decision>>, D::Error> {
+        Ok(Option::<Decision>::deserialize(deserializer)?.map(Arc::new))
     }
 }

@@ -1,7 +1,8 @@
 //! The ledger: state, the command checks, the journal and replay.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -12,6 +13,9 @@ use super::error::{BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
 use super::journal::{Journal, JournalEntry};
 use super::ussgl::{TrialBalance, Ussgl};
+
+/// The ledger's hash maps: foldhash with a random seed per map.
+pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
 use crate::eligibility::{AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
@@ -27,8 +31,13 @@ pub struct Receipt {
     pub sequence: u64,
     /// Its effective date.
     pub date: NaiveDate,
-    /// The eligibility decision that allowed it, if it needed one.
-    pub decision: Option<Decision>,
+    /// The eligibility decision that allowed it, if it needed one (shared with the journal).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::journal::shared"
+    )]
+    pub decision: Option<Arc<Decision>>,
     /// `true` when the command had already been applied and nothing changed.
     pub duplicate: bool,
 }
@@ -103,10 +112,10 @@ pub(crate) struct AccountState {
     pub(crate) allotted: Money,
     pub(crate) charged_to_current: Money,
     pub(crate) gl: TrialBalance,
-    pub(crate) allotments: HashMap<FundsHolder, Allotment>,
-    pub(crate) allocations: HashMap<AllocationKey, Slot>,
-    pub(crate) commitments: HashMap<DocumentId, CommitmentState>,
-    pub(crate) obligations: HashMap<DocumentId, ObligationState>,
+    pub(crate) allotments: Map<FundsHolder, Allotment>,
+    pub(crate) allocations: Map<AllocationKey, Slot>,
+    pub(crate) commitments: Map<DocumentId, CommitmentState>,
+    pub(crate) obligations: Map<DocumentId, ObligationState>,
 }
 
 impl AccountState {
@@ -144,7 +153,7 @@ impl AccountState {
 enum Gate<'a> {
     /// A live check, and the recorded date the command is decided as known on.
     Live(&'a dyn EligibilityCheck, NaiveDate),
-    Stored(Option<&'a Decision>),
+    Stored(Option<&'a Arc<Decision>>),
 }
 
 /// The appropriation ledger: every dollar from the law that provides it to the payment
@@ -210,9 +219,9 @@ enum Gate<'a> {
 /// ```
 #[derive(Clone)]
 pub struct Ledger {
-    pub(crate) accounts: HashMap<AccountSymbol, AccountState>,
+    pub(crate) accounts: Map<AccountSymbol, AccountState>,
     journal: Journal,
-    by_id: HashMap<CommandId, (NaiveDate, u64)>,
+    by_id: IdIndex,
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
     eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
@@ -257,9 +266,9 @@ impl Ledger {
     #[must_use]
     pub fn with_eligibility(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
         Ledger {
-            accounts: HashMap::new(),
+            accounts: Map::default(),
             journal: Journal::default(),
-            by_id: HashMap::new(),
+            by_id: IdIndex::default(),
             next_sequence: 0,
             last_recorded: None,
             eligibility: check,
@@ -312,8 +321,8 @@ impl Ledger {
     /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
     pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
         // 1. Identity and idempotency.
-        if let Some(&(date, sequence)) = self.by_id.get(&command.id) {
-            let entry = self.entry(date, sequence);
+        if let Some((date, sequence)) = self.by_id.get(&command.id, &self.journal) {
+            let entry = entry_at(&self.journal, date, sequence);
             if let Some(entry) = entry {
                 return match entry.command.first_difference(&command) {
                     None => Ok(Receipt {
@@ -351,21 +360,10 @@ impl Ledger {
         Ok(self.record(command, decision))
     }
 
-    fn entry(&self, date: NaiveDate, sequence: u64) -> Option<&JournalEntry> {
-        let position = self
-            .journal
-            .entries
-            .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
-            .ok()?;
-        self.journal.entries.get(position)
-    }
-
-    fn record(&mut self, command: Command, decision: Option<Decision>) -> Receipt {
+    fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
         let sequence = self.next_sequence;
         self.next_sequence = self.next_sequence.saturating_add(1);
         self.last_recorded = Some(command.recorded);
-        self.by_id
-            .insert(command.id.clone(), (command.date, sequence));
         let receipt = Receipt {
             command: command.id.clone(),
             sequence,
@@ -379,11 +377,22 @@ impl Ledger {
             decision,
         };
         // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
-        let position = self
+        let appends = self
             .journal
             .entries
-            .partition_point(|e| e.command.date <= entry.command.date);
+            .last()
+            .is_none_or(|last| last.command.date <= entry.command.date);
+        let position = if appends {
+            self.journal.entries.len()
+        } else {
+            self.journal
+                .entries
+                .partition_point(|e| e.command.date <= entry.command.date)
+        };
+        let id = entry.command.id.clone();
         self.journal.entries.insert(position, entry);
+        self.by_id
+            .insert(&id, (receipt.date, sequence), &self.journal);
         receipt
     }
 
@@ -442,7 +451,11 @@ impl Ledger {
                     });
                 }
             }
-            if ledger.by_id.contains_key(&entry.command.id) {
+            if ledger
+                .by_id
+                .get(&entry.command.id, &ledger.journal)
+                .is_some()
+            {
                 return Err(journal_error(
                     position,
                     BudgetError::CommandConflict {
@@ -454,13 +467,15 @@ impl Ledger {
             ledger
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
+            // Replay indexes the entries it has checked, so duplicates are found on the way.
+            ledger.journal.entries.push(entry.clone());
             ledger.by_id.insert(
-                entry.command.id.clone(),
+                &entry.command.id,
                 (entry.command.date, entry.sequence),
+                &ledger.journal,
             );
             previous = Some(entry);
         }
-        ledger.journal = journal.clone();
         ledger.next_sequence = journal
             .entries
             .iter()
@@ -506,7 +521,7 @@ impl Ledger {
         &mut self,
         command: &Command,
         gate: Gate<'_>,
-    ) -> Result<Option<Decision>, BudgetError> {
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let date = command.date;
         let action = &command.action;
         let name = action.name();
@@ -964,7 +979,7 @@ impl Ledger {
         amount: Money,
         gate: Gate<'_>,
         from: Option<&AllocationKey>,
-    ) -> Result<Option<Decision>, BudgetError> {
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let acct = self.account(symbol)?;
         let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
             BudgetError::UnknownAllotment {
@@ -1087,9 +1102,9 @@ impl Ledger {
         if let Some(acct) = self.accounts.get_mut(symbol) {
             acct.allotments.insert(key.holder.clone(), allotment_next);
             if let Some((k, s)) = source_next {
-                acct.allocations.insert(k, s);
+                put_slot(&mut acct.allocations, &k, s);
             }
-            acct.allocations.insert(key.clone(), next);
+            put_slot(&mut acct.allocations, key, next);
             for (program, value) in by_program {
                 acct.allocated_by_program.insert(program, value);
             }
@@ -1107,7 +1122,7 @@ impl Ledger {
         key: &AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Decision>, BudgetError> {
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let acct = self.account(symbol)?;
         let slot =
             acct.allocations
@@ -1142,7 +1157,7 @@ impl Ledger {
             .gl
             .post(Ussgl::Allotments, Ussgl::Commitments, amount)?;
         if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allocations.insert(key.clone(), next);
+            put_slot(&mut acct.allocations, key, next);
             acct.commitments.insert(
                 document.clone(),
                 CommitmentState {
@@ -1188,7 +1203,7 @@ impl Ledger {
             .gl
             .post(Ussgl::Commitments, Ussgl::Allotments, amount)?;
         if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allocations.insert(key, slot);
+            put_slot(&mut acct.allocations, &key, slot);
             if remaining.is_zero() {
                 acct.commitments.remove(document);
             } else if let Some(c) = acct.commitments.get_mut(document) {
@@ -1210,7 +1225,7 @@ impl Ledger {
         funding: &Funding,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Decision>, BudgetError> {
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let acct = self.account(symbol)?;
         if acct.obligations.contains_key(document) {
             return Err(BudgetError::DocumentExists {
@@ -1287,7 +1302,7 @@ impl Ledger {
             disbursed: Money::ZERO,
         };
         if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allocations.insert(key, next);
+            put_slot(&mut acct.allocations, &key, next);
             match remaining_commitment {
                 Some(rest) if rest.is_zero() => {
                     acct.commitments.remove(document);
@@ -1366,7 +1381,7 @@ impl Ledger {
         let obligated = obligation.obligated.checked_add(amount)?;
         let key = obligation.key.clone();
         if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allocations.insert(key, next);
+            put_slot(&mut acct.allocations, &key, next);
             if let Some(o) = acct.obligations.get_mut(document) {
                 o.obligated = obligated;
             }
@@ -1425,7 +1440,7 @@ impl Ledger {
         slot.disbursed = slot.disbursed.checked_add(signed)?;
         let key = obligation.key.clone();
         if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allocations.insert(key, slot);
+            put_slot(&mut acct.allocations, &key, slot);
             if let Some(o) = acct.obligations.get_mut(document) {
                 o.disbursed = disbursed;
             }
@@ -1513,7 +1528,7 @@ impl Ledger {
         key: &AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Decision>, BudgetError> {
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         if cancelled == current {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -1610,7 +1625,7 @@ impl Ledger {
             },
         };
         if let Some(a) = self.accounts.get_mut(current) {
-            a.allocations.insert(key.clone(), next);
+            put_slot(&mut a.allocations, key, next);
             a.obligations.insert(document.clone(), obligation);
             a.charged_to_current = charged;
             a.gl = gl;
@@ -1640,10 +1655,10 @@ impl AccountState {
             allotted: self.allotted,
             charged_to_current: self.charged_to_current,
             gl: self.gl,
-            allotments: HashMap::new(),
-            allocations: HashMap::new(),
-            commitments: HashMap::new(),
-            obligations: HashMap::new(),
+            allotments: Map::default(),
+            allocations: Map::default(),
+            commitments: Map::default(),
+            obligations: Map::default(),
         }
     }
 }
@@ -1677,10 +1692,68 @@ fn new_account(
         allotted: Money::ZERO,
         charged_to_current: Money::ZERO,
         gl,
-        allotments: HashMap::new(),
-        allocations: HashMap::new(),
-        commitments: HashMap::new(),
-        obligations: HashMap::new(),
+        allotments: Map::default(),
+        allocations: Map::default(),
+        commitments: Map::default(),
+        obligations: Map::default(),
+    }
+}
+
+/// Command ids to their (date, sequence), keyed by a 64-bit hash so that the index does
+/// not copy every id; the rare colliding id is kept whole in `overflow`.
+#[derive(Clone, Default)]
+struct IdIndex {
+    hasher: foldhash::fast::RandomState,
+    by_hash: Map<u64, (NaiveDate, u64)>,
+    overflow: Map<CommandId, (NaiveDate, u64)>,
+}
+
+impl IdIndex {
+    fn get(&self, id: &CommandId, journal: &Journal) -> Option<(NaiveDate, u64)> {
+        let hash = self.hasher.hash_one(id);
+        if let Some(&(date, sequence)) = self.by_hash.get(&hash) {
+            let same = entry_at(journal, date, sequence).is_some_and(|e| e.command.id == *id);
+            if same {
+                return Some((date, sequence));
+            }
+        }
+        self.overflow.get(id).copied()
+    }
+
+    /// Indexes `id`; the entry it names must already be in `journal`.
+    fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
+        let hash = self.hasher.hash_one(id);
+        match self.by_hash.get(&hash) {
+            Some(&(date, sequence)) if (date, sequence) != at => {
+                let occupied = entry_at(journal, date, sequence).is_some();
+                if occupied {
+                    self.overflow.insert(id.clone(), at);
+                } else {
+                    self.by_hash.insert(hash, at);
+                }
+            }
+            _ => {
+                self.by_hash.insert(hash, at);
+            }
+        }
+    }
+}
+
+fn entry_at(journal: &Journal, date: NaiveDate, sequence: u64) -> Option<&JournalEntry> {
+    let position = journal
+        .entries
+        .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
+        .ok()?;
+    journal.entries.get(position)
+}
+
+/// Writes an allocation's balances, cloning the key only for a new allocation.
+fn put_slot(map: &mut Map<AllocationKey, Slot>, key: &AllocationKey, value: Slot) {
+    match map.get_mut(key) {
+        Some(slot) => *slot = value,
+        None => {
+            map.insert(key.clone(), value);
+        }
     }
 }
 
@@ -1958,7 +2031,7 @@ fn gate_check(
     date: NaiveDate,
     amount: Option<Money>,
     document: Option<&DocumentId>,
-) -> Result<Option<Decision>, BudgetError> {
+) -> Result<Option<Arc<Decision>>, BudgetError> {
     let Some(partner) = key.partner else {
         return Ok(None);
     };
@@ -1971,14 +2044,16 @@ fn gate_check(
             request.document = document.map(|d| d.as_str().to_owned());
             let decision = check.decide(&request);
             if decision.outcome().allows() {
-                Ok(Some(decision))
+                Ok(Some(Arc::new(decision)))
             } else {
                 Err(BudgetError::Ineligible {
                     decision: Box::new(decision),
                 })
             }
         }
-        Gate::Stored(Some(decision)) if decision.outcome().allows() => Ok(Some(decision.clone())),
+        Gate::Stored(Some(decision)) if decision.outcome().allows() => {
+            Ok(Some(Arc::clone(decision)))
+        }
         Gate::Stored(_) => Err(BudgetError::Journal {
             position: 0,
             problem: Box::new(JournalProblem::MissingDecision),
