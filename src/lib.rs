@@ -9,6 +9,7 @@ mod fiscal;
 mod law;
 mod money;
 pub mod notification;
+pub mod programs;
 mod partner;
 mod purpose;
 
