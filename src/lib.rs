@@ -9,9 +9,10 @@ mod fiscal;
 mod law;
 mod money;
 pub mod notification;
-pub mod programs;
 mod partner;
+pub mod programs;
 mod purpose;
+pub mod report;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
 pub use crate::law::Citation;

@@ -198,6 +198,14 @@ pub enum Funding {
         /// The allocation charged.
         key: AllocationKey,
     },
+    /// The funds holder's allotment directly, for agencies that do not subdivide it: the
+    /// allocation `key` only records the program and partner, and always equals what is
+    /// obligated on such documents. Adjustments of the obligation draw on, or return to,
+    /// the allotment too.
+    Allotment {
+        /// Where the obligation is recorded; its holder's allotment is charged.
+        key: AllocationKey,
+    },
 }
 
 /// What a [`Command`] does. Amounts are positive unless the variant says it is signed.

@@ -52,6 +52,13 @@ macro_rules! text_id {
         pub struct $name($store);
 
         impl $name {
+            /// An identifier from a literal the crate knows to be valid.
+            #[allow(dead_code)]
+            pub(crate) fn from_static(text: &'static str) -> Self {
+                debug_assert!(valid_text(text, $max));
+                $name(text.into())
+            }
+
             /// The identifier's text.
             #[must_use]
             pub fn as_str(&self) -> &str {

@@ -42,6 +42,21 @@ pub struct Receipt {
     pub duplicate: bool,
 }
 
+/// The balances of one obligation, from [`Ledger::obligation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObligationBalance {
+    /// The allocation it is recorded under.
+    pub key: AllocationKey,
+    /// The instrument.
+    pub instrument: Instrument,
+    /// The fiscal year it was first recorded in.
+    pub fiscal_year: FiscalYear,
+    /// Obligated, net of adjustments.
+    pub obligated: Money,
+    /// Paid, net of refunds.
+    pub disbursed: Money,
+}
+
 /// Balances of one allotment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Allotment {
@@ -83,6 +98,8 @@ pub(crate) struct ObligationState {
     pub(crate) fiscal_year: FiscalYear,
     pub(crate) obligated: Money,
     pub(crate) disbursed: Money,
+    /// Funded directly from the allotment ([`Funding::Allotment`]).
+    pub(crate) direct: bool,
 }
 
 /// Continuing-resolution authority of an account.
@@ -275,6 +292,11 @@ impl Ledger {
         }
     }
 
+    /// An empty ledger with the same eligibility gate.
+    pub(crate) fn empty_like(&self) -> Ledger {
+        Ledger::with_eligibility(Arc::clone(&self.eligibility))
+    }
+
     /// Replaces the eligibility gate for commands applied from now on; entries already in
     /// the journal keep the decisions that allowed them.
     pub fn set_eligibility(&mut self, check: Arc<dyn EligibilityCheck + Send + Sync>) {
@@ -303,6 +325,30 @@ impl Ledger {
         let mut symbols: Vec<_> = self.accounts.keys().copied().collect();
         symbols.sort_unstable();
         symbols
+    }
+
+    /// The balances of the obligation recorded on `document` in `account`, if there is one.
+    ///
+    /// ```
+    /// use security_assistance::budget::Ledger;
+    /// let ledger = Ledger::new();
+    /// assert!(ledger.obligation(&"011-2008-1081".parse()?, &"JO-D-GAA".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn obligation(
+        &self,
+        account: &AccountSymbol,
+        document: &DocumentId,
+    ) -> Option<ObligationBalance> {
+        let o = self.accounts.get(account)?.obligations.get(document)?;
+        Some(ObligationBalance {
+            key: o.key.clone(),
+            instrument: o.instrument,
+            fiscal_year: o.fiscal_year,
+            obligated: o.obligated,
+            disbursed: o.disbursed,
+        })
     }
 
     /// The trial balance of an account's budgetary accounts.
@@ -1255,20 +1301,45 @@ impl Ledger {
                 }
                 (key, None)
             }
+            Funding::Allotment { key } => {
+                if acct.commitments.contains_key(document) {
+                    return Err(BudgetError::DocumentExists {
+                        account: *symbol,
+                        document: document.clone(),
+                        what: "a commitment (obligate it with funding from the commitment)"
+                            .to_owned(),
+                    });
+                }
+                (key, None)
+            }
         };
-        let slot =
+        let direct = matches!(funding, Funding::Allotment { .. });
+        let slot = if direct {
+            if !acct.allotments.contains_key(&key.holder) {
+                return Err(BudgetError::UnknownAllotment {
+                    account: *symbol,
+                    holder: key.holder.clone(),
+                });
+            }
+            acct.allocations.get(key).copied().unwrap_or_default()
+        } else {
             acct.allocations
                 .get(key)
                 .copied()
                 .ok_or_else(|| BudgetError::UnknownAllocation {
                     account: *symbol,
                     key: key.clone(),
-                })?;
+                })?
+        };
         check_new_obligation(name, acct, date)?;
         check_purpose(acct, key.program)?;
         let mut next = slot;
         let mut remaining_commitment = None;
-        if let Some(committed) = commitment {
+        let mut direct_change = None;
+        if direct {
+            direct_change = Some(draw_on_allotment(acct, key, amount)?);
+            next.allocated = slot.allocated.checked_add(amount)?;
+        } else if let Some(committed) = commitment {
             if amount > committed {
                 return Err(exceeds(Level::Commitment, *symbol, amount, committed));
             }
@@ -1300,9 +1371,13 @@ impl Ledger {
             fiscal_year: fiscal_year_of(name, date)?,
             obligated: amount,
             disbursed: Money::ZERO,
+            direct,
         };
         if let Some(acct) = self.accounts.get_mut(symbol) {
             put_slot(&mut acct.allocations, &key, next);
+            if let Some(change) = direct_change {
+                change.write(acct, &key);
+            }
             match remaining_commitment {
                 Some(rest) if rest.is_zero() => {
                     acct.commitments.remove(document);
@@ -1345,15 +1420,21 @@ impl Ledger {
         let prior_year = fiscal_year_of(name, date)? > obligation.fiscal_year;
         let mut next = slot;
         let gl;
+        let mut direct_change = None;
         if amount.is_positive() {
-            let free = slot.free()?;
-            if amount > free {
-                return Err(exceeds(
-                    Level::Allocation,
-                    *symbol,
-                    amount,
-                    free.max(Money::ZERO),
-                ));
+            if obligation.direct {
+                direct_change = Some(draw_on_allotment(acct, &obligation.key, amount)?);
+                next.allocated = slot.allocated.checked_add(amount)?;
+            } else {
+                let free = slot.free()?;
+                if amount > free {
+                    return Err(exceeds(
+                        Level::Allocation,
+                        *symbol,
+                        amount,
+                        free.max(Money::ZERO),
+                    ));
+                }
             }
             let debit = if prior_year {
                 Ussgl::UpwardAdjustmentsPriorYear
@@ -1370,6 +1451,10 @@ impl Ledger {
             if prior_year {
                 next.recoveries = slot.recoveries.checked_add(reduction)?;
             }
+            if obligation.direct {
+                direct_change = Some(draw_on_allotment(acct, &obligation.key, amount)?);
+                next.allocated = slot.allocated.checked_add(amount)?;
+            }
             let credit = if prior_year {
                 Ussgl::Recoveries
             } else {
@@ -1382,6 +1467,9 @@ impl Ledger {
         let key = obligation.key.clone();
         if let Some(acct) = self.accounts.get_mut(symbol) {
             put_slot(&mut acct.allocations, &key, next);
+            if let Some(change) = direct_change {
+                change.write(acct, &key);
+            }
             if let Some(o) = acct.obligations.get_mut(document) {
                 o.obligated = obligated;
             }
@@ -1622,6 +1710,7 @@ impl Ledger {
                 fiscal_year: fiscal_year_of(name, date)?,
                 obligated: amount,
                 disbursed: Money::ZERO,
+                direct: false,
             },
         };
         if let Some(a) = self.accounts.get_mut(current) {
@@ -1745,6 +1834,80 @@ fn entry_at(journal: &Journal, date: NaiveDate, sequence: u64) -> Option<&Journa
         .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
         .ok()?;
     journal.entries.get(position)
+}
+
+/// The new allotment and Category B totals after an obligation drawn directly on an
+/// allotment (positive `amount`) or returned to it (negative).
+#[derive(Clone, Copy)]
+struct AllotmentDraw {
+    allotment: Allotment,
+    by_program: Money,
+}
+
+impl AllotmentDraw {
+    fn write(self, acct: &mut AccountState, key: &AllocationKey) {
+        if let Some(a) = acct.allotments.get_mut(&key.holder) {
+            *a = self.allotment;
+        }
+        acct.allocated_by_program
+            .insert(key.program, self.by_program);
+    }
+}
+
+/// Checks a draw of `amount` on `key.holder`'s allotment (and, for Category B accounts, on
+/// the program's apportionment) and computes the totals to write.
+fn draw_on_allotment(
+    acct: &AccountState,
+    key: &AllocationKey,
+    amount: Money,
+) -> Result<AllotmentDraw, BudgetError> {
+    let allotment =
+        acct.allotments
+            .get(&key.holder)
+            .copied()
+            .ok_or_else(|| BudgetError::UnknownAllotment {
+                account: acct.symbol,
+                holder: key.holder.clone(),
+            })?;
+    let by_program = acct
+        .allocated_by_program
+        .get(&key.program)
+        .copied()
+        .unwrap_or(Money::ZERO);
+    if amount.is_positive() {
+        let available = allotment.allotted.checked_sub(allotment.allocated)?;
+        if amount > available {
+            return Err(exceeds(
+                Level::Allotment,
+                acct.symbol,
+                amount,
+                available.max(Money::ZERO),
+            ));
+        }
+        if !acct.by_program.is_empty() {
+            let line = acct
+                .by_program
+                .get(&key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let available = line.checked_sub(by_program)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    acct.symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        }
+    }
+    Ok(AllotmentDraw {
+        allotment: Allotment {
+            allotted: allotment.allotted,
+            allocated: allotment.allocated.checked_add(amount)?,
+        },
+        by_program: by_program.checked_add(amount)?,
+    })
 }
 
 /// Writes an allocation's balances, cloning the key only for a new allocation.

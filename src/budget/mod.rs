@@ -33,6 +33,6 @@ pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instru
 pub use error::{BudgetError, JournalProblem, Level, ShapeError};
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};
-pub use ledger::{Ledger, Receipt};
+pub use ledger::{Ledger, ObligationBalance, Receipt};
 pub use status::{Dimension, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery, StatusRow};
 pub use ussgl::{TrialBalance, Ussgl};

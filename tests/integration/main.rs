@@ -11,3 +11,4 @@ mod calendar;
 mod fiscal;
 mod partner;
 mod scenarios;
+mod workload;

@@ -1,0 +1,642 @@
+//! Imports: budget-execution transactions from CSV, and journals from JSON.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::budget::{
+    AccountSymbol, Action, Actor, AllocationKey, Apportionment, BudgetError, Command, CommandId,
+    DocumentId, Funding, FundsHolder, Instrument, Journal, Ledger,
+};
+use crate::fiscal::{Availability, FiscalYear};
+use crate::money::Money;
+use crate::partner::CountryCode;
+use crate::purpose::ProgramKind;
+
+/// The columns a transactions CSV must have, in this order.
+pub const CSV_COLUMNS: [&str; 8] = [
+    "id",
+    "date",
+    "fiscal_year",
+    "kind",
+    "account",
+    "program",
+    "country",
+    "amount",
+];
+
+/// How [`import_transactions`] reads a budget-execution CSV and turns its rows into ledger
+/// commands.
+///
+/// # The file
+///
+/// A header row with [`CSV_COLUMNS`], then one transaction a row:
+///
+/// | column | content |
+/// |---|---|
+/// | `id` | the row's identifier (any text; command ids are `csv-<id>`) |
+/// | `date` | the effective date, `YYYY-MM-DD`; rows must be in date order for the ledger's checks to be those of the day |
+/// | `fiscal_year` | the fiscal year the date falls in (checked) |
+/// | `kind` | `appropriation`, `allotment`, `obligation`, `deobligation` or `disbursement` |
+/// | `account` | `AAA-YYYY-MMMM`: agency, the fiscal year of the appropriation, main account |
+/// | `program` | a [`ProgramKind`] name; empty for appropriations |
+/// | `country` | an ISO 3166-1 alpha-3 code for obligations, deobligations and disbursements; empty otherwise |
+/// | `amount` | a positive amount with at most two decimals; the kind gives the direction |
+///
+/// # The commands
+///
+/// - `appropriation`: [`Action::Appropriate`] of the account `AAA-YYYY/YYYY+n-MMMM`
+///   (`availability_years` of availability) whose purposes are those `purposes` lists for
+///   the main account, then an automatic Category A [`Action::Apportion`] of the same
+///   amount from the first day of the fiscal year (a supplemental adds to both);
+/// - `allotment`: [`Action::Allot`] to the funds holder named after the program;
+/// - `obligation`: the first one for an account × program × country obligates the
+///   document `AAA-YYYY-MMMM/program/COUNTRY` directly against the program's allotment
+///   ([`Funding::Allotment`]); later ones adjust it upward;
+/// - `deobligation`: a downward [`Action::AdjustObligation`] of that document;
+/// - `disbursement`: an [`Action::Disburse`] against it.
+///
+/// Every check of the ledger stays on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsvImport {
+    /// Fiscal years of availability of an appropriated account (2 in the workload).
+    pub availability_years: u16,
+    /// The purposes of each main account.
+    pub purposes: BTreeMap<u16, Vec<ProgramKind>>,
+    /// The actor the commands name.
+    pub actor: Actor,
+    /// Apply the good rows of a file with bad rows, and report the bad ones as skipped.
+    pub partial: bool,
+}
+
+impl Default for CsvImport {
+    /// Two-year accounts; main account 0113 funds training and financing, 0114 excess
+    /// articles and sales; actor `csv-import`; all or nothing.
+    fn default() -> Self {
+        let mut purposes = BTreeMap::new();
+        purposes.insert(113, vec![ProgramKind::Training, ProgramKind::Financing]);
+        purposes.insert(114, vec![ProgramKind::ExcessArticles, ProgramKind::Sales]);
+        CsvImport {
+            availability_years: 2,
+            purposes,
+            actor: Actor::from_static("csv-import"),
+            partial: false,
+        }
+    }
+}
+
+/// What is wrong with one CSV row.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RowProblem {
+    /// A field does not have the form the column needs.
+    #[error("column {column}: {value:?} is not {expected}")]
+    Field {
+        /// The column.
+        column: String,
+        /// The value found.
+        value: String,
+        /// What the column accepts.
+        expected: String,
+    },
+    /// The row has the wrong number of fields.
+    #[error("expected {expected} fields, found {found}")]
+    FieldCount {
+        /// Fields expected.
+        expected: usize,
+        /// Fields found.
+        found: usize,
+    },
+    /// The ledger refused the row's command.
+    #[error("refused: {0}")]
+    Refused(BudgetError),
+}
+
+/// One bad row: its line number in the file (the header is line 1) and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowError {
+    /// The line number.
+    pub line: u64,
+    /// What is wrong.
+    pub problem: RowProblem,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+/// Why an import failed as a whole. The ledger is unchanged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Read(String),
+    /// The header is not [`CSV_COLUMNS`].
+    #[error("header {found:?} is not the expected {expected:?}")]
+    Header {
+        /// The header found.
+        found: Vec<String>,
+        /// The header expected.
+        expected: Vec<String>,
+    },
+    /// Some rows are bad; nothing was applied. Every bad row is listed.
+    #[error("{} bad row(s), nothing applied; first: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())]
+    Rows {
+        /// Every bad row.
+        errors: Vec<RowError>,
+    },
+    /// A JSON journal could not be parsed.
+    #[error("invalid journal JSON: {0}")]
+    Json(String),
+    /// A journal could not be replayed.
+    #[error("journal cannot be replayed: {0}")]
+    Replay(BudgetError),
+}
+
+/// What an import applied, and with a partial import, what it skipped.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows applied.
+    pub applied: u64,
+    /// Ledger commands applied.
+    pub commands: u64,
+    /// Rows skipped (only with a partial import), each with its reason.
+    pub skipped: Vec<RowError>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Appropriation,
+    Allotment,
+    Obligation,
+    Deobligation,
+    Disbursement,
+}
+
+/// A parsed row.
+struct Row {
+    id: String,
+    date: NaiveDate,
+    kind: Kind,
+    account: (u16, i32, u16),
+    program: Option<ProgramKind>,
+    country: Option<CountryCode>,
+    amount: Money,
+}
+
+fn field_error(column: &str, value: &[u8], expected: &str) -> RowProblem {
+    RowProblem::Field {
+        column: column.to_owned(),
+        value: String::from_utf8_lossy(value).into_owned(),
+        expected: expected.to_owned(),
+    }
+}
+
+fn digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 {
+        return None;
+    }
+    bytes.iter().try_fold(0u32, |acc, &b| {
+        b.is_ascii_digit()
+            .then(|| {
+                acc.checked_mul(10)?
+                    .checked_add(u32::from(b.wrapping_sub(b'0')))
+            })
+            .flatten()
+    })
+}
+
+fn parse_date(bytes: &[u8]) -> Option<NaiveDate> {
+    let (y, rest) = bytes.split_at_checked(4)?;
+    let (dash1, rest) = rest.split_first()?;
+    let (m, rest) = rest.split_at_checked(2)?;
+    let (dash2, d) = rest.split_first()?;
+    if *dash1 != b'-' || *dash2 != b'-' || d.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(digits(y)?).ok()?, digits(m)?, digits(d)?)
+}
+
+fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
+    if record.len() != CSV_COLUMNS.len() {
+        return Err(RowProblem::FieldCount {
+            expected: CSV_COLUMNS.len(),
+            found: record.len(),
+        });
+    }
+    let get = |i: usize| record.get(i).unwrap_or_default();
+    let text = |i: usize, column: &str, expected: &str| {
+        std::str::from_utf8(get(i)).map_err(|_| field_error(column, get(i), expected))
+    };
+    let id = text(0, "id", "UTF-8 text")?;
+    if id.is_empty() {
+        return Err(field_error("id", get(0), "a non-empty identifier"));
+    }
+    let date =
+        parse_date(get(1)).ok_or_else(|| field_error("date", get(1), "a date YYYY-MM-DD"))?;
+    let fiscal_year = digits(get(2))
+        .and_then(|y| i32::try_from(y).ok())
+        .ok_or_else(|| field_error("fiscal_year", get(2), "a year such as 2016"))?;
+    if FiscalYear::containing(date).year() != fiscal_year {
+        return Err(field_error(
+            "fiscal_year",
+            get(2),
+            "the fiscal year in which the date falls",
+        ));
+    }
+    let kind = match get(3) {
+        b"appropriation" => Kind::Appropriation,
+        b"allotment" => Kind::Allotment,
+        b"obligation" => Kind::Obligation,
+        b"deobligation" => Kind::Deobligation,
+        b"disbursement" => Kind::Disbursement,
+        other => {
+            return Err(field_error(
+                "kind",
+                other,
+                "appropriation, allotment, obligation, deobligation or disbursement",
+            ));
+        }
+    };
+    let account = {
+        let raw = get(4);
+        let bad = || field_error("account", raw, "AAA-YYYY-MMMM");
+        let (agency, rest) = raw.split_at_checked(3).ok_or_else(bad)?;
+        let (dash1, rest) = rest.split_first().ok_or_else(bad)?;
+        let (year, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
+        let (dash2, main) = rest.split_first().ok_or_else(bad)?;
+        if *dash1 != b'-' || *dash2 != b'-' || main.len() != 4 {
+            return Err(bad());
+        }
+        let agency = digits(agency)
+            .and_then(|v| u16::try_from(v).ok())
+            .ok_or_else(bad)?;
+        let year = digits(year)
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(bad)?;
+        let main = digits(main)
+            .and_then(|v| u16::try_from(v).ok())
+            .ok_or_else(bad)?;
+        (agency, year, main)
+    };
+    let program = match get(5) {
+        b"" => None,
+        raw => Some(
+            text(5, "program", "a program kind")?
+                .parse::<ProgramKind>()
+                .map_err(|_| field_error("program", raw, "a program kind such as training"))?,
+        ),
+    };
+    let country = match get(6) {
+        b"" => None,
+        raw => Some(
+            text(6, "country", "a country code")?
+                .parse::<CountryCode>()
+                .map_err(|_| field_error("country", raw, "an ISO 3166-1 alpha-3 code"))?,
+        ),
+    };
+    let amount: Money = text(7, "amount", "an amount")?.parse().map_err(|_| {
+        field_error(
+            "amount",
+            get(7),
+            "a positive amount with at most two decimals",
+        )
+    })?;
+    if !amount.is_positive() {
+        return Err(field_error("amount", get(7), "a positive amount"));
+    }
+    let needs = |ok: bool, column: &str, raw: &[u8], expected: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(field_error(column, raw, expected))
+        }
+    };
+    match kind {
+        Kind::Appropriation => {
+            needs(
+                program.is_none(),
+                "program",
+                get(5),
+                "empty for an appropriation",
+            )?;
+            needs(
+                country.is_none(),
+                "country",
+                get(6),
+                "empty for an appropriation",
+            )?;
+        }
+        Kind::Allotment => {
+            needs(
+                program.is_some(),
+                "program",
+                get(5),
+                "a program kind for an allotment",
+            )?;
+            needs(
+                country.is_none(),
+                "country",
+                get(6),
+                "empty for an allotment",
+            )?;
+        }
+        Kind::Obligation | Kind::Deobligation | Kind::Disbursement => {
+            needs(program.is_some(), "program", get(5), "a program kind")?;
+            needs(country.is_some(), "country", get(6), "a country code")?;
+        }
+    }
+    Ok(Row {
+        id: id.to_owned(),
+        date,
+        kind,
+        account,
+        program,
+        country,
+        amount,
+    })
+}
+
+/// Turns rows into commands and applies them, remembering the symbols it built.
+struct Importer<'a> {
+    options: &'a CsvImport,
+    symbols: BTreeMap<(u16, i32, u16), AccountSymbol>,
+    holders: BTreeMap<ProgramKind, FundsHolder>,
+}
+
+impl Importer<'_> {
+    fn symbol(
+        &mut self,
+        (agency, year, main): (u16, i32, u16),
+    ) -> Result<AccountSymbol, RowProblem> {
+        if let Some(symbol) = self.symbols.get(&(agency, year, main)) {
+            return Ok(*symbol);
+        }
+        let bad = || {
+            field_error(
+                "account",
+                format!("{agency:03}-{year}-{main:04}").as_bytes(),
+                "a supported account",
+            )
+        };
+        let first = FiscalYear::new(year).map_err(|_| bad())?;
+        let extra = i32::from(self.options.availability_years.saturating_sub(1));
+        let period = if extra == 0 {
+            Availability::one_year(first)
+        } else {
+            let last = FiscalYear::new(year.saturating_add(extra)).map_err(|_| bad())?;
+            Availability::multi_year(first, last).map_err(|_| bad())?
+        };
+        let symbol = AccountSymbol::new(agency, period, main).map_err(|_| bad())?;
+        self.symbols.insert((agency, year, main), symbol);
+        Ok(symbol)
+    }
+
+    fn holder(&mut self, program: ProgramKind) -> Result<FundsHolder, RowProblem> {
+        if let Some(h) = self.holders.get(&program) {
+            return Ok(h.clone());
+        }
+        let holder: FundsHolder = program
+            .as_str()
+            .parse()
+            .map_err(|_| field_error("program", program.as_str().as_bytes(), "a program kind"))?;
+        self.holders.insert(program, holder.clone());
+        Ok(holder)
+    }
+
+    /// The row's commands (one or two); the second of a pair cannot fail once the first
+    /// applied (an automatic apportionment of what was just appropriated).
+    fn commands(&mut self, ledger: &Ledger, row: &Row) -> Result<Vec<Command>, RowProblem> {
+        let symbol = self.symbol(row.account)?;
+        let id = |suffix: &str| -> Result<CommandId, RowProblem> {
+            format!("csv-{}{suffix}", row.id).parse().map_err(|_| {
+                field_error(
+                    "id",
+                    row.id.as_bytes(),
+                    "an identifier of at most 58 characters",
+                )
+            })
+        };
+        let command = |id, action| Command::new(id, row.date, self.options.actor.clone(), action);
+        let document = || -> Result<DocumentId, RowProblem> {
+            let (agency, year, main) = row.account;
+            let program = row.program.map_or("", ProgramKind::as_str);
+            let country = row.country.map_or("", CountryCode::alpha3);
+            format!("{agency:03}-{year}-{main:04}/{program}/{country}")
+                .parse()
+                .map_err(|_| field_error("account", b"", "a document id of at most 64 characters"))
+        };
+        Ok(match row.kind {
+            Kind::Appropriation => {
+                let main = symbol.main_account();
+                let purposes = self.options.purposes.get(&main).cloned().ok_or_else(|| {
+                    field_error(
+                        "account",
+                        format!("{main:04}").as_bytes(),
+                        "a main account with configured purposes",
+                    )
+                })?;
+                let from = symbol.period().first().first_day();
+                vec![
+                    command(
+                        id("")?,
+                        Action::Appropriate {
+                            account: symbol,
+                            title: format!("main account {main:04}"),
+                            purposes,
+                            amount: row.amount,
+                            law: "imported appropriation".to_owned(),
+                        },
+                    ),
+                    command(
+                        id(".apportion")?,
+                        Action::Apportion {
+                            account: symbol,
+                            category: Apportionment::ByPeriod { from },
+                            amount: row.amount,
+                        },
+                    ),
+                ]
+            }
+            Kind::Allotment => {
+                let program = row
+                    .program
+                    .ok_or_else(|| field_error("program", b"", "a program kind"))?;
+                vec![command(
+                    id("")?,
+                    Action::Allot {
+                        account: symbol,
+                        holder: self.holder(program)?,
+                        amount: row.amount,
+                    },
+                )]
+            }
+            Kind::Obligation => {
+                let program = row
+                    .program
+                    .ok_or_else(|| field_error("program", b"", "a program kind"))?;
+                let document = document()?;
+                let action = if ledger.obligation(&symbol, &document).is_some() {
+                    Action::AdjustObligation {
+                        account: symbol,
+                        document,
+                        amount: row.amount,
+                    }
+                } else {
+                    let key = AllocationKey::new(self.holder(program)?, program, row.country);
+                    Action::Obligate {
+                        account: symbol,
+                        document,
+                        instrument: Instrument::Other,
+                        funding: Funding::Allotment { key },
+                        amount: row.amount,
+                    }
+                };
+                vec![command(id("")?, action)]
+            }
+            Kind::Deobligation => {
+                let amount = row
+                    .amount
+                    .checked_neg()
+                    .map_err(|_| field_error("amount", b"", "an amount in range"))?;
+                vec![command(
+                    id("")?,
+                    Action::AdjustObligation {
+                        account: symbol,
+                        document: document()?,
+                        amount,
+                    },
+                )]
+            }
+            Kind::Disbursement => {
+                vec![command(
+                    id("")?,
+                    Action::Disburse {
+                        account: symbol,
+                        document: document()?,
+                        amount: row.amount,
+                    },
+                )]
+            }
+        })
+    }
+}
+
+/// Reads a transactions CSV (see [`CsvImport`] for the columns and the commands each row
+/// becomes) and applies it to `ledger`.
+///
+/// All or nothing by default: if any row is malformed or refused, nothing is applied and
+/// [`ImportError::Rows`] lists every bad row with its line number and reason. With
+/// [`CsvImport::partial`], the good rows are applied and the summary lists what was
+/// skipped (a skipped row can make later rows fail; they are listed too).
+///
+/// # Errors
+///
+/// [`ImportError::Read`], [`ImportError::Header`] or [`ImportError::Rows`].
+///
+/// ```
+/// use security_assistance::budget::Ledger;
+/// use security_assistance::report::{import_transactions, CsvImport};
+///
+/// let csv = "id,date,fiscal_year,kind,account,program,country,amount\n\
+///            1,2015-10-16,2016,appropriation,070-2016-0114,,,1000.00\n\
+///            2,2015-10-26,2016,allotment,070-2016-0114,sales,,600.00\n\
+///            3,2015-11-02,2016,obligation,070-2016-0114,sales,NPL,250.00\n\
+///            4,2015-11-03,2016,obligation,070-2016-0114,sales,NPL,500.00\n";
+/// let mut ledger = Ledger::new();
+/// let err = import_transactions(&mut ledger, csv.as_bytes(), &CsvImport::default()).unwrap_err();
+/// assert!(err.to_string().contains("line 5"));     // 750 obligated exceeds the 600 allotted
+/// assert!(ledger.journal().is_empty());            // nothing applied
+/// let partial = CsvImport { partial: true, ..CsvImport::default() };
+/// let summary = import_transactions(&mut ledger, csv.as_bytes(), &partial)?;
+/// assert_eq!((summary.applied, summary.skipped.len()), (3, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn import_transactions<R: io::Read>(
+    ledger: &mut Ledger,
+    reader: R,
+    options: &CsvImport,
+) -> Result<ImportSummary, ImportError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(reader);
+    let header = csv
+        .byte_headers()
+        .map_err(|e| ImportError::Read(e.to_string()))?;
+    let found: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    if found != CSV_COLUMNS {
+        return Err(ImportError::Header {
+            found,
+            expected: CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+        });
+    }
+    let mut work = if ledger.journal().is_empty() {
+        ledger.empty_like()
+    } else {
+        ledger.clone()
+    };
+    let mut importer = Importer {
+        options,
+        symbols: BTreeMap::new(),
+        holders: BTreeMap::new(),
+    };
+    let mut summary = ImportSummary::default();
+    let mut errors = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(ImportError::Read(e.to_string())),
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        summary.rows = summary.rows.saturating_add(1);
+        let result = parse_row(&record)
+            .and_then(|row| importer.commands(&work, &row))
+            .and_then(|commands| {
+                let mut applied = 0u64;
+                for command in commands {
+                    work.apply(command).map_err(RowProblem::Refused)?;
+                    applied = applied.saturating_add(1);
+                }
+                Ok(applied)
+            });
+        match result {
+            Ok(applied) => {
+                summary.applied = summary.applied.saturating_add(1);
+                summary.commands = summary.commands.saturating_add(applied);
+            }
+            Err(problem) => errors.push(RowError { line, problem }),
+        }
+    }
+    if !errors.is_empty() && !options.partial {
+        return Err(ImportError::Rows { errors });
+    }
+    summary.skipped = errors;
+    *ledger = work;
+    Ok(summary)
+}
+
+/// Reads a journal from JSON and replays it into a ledger that uses `ledger`'s
+/// eligibility gate for commands applied afterwards.
+///
+/// # Errors
+///
+/// [`ImportError::Json`] if the text is not a journal, [`ImportError::Replay`] if it cannot
+/// be replayed (out of order, refused entries, missing decisions).
+pub fn import_journal(json: &str) -> Result<Ledger, ImportError> {
+    let journal: Journal =
+        serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
+    Ledger::replay(&journal).map_err(ImportError::Replay)
+}
