@@ -84,12 +84,15 @@ impl Test {
             }
             return Evaluation::Allows;
         }
+        // Each piece of information needs a determination made on or after it takes effect:
+        // steps taken for earlier violations do not answer later ones.
         let remedied = violations.iter().all(|v| {
             let FactKind::GrossViolations { subject } = &v.kind else {
                 return false;
             };
             facts.iter().any(|f| {
-                matches!(&f.kind, FactKind::HumanRightsRemediation { subject: s, remediation }
+                f.effective_from >= v.effective_from
+                    && matches!(&f.kind, FactKind::HumanRightsRemediation { subject: s, remediation }
                     if s == subject && *remediation == remedy)
             })
         });
