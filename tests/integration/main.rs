@@ -8,5 +8,6 @@
 )]
 
 mod calendar;
+mod eligibility;
 mod fiscal;
 mod scenarios;
