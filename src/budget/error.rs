@@ -352,7 +352,8 @@ pub enum JournalProblem {
     /// unbalanced.
     #[error("{0}")]
     Rejected(BudgetError),
-    /// An entry that needs an eligibility decision has none, or one that did not allow it.
+    /// An entry that needs an eligibility decision has none, or one that did not allow it,
+    /// or one about another partner, program or date.
     #[error("the entry carries no decision that allows it")]
     MissingDecision,
 }

@@ -19,6 +19,7 @@ pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
 use crate::eligibility::{AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
+use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
 /// What the ledger returns for an applied command: its place in the journal and the
@@ -2186,6 +2187,18 @@ fn check_purpose(acct: &AccountState, program: ProgramKind) -> Result<(), Budget
     }
 }
 
+/// `true` if `decision` answers a request about `partner`, `program` and `date`: a stored
+/// decision about another partner, program or date does not allow an entry.
+fn answers(
+    decision: &Decision,
+    partner: CountryCode,
+    program: ProgramKind,
+    date: NaiveDate,
+) -> bool {
+    let request = decision.request();
+    request.partner == partner && request.program == program && request.date == date
+}
+
 /// Asks the gate about a partner; entries without a partner need no decision.
 fn gate_check(
     gate: Gate<'_>,
@@ -2206,6 +2219,12 @@ fn gate_check(
             request.amount = amount;
             request.document = document.map(|d| d.as_str().to_owned());
             let decision = check.decide(&request);
+            // Pair assertion with the stored arm below: a check answers the request it was
+            // asked, or replay would refuse what was applied.
+            debug_assert!(
+                answers(&decision, partner, key.program, date),
+                "the eligibility check answered another request"
+            );
             if decision.outcome().allows() {
                 Ok(Some(Arc::new(decision)))
             } else {
@@ -2214,7 +2233,9 @@ fn gate_check(
                 })
             }
         }
-        Gate::Stored(Some(decision)) if decision.outcome().allows() => {
+        Gate::Stored(Some(decision))
+            if decision.outcome().allows() && answers(decision, partner, key.program, date) =>
+        {
             Ok(Some(Arc::clone(decision)))
         }
         Gate::Stored(_) => Err(BudgetError::Journal {

@@ -84,15 +84,27 @@ impl Test {
             }
             return Evaluation::Allows;
         }
-        let remedied = violations.iter().all(|v| {
+        // Each piece of information needs a determination made on or after it takes effect:
+        // steps taken for earlier violations do not answer later ones. The determinations
+        // that answer them are facts the finding used.
+        let mut determinations: Vec<Fact> = Vec::new();
+        let mut remedied = true;
+        for v in &violations {
             let FactKind::GrossViolations { subject } = &v.kind else {
-                return false;
+                remedied = false;
+                continue;
             };
-            facts.iter().any(|f| {
-                matches!(&f.kind, FactKind::HumanRightsRemediation { subject: s, remediation }
+            let answer = facts.iter().find(|f| {
+                f.effective_from >= v.effective_from
+                    && matches!(&f.kind, FactKind::HumanRightsRemediation { subject: s, remediation }
                     if s == subject && *remediation == remedy)
-            })
-        });
+            });
+            match answer {
+                Some(f) if !determinations.contains(f) => determinations.push((*f).clone()),
+                Some(_) => {}
+                None => remedied = false,
+            }
+        }
         let report = defense.then_some(RequiredAction::Notice {
             notice: Notice::Within(15),
         });
@@ -105,9 +117,11 @@ impl Test {
                     "the Secretary of Defense determined that all necessary corrective steps were taken"
                 }
             };
+            let mut used = violations;
+            used.extend(determinations);
             return Evaluation::Exempt {
                 exception: Cow::Borrowed(exception),
-                facts: violations,
+                facts: used,
                 action: report,
             };
         }

@@ -118,7 +118,14 @@ pub enum FactKind {
 }
 
 impl FactKind {
-    /// A short noun phrase for explanations: "coup", "Tier 3 ranking in the 2007 report".
+    /// A short noun phrase for explanations: "coup", "Tier 3 ranking in the 2007
+    /// trafficking report", "effective-steps determination for unit 3rd Battalion".
+    ///
+    /// ```
+    /// use security_assistance::eligibility::{FactKind, TipTier};
+    /// let kind = FactKind::TraffickingTier { report_year: 2007, tier: TipTier::Tier2Watch };
+    /// assert_eq!(kind.noun(), "Tier 2 Watch List ranking in the 2007 trafficking report");
+    /// ```
     #[must_use]
     pub fn noun(&self) -> String {
         match self {
@@ -130,7 +137,13 @@ impl FactKind {
                 format!("child-soldiers listing in the {report_year} report")
             }
             FactKind::TraffickingTier { report_year, tier } => {
-                format!("{tier:?} ranking in the {report_year} trafficking report")
+                let tier = match tier {
+                    TipTier::Tier1 => "Tier 1",
+                    TipTier::Tier2 => "Tier 2",
+                    TipTier::Tier2Watch => "Tier 2 Watch List",
+                    TipTier::Tier3 => "Tier 3",
+                };
+                format!("{tier} ranking in the {report_year} trafficking report")
             }
             FactKind::LoanArrears { oldest_unpaid_due } => {
                 format!("loan installment due {oldest_unpaid_due} and still unpaid")
@@ -143,7 +156,11 @@ impl FactKind {
                 subject,
                 remediation,
             } => {
-                format!("{remediation:?} determination for {subject}")
+                let remediation = match remediation {
+                    Remediation::EffectiveSteps => "effective-steps",
+                    Remediation::CorrectiveSteps => "corrective-steps",
+                };
+                format!("{remediation} determination for {subject}")
             }
             FactKind::Sanction { name, .. } => format!("sanction {name}"),
         }

@@ -8,6 +8,7 @@
 )]
 
 mod calendar;
+mod eligibility;
 mod fiscal;
 mod partner;
 mod scenarios;
