@@ -5,12 +5,19 @@
 //! | `brooke` | SFOPS section 7012 (Brooke amendment): default of more than one calendar year on a US loan | training, financing, peacekeeping, democracy (State funds) | the President (national-interest determination) |
 //! | `coup-7008` | SFOPS section 7008: military coup, until the certification that an elected government took office | training, financing, peacekeeping; democracy assistance is exempt | the Secretary of State, program by program |
 //! | `child-soldiers` | 22 U.S.C. 2370c-1: listed in the previous year's report | training, financing, peacekeeping, excess articles; exception for IMET and nonlethal professionalization | the President, notice within 45 days |
-//! | `trafficking-tier3` | 22 U.S.C. 7107: Tier 3 in the previous year's report | nonhumanitarian, nontrade programs | the President, whole or by program |
+//! | `trafficking-tier3` | 22 U.S.C. 7107: Tier 3 in the previous year's report | nonhumanitarian, nontrade programs, sales included (22 U.S.C. 7102) | the President, whole or by program |
 //! | `state-sponsor` | 22 U.S.C. 2780 (AECA 40), 2371 (FAA 620A) | sales, financing, training, excess articles, leases, peacekeeping, technology cooperation; State, Defense and Homeland Security funds | the President, 15 days' prior notice (DOMAIN.md marks the mechanics unconfirmed) |
-//! | `end-use-3c` | 22 U.S.C. 2753(c) (AECA 3(c)): substantial end-use violation, until cessation | sales, financing | none |
+//! | `end-use-3c` | 22 U.S.C. 2753(c) (AECA 3(c)): substantial end-use violation, until cessation | sales, financing (State and Defense accounts) | none |
 //! | `leahy-state` | 22 U.S.C. 2378d: credible information of gross violations by the unit or person; exception: effective steps | training, financing, peacekeeping, excess articles (State funds) | none |
 //! | `leahy-defense` | 10 U.S.C. 362: the same for Defense funds; exceptions: corrective steps, emergencies (report within 15 days) | Defense-funded programs | the Secretary of Defense, report within 15 days |
 //! | `sanction` | a general sanction or embargo recorded as a fact | the programs the fact names | none |
+//!
+//! The built-in rules carry no start dates: they apply the current law to any date asked,
+//! so that the rule types can be exercised on historical examples. For historical accuracy
+//! restrict them with [`Rule::in_force`](super::Rule::in_force): section 404(a) of the Child
+//! Soldiers Prevention Act took effect on 2009-06-21 (180 days after P.L. 110-457), and
+//! 10 U.S.C. 362 dates from the FY2017 NDAA (P.L. 114-328, 2016-12-23), earlier Defense
+//! Leahy provisions riding on annual appropriations acts.
 //!
 //! Arrears are compared as "more than one calendar year": an installment due 2007-03-01
 //! and unpaid blocks assistance from 2008-03-02 (on 2008-03-01 it is exactly one year).
@@ -296,7 +303,9 @@ pub(crate) fn rules() -> Vec<Rule> {
             Citation::fixed("22 U.S.C.", "2753", Some("(c)")),
             vec![P::Sales, P::Financing],
             Test::EndUse,
-        ),
+        )
+        // The ineligibility is the country's, whichever department's accounts run the sale.
+        .for_departments(vec![Department::State, Department::Defense]),
         Rule::new(
             RuleId::fixed("leahy-state"),
             "the State Leahy law",

@@ -118,6 +118,18 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// The phrase an explanation puts after "since": "the coup of 2006-09-19", or for
+    /// arrears "the installment due 2007-03-01 went unpaid".
+    #[must_use]
+    pub fn since(&self, effective_from: NaiveDate) -> String {
+        match self {
+            FactKind::LoanArrears { oldest_unpaid_due } => {
+                format!("the loan installment due {oldest_unpaid_due} went unpaid")
+            }
+            other => format!("the {} of {effective_from}", other.noun()),
+        }
+    }
+
     /// A short noun phrase for explanations: "coup", "Tier 3 ranking in the 2007
     /// trafficking report", "effective-steps determination for unit 3rd Battalion".
     ///

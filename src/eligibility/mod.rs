@@ -216,10 +216,19 @@ impl Decision {
     pub fn required_actions(&self) -> Vec<&RequiredAction> {
         self.findings
             .iter()
-            .filter_map(|f| match &f.outcome {
-                FindingOutcome::Requires { action } => Some(action),
-                FindingOutcome::Exempt { action, .. } => action.as_ref(),
-                FindingOutcome::Allows | FindingOutcome::Prohibits => None,
+            .flat_map(|f| {
+                let own = match &f.outcome {
+                    FindingOutcome::Requires { action } => Some(action),
+                    FindingOutcome::Exempt { action, .. } => action.as_ref(),
+                    FindingOutcome::Allows | FindingOutcome::Prohibits => None,
+                };
+                let waiver = match &f.waiver {
+                    WaiverStatus::Applied { notice, .. } => notice.as_ref(),
+                    WaiverStatus::NotNeeded
+                    | WaiverStatus::Missing
+                    | WaiverStatus::Refused { .. } => None,
+                };
+                own.into_iter().chain(waiver)
             })
             .collect()
     }
@@ -236,13 +245,14 @@ impl Decision {
             .filter(|f| f.outcome == FindingOutcome::Prohibits)
             .map(|f| {
                 let since = f.facts.first().map_or_else(String::new, |fact| {
-                    format!(" since the {} of {}", fact.kind.noun(), fact.effective_from)
+                    format!(" since {}", fact.kind.since(fact.effective_from))
                 });
                 let waiver = match &f.waiver {
                     WaiverStatus::Applied {
                         waiver,
                         granted_by,
                         provision,
+                        ..
                     } => {
                         format!("waived by {granted_by} under {provision} ({waiver})")
                     }
@@ -384,6 +394,10 @@ fn waiver_status(request: &EligibilityRequest, facts: &Facts, rule: &Rule) -> Wa
                     waiver: waiver.id.clone(),
                     granted_by: waiver.granted_by,
                     provision: waiver.provision.clone(),
+                    notice: rule
+                        .waiver()
+                        .and_then(|p| p.notice)
+                        .map(|notice| RequiredAction::Notice { notice }),
                 };
             }
             Some(reason) => refusals.push((waiver.id.clone(), reason)),

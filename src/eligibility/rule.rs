@@ -461,6 +461,9 @@ pub enum WaiverStatus {
         granted_by: Official,
         /// Under which provision.
         provision: Citation,
+        /// The notice to Congress the waiver requires, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notice: Option<RequiredAction>,
     },
     /// No waiver exists for this rule and partner.
     Missing,

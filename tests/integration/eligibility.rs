@@ -283,6 +283,7 @@ fn brooke_waiver_by_the_president_only() {
             waiver: "PD-2008-12".to_owned(),
             granted_by: Official::President,
             provision: Citation::new("test provision", "PD-2008-12"),
+            notice: None,
         }
     );
     assert!(
@@ -2215,7 +2216,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     assert_eq!(decision.outcome(), Outcome::Ineligible);
     assert_eq!(
         decision.explanation(),
-        "ineligible: financing for ZWE on 2008-03-02 is prohibited by the Brooke amendment (section 7012) since the loan installment due 2007-03-01 and still unpaid of 2007-03-01; no waiver applies: waiver PD-2008-12 not recorded until 2008-03-12"
+        "ineligible: financing for ZWE on 2008-03-02 is prohibited by the Brooke amendment (section 7012) since the loan installment due 2007-03-01 went unpaid; no waiver applies: waiver PD-2008-12 not recorded until 2008-03-12"
     );
     // Decided as known on the recorded date, a waiver recorded later is named with the
     // reason it does not count (the refusal precedence puts "not yet known" before "not in
