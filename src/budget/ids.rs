@@ -124,7 +124,7 @@ text_id!(
 text_id!(
     /// The identifier of an obligating document or a planned one: an enrollment, a grant
     /// agreement, a loan, a sales case, a transfer.
-    DocumentId, Box<str>, "document id", 64, "JO-B-ZAA"
+    DocumentId, std::sync::Arc<str>, "document id", 64, "JO-B-ZAA"
 );
 text_id!(
     /// Who issued a command: a person, an office or a service.

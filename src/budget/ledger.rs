@@ -1807,6 +1807,9 @@ impl IdIndex {
                 return Some((date, sequence));
             }
         }
+        if self.overflow.is_empty() {
+            return None;
+        }
         self.overflow.get(id).copied()
     }
 

@@ -299,8 +299,14 @@ impl FromStr for CountryCode {
         let Some(key) = upper_ascii::<3>(text) else {
             return Err(PartnerError::unknown_country(text));
         };
+        // Compare three bytes as one integer (big-endian keeps the alphabetical order).
+        let packed = |b: &[u8]| match b {
+            [a, b, c] => u32::from_be_bytes([0, *a, *b, *c]),
+            _ => 0,
+        };
+        let wanted = packed(&key[..]);
         COUNTRIES
-            .binary_search_by(|row| row.alpha3.as_bytes().cmp(&key[..]))
+            .binary_search_by(|row| packed(row.alpha3.as_bytes()).cmp(&wanted))
             .ok()
             .and_then(CountryCode::from_index)
             .ok_or_else(|| PartnerError::unknown_country(text))

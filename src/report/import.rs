@@ -370,6 +370,7 @@ struct Importer<'a> {
     options: &'a CsvImport,
     symbols: BTreeMap<(u16, i32, u16), AccountSymbol>,
     holders: BTreeMap<ProgramKind, FundsHolder>,
+    documents: foldhash::HashMap<((u16, i32, u16), ProgramKind, CountryCode), DocumentId>,
 }
 
 impl Importer<'_> {
@@ -426,13 +427,20 @@ impl Importer<'_> {
             })
         };
         let command = |id, action| Command::new(id, row.date, self.options.actor.clone(), action);
-        let document = || -> Result<DocumentId, RowProblem> {
+        let documents = &mut self.documents;
+        let mut document = || -> Result<DocumentId, RowProblem> {
+            let bad = || field_error("account", b"", "a document id of at most 64 characters");
+            let (program, country) = row.program.zip(row.country).ok_or_else(bad)?;
+            let key = (row.account, program, country);
+            if let Some(id) = documents.get(&key) {
+                return Ok(id.clone());
+            }
             let (agency, year, main) = row.account;
-            let program = row.program.map_or("", ProgramKind::as_str);
-            let country = row.country.map_or("", CountryCode::alpha3);
-            format!("{agency:03}-{year}-{main:04}/{program}/{country}")
+            let id: DocumentId = format!("{agency:03}-{year}-{main:04}/{program}/{country}")
                 .parse()
-                .map_err(|_| field_error("account", b"", "a document id of at most 64 characters"))
+                .map_err(|_| bad())?;
+            documents.insert(key, id.clone());
+            Ok(id)
         };
         Ok(match row.kind {
             Kind::Appropriation => {
@@ -590,6 +598,7 @@ pub fn import_transactions<R: io::Read>(
         options,
         symbols: BTreeMap::new(),
         holders: BTreeMap::new(),
+        documents: foldhash::HashMap::default(),
     };
     let mut summary = ImportSummary::default();
     let mut errors = Vec::new();
