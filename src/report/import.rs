@@ -365,12 +365,15 @@ fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
     })
 }
 
+/// An account (agency, year, main), program and country: one obligating document.
+type DocumentKey = ((u16, i32, u16), ProgramKind, CountryCode);
+
 /// Turns rows into commands and applies them, remembering the symbols it built.
 struct Importer<'a> {
     options: &'a CsvImport,
     symbols: BTreeMap<(u16, i32, u16), AccountSymbol>,
     holders: BTreeMap<ProgramKind, FundsHolder>,
-    documents: foldhash::HashMap<((u16, i32, u16), ProgramKind, CountryCode), DocumentId>,
+    documents: foldhash::HashMap<DocumentKey, DocumentId>,
 }
 
 impl Importer<'_> {
