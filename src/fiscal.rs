@@ -506,7 +506,7 @@ impl FromStr for Availability {
 
 impl Availability {
     /// The lossless text form: like [`fmt::Display`], but `X2008` for no-year.
-    fn lossless(&self) -> String {
+    pub(crate) fn lossless(&self) -> String {
         match self.last {
             None => format!("X{}", self.first.year()),
             Some(_) => self.to_string(),

@@ -226,8 +226,15 @@ impl FromStr for AccountSymbol {
 }
 
 impl Serialize for AccountSymbol {
+    /// Like [`fmt::Display`], but a no-year period keeps its first fiscal year
+    /// (`097-X2008-0100`), so that the value reads back whole.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.collect_str(&format_args!(
+            "{:03}-{}-{:04}",
+            self.agency,
+            self.period.lossless(),
+            self.main
+        ))
     }
 }
 
@@ -256,6 +263,14 @@ mod tests {
 
     #[test]
     fn account_symbols_round_trip() {
+        let no_year: AccountSymbol = "097-X2008-0100".parse().unwrap();
+        assert_eq!(no_year.to_string(), "097-X-0100");
+        let json = serde_json::to_string(&no_year).unwrap();
+        assert_eq!(json, "\"097-X2008-0100\"");
+        assert_eq!(
+            serde_json::from_str::<AccountSymbol>(&json).unwrap(),
+            no_year
+        );
         for text in ["011-2008-1081", "011-2008/2009-1082"] {
             let symbol: AccountSymbol = text.parse().unwrap();
             assert_eq!(symbol.to_string(), text);

@@ -1,11 +1,24 @@
-//! The journal: every applied command, in (effective date, sequence) order.
+//! The journal: every applied command, in (effective date, sequence) order, stored compactly.
+//!
+//! A million journal entries as Rust values take about 300 bytes each (the command, its
+//! strings, the decision). The journal instead keeps each entry as a few dozen bytes: a
+//! binary encoding in a chunked arena, with the repeated strings (actors, funds holders,
+//! documents, accounts) interned once, and the entries' dates and sequence numbers in
+//! flat arrays for binary search. Entries are decoded back into [`JournalEntry`] values on
+//! access.
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::command::Command;
+use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use crate::eligibility::Decision;
+use crate::money::{Money, Rate};
+use crate::partner::CountryCode;
+use crate::purpose::ProgramKind;
 
 /// One applied command in the journal, with its sequence number (the order in which the
 /// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
@@ -25,7 +38,9 @@ pub struct JournalEntry {
 ///
 /// A ledger's state is a pure function of its journal: [`Ledger::replay`](super::Ledger::replay)
 /// rebuilds an equal ledger from it. serde writes it as a JSON array of [`JournalEntry`]
-/// and reads it back; reading does not check it, replaying does.
+/// and reads it back; reading does not check it, replaying does. Entries are stored
+/// compactly and decoded on access, so [`Journal::get`] and [`Journal::iter`] return
+/// values, not references.
 ///
 /// ```
 /// use security_assistance::budget::{Journal, Ledger};
@@ -35,58 +50,782 @@ pub struct JournalEntry {
 /// assert_eq!(Ledger::replay(&journal)?, ledger);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Journal {
-    pub(crate) entries: Vec<JournalEntry>,
+    dates: Vec<NaiveDate>,
+    sequences: Vec<u64>,
+    /// Where each entry's bytes start: chunk index in the high 32 bits, offset in the low.
+    offsets: Vec<u64>,
+    arena: Arena,
+    symbols: Symbols,
+    decisions: Vec<Arc<Decision>>,
+}
+
+impl PartialEq for Journal {
+    /// Two journals are equal when their entries are equal, however they are stored.
+    fn eq(&self, other: &Journal) -> bool {
+        self.len() == other.len()
+            && self.dates == other.dates
+            && self.sequences == other.sequences
+            && self.iter().eq(other.iter())
+    }
 }
 
 impl Journal {
     /// A journal of `entries`, as read from storage; [`Ledger::replay`](super::Ledger::replay)
-    /// checks them.
+    /// checks them. The entries are kept in the order given.
     #[must_use]
     pub fn from_entries(entries: Vec<JournalEntry>) -> Journal {
-        Journal { entries }
+        let mut journal = Journal::default();
+        for entry in entries {
+            journal.push(entry);
+        }
+        journal
     }
 
     /// The number of entries.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.dates.len()
     }
 
     /// `true` when the journal has no entries.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.dates.is_empty()
     }
 
     /// The entry at `position` (0-based, in journal order).
     #[must_use]
     pub fn get(&self, position: usize) -> Option<JournalEntry> {
-        self.entries.get(position).cloned()
+        let offset = *self.offsets.get(position)?;
+        let sequence = *self.sequences.get(position)?;
+        let date = *self.dates.get(position)?;
+        let mut reader = self.arena.reader(offset)?;
+        self.decode(&mut reader, sequence, date)
     }
 
     /// The entries in journal order.
     pub fn iter(&self) -> impl Iterator<Item = JournalEntry> + '_ {
-        self.entries.iter().cloned()
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// The entries as a vector, in journal order.
     #[must_use]
     pub fn to_entries(&self) -> Vec<JournalEntry> {
-        self.entries.clone()
+        self.iter().collect()
     }
+
+    /// The effective date of the last entry.
+    pub(crate) fn last_date(&self) -> Option<NaiveDate> {
+        self.dates.last().copied()
+    }
+
+    /// The number of entries dated on or before `date`.
+    pub(crate) fn count_through(&self, date: NaiveDate) -> usize {
+        self.dates.partition_point(|d| *d <= date)
+    }
+
+    /// The position of the entry with `date` and `sequence`.
+    pub(crate) fn find(&self, date: NaiveDate, sequence: u64) -> Option<usize> {
+        let start = self.dates.partition_point(|d| *d < date);
+        let end = self.dates.partition_point(|d| *d <= date);
+        let slice = self.sequences.get(start..end)?;
+        slice
+            .binary_search(&sequence)
+            .ok()
+            .and_then(|i| i.checked_add(start))
+    }
+
+    /// The command id of the entry at `position`, decoded alone.
+    pub(crate) fn id_at(&self, position: usize) -> Option<CommandId> {
+        let offset = *self.offsets.get(position)?;
+        let mut reader = self.arena.reader(offset)?;
+        reader.string()?.parse().ok()
+    }
+
+    /// Appends an entry at the end (its date must not be before the last entry's).
+    pub(crate) fn push(&mut self, entry: JournalEntry) {
+        let position = self.len();
+        self.insert_at(position, entry);
+    }
+
+    /// Inserts an entry at `position`.
+    pub(crate) fn insert_at(&mut self, position: usize, entry: JournalEntry) {
+        let mut bytes = Vec::with_capacity(64);
+        self.encode(&mut bytes, &entry);
+        let offset = self.arena.push(&bytes);
+        let position = position.min(self.len());
+        self.dates.insert(position, entry.command.date);
+        self.sequences.insert(position, entry.sequence);
+        self.offsets.insert(position, offset);
+    }
+
+    fn encode(&mut self, out: &mut Vec<u8>, entry: &JournalEntry) {
+        let c = &entry.command;
+        put_str(out, c.id.as_str());
+        put_i64(
+            out,
+            i64::from(days(c.recorded)).saturating_sub(i64::from(days(c.date))),
+        );
+        put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
+        match &entry.decision {
+            None => out.push(0),
+            Some(decision) => {
+                out.push(1);
+                put_u64(out, self.decisions.len() as u64);
+                self.decisions.push(Arc::clone(decision));
+            }
+        }
+        self.encode_action(out, &c.action);
+    }
+
+    fn encode_action(&mut self, out: &mut Vec<u8>, action: &Action) {
+        let s = &mut self.symbols;
+        match action {
+            Action::Appropriate {
+                account,
+                title,
+                purposes,
+                amount,
+                law,
+            } => {
+                out.push(0);
+                put_u64(out, u64::from(s.account(*account)));
+                put_str(out, title);
+                put_programs(out, purposes);
+                put_money(out, *amount);
+                put_str(out, law);
+            }
+            Action::ContinuingResolution {
+                account,
+                title,
+                purposes,
+                annual_rate,
+                through,
+                seasonal_limit,
+                law,
+            } => {
+                out.push(1);
+                put_u64(out, u64::from(s.account(*account)));
+                put_str(out, title);
+                put_programs(out, purposes);
+                put_money(out, *annual_rate);
+                put_i64(out, i64::from(days(*through)));
+                match seasonal_limit {
+                    None => out.push(0),
+                    Some(rate) => {
+                        out.push(1);
+                        out.extend_from_slice(&rate.percent().serialize());
+                    }
+                }
+                put_str(out, law);
+            }
+            Action::Apportion {
+                account,
+                category,
+                amount,
+            } => {
+                out.push(2);
+                put_u64(out, u64::from(s.account(*account)));
+                match category {
+                    Apportionment::ByPeriod { from } => {
+                        out.push(0);
+                        put_i64(out, i64::from(days(*from)));
+                    }
+                    Apportionment::ByProgram { program } => {
+                        out.push(1);
+                        out.push(program_code(*program));
+                    }
+                }
+                put_money(out, *amount);
+            }
+            Action::Allot {
+                account,
+                holder,
+                amount,
+            } => {
+                out.push(3);
+                put_u64(out, u64::from(s.account(*account)));
+                put_u64(out, u64::from(s.text(holder.as_str())));
+                put_money(out, *amount);
+            }
+            Action::Allocate {
+                account,
+                key,
+                amount,
+            } => {
+                out.push(4);
+                put_u64(out, u64::from(s.account(*account)));
+                put_key(out, s, key);
+                put_money(out, *amount);
+            }
+            Action::Commit {
+                account,
+                document,
+                key,
+                amount,
+            } => {
+                out.push(5);
+                put_u64(out, u64::from(s.account(*account)));
+                put_u64(out, u64::from(s.text(document.as_str())));
+                put_key(out, s, key);
+                put_money(out, *amount);
+            }
+            Action::Decommit {
+                account,
+                document,
+                amount,
+            } => {
+                out.push(6);
+                put_doc_amount(out, s, account, document, *amount);
+            }
+            Action::Obligate {
+                account,
+                document,
+                instrument,
+                funding,
+                amount,
+            } => {
+                out.push(7);
+                put_u64(out, u64::from(s.account(*account)));
+                put_u64(out, u64::from(s.text(document.as_str())));
+                out.push(instrument_code(*instrument));
+                match funding {
+                    Funding::Commitment => out.push(0),
+                    Funding::Allocation { key } => {
+                        out.push(1);
+                        put_key(out, s, key);
+                    }
+                    Funding::Allotment { key } => {
+                        out.push(2);
+                        put_key(out, s, key);
+                    }
+                }
+                put_money(out, *amount);
+            }
+            Action::AdjustObligation {
+                account,
+                document,
+                amount,
+            } => {
+                out.push(8);
+                put_doc_amount(out, s, account, document, *amount);
+            }
+            Action::Disburse {
+                account,
+                document,
+                amount,
+            } => {
+                out.push(9);
+                put_doc_amount(out, s, account, document, *amount);
+            }
+            Action::Refund {
+                account,
+                document,
+                amount,
+            } => {
+                out.push(10);
+                put_doc_amount(out, s, account, document, *amount);
+            }
+            Action::Transfer {
+                from,
+                to,
+                amount,
+                authority,
+            } => {
+                out.push(11);
+                put_u64(out, u64::from(s.account(*from)));
+                put_u64(out, u64::from(s.account(*to)));
+                put_money(out, *amount);
+                put_str(out, authority);
+            }
+            Action::Reprogram {
+                account,
+                from,
+                to,
+                amount,
+                authority,
+            } => {
+                out.push(12);
+                put_u64(out, u64::from(s.account(*account)));
+                put_key(out, s, from);
+                put_key(out, s, to);
+                put_money(out, *amount);
+                put_str(out, authority);
+            }
+            Action::Rescind {
+                account,
+                amount,
+                law,
+            } => {
+                out.push(13);
+                put_u64(out, u64::from(s.account(*account)));
+                put_money(out, *amount);
+                put_str(out, law);
+            }
+            Action::ChargeToCurrent {
+                cancelled,
+                document,
+                current,
+                key,
+                amount,
+            } => {
+                out.push(14);
+                put_u64(out, u64::from(s.account(*cancelled)));
+                put_u64(out, u64::from(s.text(document.as_str())));
+                put_u64(out, u64::from(s.account(*current)));
+                put_key(out, s, key);
+                put_money(out, *amount);
+            }
+        }
+    }
+
+    fn decode(&self, r: &mut Reader<'_>, sequence: u64, date: NaiveDate) -> Option<JournalEntry> {
+        let id: CommandId = r.string()?.parse().ok()?;
+        let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
+        let actor: Actor = self.symbols.get_text(r.u64()?)?.parse().ok()?;
+        let decision = match r.byte()? {
+            0 => None,
+            _ => Some(Arc::clone(
+                self.decisions.get(usize::try_from(r.u64()?).ok()?)?,
+            )),
+        };
+        let action = self.decode_action(r)?;
+        Some(JournalEntry {
+            sequence,
+            command: Command {
+                id,
+                date,
+                recorded,
+                actor,
+                action,
+            },
+            decision,
+        })
+    }
+
+    fn decode_action(&self, r: &mut Reader<'_>) -> Option<Action> {
+        let s = &self.symbols;
+        let account = |r: &mut Reader<'_>| s.get_account(r.u64()?);
+        let text = |r: &mut Reader<'_>| s.get_text(r.u64()?);
+        Some(match r.byte()? {
+            0 => Action::Appropriate {
+                account: account(r)?,
+                title: r.string()?.to_owned(),
+                purposes: r.programs()?,
+                amount: r.money()?,
+                law: r.string()?.to_owned(),
+            },
+            1 => Action::ContinuingResolution {
+                account: account(r)?,
+                title: r.string()?.to_owned(),
+                purposes: r.programs()?,
+                annual_rate: r.money()?,
+                through: from_days(r.i64()?)?,
+                seasonal_limit: match r.byte()? {
+                    0 => None,
+                    _ => Some(Rate::from_percent(Decimal::deserialize(r.array16()?)).ok()?),
+                },
+                law: r.string()?.to_owned(),
+            },
+            2 => Action::Apportion {
+                account: account(r)?,
+                category: match r.byte()? {
+                    0 => Apportionment::ByPeriod {
+                        from: from_days(r.i64()?)?,
+                    },
+                    _ => Apportionment::ByProgram {
+                        program: program_of(r.byte()?)?,
+                    },
+                },
+                amount: r.money()?,
+            },
+            3 => Action::Allot {
+                account: account(r)?,
+                holder: text(r)?.parse::<FundsHolder>().ok()?,
+                amount: r.money()?,
+            },
+            4 => Action::Allocate {
+                account: account(r)?,
+                key: r.key(s)?,
+                amount: r.money()?,
+            },
+            5 => Action::Commit {
+                account: account(r)?,
+                document: text(r)?.parse().ok()?,
+                key: r.key(s)?,
+                amount: r.money()?,
+            },
+            6 => {
+                let (account, document, amount) = r.doc_amount(s)?;
+                Action::Decommit {
+                    account,
+                    document,
+                    amount,
+                }
+            }
+            7 => Action::Obligate {
+                account: account(r)?,
+                document: text(r)?.parse().ok()?,
+                instrument: instrument_of(r.byte()?)?,
+                funding: match r.byte()? {
+                    0 => Funding::Commitment,
+                    1 => Funding::Allocation { key: r.key(s)? },
+                    _ => Funding::Allotment { key: r.key(s)? },
+                },
+                amount: r.money()?,
+            },
+            8 => {
+                let (account, document, amount) = r.doc_amount(s)?;
+                Action::AdjustObligation {
+                    account,
+                    document,
+                    amount,
+                }
+            }
+            9 => {
+                let (account, document, amount) = r.doc_amount(s)?;
+                Action::Disburse {
+                    account,
+                    document,
+                    amount,
+                }
+            }
+            10 => {
+                let (account, document, amount) = r.doc_amount(s)?;
+                Action::Refund {
+                    account,
+                    document,
+                    amount,
+                }
+            }
+            11 => Action::Transfer {
+                from: account(r)?,
+                to: account(r)?,
+                amount: r.money()?,
+                authority: r.string()?.to_owned(),
+            },
+            12 => Action::Reprogram {
+                account: account(r)?,
+                from: r.key(s)?,
+                to: r.key(s)?,
+                amount: r.money()?,
+                authority: r.string()?.to_owned(),
+            },
+            13 => Action::Rescind {
+                account: account(r)?,
+                amount: r.money()?,
+                law: r.string()?.to_owned(),
+            },
+            14 => Action::ChargeToCurrent {
+                cancelled: account(r)?,
+                document: text(r)?.parse().ok()?,
+                current: account(r)?,
+                key: r.key(s)?,
+                amount: r.money()?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
+/// funds holder, actor or document shares the journal's copy.
+#[derive(Debug, Clone, Default)]
+struct Symbols {
+    texts: Vec<Arc<str>>,
+    text_index: foldhash::HashMap<Arc<str>, u32>,
+    accounts: Vec<AccountSymbol>,
+    account_index: foldhash::HashMap<AccountSymbol, u32>,
+}
+
+impl Symbols {
+    fn text(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.text_index.get(text) {
+            return i;
+        }
+        let i = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        let shared: Arc<str> = Arc::from(text);
+        self.texts.push(Arc::clone(&shared));
+        self.text_index.insert(shared, i);
+        i
+    }
+
+    fn account(&mut self, account: AccountSymbol) -> u32 {
+        if let Some(&i) = self.account_index.get(&account) {
+            return i;
+        }
+        let i = u32::try_from(self.accounts.len()).unwrap_or(u32::MAX);
+        self.accounts.push(account);
+        self.account_index.insert(account, i);
+        i
+    }
+
+    fn get_text(&self, i: u64) -> Option<&str> {
+        self.texts.get(usize::try_from(i).ok()?).map(|t| &**t)
+    }
+
+    fn get_account(&self, i: u64) -> Option<AccountSymbol> {
+        self.accounts.get(usize::try_from(i).ok()?).copied()
+    }
+}
+
+/// Append-only byte storage in chunks, so that growing it never copies what is stored.
+#[derive(Debug, Clone, Default)]
+struct Arena {
+    chunks: Vec<Vec<u8>>,
+}
+
+const CHUNK: usize = 1 << 22;
+
+impl Arena {
+    fn push(&mut self, bytes: &[u8]) -> u64 {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity().saturating_sub(c.len()) >= bytes.len());
+        if !fits {
+            self.chunks.push(Vec::with_capacity(CHUNK.max(bytes.len())));
+        }
+        let chunk = self.chunks.len().saturating_sub(1);
+        let Some(last) = self.chunks.last_mut() else {
+            return 0;
+        };
+        let offset = last.len();
+        last.extend_from_slice(bytes);
+        ((chunk as u64) << 32) | (offset as u64)
+    }
+
+    fn reader(&self, at: u64) -> Option<Reader<'_>> {
+        let chunk = self.chunks.get(usize::try_from(at >> 32).ok()?)?;
+        let offset = usize::try_from(at & 0xFFFF_FFFF).ok()?;
+        Some(Reader {
+            bytes: chunk.get(offset..)?,
+        })
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(b)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7F).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        let z = self.u64()?;
+        // Zigzag: 0, -1, 1, -2, ... map to 0, 1, 2, 3, ...
+        Some(((z >> 1) as i64) ^ ((z & 1) as i64).wrapping_neg())
+    }
+
+    fn string(&mut self) -> Option<&'a str> {
+        let len = usize::try_from(self.u64()?).ok()?;
+        let (text, rest) = self.bytes.split_at_checked(len)?;
+        self.bytes = rest;
+        std::str::from_utf8(text).ok()
+    }
+
+    fn array16(&mut self) -> Option<[u8; 16]> {
+        let (head, rest) = self.bytes.split_at_checked(16)?;
+        self.bytes = rest;
+        head.try_into().ok()
+    }
+
+    fn money(&mut self) -> Option<Money> {
+        match self.byte()? {
+            0 => Some(Money::from_cents(self.i64()?)),
+            _ => Money::from_decimal(
+                Decimal::deserialize(self.array16()?),
+                crate::money::Rounding::HalfEven,
+            )
+            .ok(),
+        }
+    }
+
+    fn programs(&mut self) -> Option<Vec<ProgramKind>> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        (0..n).map(|_| program_of(self.byte()?)).collect()
+    }
+
+    fn key(&mut self, s: &Symbols) -> Option<AllocationKey> {
+        let holder: FundsHolder = s.get_text(self.u64()?)?.parse().ok()?;
+        let program = program_of(self.byte()?)?;
+        let partner = match self.byte()? {
+            0 => None,
+            _ => {
+                let code = self.u64()?;
+                CountryCode::from_index(usize::try_from(code).ok()?)
+            }
+        };
+        Some(AllocationKey {
+            holder,
+            program,
+            partner,
+        })
+    }
+
+    fn doc_amount(&mut self, s: &Symbols) -> Option<(AccountSymbol, DocumentId, Money)> {
+        let account = s.get_account(self.u64()?)?;
+        let document = s.get_text(self.u64()?)?.parse().ok()?;
+        let amount = self.money()?;
+        Some((account, document, amount))
+    }
+}
+
+fn put_u64(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let low = (value & 0x7F) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+fn put_i64(out: &mut Vec<u8>, value: i64) {
+    put_u64(out, ((value << 1) ^ (value >> 63)) as u64);
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_u64(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_money(out: &mut Vec<u8>, amount: Money) {
+    match amount.to_cents() {
+        Ok(cents) => {
+            out.push(0);
+            put_i64(out, cents);
+        }
+        Err(_) => {
+            out.push(1);
+            out.extend_from_slice(&amount.to_decimal().serialize());
+        }
+    }
+}
+
+fn put_programs(out: &mut Vec<u8>, programs: &[ProgramKind]) {
+    put_u64(out, programs.len() as u64);
+    out.extend(programs.iter().map(|p| program_code(*p)));
+}
+
+fn put_key(out: &mut Vec<u8>, s: &mut Symbols, key: &AllocationKey) {
+    put_u64(out, u64::from(s.text(key.holder.as_str())));
+    out.push(program_code(key.program));
+    match key.partner {
+        None => out.push(0),
+        Some(partner) => {
+            out.push(1);
+            put_u64(out, u64::from(partner.index()));
+        }
+    }
+}
+
+fn put_doc_amount(
+    out: &mut Vec<u8>,
+    s: &mut Symbols,
+    account: &AccountSymbol,
+    document: &DocumentId,
+    amount: Money,
+) {
+    put_u64(out, u64::from(s.account(*account)));
+    put_u64(out, u64::from(s.text(document.as_str())));
+    put_money(out, amount);
+}
+
+fn program_code(program: ProgramKind) -> u8 {
+    ProgramKind::ALL
+        .iter()
+        .position(|p| *p == program)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(u8::MAX)
+}
+
+fn program_of(code: u8) -> Option<ProgramKind> {
+    ProgramKind::ALL.get(usize::from(code)).copied()
+}
+
+fn instrument_code(instrument: Instrument) -> u8 {
+    match instrument {
+        Instrument::Enrollment => 0,
+        Instrument::GrantAgreement => 1,
+        Instrument::Loan => 2,
+        Instrument::LoanGuarantee => 3,
+        Instrument::SalesCase => 4,
+        Instrument::Transfer => 5,
+        Instrument::Lease => 6,
+        Instrument::Other => 7,
+    }
+}
+
+fn instrument_of(code: u8) -> Option<Instrument> {
+    Some(match code {
+        0 => Instrument::Enrollment,
+        1 => Instrument::GrantAgreement,
+        2 => Instrument::Loan,
+        3 => Instrument::LoanGuarantee,
+        4 => Instrument::SalesCase,
+        5 => Instrument::Transfer,
+        6 => Instrument::Lease,
+        7 => Instrument::Other,
+        _ => return None,
+    })
+}
+
+fn days(date: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&date)
+}
+
+fn from_days(days: i64) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(i32::try_from(days).ok()?)
 }
 
 impl Serialize for Journal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.entries.serialize(serializer)
+        serializer.collect_seq(self.iter())
     }
 }
 
 impl<'de> Deserialize<'de> for Journal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Journal, D::Error> {
-        Vec::<JournalEntry>::deserialize(deserializer).map(Journal::from_entries)
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Journal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON array of journal entries")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Journal, A::Error> {
+                // Entries are encoded one by one as they are read, never held all at once.
+                let mut journal = Journal::default();
+                while let Some(entry) = seq.next_element::<JournalEntry>()? {
+                    journal.push(entry);
+                }
+                Ok(journal)
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
     }
 }
 
@@ -109,5 +848,181 @@ pub(crate) mod shared {
         deserializer: D,
     ) -> Result<Option<Arc<Decision>>, D::Error> {
         Ok(Option::<Decision>::deserialize(deserializer)?.map(Arc::new))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn every_action_round_trips_through_the_compact_encoding() {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let other: AccountSymbol = "097-X2008-0100".parse().unwrap();
+        let key = AllocationKey::new(
+            "DSCA".parse().unwrap(),
+            ProgramKind::Financing,
+            Some("JOR".parse().unwrap()),
+        );
+        let regional = AllocationKey::new("DSCA".parse().unwrap(), ProgramKind::Training, None);
+        let doc: DocumentId = "JO-D-GAA".parse().unwrap();
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        let huge = Money::from_decimal(
+            "79228162514264337593543950.33".parse().unwrap(),
+            crate::money::Rounding::HalfEven,
+        )
+        .unwrap();
+        let actions = vec![
+            Action::Appropriate {
+                account,
+                title: "FMF — ünïcode".into(),
+                purposes: vec![ProgramKind::Financing, ProgramKind::Sales],
+                amount: m("4536000000"),
+                law: "P.L. 110-161".into(),
+            },
+            Action::ContinuingResolution {
+                account,
+                title: "t".into(),
+                purposes: vec![ProgramKind::Training],
+                annual_rate: huge,
+                through: day(2007, 11, 16),
+                seasonal_limit: Some("13.42".parse().unwrap()),
+                law: "l".into(),
+            },
+            Action::ContinuingResolution {
+                account,
+                title: String::new(),
+                purposes: vec![],
+                annual_rate: m("1"),
+                through: day(2007, 11, 16),
+                seasonal_limit: None,
+                law: "l".into(),
+            },
+            Action::Apportion {
+                account,
+                category: Apportionment::ByPeriod {
+                    from: day(2008, 1, 1),
+                },
+                amount: m("-5.01"),
+            },
+            Action::Apportion {
+                account,
+                category: Apportionment::ByProgram {
+                    program: ProgramKind::Leases,
+                },
+                amount: m("5"),
+            },
+            Action::Allot {
+                account,
+                holder: "PM".parse().unwrap(),
+                amount: m("1"),
+            },
+            Action::Allocate {
+                account,
+                key: key.clone(),
+                amount: m("-2"),
+            },
+            Action::Commit {
+                account,
+                document: doc.clone(),
+                key: regional.clone(),
+                amount: m("3"),
+            },
+            Action::Decommit {
+                account,
+                document: doc.clone(),
+                amount: m("0.01"),
+            },
+            Action::Obligate {
+                account,
+                document: doc.clone(),
+                instrument: Instrument::Loan,
+                funding: Funding::Commitment,
+                amount: m("4"),
+            },
+            Action::Obligate {
+                account,
+                document: doc.clone(),
+                instrument: Instrument::Other,
+                funding: Funding::Allocation { key: key.clone() },
+                amount: m("4"),
+            },
+            Action::Obligate {
+                account,
+                document: doc.clone(),
+                instrument: Instrument::Lease,
+                funding: Funding::Allotment {
+                    key: regional.clone(),
+                },
+                amount: m("4"),
+            },
+            Action::AdjustObligation {
+                account,
+                document: doc.clone(),
+                amount: m("-4"),
+            },
+            Action::Disburse {
+                account,
+                document: doc.clone(),
+                amount: m("4"),
+            },
+            Action::Refund {
+                account,
+                document: doc.clone(),
+                amount: m("4"),
+            },
+            Action::Transfer {
+                from: account,
+                to: other,
+                amount: m("9"),
+                authority: "FAA 610".into(),
+            },
+            Action::Reprogram {
+                account,
+                from: key.clone(),
+                to: regional.clone(),
+                amount: m("9"),
+                authority: "634A".into(),
+            },
+            Action::Rescind {
+                account,
+                amount: m("9"),
+                law: "x".into(),
+            },
+            Action::ChargeToCurrent {
+                cancelled: other,
+                document: doc.clone(),
+                current: account,
+                key,
+                amount: m("1"),
+            },
+        ];
+        let entries: Vec<JournalEntry> = actions
+            .into_iter()
+            .enumerate()
+            .map(|(i, action)| JournalEntry {
+                sequence: i as u64 * 3,
+                command: Command::new(
+                    format!("c{i}").parse().unwrap(),
+                    day(2008, 1, 2),
+                    "me".parse().unwrap(),
+                    action,
+                )
+                .recorded_on(day(2008, 1, 2) + chrono::Days::new(i as u64)),
+                decision: None,
+            })
+            .collect();
+        let journal = Journal::from_entries(entries.clone());
+        assert_eq!(journal.to_entries(), entries);
+        assert_eq!(journal.len(), entries.len());
+        assert_eq!(journal.id_at(3).unwrap().as_str(), "c3");
+        assert_eq!(journal.find(day(2008, 1, 2), 6), Some(2));
+        assert_eq!(journal.find(day(2008, 1, 2), 7), None);
+        let json = serde_json::to_string(&journal).unwrap();
+        assert_eq!(serde_json::from_str::<Journal>(&json).unwrap(), journal);
     }
 }

@@ -249,7 +249,7 @@ impl fmt::Debug for Ledger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ledger")
             .field("accounts", &self.accounts.len())
-            .field("journal_entries", &self.journal.entries.len())
+            .field("journal_entries", &self.journal.len())
             .field("last_recorded", &self.last_recorded)
             .finish_non_exhaustive()
     }
@@ -312,7 +312,7 @@ impl Ledger {
 
     /// The effective date of the latest journal entry.
     pub(crate) fn latest_date(&self) -> Option<NaiveDate> {
-        self.journal.entries.last().map(|e| e.command.date)
+        self.journal.last_date()
     }
 
     /// The latest recorded date.
@@ -369,7 +369,10 @@ impl Ledger {
     pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
         // 1. Identity and idempotency.
         if let Some((date, sequence)) = self.by_id.get(&command.id, &self.journal) {
-            let entry = entry_at(&self.journal, date, sequence);
+            let entry = self
+                .journal
+                .find(date, sequence)
+                .and_then(|p| self.journal.get(p));
             if let Some(entry) = entry {
                 return match entry.command.first_difference(&command) {
                     None => Ok(Receipt {
@@ -396,9 +399,8 @@ impl Ledger {
         }
         let backdated = self
             .journal
-            .entries
-            .last()
-            .is_some_and(|last| command.date < last.command.date);
+            .last_date()
+            .is_some_and(|last| command.date < last);
         if backdated {
             return self.apply_backdated(command);
         }
@@ -426,18 +428,15 @@ impl Ledger {
         // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
         let appends = self
             .journal
-            .entries
-            .last()
-            .is_none_or(|last| last.command.date <= entry.command.date);
+            .last_date()
+            .is_none_or(|last| last <= entry.command.date);
         let position = if appends {
-            self.journal.entries.len()
+            self.journal.len()
         } else {
-            self.journal
-                .entries
-                .partition_point(|e| e.command.date <= entry.command.date)
+            self.journal.count_through(entry.command.date)
         };
         let id = entry.command.id.clone();
-        self.journal.entries.insert(position, entry);
+        self.journal.insert_at(position, entry);
         self.by_id
             .insert(&id, (receipt.date, sequence), &self.journal);
         receipt
@@ -446,20 +445,16 @@ impl Ledger {
     /// Applies a command dated before the latest entry: rebuilds the state with the command
     /// in its place and re-checks every later entry.
     fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
-        let split = self
-            .journal
-            .entries
-            .partition_point(|e| e.command.date <= command.date);
+        let split = self.journal.count_through(command.date);
         let mut rebuilt = Ledger::with_eligibility(Arc::clone(&self.eligibility));
-        let (before, after) = self.journal.entries.split_at(split);
-        for entry in before {
+        for (position, entry) in self.journal.iter().take(split).enumerate() {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
-                .map_err(|e| journal_error(entry_position(before, entry), e))?;
+                .map_err(|e| journal_error(position, e))?;
         }
         let check = Arc::clone(&self.eligibility);
         let decision = rebuilt.execute(&command, Gate::Live(&*check, command.recorded))?;
-        for entry in after {
+        for entry in self.journal.iter().skip(split) {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| BudgetError::BreaksLaterEntry {
@@ -481,28 +476,27 @@ impl Ledger {
     /// refused, or lacks the decision that allowed it.
     pub fn replay(journal: &Journal) -> Result<Ledger, BudgetError> {
         let mut ledger = Ledger::new();
-        let mut previous: Option<&JournalEntry> = None;
-        for (position, entry) in journal.entries.iter().enumerate() {
+        let mut previous: Option<(NaiveDate, u64)> = None;
+        let mut next_sequence = 0u64;
+        let mut last_recorded = None;
+        for (position, entry) in journal.iter().enumerate() {
+            let at = (entry.command.date, entry.sequence);
             if let Some(prev) = previous {
-                let in_order =
-                    (prev.command.date, prev.sequence) < (entry.command.date, entry.sequence);
-                if !in_order {
+                if prev >= at {
                     return Err(BudgetError::Journal {
                         position,
                         problem: Box::new(JournalProblem::OutOfOrder {
                             date: entry.command.date,
                             sequence: entry.sequence,
-                            previous_date: prev.command.date,
-                            previous_sequence: prev.sequence,
+                            previous_date: prev.0,
+                            previous_sequence: prev.1,
                         }),
                     });
                 }
             }
-            if ledger
-                .by_id
-                .get(&entry.command.id, &ledger.journal)
-                .is_some()
-            {
+            // The index points into the journal being replayed, whose earlier entries are
+            // already checked, so a repeated id is found on the way.
+            if ledger.by_id.get(&entry.command.id, journal).is_some() {
                 return Err(journal_error(
                     position,
                     BudgetError::CommandConflict {
@@ -514,22 +508,14 @@ impl Ledger {
             ledger
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
-            // Replay indexes the entries it has checked, so duplicates are found on the way.
-            ledger.journal.entries.push(entry.clone());
-            ledger.by_id.insert(
-                &entry.command.id,
-                (entry.command.date, entry.sequence),
-                &ledger.journal,
-            );
-            previous = Some(entry);
+            ledger.by_id.insert(&entry.command.id, at, journal);
+            next_sequence = next_sequence.max(entry.sequence.saturating_add(1));
+            last_recorded = last_recorded.max(Some(entry.command.recorded));
+            previous = Some(at);
         }
-        ledger.next_sequence = journal
-            .entries
-            .iter()
-            .map(|e| e.sequence.saturating_add(1))
-            .max()
-            .unwrap_or(0);
-        ledger.last_recorded = journal.entries.iter().map(|e| e.command.recorded).max();
+        ledger.journal = journal.clone();
+        ledger.next_sequence = next_sequence;
+        ledger.last_recorded = last_recorded;
         Ok(ledger)
     }
 
@@ -546,10 +532,8 @@ impl Ledger {
     ) -> Result<Ledger, BudgetError> {
         let selected: Vec<JournalEntry> = self
             .journal
-            .entries
             .iter()
             .filter(|e| e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k))
-            .cloned()
             .collect();
         let mut ledger = Ledger::replay(&Journal::from_entries(selected))?;
         ledger.eligibility = Arc::clone(&self.eligibility);
@@ -1794,15 +1778,42 @@ fn new_account(
 #[derive(Clone, Default)]
 struct IdIndex {
     hasher: foldhash::fast::RandomState,
-    by_hash: Map<u64, (NaiveDate, u64)>,
+    /// Hash → (days from CE of the date, sequence), packed in 8 bytes.
+    by_hash: Map<u64, Packed>,
     overflow: Map<CommandId, (NaiveDate, u64)>,
+}
+
+/// A (date, sequence) in 8 bytes; sequences beyond `u32::MAX` go to the overflow map.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Packed {
+    days: i32,
+    sequence: u32,
+}
+
+impl Packed {
+    fn new((date, sequence): (NaiveDate, u64)) -> Option<Packed> {
+        Some(Packed {
+            days: chrono::Datelike::num_days_from_ce(&date),
+            sequence: u32::try_from(sequence).ok()?,
+        })
+    }
+
+    fn unpack(self) -> Option<(NaiveDate, u64)> {
+        Some((
+            NaiveDate::from_num_days_from_ce_opt(self.days)?,
+            u64::from(self.sequence),
+        ))
+    }
 }
 
 impl IdIndex {
     fn get(&self, id: &CommandId, journal: &Journal) -> Option<(NaiveDate, u64)> {
         let hash = self.hasher.hash_one(id);
-        if let Some(&(date, sequence)) = self.by_hash.get(&hash) {
-            let same = entry_at(journal, date, sequence).is_some_and(|e| e.command.id == *id);
+        if let Some((date, sequence)) = self.by_hash.get(&hash).and_then(|p| p.unpack()) {
+            let same = journal
+                .find(date, sequence)
+                .and_then(|p| journal.id_at(p))
+                .is_some_and(|found| found == *id);
             if same {
                 return Some((date, sequence));
             }
@@ -1816,28 +1827,21 @@ impl IdIndex {
     /// Indexes `id`; the entry it names must already be in `journal`.
     fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
         let hash = self.hasher.hash_one(id);
-        match self.by_hash.get(&hash) {
-            Some(&(date, sequence)) if (date, sequence) != at => {
-                let occupied = entry_at(journal, date, sequence).is_some();
-                if occupied {
-                    self.overflow.insert(id.clone(), at);
-                } else {
-                    self.by_hash.insert(hash, at);
-                }
-            }
-            _ => {
-                self.by_hash.insert(hash, at);
-            }
+        let Some(packed) = Packed::new(at) else {
+            self.overflow.insert(id.clone(), at);
+            return;
+        };
+        let taken = self
+            .by_hash
+            .get(&hash)
+            .and_then(|p| p.unpack())
+            .is_some_and(|other| other != at && journal.find(other.0, other.1).is_some());
+        if taken {
+            self.overflow.insert(id.clone(), at);
+        } else {
+            self.by_hash.insert(hash, packed);
         }
     }
-}
-
-fn entry_at(journal: &Journal, date: NaiveDate, sequence: u64) -> Option<&JournalEntry> {
-    let position = journal
-        .entries
-        .binary_search_by(|e| (e.command.date, e.sequence).cmp(&(date, sequence)))
-        .ok()?;
-    journal.entries.get(position)
 }
 
 /// The new allotment and Category B totals after an obligation drawn directly on an
@@ -1940,13 +1944,6 @@ pub(crate) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear
     } else {
         Err(shape(action, ShapeError::DateOutOfRange { date }))
     }
-}
-
-fn entry_position(slice: &[JournalEntry], entry: &JournalEntry) -> usize {
-    slice
-        .iter()
-        .position(|e| e.sequence == entry.sequence)
-        .unwrap_or(0)
 }
 
 #[cold]

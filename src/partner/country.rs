@@ -95,8 +95,13 @@ static UNKNOWN: Country = Country::new("???", "??", None, "unknown", Region::Wes
 pub struct CountryCode(u8);
 
 impl CountryCode {
+    /// The code's position in the table (alphabetical by alpha-3).
+    pub(crate) fn index(self) -> u8 {
+        self.0
+    }
+
     /// The code at position `index` of the table, if there is one.
-    fn from_index(index: usize) -> Option<CountryCode> {
+    pub(crate) fn from_index(index: usize) -> Option<CountryCode> {
         if index < COUNTRIES.len() {
             u8::try_from(index).ok().map(CountryCode)
         } else {
