@@ -267,6 +267,28 @@ impl CountryCode {
     }
 }
 
+/// The marker of a three-letter code with no country.
+const NO_CODE: u8 = u8::MAX;
+
+/// For every upper-case three-letter code AAA..ZZZ (26³ slots), its index in the table, or
+/// [`NO_CODE`]; built at compile time from the table.
+// OK to index and do arithmetic here: the block is evaluated at compile time, so an
+// out-of-range index or an overflow fails the build, never a run.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+static BY_LETTERS: [u8; 17_576] = {
+    let mut slots = [NO_CODE; 17_576];
+    let mut i = 0;
+    while i < TABLE.len() {
+        let code = TABLE[i].alpha3.as_bytes();
+        let slot = (code[0] - b'A') as usize * 676
+            + (code[1] - b'A') as usize * 26
+            + (code[2] - b'A') as usize;
+        slots[slot] = i as u8;
+        i += 1;
+    }
+    slots
+};
+
 /// `text` in upper case if it is exactly `N` ASCII letters.
 fn upper_ascii<const N: usize>(text: &str) -> Option<[u8; N]> {
     let bytes: [u8; N] = text.as_bytes().try_into().ok()?;
@@ -304,16 +326,17 @@ impl FromStr for CountryCode {
         let Some(key) = upper_ascii::<3>(text) else {
             return Err(PartnerError::unknown_country(text));
         };
-        // Compare three bytes as one integer (big-endian keeps the alphabetical order).
-        let packed = |b: &[u8]| match b {
-            [a, b, c] => u32::from_be_bytes([0, *a, *b, *c]),
-            _ => 0,
-        };
-        let wanted = packed(&key[..]);
-        COUNTRIES
-            .binary_search_by(|row| packed(row.alpha3.as_bytes()).cmp(&wanted))
-            .ok()
-            .and_then(CountryCode::from_index)
+        // One table lookup: every upper-case three-letter code has a slot.
+        let [a, b, c] = key;
+        // OK because each letter is A..=Z after `upper_ascii`, so the slot is below 26³.
+        let slot = usize::from(a.wrapping_sub(b'A'))
+            .wrapping_mul(676)
+            .wrapping_add(usize::from(b.wrapping_sub(b'A')).wrapping_mul(26))
+            .wrapping_add(usize::from(c.wrapping_sub(b'A')));
+        BY_LETTERS
+            .get(slot)
+            .filter(|&&index| index != NO_CODE)
+            .and_then(|&index| CountryCode::from_index(usize::from(index)))
             .ok_or_else(|| PartnerError::unknown_country(text))
     }
 }
