@@ -1051,6 +1051,34 @@ impl Ledger {
         }
         check_purpose(acct, key.program)?;
         let current = current.unwrap_or_default();
+        // Category B: allocations to a program stay within its apportionment. The
+        // apportionment is the higher level, so it is checked first (DOMAIN.md §1.6).
+        let released = match source {
+            Some((from_key, _)) if from_key.program == key.program => amount,
+            Some(_) | None => Money::ZERO,
+        };
+        let prior_prog = acct
+            .allocated_by_program
+            .get(&key.program)
+            .copied()
+            .unwrap_or(Money::ZERO)
+            .checked_sub(released)?;
+        if !acct.by_program.is_empty() && amount.is_positive() {
+            let line = acct
+                .by_program
+                .get(&key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let available = line.checked_sub(prior_prog)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        }
         let mut allotment_next = allotment;
         let mut source_next = None;
         let mut by_program = Vec::with_capacity(2);
@@ -1097,30 +1125,7 @@ impl Ledger {
             }
             allotment_next.allocated = allotment.allocated.checked_add(amount)?;
         }
-        // Category B: allocations to a program stay within its apportionment.
-        let prior_prog = by_program
-            .iter()
-            .find(|(p, _)| *p == key.program)
-            .map(|(_, m)| *m)
-            .or_else(|| acct.allocated_by_program.get(&key.program).copied())
-            .unwrap_or(Money::ZERO);
         let prog_next = prior_prog.checked_add(amount)?;
-        if !acct.by_program.is_empty() && amount.is_positive() {
-            let line = acct
-                .by_program
-                .get(&key.program)
-                .copied()
-                .unwrap_or(Money::ZERO);
-            let available = line.checked_sub(prior_prog)?;
-            if amount > available {
-                return Err(exceeds(
-                    Level::Apportionment,
-                    *symbol,
-                    amount,
-                    available.max(Money::ZERO),
-                ));
-            }
-        }
         by_program.retain(|(p, _)| *p != key.program);
         by_program.push((key.program, prog_next));
         let mut next = current;
@@ -1883,15 +1888,8 @@ fn draw_on_allotment(
         .copied()
         .unwrap_or(Money::ZERO);
     if amount.is_positive() {
-        let available = allotment.allotted.checked_sub(allotment.allocated)?;
-        if amount > available {
-            return Err(exceeds(
-                Level::Allotment,
-                acct.symbol,
-                amount,
-                available.max(Money::ZERO),
-            ));
-        }
+        // The Category B apportionment is the higher level, so it is checked first
+        // (DOMAIN.md §1.6).
         if !acct.by_program.is_empty() {
             let line = acct
                 .by_program
@@ -1907,6 +1905,15 @@ fn draw_on_allotment(
                     available.max(Money::ZERO),
                 ));
             }
+        }
+        let available = allotment.allotted.checked_sub(allotment.allocated)?;
+        if amount > available {
+            return Err(exceeds(
+                Level::Allotment,
+                acct.symbol,
+                amount,
+                available.max(Money::ZERO),
+            ));
         }
     }
     Ok(AllotmentDraw {

@@ -10,6 +10,7 @@
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod ledger_regressions;
 mod partner;
 mod scenarios;
 mod workload;

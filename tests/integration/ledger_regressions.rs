@@ -1,0 +1,167 @@
+//! Regressions for ledger bugs that the model test (`ledger_model.rs`) found, one test per
+//! bug, each the smallest scenario that showed it.
+
+use chrono::NaiveDate;
+use security_assistance::budget::{
+    AccountSymbol, Action, AllocationKey, Apportionment, BudgetError, Command, Funding, Instrument,
+    Ledger, Level,
+};
+use security_assistance::{Money, ProgramKind};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn usd(text: &str) -> Money {
+    text.parse().unwrap()
+}
+
+fn fy2008() -> AccountSymbol {
+    "011-2008-1081".parse().unwrap()
+}
+
+fn key(program: ProgramKind) -> AllocationKey {
+    AllocationKey::new("DSCA".parse().unwrap(), program, None)
+}
+
+struct Steps {
+    ledger: Ledger,
+    next: usize,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        Steps {
+            ledger: Ledger::new(),
+            next: 0,
+        }
+    }
+
+    fn command(&mut self, date: NaiveDate, action: Action) -> Command {
+        self.next += 1;
+        Command::new(
+            format!("c{}", self.next).parse().unwrap(),
+            date,
+            "budget-office".parse().unwrap(),
+            action,
+        )
+    }
+
+    fn ok(&mut self, date: NaiveDate, action: Action) {
+        let c = self.command(date, action);
+        self.ledger.apply(c).unwrap();
+    }
+
+    fn refused(&mut self, date: NaiveDate, action: Action) -> BudgetError {
+        let c = self.command(date, action);
+        let before = self.ledger.clone();
+        let err = self.ledger.apply(c).unwrap_err();
+        assert!(self.ledger == before);
+        err
+    }
+
+    fn appropriate(&mut self, date: NaiveDate, account: AccountSymbol, amount: &str) {
+        self.ok(
+            date,
+            Action::Appropriate {
+                account,
+                title: "Appropriation".into(),
+                purposes: vec![ProgramKind::Training, ProgramKind::Financing],
+                amount: usd(amount),
+                law: "P.L. 110-161".into(),
+            },
+        );
+    }
+}
+
+fn exceeds(err: &BudgetError) -> (Level, Money, Money) {
+    match err {
+        BudgetError::Exceeds {
+            level,
+            requested,
+            available,
+            ..
+        } => (*level, *requested, *available),
+        other => panic!("expected an amount refusal, got {other:?}"),
+    }
+}
+
+/// An allocation beyond both its program's Category B apportionment and the holder's
+/// allotment names the apportionment, the higher level (DOMAIN.md §1.6: levels are checked
+/// top down and the first one breached is named), and so does an obligation charged
+/// directly to the allotment. The ledger named the allotment.
+#[test]
+fn allocation_beyond_apportionment_and_allotment_names_the_apportionment() {
+    let mut s = Steps::new();
+    let a = fy2008();
+    let d = day(2007, 10, 1);
+    s.appropriate(d, a, "1000");
+    for (program, amount) in [
+        (ProgramKind::Training, "100"),
+        (ProgramKind::Financing, "900"),
+    ] {
+        s.ok(
+            d,
+            Action::Apportion {
+                account: a,
+                category: Apportionment::ByProgram { program },
+                amount: usd(amount),
+            },
+        );
+    }
+    s.ok(
+        d,
+        Action::Allot {
+            account: a,
+            holder: "DSCA".parse().unwrap(),
+            amount: usd("950"),
+        },
+    );
+    s.ok(
+        d,
+        Action::Allocate {
+            account: a,
+            key: key(ProgramKind::Financing),
+            amount: usd("900"),
+        },
+    );
+    // Training: $100 apportioned, $50 of the allotment left.
+    let err = s.refused(
+        d,
+        Action::Allocate {
+            account: a,
+            key: key(ProgramKind::Training),
+            amount: usd("101"),
+        },
+    );
+    assert_eq!(
+        exceeds(&err),
+        (Level::Apportionment, usd("101"), usd("100"))
+    );
+    let err = s.refused(
+        d,
+        Action::Allocate {
+            account: a,
+            key: key(ProgramKind::Training),
+            amount: usd("51"),
+        },
+    );
+    assert_eq!(exceeds(&err), (Level::Allotment, usd("51"), usd("50")));
+    // The same for an obligation charged directly to the allotment.
+    let err = s.refused(
+        d,
+        Action::Obligate {
+            account: a,
+            document: "D1".parse().unwrap(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allotment {
+                key: key(ProgramKind::Training),
+            },
+            amount: usd("101"),
+        },
+    );
+    assert_eq!(
+        exceeds(&err),
+        (Level::Apportionment, usd("101"), usd("100"))
+    );
+}
