@@ -817,6 +817,13 @@ impl Ledger {
                 self.accounts.insert(symbol, acct);
             }
             Some(existing) => {
+                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                let delta = amount.checked_sub(previous)?;
+                if delta.is_negative() {
+                    // A shorter resolution than the one in force adds nothing; a shape
+                    // error, so it ranks before the existence checks below.
+                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+                }
                 if existing.full_year
                     || existing.purposes != purposes
                     || !existing.by_program.is_empty()
@@ -827,12 +834,6 @@ impl Ledger {
                     });
                 }
                 check_enactable(name, &symbol, date)?;
-                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
-                let delta = amount.checked_sub(previous)?;
-                if delta.is_negative() {
-                    // A shorter resolution than the one in force adds nothing.
-                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
-                }
                 let gl = existing
                     .gl
                     .post(

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use security_assistance::budget::{
     AccountSymbol, Action, AllocationKey, Apportionment, BudgetError, Command, Funding, Instrument,
-    Ledger, Level,
+    Ledger, Level, ShapeError,
 };
 use security_assistance::{Money, ProgramKind};
 
@@ -164,4 +164,40 @@ fn allocation_beyond_apportionment_and_allotment_names_the_apportionment() {
         exceeds(&err),
         (Level::Apportionment, usd("101"), usd("100"))
     );
+}
+
+/// A continuing resolution that adds less than the one in force is malformed (a shape
+/// error, rank 2), and shape outranks existence (rank 3): the ledger reported
+/// `AccountExists` once the full-year act had arrived.
+#[test]
+fn shorter_resolution_is_a_shape_error_before_existence() {
+    let mut s = Steps::new();
+    let a = fy2008();
+    let cr = |annual_rate: &str, through| Action::ContinuingResolution {
+        account: a,
+        title: "CR".into(),
+        purposes: vec![ProgramKind::Training, ProgramKind::Financing],
+        annual_rate: usd(annual_rate),
+        through,
+        seasonal_limit: None,
+        law: "P.L. 110-92".into(),
+    };
+    // 82 of FY2008's 366 days at $36,600 a year: $8,200.
+    s.ok(day(2007, 10, 1), cr("36600", day(2007, 12, 21)));
+    s.appropriate(day(2007, 12, 26), a, "36600");
+    // 183 days at $3,660 a year: $1,830, less than the $8,200 in force.
+    let err = s.refused(day(2007, 12, 26), cr("3660", day(2008, 3, 31)));
+    assert!(
+        matches!(
+            err,
+            BudgetError::Shape {
+                problem: ShapeError::ResolutionOutsideYear { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // A longer one is refused because the full-year act superseded the resolution.
+    let err = s.refused(day(2007, 12, 26), cr("36600", day(2008, 3, 31)));
+    assert!(matches!(err, BudgetError::AccountExists { .. }), "{err:?}");
 }
