@@ -1629,6 +1629,15 @@ impl Ledger {
                     key: key.clone(),
                 })?;
         let existing = acct.obligations.get(document);
+        if let Some(e) = existing {
+            if e.key != *key {
+                return Err(BudgetError::DocumentExists {
+                    account: *current,
+                    document: document.clone(),
+                    what: "an obligation under another allocation".to_owned(),
+                });
+            }
+        }
         let status = old.status(date);
         if status != AccountStatus::Cancelled {
             return Err(BudgetError::NotAvailable {
@@ -1673,15 +1682,6 @@ impl Ledger {
                 amount,
                 free.max(Money::ZERO),
             ));
-        }
-        if let Some(e) = existing {
-            if e.key != *key {
-                return Err(BudgetError::DocumentExists {
-                    account: *current,
-                    document: document.clone(),
-                    what: "an obligation under another allocation".to_owned(),
-                });
-            }
         }
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;

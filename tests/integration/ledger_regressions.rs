@@ -201,3 +201,84 @@ fn shorter_resolution_is_a_shape_error_before_existence() {
     let err = s.refused(day(2007, 12, 26), cr("36600", day(2008, 3, 31)));
     assert!(matches!(err, BudgetError::AccountExists { .. }), "{err:?}");
 }
+
+/// Charging a cancelled account's obligation to a current account under a second
+/// allocation is an existence error (rank 3), reported before the amount (rank 6): the
+/// ledger checked the 1 % limit first.
+#[test]
+fn charge_under_another_allocation_is_refused_before_the_amount() {
+    let mut s = Steps::new();
+    let old = fy2008();
+    let current: AccountSymbol = "011-2014/2015-1083".parse().unwrap();
+    let jor = AllocationKey::new(
+        "DSCA".parse().unwrap(),
+        ProgramKind::Training,
+        Some("JOR".parse().unwrap()),
+    );
+    for (account, date, amount) in [
+        (old, day(2008, 1, 2), "1000"),
+        (current, day(2013, 10, 1), "100000"),
+    ] {
+        s.appropriate(date, account, amount);
+        s.ok(
+            date,
+            Action::Apportion {
+                account,
+                category: Apportionment::ByPeriod { from: date },
+                amount: usd(amount),
+            },
+        );
+        s.ok(
+            date,
+            Action::Allot {
+                account,
+                holder: "DSCA".parse().unwrap(),
+                amount: usd(amount),
+            },
+        );
+        s.ok(
+            date,
+            Action::Allocate {
+                account,
+                key: key(ProgramKind::Training),
+                amount: usd("500"),
+            },
+        );
+        s.ok(
+            date,
+            Action::Allocate {
+                account,
+                key: jor.clone(),
+                amount: usd("500"),
+            },
+        );
+        if account == old {
+            s.ok(
+                date,
+                Action::Obligate {
+                    account,
+                    document: "D5".parse().unwrap(),
+                    instrument: Instrument::Enrollment,
+                    funding: Funding::Allocation {
+                        key: key(ProgramKind::Training),
+                    },
+                    amount: usd("400"),
+                },
+            );
+        }
+    }
+    let charge = |key: AllocationKey, amount: &str| Action::ChargeToCurrent {
+        cancelled: old,
+        document: "D5".parse().unwrap(),
+        current,
+        key,
+        amount: usd(amount),
+    };
+    s.ok(day(2013, 10, 1), charge(key(ProgramKind::Training), "100"));
+    // $5,000 is beyond the $900 left of the 1 % limit, and D5 sits under another key.
+    let err = s.refused(day(2013, 10, 1), charge(jor, "5000"));
+    assert!(
+        matches!(&err, BudgetError::DocumentExists { document, .. } if document.as_str() == "D5"),
+        "{err:?}"
+    );
+}
