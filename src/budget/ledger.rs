@@ -913,13 +913,21 @@ impl Ledger {
                 .apportioned
                 .checked_sub(acct.allotted)?
                 .min(line_before);
-            if let Apportionment::ByProgram { program } = category {
-                let used = acct
-                    .allocated_by_program
-                    .get(&program)
-                    .copied()
-                    .unwrap_or(Money::ZERO);
-                room = room.min(line_before.checked_sub(used)?);
+            match category {
+                Apportionment::ByProgram { program } => {
+                    let used = acct
+                        .allocated_by_program
+                        .get(&program)
+                        .copied()
+                        .unwrap_or(Money::ZERO);
+                    room = room.min(line_before.checked_sub(used)?);
+                }
+                Apportionment::ByPeriod { from } => {
+                    // What stays apportioned to date must still cover the allotments, from
+                    // the later of the command's date and the line's first day on.
+                    let to_date = acct.apportioned_on(date.max(from))?;
+                    room = room.min(to_date.checked_sub(acct.allotted)?);
+                }
             }
             if withdrawn > room {
                 return Err(exceeds(

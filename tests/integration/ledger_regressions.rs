@@ -282,3 +282,51 @@ fn charge_under_another_allocation_is_refused_before_the_amount() {
         "{err:?}"
     );
 }
+
+/// Withdrawing a Category A apportionment must leave what is apportioned to date
+/// (`from` ≤ the day) covering the allotments, as `Allot` itself requires. The ledger only
+/// compared with the whole apportionment, future quarters included, so allotments could
+/// end up above what was available that day.
+#[test]
+fn withdrawing_a_category_a_line_keeps_allotments_covered_to_date() {
+    let mut s = Steps::new();
+    let a = fy2008();
+    let oct = day(2007, 10, 1);
+    let jan = day(2008, 1, 1);
+    s.appropriate(oct, a, "1000");
+    for (from, amount) in [(oct, "600"), (jan, "400")] {
+        s.ok(
+            oct,
+            Action::Apportion {
+                account: a,
+                category: Apportionment::ByPeriod { from },
+                amount: usd(amount),
+            },
+        );
+    }
+    s.ok(
+        day(2007, 11, 1),
+        Action::Allot {
+            account: a,
+            holder: "DSCA".parse().unwrap(),
+            amount: usd("600"),
+        },
+    );
+    let withdraw = |from, amount: &str| Action::Apportion {
+        account: a,
+        category: Apportionment::ByPeriod { from },
+        amount: usd(amount),
+    };
+    // In December only the October line is available, and all of it is allotted.
+    let err = s.refused(day(2007, 12, 1), withdraw(oct, "-0.01"));
+    assert_eq!(exceeds(&err), (Level::Apportionment, usd("0.01"), usd("0")));
+    let err = s.refused(day(2007, 12, 1), withdraw(jan, "-400.01"));
+    assert_eq!(
+        exceeds(&err),
+        (Level::Apportionment, usd("400.01"), usd("400"))
+    );
+    // From January the later line covers what is withdrawn from the earlier one.
+    s.ok(day(2008, 1, 2), withdraw(oct, "-400"));
+    let err = s.refused(day(2008, 1, 2), withdraw(jan, "-0.01"));
+    assert_eq!(exceeds(&err), (Level::Apportionment, usd("0.01"), usd("0")));
+}
