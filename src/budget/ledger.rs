@@ -196,7 +196,8 @@ enum Gate<'a> {
 ///
 /// Recorded dates never go backwards. Effective dates may: a command dated before the
 /// latest entry is applied in its place in (effective date, sequence) order, and refused if
-/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]).
+/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]), or if it is
+/// dated before its account was enacted ([`BudgetError::BeforeEnactment`]).
 ///
 /// # Example
 ///
@@ -453,7 +454,9 @@ impl Ledger {
                 .map_err(|e| journal_error(position, e))?;
         }
         let check = Arc::clone(&self.eligibility);
-        let decision = rebuilt.execute(&command, Gate::Live(&*check, command.recorded))?;
+        let decision = rebuilt
+            .execute(&command, Gate::Live(&*check, command.recorded))
+            .map_err(|e| self.before_enactment(&command, e))?;
         for entry in self.journal.iter().skip(split) {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
@@ -465,6 +468,25 @@ impl Ledger {
         // Every check passed: take the rebuilt balances and record the command.
         self.accounts = rebuilt.accounts;
         Ok(self.record(command, decision))
+    }
+
+    /// An account that exists now but did not exist on a backdated command's date was
+    /// enacted after it: the command is in advance of the appropriation
+    /// (31 U.S.C. 1341(a)(1)(B)), a time error, rather than aimed at an unknown account.
+    fn before_enactment(&self, command: &Command, error: BudgetError) -> BudgetError {
+        if let BudgetError::UnknownAccount { account } = &error {
+            if let Some(acct) = self.accounts.get(account) {
+                if command.date < acct.enacted {
+                    return BudgetError::BeforeEnactment {
+                        action: command.action.name().to_owned(),
+                        account: *account,
+                        date: command.date,
+                        enacted: acct.enacted,
+                    };
+                }
+            }
+        }
+        error
     }
 
     /// Rebuilds a ledger from a journal, checking every entry as it goes. Entries keep their

@@ -330,3 +330,55 @@ fn withdrawing_a_category_a_line_keeps_allotments_covered_to_date() {
     let err = s.refused(day(2008, 1, 2), withdraw(jan, "-0.01"));
     assert_eq!(exceeds(&err), (Level::Apportionment, usd("0.01"), usd("0")));
 }
+
+/// A command dated before its account was enacted (entered late, so backdated) is in
+/// advance of the appropriation, a time error citing 31 U.S.C. 1341(a)(1)(B). The ledger
+/// replayed the journal up to the command's date, found no account there and reported
+/// `UnknownAccount`, so `BeforeEnactment` could never be returned.
+#[test]
+fn backdated_command_before_enactment_cites_the_antideficiency_act() {
+    let mut s = Steps::new();
+    let a = fy2008();
+    let enacted = day(2008, 1, 2);
+    s.appropriate(enacted, a, "1000");
+    s.ok(
+        enacted,
+        Action::Apportion {
+            account: a,
+            category: Apportionment::ByPeriod {
+                from: day(2007, 10, 1),
+            },
+            amount: usd("1000"),
+        },
+    );
+    let c = s
+        .command(
+            day(2007, 12, 3),
+            Action::Allot {
+                account: a,
+                holder: "DSCA".parse().unwrap(),
+                amount: usd("10"),
+            },
+        )
+        .recorded_on(enacted);
+    let err = s.ledger.apply(c).unwrap_err();
+    match &err {
+        BudgetError::BeforeEnactment {
+            account,
+            date,
+            enacted: e,
+            action,
+        } => {
+            assert_eq!(
+                (*account, *date, *e, action.as_str()),
+                (a, day(2007, 12, 3), enacted, "allot")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.precedence(), 4);
+    assert_eq!(
+        err.citation().unwrap().to_string(),
+        "31 U.S.C. 1341(a)(1)(B)"
+    );
+}
