@@ -249,6 +249,10 @@ pub enum Action {
         law: String,
     },
     /// Apportion (positive) or withdraw an apportionment (negative) (31 U.S.C. 1512).
+    ///
+    /// A withdrawal leaves every line above what was distributed from it: for Category A,
+    /// what stays apportioned to date (lines whose `from` has come) still covers the
+    /// allotments; for Category B, the line still covers the allocations to its program.
     Apportion {
         /// The account.
         account: AccountSymbol,

@@ -196,7 +196,8 @@ enum Gate<'a> {
 ///
 /// Recorded dates never go backwards. Effective dates may: a command dated before the
 /// latest entry is applied in its place in (effective date, sequence) order, and refused if
-/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]).
+/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]), or if it is
+/// dated before its account was enacted ([`BudgetError::BeforeEnactment`]).
 ///
 /// # Example
 ///
@@ -453,7 +454,9 @@ impl Ledger {
                 .map_err(|e| journal_error(position, e))?;
         }
         let check = Arc::clone(&self.eligibility);
-        let decision = rebuilt.execute(&command, Gate::Live(&*check, command.recorded))?;
+        let decision = rebuilt
+            .execute(&command, Gate::Live(&*check, command.recorded))
+            .map_err(|e| self.before_enactment(&command, e))?;
         for entry in self.journal.iter().skip(split) {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
@@ -465,6 +468,25 @@ impl Ledger {
         // Every check passed: take the rebuilt balances and record the command.
         self.accounts = rebuilt.accounts;
         Ok(self.record(command, decision))
+    }
+
+    /// An account that exists now but did not exist on a backdated command's date was
+    /// enacted after it: the command is in advance of the appropriation
+    /// (31 U.S.C. 1341(a)(1)(B)), a time error, rather than aimed at an unknown account.
+    fn before_enactment(&self, command: &Command, error: BudgetError) -> BudgetError {
+        if let BudgetError::UnknownAccount { account } = &error {
+            if let Some(acct) = self.accounts.get(account) {
+                if command.date < acct.enacted {
+                    return BudgetError::BeforeEnactment {
+                        action: command.action.name().to_owned(),
+                        account: *account,
+                        date: command.date,
+                        enacted: acct.enacted,
+                    };
+                }
+            }
+        }
+        error
     }
 
     /// Rebuilds a ledger from a journal, checking every entry as it goes. Entries keep their
@@ -817,6 +839,13 @@ impl Ledger {
                 self.accounts.insert(symbol, acct);
             }
             Some(existing) => {
+                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                let delta = amount.checked_sub(previous)?;
+                if delta.is_negative() {
+                    // A shorter resolution than the one in force adds nothing; a shape
+                    // error, so it ranks before the existence checks below.
+                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+                }
                 if existing.full_year
                     || existing.purposes != purposes
                     || !existing.by_program.is_empty()
@@ -827,12 +856,6 @@ impl Ledger {
                     });
                 }
                 check_enactable(name, &symbol, date)?;
-                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
-                let delta = amount.checked_sub(previous)?;
-                if delta.is_negative() {
-                    // A shorter resolution than the one in force adds nothing.
-                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
-                }
                 let gl = existing
                     .gl
                     .post(
@@ -912,13 +935,21 @@ impl Ledger {
                 .apportioned
                 .checked_sub(acct.allotted)?
                 .min(line_before);
-            if let Apportionment::ByProgram { program } = category {
-                let used = acct
-                    .allocated_by_program
-                    .get(&program)
-                    .copied()
-                    .unwrap_or(Money::ZERO);
-                room = room.min(line_before.checked_sub(used)?);
+            match category {
+                Apportionment::ByProgram { program } => {
+                    let used = acct
+                        .allocated_by_program
+                        .get(&program)
+                        .copied()
+                        .unwrap_or(Money::ZERO);
+                    room = room.min(line_before.checked_sub(used)?);
+                }
+                Apportionment::ByPeriod { from } => {
+                    // What stays apportioned to date must still cover the allotments, from
+                    // the later of the command's date and the line's first day on.
+                    let to_date = acct.apportioned_on(date.max(from))?;
+                    room = room.min(to_date.checked_sub(acct.allotted)?);
+                }
             }
             if withdrawn > room {
                 return Err(exceeds(
@@ -1051,6 +1082,34 @@ impl Ledger {
         }
         check_purpose(acct, key.program)?;
         let current = current.unwrap_or_default();
+        // Category B: allocations to a program stay within its apportionment. The
+        // apportionment is the higher level, so it is checked first (DOMAIN.md §1.6).
+        let released = match source {
+            Some((from_key, _)) if from_key.program == key.program => amount,
+            Some(_) | None => Money::ZERO,
+        };
+        let prior_prog = acct
+            .allocated_by_program
+            .get(&key.program)
+            .copied()
+            .unwrap_or(Money::ZERO)
+            .checked_sub(released)?;
+        if !acct.by_program.is_empty() && amount.is_positive() {
+            let line = acct
+                .by_program
+                .get(&key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let available = line.checked_sub(prior_prog)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        }
         let mut allotment_next = allotment;
         let mut source_next = None;
         let mut by_program = Vec::with_capacity(2);
@@ -1097,30 +1156,7 @@ impl Ledger {
             }
             allotment_next.allocated = allotment.allocated.checked_add(amount)?;
         }
-        // Category B: allocations to a program stay within its apportionment.
-        let prior_prog = by_program
-            .iter()
-            .find(|(p, _)| *p == key.program)
-            .map(|(_, m)| *m)
-            .or_else(|| acct.allocated_by_program.get(&key.program).copied())
-            .unwrap_or(Money::ZERO);
         let prog_next = prior_prog.checked_add(amount)?;
-        if !acct.by_program.is_empty() && amount.is_positive() {
-            let line = acct
-                .by_program
-                .get(&key.program)
-                .copied()
-                .unwrap_or(Money::ZERO);
-            let available = line.checked_sub(prior_prog)?;
-            if amount > available {
-                return Err(exceeds(
-                    Level::Apportionment,
-                    *symbol,
-                    amount,
-                    available.max(Money::ZERO),
-                ));
-            }
-        }
         by_program.retain(|(p, _)| *p != key.program);
         by_program.push((key.program, prog_next));
         let mut next = current;
@@ -1623,6 +1659,15 @@ impl Ledger {
                     key: key.clone(),
                 })?;
         let existing = acct.obligations.get(document);
+        if let Some(e) = existing {
+            if e.key != *key {
+                return Err(BudgetError::DocumentExists {
+                    account: *current,
+                    document: document.clone(),
+                    what: "an obligation under another allocation".to_owned(),
+                });
+            }
+        }
         let status = old.status(date);
         if status != AccountStatus::Cancelled {
             return Err(BudgetError::NotAvailable {
@@ -1667,15 +1712,6 @@ impl Ledger {
                 amount,
                 free.max(Money::ZERO),
             ));
-        }
-        if let Some(e) = existing {
-            if e.key != *key {
-                return Err(BudgetError::DocumentExists {
-                    account: *current,
-                    document: document.clone(),
-                    what: "an obligation under another allocation".to_owned(),
-                });
-            }
         }
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
@@ -1883,15 +1919,8 @@ fn draw_on_allotment(
         .copied()
         .unwrap_or(Money::ZERO);
     if amount.is_positive() {
-        let available = allotment.allotted.checked_sub(allotment.allocated)?;
-        if amount > available {
-            return Err(exceeds(
-                Level::Allotment,
-                acct.symbol,
-                amount,
-                available.max(Money::ZERO),
-            ));
-        }
+        // The Category B apportionment is the higher level, so it is checked first
+        // (DOMAIN.md §1.6).
         if !acct.by_program.is_empty() {
             let line = acct
                 .by_program
@@ -1907,6 +1936,15 @@ fn draw_on_allotment(
                     available.max(Money::ZERO),
                 ));
             }
+        }
+        let available = allotment.allotted.checked_sub(allotment.allocated)?;
+        if amount > available {
+            return Err(exceeds(
+                Level::Allotment,
+                acct.symbol,
+                amount,
+                available.max(Money::ZERO),
+            ));
         }
     }
     Ok(AllotmentDraw {

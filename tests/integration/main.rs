@@ -10,6 +10,9 @@
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod ledger_model;
+mod ledger_precedence;
+mod ledger_regressions;
 mod partner;
 mod scenarios;
 mod workload;
