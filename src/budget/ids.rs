@@ -59,6 +59,14 @@ macro_rules! text_id {
                 $name(text.into())
             }
 
+            /// An identifier from a stored text the crate validated when it was first
+            /// parsed (the journal's interned strings), sharing it where the type can.
+            #[allow(dead_code)]
+            pub(crate) fn from_validated(text: &std::sync::Arc<str>) -> Self {
+                debug_assert!(valid_text(text, $max));
+                $name(<$store>::from(SharedText(text)))
+            }
+
             /// The identifier's text.
             #[must_use]
             pub fn as_str(&self) -> &str {
@@ -103,6 +111,22 @@ macro_rules! text_id {
             }
         }
     };
+}
+
+/// A stored text converted into an identifier's storage: shared for `Arc<str>`, copied for
+/// `Box<str>`.
+struct SharedText<'a>(&'a std::sync::Arc<str>);
+
+impl From<SharedText<'_>> for std::sync::Arc<str> {
+    fn from(text: SharedText<'_>) -> Self {
+        std::sync::Arc::clone(text.0)
+    }
+}
+
+impl From<SharedText<'_>> for Box<str> {
+    fn from(text: SharedText<'_>) -> Self {
+        Box::from(&**text.0)
+    }
 }
 
 fn valid_text(s: &str, max: usize) -> bool {

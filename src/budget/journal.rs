@@ -116,6 +116,15 @@ impl Journal {
         self.iter().collect()
     }
 
+    /// The first `count` entries, as a journal of their own.
+    pub(crate) fn prefix(&self, count: usize) -> Journal {
+        let mut journal = self.clone();
+        journal.dates.truncate(count);
+        journal.sequences.truncate(count);
+        journal.offsets.truncate(count);
+        journal
+    }
+
     /// The effective date of the last entry.
     pub(crate) fn last_date(&self) -> Option<NaiveDate> {
         self.dates.last().copied()
@@ -384,7 +393,7 @@ impl Journal {
     fn decode(&self, r: &mut Reader<'_>, sequence: u64, date: NaiveDate) -> Option<JournalEntry> {
         let id: CommandId = r.string()?.parse().ok()?;
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
-        let actor: Actor = self.symbols.get_text(r.u64()?)?.parse().ok()?;
+        let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?);
         let decision = match r.byte()? {
             0 => None,
             _ => Some(Arc::clone(
@@ -408,7 +417,7 @@ impl Journal {
     fn decode_action(&self, r: &mut Reader<'_>) -> Option<Action> {
         let s = &self.symbols;
         let account = |r: &mut Reader<'_>| s.get_account(r.u64()?);
-        let text = |r: &mut Reader<'_>| s.get_text(r.u64()?);
+        let doc = |r: &mut Reader<'_>| s.get_shared(r.u64()?).map(DocumentId::from_validated);
         Some(match r.byte()? {
             0 => Action::Appropriate {
                 account: account(r)?,
@@ -443,7 +452,7 @@ impl Journal {
             },
             3 => Action::Allot {
                 account: account(r)?,
-                holder: text(r)?.parse::<FundsHolder>().ok()?,
+                holder: FundsHolder::from_validated(s.get_shared(r.u64()?)?),
                 amount: r.money()?,
             },
             4 => Action::Allocate {
@@ -453,7 +462,7 @@ impl Journal {
             },
             5 => Action::Commit {
                 account: account(r)?,
-                document: text(r)?.parse().ok()?,
+                document: doc(r)?,
                 key: r.key(s)?,
                 amount: r.money()?,
             },
@@ -467,7 +476,7 @@ impl Journal {
             }
             7 => Action::Obligate {
                 account: account(r)?,
-                document: text(r)?.parse().ok()?,
+                document: doc(r)?,
                 instrument: instrument_of(r.byte()?)?,
                 funding: match r.byte()? {
                     0 => Funding::Commitment,
@@ -520,7 +529,7 @@ impl Journal {
             },
             14 => Action::ChargeToCurrent {
                 cancelled: account(r)?,
-                document: text(r)?.parse().ok()?,
+                document: doc(r)?,
                 current: account(r)?,
                 key: r.key(s)?,
                 amount: r.money()?,
@@ -562,8 +571,8 @@ impl Symbols {
         i
     }
 
-    fn get_text(&self, i: u64) -> Option<&str> {
-        self.texts.get(usize::try_from(i).ok()?).map(|t| &**t)
+    fn get_shared(&self, i: u64) -> Option<&Arc<str>> {
+        self.texts.get(usize::try_from(i).ok()?)
     }
 
     fn get_account(&self, i: u64) -> Option<AccountSymbol> {
@@ -665,7 +674,7 @@ impl<'a> Reader<'a> {
     }
 
     fn key(&mut self, s: &Symbols) -> Option<AllocationKey> {
-        let holder: FundsHolder = s.get_text(self.u64()?)?.parse().ok()?;
+        let holder = FundsHolder::from_validated(s.get_shared(self.u64()?)?);
         let program = program_of(self.byte()?)?;
         let partner = match self.byte()? {
             0 => None,
@@ -683,7 +692,7 @@ impl<'a> Reader<'a> {
 
     fn doc_amount(&mut self, s: &Symbols) -> Option<(AccountSymbol, DocumentId, Money)> {
         let account = s.get_account(self.u64()?)?;
-        let document = s.get_text(self.u64()?)?.parse().ok()?;
+        let document = DocumentId::from_validated(s.get_shared(self.u64()?)?);
         let amount = self.money()?;
         Some((account, document, amount))
     }

@@ -552,12 +552,20 @@ impl Ledger {
         date: NaiveDate,
         known_on: Option<NaiveDate>,
     ) -> Result<Ledger, BudgetError> {
-        let selected: Vec<JournalEntry> = self
-            .journal
-            .iter()
-            .filter(|e| e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k))
-            .collect();
-        let mut ledger = Ledger::replay(&Journal::from_entries(selected))?;
+        let everything_known = known_on.is_none_or(|k| self.last_recorded.is_none_or(|r| r <= k));
+        let mut ledger = if everything_known {
+            // Entries effective by `date` are a prefix of the journal.
+            Ledger::replay(&self.journal.prefix(self.journal.count_through(date)))?
+        } else {
+            let selected: Vec<JournalEntry> = self
+                .journal
+                .iter()
+                .filter(|e| {
+                    e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k)
+                })
+                .collect();
+            Ledger::replay(&Journal::from_entries(selected))?
+        };
         ledger.eligibility = Arc::clone(&self.eligibility);
         Ok(ledger)
     }
