@@ -141,7 +141,11 @@ impl Priorities {
             .mission
             .iter()
             .map(|(m, w)| (m.code().to_owned(), *w))
-            .chain(self.region.iter().map(|(r, w)| (r.abbreviation().to_owned(), *w)))
+            .chain(
+                self.region
+                    .iter()
+                    .map(|(r, w)| (r.abbreviation().to_owned(), *w)),
+            )
             .chain(std::iter::once((
                 "trading partners".to_owned(),
                 self.trading_partner,
@@ -300,7 +304,9 @@ fn money(c: i128) -> Result<Money, HomelandError> {
 
 fn int_weight(d: Decimal, scale: u32) -> Result<i128, HomelandError> {
     let d = d.normalize();
-    let shift = scale.checked_sub(d.scale()).ok_or(HomelandError::Overflow)?;
+    let shift = scale
+        .checked_sub(d.scale())
+        .ok_or(HomelandError::Overflow)?;
     10_i128
         .checked_pow(shift)
         .and_then(|p| d.mantissa().checked_mul(p))
@@ -440,7 +446,9 @@ pub fn allocate(
             decision: e.decision,
         });
     }
-    let left = budget_cents.checked_sub(total).ok_or(HomelandError::Overflow)?;
+    let left = budget_cents
+        .checked_sub(total)
+        .ok_or(HomelandError::Overflow)?;
     Ok(AllocationResult {
         budget,
         method,
@@ -546,7 +554,10 @@ fn water_fill(
         for (e, slot) in entries.iter().zip(out.iter_mut()) {
             if e.eligible {
                 *slot = if e.weight == 0 {
-                    (e.floor, format!("the floor of {} at score 0", money(e.floor)?))
+                    (
+                        e.floor,
+                        format!("the floor of {} at score 0", money(e.floor)?),
+                    )
                 } else {
                     (e.cap, cap_reason(e)?)
                 };

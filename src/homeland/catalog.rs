@@ -116,8 +116,7 @@ impl Catalog {
         for o in &offerings {
             let id_ok = !o.id.is_empty()
                 && o.id.len() <= Catalog::ID_MAX
-                && o
-                    .id
+                && o.id
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !id_ok {

@@ -24,9 +24,7 @@ pub enum CatalogError {
     },
     /// An offering's id is empty, longer than [`Catalog::ID_MAX`](super::Catalog::ID_MAX)
     /// characters, or not made of ASCII letters, digits, `-` and `_`.
-    #[error(
-        "offering id {id:?} is invalid: expected 1 to {max} ascii letters, digits, '-' or '_'"
-    )]
+    #[error("offering id {id:?} is invalid: expected 1 to {max} ascii letters, digits, '-' or '_'")]
     InvalidId {
         /// The refused id.
         id: String,
@@ -121,7 +119,9 @@ pub enum HomelandError {
         id: String,
     },
     /// The exact allocation arithmetic did not fit in 128 bits.
-    #[error("allocation arithmetic overflowed 128 bits: reduce the weights' decimals or the amounts")]
+    #[error(
+        "allocation arithmetic overflowed 128 bits: reduce the weights' decimals or the amounts"
+    )]
     Overflow,
     /// A package names an offering the catalog does not hold.
     #[error("package item {offering} is not in the catalog")]
@@ -136,7 +136,9 @@ pub enum HomelandError {
         offering: String,
     },
     /// A package item's domain was not chosen for the package.
-    #[error("package item {offering} is in the {domain} domain, which the package for {partner} did not choose")]
+    #[error(
+        "package item {offering} is in the {domain} domain, which the package for {partner} did not choose"
+    )]
     DomainNotChosen {
         /// The offering.
         offering: String,

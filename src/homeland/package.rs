@@ -153,7 +153,9 @@ pub enum PackageBlocker {
         amount: Money,
     },
     /// A source's amount is zero or negative.
-    #[error("a {kind:?} source for the {delivery} part has amount {amount}: expected a positive amount")]
+    #[error(
+        "a {kind:?} source for the {delivery} part has amount {amount}: expected a positive amount"
+    )]
     NonPositiveSource {
         /// The source kind.
         kind: FundingKind,
@@ -316,7 +318,9 @@ impl PackageSpec {
                     partner: self.partner,
                 });
             }
-            let amount = offering.unit_cost.checked_mul_int(i64::from(item.quantity))?;
+            let amount = offering
+                .unit_cost
+                .checked_mul_int(i64::from(item.quantity))?;
             by_delivery
                 .entry(offering.delivery)
                 .or_default()

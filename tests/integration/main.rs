@@ -10,6 +10,7 @@
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod homeland;
 mod partner;
 mod scenarios;
 mod workload;
