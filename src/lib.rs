@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod eligibility;
 mod fiscal;
+pub mod homeland;
 mod law;
 mod money;
 pub mod notification;

@@ -551,7 +551,7 @@ impl RuleSet {
 
     /// The built-in rules: Brooke, section 7008, the Child Soldiers Prevention Act,
     /// trafficking Tier 3, state sponsors of terrorism, AECA 3(c), the two Leahy laws and
-    /// general sanctions (see [`super::builtin`]).
+    /// general sanctions (see the built-in rule table in the `eligibility` module source).
     #[must_use]
     pub fn builtin() -> RuleSet {
         RuleSet {

@@ -10,6 +10,7 @@
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod homeland;
 mod ledger_model;
 mod ledger_precedence;
 mod ledger_regressions;

@@ -1,0 +1,150 @@
+//! Oversight: the committees of jurisdiction and a quarterly status.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::error::HomelandError;
+use super::{Agency, MissionArea};
+use crate::budget::{AccountSymbol, DocumentId, Ledger};
+use crate::fiscal::FiscalYear;
+use crate::money::Money;
+use crate::notification::{Committee, HomelandPolicy};
+use crate::partner::CountryCode;
+
+/// What an obligating document of the homeland account is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tag {
+    /// The partner.
+    pub partner: CountryCode,
+    /// The mission area.
+    pub mission: MissionArea,
+    /// The implementing agency.
+    pub agency: Agency,
+}
+
+/// One row of the quarterly status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarterRow {
+    /// Partner, mission area and agency.
+    pub tag: Tag,
+    /// Obligated, net of adjustments, to the end of the quarter.
+    pub obligated: Money,
+    /// Disbursed, net of refunds, to the end of the quarter.
+    pub disbursed: Money,
+    /// Obligated and not yet disbursed.
+    pub unliquidated: Money,
+    /// How many documents.
+    pub documents: usize,
+}
+
+/// The program's oversight: the committees of jurisdiction (from the notification
+/// policy) and the register of the homeland account's documents, tagged by partner,
+/// mission area and agency, from which the quarterly status is read off the ledger.
+///
+/// The mission area is not part of the ledger's allocation keys, so homeland keeps it per
+/// document ([`Package::tags`](super::Package::tags) gives the tags of a package).
+///
+/// ```
+/// use security_assistance::budget::Ledger;
+/// use security_assistance::homeland::Oversight;
+/// use security_assistance::notification::{Committee, Thresholds};
+///
+/// let oversight = Oversight::new("070-2008/2009-0100".parse()?, Thresholds::current().homeland);
+/// assert!(oversight.committees().contains(&Committee::HouseHomelandSecurity));
+/// let date = chrono::NaiveDate::from_ymd_opt(2008, 3, 31).ok_or("date")?;
+/// assert!(oversight.quarterly_status(&Ledger::new(), date)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Oversight {
+    account: AccountSymbol,
+    policy: HomelandPolicy,
+    documents: BTreeMap<DocumentId, Tag>,
+}
+
+impl Oversight {
+    /// Oversight of `account` under `policy`.
+    #[must_use]
+    pub fn new(account: AccountSymbol, policy: HomelandPolicy) -> Oversight {
+        Oversight {
+            account,
+            policy,
+            documents: BTreeMap::new(),
+        }
+    }
+
+    /// The committees of jurisdiction.
+    #[must_use]
+    pub fn committees(&self) -> &[Committee] {
+        &self.policy.committees
+    }
+
+    /// The advance notice the policy asks, in days.
+    #[must_use]
+    pub fn review_days(&self) -> u32 {
+        self.policy.review_days
+    }
+
+    /// Records the tags of documents (a later tag for the same document replaces the
+    /// earlier).
+    pub fn register<'a>(&mut self, tags: impl IntoIterator<Item = &'a (DocumentId, Tag)>) {
+        for (document, tag) in tags {
+            self.documents.insert(document.clone(), *tag);
+        }
+    }
+
+    /// The status at the end of the fiscal-year quarter that contains `date`, by partner,
+    /// mission area and agency, from the registered documents' obligations in the ledger
+    /// as it stood that day. Rows are sorted by tag; documents not yet obligated are left
+    /// out.
+    ///
+    /// # Errors
+    ///
+    /// [`HomelandError::Budget`] if the ledger cannot be rebuilt as of that day;
+    /// [`HomelandError::Money`] on overflow.
+    pub fn quarterly_status(
+        &self,
+        ledger: &Ledger,
+        date: NaiveDate,
+    ) -> Result<Vec<QuarterRow>, HomelandError> {
+        let end = quarter_end(date);
+        let then = ledger.as_of(end, None).map_err(Box::new)?;
+        let mut rows: BTreeMap<Tag, QuarterRow> = BTreeMap::new();
+        for (document, tag) in &self.documents {
+            let Some(balance) = then.obligation(&self.account, document) else {
+                continue;
+            };
+            let row = rows.entry(*tag).or_insert(QuarterRow {
+                tag: *tag,
+                obligated: Money::ZERO,
+                disbursed: Money::ZERO,
+                unliquidated: Money::ZERO,
+                documents: 0,
+            });
+            row.obligated = row.obligated.checked_add(balance.obligated)?;
+            row.disbursed = row.disbursed.checked_add(balance.disbursed)?;
+            row.unliquidated = row.obligated.checked_sub(row.disbursed)?;
+            row.documents = row.documents.saturating_add(1);
+        }
+        Ok(rows.into_values().collect())
+    }
+}
+
+/// The last day of the fiscal-year quarter containing `date` (Dec 31, Mar 31, Jun 30,
+/// Sep 30).
+fn quarter_end(date: NaiveDate) -> NaiveDate {
+    let first = FiscalYear::containing(date).first_day();
+    for months in [3_u32, 6, 9, 12] {
+        let end = first
+            .checked_add_months(chrono::Months::new(months))
+            .and_then(|d| d.pred_opt());
+        if let Some(end) = end
+            && end >= date
+        {
+            return end;
+        }
+    }
+    date
+}

@@ -1,0 +1,773 @@
+//! The homeland-security program through the public API: the menu, one-stop packages,
+//! the priority allocation and oversight.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use security_assistance::budget::{AccountSymbol, Action, Apportionment, Command, Ledger};
+use security_assistance::eligibility::{
+    AllowAll, EligibilityCheck, Engine, Fact, FactKind, Facts, RuleSet,
+};
+use security_assistance::homeland::*;
+use security_assistance::notification::{Committee, Regime, Thresholds};
+use security_assistance::{Citation, CountryCode, Money, ProgramKind};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn m(s: &str) -> Money {
+    s.parse().unwrap()
+}
+
+fn cc(s: &str) -> CountryCode {
+    s.parse().unwrap()
+}
+
+fn account() -> AccountSymbol {
+    "070-2008/2009-0100".parse().unwrap()
+}
+
+fn offering(
+    id: &str,
+    category: Category,
+    mission: MissionArea,
+    domain: Domain,
+    agency: Agency,
+    cost: &str,
+    delivery: Delivery,
+) -> Offering {
+    Offering {
+        id: id.into(),
+        name: id.to_lowercase(),
+        category,
+        mission,
+        domain,
+        agency,
+        unit_cost: m(cost),
+        delivery,
+    }
+}
+
+fn menu() -> Catalog {
+    use Agency as A;
+    use Category as C;
+    use Delivery as D;
+    use MissionArea as M;
+    Catalog::new(vec![
+        offering(
+            "USCG-BOAT",
+            C::Equipment,
+            M::MaritimeSecurity,
+            Domain::Sea,
+            A::CoastGuard,
+            "450000",
+            D::Sale,
+        ),
+        offering(
+            "USCG-PORT-MTT",
+            C::Training,
+            M::MaritimeSecurity,
+            Domain::Sea,
+            A::CoastGuard,
+            "85000",
+            D::MobileTeam,
+        ),
+        offering(
+            "TSA-SCREEN",
+            C::Training,
+            M::AviationSecurity,
+            Domain::Air,
+            A::TransportationSecurityAdministration,
+            "12500",
+            D::Enrollment,
+        ),
+        offering(
+            "TSA-XRAY",
+            C::Equipment,
+            M::AviationSecurity,
+            Domain::Air,
+            A::TransportationSecurityAdministration,
+            "300000",
+            D::Grant,
+        ),
+        offering(
+            "CBP-TRUCK",
+            C::Logistics,
+            M::BorderControl,
+            Domain::Land,
+            A::CustomsAndBorderProtection,
+            "60000",
+            D::ExcessTransfer,
+        ),
+        offering(
+            "CBP-SUPPORT",
+            C::TechnicalSupport,
+            M::BorderControl,
+            Domain::Land,
+            A::CustomsAndBorderProtection,
+            "40000",
+            D::Lease,
+        ),
+    ])
+    .unwrap()
+}
+
+fn ctx() -> PackageContext {
+    PackageContext {
+        account: account(),
+        date: day(2008, 3, 3),
+        actor: "OIA".parse().unwrap(),
+        thresholds: Thresholds::current(),
+    }
+}
+
+fn item(id: &str, quantity: u32) -> PackageItem {
+    PackageItem {
+        offering: id.into(),
+        quantity,
+    }
+}
+
+fn source(kind: FundingKind, pays_for: Delivery, amount: &str) -> FundingSource {
+    FundingSource {
+        kind,
+        pays_for,
+        amount: m(amount),
+    }
+}
+
+fn western_package(partner: &str) -> PackageSpec {
+    PackageSpec {
+        id: "PKG-1".into(),
+        partner: cc(partner),
+        domains: [Domain::Air, Domain::Land, Domain::Sea].into(),
+        items: vec![
+            item("USCG-BOAT", 2),
+            item("USCG-PORT-MTT", 1),
+            item("TSA-SCREEN", 4),
+            item("TSA-XRAY", 1),
+            item("CBP-TRUCK", 3),
+        ],
+        funding: vec![
+            source(FundingKind::Grant, Delivery::Sale, "500000"),
+            source(FundingKind::PartnerFunds, Delivery::Sale, "400000"),
+            source(FundingKind::Grant, Delivery::MobileTeam, "85000"),
+            source(FundingKind::Grant, Delivery::Enrollment, "50000"),
+            source(FundingKind::Loan, Delivery::Grant, "300000"),
+            source(FundingKind::Grant, Delivery::ExcessTransfer, "180000"),
+        ],
+        justified: Some(m("1000000")),
+    }
+}
+
+#[test]
+fn catalog_round_trips_through_json_and_validates() {
+    let catalog = menu();
+    let json = catalog.to_json().unwrap();
+    assert_eq!(Catalog::from_json(&json).unwrap(), catalog);
+    assert_eq!(catalog.offerings().len(), 6);
+    assert_eq!(
+        catalog.get("TSA-XRAY").unwrap().agency,
+        Agency::TransportationSecurityAdministration
+    );
+
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["offerings"][0]["unit_cost"] = "0.00".into();
+    assert!(matches!(
+        Catalog::from_json(&value.to_string()),
+        Err(CatalogError::NonPositiveCost { .. })
+    ));
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["offerings"][0]["domain"] = "cyber".into();
+    assert!(matches!(
+        Catalog::from_json(&value.to_string()),
+        Err(CatalogError::DomainMismatch {
+            domain: Domain::Cyber,
+            ..
+        })
+    ));
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["offerings"][1]["id"] = value["offerings"][0]["id"].clone();
+    assert!(matches!(
+        Catalog::from_json(&value.to_string()),
+        Err(CatalogError::DuplicateId { .. })
+    ));
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["offerings"][0]["id"] = "has space".into();
+    let err = Catalog::from_json(&value.to_string()).unwrap_err();
+    assert!(matches!(err, CatalogError::InvalidId { max: 32, .. }));
+    assert!(
+        err.to_string()
+            .starts_with("offering id \"has space\" is invalid")
+    );
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["offerings"][0]["agency"] = "nasa".into();
+    assert!(matches!(
+        Catalog::from_json(&value.to_string()),
+        Err(CatalogError::Json { .. })
+    ));
+    assert!(matches!(
+        Catalog::from_json("not json"),
+        Err(CatalogError::Json { line: 1, .. })
+    ));
+}
+
+#[test]
+fn package_prices_splits_and_yields_commands() {
+    let package = western_package("COL")
+        .build(&menu(), &ctx(), &AllowAll)
+        .unwrap();
+    // 900,000 + 85,000 + 50,000 + 300,000 + 180,000
+    assert_eq!(package.price, m("1515000"));
+    assert_eq!(package.offered_price, package.price);
+    assert!(package.dropped.is_empty());
+    let deliveries: Vec<Delivery> = package.parts.iter().map(|p| p.delivery).collect();
+    assert_eq!(
+        deliveries,
+        [
+            Delivery::Enrollment,
+            Delivery::MobileTeam,
+            Delivery::Grant,
+            Delivery::Sale,
+            Delivery::ExcessTransfer
+        ]
+    );
+    let sale = package
+        .parts
+        .iter()
+        .find(|p| p.delivery == Delivery::Sale)
+        .unwrap();
+    // A grant paying for a sale is financing: two decisions.
+    let programs: Vec<ProgramKind> = sale.decisions.iter().map(|d| d.request().program).collect();
+    assert_eq!(programs, [ProgramKind::Sales, ProgramKind::Financing]);
+    assert!(sale.decisions.iter().all(|d| d.request().department
+        == security_assistance::eligibility::Department::HomelandSecurity));
+    // 900,000 is below the 36(b) thresholds.
+    assert!(sale.notification.is_none());
+    let grant = package
+        .parts
+        .iter()
+        .find(|p| p.delivery == Delivery::Grant)
+        .unwrap();
+    assert!(grant.notification.is_none()); // within the justified amount
+    let commands = package.go_ahead().unwrap();
+    // Commit + obligate for each grant/loan document; partner funds obligate nothing.
+    assert_eq!(commands.len(), 10);
+    let obligated: Vec<Money> = commands
+        .iter()
+        .filter_map(|c| match &c.action {
+            Action::Obligate { amount, .. } => Some(*amount),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(Money::checked_sum(obligated).unwrap(), m("1115000"));
+    let loan = commands
+        .iter()
+        .find(|c| c.id.as_str() == "PKG-1-GRT-TSA-AVN-L-O")
+        .unwrap();
+    assert!(matches!(
+        loan.action,
+        Action::Obligate {
+            instrument: security_assistance::budget::Instrument::Loan,
+            ..
+        }
+    ));
+    assert_eq!(package.tags().len(), 5);
+}
+
+#[test]
+fn package_notices_follow_the_homeland_policy_above_the_justified_amount() {
+    let mut spec = western_package("COL");
+    spec.justified = Some(m("10000"));
+    let package = spec.build(&menu(), &ctx(), &AllowAll).unwrap();
+    let mtt = package
+        .parts
+        .iter()
+        .find(|p| p.delivery == Delivery::MobileTeam)
+        .unwrap();
+    let notice = mtt.notification.as_ref().unwrap();
+    assert_eq!(notice.regime, Regime::HomelandPolicy);
+    assert!(notice.policy);
+    assert!(
+        notice
+            .committees
+            .contains(&Committee::SenateHomelandSecurity)
+    );
+}
+
+#[test]
+fn a_package_for_a_refused_partner_offers_what_the_rule_does_not_govern() {
+    let mut facts = Facts::new();
+    facts.add(Fact::new(
+        cc("VEN"),
+        FactKind::Sanction {
+            name: "arms embargo".into(),
+            programs: vec![ProgramKind::Sales, ProgramKind::Financing],
+        },
+        day(2006, 5, 15),
+        Citation::new("22 U.S.C.", "2781"),
+        day(2006, 5, 15),
+    ));
+    let engine = Engine::new(facts, RuleSet::builtin());
+    let package = western_package("VEN")
+        .build(&menu(), &ctx(), &engine)
+        .unwrap();
+    let offered: Vec<Delivery> = package.parts.iter().map(|p| p.delivery).collect();
+    assert_eq!(
+        offered,
+        [
+            Delivery::Enrollment,
+            Delivery::MobileTeam,
+            Delivery::ExcessTransfer
+        ]
+    );
+    let dropped: Vec<Delivery> = package.dropped.iter().map(|d| d.part.delivery).collect();
+    assert_eq!(dropped, [Delivery::Grant, Delivery::Sale]);
+    for d in &package.dropped {
+        assert_eq!(
+            d.rules.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            ["sanction"]
+        );
+        assert!(
+            d.reasons.iter().all(|r| r.starts_with("ineligible:")),
+            "{:?}",
+            d.reasons
+        );
+    }
+    assert_eq!(package.offered_price, m("315000"));
+    let commands = package.go_ahead().unwrap();
+    assert_eq!(commands.len(), 6);
+    assert!(
+        commands
+            .iter()
+            .all(|c| !c.id.as_str().contains("-SAL-") && !c.id.as_str().contains("-GRT-"))
+    );
+}
+
+#[test]
+fn package_blockers_and_errors() {
+    let mut spec = western_package("COL");
+    spec.funding.pop();
+    let package = spec.build(&menu(), &ctx(), &AllowAll).unwrap();
+    assert_eq!(
+        package.go_ahead().unwrap_err(),
+        [PackageBlocker::FundingMismatch {
+            delivery: Delivery::ExcessTransfer,
+            price: m("180000"),
+            funded: Money::ZERO
+        }]
+    );
+    let mut spec = western_package("COL");
+    spec.funding
+        .push(source(FundingKind::Grant, Delivery::Lease, "1"));
+    let package = spec.build(&menu(), &ctx(), &AllowAll).unwrap();
+    assert!(matches!(
+        package.go_ahead().unwrap_err(),
+        [PackageBlocker::NoSuchPart { .. }]
+    ));
+    let mut spec = western_package("COL");
+    spec.domains = [Domain::Air, Domain::Land].into();
+    assert!(matches!(
+        spec.build(&menu(), &ctx(), &AllowAll),
+        Err(HomelandError::DomainNotChosen {
+            domain: Domain::Sea,
+            ..
+        })
+    ));
+    let mut spec = western_package("COL");
+    spec.items.push(item("NOPE", 1));
+    assert!(matches!(
+        spec.build(&menu(), &ctx(), &AllowAll),
+        Err(HomelandError::UnknownOffering { .. })
+    ));
+}
+
+#[test]
+fn package_commands_apply_to_a_ledger_and_show_in_the_quarterly_status() {
+    let package = western_package("COL")
+        .build(&menu(), &ctx(), &AllowAll)
+        .unwrap();
+    let mut ledger = Ledger::new();
+    let actor: security_assistance::budget::Actor = "OIA".parse().unwrap();
+    let mut n = 0;
+    let mut cmd = |date: NaiveDate, action: Action| {
+        n += 1;
+        Command::new(
+            format!("SETUP-{n}").parse().unwrap(),
+            date,
+            actor.clone(),
+            action,
+        )
+    };
+    let d = day(2007, 11, 1);
+    let purposes = ProgramKind::ALL.to_vec();
+    ledger
+        .apply(cmd(
+            d,
+            Action::Appropriate {
+                account: account(),
+                title: "International homeland security assistance".into(),
+                purposes,
+                amount: m("5000000"),
+                law: "P.L. 110-161".into(),
+            },
+        ))
+        .unwrap();
+    ledger
+        .apply(cmd(
+            d,
+            Action::Apportion {
+                account: account(),
+                category: Apportionment::ByPeriod { from: d },
+                amount: m("5000000"),
+            },
+        ))
+        .unwrap();
+    let needs = [
+        (Agency::CoastGuard, ProgramKind::Sales, "500000"),
+        (Agency::CoastGuard, ProgramKind::Training, "85000"),
+        (
+            Agency::TransportationSecurityAdministration,
+            ProgramKind::Training,
+            "50000",
+        ),
+        (
+            Agency::TransportationSecurityAdministration,
+            ProgramKind::Financing,
+            "300000",
+        ),
+        (
+            Agency::CustomsAndBorderProtection,
+            ProgramKind::ExcessArticles,
+            "180000",
+        ),
+    ];
+    for (agency, program, amount) in needs {
+        ledger
+            .apply(cmd(
+                d,
+                Action::Allot {
+                    account: account(),
+                    holder: agency.holder(),
+                    amount: m(amount),
+                },
+            ))
+            .unwrap();
+        ledger
+            .apply(cmd(
+                d,
+                Action::Allocate {
+                    account: account(),
+                    key: security_assistance::budget::AllocationKey::new(
+                        agency.holder(),
+                        program,
+                        Some(cc("COL")),
+                    ),
+                    amount: m(amount),
+                },
+            ))
+            .unwrap();
+    }
+    for c in package.go_ahead().unwrap() {
+        ledger.apply(c.clone()).unwrap();
+    }
+    let mut oversight = Oversight::new(account(), Thresholds::current().homeland);
+    oversight.register(package.tags());
+    let q1 = oversight
+        .quarterly_status(&ledger, day(2007, 12, 1))
+        .unwrap();
+    assert!(q1.is_empty());
+    let q2 = oversight
+        .quarterly_status(&ledger, day(2008, 3, 3))
+        .unwrap();
+    assert_eq!(q2.len(), 3);
+    let total = Money::checked_sum(q2.iter().map(|r| r.obligated)).unwrap();
+    assert_eq!(total, m("1115000"));
+    let uscg = q2
+        .iter()
+        .find(|r| {
+            r.tag.agency == Agency::CoastGuard && r.tag.mission == MissionArea::MaritimeSecurity
+        })
+        .unwrap();
+    assert_eq!(uscg.obligated, m("585000"));
+    assert_eq!(uscg.documents, 2);
+}
+
+#[test]
+fn consolidation_transfers_with_its_authority() {
+    let c = Consolidation {
+        from: "019-2008/2009-1121".parse().unwrap(),
+        to: account(),
+        authority: "P.L. 107-296 sec. 1511".into(),
+        id: "CONS-1".into(),
+        date: day(2008, 2, 1),
+        actor: "OMB".parse().unwrap(),
+    };
+    let command = consolidate(&c, m("2500000")).unwrap();
+    match command.action {
+        Action::Transfer {
+            from,
+            to,
+            amount,
+            authority,
+        } => {
+            assert_eq!((from, to, amount), (c.from, c.to, m("2500000")));
+            assert_eq!(authority, "P.L. 107-296 sec. 1511");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(consolidate(&c, Money::ZERO).is_err());
+}
+
+// ---- allocation ----
+
+const PARTNERS: [&str; 10] = [
+    "COL", "MEX", "KEN", "NGA", "EGY", "JOR", "PAK", "IDN", "PHL", "FRA",
+];
+
+fn request_strategy() -> impl Strategy<Value = AllocationRequest> {
+    (
+        0..PARTNERS.len(),
+        0..MissionArea::ALL.len(),
+        0_i64..5_000_000,
+        0_u32..1000,
+    )
+        .prop_map(|(p, mi, cents, tag)| AllocationRequest {
+            id: format!("R{tag}"),
+            partner: cc(PARTNERS[p]),
+            mission: MissionArea::ALL[mi],
+            agency: Agency::CoastGuard,
+            program: ProgramKind::Training,
+            amount: Money::from_cents(cents),
+        })
+}
+
+fn requests_strategy() -> impl Strategy<Value = Vec<AllocationRequest>> {
+    proptest::collection::vec(request_strategy(), 0..12).prop_map(|mut v| {
+        let mut seen = BTreeSet::new();
+        v.retain(|r| seen.insert(r.id.clone()));
+        v
+    })
+}
+
+fn weight() -> impl Strategy<Value = Decimal> {
+    (0_i64..=400, 0_u32..=2).prop_map(|(n, s)| Decimal::new(n, s))
+}
+
+fn priorities_strategy() -> impl Strategy<Value = Priorities> {
+    (
+        proptest::collection::vec(weight(), 6),
+        proptest::collection::vec(weight(), 6),
+        0_i64..2_000_000,
+        proptest::option::of(0_i64..3_000_000),
+    )
+        .prop_map(|(mw, rw, floor, ceiling)| {
+            let mut p = Priorities::seed();
+            for (m, w) in MissionArea::ALL.into_iter().zip(mw) {
+                p.mission.insert(m, w);
+            }
+            for (r, w) in security_assistance::Region::ALL.into_iter().zip(rw) {
+                p.region.insert(r, w);
+            }
+            p.trading_partners = [cc("FRA"), cc("MEX")].into();
+            p.floor = Money::from_cents(floor);
+            if let Some(c) = ceiling {
+                p.partner_ceiling.insert(cc("COL"), Money::from_cents(c));
+            }
+            p
+        })
+}
+
+fn refusing(partners: &[&str]) -> Engine {
+    let mut facts = Facts::new();
+    for p in partners {
+        facts.add(Fact::new(
+            cc(p),
+            FactKind::Sanction {
+                name: "embargo".into(),
+                programs: ProgramKind::ALL.to_vec(),
+            },
+            day(2000, 1, 1),
+            Citation::new("test", "1"),
+            day(2000, 1, 1),
+        ));
+    }
+    Engine::new(facts, RuleSet::builtin())
+}
+
+fn run(
+    budget: i64,
+    requests: &[AllocationRequest],
+    p: &Priorities,
+    check: &dyn EligibilityCheck,
+) -> AllocationResult {
+    allocate(
+        Money::from_cents(budget),
+        day(2008, 1, 15),
+        requests,
+        p,
+        check,
+    )
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn allocation_never_exceeds_the_budget_nor_a_cap(
+        budget in 0_i64..30_000_000, requests in requests_strategy(), p in priorities_strategy()
+    ) {
+        let r = run(budget, &requests, &p, &AllowAll);
+        prop_assert!(r.allocated <= Money::from_cents(budget));
+        prop_assert_eq!(r.allocated.checked_add(r.unallocated).unwrap(), Money::from_cents(budget));
+        prop_assert!(!r.unallocated.is_negative());
+        for line in &r.lines {
+            prop_assert!(line.amount <= line.request.amount);
+            prop_assert!(!line.amount.is_negative());
+            if let Some(c) = p.partner_ceiling.get(&line.request.partner) {
+                prop_assert!(line.amount <= *c);
+            }
+        }
+        // When every request is fully funded nothing is withheld for no reason; when the
+        // water level decides, at most one cent per request is lost to rounding down.
+        if let AllocationMethod::WaterLevel { .. } = r.method {
+            let slack = i64::try_from(r.lines.len()).unwrap();
+            prop_assert!(r.unallocated <= Money::from_cents(slack));
+        }
+    }
+
+    #[test]
+    fn ineligible_partners_get_nothing(
+        budget in 0_i64..30_000_000, requests in requests_strategy(), p in priorities_strategy()
+    ) {
+        let engine = refusing(&["PAK", "NGA"]);
+        let r = run(budget, &requests, &p, &engine);
+        for line in &r.lines {
+            if ["PAK", "NGA"].contains(&line.request.partner.alpha3()) {
+                prop_assert_eq!(line.amount, Money::ZERO);
+                prop_assert!(line.reason.contains("ineligible"), "{}", line.reason);
+            }
+        }
+    }
+
+    #[test]
+    fn raising_a_priority_never_lowers_the_amount(
+        budget in 0_i64..30_000_000, requests in requests_strategy(), p in priorities_strategy(),
+        pick in any::<prop::sample::Index>(), raise in 2_i64..=2, region in any::<bool>()
+    ) {
+        prop_assume!(!requests.is_empty());
+        let target = &requests[pick.index(requests.len())];
+        let before = run(budget, &requests, &p, &AllowAll);
+        let mut higher = p.clone();
+        // Raise by a factor: every request sharing the raised weight rises by at most the
+        // same factor as the target (the trading-partner weight is raised with the region
+        // weight so that the target's effective region weight rises by exactly it).
+        let factor = Decimal::from(raise);
+        if region {
+            let r = target.partner.region();
+            let w = higher.region.get(&r).copied().unwrap_or_default() * factor;
+            higher.region.insert(r, w);
+            if higher.trading_partners.contains(&target.partner) {
+                higher.trading_partner *= factor;
+            }
+        } else {
+            let w = higher.mission.get(&target.mission).copied().unwrap_or_default() * factor;
+            higher.mission.insert(target.mission, w);
+        }
+        let after = run(budget, &requests, &higher, &AllowAll);
+        let a = before.line(&target.id).unwrap().amount;
+        let b = after.line(&target.id).unwrap().amount;
+        prop_assert!(b >= a, "{} fell from {} to {}", target.id, a, b);
+    }
+
+    #[test]
+    fn the_order_of_requests_does_not_matter(
+        budget in 0_i64..30_000_000, requests in requests_strategy(), p in priorities_strategy(),
+        seed in any::<u64>()
+    ) {
+        let engine = refusing(&["KEN"]);
+        let a = run(budget, &requests, &p, &engine);
+        let mut shuffled = requests.clone();
+        // A deterministic permutation from the seed.
+        let len = shuffled.len();
+        for i in (1..len).rev() {
+            let j = usize::try_from(seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)).unwrap();
+            shuffled.swap(i, j);
+        }
+        shuffled.reverse();
+        let b = run(budget, &shuffled, &p, &engine);
+        prop_assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn allocation_explains_each_amount() {
+    let request = |id: &str, partner: &str, mission, amount: &str| AllocationRequest {
+        id: id.into(),
+        partner: cc(partner),
+        mission,
+        agency: Agency::CoastGuard,
+        program: ProgramKind::Training,
+        amount: m(amount),
+    };
+    let requests = vec![
+        request("a", "COL", MissionArea::MaritimeSecurity, "100000"),
+        request("b", "KEN", MissionArea::DisasterResponse, "5000000"),
+        request("c", "FRA", MissionArea::Counterterrorism, "5000000"),
+        request("d", "PAK", MissionArea::AviationSecurity, "5000000"),
+    ];
+    let mut p = Priorities::seed();
+    p.floor = m("50000");
+    let r = allocate(
+        m("1000000"),
+        day(2008, 1, 15),
+        &requests,
+        &p,
+        &refusing(&["PAK"]),
+    )
+    .unwrap();
+    let a = r.line("a").unwrap();
+    assert_eq!(a.amount, m("100000"));
+    assert!(a.reason.starts_with("the full request"), "{}", a.reason);
+    assert_eq!(a.score, Decimal::from(9));
+    let d = r.line("d").unwrap();
+    assert_eq!(d.amount, Money::ZERO);
+    assert!(d.reason.contains("ineligible"));
+    // b (score 4) and c (score 2) share 900,000 in proportion 2:1.
+    assert_eq!(r.line("b").unwrap().amount, m("600000"));
+    assert_eq!(r.line("c").unwrap().amount, m("300000"));
+    assert_eq!(r.unallocated, Money::ZERO);
+    let commands = r
+        .commands(
+            &account(),
+            day(2008, 1, 15),
+            &"OIA".parse().unwrap(),
+            "FY08-ALLOC",
+        )
+        .unwrap();
+    assert_eq!(commands.len(), 3);
+
+    // Floors above the budget go in score order.
+    let r = allocate(
+        m("120000"),
+        day(2008, 1, 15),
+        &requests,
+        &{
+            let mut p = p.clone();
+            p.floor = m("100000");
+            p
+        },
+        &refusing(&["PAK"]),
+    )
+    .unwrap();
+    assert_eq!(r.method, AllocationMethod::FloorsInPriorityOrder);
+    assert_eq!(r.line("a").unwrap().amount, m("100000"));
+    assert_eq!(r.line("b").unwrap().amount, m("20000"));
+    assert_eq!(r.line("c").unwrap().amount, Money::ZERO);
+    let _ = Arc::new(AllowAll);
+}
