@@ -2266,3 +2266,884 @@ impl SalesError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::AllowAll;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn request(id: &str, partner: &str, received: NaiveDate, terms: TermsOfSale) -> CaseRequest {
+        CaseRequest::new(
+            id.parse().unwrap(),
+            partner.parse().unwrap(),
+            received,
+            terms,
+            Rounding::HalfEven,
+        )
+    }
+
+    fn n(k: u16) -> LineNumber {
+        LineNumber::new(k).unwrap()
+    }
+
+    /// A cash-with-acceptance case of one $10,000 line, driven into `state` with steps in
+    /// early 2013 (offer 2013-02-01, expiring 2013-04-26).
+    fn case_in(state: CaseState) -> (Case, TrustFund) {
+        let mut case = Case::new(request(
+            "JO-B-AAA",
+            "JOR",
+            d(2013, 1, 2),
+            TermsOfSale::CashWithAcceptance,
+        ));
+        let mut trust = TrustFund::new();
+        let path: &[CaseState] = match state {
+            CaseState::RequestReceived => &[],
+            CaseState::OfferInDevelopment => &[CaseState::OfferInDevelopment],
+            CaseState::Offered => &[CaseState::OfferInDevelopment, CaseState::Offered],
+            CaseState::Accepted => &[
+                CaseState::OfferInDevelopment,
+                CaseState::Offered,
+                CaseState::Accepted,
+            ],
+            CaseState::Implemented => &[
+                CaseState::OfferInDevelopment,
+                CaseState::Offered,
+                CaseState::Accepted,
+                CaseState::Implemented,
+            ],
+            CaseState::SupplyComplete => &[
+                CaseState::OfferInDevelopment,
+                CaseState::Offered,
+                CaseState::Accepted,
+                CaseState::Implemented,
+                CaseState::SupplyComplete,
+            ],
+            CaseState::Closed => &[
+                CaseState::OfferInDevelopment,
+                CaseState::Offered,
+                CaseState::Accepted,
+                CaseState::Implemented,
+                CaseState::SupplyComplete,
+                CaseState::Closed,
+            ],
+            CaseState::Cancelled => &[CaseState::Cancelled],
+        };
+        for step in path {
+            match step {
+                CaseState::OfferInDevelopment => {
+                    case.begin_development(d(2013, 1, 3)).unwrap();
+                    case.add_line(d(2013, 1, 3), LineSpec::new("radios", 10, m("1000")))
+                        .unwrap();
+                }
+                CaseState::Offered => case
+                    .offer(
+                        d(2013, 2, 1),
+                        d(2013, 1, 31),
+                        None,
+                        &Thresholds::current(),
+                        &AllowAll,
+                    )
+                    .unwrap(),
+                CaseState::Accepted => case.accept(d(2013, 3, 1)).unwrap(),
+                CaseState::Implemented => {
+                    let deposit = case.initial_deposit().unwrap();
+                    trust
+                        .deposit(&case, d(2013, 3, 1), deposit, case.partner())
+                        .unwrap();
+                    case.implement(d(2013, 3, 2), ImplementationBasis::InitialDeposit, &trust)
+                        .unwrap();
+                }
+                CaseState::SupplyComplete => case.complete_line(n(1), d(2013, 3, 3)).unwrap(),
+                CaseState::Closed => case.close(d(2013, 3, 4)).unwrap(),
+                CaseState::Cancelled => case.cancel(d(2013, 1, 3)).unwrap(),
+                CaseState::RequestReceived => {}
+            }
+        }
+        assert_eq!(case.state(), state);
+        (case, trust)
+    }
+
+    /// Tries `action` with a payload that succeeds whenever the state allows the action.
+    fn attempt(
+        case: &mut Case,
+        trust: &mut TrustFund,
+        action: CaseAction,
+    ) -> Result<(), SalesError> {
+        let day = d(2013, 4, 1);
+        match action {
+            CaseAction::BeginDevelopment => case.begin_development(day),
+            CaseAction::AddLine => case
+                .add_line(day, LineSpec::new("batteries", 5, m("20")))
+                .map(|_| ()),
+            CaseAction::SetFunding => case.set_funding(day, Vec::new()),
+            CaseAction::SetPaymentSchedule => {
+                case.set_payment_schedule(day, PaymentSchedule::new(m("1"), vec![])?)
+            }
+            CaseAction::RecordNotification => case.record_notification(day),
+            CaseAction::Offer => case.offer(day, day, None, &Thresholds::current(), &AllowAll),
+            CaseAction::Accept => case.accept(day),
+            CaseAction::Implement => case.implement(
+                day,
+                ImplementationBasis::Emergency {
+                    approval: "EMERGENCY-1".parse().unwrap(),
+                },
+                trust,
+            ),
+            CaseAction::ProposeAmendment => case
+                .propose_amendment(
+                    day,
+                    vec![ScopeChange::AddLine(LineSpec::new("spares", 1, m("5")))],
+                )
+                .map(|_| ()),
+            CaseAction::AcceptAmendment => {
+                if action.allowed_in().contains(&case.state()) {
+                    let number = case.propose_amendment(
+                        day,
+                        vec![ScopeChange::IncreaseQuantity {
+                            line: n(1),
+                            additional: 2,
+                        }],
+                    )?;
+                    case.accept_amendment(number, day)
+                } else {
+                    case.accept_amendment(DocumentNumber(1), day)
+                }
+            }
+            CaseAction::Modify => case
+                .modify(
+                    day,
+                    vec![Adjustment::EstimatedDelivery {
+                        line: n(1),
+                        date: d(2013, 9, 1),
+                    }],
+                )
+                .map(|_| ()),
+            CaseAction::CompleteLine => case.complete_line(n(1), day),
+            CaseAction::Close => case.close(day),
+            CaseAction::Cancel => case.cancel(day),
+            CaseAction::Deposit => trust.deposit(case, day, m("1"), case.partner()),
+            CaseAction::Disburse => {
+                if action.allowed_in().contains(&case.state()) {
+                    trust.deposit(case, day, m("1"), case.partner())?;
+                }
+                trust.disburse(case, day, m("1"))
+            }
+        }
+    }
+
+    /// Every action in every state: allowed exactly where the table says, and refused
+    /// elsewhere with an error naming the state and the action, changing nothing.
+    #[test]
+    fn every_transition_legal_and_illegal() {
+        let mut legal = 0;
+        let mut illegal = 0;
+        for state in CaseState::ALL {
+            for action in CaseAction::ALL {
+                let (mut case, mut trust) = case_in(state);
+                let (before, trust_before) = (case.clone(), trust.clone());
+                let result = attempt(&mut case, &mut trust, action);
+                if action.allowed_in().contains(&state) {
+                    legal += 1;
+                    assert!(result.is_ok(), "{action} in {state}: {result:?}");
+                } else {
+                    illegal += 1;
+                    let err = result.expect_err("illegal transition accepted");
+                    assert_eq!(
+                        err,
+                        SalesError::IllegalTransition {
+                            case: before.id().clone(),
+                            state,
+                            action
+                        }
+                    );
+                    let text = err.to_string();
+                    assert!(text.contains(&action.to_string()), "{text}");
+                    assert!(text.contains(&state.to_string()), "{text}");
+                    assert!(text.contains(&action.allowed_phrase()), "{text}");
+                    assert_eq!(case, before);
+                    assert_eq!(trust, trust_before);
+                }
+            }
+        }
+        assert_eq!(legal + illegal, 8 * 16);
+        assert_eq!(legal, 31);
+    }
+
+    /// The transitions that change the state go where the diagram says.
+    #[test]
+    fn transitions_reach_their_states() {
+        let cases = [
+            (
+                CaseState::RequestReceived,
+                CaseAction::BeginDevelopment,
+                CaseState::OfferInDevelopment,
+            ),
+            (
+                CaseState::OfferInDevelopment,
+                CaseAction::Offer,
+                CaseState::Offered,
+            ),
+            (CaseState::Offered, CaseAction::Offer, CaseState::Offered),
+            (CaseState::Offered, CaseAction::Accept, CaseState::Accepted),
+            (
+                CaseState::Accepted,
+                CaseAction::Implement,
+                CaseState::Implemented,
+            ),
+            (
+                CaseState::Implemented,
+                CaseAction::CompleteLine,
+                CaseState::SupplyComplete,
+            ),
+            (
+                CaseState::SupplyComplete,
+                CaseAction::Close,
+                CaseState::Closed,
+            ),
+            (
+                CaseState::RequestReceived,
+                CaseAction::Cancel,
+                CaseState::Cancelled,
+            ),
+            (
+                CaseState::OfferInDevelopment,
+                CaseAction::Cancel,
+                CaseState::Cancelled,
+            ),
+            (CaseState::Offered, CaseAction::Cancel, CaseState::Cancelled),
+            (
+                CaseState::Accepted,
+                CaseAction::Cancel,
+                CaseState::Cancelled,
+            ),
+        ];
+        for (from, action, to) in cases {
+            let (mut case, mut trust) = case_in(from);
+            attempt(&mut case, &mut trust, action).unwrap();
+            assert_eq!(case.state(), to, "{action} from {from}");
+            let last = case.history().last().unwrap();
+            assert_eq!(
+                (last.action, last.state, last.date),
+                (action, to, d(2013, 4, 1))
+            );
+        }
+    }
+
+    #[test]
+    fn steps_may_not_go_back_in_time() {
+        let (mut case, _) = case_in(CaseState::Offered);
+        let before = case.clone();
+        let err = case.accept(d(2013, 1, 31)).unwrap_err();
+        assert_eq!(
+            err,
+            SalesError::DateBeforePrevious {
+                case: before.id().clone(),
+                action: CaseAction::Accept,
+                date: d(2013, 1, 31),
+                previous: d(2013, 2, 1),
+            }
+        );
+        assert_eq!(case, before);
+    }
+
+    /// DOMAIN.md rule 24: acceptance on the expiration date is allowed, the day after is
+    /// not; a re-offer opens a new period.
+    #[test]
+    fn offer_expiration() {
+        let (mut case, _) = case_in(CaseState::Offered);
+        assert_eq!(case.offer_expires_on(), Some(d(2013, 4, 26)));
+        let mut on_time = case.clone();
+        on_time.accept(d(2013, 4, 26)).unwrap();
+        let before = case.clone();
+        let err = case.accept(d(2013, 4, 27)).unwrap_err();
+        assert_eq!(
+            err,
+            SalesError::OfferExpired {
+                case: before.id().clone(),
+                expired: d(2013, 4, 26),
+                date: d(2013, 4, 27),
+            }
+        );
+        assert_eq!(case, before);
+        case.offer(
+            d(2013, 5, 1),
+            d(2013, 4, 30),
+            Some(d(2013, 6, 30)),
+            &Thresholds::current(),
+            &AllowAll,
+        )
+        .unwrap();
+        case.accept(d(2013, 6, 30)).unwrap();
+    }
+
+    /// DOMAIN.md rule 25.
+    #[test]
+    fn implementation_waits_for_the_deposit_unless_emergency() {
+        let (mut case, mut trust) = case_in(CaseState::Accepted);
+        let before = case.clone();
+        let err = case
+            .implement(d(2013, 3, 2), ImplementationBasis::InitialDeposit, &trust)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            SalesError::DepositNotReceived {
+                case: before.id().clone(),
+                required: m("10350"),
+                received: Money::ZERO,
+            }
+        );
+        assert_eq!(case, before);
+        trust
+            .deposit(&case, d(2013, 3, 5), m("10349.99"), case.partner())
+            .unwrap();
+        assert!(matches!(
+            case.implement(d(2013, 3, 5), ImplementationBasis::InitialDeposit, &trust),
+            Err(SalesError::DepositNotReceived { .. })
+        ));
+        trust
+            .deposit(&case, d(2013, 3, 6), m("0.01"), case.partner())
+            .unwrap();
+        // The last cent arrived on the 6th: implementing on the 5th still waits.
+        assert!(
+            case.implement(d(2013, 3, 5), ImplementationBasis::InitialDeposit, &trust)
+                .is_err()
+        );
+        case.implement(d(2013, 3, 6), ImplementationBasis::InitialDeposit, &trust)
+            .unwrap();
+
+        let (mut urgent, trust) = case_in(CaseState::Accepted);
+        let basis = ImplementationBasis::Emergency {
+            approval: "DSCA-EI-1".parse().unwrap(),
+        };
+        urgent
+            .implement(d(2013, 3, 2), basis.clone(), &trust)
+            .unwrap();
+        assert_eq!(urgent.implementation_basis(), Some(&basis));
+    }
+
+    /// A case of one $10,000,000.00 line accepted on `accepted` and implemented on
+    /// `implemented`; returns the line's administrative surcharge.
+    fn surcharge(accepted: NaiveDate, implemented: NaiveDate, kind: CaseKind) -> Money {
+        let received = accepted.checked_sub_days(Days::new(60)).unwrap();
+        let mut req = request("XX-B-AAA", "BRA", received, TermsOfSale::CashWithAcceptance);
+        req.kind = kind;
+        let mut case = Case::new(req);
+        case.begin_development(received).unwrap();
+        let line = case
+            .add_line(received, LineSpec::new("trucks", 100, m("100000")))
+            .unwrap();
+        let offered = accepted.checked_sub_days(Days::new(10)).unwrap();
+        case.offer(offered, offered, None, &Thresholds::current(), &AllowAll)
+            .unwrap();
+        case.accept(accepted).unwrap();
+        let trust = TrustFund::new();
+        let basis = ImplementationBasis::Emergency {
+            approval: "E".parse().unwrap(),
+        };
+        case.implement(implemented, basis, &trust).unwrap();
+        let charges = case.line_charges(line).unwrap();
+        assert!(!charges.estimate);
+        assert_eq!(charges.value, m("10000000"));
+        charges.administrative
+    }
+
+    /// DOMAIN.md rule 21: a $10,000,000.00 line by key date.
+    #[test]
+    fn rule_21_surcharge_vectors() {
+        let sale = CaseKind::Sale;
+        let cases = [
+            (d(1999, 5, 20), d(1999, 5, 31), "300000"),
+            (d(1999, 5, 20), d(1999, 6, 1), "250000"),
+            (d(2006, 7, 31), d(2006, 8, 2), "250000"),
+            (d(2006, 8, 1), d(2006, 8, 2), "380000"),
+            (d(2012, 10, 31), d(2012, 11, 2), "380000"),
+            (d(2012, 11, 1), d(2012, 11, 2), "350000"),
+            (d(2018, 5, 31), d(2018, 6, 2), "350000"),
+            (d(2018, 6, 1), d(2018, 6, 2), "320000"),
+        ];
+        for (accepted, implemented, want) in cases {
+            assert_eq!(
+                surcharge(accepted, implemented, sale),
+                m(want),
+                "accepted {accepted}, implemented {implemented}"
+            );
+        }
+    }
+
+    /// DOMAIN.md rule 23: Building Partner Capacity lines accepted from 2020-10-01 carry
+    /// no administrative surcharge; earlier ones keep 3.2 %.
+    #[test]
+    fn rule_23_bpc_exemption() {
+        let bpc = CaseKind::BuildingPartnerCapacity;
+        assert_eq!(surcharge(d(2020, 9, 30), d(2020, 10, 5), bpc), m("320000"));
+        assert_eq!(surcharge(d(2020, 10, 1), d(2020, 10, 5), bpc), Money::ZERO);
+        assert_eq!(
+            surcharge(d(2020, 10, 1), d(2020, 10, 5), CaseKind::Sale),
+            m("320000")
+        );
+    }
+
+    /// DOMAIN.md rule 22: the line accepted 2012-10-31 keeps 3.8 % through modifications;
+    /// growth goes on a new line at 3.5 %; a reduced line cannot come back cheaper.
+    #[test]
+    fn rule_22_growth_goes_on_a_new_line() {
+        let mut case = Case::new(request(
+            "EG-D-AAA",
+            "EGY",
+            d(2012, 9, 1),
+            TermsOfSale::CashWithAcceptance,
+        ));
+        case.begin_development(d(2012, 9, 2)).unwrap();
+        let first = case
+            .add_line(d(2012, 9, 2), LineSpec::new("trucks", 100, m("100000")))
+            .unwrap();
+        case.offer(
+            d(2012, 10, 1),
+            d(2012, 10, 1),
+            None,
+            &Thresholds::current(),
+            &AllowAll,
+        )
+        .unwrap();
+        case.accept(d(2012, 10, 31)).unwrap();
+        let trust = TrustFund::new();
+        let emergency = ImplementationBasis::Emergency {
+            approval: "E".parse().unwrap(),
+        };
+        case.implement(d(2012, 11, 5), emergency, &trust).unwrap();
+
+        // A modification changes the price, not the rate.
+        case.modify(
+            d(2013, 1, 10),
+            vec![Adjustment::UnitPrice {
+                line: first,
+                unit_price: m("110000"),
+            }],
+        )
+        .unwrap();
+        let charges = case.line_charges(first).unwrap();
+        assert_eq!(charges.administrative_rate.to_string(), "3.8");
+        assert_eq!(charges.administrative, m("418000"));
+
+        // Growth: 10 more trucks go on line 002 at 3.5 %.
+        let growth = case
+            .propose_amendment(
+                d(2013, 2, 1),
+                vec![ScopeChange::IncreaseQuantity {
+                    line: first,
+                    additional: 10,
+                }],
+            )
+            .unwrap();
+        case.accept_amendment(growth, d(2013, 2, 15)).unwrap();
+        let second = n(2);
+        assert_eq!(case.line(first).unwrap().quantity, 100);
+        let new_line = case.line(second).unwrap();
+        assert_eq!(new_line.quantity, 10);
+        assert_eq!(
+            new_line.origin,
+            LineOrigin::Amendment {
+                number: growth,
+                grows: Some(first)
+            }
+        );
+        assert_eq!(new_line.implemented, Some(d(2013, 2, 15)));
+        let charges = case.line_charges(second).unwrap();
+        assert_eq!(charges.administrative_rate.to_string(), "3.5");
+        assert_eq!(charges.administrative, m("38500"));
+        assert_eq!(
+            case.line_charges(first)
+                .unwrap()
+                .administrative_rate
+                .to_string(),
+            "3.8"
+        );
+
+        // Shrinking line 001 to re-add the trucks at 3.5 % is refused, whole.
+        let trick = case
+            .propose_amendment(
+                d(2013, 3, 1),
+                vec![
+                    ScopeChange::ReduceQuantity {
+                        line: first,
+                        by: 50,
+                    },
+                    ScopeChange::AddLine(LineSpec::new("trucks", 50, m("110000"))),
+                ],
+            )
+            .unwrap();
+        let before = case.clone();
+        let err = case.accept_amendment(trick, d(2013, 3, 5)).unwrap_err();
+        assert!(matches!(
+            err,
+            SalesError::ReAddAtLowerRate { line, .. } if line == first
+        ));
+        assert_eq!(case, before);
+
+        // A plain reduction is fine, and the line keeps its rate.
+        let cut = case
+            .propose_amendment(
+                d(2013, 3, 6),
+                vec![ScopeChange::ReduceQuantity {
+                    line: first,
+                    by: 40,
+                }],
+            )
+            .unwrap();
+        case.accept_amendment(cut, d(2013, 3, 7)).unwrap();
+        assert_eq!(case.line(first).unwrap().quantity, 60);
+        assert_eq!(
+            case.line_charges(first)
+                .unwrap()
+                .administrative_rate
+                .to_string(),
+            "3.8"
+        );
+        assert!(matches!(
+            case.accept_amendment(cut, d(2013, 3, 8)),
+            Err(SalesError::AmendmentAlreadyAccepted { .. })
+        ));
+        let too_many = case
+            .propose_amendment(
+                d(2013, 3, 8),
+                vec![ScopeChange::ReduceQuantity {
+                    line: first,
+                    by: 61,
+                }],
+            )
+            .unwrap();
+        assert!(matches!(
+            case.accept_amendment(too_many, d(2013, 3, 9)),
+            Err(SalesError::QuantityBelowZero {
+                quantity: 60,
+                removed: 61,
+                ..
+            })
+        ));
+    }
+
+    fn brazil_mde(value: &str, partner: &str) -> Case {
+        let mut case = Case::new(request(
+            "BR-D-AAA",
+            partner,
+            d(2020, 1, 2),
+            TermsOfSale::CashWithAcceptance,
+        ));
+        case.begin_development(d(2020, 1, 3)).unwrap();
+        case.add_line(
+            d(2020, 1, 3),
+            LineSpec::new("armored vehicles", 1, m(value)).major_defense_equipment(),
+        )
+        .unwrap();
+        case
+    }
+
+    /// DOMAIN.md rules 31–32 through the case: the offer waits for the review period.
+    #[test]
+    fn offers_wait_for_the_aeca_36b_review() {
+        let t = Thresholds::current();
+        let mut case = brazil_mde("14000000", "BRA");
+        let before = case.clone();
+        let err = case
+            .offer(d(2020, 3, 2), d(2020, 3, 2), None, &t, &AllowAll)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            SalesError::NotificationRequired { review_days: 30, earliest_if_notified_today, .. }
+                if earliest_if_notified_today == d(2020, 4, 1)
+        ));
+        assert_eq!(case, before);
+        case.record_notification(d(2020, 3, 2)).unwrap();
+        let err = case
+            .offer(d(2020, 3, 31), d(2020, 3, 31), None, &t, &AllowAll)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            SalesError::ReviewPeriodNotEnded { earliest, notified, .. }
+                if earliest == d(2020, 4, 1) && notified == d(2020, 3, 2)
+        ));
+        case.offer(d(2020, 4, 1), d(2020, 4, 1), None, &t, &AllowAll)
+            .unwrap();
+        assert_eq!(case.notices().len(), 1);
+
+        let mut below = brazil_mde("13999999.99", "BRA");
+        below
+            .offer(d(2020, 3, 2), d(2020, 3, 2), None, &t, &AllowAll)
+            .unwrap();
+        assert!(below.notices().is_empty());
+
+        let mut uk = brazil_mde("20000000", "GBR");
+        uk.offer(d(2020, 3, 2), d(2020, 3, 2), None, &t, &AllowAll)
+            .unwrap();
+        let mut india = brazil_mde("20000000", "IND");
+        assert!(matches!(
+            india.offer(d(2020, 3, 2), d(2020, 3, 2), None, &t, &AllowAll),
+            Err(SalesError::NotificationRequired {
+                review_days: 30,
+                ..
+            })
+        ));
+        let mut uk_big = brazil_mde("25000000", "GBR");
+        uk_big.record_notification(d(2020, 3, 2)).unwrap();
+        assert!(matches!(
+            uk_big.offer(d(2020, 3, 16), d(2020, 3, 16), None, &t, &AllowAll),
+            Err(SalesError::ReviewPeriodNotEnded { earliest, .. }) if earliest == d(2020, 3, 17)
+        ));
+        uk_big
+            .offer(d(2020, 3, 17), d(2020, 3, 17), None, &t, &AllowAll)
+            .unwrap();
+    }
+
+    /// DOMAIN.md rule 34: a cash-flow-financed case of $100,000,000 or more also waits
+    /// for the AECA 23(g) notice.
+    #[test]
+    fn cash_flow_financed_cases_need_the_23g_notice() {
+        let mut req = request(
+            "IL-D-AAA",
+            "ISR",
+            d(2020, 1, 2),
+            TermsOfSale::CashWithAcceptance,
+        );
+        req.cash_flow_financing = true;
+        let mut case = Case::new(req);
+        case.begin_development(d(2020, 1, 3)).unwrap();
+        // $96,899,224.81 + 3.2 % = $100,000,000.00, below every 36(b) threshold for Israel.
+        case.add_line(
+            d(2020, 1, 3),
+            LineSpec::new("munitions", 1, m("96899224.81")),
+        )
+        .unwrap();
+        let t = Thresholds::current();
+        assert_eq!(
+            case.clone()
+                .offer(d(2020, 3, 2), d(2020, 3, 2), None, &t, &AllowAll)
+                .map_err(|e| e.precedence()),
+            Err(7)
+        );
+        case.record_notification(d(2020, 3, 2)).unwrap();
+        assert!(
+            case.clone()
+                .offer(d(2020, 3, 16), d(2020, 3, 16), None, &t, &AllowAll)
+                .is_err()
+        );
+        case.offer(d(2020, 3, 17), d(2020, 3, 17), None, &t, &AllowAll)
+            .unwrap();
+        assert_eq!(case.notices().len(), 1);
+    }
+
+    /// DOMAIN.md rule 29 through the case: small grant-funded cases need no schedule and
+    /// the initial deposit is the whole case; others must carry one that totals the case.
+    #[test]
+    fn payment_schedules_on_cases() {
+        let grant = |amount| FundingSource::FinancingGrant {
+            document: "FMF-JOR-1".parse().unwrap(),
+            account: "011-X2012-1082".parse().unwrap(),
+            amount,
+        };
+        let new_case = || {
+            let mut case = Case::new(request(
+                "JO-B-AAB",
+                "JOR",
+                d(2013, 1, 2),
+                TermsOfSale::CashPriorToDelivery,
+            ));
+            case.begin_development(d(2013, 1, 3)).unwrap();
+            case.add_line(d(2013, 1, 3), LineSpec::new("radios", 100, m("1000")))
+                .unwrap();
+            case
+        };
+        let t = Thresholds::current();
+        // $100,000.00 + 3.5 % = $103,500.00.
+        let mut small = new_case();
+        small
+            .set_funding(d(2013, 1, 4), vec![grant(m("103500"))])
+            .unwrap();
+        small
+            .offer(d(2013, 2, 1), d(2013, 2, 1), None, &t, &AllowAll)
+            .unwrap();
+        assert!(!small.payment_schedule_required().unwrap());
+        assert_eq!(small.initial_deposit().unwrap(), m("103500"));
+
+        let mut own = new_case();
+        let before = own.clone();
+        assert_eq!(
+            own.offer(d(2013, 2, 1), d(2013, 2, 1), None, &t, &AllowAll),
+            Err(SalesError::PaymentScheduleRequired {
+                case: before.id().clone(),
+                total: m("103500")
+            })
+        );
+        assert_eq!(own, before);
+        let wrong = PaymentSchedule::quarterly(d(2013, 2, 1), m("50000"), &[m("50000")]).unwrap();
+        own.set_payment_schedule(d(2013, 1, 5), wrong).unwrap();
+        assert!(matches!(
+            own.offer(d(2013, 2, 1), d(2013, 2, 1), None, &t, &AllowAll),
+            Err(SalesError::ScheduleMismatch { scheduled, .. }) if scheduled == m("100000")
+        ));
+        let right =
+            PaymentSchedule::quarterly(d(2013, 2, 1), m("50000"), &[m("30000"), m("23500")])
+                .unwrap();
+        own.set_payment_schedule(d(2013, 1, 6), right).unwrap();
+        own.offer(d(2013, 2, 1), d(2013, 2, 1), None, &t, &AllowAll)
+            .unwrap();
+        assert_eq!(own.initial_deposit().unwrap(), m("50000"));
+        let dues: Vec<NaiveDate> = own
+            .payment_schedule()
+            .unwrap()
+            .installments()
+            .iter()
+            .map(|i| i.due)
+            .collect();
+        assert_eq!(dues, [d(2013, 3, 15), d(2013, 6, 15)]);
+
+        let mut mismatched = new_case();
+        mismatched
+            .set_funding(d(2013, 1, 4), vec![grant(m("100000"))])
+            .unwrap();
+        assert!(matches!(
+            mismatched.offer(d(2013, 2, 1), d(2013, 2, 1), None, &t, &AllowAll),
+            Err(SalesError::FundingMismatch { .. })
+        ));
+    }
+
+    /// The offer's checks, walked from the highest precedence to the lowest, one failure
+    /// at a time.
+    #[test]
+    fn offer_errors_follow_the_documented_precedence() {
+        use crate::eligibility::{
+            EligibilityRequest, Finding, FindingOutcome, RuleId, WaiverStatus,
+        };
+        struct DenyAll;
+        impl EligibilityCheck for DenyAll {
+            fn decide(&self, request: &EligibilityRequest) -> Decision {
+                let finding = Finding {
+                    rule: RuleId::new("deny"),
+                    title: "a test rule".to_owned(),
+                    citation: Citation::new("Test", "1"),
+                    outcome: FindingOutcome::Prohibits,
+                    facts: Vec::new(),
+                    waiver: WaiverStatus::Missing,
+                };
+                Decision::new(request.clone(), "deny-all", vec![finding])
+            }
+        }
+        let t = Thresholds::current();
+        let mut order = Vec::new();
+        // 1. state
+        let (mut c, _) = case_in(CaseState::Accepted);
+        order.push(c.offer(d(2013, 4, 1), d(2013, 4, 1), None, &t, &AllowAll));
+        // 2. shape: no lines
+        let mut c = Case::new(request(
+            "A",
+            "BRA",
+            d(2020, 1, 2),
+            TermsOfSale::CashWithAcceptance,
+        ));
+        c.begin_development(d(2020, 1, 3)).unwrap();
+        order.push(c.offer(d(2019, 1, 1), d(2019, 1, 1), None, &t, &DenyAll));
+        // 4. time: the date goes back, then the milestone, then the expiration
+        let mut c = brazil_mde("14000000", "BRA");
+        order.push(c.offer(d(2020, 1, 2), d(2020, 1, 2), None, &t, &DenyAll));
+        order.push(c.offer(d(2020, 2, 1), d(2020, 2, 2), None, &t, &DenyAll));
+        order.push(c.offer(
+            d(2020, 2, 1),
+            d(2020, 2, 1),
+            Some(d(2020, 2, 1)),
+            &t,
+            &DenyAll,
+        ));
+        // 5. pricing: a table with no rate
+        let mut req = request("B", "BRA", d(2020, 1, 2), TermsOfSale::CashWithAcceptance);
+        req.charges.administrative.clear();
+        let mut c = Case::new(req);
+        c.begin_development(d(2020, 1, 3)).unwrap();
+        c.add_line(
+            d(2020, 1, 3),
+            LineSpec::new("x", 1, m("14000000")).major_defense_equipment(),
+        )
+        .unwrap();
+        order.push(c.offer(d(2020, 2, 1), d(2020, 2, 1), None, &t, &DenyAll));
+        // 6. amount: a funding plan that does not match
+        let mut c = brazil_mde("14000000", "BRA");
+        c.set_funding(
+            d(2020, 1, 4),
+            vec![FundingSource::OwnFunds { amount: m("1") }],
+        )
+        .unwrap();
+        order.push(c.offer(d(2020, 2, 1), d(2020, 2, 1), None, &t, &DenyAll));
+        // 7. notice
+        let mut c = brazil_mde("14000000", "BRA");
+        order.push(c.offer(d(2020, 2, 1), d(2020, 2, 1), None, &t, &DenyAll));
+        // 8. eligibility
+        let mut c = brazil_mde("1000", "BRA");
+        order.push(c.offer(d(2020, 2, 1), d(2020, 2, 1), None, &t, &DenyAll));
+        let ranks: Vec<u8> = order
+            .iter()
+            .map(|r| r.as_ref().unwrap_err().precedence())
+            .collect();
+        assert_eq!(ranks, [1, 2, 4, 4, 4, 5, 6, 7, 8]);
+        assert!(matches!(order[3], Err(SalesError::MilapOutOfOrder { .. })));
+        assert!(matches!(
+            order[4],
+            Err(SalesError::ExpirationNotAfterOffer { .. })
+        ));
+        assert!(matches!(
+            &order[8],
+            Err(SalesError::Ineligible { decision, .. }) if decision.rule_set() == "deny-all"
+        ));
+    }
+
+    #[test]
+    fn closure_is_due_twelve_months_after_the_last_line() {
+        let (mut case, _) = case_in(CaseState::Implemented);
+        let before = case.clone();
+        assert!(matches!(
+            case.complete_line(n(2), d(2013, 5, 1)),
+            Err(SalesError::UnknownLine { .. })
+        ));
+        assert_eq!(case, before);
+        case.complete_line(n(1), d(2013, 5, 31)).unwrap();
+        assert_eq!(case.supply_complete_on(), Some(d(2013, 5, 31)));
+        assert_eq!(case.closure_due(), Some(d(2014, 5, 31)));
+        let (mut leap, _) = case_in(CaseState::Implemented);
+        leap.complete_line(n(1), d(2016, 2, 29)).unwrap();
+        assert_eq!(leap.closure_due(), Some(d(2017, 2, 28)));
+    }
+
+    #[test]
+    fn lines_validate() {
+        let (mut case, _) = case_in(CaseState::OfferInDevelopment);
+        for (spec, problem) in [
+            (LineSpec::new(" ", 1, m("1")), LineProblem::EmptyItem),
+            (LineSpec::new("x", 0, m("1")), LineProblem::ZeroQuantity),
+            (
+                LineSpec::new("x", 1, m("-1")),
+                LineProblem::NegativePrice { price: m("-1") },
+            ),
+        ] {
+            assert_eq!(
+                case.add_line(d(2013, 1, 3), spec),
+                Err(SalesError::InvalidLine { problem })
+            );
+        }
+        assert!(serde_json::from_str::<LineNumber>("0").is_err());
+        assert_eq!(serde_json::from_str::<LineNumber>("12").unwrap(), n(12));
+    }
+
+    #[test]
+    fn a_case_round_trips_through_json() {
+        let (case, trust) = case_in(CaseState::Closed);
+        let json = serde_json::to_string(&case).unwrap();
+        assert_eq!(serde_json::from_str::<Case>(&json).unwrap(), case);
+        let json = serde_json::to_string(&trust).unwrap();
+        assert_eq!(serde_json::from_str::<TrustFund>(&json).unwrap(), trust);
+    }
+}
