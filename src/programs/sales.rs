@@ -35,7 +35,7 @@
 //! financing grant or loan are posted to the ledger. A case whose values reach the AECA
 //! 36(b) thresholds (or, when cash-flow financed, the AECA 23(g) threshold) cannot be
 //! offered before the review period that began with its recorded notice has ended; the
-//! [`notification`](crate::notification) module decides.
+//! [`notification`] module decides.
 //!
 //! # Example
 //!

@@ -10,4 +10,5 @@
 mod calendar;
 mod fiscal;
 mod partner;
+mod programs_sales;
 mod scenarios;
