@@ -9,8 +9,8 @@ mod fiscal;
 mod law;
 mod money;
 pub mod notification;
-pub mod programs;
 mod partner;
+pub mod programs;
 mod purpose;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};

@@ -548,7 +548,7 @@ impl RuleSet {
 
     /// The built-in rules: Brooke, section 7008, the Child Soldiers Prevention Act,
     /// trafficking Tier 3, state sponsors of terrorism, AECA 3(c), the two Leahy laws and
-    /// general sanctions (see [`super::builtin`]).
+    /// general sanctions (defined in the crate-private `builtin` module).
     #[must_use]
     pub fn builtin() -> RuleSet {
         RuleSet {
