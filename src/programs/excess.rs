@@ -157,6 +157,16 @@ pub const VESSEL_MIN_AGE_YEARS: u32 = 20;
 impl NavalVessel {
     /// Whether the vessel, on `date`, is of [`VESSEL_MAX_TONS`] or less and
     /// [`VESSEL_MIN_AGE_YEARS`] old or older.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::excess::NavalVessel;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let cutter = NavalVessel { displacement_tons: 3_000, commissioned: day(1996, 3, 1)? };
+    /// assert!(cutter.under_vessel_floor(day(2016, 3, 1)?));
+    /// assert!(!cutter.under_vessel_floor(day(2016, 2, 29)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn under_vessel_floor(&self, date: NaiveDate) -> bool {
         let old_enough = self
@@ -366,6 +376,18 @@ impl CapTable {
     }
 
     /// The cap in force for `fiscal_year`.
+    ///
+    /// ```
+    /// use security_assistance::programs::excess::CapTable;
+    /// use security_assistance::FiscalYear;
+    /// let caps = CapTable::current();
+    /// assert!(caps.cap_for(FiscalYear::new(1996)?).is_none());
+    /// assert_eq!(caps.cap_for(FiscalYear::new(1997)?).map(|r| r.cap.to_string()),
+    ///     Some("$350,000,000.00".to_owned()));
+    /// assert_eq!(caps.cap_for(FiscalYear::new(2015)?).map(|r| r.cap.to_string()),
+    ///     Some("$500,000,000.00".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn cap_for(&self, fiscal_year: FiscalYear) -> Option<&CapRow> {
         self.rows
@@ -392,6 +414,13 @@ pub struct WeightLimit {
 /// The weight limits shipped: 25,000 pounds from the 1996 text, 50,000 pounds from 2000
 /// (DOMAIN.md §5 marks the change partly confirmed; the date used, the enactment of the
 /// Security Assistance Act of 2000 on 2000-10-06, is unconfirmed).
+///
+/// ```
+/// use security_assistance::programs::excess::weight_limits;
+/// let limits = weight_limits();
+/// assert_eq!(limits.iter().map(|l| l.pounds).collect::<Vec<_>>(), [25_000, 50_000]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use]
 pub fn weight_limits() -> Vec<WeightLimit> {
     let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
@@ -563,6 +592,18 @@ impl ExcessProgram {
     }
 
     /// Records that `partner` is justified for grants in `fiscal_year` by `source`.
+    ///
+    /// ```
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::excess::*;
+    /// use security_assistance::FiscalYear;
+    /// let fy2016 = FiscalYear::new(2016)?;
+    /// let mut program = ExcessProgram::new(CapTable::current(), Thresholds::current());
+    /// assert!(!program.is_justified("PHL".parse()?, fy2016));
+    /// program.justify("PHL".parse()?, fy2016, "FY2016 CBJ");
+    /// assert!(program.is_justified("PHL".parse()?, fy2016));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn justify(
         &mut self,
         partner: CountryCode,
@@ -615,6 +656,24 @@ impl ExcessProgram {
     /// # Errors
     ///
     /// [`ExcessError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::excess::*;
+    /// use security_assistance::FiscalYear;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let fy2016 = FiscalYear::new(2016)?;
+    /// let mut program = ExcessProgram::new(CapTable::current(), Thresholds::current());
+    /// program.justify("PHL".parse()?, fy2016, "FY2016 CBJ");
+    /// let boat = ExcessArticle::new("patrol boat", "1000000".parse()?, ConditionCode::A);
+    /// program.transfer(TransferRequest::new("E1".parse()?, "PHL".parse()?, day(2016, 3, 1)?, boat,
+    ///     "100000000".parse()?, TransferTerms::Grant { transport: Transport::Recipient }), &AllowAll)?;
+    /// assert_eq!(program.granted_in(fy2016)?.to_string(), "$100,000,000.00");
+    /// assert_eq!(program.remaining_in(fy2016)?.map(|m| m.to_string()), Some("$400,000,000.00".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remaining_in(&self, fiscal_year: FiscalYear) -> Result<Option<Money>, ExcessError> {
         let Some(row) = self.caps.cap_for(fiscal_year) else {
             return Ok(None);
@@ -639,6 +698,31 @@ impl ExcessProgram {
     /// 5. [`ExcessError::NotificationRequired`] and [`ExcessError::ReviewPeriodNotEnded`]
     ///    (rule 43);
     /// 6. [`ExcessError::Ineligible`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::excess::*;
+    /// use security_assistance::FiscalYear;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let fy2016 = FiscalYear::new(2016)?;
+    /// let mut program = ExcessProgram::new(CapTable::current(), Thresholds::current());
+    /// let helicopter = ExcessArticle::new("UH-1H", "7000000".parse()?, ConditionCode::F);
+    /// let request = TransferRequest::new("E2".parse()?, "PHL".parse()?, day(2016, 3, 1)?, helicopter,
+    ///     "350000".parse()?, TransferTerms::Grant { transport: Transport::Recipient });
+    /// // Not justified for FY2016 yet.
+    /// assert!(matches!(program.transfer(request.clone(), &AllowAll), Err(ExcessError::NotJustified { .. })));
+    /// program.justify("PHL".parse()?, fy2016, "FY2016 CBJ");
+    /// // $7,000,000 original acquisition value: 30 days after notice.
+    /// assert!(matches!(
+    ///     program.transfer(request.clone(), &AllowAll),
+    ///     Err(ExcessError::NotificationRequired { review_days: 30, .. })
+    /// ));
+    /// let made = program.transfer(request.notified_on(day(2016, 1, 31)?), &AllowAll)?;
+    /// assert_eq!(made.notice.map(|n| n.earliest), Some(day(2016, 3, 1)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn transfer(
         &mut self,
         request: TransferRequest,

@@ -545,6 +545,23 @@ impl Lease {
     /// # Errors
     ///
     /// [`LeaseError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let lease = Lease::new(request, &AllowAll)?;
+    /// let schedule = lease.schedule()?;
+    /// assert_eq!(schedule.len(), 8);
+    /// assert_eq!(schedule[7].due, day(2016, 10, 1)?);
+    /// assert_eq!(schedule[7].amount.to_string(), "$250,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn schedule(&self) -> Result<Vec<RentalInstallment>, LeaseError> {
         let mut all = Vec::new();
         for term in &self.terms {
@@ -692,6 +709,21 @@ impl Lease {
     /// [`LeaseError::WrongPayer`] when the lease is paid by financing;
     /// [`LeaseError::NotPositive`]; [`LeaseError::DateBeforePrevious`];
     /// [`LeaseError::Overpayment`] beyond everything the lease will owe.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// lease.pay(day(2015, 1, 1)?, "250000".parse()?)?;
+    /// assert!(matches!(lease.pay(day(2015, 1, 2)?, "1750000.01".parse()?), Err(LeaseError::Overpayment { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pay(&mut self, date: NaiveDate, amount: Money) -> Result<(), LeaseError> {
         self.check_payment(date, amount, false)?;
         self.payments.push(LeasePayment {
@@ -759,6 +791,23 @@ impl Lease {
     /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
     /// [`LeaseError::ZeroMonths`]; [`LeaseError::TermTooLong`];
     /// [`LeaseError::RenewalAfterEnd`] after the current term ended.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// lease.renew(day(2016, 12, 1)?, 12)?;
+    /// // The renewal starts 2017-01-01 with the aircraft 144 months old: $1,000,000.00.
+    /// assert_eq!(lease.terms()[1].start, day(2017, 1, 1)?);
+    /// assert_eq!(lease.rental()?.to_string(), "$3,000,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn renew(&mut self, date: NaiveDate, months: u32) -> Result<(), LeaseError> {
         self.check(LeaseAction::Renew, date, &[LeaseState::Active])?;
         if months == 0 {
@@ -791,6 +840,23 @@ impl Lease {
     ///
     /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
     /// [`LeaseError::NegativeAmount`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// let damage = ReturnCondition::Damaged { restoration_cost: "120000".parse()? };
+    /// let bill = lease.return_article(day(2016, 12, 31)?, damage)?.ok_or("a bill")?;
+    /// assert_eq!(bill.amount.to_string(), "$120,000.00");
+    /// assert_eq!(lease.state(), LeaseState::Returned);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn return_article(
         &mut self,
         date: NaiveDate,
@@ -829,6 +895,22 @@ impl Lease {
     ///
     /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
     /// [`LeaseError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// // Lost after 18 months: 138 of 360 months served, so 222/360 of the replacement value.
+    /// let bill = lease.report_loss(day(2016, 7, 1)?, true)?;
+    /// assert_eq!(bill.amount.to_string(), "$18,500,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn report_loss(&mut self, date: NaiveDate, replace: bool) -> Result<Bill, LeaseError> {
         self.check(LeaseAction::ReportLoss, date, &[LeaseState::Active])?;
         let term = self.terms.last().ok_or(LeaseError::DateOutOfRange)?;

@@ -801,6 +801,18 @@ pub struct Case {
 
 impl Case {
     /// A case in [`CaseState::RequestReceived`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::{Case, CaseRequest, CaseState, TermsOfSale};
+    /// use security_assistance::Rounding;
+    /// let received = NaiveDate::from_ymd_opt(2013, 1, 2).ok_or("date")?;
+    /// let case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?, received,
+    ///     TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// assert_eq!(case.state(), CaseState::RequestReceived);
+    /// assert!(case.history().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(request: CaseRequest) -> Case {
         Case {
@@ -1014,6 +1026,29 @@ impl Case {
     ///
     /// [`SalesError::UnknownLine`]; [`SalesError::NoRateInForce`] when the table has no row
     /// for a charge the line needs; [`SalesError::Money`] on overflow.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let charges = case.line_charges(line)?;
+    /// assert_eq!(charges.value.to_string(), "$10,000.00");
+    /// assert_eq!(charges.administrative.to_string(), "$350.00");
+    /// assert_eq!(charges.total.to_string(), "$10,350.00");
+    /// assert!(!charges.estimate);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn line_charges(&self, number: LineNumber) -> Result<LineCharges, SalesError> {
         self.price_line(self.line(number)?)
     }
@@ -1038,6 +1073,26 @@ impl Case {
     /// # Errors
     ///
     /// As [`Case::line_charges`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// assert_eq!(case.total()?.to_string(), "$10,350.00");
+    /// assert_eq!(case.value()?.to_string(), "$10,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn total(&self) -> Result<Money, SalesError> {
         total_of(self, &self.lines)
     }
@@ -1064,6 +1119,27 @@ impl Case {
     ///
     /// [`SalesError::PaymentScheduleRequired`] when a schedule is required but none is set;
     /// as [`Case::total`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// // Cash with acceptance: the whole case is due with acceptance.
+    /// assert!(!case.payment_schedule_required()?);
+    /// assert_eq!(case.initial_deposit()?, case.total()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn initial_deposit(&self) -> Result<Money, SalesError> {
         let total = self.total()?;
         if !payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
@@ -1136,6 +1212,25 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless the request was just received;
     /// [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// assert_eq!(case.state(), CaseState::OfferInDevelopment);
+    /// // Twice is refused: development has begun.
+    /// assert!(case.begin_development(day(2013, 1, 4)?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn begin_development(&mut self, date: NaiveDate) -> Result<(), SalesError> {
         self.guard(CaseAction::BeginDevelopment, date)?;
         self.record(
@@ -1153,6 +1248,26 @@ impl Case {
     /// [`SalesError::IllegalTransition`] unless the offer is in development;
     /// [`SalesError::DateBeforePrevious`]; [`SalesError::InvalidLine`] for an empty item, a
     /// zero quantity, a negative price, or more than [`MAX_LINES`] lines.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// assert_eq!(line.to_string(), "001");
+    /// let spares = case.add_line(day(2013, 1, 4)?, LineSpec::new("spares", 1, "500".parse()?))?;
+    /// assert_eq!(spares.get(), 2);
+    /// assert!(case.add_line(day(2013, 1, 4)?, LineSpec::new("", 1, "1".parse()?)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_line(&mut self, date: NaiveDate, spec: LineSpec) -> Result<LineNumber, SalesError> {
         if let Some(e) = self.state_error(CaseAction::AddLine) {
             return Err(e);
@@ -1178,6 +1293,24 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless the offer is in development;
     /// [`SalesError::DateBeforePrevious`]; [`SalesError::NegativeAmount`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// case.set_funding(day(2013, 1, 4)?, vec![FundingSource::OwnFunds { amount: "10350".parse()? }])?;
+    /// assert_eq!(case.funding().len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_funding(
         &mut self,
         date: NaiveDate,
@@ -1204,6 +1337,25 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless the offer is in development;
     /// [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// let schedule = PaymentSchedule::quarterly(day(2013, 2, 1)?, "5350".parse()?, &["5000".parse()?])?;
+    /// case.set_payment_schedule(day(2013, 1, 4)?, schedule)?;
+    /// assert_eq!(case.payment_schedule().map(|s| s.installments().len()), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_payment_schedule(
         &mut self,
         date: NaiveDate,
@@ -1222,6 +1374,24 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] once the case is accepted;
     /// [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// case.record_notification(day(2013, 1, 10)?)?;
+    /// assert_eq!(case.notified_on(), Some(day(2013, 1, 10)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn record_notification(&mut self, date: NaiveDate) -> Result<(), SalesError> {
         self.guard(CaseAction::RecordNotification, date)?;
         self.notified = Some(date);
@@ -1252,6 +1422,26 @@ impl Case {
     ///    period that began on the recorded notice;
     /// 7. [`SalesError::Ineligible`] when `eligibility` refuses a sale to the partner on
     ///    `date`.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// assert_eq!(case.state(), CaseState::Offered);
+    /// assert_eq!(case.offer_expires_on(), Some(day(2013, 4, 26)?));
+    /// assert!(case.decision().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn offer(
         &mut self,
         date: NaiveDate,
@@ -1413,6 +1603,27 @@ impl Case {
     /// [`SalesError::IllegalTransition`] unless offered; [`SalesError::DateBeforePrevious`];
     /// [`SalesError::OfferExpired`] after the offer expiration date (DOMAIN.md rule 24: it
     /// must be re-offered or cancelled).
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// let mut late = case.clone();
+    /// assert!(matches!(late.accept(day(2013, 4, 27)?), Err(SalesError::OfferExpired { .. })));
+    /// case.accept(day(2013, 4, 26)?)?;
+    /// assert_eq!(case.accepted_on(), Some(day(2013, 4, 26)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn accept(&mut self, date: NaiveDate) -> Result<(), SalesError> {
         self.guard(CaseAction::Accept, date)?;
         if let Some(expired) = self.offer_expires.filter(|e| date > *e) {
@@ -1438,6 +1649,34 @@ impl Case {
     /// [`SalesError::IllegalTransition`] unless accepted; [`SalesError::DateBeforePrevious`];
     /// [`SalesError::PaymentScheduleRequired`]; [`SalesError::DepositNotReceived`]
     /// (DOMAIN.md rule 25).
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let mut trust = TrustFund::new();
+    /// let before = case.clone();
+    /// assert!(matches!(
+    ///     case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust),
+    ///     Err(SalesError::DepositNotReceived { .. })
+    /// ));
+    /// assert_eq!(case, before);
+    /// trust.deposit(&case, day(2013, 3, 2)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// assert_eq!(case.state(), CaseState::Implemented);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn implement(
         &mut self,
         date: NaiveDate,
@@ -1470,6 +1709,26 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] once implemented, closed or cancelled;
     /// [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// case.cancel(day(2013, 5, 1)?)?;
+    /// assert_eq!(case.state(), CaseState::Cancelled);
+    /// assert!(case.accept(day(2013, 5, 2)?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cancel(&mut self, date: NaiveDate) -> Result<(), SalesError> {
         self.guard(CaseAction::Cancel, date)?;
         self.record(date, CaseAction::Cancel, CaseState::Cancelled);
@@ -1485,6 +1744,33 @@ impl Case {
     /// [`SalesError::IllegalTransition`] unless accepted or implemented;
     /// [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a new line or a zero
     /// quantity; [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// let number = case.propose_amendment(day(2013, 4, 1)?,
+    ///     vec![ScopeChange::IncreaseQuantity { line, additional: 5 }])?;
+    /// // Nothing changes until the purchaser accepts.
+    /// assert_eq!(case.lines().len(), 1);
+    /// case.accept_amendment(number, day(2013, 4, 15)?)?;
+    /// assert_eq!(case.lines().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn propose_amendment(
         &mut self,
         date: NaiveDate,
@@ -1542,6 +1828,33 @@ impl Case {
     /// [`SalesError::InvalidLine`] past [`MAX_LINES`]; [`SalesError::QuantityBelowZero`];
     /// [`SalesError::ReAddAtLowerRate`] when a line of an item whose line was reduced would
     /// come back at a lower surcharge rate (DOMAIN.md §2.3).
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// let number = case.propose_amendment(day(2013, 4, 1)?,
+    ///     vec![ScopeChange::AddLine(LineSpec::new("antennas", 4, "250".parse()?))])?;
+    /// case.accept_amendment(number, day(2013, 4, 15)?)?;
+    /// let added = case.amendments()[0].lines_added[0];
+    /// assert_eq!(case.line(added)?.accepted, Some(day(2013, 4, 15)?));
+    /// assert!(case.accept_amendment(number, day(2013, 4, 16)?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn accept_amendment(
         &mut self,
         number: DocumentNumber,
@@ -1661,6 +1974,31 @@ impl Case {
     /// [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a negative price;
     /// [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`];
     /// [`SalesError::ScheduleMismatch`] when a new schedule does not total the case total.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// case.modify(day(2013, 4, 1)?, vec![Adjustment::UnitPrice { line, unit_price: "1100".parse()? }])?;
+    /// let charges = case.line_charges(line)?;
+    /// assert_eq!(charges.value.to_string(), "$11,000.00");
+    /// assert_eq!(charges.administrative_rate.to_string(), "3.5");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn modify(
         &mut self,
         date: NaiveDate,
@@ -1732,6 +2070,30 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless implemented; [`SalesError::UnknownLine`];
     /// [`SalesError::LineAlreadyComplete`]; [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// case.complete_line(line, day(2013, 9, 30)?)?;
+    /// assert_eq!(case.state(), CaseState::SupplyComplete);
+    /// assert_eq!(case.supply_complete_on(), Some(day(2013, 9, 30)?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn complete_line(&mut self, number: LineNumber, date: NaiveDate) -> Result<(), SalesError> {
         let action = CaseAction::CompleteLine;
         if let Some(e) = self.state_error(action) {
@@ -1767,6 +2129,31 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless supply complete;
     /// [`SalesError::DateBeforePrevious`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// case.complete_line(line, day(2013, 9, 30)?)?;
+    /// assert_eq!(case.closure_due(), Some(day(2014, 9, 30)?));
+    /// case.close(day(2014, 9, 30)?)?;
+    /// assert_eq!(case.state(), CaseState::Closed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn close(&mut self, date: NaiveDate) -> Result<(), SalesError> {
         self.guard(CaseAction::Close, date)?;
         self.record(date, CaseAction::Close, CaseState::Closed);

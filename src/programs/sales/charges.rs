@@ -306,6 +306,17 @@ impl Charges {
     /// The administrative surcharge row for a line accepted on `accepted` and implemented
     /// on `implemented` (`None` while it is not: the acceptance date stands in), ignoring
     /// the building-partner-capacity exemption. `None` if no row is in force.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::Charges;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let table = Charges::current();
+    /// // The 1999 change keys on implementation: accepted in May, implemented in June.
+    /// let row = table.administrative_row(day(1999, 5, 20)?, Some(day(1999, 6, 1)?)).ok_or("no rate")?;
+    /// assert_eq!(row.rate.to_string(), "2.5");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn administrative_row(
         &self,
@@ -317,6 +328,16 @@ impl Charges {
 
     /// The contract administration services row for a line, as for
     /// [`Charges::administrative_row`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::Charges;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let table = Charges::current();
+    /// let row = table.contract_administration_row(day(2020, 2, 1)?, None).ok_or("no rate")?;
+    /// assert_eq!(row.rate.to_string(), "1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn contract_administration_row(
         &self,
@@ -327,6 +348,22 @@ impl Charges {
     }
 
     /// The transportation row for `delivery_term` in force on `date`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::{Charges, TransportationRow};
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let mut table = Charges::current();
+    /// let dtc = "4".parse()?;
+    /// assert!(table.transportation_row(dtc, day(2019, 1, 1)?).is_none());
+    /// table.transportation.push(TransportationRow {
+    ///     from: day(2018, 8, 15)?, delivery_term: dtc, rate: "2.5".parse()?,
+    ///     source: "our own estimate".to_owned(), confirmed: false,
+    /// });
+    /// assert_eq!(table.transportation_row(dtc, day(2019, 1, 1)?).map(|r| r.rate.to_string()),
+    ///     Some("2.5".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn transportation_row(
         &self,
@@ -341,6 +378,16 @@ impl Charges {
 
     /// Whether a building-partner-capacity line with these key dates is exempt from the
     /// administrative surcharge.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::Charges;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let table = Charges::current();
+    /// assert!(!table.building_partner_capacity_exempt(day(2020, 9, 30)?, None));
+    /// assert!(table.building_partner_capacity_exempt(day(2020, 10, 1)?, None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn building_partner_capacity_exempt(
         &self,

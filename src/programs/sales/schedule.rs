@@ -190,6 +190,15 @@ pub fn billing_due_date(period_end: NaiveDate) -> Result<NaiveDate, SalesError> 
 
 /// The first billing due date (15 March, June, September or December) strictly after
 /// `date`; `None` only at the end of the calendar.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::programs::sales::next_billing_due_date;
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+/// assert_eq!(next_billing_due_date(day(2013, 3, 15)?), Some(day(2013, 6, 15)?));
+/// assert_eq!(next_billing_due_date(day(2013, 12, 20)?), Some(day(2014, 3, 15)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use]
 pub fn next_billing_due_date(date: NaiveDate) -> Option<NaiveDate> {
     let year = date.year();
@@ -217,6 +226,15 @@ pub struct Installment {
 impl Installment {
     /// The first and last day of the quarter the payment covers: the three months after
     /// the month it is due (due 15 March covers April through June).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::Installment;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let i = Installment { due: day(2013, 3, 15)?, amount: "1".parse()? };
+    /// assert_eq!(i.covers(), Some((day(2013, 4, 1)?, day(2013, 6, 30)?)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn covers(&self) -> Option<(NaiveDate, NaiveDate)> {
         let start = self
@@ -351,6 +369,16 @@ impl PaymentSchedule {
     /// # Errors
     ///
     /// [`SalesError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::PaymentSchedule;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let s = PaymentSchedule::quarterly(day(2013, 1, 10)?, "100".parse()?, &["50".parse()?, "50".parse()?])?;
+    /// assert_eq!(s.due_by(day(2013, 3, 14)?)?.to_string(), "$100.00");
+    /// assert_eq!(s.due_by(day(2013, 3, 15)?)?.to_string(), "$150.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn due_by(&self, date: NaiveDate) -> Result<Money, SalesError> {
         let rest = Money::checked_sum(
             self.installments

@@ -368,6 +368,29 @@ impl TrustFund {
     /// [`SalesError::CrossPartner`] if `payer` is not the case's partner;
     /// [`SalesError::NotPositive`]; [`SalesError::DateBeforePrevious`] before the case's
     /// acceptance; [`SalesError::TrustDateBeforePrevious`] before the account's last entry.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit(&case, day(2013, 3, 1)?, "10350".parse()?, "JOR".parse()?)?;
+    /// assert_eq!(trust.case_deposits(case.id(), None)?.to_string(), "$10,350.00");
+    /// assert!(matches!(
+    ///     trust.deposit(&case, day(2013, 3, 1)?, "1".parse()?, "ISR".parse()?),
+    ///     Err(SalesError::CrossPartner { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn deposit(
         &mut self,
         case: &Case,
@@ -404,6 +427,50 @@ impl TrustFund {
     /// [`SalesError::Ledger`] if the ledger refuses the disbursement, and
     /// [`SalesError::DuplicateLedgerCommand`] if `id` was already applied. In every case
     /// neither the ledger nor the trust fund changes.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger};
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::sales::*;
+    /// use security_assistance::{ProgramKind, Rounding};
+    ///
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let account: security_assistance::budget::AccountSymbol = "011-X2013-1082".parse()?;
+    /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
+    /// let mut ledger = Ledger::new();
+    /// let start = day(2012, 10, 1)?;
+    /// for (id, action) in [
+    ///     ("A1", Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
+    ///         amount: "1000000".parse()?, law: "P.L. 113-6".into() }),
+    ///     ("A2", Action::Apportion { account, category: Apportionment::ByPeriod { from: start },
+    ///         amount: "1000000".parse()? }),
+    ///     ("A3", Action::Allot { account, holder: "DSCA".parse()?, amount: "1000000".parse()? }),
+    ///     ("A4", Action::Allocate { account, key: key.clone(), amount: "1000000".parse()? }),
+    ///     ("A5", Action::Obligate { account, document: "G-JOR".parse()?, instrument: Instrument::GrantAgreement,
+    ///         funding: Funding::Allocation { key }, amount: "1000000".parse()? }),
+    /// ] {
+    ///     ledger.apply(Command::new(id.parse()?, start, "budget-office".parse()?, action))?;
+    /// }
+    ///
+    /// let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    ///     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// case.begin_development(day(2013, 1, 3)?)?;
+    /// case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// case.set_funding(day(2013, 1, 3)?, vec![FundingSource::FinancingGrant {
+    ///     document: "G-JOR".parse()?, account, amount: "10350".parse()?,
+    /// }])?;
+    /// case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// case.accept(day(2013, 3, 1)?)?;
+    ///
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit_financing(&case, day(2013, 3, 1)?, "10350".parse()?, &"G-JOR".parse()?,
+    ///     &mut ledger, "DRAW-1".parse()?, "dsca".parse()?)?;
+    /// assert_eq!(trust.drawn(case.id(), &"G-JOR".parse()?)?.to_string(), "$10,350.00");
+    /// assert_eq!(ledger.journal().len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn deposit_financing(
         &mut self,
@@ -479,6 +546,31 @@ impl TrustFund {
     /// implementation; [`SalesError::TrustDateBeforePrevious`];
     /// [`SalesError::ExceedsCaseValue`] beyond the case's total price;
     /// [`SalesError::InsufficientTrustBalance`] beyond the partner's balance.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit(&case, day(2013, 3, 1)?, "10350".parse()?, "JOR".parse()?)?;
+    /// case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// trust.disburse(&case, day(2013, 4, 1)?, "6000".parse()?)?;
+    /// assert_eq!(trust.balance("JOR".parse()?)?.to_string(), "$4,350.00");
+    /// assert!(matches!(
+    ///     trust.disburse(&case, day(2013, 4, 2)?, "4350.01".parse()?),
+    ///     Err(SalesError::ExceedsCaseValue { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn disburse(
         &mut self,
         case: &Case,
