@@ -168,6 +168,22 @@ pub enum RentalPayer {
     },
 }
 
+impl RentalPayer {
+    /// The payer in words: "the lessee" or "financing document G-1".
+    ///
+    /// ```
+    /// use security_assistance::programs::lease::RentalPayer;
+    /// assert_eq!(RentalPayer::Lessee.describe(), "the lessee");
+    /// ```
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            RentalPayer::Lessee => "the lessee".to_owned(),
+            RentalPayer::Financing { document, .. } => format!("financing document {document}"),
+        }
+    }
+}
+
 /// What opens a lease.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaseRequest {
@@ -992,7 +1008,7 @@ pub enum LeaseError {
         action: LeaseAction,
     },
     /// The payment came from the wrong payer.
-    #[error("lease {lease} is paid by {payer:?}: pay it that way")]
+    #[error("lease {lease} is paid by {}: pay it that way", payer.describe())]
     WrongPayer {
         /// The lease.
         lease: DocumentId,

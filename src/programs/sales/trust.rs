@@ -335,26 +335,26 @@ impl TrustFund {
     }
 
     fn record(&mut self, partner: CountryCode, entry: TrustEntry) -> Result<(), SalesError> {
-        let account = self
+        let (deposits, disbursements) = self
             .accounts
             .get(&partner)
-            .cloned()
-            .unwrap_or_else(|| TrustAccount::new(partner));
-        let mut account = account;
-        match entry.kind {
-            TrustEntryKind::Deposit { .. } => {
-                account.deposits = account.deposits.checked_add(entry.amount)?;
-            }
-            TrustEntryKind::Disbursement => {
-                account.disbursements = account.disbursements.checked_add(entry.amount)?;
-            }
-        }
-        debug_assert!(account.disbursements <= account.deposits);
-        let case = entry.case.clone();
+            .map_or((Money::ZERO, Money::ZERO), |a| {
+                (a.deposits, a.disbursements)
+            });
+        // Every fallible step comes before the first write.
+        let (deposits, disbursements) = match entry.kind {
+            TrustEntryKind::Deposit { .. } => (deposits.checked_add(entry.amount)?, disbursements),
+            TrustEntryKind::Disbursement => (deposits, disbursements.checked_add(entry.amount)?),
+        };
+        debug_assert!(disbursements <= deposits);
+        self.cases.insert(entry.case.clone(), partner);
+        let account = self
+            .accounts
+            .entry(partner)
+            .or_insert_with(|| TrustAccount::new(partner));
+        account.deposits = deposits;
+        account.disbursements = disbursements;
         account.entries.push(entry);
-        // Nothing fails after this point: both maps are written together.
-        self.accounts.insert(partner, account);
-        self.cases.insert(case, partner);
         Ok(())
     }
 
