@@ -1,1 +1,1347 @@
-//! (being written)
+//! Leases of articles (AECA chapter 6, 22 U.S.C. 2796): rental, waivers, payments through
+//! the ledger, renewal, return, and loss or damage.
+//!
+//! # The rules encoded
+//!
+//! DOMAIN.md is silent on leases; these come from the statute as read in stored copies of
+//! 22 U.S.C. 2796 and SAMM C11.6, and are documented choices where noted:
+//!
+//! - **Term**: each lease (and each renewal, which is a new lease agreement) runs for a
+//!   fixed duration of at most [`MAX_TERM_MONTHS`] months (AECA section 61(b)). Some
+//!   secondary sources read the five years as including renewals; this crate does not.
+//! - **Rental** (AECA section 61(a)(4): the lessee pays all costs, "including reimbursement
+//!   for depreciation of such articles while leased"). Documented choice, straight-line
+//!   depreciation over the article's normal service life:
+//!
+//!   ```text
+//!   rental = round(replacement value × term months ÷ service-life months) + other costs
+//!   ```
+//!
+//!   rounded to the cent with the lease's named [`Rounding`]. The rental is paid in equal
+//!   installments in advance, every `payment_months` from the start, each rounded the same
+//!   way and the last taking the remainder, so they sum exactly to the rental.
+//! - **Waivers**: a lease for cooperative research or development, military exercises, or
+//!   communications or electronics interface projects pays nothing under paragraph (4) —
+//!   neither rental nor costs nor loss and damage; for an article past three quarters of its
+//!   normal service life the depreciation may be waived on a national-security
+//!   determination, and the other costs, loss and damage are still paid.
+//! - **Loss and damage**: damage is billed at the cost of restoration, at most the
+//!   replacement value; a loss at the replacement value less depreciation to the day of
+//!   the loss when the United States will replace the article, or at the actual value stated
+//!   in the lease less the same depreciation when it will not (AECA section 61(a)(4)(A),
+//!   (B)).
+//!
+//! Payments by the lessee's own cash are recorded on the lease; payments from a financing
+//! grant or loan are posted to the ledger as disbursements of that financing document
+//! first, and recorded only if the ledger accepts them.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use security_assistance::eligibility::AllowAll;
+//! use security_assistance::programs::lease::{Lease, LeaseRequest, LeasedArticle, RentalPayer};
+//! use security_assistance::Rounding;
+//!
+//! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+//! let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+//! let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+//!     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+//! let mut lease = Lease::new(request, &AllowAll)?;
+//! // $30,000,000.00 × 24 ÷ 360 = $2,000,000.00, in 8 quarterly payments of $250,000.00.
+//! assert_eq!(lease.rental()?.to_string(), "$2,000,000.00");
+//! assert_eq!(lease.schedule()?.len(), 8);
+//! lease.pay(day(2015, 1, 1)?, "250000".parse()?)?;
+//! assert_eq!(lease.balance_due(day(2015, 4, 1)?)?.to_string(), "$250,000.00");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::budget::{
+    AccountSymbol, Action, Actor, BudgetError, Command, CommandId, DocumentId, Ledger, Receipt,
+};
+use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
+use crate::money::{Money, MoneyError, Rounding};
+use crate::partner::CountryCode;
+use crate::purpose::ProgramKind;
+
+/// The longest term of one lease or renewal, in months: five years (AECA section 61(b)).
+pub const MAX_TERM_MONTHS: u32 = 60;
+
+/// An article offered for lease.
+///
+/// ```
+/// use security_assistance::programs::lease::LeasedArticle;
+/// let article = LeasedArticle::new("patrol boat", "4000000".parse()?, 240, 200);
+/// assert!(article.past_three_quarters_of_service_life());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeasedArticle {
+    /// What it is.
+    pub description: String,
+    /// What replacing it would cost.
+    pub replacement_value: Money,
+    /// Its normal service life, in months.
+    pub service_life_months: u32,
+    /// How many months of service it has had when the lease starts.
+    pub months_in_service: u32,
+    /// The actual value stated in the lease, billed (less depreciation) if the article is
+    /// lost and the United States will not replace it; the replacement value when `None`.
+    pub actual_value: Option<Money>,
+}
+
+impl LeasedArticle {
+    /// An article of `replacement_value` with a normal service life of
+    /// `service_life_months`, `months_in_service` old.
+    #[must_use]
+    pub fn new(
+        description: impl Into<String>,
+        replacement_value: Money,
+        service_life_months: u32,
+        months_in_service: u32,
+    ) -> LeasedArticle {
+        LeasedArticle {
+            description: description.into(),
+            replacement_value,
+            service_life_months,
+            months_in_service,
+            actual_value: None,
+        }
+    }
+
+    /// Whether the article has passed three quarters of its normal service life.
+    #[must_use]
+    pub fn past_three_quarters_of_service_life(&self) -> bool {
+        u64::from(self.months_in_service).saturating_mul(4)
+            > u64::from(self.service_life_months).saturating_mul(3)
+    }
+}
+
+/// The purposes for which AECA section 61(a)(4) does not apply: no rental, costs, loss or
+/// damage are paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WaivedPurpose {
+    /// Cooperative research or development.
+    CooperativeResearchOrDevelopment,
+    /// Military exercises.
+    MilitaryExercises,
+    /// Communications or electronics interface projects.
+    CommunicationsOrElectronicsInterface,
+}
+
+/// A waiver the law allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "waiver")]
+#[non_exhaustive]
+pub enum RentalWaiver {
+    /// A lease for a purpose to which section 61(a)(4) does not apply.
+    Purpose {
+        /// The purpose.
+        purpose: WaivedPurpose,
+    },
+    /// Depreciation waived for an article past three quarters of its normal service life,
+    /// on a national-security determination.
+    ServiceLife {
+        /// The determination.
+        determination: DocumentId,
+    },
+}
+
+/// Who pays the rental and any bills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "payer")]
+#[non_exhaustive]
+pub enum RentalPayer {
+    /// The lessee, in cash.
+    Lessee,
+    /// A financing grant or loan, obligated in `account`.
+    Financing {
+        /// The financing document.
+        document: DocumentId,
+        /// The account it is obligated in.
+        account: AccountSymbol,
+    },
+}
+
+impl RentalPayer {
+    /// The payer in words: "the lessee" or "financing document G-1".
+    ///
+    /// ```
+    /// use security_assistance::programs::lease::RentalPayer;
+    /// assert_eq!(RentalPayer::Lessee.describe(), "the lessee");
+    /// ```
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            RentalPayer::Lessee => "the lessee".to_owned(),
+            RentalPayer::Financing { document, .. } => format!("financing document {document}"),
+        }
+    }
+}
+
+/// What opens a lease.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseRequest {
+    /// The lease identifier.
+    pub id: DocumentId,
+    /// The lessee.
+    pub lessee: CountryCode,
+    /// The first day of the lease.
+    pub start: NaiveDate,
+    /// Its term in months.
+    pub term_months: u32,
+    /// The article.
+    pub article: LeasedArticle,
+    /// Other costs the United States incurs, added to the rental.
+    pub other_costs: Money,
+    /// Months between rental payments (3: quarterly).
+    pub payment_months: u32,
+    /// A waiver, if one applies.
+    pub waiver: Option<RentalWaiver>,
+    /// Who pays.
+    pub payer: RentalPayer,
+    /// How the rental is rounded to the cent.
+    pub rounding: Rounding,
+}
+
+impl LeaseRequest {
+    /// A lease without other costs or waiver, paid quarterly.
+    #[must_use]
+    pub fn new(
+        id: DocumentId,
+        lessee: CountryCode,
+        start: NaiveDate,
+        term_months: u32,
+        article: LeasedArticle,
+        payer: RentalPayer,
+        rounding: Rounding,
+    ) -> LeaseRequest {
+        LeaseRequest {
+            id,
+            lessee,
+            start,
+            term_months,
+            article,
+            other_costs: Money::ZERO,
+            payment_months: 3,
+            waiver: None,
+            payer,
+            rounding,
+        }
+    }
+}
+
+/// One term of a lease: the original or a renewal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    /// The first day.
+    pub start: NaiveDate,
+    /// The length in months.
+    pub months: u32,
+    /// The months of service the article had at the start of the term.
+    pub months_in_service: u32,
+    /// The rental for the term.
+    pub rental: Money,
+}
+
+impl Term {
+    /// The first day after the term.
+    #[must_use]
+    pub fn end(&self) -> Option<NaiveDate> {
+        self.start.checked_add_months(Months::new(self.months))
+    }
+}
+
+/// A rental installment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalInstallment {
+    /// The due date (in advance of the period it pays for).
+    pub due: NaiveDate,
+    /// The amount.
+    pub amount: Money,
+}
+
+/// Why a bill was raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BillReason {
+    /// Restoration of a damaged article.
+    Damage,
+    /// Loss or destruction; the United States will replace the article.
+    LossReplaced,
+    /// Loss or destruction; the United States will not replace the article.
+    LossNotReplaced,
+}
+
+/// A bill for loss or damage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bill {
+    /// The date raised.
+    pub date: NaiveDate,
+    /// Why.
+    pub reason: BillReason,
+    /// The amount.
+    pub amount: Money,
+}
+
+/// A payment received on a lease.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeasePayment {
+    /// The date.
+    pub date: NaiveDate,
+    /// The amount.
+    pub amount: Money,
+    /// The ledger command that posted it, for a financing payment.
+    pub command: Option<CommandId>,
+}
+
+/// The condition of an article on its return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "condition")]
+#[non_exhaustive]
+pub enum ReturnCondition {
+    /// As leased, allowing for fair wear.
+    Serviceable,
+    /// Damaged; restoring it costs `restoration_cost`.
+    Damaged {
+        /// The cost of restoration.
+        restoration_cost: Money,
+    },
+}
+
+/// Where a lease is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LeaseState {
+    /// The article is with the lessee.
+    Active,
+    /// The article came back.
+    Returned,
+    /// The article was lost or destroyed.
+    Lost,
+}
+
+impl fmt::Display for LeaseState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            LeaseState::Active => "active",
+            LeaseState::Returned => "returned",
+            LeaseState::Lost => "lost",
+        })
+    }
+}
+
+/// Something done to a lease.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LeaseAction {
+    /// Renew for a new term.
+    Renew,
+    /// Return the article.
+    Return,
+    /// Report the article lost.
+    ReportLoss,
+    /// Pay.
+    Pay,
+}
+
+impl fmt::Display for LeaseAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            LeaseAction::Renew => "renew",
+            LeaseAction::Return => "return",
+            LeaseAction::ReportLoss => "report the loss of",
+            LeaseAction::Pay => "pay",
+        })
+    }
+}
+
+/// A lease: its terms, schedule, payments, bills and state. Every method checks first and
+/// either applies whole or returns a [`LeaseError`] and changes nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lease {
+    id: DocumentId,
+    lessee: CountryCode,
+    article: LeasedArticle,
+    other_costs: Money,
+    payment_months: u32,
+    waiver: Option<RentalWaiver>,
+    payer: RentalPayer,
+    rounding: Rounding,
+    terms: Vec<Term>,
+    payments: Vec<LeasePayment>,
+    bills: Vec<Bill>,
+    state: LeaseState,
+    ended: Option<NaiveDate>,
+    last_step: NaiveDate,
+    decision: Decision,
+}
+
+impl Lease {
+    /// Opens a lease.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order: [`LeaseError::EmptyDescription`],
+    /// [`LeaseError::NegativeAmount`], [`LeaseError::ZeroMonths`] (term, service life or
+    /// payment period), [`LeaseError::TermTooLong`]; [`LeaseError::ServiceLifeNotPassed`]
+    /// for a service-life waiver on an article that has not passed three quarters of its
+    /// life; [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee
+    /// on the start date.
+    pub fn new(
+        request: LeaseRequest,
+        eligibility: &dyn EligibilityCheck,
+    ) -> Result<Lease, LeaseError> {
+        let article = &request.article;
+        if article.description.trim().is_empty() {
+            return Err(LeaseError::EmptyDescription);
+        }
+        if let Some(amount) = [article.replacement_value, request.other_costs]
+            .into_iter()
+            .chain(article.actual_value)
+            .find(|a| a.is_negative())
+        {
+            return Err(LeaseError::NegativeAmount { amount });
+        }
+        for (what, months) in [
+            ("term", request.term_months),
+            ("service life", article.service_life_months),
+            ("payment period", request.payment_months),
+        ] {
+            if months == 0 {
+                return Err(LeaseError::ZeroMonths {
+                    what: what.to_owned(),
+                });
+            }
+        }
+        check_term(request.term_months)?;
+        if matches!(request.waiver, Some(RentalWaiver::ServiceLife { .. }))
+            && !article.past_three_quarters_of_service_life()
+        {
+            return Err(LeaseError::ServiceLifeNotPassed {
+                months_in_service: article.months_in_service,
+                service_life_months: article.service_life_months,
+            });
+        }
+        let mut asked = EligibilityRequest::new(request.lessee, ProgramKind::Leases, request.start);
+        asked.document = Some(request.id.as_str().to_owned());
+        let decision = eligibility.decide(&asked);
+        if !decision.outcome().allows() {
+            return Err(LeaseError::Ineligible {
+                id: request.id,
+                decision: Box::new(decision),
+            });
+        }
+        let mut lease = Lease {
+            id: request.id,
+            lessee: request.lessee,
+            article: request.article,
+            other_costs: request.other_costs,
+            payment_months: request.payment_months,
+            waiver: request.waiver,
+            payer: request.payer,
+            rounding: request.rounding,
+            terms: Vec::new(),
+            payments: Vec::new(),
+            bills: Vec::new(),
+            state: LeaseState::Active,
+            ended: None,
+            last_step: request.start,
+            decision,
+        };
+        let term = lease.price_term(
+            request.start,
+            request.term_months,
+            lease.article.months_in_service,
+        )?;
+        lease.terms.push(term);
+        Ok(lease)
+    }
+
+    /// The rental for a term of `months` starting with `months_in_service`.
+    fn price_term(
+        &self,
+        start: NaiveDate,
+        months: u32,
+        months_in_service: u32,
+    ) -> Result<Term, LeaseError> {
+        let rental = match &self.waiver {
+            Some(RentalWaiver::Purpose { .. }) => Money::ZERO,
+            Some(RentalWaiver::ServiceLife { .. }) => self.other_costs,
+            None => {
+                let depreciation = self.article.replacement_value.checked_mul_ratio(
+                    i128::from(months),
+                    i128::from(self.article.service_life_months),
+                    self.rounding,
+                )?;
+                depreciation.checked_add(self.other_costs)?
+            }
+        };
+        Ok(Term {
+            start,
+            months,
+            months_in_service,
+            rental,
+        })
+    }
+
+    /// The lease identifier.
+    #[must_use]
+    pub fn id(&self) -> &DocumentId {
+        &self.id
+    }
+
+    /// The lessee.
+    #[must_use]
+    pub fn lessee(&self) -> CountryCode {
+        self.lessee
+    }
+
+    /// The article.
+    #[must_use]
+    pub fn article(&self) -> &LeasedArticle {
+        &self.article
+    }
+
+    /// The state.
+    #[must_use]
+    pub fn state(&self) -> LeaseState {
+        self.state
+    }
+
+    /// Every term, the original first.
+    #[must_use]
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// The payments received.
+    #[must_use]
+    pub fn payments(&self) -> &[LeasePayment] {
+        &self.payments
+    }
+
+    /// The bills for loss or damage.
+    #[must_use]
+    pub fn bills(&self) -> &[Bill] {
+        &self.bills
+    }
+
+    /// The eligibility decision that allowed the lease.
+    #[must_use]
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+
+    /// The day the lease ended (returned or lost), if it has.
+    #[must_use]
+    pub fn ended_on(&self) -> Option<NaiveDate> {
+        self.ended
+    }
+
+    /// The rental over every term.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::Money`] on overflow.
+    pub fn rental(&self) -> Result<Money, LeaseError> {
+        Ok(Money::checked_sum(self.terms.iter().map(|t| t.rental))?)
+    }
+
+    /// Every rental installment of every term, in due order.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let lease = Lease::new(request, &AllowAll)?;
+    /// let schedule = lease.schedule()?;
+    /// assert_eq!(schedule.len(), 8);
+    /// assert_eq!(schedule[7].due, day(2016, 10, 1)?);
+    /// assert_eq!(schedule[7].amount.to_string(), "$250,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn schedule(&self) -> Result<Vec<RentalInstallment>, LeaseError> {
+        let mut all = Vec::new();
+        for term in &self.terms {
+            all.extend(self.term_schedule(term)?);
+        }
+        Ok(all)
+    }
+
+    fn term_schedule(&self, term: &Term) -> Result<Vec<RentalInstallment>, LeaseError> {
+        let mut out = Vec::new();
+        let mut offset = 0u32;
+        let mut paid = Money::ZERO;
+        while offset < term.months {
+            let next = offset.saturating_add(self.payment_months).min(term.months);
+            let due = term
+                .start
+                .checked_add_months(Months::new(offset))
+                .ok_or(LeaseError::DateOutOfRange)?;
+            let amount = if next == term.months {
+                term.rental.checked_sub(paid)?
+            } else {
+                term.rental.checked_mul_ratio(
+                    i128::from(next.saturating_sub(offset)),
+                    i128::from(term.months),
+                    self.rounding,
+                )?
+            };
+            paid = paid.checked_add(amount)?;
+            out.push(RentalInstallment { due, amount });
+            offset = next;
+        }
+        debug_assert_eq!(paid, term.rental);
+        Ok(out)
+    }
+
+    /// What has been paid.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::Money`] on overflow.
+    pub fn paid(&self) -> Result<Money, LeaseError> {
+        Ok(Money::checked_sum(self.payments.iter().map(|p| p.amount))?)
+    }
+
+    /// Everything owed over the life of the lease: rental installments (of installments
+    /// due before the lease ended, when it has) and bills.
+    fn owed_by(&self, date: Option<NaiveDate>) -> Result<Money, LeaseError> {
+        let installments = self
+            .schedule()?
+            .into_iter()
+            .filter(|i| date.is_none_or(|d| i.due <= d))
+            .filter(|i| self.ended.is_none_or(|end| i.due < end))
+            .map(|i| i.amount);
+        let bills = self
+            .bills
+            .iter()
+            .filter(|b| date.is_none_or(|d| b.date <= d))
+            .map(|b| b.amount);
+        Ok(Money::checked_sum(installments.chain(bills))?)
+    }
+
+    /// What is due on `date` and not yet paid (never negative).
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::Money`] on overflow.
+    pub fn balance_due(&self, date: NaiveDate) -> Result<Money, LeaseError> {
+        let owed = self.owed_by(Some(date))?;
+        let paid = self.paid()?;
+        Ok(if paid >= owed {
+            Money::ZERO
+        } else {
+            owed.checked_sub(paid)?
+        })
+    }
+
+    fn check(
+        &self,
+        action: LeaseAction,
+        date: NaiveDate,
+        allowed: &[LeaseState],
+    ) -> Result<(), LeaseError> {
+        if !allowed.contains(&self.state) {
+            return Err(LeaseError::IllegalAction {
+                lease: self.id.clone(),
+                state: self.state,
+                action,
+            });
+        }
+        let previous = self.last_step;
+        if date < previous {
+            return Err(LeaseError::DateBeforePrevious {
+                lease: self.id.clone(),
+                action,
+                date,
+                previous,
+            });
+        }
+        Ok(())
+    }
+
+    /// The checks of a payment, in precedence order, before any money moves.
+    fn check_payment(
+        &self,
+        date: NaiveDate,
+        amount: Money,
+        financed: bool,
+    ) -> Result<(), LeaseError> {
+        let allowed = [LeaseState::Active, LeaseState::Returned, LeaseState::Lost];
+        if !allowed.contains(&self.state) {
+            return Err(LeaseError::IllegalAction {
+                lease: self.id.clone(),
+                state: self.state,
+                action: LeaseAction::Pay,
+            });
+        }
+        let by_financing = matches!(self.payer, RentalPayer::Financing { .. });
+        if by_financing != financed {
+            return Err(LeaseError::WrongPayer {
+                lease: self.id.clone(),
+                payer: self.payer.clone(),
+            });
+        }
+        if !amount.is_positive() {
+            return Err(LeaseError::NotPositive { amount });
+        }
+        self.check(LeaseAction::Pay, date, &allowed)?;
+        let owed = self.owed_by(None)?;
+        let paid = self.paid()?;
+        if paid.checked_add(amount)? > owed {
+            return Err(LeaseError::Overpayment {
+                lease: self.id.clone(),
+                owed,
+                paid,
+                requested: amount,
+            });
+        }
+        Ok(())
+    }
+
+    /// Records a payment of the lessee's own cash.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::WrongPayer`] when the lease is paid by financing;
+    /// [`LeaseError::NotPositive`]; [`LeaseError::DateBeforePrevious`];
+    /// [`LeaseError::Overpayment`] beyond everything the lease will owe.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// lease.pay(day(2015, 1, 1)?, "250000".parse()?)?;
+    /// assert!(matches!(lease.pay(day(2015, 1, 2)?, "1750000.01".parse()?), Err(LeaseError::Overpayment { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pay(&mut self, date: NaiveDate, amount: Money) -> Result<(), LeaseError> {
+        self.check_payment(date, amount, false)?;
+        self.payments.push(LeasePayment {
+            date,
+            amount,
+            command: None,
+        });
+        self.last_step = date;
+        Ok(())
+    }
+
+    /// Pays from the lease's financing document: posts a disbursement of it to `ledger` as
+    /// command `id` by `actor` and, if the ledger accepts it, records the payment.
+    ///
+    /// # Errors
+    ///
+    /// As [`Lease::pay`], with [`LeaseError::WrongPayer`] when the lessee pays in cash;
+    /// [`LeaseError::Ledger`] when the ledger refuses;
+    /// [`LeaseError::DuplicateLedgerCommand`] when `id` was already applied. Neither the
+    /// ledger nor the lease changes on an error.
+    pub fn pay_from_financing(
+        &mut self,
+        date: NaiveDate,
+        amount: Money,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, LeaseError> {
+        self.check_payment(date, amount, true)?;
+        let RentalPayer::Financing { document, account } = &self.payer else {
+            return Err(LeaseError::WrongPayer {
+                lease: self.id.clone(),
+                payer: self.payer.clone(),
+            });
+        };
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Disburse {
+                account: *account,
+                document: document.clone(),
+                amount,
+            },
+        );
+        let receipt = ledger.apply(command).map_err(LeaseError::Ledger)?;
+        if receipt.duplicate {
+            return Err(LeaseError::DuplicateLedgerCommand { id });
+        }
+        self.payments.push(LeasePayment {
+            date,
+            amount,
+            command: Some(id),
+        });
+        self.last_step = date;
+        Ok(receipt)
+    }
+
+    /// Renews the lease on `date`, the last day of the current term or earlier, for a new
+    /// term of `months` starting the day the current one ends; its rental is priced with
+    /// the article's age at that start.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
+    /// [`LeaseError::ZeroMonths`]; [`LeaseError::TermTooLong`];
+    /// [`LeaseError::RenewalAfterEnd`] after the current term ended.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// lease.renew(day(2016, 12, 1)?, 12)?;
+    /// // The renewal starts 2017-01-01 with the aircraft 144 months old: $1,000,000.00.
+    /// assert_eq!(lease.terms()[1].start, day(2017, 1, 1)?);
+    /// assert_eq!(lease.rental()?.to_string(), "$3,000,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn renew(&mut self, date: NaiveDate, months: u32) -> Result<(), LeaseError> {
+        self.check(LeaseAction::Renew, date, &[LeaseState::Active])?;
+        if months == 0 {
+            return Err(LeaseError::ZeroMonths {
+                what: "term".to_owned(),
+            });
+        }
+        check_term(months)?;
+        let current = self.terms.last().ok_or(LeaseError::DateOutOfRange)?;
+        let end = current.end().ok_or(LeaseError::DateOutOfRange)?;
+        if date >= end {
+            return Err(LeaseError::RenewalAfterEnd {
+                lease: self.id.clone(),
+                ended: end,
+                date,
+            });
+        }
+        let in_service = current.months_in_service.saturating_add(current.months);
+        let term = self.price_term(end, months, in_service)?;
+        self.terms.push(term);
+        self.last_step = date;
+        Ok(())
+    }
+
+    /// Records the article's return on `date`; a damaged article is billed its restoration
+    /// cost, at most the replacement value (nothing under a purpose waiver). Rental
+    /// installments falling due after the return are not owed.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
+    /// [`LeaseError::NegativeAmount`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// let damage = ReturnCondition::Damaged { restoration_cost: "120000".parse()? };
+    /// let bill = lease.return_article(day(2016, 12, 31)?, damage)?.ok_or("a bill")?;
+    /// assert_eq!(bill.amount.to_string(), "$120,000.00");
+    /// assert_eq!(lease.state(), LeaseState::Returned);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn return_article(
+        &mut self,
+        date: NaiveDate,
+        condition: ReturnCondition,
+    ) -> Result<Option<Bill>, LeaseError> {
+        self.check(LeaseAction::Return, date, &[LeaseState::Active])?;
+        let bill = match condition {
+            ReturnCondition::Serviceable => None,
+            ReturnCondition::Damaged { restoration_cost } => {
+                if restoration_cost.is_negative() {
+                    return Err(LeaseError::NegativeAmount {
+                        amount: restoration_cost,
+                    });
+                }
+                self.billable().then(|| Bill {
+                    date,
+                    reason: BillReason::Damage,
+                    amount: restoration_cost.min(self.article.replacement_value),
+                })
+            }
+        };
+        self.bills.extend(bill.clone());
+        self.state = LeaseState::Returned;
+        self.ended = Some(date);
+        self.last_step = date;
+        Ok(bill)
+    }
+
+    /// Records the article lost or destroyed on `date` and bills it: the replacement value
+    /// less depreciation to `date` when the United States will `replace` it, else the
+    /// stated actual value less the same depreciation (nothing under a purpose waiver).
+    /// Depreciation is straight-line over the service life from the article's months in
+    /// service at the start of the current term plus the whole months since.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
+    /// [`LeaseError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
+    /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// // Lost after 18 months: 138 of 360 months served, so 222/360 of the replacement value.
+    /// let bill = lease.report_loss(day(2016, 7, 1)?, true)?;
+    /// assert_eq!(bill.amount.to_string(), "$18,500,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn report_loss(&mut self, date: NaiveDate, replace: bool) -> Result<Bill, LeaseError> {
+        self.check(LeaseAction::ReportLoss, date, &[LeaseState::Active])?;
+        let term = self.terms.last().ok_or(LeaseError::DateOutOfRange)?;
+        let months_since = whole_months_between(term.start, date);
+        let age = term.months_in_service.saturating_add(months_since);
+        let life = self.article.service_life_months;
+        let remaining = life.saturating_sub(age);
+        let (reason, base) = if replace {
+            (BillReason::LossReplaced, self.article.replacement_value)
+        } else {
+            (
+                BillReason::LossNotReplaced,
+                self.article
+                    .actual_value
+                    .unwrap_or(self.article.replacement_value),
+            )
+        };
+        let amount = if self.billable() {
+            base.checked_mul_ratio(i128::from(remaining), i128::from(life), self.rounding)?
+        } else {
+            Money::ZERO
+        };
+        let bill = Bill {
+            date,
+            reason,
+            amount,
+        };
+        self.bills.push(bill.clone());
+        self.state = LeaseState::Lost;
+        self.ended = Some(date);
+        self.last_step = date;
+        Ok(bill)
+    }
+
+    fn billable(&self) -> bool {
+        !matches!(self.waiver, Some(RentalWaiver::Purpose { .. }))
+    }
+}
+
+fn check_term(months: u32) -> Result<(), LeaseError> {
+    if months > MAX_TERM_MONTHS {
+        return Err(LeaseError::TermTooLong {
+            months,
+            max: MAX_TERM_MONTHS,
+        });
+    }
+    Ok(())
+}
+
+/// Whole months from `from` to `to` (zero if `to` is not later).
+fn whole_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut months = 0u32;
+    while let Some(next) = from.checked_add_months(Months::new(months.saturating_add(1))) {
+        if next > to || months == u32::MAX {
+            break;
+        }
+        months = months.saturating_add(1);
+    }
+    months
+}
+
+/// Why a lease step was refused.
+///
+/// # Precedence
+///
+/// [`LeaseError::precedence`]: 1 state and payer; 2 shape; 3 time; 4 amount; 5
+/// eligibility; 6 ledger; 0 arithmetic.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum LeaseError {
+    /// The action is not allowed in the lease's state.
+    #[error("cannot {action} lease {lease} while it is {state}")]
+    IllegalAction {
+        /// The lease.
+        lease: DocumentId,
+        /// Its state.
+        state: LeaseState,
+        /// The action refused.
+        action: LeaseAction,
+    },
+    /// The payment came from the wrong payer.
+    #[error("lease {lease} is paid by {}: pay it that way", payer.describe())]
+    WrongPayer {
+        /// The lease.
+        lease: DocumentId,
+        /// The lease's payer.
+        payer: RentalPayer,
+    },
+    /// The article has no description.
+    #[error("the leased article must be described")]
+    EmptyDescription,
+    /// A negative amount.
+    #[error("amount {amount} must not be negative")]
+    NegativeAmount {
+        /// The amount.
+        amount: Money,
+    },
+    /// A payment that is not positive.
+    #[error("amount {amount} must be greater than zero")]
+    NotPositive {
+        /// The amount.
+        amount: Money,
+    },
+    /// A period of zero months.
+    #[error("the {what} must be at least one month")]
+    ZeroMonths {
+        /// Which period.
+        what: String,
+    },
+    /// A term longer than the law allows.
+    #[error("a lease term of {months} months is too long: at most {max} months are allowed")]
+    TermTooLong {
+        /// The term given.
+        months: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// A date outside the calendar.
+    #[error("a lease date falls outside the supported calendar")]
+    DateOutOfRange,
+    /// A step dated before the lease's previous step.
+    #[error(
+        "cannot {action} lease {lease} on {date}: its previous step was on {previous} and steps may not go back in time"
+    )]
+    DateBeforePrevious {
+        /// The lease.
+        lease: DocumentId,
+        /// The action.
+        action: LeaseAction,
+        /// The date given.
+        date: NaiveDate,
+        /// The previous step's date.
+        previous: NaiveDate,
+    },
+    /// A renewal after the current term ended.
+    #[error("lease {lease} ended on {ended}: renew it before then, not on {date}")]
+    RenewalAfterEnd {
+        /// The lease.
+        lease: DocumentId,
+        /// The first day after the term.
+        ended: NaiveDate,
+        /// The renewal date given.
+        date: NaiveDate,
+    },
+    /// A service-life waiver on an article that has not passed three quarters of its life.
+    #[error(
+        "depreciation may be waived only past three quarters of the service life: the article has served {months_in_service} of {service_life_months} months"
+    )]
+    ServiceLifeNotPassed {
+        /// Months in service.
+        months_in_service: u32,
+        /// The service life.
+        service_life_months: u32,
+    },
+    /// A payment beyond everything the lease will owe.
+    #[error(
+        "payment of {requested} on lease {lease} exceeds what it owes, {owed} ({paid} already paid)"
+    )]
+    Overpayment {
+        /// The lease.
+        lease: DocumentId,
+        /// Everything it owes.
+        owed: Money,
+        /// What was paid before.
+        paid: Money,
+        /// The payment refused.
+        requested: Money,
+    },
+    /// The eligibility gate refused the lessee.
+    #[error("lease {id} is refused: {decision}")]
+    Ineligible {
+        /// The lease.
+        id: DocumentId,
+        /// The decision.
+        decision: Box<Decision>,
+    },
+    /// The ledger refused the posting.
+    #[error("the ledger refused the lease payment: {0}")]
+    Ledger(BudgetError),
+    /// The ledger command id was already applied.
+    #[error("ledger command {id} was already applied: give each payment a new command id")]
+    DuplicateLedgerCommand {
+        /// The id.
+        id: CommandId,
+    },
+    /// Arithmetic overflowed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+impl LeaseError {
+    /// The rank of the check that failed (see the type's documentation).
+    #[must_use]
+    pub fn precedence(&self) -> u8 {
+        match self {
+            LeaseError::IllegalAction { .. } | LeaseError::WrongPayer { .. } => 1,
+            LeaseError::EmptyDescription
+            | LeaseError::NegativeAmount { .. }
+            | LeaseError::NotPositive { .. }
+            | LeaseError::ZeroMonths { .. }
+            | LeaseError::TermTooLong { .. }
+            | LeaseError::ServiceLifeNotPassed { .. } => 2,
+            LeaseError::DateOutOfRange
+            | LeaseError::DateBeforePrevious { .. }
+            | LeaseError::RenewalAfterEnd { .. } => 3,
+            LeaseError::Overpayment { .. } => 4,
+            LeaseError::Ineligible { .. } => 5,
+            LeaseError::Ledger(_) | LeaseError::DuplicateLedgerCommand { .. } => 6,
+            LeaseError::Money(_) => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::AllowAll;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn request(term: u32, article: LeasedArticle) -> LeaseRequest {
+        LeaseRequest::new(
+            "L-1".parse().unwrap(),
+            "POL".parse().unwrap(),
+            d(2015, 1, 1),
+            term,
+            article,
+            RentalPayer::Lessee,
+            Rounding::HalfEven,
+        )
+    }
+
+    fn plane() -> LeasedArticle {
+        LeasedArticle::new("C-130H", m("30000000"), 360, 120)
+    }
+
+    /// The documented formula, with a remainder that must land on the last installment.
+    #[test]
+    fn rental_and_schedule() {
+        let lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        assert_eq!(lease.rental().unwrap(), m("2000000"));
+        let mut req = request(7, LeasedArticle::new("radar", m("1000000"), 7, 0));
+        req.other_costs = m("0.01");
+        let lease = Lease::new(req, &AllowAll).unwrap();
+        assert_eq!(lease.rental().unwrap(), m("1000000.01"));
+        let schedule = lease.schedule().unwrap();
+        let dues: Vec<NaiveDate> = schedule.iter().map(|i| i.due).collect();
+        assert_eq!(dues, [d(2015, 1, 1), d(2015, 4, 1), d(2015, 7, 1)]);
+        let amounts: Vec<Money> = schedule.iter().map(|i| i.amount).collect();
+        // 3/7 and 3/7 of $1,000,000.01, rounded half-even, then the remainder.
+        assert_eq!(amounts, [m("428571.43"), m("428571.43"), m("142857.15")]);
+        let sum = Money::checked_sum(amounts).unwrap();
+        assert_eq!(sum, lease.rental().unwrap());
+    }
+
+    #[test]
+    fn terms_are_at_most_five_years() {
+        assert!(Lease::new(request(60, plane()), &AllowAll).is_ok());
+        assert_eq!(
+            Lease::new(request(61, plane()), &AllowAll).unwrap_err(),
+            LeaseError::TermTooLong {
+                months: 61,
+                max: 60
+            }
+        );
+        assert!(matches!(
+            Lease::new(request(0, plane()), &AllowAll),
+            Err(LeaseError::ZeroMonths { .. })
+        ));
+        let mut lease = Lease::new(request(60, plane()), &AllowAll).unwrap();
+        let before = lease.clone();
+        assert!(matches!(
+            lease.renew(d(2019, 12, 1), 61),
+            Err(LeaseError::TermTooLong { .. })
+        ));
+        assert_eq!(
+            lease.renew(d(2020, 1, 1), 12),
+            Err(LeaseError::RenewalAfterEnd {
+                lease: "L-1".parse().unwrap(),
+                ended: d(2020, 1, 1),
+                date: d(2020, 1, 1)
+            })
+        );
+        assert_eq!(lease, before);
+        lease.renew(d(2019, 12, 31), 12).unwrap();
+        let renewal = &lease.terms()[1];
+        assert_eq!(renewal.start, d(2020, 1, 1));
+        assert_eq!(renewal.months_in_service, 180);
+        // 12 months of $30,000,000.00 over 360 = $1,000,000.00.
+        assert_eq!(renewal.rental, m("1000000"));
+        assert_eq!(lease.rental().unwrap(), m("6000000"));
+        // Paying for the first term is still possible after the renewal was signed.
+        lease.pay(d(2019, 12, 31), m("1")).unwrap();
+    }
+
+    #[test]
+    fn waivers_the_law_allows() {
+        let mut req = request(24, plane());
+        req.other_costs = m("50000");
+        req.waiver = Some(RentalWaiver::Purpose {
+            purpose: WaivedPurpose::MilitaryExercises,
+        });
+        let mut exercise = Lease::new(req.clone(), &AllowAll).unwrap();
+        assert_eq!(exercise.rental().unwrap(), Money::ZERO);
+        let bill = exercise.report_loss(d(2016, 1, 1), true).unwrap();
+        assert_eq!(bill.amount, Money::ZERO);
+
+        req.waiver = Some(RentalWaiver::ServiceLife {
+            determination: "PD-1".parse().unwrap(),
+        });
+        assert_eq!(
+            Lease::new(req.clone(), &AllowAll).unwrap_err(),
+            LeaseError::ServiceLifeNotPassed {
+                months_in_service: 120,
+                service_life_months: 360
+            }
+        );
+        // 270 of 360 months is exactly three quarters: not yet past.
+        req.article.months_in_service = 270;
+        assert!(Lease::new(req.clone(), &AllowAll).is_err());
+        req.article.months_in_service = 271;
+        let old = Lease::new(req, &AllowAll).unwrap();
+        assert_eq!(old.rental().unwrap(), m("50000"));
+    }
+
+    #[test]
+    fn return_damage_and_loss() {
+        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let bill = lease
+            .return_article(
+                d(2016, 1, 1),
+                ReturnCondition::Damaged {
+                    restoration_cost: m("40000000"),
+                },
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(bill.amount, m("30000000"));
+        assert_eq!(lease.state(), LeaseState::Returned);
+        // Installments due before the return (4 of 8: the one due on the return day
+        // pays for a quarter not used) plus the bill.
+        assert_eq!(lease.balance_due(d(2030, 1, 1)).unwrap(), m("31000000"));
+        assert!(matches!(
+            lease.renew(d(2016, 2, 1), 12),
+            Err(LeaseError::IllegalAction {
+                state: LeaseState::Returned,
+                ..
+            })
+        ));
+
+        // Lost 18 months in: 138 of 360 months served, 222 remain.
+        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let bill = lease.report_loss(d(2016, 7, 15), true).unwrap();
+        assert_eq!(bill.reason, BillReason::LossReplaced);
+        assert_eq!(bill.amount, m("18500000"));
+        let mut article = plane();
+        article.actual_value = Some(m("12000000"));
+        let mut lease = Lease::new(request(24, article), &AllowAll).unwrap();
+        let bill = lease.report_loss(d(2016, 7, 15), false).unwrap();
+        assert_eq!(bill.amount, m("7400000"));
+        assert_eq!(lease.state(), LeaseState::Lost);
+    }
+
+    #[test]
+    fn payments_are_checked() {
+        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        assert_eq!(
+            lease.pay(d(2015, 1, 1), Money::ZERO),
+            Err(LeaseError::NotPositive {
+                amount: Money::ZERO
+            })
+        );
+        lease.pay(d(2015, 2, 1), m("1999999.99")).unwrap();
+        assert!(matches!(
+            lease.pay(d(2015, 1, 31), m("0.01")),
+            Err(LeaseError::DateBeforePrevious { .. })
+        ));
+        let before = lease.clone();
+        assert_eq!(
+            lease.pay(d(2015, 3, 1), m("0.02")),
+            Err(LeaseError::Overpayment {
+                lease: "L-1".parse().unwrap(),
+                owed: m("2000000"),
+                paid: m("1999999.99"),
+                requested: m("0.02"),
+            })
+        );
+        assert_eq!(lease, before);
+        lease.pay(d(2015, 3, 1), m("0.01")).unwrap();
+        assert_eq!(lease.balance_due(d(2017, 1, 1)).unwrap(), Money::ZERO);
+        let mut ledger = Ledger::new();
+        assert!(matches!(
+            lease.pay_from_financing(
+                d(2015, 3, 1),
+                m("1"),
+                &mut ledger,
+                "C-1".parse().unwrap(),
+                "dsca".parse().unwrap()
+            ),
+            Err(LeaseError::WrongPayer { .. })
+        ));
+        assert!(ledger.journal().is_empty());
+    }
+
+    #[test]
+    fn whole_months() {
+        assert_eq!(whole_months_between(d(2015, 1, 31), d(2015, 2, 27)), 0);
+        assert_eq!(whole_months_between(d(2015, 1, 31), d(2015, 2, 28)), 1);
+        assert_eq!(whole_months_between(d(2015, 1, 1), d(2016, 7, 15)), 18);
+        assert_eq!(whole_months_between(d(2015, 1, 1), d(2014, 7, 15)), 0);
+    }
+}

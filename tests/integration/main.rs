@@ -15,5 +15,6 @@ mod ledger_model;
 mod ledger_precedence;
 mod ledger_regressions;
 mod partner;
+mod programs_sales;
 mod scenarios;
 mod workload;

@@ -1,0 +1,625 @@
+//! The trust fund: one account per partner, deposits and disbursements identified by case
+//! (DOMAIN.md §2.4 and rule 28).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{Case, CaseAction, CaseState, SalesError};
+use crate::budget::{
+    AccountSymbol, Action, Actor, Command, CommandId, DocumentId, Ledger, Receipt,
+};
+use crate::money::Money;
+use crate::partner::CountryCode;
+
+/// Where a deposit came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+#[non_exhaustive]
+pub enum DepositSource {
+    /// The partner's own cash.
+    Partner,
+    /// A draw on a financing grant or loan, posted to the ledger as a disbursement of the
+    /// financing document.
+    Financing {
+        /// The financing document.
+        document: DocumentId,
+        /// The account it is obligated in.
+        account: AccountSymbol,
+        /// The ledger command that posted the draw.
+        command: CommandId,
+    },
+}
+
+/// What a trust entry records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[non_exhaustive]
+pub enum TrustEntryKind {
+    /// Cash received for a case.
+    Deposit {
+        /// Where it came from.
+        source: DepositSource,
+    },
+    /// Cash paid out for a case (to a contractor, or to reimburse stock).
+    Disbursement,
+}
+
+/// One dated entry of a partner's trust account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustEntry {
+    /// The date of the deposit or disbursement.
+    pub date: NaiveDate,
+    /// The case it is identified with.
+    pub case: DocumentId,
+    /// The amount, always positive.
+    pub amount: Money,
+    /// Deposit or disbursement.
+    pub kind: TrustEntryKind,
+}
+
+/// One partner's trust account: every entry in date order, and the running totals.
+///
+/// # Invariants
+///
+/// Cumulative disbursements never exceed cumulative deposits, at every entry (DOMAIN.md
+/// rule 28); entries are in non-decreasing date order, so the invariant holds on every
+/// date as well as at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustAccount {
+    partner: CountryCode,
+    entries: Vec<TrustEntry>,
+    deposits: Money,
+    disbursements: Money,
+}
+
+impl TrustAccount {
+    fn new(partner: CountryCode) -> TrustAccount {
+        TrustAccount {
+            partner,
+            entries: Vec::new(),
+            deposits: Money::ZERO,
+            disbursements: Money::ZERO,
+        }
+    }
+
+    /// The partner that owns the account.
+    #[must_use]
+    pub fn partner(&self) -> CountryCode {
+        self.partner
+    }
+
+    /// Every entry, in date order.
+    #[must_use]
+    pub fn entries(&self) -> &[TrustEntry] {
+        &self.entries
+    }
+
+    /// Cumulative deposits.
+    #[must_use]
+    pub fn deposits(&self) -> Money {
+        self.deposits
+    }
+
+    /// Cumulative disbursements.
+    #[must_use]
+    pub fn disbursements(&self) -> Money {
+        self.disbursements
+    }
+
+    /// Deposits less disbursements; never negative.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn balance(&self) -> Result<Money, SalesError> {
+        Ok(self.deposits.checked_sub(self.disbursements)?)
+    }
+
+    fn last_date(&self) -> Option<NaiveDate> {
+        self.entries.last().map(|e| e.date)
+    }
+}
+
+/// The trust fund: one [`TrustAccount`] per partner.
+///
+/// Cash is deposited for a case of the partner that pays it and disbursed for a case of
+/// the same partner; one case may be in deficit while the partner's other cases cover it,
+/// but the partner's cumulative disbursements never exceed its cumulative deposits and one
+/// partner's cash never pays another partner's case (DOMAIN.md rule 28). A draw on a
+/// financing grant or loan goes through the ledger: it is posted there as a disbursement of
+/// the financing document first, and recorded here only if the ledger accepts it.
+///
+/// Every operation either applies whole or is refused whole with a [`SalesError`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::programs::sales::{Case, CaseRequest, LineSpec, TermsOfSale, TrustFund};
+/// use security_assistance::notification::Thresholds;
+/// use security_assistance::eligibility::AllowAll;
+/// use security_assistance::Rounding;
+///
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+/// let request = CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?, day(2013, 1, 2)?,
+///     TermsOfSale::CashWithAcceptance, Rounding::HalfEven);
+/// let mut case = Case::new(request);
+/// case.begin_development(day(2013, 1, 3)?)?;
+/// case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+/// case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+/// case.accept(day(2013, 3, 1)?)?;
+///
+/// let mut trust = TrustFund::new();
+/// trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+/// // Another partner's cash cannot pay Jordan's case.
+/// assert!(trust.deposit(&case, day(2013, 3, 1)?, "1".parse()?, "EGY".parse()?).is_err());
+/// assert_eq!(trust.balance("JOR".parse()?)?.to_string(), "$10,350.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustFund {
+    accounts: BTreeMap<CountryCode, TrustAccount>,
+    cases: BTreeMap<DocumentId, CountryCode>,
+}
+
+impl TrustFund {
+    /// An empty trust fund.
+    #[must_use]
+    pub fn new() -> TrustFund {
+        TrustFund::default()
+    }
+
+    /// The partner's account, if it has any entry.
+    #[must_use]
+    pub fn account(&self, partner: CountryCode) -> Option<&TrustAccount> {
+        self.accounts.get(&partner)
+    }
+
+    /// Every account, by partner.
+    pub fn accounts(&self) -> impl Iterator<Item = &TrustAccount> {
+        self.accounts.values()
+    }
+
+    /// The partner's balance (zero without an account).
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn balance(&self, partner: CountryCode) -> Result<Money, SalesError> {
+        self.accounts
+            .get(&partner)
+            .map_or(Ok(Money::ZERO), TrustAccount::balance)
+    }
+
+    fn case_entries<'a>(
+        &'a self,
+        case: &'a DocumentId,
+    ) -> impl Iterator<Item = &'a TrustEntry> + 'a {
+        self.cases
+            .get(case)
+            .and_then(|partner| self.accounts.get(partner))
+            .into_iter()
+            .flat_map(|account| account.entries.iter())
+            .filter(move |e| &e.case == case)
+    }
+
+    /// Deposits identified with `case` dated on or before `through` (`None`: all).
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn case_deposits(
+        &self,
+        case: &DocumentId,
+        through: Option<NaiveDate>,
+    ) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| through.is_none_or(|t| e.date <= t))
+                .filter(|e| matches!(e.kind, TrustEntryKind::Deposit { .. }))
+                .map(|e| e.amount),
+        )?)
+    }
+
+    /// Disbursements identified with `case`.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn case_disbursements(&self, case: &DocumentId) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| e.kind == TrustEntryKind::Disbursement)
+                .map(|e| e.amount),
+        )?)
+    }
+
+    /// What has been drawn for `case` on the financing `document`.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn drawn(&self, case: &DocumentId, document: &DocumentId) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| match &e.kind {
+                    TrustEntryKind::Deposit {
+                        source: DepositSource::Financing { document: d, .. },
+                    } => d == document,
+                    _ => false,
+                })
+                .map(|e| e.amount),
+        )?)
+    }
+
+    /// The checks of every entry before the amounts, in precedence order: state and
+    /// identity, shape, existence of the financing source, then time. Returns the partner
+    /// and, for a financing draw, the planned amount and the account.
+    fn check_entry(
+        &self,
+        case: &Case,
+        action: CaseAction,
+        date: NaiveDate,
+        amount: Money,
+        payer: Option<CountryCode>,
+        financing: Option<&DocumentId>,
+    ) -> Result<(CountryCode, Option<(Money, AccountSymbol)>), SalesError> {
+        let state = case.state();
+        if !action.allowed_in().contains(&state) {
+            return Err(SalesError::IllegalTransition {
+                case: case.id().clone(),
+                state,
+                action,
+            });
+        }
+        let partner = case.partner();
+        if let Some(registered) = self.cases.get(case.id()) {
+            if *registered != partner {
+                return Err(SalesError::CaseOfOtherPartner {
+                    case: case.id().clone(),
+                    registered: *registered,
+                    presented: partner,
+                });
+            }
+        }
+        if let Some(payer) = payer.filter(|p| *p != partner) {
+            return Err(SalesError::CrossPartner {
+                case: case.id().clone(),
+                case_partner: partner,
+                payer,
+            });
+        }
+        if !amount.is_positive() {
+            return Err(SalesError::NotPositive { amount });
+        }
+        let planned = match financing {
+            None => None,
+            Some(document) => Some(
+                case.funding()
+                    .iter()
+                    .find_map(|source| match source.financing() {
+                        Some((d, account)) if d == document => Some((source.amount(), *account)),
+                        _ => None,
+                    })
+                    .ok_or_else(|| SalesError::UnknownFundingSource {
+                        case: case.id().clone(),
+                        document: document.clone(),
+                    })?,
+            ),
+        };
+        let floor = match action {
+            CaseAction::Disburse => case.implemented_on(),
+            _ => case.accepted_on(),
+        };
+        if let Some(previous) = floor.filter(|f| date < *f) {
+            return Err(SalesError::DateBeforePrevious {
+                case: case.id().clone(),
+                action,
+                date,
+                previous,
+            });
+        }
+        if let Some(previous) = self
+            .accounts
+            .get(&partner)
+            .and_then(TrustAccount::last_date)
+            .filter(|p| date < *p)
+        {
+            return Err(SalesError::TrustDateBeforePrevious {
+                partner,
+                date,
+                previous,
+            });
+        }
+        Ok((partner, planned))
+    }
+
+    fn record(&mut self, partner: CountryCode, entry: TrustEntry) -> Result<(), SalesError> {
+        let (deposits, disbursements) = self
+            .accounts
+            .get(&partner)
+            .map_or((Money::ZERO, Money::ZERO), |a| {
+                (a.deposits, a.disbursements)
+            });
+        // Every fallible step comes before the first write.
+        let (deposits, disbursements) = match entry.kind {
+            TrustEntryKind::Deposit { .. } => (deposits.checked_add(entry.amount)?, disbursements),
+            TrustEntryKind::Disbursement => (deposits, disbursements.checked_add(entry.amount)?),
+        };
+        debug_assert!(disbursements <= deposits);
+        self.cases.insert(entry.case.clone(), partner);
+        let account = self
+            .accounts
+            .entry(partner)
+            .or_insert_with(|| TrustAccount::new(partner));
+        account.deposits = deposits;
+        account.disbursements = disbursements;
+        account.entries.push(entry);
+        Ok(())
+    }
+
+    /// Deposits `amount` of `payer`'s own cash for `case`.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order: [`SalesError::IllegalTransition`] unless the case is accepted,
+    /// implemented, supply complete or closed; [`SalesError::CaseOfOtherPartner`] if
+    /// another case with the same id belongs to another partner;
+    /// [`SalesError::CrossPartner`] if `payer` is not the case's partner;
+    /// [`SalesError::NotPositive`]; [`SalesError::DateBeforePrevious`] before the case's
+    /// acceptance; [`SalesError::TrustDateBeforePrevious`] before the account's last entry.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit(&case, day(2013, 3, 1)?, "10350".parse()?, "JOR".parse()?)?;
+    /// assert_eq!(trust.case_deposits(case.id(), None)?.to_string(), "$10,350.00");
+    /// assert!(matches!(
+    ///     trust.deposit(&case, day(2013, 3, 1)?, "1".parse()?, "ISR".parse()?),
+    ///     Err(SalesError::CrossPartner { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn deposit(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        amount: Money,
+        payer: CountryCode,
+    ) -> Result<(), SalesError> {
+        let (partner, _) =
+            self.check_entry(case, CaseAction::Deposit, date, amount, Some(payer), None)?;
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount,
+                kind: TrustEntryKind::Deposit {
+                    source: DepositSource::Partner,
+                },
+            },
+        )
+    }
+
+    /// Draws `amount` for `case` on the financing `document` named among the case's
+    /// funding sources: posts a disbursement of that document to `ledger` (as command `id`
+    /// by `actor`, effective and recorded on `date`) and, if the ledger accepts it, records
+    /// the deposit.
+    ///
+    /// # Errors
+    ///
+    /// The checks of [`TrustFund::deposit`] (except the payer), with
+    /// [`SalesError::UnknownFundingSource`] (if the case names no grant or loan `document`)
+    /// before the dates; then
+    /// [`SalesError::FundingSourceExceeded`] beyond the amount the case planned from it;
+    /// [`SalesError::Ledger`] if the ledger refuses the disbursement, and
+    /// [`SalesError::DuplicateLedgerCommand`] if `id` was already applied. In every case
+    /// neither the ledger nor the trust fund changes.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger};
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::sales::*;
+    /// use security_assistance::{ProgramKind, Rounding};
+    ///
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let account: security_assistance::budget::AccountSymbol = "011-X2013-1082".parse()?;
+    /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
+    /// let mut ledger = Ledger::new();
+    /// let start = day(2012, 10, 1)?;
+    /// for (id, action) in [
+    ///     ("A1", Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
+    ///         amount: "1000000".parse()?, law: "P.L. 113-6".into() }),
+    ///     ("A2", Action::Apportion { account, category: Apportionment::ByPeriod { from: start },
+    ///         amount: "1000000".parse()? }),
+    ///     ("A3", Action::Allot { account, holder: "DSCA".parse()?, amount: "1000000".parse()? }),
+    ///     ("A4", Action::Allocate { account, key: key.clone(), amount: "1000000".parse()? }),
+    ///     ("A5", Action::Obligate { account, document: "G-JOR".parse()?, instrument: Instrument::GrantAgreement,
+    ///         funding: Funding::Allocation { key }, amount: "1000000".parse()? }),
+    /// ] {
+    ///     ledger.apply(Command::new(id.parse()?, start, "budget-office".parse()?, action))?;
+    /// }
+    ///
+    /// let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    ///     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// case.begin_development(day(2013, 1, 3)?)?;
+    /// case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// case.set_funding(day(2013, 1, 3)?, vec![FundingSource::FinancingGrant {
+    ///     document: "G-JOR".parse()?, account, amount: "10350".parse()?,
+    /// }])?;
+    /// case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// case.accept(day(2013, 3, 1)?)?;
+    ///
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit_financing(&case, day(2013, 3, 1)?, "10350".parse()?, &"G-JOR".parse()?,
+    ///     &mut ledger, "DRAW-1".parse()?, "dsca".parse()?)?;
+    /// assert_eq!(trust.drawn(case.id(), &"G-JOR".parse()?)?.to_string(), "$10,350.00");
+    /// assert_eq!(ledger.journal().len(), 6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn deposit_financing(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        amount: Money,
+        document: &DocumentId,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, SalesError> {
+        let (partner, planned) = self.check_entry(
+            case,
+            CaseAction::Deposit,
+            date,
+            amount,
+            None,
+            Some(document),
+        )?;
+        let (planned, account) = planned.ok_or_else(|| SalesError::UnknownFundingSource {
+            case: case.id().clone(),
+            document: document.clone(),
+        })?;
+        let drawn = self.drawn(case.id(), document)?;
+        if drawn.checked_add(amount)? > planned {
+            return Err(SalesError::FundingSourceExceeded {
+                case: case.id().clone(),
+                document: document.clone(),
+                planned,
+                drawn,
+                requested: amount,
+            });
+        }
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Disburse {
+                account,
+                document: document.clone(),
+                amount,
+            },
+        );
+        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
+        if receipt.duplicate {
+            return Err(SalesError::DuplicateLedgerCommand { id });
+        }
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount,
+                kind: TrustEntryKind::Deposit {
+                    source: DepositSource::Financing {
+                        document: document.clone(),
+                        account,
+                        command: id,
+                    },
+                },
+            },
+        )?;
+        Ok(receipt)
+    }
+
+    /// Disburses `amount` for `case` from its partner's account.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order: [`SalesError::IllegalTransition`] unless the case is
+    /// implemented, supply complete or closed; [`SalesError::CaseOfOtherPartner`];
+    /// [`SalesError::NotPositive`]; [`SalesError::DateBeforePrevious`] before the case's
+    /// implementation; [`SalesError::TrustDateBeforePrevious`];
+    /// [`SalesError::ExceedsCaseValue`] beyond the case's total price;
+    /// [`SalesError::InsufficientTrustBalance`] beyond the partner's balance.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// let mut trust = TrustFund::new();
+    /// trust.deposit(&case, day(2013, 3, 1)?, "10350".parse()?, "JOR".parse()?)?;
+    /// case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// trust.disburse(&case, day(2013, 4, 1)?, "6000".parse()?)?;
+    /// assert_eq!(trust.balance("JOR".parse()?)?.to_string(), "$4,350.00");
+    /// assert!(matches!(
+    ///     trust.disburse(&case, day(2013, 4, 2)?, "4350.01".parse()?),
+    ///     Err(SalesError::ExceedsCaseValue { .. })
+    /// ));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn disburse(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        amount: Money,
+    ) -> Result<(), SalesError> {
+        let (partner, _) =
+            self.check_entry(case, CaseAction::Disburse, date, amount, None, None)?;
+        let total = case.total()?;
+        let disbursed = self.case_disbursements(case.id())?;
+        if disbursed.checked_add(amount)? > total {
+            return Err(SalesError::ExceedsCaseValue {
+                case: case.id().clone(),
+                total,
+                disbursed,
+                requested: amount,
+            });
+        }
+        let available = self.balance(partner)?;
+        if amount > available {
+            return Err(SalesError::InsufficientTrustBalance {
+                partner,
+                available,
+                requested: amount,
+            });
+        }
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount,
+                kind: TrustEntryKind::Disbursement,
+            },
+        )
+    }
+}
+
+/// The states in which cash may move, kept beside the trust fund so both read one list.
+pub(super) const DEPOSIT_STATES: &[CaseState] = &[
+    CaseState::Accepted,
+    CaseState::Implemented,
+    CaseState::SupplyComplete,
+    CaseState::Closed,
+];
+
+/// The states in which cash may be disbursed.
+pub(super) const DISBURSE_STATES: &[CaseState] = &[
+    CaseState::Implemented,
+    CaseState::SupplyComplete,
+    CaseState::Closed,
+];
