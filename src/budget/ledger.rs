@@ -137,6 +137,34 @@ pub(crate) struct AccountState {
 }
 
 impl AccountState {
+    fn obligation(&self, document: &DocumentId) -> Result<&ObligationState, BudgetError> {
+        self.obligations
+            .get(document)
+            .ok_or_else(|| BudgetError::UnknownObligation {
+                account: self.symbol,
+                document: document.clone(),
+            })
+    }
+
+    fn commitment(&self, document: &DocumentId) -> Result<&CommitmentState, BudgetError> {
+        self.commitments
+            .get(document)
+            .ok_or_else(|| BudgetError::UnknownCommitment {
+                account: self.symbol,
+                document: document.clone(),
+            })
+    }
+
+    fn allocation(&self, key: &AllocationKey) -> Result<Slot, BudgetError> {
+        self.allocations
+            .get(key)
+            .copied()
+            .ok_or_else(|| BudgetError::UnknownAllocation {
+                account: self.symbol,
+                key: key.clone(),
+            })
+    }
+
     /// Budget authority: full-year appropriations (or the resolution's amount until they
     /// arrive), plus transfers in, less transfers out and rescissions.
     pub(crate) fn authority(&self) -> Result<Money, BudgetError> {
@@ -1199,14 +1227,7 @@ impl Ledger {
         gate: Gate<'_>,
     ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let acct = self.account(symbol)?;
-        let slot =
-            acct.allocations
-                .get(key)
-                .copied()
-                .ok_or_else(|| BudgetError::UnknownAllocation {
-                    account: *symbol,
-                    key: key.clone(),
-                })?;
+        let slot = acct.allocation(key)?;
         if acct.commitments.contains_key(document) || acct.obligations.contains_key(document) {
             return Err(BudgetError::DocumentExists {
                 account: *symbol,
@@ -1254,13 +1275,7 @@ impl Ledger {
         amount: Money,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
-        let commitment =
-            acct.commitments
-                .get(document)
-                .ok_or_else(|| BudgetError::UnknownCommitment {
-                    account: *symbol,
-                    document: document.clone(),
-                })?;
+        let commitment = acct.commitment(document)?;
         check_distributable(name, acct, date)?;
         if amount > commitment.amount {
             return Err(exceeds(
@@ -1352,13 +1367,7 @@ impl Ledger {
             }
             acct.allocations.get(key).copied().unwrap_or_default()
         } else {
-            acct.allocations
-                .get(key)
-                .copied()
-                .ok_or_else(|| BudgetError::UnknownAllocation {
-                    account: *symbol,
-                    key: key.clone(),
-                })?
+            acct.allocation(key)?
         };
         check_new_obligation(name, acct, date)?;
         check_purpose(acct, key.program)?;
@@ -1433,13 +1442,7 @@ impl Ledger {
         amount: Money,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
-        let obligation =
-            acct.obligations
-                .get(document)
-                .ok_or_else(|| BudgetError::UnknownObligation {
-                    account: *symbol,
-                    document: document.clone(),
-                })?;
+        let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
         let slot = acct
             .allocations
@@ -1517,13 +1520,7 @@ impl Ledger {
         refund: bool,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
-        let obligation =
-            acct.obligations
-                .get(document)
-                .ok_or_else(|| BudgetError::UnknownObligation {
-                    account: *symbol,
-                    document: document.clone(),
-                })?;
+        let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
         let (signed, gl) = if refund {
             if amount > obligation.disbursed {
@@ -1650,22 +1647,9 @@ impl Ledger {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
         let old = self.account(cancelled)?;
-        let original =
-            old.obligations
-                .get(document)
-                .ok_or_else(|| BudgetError::UnknownObligation {
-                    account: *cancelled,
-                    document: document.clone(),
-                })?;
+        let original = old.obligation(document)?;
         let acct = self.account(current)?;
-        let slot =
-            acct.allocations
-                .get(key)
-                .copied()
-                .ok_or_else(|| BudgetError::UnknownAllocation {
-                    account: *current,
-                    key: key.clone(),
-                })?;
+        let slot = acct.allocation(key)?;
         let existing = acct.obligations.get(document);
         if let Some(e) = existing {
             if e.key != *key {
