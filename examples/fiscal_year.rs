@@ -38,7 +38,8 @@ fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, Box<dyn Error>> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("bad date {y}-{m}-{d}").into())
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+/// Runs the whole example (public so that the integration tests can run it too).
+pub fn main() -> Result<(), Box<dyn Error>> {
     let fy2008 = FiscalYear::new(2008)?;
     println!("== Periods of availability (31 U.S.C. 1502, 1552, 1553)");
     let periods = [
@@ -283,13 +284,13 @@ fn main() -> Result<(), Box<dyn Error>> {
             line.amount.to_string()
         );
     }
-    homeland_year()
+    homeland_year().map(|_| ())
 }
 
 /// A fiscal year of the seed paper's program. Its eligibility rules apply to Homeland
 /// Security funds by analogy (policy, not statute): here a state-sponsor designation with a
 /// Presidential waiver for one program, and a general sanction.
-fn homeland_year() -> Result<(), Box<dyn Error>> {
+pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
     println!("\n== FY2008 homeland-security assistance (the seed paper's program)");
     let account: security_assistance::budget::AccountSymbol = "070-2008/2009-0100".parse()?;
     let cite = Citation::new("example fact base", "illustrative");
@@ -685,5 +686,5 @@ fn homeland_year() -> Result<(), Box<dyn Error>> {
             row.unobligated
         );
     }
-    Ok(())
+    Ok(ledger)
 }

@@ -14,6 +14,7 @@ mod homeland;
 mod ledger_model;
 mod ledger_precedence;
 mod ledger_regressions;
+mod main_example;
 mod partner;
 mod programs_sales;
 mod scenarios;
