@@ -16,6 +16,7 @@ mod ledger_precedence;
 mod ledger_regressions;
 mod main_example;
 mod partner;
+mod programs_financing;
 mod programs_sales;
 mod scenarios;
 mod workload;
