@@ -18,5 +18,6 @@ mod main_example;
 mod partner;
 mod programs_financing;
 mod programs_sales;
+mod programs_training;
 mod scenarios;
 mod workload;
