@@ -19,5 +19,6 @@ mod partner;
 mod programs_financing;
 mod programs_sales;
 mod programs_training;
+mod report;
 mod scenarios;
 mod workload;

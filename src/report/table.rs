@@ -1,0 +1,205 @@
+//! Status of funds as an aligned text table and as CSV, with the partner's region as an
+//! extra dimension.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::budget::{BudgetError, StatusKey, StatusRow};
+use crate::money::Money;
+use crate::partner::Region;
+
+/// The money columns of a status of funds, in table order.
+const COLUMNS: [&str; 10] = [
+    "budget_authority",
+    "apportioned",
+    "allotted",
+    "allocated",
+    "committed",
+    "obligated",
+    "unobligated",
+    "disbursed",
+    "unliquidated",
+    "recoveries",
+];
+
+fn amounts(row: &StatusRow) -> [Money; 10] {
+    [
+        row.budget_authority,
+        row.apportioned,
+        row.allotted,
+        row.allocated,
+        row.committed,
+        row.obligated,
+        row.unobligated,
+        row.disbursed,
+        row.unliquidated,
+        row.recoveries,
+    ]
+}
+
+fn key_cells(key: &StatusKey) -> [String; 5] {
+    [
+        key.account.map(|a| a.to_string()).unwrap_or_default(),
+        key.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
+        key.holder
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        key.program.map(|p| p.to_string()).unwrap_or_default(),
+        key.partner.map(|p| p.to_string()).unwrap_or_default(),
+    ]
+}
+
+const KEY_COLUMNS: [&str; 5] = ["account", "fiscal_year", "holder", "program", "partner"];
+
+/// Status rows summed by the partner's State Department region (rows without a partner
+/// under `None`), in region order; the other key fields are dropped.
+///
+/// # Errors
+///
+/// [`BudgetError::Money`] only if a total is out of range.
+pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>, BudgetError> {
+    let mut sums: BTreeMap<Option<Region>, StatusRow> = BTreeMap::new();
+    for row in rows {
+        let region = row.key.partner.map(|p| p.region());
+        let sum = sums.entry(region).or_default();
+        let totals = [
+            (&mut sum.budget_authority, row.budget_authority),
+            (&mut sum.apportioned, row.apportioned),
+            (&mut sum.allotted, row.allotted),
+            (&mut sum.allocated, row.allocated),
+            (&mut sum.committed, row.committed),
+            (&mut sum.obligated, row.obligated),
+            (&mut sum.unobligated, row.unobligated),
+            (&mut sum.disbursed, row.disbursed),
+            (&mut sum.unliquidated, row.unliquidated),
+            (&mut sum.recoveries, row.recoveries),
+        ];
+        for (total, amount) in totals {
+            *total = total.checked_add(amount)?;
+        }
+    }
+    Ok(sums.into_iter().collect())
+}
+
+/// The rows as an aligned text table: key columns that are set in some row, then the
+/// amounts right-aligned as `$1,234.56`, and a total line.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{Action, Apportionment, Command, Dimension, Ledger, StatusQuery};
+/// use security_assistance::report::text_table;
+/// use security_assistance::ProgramKind;
+///
+/// let mut ledger = Ledger::new();
+/// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+/// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
+///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],
+///     amount: "85000000".parse()?, law: "P.L. 110-161".into() }))?;
+/// let rows = ledger.status_of_funds(&StatusQuery::new(day, &[Dimension::Account]))?;
+/// let table = text_table(&rows)?;
+/// assert!(table.contains("011-2008-1081"));
+/// assert!(table.contains("$85,000,000.00"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`BudgetError::Money`] only if a total is out of range.
+pub fn text_table(rows: &[StatusRow]) -> Result<String, BudgetError> {
+    let used: Vec<usize> = (0..KEY_COLUMNS.len())
+        .filter(|&i| {
+            rows.iter()
+                .any(|r| key_cells(&r.key).get(i).is_some_and(|c| !c.is_empty()))
+        })
+        .collect();
+    let mut cells: Vec<Vec<String>> = Vec::new();
+    let mut header: Vec<String> = used
+        .iter()
+        .filter_map(|&i| KEY_COLUMNS.get(i))
+        .map(|s| (*s).to_owned())
+        .collect();
+    header.extend(COLUMNS.iter().map(|s| (*s).to_owned()));
+    cells.push(header);
+    let mut totals = [Money::ZERO; 10];
+    for row in rows {
+        let keys = key_cells(&row.key);
+        let mut line: Vec<String> = used.iter().filter_map(|&i| keys.get(i).cloned()).collect();
+        for (total, amount) in totals.iter_mut().zip(amounts(row)) {
+            *total = total.checked_add(amount)?;
+            line.push(amount.to_string());
+        }
+        cells.push(line);
+    }
+    let mut total_line: Vec<String> = used.iter().map(|_| String::new()).collect();
+    if let Some(first) = total_line.first_mut() {
+        "total".clone_into(first);
+    }
+    total_line.extend(totals.iter().map(ToString::to_string));
+    cells.push(total_line);
+    let widths: Vec<usize> = (0..cells.first().map_or(0, Vec::len))
+        .map(|c| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &cells {
+        let mut text = String::new();
+        for (c, cell) in line.iter().enumerate() {
+            let width = widths.get(c).copied().unwrap_or(0);
+            if c > 0 {
+                text.push_str("  ");
+            }
+            if c < used.len() {
+                let _ = write!(text, "{cell:<width$}");
+            } else {
+                let _ = write!(text, "{cell:>width$}");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Why a report could not be written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The CSV writer failed.
+    #[error("cannot write the CSV: {0}")]
+    Csv(String),
+    /// A total was out of range.
+    #[error("{0}")]
+    Budget(#[from] BudgetError),
+}
+
+/// The rows as CSV: the five key columns (empty when not grouped), then the amounts in
+/// canonical form (`1234.56`), with a header line.
+///
+/// # Errors
+///
+/// [`ReportError::Csv`] if the writer fails (it writes to memory, so only on a bug).
+pub fn csv(rows: &[StatusRow]) -> Result<String, ReportError> {
+    let fail = |e: ::csv::Error| ReportError::Csv(e.to_string());
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(KEY_COLUMNS.iter().chain(COLUMNS.iter()))
+        .map_err(fail)?;
+    for row in rows {
+        let mut record: Vec<String> = key_cells(&row.key).to_vec();
+        record.extend(amounts(row).iter().map(|a| a.to_decimal().to_string()));
+        writer.write_record(&record).map_err(fail)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ReportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
+}
