@@ -3,7 +3,7 @@
 //! - [`import_transactions`]: budget-execution transactions from CSV, all or nothing (or
 //!   partial, on request), every bad row reported with its line number;
 //! - [`import_journal`]: a journal from JSON, replayed and checked;
-//! - [`text_table`] and [`csv`]: a status of funds as an aligned table or as CSV;
+//! - [`text_table`] and [`csv()`]: a status of funds as an aligned table or as CSV;
 //!   [`by_region`] sums it by the partners' State Department regions.
 
 mod import;

@@ -89,7 +89,7 @@ pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>,
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use security_assistance::budget::{Action, Apportionment, Command, Dimension, Ledger, StatusQuery};
+/// use security_assistance::budget::{Action, Command, Dimension, Ledger, StatusQuery};
 /// use security_assistance::report::text_table;
 /// use security_assistance::ProgramKind;
 ///
