@@ -1051,7 +1051,7 @@ pub struct Arrears {
 /// assert_eq!(s[21].due, day(2019, 1, 15)?);
 /// assert!(s[21].balance_after.is_zero());
 /// assert_eq!(loan.total_interest()?, "13837500".parse()?);
-/// assert_eq!(loan.scheduled_total()?, "63837500".parse()?);
+/// assert_eq!(loan.scheduled_total(), "63837500".parse()?);
 /// let arrears = loan.arrears(day(2009, 7, 16)?).ok_or("arrears expected")?;
 /// assert_eq!((arrears.oldest_unpaid_due, arrears.days_past_due), (day(2008, 7, 15)?, 366));
 /// assert_eq!(arrears.amount_past_due, "5650000".parse()?);
@@ -1190,12 +1190,9 @@ impl DirectLoan {
     }
 
     /// Principal plus interest of the whole schedule.
-    ///
-    /// # Errors
-    ///
-    /// [`MoneyError::Overflow`] only if out of range.
-    pub fn scheduled_total(&self) -> Result<Money, MoneyError> {
-        Ok(Money::from_cents(self.scheduled_cents()))
+    #[must_use]
+    pub fn scheduled_total(&self) -> Money {
+        Money::from_cents(self.scheduled_cents())
     }
 
     /// Everything received.
