@@ -381,6 +381,46 @@ impl Ledger {
         })
     }
 
+    /// Every obligation recorded in `account`, by document, sorted by document id (for
+    /// reports that list instruments under their allocations).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn obligations_of(
+        &self,
+        account: &AccountSymbol,
+    ) -> Result<Vec<(DocumentId, ObligationBalance)>, BudgetError> {
+        let mut list: Vec<(DocumentId, ObligationBalance)> = self
+            .account(account)?
+            .obligations
+            .iter()
+            .map(|(document, o)| {
+                (
+                    document.clone(),
+                    ObligationBalance {
+                        key: o.key.clone(),
+                        instrument: o.instrument,
+                        fiscal_year: o.fiscal_year,
+                        obligated: o.obligated,
+                        disbursed: o.disbursed,
+                    },
+                )
+            })
+            .collect();
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(list)
+    }
+
+    /// The title of `account`, as enacted.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn account_title(&self, account: &AccountSymbol) -> Result<&str, BudgetError> {
+        Ok(&self.account(account)?.title)
+    }
+
     /// The trial balance of an account's budgetary accounts.
     ///
     /// # Errors
