@@ -6,7 +6,7 @@ use security_assistance::budget::{
     Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument, Ledger,
     StatusQuery,
 };
-use security_assistance::report::{by_region, csv, text_table};
+use security_assistance::report::{FlowGraph, Measure, by_region, csv, text_table};
 use security_assistance::{Money, ProgramKind, Region};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -147,4 +147,341 @@ fn regional_sums_add_up() {
     let near_east = &regions[1].1;
     assert_eq!(near_east.obligated, "2500000".parse().unwrap());
     assert_eq!(near_east.disbursed, "1000000.50".parse().unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// A richer year: two accounts, two holders, four partners and a regional allocation,
+// five kinds of instrument, a deobligation and a refund.
+
+mod year {
+    use super::day;
+    use security_assistance::ProgramKind;
+    use security_assistance::budget::{
+        Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger,
+    };
+
+    pub(super) const FMF: &str = "011-2008/2009-1082";
+    pub(super) const IMET: &str = "011-2008-1081";
+
+    fn key(holder: &str, program: ProgramKind, partner: Option<&str>) -> AllocationKey {
+        AllocationKey::new(
+            holder.parse().unwrap(),
+            program,
+            partner.map(|p| p.parse().unwrap()),
+        )
+    }
+
+    /// The year's ledger, every command effective on its own date.
+    pub(super) fn ledger() -> Ledger {
+        use ProgramKind::{Financing, Sales, Training};
+        let fmf = FMF.parse().unwrap();
+        let imet = IMET.parse().unwrap();
+        let m = |s: &str| s.parse().unwrap();
+        let obligate =
+            |account, doc: &str, instrument, k: AllocationKey, amount: &str| Action::Obligate {
+                account,
+                document: doc.parse().unwrap(),
+                instrument,
+                funding: Funding::Allocation { key: k },
+                amount: m(amount),
+            };
+        let steps: Vec<(u32, u32, Action)> = vec![
+            (
+                1,
+                2,
+                Action::Appropriate {
+                    account: fmf,
+                    title: "Foreign Military Financing Program".into(),
+                    purposes: vec![Financing, Sales],
+                    amount: m("60000000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                1,
+                2,
+                Action::Appropriate {
+                    account: imet,
+                    title: "International Military Education & Training".into(),
+                    purposes: vec![Training],
+                    amount: m("8500000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                1,
+                3,
+                Action::Apportion {
+                    account: fmf,
+                    category: Apportionment::ByPeriod {
+                        from: day(2007, 10, 1),
+                    },
+                    amount: m("60000000"),
+                },
+            ),
+            (
+                1,
+                3,
+                Action::Apportion {
+                    account: imet,
+                    category: Apportionment::ByPeriod {
+                        from: day(2007, 10, 1),
+                    },
+                    amount: m("8000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: fmf,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: m("55000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: imet,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: m("5000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: imet,
+                    holder: "STATE-PM".parse().unwrap(),
+                    amount: m("2500000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Financing, Some("JOR")),
+                    amount: m("30000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Financing, Some("COL")),
+                    amount: m("12000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Sales, Some("PHL")),
+                    amount: m("8000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("DSCA", Training, Some("COL")),
+                    amount: m("1500000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("DSCA", Training, Some("GEO")),
+                    amount: m("2000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("STATE-PM", Training, None),
+                    amount: m("2500000"),
+                },
+            ),
+            (
+                2,
+                1,
+                obligate(
+                    fmf,
+                    "JO-FMF-GA-1",
+                    Instrument::GrantAgreement,
+                    key("DSCA", Financing, Some("JOR")),
+                    "25000000",
+                ),
+            ),
+            (
+                2,
+                1,
+                obligate(
+                    fmf,
+                    "CO-FMF-LN-1",
+                    Instrument::Loan,
+                    key("DSCA", Financing, Some("COL")),
+                    "10000000",
+                ),
+            ),
+            (
+                2,
+                15,
+                obligate(
+                    fmf,
+                    "PH-D-SAA",
+                    Instrument::SalesCase,
+                    key("DSCA", Sales, Some("PHL")),
+                    "7500000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "CO-IMET-1",
+                    Instrument::Enrollment,
+                    key("DSCA", Training, Some("COL")),
+                    "1200000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "GE-IMET-1",
+                    Instrument::Enrollment,
+                    key("DSCA", Training, Some("GEO")),
+                    "1800000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "GL-MTT-1",
+                    Instrument::Other,
+                    key("STATE-PM", Training, None),
+                    "900000",
+                ),
+            ),
+            (
+                4,
+                1,
+                Action::Disburse {
+                    account: fmf,
+                    document: "JO-FMF-GA-1".parse().unwrap(),
+                    amount: m("20000000"),
+                },
+            ),
+            (
+                4,
+                1,
+                Action::Disburse {
+                    account: fmf,
+                    document: "CO-FMF-LN-1".parse().unwrap(),
+                    amount: m("4000000.25"),
+                },
+            ),
+            (
+                4,
+                15,
+                Action::Disburse {
+                    account: fmf,
+                    document: "PH-D-SAA".parse().unwrap(),
+                    amount: m("3000000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "CO-IMET-1".parse().unwrap(),
+                    amount: m("600000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "GE-IMET-1".parse().unwrap(),
+                    amount: m("1500000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "GL-MTT-1".parse().unwrap(),
+                    amount: m("450000"),
+                },
+            ),
+            (
+                6,
+                2,
+                Action::AdjustObligation {
+                    account: imet,
+                    document: "GE-IMET-1".parse().unwrap(),
+                    amount: m("-150000"),
+                },
+            ),
+            (
+                6,
+                20,
+                Action::Refund {
+                    account: fmf,
+                    document: "JO-FMF-GA-1".parse().unwrap(),
+                    amount: m("250000.50"),
+                },
+            ),
+        ];
+        let mut ledger = Ledger::new();
+        for (i, (month, d, action)) in steps.into_iter().enumerate() {
+            ledger
+                .apply(Command::new(
+                    format!("y{i:02}").parse().unwrap(),
+                    day(2008, month, d),
+                    "comptroller".parse().unwrap(),
+                    action,
+                ))
+                .unwrap();
+        }
+        ledger
+    }
+}
+
+/// Compares `text` with the snapshot `name`, or writes it when `UPDATE_SNAPSHOTS` is set.
+fn snapshot(name: &str, text: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    assert_eq!(text, expected, "snapshot {name} differs");
+}
+
+#[test]
+fn flow_graph_pictures_match_their_snapshots() {
+    let graph = FlowGraph::of(&year::ledger(), day(2008, 9, 30)).unwrap();
+    snapshot("flow_allocated.mmd", &graph.mermaid(Measure::Allocated));
+    snapshot("flow_allocated.svg", &graph.svg(Measure::Allocated));
+    snapshot("flow_disbursed.svg", &graph.svg(Measure::Disbursed));
 }
