@@ -8,16 +8,27 @@
 //! - [`StatusReport`]: a status of funds by any combination of [`ReportDimension`]s,
 //!   the partner's region included, as typed rows, a text table or CSV;
 //! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
-//!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram.
+//!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
+//! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
+//!   (USAspending-style DATA Act files whose totals agree), [`foreign_assistance_csv`]
+//!   (ForeignAssistance.gov-style).
 
 mod flow;
+mod iati;
 mod import;
 mod status;
 mod table;
+mod transactions;
+mod usaspending;
 
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
+pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
 pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
 pub use table::{ReportError, by_region, csv, text_table};
+pub use usaspending::{
+    FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, file_a, file_b,
+    foreign_assistance_csv,
+};
 
 pub use import::{
     CSV_COLUMNS, CsvImport, ImportError, ImportSummary, RowError, RowProblem, import_journal,

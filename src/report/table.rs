@@ -185,9 +185,20 @@ pub enum ReportError {
     /// The CSV writer failed.
     #[error("cannot write the CSV: {0}")]
     Csv(String),
-    /// A total was out of range.
+    /// A total was out of range, or the ledger could not answer.
     #[error("{0}")]
     Budget(#[from] BudgetError),
+    /// An amount was out of range.
+    #[error("{0}")]
+    Money(#[from] crate::money::MoneyError),
+    /// A journal entry names an obligating document the ledger does not have.
+    #[error("no obligation on document {document} in account {account}")]
+    UnknownDocument {
+        /// The account.
+        account: crate::budget::AccountSymbol,
+        /// The document.
+        document: crate::budget::DocumentId,
+    },
 }
 
 /// The rows as CSV: the five key columns (empty when not grouped), then the amounts in
