@@ -572,11 +572,14 @@ fn flow_graph_conserves_money_through_its_columns() {
 
 /// Parses an IATI file: checks it is well-formed, and returns per activity identifier the
 /// transactions (type code, value) and the budget values.
-fn parse_iati(xml: &str) -> BTreeMap<String, (Vec<(String, Money)>, Vec<Money>)> {
+/// Per activity identifier: its transactions (type code, value) and its budget values.
+type Activities = BTreeMap<String, (Vec<(String, Money)>, Vec<Money>)>;
+
+fn parse_iati(xml: &str) -> Activities {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
-    let mut out: BTreeMap<String, (Vec<(String, Money)>, Vec<Money>)> = BTreeMap::new();
+    let mut out: Activities = BTreeMap::new();
     let mut path: Vec<String> = Vec::new();
     let mut id = String::new();
     let mut tx_type = String::new();
