@@ -18,6 +18,7 @@ use crate::purpose::ProgramKind;
 
 /// A node of a [`FlowGraph`], one kind per column, in column order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 #[non_exhaustive]
 pub enum FlowNode {
@@ -99,6 +100,7 @@ const fn instrument_words(instrument: Instrument) -> &'static str {
 
 /// One edge of a [`FlowGraph`] with its amounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FlowEdge {
     /// The source node.
     pub from: FlowNode,
@@ -128,6 +130,7 @@ impl FlowEdge {
 
 /// Which amount sets the width of a link in a diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Measure {
@@ -190,6 +193,7 @@ impl Measure {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FlowGraph {
     /// The date of the balances.
     pub as_of: NaiveDate,

@@ -34,3 +34,36 @@ pub use import::{
     CSV_COLUMNS, CsvImport, ImportError, ImportSummary, RowError, RowProblem, import_journal,
     import_transactions,
 };
+
+/// JSON Schemas (draft 2020-12) of what the crate reads and writes, by name: `command`
+/// ([`Command`](crate::budget::Command)), `journal` ([`Journal`](crate::budget::Journal)),
+/// `status_rows` (a `Vec` of [`StatusRow`](crate::budget::StatusRow)), `status_report`
+/// ([`StatusReport`]), `sf133` ([`Sf133`](crate::budget::Sf133)) and `flow_graph`
+/// ([`FlowGraph`]). Only with the `schemars` feature.
+///
+/// ```
+/// let schemas = security_assistance::report::json_schemas();
+/// let command = &schemas["command"];
+/// assert_eq!(command["title"], "Command");
+/// assert!(command["required"].as_array().ok_or("required")?.contains(&"action".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "schemars")]
+#[must_use]
+pub fn json_schemas() -> std::collections::BTreeMap<&'static str, serde_json::Value> {
+    use crate::budget::{Command, Journal, Sf133, StatusRow};
+    let mut out = std::collections::BTreeMap::new();
+    out.insert("command", schemars::schema_for!(Command).to_value());
+    out.insert("journal", schemars::schema_for!(Journal).to_value());
+    out.insert(
+        "status_rows",
+        schemars::schema_for!(Vec<StatusRow>).to_value(),
+    );
+    out.insert(
+        "status_report",
+        schemars::schema_for!(StatusReport).to_value(),
+    );
+    out.insert("sf133", schemars::schema_for!(Sf133).to_value());
+    out.insert("flow_graph", schemars::schema_for!(FlowGraph).to_value());
+    out
+}

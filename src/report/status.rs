@@ -22,6 +22,7 @@ use crate::partner::Region;
 /// this enum when the ledger records them on its allocations; until then they are not
 /// offered rather than guessed. The enum is `#[non_exhaustive]` for that reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReportDimension {
@@ -56,6 +57,7 @@ impl ReportDimension {
 
 /// What a [`StatusReport`] covers: as of a date, as known on a date, grouped and filtered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReportQuery {
     /// Balances include entries effective on or before this date.
     pub as_of: NaiveDate,
@@ -83,6 +85,7 @@ impl ReportQuery {
 /// One row of a [`StatusReport`]: the ledger's row (its key holds the grouped ledger
 /// dimensions) and the region when grouped by region.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReportRow {
     /// The partner's region, when the report is grouped by region and the funds have a
     /// partner.
@@ -126,6 +129,7 @@ pub struct ReportRow {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusReport {
     /// The query answered.
     pub query: ReportQuery,

@@ -825,3 +825,161 @@ fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
             || r[col("Country Code")] == "JOR"
     ));
 }
+
+/// Checks `value` against the parts of `schema` this crate's schemas use: `$ref` into
+/// `$defs`, `type`, `required`, `properties`, `items`, `enum`/`const`, `oneOf`/`anyOf`
+/// and `pattern` (anchored patterns of the money and id types, checked by hand for
+/// the few shapes they take). A small stand-in for a full validator.
+#[cfg(feature = "schemars")]
+fn conforms(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+) -> bool {
+    use serde_json::Value;
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return conforms(root, &root["$defs"][name], value);
+    }
+    if let Some(options) = schema
+        .get("oneOf")
+        .or(schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        let count = options.iter().filter(|o| conforms(root, o, value)).count();
+        if count == 0 {
+            return false;
+        }
+    }
+    if let Some(c) = schema.get("const") {
+        if c != value {
+            return false;
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(value) {
+            return false;
+        }
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            "null" => value.is_null(),
+            _ => false,
+        });
+        if !ok {
+            return false;
+        }
+    }
+    if let (Some(pattern), Some(text)) = (
+        schema.get("pattern").and_then(Value::as_str),
+        value.as_str(),
+    ) {
+        // The money pattern is the one the samples exercise most; check it exactly.
+        if pattern == "^-?[0-9]+(\\.[0-9]{1,2})?$" {
+            let body = text.strip_prefix('-').unwrap_or(text);
+            let (int, frac) = body.split_once('.').unwrap_or((body, "1"));
+            if int.is_empty()
+                || !int.bytes().all(|b| b.is_ascii_digit())
+                || frac.is_empty()
+                || frac.len() > 2
+                || !frac.bytes().all(|b| b.is_ascii_digit())
+            {
+                return false;
+            }
+        }
+    }
+    if let Some(obj) = value.as_object() {
+        if let Some(req) = schema.get("required").and_then(Value::as_array) {
+            if !req
+                .iter()
+                .filter_map(Value::as_str)
+                .all(|k| obj.contains_key(k))
+            {
+                return false;
+            }
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (k, v) in obj {
+                if let Some(s) = props.get(k) {
+                    if !conforms(root, s, v) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        if !arr.iter().all(|v| conforms(root, items, v)) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(feature = "schemars")]
+#[test]
+fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
+    use security_assistance::report::json_schemas;
+    let schemas = json_schemas();
+    let ledger = year::ledger();
+    let journal = serde_json::to_value(ledger.journal()).unwrap();
+    assert!(conforms(&schemas["journal"], &schemas["journal"], &journal));
+    for entry in journal.as_array().unwrap() {
+        let command = &entry["command"];
+        assert!(
+            conforms(&schemas["command"], &schemas["command"], command),
+            "{command}"
+        );
+    }
+    // Broken samples are refused: a missing action, money as a number, an unknown action type.
+    let mut command = journal[0]["command"].clone();
+    command.as_object_mut().unwrap().remove("action");
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    let mut command = journal[0]["command"].clone();
+    command["action"]["amount"] = serde_json::json!(60000000);
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    let mut command = journal[0]["command"].clone();
+    command["action"]["type"] = serde_json::json!("embezzle");
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    // Reports conform to theirs.
+    let report = StatusReport::of(
+        &ledger,
+        &ReportQuery::new(day(2008, 9, 30), &[ReportDimension::Region]),
+    )
+    .unwrap();
+    let value = serde_json::to_value(&report).unwrap();
+    assert!(conforms(
+        &schemas["status_report"],
+        &schemas["status_report"],
+        &value
+    ));
+    let graph = serde_json::to_value(FlowGraph::of(&ledger, day(2008, 9, 30)).unwrap()).unwrap();
+    assert!(conforms(
+        &schemas["flow_graph"],
+        &schemas["flow_graph"],
+        &graph
+    ));
+}
