@@ -301,6 +301,7 @@ impl<'de> Deserialize<'de> for FiscalYear {
 
 /// The status of an appropriation account on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AccountStatus {

@@ -13,7 +13,10 @@ pub mod notification;
 mod partner;
 pub mod programs;
 mod purpose;
+
 pub mod report;
+#[cfg(feature = "schemars")]
+mod schema;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
 pub use crate::law::Citation;

@@ -47,6 +47,7 @@ const CENT_SCALE: u32 = 2;
 /// | 2.341 | 2.34 | 2.34 | 2.34 | 2.35 |
 /// | -2.345 | -2.34 | -2.35 | -2.34 | -2.35 |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Rounding {

@@ -33,6 +33,7 @@ use crate::purpose::ProgramKind;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Command {
     /// The caller-chosen id; applying the same id twice applies it once.
     pub id: CommandId,
@@ -89,6 +90,7 @@ impl Command {
 /// Where an allocation sits below an allotment: the funds holder, the program kind and the
 /// partner country (none for regional, global or administrative uses).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AllocationKey {
     /// The funds holder whose allotment is subdivided.
     pub holder: FundsHolder,
@@ -116,6 +118,7 @@ impl AllocationKey {
 /// An account is apportioned one way or the other, not both. Category A amounts become
 /// available on their `from` date; Category B amounts cap the allocations to their program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "category")]
 #[non_exhaustive]
 pub enum Apportionment {
@@ -135,6 +138,7 @@ pub enum Apportionment {
 /// The kind of binding instrument an obligation is recorded on, each one of the kinds of
 /// documentary evidence of 31 U.S.C. 1501(a).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Instrument {
@@ -187,6 +191,7 @@ impl Instrument {
 
 /// Where an obligation draws its money from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "from")]
 #[non_exhaustive]
 pub enum Funding {
@@ -210,6 +215,7 @@ pub enum Funding {
 
 /// What a [`Command`] does. Amounts are positive unless the variant says it is signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "type")]
 #[non_exhaustive]
 pub enum Action {

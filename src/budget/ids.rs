@@ -98,6 +98,23 @@ macro_rules! text_id {
             }
         }
 
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "description": concat!("A ", $what, ": printable ASCII, no leading or trailing spaces."),
+                    "minLength": 1,
+                    "maxLength": $max,
+                    "pattern": "^[!-~]([ -~]*[!-~])?$",
+                    "examples": [$example]
+                })
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.0)

@@ -23,6 +23,7 @@ use crate::purpose::ProgramKind;
 /// One applied command in the journal, with its sequence number (the order in which the
 /// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JournalEntry {
     /// The order of acceptance, from 0.
     pub sequence: u64,
@@ -31,6 +32,10 @@ pub struct JournalEntry {
     /// The eligibility decision, for allocations and obligations to a partner. It is shared
     /// (not copied) with the [`Receipt`](super::Receipt) and with replayed ledgers.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "shared")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::eligibility::Decision>")
+    )]
     pub decision: Option<Arc<Decision>>,
 }
 

@@ -25,6 +25,7 @@ use crate::purpose::ProgramKind;
 /// What the ledger returns for an applied command: its place in the journal and the
 /// decision that allowed it. Applying the same command again returns the same receipt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Receipt {
     /// The command's id.
     pub command: CommandId,
@@ -38,6 +39,10 @@ pub struct Receipt {
         skip_serializing_if = "Option::is_none",
         with = "super::journal::shared"
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::eligibility::Decision>")
+    )]
     pub decision: Option<Arc<Decision>>,
     /// `true` when the command had already been applied and nothing changed.
     pub duplicate: bool,
@@ -45,6 +50,7 @@ pub struct Receipt {
 
 /// The balances of one obligation, from [`Ledger::obligation`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ObligationBalance {
     /// The allocation it is recorded under.
     pub key: AllocationKey,
@@ -379,6 +385,46 @@ impl Ledger {
             obligated: o.obligated,
             disbursed: o.disbursed,
         })
+    }
+
+    /// Every obligation recorded in `account`, by document, sorted by document id (for
+    /// reports that list instruments under their allocations).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn obligations_of(
+        &self,
+        account: &AccountSymbol,
+    ) -> Result<Vec<(DocumentId, ObligationBalance)>, BudgetError> {
+        let mut list: Vec<(DocumentId, ObligationBalance)> = self
+            .account(account)?
+            .obligations
+            .iter()
+            .map(|(document, o)| {
+                (
+                    document.clone(),
+                    ObligationBalance {
+                        key: o.key.clone(),
+                        instrument: o.instrument,
+                        fiscal_year: o.fiscal_year,
+                        obligated: o.obligated,
+                        disbursed: o.disbursed,
+                    },
+                )
+            })
+            .collect();
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(list)
+    }
+
+    /// The title of `account`, as enacted.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn account_title(&self, account: &AccountSymbol) -> Result<&str, BudgetError> {
+        Ok(&self.account(account)?.title)
     }
 
     /// The trial balance of an account's budgetary accounts.

@@ -16,6 +16,7 @@ use crate::purpose::ProgramKind;
 
 /// A dimension by which status-of-funds rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Dimension {
@@ -33,6 +34,7 @@ pub enum Dimension {
 
 /// Which funds a status-of-funds query covers; `None` fields match everything.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusFilter {
     /// Only this account.
     pub account: Option<AccountSymbol>,
@@ -48,6 +50,7 @@ pub struct StatusFilter {
 
 /// A status-of-funds query: as of a date, as known on a date, grouped and filtered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusQuery {
     /// Balances include entries effective on or before this date.
     pub as_of: NaiveDate,
@@ -75,6 +78,7 @@ impl StatusQuery {
 /// The key of a status-of-funds row: the grouped dimensions are set, the others are
 /// `None`. Funds not yet distributed to a holder, program or partner have `None` there too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusKey {
     /// The account.
     pub account: Option<AccountSymbol>,
@@ -96,6 +100,7 @@ pub struct StatusKey {
 /// `budget_authority ≥ apportioned ≥ allotted ≥ allocated`,
 /// `budget_authority = obligated + unobligated`, `obligated = disbursed + unliquidated`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusRow {
     /// The row's key.
     pub key: StatusKey,
@@ -309,6 +314,7 @@ impl Figures {
 
 /// One line of an [`Sf133`] statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Sf133Line {
     /// The line number, such as 1910.
     pub line: u16,
@@ -337,6 +343,7 @@ impl Sf133Line {
 /// check one against the other. Line numbers beyond 1000, 1021, 1910, 2190, 2490, 2500 and
 /// 3020 follow OMB Circular A-11 from memory (DOMAIN.md marks them unconfirmed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Sf133 {
     /// The account.
     pub account: AccountSymbol,

@@ -16,6 +16,7 @@ use super::rule::{RuleId, Waiver};
 
 /// Who a human-rights vetting fact is about: a security-force unit or one person.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 #[non_exhaustive]
 pub enum Subject {
@@ -36,6 +37,7 @@ impl fmt::Display for Subject {
 
 /// A trafficking-in-persons tier from the annual report (22 U.S.C. 7107).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TipTier {
@@ -52,6 +54,7 @@ pub enum TipTier {
 /// How a human-rights restriction on a subject was lifted, which the Leahy laws recognise
 /// as an exception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Remediation {
@@ -65,6 +68,7 @@ pub enum Remediation {
 
 /// What a [`Fact`] says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum FactKind {
@@ -199,6 +203,7 @@ impl FactKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Fact {
     /// The partner the fact is about.
     pub partner: CountryCode,
@@ -324,8 +329,10 @@ impl Fact {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Facts {
     #[serde(with = "by_partner")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Fact>"))]
     facts: HashMap<CountryCode, Vec<Fact>>,
     #[serde(default)]
     waivers: Vec<Waiver>,

@@ -51,6 +51,7 @@ pub use rule::{
 
 /// A statutory exception that a request claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Claim {
@@ -64,6 +65,7 @@ pub enum Claim {
 
 /// A question for the eligibility gate: may `partner` receive `program` on `date`?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EligibilityRequest {
     /// The partner country that would receive the assistance.
     pub partner: CountryCode,
@@ -113,6 +115,7 @@ impl EligibilityRequest {
 
 /// The overall answer of a [`Decision`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Outcome {
@@ -151,6 +154,7 @@ impl fmt::Display for Outcome {
 /// The ledger stores the decision with the journal entry it allowed, so an auditor can see
 /// why money went to a partner. [`Decision::explanation`] renders it in plain English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Decision {
     request: EligibilityRequest,
     rule_set: Cow<'static, str>,
@@ -324,6 +328,7 @@ impl<T: EligibilityCheck + ?Sized> EligibilityCheck for &T {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AllowAll;
 
 impl AllowAll {

@@ -20,6 +20,7 @@ use crate::purpose::ProgramKind;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Department {
@@ -55,6 +56,7 @@ impl Department {
 
 /// An official who may grant a waiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Official {
@@ -81,6 +83,7 @@ impl fmt::Display for Official {
 
 /// When a required notice to Congress falls relative to the action it concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "timing", content = "days")]
 #[non_exhaustive]
 pub enum Notice {
@@ -92,6 +95,7 @@ pub enum Notice {
 
 /// Who may waive a rule, how narrowly, and what notice the waiver needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WaiverPolicy {
     /// The officials who may grant it.
     pub officials: Vec<Official>,
@@ -103,6 +107,7 @@ pub struct WaiverPolicy {
 
 /// The identifier of a rule, such as `"coup-7008"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct RuleId(Cow<'static, str>);
 
@@ -132,6 +137,7 @@ impl fmt::Display for RuleId {
 
 /// An action a rule requires before the assistance may go ahead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "action")]
 #[non_exhaustive]
 pub enum RequiredAction {
@@ -325,6 +331,7 @@ impl Rule {
 
 /// Which programs or case a [`Waiver`] covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "scope", content = "of")]
 #[non_exhaustive]
 pub enum WaiverScope {
@@ -342,6 +349,7 @@ pub enum WaiverScope {
 /// It is valid from `valid_from` up to, not including, `valid_to`, and known from
 /// `recorded`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Waiver {
     /// The waiver's identifier, such as a determination number ("PD 2021-01").
     pub id: String,
@@ -367,6 +375,7 @@ pub struct Waiver {
 
 /// Why a waiver did not cover a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 #[non_exhaustive]
 pub enum WaiverRefusal {
@@ -448,6 +457,7 @@ impl fmt::Display for WaiverRefusal {
 
 /// Whether a prohibiting finding was waived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
 pub enum WaiverStatus {
@@ -476,6 +486,7 @@ pub enum WaiverStatus {
 
 /// What a rule found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "finding")]
 #[non_exhaustive]
 pub enum FindingOutcome {
@@ -500,6 +511,7 @@ pub enum FindingOutcome {
 /// One rule's finding in a [`Decision`](super::Decision): the rule, its citation, the facts
 /// it used, the outcome, and whether a waiver applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Finding {
     /// The rule.
     pub rule: RuleId,

@@ -4,14 +4,66 @@
 //!   partial, on request), every bad row reported with its line number;
 //! - [`import_journal`]: a journal from JSON, replayed and checked;
 //! - [`text_table`] and [`csv()`]: a status of funds as an aligned table or as CSV;
-//!   [`by_region`] sums it by the partners' State Department regions.
+//!   [`by_region`] sums it by the partners' State Department regions;
+//! - [`StatusReport`]: a status of funds by any combination of [`ReportDimension`]s,
+//!   the partner's region included, as typed rows, a text table or CSV;
+//! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
+//!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
+//! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
+//!   (USAspending-style DATA Act files whose totals agree), [`foreign_assistance_csv`]
+//!   (ForeignAssistance.gov-style).
 
+mod flow;
+mod iati;
 mod import;
+mod status;
 mod table;
+mod transactions;
+mod usaspending;
 
+pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
+pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
+pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
 pub use table::{ReportError, by_region, csv, text_table};
+pub use usaspending::{
+    FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, file_a, file_b,
+    foreign_assistance_csv,
+};
 
 pub use import::{
     CSV_COLUMNS, CsvImport, ImportError, ImportSummary, RowError, RowProblem, import_journal,
     import_transactions,
 };
+
+/// JSON Schemas (draft 2020-12) of what the crate reads and writes, by name: `command`
+/// ([`Command`](crate::budget::Command)), `journal` ([`Journal`](crate::budget::Journal)),
+/// `status_rows` (a `Vec` of [`StatusRow`](crate::budget::StatusRow)), `status_report`
+/// ([`StatusReport`]), `sf133` ([`Sf133`](crate::budget::Sf133)) and `flow_graph`
+/// ([`FlowGraph`]). Only with the `schemars` feature.
+///
+/// ```
+/// let schemas = security_assistance::report::json_schemas();
+/// let command = &schemas["command"];
+/// assert_eq!(command["title"], "Command");
+/// assert!(command["required"].as_array().ok_or("required")?.contains(&"action".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "schemars")]
+#[must_use]
+pub fn json_schemas() -> std::collections::BTreeMap<&'static str, serde_json::Value> {
+    use crate::budget::{Command, Journal, Sf133, StatusRow};
+    let mut out = std::collections::BTreeMap::new();
+    out.insert("command", schemars::schema_for!(Command).to_value());
+    out.insert("journal", schemars::schema_for!(Journal).to_value());
+    out.insert(
+        "status_rows",
+        schemars::schema_for!(Vec<StatusRow>).to_value(),
+    );
+    out.insert(
+        "status_report",
+        schemars::schema_for!(StatusReport).to_value(),
+    );
+    out.insert("sf133", schemars::schema_for!(Sf133).to_value());
+    out.insert("flow_graph", schemars::schema_for!(FlowGraph).to_value());
+    out
+}

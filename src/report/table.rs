@@ -11,7 +11,7 @@ use crate::money::Money;
 use crate::partner::Region;
 
 /// The money columns of a status of funds, in table order.
-const COLUMNS: [&str; 10] = [
+pub(super) const COLUMNS: [&str; 10] = [
     "budget_authority",
     "apportioned",
     "allotted",
@@ -24,7 +24,7 @@ const COLUMNS: [&str; 10] = [
     "recoveries",
 ];
 
-fn amounts(row: &StatusRow) -> [Money; 10] {
+pub(super) fn amounts(row: &StatusRow) -> [Money; 10] {
     [
         row.budget_authority,
         row.apportioned,
@@ -39,7 +39,7 @@ fn amounts(row: &StatusRow) -> [Money; 10] {
     ]
 }
 
-fn key_cells(key: &StatusKey) -> [String; 5] {
+pub(super) fn key_cells(key: &StatusKey) -> [String; 5] {
     [
         key.account.map(|a| a.to_string()).unwrap_or_default(),
         key.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
@@ -52,7 +52,8 @@ fn key_cells(key: &StatusKey) -> [String; 5] {
     ]
 }
 
-const KEY_COLUMNS: [&str; 5] = ["account", "fiscal_year", "holder", "program", "partner"];
+pub(super) const KEY_COLUMNS: [&str; 5] =
+    ["account", "fiscal_year", "holder", "program", "partner"];
 
 /// Status rows summed by the partner's State Department region (rows without a partner
 /// under `None`), in region order; the other key fields are dropped.
@@ -109,26 +110,34 @@ pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>,
 ///
 /// [`BudgetError::Money`] only if a total is out of range.
 pub fn text_table(rows: &[StatusRow]) -> Result<String, BudgetError> {
-    let used: Vec<usize> = (0..KEY_COLUMNS.len())
-        .filter(|&i| {
-            rows.iter()
-                .any(|r| key_cells(&r.key).get(i).is_some_and(|c| !c.is_empty()))
-        })
+    let keys: Vec<Vec<String>> = rows.iter().map(|r| key_cells(&r.key).to_vec()).collect();
+    let values: Vec<[Money; 10]> = rows.iter().map(amounts).collect();
+    aligned(&KEY_COLUMNS, &keys, &values)
+}
+
+/// An aligned table: the key columns that are set in some row (left-aligned), then the
+/// ten amounts right-aligned as `$1,234.56`, and a total line.
+pub(super) fn aligned(
+    key_headers: &[&str],
+    keys: &[Vec<String>],
+    values: &[[Money; 10]],
+) -> Result<String, BudgetError> {
+    let used: Vec<usize> = (0..key_headers.len())
+        .filter(|&i| keys.iter().any(|k| k.get(i).is_some_and(|c| !c.is_empty())))
         .collect();
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut header: Vec<String> = used
         .iter()
-        .filter_map(|&i| KEY_COLUMNS.get(i))
+        .filter_map(|&i| key_headers.get(i))
         .map(|s| (*s).to_owned())
         .collect();
     header.extend(COLUMNS.iter().map(|s| (*s).to_owned()));
     cells.push(header);
     let mut totals = [Money::ZERO; 10];
-    for row in rows {
-        let keys = key_cells(&row.key);
-        let mut line: Vec<String> = used.iter().filter_map(|&i| keys.get(i).cloned()).collect();
-        for (total, amount) in totals.iter_mut().zip(amounts(row)) {
-            *total = total.checked_add(amount)?;
+    for (key, row) in keys.iter().zip(values) {
+        let mut line: Vec<String> = used.iter().filter_map(|&i| key.get(i).cloned()).collect();
+        for (total, amount) in totals.iter_mut().zip(row) {
+            *total = total.checked_add(*amount)?;
             line.push(amount.to_string());
         }
         cells.push(line);
@@ -176,9 +185,20 @@ pub enum ReportError {
     /// The CSV writer failed.
     #[error("cannot write the CSV: {0}")]
     Csv(String),
-    /// A total was out of range.
+    /// A total was out of range, or the ledger could not answer.
     #[error("{0}")]
     Budget(#[from] BudgetError),
+    /// An amount was out of range.
+    #[error("{0}")]
+    Money(#[from] crate::money::MoneyError),
+    /// A journal entry names an obligating document the ledger does not have.
+    #[error("no obligation on document {document} in account {account}")]
+    UnknownDocument {
+        /// The account.
+        account: crate::budget::AccountSymbol,
+        /// The document.
+        document: crate::budget::DocumentId,
+    },
 }
 
 /// The rows as CSV: the five key columns (empty when not grouped), then the amounts in

@@ -6,8 +6,13 @@ use security_assistance::budget::{
     Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument, Ledger,
     StatusQuery,
 };
-use security_assistance::report::{by_region, csv, text_table};
-use security_assistance::{Money, ProgramKind, Region};
+use security_assistance::report::{
+    FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, FlowGraph, IatiPublisher, Measure,
+    ReportDimension, ReportQuery, StatusReport, by_region, csv, file_a, file_b,
+    foreign_assistance_csv, iati_activities, text_table,
+};
+use security_assistance::{FiscalYear, Money, ProgramKind, Region};
+use std::collections::BTreeMap;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -147,4 +152,834 @@ fn regional_sums_add_up() {
     let near_east = &regions[1].1;
     assert_eq!(near_east.obligated, "2500000".parse().unwrap());
     assert_eq!(near_east.disbursed, "1000000.50".parse().unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// A richer year: two accounts, two holders, four partners and a regional allocation,
+// five kinds of instrument, a deobligation and a refund.
+
+mod year {
+    use super::day;
+    use security_assistance::ProgramKind;
+    use security_assistance::budget::{
+        Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger,
+    };
+
+    pub(super) const FMF: &str = "011-2008/2009-1082";
+    pub(super) const IMET: &str = "011-2008-1081";
+
+    fn key(holder: &str, program: ProgramKind, partner: Option<&str>) -> AllocationKey {
+        AllocationKey::new(
+            holder.parse().unwrap(),
+            program,
+            partner.map(|p| p.parse().unwrap()),
+        )
+    }
+
+    /// The year's ledger, every command effective on its own date.
+    pub(super) fn ledger() -> Ledger {
+        use ProgramKind::{Financing, Sales, Training};
+        let fmf = FMF.parse().unwrap();
+        let imet = IMET.parse().unwrap();
+        let m = |s: &str| s.parse().unwrap();
+        let obligate =
+            |account, doc: &str, instrument, k: AllocationKey, amount: &str| Action::Obligate {
+                account,
+                document: doc.parse().unwrap(),
+                instrument,
+                funding: Funding::Allocation { key: k },
+                amount: m(amount),
+            };
+        let steps: Vec<(u32, u32, Action)> = vec![
+            (
+                1,
+                2,
+                Action::Appropriate {
+                    account: fmf,
+                    title: "Foreign Military Financing Program".into(),
+                    purposes: vec![Financing, Sales],
+                    amount: m("60000000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                1,
+                2,
+                Action::Appropriate {
+                    account: imet,
+                    title: "International Military Education & Training".into(),
+                    purposes: vec![Training],
+                    amount: m("8500000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                1,
+                3,
+                Action::Apportion {
+                    account: fmf,
+                    category: Apportionment::ByPeriod {
+                        from: day(2007, 10, 1),
+                    },
+                    amount: m("60000000"),
+                },
+            ),
+            (
+                1,
+                3,
+                Action::Apportion {
+                    account: imet,
+                    category: Apportionment::ByPeriod {
+                        from: day(2007, 10, 1),
+                    },
+                    amount: m("8000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: fmf,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: m("55000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: imet,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: m("5000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account: imet,
+                    holder: "STATE-PM".parse().unwrap(),
+                    amount: m("2500000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Financing, Some("JOR")),
+                    amount: m("30000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Financing, Some("COL")),
+                    amount: m("12000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: fmf,
+                    key: key("DSCA", Sales, Some("PHL")),
+                    amount: m("8000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("DSCA", Training, Some("COL")),
+                    amount: m("1500000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("DSCA", Training, Some("GEO")),
+                    amount: m("2000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account: imet,
+                    key: key("STATE-PM", Training, None),
+                    amount: m("2500000"),
+                },
+            ),
+            (
+                2,
+                1,
+                obligate(
+                    fmf,
+                    "JO-FMF-GA-1",
+                    Instrument::GrantAgreement,
+                    key("DSCA", Financing, Some("JOR")),
+                    "25000000",
+                ),
+            ),
+            (
+                2,
+                1,
+                obligate(
+                    fmf,
+                    "CO-FMF-LN-1",
+                    Instrument::Loan,
+                    key("DSCA", Financing, Some("COL")),
+                    "10000000",
+                ),
+            ),
+            (
+                2,
+                15,
+                obligate(
+                    fmf,
+                    "PH-D-SAA",
+                    Instrument::SalesCase,
+                    key("DSCA", Sales, Some("PHL")),
+                    "7500000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "CO-IMET-1",
+                    Instrument::Enrollment,
+                    key("DSCA", Training, Some("COL")),
+                    "1200000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "GE-IMET-1",
+                    Instrument::Enrollment,
+                    key("DSCA", Training, Some("GEO")),
+                    "1800000",
+                ),
+            ),
+            (
+                3,
+                1,
+                obligate(
+                    imet,
+                    "GL-MTT-1",
+                    Instrument::Other,
+                    key("STATE-PM", Training, None),
+                    "900000",
+                ),
+            ),
+            (
+                4,
+                1,
+                Action::Disburse {
+                    account: fmf,
+                    document: "JO-FMF-GA-1".parse().unwrap(),
+                    amount: m("20000000"),
+                },
+            ),
+            (
+                4,
+                1,
+                Action::Disburse {
+                    account: fmf,
+                    document: "CO-FMF-LN-1".parse().unwrap(),
+                    amount: m("4000000.25"),
+                },
+            ),
+            (
+                4,
+                15,
+                Action::Disburse {
+                    account: fmf,
+                    document: "PH-D-SAA".parse().unwrap(),
+                    amount: m("3000000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "CO-IMET-1".parse().unwrap(),
+                    amount: m("600000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "GE-IMET-1".parse().unwrap(),
+                    amount: m("1500000"),
+                },
+            ),
+            (
+                5,
+                1,
+                Action::Disburse {
+                    account: imet,
+                    document: "GL-MTT-1".parse().unwrap(),
+                    amount: m("450000"),
+                },
+            ),
+            (
+                6,
+                2,
+                Action::AdjustObligation {
+                    account: imet,
+                    document: "GE-IMET-1".parse().unwrap(),
+                    amount: m("-150000"),
+                },
+            ),
+            (
+                6,
+                20,
+                Action::Refund {
+                    account: fmf,
+                    document: "JO-FMF-GA-1".parse().unwrap(),
+                    amount: m("250000.50"),
+                },
+            ),
+        ];
+        let mut ledger = Ledger::new();
+        for (i, (month, d, action)) in steps.into_iter().enumerate() {
+            ledger
+                .apply(Command::new(
+                    format!("y{i:02}").parse().unwrap(),
+                    day(2008, month, d),
+                    "comptroller".parse().unwrap(),
+                    action,
+                ))
+                .unwrap();
+        }
+        ledger
+    }
+}
+
+/// Compares `text` with the snapshot `name`, or writes it when `UPDATE_SNAPSHOTS` is set.
+fn snapshot(name: &str, text: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SNAPSHOTS=1", path.display()));
+    assert_eq!(text, expected, "snapshot {name} differs");
+}
+
+#[test]
+fn flow_graph_pictures_match_their_snapshots() {
+    let graph = FlowGraph::of(&year::ledger(), day(2008, 9, 30)).unwrap();
+    snapshot("flow_allocated.mmd", &graph.mermaid(Measure::Allocated));
+    snapshot("flow_allocated.svg", &graph.svg(Measure::Allocated));
+    snapshot("flow_disbursed.svg", &graph.svg(Measure::Disbursed));
+}
+
+#[test]
+fn status_report_by_region_and_program_matches_its_snapshot_and_adds_up() {
+    let ledger = year::ledger();
+    let report = StatusReport::of(
+        &ledger,
+        &ReportQuery::new(
+            day(2008, 9, 30),
+            &[ReportDimension::Region, ReportDimension::Program],
+        ),
+    )
+    .unwrap();
+    snapshot(
+        "status_by_region_program.txt",
+        &report.text_table().unwrap(),
+    );
+    snapshot("status_by_region_program.csv", &report.csv().unwrap());
+    // Every column adds up to the ungrouped total.
+    let all = StatusReport::of(&ledger, &ReportQuery::new(day(2008, 9, 30), &[])).unwrap();
+    assert_eq!(all.rows.len(), 1);
+    let mut totals = report.totals().unwrap();
+    totals.key = all.rows[0].status.key.clone();
+    totals.account_status = all.rows[0].status.account_status;
+    assert_eq!(totals, all.rows[0].status);
+    // The CSV parses back to the rows.
+    let text = report.csv().unwrap();
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<_> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), report.rows.len());
+    for (record, row) in records.iter().zip(&report.rows) {
+        assert_eq!(
+            record[col("region")],
+            *row.region.map_or("", |r| r.abbreviation())
+        );
+        assert_eq!(
+            record[col("allocated")].parse::<Money>().unwrap(),
+            row.status.allocated
+        );
+        assert_eq!(
+            record[col("disbursed")].parse::<Money>().unwrap(),
+            row.status.disbursed
+        );
+    }
+    let near_east: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| r.region == Some(Region::NearEast))
+        .collect();
+    assert_eq!(near_east.len(), 1);
+    assert_eq!(
+        near_east[0].status.key.program,
+        Some(ProgramKind::Financing)
+    );
+    assert_eq!(
+        near_east[0].status.disbursed,
+        "19749999.50".parse::<Money>().unwrap()
+    );
+}
+
+#[test]
+fn flow_graph_conserves_money_through_its_columns() {
+    let graph = FlowGraph::of(&year::ledger(), day(2008, 9, 30)).unwrap();
+    let column_sum = |c: usize, f: fn(&security_assistance::report::FlowEdge) -> Money| {
+        Money::checked_sum(graph.edges.iter().filter(|e| e.from.column() == c).map(f)).unwrap()
+    };
+    // Obligations and disbursements reach every column whole.
+    for c in 0..4 {
+        assert_eq!(column_sum(c, |e| e.obligated), "46250000".parse().unwrap());
+        assert_eq!(
+            column_sum(c, |e| e.disbursed),
+            "29299999.75".parse().unwrap()
+        );
+    }
+    assert_eq!(column_sum(0, |e| e.allocated), "62500000".parse().unwrap());
+    assert_eq!(column_sum(1, |e| e.allocated), "56000000".parse().unwrap());
+    assert_eq!(column_sum(3, |e| e.allocated), "46250000".parse().unwrap());
+}
+
+/// Parses an IATI file: checks it is well-formed, and returns per activity identifier the
+/// transactions (type code, value) and the budget values.
+/// Per activity identifier: its transactions (type code, value) and its budget values.
+type Activities = BTreeMap<String, (Vec<(String, Money)>, Vec<Money>)>;
+
+fn parse_iati(xml: &str) -> Activities {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut out: Activities = BTreeMap::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut id = String::new();
+    let mut tx_type = String::new();
+    let mut version = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e)
+                if {
+                    let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                    if name == "iati-activities" {
+                        version = e
+                            .try_get_attribute("version")
+                            .unwrap()
+                            .map(|a| a.unescape_value().unwrap().into_owned());
+                    }
+                    if name == "transaction-type" {
+                        tx_type = e
+                            .try_get_attribute("code")
+                            .unwrap()
+                            .unwrap()
+                            .unescape_value()
+                            .unwrap()
+                            .into_owned();
+                    }
+                    false
+                } => {}
+            Event::Start(e) => path.push(String::from_utf8(e.name().as_ref().to_vec()).unwrap()),
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Text(t) => {
+                let text = t.decode().unwrap().into_owned();
+                let here: Vec<&str> = path.iter().map(String::as_str).collect();
+                match here.as_slice() {
+                    [.., "iati-activity", "iati-identifier"] => {
+                        id = text;
+                        out.entry(id.clone()).or_default();
+                    }
+                    [.., "transaction", "value"] => out
+                        .get_mut(&id)
+                        .unwrap()
+                        .0
+                        .push((tx_type.clone(), text.parse().unwrap())),
+                    [.., "budget", "value"] => {
+                        out.get_mut(&id).unwrap().1.push(text.parse().unwrap());
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(version.as_deref(), Some("2.03"));
+    assert!(path.is_empty(), "unclosed elements {path:?}");
+    out
+}
+
+#[test]
+fn iati_export_parses_back_and_agrees_with_the_ledger() {
+    let ledger = year::ledger();
+    let publisher = IatiPublisher {
+        org_ref: "US-GOV-11".into(),
+        org_name: "Department of State & <Defense>".into(),
+    };
+    let xml = iati_activities(&ledger, day(2008, 9, 30), &publisher).unwrap();
+    snapshot("iati_activities.xml", &xml);
+    assert!(xml.contains("Department of State &amp; &lt;Defense&gt;"));
+    let activities = parse_iati(&xml);
+    let ids: Vec<&str> = activities.keys().map(String::as_str).collect();
+    assert_eq!(
+        ids,
+        [
+            "US-GOV-11-financing-COL",
+            "US-GOV-11-financing-JOR",
+            "US-GOV-11-sales-PHL",
+            "US-GOV-11-training-COL",
+            "US-GOV-11-training-GEO",
+        ]
+    );
+    let rows = ledger
+        .status_of_funds(&StatusQuery::new(
+            day(2008, 9, 30),
+            &[Dimension::Program, Dimension::Partner],
+        ))
+        .unwrap();
+    for row in rows.iter().filter(|r| r.key.partner.is_some()) {
+        let id = format!(
+            "US-GOV-11-{}-{}",
+            row.key.program.unwrap(),
+            row.key.partner.unwrap()
+        );
+        let (transactions, budgets) = &activities[&id];
+        let sum = |codes: &[&str]| {
+            Money::checked_sum(
+                transactions
+                    .iter()
+                    .filter(|(c, _)| codes.contains(&c.as_str()))
+                    .map(|(_, v)| *v),
+            )
+            .unwrap()
+        };
+        assert_eq!(sum(&["2"]), row.obligated, "{id} commitments");
+        assert_eq!(sum(&["3", "4"]), row.disbursed, "{id} disbursements");
+        assert_eq!(
+            Money::checked_sum(budgets.iter().copied()).unwrap(),
+            row.allocated
+        );
+    }
+    // Returned funds are negative: Georgia's deobligation and Jordan's refund.
+    let (geo, _) = &activities["US-GOV-11-training-GEO"];
+    assert!(geo.contains(&("2".into(), "-150000".parse().unwrap())));
+    let (jor, _) = &activities["US-GOV-11-financing-JOR"];
+    assert!(jor.contains(&("3".into(), "-250000.50".parse().unwrap())));
+    let (col, _) = &activities["US-GOV-11-training-COL"];
+    assert!(
+        col.iter().any(|(c, _)| c == "4"),
+        "training is spent, not handed over"
+    );
+}
+
+fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn file_a_and_file_b_totals_agree() {
+    let mut ledger = year::ledger();
+    // A prior-year recovery in FY2009 against the two-year FMF account.
+    ledger
+        .apply(Command::new(
+            "y-recovery".parse().unwrap(),
+            day(2008, 11, 3),
+            "comptroller".parse().unwrap(),
+            Action::AdjustObligation {
+                account: year::FMF.parse().unwrap(),
+                document: "CO-FMF-LN-1".parse().unwrap(),
+                amount: "-1000000".parse().unwrap(),
+            },
+        ))
+        .unwrap();
+    for (fy, as_of) in [(2008, day(2008, 9, 30)), (2009, day(2009, 3, 31))] {
+        let fy = FiscalYear::new(fy).unwrap();
+        let a = file_a(&ledger, fy, as_of).unwrap();
+        let b = file_b(&ledger, fy, as_of).unwrap();
+        snapshot(&format!("file_a_fy{}.csv", fy.year()), &a);
+        snapshot(&format!("file_b_fy{}.csv", fy.year()), &b);
+        let (ha, ra) = read_csv(&a);
+        let (hb, rb) = read_csv(&b);
+        assert_eq!(ha, FILE_A_COLUMNS);
+        assert_eq!(hb, FILE_B_COLUMNS);
+        let ca = |n: &str| ha.iter().position(|h| h == n).unwrap();
+        let cb = |n: &str| hb.iter().position(|h| h == n).unwrap();
+        let tas = |r: &Vec<String>| r[..7].join("|");
+        for pair in [
+            (
+                "obligations_incurred_total_by_tas_cpe",
+                "obligations_incurred_by_program_object_class_cpe",
+            ),
+            (
+                "deobligations_recoveries_refunds_by_tas_cpe",
+                "deobligations_recoveries_refund_pri_program_object_class_cpe",
+            ),
+            (
+                "gross_outlay_amount_by_tas_cpe",
+                "gross_outlay_amount_by_program_object_class_cpe",
+            ),
+        ] {
+            for row in &ra {
+                let total: Money = row[ca(pair.0)].parse().unwrap();
+                let parts = Money::checked_sum(
+                    rb.iter()
+                        .filter(|r| tas(r) == tas(row))
+                        .map(|r| r[cb(pair.1)].parse::<Money>().unwrap()),
+                )
+                .unwrap();
+                assert_eq!(total, parts, "{} {}", tas(row), pair.0);
+            }
+        }
+        // SF-133 identities survive the file: 1910 = 2190 + 2490 = 2500.
+        for row in &ra {
+            let v = |n: &str| row[ca(n)].parse::<Money>().unwrap();
+            assert_eq!(
+                v("total_budgetary_resources_amount_cpe"),
+                v("obligations_incurred_total_by_tas_cpe")
+                    .checked_add(v("unobligated_balance_cpe"))
+                    .unwrap()
+            );
+            assert_eq!(
+                v("total_budgetary_resources_amount_cpe"),
+                v("status_of_budgetary_resources_total_cpe")
+            );
+        }
+        if fy.year() == 2009 {
+            let fmf = ra.iter().find(|r| r[5] == "1082").unwrap();
+            assert_eq!(
+                fmf[ca("deobligations_recoveries_refunds_by_tas_cpe")],
+                "1000000.00"
+            );
+        }
+    }
+}
+
+#[test]
+fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
+    let ledger = year::ledger();
+    let text = foreign_assistance_csv(&ledger, day(2008, 9, 30)).unwrap();
+    snapshot("foreign_assistance.csv", &text);
+    let (header, rows) = read_csv(&text);
+    assert_eq!(header, FOREIGN_ASSISTANCE_COLUMNS);
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let total = |kind: &str| {
+        Money::checked_sum(
+            rows.iter()
+                .filter(|r| r[col("Transaction Type Name")] == kind)
+                .map(|r| r[col("Current Dollar Amount")].parse::<Money>().unwrap()),
+        )
+        .unwrap()
+    };
+    let all = ledger
+        .status_of_funds(&StatusQuery::new(day(2008, 9, 30), &[]))
+        .unwrap();
+    assert_eq!(total("Obligations"), all[0].obligated);
+    assert_eq!(total("Disbursements"), all[0].disbursed);
+    let world: Vec<_> = rows
+        .iter()
+        .filter(|r| r[col("Country Name")] == "World")
+        .collect();
+    assert_eq!(world.len(), 2);
+    assert!(rows.iter().any(
+        |r| r[col("Region Name")] == "Bureau of Near Eastern Affairs"
+            || r[col("Country Code")] == "JOR"
+    ));
+}
+
+/// Checks `value` against the parts of `schema` this crate's schemas use: `$ref` into
+/// `$defs`, `type`, `required`, `properties`, `items`, `enum`/`const`, `oneOf`/`anyOf`
+/// and `pattern` (anchored patterns of the money and id types, checked by hand for
+/// the few shapes they take). A small stand-in for a full validator.
+#[cfg(feature = "schemars")]
+fn conforms(
+    root: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+) -> bool {
+    use serde_json::Value;
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/$defs/");
+        return conforms(root, &root["$defs"][name], value);
+    }
+    if let Some(options) = schema
+        .get("oneOf")
+        .or(schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        let count = options.iter().filter(|o| conforms(root, o, value)).count();
+        if count == 0 {
+            return false;
+        }
+    }
+    if let Some(c) = schema.get("const") {
+        if c != value {
+            return false;
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(value) {
+            return false;
+        }
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let ok = types.iter().any(|t| match *t {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            "null" => value.is_null(),
+            _ => false,
+        });
+        if !ok {
+            return false;
+        }
+    }
+    if let (Some(pattern), Some(text)) = (
+        schema.get("pattern").and_then(Value::as_str),
+        value.as_str(),
+    ) {
+        // The money pattern is the one the samples exercise most; check it exactly.
+        if pattern == "^-?[0-9]+(\\.[0-9]{1,2})?$" {
+            let body = text.strip_prefix('-').unwrap_or(text);
+            let (int, frac) = body.split_once('.').unwrap_or((body, "1"));
+            if int.is_empty()
+                || !int.bytes().all(|b| b.is_ascii_digit())
+                || frac.is_empty()
+                || frac.len() > 2
+                || !frac.bytes().all(|b| b.is_ascii_digit())
+            {
+                return false;
+            }
+        }
+    }
+    if let Some(obj) = value.as_object() {
+        if let Some(req) = schema.get("required").and_then(Value::as_array) {
+            if !req
+                .iter()
+                .filter_map(Value::as_str)
+                .all(|k| obj.contains_key(k))
+            {
+                return false;
+            }
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (k, v) in obj {
+                if let Some(s) = props.get(k) {
+                    if !conforms(root, s, v) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        if !arr.iter().all(|v| conforms(root, items, v)) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(feature = "schemars")]
+#[test]
+fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
+    use security_assistance::report::json_schemas;
+    let schemas = json_schemas();
+    let ledger = year::ledger();
+    let journal = serde_json::to_value(ledger.journal()).unwrap();
+    assert!(conforms(&schemas["journal"], &schemas["journal"], &journal));
+    for entry in journal.as_array().unwrap() {
+        let command = &entry["command"];
+        assert!(
+            conforms(&schemas["command"], &schemas["command"], command),
+            "{command}"
+        );
+    }
+    // Broken samples are refused: a missing action, money as a number, an unknown action type.
+    let mut command = journal[0]["command"].clone();
+    command.as_object_mut().unwrap().remove("action");
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    let mut command = journal[0]["command"].clone();
+    command["action"]["amount"] = serde_json::json!(60000000);
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    let mut command = journal[0]["command"].clone();
+    command["action"]["type"] = serde_json::json!("embezzle");
+    assert!(!conforms(
+        &schemas["command"],
+        &schemas["command"],
+        &command
+    ));
+    // Reports conform to theirs.
+    let report = StatusReport::of(
+        &ledger,
+        &ReportQuery::new(day(2008, 9, 30), &[ReportDimension::Region]),
+    )
+    .unwrap();
+    let value = serde_json::to_value(&report).unwrap();
+    assert!(conforms(
+        &schemas["status_report"],
+        &schemas["status_report"],
+        &value
+    ));
+    let graph = serde_json::to_value(FlowGraph::of(&ledger, day(2008, 9, 30)).unwrap()).unwrap();
+    assert!(conforms(
+        &schemas["flow_graph"],
+        &schemas["flow_graph"],
+        &graph
+    ));
 }
