@@ -82,6 +82,20 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
+    /// Refuses `amount` above what is free, at the allocation level (31 U.S.C. 1517(a)).
+    fn require_free(&self, account: AccountSymbol, amount: Money) -> Result<(), BudgetError> {
+        let free = self.free()?;
+        if amount > free {
+            return Err(exceeds(
+                Level::Allocation,
+                account,
+                amount,
+                free.max(Money::ZERO),
+            ));
+        }
+        Ok(())
+    }
+
     /// Allocated, neither committed nor obligated.
     fn free(&self) -> Result<Money, BudgetError> {
         Ok(self
@@ -1196,15 +1210,7 @@ impl Ledger {
         let mut source_next = None;
         let mut by_program = Vec::with_capacity(2);
         if let Some((from_key, slot)) = source {
-            let free = slot.free()?;
-            if amount > free {
-                return Err(exceeds(
-                    Level::Allocation,
-                    *symbol,
-                    amount,
-                    free.max(Money::ZERO),
-                ));
-            }
+            slot.require_free(*symbol, amount)?;
             let mut s = slot;
             s.allocated = s.allocated.checked_sub(amount)?;
             source_next = Some((from_key.clone(), s));
@@ -1227,15 +1233,7 @@ impl Ledger {
             allotment_next.allocated = allotment.allocated.checked_add(amount)?;
         } else {
             let withdrawn = amount.checked_neg()?;
-            let free = current.free()?;
-            if withdrawn > free {
-                return Err(exceeds(
-                    Level::Allocation,
-                    *symbol,
-                    withdrawn,
-                    free.max(Money::ZERO),
-                ));
-            }
+            current.require_free(*symbol, withdrawn)?;
             allotment_next.allocated = allotment.allocated.checked_add(amount)?;
         }
         let prog_next = prior_prog.checked_add(amount)?;
@@ -1283,15 +1281,7 @@ impl Ledger {
         }
         check_new_obligation(name, acct, date)?;
         check_purpose(acct, key.program)?;
-        let free = slot.free()?;
-        if amount > free {
-            return Err(exceeds(
-                Level::Allocation,
-                *symbol,
-                amount,
-                free.max(Money::ZERO),
-            ));
-        }
+        slot.require_free(*symbol, amount)?;
         let decision = gate_check(gate, symbol, key, date, Some(amount), Some(document))?;
         let mut next = slot;
         next.committed = slot.committed.checked_add(amount)?;
@@ -1430,15 +1420,7 @@ impl Ledger {
             next.committed = slot.committed.checked_sub(amount)?;
             remaining_commitment = Some(committed.checked_sub(amount)?);
         } else {
-            let free = slot.free()?;
-            if amount > free {
-                return Err(exceeds(
-                    Level::Allocation,
-                    *symbol,
-                    amount,
-                    free.max(Money::ZERO),
-                ));
-            }
+            slot.require_free(*symbol, amount)?;
         }
         next.obligated = slot.obligated.checked_add(amount)?;
         let decision = gate_check(gate, symbol, key, date, Some(amount), Some(document))?;
@@ -1504,15 +1486,7 @@ impl Ledger {
                 direct_change = Some(draw_on_allotment(acct, &obligation.key, amount)?);
                 next.allocated = slot.allocated.checked_add(amount)?;
             } else {
-                let free = slot.free()?;
-                if amount > free {
-                    return Err(exceeds(
-                        Level::Allocation,
-                        *symbol,
-                        amount,
-                        free.max(Money::ZERO),
-                    ));
-                }
+                slot.require_free(*symbol, amount)?;
             }
             let debit = if prior_year {
                 Ussgl::UpwardAdjustmentsPriorYear
@@ -1742,15 +1716,7 @@ impl Ledger {
                 room.max(Money::ZERO),
             ));
         }
-        let free = slot.free()?;
-        if amount > free {
-            return Err(exceeds(
-                Level::Allocation,
-                *current,
-                amount,
-                free.max(Money::ZERO),
-            ));
-        }
+        slot.require_free(*current, amount)?;
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
         next.obligated = slot.obligated.checked_add(amount)?;
