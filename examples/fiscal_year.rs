@@ -1,14 +1,18 @@
-//! The main example: a fiscal year of security-assistance money.
+//! The main example: a fiscal year of the seed paper's homeland-security assistance program.
 //!
-//! Prints the status of a one-year, a two-year and a no-year account on the days that
-//! matter, a few partners' regions and groups, then runs FY2008 financing money through
-//! the ledger (continuing resolution, full-year act, apportionment, allotment, allocation
-//! to partners, obligations, payments, a refusal) and prints the status of funds. Last, a
-//! fiscal year of the seed paper's homeland-security assistance program: an appropriation
-//! allotted to the implementing agencies, a priority allocation across twenty partners
-//! (one refused, one allowed under a waiver, each with its explanation), a one-stop package
-//! for a Western Hemisphere partner built from the menu, and the status at year end and
-//! after expiry.
+//! FY2008 two-year money (`070-2008/2009-0100`, $150,000,000) is appropriated, apportioned
+//! and allotted to the implementing agencies. A priority allocation divides $60,000,000
+//! across twenty partner requests (North Korea refused under a sanction, Sudan allowed
+//! under a Presidential waiver, each with its explanation). Then the instruments move the
+//! money: resident training enrollments and a mobile training team, a grant to the
+//! Philippines that pays part of a sales case, a loan to Mexico, an excess-article transfer
+//! to Nigeria with its reactivation, and a one-stop package for Colombia built from the
+//! menu. At year end it prints the status of funds by agency and program, by region, and
+//! the quarterly oversight status; writes the funding-flow picture (SVG and Mermaid); and
+//! shows the money expiring on 1 October 2009.
+//!
+//! The eligibility rules apply to Homeland Security funds by analogy (policy, not
+//! statute); the living-allowance rates, tuition and prices are illustrative.
 //!
 //! ```sh
 //! cargo run --example fiscal_year
@@ -16,283 +20,107 @@
 #![allow(clippy::print_stdout, clippy::arithmetic_side_effects)]
 
 use std::error::Error;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use security_assistance::budget::{
-    Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument, Ledger,
-    StatusQuery,
+    AccountSymbol, Action, Actor, AllocationKey, Apportionment, Command, CommandId, DocumentId,
+    Funding, Instrument, Ledger,
 };
 use security_assistance::eligibility::{
-    Engine, Fact, FactKind, Facts, Official, RuleId, RuleSet, Waiver, WaiverScope,
+    Engine, Fact, FactKind, Facts, Official, Outcome, RuleId, RuleSet, Waiver, WaiverScope,
 };
 use security_assistance::homeland::{
-    Agency, AllocationRequest, Catalog, Category, Delivery, Domain, FundingKind, FundingSource,
-    MissionArea, Offering, PackageContext, PackageItem, PackageSpec, Priorities, allocate,
+    Agency, AllocationRequest, AllocationResult, Catalog, Category, Delivery, Domain, FundingKind,
+    FundingSource, MissionArea, Offering, Oversight, PackageContext, PackageItem, PackageSpec,
+    Priorities, Tag, allocate,
 };
 use security_assistance::notification::Thresholds;
-use security_assistance::{
-    Availability, Citation, CountryCode, FiscalYear, Group, Money, ProgramKind,
+use security_assistance::programs::excess::{
+    CapTable, ConditionCode, ExcessArticle, ExcessProgram, TransferRequest, TransferTerms,
+    Transport,
 };
+use security_assistance::programs::financing::{
+    DayCount, DirectLoan, FinancingAgreement, Grant, LoanTerms, RepaymentMethod,
+};
+use security_assistance::programs::sales::{
+    self, Case, CaseRequest, ImplementationBasis, LineSpec, TermsOfSale, TrustFund,
+};
+use security_assistance::programs::training::{
+    CostBuildUp, CountryListing, Course, CourseCatalog, CourseKind, CourseLength, DailyRates,
+    Enrollment, EnrollmentRequest, MealRate, MobileTeam, RateTable, Stay, Trainee, Tuition,
+    TuitionPricing, resident_cost,
+};
+use security_assistance::report::{FlowGraph, Measure, ReportDimension, ReportQuery, StatusReport};
+use security_assistance::{Citation, CountryCode, FiscalYear, Money, ProgramKind, Rounding};
 
-fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, Box<dyn Error>> {
+type Res<T> = Result<T, Box<dyn Error>>;
+
+fn day(y: i32, m: u32, d: u32) -> Res<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("bad date {y}-{m}-{d}").into())
 }
 
-/// Runs the whole example (public so that the integration tests can run it too).
-pub fn main() -> Result<(), Box<dyn Error>> {
-    let fy2008 = FiscalYear::new(2008)?;
-    println!("== Periods of availability (31 U.S.C. 1502, 1552, 1553)");
-    let periods = [
-        ("one-year", Availability::one_year(fy2008)),
-        (
-            "two-year",
-            Availability::multi_year(fy2008, fy2008.next()?)?,
-        ),
-        ("no-year", Availability::no_year(fy2008)),
-    ];
-    let dates = [
-        day(2007, 9, 30)?,
-        day(2007, 10, 1)?,
-        day(2008, 10, 1)?,
-        day(2009, 10, 1)?,
-        day(2013, 10, 1)?,
-        day(2014, 10, 1)?,
-    ];
-    print!("{:<10} {:<10}", "account", "period");
-    for d in dates {
-        print!(" {:>17}", d.to_string());
-    }
-    println!();
-    for (name, period) in periods {
-        print!("{name:<10} {:<10}", period.to_string());
-        for d in dates {
-            print!(" {:>17}", period.status_on(d).to_string());
-        }
-        println!();
-    }
-
-    println!("\n== Partners on 2008-03-01");
-    let on = day(2008, 3, 1)?;
-    for code in ["JOR", "EGY", "ISR", "KOR", "POL", "COL", "KEN", "XKX"] {
-        let partner: CountryCode = code.parse()?;
-        let groups: Vec<String> = [Group::Nato, Group::MajorNonNatoAlly, Group::Aeca36bFavored]
-            .into_iter()
-            .filter(|g| g.is_member(partner, on))
-            .map(|g| g.to_string())
-            .collect();
-        println!(
-            "{partner} {:<24} {:<4} {}",
-            partner.name(),
-            partner.region().abbreviation(),
-            if groups.is_empty() {
-                "-".to_owned()
-            } else {
-                groups.join(", ")
-            }
-        );
-    }
-
-    println!("\n== FY2008 financing through the ledger");
-    let fmf = "011-2008/2009-1082".parse()?;
-    let holder: security_assistance::budget::FundsHolder = "PM-DSCA".parse()?;
-    let key = |p: &str| -> Result<AllocationKey, Box<dyn Error>> {
-        Ok(AllocationKey::new(
-            holder.clone(),
-            ProgramKind::Financing,
-            Some(p.parse()?),
-        ))
-    };
-    let mut ledger = Ledger::new();
-    let mut n = 0;
-    let mut apply = |ledger: &mut Ledger, date, action| -> Result<(), Box<dyn Error>> {
-        n += 1;
-        let command = Command::new(
-            format!("FY08-{n:03}").parse()?,
-            date,
-            "budget-office".parse()?,
-            action,
-        );
-        match ledger.apply(command) {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                println!("refused: {e}");
-                Ok(())
-            }
-        }
-    };
-    let title = "Foreign Military Financing Program".to_owned();
-    let steps = vec![
-        (
-            day(2007, 10, 1)?,
-            Action::ContinuingResolution {
-                account: fmf,
-                title: title.clone(),
-                purposes: vec![ProgramKind::Financing],
-                annual_rate: "4536000000".parse()?,
-                through: day(2007, 11, 16)?,
-                seasonal_limit: None,
-                law: "P.L. 110-92".into(),
-            },
-        ),
-        (
-            day(2007, 12, 26)?,
-            Action::Appropriate {
-                account: fmf,
-                title,
-                purposes: vec![ProgramKind::Financing],
-                amount: "4536000000".parse()?,
-                law: "P.L. 110-161".into(),
-            },
-        ),
-        (
-            day(2008, 1, 2)?,
-            Action::Apportion {
-                account: fmf,
-                category: Apportionment::ByPeriod {
-                    from: day(2008, 1, 1)?,
-                },
-                amount: "3953508196.72".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 3)?,
-            Action::Allot {
-                account: fmf,
-                holder: holder.clone(),
-                amount: "4000000000".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 3)?,
-            Action::Allocate {
-                account: fmf,
-                key: key("ISR")?,
-                amount: "2380560000".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 3)?,
-            Action::Allocate {
-                account: fmf,
-                key: key("EGY")?,
-                amount: "1289470000".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 3)?,
-            Action::Allocate {
-                account: fmf,
-                key: key("JOR")?,
-                amount: "198380000".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 15)?,
-            Action::Obligate {
-                account: fmf,
-                document: "IS-D-GAA".parse()?,
-                instrument: Instrument::GrantAgreement,
-                funding: Funding::Allocation { key: key("ISR")? },
-                amount: "2380560000".parse()?,
-            },
-        ),
-        (
-            day(2008, 1, 30)?,
-            Action::Disburse {
-                account: fmf,
-                document: "IS-D-GAA".parse()?,
-                amount: "2380560000".parse()?,
-            },
-        ),
-        (
-            day(2008, 4, 15)?,
-            Action::Obligate {
-                account: fmf,
-                document: "EG-D-GAA".parse()?,
-                instrument: Instrument::GrantAgreement,
-                funding: Funding::Allocation { key: key("EGY")? },
-                amount: "1289470000".parse()?,
-            },
-        ),
-        (
-            day(2008, 5, 1)?,
-            Action::Obligate {
-                account: fmf,
-                document: "JO-D-GAA".parse()?,
-                instrument: Instrument::GrantAgreement,
-                funding: Funding::Allocation { key: key("JOR")? },
-                amount: "198380000.01".parse()?,
-            },
-        ),
-        (
-            day(2008, 5, 1)?,
-            Action::Obligate {
-                account: fmf,
-                document: "JO-D-GAA".parse()?,
-                instrument: Instrument::GrantAgreement,
-                funding: Funding::Allocation { key: key("JOR")? },
-                amount: "198380000".parse()?,
-            },
-        ),
-        (
-            day(2008, 9, 15)?,
-            Action::Disburse {
-                account: fmf,
-                document: "EG-D-GAA".parse()?,
-                amount: "1000000000".parse()?,
-            },
-        ),
-        (
-            day(2009, 10, 1)?,
-            Action::Obligate {
-                account: fmf,
-                document: "JO-D-GAB".parse()?,
-                instrument: Instrument::GrantAgreement,
-                funding: Funding::Allocation { key: key("JOR")? },
-                amount: "1".parse()?,
-            },
-        ),
-    ];
-    for (date, action) in steps {
-        apply(&mut ledger, date, action)?;
-    }
-    let query = StatusQuery::new(day(2008, 9, 30)?, &[Dimension::Account, Dimension::Partner]);
-    println!(
-        "\n{:<20} {:<7} {:>18} {:>18} {:>18} {:>18}",
-        "account", "partner", "authority", "obligated", "disbursed", "unobligated"
-    );
-    for row in ledger.status_of_funds(&query)? {
-        println!(
-            "{:<20} {:<7} {:>18} {:>18} {:>18} {:>18}",
-            row.key.account.map(|a| a.to_string()).unwrap_or_default(),
-            row.key.partner.map_or("-".to_owned(), |p| p.to_string()),
-            row.budget_authority.to_string(),
-            row.obligated.to_string(),
-            row.disbursed.to_string(),
-            row.unobligated.to_string(),
-        );
-    }
-    let sf133 = ledger
-        .sf133(&fmf, fy2008, day(2008, 9, 30)?)?
-        .to_whole_dollars()?;
-    println!("\nSF-133, {fmf}, {fy2008}, whole dollars:");
-    for line in &sf133.lines {
-        println!(
-            "  {:>4}  {:<52} {:>20}",
-            line.line,
-            line.title,
-            line.amount.to_string()
-        );
-    }
-    homeland_year().map(|_| ())
+fn money(s: &str) -> Res<Money> {
+    Ok(s.parse()?)
 }
 
-/// A fiscal year of the seed paper's program. Its eligibility rules apply to Homeland
-/// Security funds by analogy (policy, not statute): here a state-sponsor designation with a
-/// Presidential waiver for one program, and a general sanction.
-pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
-    println!("\n== FY2008 homeland-security assistance (the seed paper's program)");
-    let account: security_assistance::budget::AccountSymbol = "070-2008/2009-0100".parse()?;
+/// The homeland account: FY2008/2009 money of agency 070 (Homeland Security).
+pub const ACCOUNT: &str = "070-2008/2009-0100";
+
+/// Runs the whole example (public so that the integration tests can run it too).
+pub fn main() -> Res<()> {
+    let year = homeland_year()?;
+    year.report()
+}
+
+/// The program's year: the ledger with every command applied, and the oversight register.
+#[derive(Debug)]
+pub struct Year {
+    /// The ledger.
+    pub ledger: Ledger,
+    /// The eligibility engine (the ledger's gate).
+    pub engine: Arc<Engine>,
+    /// The homeland account.
+    pub account: AccountSymbol,
+    /// The register of obligating documents by partner, mission area and agency.
+    pub oversight: Oversight,
+    actor: Actor,
+    next_id: u32,
+}
+
+impl Year {
+    fn id(&mut self) -> Res<CommandId> {
+        self.next_id += 1;
+        Ok(format!("HS-{:03}", self.next_id).parse()?)
+    }
+
+    fn apply(&mut self, date: NaiveDate, action: Action) -> Res<()> {
+        let id = self.id()?;
+        self.ledger
+            .apply(Command::new(id, date, self.actor.clone(), action))?;
+        Ok(())
+    }
+
+    fn tag(
+        &mut self,
+        document: &DocumentId,
+        partner: CountryCode,
+        mission: MissionArea,
+        agency: Agency,
+    ) {
+        let tag = Tag {
+            partner,
+            mission,
+            agency,
+        };
+        self.oversight.register(&[(document.clone(), tag)]);
+    }
+}
+
+/// The facts the year's eligibility decisions rest on: a general sanction on North Korea,
+/// and Sudan's state-sponsor designation with a Presidential waiver for training.
+fn facts() -> Res<Facts> {
     let cite = Citation::new("example fact base", "illustrative");
     let mut facts = Facts::new();
     facts.add(Fact::new(
@@ -327,42 +155,58 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
         notice_given: Some(day(2007, 12, 20)?),
         recorded: day(2007, 12, 20)?,
     });
-    let engine = std::sync::Arc::new(Engine::new(facts, RuleSet::builtin()));
-    let mut ledger = Ledger::with_eligibility(engine.clone());
-    let actor: security_assistance::budget::Actor = "dhs-oia".parse()?;
-    let mut n = 0;
-    let mut apply = |ledger: &mut Ledger, date, action| -> Result<(), Box<dyn Error>> {
-        n += 1;
-        ledger.apply(Command::new(
-            format!("HS-{n:03}").parse()?,
-            date,
-            actor.clone(),
-            action,
-        ))?;
-        Ok(())
+    Ok(facts)
+}
+
+/// The whole year, printed as it goes; returns the ledger and the register.
+pub fn homeland_year() -> Res<Year> {
+    println!("== FY2008 homeland-security assistance (the seed paper's program)");
+    let engine = Arc::new(Engine::new(facts()?, RuleSet::builtin()));
+    let account: AccountSymbol = ACCOUNT.parse()?;
+    let mut year = Year {
+        ledger: Ledger::with_eligibility(engine.clone()),
+        engine,
+        account,
+        oversight: Oversight::new(account, Thresholds::current().homeland),
+        actor: "dhs-oia".parse()?,
+        next_id: 0,
     };
+    fund(&mut year)?;
+    let allocation = allocate_by_priority(&mut year)?;
+    run_the_instruments(&mut year)?;
+    println!(
+        "\nNorth Korea received nothing: {}",
+        allocation
+            .lines
+            .iter()
+            .find(|l| l.decision.outcome() == Outcome::Ineligible)
+            .map_or("-".to_owned(), |l| l.decision.explanation())
+    );
+    Ok(year)
+}
+
+/// Appropriation, apportionment and allotments to the agencies.
+fn fund(year: &mut Year) -> Res<()> {
+    let account = year.account;
     let enacted = day(2007, 12, 26)?;
-    let purposes = vec![
-        ProgramKind::Training,
-        ProgramKind::Financing,
-        ProgramKind::Sales,
-        ProgramKind::ExcessArticles,
-        ProgramKind::Leases,
-    ];
-    let total: Money = "150000000".parse()?;
-    apply(
-        &mut ledger,
+    let total = money("150000000")?;
+    year.apply(
         enacted,
         Action::Appropriate {
             account,
             title: "International Homeland Security Assistance (proposed)".into(),
-            purposes,
+            purposes: vec![
+                ProgramKind::Training,
+                ProgramKind::Financing,
+                ProgramKind::Sales,
+                ProgramKind::ExcessArticles,
+                ProgramKind::Leases,
+            ],
             amount: total,
             law: "proposal after Heritage Backgrounder No. 2078".into(),
         },
     )?;
-    apply(
-        &mut ledger,
+    year.apply(
         enacted,
         Action::Apportion {
             account,
@@ -372,179 +216,639 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
             amount: total,
         },
     )?;
-    let agencies = [
+    println!("\n{account}: {total} appropriated 2007-12-26 and apportioned; allotted to");
+    for (agency, amount) in [
         (Agency::CoastGuard, "50000000"),
-        (Agency::TransportationSecurityAdministration, "40000000"),
-        (Agency::CustomsAndBorderProtection, "40000000"),
-        (Agency::EmergencyManagement, "20000000"),
-    ];
-    for (agency, amount) in agencies {
-        apply(
-            &mut ledger,
+        (Agency::TransportationSecurityAdministration, "35000000"),
+        (Agency::CustomsAndBorderProtection, "35000000"),
+        (Agency::EmergencyManagement, "15000000"),
+        (Agency::ScienceAndTechnology, "5000000"),
+        (Agency::InternationalAffairs, "10000000"),
+    ] {
+        let amount = money(amount)?;
+        year.apply(
             enacted,
             Action::Allot {
                 account,
                 holder: agency.holder(),
-                amount: amount.parse()?,
+                amount,
             },
         )?;
+        println!(
+            "  {:<6} {:>16}",
+            agency.holder().to_string(),
+            amount.to_string()
+        );
     }
+    Ok(())
+}
 
-    // A priority allocation of $60,000,000 across twenty partner requests.
+/// A priority allocation of $60,000,000 across twenty partner requests.
+fn allocate_by_priority(year: &mut Year) -> Res<AllocationResult> {
+    use Agency::{
+        CoastGuard as Uscg, CustomsAndBorderProtection as Cbp, EmergencyManagement as Fema,
+        TransportationSecurityAdministration as Tsa,
+    };
     use MissionArea as M;
+    use ProgramKind::{ExcessArticles as Eda, Financing as Fin, Training as Trn};
     let asks = [
-        ("COL", M::MaritimeSecurity, Agency::CoastGuard, "6000000"),
-        (
-            "MEX",
-            M::BorderControl,
-            Agency::CustomsAndBorderProtection,
-            "8000000",
-        ),
-        ("PAN", M::MaritimeSecurity, Agency::CoastGuard, "3000000"),
-        (
-            "JAM",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "2000000",
-        ),
-        ("DOM", M::MaritimeSecurity, Agency::CoastGuard, "2500000"),
-        (
-            "KEN",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "3000000",
-        ),
-        ("NGA", M::MaritimeSecurity, Agency::CoastGuard, "5000000"),
-        ("GHA", M::MaritimeSecurity, Agency::CoastGuard, "2000000"),
-        (
-            "SDN",
-            M::DisasterResponse,
-            Agency::EmergencyManagement,
-            "1500000",
-        ),
-        (
-            "JOR",
-            M::BorderControl,
-            Agency::CustomsAndBorderProtection,
-            "4000000",
-        ),
-        (
-            "MAR",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "2500000",
-        ),
-        ("EGY", M::MaritimeSecurity, Agency::CoastGuard, "4500000"),
-        (
-            "PAK",
-            M::BorderControl,
-            Agency::CustomsAndBorderProtection,
-            "5000000",
-        ),
-        (
-            "IND",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "3500000",
-        ),
-        (
-            "BGD",
-            M::DisasterResponse,
-            Agency::EmergencyManagement,
-            "2000000",
-        ),
-        ("IDN", M::MaritimeSecurity, Agency::CoastGuard, "4000000"),
-        ("PHL", M::MaritimeSecurity, Agency::CoastGuard, "4000000"),
-        (
-            "VNM",
-            M::DisasterResponse,
-            Agency::EmergencyManagement,
-            "1500000",
-        ),
-        (
-            "POL",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "2000000",
-        ),
-        (
-            "PRK",
-            M::AviationSecurity,
-            Agency::TransportationSecurityAdministration,
-            "1000000",
-        ),
+        ("COL", M::MaritimeSecurity, Uscg, Trn, "6000000"),
+        ("MEX", M::BorderControl, Cbp, Fin, "8000000"),
+        ("PAN", M::MaritimeSecurity, Uscg, Trn, "3000000"),
+        ("JAM", M::AviationSecurity, Tsa, Trn, "2000000"),
+        ("DOM", M::MaritimeSecurity, Uscg, Trn, "2500000"),
+        ("KEN", M::AviationSecurity, Tsa, Trn, "3000000"),
+        ("NGA", M::MaritimeSecurity, Uscg, Eda, "5000000"),
+        ("GHA", M::MaritimeSecurity, Uscg, Trn, "2000000"),
+        ("SDN", M::DisasterResponse, Fema, Trn, "1500000"),
+        ("JOR", M::BorderControl, Cbp, Fin, "4000000"),
+        ("MAR", M::AviationSecurity, Tsa, Trn, "2500000"),
+        ("EGY", M::MaritimeSecurity, Uscg, Fin, "4500000"),
+        ("PAK", M::BorderControl, Cbp, Fin, "5000000"),
+        ("IND", M::AviationSecurity, Tsa, Trn, "3500000"),
+        ("BGD", M::DisasterResponse, Fema, Trn, "2000000"),
+        ("IDN", M::MaritimeSecurity, Uscg, Fin, "4000000"),
+        ("PHL", M::MaritimeSecurity, Uscg, Fin, "4000000"),
+        ("VNM", M::DisasterResponse, Fema, Trn, "1500000"),
+        ("POL", M::AviationSecurity, Tsa, Trn, "2000000"),
+        ("PRK", M::AviationSecurity, Tsa, Trn, "1000000"),
     ];
     let mut requests = Vec::new();
-    for (partner, mission, agency, amount) in asks {
+    for (partner, mission, agency, program, amount) in asks {
         requests.push(AllocationRequest {
             id: format!("REQ-{partner}"),
             partner: partner.parse()?,
             mission,
             agency,
-            program: ProgramKind::Training,
-            amount: amount.parse()?,
+            program,
+            amount: money(amount)?,
         });
     }
     let priorities = Priorities {
-        floor: "250000".parse()?,
+        floor: money("250000")?,
         ..Priorities::seed()
     };
     let on = day(2008, 2, 1)?;
     let result = allocate(
-        "60000000".parse()?,
+        money("60000000")?,
         on,
         &requests,
         &priorities,
-        engine.as_ref(),
+        year.engine.as_ref(),
     )?;
-    println!("\nallocation of {} ({:?}):", result.budget, result.method);
     println!(
-        "{:<4} {:<20} {:>6} {:>16} {:>16}",
-        "", "mission", "score", "requested", "allocated"
+        "\npriority allocation of {} on {on}: score = mission weight x region weight; \
+         water-filling from the top score, floor {}, ties by request id",
+        result.budget, priorities.floor
+    );
+    println!(
+        "  {:<4} {:<44} {:<6} {:>5} {:>15} {:>15}",
+        "", "mission", "agency", "score", "requested", "allocated"
     );
     for line in &result.lines {
+        let r = &line.request;
         println!(
-            "{:<4} {:<20} {:>6} {:>16} {:>16}",
-            line.request.partner.to_string(),
-            format!("{:?}", line.request.mission),
+            "  {:<4} {:<44} {:<6} {:>5} {:>15} {:>15}",
+            r.partner.to_string(),
+            r.mission.to_string(),
+            r.agency.holder().to_string(),
             line.score.to_string(),
-            line.request.amount.to_string(),
+            r.amount.to_string(),
             line.amount.to_string(),
         );
     }
     for line in &result.lines {
-        if line.decision.outcome() != security_assistance::eligibility::Outcome::Eligible {
+        if line.decision.outcome() != Outcome::Eligible {
             println!("  {}", line.decision.explanation());
         }
     }
     println!(
-        "allocated {}, unallocated {}",
+        "  allocated {}, unallocated {}",
         result.allocated, result.unallocated
     );
-    for command in result.commands(&account, on, &"dhs-oia".parse()?, "ALLOC")? {
-        ledger.apply(command)?;
+    let actor = year.actor.clone();
+    for command in result.commands(&year.account, on, &actor, "ALLOC")? {
+        year.ledger.apply(command)?;
+    }
+    Ok(result)
+}
+
+/// The courses of the year (tuition illustrative).
+fn courses() -> Res<CourseCatalog> {
+    let mut catalog = CourseCatalog::new();
+    for (id, title, school, location, kind, length, full, incremental) in [
+        (
+            "TSA-ASM",
+            "Aviation security management",
+            "TSA international training",
+            "Oklahoma City, OK",
+            CourseKind::Resident,
+            CourseLength::Weeks(2),
+            "7500",
+            "5200",
+        ),
+        (
+            "FEMA-IEM",
+            "Integrated emergency management",
+            "FEMA Emergency Management Institute",
+            "Emmitsburg, MD",
+            CourseKind::Resident,
+            CourseLength::Weeks(1),
+            "3400",
+            "2600",
+        ),
+        (
+            "USCG-PFS",
+            "Port facility security",
+            "USCG international mobile training",
+            "Panama City",
+            CourseKind::MobileTrainingTeam,
+            CourseLength::Days(10),
+            "0",
+            "0",
+        ),
+    ] {
+        let tuition = Tuition::new(money(full)?, money(incremental)?)?;
+        catalog.add(Course::new(
+            id.parse()?,
+            title,
+            school,
+            location,
+            kind,
+            length,
+            tuition,
+        )?)?;
+    }
+    Ok(catalog)
+}
+
+/// The cost of a resident course (living-allowance rates illustrative, not the JFTR's).
+fn resident(
+    catalog: &CourseCatalog,
+    course: &str,
+    partner: &str,
+    start: NaiveDate,
+    travel: &str,
+    stay: &Stay,
+) -> Res<CostBuildUp> {
+    let source = || Citation::new("illustrative", "not the JFTR");
+    let mut rates = RateTable::new();
+    for (location, lodging, meals) in [
+        ("Oklahoma City, OK", "89", "51"),
+        ("Emmitsburg, MD", "94", "54"),
+    ] {
+        rates.add(DailyRates::new(
+            location,
+            day(2007, 10, 1)?,
+            money(lodging)?,
+            money(meals)?,
+            source(),
+        )?)?;
+    }
+    let pricing = TuitionPricing::new().with_imet_recipient(CountryListing::new(
+        "JAM".parse()?,
+        day(2007, 10, 1)?,
+        Citation::new("Congressional Budget Justification", "FY2008 IMET"),
+    ));
+    Ok(resident_cost(
+        catalog.get(&course.parse()?)?,
+        partner.parse()?,
+        start,
+        money(travel)?,
+        stay,
+        &pricing,
+        &rates,
+    )?)
+}
+
+/// One enrollment of the year.
+struct Plan {
+    document: &'static str,
+    partner: &'static str,
+    course: &'static str,
+    start: NaiveDate,
+    trainee: Trainee,
+    estimate: CostBuildUp,
+    agency: Agency,
+    mission: MissionArea,
+}
+
+impl Year {
+    fn log(&self, date: NaiveDate, what: impl std::fmt::Display) {
+        println!("  {date}  {what}");
     }
 
-    // A one-stop package for Colombia, built from the menu.
-    let offering = |id: &str,
-                    category,
-                    mission,
-                    domain,
-                    agency,
-                    cost: &str,
-                    delivery|
-     -> Result<Offering, Box<dyn Error>> {
-        Ok(Offering {
-            id: id.into(),
-            name: id.to_lowercase(),
-            category,
-            mission,
-            domain,
-            agency,
-            unit_cost: cost.parse()?,
-            delivery,
-        })
+    fn enroll(&mut self, catalog: &CourseCatalog, plan: Plan, on: NaiveDate) -> Res<Enrollment> {
+        let partner: CountryCode = plan.partner.parse()?;
+        let request = EnrollmentRequest {
+            document: plan.document.parse()?,
+            partner,
+            course: plan.course.parse()?,
+            start: plan.start,
+            trainee: plan.trainee,
+            account: self.account,
+            holder: plan.agency.holder(),
+            enrolled_on: on,
+        };
+        let total = plan.estimate.total();
+        let explained: Vec<String> = plan
+            .estimate
+            .lines()
+            .iter()
+            .map(|l| l.explanation().to_owned())
+            .collect();
+        let id = self.id()?;
+        let (enrollment, _) = Enrollment::enroll(
+            request,
+            catalog,
+            plan.estimate,
+            &mut self.ledger,
+            id,
+            self.actor.clone(),
+        )?;
+        self.log(
+            on,
+            format!(
+                "enroll {} in {} from {}: {total} committed\n{:14}{}",
+                plan.document,
+                plan.course,
+                plan.start,
+                "",
+                explained.join(&format!("\n{:14}", ""))
+            ),
+        );
+        self.tag(enrollment.document(), partner, plan.mission, plan.agency);
+        Ok(enrollment)
+    }
+
+    fn vet_and_obligate(
+        &mut self,
+        e: &mut Enrollment,
+        vet_on: NaiveDate,
+        on: NaiveDate,
+    ) -> Res<()> {
+        e.vet(self.engine.as_ref(), vet_on)?;
+        let id = self.id()?;
+        let receipt = e.obligate(&mut self.ledger, on, id, self.actor.clone())?;
+        let how = receipt
+            .decision
+            .filter(|d| d.outcome() != Outcome::Eligible)
+            .map_or(String::new(), |d| format!(" ({})", d.explanation()));
+        self.log(
+            on,
+            format!("obligate {} after vetting on {vet_on}{how}", e.document()),
+        );
+        Ok(())
+    }
+
+    fn pay(&mut self, e: &mut Enrollment, on: NaiveDate, amount: &str) -> Res<()> {
+        let id = self.id()?;
+        let amount = money(amount)?;
+        e.pay(&mut self.ledger, on, amount, id, self.actor.clone())?;
+        self.log(on, format!("pay {amount} on {}", e.document()));
+        Ok(())
+    }
+
+    fn complete(&mut self, e: &mut Enrollment, on: NaiveDate) -> Res<()> {
+        let id = self.id()?;
+        e.complete(&mut self.ledger, on, id, self.actor.clone())?;
+        let balance = self
+            .ledger
+            .obligation(&self.account, e.document())
+            .ok_or("obligation")?;
+        self.log(
+            on,
+            format!(
+                "complete {}: obligated {}, paid {}",
+                e.document(),
+                balance.obligated,
+                balance.disbursed
+            ),
+        );
+        Ok(())
+    }
+}
+
+/// The year's instruments, in date order (the ledger records in time order): training
+/// enrollments and a mobile team, the Colombia package, a grant to the Philippines that
+/// pays part of a sales case, a loan to Mexico, and an excess-article transfer to Nigeria.
+fn run_the_instruments(year: &mut Year) -> Res<()> {
+    println!("\nthe year, day by day:");
+    let catalog = courses()?;
+    let paid = Stay::Paid {
+        actual_lodging: money("85")?,
+        meals: MealRate::Local,
     };
+    let account = year.account;
+    let actor = year.actor.clone();
+    let agreement = |document: &str, agency: Agency, partner: &str| -> Res<FinancingAgreement> {
+        Ok(FinancingAgreement::new(
+            document.parse()?,
+            account,
+            agency.holder(),
+            partner.parse()?,
+        ))
+    };
+
+    let jamaica = Plan {
+        document: "JAM-T-001",
+        partner: "JAM",
+        course: "TSA-ASM",
+        start: day(2008, 4, 7)?,
+        trainee: Trainee::Student {
+            name: "Insp. G".into(),
+            unit: "Jamaica Civil Aviation Authority".into(),
+            civilian: false,
+        },
+        estimate: resident(&catalog, "TSA-ASM", "JAM", day(2008, 4, 7)?, "1150", &paid)?,
+        agency: Agency::TransportationSecurityAdministration,
+        mission: MissionArea::AviationSecurity,
+    };
+    let mut jam = year.enroll(&catalog, jamaica, day(2008, 2, 15)?)?;
+    year.vet_and_obligate(&mut jam, day(2008, 3, 1)?, day(2008, 3, 3)?)?;
+
+    package(year, day(2008, 3, 3)?)?;
+
+    let panama = Plan {
+        document: "PAN-T-001",
+        partner: "PAN",
+        course: "USCG-PFS",
+        start: day(2008, 5, 12)?,
+        trainee: Trainee::Unit {
+            name: "SENAN port security detachment".into(),
+        },
+        estimate: MobileTeam::new(4, 10, 3, money("215")?, money("980")?, money("390")?)?.cost()?,
+        agency: Agency::CoastGuard,
+        mission: MissionArea::MaritimeSecurity,
+    };
+    let mut pan = year.enroll(&catalog, panama, day(2008, 3, 10)?)?;
+
+    let mut grant = Grant::new(
+        agreement("PH-H-GAA", Agency::CoastGuard, "PHL")?,
+        money("4000000")?,
+    )?;
+    let id = year.id()?;
+    grant.obligate(&mut year.ledger, day(2008, 3, 14)?, id, actor.clone())?;
+    year.tag(
+        grant.agreement().document(),
+        "PHL".parse()?,
+        MissionArea::MaritimeSecurity,
+        Agency::CoastGuard,
+    );
+    year.log(
+        day(2008, 3, 14)?,
+        format!("obligate grant PH-H-GAA to PHL: {}", grant.amount()),
+    );
+
+    // A sales case for two patrol boats, paid partly from the grant.
+    let mut case = Case::new(CaseRequest::new(
+        "PH-H-SAA".parse()?,
+        "PHL".parse()?,
+        day(2008, 3, 17)?,
+        TermsOfSale::CashWithAcceptance,
+        Rounding::HalfEven,
+    ));
+    case.begin_development(day(2008, 3, 18)?)?;
+    case.add_line(
+        day(2008, 3, 18)?,
+        LineSpec::new("coastal patrol boat", 2, money("1250000")?),
+    )?;
+    let total = case.total()?;
+    let from_grant = money("2000000")?;
+    let own = total.checked_sub(from_grant)?;
+    let reference = grant.reference();
+    case.set_funding(
+        day(2008, 3, 18)?,
+        vec![
+            sales::FundingSource::FinancingGrant {
+                document: reference.document.clone(),
+                account: reference.account,
+                amount: from_grant,
+            },
+            sales::FundingSource::OwnFunds { amount: own },
+        ],
+    )?;
+
+    year.vet_and_obligate(&mut pan, day(2008, 3, 24)?, day(2008, 3, 25)?)?;
+
+    case.offer(
+        day(2008, 4, 1)?,
+        day(2008, 3, 31)?,
+        None,
+        &Thresholds::current(),
+        year.engine.as_ref(),
+    )?;
+    year.log(
+        day(2008, 4, 1)?,
+        format!("offer sales case PH-H-SAA to PHL: {total}, lines and surcharge"),
+    );
+
+    // A loan to Mexico for border inspection equipment.
+    let terms = LoanTerms::single_disbursement(
+        money("4800000")?,
+        "4.5".parse()?,
+        day(2008, 4, 15)?,
+        day(2008, 10, 15)?,
+        16,
+        RepaymentMethod::LevelPrincipal,
+        DayCount::Thirty360,
+        Rounding::HalfEven,
+    );
+    let mut loan = DirectLoan::new(
+        agreement("MX-H-LAA", Agency::CustomsAndBorderProtection, "MEX")?,
+        terms,
+    )?;
+    let id = year.id()?;
+    loan.obligate(&mut year.ledger, day(2008, 4, 1)?, id, actor.clone())?;
+    year.tag(
+        loan.agreement().document(),
+        "MEX".parse()?,
+        MissionArea::BorderControl,
+        Agency::CustomsAndBorderProtection,
+    );
+    let first = loan.schedule().first().ok_or("schedule")?;
+    year.log(
+        day(2008, 4, 1)?,
+        format!(
+            "obligate loan MX-H-LAA to MEX: {} at 4.5 %, 16 semiannual installments of \
+             level principal from {} (first {}), interest over its life {}",
+            loan.terms().principal,
+            first.due,
+            first.total()?,
+            loan.total_interest()?
+        ),
+    );
+    year.pay(&mut jam, day(2008, 4, 1)?, "1150")?;
+
+    case.accept(day(2008, 4, 15)?)?;
+    let mut trust = TrustFund::new();
+    let id = year.id()?;
+    trust.deposit_financing(
+        &case,
+        day(2008, 4, 15)?,
+        from_grant,
+        &reference.document,
+        &mut year.ledger,
+        id,
+        actor.clone(),
+    )?;
+    trust.deposit(&case, day(2008, 4, 15)?, own, "PHL".parse()?)?;
+    year.log(
+        day(2008, 4, 15)?,
+        format!("PHL accepts PH-H-SAA: {from_grant} drawn on the grant, {own} of its own cash"),
+    );
+    let id = year.id()?;
+    loan.post_disbursement(&mut year.ledger, 1, id, actor.clone())?;
+    year.log(day(2008, 4, 15)?, "disburse the loan to MEX");
+    case.implement(
+        day(2008, 4, 16)?,
+        ImplementationBasis::InitialDeposit,
+        &trust,
+    )?;
+
+    // The Jamaican student left a day early.
+    year.pay(&mut jam, day(2008, 4, 25)?, "7111")?;
+    year.complete(&mut jam, day(2008, 4, 30)?)?;
+
+    transfer_excess(year, day(2008, 5, 20)?)?;
+
+    let sudan = Plan {
+        document: "SDN-T-001",
+        partner: "SDN",
+        course: "FEMA-IEM",
+        start: day(2008, 9, 8)?,
+        trainee: Trainee::Student {
+            name: "Mr. H".into(),
+            unit: "Humanitarian Aid Commission".into(),
+            civilian: false,
+        },
+        estimate: resident(
+            &catalog,
+            "FEMA-IEM",
+            "SDN",
+            day(2008, 9, 8)?,
+            "2300",
+            &Stay::FreeQuartersAndMess,
+        )?,
+        agency: Agency::EmergencyManagement,
+        mission: MissionArea::DisasterResponse,
+    };
+    let mut sdn = year.enroll(&catalog, sudan, day(2008, 6, 2)?)?;
+    year.pay(&mut pan, day(2008, 6, 2)?, "17200")?;
+    year.complete(&mut pan, day(2008, 6, 10)?)?;
+    year.vet_and_obligate(&mut sdn, day(2008, 6, 16)?, day(2008, 6, 17)?)?;
+
+    let id = year.id()?;
+    grant.drawdown(
+        &mut year.ledger,
+        day(2008, 7, 1)?,
+        money("1000000")?,
+        id,
+        actor.clone(),
+    )?;
+    year.log(
+        day(2008, 7, 1)?,
+        format!(
+            "draw 1,000,000.00 on PH-H-GAA; {} undrawn",
+            grant.remaining(&year.ledger)?
+        ),
+    );
+    year.apply(
+        day(2008, 8, 29)?,
+        Action::Disburse {
+            account,
+            document: "NG-H-EDA".parse()?,
+            amount: money("600000")?,
+        },
+    )?;
+    year.log(
+        day(2008, 8, 29)?,
+        "pay 600,000.00 of the reactivation of NG-H-EDA",
+    );
+    year.pay(&mut sdn, day(2008, 9, 2)?, "2300")?;
+    Ok(())
+}
+
+/// A decommissioned patrol boat granted to Nigeria as an excess article, its reactivation
+/// obligated from the Nigerian allocation.
+fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
+    let fy2008 = FiscalYear::new(2008)?;
+    let mut program = ExcessProgram::new(CapTable::current(), Thresholds::current());
+    program.justify(
+        "NGA".parse()?,
+        fy2008,
+        "FY2008 budget justification (illustrative)",
+    );
+    let boat = ExcessArticle::new(
+        "82-foot patrol boat (decommissioned)",
+        money("3900000")?,
+        ConditionCode::F,
+    );
+    let request = TransferRequest::new(
+        "NG-H-EDA".parse()?,
+        "NGA".parse()?,
+        on,
+        boat,
+        money("650000")?,
+        TransferTerms::Grant {
+            transport: Transport::Recipient,
+        },
+    )
+    .notified_on(day(2008, 4, 10)?);
+    let transfer = program.transfer(request, year.engine.as_ref())?;
+    year.log(
+        on,
+        format!(
+            "grant excess patrol boat NG-H-EDA to NGA: {} counted against the {} cap ({} left)",
+            transfer.counted_against_cap,
+            transfer.fiscal_year,
+            program
+                .remaining_in(fy2008)?
+                .map_or("-".to_owned(), |m| m.to_string()),
+        ),
+    );
+    let document: DocumentId = "NG-H-EDA".parse()?;
+    let key = AllocationKey::new(
+        Agency::CoastGuard.holder(),
+        ProgramKind::ExcessArticles,
+        Some("NGA".parse()?),
+    );
+    year.apply(
+        on,
+        Action::Obligate {
+            account: year.account,
+            document: document.clone(),
+            instrument: Instrument::Transfer,
+            funding: Funding::Allocation { key },
+            amount: money("1200000")?,
+        },
+    )?;
+    year.tag(
+        &document,
+        "NGA".parse()?,
+        MissionArea::MaritimeSecurity,
+        Agency::CoastGuard,
+    );
+    year.log(on, "obligate 1,200,000.00 for its reactivation and spares");
+    Ok(())
+}
+
+/// A one-stop package for Colombia, built from the menu.
+fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
+    use MissionArea as M;
+    let offering =
+        |id: &str, category, mission, domain, agency, cost: &str, delivery| -> Res<Offering> {
+            Ok(Offering {
+                id: id.into(),
+                name: id.to_lowercase(),
+                category,
+                mission,
+                domain,
+                agency,
+                unit_cost: money(cost)?,
+                delivery,
+            })
+        };
     let menu = Catalog::new(vec![
         offering(
             "USCG-INTERCEPTOR",
@@ -587,11 +891,11 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
         offering: id.into(),
         quantity,
     };
-    let pay = |kind, pays_for, amount: &str| -> Result<FundingSource, Box<dyn Error>> {
+    let pay = |kind, pays_for, amount: &str| -> Res<FundingSource> {
         Ok(FundingSource {
             kind,
             pays_for,
-            amount: amount.parse()?,
+            amount: money(amount)?,
         })
     };
     let spec = PackageSpec {
@@ -610,18 +914,21 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
             pay(FundingKind::Grant, Delivery::Enrollment, "50000")?,
             pay(FundingKind::Grant, Delivery::ExcessTransfer, "180000")?,
         ],
-        justified: Some("6000000".parse()?),
+        justified: Some(money("6000000")?),
     };
     let context = PackageContext {
-        account,
-        date: day(2008, 3, 3)?,
-        actor: "dhs-oia".parse()?,
+        account: year.account,
+        date: on,
+        actor: year.actor.clone(),
         thresholds: Thresholds::current(),
     };
-    let package = spec.build(&menu, &context, engine.as_ref())?;
-    println!(
-        "\none-stop package {} for {}: price {}",
-        package.id, package.partner, package.price
+    let package = spec.build(&menu, &context, year.engine.as_ref())?;
+    year.log(
+        on,
+        format!(
+            "one-stop package {} for {}: price {}",
+            package.id, package.partner, package.price
+        ),
     );
     for part in &package.parts {
         let funded: Vec<String> = part
@@ -630,7 +937,8 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
             .map(|f| format!("{:?} {}", f.kind, f.amount))
             .collect();
         println!(
-            "  {:<15} {:>14}  paid by {}",
+            "{:14}{:<15} {:>14}  paid by {}",
+            "",
             format!("{:?}", part.delivery),
             part.price.to_string(),
             funded.join(", ")
@@ -649,42 +957,117 @@ pub fn homeland_year() -> Result<Ledger, Box<dyn Error>> {
         }
     }
     for (key, amount) in needs {
-        apply(
-            &mut ledger,
+        year.apply(
             context.date,
             Action::Allocate {
-                account,
+                account: year.account,
                 key,
                 amount,
             },
         )?;
     }
     for command in commands {
-        ledger.apply(command.clone())?;
+        year.ledger.apply(command.clone())?;
     }
+    year.oversight.register(package.tags());
+    Ok(())
+}
 
-    let by_agency = StatusQuery::new(day(2008, 9, 30)?, &[Dimension::Holder]);
-    println!("\nstatus of funds by agency, 2008-09-30:");
-    println!(
-        "{:<8} {:>16} {:>16} {:>16}",
-        "agency", "allotted", "allocated", "obligated"
-    );
-    for row in ledger.status_of_funds(&by_agency)? {
-        println!(
-            "{:<8} {:>16} {:>16} {:>16}",
-            row.key.holder.map_or("-".to_owned(), |h| h.to_string()),
-            row.allotted.to_string(),
-            row.allocated.to_string(),
-            row.obligated.to_string(),
+impl Year {
+    /// The year-end reports: status of funds, oversight, the flow picture and expiry.
+    pub fn report(&self) -> Res<()> {
+        let year_end = day(2008, 9, 30)?;
+        let by_agency = ReportQuery::new(
+            year_end,
+            &[ReportDimension::Holder, ReportDimension::Program],
         );
-    }
-    let after = StatusQuery::new(day(2009, 10, 1)?, &[Dimension::Account]);
-    for row in ledger.status_of_funds(&after)? {
-        println!(
-            "\n{account} on 2009-10-01 is {}: its {} unobligated can only cover adjustments of existing obligations",
-            row.account_status.map_or("-".to_owned(), |s| s.to_string()),
-            row.unobligated
+        println!("\nstatus of funds by agency and program, {year_end}:");
+        print!(
+            "{}",
+            StatusReport::of(&self.ledger, &by_agency)?.text_table()?
         );
+        let by_region = ReportQuery::new(year_end, &[ReportDimension::Region]);
+        println!("\nstatus of funds by region, {year_end}:");
+        print!(
+            "{}",
+            StatusReport::of(&self.ledger, &by_region)?.text_table()?
+        );
+
+        println!("\noversight: fourth-quarter status by partner, mission area and agency");
+        println!(
+            "  committees: {}",
+            self.oversight
+                .committees()
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for row in self.oversight.quarterly_status(&self.ledger, year_end)? {
+            println!(
+                "  {:<4} {:<44} {:<6} {:>15} {:>15} {:>15}",
+                row.tag.partner.to_string(),
+                row.tag.mission.to_string(),
+                row.tag.agency.holder().to_string(),
+                row.obligated.to_string(),
+                row.disbursed.to_string(),
+                row.unliquidated.to_string(),
+            );
+        }
+
+        let flow = FlowGraph::of(&self.ledger, year_end)?;
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("fiscal_year");
+        std::fs::create_dir_all(&dir)?;
+        let svg = dir.join("funding-flow.svg");
+        let mermaid = dir.join("funding-flow.mmd");
+        std::fs::write(&svg, flow.svg(Measure::Allocated))?;
+        std::fs::write(&mermaid, flow.mermaid(Measure::Allocated))?;
+        println!(
+            "\nfunding-flow picture: {} (open in a browser), {}",
+            svg.display(),
+            mermaid.display()
+        );
+
+        // Year end of the second year: the money expires.
+        let expired_on = day(2009, 10, 1)?;
+        let after = StatusReport::of(
+            &self.ledger,
+            &ReportQuery::new(expired_on, &[ReportDimension::Account]),
+        )?;
+        for row in &after.rows {
+            println!(
+                "\n{} on {expired_on} is {}: its {} unobligated can only cover adjustments of \
+                 existing obligations",
+                self.account,
+                row.status
+                    .account_status
+                    .map_or("-".to_owned(), |s| s.to_string()),
+                row.status.unobligated
+            );
+        }
+        let mut late = self.ledger.clone();
+        let key = AllocationKey::new(
+            Agency::CoastGuard.holder(),
+            ProgramKind::Training,
+            Some("PAN".parse()?),
+        );
+        let refused = late.apply(Command::new(
+            "HS-LATE".parse()?,
+            expired_on,
+            self.actor.clone(),
+            Action::Obligate {
+                account: self.account,
+                document: "PAN-T-002".parse()?,
+                instrument: Instrument::Enrollment,
+                funding: Funding::Allocation { key },
+                amount: money("10000")?,
+            },
+        ));
+        if let Err(error) = refused {
+            println!("refused: {error}");
+        }
+        Ok(())
     }
-    Ok(ledger)
 }

@@ -1,18 +1,42 @@
-//! The README's main example runs and its homeland fiscal year reconciles to the cent.
+//! The README's main example runs, and its homeland fiscal year reconciles to the cent.
+//!
+//! Hand-computed figures (the example's doc comments give the inputs):
+//!
+//! | document | what | obligated | disbursed |
+//! |---|---|---|---|
+//! | JAM-T-001 | TSA course: 5,200.00 incremental tuition + 1,150.00 travel + 14 × (85.00 + 51.00 + 11.00) = 8,408.00; paid 1,150.00 and 7,111.00 (a day early), completed | 8,261.00 | 8,261.00 |
+//! | PAN-T-001 | mobile team: 4 × 10 × 215.00 + 4 × 980.00 + 4 × 3 × 390.00 = 17,200.00, paid in full | 17,200.00 | 17,200.00 |
+//! | SDN-T-001 | FEMA course at full cost: 3,400.00 + 2,300.00 + 7 × 11.00 = 5,777.00; travel paid | 5,777.00 | 2,300.00 |
+//! | PH-H-GAA | grant; 2,000,000.00 drawn by sales case PH-H-SAA (2 × 1,250,000.00 + 3.8 % = 2,595,000.00), 1,000,000.00 drawn down | 4,000,000.00 | 3,000,000.00 |
+//! | MX-H-LAA | loan, disbursed in full | 4,800,000.00 | 4,800,000.00 |
+//! | NG-H-EDA | reactivation of an excess patrol boat | 1,200,000.00 | 600,000.00 |
+//! | COL-1 package | mobile team 85,000.00 + enrollments 50,000.00 + excess trucks 180,000.00 | 315,000.00 | 0.00 |
+//! | all | | 10,346,238.00 | 8,427,761.00 |
+//!
+//! Allocated: the $60,000,000.00 priority allocation plus the 315,000.00 the package
+//! needed. Unobligated: 150,000,000.00 − 10,346,238.00 = 139,653,762.00.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/fiscal_year.rs"]
 mod fiscal_year;
 
 use chrono::NaiveDate;
-use security_assistance::budget::{Dimension, StatusQuery};
+use security_assistance::budget::{Dimension, Ledger, StatusQuery};
 use security_assistance::{AccountStatus, Money};
+
+fn m(s: &str) -> Money {
+    s.parse().unwrap()
+}
+
+fn day(y: i32, mo: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, mo, d).unwrap()
+}
 
 #[test]
 fn the_homeland_year_reconciles() {
-    let ledger = fiscal_year::homeland_year().unwrap();
-    let m = |s: &str| s.parse::<Money>().unwrap();
-    let year_end = NaiveDate::from_ymd_opt(2008, 9, 30).unwrap();
+    let year = fiscal_year::homeland_year().unwrap();
+    let ledger = &year.ledger;
+    let year_end = day(2008, 9, 30);
     let rows = ledger
         .status_of_funds(&StatusQuery::new(year_end, &[Dimension::Account]))
         .unwrap();
@@ -20,19 +44,56 @@ fn the_homeland_year_reconciles() {
     let row = &rows[0];
     assert_eq!(row.budget_authority, m("150000000"));
     assert_eq!(row.allotted, m("150000000"));
-    // $60,000,000 allocated by priority, plus what the Colombia package obligates
-    // (mobile team 85,000 + enrollments 50,000 + excess transfer 180,000).
     assert_eq!(row.allocated, m("60315000"));
-    assert_eq!(row.obligated, m("315000"));
-    assert_eq!(row.unobligated, m("149685000"));
-    let after = NaiveDate::from_ymd_opt(2009, 10, 1).unwrap();
-    let rows = ledger
-        .status_of_funds(&StatusQuery::new(after, &[Dimension::Account]))
+    assert_eq!(row.committed, Money::ZERO);
+    assert_eq!(row.obligated, m("10346238"));
+    assert_eq!(row.disbursed, m("8427761"));
+    assert_eq!(row.unliquidated, m("1918477"));
+    assert_eq!(row.unobligated, m("139653762"));
+
+    // The refused partner has nothing; the waived one was obligated.
+    let by_partner = ledger
+        .status_of_funds(&StatusQuery::new(year_end, &[Dimension::Partner]))
         .unwrap();
-    assert_eq!(rows[0].account_status, Some(AccountStatus::Expired));
+    let partner = |code: &str| {
+        by_partner
+            .iter()
+            .find(|r| r.key.partner == Some(code.parse().unwrap()))
+            .cloned()
+    };
+    assert!(partner("PRK").is_none());
+    assert_eq!(partner("SDN").unwrap().obligated, m("5777"));
+    assert_eq!(partner("PHL").unwrap().disbursed, m("3000000"));
+
+    // Every obligating document is registered for oversight: the quarterly status by
+    // partner, mission area and agency adds up to the ledger's obligations.
+    let quarter = year.oversight.quarterly_status(ledger, year_end).unwrap();
+    let sum = |f: fn(&security_assistance::homeland::QuarterRow) -> Money| {
+        Money::checked_sum(quarter.iter().map(f)).unwrap()
+    };
+    assert_eq!(sum(|r| r.obligated), row.obligated);
+    assert_eq!(sum(|r| r.disbursed), row.disbursed);
+
+    // The journal replays to the same ledger.
+    assert_eq!(&Ledger::replay(ledger.journal()).unwrap(), ledger);
+
+    let after = ledger
+        .status_of_funds(&StatusQuery::new(day(2009, 10, 1), &[Dimension::Account]))
+        .unwrap();
+    assert_eq!(after[0].account_status, Some(AccountStatus::Expired));
 }
 
 #[test]
-fn the_main_example_runs() {
+fn the_main_example_runs_and_writes_its_picture() {
     fiscal_year::main().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fiscal_year");
+    let svg = std::fs::read_to_string(dir.join("funding-flow.svg")).unwrap();
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..40]
+    );
+    assert!(svg.contains("070-2008/2009-0100"));
+    let mermaid = std::fs::read_to_string(dir.join("funding-flow.mmd")).unwrap();
+    assert!(mermaid.starts_with("sankey-beta"));
 }
