@@ -382,8 +382,12 @@ pub enum Action {
         law: String,
     },
     /// Charge an obligation or adjustment of a cancelled account to a current account for
-    /// the same purpose, within 1 percent of the current account's appropriations
-    /// (31 U.S.C. 1553(b)).
+    /// the same purpose (31 U.S.C. 1553(b)): within 1 percent of the current account's
+    /// appropriations (1553(b)(2)), and within what the cancelled account could have paid
+    /// (1553(b)(1), "both as to purpose and in amount"): the document's unliquidated
+    /// balance when the account closed, and beyond it the closed account's unobligated
+    /// balance, which the upward adjustments of all its documents share
+    /// ([`Level::ClosedAccountBalance`](super::Level::ClosedAccountBalance)).
     ChargeToCurrent {
         /// The cancelled account.
         cancelled: AccountSymbol,

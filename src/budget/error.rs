@@ -36,8 +36,13 @@ pub enum Level {
     /// What has been paid on an obligation (the most a refund can return).
     Disbursement,
     /// The 1 percent of a current account's appropriations that may absorb charges from
-    /// cancelled accounts (31 U.S.C. 1553(b)).
+    /// cancelled accounts (31 U.S.C. 1553(b)(2)).
     ChargeToCurrentLimit,
+    /// What a cancelled account could still have paid for a document when it closed: the
+    /// document's unliquidated balance, plus the account's unobligated balance for any
+    /// upward adjustment beyond it (31 U.S.C. 1553(b)(1), "both as to purpose and in
+    /// amount").
+    ClosedAccountBalance,
 }
 
 impl Level {
@@ -49,7 +54,7 @@ impl Level {
             Level::Apportionment | Level::Allotment | Level::Allocation | Level::Commitment => {
                 usc31::ADA_SUBDIVISION
             }
-            Level::ChargeToCurrentLimit => usc31::CHARGE_TO_CURRENT,
+            Level::ChargeToCurrentLimit | Level::ClosedAccountBalance => usc31::CHARGE_TO_CURRENT,
         }
     }
 }
@@ -65,6 +70,7 @@ impl fmt::Display for Level {
             Level::Obligation => "obligation",
             Level::Disbursement => "disbursement",
             Level::ChargeToCurrentLimit => "charge-to-current limit",
+            Level::ClosedAccountBalance => "cancelled-account balance",
         })
     }
 }

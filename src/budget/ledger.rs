@@ -149,6 +149,9 @@ pub(crate) struct AccountState {
     pub(crate) allocated_by_program: BTreeMap<ProgramKind, Money>,
     pub(crate) allotted: Money,
     pub(crate) charged_to_current: Money,
+    /// Of a cancelled account: what each of its documents has had charged to current
+    /// accounts since it closed (31 U.S.C. 1553(b)(1)).
+    pub(crate) charged_after_closing: BTreeMap<DocumentId, Money>,
     pub(crate) gl: TrialBalance,
     pub(crate) allotments: Map<FundsHolder, Allotment>,
     pub(crate) allocations: Map<AllocationKey, Slot>,
@@ -1700,7 +1703,8 @@ impl Ledger {
                 allowed: vec![original.key.program],
             });
         }
-        // Amount: 1 percent of the current account's appropriations, rounded down to the cent.
+        // Amount, first 1 percent of the current account's appropriations, rounded down to
+        // the cent (1553(b)(2)).
         let base = if acct.full_year {
             acct.appropriated
         } else {
@@ -1716,6 +1720,10 @@ impl Ledger {
                 room.max(Money::ZERO),
             ));
         }
+        // Then as to the cancelled account (1553(b)(1), "in amount"): what the document
+        // still owed when the account closed, and beyond that (an upward adjustment) the
+        // account's unobligated balance, shared by every document's adjustments.
+        let closed_charges = closed_account_charges(old, document, &original, amount)?;
         slot.require_free(*current, amount)?;
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
@@ -1744,8 +1752,68 @@ impl Ledger {
             a.charged_to_current = charged;
             a.gl = gl;
         }
+        if let Some(a) = self.accounts.get_mut(cancelled) {
+            a.charged_after_closing
+                .insert(document.clone(), closed_charges);
+        }
         Ok(decision)
     }
+}
+
+/// Checks a charge of `amount` for `document` of the cancelled account `old` against what
+/// the account could have paid when it closed (31 U.S.C. 1553(b)(1)): the document's
+/// unliquidated balance, then, for the part of all its documents' charges beyond their
+/// unliquidated balances (upward adjustments), the account's unobligated balance. Returns
+/// the document's charges after this one.
+fn closed_account_charges(
+    old: &AccountState,
+    document: &DocumentId,
+    original: &ObligationState,
+    amount: Money,
+) -> Result<Money, BudgetError> {
+    let owed = |doc: &DocumentId| -> Result<Money, BudgetError> {
+        let o = old.obligation(doc)?;
+        Ok(o.obligated.checked_sub(o.disbursed)?.max(Money::ZERO))
+    };
+    let excess = |charged: Money, owed: Money| -> Result<Money, BudgetError> {
+        Ok(charged.checked_sub(owed)?.max(Money::ZERO))
+    };
+    let mut other_excess = Money::ZERO;
+    for (doc, charged) in &old.charged_after_closing {
+        if doc != document {
+            other_excess = other_excess.checked_add(excess(*charged, owed(doc)?)?)?;
+        }
+    }
+    let before = old
+        .charged_after_closing
+        .get(document)
+        .copied()
+        .unwrap_or(Money::ZERO);
+    let after = before.checked_add(amount)?;
+    let this_owed = original
+        .obligated
+        .checked_sub(original.disbursed)?
+        .max(Money::ZERO);
+    let unobligated = old.gl.unobligated()?.max(Money::ZERO);
+    let adjustments = other_excess.checked_add(excess(after, this_owed)?)?;
+    if adjustments > unobligated {
+        let room = this_owed
+            .checked_sub(before)?
+            .max(Money::ZERO)
+            .checked_add(
+                unobligated
+                    .checked_sub(other_excess)?
+                    .checked_sub(excess(before, this_owed)?)?
+                    .max(Money::ZERO),
+            )?;
+        return Err(exceeds(
+            Level::ClosedAccountBalance,
+            old.symbol,
+            amount,
+            room,
+        ));
+    }
+    Ok(after)
 }
 
 impl AccountState {
@@ -1768,6 +1836,7 @@ impl AccountState {
             allocated_by_program: BTreeMap::new(),
             allotted: self.allotted,
             charged_to_current: self.charged_to_current,
+            charged_after_closing: BTreeMap::new(),
             gl: self.gl,
             allotments: Map::default(),
             allocations: Map::default(),
@@ -1805,6 +1874,7 @@ fn new_account(
         allocated_by_program: BTreeMap::new(),
         allotted: Money::ZERO,
         charged_to_current: Money::ZERO,
+        charged_after_closing: BTreeMap::new(),
         gl,
         allotments: Map::default(),
         allocations: Map::default(),

@@ -374,6 +374,8 @@ struct MAccount {
     transfers_out: Cents,
     rescinded: Cents,
     charged_to_current: Cents,
+    /// Of a cancelled account: each document's charges to current accounts since closing.
+    charged_after_closing: BTreeMap<DocumentId, Cents>,
     period_lines: BTreeMap<NaiveDate, Cents>,
     program_lines: BTreeMap<ProgramKind, Cents>,
     allotted: BTreeMap<FundsHolder, Cents>,
@@ -397,6 +399,7 @@ impl MAccount {
             transfers_out: 0,
             rescinded: 0,
             charged_to_current: 0,
+            charged_after_closing: BTreeMap::new(),
             period_lines: BTreeMap::new(),
             program_lines: BTreeMap::new(),
             allotted: BTreeMap::new(),
@@ -540,6 +543,30 @@ impl MAccount {
     /// 1 percent of the account's appropriations, rounded down, less what was charged.
     fn charge_room(&self) -> Cents {
         self.base() / 100 - self.charged_to_current
+    }
+
+    /// 1553(b)(1), "in amount": of this cancelled account, what `document` may still have
+    /// charged to current accounts — what it owed when the account closed, less what was
+    /// charged for it, plus the unobligated balance not yet taken by the upward adjustments
+    /// (charges beyond what was owed) of all its documents.
+    fn closed_room(&self, document: &DocumentId) -> Cents {
+        let owed = |d: &DocumentId| {
+            self.obligations
+                .get(d)
+                .map_or(0, |o| (o.obligated - o.disbursed).max(0))
+        };
+        let before = self
+            .charged_after_closing
+            .get(document)
+            .copied()
+            .unwrap_or(0);
+        let adjustments: Cents = self
+            .charged_after_closing
+            .iter()
+            .map(|(d, c)| (c - owed(d)).max(0))
+            .sum();
+        let unobligated = (self.authority() - self.obligated_total()).max(0);
+        (owed(document) - before).max(0) + (unobligated - adjustments).max(0)
     }
 
     /// Every USSGL balance the chart should hold, derived from the totals (DOMAIN.md
@@ -1511,6 +1538,12 @@ impl Model {
                     .cloned()
                     .ok_or_else(|| MErr::UnknownObligation(document.clone()))?;
                 let old_status = model_status(old.spec(), date);
+                let closed_room = old.closed_room(document);
+                let before = old
+                    .charged_after_closing
+                    .get(document)
+                    .copied()
+                    .unwrap_or(0);
                 let a = account(&mut accts, current)?;
                 if !a.allocated.contains_key(key) {
                     return Err(MErr::UnknownAllocation(key.clone()));
@@ -1526,15 +1559,15 @@ impl Model {
                 if key.program != original.key.program {
                     return Err(MErr::Purpose(key.program));
                 }
-                // Only the 1 % limit of 1553(b)(2) and the current allocation bound the
-                // amount; 1553(b)(1)'s "properly chargeable to the closed account in
-                // amount" is not enforced by the ledger (reported as an open gap).
                 if amount > a.charge_room() {
                     return Err(exceeds(
                         Level::ChargeToCurrentLimit,
                         amount,
                         a.charge_room(),
                     ));
+                }
+                if amount > closed_room {
+                    return Err(exceeds(Level::ClosedAccountBalance, amount, closed_room));
                 }
                 if amount > a.free(key) {
                     return Err(exceeds(Level::Allocation, amount, a.free(key)));
@@ -1552,6 +1585,10 @@ impl Model {
                         disbursed: 0,
                         direct: false,
                     });
+                if let Some(old) = accts.get_mut(cancelled) {
+                    old.charged_after_closing
+                        .insert(document.clone(), before + amount);
+                }
             }
             _ => unreachable!(),
         }
@@ -2577,15 +2614,25 @@ impl Runner {
                 } else {
                     self.pick_key(&current, op[4] / 5)
                 };
+                let closed = self
+                    .acct(&cancelled)
+                    .map_or(0, |a| a.closed_room(&document));
                 let limit = self
                     .acct(&current)
                     .map_or(0, |a| a.charge_room().min(a.free(&key)));
+                // Aim at either bound: a cent over the cancelled account's, or at the
+                // current one's, or at both.
+                let amount = match op[5] % 3 {
+                    0 => closed + 1,
+                    1 => edge_amount(limit, op[2]),
+                    _ => edge_amount(limit.min(closed), op[2]),
+                };
                 Action::ChargeToCurrent {
                     cancelled,
                     document,
                     current,
                     key,
-                    amount: money(edge_amount(limit, op[2])),
+                    amount: money(amount),
                 }
             }
             Kind::Repeat => {

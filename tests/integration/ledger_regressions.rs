@@ -382,3 +382,113 @@ fn backdated_command_before_enactment_cites_the_antideficiency_act() {
         "31 U.S.C. 1341(a)(1)(B)"
     );
 }
+
+/// 31 U.S.C. 1553(b)(1): after an account closes, a charge to a current account for one of
+/// its documents must have been chargeable to the closed account "in amount": what the
+/// document still owed when the account closed, and beyond that (an upward adjustment) the
+/// closed account's unobligated balance, which the adjustments of all its documents share.
+/// The ledger checked only the 1 percent limit of 1553(b)(2).
+#[test]
+fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
+    let mut s = Steps::new();
+    let old = fy2008(); // one-year FY2008: cancelled from 2013-10-01
+    let current: AccountSymbol = "011-2014-1081".parse().unwrap();
+    let k = key(ProgramKind::Training);
+    let d = day(2007, 10, 1);
+    s.appropriate(d, old, "1000");
+    s.ok(
+        d,
+        Action::Apportion {
+            account: old,
+            category: Apportionment::ByPeriod { from: d },
+            amount: usd("1000"),
+        },
+    );
+    s.ok(
+        d,
+        Action::Allot {
+            account: old,
+            holder: "DSCA".parse().unwrap(),
+            amount: usd("1000"),
+        },
+    );
+    s.ok(
+        d,
+        Action::Allocate {
+            account: old,
+            key: k.clone(),
+            amount: usd("1000"),
+        },
+    );
+    // A owes 400 and B 300 when the account closes; 100 is unobligated.
+    for (document, amount) in [("A", "600"), ("B", "300")] {
+        s.ok(
+            d,
+            Action::Obligate {
+                account: old,
+                document: document.parse().unwrap(),
+                instrument: Instrument::Enrollment,
+                funding: Funding::Allocation { key: k.clone() },
+                amount: usd(amount),
+            },
+        );
+    }
+    s.ok(
+        day(2008, 3, 1),
+        Action::Disburse {
+            account: old,
+            document: "A".parse().unwrap(),
+            amount: usd("200"),
+        },
+    );
+    // The current account: 1 percent of 1,000,000 is 10,000, far above these charges.
+    let c = day(2013, 12, 2);
+    s.appropriate(c, current, "1000000");
+    for action in [
+        Action::Apportion {
+            account: current,
+            category: Apportionment::ByPeriod {
+                from: day(2013, 10, 1),
+            },
+            amount: usd("1000000"),
+        },
+        Action::Allot {
+            account: current,
+            holder: "DSCA".parse().unwrap(),
+            amount: usd("1000000"),
+        },
+        Action::Allocate {
+            account: current,
+            key: k.clone(),
+            amount: usd("1000000"),
+        },
+    ] {
+        s.ok(c, action);
+    }
+    let charge = |document: &str, amount: &str| Action::ChargeToCurrent {
+        cancelled: old,
+        document: document.parse().unwrap(),
+        current,
+        key: k.clone(),
+        amount: usd(amount),
+    };
+    // A's unpaid 400, then a 60 upward adjustment from the 100 unobligated.
+    s.ok(c, charge("A", "400"));
+    s.ok(c, charge("A", "60"));
+    // B may have its 300 and the 40 of unobligated balance left: 340, not a cent more.
+    let err = s.refused(c, charge("B", "340.01"));
+    assert_eq!(
+        exceeds(&err),
+        (Level::ClosedAccountBalance, usd("340.01"), usd("340"))
+    );
+    assert!(err.to_string().contains("1553(b)"), "{err}");
+    s.ok(c, charge("B", "340"));
+    // Nothing is left for anyone.
+    let err = s.refused(c, charge("A", "0.01"));
+    assert_eq!(
+        exceeds(&err),
+        (Level::ClosedAccountBalance, usd("0.01"), Money::ZERO)
+    );
+    // The replayed journal agrees.
+    assert!(Ledger::replay(s.ledger.journal()).unwrap() == s.ledger);
+}
