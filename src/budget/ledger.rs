@@ -1723,7 +1723,7 @@ impl Ledger {
         // Then as to the cancelled account (1553(b)(1), "in amount"): what the document
         // still owed when the account closed, and beyond that (an upward adjustment) the
         // account's unobligated balance, shared by every document's adjustments.
-        let closed_charges = closed_account_charges(old, document, &original, amount)?;
+        let closed_charges = closed_account_charges(old, document, original, amount)?;
         slot.require_free(*current, amount)?;
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
