@@ -16,7 +16,9 @@ use super::ussgl::{TrialBalance, Ussgl};
 
 /// The ledger's hash maps: foldhash with a random seed per map.
 pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
-use crate::eligibility::{AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest};
+use crate::eligibility::{
+    AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest, Stage,
+};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
 use crate::partner::CountryCode;
@@ -787,7 +789,7 @@ impl Ledger {
                 document,
                 amount,
             } => {
-                self.pay(name, date, account, document, *amount, false)?;
+                self.pay(name, date, account, document, *amount, Some(gate))?;
                 Ok(None)
             }
             Action::Refund {
@@ -795,7 +797,7 @@ impl Ledger {
                 document,
                 amount,
             } => {
-                self.pay(name, date, account, document, *amount, true)?;
+                self.pay(name, date, account, document, *amount, None)?;
                 Ok(None)
             }
             Action::Transfer {
@@ -1540,12 +1542,12 @@ impl Ledger {
         symbol: &AccountSymbol,
         document: &DocumentId,
         amount: Money,
-        refund: bool,
+        disbursement: Option<Gate<'_>>,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
-        let (signed, gl) = if refund {
+        let (signed, gl) = if disbursement.is_none() {
             if amount > obligation.disbursed {
                 return Err(exceeds(
                     Level::Disbursement,
@@ -1562,6 +1564,9 @@ impl Ledger {
             let unpaid = obligation.obligated.checked_sub(obligation.disbursed)?;
             if amount > unpaid {
                 return Err(exceeds(Level::Obligation, *symbol, amount, unpaid));
+            }
+            if let Some(gate) = disbursement {
+                expenditure_check(gate, symbol, &obligation.key, date, amount, document)?;
             }
             let gl = acct
                 .gl
@@ -2312,6 +2317,40 @@ fn answers(
 }
 
 /// Asks the gate about a partner; entries without a partner need no decision.
+/// Asks a live gate whether the disbursement may be spent ([`Stage::Expenditure`]), for
+/// the partner of the obligation, when the check has rules that can refuse one (SFOPS
+/// 7008: no funds "shall be obligated or expended"). Allowed disbursements keep no
+/// decision, so replay (a stored gate) does not ask again.
+fn expenditure_check(
+    gate: Gate<'_>,
+    account: &AccountSymbol,
+    key: &AllocationKey,
+    date: NaiveDate,
+    amount: Money,
+    document: &DocumentId,
+) -> Result<(), BudgetError> {
+    let (Gate::Live(check, recorded), Some(partner)) = (gate, key.partner) else {
+        return Ok(());
+    };
+    if !check.checks_expenditures() {
+        return Ok(());
+    }
+    let mut request = EligibilityRequest::new(partner, key.program, date);
+    request.known_on = Some(recorded);
+    request.department = Department::from_agency_code(account.agency());
+    request.amount = Some(amount);
+    request.document = Some(document.as_str().to_owned());
+    request.stage = Stage::Expenditure;
+    let decision = check.decide(&request);
+    if decision.outcome().allows() {
+        Ok(())
+    } else {
+        Err(BudgetError::Ineligible {
+            decision: Box::new(decision),
+        })
+    }
+}
+
 fn gate_check(
     gate: Gate<'_>,
     account: &AccountSymbol,

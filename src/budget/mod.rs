@@ -10,13 +10,15 @@
 //!   Allocate    to a program × partner   [eligibility gate]
 //!   Commit      reserve for a planned document                     (4610 → 4700)
 //!   Obligate    on a binding instrument  [eligibility gate]         (4700/4610 → 4801)
-//!   Disburse    an outlay; Refund reverses one                      (4801 → 4902)
+//!   Disburse    an outlay [gate, for rules barring expenditures]    (4801 → 4902)
+//!   Refund      reverses an outlay                                  (4902 → 4801)
 //!   AdjustObligation (recoveries when prior-year), Transfer, Reprogram, Rescind,
 //!   ChargeToCurrent (31 U.S.C. 1553(b))
 //! ```
 //!
-//! Every applied command is kept in the journal with the eligibility decision that allowed
-//! it; [`Ledger::replay`] rebuilds an equal ledger, [`Ledger::as_of`] the ledger as it was
+//! Every applied allocation, commitment and obligation is kept in the journal with the
+//! eligibility decision that allowed it (a disbursement is asked only whether a rule such as
+//! SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an equal ledger, [`Ledger::as_of`] the ledger as it was
 //! on a date and as known on a date. [`Ledger::status_of_funds`] reports any grouping of
 //! account, fiscal year, funds holder, program and partner; [`Ledger::sf133`] gives the
 //! SF-133-shaped statement of an account.

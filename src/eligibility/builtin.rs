@@ -19,6 +19,12 @@
 //! 10 U.S.C. 362 dates from the FY2017 NDAA (P.L. 114-328, 2016-12-23), earlier Defense
 //! Leahy provisions riding on annual appropriations acts.
 //!
+//! Only `coup-7008` also bars expenditures on earlier obligations
+//! ([`Stage::Expenditure`](super::Stage::Expenditure)): its text says no funds "shall be
+//! obligated or expended" (P.L. 112-74 sec. 7008, as quoted by CRS and others). The Brooke
+//! amendment says no appropriation "shall be used to furnish assistance" to the defaulting
+//! government; this crate reads that, like the other rules, as a bar on new obligations.
+//!
 //! Arrears are compared as "more than one calendar year": an installment due 2007-03-01
 //! and unpaid blocks assistance from 2008-03-02 (on 2008-03-01 it is exactly one year).
 
@@ -241,7 +247,8 @@ pub(crate) fn rules() -> Vec<Rule> {
             officials: vec![Official::SecretaryOfState],
             per_program: true,
             notice: None,
-        }),
+        })
+        .barring_expenditures(),
         Rule::new(
             RuleId::fixed("child-soldiers"),
             "the Child Soldiers Prevention Act",

@@ -63,6 +63,35 @@ pub enum Claim {
     Emergency,
 }
 
+/// What the funds in question would do: be obligated (the usual question, asked before an
+/// allocation, commitment or obligation), or be spent on an obligation already made.
+///
+/// Most restrictions bar new assistance; a few say that no funds shall be "obligated or
+/// expended" (SFOPS section 7008, coups; section 7012, the Brooke amendment), so they also
+/// stop disbursements on earlier obligations. A [`Rule`] says which it is
+/// ([`Rule::barring_expenditures`]), and at [`Stage::Expenditure`] only such rules are
+/// asked.
+///
+/// ```
+/// use security_assistance::eligibility::Stage;
+/// assert_eq!(Stage::default(), Stage::Obligation);
+/// assert_eq!(serde_json::to_string(&Stage::Expenditure)?, "\"expenditure\"");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Stage {
+    /// Funds would be allocated, committed or obligated.
+    #[default]
+    Obligation,
+    /// Funds would be disbursed on an existing obligation.
+    Expenditure,
+}
+
 /// A question for the eligibility gate: may `partner` receive `program` on `date`?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -92,6 +121,14 @@ pub struct EligibilityRequest {
     /// Statutory exceptions the request claims.
     #[serde(default)]
     pub claims: Vec<Claim>,
+    /// Whether the funds would be obligated or spent.
+    #[serde(default, skip_serializing_if = "is_obligation")]
+    pub stage: Stage,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_obligation(stage: &Stage) -> bool {
+    *stage == Stage::Obligation
 }
 
 impl EligibilityRequest {
@@ -109,6 +146,7 @@ impl EligibilityRequest {
             document: None,
             subjects: Vec::new(),
             claims: Vec::new(),
+            stage: Stage::Obligation,
         }
     }
 }
@@ -242,7 +280,13 @@ impl Decision {
     #[must_use]
     pub fn explanation(&self) -> String {
         let r = &self.request;
-        let subject = format!("{} for {} on {}", r.program, r.partner, r.date);
+        let subject = match r.stage {
+            Stage::Obligation => format!("{} for {} on {}", r.program, r.partner, r.date),
+            Stage::Expenditure => format!(
+                "an expenditure of {} funds for {} on {}",
+                r.program, r.partner, r.date
+            ),
+        };
         let prohibitions: Vec<String> = self
             .findings
             .iter()
@@ -295,17 +339,29 @@ impl fmt::Display for Decision {
     }
 }
 
-/// The eligibility gate the ledger consults before an allocation or an obligation to a
-/// partner. Implementations must be deterministic: the same request gives the same
-/// decision.
+/// The eligibility gate the ledger consults before an allocation, a commitment or an
+/// obligation to a partner, and before a disbursement when the check can refuse
+/// expenditures ([`EligibilityCheck::checks_expenditures`], [`Stage`]). Implementations
+/// must be deterministic: the same request gives the same decision.
 pub trait EligibilityCheck {
     /// Decides `request`.
     fn decide(&self, request: &EligibilityRequest) -> Decision;
+
+    /// Whether this check can refuse an expenditure ([`Stage::Expenditure`]). The ledger
+    /// asks about a disbursement only when it is `true`, so a check that never refuses
+    /// one says `false` and saves the question. The default, `true`, is always safe.
+    fn checks_expenditures(&self) -> bool {
+        true
+    }
 }
 
 impl<T: EligibilityCheck + ?Sized> EligibilityCheck for &T {
     fn decide(&self, request: &EligibilityRequest) -> Decision {
         (**self).decide(request)
+    }
+
+    fn checks_expenditures(&self) -> bool {
+        (**self).checks_expenditures()
     }
 }
 
@@ -339,6 +395,10 @@ impl AllowAll {
 impl EligibilityCheck for AllowAll {
     fn decide(&self, request: &EligibilityRequest) -> Decision {
         Decision::new(request.clone(), AllowAll::RULE_SET, Vec::new())
+    }
+
+    fn checks_expenditures(&self) -> bool {
+        false
     }
 }
 
@@ -535,5 +595,9 @@ impl Engine {
 impl EligibilityCheck for Engine {
     fn decide(&self, request: &EligibilityRequest) -> Decision {
         evaluate(request, &self.facts, &self.rules)
+    }
+
+    fn checks_expenditures(&self) -> bool {
+        self.rules.rules().iter().any(Rule::bars_expenditures)
     }
 }

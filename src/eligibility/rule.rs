@@ -215,6 +215,7 @@ pub struct Rule {
     effective_from: Option<NaiveDate>,
     effective_to: Option<NaiveDate>,
     waiver: Option<WaiverPolicy>,
+    expenditures: bool,
     test: Arc<dyn RuleTest>,
 }
 
@@ -229,6 +230,7 @@ impl fmt::Debug for Rule {
             .field("effective_from", &self.effective_from)
             .field("effective_to", &self.effective_to)
             .field("waiver", &self.waiver)
+            .field("expenditures", &self.expenditures)
             .field("test", &self.test)
             .finish()
     }
@@ -253,6 +255,7 @@ impl Rule {
             effective_from: None,
             effective_to: None,
             waiver: None,
+            expenditures: false,
             test: Arc::new(test),
         }
     }
@@ -277,6 +280,21 @@ impl Rule {
     pub fn waivable(mut self, policy: WaiverPolicy) -> Rule {
         self.waiver = Some(policy);
         self
+    }
+
+    /// The same rule, barring expenditures too: its law says no funds shall be "obligated
+    /// or expended", so it is also asked before a disbursement on an earlier obligation
+    /// ([`Stage::Expenditure`](super::Stage::Expenditure)).
+    #[must_use]
+    pub fn barring_expenditures(mut self) -> Rule {
+        self.expenditures = true;
+        self
+    }
+
+    /// Whether the rule also bars expenditures on earlier obligations.
+    #[must_use]
+    pub fn bars_expenditures(&self) -> bool {
+        self.expenditures
     }
 
     /// The rule's id.
@@ -315,10 +333,12 @@ impl Rule {
         self.waiver.as_ref()
     }
 
-    /// `true` if the rule is in force on `date` and governs the request's program and funds.
+    /// `true` if the rule is in force on `date` and governs the request's program and funds
+    /// and, for an expenditure, bars expenditures.
     #[must_use]
     pub fn applies_to(&self, request: &EligibilityRequest) -> bool {
-        self.effective_from.is_none_or(|f| f <= request.date)
+        (request.stage == super::Stage::Obligation || self.expenditures)
+            && self.effective_from.is_none_or(|f| f <= request.date)
             && self.effective_to.is_none_or(|t| request.date < t)
             && self.governs.contains(&request.program)
             && self.departments.contains(&request.department)

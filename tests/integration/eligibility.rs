@@ -19,7 +19,7 @@ use security_assistance::budget::{
 use security_assistance::eligibility::{
     Claim, Decision, Department, EligibilityCheck, EligibilityRequest, Engine, Evaluation, Fact,
     FactKind, Facts, Finding, FindingOutcome, Notice, Official, Outcome, Remediation,
-    RequiredAction, Rule, RuleId, RuleSet, RuleTest, Subject, TipTier, Waiver, WaiverPolicy,
+    RequiredAction, Rule, RuleId, RuleSet, RuleTest, Stage, Subject, TipTier, Waiver, WaiverPolicy,
     WaiverRefusal, WaiverScope, WaiverStatus, evaluate,
 };
 use security_assistance::{Citation, CountryCode, Money, ProgramKind};
@@ -364,6 +364,127 @@ fn coup() -> Fact {
         Some("2008-02-06"),
         "2006-09-20",
     )
+}
+
+/// Section 7008 says no funds "shall be obligated or expended": after a coup, payments on
+/// grants obligated before it stop too, until the certification. The Brooke amendment
+/// bars new assistance only; a default does not stop a payment on an earlier grant.
+#[test]
+fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
+    let fmf: AccountSymbol = "011-2006/2007-1082".parse().unwrap();
+    let key = |p: &str| AllocationKey::new("DSCA".parse().unwrap(), P::Financing, Some(cc(p)));
+    let arrears = fact(
+        "PAK",
+        FactKind::LoanArrears {
+            oldest_unpaid_due: day("2005-07-15"),
+        },
+        "2005-07-15",
+        None,
+        "2005-07-16",
+    );
+    let engine = Engine::new(store([coup(), arrears]), RuleSet::builtin());
+    assert!(engine.checks_expenditures());
+    let mut ledger = Ledger::with_eligibility(Arc::new(engine));
+    let mut n = 0;
+    let mut run = |ledger: &mut Ledger, date: &str, action| {
+        n += 1;
+        ledger.apply(Command::new(
+            format!("c{n}").parse().unwrap(),
+            day(date),
+            "dsca".parse().unwrap(),
+            action,
+        ))
+    };
+    let setup = [
+        Action::Appropriate {
+            account: fmf,
+            title: "FMF".into(),
+            purposes: vec![P::Financing],
+            amount: money("1000"),
+            law: "P.L. 109-102".into(),
+        },
+        Action::Apportion {
+            account: fmf,
+            category: Apportionment::ByPeriod {
+                from: day("2005-10-01"),
+            },
+            amount: money("1000"),
+        },
+        Action::Allot {
+            account: fmf,
+            holder: "DSCA".parse().unwrap(),
+            amount: money("1000"),
+        },
+        Action::Allocate {
+            account: fmf,
+            key: key("THA"),
+            amount: money("500"),
+        },
+        Action::Obligate {
+            account: fmf,
+            document: "TH-GRANT".parse().unwrap(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation { key: key("THA") },
+            amount: money("500"),
+        },
+    ];
+    for action in setup {
+        run(&mut ledger, "2006-01-10", action).unwrap();
+    }
+    // Pakistan's grant, obligated before its default passed one calendar year.
+    for action in [
+        Action::Allocate {
+            account: fmf,
+            key: key("PAK"),
+            amount: money("300"),
+        },
+        Action::Obligate {
+            account: fmf,
+            document: "PK-GRANT".parse().unwrap(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation { key: key("PAK") },
+            amount: money("300"),
+        },
+    ] {
+        run(&mut ledger, "2006-07-10", action).unwrap();
+    }
+    let pay = |document: &str, amount: &str| Action::Disburse {
+        account: fmf,
+        document: document.parse().unwrap(),
+        amount: money(amount),
+    };
+    run(&mut ledger, "2006-09-18", pay("TH-GRANT", "100")).unwrap();
+    let before = ledger.clone();
+    let err = run(&mut ledger, "2006-10-02", pay("TH-GRANT", "100")).unwrap_err();
+    let BudgetError::Ineligible { decision } = &err else {
+        panic!("expected a 7008 refusal, got {err:?}");
+    };
+    assert_eq!(decision.request().stage, Stage::Expenditure);
+    assert_eq!(decision.outcome(), Outcome::Ineligible);
+    assert_eq!(rule_ids(decision), ["coup-7008"]);
+    assert!(
+        decision
+            .explanation()
+            .starts_with("ineligible: an expenditure of financing funds for THA on 2006-10-02"),
+        "{}",
+        decision.explanation()
+    );
+    assert!(ledger == before, "a refusal changes nothing");
+    // The default is past one calendar year (from 2006-07-16), yet payments go on.
+    run(&mut ledger, "2006-10-02", pay("PK-GRANT", "300")).unwrap();
+    // After the certification, the Thai grant is paid again; refunds never asked.
+    run(&mut ledger, "2008-02-06", pay("TH-GRANT", "400")).unwrap();
+    run(
+        &mut ledger,
+        "2008-03-01",
+        Action::Refund {
+            account: fmf,
+            document: "TH-GRANT".parse().unwrap(),
+            amount: money("50"),
+        },
+    )
+    .unwrap();
+    assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
 }
 
 #[test]

@@ -192,6 +192,7 @@ fn col() -> CountryCode {
 // ---------------------------------------------------------------------------------------
 
 /// COL may never receive sales, nor financing from FY2010 on; everything else is allowed.
+/// The same holds for expenditures (disbursements on earlier obligations).
 fn eligible(partner: CountryCode, program: ProgramKind, date: NaiveDate) -> bool {
     !(partner == col()
         && (program == ProgramKind::Sales
@@ -1487,6 +1488,10 @@ impl Model {
                         amount,
                         o.obligated - o.disbursed,
                     ));
+                } else {
+                    // The test gate bars expenditures as it bars obligations; an allowed
+                    // disbursement keeps no decision.
+                    gate(live, &o.key, date)?;
                 }
                 if let Some(o) = a.obligations.get_mut(document) {
                     o.disbursed += if refund { -amount } else { amount };
