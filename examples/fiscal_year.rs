@@ -999,7 +999,7 @@ impl Year {
             self.oversight
                 .committees()
                 .iter()
-                .map(|c| format!("{c:?}"))
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         );
