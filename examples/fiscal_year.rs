@@ -934,12 +934,12 @@ fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
         let funded: Vec<String> = part
             .funding
             .iter()
-            .map(|f| format!("{:?} {}", f.kind, f.amount))
+            .map(|f| format!("{} {}", f.kind, f.amount))
             .collect();
         println!(
-            "{:14}{:<15} {:>14}  paid by {}",
+            "{:14}{:<24} {:>14}  paid by {}",
             "",
-            format!("{:?}", part.delivery),
+            part.delivery.to_string(),
             part.price.to_string(),
             funded.join(", ")
         );

@@ -33,6 +33,20 @@ pub enum FundingKind {
     PartnerFunds,
 }
 
+impl std::fmt::Display for FundingKind {
+    /// ```
+    /// use security_assistance::homeland::FundingKind;
+    /// assert_eq!(FundingKind::PartnerFunds.to_string(), "partner's own funds");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            FundingKind::Grant => "grant",
+            FundingKind::Loan => "loan",
+            FundingKind::PartnerFunds => "partner's own funds",
+        })
+    }
+}
+
 /// An amount from one source that pays for the part of the package delivered one way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundingSource {
