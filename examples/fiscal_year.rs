@@ -943,6 +943,22 @@ fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
             part.price.to_string(),
             funded.join(", ")
         );
+        let outcomes: Vec<String> = part
+            .decisions
+            .iter()
+            .map(|d| format!("{} ({})", d.outcome(), d.request().program))
+            .collect();
+        let notice = part.notification.as_ref().map_or_else(
+            || "no notice needed".to_owned(),
+            |n| {
+                format!(
+                    "{} days' notice to {} committees",
+                    n.review_days,
+                    n.committees.len()
+                )
+            },
+        );
+        println!("{:16}{}; {notice}", "", outcomes.join(", "));
     }
     let commands = package
         .go_ahead()
