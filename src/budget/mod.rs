@@ -13,6 +13,7 @@
 //!   Disburse    an outlay; Refund reverses one                      (4801 → 4902)
 //!   AdjustObligation (recoveries when prior-year), Transfer, Reprogram, Rescind,
 //!   ChargeToCurrent (31 U.S.C. 1553(b))
+//!   Collect     an offsetting collection credited to the account  (4252 → 4450)
 //! ```
 //!
 //! Every applied command is kept in the journal with the eligibility decision that allowed
