@@ -400,6 +400,43 @@ pub enum Action {
         /// Positive amount.
         amount: Money,
     },
+    /// Record money received from a payer and credited to the account as an offsetting
+    /// collection under a cited authority, such as a foreign partner's contribution to a
+    /// cost-shared project credited under 6 U.S.C. 195c(d).
+    ///
+    /// The collection adds to the account's budget authority and budgetary resources
+    /// (SF-133 line 1700, "spending authority from offsetting collections, collected",
+    /// totalled on line 1750) and is posted Dr 4252 Reimbursements and Other Income
+    /// Earned – Collected, Cr 4450 Unapportioned Authority. Like any new resource it must
+    /// be apportioned and allotted before it can be obligated. The account must be
+    /// unexpired on the date (money credited to an expired account could fund no new
+    /// obligation), and each collection document is recorded once per account.
+    ///
+    /// ```
+    /// use security_assistance::budget::Action;
+    /// let collect = Action::Collect {
+    ///     account: "070-2008/2009-0800".parse()?,
+    ///     document: "COOP-1-GBR-1".parse()?,
+    ///     payer: "GBR".parse()?,
+    ///     amount: "250000".parse()?,
+    ///     authority: "6 U.S.C. 195c(d)".into(),
+    /// };
+    /// assert_eq!(collect.name(), "collect");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    Collect {
+        /// The account credited.
+        account: AccountSymbol,
+        /// The collection document (a deposit ticket or bill), unique within the account.
+        document: DocumentId,
+        /// Who paid.
+        payer: CountryCode,
+        /// Positive amount received.
+        amount: Money,
+        /// The law that lets the collection be credited to the account, such as
+        /// "6 U.S.C. 195c(d)".
+        authority: String,
+    },
 }
 
 impl Action {
@@ -422,6 +459,7 @@ impl Action {
             Action::Reprogram { .. } => "reprogram",
             Action::Rescind { .. } => "rescind",
             Action::ChargeToCurrent { .. } => "charge_to_current",
+            Action::Collect { .. } => "collect",
         }
     }
 
@@ -697,6 +735,26 @@ impl Action {
                 let (cancelled, document, current, key, amount) =
                     ((c1, c2), (d1, d2), (u1, u2), (k1, k2), (m1, m2));
                 diff!(cancelled, document, current, key, amount)
+            }
+            (
+                A::Collect {
+                    account: a1,
+                    document: d1,
+                    payer: p1,
+                    amount: m1,
+                    authority: u1,
+                },
+                A::Collect {
+                    account: a2,
+                    document: d2,
+                    payer: p2,
+                    amount: m2,
+                    authority: u2,
+                },
+            ) => {
+                let (account, document, payer, amount, authority) =
+                    ((a1, a2), (d1, d2), (p1, p2), (m1, m2), (u1, u2));
+                diff!(account, document, payer, amount, authority)
             }
             _ if self.name() != other.name() => Some("action.type".to_owned()),
             _ => None,

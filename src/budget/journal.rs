@@ -392,6 +392,18 @@ impl Journal {
                 put_key(out, s, key);
                 put_money(out, *amount);
             }
+            Action::Collect {
+                account,
+                document,
+                payer,
+                amount,
+                authority,
+            } => {
+                out.push(15);
+                put_doc_amount(out, s, account, document, *amount);
+                put_u64(out, u64::from(payer.index()));
+                put_str(out, authority);
+            }
         }
     }
 
@@ -539,6 +551,17 @@ impl Journal {
                 key: r.key(s)?,
                 amount: r.money()?,
             },
+            15 => {
+                let (account, document, amount) = r.doc_amount(s)?;
+                let payer = CountryCode::from_index(usize::try_from(r.u64()?).ok()?)?;
+                Action::Collect {
+                    account,
+                    document,
+                    payer,
+                    amount,
+                    authority: r.string()?.to_owned(),
+                }
+            }
             _ => return None,
         })
     }
@@ -1013,6 +1036,13 @@ mod tests {
                 current: account,
                 key,
                 amount: m("1"),
+            },
+            Action::Collect {
+                account,
+                document: "COLL-1".parse().unwrap(),
+                payer: "GBR".parse().unwrap(),
+                amount: m("2500.75"),
+                authority: "6 U.S.C. 195c(d)".into(),
             },
         ];
         let entries: Vec<JournalEntry> = actions

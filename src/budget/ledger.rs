@@ -154,6 +154,10 @@ pub(crate) struct AccountState {
     /// Of a cancelled account: what each of its documents has had charged to current
     /// accounts since it closed (31 U.S.C. 1553(b)(1)).
     pub(crate) charged_after_closing: BTreeMap<DocumentId, Money>,
+    /// Offsetting collections credited to the account ([`Action::Collect`]).
+    pub(crate) collections: Money,
+    /// The collection documents recorded, with their amounts.
+    pub(crate) collected: Map<DocumentId, Money>,
     pub(crate) gl: TrialBalance,
     pub(crate) allotments: Map<FundsHolder, Allotment>,
     pub(crate) allocations: Map<AllocationKey, Slot>,
@@ -191,7 +195,8 @@ impl AccountState {
     }
 
     /// Budget authority: full-year appropriations (or the resolution's amount until they
-    /// arrive), plus transfers in, less transfers out and rescissions.
+    /// arrive), plus transfers in and offsetting collections, less transfers out and
+    /// rescissions.
     pub(crate) fn authority(&self) -> Result<Money, BudgetError> {
         let base = if self.full_year {
             self.appropriated
@@ -200,6 +205,7 @@ impl AccountState {
         };
         Ok(base
             .checked_add(self.transfers_in)?
+            .checked_add(self.collections)?
             .checked_sub(self.transfers_out)?
             .checked_sub(self.rescinded)?)
     }
@@ -833,7 +839,50 @@ impl Ledger {
             } => {
                 self.charge_to_current(name, date, cancelled, document, current, key, *amount, gate)
             }
+            Action::Collect {
+                account,
+                document,
+                payer: _,
+                amount,
+                authority: _,
+            } => {
+                self.collect(name, date, account, document, *amount)?;
+                Ok(None)
+            }
         }
+    }
+
+    /// Credits an offsetting collection to the account: new budget authority, not yet
+    /// apportioned (Dr 4252, Cr 4450).
+    fn collect(
+        &mut self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &AccountSymbol,
+        document: &DocumentId,
+        amount: Money,
+    ) -> Result<(), BudgetError> {
+        let acct = self.account(symbol)?;
+        if acct.collected.contains_key(document) {
+            return Err(BudgetError::DocumentExists {
+                account: *symbol,
+                document: document.clone(),
+                what: "a collection".to_owned(),
+            });
+        }
+        check_new_obligation(name, acct, date)?;
+        let collections = acct.collections.checked_add(amount)?;
+        // The new authority must stay representable, or later checks could overflow.
+        acct.authority()?.checked_add(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
+        if let Some(a) = self.accounts.get_mut(symbol) {
+            a.collections = collections;
+            a.collected.insert(document.clone(), amount);
+            a.gl = gl;
+        }
+        Ok(())
     }
 
     fn appropriate(
@@ -1842,6 +1891,8 @@ impl AccountState {
             allotted: self.allotted,
             charged_to_current: self.charged_to_current,
             charged_after_closing: BTreeMap::new(),
+            collections: self.collections,
+            collected: Map::default(),
             gl: self.gl,
             allotments: Map::default(),
             allocations: Map::default(),
@@ -1880,6 +1931,8 @@ fn new_account(
         allotted: Money::ZERO,
         charged_to_current: Money::ZERO,
         charged_after_closing: BTreeMap::new(),
+        collections: Money::ZERO,
+        collected: Map::default(),
         gl,
         allotments: Map::default(),
         allocations: Map::default(),
@@ -2204,6 +2257,12 @@ fn check_shape(action: &Action) -> Result<(), BudgetError> {
             }
             positive(amount)
         }
+        Action::Collect {
+            amount, authority, ..
+        } => {
+            text("authority", authority)?;
+            positive(amount)
+        }
     }
 }
 
@@ -2393,5 +2452,216 @@ fn gate_check(
             position: 0,
             problem: Box::new(JournalProblem::MissingDecision),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::Actor;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn actor() -> Actor {
+        "budget-office".parse().unwrap()
+    }
+
+    fn account() -> AccountSymbol {
+        "070-2008/2009-0800".parse().unwrap()
+    }
+
+    fn collect(id: &str, date: NaiveDate, document: &str, amount: &str) -> Command {
+        Command::new(
+            id.parse().unwrap(),
+            date,
+            actor(),
+            Action::Collect {
+                account: account(),
+                document: document.parse().unwrap(),
+                payer: "GBR".parse().unwrap(),
+                amount: m(amount),
+                authority: "6 U.S.C. 195c(d)".into(),
+            },
+        )
+    }
+
+    /// An FY2008/2009 research account with $1,000,000 appropriated and apportioned.
+    fn ledger() -> Ledger {
+        let mut ledger = Ledger::new();
+        let date = day(2008, 1, 2);
+        for (id, action) in [
+            (
+                "a",
+                Action::Appropriate {
+                    account: account(),
+                    title: "Research, Development, Acquisition and Operations".into(),
+                    purposes: vec![ProgramKind::TechnologyCooperation],
+                    amount: m("1000000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                "b",
+                Action::Apportion {
+                    account: account(),
+                    category: Apportionment::ByPeriod { from: date },
+                    amount: m("1000000"),
+                },
+            ),
+        ] {
+            ledger
+                .apply(Command::new(id.parse().unwrap(), date, actor(), action))
+                .unwrap();
+        }
+        ledger
+    }
+
+    #[test]
+    fn a_collection_adds_unapportioned_authority_posted_4252_to_4450() {
+        let mut ledger = ledger();
+        ledger
+            .apply(collect("c", day(2008, 3, 1), "GBR-1", "250000.50"))
+            .unwrap();
+        let acct = ledger.account(&account()).unwrap();
+        assert_eq!(acct.collections, m("250000.50"));
+        assert_eq!(acct.authority().unwrap(), m("1250000.50"));
+        let tb = ledger.trial_balance(&account()).unwrap();
+        assert_eq!(tb.balance(Ussgl::ReimbursementsCollected), m("250000.50"));
+        assert_eq!(tb.balance(Ussgl::Unapportioned), m("-250000.50"));
+        assert_eq!(tb.net().unwrap(), Money::ZERO);
+        assert_eq!(tb.unobligated().unwrap(), m("1250000.50"));
+        // The new authority is not yet apportioned: an allotment above the apportionment
+        // is still refused, and an apportionment of it is accepted.
+        let allot = |id: &str, amount: &str| {
+            Command::new(
+                id.parse().unwrap(),
+                day(2008, 3, 2),
+                actor(),
+                Action::Allot {
+                    account: account(),
+                    holder: "ST".parse().unwrap(),
+                    amount: m(amount),
+                },
+            )
+        };
+        let err = ledger.apply(allot("d", "1000000.01")).unwrap_err();
+        assert!(matches!(
+            err,
+            BudgetError::Exceeds {
+                level: Level::Apportionment,
+                ..
+            }
+        ));
+        ledger
+            .apply(Command::new(
+                "e".parse().unwrap(),
+                day(2008, 3, 2),
+                actor(),
+                Action::Apportion {
+                    account: account(),
+                    category: Apportionment::ByPeriod {
+                        from: day(2008, 3, 2),
+                    },
+                    amount: m("250000.50"),
+                },
+            ))
+            .unwrap();
+        ledger.apply(allot("f", "1250000.50")).unwrap();
+        assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+        let json = serde_json::to_string(ledger.journal()).unwrap();
+        let journal: Journal = serde_json::from_str(&json).unwrap();
+        assert_eq!(Ledger::replay(&journal).unwrap(), ledger);
+        // As of the day before the collection, it is not there.
+        let before = ledger.as_of(day(2008, 2, 29), None).unwrap();
+        assert_eq!(
+            before.account(&account()).unwrap().authority().unwrap(),
+            m("1000000")
+        );
+    }
+
+    #[test]
+    fn bad_collections_are_refused_in_precedence_and_change_nothing() {
+        let mut ledger = ledger();
+        ledger
+            .apply(collect("c", day(2008, 3, 1), "GBR-1", "10"))
+            .unwrap();
+        let before = ledger.clone();
+        // Shape: a non-positive amount, an empty authority.
+        let err = ledger
+            .apply(collect("z", day(2008, 3, 1), "GBR-2", "0"))
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            BudgetError::Shape {
+                problem: ShapeError::NotPositive { .. },
+                ..
+            }
+        ));
+        let mut empty = collect("y", day(2008, 3, 1), "GBR-2", "5");
+        if let Action::Collect { authority, .. } = &mut empty.action {
+            *authority = " ".into();
+        }
+        assert!(matches!(
+            ledger.apply(empty).unwrap_err(),
+            BudgetError::Shape {
+                problem: ShapeError::EmptyText { .. },
+                ..
+            }
+        ));
+        // Existence: an unknown account, a document already collected.
+        let mut unknown = collect("x", day(2008, 3, 1), "GBR-2", "5");
+        if let Action::Collect { account, .. } = &mut unknown.action {
+            *account = "070-2008-0801".parse().unwrap();
+        }
+        assert!(matches!(
+            ledger.apply(unknown).unwrap_err(),
+            BudgetError::UnknownAccount { .. }
+        ));
+        let err = ledger
+            .apply(collect("w", day(2008, 3, 1), "GBR-1", "5"))
+            .unwrap_err();
+        assert!(matches!(err, BudgetError::DocumentExists { .. }));
+        assert!(err.to_string().contains("a collection"), "{err}");
+        // Time: the account expired on 2009-10-01, and is cancelled five years later.
+        for (id, date, status) in [
+            ("v", day(2009, 10, 1), AccountStatus::Expired),
+            ("u", day(2014, 10, 1), AccountStatus::Cancelled),
+        ] {
+            let err = ledger.apply(collect(id, date, "GBR-3", "5")).unwrap_err();
+            assert!(
+                matches!(err, BudgetError::NotAvailable { status: s, .. } if s == status),
+                "{err}"
+            );
+            assert_eq!(err.precedence(), 4);
+        }
+        // Before enactment (backdated): a time error too.
+        let err = ledger
+            .apply(collect("t", day(2007, 12, 1), "GBR-4", "5").recorded_on(day(2008, 3, 1)))
+            .unwrap_err();
+        assert!(matches!(err, BudgetError::BeforeEnactment { .. }), "{err}");
+        assert_eq!(ledger, before);
+    }
+
+    #[test]
+    fn a_repeated_collection_id_is_applied_once() {
+        let mut ledger = ledger();
+        let c = collect("c", day(2008, 3, 1), "GBR-1", "10");
+        assert!(!ledger.apply(c.clone()).unwrap().duplicate);
+        assert!(ledger.apply(c.clone()).unwrap().duplicate);
+        assert_eq!(ledger.account(&account()).unwrap().collections, m("10"));
+        let mut changed = c;
+        if let Action::Collect { payer, .. } = &mut changed.action {
+            *payer = "CAN".parse().unwrap();
+        }
+        assert!(matches!(
+            ledger.apply(changed).unwrap_err(),
+            BudgetError::CommandConflict { field, .. } if field == "action.payer"
+        ));
     }
 }

@@ -14,6 +14,7 @@
 //!   Refund      reverses an outlay                                  (4902 → 4801)
 //!   AdjustObligation (recoveries when prior-year), Transfer, Reprogram, Rescind,
 //!   ChargeToCurrent (31 U.S.C. 1553(b))
+//!   Collect     an offsetting collection credited to the account  (4252 → 4450)
 //! ```
 //!
 //! Every applied allocation, commitment and obligation is kept in the journal with the

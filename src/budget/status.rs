@@ -106,7 +106,8 @@ pub struct StatusRow {
     pub key: StatusKey,
     /// The account's status on the as-of date, when the row is for one account.
     pub account_status: Option<AccountStatus>,
-    /// Budget authority (appropriations or resolution authority, transfers, rescissions).
+    /// Budget authority (appropriations or resolution authority, transfers, offsetting
+    /// collections, rescissions).
     pub budget_authority: Money,
     /// Of which apportioned.
     pub apportioned: Money,
@@ -201,7 +202,9 @@ impl Ledger {
         let line_1121 = d(|f| f.transfers_in)?;
         let line_1130 = d(|f| f.rescinded)?.checked_neg()?;
         let line_1160 = Money::checked_sum([line_1100, line_1120, line_1121, line_1130])?;
-        let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160])?;
+        let line_1700 = d(|f| f.collections)?;
+        let line_1750 = line_1700;
+        let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160, line_1750])?;
         let line_2190 = d(|f| f.obligated)?.checked_add(line_1021)?;
         // The end balance is read from the double-entry chart, independently of the flows.
         let line_2490 = after.gl.unobligated()?;
@@ -233,6 +236,16 @@ impl Ledger {
             ),
             Sf133Line::new(1130, "Appropriations permanently reduced", line_1130),
             Sf133Line::new(1160, "Appropriation, discretionary (total)", line_1160),
+            Sf133Line::new(
+                1700,
+                "Spending authority from offsetting collections, collected",
+                line_1700,
+            ),
+            Sf133Line::new(
+                1750,
+                "Spending authority from offsetting collections, discretionary (total)",
+                line_1750,
+            ),
             Sf133Line::new(1910, "Total budgetary resources", line_1910),
             Sf133Line::new(
                 2190,
@@ -275,6 +288,7 @@ struct Figures {
     transfers_in: Money,
     transfers_out: Money,
     rescinded: Money,
+    collections: Money,
     obligated: Money,
     disbursed: Money,
     recoveries: Money,
@@ -301,6 +315,7 @@ impl Figures {
             transfers_in: acct.transfers_in,
             transfers_out: acct.transfers_out,
             rescinded: acct.rescinded,
+            collections: acct.collections,
             obligated,
             disbursed,
             recoveries,
@@ -341,7 +356,11 @@ impl Sf133Line {
 /// 3050 = 3000 + 3010 + 3020 + 3040 (3020 and 3040 are negative). Line 2490 and 3050 are
 /// read from the double-entry chart, the other lines from the flows, so the identities
 /// check one against the other. Line numbers beyond 1000, 1021, 1910, 2190, 2490, 2500 and
-/// 3020 follow OMB Circular A-11 from memory (DOMAIN.md marks them unconfirmed).
+/// 3020 follow OMB Circular A-11 from memory (DOMAIN.md marks them unconfirmed). Offsetting
+/// collections ([`Action::Collect`](super::Action::Collect)) appear on line 1700 and, as
+/// the discretionary total of spending authority from offsetting collections, on line 1750
+/// (1750 is among the resource lines DOMAIN.md §1.10 confirms; 1700 is from memory), and
+/// count in 1910.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Sf133 {
@@ -363,8 +382,8 @@ impl Sf133 {
     }
 
     /// The statement in whole dollars, rounded half to even (OMB Circular A-11 §130; exact
-    /// halves go to the even dollar). Detail lines are rounded; totals (1160, 1910, 2500,
-    /// 3010) are sums of rounded lines, and the balancing lines 2490 and 3050 are derived
+    /// halves go to the even dollar). Detail lines are rounded; totals (1160, 1750, 1910,
+    /// 2500, 3010) are sums of rounded lines, and the balancing lines 2490 and 3050 are derived
     /// from them, so the identities hold in the rounded statement too.
     ///
     /// # Errors
@@ -377,18 +396,20 @@ impl Sf133 {
                 .round_to_dollars(Rounding::HalfEven)
         };
         let mut values: BTreeMap<u16, Money> = BTreeMap::new();
-        for n in [1000, 1021, 1100, 1120, 1121, 1130, 2190, 3000, 3020] {
+        for n in [1000, 1021, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020] {
             values.insert(n, r(n));
         }
         let v =
             |values: &BTreeMap<u16, Money>, n: u16| values.get(&n).copied().unwrap_or(Money::ZERO);
         let l1160 = Money::checked_sum([1100, 1120, 1121, 1130].map(|n| v(&values, n)))?;
-        let l1910 = Money::checked_sum([v(&values, 1000), v(&values, 1021), l1160])?;
+        let l1750 = v(&values, 1700);
+        let l1910 = Money::checked_sum([v(&values, 1000), v(&values, 1021), l1160, l1750])?;
         let l2190 = v(&values, 2190);
         let l2490 = l1910.checked_sub(l2190)?;
         let l3040 = v(&values, 1021).checked_neg()?;
         let l3050 = Money::checked_sum([v(&values, 3000), l2190, v(&values, 3020), l3040])?;
         values.insert(1160, l1160);
+        values.insert(1750, l1750);
         values.insert(1910, l1910);
         values.insert(2490, l2490);
         values.insert(2500, l1910);

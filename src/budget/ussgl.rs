@@ -9,7 +9,7 @@ use crate::money::{Money, MoneyError};
 
 /// A USSGL-style budgetary account of the simplified chart the ledger posts to.
 ///
-/// Balances are kept as debit minus credit. Resource accounts (4119, 4170) are
+/// Balances are kept as debit minus credit. Resource accounts (4119, 4170, 4252) are
 /// debit-normal and end positive; 4392 (rescissions) has a credit balance and so reduces
 /// resources; the status accounts (4450 … 4902) are credit-normal and end negative. Every
 /// account symbol's balances sum to zero.
@@ -24,6 +24,10 @@ pub enum Ussgl {
     OtherAppropriationsRealized,
     /// 4170 Transfers – Current-Year Authority (positive for net transfers in).
     TransfersCurrentYear,
+    /// 4252 Reimbursements and Other Income Earned – Collected: offsetting collections
+    /// credited to the account (debit-normal, a resource), posted by
+    /// [`Action::Collect`](super::Action::Collect) against 4450.
+    ReimbursementsCollected,
     /// 4392 Rescissions.
     Rescissions,
     /// 4450 Unapportioned Authority.
@@ -46,9 +50,10 @@ pub enum Ussgl {
 
 impl Ussgl {
     /// Every account of the chart, in number order.
-    pub const ALL: [Ussgl; 11] = [
+    pub const ALL: [Ussgl; 12] = [
         Ussgl::OtherAppropriationsRealized,
         Ussgl::TransfersCurrentYear,
+        Ussgl::ReimbursementsCollected,
         Ussgl::Rescissions,
         Ussgl::Unapportioned,
         Ussgl::Apportionments,
@@ -66,6 +71,7 @@ impl Ussgl {
         match self {
             Ussgl::OtherAppropriationsRealized => 4119,
             Ussgl::TransfersCurrentYear => 4170,
+            Ussgl::ReimbursementsCollected => 4252,
             Ussgl::Rescissions => 4392,
             Ussgl::Unapportioned => 4450,
             Ussgl::Apportionments => 4510,
@@ -91,6 +97,7 @@ impl Ussgl {
             Ussgl::Recoveries => 8,
             Ussgl::UpwardAdjustmentsPriorYear => 9,
             Ussgl::PaidObligations => 10,
+            Ussgl::ReimbursementsCollected => 11,
         }
     }
 }
@@ -104,7 +111,7 @@ impl fmt::Display for Ussgl {
 /// The balances (debit minus credit) of one account symbol's budgetary accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TrialBalance {
-    balances: [Money; 11],
+    balances: [Money; 12],
 }
 
 impl TrialBalance {

@@ -377,6 +377,8 @@ struct MAccount {
     charged_to_current: Cents,
     /// Of a cancelled account: each document's charges to current accounts since closing.
     charged_after_closing: BTreeMap<DocumentId, Cents>,
+    /// Offsetting collections, by collection document.
+    collections: BTreeMap<DocumentId, Cents>,
     period_lines: BTreeMap<NaiveDate, Cents>,
     program_lines: BTreeMap<ProgramKind, Cents>,
     allotted: BTreeMap<FundsHolder, Cents>,
@@ -401,6 +403,7 @@ impl MAccount {
             rescinded: 0,
             charged_to_current: 0,
             charged_after_closing: BTreeMap::new(),
+            collections: BTreeMap::new(),
             period_lines: BTreeMap::new(),
             program_lines: BTreeMap::new(),
             allotted: BTreeMap::new(),
@@ -426,7 +429,11 @@ impl MAccount {
     }
 
     fn authority(&self) -> Cents {
-        self.base() + self.transfers_in - self.transfers_out - self.rescinded
+        self.base() + self.transfers_in + self.collected() - self.transfers_out - self.rescinded
+    }
+
+    fn collected(&self) -> Cents {
+        self.collections.values().sum()
     }
 
     fn apportioned(&self) -> Cents {
@@ -583,6 +590,7 @@ impl MAccount {
         BTreeMap::from([
             (4119, self.base()),
             (4170, self.transfers_in - self.transfers_out),
+            (4252, self.collected()),
             (4392, -self.rescinded),
             (4450, -(authority - apportioned)),
             (4510, -(apportioned - allotted)),
@@ -636,6 +644,7 @@ fn action_name(action: &Action) -> &'static str {
         Action::Reprogram { .. } => "reprogram",
         Action::Rescind { .. } => "rescind",
         Action::ChargeToCurrent { .. } => "charge_to_current",
+        Action::Collect { .. } => "collect",
         _ => "unknown",
     }
 }
@@ -743,6 +752,13 @@ fn action_fields(action: &Action) -> Vec<(&'static str, String)> {
             key,
             amount,
         } => f!(cancelled, document, current, key, amount),
+        Action::Collect {
+            account,
+            document,
+            payer,
+            amount,
+            authority,
+        } => f!(account, document, payer, amount, authority),
         _ => unreachable!(),
     }
 }
@@ -1004,6 +1020,12 @@ fn model_shape(action: &Action, date: NaiveDate) -> Result<(), MErr> {
             if cancelled == current {
                 return Err(MErr::Shape("same"));
             }
+            positive(amount)
+        }
+        Action::Collect {
+            amount, authority, ..
+        } => {
+            text(authority)?;
             positive(amount)
         }
         _ => unreachable!(),
@@ -1595,6 +1617,20 @@ impl Model {
                         .insert(document.clone(), before + amount);
                 }
             }
+            Action::Collect {
+                account: s,
+                document,
+                amount,
+                ..
+            } => {
+                let amount = cents(*amount);
+                let a = account(&mut accts, s)?;
+                if a.collections.contains_key(document) {
+                    return Err(MErr::DocumentExists(document.clone()));
+                }
+                time_new_use(a, s, date)?;
+                a.collections.insert(document.clone(), amount);
+            }
             _ => unreachable!(),
         }
         self.accounts = accts;
@@ -1694,6 +1730,7 @@ enum Kind {
     Reprogram,
     Rescind,
     ChargeToCurrent,
+    Collect,
     Repeat,
     /// The next step down the chain for one account: appropriate, apportion, allot,
     /// allocate, obligate, disburse — so that sequences reach deep states.
@@ -1990,6 +2027,7 @@ impl Runner {
                     0,
                 ),
             ),
+            (Kind::Collect, w(any(&usable), 2, 0)),
             (Kind::Repeat, w(self.issued.is_empty(), 0, 3)),
             (Kind::Advance, if advance { 40 } else { 0 }),
         ];
@@ -2622,11 +2660,16 @@ impl Runner {
                 let closed = self
                     .acct(&cancelled)
                     .map_or(0, |a| a.closed_room(&document));
-                let limit = self
-                    .acct(&current)
-                    .map_or(0, |a| a.charge_room().min(a.free(&key)));
-                // Aim at either bound: a cent over the cancelled account's, or at the
-                // current one's, or at both.
+                // Aim at the 1 % room alone half the time, so that its edge is reached even
+                // when the allocation has more free; otherwise at both current bounds.
+                let limit = self.acct(&current).map_or(0, |a| {
+                    if (op[5] / 64) % 2 == 0 {
+                        a.charge_room()
+                    } else {
+                        a.charge_room().min(a.free(&key))
+                    }
+                });
+                // And now and then a cent over the cancelled account's bound, or at both.
                 let amount = match op[5] % 3 {
                     0 => closed + 1,
                     1 => edge_amount(limit, op[2]),
@@ -2638,6 +2681,33 @@ impl Runner {
                     current,
                     key,
                     amount: money(amount),
+                }
+            }
+            Kind::Collect => {
+                let s = self.pick_feasible(op[3], date, |a, d| {
+                    model_status(a.spec(), d) == AccountStatus::Unexpired
+                });
+                // Mostly a fresh collection document; now and then one already used.
+                let used: Vec<DocumentId> = self
+                    .acct(&s)
+                    .map(|a| a.collections.keys().cloned().collect())
+                    .unwrap_or_default();
+                let document = if op[4] % 6 == 0 && !used.is_empty() {
+                    pick(&used, op[4] / 6)
+                } else {
+                    format!("COLL-{}", self.issued.len()).parse().unwrap()
+                };
+                let payer = pick(&[jor(), col()], op[5]);
+                Action::Collect {
+                    account: s,
+                    document,
+                    payer,
+                    amount: money(edge_amount(50_000_000, op[2])),
+                    authority: if op[5] % 23 == 0 {
+                        " ".into()
+                    } else {
+                        "6 U.S.C. 195c(d)".into()
+                    },
                 }
             }
             Kind::Repeat => {
@@ -2883,7 +2953,8 @@ impl Runner {
                         "{s} {fy} obligated balance roll-forward: {st:#?}"
                     );
                     assert_eq!(l(1160), l(1100) + l(1120) + l(1121) + l(1130));
-                    assert_eq!(l(1910), l(1000) + l(1021) + l(1160));
+                    assert_eq!(l(1750), l(1700), "{s} {fy} 1750 = 1700");
+                    assert_eq!(l(1910), l(1000) + l(1021) + l(1160) + l(1750));
                 }
                 for line in &statement.to_whole_dollars().unwrap().lines {
                     assert_eq!(cents(line.amount) % 100, 0, "{s} {fy} line {}", line.line);
@@ -2897,6 +2968,18 @@ impl Runner {
                 let m = Model::rebuilt(&selected);
                 let a = &m.accounts[&s];
                 let l = |n: u16| cents(statement.line(n).unwrap());
+                // Line 1700: the collections accepted in this fiscal year, summed naively.
+                let collected_in_year: Cents = selected
+                    .iter()
+                    .filter(|e| e.command.date >= fy.first_day())
+                    .map(|e| match &e.command.action {
+                        Action::Collect {
+                            account, amount, ..
+                        } if *account == s => cents(*amount),
+                        _ => 0,
+                    })
+                    .sum();
+                assert_eq!(l(1700), collected_in_year, "{s} {fy} 1700");
                 assert_eq!(
                     l(2490),
                     a.authority() - a.obligated_total(),
@@ -2948,6 +3031,7 @@ fn bump_amount(action: &mut Action) {
         | Action::Transfer { amount, .. }
         | Action::Reprogram { amount, .. }
         | Action::Rescind { amount, .. }
+        | Action::Collect { amount, .. }
         | Action::ChargeToCurrent { amount, .. } => bump(amount),
         Action::ContinuingResolution { annual_rate, .. } => bump(annual_rate),
         _ => unreachable!(),
@@ -3024,6 +3108,7 @@ fn check_journal_times(journal: &Journal, model: &Model) {
         match &e.command.action {
             Action::Commit { account, .. }
             | Action::Obligate { account, .. }
+            | Action::Collect { account, .. }
             | Action::Reprogram { account, .. } => unexpired(account),
             Action::Transfer { from, to, .. } => {
                 unexpired(from);
@@ -3213,6 +3298,7 @@ fn generator_covers_every_action_and_refusal() {
         "reprogram",
         "rescind",
         "charge_to_current",
+        "collect",
     ] {
         let applied = outcomes
             .get(&(action, "applied".to_owned()))
