@@ -745,49 +745,76 @@ fn file_a_and_file_b_totals_agree() {
         let ca = |n: &str| ha.iter().position(|h| h == n).unwrap();
         let cb = |n: &str| hb.iter().position(|h| h == n).unwrap();
         let tas = |r: &Vec<String>| r[..7].join("|");
-        for pair in [
+        // The DATA Act Broker's cross-file rules: A19 (File B carries obligations with the
+        // sign of a credit), A35 and A18.
+        for (a_column, b_column, sign) in [
             (
-                "obligations_incurred_total_by_tas_cpe",
-                "obligations_incurred_by_program_object_class_cpe",
+                "ObligationsIncurredTotalByTAS_CPE",
+                "ObligationsIncurredByProgramObjectClass_CPE",
+                -1,
             ),
             (
-                "deobligations_recoveries_refunds_by_tas_cpe",
-                "deobligations_recoveries_refund_pri_program_object_class_cpe",
+                "DeobligationsRecoveriesRefundsByTAS_CPE",
+                "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
+                1,
             ),
             (
-                "gross_outlay_amount_by_tas_cpe",
-                "gross_outlay_amount_by_program_object_class_cpe",
+                "GrossOutlayAmountByTAS_CPE",
+                "GrossOutlayAmountByProgramObjectClass_CPE",
+                1,
             ),
         ] {
             for row in &ra {
-                let total: Money = row[ca(pair.0)].parse().unwrap();
+                let total: Money = row[ca(a_column)].parse().unwrap();
                 let parts = Money::checked_sum(
                     rb.iter()
                         .filter(|r| tas(r) == tas(row))
-                        .map(|r| r[cb(pair.1)].parse::<Money>().unwrap()),
+                        .map(|r| r[cb(b_column)].parse::<Money>().unwrap()),
                 )
                 .unwrap();
-                assert_eq!(total, parts, "{} {}", tas(row), pair.0);
+                let parts = if sign < 0 {
+                    parts.checked_neg().unwrap()
+                } else {
+                    parts
+                };
+                assert_eq!(total, parts, "{} {a_column}", tas(row));
             }
+        }
+        // File B's obligations are never positive, its outlays never negative here.
+        for row in &rb {
+            let v = |n: &str| row[cb(n)].parse::<Money>().unwrap();
+            assert!(!v("ObligationsIncurredByProgramObjectClass_CPE").is_positive());
+            assert!(!v("GrossOutlayAmountByProgramObjectClass_CPE").is_negative());
         }
         // SF-133 identities survive the file: 1910 = 2190 + 2490 = 2500.
         for row in &ra {
             let v = |n: &str| row[ca(n)].parse::<Money>().unwrap();
             assert_eq!(
-                v("total_budgetary_resources_amount_cpe"),
-                v("obligations_incurred_total_by_tas_cpe")
-                    .checked_add(v("unobligated_balance_cpe"))
+                v("TotalBudgetaryResources_CPE"),
+                v("ObligationsIncurredTotalByTAS_CPE")
+                    .checked_add(v("UnobligatedBalance_CPE"))
                     .unwrap()
             );
             assert_eq!(
-                v("total_budgetary_resources_amount_cpe"),
-                v("status_of_budgetary_resources_total_cpe")
+                v("TotalBudgetaryResources_CPE"),
+                v("StatusOfBudgetaryResourcesTotal_CPE")
+            );
+            // DAIMS rule A2: total = appropriated + brought forward + adjustments (+ other
+            // resources, none here).
+            assert_eq!(
+                v("TotalBudgetaryResources_CPE"),
+                Money::checked_sum([
+                    v("BudgetAuthorityAppropriatedAmount_CPE"),
+                    v("BudgetAuthorityUnobligatedBalanceBroughtForward_FYB"),
+                    v("AdjustmentsToUnobligatedBalanceBroughtForward_CPE"),
+                ])
+                .unwrap()
             );
         }
         if fy.year() == 2009 {
             let fmf = ra.iter().find(|r| r[5] == "1082").unwrap();
             assert_eq!(
-                fmf[ca("deobligations_recoveries_refunds_by_tas_cpe")],
+                fmf[ca("DeobligationsRecoveriesRefundsByTAS_CPE")],
                 "1000000.00"
             );
         }
@@ -820,10 +847,18 @@ fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
         .filter(|r| r[col("Country Name")] == "World")
         .collect();
     assert_eq!(world.len(), 2);
-    assert!(rows.iter().any(
-        |r| r[col("Region Name")] == "Bureau of Near Eastern Affairs"
-            || r[col("Country Code")] == "JOR"
-    ));
+    assert!(world.iter().all(|r| r[col("Region Name")] == "World"));
+    let jordan: Vec<_> = rows
+        .iter()
+        .filter(|r| r[col("Country Code")] == "JOR")
+        .collect();
+    assert!(!jordan.is_empty());
+    for r in jordan {
+        assert_eq!(r[col("Region Name")], "Middle East and North Africa");
+        assert_eq!(r[col("Managing Sub-agency or Bureau Acronym")], "DSCA");
+        assert_eq!(r[col("Activity Name")], "financing for Jordan");
+        assert_eq!(r[col("Program Kind")], "financing");
+    }
 }
 
 /// Checks `value` against the parts of `schema` this crate's schemas use: `$ref` into
