@@ -1348,6 +1348,18 @@ fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
             .iter()
             .all(|r| r.mission != Some(Area(MissionArea::DisasterResponse)))
     );
+    // The typed rows go through JSON unchanged and conform to the published schema.
+    let value = serde_json::to_value(&report).unwrap();
+    #[cfg(feature = "schemars")]
+    {
+        let schemas = security_assistance::report::json_schemas();
+        let schema = &schemas["status_report"];
+        assert!(conforms(schema, schema, &value));
+    }
+    assert_eq!(
+        serde_json::from_value::<StatusReport>(value).unwrap(),
+        report
+    );
     // The CSV parses back to the rows, "-" for no agency.
     let (header, records) = read_csv(&report.csv().unwrap());
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
