@@ -87,6 +87,30 @@ impl Oversight {
         self.policy.review_days
     }
 
+    /// The homeland account whose documents are registered.
+    #[must_use]
+    pub fn account(&self) -> AccountSymbol {
+        self.account
+    }
+
+    /// The registered documents and their tags, sorted by document id.
+    ///
+    /// ```
+    /// use security_assistance::homeland::{Agency, MissionArea, Oversight, Tag};
+    /// use security_assistance::notification::Thresholds;
+    ///
+    /// let mut oversight = Oversight::new("070-2008/2009-0100".parse()?, Thresholds::current().homeland);
+    /// let tag = Tag { partner: "PAN".parse()?, mission: MissionArea::MaritimeSecurity, agency: Agency::CoastGuard };
+    /// oversight.register(&[("PA-USCG-1".parse()?, tag)]);
+    /// let tags: Vec<_> = oversight.tags().collect();
+    /// assert_eq!(tags.len(), 1);
+    /// assert_eq!(tags[0].1.mission, MissionArea::MaritimeSecurity);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn tags(&self) -> impl Iterator<Item = (&DocumentId, &Tag)> {
+        self.documents.iter()
+    }
+
     /// Records the tags of documents (a later tag for the same document replaces the
     /// earlier).
     pub fn register<'a>(&mut self, tags: impl IntoIterator<Item = &'a (DocumentId, Tag)>) {

@@ -379,8 +379,24 @@ impl FlowGraph {
     /// The graph as a standalone SVG Sankey diagram: five columns of nodes (appropriation,
     /// funds holder, program, partner, instrument), link widths proportional to `measure`,
     /// each node labelled with its name and amount (`$1,234.56`), each link with a tooltip
-    /// of its three amounts. The output is deterministic. Pixel coordinates are computed in
-    /// `f64`; amounts are never. See [`FlowGraph`] for an example.
+    /// of its three amounts. See [`FlowGraph`] for an example.
+    ///
+    /// # Layout
+    ///
+    /// Within each column, nodes are ordered to reduce crossing links: starting from the
+    /// graph's own order, alternate sweeps left to right and right to left sort each
+    /// column by the barycenter of its neighbours (the flow-weighted mean height of the
+    /// nodes its links come from, or go to), and the ordering with the least crossing
+    /// ribbon is kept (the first one found, on a tie). Every node gets at least the
+    /// height of its two-line label, so labels never overlap; the picture grows taller
+    /// when a column needs it. Labels have a white halo so they stay legible over ribbons.
+    /// The output is deterministic: the same graph gives the same bytes.
+    ///
+    /// # Floating point
+    ///
+    /// Only the pixel layout uses `f64`, converted from money by `to_f64` for display.
+    /// Nothing computed in `f64` feeds back into an amount: every amount written into the
+    /// picture (labels, tooltips) is the exact [`Money`] from the graph.
     #[must_use]
     pub fn svg(&self, measure: Measure) -> String {
         svg::render(self, measure, &self.labels())
@@ -388,7 +404,12 @@ impl FlowGraph {
 }
 
 mod svg {
-    //! A small Sankey renderer: columns, stacked nodes, cubic-Bézier ribbons.
+    //! A small Sankey renderer: columns, stacked nodes ordered by barycenter, cubic-Bézier
+    //! ribbons.
+    //!
+    //! Display only: `f64` here measures pixels, converted from money by [`pixels`]; no
+    //! value computed here is ever turned back into money. Amounts in labels and tooltips
+    //! are printed from the graph's [`Money`] values.
 
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
@@ -397,15 +418,21 @@ mod svg {
     use crate::money::Money;
 
     const WIDTH: f64 = 1280.0;
+    /// The height the fullest column is scaled to; the picture may grow past it.
     const HEIGHT: f64 = 760.0;
     const TOP: f64 = 90.0;
     const BOTTOM: f64 = 30.0;
     const NODE_WIDTH: f64 = 16.0;
-    const GAP: f64 = 28.0;
+    const GAP: f64 = 14.0;
+    /// The least vertical room a node takes: its two label lines.
+    const LABEL_ROOM: f64 = 32.0;
     /// Left edges of the five columns; labels sit right of the nodes.
     const COLUMN_X: [f64; 5] = [40.0, 320.0, 580.0, 840.0, 1100.0];
     const COLORS: [&str; 5] = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+    /// Ordering sweeps (each one left to right, then right to left).
+    const SWEEPS: usize = 8;
 
+    /// Pixels from money, for display only (see the module notes).
     fn pixels(amount: Money) -> f64 {
         amount.to_decimal().to_f64().unwrap_or(0.0)
     }
@@ -425,13 +452,152 @@ mod svg {
         out
     }
 
-    struct Placed {
-        x: f64,
-        y: f64,
-        height: f64,
-        out_used: f64,
-        in_used: f64,
+    /// A node: what it is, its value (the larger of inflow and outflow) and its height.
+    struct Node<'a> {
+        node: &'a FlowNode,
         value: Money,
+        height: f64,
+    }
+
+    /// A link between two nodes (indices into the node list) and its thickness.
+    struct Link {
+        from: usize,
+        to: usize,
+        thickness: f64,
+    }
+
+    /// Node indices per column, top to bottom.
+    type Columns = [Vec<usize>; 5];
+
+    /// The room a node takes in its column.
+    fn room(node: &Node<'_>) -> f64 {
+        node.height.max(LABEL_ROOM)
+    }
+
+    /// How tall a column is, gaps included.
+    fn extent(nodes: &[Node<'_>], column: &[usize]) -> f64 {
+        let rooms: f64 = column.iter().filter_map(|&i| nodes.get(i)).map(room).sum();
+        rooms + GAP * (column.len().saturating_sub(1) as f64)
+    }
+
+    /// The top edge of every node: each column centred on the tallest, each node centred
+    /// in its room.
+    fn layout(nodes: &[Node<'_>], columns: &Columns) -> Vec<f64> {
+        let tallest = columns.iter().map(|c| extent(nodes, c)).fold(0.0, f64::max);
+        let mut tops = vec![0.0; nodes.len()];
+        for column in columns {
+            let mut y = TOP + (tallest - extent(nodes, column)) / 2.0;
+            for &i in column {
+                if let (Some(node), Some(top)) = (nodes.get(i), tops.get_mut(i)) {
+                    *top = y + (room(node) - node.height) / 2.0;
+                    y += room(node) + GAP;
+                }
+            }
+        }
+        tops
+    }
+
+    fn centre(nodes: &[Node<'_>], tops: &[f64], i: usize) -> f64 {
+        tops.get(i).copied().unwrap_or(0.0) + nodes.get(i).map_or(0.0, |n| n.height) / 2.0
+    }
+
+    /// Sorts `column` by the flow-weighted mean centre of each node's neighbours on the
+    /// other side of `links` (sources when `incoming`, targets otherwise); a node with no
+    /// such neighbour keeps its own centre. Ties keep the current order.
+    fn sort_by_barycenter(
+        nodes: &[Node<'_>],
+        links: &[Link],
+        tops: &[f64],
+        column: &mut [usize],
+        incoming: bool,
+    ) {
+        let mut keyed: Vec<(f64, usize, usize)> = column
+            .iter()
+            .enumerate()
+            .map(|(rank, &i)| {
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for link in links {
+                    let (me, other) = if incoming {
+                        (link.to, link.from)
+                    } else {
+                        (link.from, link.to)
+                    };
+                    if me == i {
+                        sum += centre(nodes, tops, other) * link.thickness;
+                        weight += link.thickness;
+                    }
+                }
+                let barycenter = if weight > 0.0 {
+                    sum / weight
+                } else {
+                    centre(nodes, tops, i)
+                };
+                // To a hundredth of a pixel, so that rounding noise (a mean of equal
+                // heights that differs in the last bit) cannot reorder a tie.
+                ((barycenter * 100.0).round(), rank, i)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (slot, (_, _, i)) in column.iter_mut().zip(keyed) {
+            *slot = i;
+        }
+    }
+
+    /// How much ribbon crosses: for every two links between the same pair of columns
+    /// that cross, the thinner one's thickness.
+    fn crossing(nodes: &[Node<'_>], links: &[Link], tops: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for (a, first) in links.iter().enumerate() {
+            for second in links.iter().skip(a.saturating_add(1)) {
+                let same_columns = nodes.get(first.from).map(|n| n.node.column())
+                    == nodes.get(second.from).map(|n| n.node.column())
+                    && nodes.get(first.to).map(|n| n.node.column())
+                        == nodes.get(second.to).map(|n| n.node.column());
+                if !same_columns {
+                    continue;
+                }
+                let left = centre(nodes, tops, first.from) - centre(nodes, tops, second.from);
+                let right = centre(nodes, tops, first.to) - centre(nodes, tops, second.to);
+                if left * right < 0.0 {
+                    total += first.thickness.min(second.thickness);
+                }
+            }
+        }
+        total
+    }
+
+    /// The node order with the least crossing ribbon among the graph's own order and the
+    /// orders the barycenter sweeps reach.
+    fn order(nodes: &[Node<'_>], links: &[Link], mut columns: Columns) -> Columns {
+        let mut tops = layout(nodes, &columns);
+        let mut best = (crossing(nodes, links, &tops), columns.clone());
+        for _ in 0..SWEEPS {
+            for c in 1..columns.len() {
+                if let Some(column) = columns.get_mut(c) {
+                    sort_by_barycenter(nodes, links, &tops, column, true);
+                }
+                tops = layout(nodes, &columns);
+            }
+            for c in (0..columns.len().saturating_sub(1)).rev() {
+                if let Some(column) = columns.get_mut(c) {
+                    sort_by_barycenter(nodes, links, &tops, column, false);
+                }
+                tops = layout(nodes, &columns);
+            }
+            let score = crossing(nodes, links, &tops);
+            if score < best.0 {
+                best = (score, columns.clone());
+            }
+        }
+        best.1
+    }
+
+    /// A text element with a white halo, so that it reads over ribbons.
+    fn text(out: &mut String, x: f64, y: f64, size: u32, fill: &str, content: &str) {
+        let _ = writeln!(
+            out,
+            "<text x=\"{x:.2}\" y=\"{y:.2}\" font-size=\"{size}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{content}</text>"
+        );
     }
 
     pub(super) fn render(
@@ -454,61 +620,84 @@ mod svg {
             let i = inflow.entry(&e.to).or_default();
             *i = i.checked_add(a).unwrap_or(*i);
         }
-        let mut columns: [Vec<(&FlowNode, Money)>; 5] = Default::default();
-        let mut nodes: Vec<&FlowNode> = inflow.keys().chain(outflow.keys()).copied().collect();
-        nodes.sort_unstable();
-        nodes.dedup();
-        for node in nodes {
-            let value = inflow
-                .get(node)
-                .copied()
-                .unwrap_or_default()
-                .max(outflow.get(node).copied().unwrap_or_default());
-            if let Some(column) = columns.get_mut(node.column()) {
-                column.push((node, value));
-            }
-        }
+        let mut keys: Vec<&FlowNode> = inflow.keys().chain(outflow.keys()).copied().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let values: Vec<Money> = keys
+            .iter()
+            .map(|node| {
+                inflow
+                    .get(node)
+                    .copied()
+                    .unwrap_or_default()
+                    .max(outflow.get(node).copied().unwrap_or_default())
+            })
+            .collect();
         // One scale for the whole picture: the fullest column fills the height.
         let usable = HEIGHT - TOP - BOTTOM;
+        let mut totals = [0.0_f64; 5];
+        let mut counts = [0_usize; 5];
+        for (node, value) in keys.iter().zip(&values) {
+            if let (Some(t), Some(n)) =
+                (totals.get_mut(node.column()), counts.get_mut(node.column()))
+            {
+                *t += pixels(*value);
+                *n = n.saturating_add(1);
+            }
+        }
         let mut scale = f64::INFINITY;
-        for column in &columns {
-            let total: f64 = column.iter().map(|(_, v)| pixels(*v)).sum();
-            let gaps = GAP * (column.len().saturating_sub(1) as f64);
-            if total > 0.0 {
+        for (total, count) in totals.iter().zip(counts) {
+            let gaps = GAP * (count.saturating_sub(1) as f64);
+            if *total > 0.0 {
                 scale = scale.min((usable - gaps).max(usable / 4.0) / total);
             }
         }
         if !scale.is_finite() {
             scale = 0.0;
         }
-        let mut placed: BTreeMap<&FlowNode, Placed> = BTreeMap::new();
-        for (c, column) in columns.iter().enumerate() {
-            let x = COLUMN_X.get(c).copied().unwrap_or(0.0);
-            let mut y = TOP;
-            for (node, value) in column {
-                let height = (pixels(*value) * scale).max(2.0);
-                placed.insert(
-                    node,
-                    Placed {
-                        x,
-                        y,
-                        height,
-                        out_used: 0.0,
-                        in_used: 0.0,
-                        value: *value,
-                    },
-                );
-                y += height + GAP;
+        let nodes: Vec<Node<'_>> = keys
+            .iter()
+            .zip(&values)
+            .map(|(node, value)| Node {
+                node,
+                value: *value,
+                height: (pixels(*value) * scale).max(2.0),
+            })
+            .collect();
+        let index: BTreeMap<&FlowNode, usize> =
+            keys.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let links: Vec<Link> = edges
+            .iter()
+            .filter_map(|e| {
+                Some(Link {
+                    from: *index.get(&e.from)?,
+                    to: *index.get(&e.to)?,
+                    thickness: pixels(e.amount(measure)) * scale,
+                })
+            })
+            .collect();
+        let mut columns: Columns = Default::default();
+        for (i, node) in nodes.iter().enumerate() {
+            if let Some(column) = columns.get_mut(node.node.column()) {
+                column.push(i);
             }
         }
+        let columns = order(&nodes, &links, columns);
+        let tops = layout(&nodes, &columns);
+        let bottom = nodes
+            .iter()
+            .zip(&tops)
+            .map(|(n, top)| top + room(n))
+            .fold(TOP, f64::max);
+        let height = (bottom + BOTTOM).max(HEIGHT);
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{HEIGHT:.0}\" viewBox=\"0 0 {WIDTH:.0} {HEIGHT:.0}\" font-family=\"Helvetica, Arial, sans-serif\">"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" font-family=\"Helvetica, Arial, sans-serif\">"
         );
         let _ = writeln!(
             out,
-            "<rect x=\"0\" y=\"0\" width=\"{WIDTH:.0}\" height=\"{HEIGHT:.0}\" fill=\"#ffffff\"/>"
+            "<rect x=\"0\" y=\"0\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" fill=\"#ffffff\"/>"
         );
         let _ = writeln!(
             out,
@@ -525,59 +714,58 @@ mod svg {
         }
         // Each node stacks its links in the order of the nodes at their other ends, top to
         // bottom, so that links leaving or entering one node do not cross each other.
-        let tops: BTreeMap<FlowNode, f64> =
-            placed.iter().map(|(n, p)| ((*n).clone(), p.y)).collect();
-        let top = |n: &FlowNode| tops.get(n).copied().unwrap_or(0.0);
-        let thickness: Vec<f64> = edges
-            .iter()
-            .map(|e| pixels(e.amount(measure)) * scale)
-            .collect();
-        let mut order: Vec<usize> = (0..edges.len()).collect();
-        let mut starts = vec![0.0; edges.len()];
-        let mut ends = vec![0.0; edges.len()];
+        let top_of = |i: usize| tops.get(i).copied().unwrap_or(0.0);
+        let mut order: Vec<usize> = (0..links.len()).collect();
+        let mut starts = vec![0.0; links.len()];
+        let mut ends = vec![0.0; links.len()];
+        let mut used = vec![0.0; nodes.len()];
         order.sort_by(|&a, &b| {
-            let (ea, eb) = (edges.get(a), edges.get(b));
-            let ya = ea.map_or(0.0, |e| top(&e.to));
-            let yb = eb.map_or(0.0, |e| top(&e.to));
+            let ya = links.get(a).map_or(0.0, |l| top_of(l.to));
+            let yb = links.get(b).map_or(0.0, |l| top_of(l.to));
             ya.total_cmp(&yb).then(a.cmp(&b))
         });
         for &i in &order {
-            if let (Some(e), Some(start), Some(t)) =
-                (edges.get(i), starts.get_mut(i), thickness.get(i))
+            if let (Some(link), Some(start)) = (links.get(i), starts.get_mut(i))
+                && let Some(u) = used.get_mut(link.from)
             {
-                if let Some(p) = placed.get_mut(&e.from) {
-                    *start = p.y + p.out_used;
-                    p.out_used += t;
-                }
+                *start = top_of(link.from) + *u;
+                *u += link.thickness;
             }
         }
+        let mut used = vec![0.0; nodes.len()];
         order.sort_by(|&a, &b| {
-            let (ea, eb) = (edges.get(a), edges.get(b));
-            let ya = ea.map_or(0.0, |e| top(&e.from));
-            let yb = eb.map_or(0.0, |e| top(&e.from));
+            let ya = links.get(a).map_or(0.0, |l| top_of(l.from));
+            let yb = links.get(b).map_or(0.0, |l| top_of(l.from));
             ya.total_cmp(&yb).then(a.cmp(&b))
         });
         for &i in &order {
-            if let (Some(e), Some(end), Some(t)) = (edges.get(i), ends.get_mut(i), thickness.get(i))
+            if let (Some(link), Some(end)) = (links.get(i), ends.get_mut(i))
+                && let Some(u) = used.get_mut(link.to)
             {
-                if let Some(p) = placed.get_mut(&e.to) {
-                    *end = p.y + p.in_used;
-                    p.in_used += t;
-                }
+                *end = top_of(link.to) + *u;
+                *u += link.thickness;
             }
         }
+        let x_of = |i: usize| {
+            nodes
+                .get(i)
+                .and_then(|n| COLUMN_X.get(n.node.column()))
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let label_of = |node: &FlowNode| escape(labels.get(node).map_or("", String::as_str));
         // Links first, so nodes are drawn over their ends.
-        for (((e, y0), y1), thickness) in edges.iter().zip(&starts).zip(&ends).zip(&thickness) {
-            let (y0, y1, thickness) = (*y0, *y1, *thickness);
-            let x0 = placed.get(&e.from).map_or(0.0, |p| p.x + NODE_WIDTH);
-            let x1 = placed.get(&e.to).map_or(0.0, |p| p.x);
+        for (((link, e), y0), y1) in links.iter().zip(&edges).zip(&starts).zip(&ends) {
+            let (y0, y1, thickness) = (*y0, *y1, link.thickness);
+            let x0 = x_of(link.from) + NODE_WIDTH;
+            let x1 = x_of(link.to);
             let xm = (x0 + x1) / 2.0;
             let color = COLORS.get(e.from.column()).copied().unwrap_or("#999999");
             let _ = writeln!(
                 out,
                 "<path d=\"M{x0:.2},{y0:.2} C{xm:.2},{y0:.2} {xm:.2},{y1:.2} {x1:.2},{y1:.2} L{x1:.2},{y1b:.2} C{xm:.2},{y1b:.2} {xm:.2},{y0b:.2} {x0:.2},{y0b:.2} Z\" fill=\"{color}\" fill-opacity=\"0.35\" stroke=\"none\"><title>{} → {}: allocated {}, obligated {}, disbursed {}</title></path>",
-                escape(labels.get(&e.from).map_or("", String::as_str)),
-                escape(labels.get(&e.to).map_or("", String::as_str)),
+                label_of(&e.from),
+                label_of(&e.to),
                 e.allocated,
                 e.obligated,
                 e.disbursed,
@@ -585,29 +773,94 @@ mod svg {
                 y0b = y0 + thickness,
             );
         }
-        for (node, p) in &placed {
-            let color = COLORS.get(node.column()).copied().unwrap_or("#999999");
-            let label = escape(labels.get(*node).map_or("", String::as_str));
+        for (i, n) in nodes.iter().enumerate() {
+            let color = COLORS.get(n.node.column()).copied().unwrap_or("#999999");
+            let label = label_of(n.node);
+            let (x, y) = (x_of(i), top_of(i));
             let _ = writeln!(
                 out,
-                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{NODE_WIDTH:.0}\" height=\"{:.2}\" fill=\"{color}\"><title>{label}: {}</title></rect>",
-                p.x, p.y, p.height, p.value
+                "<rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{NODE_WIDTH:.0}\" height=\"{:.2}\" fill=\"{color}\"><title>{label}: {}</title></rect>",
+                n.height, n.value
             );
-            let (tx, anchor) = (p.x + NODE_WIDTH + 6.0, "start");
-            let ty = p.y + p.height / 2.0;
-            let _ = writeln!(
-                out,
-                "<text x=\"{tx:.2}\" y=\"{:.2}\" font-size=\"13\" text-anchor=\"{anchor}\">{label}</text>",
-                ty - 2.0
-            );
-            let _ = writeln!(
-                out,
-                "<text x=\"{tx:.2}\" y=\"{:.2}\" font-size=\"12\" fill=\"#444444\" text-anchor=\"{anchor}\">{}</text>",
-                ty + 12.0,
-                p.value
-            );
+            let tx = x + NODE_WIDTH + 6.0;
+            let ty = y + n.height / 2.0;
+            text(&mut out, tx, ty - 2.0, 13, "#000000", &label);
+            text(&mut out, tx, ty + 12.0, 12, "#444444", &n.value.to_string());
         }
         out.push_str("</svg>\n");
         out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::budget::FundsHolder;
+        use crate::report::FlowEdge;
+
+        fn node(n: &FlowNode, value: i64) -> Node<'_> {
+            Node {
+                node: n,
+                value: Money::from_cents(value),
+                height: (value as f64) / 100.0,
+            }
+        }
+
+        #[test]
+        fn sweeps_untangle_a_crossing_and_labels_keep_their_room() {
+            let holder = |s: &str| FlowNode::Holder(s.parse::<FundsHolder>().unwrap());
+            let keys = [
+                FlowNode::Account("011-2008-1081".parse().unwrap()),
+                FlowNode::Account("011-2008/2009-1082".parse().unwrap()),
+                holder("DSCA"),
+                holder("STATE-PM"),
+            ];
+            // The graph's own order crosses: the first account feeds the second holder.
+            let nodes: Vec<Node<'_>> = keys.iter().map(|n| node(n, 10_000)).collect();
+            let links = [
+                Link {
+                    from: 0,
+                    to: 3,
+                    thickness: 100.0,
+                },
+                Link {
+                    from: 1,
+                    to: 2,
+                    thickness: 100.0,
+                },
+            ];
+            let columns: Columns = [vec![0, 1], vec![2, 3], vec![], vec![], vec![]];
+            let before = layout(&nodes, &columns);
+            assert!(crossing(&nodes, &links, &before) > 0.0);
+            let ordered = order(&nodes, &links, columns.clone());
+            let after = layout(&nodes, &ordered);
+            assert_eq!(crossing(&nodes, &links, &after), 0.0);
+            assert_eq!(ordered, order(&nodes, &links, columns), "deterministic");
+            // Tiny nodes still get room for their two label lines.
+            let tiny: Vec<Node<'_>> = keys.iter().map(|n| node(n, 1)).collect();
+            let tops = layout(&tiny, &ordered);
+            for column in &ordered {
+                for pair in column.windows(2) {
+                    assert!(tops[pair[1]] - tops[pair[0]] >= LABEL_ROOM);
+                }
+            }
+        }
+
+        #[test]
+        fn amounts_in_the_picture_are_the_exact_money() {
+            let graph = FlowGraph {
+                as_of: chrono::NaiveDate::from_ymd_opt(2008, 9, 30).unwrap(),
+                edges: vec![FlowEdge {
+                    from: FlowNode::Account("011-2008-1081".parse().unwrap()),
+                    to: FlowNode::Holder("DSCA".parse().unwrap()),
+                    allocated: "0.1".parse().unwrap(),
+                    obligated: "0.07".parse().unwrap(),
+                    disbursed: Money::ZERO,
+                }],
+            };
+            let svg = graph.svg(Measure::Allocated);
+            assert!(svg.contains(">$0.10</text>"));
+            assert!(svg.contains("allocated $0.10, obligated $0.07, disbursed $0.00"));
+            assert_eq!(svg, graph.svg(Measure::Allocated));
+        }
     }
 }

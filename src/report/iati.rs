@@ -1,7 +1,8 @@
 //! IATI activity XML, version 2.03: one activity per partner × program.
 //!
 //! Codes used, from the IATI 2.03 codelists (iatistandard.org/en/iati-standard/203/codelists/,
-//! mirrored at github.com/IATI/IATI-Codelists and IATI-Codelists-NonEmbedded):
+//! mirrored at github.com/IATI/IATI-Codelists and IATI-Codelists-NonEmbedded; checked
+//! against `xml/TransactionType.xml` of the first and `xml/FlowType.xml` of the second):
 //!
 //! - TransactionType: `2` Outgoing Commitment ("a firm, written obligation from a donor or
 //!   provider to provide a specified amount of funds, under particular terms and
@@ -11,11 +12,11 @@
 //!   partner (enrollments, sales cases, transfers, leases, loan-guarantee subsidies and other
 //!   instruments). Refunds are negative values of the same type, as IATI asks for returned
 //!   funds.
-//! - FlowType `50` "Other flows (e.g. non-ODA component of peacebuilding operations)"
-//!   (reference.iatistandard.org/105/codelists/FlowType/): military and security
+//! - FlowType `50` "Other flows", described "e.g. non-ODA component of peacebuilding
+//!   operations" (an active code; `20` OOF is withdrawn since 2015-12-31): military and security
 //!   assistance is not ODA (`10`) under the DAC reporting directives (Annex 5, "ODA coverage
 //!   of certain conflict, peace building and security expenditures") and is not an OOF
-//!   (`21`) either, being neither developmental nor commercial.
+//!   (`21`, "Non-export credit OOF") either, being neither developmental nor commercial.
 //! - FinanceType (DAC CRS codes, datasets/dac-crs-codes `finance_types.csv`): `110` Standard
 //!   grant, `421` Standard loan. A loan guarantee's obligation is the subsidy cost, which
 //!   has no plain finance type; it is left without one.

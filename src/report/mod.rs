@@ -6,7 +6,9 @@
 //! - [`text_table`] and [`csv()`]: a status of funds as an aligned table or as CSV;
 //!   [`by_region`] sums it by the partners' State Department regions;
 //! - [`StatusReport`]: a status of funds by any combination of [`ReportDimension`]s,
-//!   the partner's region included, as typed rows, a text table or CSV;
+//!   the partner's region, the implementing agency and the mission area included (the
+//!   mission areas of documents from a [`MissionRegister`]), as typed rows, a text table
+//!   or CSV;
 //! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
 //!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
 //! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
@@ -16,6 +18,7 @@
 mod flow;
 mod iati;
 mod import;
+mod mission;
 mod status;
 mod table;
 mod transactions;
@@ -23,6 +26,7 @@ mod usaspending;
 
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
 pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
+pub use mission::{MissionKey, MissionRegister};
 pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
 pub use table::{ReportError, by_region, csv, text_table};
 pub use usaspending::{

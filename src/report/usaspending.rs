@@ -1,5 +1,23 @@
 //! USAspending-style DATA Act files: File A (account balances by Treasury Account Symbol)
 //! and File B (by program activity), and a ForeignAssistance.gov-style CSV.
+//!
+//! # Sources for the column names
+//!
+//! - DATA Act files: the DAIMS element names as the Treasury's DATA Act Broker validates
+//!   them, `daimsname` column of `dataactvalidator/config/appropFields.csv` (File A) and
+//!   `programActivityFields.csv` (File B) in github.com/fedspendingtransparency/data-act-broker-backend,
+//!   and the Broker's SQL rules in `dataactvalidator/config/sqlrules/` for what each amount
+//!   must equal: A6 (total budgetary resources = SF-133 line 1910), A7 (brought forward =
+//!   line 1000), A8 (appropriated = lines 1160 + 1180 + 1260 + 1280), A12 (adjustments =
+//!   lines 1010–1042), A14 (gross outlays = line 3020), A15 (unobligated = line 2490), A22
+//!   (obligations incurred = line 2190), the deobligations rule (lines 1021 + 1033), and
+//!   the cross-file rules A18 (File A gross outlays = the sum of File B's), A19 (File A
+//!   obligations incurred = −1 × the sum of File B's: File B reports obligations with the
+//!   sign of a credit) and A35/B26 (File A deobligations and recoveries = File B's sum).
+//! - ForeignAssistance.gov: the column names of its complete dataset
+//!   (`us_foreign_aid_complete.csv`) as published, and the site's "Understanding the Data"
+//!   page (foreignassistance.gov/learn/understanding-the-data) for what the fiscal year of
+//!   an obligation or spent transaction means (the year the transaction took place).
 
 use std::collections::BTreeMap;
 
@@ -11,62 +29,130 @@ use super::transactions::{Flow, transactions};
 use crate::budget::{AccountSymbol, Dimension, Ledger, StatusQuery, StatusRow};
 use crate::fiscal::FiscalYear;
 use crate::money::Money;
-use crate::partner::CountryCode;
+use crate::partner::{CountryCode, Region};
 use crate::purpose::ProgramKind;
 
-/// The columns of [`file_a`], in order (names after the DATA Act Information Model
-/// Schema, DAIMS).
+/// The columns of [`file_a`], in order: DAIMS File A (Appropriations Account) element
+/// names, exactly as DAIMS spells them (see the module notes for the source).
+///
+/// | column | from the ledger |
+/// |---|---|
+/// | `AllocationTransferAgencyIdentifier` | empty (no allocation transfers) |
+/// | `AgencyIdentifier`, `MainAccountCode`, `SubAccountCode` | the account symbol; sub-account `000` |
+/// | `BeginningPeriodOfAvailability`, `EndingPeriodOfAvailability`, `AvailabilityTypeCode` | the period; `X` for no-year |
+/// | `BudgetAuthorityUnobligatedBalanceBroughtForward_FYB` | SF-133 line 1000 |
+/// | `AdjustmentsToUnobligatedBalanceBroughtForward_CPE` | line 1021 (the ledger's only line in 1010–1042) |
+/// | `BudgetAuthorityAppropriatedAmount_CPE` | line 1160 (all of the ledger's authority is discretionary) |
+/// | `TotalBudgetaryResources_CPE` | line 1910 |
+/// | `ObligationsIncurredTotalByTAS_CPE` | line 2190 |
+/// | `DeobligationsRecoveriesRefundsByTAS_CPE` | line 1021 (the ledger has no line 1033) |
+/// | `GrossOutlayAmountByTAS_CPE` | line 3020, written positive |
+/// | `UnobligatedBalance_CPE` | line 2490 |
+/// | `StatusOfBudgetaryResourcesTotal_CPE` | line 2500 |
+///
+/// DAIMS's optional `BorrowingAuthorityAmountTotal_CPE`, `ContractAuthorityAmountTotal_CPE`,
+/// `SpendingAuthorityfromOffsettingCollectionsAmountTotal_CPE` and
+/// `OtherBudgetaryResourcesAmount_CPE` are left out: the ledger has no such resources.
 pub const FILE_A_COLUMNS: [&str; 16] = [
-    "allocation_transfer_agency_identifier",
-    "agency_identifier",
-    "beginning_period_of_availability",
-    "ending_period_of_availability",
-    "availability_type_code",
-    "main_account_code",
-    "sub_account_code",
-    "budget_authority_unobligated_balance_brought_forward_fyb",
-    "adjustments_to_unobligated_balance_brought_forward_cpe",
-    "budget_authority_appropriated_amount_cpe",
-    "total_budgetary_resources_amount_cpe",
-    "obligations_incurred_total_by_tas_cpe",
-    "deobligations_recoveries_refunds_by_tas_cpe",
-    "gross_outlay_amount_by_tas_cpe",
-    "unobligated_balance_cpe",
-    "status_of_budgetary_resources_total_cpe",
+    "AllocationTransferAgencyIdentifier",
+    "AgencyIdentifier",
+    "BeginningPeriodOfAvailability",
+    "EndingPeriodOfAvailability",
+    "AvailabilityTypeCode",
+    "MainAccountCode",
+    "SubAccountCode",
+    "BudgetAuthorityUnobligatedBalanceBroughtForward_FYB",
+    "AdjustmentsToUnobligatedBalanceBroughtForward_CPE",
+    "BudgetAuthorityAppropriatedAmount_CPE",
+    "TotalBudgetaryResources_CPE",
+    "ObligationsIncurredTotalByTAS_CPE",
+    "DeobligationsRecoveriesRefundsByTAS_CPE",
+    "GrossOutlayAmountByTAS_CPE",
+    "UnobligatedBalance_CPE",
+    "StatusOfBudgetaryResourcesTotal_CPE",
 ];
 
-/// The columns of [`file_b`], in order.
+/// The columns of [`file_b`], in order: DAIMS File B (Object Class and Program Activity)
+/// element names, exactly as DAIMS spells them (`Refundsd` included; see the module notes
+/// for the source).
+///
+/// | column | from the ledger |
+/// |---|---|
+/// | the seven account-symbol columns | as in [`FILE_A_COLUMNS`] |
+/// | `ProgramActivityCode` | empty: the ledger's program kinds are not the program activities of the President's Budget, whose four-character codes it does not know |
+/// | `ProgramActivityName` | the program kind in words (`financing`) |
+/// | `ObjectClass` | empty: the ledger does not track object classes |
+/// | `ObligationsIncurredByProgramObjectClass_CPE` | obligations incurred, **negative** (rule A19) |
+/// | `DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE` | recoveries of prior-year obligations, positive (rules A35, B26) |
+/// | `GrossOutlayAmountByProgramObjectClass_CPE` | gross outlays, positive (rule A18) |
+///
+/// DAIMS's USSGL breakdown columns (`USSGL480100_…` and the like), the `_FYB` columns,
+/// `ByDirectReimbursableFundingSource` and, in later DAIMS versions, the disaster
+/// emergency fund code and prior-year adjustment are left out: the ledger does not keep
+/// those distinctions.
 pub const FILE_B_COLUMNS: [&str; 13] = [
-    "allocation_transfer_agency_identifier",
-    "agency_identifier",
-    "beginning_period_of_availability",
-    "ending_period_of_availability",
-    "availability_type_code",
-    "main_account_code",
-    "sub_account_code",
-    "program_activity_code",
-    "program_activity_name",
-    "object_class",
-    "obligations_incurred_by_program_object_class_cpe",
-    "deobligations_recoveries_refund_pri_program_object_class_cpe",
-    "gross_outlay_amount_by_program_object_class_cpe",
+    "AllocationTransferAgencyIdentifier",
+    "AgencyIdentifier",
+    "BeginningPeriodOfAvailability",
+    "EndingPeriodOfAvailability",
+    "AvailabilityTypeCode",
+    "MainAccountCode",
+    "SubAccountCode",
+    "ProgramActivityCode",
+    "ProgramActivityName",
+    "ObjectClass",
+    "ObligationsIncurredByProgramObjectClass_CPE",
+    "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
+    "GrossOutlayAmountByProgramObjectClass_CPE",
 ];
 
-/// The columns of [`foreign_assistance_csv`], in order (after the ForeignAssistance.gov
-/// complete dataset).
+/// The columns of [`foreign_assistance_csv`], in order: ten columns of the
+/// ForeignAssistance.gov complete dataset, by their published names, and one addition.
+///
+/// | column | from the ledger |
+/// |---|---|
+/// | `Country Code` | ISO 3166-1 alpha-3, as the dataset writes it (`ETH`); empty for `World` |
+/// | `Country Name` | the partner's name; `World` for funds with no partner |
+/// | `Region Name` | the dataset's region name for the partner's State Department region (`Middle East and North Africa` for NEA, and so on); `World` for no partner. Derived, not copied: the dataset places a few countries differently |
+/// | `Managing Sub-agency or Bureau Acronym` | the funds holder (`DSCA`, `USCG`) |
+/// | `Funding Account ID` | the Treasury account symbol as the crate writes it (`011-2008/2009-1082`) |
+/// | `Funding Account Name` | the account's title |
+/// | `Activity Name` | `<program> for <country name>` |
+/// | `Transaction Type Name` | `Obligations` or `Disbursements` |
+/// | `Fiscal Year` | the fiscal year of the transaction |
+/// | `Current Dollar Amount` | the net amount, to the cent (the dataset rounds to dollars) |
+/// | `Program Kind` | **addition** (not in the dataset): the crate's program kind code |
+///
+/// `Managing Agency Acronym` (the department) and `US Sector Name` (the standardized
+/// program structure's sector) are not written: the ledger knows neither, and the
+/// program kind is not a sector.
 pub const FOREIGN_ASSISTANCE_COLUMNS: [&str; 11] = [
     "Country Code",
     "Country Name",
     "Region Name",
-    "Managing Agency Acronym",
+    "Managing Sub-agency or Bureau Acronym",
     "Funding Account ID",
     "Funding Account Name",
-    "US Sector Name",
-    "Activity ID",
+    "Activity Name",
     "Transaction Type Name",
     "Fiscal Year",
     "Current Dollar Amount",
+    "Program Kind",
 ];
+
+/// ForeignAssistance.gov's name for the region of a partner in `region` (`None`: no
+/// partner, `World`).
+const fn foreign_assistance_region(region: Option<Region>) -> &'static str {
+    match region {
+        Some(Region::Africa) => "Sub-Saharan Africa",
+        Some(Region::EastAsiaPacific) => "East Asia and Oceania",
+        Some(Region::EuropeEurasia) => "Europe and Eurasia",
+        Some(Region::NearEast) => "Middle East and North Africa",
+        Some(Region::SouthCentralAsia) => "South and Central Asia",
+        Some(Region::WesternHemisphere) => "Western Hemisphere",
+        None => "World",
+    }
+}
 
 fn tas_cells(account: &AccountSymbol) -> [String; 7] {
     let period = account.period();
@@ -99,8 +185,9 @@ fn end_of(fiscal_year: FiscalYear, as_of: NaiveDate) -> NaiveDate {
 /// again (recoveries), 3020 (gross outlays, written positive), 2490 and 2500. Columns in
 /// [`FILE_A_COLUMNS`]; amounts canonical (`1234.56`), to the cent.
 ///
-/// Its totals agree with [`file_b`]: per account, obligations incurred, recoveries and
-/// gross outlays equal the sums over its program activities.
+/// Its totals agree with [`file_b`] as the DATA Act Broker's cross-file rules ask: per
+/// account, obligations incurred equal −1 × the sum over its program activities (A19),
+/// recoveries and gross outlays equal the sums (A35, A18).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -156,12 +243,14 @@ pub fn file_a(
     csv_text(writer)
 }
 
-/// File B, by program activity: one row per account × program kind (the ledger's program
-/// activity) with obligations incurred (net new obligations plus recoveries, as SF-133
-/// line 2190 counts them), recoveries of prior-year obligations and gross outlays from
-/// 1 October of `fiscal_year` to `as_of` (or the year's end). Rows whose three amounts are
-/// zero are left out. The ledger does not track object classes, so `object_class` is
-/// empty. Columns in [`FILE_B_COLUMNS`]; amounts positive and canonical.
+/// File B, by program activity: one row per account × program kind (named in
+/// `ProgramActivityName`; the budget's program activity code is left empty) with
+/// obligations incurred (net new obligations plus recoveries, as SF-133 line 2190 counts
+/// them, written negative as DAIMS rule A19 has File B carry them), recoveries of
+/// prior-year obligations and gross outlays (both positive) from 1 October of
+/// `fiscal_year` to `as_of` (or the year's end). Rows whose three amounts are zero are
+/// left out. The ledger does not track object classes, so `ObjectClass` is empty.
+/// Columns in [`FILE_B_COLUMNS`]; amounts canonical.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -207,10 +296,14 @@ pub fn file_b(
             continue;
         }
         let mut record: Vec<String> = tas_cells(account).to_vec();
-        record.push(program.as_str().to_owned());
+        record.push(String::new());
         record.push(program.as_str().replace('_', " "));
         record.push(String::new());
-        record.extend([obligations, recoveries, outlays].into_iter().map(amount));
+        record.extend(
+            [obligations.checked_neg()?, recoveries, outlays]
+                .into_iter()
+                .map(amount),
+        );
         writer.write_record(&record).map_err(csv_error)?;
     }
     csv_text(writer)
@@ -225,11 +318,12 @@ fn by_account_program(
 }
 
 /// A ForeignAssistance.gov-style CSV: obligations and disbursements by the fiscal year of
-/// the transaction, country, managing agency (the funds holder), funding account, sector
-/// (the program kind) and activity (`<program>-<country>`), each row the net amount of
-/// that year (deobligations and refunds subtract). Funds with no partner are reported
-/// under country `World`, as ForeignAssistance.gov does. Columns in
-/// [`FOREIGN_ASSISTANCE_COLUMNS`]; transaction types `Obligations` and `Disbursements`.
+/// the transaction, country, managing bureau (the funds holder), funding account and
+/// activity (program × country), each row the net amount of that year (deobligations and
+/// refunds subtract). Funds with no partner are reported under country and region
+/// `World`, as ForeignAssistance.gov does. Columns in [`FOREIGN_ASSISTANCE_COLUMNS`]
+/// (which says what each holds and what is ours); transaction types `Obligations` and
+/// `Disbursements`.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -278,21 +372,15 @@ pub fn foreign_assistance_csv(ledger: &Ledger, as_of: NaiveDate) -> Result<Strin
             .account_title(&account)
             .map_err(ReportError::from)?
             .to_owned();
+        let country = partner.map_or("World", |p| p.name());
         let record = [
             partner.map(|p| p.alpha3().to_owned()).unwrap_or_default(),
-            partner.map_or_else(|| "World".to_owned(), |p| p.name().to_owned()),
-            partner
-                .map(|p| p.region().bureau_name().to_owned())
-                .unwrap_or_default(),
+            country.to_owned(),
+            foreign_assistance_region(partner.map(|p| p.region())).to_owned(),
             holder,
             account.to_string(),
             title,
-            program.as_str().replace('_', " "),
-            format!(
-                "{}-{}",
-                program.as_str(),
-                partner.map_or("WORLD", |p| p.alpha3())
-            ),
+            format!("{} for {country}", program.as_str().replace('_', " ")),
             match flow {
                 Flow::Obligation => "Obligations",
                 Flow::Disbursement => "Disbursements",
@@ -300,6 +388,7 @@ pub fn foreign_assistance_csv(ledger: &Ledger, as_of: NaiveDate) -> Result<Strin
             .to_owned(),
             year.year().to_string(),
             amount(sum),
+            program.as_str().to_owned(),
         ];
         writer.write_record(&record).map_err(csv_error)?;
     }

@@ -745,49 +745,76 @@ fn file_a_and_file_b_totals_agree() {
         let ca = |n: &str| ha.iter().position(|h| h == n).unwrap();
         let cb = |n: &str| hb.iter().position(|h| h == n).unwrap();
         let tas = |r: &Vec<String>| r[..7].join("|");
-        for pair in [
+        // The DATA Act Broker's cross-file rules: A19 (File B carries obligations with the
+        // sign of a credit), A35 and A18.
+        for (a_column, b_column, sign) in [
             (
-                "obligations_incurred_total_by_tas_cpe",
-                "obligations_incurred_by_program_object_class_cpe",
+                "ObligationsIncurredTotalByTAS_CPE",
+                "ObligationsIncurredByProgramObjectClass_CPE",
+                -1,
             ),
             (
-                "deobligations_recoveries_refunds_by_tas_cpe",
-                "deobligations_recoveries_refund_pri_program_object_class_cpe",
+                "DeobligationsRecoveriesRefundsByTAS_CPE",
+                "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
+                1,
             ),
             (
-                "gross_outlay_amount_by_tas_cpe",
-                "gross_outlay_amount_by_program_object_class_cpe",
+                "GrossOutlayAmountByTAS_CPE",
+                "GrossOutlayAmountByProgramObjectClass_CPE",
+                1,
             ),
         ] {
             for row in &ra {
-                let total: Money = row[ca(pair.0)].parse().unwrap();
+                let total: Money = row[ca(a_column)].parse().unwrap();
                 let parts = Money::checked_sum(
                     rb.iter()
                         .filter(|r| tas(r) == tas(row))
-                        .map(|r| r[cb(pair.1)].parse::<Money>().unwrap()),
+                        .map(|r| r[cb(b_column)].parse::<Money>().unwrap()),
                 )
                 .unwrap();
-                assert_eq!(total, parts, "{} {}", tas(row), pair.0);
+                let parts = if sign < 0 {
+                    parts.checked_neg().unwrap()
+                } else {
+                    parts
+                };
+                assert_eq!(total, parts, "{} {a_column}", tas(row));
             }
+        }
+        // File B's obligations are never positive, its outlays never negative here.
+        for row in &rb {
+            let v = |n: &str| row[cb(n)].parse::<Money>().unwrap();
+            assert!(!v("ObligationsIncurredByProgramObjectClass_CPE").is_positive());
+            assert!(!v("GrossOutlayAmountByProgramObjectClass_CPE").is_negative());
         }
         // SF-133 identities survive the file: 1910 = 2190 + 2490 = 2500.
         for row in &ra {
             let v = |n: &str| row[ca(n)].parse::<Money>().unwrap();
             assert_eq!(
-                v("total_budgetary_resources_amount_cpe"),
-                v("obligations_incurred_total_by_tas_cpe")
-                    .checked_add(v("unobligated_balance_cpe"))
+                v("TotalBudgetaryResources_CPE"),
+                v("ObligationsIncurredTotalByTAS_CPE")
+                    .checked_add(v("UnobligatedBalance_CPE"))
                     .unwrap()
             );
             assert_eq!(
-                v("total_budgetary_resources_amount_cpe"),
-                v("status_of_budgetary_resources_total_cpe")
+                v("TotalBudgetaryResources_CPE"),
+                v("StatusOfBudgetaryResourcesTotal_CPE")
+            );
+            // DAIMS rule A2: total = appropriated + brought forward + adjustments (+ other
+            // resources, none here).
+            assert_eq!(
+                v("TotalBudgetaryResources_CPE"),
+                Money::checked_sum([
+                    v("BudgetAuthorityAppropriatedAmount_CPE"),
+                    v("BudgetAuthorityUnobligatedBalanceBroughtForward_FYB"),
+                    v("AdjustmentsToUnobligatedBalanceBroughtForward_CPE"),
+                ])
+                .unwrap()
             );
         }
         if fy.year() == 2009 {
             let fmf = ra.iter().find(|r| r[5] == "1082").unwrap();
             assert_eq!(
-                fmf[ca("deobligations_recoveries_refunds_by_tas_cpe")],
+                fmf[ca("DeobligationsRecoveriesRefundsByTAS_CPE")],
                 "1000000.00"
             );
         }
@@ -820,10 +847,18 @@ fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
         .filter(|r| r[col("Country Name")] == "World")
         .collect();
     assert_eq!(world.len(), 2);
-    assert!(rows.iter().any(
-        |r| r[col("Region Name")] == "Bureau of Near Eastern Affairs"
-            || r[col("Country Code")] == "JOR"
-    ));
+    assert!(world.iter().all(|r| r[col("Region Name")] == "World"));
+    let jordan: Vec<_> = rows
+        .iter()
+        .filter(|r| r[col("Country Code")] == "JOR")
+        .collect();
+    assert!(!jordan.is_empty());
+    for r in jordan {
+        assert_eq!(r[col("Region Name")], "Middle East and North Africa");
+        assert_eq!(r[col("Managing Sub-agency or Bureau Acronym")], "DSCA");
+        assert_eq!(r[col("Activity Name")], "financing for Jordan");
+        assert_eq!(r[col("Program Kind")], "financing");
+    }
 }
 
 /// Checks `value` against the parts of `schema` this crate's schemas use: `$ref` into
@@ -982,4 +1017,548 @@ fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
         &schemas["flow_graph"],
         &graph
     ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Agency and mission area: a homeland account whose holders follow the agency convention
+// (USCG, CBP) and one that does not (DSCA), with documents tagged by mission area through
+// the program's oversight register.
+
+mod homeland_year {
+    use super::day;
+    use security_assistance::ProgramKind;
+    use security_assistance::budget::{
+        Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger,
+    };
+    use security_assistance::homeland::{Agency, MissionArea, Oversight, Tag};
+    use security_assistance::notification::Thresholds;
+
+    pub(super) const ACCOUNT: &str = "070-2008/2009-0100";
+
+    pub(super) fn key(holder: &str, program: ProgramKind, partner: &str) -> AllocationKey {
+        AllocationKey::new(
+            holder.parse().unwrap(),
+            program,
+            Some(partner.parse().unwrap()),
+        )
+    }
+
+    /// The year's ledger and the oversight register of its documents. Amounts invented;
+    /// the expected figures in the tests are computed by hand from them.
+    pub(super) fn ledger() -> (Ledger, Oversight) {
+        use ProgramKind::{Financing, Sales, Training};
+        let account = ACCOUNT.parse().unwrap();
+        let m = |s: &str| s.parse().unwrap();
+        let obligate = |doc: &str, k: AllocationKey, amount: &str| Action::Obligate {
+            account,
+            document: doc.parse().unwrap(),
+            instrument: Instrument::Other,
+            funding: Funding::Allocation { key: k },
+            amount: m(amount),
+        };
+        let disburse = |doc: &str, amount: &str| Action::Disburse {
+            account,
+            document: doc.parse().unwrap(),
+            amount: m(amount),
+        };
+        let steps: Vec<(u32, u32, Action)> = vec![
+            (
+                1,
+                2,
+                Action::Appropriate {
+                    account,
+                    title: "Homeland Security International Assistance".into(),
+                    purposes: vec![Training, Financing, Sales],
+                    amount: m("20000000"),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            (
+                1,
+                3,
+                Action::Apportion {
+                    account,
+                    category: Apportionment::ByPeriod {
+                        from: day(2007, 10, 1),
+                    },
+                    amount: m("20000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account,
+                    holder: "USCG".parse().unwrap(),
+                    amount: m("8000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account,
+                    holder: "CBP".parse().unwrap(),
+                    amount: m("6000000"),
+                },
+            ),
+            (
+                1,
+                4,
+                Action::Allot {
+                    account,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: m("3000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account,
+                    key: key("USCG", Training, "PAN"),
+                    amount: m("3000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account,
+                    key: key("USCG", Financing, "PHL"),
+                    amount: m("4000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account,
+                    key: key("CBP", Training, "MEX"),
+                    amount: m("5000000"),
+                },
+            ),
+            (
+                1,
+                7,
+                Action::Allocate {
+                    account,
+                    key: key("DSCA", Sales, "JOR"),
+                    amount: m("2000000"),
+                },
+            ),
+            (
+                2,
+                1,
+                Action::Commit {
+                    account,
+                    document: "PA-MTT-9".parse().unwrap(),
+                    key: key("USCG", Training, "PAN"),
+                    amount: m("200000"),
+                },
+            ),
+            (
+                2,
+                1,
+                obligate("PA-MTT-1", key("USCG", Training, "PAN"), "1200000"),
+            ),
+            (
+                2,
+                1,
+                obligate("PA-ENR-1", key("USCG", Training, "PAN"), "300000"),
+            ),
+            (
+                2,
+                5,
+                obligate("PH-GRT-1", key("USCG", Financing, "PHL"), "2500000"),
+            ),
+            (
+                2,
+                5,
+                obligate("MX-MTT-1", key("CBP", Training, "MEX"), "1000000"),
+            ),
+            (
+                2,
+                5,
+                obligate("MX-MTT-2", key("CBP", Training, "MEX"), "400000"),
+            ),
+            (
+                2,
+                9,
+                obligate("JO-SAL-1", key("DSCA", Sales, "JOR"), "1500000"),
+            ),
+            (3, 1, disburse("PA-MTT-1", "700000.50")),
+            (3, 1, disburse("PH-GRT-1", "1000000")),
+            (3, 1, disburse("MX-MTT-2", "100000")),
+            (
+                4,
+                1,
+                Action::AdjustObligation {
+                    account,
+                    document: "PA-ENR-1".parse().unwrap(),
+                    amount: m("-50000"),
+                },
+            ),
+        ];
+        let mut ledger = Ledger::new();
+        for (i, (month, d, action)) in steps.into_iter().enumerate() {
+            ledger
+                .apply(Command::new(
+                    format!("h{i:02}").parse().unwrap(),
+                    day(2008, month, d),
+                    "oia".parse().unwrap(),
+                    action,
+                ))
+                .unwrap();
+        }
+        let tag = |partner: &str, mission, agency| Tag {
+            partner: partner.parse().unwrap(),
+            mission,
+            agency,
+        };
+        let mut oversight = Oversight::new(account, Thresholds::current().homeland);
+        oversight.register(&[
+            (
+                "PA-MTT-1".parse().unwrap(),
+                tag("PAN", MissionArea::MaritimeSecurity, Agency::CoastGuard),
+            ),
+            (
+                "PA-ENR-1".parse().unwrap(),
+                tag("PAN", MissionArea::AviationSecurity, Agency::CoastGuard),
+            ),
+            (
+                "PH-GRT-1".parse().unwrap(),
+                tag("PHL", MissionArea::MaritimeSecurity, Agency::CoastGuard),
+            ),
+            (
+                "MX-MTT-1".parse().unwrap(),
+                tag(
+                    "MEX",
+                    MissionArea::BorderControl,
+                    Agency::CustomsAndBorderProtection,
+                ),
+            ),
+            // Registered but never obligated: matches nothing.
+            (
+                "MX-MTT-3".parse().unwrap(),
+                tag(
+                    "MEX",
+                    MissionArea::DisasterResponse,
+                    Agency::CustomsAndBorderProtection,
+                ),
+            ),
+            // A non-agency holder's document can still serve a mission area.
+            (
+                "JO-SAL-1".parse().unwrap(),
+                tag("JOR", MissionArea::Counterterrorism, Agency::State),
+            ),
+        ]);
+        (ledger, oversight)
+    }
+}
+
+/// Every amount column of a report's totals equals the ungrouped status of funds.
+fn assert_reconciles(ledger: &Ledger, report: &StatusReport) {
+    let all = ledger
+        .status_of_funds(&StatusQuery::new(report.query.as_of, &[]))
+        .unwrap();
+    let mut totals = report.totals().unwrap();
+    totals.key = all[0].key.clone();
+    totals.account_status = all[0].account_status;
+    assert_eq!(totals, all[0], "{:?}", report.query.group_by);
+    for row in &report.rows {
+        let s = &row.status;
+        assert_eq!(
+            s.budget_authority,
+            s.obligated.checked_add(s.unobligated).unwrap()
+        );
+        assert_eq!(
+            s.obligated,
+            s.disbursed.checked_add(s.unliquidated).unwrap()
+        );
+    }
+}
+
+#[test]
+fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
+    use security_assistance::homeland::{Agency, MissionArea};
+    use security_assistance::report::{MissionKey, MissionRegister};
+    let (ledger, oversight) = homeland_year::ledger();
+    let missions = MissionRegister::from(&oversight);
+    let query = ReportQuery::new(
+        day(2008, 9, 30),
+        &[ReportDimension::Agency, ReportDimension::MissionArea],
+    );
+    let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
+    snapshot(
+        "status_by_agency_mission.txt",
+        &report.text_table().unwrap(),
+    );
+    snapshot("status_by_agency_mission.csv", &report.csv().unwrap());
+    assert_reconciles(&ledger, &report);
+    let m = |s: &str| s.parse::<Money>().unwrap();
+    let cell = |agency: Option<Agency>, mission: MissionKey| {
+        report
+            .rows
+            .iter()
+            .find(|r| r.agency == agency && r.mission == Some(mission))
+            .map(|r| r.status.clone())
+            .unwrap_or_else(|| panic!("no row {agency:?} {mission:?}"))
+    };
+    use MissionKey::{Area, Unassigned};
+    // Figures by hand from the ledger above.
+    let maritime = cell(
+        Some(Agency::CoastGuard),
+        Area(MissionArea::MaritimeSecurity),
+    );
+    assert_eq!(maritime.obligated, m("3700000"));
+    assert_eq!(maritime.disbursed, m("1700000.50"));
+    assert_eq!(maritime.allocated, m("3700000"));
+    let aviation = cell(
+        Some(Agency::CoastGuard),
+        Area(MissionArea::AviationSecurity),
+    );
+    assert_eq!(aviation.obligated, m("250000"));
+    // USCG: 8,000,000 allotted − 3,700,000 − 250,000 tagged = 4,050,000 of authority,
+    // of which 200,000 committed and nothing obligated.
+    let uscg_rest = cell(Some(Agency::CoastGuard), Unassigned);
+    assert_eq!(uscg_rest.budget_authority, m("4050000"));
+    assert_eq!(uscg_rest.committed, m("200000"));
+    assert_eq!(uscg_rest.obligated, Money::ZERO);
+    let border = cell(
+        Some(Agency::CustomsAndBorderProtection),
+        Area(MissionArea::BorderControl),
+    );
+    assert_eq!(border.obligated, m("1000000"));
+    let cbp_rest = cell(Some(Agency::CustomsAndBorderProtection), Unassigned);
+    assert_eq!(cbp_rest.obligated, m("400000"));
+    assert_eq!(cbp_rest.disbursed, m("100000"));
+    assert_eq!(cbp_rest.unobligated, m("4600000"));
+    // DSCA is not an agency abbreviation: no agency, never a guess.
+    let dsca = cell(None, Area(MissionArea::Counterterrorism));
+    assert_eq!(dsca.obligated, m("1500000"));
+    // No agency, unassigned: 3,000,000 never allotted, 1,000,000 of DSCA's allotment not
+    // allocated, 500,000 of its allocation not obligated.
+    let none_rest = cell(None, Unassigned);
+    assert_eq!(none_rest.budget_authority, m("4500000"));
+    assert_eq!(none_rest.obligated, Money::ZERO);
+    assert!(
+        report
+            .rows
+            .iter()
+            .all(|r| r.mission != Some(Area(MissionArea::DisasterResponse)))
+    );
+    // The typed rows go through JSON unchanged and conform to the published schema.
+    let value = serde_json::to_value(&report).unwrap();
+    #[cfg(feature = "schemars")]
+    {
+        let schemas = security_assistance::report::json_schemas();
+        let schema = &schemas["status_report"];
+        assert!(conforms(schema, schema, &value));
+    }
+    assert_eq!(
+        serde_json::from_value::<StatusReport>(value).unwrap(),
+        report
+    );
+    // The CSV parses back to the rows, "-" for no agency.
+    let (header, records) = read_csv(&report.csv().unwrap());
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    assert_eq!(records.len(), report.rows.len());
+    for (record, row) in records.iter().zip(&report.rows) {
+        assert_eq!(
+            record[col("agency")],
+            row.agency.map_or("-", |a| a.abbreviation())
+        );
+        assert_eq!(
+            record[col("mission_area")],
+            row.mission.unwrap().to_string()
+        );
+        assert_eq!(
+            record[col("obligated")].parse::<Money>().unwrap(),
+            row.status.obligated
+        );
+    }
+}
+
+#[test]
+fn mission_areas_follow_the_as_of_date_and_need_a_register() {
+    use security_assistance::homeland::MissionArea;
+    use security_assistance::report::{MissionKey, MissionRegister};
+    let (ledger, oversight) = homeland_year::ledger();
+    let missions = MissionRegister::from(&oversight);
+    // On 3 February only the Panama documents exist, and nothing is paid.
+    let query = ReportQuery::new(day(2008, 2, 3), &[ReportDimension::MissionArea]);
+    let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
+    assert_reconciles(&ledger, &report);
+    let keys: Vec<_> = report.rows.iter().map(|r| r.mission.unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            MissionKey::Area(MissionArea::AviationSecurity),
+            MissionKey::Area(MissionArea::MaritimeSecurity),
+            MissionKey::Unassigned
+        ]
+    );
+    assert_eq!(report.rows[0].status.obligated, "300000".parse().unwrap());
+    assert_eq!(report.rows[1].status.obligated, "1200000".parse().unwrap());
+    assert_eq!(report.rows[1].status.disbursed, Money::ZERO);
+    // Without a register everything is unassigned, and still reconciles.
+    let plain = StatusReport::of(&ledger, &query).unwrap();
+    assert_eq!(plain.rows.len(), 1);
+    assert_eq!(plain.rows[0].mission, Some(MissionKey::Unassigned));
+    assert_reconciles(&ledger, &plain);
+    // Grouped by agency with the other dimensions, the agency column follows the holder.
+    let by_holder = StatusReport::of(
+        &ledger,
+        &ReportQuery::new(
+            day(2008, 9, 30),
+            &[ReportDimension::Holder, ReportDimension::Agency],
+        ),
+    )
+    .unwrap();
+    for row in &by_holder.rows {
+        let expected = row
+            .status
+            .key
+            .holder
+            .as_ref()
+            .and_then(security_assistance::homeland::Agency::from_holder);
+        assert_eq!(row.agency, expected);
+        assert_eq!(row.mission, None);
+    }
+    assert!(by_holder.text_table().unwrap().contains("USCG"));
+}
+
+mod mission_reconciliation {
+    //! Property: whatever documents are obligated, paid, adjusted and tagged, a report by
+    //! mission area adds up to the ungrouped status of funds to the cent, and each area's
+    //! obligations equal a naive sum over its tagged documents.
+
+    use super::{assert_reconciles, day, homeland_year::key};
+    use proptest::prelude::*;
+    use security_assistance::budget::{
+        Action, Apportionment, Command, Funding, Instrument, Ledger,
+    };
+    use security_assistance::homeland::MissionArea;
+    use security_assistance::report::{
+        MissionKey, MissionRegister, ReportDimension, ReportQuery, StatusReport,
+    };
+    use security_assistance::{Money, ProgramKind};
+    use std::collections::BTreeMap;
+
+    /// One document: its allocation (index), the day of February it is obligated on,
+    /// the cents obligated, paid and deobligated (bounded by what is left), its tag.
+    type Doc = (usize, u32, i64, i64, i64, Option<usize>);
+
+    fn doc() -> impl Strategy<Value = Doc> {
+        (
+            0_usize..4,
+            1_u32..=28,
+            1_i64..=50_000_000,
+            0_i64..=50_000_000,
+            0_i64..=50_000_000,
+            prop::option::of(0_usize..6),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn reports_by_mission_area_reconcile(
+            docs in prop::collection::vec(doc(), 0..10),
+            as_of_day in 1_u32..=29,
+        ) {
+            let account = super::homeland_year::ACCOUNT.parse().unwrap();
+            let keys = [
+                key("USCG", ProgramKind::Training, "PAN"),
+                key("USCG", ProgramKind::Training, "PHL"),
+                key("CBP", ProgramKind::Training, "MEX"),
+                key("DSCA", ProgramKind::Training, "JOR"),
+            ];
+            let mut actions: Vec<(chrono::NaiveDate, Action)> = vec![
+                (day(2008, 1, 2), Action::Appropriate {
+                    account, title: "HSIA".into(), purposes: vec![ProgramKind::Training],
+                    amount: Money::from_cents(100_000_000_000), law: "P.L. 110-161".into() }),
+                (day(2008, 1, 2), Action::Apportion { account,
+                    category: Apportionment::ByPeriod { from: day(2007, 10, 1) },
+                    amount: Money::from_cents(100_000_000_000) }),
+            ];
+            for holder in ["USCG", "CBP", "DSCA"] {
+                actions.push((day(2008, 1, 3), Action::Allot { account,
+                    holder: holder.parse().unwrap(), amount: Money::from_cents(30_000_000_000) }));
+            }
+            for k in &keys {
+                actions.push((day(2008, 1, 4), Action::Allocate { account, key: k.clone(),
+                    amount: Money::from_cents(10_000_000_000) }));
+            }
+            let as_of = day(2008, 2, as_of_day);
+            let mut missions = MissionRegister::new();
+            // The naive model: obligated and disbursed per mission key, as of the date.
+            let mut model: BTreeMap<MissionKey, (i64, i64)> = BTreeMap::new();
+            for (i, &(k, d, amount, paid, deobligated, tag)) in docs.iter().enumerate() {
+                let document: security_assistance::budget::DocumentId =
+                    format!("D-{i}").parse().unwrap();
+                let paid = paid.min(amount);
+                let deobligated = deobligated.min(amount - paid);
+                let date = day(2008, 2, d);
+                actions.push((date, Action::Obligate { account, document: document.clone(),
+                    instrument: Instrument::Enrollment,
+                    funding: Funding::Allocation { key: keys[k].clone() },
+                    amount: Money::from_cents(amount) }));
+                if paid > 0 {
+                    actions.push((date, Action::Disburse { account, document: document.clone(),
+                        amount: Money::from_cents(paid) }));
+                }
+                if deobligated > 0 {
+                    actions.push((date, Action::AdjustObligation { account,
+                        document: document.clone(), amount: Money::from_cents(-deobligated) }));
+                }
+                let mission = match tag {
+                    Some(t) => {
+                        missions.tag(account, document, MissionArea::ALL[t]);
+                        MissionKey::Area(MissionArea::ALL[t])
+                    }
+                    None => MissionKey::Unassigned,
+                };
+                if date <= as_of {
+                    let entry = model.entry(mission).or_default();
+                    entry.0 += amount - deobligated;
+                    entry.1 += paid;
+                }
+            }
+            actions.sort_by_key(|(date, _)| *date);
+            let mut ledger = Ledger::new();
+            for (i, (date, action)) in actions.into_iter().enumerate() {
+                ledger.apply(Command::new(format!("p{i}").parse().unwrap(), date,
+                    "oia".parse().unwrap(), action)).unwrap();
+            }
+            for group_by in [
+                vec![ReportDimension::MissionArea],
+                vec![ReportDimension::MissionArea, ReportDimension::Agency],
+                vec![ReportDimension::Partner, ReportDimension::MissionArea, ReportDimension::Program],
+                vec![ReportDimension::Region, ReportDimension::MissionArea],
+            ] {
+                let query = ReportQuery::new(as_of, &group_by);
+                let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
+                assert_reconciles(&ledger, &report);
+                let mut seen: BTreeMap<MissionKey, (Money, Money)> = BTreeMap::new();
+                for row in &report.rows {
+                    let e = seen.entry(row.mission.unwrap()).or_default();
+                    e.0 = e.0.checked_add(row.status.obligated).unwrap();
+                    e.1 = e.1.checked_add(row.status.disbursed).unwrap();
+                }
+                for (mission, (obligated, disbursed)) in &model {
+                    let (o, d) = seen.get(mission).copied().unwrap_or_default();
+                    prop_assert_eq!(o, Money::from_cents(*obligated), "{:?}", mission);
+                    prop_assert_eq!(d, Money::from_cents(*disbursed), "{:?}", mission);
+                }
+                for (mission, (o, _)) in &seen {
+                    if !model.contains_key(mission) {
+                        prop_assert!(o.is_zero() || *mission == MissionKey::Unassigned);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,392 @@
+//! Mission areas of obligating documents, and how a status of funds is split by them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::budget::{AccountSymbol, AllocationKey, BudgetError, DocumentId, Ledger, StatusRow};
+use crate::homeland::{MissionArea, Oversight};
+use crate::money::Money;
+
+/// The mission area of obligating documents, by account and document id: what a
+/// [`StatusReport`](super::StatusReport) needs to group by
+/// [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea).
+///
+/// The ledger's allocation keys do not carry a mission area (an allocation of the homeland
+/// account is agency × program kind × partner); the homeland program keeps it per
+/// obligating document in its [`Oversight`]. A register may hold the documents of several
+/// accounts: fill it from one or more `Oversight`s ([`MissionRegister::from`],
+/// [`MissionRegister::extend_from`]) or tag documents one by one
+/// ([`MissionRegister::tag`]).
+///
+/// A registered document that the ledger does not have on the report's date (a package
+/// registered before it is obligated) simply matches nothing.
+///
+/// ```
+/// use security_assistance::homeland::{Agency, MissionArea, Oversight, Tag};
+/// use security_assistance::notification::Thresholds;
+/// use security_assistance::report::MissionRegister;
+///
+/// let account = "070-2008/2009-0100".parse()?;
+/// let mut oversight = Oversight::new(account, Thresholds::current().homeland);
+/// let tag = Tag { partner: "PAN".parse()?, mission: MissionArea::MaritimeSecurity, agency: Agency::CoastGuard };
+/// oversight.register(&[("PA-USCG-1".parse()?, tag)]);
+/// let mut register = MissionRegister::from(&oversight);
+/// assert_eq!(register.mission(&account, &"PA-USCG-1".parse()?), Some(MissionArea::MaritimeSecurity));
+/// // A later tag replaces the earlier one and says what it replaced.
+/// let before = register.tag(account, "PA-USCG-1".parse()?, MissionArea::BorderControl);
+/// assert_eq!(before, Some(MissionArea::MaritimeSecurity));
+/// assert_eq!(register.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct MissionRegister {
+    documents: BTreeMap<AccountSymbol, BTreeMap<DocumentId, MissionArea>>,
+}
+
+impl MissionRegister {
+    /// An empty register: every amount falls under [`MissionKey::Unassigned`].
+    #[must_use]
+    pub fn new() -> MissionRegister {
+        MissionRegister::default()
+    }
+
+    /// Tags `document` of `account` with `mission`; returns the mission area it replaced,
+    /// if the document was tagged already.
+    pub fn tag(
+        &mut self,
+        account: AccountSymbol,
+        document: DocumentId,
+        mission: MissionArea,
+    ) -> Option<MissionArea> {
+        self.documents
+            .entry(account)
+            .or_default()
+            .insert(document, mission)
+    }
+
+    /// Adds the documents an [`Oversight`] registered for its account (a document tagged
+    /// again takes the oversight's mission area).
+    pub fn extend_from(&mut self, oversight: &Oversight) {
+        let documents = self.documents.entry(oversight.account()).or_default();
+        for (document, tag) in oversight.tags() {
+            documents.insert(document.clone(), tag.mission);
+        }
+    }
+
+    /// The mission area of `document` in `account`, if it is tagged.
+    #[must_use]
+    pub fn mission(&self, account: &AccountSymbol, document: &DocumentId) -> Option<MissionArea> {
+        self.documents.get(account)?.get(document).copied()
+    }
+
+    /// How many documents are tagged.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.documents.values().map(BTreeMap::len).sum()
+    }
+
+    /// `true` when no document is tagged.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.documents.values().all(BTreeMap::is_empty)
+    }
+}
+
+impl From<&Oversight> for MissionRegister {
+    fn from(oversight: &Oversight) -> MissionRegister {
+        let mut register = MissionRegister::new();
+        register.extend_from(oversight);
+        register
+    }
+}
+
+/// The mission area of a [`ReportRow`](super::ReportRow) grouped by
+/// [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea): a mission area,
+/// or the explicit `Unassigned` share of funds not tied to a tagged document. Areas sort
+/// in priority order, `Unassigned` last.
+///
+/// ```
+/// use security_assistance::homeland::MissionArea;
+/// use security_assistance::report::MissionKey;
+///
+/// assert_eq!(MissionKey::Area(MissionArea::BorderControl).to_string(), "border_control");
+/// assert_eq!(MissionKey::Unassigned.to_string(), "unassigned");
+/// assert!(MissionKey::Area(MissionArea::DisasterResponse) < MissionKey::Unassigned);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MissionKey {
+    /// Obligations on documents tagged with this mission area.
+    Area(MissionArea),
+    /// Everything else: authority not yet obligated, commitments, obligations on
+    /// untagged documents, recoveries, and authority that never reached an allocation.
+    Unassigned,
+}
+
+impl fmt::Display for MissionKey {
+    /// The mission area's code (such as `aviation_security`), or `unassigned`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            MissionKey::Area(area) => area.code(),
+            MissionKey::Unassigned => "unassigned",
+        })
+    }
+}
+
+/// Obligated and disbursed on one mission area's documents under one allocation.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct TaggedSums {
+    obligated: Money,
+    disbursed: Money,
+}
+
+/// Tagged obligations of a ledger (as it stood on the report's date), per allocation and
+/// mission area.
+pub(super) type TaggedObligations =
+    BTreeMap<(AccountSymbol, AllocationKey), BTreeMap<MissionArea, TaggedSums>>;
+
+/// The obligations of the documents in `register`, summed per allocation and mission area.
+pub(super) fn tagged_obligations(
+    ledger: &Ledger,
+    register: &MissionRegister,
+) -> Result<TaggedObligations, BudgetError> {
+    let mut out = TaggedObligations::new();
+    for (account, documents) in &register.documents {
+        for (document, mission) in documents {
+            let Some(balance) = ledger.obligation(account, document) else {
+                continue;
+            };
+            let sums = out
+                .entry((*account, balance.key))
+                .or_default()
+                .entry(*mission)
+                .or_default();
+            sums.obligated = sums.obligated.checked_add(balance.obligated)?;
+            sums.disbursed = sums.disbursed.checked_add(balance.disbursed)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Splits a ledger row (grouped at least by account, holder, program and partner) by
+/// mission area; see [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea)
+/// for the rule. The pieces add up to `row` in every column, to the cent.
+pub(super) fn split(
+    row: StatusRow,
+    tagged: &TaggedObligations,
+) -> Result<Vec<(MissionKey, StatusRow)>, BudgetError> {
+    let (Some(account), Some(holder), Some(program)) =
+        (row.key.account, row.key.holder.clone(), row.key.program)
+    else {
+        return Ok(vec![(MissionKey::Unassigned, row)]);
+    };
+    let key = AllocationKey::new(holder, program, row.key.partner);
+    let Some(areas) = tagged.get(&(account, key)) else {
+        return Ok(vec![(MissionKey::Unassigned, row)]);
+    };
+    let mut rest = row.clone();
+    let mut pieces = Vec::with_capacity(areas.len().saturating_add(1));
+    for (area, sums) in areas {
+        let bound = sums.obligated;
+        let piece = StatusRow {
+            key: row.key.clone(),
+            account_status: row.account_status,
+            budget_authority: bound,
+            apportioned: bound,
+            allotted: bound,
+            allocated: bound,
+            obligated: bound,
+            disbursed: sums.disbursed,
+            unliquidated: bound.checked_sub(sums.disbursed)?,
+            ..StatusRow::default()
+        };
+        subtract(&mut rest, &piece)?;
+        pieces.push((MissionKey::Area(*area), piece));
+    }
+    // The ledger keeps an allocation's obligations as the sum of its documents', so what
+    // is left for the unassigned share is never negative.
+    debug_assert!(
+        super::table::amounts(&rest)
+            .iter()
+            .all(|a| !a.is_negative()),
+        "{rest:?}"
+    );
+    pieces.push((MissionKey::Unassigned, rest));
+    Ok(pieces)
+}
+
+fn subtract(rest: &mut StatusRow, piece: &StatusRow) -> Result<(), BudgetError> {
+    let pairs = [
+        (&mut rest.budget_authority, piece.budget_authority),
+        (&mut rest.apportioned, piece.apportioned),
+        (&mut rest.allotted, piece.allotted),
+        (&mut rest.allocated, piece.allocated),
+        (&mut rest.committed, piece.committed),
+        (&mut rest.obligated, piece.obligated),
+        (&mut rest.unobligated, piece.unobligated),
+        (&mut rest.disbursed, piece.disbursed),
+        (&mut rest.unliquidated, piece.unliquidated),
+        (&mut rest.recoveries, piece.recoveries),
+    ];
+    for (total, amount) in pairs {
+        *total = total.checked_sub(amount)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::budget::StatusKey;
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    fn slot_row() -> StatusRow {
+        StatusRow {
+            key: StatusKey {
+                account: "070-2008/2009-0100".parse().ok(),
+                holder: "USCG".parse().ok(),
+                program: Some(crate::ProgramKind::Training),
+                partner: "PAN".parse().ok(),
+                ..StatusKey::default()
+            },
+            budget_authority: m("1000"),
+            apportioned: m("1000"),
+            allotted: m("1000"),
+            allocated: m("1000"),
+            committed: m("50"),
+            obligated: m("600.10"),
+            unobligated: m("399.90"),
+            disbursed: m("200"),
+            unliquidated: m("400.10"),
+            recoveries: m("25"),
+            ..StatusRow::default()
+        }
+    }
+
+    fn tagged(row: &StatusRow, areas: &[(MissionArea, &str, &str)]) -> TaggedObligations {
+        let key = AllocationKey::new(
+            row.key.holder.clone().unwrap(),
+            row.key.program.unwrap(),
+            row.key.partner,
+        );
+        let mut map = BTreeMap::new();
+        for (area, obligated, disbursed) in areas {
+            map.insert(
+                *area,
+                TaggedSums {
+                    obligated: m(obligated),
+                    disbursed: m(disbursed),
+                },
+            );
+        }
+        let mut out = TaggedObligations::new();
+        if let Some(account) = row.key.account {
+            out.insert((account, key), map);
+        }
+        out
+    }
+
+    #[test]
+    fn pieces_add_up_to_the_row_and_keep_the_identities() {
+        let row = slot_row();
+        let tags = tagged(
+            &row,
+            &[
+                (MissionArea::MaritimeSecurity, "300", "150"),
+                (MissionArea::BorderControl, "200.10", "0"),
+            ],
+        );
+        let pieces = split(row.clone(), &tags).unwrap();
+        let keys: Vec<MissionKey> = pieces.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                MissionKey::Area(MissionArea::MaritimeSecurity),
+                MissionKey::Area(MissionArea::BorderControl),
+                MissionKey::Unassigned
+            ]
+        );
+        let mut sum = [Money::ZERO; 10];
+        for (_, piece) in &pieces {
+            for (s, a) in sum.iter_mut().zip(super::super::table::amounts(piece)) {
+                *s = s.checked_add(a).unwrap();
+            }
+            assert_eq!(
+                piece.budget_authority,
+                piece.obligated.checked_add(piece.unobligated).unwrap()
+            );
+            assert_eq!(
+                piece.obligated,
+                piece.disbursed.checked_add(piece.unliquidated).unwrap()
+            );
+        }
+        assert_eq!(sum, super::super::table::amounts(&row));
+        let maritime = &pieces[0].1;
+        assert_eq!(maritime.allocated, m("300"));
+        assert_eq!(maritime.unliquidated, m("150"));
+        assert_eq!(maritime.committed, Money::ZERO);
+        let rest = &pieces[2].1;
+        assert_eq!(rest.obligated, m("100"));
+        assert_eq!(rest.unobligated, m("399.90"));
+        assert_eq!(rest.committed, m("50"));
+        assert_eq!(rest.recoveries, m("25"));
+    }
+
+    #[test]
+    fn rows_above_the_allocation_or_without_tags_are_unassigned() {
+        let row = slot_row();
+        let mut above = row.clone();
+        above.key.program = None;
+        let tags = tagged(&row, &[(MissionArea::MaritimeSecurity, "300", "0")]);
+        let pieces = split(above.clone(), &tags).unwrap();
+        assert_eq!(pieces, [(MissionKey::Unassigned, above)]);
+        let mut other_partner = row;
+        other_partner.key.partner = "MEX".parse().ok();
+        let pieces = split(other_partner.clone(), &tags).unwrap();
+        assert_eq!(pieces, [(MissionKey::Unassigned, other_partner)]);
+    }
+
+    #[test]
+    fn a_register_reads_an_oversight_and_replaces_tags() {
+        use crate::homeland::{Agency, Tag};
+        use crate::notification::Thresholds;
+        let account: AccountSymbol = "070-2008/2009-0100".parse().unwrap();
+        let other: AccountSymbol = "070-2009/2010-0100".parse().unwrap();
+        let doc = |s: &str| s.parse::<DocumentId>().unwrap();
+        let mut oversight = Oversight::new(account, Thresholds::current().homeland);
+        let tag = Tag {
+            partner: "PAN".parse().unwrap(),
+            mission: MissionArea::AviationSecurity,
+            agency: Agency::TransportationSecurityAdministration,
+        };
+        oversight.register(&[(doc("A-1"), tag)]);
+        let mut register = MissionRegister::new();
+        assert!(register.is_empty());
+        assert_eq!(
+            register.tag(other, doc("A-1"), MissionArea::DisasterResponse),
+            None
+        );
+        register.extend_from(&oversight);
+        assert_eq!(register.len(), 2);
+        // Same document id, different accounts: two documents.
+        assert_eq!(
+            register.mission(&account, &doc("A-1")),
+            Some(MissionArea::AviationSecurity)
+        );
+        assert_eq!(
+            register.mission(&other, &doc("A-1")),
+            Some(MissionArea::DisasterResponse)
+        );
+        assert_eq!(register.mission(&account, &doc("A-2")), None);
+        let json = serde_json::to_string(&register).unwrap();
+        let back: MissionRegister = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, register);
+    }
+}
