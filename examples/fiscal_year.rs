@@ -52,7 +52,9 @@ use security_assistance::programs::training::{
     Enrollment, EnrollmentRequest, MealRate, MobileTeam, RateTable, Stay, Trainee, Tuition,
     TuitionPricing, resident_cost,
 };
-use security_assistance::report::{FlowGraph, Measure, ReportDimension, ReportQuery, StatusReport};
+use security_assistance::report::{
+    FlowGraph, Measure, MissionRegister, ReportDimension, ReportQuery, StatusReport,
+};
 use security_assistance::{Citation, CountryCode, FiscalYear, Money, ProgramKind, Rounding};
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -995,12 +997,21 @@ impl Year {
         let year_end = day(2008, 9, 30)?;
         let by_agency = ReportQuery::new(
             year_end,
-            &[ReportDimension::Holder, ReportDimension::Program],
+            &[ReportDimension::Agency, ReportDimension::Program],
         );
         println!("\nstatus of funds by agency and program, {year_end}:");
         print!(
             "{}",
             StatusReport::of(&self.ledger, &by_agency)?.text_table()?
+        );
+        // Mission areas are kept per obligating document by the oversight register;
+        // money not yet obligated on a tagged document is "unassigned".
+        let missions = MissionRegister::from(&self.oversight);
+        let by_mission = ReportQuery::new(year_end, &[ReportDimension::MissionArea]);
+        println!("\nstatus of funds by mission area, {year_end}:");
+        print!(
+            "{}",
+            StatusReport::with_missions(&self.ledger, &by_mission, &missions)?.text_table()?
         );
         let by_region = ReportQuery::new(year_end, &[ReportDimension::Region]);
         println!("\nstatus of funds by region, {year_end}:");
