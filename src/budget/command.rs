@@ -38,8 +38,10 @@ pub struct Command {
     /// The caller-chosen id; applying the same id twice applies it once.
     pub id: CommandId,
     /// The date the action takes effect.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The date the action was recorded (the second clock).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub recorded: NaiveDate,
     /// Who issued the command.
     pub actor: Actor,
@@ -126,6 +128,7 @@ pub enum Apportionment {
     /// quarter).
     ByPeriod {
         /// The first day the amount is available.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         from: NaiveDate,
     },
     /// Category B: available only for allocations to `program`.
