@@ -163,7 +163,8 @@ impl<'de> Deserialize<'de> for Variant<'de> {
                 Ok(Variant::Index(v))
             }
         }
-        d.deserialize_identifier(V)
+        // Like the derived impl, a variant index (a number) is accepted too.
+        d.deserialize_any(V)
     }
 }
 
@@ -430,5 +431,80 @@ fn every_variant_is_read(action: &Action, funding: &Funding, category: &Apportio
     }
     match category {
         Apportionment::ByPeriod { .. } | Apportionment::ByProgram { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(json: &str) -> Result<Action, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn the_tag_may_come_anywhere() {
+        let first = action(
+            r#"{"type":"obligate","account":"011-2008/2009-1082","document":"D1","instrument":"loan","funding":{"from":"allocation","key":{"holder":"DSCA","program":"financing","partner":"JOR"}},"amount":"5.00"}"#,
+        )
+        .unwrap();
+        let last = action(
+            r#"{"account":"011-2008/2009-1082","document":"D1","instrument":"loan","funding":{"key":{"holder":"DSCA","program":"financing","partner":"JOR"},"from":"allocation"},"amount":"5.00","type":"obligate"}"#,
+        )
+        .unwrap();
+        assert_eq!(first, last);
+        assert_eq!(
+            action(&serde_json::to_string(&first).unwrap()).unwrap(),
+            first
+        );
+        let unit: Funding = serde_json::from_str(r#"{"from":"commitment","extra":1}"#).unwrap();
+        assert_eq!(unit, Funding::Commitment);
+        let unit: Funding = serde_json::from_str(r#"{"extra":[1],"from":"commitment"}"#).unwrap();
+        assert_eq!(unit, Funding::Commitment);
+        let category: Apportionment =
+            serde_json::from_str(r#"{"from":"2008-01-02","category":"by_period"}"#).unwrap();
+        assert_eq!(
+            category,
+            Apportionment::ByPeriod {
+                from: NaiveDate::from_ymd_opt(2008, 1, 2).unwrap()
+            }
+        );
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_reason_and_a_place() {
+        let cases = [
+            (
+                r#"{"type":"pay","account":"011-2008-1081"}"#,
+                "unknown variant `pay`",
+            ),
+            (
+                r#"{"account":"011-2008-1081","type":"pay"}"#,
+                "unknown variant `pay`",
+            ),
+            (r#"{"account":"011-2008-1081"}"#, "missing field `type`"),
+            (r#"{}"#, "missing field `type`"),
+            (
+                r#"{"type":"disburse","account":"011-2008-1081","document":"D"}"#,
+                "missing field `amount`",
+            ),
+            (
+                r#"{"type":"disburse","account":"011-2008-1081","document":"D","amount":5}"#,
+                "invalid type: integer `5`",
+            ),
+            (
+                r#"{"type":"disburse","account":"bad","document":"D","amount":"5"}"#,
+                "account symbol \"bad\" is invalid",
+            ),
+            (r#"{"type":7}"#, "missing field `account`"),
+            (r#"{"type":99}"#, "expected variant index 0 <= i < "),
+            (r#"{"type":null}"#, "invalid type: null"),
+            (r#"["disburse"]"#, "invalid type: sequence"),
+        ];
+        for (json, expected) in cases {
+            let message = action(json).unwrap_err().to_string();
+            assert!(message.contains(expected), "{json}: {message}");
+            assert!(message.contains("line 1 column"), "{json}: {message}");
+        }
     }
 }
