@@ -181,9 +181,9 @@ enum Kind {
     Disbursement,
 }
 
-/// A parsed row.
-struct Row {
-    id: String,
+/// A parsed row, borrowing its id from the record.
+struct Row<'a> {
+    id: &'a str,
     date: NaiveDate,
     kind: Kind,
     account: (u16, i32, u16),
@@ -225,7 +225,7 @@ fn parse_date(bytes: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(digits(y)?).ok()?, digits(m)?, digits(d)?)
 }
 
-fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
+fn parse_row(record: &csv::ByteRecord) -> Result<Row<'_>, RowProblem> {
     if record.len() != CSV_COLUMNS.len() {
         return Err(RowProblem::FieldCount {
             expected: CSV_COLUMNS.len(),
@@ -355,7 +355,7 @@ fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
         }
     }
     Ok(Row {
-        id: id.to_owned(),
+        id,
         date,
         kind,
         account,
@@ -418,10 +418,20 @@ impl Importer<'_> {
 
     /// The row's commands (one or two); the second of a pair cannot fail once the first
     /// applied (an automatic apportionment of what was just appropriated).
-    fn commands(&mut self, ledger: &Ledger, row: &Row) -> Result<Vec<Command>, RowProblem> {
+    fn commands(
+        &mut self,
+        ledger: &Ledger,
+        row: &Row<'_>,
+    ) -> Result<(Command, Option<Command>), RowProblem> {
         let symbol = self.symbol(row.account)?;
         let id = |suffix: &str| -> Result<CommandId, RowProblem> {
-            format!("csv-{}{suffix}", row.id).parse().map_err(|_| {
+            // One allocation, kept by the id (no formatting machinery on the hot path).
+            let mut text =
+                String::with_capacity(row.id.len().saturating_add(suffix.len()).saturating_add(4));
+            text.push_str("csv-");
+            text.push_str(row.id);
+            text.push_str(suffix);
+            CommandId::from_string(text).map_err(|_| {
                 field_error(
                     "id",
                     row.id.as_bytes(),
@@ -456,7 +466,7 @@ impl Importer<'_> {
                     )
                 })?;
                 let from = symbol.period().first().first_day();
-                vec![
+                (
                     command(
                         id("")?,
                         Action::Appropriate {
@@ -467,28 +477,31 @@ impl Importer<'_> {
                             law: "imported appropriation".to_owned(),
                         },
                     ),
-                    command(
+                    Some(command(
                         id(".apportion")?,
                         Action::Apportion {
                             account: symbol,
                             category: Apportionment::ByPeriod { from },
                             amount: row.amount,
                         },
-                    ),
-                ]
+                    )),
+                )
             }
             Kind::Allotment => {
                 let program = row
                     .program
                     .ok_or_else(|| field_error("program", b"", "a program kind"))?;
-                vec![command(
-                    id("")?,
-                    Action::Allot {
-                        account: symbol,
-                        holder: self.holder(program)?,
-                        amount: row.amount,
-                    },
-                )]
+                (
+                    command(
+                        id("")?,
+                        Action::Allot {
+                            account: symbol,
+                            holder: self.holder(program)?,
+                            amount: row.amount,
+                        },
+                    ),
+                    None,
+                )
             }
             Kind::Obligation => {
                 let program = row
@@ -511,32 +524,36 @@ impl Importer<'_> {
                         amount: row.amount,
                     }
                 };
-                vec![command(id("")?, action)]
+                (command(id("")?, action), None)
             }
             Kind::Deobligation => {
                 let amount = row
                     .amount
                     .checked_neg()
                     .map_err(|_| field_error("amount", b"", "an amount in range"))?;
-                vec![command(
-                    id("")?,
-                    Action::AdjustObligation {
-                        account: symbol,
-                        document: document()?,
-                        amount,
-                    },
-                )]
+                (
+                    command(
+                        id("")?,
+                        Action::AdjustObligation {
+                            account: symbol,
+                            document: document()?,
+                            amount,
+                        },
+                    ),
+                    None,
+                )
             }
-            Kind::Disbursement => {
-                vec![command(
+            Kind::Disbursement => (
+                command(
                     id("")?,
                     Action::Disburse {
                         account: symbol,
                         document: document()?,
                         amount: row.amount,
                     },
-                )]
-            }
+                ),
+                None,
+            ),
         })
     }
 }
@@ -618,7 +635,8 @@ pub fn import_transactions<R: io::Read>(
             .and_then(|row| importer.commands(&work, &row))
             .and_then(|commands| {
                 let mut applied = 0u64;
-                for command in commands {
+                let (first, second) = commands;
+                for command in std::iter::once(first).chain(second) {
                     work.apply(command).map_err(RowProblem::Refused)?;
                     applied = applied.saturating_add(1);
                 }
