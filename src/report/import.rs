@@ -225,7 +225,34 @@ fn parse_date(bytes: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(digits(y)?).ok()?, digits(m)?, digits(d)?)
 }
 
-fn parse_row(record: &csv::ByteRecord) -> Result<Row<'_>, RowProblem> {
+/// The last date read, reused while rows share it (a workload is in date order, with
+/// thousands of rows a day); only a date that parsed is kept.
+#[derive(Default)]
+struct DateCache {
+    text: [u8; 10],
+    date: Option<NaiveDate>,
+}
+
+impl DateCache {
+    fn parse(&mut self, bytes: &[u8]) -> Option<NaiveDate> {
+        if let Some(date) = self.date {
+            if bytes == self.text {
+                return Some(date);
+            }
+        }
+        let date = parse_date(bytes)?;
+        if let Ok(text) = <[u8; 10]>::try_from(bytes) {
+            self.text = text;
+            self.date = Some(date);
+        }
+        Some(date)
+    }
+}
+
+fn parse_row<'a>(
+    record: &'a csv::ByteRecord,
+    dates: &mut DateCache,
+) -> Result<Row<'a>, RowProblem> {
     if record.len() != CSV_COLUMNS.len() {
         return Err(RowProblem::FieldCount {
             expected: CSV_COLUMNS.len(),
@@ -240,8 +267,9 @@ fn parse_row(record: &csv::ByteRecord) -> Result<Row<'_>, RowProblem> {
     if id.is_empty() {
         return Err(field_error("id", get(0), "a non-empty identifier"));
     }
-    let date =
-        parse_date(get(1)).ok_or_else(|| field_error("date", get(1), "a date YYYY-MM-DD"))?;
+    let date = dates
+        .parse(get(1))
+        .ok_or_else(|| field_error("date", get(1), "a date YYYY-MM-DD"))?;
     let fiscal_year = digits(get(2))
         .and_then(|y| i32::try_from(y).ok())
         .ok_or_else(|| field_error("fiscal_year", get(2), "a year such as 2016"))?;
@@ -623,6 +651,7 @@ pub fn import_transactions<R: io::Read>(
     let mut summary = ImportSummary::default();
     let mut errors = Vec::new();
     let mut record = csv::ByteRecord::new();
+    let mut dates = DateCache::default();
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -631,7 +660,7 @@ pub fn import_transactions<R: io::Read>(
         }
         let line = record.position().map_or(0, csv::Position::line);
         summary.rows = summary.rows.saturating_add(1);
-        let result = parse_row(&record)
+        let result = parse_row(&record, &mut dates)
             .and_then(|row| importer.commands(&work, &row))
             .and_then(|commands| {
                 let mut applied = 0u64;
