@@ -1,7 +1,8 @@
-//! Times the replay target: builds the journal of `benches/ledger.rs` (an account allocated
-//! to twenty partners, then obligation and disbursement pairs) with `N` entries, writes it
-//! as JSON, then reads the JSON back into a [`Journal`] and replays it, and prints the
-//! time of each step (median of `RUNS` runs).
+//! Times the in-process and replay targets: applies the commands of `benches/ledger.rs` (an
+//! account allocated to twenty partners, then obligation and disbursement pairs), `N`
+//! journal entries, to a new ledger (commands a second), writes the journal as JSON, then
+//! reads the JSON back into a [`Journal`] and replays it, and prints the time of each step
+//! (parse and replay: median of `RUNS` runs).
 //!
 //! ```sh
 //! cargo run --release --example replay_json -- 1000000 5 [journal.json]
@@ -35,14 +36,15 @@ fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, Box<dyn Error>> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "date".into())
 }
 
-/// The ledger of `benches/ledger.rs` with `entries` obligation and disbursement entries.
-fn build(entries: u64) -> Result<Ledger, Box<dyn Error>> {
-    let mut ledger = Ledger::new();
+/// The commands of `benches/ledger.rs`: the setup, then `entries` obligation and
+/// disbursement entries.
+fn commands(entries: u64) -> Result<Vec<Command>, Box<dyn Error>> {
+    let mut commands = Vec::new();
     let mut next = 0u64;
-    let mut apply = |ledger: &mut Ledger, date, action| -> Result<(), Box<dyn Error>> {
+    let mut push = |date, action| -> Result<(), Box<dyn Error>> {
         next += 1;
         let id = format!("c{next}").parse()?;
-        ledger.apply(Command::new(id, date, "bench".parse()?, action))?;
+        commands.push(Command::new(id, date, "bench".parse()?, action));
         Ok(())
     };
     let account: AccountSymbol = "011-2008/2009-1082".parse()?;
@@ -68,7 +70,7 @@ fn build(entries: u64) -> Result<Ledger, Box<dyn Error>> {
         },
     ];
     for action in setup {
-        apply(&mut ledger, start, action)?;
+        push(start, action)?;
     }
     let mut keys = Vec::new();
     for p in PARTNERS {
@@ -80,7 +82,7 @@ fn build(entries: u64) -> Result<Ledger, Box<dyn Error>> {
             key: key.clone(),
             amount,
         };
-        apply(&mut ledger, start, allocate)?;
+        push(start, allocate)?;
         keys.push(key);
     }
     for i in 0..entries / 2 {
@@ -94,15 +96,15 @@ fn build(entries: u64) -> Result<Ledger, Box<dyn Error>> {
             funding: Funding::Allocation { key },
             amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
         };
-        apply(&mut ledger, date, obligate)?;
+        push(date, obligate)?;
         let disburse = Action::Disburse {
             account,
             document,
             amount: Money::from_cents(500_000),
         };
-        apply(&mut ledger, date, disburse)?;
+        push(date, disburse)?;
     }
-    Ok(ledger)
+    Ok(commands)
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -114,7 +116,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let entries: u64 = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
     let runs: usize = args.next().map_or(Ok(3), |a| a.parse())?;
-    let ledger = build(entries)?;
+    let commands = commands(entries)?;
+    let count = commands.len();
+    let t0 = Instant::now();
+    let mut ledger = Ledger::new();
+    for command in commands {
+        ledger.apply(command)?;
+    }
+    let applied = t0.elapsed();
+    println!(
+        "applied {count} commands in {:.3} s: {:.0} commands/s (one run, commands built beforehand)",
+        applied.as_secs_f64(),
+        count as f64 / applied.as_secs_f64()
+    );
     let json = serde_json::to_string(ledger.journal())?;
     if let Some(path) = args.next() {
         std::fs::write(path, &json)?;
