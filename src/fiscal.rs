@@ -584,6 +584,123 @@ pub fn cr_amount(
     Ok(annual_rate.checked_mul_ratio(days, year, rounding)?)
 }
 
+/// serde for dates read from JSON journals: the same text as chrono's `NaiveDate` impls
+/// (`"2008-01-02"`), read without chrono's general-purpose format parser when the text is
+/// the plain `YYYY-MM-DD` that chrono writes; anything else goes to chrono, so what is
+/// accepted and how it is refused do not change.
+pub(crate) mod date_serde {
+    use std::fmt;
+
+    use chrono::NaiveDate;
+    use serde::de::{Deserializer, Error, Visitor};
+
+    /// A plain `YYYY-MM-DD` date, if `text` is one and names a real day.
+    fn plain(text: &str) -> Option<NaiveDate> {
+        let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+        let digit = |i: usize| -> Option<u32> {
+            let d = b.get(i)?.wrapping_sub(b'0');
+            (d < 10).then_some(u32::from(d))
+        };
+        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let mut year = 0u32;
+        for i in 0..4 {
+            year = year.checked_mul(10)?.checked_add(digit(i)?)?;
+        }
+        let month = digit(5)?.checked_mul(10)?.checked_add(digit(6)?)?;
+        let day = digit(8)?.checked_mul(10)?.checked_add(digit(9)?)?;
+        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    }
+
+    fn parse<E: Error>(text: &str) -> Result<NaiveDate, E> {
+        match plain(text) {
+            Some(date) => Ok(date),
+            None => text.parse().map_err(E::custom),
+        }
+    }
+
+    struct DateVisitor;
+
+    impl Visitor<'_> for DateVisitor {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a formatted date string")
+        }
+        fn visit_str<E: Error>(self, text: &str) -> Result<NaiveDate, E> {
+            parse(text)
+        }
+    }
+
+    /// A date, as chrono reads it.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        d.deserialize_str(DateVisitor)
+    }
+
+    /// An optional date (`null` or a date), as chrono reads it.
+    pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        struct OptionVisitor;
+        impl<'de> Visitor<'de> for OptionVisitor {
+            type Value = Option<NaiveDate>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a formatted date string or null")
+            }
+            fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                deserialize(d).map(Some)
+            }
+        }
+        d.deserialize_option(OptionVisitor)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn reads_what_chrono_reads_and_refuses_what_it_refuses() {
+            for text in [
+                "2008-01-02",
+                "0001-01-01",
+                "9999-12-31",
+                "2008-02-29",
+                "2007-02-29",
+                "2008-13-01",
+                "2008-00-10",
+                "2008-1-2",
+                "+12345-01-01",
+                "-0001-01-01",
+                " 2008-01-02",
+                "2008/01/02",
+                "20080102",
+                "",
+                "2008-01-0x",
+            ] {
+                let ours = serde_json::from_value::<Wrapper>(serde_json::json!({ "d": text }));
+                let chrono = serde_json::from_value::<NaiveDate>(serde_json::json!(text));
+                match (ours, chrono) {
+                    (Ok(a), Ok(b)) => assert_eq!(a.d, b, "{text}"),
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                    (a, b) => panic!("{text}: {a:?} vs {b:?}"),
+                }
+            }
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        struct Wrapper {
+            #[serde(deserialize_with = "deserialize")]
+            d: NaiveDate,
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {

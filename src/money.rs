@@ -233,8 +233,23 @@ fn overflow(operation: MoneyOperation) -> MoneyError {
 /// assert!("1,234.00".parse::<Money>().is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money(Decimal);
+
+impl Ord for Money {
+    /// By value. Every amount is held at scale two, so comparing the integer mantissas is
+    /// exact, and cheaper than [`Decimal`]'s comparison, which aligns scales first.
+    fn cmp(&self, other: &Money) -> std::cmp::Ordering {
+        debug_assert!(self.0.scale() == CENT_SCALE && other.0.scale() == CENT_SCALE);
+        self.0.mantissa().cmp(&other.0.mantissa())
+    }
+}
+
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Money) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Default for Money {
     /// [`Money::ZERO`], held at two decimals like every other amount.
@@ -285,6 +300,11 @@ impl Money {
 
     /// Holds `value` at scale two, if it has at most two decimals and fits.
     fn from_exact(mut value: Decimal) -> Option<Money> {
+        // The common case: sums and differences of amounts keep scale two unless they
+        // overflow (when rust_decimal lowers the scale, and the check below refuses it).
+        if value.scale() == CENT_SCALE {
+            return Some(Money(value));
+        }
         if value.scale() > CENT_SCALE {
             return None;
         }
@@ -927,6 +947,12 @@ mod tests {
             prop_assert_eq!(sum.checked_sub(b).unwrap(), a);
             prop_assert_eq!(sum.checked_sub(a).unwrap(), b);
             prop_assert_eq!(a.checked_neg().unwrap().checked_neg().unwrap(), a);
+        }
+
+        #[test]
+        fn ordering_is_that_of_the_decimal_values(a in money(), b in money()) {
+            prop_assert_eq!(a.cmp(&b), a.to_decimal().cmp(&b.to_decimal()));
+            prop_assert_eq!(a == b, a.cmp(&b) == std::cmp::Ordering::Equal);
         }
 
         #[test]

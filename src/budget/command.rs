@@ -38,8 +38,10 @@ pub struct Command {
     /// The caller-chosen id; applying the same id twice applies it once.
     pub id: CommandId,
     /// The date the action takes effect.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The date the action was recorded (the second clock).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub recorded: NaiveDate,
     /// Who issued the command.
     pub actor: Actor,
@@ -117,7 +119,8 @@ impl AllocationKey {
 ///
 /// An account is apportioned one way or the other, not both. Category A amounts become
 /// available on their `from` date; Category B amounts cap the allocations to their program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+// Deserialize: in `tagged.rs`, without buffering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "category")]
 #[non_exhaustive]
@@ -190,7 +193,8 @@ impl Instrument {
 }
 
 /// Where an obligation draws its money from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Deserialize: in `tagged.rs`, without buffering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "from")]
 #[non_exhaustive]
@@ -214,7 +218,8 @@ pub enum Funding {
 }
 
 /// What a [`Command`] does. Amounts are positive unless the variant says it is signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// Deserialize: in `tagged.rs`, without buffering; a new variant needs its twin there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "type")]
 #[non_exhaustive]

@@ -67,6 +67,17 @@ macro_rules! text_id {
                 $name(<$store>::from(SharedText(text)))
             }
 
+            /// An identifier from an owned text, checked as [`FromStr`] checks it, reusing
+            /// the text's allocation where the type can.
+            #[allow(dead_code)]
+            pub(crate) fn from_string(text: String) -> Result<Self, IdError> {
+                if valid_text(&text, $max) {
+                    Ok($name(text.into()))
+                } else {
+                    Err(IdError::Text { what: $what.to_owned(), input: text, max: $max })
+                }
+            }
+
             /// The identifier's text.
             #[must_use]
             pub fn as_str(&self) -> &str {

@@ -64,6 +64,8 @@ pub struct Journal {
     arena: Arena,
     symbols: Symbols,
     decisions: Vec<Arc<Decision>>,
+    /// Reused buffer for encoding one entry (not part of the journal's value).
+    scratch: Vec<u8>,
 }
 
 impl PartialEq for Journal {
@@ -166,9 +168,11 @@ impl Journal {
 
     /// Inserts an entry at `position`.
     pub(crate) fn insert_at(&mut self, position: usize, entry: JournalEntry) {
-        let mut bytes = Vec::with_capacity(64);
+        let mut bytes = std::mem::take(&mut self.scratch);
+        bytes.clear();
         self.encode(&mut bytes, &entry);
         let offset = self.arena.push(&bytes);
+        self.scratch = bytes;
         let position = position.min(self.len());
         self.dates.insert(position, entry.command.date);
         self.sequences.insert(position, entry.sequence);

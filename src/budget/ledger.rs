@@ -535,10 +535,11 @@ impl Ledger {
         } else {
             self.journal.count_through(entry.command.date)
         };
-        let id = entry.command.id.clone();
         self.journal.insert_at(position, entry);
+        // The receipt's copy of the id serves the index, which hashes it (and keeps it only
+        // in the rare case of a hash collision).
         self.by_id
-            .insert(&id, (receipt.date, sequence), &self.journal);
+            .insert(&receipt.command, (receipt.date, sequence), &self.journal);
         receipt
     }
 
@@ -1999,15 +2000,22 @@ impl IdIndex {
             self.overflow.insert(id.clone(), at);
             return;
         };
-        let taken = self
-            .by_hash
-            .get(&hash)
-            .and_then(|p| p.unpack())
-            .is_some_and(|other| other != at && journal.find(other.0, other.1).is_some());
-        if taken {
-            self.overflow.insert(id.clone(), at);
-        } else {
-            self.by_hash.insert(hash, packed);
+        // One probe of the hash map: the slot is either free or checked and then reused.
+        match self.by_hash.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(packed);
+            }
+            std::collections::hash_map::Entry::Occupied(mut slot) => {
+                let taken = slot
+                    .get()
+                    .unpack()
+                    .is_some_and(|other| other != at && journal.find(other.0, other.1).is_some());
+                if taken {
+                    self.overflow.insert(id.clone(), at);
+                } else {
+                    slot.insert(packed);
+                }
+            }
         }
     }
 }

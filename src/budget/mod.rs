@@ -30,6 +30,7 @@ mod ids;
 mod journal;
 mod ledger;
 mod status;
+mod tagged;
 mod ussgl;
 
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};

@@ -101,9 +101,13 @@ pub struct EligibilityRequest {
     /// The kind of program.
     pub program: ProgramKind,
     /// The date the assistance would be allocated or obligated.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// Decide with the facts recorded by this date (`None`: everything recorded).
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub known_on: Option<NaiveDate>,
     /// Whose funds pay.
     #[serde(default)]

@@ -181,9 +181,9 @@ enum Kind {
     Disbursement,
 }
 
-/// A parsed row.
-struct Row {
-    id: String,
+/// A parsed row, borrowing its id from the record.
+struct Row<'a> {
+    id: &'a str,
     date: NaiveDate,
     kind: Kind,
     account: (u16, i32, u16),
@@ -225,7 +225,34 @@ fn parse_date(bytes: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(digits(y)?).ok()?, digits(m)?, digits(d)?)
 }
 
-fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
+/// The last date read, reused while rows share it (a workload is in date order, with
+/// thousands of rows a day); only a date that parsed is kept.
+#[derive(Default)]
+struct DateCache {
+    text: [u8; 10],
+    date: Option<NaiveDate>,
+}
+
+impl DateCache {
+    fn parse(&mut self, bytes: &[u8]) -> Option<NaiveDate> {
+        if let Some(date) = self.date {
+            if bytes == self.text {
+                return Some(date);
+            }
+        }
+        let date = parse_date(bytes)?;
+        if let Ok(text) = <[u8; 10]>::try_from(bytes) {
+            self.text = text;
+            self.date = Some(date);
+        }
+        Some(date)
+    }
+}
+
+fn parse_row<'a>(
+    record: &'a csv::ByteRecord,
+    dates: &mut DateCache,
+) -> Result<Row<'a>, RowProblem> {
     if record.len() != CSV_COLUMNS.len() {
         return Err(RowProblem::FieldCount {
             expected: CSV_COLUMNS.len(),
@@ -240,8 +267,9 @@ fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
     if id.is_empty() {
         return Err(field_error("id", get(0), "a non-empty identifier"));
     }
-    let date =
-        parse_date(get(1)).ok_or_else(|| field_error("date", get(1), "a date YYYY-MM-DD"))?;
+    let date = dates
+        .parse(get(1))
+        .ok_or_else(|| field_error("date", get(1), "a date YYYY-MM-DD"))?;
     let fiscal_year = digits(get(2))
         .and_then(|y| i32::try_from(y).ok())
         .ok_or_else(|| field_error("fiscal_year", get(2), "a year such as 2016"))?;
@@ -355,7 +383,7 @@ fn parse_row(record: &csv::ByteRecord) -> Result<Row, RowProblem> {
         }
     }
     Ok(Row {
-        id: id.to_owned(),
+        id,
         date,
         kind,
         account,
@@ -418,10 +446,20 @@ impl Importer<'_> {
 
     /// The row's commands (one or two); the second of a pair cannot fail once the first
     /// applied (an automatic apportionment of what was just appropriated).
-    fn commands(&mut self, ledger: &Ledger, row: &Row) -> Result<Vec<Command>, RowProblem> {
+    fn commands(
+        &mut self,
+        ledger: &Ledger,
+        row: &Row<'_>,
+    ) -> Result<(Command, Option<Command>), RowProblem> {
         let symbol = self.symbol(row.account)?;
         let id = |suffix: &str| -> Result<CommandId, RowProblem> {
-            format!("csv-{}{suffix}", row.id).parse().map_err(|_| {
+            // One allocation, kept by the id (no formatting machinery on the hot path).
+            let mut text =
+                String::with_capacity(row.id.len().saturating_add(suffix.len()).saturating_add(4));
+            text.push_str("csv-");
+            text.push_str(row.id);
+            text.push_str(suffix);
+            CommandId::from_string(text).map_err(|_| {
                 field_error(
                     "id",
                     row.id.as_bytes(),
@@ -456,7 +494,7 @@ impl Importer<'_> {
                     )
                 })?;
                 let from = symbol.period().first().first_day();
-                vec![
+                (
                     command(
                         id("")?,
                         Action::Appropriate {
@@ -467,28 +505,31 @@ impl Importer<'_> {
                             law: "imported appropriation".to_owned(),
                         },
                     ),
-                    command(
+                    Some(command(
                         id(".apportion")?,
                         Action::Apportion {
                             account: symbol,
                             category: Apportionment::ByPeriod { from },
                             amount: row.amount,
                         },
-                    ),
-                ]
+                    )),
+                )
             }
             Kind::Allotment => {
                 let program = row
                     .program
                     .ok_or_else(|| field_error("program", b"", "a program kind"))?;
-                vec![command(
-                    id("")?,
-                    Action::Allot {
-                        account: symbol,
-                        holder: self.holder(program)?,
-                        amount: row.amount,
-                    },
-                )]
+                (
+                    command(
+                        id("")?,
+                        Action::Allot {
+                            account: symbol,
+                            holder: self.holder(program)?,
+                            amount: row.amount,
+                        },
+                    ),
+                    None,
+                )
             }
             Kind::Obligation => {
                 let program = row
@@ -511,32 +552,36 @@ impl Importer<'_> {
                         amount: row.amount,
                     }
                 };
-                vec![command(id("")?, action)]
+                (command(id("")?, action), None)
             }
             Kind::Deobligation => {
                 let amount = row
                     .amount
                     .checked_neg()
                     .map_err(|_| field_error("amount", b"", "an amount in range"))?;
-                vec![command(
-                    id("")?,
-                    Action::AdjustObligation {
-                        account: symbol,
-                        document: document()?,
-                        amount,
-                    },
-                )]
+                (
+                    command(
+                        id("")?,
+                        Action::AdjustObligation {
+                            account: symbol,
+                            document: document()?,
+                            amount,
+                        },
+                    ),
+                    None,
+                )
             }
-            Kind::Disbursement => {
-                vec![command(
+            Kind::Disbursement => (
+                command(
                     id("")?,
                     Action::Disburse {
                         account: symbol,
                         document: document()?,
                         amount: row.amount,
                     },
-                )]
-            }
+                ),
+                None,
+            ),
         })
     }
 }
@@ -606,6 +651,7 @@ pub fn import_transactions<R: io::Read>(
     let mut summary = ImportSummary::default();
     let mut errors = Vec::new();
     let mut record = csv::ByteRecord::new();
+    let mut dates = DateCache::default();
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -614,11 +660,12 @@ pub fn import_transactions<R: io::Read>(
         }
         let line = record.position().map_or(0, csv::Position::line);
         summary.rows = summary.rows.saturating_add(1);
-        let result = parse_row(&record)
+        let result = parse_row(&record, &mut dates)
             .and_then(|row| importer.commands(&work, &row))
             .and_then(|commands| {
                 let mut applied = 0u64;
-                for command in commands {
+                let (first, second) = commands;
+                for command in std::iter::once(first).chain(second) {
                     work.apply(command).map_err(RowProblem::Refused)?;
                     applied = applied.saturating_add(1);
                 }
