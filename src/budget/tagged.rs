@@ -27,6 +27,7 @@ use serde::{Deserialize, forward_to_deserialize_any};
 use super::command::{Action, AllocationKey, Apportionment, Funding, Instrument};
 use super::ids::{AccountSymbol, DocumentId, FundsHolder};
 use crate::money::{Money, Rate};
+use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
 /// How to read one internally tagged enum: its tag key, its name in messages, and its
@@ -403,6 +404,13 @@ enum ActionDef {
         key: AllocationKey,
         amount: Money,
     },
+    Collect {
+        account: AccountSymbol,
+        document: DocumentId,
+        payer: CountryCode,
+        amount: Money,
+        authority: String,
+    },
 }
 
 /// Fails to compile when a variant is added to [`Action`], [`Funding`] or [`Apportionment`]
@@ -424,7 +432,8 @@ fn every_variant_is_read(action: &Action, funding: &Funding, category: &Apportio
         | Action::Transfer { .. }
         | Action::Reprogram { .. }
         | Action::Rescind { .. }
-        | Action::ChargeToCurrent { .. } => {}
+        | Action::ChargeToCurrent { .. }
+        | Action::Collect { .. } => {}
     }
     match funding {
         Funding::Commitment | Funding::Allocation { .. } | Funding::Allotment { .. } => {}
