@@ -129,11 +129,31 @@ pub enum CooperationError {
         /// What remains due.
         outstanding: Money,
     },
-    /// A contribution document was already recorded.
-    #[error("contribution document {document} is already recorded")]
-    DuplicateContribution {
-        /// The document.
-        document: String,
+    /// A loaded partner share whose received amount is not the sum of its contributions,
+    /// or is above the share.
+    #[error(
+        "partner {partner} shows {received} received and {contributed} in contributions against a share of {share}: expected equal amounts within the share"
+    )]
+    InconsistentContributions {
+        /// The partner.
+        partner: CountryCode,
+        /// The received amount recorded.
+        received: Money,
+        /// The sum of its contributions.
+        contributed: Money,
+        /// The agreed share.
+        share: Money,
+    },
+    /// A loaded project whose eligibility decisions do not pair one to one with its
+    /// partners.
+    #[error(
+        "project has {decisions} eligibility decisions for {partners} partners: expected one each"
+    )]
+    DecisionsMismatch {
+        /// The number of partners.
+        partners: usize,
+        /// The number of decisions.
+        decisions: usize,
     },
     /// A result id is used twice.
     #[error("result id {id} appears more than once")]
@@ -332,7 +352,15 @@ pub struct CooperationContext {
 /// assert_eq!(project.us_share(), "500000.01".parse()?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Serialization
+///
+/// A project saved with serde loads only if its invariants still hold (shares positive,
+/// distinct partners, shares plus the U.S. share equal to the cost, received within each
+/// share and equal to the sum of its contributions, one allowing decision per partner);
+/// otherwise deserialization fails with the [`CooperationError`] that names the problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "ProjectData", into = "ProjectData")]
 pub struct Project {
     id: String,
     title: String,
@@ -342,6 +370,94 @@ pub struct Project {
     partners: Vec<PartnerShare>,
     /// The eligibility decisions that admitted the partners.
     decisions: Vec<Decision>,
+}
+
+/// The serialized form of a [`Project`], checked on the way in.
+#[derive(Serialize, Deserialize)]
+struct ProjectData {
+    id: String,
+    title: String,
+    mission: MissionArea,
+    cost: Money,
+    us_share: Money,
+    partners: Vec<PartnerShare>,
+    decisions: Vec<Decision>,
+}
+
+impl From<Project> for ProjectData {
+    fn from(p: Project) -> Self {
+        ProjectData {
+            id: p.id,
+            title: p.title,
+            mission: p.mission,
+            cost: p.cost,
+            us_share: p.us_share,
+            partners: p.partners,
+            decisions: p.decisions,
+        }
+    }
+}
+
+impl TryFrom<ProjectData> for Project {
+    type Error = CooperationError;
+
+    fn try_from(d: ProjectData) -> Result<Project, CooperationError> {
+        compose::<DocumentId>(format!("{}-US", d.id))?;
+        not_empty("project title", &d.title)?;
+        positive("project cost", d.cost)?;
+        if d.partners.is_empty() {
+            return Err(CooperationError::NoPartners);
+        }
+        let mut seen = BTreeSet::new();
+        for p in &d.partners {
+            positive(format!("the share of {}", p.partner), p.share)?;
+            if !seen.insert(p.partner) {
+                return Err(CooperationError::DuplicatePartner { partner: p.partner });
+            }
+            let contributed = Money::checked_sum(p.contributions.iter().map(|c| c.amount))?;
+            for c in &p.contributions {
+                positive(format!("contribution {}", c.document), c.amount)?;
+            }
+            if contributed != p.received || p.received > p.share {
+                return Err(CooperationError::InconsistentContributions {
+                    partner: p.partner,
+                    received: p.received,
+                    contributed,
+                    share: p.share,
+                });
+            }
+        }
+        let shares = Money::checked_sum(d.partners.iter().map(|p| p.share))?;
+        if d.us_share.is_negative() || shares.checked_add(d.us_share)? != d.cost {
+            return Err(CooperationError::SharesExceedCost {
+                cost: d.cost,
+                shares: shares.checked_add(d.us_share)?,
+            });
+        }
+        if d.decisions.len() != d.partners.len() {
+            return Err(CooperationError::DecisionsMismatch {
+                partners: d.partners.len(),
+                decisions: d.decisions.len(),
+            });
+        }
+        for (p, decision) in d.partners.iter().zip(&d.decisions) {
+            if decision.request().partner != p.partner || !decision.outcome().allows() {
+                return Err(CooperationError::Ineligible {
+                    partner: p.partner,
+                    decision: Box::new(decision.clone()),
+                });
+            }
+        }
+        Ok(Project {
+            id: d.id,
+            title: d.title,
+            mission: d.mission,
+            cost: d.cost,
+            us_share: d.us_share,
+            partners: d.partners,
+            decisions: d.decisions,
+        })
+    }
 }
 
 impl Project {
@@ -1238,6 +1354,29 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_project_round_trips_through_json_and_a_tampered_one_is_refused() {
+        let (p, _) = project()
+            .receive(&ctx(), c("GBR"), m("1000"), d(2008, 4, 1))
+            .unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Project>(&json).unwrap(), p);
+        // Raise the U.S. share: the shares no longer sum to the cost.
+        let tampered = json.replacen(
+            "\"us_share\":\"450000.00\"",
+            "\"us_share\":\"450000.01\"",
+            1,
+        );
+        assert_ne!(tampered, json, "the test edits the JSON");
+        let err = serde_json::from_str::<Project>(&tampered).unwrap_err();
+        assert!(err.to_string().contains("exceed the project cost"), "{err}");
+        // Claim more received than the contributions show.
+        let tampered = json.replacen("\"received\":\"1000.00\"", "\"received\":\"2000.00\"", 1);
+        assert_ne!(tampered, json, "the test edits the JSON");
+        let err = serde_json::from_str::<Project>(&tampered).unwrap_err();
+        assert!(err.to_string().contains("$2,000.00 received"), "{err}");
     }
 
     fn result(id: &str, project: &str, access: &[&str], release: Release) -> SharedResult {
