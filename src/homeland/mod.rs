@@ -17,6 +17,11 @@
 //!   it needs or the reasons it cannot go ahead.
 //! * [`allocate`]: a weighted water-filling division of a budget with floors and caps.
 //! * [`Oversight`]: the committees of jurisdiction and a quarterly status.
+//! * [`Project`]: technology cooperation, a cost-shared research project of the Science
+//!   and Technology Directorate with foreign partners (6 U.S.C. 195c); it obligates the
+//!   U.S. share and turns each partner contribution into an
+//!   [`Action::Collect`](crate::budget::Action::Collect), tracking what is due, received
+//!   and in arrears. [`ResultsRegister`]: the clearinghouse of shared results.
 //!
 //! ## Funds-holder convention
 //!
@@ -30,6 +35,7 @@
 mod allocation;
 mod catalog;
 mod consolidation;
+mod cooperation;
 mod error;
 mod oversight;
 mod package;
@@ -47,6 +53,11 @@ pub use allocation::{
 };
 pub use catalog::{Catalog, Category, Offering};
 pub use consolidation::{Consolidation, consolidate};
+pub use cooperation::{
+    AUTHORITY as COOPERATION_AUTHORITY, Arrears, Contribution, CooperationContext,
+    CooperationError, MATCHING as COOPERATION_MATCHING, PartnerShare, Project, RegisteredProject,
+    Release, ResultKind, ResultsRegister, SharedResult, cooperation_authority,
+};
 pub use error::{CatalogError, HomelandError};
 pub use oversight::{Oversight, QuarterRow, Tag};
 pub use package::{

@@ -771,3 +771,353 @@ fn allocation_explains_each_amount() {
     assert_eq!(r.line("c").unwrap().amount, Money::ZERO);
     let _ = Arc::new(AllowAll);
 }
+
+// ---------------------------------------------------------------------------------------
+// Technology cooperation
+// ---------------------------------------------------------------------------------------
+
+fn st_account() -> AccountSymbol {
+    "070-2008/2009-0800".parse().unwrap()
+}
+
+fn coop_ctx() -> CooperationContext {
+    CooperationContext {
+        account: st_account(),
+        actor: "st-budget".parse().unwrap(),
+    }
+}
+
+#[test]
+fn a_cost_shared_project_runs_through_the_ledger_and_reconciles_to_the_cent() {
+    use security_assistance::budget::{BudgetError, Dimension, Level, StatusQuery, Ussgl};
+    let mut ledger = Ledger::new();
+    let actor: security_assistance::budget::Actor = "st-budget".parse().unwrap();
+    let mut n = 0;
+    let mut cmd = |date: NaiveDate, action: Action| {
+        n += 1;
+        Command::new(
+            format!("ST-{n}").parse().unwrap(),
+            date,
+            actor.clone(),
+            action,
+        )
+    };
+    let d = day(2007, 12, 26);
+    let setup = [
+        Action::Appropriate {
+            account: st_account(),
+            title: "Research, Development, Acquisition and Operations".into(),
+            purposes: vec![ProgramKind::TechnologyCooperation],
+            amount: m("1000000"),
+            law: "P.L. 110-161".into(),
+        },
+        Action::Apportion {
+            account: st_account(),
+            category: Apportionment::ByPeriod { from: d },
+            amount: m("1000000"),
+        },
+        Action::Allot {
+            account: st_account(),
+            holder: Agency::ScienceAndTechnology.holder(),
+            amount: m("1000000"),
+        },
+    ];
+    for action in setup {
+        ledger.apply(cmd(d, action)).unwrap();
+    }
+
+    // 25% and 15% of $1,200,000.03, each rounded toward zero; the U.S. absorbs the rest.
+    let due = day(2008, 9, 1);
+    let project = Project::with_rates(
+        "TSWG-7",
+        "Standoff explosives detection",
+        MissionArea::AviationSecurity,
+        m("1200000.03"),
+        &[
+            (cc("GBR"), "25".parse().unwrap(), day(2008, 6, 30)),
+            (cc("CAN"), "15".parse().unwrap(), due),
+        ],
+        &AllowAll,
+        day(2008, 1, 15),
+    )
+    .unwrap();
+    assert_eq!(project.share_of(cc("GBR")), Some(m("300000.00")));
+    assert_eq!(project.share_of(cc("CAN")), Some(m("180000.00")));
+    assert_eq!(project.us_share(), m("720000.03"));
+
+    // The U.S. share is obligated on the S&T allotment.
+    ledger
+        .apply(
+            project
+                .obligate_us_share(&coop_ctx(), day(2008, 2, 1))
+                .unwrap(),
+        )
+        .unwrap();
+
+    // Contributions arrive and are credited as offsetting collections.
+    let (project, gbr) = project
+        .receive(&coop_ctx(), cc("GBR"), m("300000"), day(2008, 4, 1))
+        .unwrap();
+    ledger.apply(gbr).unwrap();
+    let (project, can) = project
+        .receive(&coop_ctx(), cc("CAN"), m("100000"), day(2008, 5, 1))
+        .unwrap();
+    ledger.apply(can).unwrap();
+    assert!(matches!(
+        project
+            .receive(&coop_ctx(), cc("CAN"), m("80000.01"), day(2008, 5, 2))
+            .unwrap_err(),
+        CooperationError::ExceedsDue { .. }
+    ));
+    assert_eq!(project.received().unwrap(), m("400000"));
+    let late = project.arrears(day(2008, 10, 1)).unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(
+        (late[0].partner, late[0].outstanding),
+        (cc("CAN"), m("80000"))
+    );
+
+    // The collections are new resources: they must be apportioned and allotted first.
+    let key = Project::key();
+    let grow = |n: &str| {
+        Command::new(
+            n.parse().unwrap(),
+            day(2008, 5, 15),
+            "st-budget".parse().unwrap(),
+            Action::AdjustObligation {
+                account: st_account(),
+                document: "TSWG-7-US".parse().unwrap(),
+                amount: m("400000"),
+            },
+        )
+    };
+    assert!(matches!(
+        ledger.apply(grow("GROW-0")).unwrap_err(),
+        BudgetError::Exceeds {
+            level: Level::Allotment,
+            ..
+        }
+    ));
+    let allot = |n: &str, amount: &str| {
+        Command::new(
+            n.parse().unwrap(),
+            day(2008, 5, 15),
+            "st-budget".parse().unwrap(),
+            Action::Allot {
+                account: st_account(),
+                holder: key.holder.clone(),
+                amount: m(amount),
+            },
+        )
+    };
+    let err = ledger.apply(allot("ALLOT-0", "400000")).unwrap_err();
+    assert!(
+        matches!(err, BudgetError::Exceeds { level: Level::Apportionment, available, .. } if available == Money::ZERO),
+        "{err}"
+    );
+    let apportion = |n: &str, amount: &str| {
+        Command::new(
+            n.parse().unwrap(),
+            day(2008, 5, 15),
+            "st-budget".parse().unwrap(),
+            Action::Apportion {
+                account: st_account(),
+                category: Apportionment::ByPeriod {
+                    from: day(2008, 5, 15),
+                },
+                amount: m(amount),
+            },
+        )
+    };
+    let err = ledger.apply(apportion("APP-0", "400000.01")).unwrap_err();
+    assert!(
+        matches!(err, BudgetError::Exceeds { level: Level::Appropriation, available, .. } if available == m("400000")),
+        "{err}"
+    );
+    ledger.apply(apportion("APP-1", "400000")).unwrap();
+    ledger.apply(allot("ALLOT-1", "400000")).unwrap();
+    ledger.apply(grow("GROW-1")).unwrap();
+    ledger
+        .apply(Command::new(
+            "PAY-1".parse().unwrap(),
+            day(2008, 8, 1),
+            "st-budget".parse().unwrap(),
+            Action::Disburse {
+                account: st_account(),
+                document: "TSWG-7-US".parse().unwrap(),
+                amount: m("500000"),
+            },
+        ))
+        .unwrap();
+
+    // Status of funds: authority includes the collections; everything reconciles.
+    let rows = ledger
+        .status_of_funds(&StatusQuery::new(day(2008, 9, 30), &[Dimension::Account]))
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(r.budget_authority, m("1400000"));
+    assert_eq!(r.obligated, m("1120000.03"));
+    assert_eq!(r.unobligated, m("279999.97"));
+    assert_eq!(r.disbursed, m("500000"));
+    assert_eq!(r.unliquidated, m("620000.03"));
+
+    // The chart: 4252 holds the collections and every balance sums to zero.
+    let tb = ledger.trial_balance(&st_account()).unwrap();
+    assert_eq!(tb.balance(Ussgl::ReimbursementsCollected), m("400000"));
+    assert_eq!(tb.net().unwrap(), Money::ZERO);
+    assert_eq!(tb.unobligated().unwrap(), m("279999.97"));
+
+    // SF-133: line 1700/1750 show the collections and the identities hold.
+    let sf = ledger
+        .sf133(&st_account(), "FY2008".parse().unwrap(), day(2008, 9, 30))
+        .unwrap();
+    let l = |n: u16| sf.line(n).unwrap();
+    assert_eq!(l(1100), m("1000000"));
+    assert_eq!(l(1700), m("400000"));
+    assert_eq!(l(1750), m("400000"));
+    assert_eq!(l(1910), m("1400000"));
+    assert_eq!(l(2190), m("1120000.03"));
+    assert_eq!(l(2490), m("279999.97"));
+    assert_eq!(l(2500), l(1910));
+    assert_eq!(l(3020), m("-500000"));
+    assert_eq!(l(3050), m("620000.03"));
+    let whole = sf.to_whole_dollars().unwrap();
+    assert_eq!(whole.line(1750), Some(m("400000")));
+    assert_eq!(whole.line(2490), Some(m("280000")));
+    assert_eq!(whole.line(1910), whole.line(2500));
+
+    // As of before the first contribution, no collection; replay and JSON agree.
+    let before = ledger
+        .sf133(&st_account(), "FY2008".parse().unwrap(), day(2008, 3, 31))
+        .unwrap();
+    assert_eq!(before.line(1700), Some(Money::ZERO));
+    assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+    let json = serde_json::to_string(ledger.journal()).unwrap();
+    assert_eq!(
+        Ledger::replay(&serde_json::from_str(&json).unwrap()).unwrap(),
+        ledger
+    );
+
+    // A partner the eligibility engine refuses cannot join a project.
+    let err = Project::new(
+        "TSWG-8",
+        "Border sensors",
+        MissionArea::BorderControl,
+        m("100"),
+        &[(cc("GBR"), m("10"), due), (cc("PRK"), m("10"), due)],
+        &refusing(&["PRK"]),
+        day(2008, 1, 15),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, CooperationError::Ineligible { partner, .. } if *partner == cc("PRK")),
+        "{err}"
+    );
+
+    // The clearinghouse shares the project's results.
+    let mut register = ResultsRegister::new();
+    register.add_project(&project).unwrap();
+    register
+        .record(SharedResult {
+            id: "TSWG-7-R1".into(),
+            project: "TSWG-7".into(),
+            title: "Trace detection field trial".into(),
+            date: day(2008, 9, 15),
+            kind: ResultKind::Data,
+            access: BTreeSet::from([cc("GBR")]),
+            release: Release::ParticipantsOnly,
+        })
+        .unwrap();
+    assert_eq!(register.for_partner(cc("GBR")).len(), 1);
+    assert!(register.for_partner(cc("CAN")).is_empty());
+    assert_eq!(register.for_mission(MissionArea::AviationSecurity).len(), 1);
+    assert_eq!(
+        ResultsRegister::from_json(&register.to_json().unwrap()).unwrap(),
+        register
+    );
+}
+
+fn coop_partners() -> impl Strategy<Value = Vec<(usize, u32)>> {
+    // (partner index, rate in hundredths of a percent)
+    prop::collection::vec((0usize..6, 1u32..4_000), 1..5)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Shares always sum exactly to the cost, no partner is asked for more than its rate
+    /// of the cost, and contributions never exceed the agreed share.
+    #[test]
+    fn shares_sum_to_cost_and_contributions_never_exceed_them(
+        cost in 1i64..10_000_000_000,
+        partners in coop_partners(),
+        payments in prop::collection::vec((0usize..6, 1i64..500_000_000), 0..20),
+    ) {
+        let codes = ["GBR", "CAN", "AUS", "NZL", "FRA", "JPN"];
+        let cost = Money::from_cents(cost);
+        let date = day(2008, 3, 1);
+        let mut seen = BTreeSet::new();
+        let rates: Vec<(CountryCode, security_assistance::Rate, NaiveDate)> = partners
+            .iter()
+            .filter(|(i, _)| seen.insert(*i))
+            .map(|(i, r)| {
+                let rate = security_assistance::Rate::from_percent(Decimal::new(i64::from(*r), 2)).unwrap();
+                (cc(codes[*i]), rate, date)
+            })
+            .collect();
+        let result = Project::with_rates("P", "t", MissionArea::DisasterResponse, cost, &rates, &AllowAll, date);
+        let mut project = match result {
+            Ok(p) => p,
+            // A share that rounds to zero cents is refused, never silently dropped.
+            Err(CooperationError::NotPositive { amount, .. }) => {
+                prop_assert!(!amount.is_positive());
+                return Ok(());
+            }
+            // Rates above 100 percent in total leave no U.S. share: refused.
+            Err(CooperationError::SharesExceedCost { cost: c, shares }) => {
+                prop_assert!(shares > c);
+                let total: Decimal = rates.iter().map(|r| r.1.percent()).sum();
+                prop_assert!(total > Decimal::ONE_HUNDRED);
+                return Ok(());
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+        };
+        let shares = Money::checked_sum(project.partners().iter().map(|p| p.share)).unwrap();
+        prop_assert_eq!(shares.checked_add(project.us_share()).unwrap(), cost);
+        prop_assert!(!project.us_share().is_negative());
+        for (p, (_, rate, _)) in project.partners().iter().zip(&rates) {
+            // Exact: share ≤ cost × rate < share + 1 cent.
+            let exact = cost.to_decimal() * rate.percent() / Decimal::ONE_HUNDRED;
+            prop_assert!(p.share.to_decimal() <= exact);
+            prop_assert!(exact - p.share.to_decimal() < Decimal::new(1, 2));
+        }
+        let ctx = coop_ctx();
+        for (i, amount) in payments {
+            let partner = cc(codes[i]);
+            let amount = Money::from_cents(amount);
+            let before = project.clone();
+            match project.receive(&ctx, partner, amount, date) {
+                Ok((next, command)) => {
+                    let old = before.partners().iter().find(|p| p.partner == partner).unwrap();
+                    prop_assert!(amount <= old.outstanding().unwrap());
+                    let collected = matches!(command.action, Action::Collect { amount: a, .. } if a == amount);
+                    prop_assert!(collected, "the command collects the amount received");
+                    project = next;
+                }
+                Err(CooperationError::ExceedsDue { outstanding, .. }) => {
+                    prop_assert!(amount > outstanding);
+                }
+                Err(CooperationError::UnknownPartner { .. }) => {
+                    prop_assert!(before.share_of(partner).is_none());
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+            }
+            for p in project.partners() {
+                prop_assert!(p.received() <= p.share);
+                let sum = Money::checked_sum(p.contributions().iter().map(|c| c.amount)).unwrap();
+                prop_assert_eq!(sum, p.received());
+            }
+        }
+    }
+}

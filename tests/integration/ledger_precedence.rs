@@ -1164,3 +1164,46 @@ fn arithmetic_overflow_is_a_money_error_of_rank_zero() {
     assert!(matches!(err, BudgetError::Money(_)), "{err:?}");
     assert_eq!(err.precedence(), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Collections: shape, then existence, then time; no amount or eligibility level
+// ---------------------------------------------------------------------------------------
+
+fn collect(account: AccountSymbol, document: &str, amount: &str) -> Action {
+    Action::Collect {
+        account,
+        document: document.parse().unwrap(),
+        payer: jor(),
+        amount: usd(amount),
+        authority: "6 U.S.C. 195c(d)".into(),
+    }
+}
+
+#[test]
+fn collection_refusals_follow_the_precedence() {
+    let mut f = Fixture::new();
+    // A first collection in the unexpired two-year account applies and adds authority.
+    f.ok(day(2008, 3, 1), collect(two_year(), "COLL-1", "25000"));
+    // Shape outranks existence: a zero amount into an unknown account.
+    let err = f.refused(day(2008, 3, 2), collect(unknown(), "COLL-2", "0"));
+    assert!(matches!(err, BudgetError::Shape { ref action, .. } if action == "collect"));
+    assert_eq!(err.precedence(), 2);
+    // Existence outranks time: a repeated document, on a day the account is expired.
+    let err = f.refused(day(2009, 10, 1), collect(two_year(), "COLL-1", "5"));
+    assert!(matches!(err, BudgetError::DocumentExists { .. }), "{err}");
+    assert_eq!(err.precedence(), 3);
+    // Time: a fresh document after expiry, with the law that bars it.
+    let err = f.refused(day(2009, 10, 1), collect(two_year(), "COLL-3", "5"));
+    assert!(
+        matches!(
+            err,
+            BudgetError::NotAvailable {
+                status: AccountStatus::Expired,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.precedence(), 4);
+    assert!(err.citation().is_some());
+}
