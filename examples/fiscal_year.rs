@@ -6,10 +6,12 @@
 //! under a Presidential waiver, each with its explanation). Then the instruments move the
 //! money: resident training enrollments and a mobile training team, a grant to the
 //! Philippines that pays part of a sales case, a loan to Mexico, an excess-article transfer
-//! to Nigeria with its reactivation, and a one-stop package for Colombia built from the
-//! menu. At year end it prints the status of funds by agency and program, by region, and
-//! the quarterly oversight status; writes the funding-flow picture (SVG and Mermaid); and
-//! shows the money expiring on 1 October 2009.
+//! to Nigeria with its reactivation, a one-stop package for Colombia built from the menu,
+//! and a cost-shared research project with the United Kingdom and Canada whose
+//! contributions are collected into the account (Canada ends the year in arrears). At year
+//! end it prints the status of funds by agency and program, by mission area and by region,
+//! the clearinghouse, SF-133 lines and the quarterly oversight status; writes the
+//! funding-flow picture (SVG and Mermaid); and shows the money expiring on 1 October 2009.
 //!
 //! The eligibility rules apply to Homeland Security funds by analogy (policy, not
 //! statute); the living-allowance rates, tuition and prices are illustrative.
@@ -32,9 +34,10 @@ use security_assistance::eligibility::{
     Engine, Fact, FactKind, Facts, Official, Outcome, RuleId, RuleSet, Waiver, WaiverScope,
 };
 use security_assistance::homeland::{
-    Agency, AllocationRequest, AllocationResult, Catalog, Category, Delivery, Domain, FundingKind,
-    FundingSource, MissionArea, Offering, Oversight, PackageContext, PackageItem, PackageSpec,
-    Priorities, Tag, allocate,
+    Agency, AllocationRequest, AllocationResult, COOPERATION_AUTHORITY, Catalog, Category,
+    CooperationContext, Delivery, Domain, FundingKind, FundingSource, MissionArea, Offering,
+    Oversight, PackageContext, PackageItem, PackageSpec, Priorities, Project, Release, ResultKind,
+    ResultsRegister, SharedResult, Tag, allocate,
 };
 use security_assistance::notification::Thresholds;
 use security_assistance::programs::excess::{
@@ -87,6 +90,10 @@ pub struct Year {
     pub account: AccountSymbol,
     /// The register of obligating documents by partner, mission area and agency.
     pub oversight: Oversight,
+    /// Documents with a mission area but no single partner (cost-shared research).
+    pub research: Vec<(DocumentId, MissionArea)>,
+    /// The clearinghouse of shared research results.
+    pub results: ResultsRegister,
     actor: Actor,
     next_id: u32,
 }
@@ -170,6 +177,8 @@ pub fn homeland_year() -> Res<Year> {
         engine,
         account,
         oversight: Oversight::new(account, Thresholds::current().homeland),
+        research: Vec::new(),
+        results: ResultsRegister::new(),
         actor: "dhs-oia".parse()?,
         next_id: 0,
     };
@@ -203,6 +212,7 @@ fn fund(year: &mut Year) -> Res<()> {
                 ProgramKind::Sales,
                 ProgramKind::ExcessArticles,
                 ProgramKind::Leases,
+                ProgramKind::TechnologyCooperation,
             ],
             amount: total,
             law: "proposal after Heritage Backgrounder No. 2078".into(),
@@ -740,6 +750,46 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
     year.complete(&mut pan, day(2008, 6, 10)?)?;
     year.vet_and_obligate(&mut sdn, day(2008, 6, 16)?, day(2008, 6, 17)?)?;
 
+    // Cost-shared research with two Technical Cooperation Program partners: the U.S.
+    // share is obligated on the S&T allotment, contributions are collected into the account.
+    let due = day(2008, 9, 1)?;
+    let project = Project::with_rates(
+        "ST-CSR-1",
+        "Container screening research",
+        MissionArea::MaritimeSecurity,
+        money("2400000")?,
+        &[
+            ("GBR".parse()?, "25".parse()?, due),
+            ("CAN".parse()?, "15".parse()?, due),
+        ],
+        year.engine.as_ref(),
+        day(2008, 6, 20)?,
+    )?;
+    let ctx = CooperationContext {
+        account,
+        actor: actor.clone(),
+    };
+    let obligation = project.obligate_us_share(&ctx, day(2008, 6, 20)?)?;
+    let us_document = match &obligation.action {
+        Action::Obligate { document, .. } => document.clone(),
+        _ => return Err("the U.S. share is an obligation".into()),
+    };
+    year.ledger.apply(obligation)?;
+    year.research
+        .push((us_document.clone(), MissionArea::MaritimeSecurity));
+    year.results.add_project(&project)?;
+    year.log(
+        day(2008, 6, 20)?,
+        format!(
+            "obligate the U.S. share of research project ST-CSR-1: {} of {} \
+             (GBR {} and CAN {} to be contributed by {due})",
+            project.us_share(),
+            project.cost(),
+            project.share_of("GBR".parse()?).unwrap_or(Money::ZERO),
+            project.share_of("CAN".parse()?).unwrap_or(Money::ZERO),
+        ),
+    );
+
     let id = year.id()?;
     grant.drawdown(
         &mut year.ledger,
@@ -755,6 +805,23 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
             grant.remaining(&year.ledger)?
         ),
     );
+    let mut project = project;
+    for (partner, on, amount) in [
+        ("GBR", day(2008, 8, 15)?, "600000"),
+        ("CAN", day(2008, 8, 29)?, "200000"),
+    ] {
+        let (next, collect) = project.receive(&ctx, partner.parse()?, money(amount)?, on)?;
+        year.ledger.apply(collect)?;
+        project = next;
+        year.log(
+            on,
+            format!(
+                "collect {} from {partner} for ST-CSR-1 under {}",
+                money(amount)?,
+                COOPERATION_AUTHORITY
+            ),
+        );
+    }
     year.apply(
         day(2008, 8, 29)?,
         Action::Disburse {
@@ -768,6 +835,36 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
         "pay 600,000.00 of the reactivation of NG-H-EDA",
     );
     year.pay(&mut sdn, day(2008, 9, 2)?, "2300")?;
+    year.apply(
+        day(2008, 9, 15)?,
+        Action::Disburse {
+            account,
+            document: us_document,
+            amount: money("480000")?,
+        },
+    )?;
+    year.log(
+        day(2008, 9, 15)?,
+        "pay 480,000.00 on the U.S. share of ST-CSR-1",
+    );
+    year.results.record(SharedResult {
+        id: "ST-CSR-1-R1".into(),
+        project: "ST-CSR-1".into(),
+        title: "Phase 1 trials of container screening".into(),
+        date: day(2008, 9, 25)?,
+        kind: ResultKind::Report,
+        access: ["GBR".parse()?, "CAN".parse()?].into(),
+        release: Release::ParticipantsOnly,
+    })?;
+    for arrears in project.arrears(day(2008, 9, 30)?)? {
+        year.log(
+            day(2008, 9, 30)?,
+            format!(
+                "{} is in arrears on ST-CSR-1: {} of its {} share outstanding since {}",
+                arrears.partner, arrears.outstanding, arrears.share, arrears.due_by
+            ),
+        );
+    }
     Ok(())
 }
 
@@ -1006,7 +1103,10 @@ impl Year {
         );
         // Mission areas are kept per obligating document by the oversight register;
         // money not yet obligated on a tagged document is "unassigned".
-        let missions = MissionRegister::from(&self.oversight);
+        let mut missions = MissionRegister::from(&self.oversight);
+        for (document, mission) in &self.research {
+            missions.tag(self.account, document.clone(), *mission);
+        }
         let by_mission = ReportQuery::new(year_end, &[ReportDimension::MissionArea]);
         println!("\nstatus of funds by mission area, {year_end}:");
         print!(
@@ -1019,6 +1119,28 @@ impl Year {
             "{}",
             StatusReport::of(&self.ledger, &by_region)?.text_table()?
         );
+
+        println!(
+            "\nclearinghouse: {} result(s) shared with GBR, {} with PRK",
+            self.results.for_partner("GBR".parse()?).len(),
+            self.results.for_partner("PRK".parse()?).len()
+        );
+        let sf133 = self
+            .ledger
+            .sf133(&self.account, FiscalYear::new(2008)?, year_end)?;
+        println!("SF-133 of {}, FY2008, selected lines:", self.account);
+        for line in sf133
+            .lines
+            .iter()
+            .filter(|l| [1100, 1700, 1910, 2190, 2490, 3020].contains(&l.line))
+        {
+            println!(
+                "  {:>4}  {:<60} {:>18}",
+                line.line,
+                line.title,
+                line.amount.to_string()
+            );
+        }
 
         println!("\noversight: fourth-quarter status by partner, mission area and agency");
         println!(

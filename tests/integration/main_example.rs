@@ -11,10 +11,14 @@
 //! | MX-H-LAA | loan, disbursed in full | 4,800,000.00 | 4,800,000.00 |
 //! | NG-H-EDA | reactivation of an excess patrol boat | 1,200,000.00 | 600,000.00 |
 //! | COL-1 package | mobile team 85,000.00 + enrollments 50,000.00 + excess trucks 180,000.00 | 315,000.00 | 0.00 |
-//! | all | | 10,346,238.00 | 8,427,761.00 |
+//! | ST-CSR-1-US | U.S. share of 2,400,000.00 research: 100 % − 25 % (GBR) − 15 % (CAN), on the S&T allotment | 1,440,000.00 | 480,000.00 |
+//! | all | | 11,786,238.00 | 8,907,761.00 |
 //!
-//! Allocated: the $60,000,000.00 priority allocation plus the 315,000.00 the package
-//! needed. Unobligated: 150,000,000.00 − 10,346,238.00 = 139,653,762.00.
+//! Collections: GBR 600,000.00 and CAN 200,000.00 (of 360,000.00: 160,000.00 in arrears), so
+//! budget authority is 150,800,000.00 and SF-133 line 1700 is 800,000.00. Allocated: the
+//! $60,000,000.00 priority allocation, the 315,000.00 the package needed, and the
+//! 1,440,000.00 obligated directly on the allotment. Unobligated: 150,800,000.00 −
+//! 11,786,238.00 = 139,013,762.00.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/fiscal_year.rs"]
@@ -42,14 +46,25 @@ fn the_homeland_year_reconciles() {
         .unwrap();
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
-    assert_eq!(row.budget_authority, m("150000000"));
+    assert_eq!(row.budget_authority, m("150800000"));
+    assert_eq!(row.apportioned, m("150000000"));
     assert_eq!(row.allotted, m("150000000"));
-    assert_eq!(row.allocated, m("60315000"));
+    assert_eq!(row.allocated, m("61755000"));
     assert_eq!(row.committed, Money::ZERO);
-    assert_eq!(row.obligated, m("10346238"));
-    assert_eq!(row.disbursed, m("8427761"));
-    assert_eq!(row.unliquidated, m("1918477"));
-    assert_eq!(row.unobligated, m("139653762"));
+    assert_eq!(row.obligated, m("11786238"));
+    assert_eq!(row.disbursed, m("8907761"));
+    assert_eq!(row.unliquidated, m("2878477"));
+    assert_eq!(row.unobligated, m("139013762"));
+    let sf133 = ledger
+        .sf133(
+            &fiscal_year::ACCOUNT.parse().unwrap(),
+            "FY2008".parse().unwrap(),
+            year_end,
+        )
+        .unwrap();
+    assert_eq!(sf133.line(1700), Some(m("800000")));
+    assert_eq!(sf133.line(1910), Some(m("150800000")));
+    assert_eq!(sf133.line(2490), Some(m("139013762")));
 
     // The refused partner has nothing; the waived one was obligated.
     let by_partner = ledger
@@ -65,14 +80,17 @@ fn the_homeland_year_reconciles() {
     assert_eq!(partner("SDN").unwrap().obligated, m("5777"));
     assert_eq!(partner("PHL").unwrap().disbursed, m("3000000"));
 
-    // Every obligating document is registered for oversight: the quarterly status by
-    // partner, mission area and agency adds up to the ledger's obligations.
+    // Every obligating document with a partner is registered for oversight: the quarterly
+    // status by partner, mission area and agency adds up to the ledger's obligations less
+    // the research project's U.S. share, which has no single partner.
     let quarter = year.oversight.quarterly_status(ledger, year_end).unwrap();
     let sum = |f: fn(&security_assistance::homeland::QuarterRow) -> Money| {
         Money::checked_sum(quarter.iter().map(f)).unwrap()
     };
-    assert_eq!(sum(|r| r.obligated), row.obligated);
-    assert_eq!(sum(|r| r.disbursed), row.disbursed);
+    assert_eq!(sum(|r| r.obligated), m("10346238"));
+    assert_eq!(sum(|r| r.disbursed), m("8427761"));
+    assert_eq!(year.research.len(), 1);
+    assert_eq!(year.results.for_partner("CAN".parse().unwrap()).len(), 1);
 
     // The journal replays to the same ledger.
     assert_eq!(&Ledger::replay(ledger.journal()).unwrap(), ledger);
