@@ -40,18 +40,13 @@ use crate::purpose::ProgramKind;
 
 /// The program and crediting authority cited on contributions: 6 U.S.C. 195c(d),
 /// "Foreign reimbursements" (heading confirmed; the crediting rule is modeled on
-/// 10 U.S.C. 2350i(a), see the module docs).
+/// 10 U.S.C. 2350i(a), see the module docs). Exported as
+/// `homeland::COOPERATION_AUTHORITY`.
 ///
 /// ```
-/// use security_assistance::homeland::cooperation_authority;
-/// assert_eq!(cooperation_authority().to_string(), "6 U.S.C. 195c(d)");
+/// use security_assistance::homeland::COOPERATION_AUTHORITY;
+/// assert_eq!(COOPERATION_AUTHORITY.to_string(), "6 U.S.C. 195c(d)");
 /// ```
-#[must_use]
-pub fn cooperation_authority() -> Citation {
-    AUTHORITY
-}
-
-/// The citation behind [`cooperation_authority`].
 pub const AUTHORITY: Citation = Citation::fixed("6 U.S.C.", "195c", Some("(d)"));
 
 /// The citation of the matching-funding rule (6 U.S.C. 195c(c), confirmed heading), which

@@ -56,7 +56,7 @@ pub use consolidation::{Consolidation, consolidate};
 pub use cooperation::{
     AUTHORITY as COOPERATION_AUTHORITY, Arrears, Contribution, CooperationContext,
     CooperationError, MATCHING as COOPERATION_MATCHING, PartnerShare, Project, RegisteredProject,
-    Release, ResultKind, ResultsRegister, SharedResult, cooperation_authority,
+    Release, ResultKind, ResultsRegister, SharedResult,
 };
 pub use error::{CatalogError, HomelandError};
 pub use oversight::{Oversight, QuarterRow, Tag};
