@@ -156,8 +156,8 @@ pub(crate) struct AccountState {
     pub(crate) charged_after_closing: BTreeMap<DocumentId, Money>,
     /// Offsetting collections credited to the account ([`Action::Collect`]).
     pub(crate) collections: Money,
-    /// The collection documents recorded, with their amounts.
-    pub(crate) collected: Map<DocumentId, Money>,
+    /// The collection documents recorded (each once per account).
+    pub(crate) collected: foldhash::HashSet<DocumentId>,
     pub(crate) gl: TrialBalance,
     pub(crate) allotments: Map<FundsHolder, Allotment>,
     pub(crate) allocations: Map<AllocationKey, Slot>,
@@ -223,6 +223,14 @@ impl AccountState {
     fn status(&self, date: NaiveDate) -> AccountStatus {
         self.symbol.period().status_on(date)
     }
+}
+
+/// What a payment does to an obligation: a disbursement (asked of the gate when its rules
+/// bar expenditures) or a refund of one.
+#[derive(Clone, Copy)]
+enum Outlay<'a> {
+    Disburse(Gate<'a>),
+    Refund,
 }
 
 /// What the gate uses: a live check, or the decision stored in a journal being replayed.
@@ -378,6 +386,22 @@ impl Ledger {
     /// The latest recorded date.
     pub(crate) fn latest_recorded(&self) -> Option<NaiveDate> {
         self.last_recorded
+    }
+
+    /// The ledger as of `as_of`, as known on `known_on`: this ledger itself when it holds
+    /// nothing later on either clock, else [`Ledger::as_of`] (a replay).
+    pub(crate) fn as_known(
+        &self,
+        as_of: NaiveDate,
+        known_on: Option<NaiveDate>,
+    ) -> Result<std::borrow::Cow<'_, Ledger>, BudgetError> {
+        let current = self.latest_date().is_none_or(|d| d <= as_of)
+            && known_on.is_none_or(|k| self.latest_recorded().is_none_or(|r| r <= k));
+        Ok(if current {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            std::borrow::Cow::Owned(self.as_of(as_of, known_on)?)
+        })
     }
 
     /// The symbols of every account, sorted.
@@ -796,7 +820,14 @@ impl Ledger {
                 document,
                 amount,
             } => {
-                self.pay(name, date, account, document, *amount, Some(gate))?;
+                self.pay(
+                    name,
+                    date,
+                    account,
+                    document,
+                    *amount,
+                    Outlay::Disburse(gate),
+                )?;
                 Ok(None)
             }
             Action::Refund {
@@ -804,7 +835,7 @@ impl Ledger {
                 document,
                 amount,
             } => {
-                self.pay(name, date, account, document, *amount, None)?;
+                self.pay(name, date, account, document, *amount, Outlay::Refund)?;
                 Ok(None)
             }
             Action::Transfer {
@@ -864,7 +895,7 @@ impl Ledger {
         amount: Money,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
-        if acct.collected.contains_key(document) {
+        if acct.collected.contains(document) {
             return Err(BudgetError::DocumentExists {
                 account: *symbol,
                 document: document.clone(),
@@ -880,7 +911,7 @@ impl Ledger {
             .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
         if let Some(a) = self.accounts.get_mut(symbol) {
             a.collections = collections;
-            a.collected.insert(document.clone(), amount);
+            a.collected.insert(document.clone());
             a.gl = gl;
         }
         Ok(())
@@ -1592,12 +1623,22 @@ impl Ledger {
         symbol: &AccountSymbol,
         document: &DocumentId,
         amount: Money,
-        disbursement: Option<Gate<'_>>,
+        outlay: Outlay<'_>,
     ) -> Result<(), BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
-        let (signed, gl) = if disbursement.is_none() {
+        let (signed, gl) = if let Outlay::Disburse(gate) = outlay {
+            let unpaid = obligation.obligated.checked_sub(obligation.disbursed)?;
+            if amount > unpaid {
+                return Err(exceeds(Level::Obligation, *symbol, amount, unpaid));
+            }
+            expenditure_check(gate, symbol, &obligation.key, date, amount, document)?;
+            let gl = acct
+                .gl
+                .post(Ussgl::UnpaidObligations, Ussgl::PaidObligations, amount)?;
+            (amount, gl)
+        } else {
             if amount > obligation.disbursed {
                 return Err(exceeds(
                     Level::Disbursement,
@@ -1610,18 +1651,6 @@ impl Ledger {
                 .gl
                 .post(Ussgl::PaidObligations, Ussgl::UnpaidObligations, amount)?;
             (amount.checked_neg()?, gl)
-        } else {
-            let unpaid = obligation.obligated.checked_sub(obligation.disbursed)?;
-            if amount > unpaid {
-                return Err(exceeds(Level::Obligation, *symbol, amount, unpaid));
-            }
-            if let Some(gate) = disbursement {
-                expenditure_check(gate, symbol, &obligation.key, date, amount, document)?;
-            }
-            let gl = acct
-                .gl
-                .post(Ussgl::UnpaidObligations, Ussgl::PaidObligations, amount)?;
-            (amount, gl)
         };
         let disbursed = obligation.disbursed.checked_add(signed)?;
         let mut slot = acct
@@ -1778,7 +1807,7 @@ impl Ledger {
         // Then as to the cancelled account (1553(b)(1), "in amount"): what the document
         // still owed when the account closed, and beyond that (an upward adjustment) the
         // account's unobligated balance, shared by every document's adjustments.
-        let closed_charges = closed_account_charges(old, document, original, amount)?;
+        let closed_charges = closed_account_charges(old, document, amount)?;
         slot.require_free(*current, amount)?;
         let decision = gate_check(gate, current, key, date, Some(amount), Some(document))?;
         let mut next = slot;
@@ -1817,50 +1846,37 @@ impl Ledger {
 
 /// Checks a charge of `amount` for `document` of the cancelled account `old` against what
 /// the account could have paid when it closed (31 U.S.C. 1553(b)(1)): the document's
-/// unliquidated balance, then, for the part of all its documents' charges beyond their
-/// unliquidated balances (upward adjustments), the account's unobligated balance. Returns
-/// the document's charges after this one.
+/// unliquidated balance, and beyond it (an upward adjustment) the account's unobligated
+/// balance, which the adjustments of all its documents share. Returns the document's
+/// charges after this one.
 fn closed_account_charges(
     old: &AccountState,
     document: &DocumentId,
-    original: &ObligationState,
     amount: Money,
 ) -> Result<Money, BudgetError> {
     let owed = |doc: &DocumentId| -> Result<Money, BudgetError> {
         let o = old.obligation(doc)?;
         Ok(o.obligated.checked_sub(o.disbursed)?.max(Money::ZERO))
     };
-    let excess = |charged: Money, owed: Money| -> Result<Money, BudgetError> {
-        Ok(charged.checked_sub(owed)?.max(Money::ZERO))
+    // What a document's charges took beyond what it owed: an upward adjustment.
+    let adjustment = |doc: &DocumentId, charged: Money| -> Result<Money, BudgetError> {
+        Ok(charged.checked_sub(owed(doc)?)?.max(Money::ZERO))
     };
-    let mut other_excess = Money::ZERO;
+    let mut adjustments = Money::ZERO;
     for (doc, charged) in &old.charged_after_closing {
-        if doc != document {
-            other_excess = other_excess.checked_add(excess(*charged, owed(doc)?)?)?;
-        }
+        adjustments = adjustments.checked_add(adjustment(doc, *charged)?)?;
     }
     let before = old
         .charged_after_closing
         .get(document)
         .copied()
         .unwrap_or(Money::ZERO);
-    let after = before.checked_add(amount)?;
-    let this_owed = original
-        .obligated
-        .checked_sub(original.disbursed)?
-        .max(Money::ZERO);
     let unobligated = old.gl.unobligated()?.max(Money::ZERO);
-    let adjustments = other_excess.checked_add(excess(after, this_owed)?)?;
-    if adjustments > unobligated {
-        let room = this_owed
-            .checked_sub(before)?
-            .max(Money::ZERO)
-            .checked_add(
-                unobligated
-                    .checked_sub(other_excess)?
-                    .checked_sub(excess(before, this_owed)?)?
-                    .max(Money::ZERO),
-            )?;
+    let room = owed(document)?
+        .checked_sub(before)?
+        .max(Money::ZERO)
+        .checked_add(unobligated.checked_sub(adjustments)?.max(Money::ZERO))?;
+    if amount > room {
         return Err(exceeds(
             Level::ClosedAccountBalance,
             old.symbol,
@@ -1868,7 +1884,7 @@ fn closed_account_charges(
             room,
         ));
     }
-    Ok(after)
+    Ok(before.checked_add(amount)?)
 }
 
 impl AccountState {
@@ -1893,7 +1909,7 @@ impl AccountState {
             charged_to_current: self.charged_to_current,
             charged_after_closing: BTreeMap::new(),
             collections: self.collections,
-            collected: Map::default(),
+            collected: foldhash::HashSet::default(),
             gl: self.gl,
             allotments: Map::default(),
             allocations: Map::default(),
@@ -1933,7 +1949,7 @@ fn new_account(
         charged_to_current: Money::ZERO,
         charged_after_closing: BTreeMap::new(),
         collections: Money::ZERO,
-        collected: Map::default(),
+        collected: foldhash::HashSet::default(),
         gl,
         allotments: Map::default(),
         allocations: Map::default(),
@@ -2383,7 +2399,25 @@ fn answers(
     request.partner == partner && request.program == program && request.date == date
 }
 
-/// Asks the gate about a partner; entries without a partner need no decision.
+/// The eligibility question for `partner` about funds of `account` under `key`, as known
+/// on `recorded`.
+fn gate_request(
+    account: &AccountSymbol,
+    key: &AllocationKey,
+    partner: CountryCode,
+    date: NaiveDate,
+    recorded: NaiveDate,
+    amount: Option<Money>,
+    document: Option<&DocumentId>,
+) -> EligibilityRequest {
+    let mut request = EligibilityRequest::new(partner, key.program, date);
+    request.known_on = Some(recorded);
+    request.department = Department::from_agency_code(account.agency());
+    request.amount = amount;
+    request.document = document.map(|d| d.as_str().to_owned());
+    request
+}
+
 /// Asks a live gate whether the disbursement may be spent ([`Stage::Expenditure`]), for
 /// the partner of the obligation, when the check has rules that can refuse one (SFOPS
 /// 7008: no funds "shall be obligated or expended"). Allowed disbursements keep no
@@ -2402,11 +2436,15 @@ fn expenditure_check(
     if !check.checks_expenditures() {
         return Ok(());
     }
-    let mut request = EligibilityRequest::new(partner, key.program, date);
-    request.known_on = Some(recorded);
-    request.department = Department::from_agency_code(account.agency());
-    request.amount = Some(amount);
-    request.document = Some(document.as_str().to_owned());
+    let mut request = gate_request(
+        account,
+        key,
+        partner,
+        date,
+        recorded,
+        Some(amount),
+        Some(document),
+    );
     request.stage = Stage::Expenditure;
     let decision = check.decide(&request);
     if decision.outcome().allows() {
@@ -2418,6 +2456,7 @@ fn expenditure_check(
     }
 }
 
+/// Asks the gate about a partner; entries without a partner need no decision.
 fn gate_check(
     gate: Gate<'_>,
     account: &AccountSymbol,
@@ -2431,11 +2470,7 @@ fn gate_check(
     };
     match gate {
         Gate::Live(check, recorded) => {
-            let mut request = EligibilityRequest::new(partner, key.program, date);
-            request.known_on = Some(recorded);
-            request.department = Department::from_agency_code(account.agency());
-            request.amount = amount;
-            request.document = document.map(|d| d.as_str().to_owned());
+            let request = gate_request(account, key, partner, date, recorded, amount, document);
             let decision = check.decide(&request);
             // Pair assertion with the stored arm below: a check answers the request it was
             // asked, or replay would refuse what was applied.

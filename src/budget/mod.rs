@@ -18,11 +18,11 @@
 //! ```
 //!
 //! Every applied allocation, commitment and obligation is kept in the journal with the
-//! eligibility decision that allowed it (a disbursement is asked only whether a rule such as
-//! SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an equal ledger, [`Ledger::as_of`] the ledger as it was
-//! on a date and as known on a date. [`Ledger::status_of_funds`] reports any grouping of
-//! account, fiscal year, funds holder, program and partner; [`Ledger::sf133`] gives the
-//! SF-133-shaped statement of an account.
+//! eligibility decision that allowed it (a disbursement is asked only whether a rule such
+//! as SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an
+//! equal ledger, [`Ledger::as_of`] the ledger as it was on a date and as known on a date.
+//! [`Ledger::status_of_funds`] reports any grouping of account, fiscal year, funds holder,
+//! program and partner; [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
 
 mod command;
 mod error;

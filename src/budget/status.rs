@@ -130,17 +130,50 @@ pub struct StatusRow {
 }
 
 impl StatusRow {
-    fn add(&mut self, other: &StatusRow) -> Result<(), BudgetError> {
-        self.budget_authority = self.budget_authority.checked_add(other.budget_authority)?;
-        self.apportioned = self.apportioned.checked_add(other.apportioned)?;
-        self.allotted = self.allotted.checked_add(other.allotted)?;
-        self.allocated = self.allocated.checked_add(other.allocated)?;
-        self.committed = self.committed.checked_add(other.committed)?;
-        self.obligated = self.obligated.checked_add(other.obligated)?;
-        self.unobligated = self.unobligated.checked_add(other.unobligated)?;
-        self.disbursed = self.disbursed.checked_add(other.disbursed)?;
-        self.unliquidated = self.unliquidated.checked_add(other.unliquidated)?;
-        self.recoveries = self.recoveries.checked_add(other.recoveries)?;
+    /// The ten amounts, in column order (budget authority … recoveries).
+    pub(crate) fn amounts(&self) -> [Money; 10] {
+        [
+            self.budget_authority,
+            self.apportioned,
+            self.allotted,
+            self.allocated,
+            self.committed,
+            self.obligated,
+            self.unobligated,
+            self.disbursed,
+            self.unliquidated,
+            self.recoveries,
+        ]
+    }
+
+    fn amounts_mut(&mut self) -> [&mut Money; 10] {
+        [
+            &mut self.budget_authority,
+            &mut self.apportioned,
+            &mut self.allotted,
+            &mut self.allocated,
+            &mut self.committed,
+            &mut self.obligated,
+            &mut self.unobligated,
+            &mut self.disbursed,
+            &mut self.unliquidated,
+            &mut self.recoveries,
+        ]
+    }
+
+    /// Adds `other`'s amounts to this row's, column by column (the key is kept).
+    pub(crate) fn add(&mut self, other: &StatusRow) -> Result<(), BudgetError> {
+        for (total, amount) in self.amounts_mut().into_iter().zip(other.amounts()) {
+            *total = total.checked_add(amount)?;
+        }
+        Ok(())
+    }
+
+    /// Subtracts `other`'s amounts from this row's, column by column (the key is kept).
+    pub(crate) fn subtract(&mut self, other: &StatusRow) -> Result<(), BudgetError> {
+        for (total, amount) in self.amounts_mut().into_iter().zip(other.amounts()) {
+            *total = total.checked_sub(amount)?;
+        }
         Ok(())
     }
 }
@@ -153,17 +186,7 @@ impl Ledger {
     /// [`BudgetError::Journal`] if the journal cannot be replayed to the as-of date, or
     /// [`BudgetError::Money`] if a total is out of range.
     pub fn status_of_funds(&self, query: &StatusQuery) -> Result<Vec<StatusRow>, BudgetError> {
-        let latest_date = self.latest_date();
-        let latest_recorded = self.latest_recorded();
-        let current = latest_date.is_none_or(|d| d <= query.as_of)
-            && query
-                .known_on
-                .is_none_or(|k| latest_recorded.is_none_or(|r| r <= k));
-        if current {
-            status_rows(self, query)
-        } else {
-            status_rows(&self.as_of(query.as_of, query.known_on)?, query)
-        }
+        status_rows(&*self.as_known(query.as_of, query.known_on)?, query)
     }
 
     /// The SF-133-shaped statement of `account` for `fiscal_year`, cumulative from

@@ -67,8 +67,8 @@ pub enum Claim {
 /// allocation, commitment or obligation), or be spent on an obligation already made.
 ///
 /// Most restrictions bar new assistance; a few say that no funds shall be "obligated or
-/// expended" (SFOPS section 7008, coups; section 7012, the Brooke amendment), so they also
-/// stop disbursements on earlier obligations. A [`Rule`] says which it is
+/// expended" (SFOPS section 7008, coups), so they also stop disbursements on earlier
+/// obligations. A [`Rule`] says which it is
 /// ([`Rule::barring_expenditures`]), and at [`Stage::Expenditure`] only such rules are
 /// asked.
 ///
@@ -100,7 +100,8 @@ pub struct EligibilityRequest {
     pub partner: CountryCode,
     /// The kind of program.
     pub program: ProgramKind,
-    /// The date the assistance would be allocated or obligated.
+    /// The date the assistance would be allocated or obligated (or, at
+    /// [`Stage::Expenditure`], disbursed).
     #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// Decide with the facts recorded by this date (`None`: everything recorded).

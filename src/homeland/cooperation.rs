@@ -105,12 +105,14 @@ pub enum CooperationError {
         decision: Box<Decision>,
     },
     /// The partner is not in the project.
-    #[error("{partner} is not a partner of project {project}")]
+    #[error("{partner} is not a partner of project {project}: its partners are {partners:?}")]
     UnknownPartner {
         /// The project.
         project: String,
         /// The partner.
         partner: CountryCode,
+        /// The project's partners.
+        partners: Vec<CountryCode>,
     },
     /// A contribution is above what the partner still owes.
     #[error(
@@ -226,6 +228,41 @@ fn positive(what: impl Into<String>, amount: Money) -> Result<(), CooperationErr
             amount,
         })
     }
+}
+
+/// The checks a project passes whether it is built or loaded, in this order: the id can
+/// prefix a ledger document id, the title is not empty, the cost and every share are
+/// positive, there is a partner and no partner twice, and the shares do not exceed the
+/// cost. Returns the U.S. share, the cost less the partners' shares.
+fn check_project(
+    id: &str,
+    title: &str,
+    cost: Money,
+    shares: &[(CountryCode, Money)],
+) -> Result<Money, CooperationError> {
+    compose::<DocumentId>(format!("{id}-US"))?;
+    not_empty("project title", title)?;
+    positive("project cost", cost)?;
+    for (partner, share) in shares {
+        positive(format!("the share of {partner}"), *share)?;
+    }
+    if shares.is_empty() {
+        return Err(CooperationError::NoPartners);
+    }
+    let mut seen = BTreeSet::new();
+    for (partner, _) in shares {
+        if !seen.insert(*partner) {
+            return Err(CooperationError::DuplicatePartner { partner: *partner });
+        }
+    }
+    let total = Money::checked_sum(shares.iter().map(|s| s.1))?;
+    if total > cost {
+        return Err(CooperationError::SharesExceedCost {
+            cost,
+            shares: total,
+        });
+    }
+    Ok(cost.checked_sub(total)?)
 }
 
 fn not_empty(what: &'static str, text: &str) -> Result<(), CooperationError> {
@@ -397,18 +434,10 @@ impl TryFrom<ProjectData> for Project {
     type Error = CooperationError;
 
     fn try_from(d: ProjectData) -> Result<Project, CooperationError> {
-        compose::<DocumentId>(format!("{}-US", d.id))?;
-        not_empty("project title", &d.title)?;
-        positive("project cost", d.cost)?;
-        if d.partners.is_empty() {
-            return Err(CooperationError::NoPartners);
-        }
-        let mut seen = BTreeSet::new();
+        let shares: Vec<(CountryCode, Money)> =
+            d.partners.iter().map(|p| (p.partner, p.share)).collect();
+        let us_share = check_project(&d.id, &d.title, d.cost, &shares)?;
         for p in &d.partners {
-            positive(format!("the share of {}", p.partner), p.share)?;
-            if !seen.insert(p.partner) {
-                return Err(CooperationError::DuplicatePartner { partner: p.partner });
-            }
             let contributed = Money::checked_sum(p.contributions.iter().map(|c| c.amount))?;
             for c in &p.contributions {
                 positive(format!("contribution {}", c.document), c.amount)?;
@@ -422,11 +451,11 @@ impl TryFrom<ProjectData> for Project {
                 });
             }
         }
-        let shares = Money::checked_sum(d.partners.iter().map(|p| p.share))?;
-        if d.us_share.is_negative() || shares.checked_add(d.us_share)? != d.cost {
+        if d.us_share != us_share {
+            let partners = d.cost.checked_sub(us_share)?;
             return Err(CooperationError::SharesExceedCost {
                 cost: d.cost,
-                shares: shares.checked_add(d.us_share)?,
+                shares: partners.checked_add(d.us_share)?,
             });
         }
         if d.decisions.len() != d.partners.len() {
@@ -491,28 +520,11 @@ impl Project {
         check: &dyn EligibilityCheck,
         date: NaiveDate,
     ) -> Result<Project, CooperationError> {
-        compose::<DocumentId>(format!("{id}-US"))?;
-        not_empty("project title", title)?;
-        positive("project cost", cost)?;
-        for (partner, share, _) in shares {
-            positive(format!("the share of {partner}"), *share)?;
-        }
-        if shares.is_empty() {
-            return Err(CooperationError::NoPartners);
-        }
-        let mut seen = BTreeSet::new();
-        for (partner, _, _) in shares {
-            if !seen.insert(*partner) {
-                return Err(CooperationError::DuplicatePartner { partner: *partner });
-            }
-        }
-        let total = Money::checked_sum(shares.iter().map(|s| s.1))?;
-        if total > cost {
-            return Err(CooperationError::SharesExceedCost {
-                cost,
-                shares: total,
-            });
-        }
+        let amounts: Vec<(CountryCode, Money)> = shares
+            .iter()
+            .map(|(partner, share, _)| (*partner, *share))
+            .collect();
+        let us_share = check_project(id, title, cost, &amounts)?;
         let mut decisions = Vec::with_capacity(shares.len());
         for (partner, share, _) in shares {
             let mut request =
@@ -528,11 +540,6 @@ impl Project {
             }
             decisions.push(decision);
         }
-        let us_share = cost.checked_sub(total)?;
-        debug_assert!(
-            !us_share.is_negative(),
-            "shares were checked against the cost"
-        );
         Ok(Project {
             id: id.to_owned(),
             title: title.to_owned(),
@@ -734,22 +741,16 @@ impl Project {
         amount: Money,
         date: NaiveDate,
     ) -> Result<(Project, Command), CooperationError> {
-        let index = self
+        let mut next = self.clone();
+        let share = next
             .partners
-            .iter()
-            .position(|p| p.partner == partner)
+            .iter_mut()
+            .find(|p| p.partner == partner)
             .ok_or_else(|| CooperationError::UnknownPartner {
                 project: self.id.clone(),
                 partner,
+                partners: self.partners.iter().map(|p| p.partner).collect(),
             })?;
-        let mut next = self.clone();
-        let Some(share) = next.partners.get_mut(index) else {
-            // OK because `index` was just found in the same list.
-            return Err(CooperationError::UnknownPartner {
-                project: self.id.clone(),
-                partner,
-            });
-        };
         positive(format!("the contribution of {partner}"), amount)?;
         let outstanding = share.outstanding()?;
         if amount > outstanding {

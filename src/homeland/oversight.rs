@@ -134,7 +134,7 @@ impl Oversight {
         date: NaiveDate,
     ) -> Result<Vec<QuarterRow>, HomelandError> {
         let end = quarter_end(date);
-        let then = ledger.as_of(end, None).map_err(Box::new)?;
+        let then = ledger.as_known(end, None).map_err(Box::new)?;
         let mut rows: BTreeMap<Tag, QuarterRow> = BTreeMap::new();
         for (document, tag) in &self.documents {
             let Some(balance) = then.obligation(&self.account, document) else {

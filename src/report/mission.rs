@@ -204,38 +204,14 @@ pub(super) fn split(
             unliquidated: bound.checked_sub(sums.disbursed)?,
             ..StatusRow::default()
         };
-        subtract(&mut rest, &piece)?;
+        rest.subtract(&piece)?;
         pieces.push((MissionKey::Area(*area), piece));
     }
     // The ledger keeps an allocation's obligations as the sum of its documents', so what
     // is left for the unassigned share is never negative.
-    debug_assert!(
-        super::table::amounts(&rest)
-            .iter()
-            .all(|a| !a.is_negative()),
-        "{rest:?}"
-    );
+    debug_assert!(rest.amounts().iter().all(|a| !a.is_negative()), "{rest:?}");
     pieces.push((MissionKey::Unassigned, rest));
     Ok(pieces)
-}
-
-fn subtract(rest: &mut StatusRow, piece: &StatusRow) -> Result<(), BudgetError> {
-    let pairs = [
-        (&mut rest.budget_authority, piece.budget_authority),
-        (&mut rest.apportioned, piece.apportioned),
-        (&mut rest.allotted, piece.allotted),
-        (&mut rest.allocated, piece.allocated),
-        (&mut rest.committed, piece.committed),
-        (&mut rest.obligated, piece.obligated),
-        (&mut rest.unobligated, piece.unobligated),
-        (&mut rest.disbursed, piece.disbursed),
-        (&mut rest.unliquidated, piece.unliquidated),
-        (&mut rest.recoveries, piece.recoveries),
-    ];
-    for (total, amount) in pairs {
-        *total = total.checked_sub(amount)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -315,7 +291,7 @@ mod tests {
         );
         let mut sum = [Money::ZERO; 10];
         for (_, piece) in &pieces {
-            for (s, a) in sum.iter_mut().zip(super::super::table::amounts(piece)) {
+            for (s, a) in sum.iter_mut().zip(piece.amounts()) {
                 *s = s.checked_add(a).unwrap();
             }
             assert_eq!(
@@ -327,7 +303,7 @@ mod tests {
                 piece.disbursed.checked_add(piece.unliquidated).unwrap()
             );
         }
-        assert_eq!(sum, super::super::table::amounts(&row));
+        assert_eq!(sum, row.amounts());
         let maritime = &pieces[0].1;
         assert_eq!(maritime.allocated, m("300"));
         assert_eq!(maritime.unliquidated, m("150"));

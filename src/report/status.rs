@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ReportError;
 use super::mission::{MissionKey, MissionRegister, TaggedObligations, split, tagged_obligations};
-use super::table::{COLUMNS, KEY_COLUMNS, aligned, amounts, key_cells};
-use crate::budget::{
-    BudgetError, Dimension, Ledger, StatusFilter, StatusKey, StatusQuery, StatusRow,
-};
+use super::table::{COLUMNS, KEY_COLUMNS, aligned, key_cells};
+use crate::budget::{Dimension, Ledger, StatusFilter, StatusKey, StatusQuery, StatusRow};
 use crate::homeland::Agency;
 use crate::money::Money;
 use crate::partner::Region;
@@ -304,7 +302,7 @@ impl StatusReport {
         // Documents are read from the ledger as it stood, like the balances.
         let tagged_needed = by_mission && !missions.is_empty();
         let then = if tagged_needed {
-            as_known(ledger, query.as_of, query.known_on)?
+            ledger.as_known(query.as_of, query.known_on)?
         } else {
             Cow::Borrowed(ledger)
         };
@@ -347,7 +345,7 @@ impl StatusReport {
                     mission,
                 );
                 match sums.get_mut(&row_key) {
-                    Some(sum) => add(sum, &piece)?,
+                    Some(sum) => sum.add(&piece)?,
                     None => {
                         piece.key = key;
                         if !keeps(Dimension::Account) {
@@ -380,7 +378,7 @@ impl StatusReport {
     pub fn totals(&self) -> Result<StatusRow, ReportError> {
         let mut sum = StatusRow::default();
         for row in &self.rows {
-            add(&mut sum, &row.status)?;
+            sum.add(&row.status)?;
         }
         Ok(sum)
     }
@@ -396,7 +394,7 @@ impl StatusReport {
     pub fn text_table(&self) -> Result<String, ReportError> {
         let headers: Vec<&str> = KEY_COLUMNS.iter().copied().chain(EXTRA_COLUMNS).collect();
         let keys: Vec<Vec<String>> = self.rows.iter().map(|r| self.key_of(r)).collect();
-        let values: Vec<[Money; 10]> = self.rows.iter().map(|r| amounts(&r.status)).collect();
+        let values: Vec<[Money; 10]> = self.rows.iter().map(|r| r.status.amounts()).collect();
         Ok(aligned(&headers, &keys, &values)?)
     }
 
@@ -420,7 +418,8 @@ impl StatusReport {
         for row in &self.rows {
             let mut record = self.key_of(row);
             record.extend(
-                amounts(&row.status)
+                row.status
+                    .amounts()
                     .iter()
                     .map(|a| a.to_decimal().to_string()),
             );
@@ -459,43 +458,8 @@ const EXTRA_COLUMNS: [&str; 3] = ["region", "agency", "mission_area"];
 /// How a report grouped by agency shows funds with no agency.
 const NO_AGENCY: &str = "-";
 
-/// The ledger as of `as_of`, as known on `known_on`: the ledger itself when it holds
-/// nothing later, else a replay.
-fn as_known(
-    ledger: &Ledger,
-    as_of: NaiveDate,
-    known_on: Option<NaiveDate>,
-) -> Result<Cow<'_, Ledger>, BudgetError> {
-    let current = ledger.latest_date().is_none_or(|d| d <= as_of)
-        && known_on.is_none_or(|k| ledger.latest_recorded().is_none_or(|r| r <= k));
-    if current {
-        Ok(Cow::Borrowed(ledger))
-    } else {
-        Ok(Cow::Owned(ledger.as_of(as_of, known_on)?))
-    }
-}
-
 fn is_zero(row: &StatusRow) -> bool {
-    amounts(row).iter().all(|a| a.is_zero())
-}
-
-fn add(sum: &mut StatusRow, row: &StatusRow) -> Result<(), BudgetError> {
-    let pairs = [
-        (&mut sum.budget_authority, row.budget_authority),
-        (&mut sum.apportioned, row.apportioned),
-        (&mut sum.allotted, row.allotted),
-        (&mut sum.allocated, row.allocated),
-        (&mut sum.committed, row.committed),
-        (&mut sum.obligated, row.obligated),
-        (&mut sum.unobligated, row.unobligated),
-        (&mut sum.disbursed, row.disbursed),
-        (&mut sum.unliquidated, row.unliquidated),
-        (&mut sum.recoveries, row.recoveries),
-    ];
-    for (total, amount) in pairs {
-        *total = total.checked_add(amount)?;
-    }
-    Ok(())
+    row.amounts().iter().all(|a| a.is_zero())
 }
 
 /// The CSV writer's error as a [`ReportError::Csv`].

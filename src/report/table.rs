@@ -24,21 +24,6 @@ pub(super) const COLUMNS: [&str; 10] = [
     "recoveries",
 ];
 
-pub(super) fn amounts(row: &StatusRow) -> [Money; 10] {
-    [
-        row.budget_authority,
-        row.apportioned,
-        row.allotted,
-        row.allocated,
-        row.committed,
-        row.obligated,
-        row.unobligated,
-        row.disbursed,
-        row.unliquidated,
-        row.recoveries,
-    ]
-}
-
 pub(super) fn key_cells(key: &StatusKey) -> [String; 5] {
     [
         key.account.map(|a| a.to_string()).unwrap_or_default(),
@@ -111,7 +96,7 @@ pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>,
 /// [`BudgetError::Money`] only if a total is out of range.
 pub fn text_table(rows: &[StatusRow]) -> Result<String, BudgetError> {
     let keys: Vec<Vec<String>> = rows.iter().map(|r| key_cells(&r.key).to_vec()).collect();
-    let values: Vec<[Money; 10]> = rows.iter().map(amounts).collect();
+    let values: Vec<[Money; 10]> = rows.iter().map(StatusRow::amounts).collect();
     aligned(&KEY_COLUMNS, &keys, &values)
 }
 
@@ -215,7 +200,7 @@ pub fn csv(rows: &[StatusRow]) -> Result<String, ReportError> {
         .map_err(fail)?;
     for row in rows {
         let mut record: Vec<String> = key_cells(&row.key).to_vec();
-        record.extend(amounts(row).iter().map(|a| a.to_decimal().to_string()));
+        record.extend(row.amounts().iter().map(|a| a.to_decimal().to_string()));
         writer.write_record(&record).map_err(fail)?;
     }
     let bytes = writer
