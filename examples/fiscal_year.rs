@@ -513,6 +513,27 @@ impl Year {
         Ok(())
     }
 
+    /// Pays `amount` on `document` directly through the ledger, and says so.
+    fn disburse(
+        &mut self,
+        on: NaiveDate,
+        document: DocumentId,
+        amount: &str,
+        what: &str,
+    ) -> Res<()> {
+        let amount = money(amount)?;
+        self.apply(
+            on,
+            Action::Disburse {
+                account: self.account,
+                document: document.clone(),
+                amount,
+            },
+        )?;
+        self.log(on, format!("pay {amount} {what} ({document})"));
+        Ok(())
+    }
+
     fn pay(&mut self, e: &mut Enrollment, on: NaiveDate, amount: &str) -> Res<()> {
         let id = self.id()?;
         let amount = money(amount)?;
@@ -791,17 +812,12 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
     );
 
     let id = year.id()?;
-    grant.drawdown(
-        &mut year.ledger,
-        day(2008, 7, 1)?,
-        money("1000000")?,
-        id,
-        actor.clone(),
-    )?;
+    let drawn = money("1000000")?;
+    grant.drawdown(&mut year.ledger, day(2008, 7, 1)?, drawn, id, actor.clone())?;
     year.log(
         day(2008, 7, 1)?,
         format!(
-            "draw 1,000,000.00 on PH-H-GAA; {} undrawn",
+            "draw {drawn} on PH-H-GAA; {} undrawn",
             grant.remaining(&year.ledger)?
         ),
     );
@@ -822,31 +838,19 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
             ),
         );
     }
-    year.apply(
+    year.disburse(
         day(2008, 8, 29)?,
-        Action::Disburse {
-            account,
-            document: "NG-H-EDA".parse()?,
-            amount: money("600000")?,
-        },
+        "NG-H-EDA".parse()?,
+        "600000",
+        "of the reactivation",
     )?;
-    year.log(
-        day(2008, 8, 29)?,
-        "pay 600,000.00 of the reactivation of NG-H-EDA",
-    );
     year.pay(&mut sdn, day(2008, 9, 2)?, "2300")?;
-    year.apply(
+    year.disburse(
         day(2008, 9, 15)?,
-        Action::Disburse {
-            account,
-            document: us_document,
-            amount: money("480000")?,
-        },
+        us_document,
+        "480000",
+        "on the U.S. share of ST-CSR-1",
     )?;
-    year.log(
-        day(2008, 9, 15)?,
-        "pay 480,000.00 on the U.S. share of ST-CSR-1",
-    );
     year.results.record(SharedResult {
         id: "ST-CSR-1-R1".into(),
         project: "ST-CSR-1".into(),
@@ -912,6 +916,7 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
         ProgramKind::ExcessArticles,
         Some("NGA".parse()?),
     );
+    let reactivation = money("1200000")?;
     year.apply(
         on,
         Action::Obligate {
@@ -919,7 +924,7 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
             document: document.clone(),
             instrument: Instrument::Transfer,
             funding: Funding::Allocation { key },
-            amount: money("1200000")?,
+            amount: reactivation,
         },
     )?;
     year.tag(
@@ -928,7 +933,10 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
         MissionArea::MaritimeSecurity,
         Agency::CoastGuard,
     );
-    year.log(on, "obligate 1,200,000.00 for its reactivation and spares");
+    year.log(
+        on,
+        format!("obligate {reactivation} for its reactivation and spares"),
+    );
     Ok(())
 }
 
