@@ -1179,7 +1179,7 @@ impl Year {
         std::fs::create_dir_all(&dir)?;
         let svg = dir.join("funding-flow.svg");
         let mermaid = dir.join("funding-flow.mmd");
-        std::fs::write(&svg, flow.svg(Measure::Allocated))?;
+        std::fs::write(&svg, flow.svg(Measure::Allocated)?)?;
         std::fs::write(&mermaid, flow.mermaid(Measure::Allocated))?;
         println!(
             "\nfunding-flow picture: {} (open in a browser), {}",

@@ -189,7 +189,7 @@ impl Measure {
 /// assert_eq!(last.to, FlowNode::Instrument(Instrument::GrantAgreement));
 /// assert_eq!(last.obligated, "400".parse()?);
 /// assert!(graph.mermaid(Measure::Allocated).contains("\"DSCA\",\"financing\",600.00"));
-/// assert!(graph.svg(Measure::Allocated).starts_with("<svg"));
+/// assert!(graph.svg(Measure::Allocated)?.starts_with("<svg"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -397,8 +397,13 @@ impl FlowGraph {
     /// Only the pixel layout uses `f64`, converted from money by `to_f64` for display.
     /// Nothing computed in `f64` feeds back into an amount: every amount written into the
     /// picture (labels, tooltips) is the exact [`Money`] from the graph.
-    #[must_use]
-    pub fn svg(&self, measure: Measure) -> String {
+    ///
+    /// # Errors
+    ///
+    /// [`ReportError::XmlCharacter`] if a label holds a character XML 1.0 cannot carry (the
+    /// graph's labels are validated identifiers and names, so only a bug could), and
+    /// [`ReportError::Xml`] if the writer fails. Markup characters are escaped.
+    pub fn svg(&self, measure: Measure) -> Result<String, ReportError> {
         svg::render(self, measure, &self.labels())
     }
 }
@@ -412,9 +417,9 @@ mod svg {
     //! are printed from the graph's [`Money`] values.
 
     use std::collections::BTreeMap;
-    use std::fmt::Write as _;
 
-    use super::{COLUMN_TITLES, FlowGraph, FlowNode, Measure, ToPrimitive};
+    use super::super::xml::{self, Xml};
+    use super::{COLUMN_TITLES, FlowGraph, FlowNode, Measure, ReportError, ToPrimitive};
     use crate::money::Money;
 
     const WIDTH: f64 = 1280.0;
@@ -435,21 +440,6 @@ mod svg {
     /// Pixels from money, for display only (see the module notes).
     fn pixels(amount: Money) -> f64 {
         amount.to_decimal().to_f64().unwrap_or(0.0)
-    }
-
-    fn escape(text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                _ => out.push(c),
-            }
-        }
-        out
     }
 
     /// A node: what it is, its value (the larger of inflow and outflow) and its height.
@@ -593,18 +583,35 @@ mod svg {
     }
 
     /// A text element with a white halo, so that it reads over ribbons.
-    fn text(out: &mut String, x: f64, y: f64, size: u32, fill: &str, content: &str) {
-        let _ = writeln!(
-            out,
-            "<text x=\"{x:.2}\" y=\"{y:.2}\" font-size=\"{size}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{content}</text>"
-        );
+    /// A label with a white halo so it stays legible over ribbons.
+    fn text(
+        out: &mut Xml,
+        (x, y): (f64, f64),
+        size: u32,
+        fill: &str,
+        content: &str,
+    ) -> Result<(), ReportError> {
+        out.element(
+            "text",
+            &[
+                ("x", &format!("{x:.2}")),
+                ("y", &format!("{y:.2}")),
+                ("font-size", &size.to_string()),
+                ("fill", fill),
+                ("stroke", "#ffffff"),
+                ("stroke-width", "3"),
+                ("stroke-linejoin", "round"),
+                ("paint-order", "stroke"),
+            ],
+            content,
+        )
     }
 
     pub(super) fn render(
         graph: &FlowGraph,
         measure: Measure,
         labels: &BTreeMap<FlowNode, String>,
-    ) -> String {
+    ) -> Result<String, ReportError> {
         let edges: Vec<_> = graph
             .edges
             .iter()
@@ -690,30 +697,175 @@ mod svg {
             .map(|(n, top)| top + room(n))
             .fold(TOP, f64::max);
         let height = (bottom + BOTTOM).max(HEIGHT);
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" font-family=\"Helvetica, Arial, sans-serif\">"
-        );
-        let _ = writeln!(
-            out,
-            "<rect x=\"0\" y=\"0\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" fill=\"#ffffff\"/>"
-        );
-        let _ = writeln!(
-            out,
-            "<text x=\"40\" y=\"32\" font-size=\"20\" font-weight=\"bold\">Funding flow: {} as of {}</text>",
-            measure.as_str(),
-            graph.as_of
-        );
-        for (c, title) in COLUMN_TITLES.iter().enumerate() {
-            let x = COLUMN_X.get(c).copied().unwrap_or(0.0);
-            let _ = writeln!(
-                out,
-                "<text x=\"{x:.1}\" y=\"66\" font-size=\"14\" fill=\"#555555\">{title}</text>"
-            );
+        let picture = Picture {
+            graph,
+            measure,
+            labels,
+            edges: &edges,
+            nodes: &nodes,
+            links: &links,
+            tops: &tops,
+            height,
+        };
+        let mut out = Xml::new(false)?;
+        picture.header(&mut out)?;
+        picture.ribbons(&mut out)?;
+        picture.boxes(&mut out)?;
+        out.close("svg")?;
+        out.finish()
+    }
+
+    /// A laid-out picture, ready to draw.
+    struct Picture<'a> {
+        graph: &'a FlowGraph,
+        measure: Measure,
+        labels: &'a BTreeMap<FlowNode, String>,
+        edges: &'a [&'a super::FlowEdge],
+        nodes: &'a [Node<'a>],
+        links: &'a [Link],
+        tops: &'a [f64],
+        height: f64,
+    }
+
+    impl Picture<'_> {
+        fn top_of(&self, i: usize) -> f64 {
+            self.tops.get(i).copied().unwrap_or(0.0)
         }
-        // Each node stacks its links in the order of the nodes at their other ends, top to
-        // bottom, so that links leaving or entering one node do not cross each other.
+
+        fn x_of(&self, i: usize) -> f64 {
+            self.nodes
+                .get(i)
+                .and_then(|n| COLUMN_X.get(n.node.column()))
+                .copied()
+                .unwrap_or(0.0)
+        }
+
+        fn label_of(&self, node: &FlowNode) -> &str {
+            self.labels.get(node).map_or("", String::as_str)
+        }
+
+        /// The `<svg>` element, its background, title and column titles.
+        fn header(&self, out: &mut Xml) -> Result<(), ReportError> {
+            let (height, measure, graph) = (self.height, self.measure, self.graph);
+            let height_text = format!("{height:.0}");
+            let width_text = format!("{WIDTH:.0}");
+            out.open(
+                "svg",
+                &[
+                    ("xmlns", "http://www.w3.org/2000/svg"),
+                    ("width", &width_text),
+                    ("height", &height_text),
+                    ("viewBox", &format!("0 0 {WIDTH:.0} {height:.0}")),
+                    ("font-family", "Helvetica, Arial, sans-serif"),
+                ],
+            )?;
+            out.empty(
+                "rect",
+                &[
+                    ("x", "0"),
+                    ("y", "0"),
+                    ("width", &width_text),
+                    ("height", &height_text),
+                    ("fill", "#ffffff"),
+                ],
+            )?;
+            out.element(
+                "text",
+                &[
+                    ("x", "40"),
+                    ("y", "32"),
+                    ("font-size", "20"),
+                    ("font-weight", "bold"),
+                ],
+                &format!("Funding flow: {} as of {}", measure.as_str(), graph.as_of),
+            )?;
+            for (c, title) in COLUMN_TITLES.iter().enumerate() {
+                let x = COLUMN_X.get(c).copied().unwrap_or(0.0);
+                out.element(
+                    "text",
+                    &[
+                        ("x", &format!("{x:.1}")),
+                        ("y", "66"),
+                        ("font-size", "14"),
+                        ("fill", "#555555"),
+                    ],
+                    title,
+                )?;
+            }
+            Ok(())
+        }
+
+        /// The links, drawn first so that nodes cover their ends.
+        fn ribbons(&self, out: &mut Xml) -> Result<(), ReportError> {
+            let (starts, ends) = stack(self.nodes, self.links, self.tops);
+            for label in self.labels.values() {
+                xml::check("a node's label", label)?;
+            }
+            let rows = self.links.iter().zip(self.edges).zip(&starts).zip(&ends);
+            for (((link, e), y0), y1) in rows {
+                let (y0, y1, thickness) = (*y0, *y1, link.thickness);
+                let x0 = self.x_of(link.from) + NODE_WIDTH;
+                let x1 = self.x_of(link.to);
+                let xm = (x0 + x1) / 2.0;
+                let color = COLORS.get(e.from.column()).copied().unwrap_or("#999999");
+                let (y0b, y1b) = (y0 + thickness, y1 + thickness);
+                let d = format!(
+                    "M{x0:.2},{y0:.2} C{xm:.2},{y0:.2} {xm:.2},{y1:.2} {x1:.2},{y1:.2} L{x1:.2},{y1b:.2} C{xm:.2},{y1b:.2} {xm:.2},{y0b:.2} {x0:.2},{y0b:.2} Z"
+                );
+                out.open(
+                    "path",
+                    &[
+                        ("d", &d),
+                        ("fill", color),
+                        ("fill-opacity", "0.35"),
+                        ("stroke", "none"),
+                    ],
+                )?;
+                let tooltip = format!(
+                    "{} → {}: allocated {}, obligated {}, disbursed {}",
+                    self.label_of(&e.from),
+                    self.label_of(&e.to),
+                    e.allocated,
+                    e.obligated,
+                    e.disbursed,
+                );
+                out.element("title", &[], &tooltip)?;
+                out.close("path")?;
+            }
+            Ok(())
+        }
+
+        /// The nodes and their two-line labels.
+        fn boxes(&self, out: &mut Xml) -> Result<(), ReportError> {
+            for (i, n) in self.nodes.iter().enumerate() {
+                let color = COLORS.get(n.node.column()).copied().unwrap_or("#999999");
+                let label = self.label_of(n.node);
+                let (x, y) = (self.x_of(i), self.top_of(i));
+                out.open(
+                    "rect",
+                    &[
+                        ("x", &format!("{x:.2}")),
+                        ("y", &format!("{y:.2}")),
+                        ("width", &format!("{NODE_WIDTH:.0}")),
+                        ("height", &format!("{:.2}", n.height)),
+                        ("fill", color),
+                    ],
+                )?;
+                out.element("title", &[], &format!("{label}: {}", n.value))?;
+                out.close("rect")?;
+                let tx = x + NODE_WIDTH + 6.0;
+                let ty = y + n.height / 2.0;
+                text(out, (tx, ty - 2.0), 13, "#000000", label)?;
+                text(out, (tx, ty + 12.0), 12, "#444444", &n.value.to_string())?;
+            }
+            Ok(())
+        }
+    }
+
+    /// Where each link starts on its source node and ends on its target: each node stacks
+    /// its links in the order of the nodes at their other ends, top to bottom, so that links
+    /// leaving or entering one node do not cross each other.
+    fn stack(nodes: &[Node<'_>], links: &[Link], tops: &[f64]) -> (Vec<f64>, Vec<f64>) {
         let top_of = |i: usize| tops.get(i).copied().unwrap_or(0.0);
         let mut order: Vec<usize> = (0..links.len()).collect();
         let mut starts = vec![0.0; links.len()];
@@ -746,49 +898,7 @@ mod svg {
                 *u += link.thickness;
             }
         }
-        let x_of = |i: usize| {
-            nodes
-                .get(i)
-                .and_then(|n| COLUMN_X.get(n.node.column()))
-                .copied()
-                .unwrap_or(0.0)
-        };
-        let label_of = |node: &FlowNode| escape(labels.get(node).map_or("", String::as_str));
-        // Links first, so nodes are drawn over their ends.
-        for (((link, e), y0), y1) in links.iter().zip(&edges).zip(&starts).zip(&ends) {
-            let (y0, y1, thickness) = (*y0, *y1, link.thickness);
-            let x0 = x_of(link.from) + NODE_WIDTH;
-            let x1 = x_of(link.to);
-            let xm = (x0 + x1) / 2.0;
-            let color = COLORS.get(e.from.column()).copied().unwrap_or("#999999");
-            let _ = writeln!(
-                out,
-                "<path d=\"M{x0:.2},{y0:.2} C{xm:.2},{y0:.2} {xm:.2},{y1:.2} {x1:.2},{y1:.2} L{x1:.2},{y1b:.2} C{xm:.2},{y1b:.2} {xm:.2},{y0b:.2} {x0:.2},{y0b:.2} Z\" fill=\"{color}\" fill-opacity=\"0.35\" stroke=\"none\"><title>{} → {}: allocated {}, obligated {}, disbursed {}</title></path>",
-                label_of(&e.from),
-                label_of(&e.to),
-                e.allocated,
-                e.obligated,
-                e.disbursed,
-                y1b = y1 + thickness,
-                y0b = y0 + thickness,
-            );
-        }
-        for (i, n) in nodes.iter().enumerate() {
-            let color = COLORS.get(n.node.column()).copied().unwrap_or("#999999");
-            let label = label_of(n.node);
-            let (x, y) = (x_of(i), top_of(i));
-            let _ = writeln!(
-                out,
-                "<rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{NODE_WIDTH:.0}\" height=\"{:.2}\" fill=\"{color}\"><title>{label}: {}</title></rect>",
-                n.height, n.value
-            );
-            let tx = x + NODE_WIDTH + 6.0;
-            let ty = y + n.height / 2.0;
-            text(&mut out, tx, ty - 2.0, 13, "#000000", &label);
-            text(&mut out, tx, ty + 12.0, 12, "#444444", &n.value.to_string());
-        }
-        out.push_str("</svg>\n");
-        out
+        (starts, ends)
     }
 
     #[cfg(test)]
@@ -846,6 +956,37 @@ mod svg {
         }
 
         #[test]
+        fn markup_in_labels_is_escaped_and_parses_back() {
+            use quick_xml::events::Event;
+            let holder = "R&D<\"x\">'y'";
+            let graph = FlowGraph {
+                as_of: chrono::NaiveDate::from_ymd_opt(2008, 9, 30).unwrap(),
+                edges: vec![FlowEdge {
+                    from: FlowNode::Account("011-2008-1081".parse().unwrap()),
+                    to: FlowNode::Holder(holder.parse().unwrap()),
+                    allocated: "5".parse().unwrap(),
+                    obligated: Money::ZERO,
+                    disbursed: Money::ZERO,
+                }],
+            };
+            let svg = graph.svg(Measure::Allocated).unwrap();
+            let mut reader = quick_xml::Reader::from_str(&svg);
+            reader.config_mut().check_end_names = true;
+            let mut text = String::new();
+            loop {
+                match reader.read_event().unwrap() {
+                    Event::Text(t) => text.push_str(&t.decode().unwrap()),
+                    Event::GeneralRef(r) => text.push_str(
+                        quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap()).unwrap(),
+                    ),
+                    Event::Eof => break,
+                    _ => {}
+                }
+            }
+            assert!(text.contains(&format!("{holder}: $5.00")), "{text}");
+        }
+
+        #[test]
         fn amounts_in_the_picture_are_the_exact_money() {
             let graph = FlowGraph {
                 as_of: chrono::NaiveDate::from_ymd_opt(2008, 9, 30).unwrap(),
@@ -857,10 +998,10 @@ mod svg {
                     disbursed: Money::ZERO,
                 }],
             };
-            let svg = graph.svg(Measure::Allocated);
+            let svg = graph.svg(Measure::Allocated).unwrap();
             assert!(svg.contains(">$0.10</text>"));
             assert!(svg.contains("allocated $0.10, obligated $0.07, disbursed $0.00"));
-            assert_eq!(svg, graph.svg(Measure::Allocated));
+            assert_eq!(svg, graph.svg(Measure::Allocated).unwrap());
         }
     }
 }

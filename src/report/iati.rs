@@ -29,13 +29,13 @@
 //!   code for military assistance).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
 use super::transactions::{Flow, Transaction, transactions};
+use super::xml::{self, Xml};
 use crate::budget::{Dimension, FundsHolder, Instrument, Ledger, StatusQuery};
 use crate::fiscal::FiscalYear;
 use crate::money::Money;
@@ -87,22 +87,6 @@ const fn finance_type(instrument: Instrument) -> Option<&'static str> {
     }
 }
 
-/// Escapes text for XML element content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[derive(Default)]
 struct Activity {
     budgets: BTreeMap<FiscalYear, Money>,
@@ -151,7 +135,10 @@ struct Activity {
 /// # Errors
 ///
 /// [`ReportError::Budget`] if the ledger cannot be replayed to the date,
-/// [`ReportError::UnknownDocument`] if the journal names an obligation the ledger lacks.
+/// [`ReportError::UnknownDocument`] if the journal names an obligation the ledger lacks,
+/// [`ReportError::XmlCharacter`] if the publisher's reference or name holds a character
+/// that XML 1.0 cannot carry (a control character other than tab, line feed and carriage
+/// return). Markup characters in them are escaped, never refused.
 pub fn iati_activities(
     ledger: &Ledger,
     as_of: NaiveDate,
@@ -187,54 +174,60 @@ pub fn iati_activities(
             activity.transactions.push(t);
         }
     }
+    xml::check("the publisher's org_ref", &publisher.org_ref)?;
+    xml::check("the publisher's org_name", &publisher.org_name)?;
     let stamp = format!("{as_of}T00:00:00Z");
-    let org_ref = escape(&publisher.org_ref);
-    let org_name = escape(&publisher.org_name);
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<iati-activities version=\"2.03\" generated-datetime=\"{stamp}\">"
-    );
+    let org_ref = publisher.org_ref.as_str();
+    let org_name = publisher.org_name.as_str();
+    let mut x = Xml::new(true)?;
+    x.open(
+        "iati-activities",
+        &[("version", "2.03"), ("generated-datetime", &stamp)],
+    )?;
     for ((partner, program), a) in &activities {
         let program_words = program.as_str().replace('_', " ");
-        let _ = writeln!(
-            x,
-            "  <iati-activity last-updated-datetime=\"{stamp}\" xml:lang=\"en\" default-currency=\"USD\">"
-        );
-        let _ = writeln!(
-            x,
-            "    <iati-identifier>{org_ref}-{program}-{}</iati-identifier>",
-            partner.alpha3()
-        );
-        let _ = writeln!(
-            x,
-            "    <reporting-org ref=\"{org_ref}\" type=\"10\"><narrative>{org_name}</narrative></reporting-org>"
-        );
-        let _ = writeln!(
-            x,
-            "    <title><narrative>{} for {}</narrative></title>",
-            escape(&program_words),
-            escape(partner.name())
-        );
-        let _ = writeln!(
-            x,
-            "    <description><narrative>Security assistance ({}) to {}, from appropriation to outlay</narrative></description>",
-            escape(&program_words),
-            escape(partner.name())
-        );
-        let _ = writeln!(
-            x,
-            "    <participating-org ref=\"{org_ref}\" role=\"1\" type=\"10\"><narrative>{org_name}</narrative></participating-org>"
-        );
+        x.open(
+            "iati-activity",
+            &[
+                ("last-updated-datetime", &stamp),
+                ("xml:lang", "en"),
+                ("default-currency", "USD"),
+            ],
+        )?;
+        let identifier = format!("{org_ref}-{program}-{}", partner.alpha3());
+        x.element("iati-identifier", &[], &identifier)?;
+        x.open("reporting-org", &[("ref", org_ref), ("type", "10")])?;
+        x.element("narrative", &[], org_name)?;
+        x.close("reporting-org")?;
+        x.open("title", &[])?;
+        x.element(
+            "narrative",
+            &[],
+            &format!("{program_words} for {}", partner.name()),
+        )?;
+        x.close("title")?;
+        x.open("description", &[])?;
+        x.element(
+            "narrative",
+            &[],
+            &format!(
+                "Security assistance ({program_words}) to {}, from appropriation to outlay",
+                partner.name()
+            ),
+        )?;
+        x.close("description")?;
+        x.open(
+            "participating-org",
+            &[("ref", org_ref), ("role", "1"), ("type", "10")],
+        )?;
+        x.element("narrative", &[], org_name)?;
+        x.close("participating-org")?;
         for holder in &a.holders {
-            let _ = writeln!(
-                x,
-                "    <participating-org role=\"4\" type=\"10\"><narrative>{}</narrative></participating-org>",
-                escape(holder.as_str())
-            );
+            x.open("participating-org", &[("role", "4"), ("type", "10")])?;
+            x.element("narrative", &[], holder.as_str())?;
+            x.close("participating-org")?;
         }
-        x.push_str("    <activity-status code=\"2\"/>\n");
+        x.empty("activity-status", &[("code", "2")])?;
         let first_obligation = a
             .transactions
             .iter()
@@ -243,54 +236,70 @@ pub fn iati_activities(
             .min();
         match (first_obligation, a.budgets.keys().next()) {
             (Some(date), _) => {
-                let _ = writeln!(x, "    <activity-date iso-date=\"{date}\" type=\"2\"/>");
+                x.empty(
+                    "activity-date",
+                    &[("iso-date", &date.to_string()), ("type", "2")],
+                )?;
             }
             (None, Some(year)) => {
-                let _ = writeln!(
-                    x,
-                    "    <activity-date iso-date=\"{}\" type=\"1\"/>",
-                    year.first_day()
-                );
+                x.empty(
+                    "activity-date",
+                    &[("iso-date", &year.first_day().to_string()), ("type", "1")],
+                )?;
             }
             (None, None) => {}
         }
-        let _ = writeln!(
-            x,
-            "    <recipient-country code=\"{}\" percentage=\"100\"/>",
-            partner.alpha2()
-        );
-        let _ = writeln!(
-            x,
-            "    <sector vocabulary=\"99\" code=\"{program}\" percentage=\"100\"><narrative>{}</narrative></sector>",
-            escape(&program_words)
-        );
-        let _ = writeln!(x, "    <default-flow-type code=\"{IATI_FLOW_TYPE}\"/>");
+        x.empty(
+            "recipient-country",
+            &[("code", partner.alpha2()), ("percentage", "100")],
+        )?;
+        x.open(
+            "sector",
+            &[
+                ("vocabulary", "99"),
+                ("code", program.as_str()),
+                ("percentage", "100"),
+            ],
+        )?;
+        x.element("narrative", &[], &program_words)?;
+        x.close("sector")?;
+        x.empty("default-flow-type", &[("code", IATI_FLOW_TYPE)])?;
         for (year, amount) in &a.budgets {
-            let (start, end) = (year.first_day(), year.last_day());
-            let _ = writeln!(
-                x,
-                "    <budget type=\"1\" status=\"2\"><period-start iso-date=\"{start}\"/><period-end iso-date=\"{end}\"/><value currency=\"USD\" value-date=\"{start}\">{}</value></budget>",
-                amount.to_decimal()
-            );
+            let start = year.first_day().to_string();
+            let end = year.last_day().to_string();
+            x.open("budget", &[("type", "1"), ("status", "2")])?;
+            x.empty("period-start", &[("iso-date", &start)])?;
+            x.empty("period-end", &[("iso-date", &end)])?;
+            x.element(
+                "value",
+                &[("currency", "USD"), ("value-date", &start)],
+                &amount.to_decimal().to_string(),
+            )?;
+            x.close("budget")?;
         }
         for t in &a.transactions {
-            let _ = write!(
-                x,
-                "    <transaction><transaction-type code=\"{}\"/><transaction-date iso-date=\"{}\"/><value currency=\"USD\" value-date=\"{}\">{}</value><description><narrative>{} {}</narrative></description>",
-                transaction_type(t.flow, t.instrument),
-                t.date,
-                t.date,
-                t.amount.to_decimal(),
-                t.account,
-                escape(t.document.as_str())
-            );
+            let date = t.date.to_string();
+            x.open("transaction", &[])?;
+            x.empty(
+                "transaction-type",
+                &[("code", transaction_type(t.flow, t.instrument))],
+            )?;
+            x.empty("transaction-date", &[("iso-date", &date)])?;
+            x.element(
+                "value",
+                &[("currency", "USD"), ("value-date", &date)],
+                &t.amount.to_decimal().to_string(),
+            )?;
+            x.open("description", &[])?;
+            x.element("narrative", &[], &format!("{} {}", t.account, t.document))?;
+            x.close("description")?;
             if let Some(code) = finance_type(t.instrument) {
-                let _ = write!(x, "<finance-type code=\"{code}\"/>");
+                x.empty("finance-type", &[("code", code)])?;
             }
-            x.push_str("</transaction>\n");
+            x.close("transaction")?;
         }
-        x.push_str("  </iati-activity>\n");
+        x.close("iati-activity")?;
     }
-    x.push_str("</iati-activities>\n");
-    Ok(x)
+    x.close("iati-activities")?;
+    x.finish()
 }

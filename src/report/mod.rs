@@ -23,6 +23,7 @@ mod status;
 mod table;
 mod transactions;
 mod usaspending;
+mod xml;
 
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
 pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};

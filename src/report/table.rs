@@ -176,6 +176,20 @@ pub enum ReportError {
     /// An amount was out of range.
     #[error("{0}")]
     Money(#[from] crate::money::MoneyError),
+    /// The XML writer failed (it writes to memory, so only on a bug).
+    #[error("cannot write the XML: {0}")]
+    Xml(String),
+    /// A text cannot go into an XML file: it holds a character that XML 1.0 does not allow
+    /// anywhere, not even as a character reference (the `Char` production, XML 1.0 §2.2).
+    #[error(
+        "{field} holds the character U+{code:04X}, which XML 1.0 cannot carry; allowed are tab, line feed, carriage return and U+0020 and above, except U+FFFE and U+FFFF"
+    )]
+    XmlCharacter {
+        /// The field that holds it.
+        field: String,
+        /// The character's code point.
+        code: u32,
+    },
     /// A journal entry names an obligating document the ledger does not have.
     #[error("no obligation on document {document} in account {account}")]
     UnknownDocument {

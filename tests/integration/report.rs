@@ -487,8 +487,14 @@ fn snapshot(name: &str, text: &str) {
 fn flow_graph_pictures_match_their_snapshots() {
     let graph = FlowGraph::of(&year::ledger(), day(2008, 9, 30)).unwrap();
     snapshot("flow_allocated.mmd", &graph.mermaid(Measure::Allocated));
-    snapshot("flow_allocated.svg", &graph.svg(Measure::Allocated));
-    snapshot("flow_disbursed.svg", &graph.svg(Measure::Disbursed));
+    snapshot(
+        "flow_allocated.svg",
+        &graph.svg(Measure::Allocated).unwrap(),
+    );
+    snapshot(
+        "flow_disbursed.svg",
+        &graph.svg(Measure::Disbursed).unwrap(),
+    );
 }
 
 #[test]
@@ -1559,6 +1565,92 @@ mod mission_reconciliation {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Every free text the IATI file carries from a caller (the publisher's reference and name)
+/// comes back from a real XML parser exactly as written, markup and tab, line feed and
+/// carriage return included; a character XML 1.0 cannot carry is refused by name.
+#[test]
+fn iati_free_text_is_escaped_and_control_characters_are_refused() {
+    use quick_xml::events::Event;
+    let ledger = year::ledger();
+    let tricky = "A & B <x> \"q\" 'a' ]]> \t tab\nline\r\nend";
+    let publisher = IatiPublisher {
+        org_ref: format!("US-GOV-11{tricky}"),
+        org_name: tricky.to_owned(),
+    };
+    let xml = iati_activities(&ledger, day(2008, 9, 30), &publisher).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    reader.config_mut().check_end_names = true;
+    let (mut names, mut refs): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    // A narrative's text arrives in pieces (text, references, text): `text_started` is
+    // true until its first piece.
+    let (mut in_narrative, mut text_started) = (false, false);
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) if e.name().as_ref() == b"narrative" => {
+                in_narrative = true;
+                text_started = true;
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                if let Some(a) = e.try_get_attribute("ref").unwrap() {
+                    refs.push(a.unescape_value().unwrap().into_owned());
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"narrative" => in_narrative = false,
+            Event::Text(t) if in_narrative => {
+                let text = t.decode().unwrap().into_owned();
+                match names.last_mut() {
+                    Some(last) if !text_started => last.push_str(&text),
+                    _ => names.push(text),
+                }
+                text_started = false;
+            }
+            Event::GeneralRef(r) if in_narrative => {
+                // quick-xml reports references apart from the text around them.
+                let resolved = match r.resolve_char_ref().unwrap() {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let name = r.decode().unwrap();
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .unwrap()
+                            .to_owned()
+                    }
+                };
+                match names.last_mut() {
+                    Some(last) if !text_started => last.push_str(&resolved),
+                    _ => names.push(resolved),
+                }
+                text_started = false;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(!refs.is_empty() && !names.is_empty());
+    for r in &refs {
+        assert_eq!(r, &publisher.org_ref);
+    }
+    assert!(names.iter().any(|n| n == tricky), "{names:?}");
+    for c in ['\u{0}', '\u{7}', '\u{1B}', '\u{FFFF}'] {
+        for field in [0, 1] {
+            let mut bad = IatiPublisher {
+                org_ref: "US-GOV-11".into(),
+                org_name: "Department of State".into(),
+            };
+            let text = if field == 0 {
+                &mut bad.org_ref
+            } else {
+                &mut bad.org_name
+            };
+            text.push(c);
+            let err = iati_activities(&ledger, day(2008, 9, 30), &bad).unwrap_err();
+            assert!(
+                matches!(&err, security_assistance::report::ReportError::XmlCharacter { code, field: f } if *code == u32::from(c) && f.contains(if field == 0 { "org_ref" } else { "org_name" })),
+                "{err:?}"
+            );
         }
     }
 }
