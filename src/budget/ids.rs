@@ -46,6 +46,9 @@ macro_rules! text_id {
         #[doc = concat!("let id: ", stringify!($name), " = \"", $example, "\".parse()?;")]
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert!(\"\".parse::<", stringify!($name), ">().is_err());")]
+        #[doc = concat!("let same = ", stringify!($name), "::try_from(\"", $example, "\")?;")]
+        /// assert_eq!(same, id);
+        /// assert_eq!(same.as_ref(), id.as_str());
         /// # Ok::<(), Box<dyn std::error::Error>>(())
         /// ```
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,6 +103,30 @@ macro_rules! text_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.pad(&self.0)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = IdError;
+
+            /// The same check as [`FromStr`].
+            fn try_from(text: &str) -> Result<Self, IdError> {
+                text.parse()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+
+            /// The same check as [`FromStr`], reusing the text's allocation where it can.
+            fn try_from(text: String) -> Result<Self, IdError> {
+                Self::from_string(text)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
             }
         }
 
@@ -274,6 +301,15 @@ impl FromStr for AccountSymbol {
         let main = main.parse().map_err(|_| bad())?;
         let period = period.parse().map_err(|_| bad())?;
         AccountSymbol::new(agency, period, main)
+    }
+}
+
+impl TryFrom<&str> for AccountSymbol {
+    type Error = IdError;
+
+    /// The same check as [`FromStr`].
+    fn try_from(text: &str) -> Result<Self, IdError> {
+        text.parse()
     }
 }
 

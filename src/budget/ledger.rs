@@ -25,7 +25,10 @@ use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
 /// What the ledger returns for an applied command: its place in the journal and the
-/// decision that allowed it. Applying the same command again returns the same receipt.
+/// decision that allowed it. Applying the same command again changes nothing and returns
+/// the first receipt again with one difference: `duplicate` is `true`, so a caller can tell
+/// a retry from a first application (as TigerBeetle answers `exists` to a repeated
+/// transfer). Every other field is equal to the first receipt's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Receipt {
