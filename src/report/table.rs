@@ -71,7 +71,9 @@ pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>,
 }
 
 /// The rows as an aligned text table: key columns that are set in some row, then the
-/// amounts right-aligned as `$1,234.56`, and a total line.
+/// amounts right-aligned as `$1,234.56`, and a total line. Where a row lacks a key that
+/// other rows have, the cell says what the money is: `(not allotted)` for a holder,
+/// `(not allocated)` for a program, `(no partner)` for a partner.
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -100,8 +102,21 @@ pub fn text_table(rows: &[StatusRow]) -> Result<String, BudgetError> {
     aligned(&KEY_COLUMNS, &keys, &values)
 }
 
+/// What a table shows in a key column that some rows have and this row lacks: money not
+/// yet allotted to a funds holder, allocated to a program, or meant for a partner.
+fn absent(column: &str) -> &'static str {
+    match column {
+        "holder" => "(not allotted)",
+        "program" => "(not allocated)",
+        "partner" => "(no partner)",
+        "region" => "(no region)",
+        _ => "-",
+    }
+}
+
 /// An aligned table: the key columns that are set in some row (left-aligned), then the
-/// ten amounts right-aligned as `$1,234.56`, and a total line.
+/// ten amounts right-aligned as `$1,234.56`, and a total line. In a column some rows have,
+/// a row that lacks it says why (see [`absent`]).
 pub(super) fn aligned(
     key_headers: &[&str],
     keys: &[Vec<String>],
@@ -120,7 +135,17 @@ pub(super) fn aligned(
     cells.push(header);
     let mut totals = [Money::ZERO; 10];
     for (key, row) in keys.iter().zip(values) {
-        let mut line: Vec<String> = used.iter().filter_map(|&i| key.get(i).cloned()).collect();
+        let mut line: Vec<String> = used
+            .iter()
+            .filter_map(|&i| {
+                let cell = key.get(i)?;
+                Some(if cell.is_empty() {
+                    key_headers.get(i).map_or("", |h| absent(h)).to_owned()
+                } else {
+                    cell.clone()
+                })
+            })
+            .collect();
         for (total, amount) in totals.iter_mut().zip(row) {
             *total = total.checked_add(*amount)?;
             line.push(amount.to_string());
