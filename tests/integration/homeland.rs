@@ -49,6 +49,7 @@ fn offering(
         agency,
         unit_cost: m(cost),
         delivery,
+        standards: Vec::new(),
     }
 }
 
@@ -57,7 +58,7 @@ fn menu() -> Catalog {
     use Category as C;
     use Delivery as D;
     use MissionArea as M;
-    Catalog::new(vec![
+    let mut offerings = vec![
         offering(
             "USCG-BOAT",
             C::Equipment,
@@ -112,8 +113,17 @@ fn menu() -> Catalog {
             "40000",
             D::Lease,
         ),
-    ])
-    .unwrap()
+    ];
+    // The port-security team builds toward the ISPS Code, the screening course toward
+    // Annex 17; the rest toward no standard.
+    for o in &mut offerings {
+        o.standards = match o.id.as_str() {
+            "USCG-PORT-MTT" => vec![StandardRef::to("IMO-ISPS").part("part A, section 18")],
+            "TSA-SCREEN" => vec![StandardRef::to("ICAO-ANNEX-17").part("chapter 4")],
+            _ => Vec::new(),
+        };
+    }
+    Catalog::new(offerings, &Standards::builtin()).unwrap()
 }
 
 fn ctx() -> PackageContext {
@@ -168,7 +178,10 @@ fn western_package(partner: &str) -> PackageSpec {
 fn catalog_round_trips_through_json_and_validates() {
     let catalog = menu();
     let json = catalog.to_json().unwrap();
-    assert_eq!(Catalog::from_json(&json).unwrap(), catalog);
+    assert_eq!(
+        Catalog::from_json(&json, &Standards::builtin()).unwrap(),
+        catalog
+    );
     assert_eq!(catalog.offerings().len(), 6);
     assert_eq!(
         catalog.get("TSA-XRAY").unwrap().agency,
@@ -178,13 +191,13 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["unit_cost"] = "0.00".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::NonPositiveCost { .. })
     ));
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["domain"] = "cyber".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::DomainMismatch {
             domain: Domain::Cyber,
             ..
@@ -193,12 +206,12 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][1]["id"] = value["offerings"][0]["id"].clone();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::DuplicateId { .. })
     ));
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["id"] = "has space".into();
-    let err = Catalog::from_json(&value.to_string()).unwrap_err();
+    let err = Catalog::from_json(&value.to_string(), &Standards::builtin()).unwrap_err();
     assert!(matches!(err, CatalogError::InvalidId { max: 32, .. }));
     assert!(
         err.to_string()
@@ -207,11 +220,11 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["agency"] = "nasa".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::Json { .. })
     ));
     assert!(matches!(
-        Catalog::from_json("not json"),
+        Catalog::from_json("not json", &Standards::builtin()),
         Err(CatalogError::Json { line: 1, .. })
     ));
 }
@@ -543,6 +556,12 @@ fn request_strategy() -> impl Strategy<Value = AllocationRequest> {
             agency: Agency::CoastGuard,
             program: ProgramKind::Training,
             amount: Money::from_cents(cents),
+            // Some requests build toward a standard; off by default, this changes nothing.
+            standards: match tag % 3 {
+                0 => Vec::new(),
+                1 => vec!["IMO-ISPS".to_owned()],
+                _ => vec!["ICAO-ANNEX-17".to_owned(), "IMO-ISPS".to_owned()],
+            },
         })
 }
 
@@ -714,6 +733,7 @@ fn allocation_explains_each_amount() {
         agency: Agency::CoastGuard,
         program: ProgramKind::Training,
         amount: m(amount),
+        standards: Vec::new(),
     };
     let requests = vec![
         request("a", "COL", MissionArea::MaritimeSecurity, "100000"),
