@@ -10,8 +10,10 @@
 //! and a cost-shared research project with the United Kingdom and Canada whose
 //! contributions are collected into the account (Canada ends the year in arrears). At year
 //! end it prints the status of funds by agency and program, by mission area and by region,
-//! the clearinghouse, SF-133 lines and the quarterly oversight status; writes the
-//! funding-flow picture (SVG and Mermaid); and shows the money expiring on 1 October 2009.
+//! the clearinghouse, SF-133 lines, the quarterly oversight status and what the money buys
+//! in international standards (the interoperability report for Colombia, with its gaps);
+//! writes the funding-flow picture (SVG and Mermaid) and the interoperability report (CSV
+//! and JSON); and shows the money expiring on 1 October 2009.
 //!
 //! The eligibility rules apply to Homeland Security funds by analogy (policy, not
 //! statute); the living-allowance rates, tuition and prices are illustrative.
@@ -1140,9 +1142,8 @@ fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
 }
 
 impl Year {
-    /// The interoperability report for Colombia: which standards the obligated and planned
-    /// money builds toward, by mission area, the gaps, and Colombia's standing; written as
-    /// CSV and JSON next to the flow picture.
+    /// The interoperability report for Colombia, printed: which standards the obligated and
+    /// planned money builds toward, by mission area, the gaps, and Colombia's standing.
     pub fn interoperability(&self, year_end: NaiveDate) -> Res<InteropReport> {
         let colombia: CountryCode = "COL".parse()?;
         let query = InteropQuery::new(year_end, InteropScope::Partner(colombia));
@@ -1176,13 +1177,6 @@ impl Year {
                 },
             );
         }
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("target")
-            .join("fiscal_year");
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("interoperability.csv"), report.csv()?)?;
-        std::fs::write(dir.join("interoperability-gaps.csv"), report.gaps_csv()?)?;
-        std::fs::write(dir.join("interoperability.json"), report.json()?)?;
         Ok(report)
     }
 
@@ -1261,13 +1255,17 @@ impl Year {
             );
         }
 
-        self.interoperability(year_end)?;
+        let interop = self.interoperability(year_end)?;
 
         let flow = FlowGraph::of(&self.ledger, year_end)?;
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("target")
             .join("fiscal_year");
         std::fs::create_dir_all(&dir)?;
+        // The interoperability report exported with the picture, as CSV and JSON.
+        std::fs::write(dir.join("interoperability.csv"), interop.csv()?)?;
+        std::fs::write(dir.join("interoperability-gaps.csv"), interop.gaps_csv()?)?;
+        std::fs::write(dir.join("interoperability.json"), interop.json()?)?;
         let svg = dir.join("funding-flow.svg");
         let mermaid = dir.join("funding-flow.mmd");
         std::fs::write(&svg, flow.svg(Measure::Allocated))?;
