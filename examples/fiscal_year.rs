@@ -10,8 +10,10 @@
 //! and a cost-shared research project with the United Kingdom and Canada whose
 //! contributions are collected into the account (Canada ends the year in arrears). At year
 //! end it prints the status of funds by agency and program, by mission area and by region,
-//! the clearinghouse, SF-133 lines and the quarterly oversight status; writes the
-//! funding-flow picture (SVG and Mermaid); and shows the money expiring on 1 October 2009.
+//! the clearinghouse, SF-133 lines, the quarterly oversight status and what the money buys
+//! in international standards (the interoperability report for Colombia, with its gaps);
+//! writes the funding-flow picture (SVG and Mermaid) and the interoperability report (CSV
+//! and JSON); and shows the money expiring on 1 October 2009.
 //!
 //! The eligibility rules apply to Homeland Security funds by analogy (policy, not
 //! statute); the living-allowance rates, tuition and prices are illustrative.
@@ -34,10 +36,11 @@ use security_assistance::eligibility::{
     Engine, Fact, FactKind, Facts, Official, Outcome, RuleId, RuleSet, Waiver, WaiverScope,
 };
 use security_assistance::homeland::{
-    Agency, AllocationRequest, AllocationResult, COOPERATION_AUTHORITY, Catalog, Category,
-    CooperationContext, Delivery, Domain, FundingKind, FundingSource, MissionArea, Offering,
-    Oversight, PackageContext, PackageItem, PackageSpec, Priorities, Project, Release, ResultKind,
-    ResultsRegister, SharedResult, Tag, allocate,
+    Agency, AllocationRequest, AllocationResult, Assessment, COOPERATION_AUTHORITY, Catalog,
+    Category, CooperationContext, Delivery, Domain, Finding, FundingKind, FundingSource,
+    MissionArea, Offering, Oversight, PackageContext, PackageItem, PackageSpec, Priorities,
+    Project, Release, ResultKind, ResultsRegister, SharedResult, StandardRef, Standards, Standing,
+    Tag, allocate,
 };
 use security_assistance::notification::Thresholds;
 use security_assistance::programs::excess::{
@@ -56,7 +59,8 @@ use security_assistance::programs::training::{
     TuitionPricing, resident_cost,
 };
 use security_assistance::report::{
-    FlowGraph, Measure, MissionRegister, ReportDimension, ReportQuery, StatusReport,
+    FlowGraph, InteropQuery, InteropReport, InteropScope, Measure, MissionRegister,
+    ReportDimension, ReportQuery, StatusReport,
 };
 use security_assistance::{Citation, CountryCode, FiscalYear, Money, ProgramKind, Rounding};
 
@@ -94,6 +98,10 @@ pub struct Year {
     pub research: Vec<(DocumentId, MissionArea)>,
     /// The clearinghouse of shared research results.
     pub results: ResultsRegister,
+    /// The international standards the mission areas are measured against.
+    pub standards: Standards,
+    /// The partners' assessed standing against them.
+    pub standing: Standing,
     actor: Actor,
     next_id: u32,
 }
@@ -179,6 +187,8 @@ pub fn homeland_year() -> Res<Year> {
         oversight: Oversight::new(account, Thresholds::current().homeland),
         research: Vec::new(),
         results: ResultsRegister::new(),
+        standards: Standards::builtin(),
+        standing: Standing::new(),
         actor: "dhs-oia".parse()?,
         next_id: 0,
     };
@@ -294,6 +304,7 @@ fn allocate_by_priority(year: &mut Year) -> Res<AllocationResult> {
             agency,
             program,
             amount: money(amount)?,
+            standards: Vec::new(),
         });
     }
     let priorities = Priorities {
@@ -940,60 +951,94 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
     Ok(())
 }
 
+/// The menu: each offering names the international standards it builds toward (the
+/// port-security team the ISPS Code's port facility training, the screening course
+/// Annex 17's preventive measures; the interceptors and trucks none).
+pub fn menu(standards: &Standards) -> Res<Catalog> {
+    use MissionArea as M;
+    let offering = |id: &str,
+                    category,
+                    mission,
+                    domain,
+                    agency,
+                    cost: &str,
+                    delivery,
+                    builds: Vec<StandardRef>|
+     -> Res<Offering> {
+        Ok(Offering {
+            id: id.into(),
+            name: id.to_lowercase(),
+            category,
+            mission,
+            domain,
+            agency,
+            unit_cost: money(cost)?,
+            delivery,
+            standards: builds,
+        })
+    };
+    Ok(Catalog::new(
+        vec![
+            offering(
+                "USCG-INTERCEPTOR",
+                Category::Equipment,
+                M::MaritimeSecurity,
+                Domain::Sea,
+                Agency::CoastGuard,
+                "450000",
+                Delivery::Sale,
+                Vec::new(),
+            )?,
+            offering(
+                "USCG-PORT-MTT",
+                Category::Training,
+                M::MaritimeSecurity,
+                Domain::Sea,
+                Agency::CoastGuard,
+                "85000",
+                Delivery::MobileTeam,
+                vec![StandardRef::to("IMO-ISPS").part("part A, section 18")],
+            )?,
+            offering(
+                "TSA-SCREENING",
+                Category::Training,
+                M::AviationSecurity,
+                Domain::Air,
+                Agency::TransportationSecurityAdministration,
+                "12500",
+                Delivery::Enrollment,
+                vec![StandardRef::to("ICAO-ANNEX-17").part("chapter 4")],
+            )?,
+            offering(
+                "CBP-TRUCKS",
+                Category::Logistics,
+                M::BorderControl,
+                Domain::Land,
+                Agency::CustomsAndBorderProtection,
+                "60000",
+                Delivery::ExcessTransfer,
+                Vec::new(),
+            )?,
+        ],
+        standards,
+    )?)
+}
+
 /// A one-stop package for Colombia, built from the menu.
 fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
-    use MissionArea as M;
-    let offering =
-        |id: &str, category, mission, domain, agency, cost: &str, delivery| -> Res<Offering> {
-            Ok(Offering {
-                id: id.into(),
-                name: id.to_lowercase(),
-                category,
-                mission,
-                domain,
-                agency,
-                unit_cost: money(cost)?,
-                delivery,
-            })
-        };
-    let menu = Catalog::new(vec![
-        offering(
-            "USCG-INTERCEPTOR",
-            Category::Equipment,
-            M::MaritimeSecurity,
-            Domain::Sea,
-            Agency::CoastGuard,
-            "450000",
-            Delivery::Sale,
-        )?,
-        offering(
-            "USCG-PORT-MTT",
-            Category::Training,
-            M::MaritimeSecurity,
-            Domain::Sea,
-            Agency::CoastGuard,
-            "85000",
-            Delivery::MobileTeam,
-        )?,
-        offering(
-            "TSA-SCREENING",
-            Category::Training,
-            M::AviationSecurity,
-            Domain::Air,
-            Agency::TransportationSecurityAdministration,
-            "12500",
-            Delivery::Enrollment,
-        )?,
-        offering(
-            "CBP-TRUCKS",
-            Category::Logistics,
-            M::BorderControl,
-            Domain::Land,
-            Agency::CustomsAndBorderProtection,
-            "60000",
-            Delivery::ExcessTransfer,
-        )?,
-    ])?;
+    let menu = menu(&year.standards)?;
+    // Colombia's standing: an illustrative ISPS compliance finding and ICAO audit result.
+    let cite = Citation::new("example assessments", "illustrative");
+    let colombia: CountryCode = "COL".parse()?;
+    for (standard, finding, from) in [
+        ("IMO-ISPS", Finding::Partially, day(2007, 3, 1)?),
+        ("ICAO-ANNEX-17", Finding::Meets, day(2006, 11, 1)?),
+    ] {
+        year.standing.add(
+            Assessment::new(colombia, standard, finding, from, cite.clone(), from),
+            &year.standards,
+        )?;
+    }
     let item = |id: &str, quantity| PackageItem {
         offering: id.into(),
         quantity,
@@ -1092,11 +1137,49 @@ fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
     for command in commands {
         year.ledger.apply(command.clone())?;
     }
-    year.oversight.register(package.tags());
+    year.oversight.register_package(&package);
     Ok(())
 }
 
 impl Year {
+    /// The interoperability report for Colombia, printed: which standards the obligated and
+    /// planned money builds toward, by mission area, the gaps, and Colombia's standing.
+    pub fn interoperability(&self, year_end: NaiveDate) -> Res<InteropReport> {
+        let colombia: CountryCode = "COL".parse()?;
+        let query = InteropQuery::new(year_end, InteropScope::Partner(colombia));
+        let report = InteropReport::of(
+            &self.ledger,
+            &self.oversight,
+            &menu(&self.standards)?,
+            &self.standards,
+            &query,
+        )?;
+        println!(
+            "\noversight: what the money buys, {} on {year_end} (standards by mission area; obligated, planned)",
+            query.scope
+        );
+        print!("{}", report.text());
+        for total in &report.by_standard {
+            let finding = self
+                .standing
+                .finding(colombia, &total.standard, year_end, None)
+                .map_or("not assessed".to_owned(), |f| f.to_string());
+            println!(
+                "  {}: {} obligated; {colombia} {finding}; the table's edition: {}, {}{}",
+                total.standard,
+                total.obligated,
+                total.edition,
+                total.dated.map_or("-".to_owned(), |d| d.to_string()),
+                if total.confirmed {
+                    ""
+                } else {
+                    " (unconfirmed)"
+                },
+            );
+        }
+        Ok(report)
+    }
+
     /// The year-end reports: status of funds, oversight, the flow picture and expiry.
     pub fn report(&self) -> Res<()> {
         let year_end = day(2008, 9, 30)?;
@@ -1172,11 +1255,17 @@ impl Year {
             );
         }
 
+        let interop = self.interoperability(year_end)?;
+
         let flow = FlowGraph::of(&self.ledger, year_end)?;
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("target")
             .join("fiscal_year");
         std::fs::create_dir_all(&dir)?;
+        // The interoperability report exported with the picture, as CSV and JSON.
+        std::fs::write(dir.join("interoperability.csv"), interop.csv()?)?;
+        std::fs::write(dir.join("interoperability-gaps.csv"), interop.gaps_csv()?)?;
+        std::fs::write(dir.join("interoperability.json"), interop.json()?)?;
         let svg = dir.join("funding-flow.svg");
         let mermaid = dir.join("funding-flow.mmd");
         std::fs::write(&svg, flow.svg(Measure::Allocated)?)?;

@@ -192,6 +192,62 @@ pub enum MoneyError {
 }
 
 #[cold]
+/// Splits `total` across `weights` in proportion, exactly: each share is rounded down to
+/// the cent and the cents left over go one each to the largest remainders (ties: the
+/// earlier weight), so the shares add up to `total` to the cent. A negative total is split
+/// as its magnitude and negated. All weights zero (or none): everything goes to the first,
+/// or `total` must be zero.
+pub(crate) fn pro_rata(total: Money, weights: &[Money]) -> Result<Vec<Money>, MoneyError> {
+    let convert = || overflow(MoneyOperation::Convert);
+    let whole = i128::from(total.to_cents()?);
+    let magnitude = whole.checked_abs().ok_or_else(convert)?;
+    let mut cents = Vec::with_capacity(weights.len());
+    for w in weights {
+        cents.push(i128::from(w.to_cents()?).max(0));
+    }
+    let sum = cents
+        .iter()
+        .try_fold(0_i128, |a, c| a.checked_add(*c))
+        .ok_or_else(convert)?;
+    let mut shares: Vec<i128> = vec![0; cents.len()];
+    if sum == 0 {
+        match shares.first_mut() {
+            Some(first) => *first = magnitude,
+            None if magnitude == 0 => {}
+            None => return Err(convert()),
+        }
+    } else {
+        let mut remainders = Vec::with_capacity(cents.len());
+        let mut given: i128 = 0;
+        for (i, (c, share)) in cents.iter().zip(shares.iter_mut()).enumerate() {
+            let exact = magnitude.checked_mul(*c).ok_or_else(convert)?;
+            *share = exact.checked_div(sum).ok_or_else(convert)?;
+            remainders.push((exact.checked_rem(sum).ok_or_else(convert)?, i));
+            given = given.checked_add(*share).ok_or_else(convert)?;
+        }
+        remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let left = magnitude.checked_sub(given).ok_or_else(convert)?;
+        for (_, i) in remainders
+            .into_iter()
+            .take(usize::try_from(left).map_err(|_| convert())?)
+        {
+            if let Some(share) = shares.get_mut(i) {
+                *share = share.checked_add(1).ok_or_else(convert)?;
+            }
+        }
+    }
+    shares
+        .into_iter()
+        .map(|c| {
+            let signed = if whole < 0 { c.checked_neg() } else { Some(c) };
+            signed
+                .and_then(|c| i64::try_from(c).ok())
+                .map(Money::from_cents)
+                .ok_or_else(convert)
+        })
+        .collect()
+}
+
 fn overflow(operation: MoneyOperation) -> MoneyError {
     MoneyError::Overflow { operation }
 }
@@ -941,6 +997,27 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn pro_rata_shares_add_up_to_the_total_and_follow_the_weights(
+            total in -10_000_000_000i64..10_000_000_000,
+            weights in proptest::collection::vec(0i64..1_000_000_000, 1..8),
+        ) {
+            let weights: Vec<Money> = weights.into_iter().map(Money::from_cents).collect();
+            let total = Money::from_cents(total);
+            let shares = super::pro_rata(total, &weights).unwrap();
+            prop_assert_eq!(shares.len(), weights.len());
+            prop_assert_eq!(Money::checked_sum(shares.iter().copied()).unwrap(), total);
+            let sum: i128 = weights.iter().map(|w| i128::from(w.to_cents().unwrap())).sum();
+            for (share, weight) in shares.iter().zip(&weights) {
+                // Each share is within one cent of its exact proportion.
+                if sum > 0 {
+                    let exact = i128::from(total.to_cents().unwrap()) * i128::from(weight.to_cents().unwrap());
+                    let diff = i128::from(share.to_cents().unwrap()) * sum - exact;
+                    prop_assert!(diff.abs() < sum, "share {} of weight {}", share, weight);
+                }
+            }
+        }
+
         #[test]
         fn add_and_sub_round_trip(a in money(), b in money()) {
             let sum = a.checked_add(b).unwrap();

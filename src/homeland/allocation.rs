@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::HomelandError;
+use super::standards::{Finding, Standing};
 use super::{Agency, MissionArea};
 use crate::budget::{AccountSymbol, Action, Actor, AllocationKey, Command, CommandId};
 use crate::eligibility::{Decision, Department, EligibilityCheck, EligibilityRequest};
@@ -30,11 +31,37 @@ pub struct AllocationRequest {
     pub program: ProgramKind,
     /// The amount requested.
     pub amount: Money,
+    /// The ids of the international standards the request builds toward (empty, and
+    /// absent from JSON, if none); read only when [`Priorities::standard_gap`] is set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<String>,
+}
+
+/// The optional weight of requests that close a partner's gap against a standard.
+///
+/// A request closes a gap when it builds toward a standard (its
+/// [`AllocationRequest::standards`]) that its partner is assessed, in `standing`, as only
+/// partially meeting or not meeting on the allocation date, as known on `known_on`
+/// (`None`: as known now). A partner never assessed against the standard has no gap on
+/// record. Such a request's score is multiplied by `weight`; every other score is
+/// unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardGap {
+    /// The factor, like the other weights in 0 ..= [`Priorities::WEIGHT_MAX`] with at most
+    /// [`Priorities::WEIGHT_SCALE_MAX`] decimals.
+    pub weight: Decimal,
+    /// The partners' standing against the standards.
+    pub standing: Standing,
+    /// The recording date the standing is read as of (`None`: everything recorded).
+    #[serde(default)]
+    pub known_on: Option<NaiveDate>,
 }
 
 /// The configurable weights, floor and ceilings of an allocation.
 ///
-/// A request's score is its mission weight × its region weight. The region weight is the
+/// A request's score is its mission weight × its region weight (× the standards-gap weight
+/// when [`Priorities::standard_gap`] is set and the request closes a gap). The region weight is the
 /// weight of the partner's [`Region`], or the `trading_partner` weight if the partner is in
 /// `trading_partners` and that weight is higher: the seed's "traditional trading partners"
 /// are caller data (a list of countries), because no statute or group defines them. A
@@ -66,6 +93,10 @@ pub struct Priorities {
     pub floor: Money,
     /// A ceiling on any single request of a partner (optional per partner).
     pub partner_ceiling: BTreeMap<CountryCode, Money>,
+    /// The weight of requests that close a partner's gap against a standard; `None` (the
+    /// default, and the seed's) leaves every score as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_gap: Option<StandardGap>,
 }
 
 impl Priorities {
@@ -115,6 +146,7 @@ impl Priorities {
             trading_partner: Decimal::from(3),
             floor: Money::ZERO,
             partner_ceiling: BTreeMap::new(),
+            standard_gap: None,
         }
     }
 
@@ -149,7 +181,12 @@ impl Priorities {
             .chain(std::iter::once((
                 "trading partners".to_owned(),
                 self.trading_partner,
-            )));
+            )))
+            .chain(
+                self.standard_gap
+                    .iter()
+                    .map(|g| ("the standards gap".to_owned(), g.weight)),
+            );
         for (of, weight) in weights {
             let normal = weight.normalize();
             if weight.is_sign_negative() && !weight.is_zero()
@@ -285,6 +322,7 @@ where
 struct Entry {
     request: AllocationRequest,
     score: Decimal,
+    gap: Option<(String, Finding, Decimal)>,
     weight: i128,
     floor: i128,
     cap: i128,
@@ -335,8 +373,10 @@ fn less(a: (i128, i128), c: (i128, i128)) -> Result<bool, HomelandError> {
 /// 2. Each request is put to `eligibility` (Homeland Security funds, its program, partner,
 ///    amount and id as the document). An ineligible request gets nothing, with the
 ///    decision's explanation as its reason.
-/// 3. Score wᵢ = mission weight × region weight ([`Priorities`]); the exact decimals are
-///    made integers by one common power of ten. capᵢ = the request (or the partner's
+/// 3. Score wᵢ = mission weight × region weight ([`Priorities`]), × the standards-gap
+///    weight for a request that closes a partner's gap when [`Priorities::standard_gap`]
+///    is set ([`StandardGap`]; its reason then says which standard and finding); the exact
+///    decimals are made integers by one common power of ten. capᵢ = the request (or the partner's
 ///    ceiling, if lower); floorᵢ = min(priorities.floor, capᵢ).
 /// 4. If the floors add up to the budget or more, floors are given in descending score
 ///    order (ties: partner code, then request id) until the budget runs out
@@ -366,7 +406,7 @@ fn less(a: (i128, i128), c: (i128, i128)) -> Result<bool, HomelandError> {
 ///     Ok(AllocationRequest {
 ///         id: id.into(), partner: partner.parse()?, mission,
 ///         agency: Agency::CoastGuard, program: ProgramKind::Training,
-///         amount: "1000000".parse()?,
+///         amount: "1000000".parse()?, standards: Vec::new(),
 ///     })
 /// };
 /// let requests = vec![
@@ -408,8 +448,15 @@ pub fn allocate(
         let decision = eligibility.decide(&question);
         let mw = priorities.mission_weight(r.mission);
         let rw = priorities.region_weight(r.partner);
-        let score = mw.checked_mul(rw).ok_or(HomelandError::Overflow)?;
-        let weight = mul(int_weight(mw, scale)?, int_weight(rw, scale)?)?;
+        let mut score = mw.checked_mul(rw).ok_or(HomelandError::Overflow)?;
+        let mut weight = mul(int_weight(mw, scale)?, int_weight(rw, scale)?)?;
+        let mut gap = None;
+        if let Some(g) = &priorities.standard_gap {
+            gap = closed_gap(r, g, date).map(|(s, f)| (s, f, g.weight));
+            let factor = gap.as_ref().map_or(Decimal::ONE, |(_, _, w)| *w);
+            score = score.checked_mul(factor).ok_or(HomelandError::Overflow)?;
+            weight = mul(weight, int_weight(factor, scale)?)?;
+        }
         let mut cap = cents(r.amount)?;
         if let Some(ceiling) = priorities.partner_ceiling.get(&r.partner) {
             cap = cap.min(cents(*ceiling)?);
@@ -417,6 +464,7 @@ pub fn allocate(
         entries.push(Entry {
             request: r.clone(),
             score,
+            gap,
             weight,
             floor: floor_all.min(cap),
             cap,
@@ -436,8 +484,16 @@ pub fn allocate(
     };
     let mut lines = Vec::with_capacity(entries.len());
     let mut total: i128 = 0;
-    for (e, (amount, reason)) in entries.into_iter().zip(amounts) {
+    for (e, (amount, mut reason)) in entries.into_iter().zip(amounts) {
         total = add(total, amount)?;
+        if let Some((standard, finding, w)) = &e.gap
+            && e.decision.outcome().allows()
+        {
+            reason = format!(
+                "{reason}; its score includes the standards-gap weight {w}: it builds toward {standard}, which {} is assessed as {finding}",
+                e.request.partner
+            );
+        }
         lines.push(AllocationLine {
             score: e.score,
             amount: money(amount)?,
@@ -455,6 +511,21 @@ pub fn allocate(
         lines,
         allocated: money(total)?,
         unallocated: money(left)?,
+    })
+}
+
+/// The first standard (in the request's order) that the request builds toward and its
+/// partner is assessed as not fully meeting on `date`.
+fn closed_gap(
+    r: &AllocationRequest,
+    gap: &StandardGap,
+    date: NaiveDate,
+) -> Option<(String, Finding)> {
+    r.standards.iter().find_map(|s| {
+        gap.standing
+            .finding(r.partner, s, date, gap.known_on)
+            .filter(|f| f.is_gap())
+            .map(|f| (s.clone(), f))
     })
 }
 

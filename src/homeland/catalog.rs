@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::CatalogError;
+use super::standards::{StandardRef, Standards, valid_id};
 use super::{Agency, Delivery, Domain, MissionArea};
 use crate::money::Money;
 
@@ -37,6 +38,7 @@ impl fmt::Display for Category {
 
 /// One good or service on the menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Offering {
     /// A short unique id, such as `"USCG-PORT-VESSEL"`.
     pub id: String,
@@ -54,13 +56,19 @@ pub struct Offering {
     pub unit_cost: Money,
     /// How it is delivered.
     pub delivery: Delivery,
+    /// The international standards it builds toward, with the part of each where known
+    /// (empty, and absent from JSON, when it builds toward none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<StandardRef>,
 }
 
-/// The menu: a validated list of offerings, kept sorted by id.
+/// The menu: a validated list of offerings, kept sorted by id, whose references to
+/// standards name standards of the table it was validated against.
 ///
 /// ```
-/// use security_assistance::homeland::{Agency, Catalog, Category, Delivery, Domain, MissionArea, Offering};
+/// use security_assistance::homeland::{Agency, Catalog, Category, Delivery, Domain, MissionArea, Offering, StandardRef, Standards};
 ///
+/// let standards = Standards::builtin();
 /// let catalog = Catalog::new(vec![Offering {
 ///     id: "TSA-SCREEN".into(),
 ///     name: "passenger screening course".into(),
@@ -70,10 +78,11 @@ pub struct Offering {
 ///     agency: Agency::TransportationSecurityAdministration,
 ///     unit_cost: "12500".parse()?,
 ///     delivery: Delivery::Enrollment,
-/// }])?;
+///     standards: vec![StandardRef::to("ICAO-ANNEX-17").part("chapter 4")],
+/// }], &standards)?;
 /// let json = catalog.to_json()?;
-/// assert_eq!(Catalog::from_json(&json)?, catalog);
-/// assert!(Catalog::from_json(r#"{"offerings": [{"id": ""}]}"#).is_err());
+/// assert_eq!(Catalog::from_json(&json, &standards)?, catalog);
+/// assert!(Catalog::from_json(r#"{"offerings": [{"id": ""}]}"#, &standards).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +91,7 @@ pub struct Catalog {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawCatalog {
     offerings: Vec<Offering>,
 }
@@ -90,7 +100,8 @@ impl Catalog {
     /// The longest offering id.
     pub const ID_MAX: usize = 32;
 
-    /// A catalog of `offerings`, validated and sorted by id.
+    /// A catalog of `offerings`, validated against the table of `standards` and sorted by
+    /// id.
     ///
     /// # Errors
     ///
@@ -98,28 +109,35 @@ impl Catalog {
     /// [`CatalogError::InvalidId`] unless the id has 1 to [`Catalog::ID_MAX`] ASCII
     /// letters, digits, `-` or `_`; [`CatalogError::NonPositiveCost`] unless the unit cost
     /// is positive; [`CatalogError::DomainMismatch`] unless the domain fits the mission area
-    /// ([`Domain::fits`]); then [`CatalogError::DuplicateId`] for the first repeated id.
+    /// ([`Domain::fits`]); [`CatalogError::UnknownStandard`] (naming the table's ids) for a
+    /// reference to a standard not in `standards`, [`CatalogError::StandardMissionMismatch`]
+    /// for one whose standard does not serve the offering's mission area; then
+    /// [`CatalogError::DuplicateId`] for the first repeated id.
     ///
     /// ```
-    /// use security_assistance::homeland::{Agency, Catalog, CatalogError, Category, Delivery, Domain, MissionArea, Offering};
+    /// use security_assistance::homeland::{Agency, Catalog, CatalogError, Category, Delivery, Domain, MissionArea, Offering, StandardRef, Standards};
     /// use security_assistance::Money;
     ///
-    /// let bad = Offering {
+    /// let mut bad = Offering {
     ///     id: "CBP-X".into(), name: "x".into(), category: Category::Equipment,
     ///     mission: MissionArea::BorderControl, domain: Domain::Land,
     ///     agency: Agency::CustomsAndBorderProtection, unit_cost: Money::ZERO,
-    ///     delivery: Delivery::Grant,
+    ///     delivery: Delivery::Grant, standards: Vec::new(),
     /// };
-    /// assert!(matches!(Catalog::new(vec![bad]), Err(CatalogError::NonPositiveCost { .. })));
+    /// let standards = Standards::builtin();
+    /// assert!(matches!(Catalog::new(vec![bad.clone()], &standards), Err(CatalogError::NonPositiveCost { .. })));
+    /// bad.unit_cost = "100".parse()?;
+    /// bad.standards = vec![StandardRef::to("WCO-SAFE-2005")];
+    /// let err = Catalog::new(vec![bad], &standards).unwrap_err();
+    /// assert!(matches!(err, CatalogError::UnknownStandard { ref known, .. } if known.contains(&"WCO-SAFE".to_owned())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(mut offerings: Vec<Offering>) -> Result<Catalog, CatalogError> {
+    pub fn new(
+        mut offerings: Vec<Offering>,
+        standards: &Standards,
+    ) -> Result<Catalog, CatalogError> {
         for o in &offerings {
-            let id_ok = !o.id.is_empty()
-                && o.id.len() <= Catalog::ID_MAX
-                && o.id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !id_ok {
+            if !valid_id(&o.id, Catalog::ID_MAX) {
                 return Err(CatalogError::InvalidId {
                     id: o.id.clone(),
                     max: Catalog::ID_MAX,
@@ -138,6 +156,22 @@ impl Catalog {
                     domain: o.domain,
                 });
             }
+            for r in &o.standards {
+                let Some(standard) = standards.get(&r.standard) else {
+                    return Err(CatalogError::UnknownStandard {
+                        offering: o.id.clone(),
+                        standard: r.standard.clone(),
+                        known: standards.ids(),
+                    });
+                };
+                if !standard.serves(o.mission) {
+                    return Err(CatalogError::StandardMissionMismatch {
+                        offering: o.id.clone(),
+                        standard: r.standard.clone(),
+                        mission: o.mission,
+                    });
+                }
+            }
         }
         let mut seen = BTreeSet::new();
         for o in &offerings {
@@ -150,25 +184,26 @@ impl Catalog {
     }
 
     /// Loads a catalog from JSON of the form `{"offerings": [...]}` and validates it as
-    /// [`Catalog::new`] does.
+    /// [`Catalog::new`] does against `standards`. An offering without `"standards"` builds
+    /// toward none (catalogs written before standards were modeled still load).
     ///
     /// # Errors
     ///
-    /// [`CatalogError::Json`] if the text is not such JSON (unknown enum names and
-    /// malformed amounts included), then the errors of [`Catalog::new`].
+    /// [`CatalogError::Json`] if the text is not such JSON (unknown fields, unknown enum
+    /// names and malformed amounts included), then the errors of [`Catalog::new`].
     ///
     /// ```
-    /// use security_assistance::homeland::{Catalog, CatalogError};
-    /// let err = Catalog::from_json("{\"offerings\": 3}").unwrap_err();
+    /// use security_assistance::homeland::{Catalog, CatalogError, Standards};
+    /// let err = Catalog::from_json("{\"offerings\": 3}", &Standards::builtin()).unwrap_err();
     /// assert!(matches!(err, CatalogError::Json { line: 1, .. }));
     /// ```
-    pub fn from_json(text: &str) -> Result<Catalog, CatalogError> {
+    pub fn from_json(text: &str, standards: &Standards) -> Result<Catalog, CatalogError> {
         let raw: RawCatalog = serde_json::from_str(text).map_err(|e| CatalogError::Json {
             line: e.line(),
             column: e.column(),
             detail: e.to_string(),
         })?;
-        Catalog::new(raw.offerings)
+        Catalog::new(raw.offerings, standards)
     }
 
     /// The catalog as pretty-printed JSON, offerings sorted by id.
@@ -194,7 +229,7 @@ impl Catalog {
     ///
     /// ```
     /// use security_assistance::homeland::Catalog;
-    /// let catalog = Catalog::new(Vec::new())?;
+    /// let catalog = Catalog::new(Vec::new(), &security_assistance::homeland::Standards::builtin())?;
     /// assert!(catalog.get("TSA-SCREEN").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -57,6 +57,82 @@ pub enum CatalogError {
         /// The repeated id.
         id: String,
     },
+    /// An offering names a standard the table of standards does not hold.
+    #[error("offering {offering} builds toward standard {standard:?}, which is not in the table: expected one of {}", known.join(", "))]
+    UnknownStandard {
+        /// The offering.
+        offering: String,
+        /// The standard it names.
+        standard: String,
+        /// The ids the table holds.
+        known: Vec<String>,
+    },
+    /// An offering names a standard that does not serve its mission area.
+    #[error("offering {offering} serves {mission}, which standard {standard} does not serve")]
+    StandardMissionMismatch {
+        /// The offering.
+        offering: String,
+        /// The standard it names.
+        standard: String,
+        /// The offering's mission area.
+        mission: MissionArea,
+    },
+}
+
+/// Why a standard, or an assessment against one, was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum StandardError {
+    /// A standard's id is empty, too long or not made of ASCII letters, digits, `-` and `_`.
+    #[error("standard id {id:?} is invalid: expected 1 to {max} ascii letters, digits, '-' or '_'")]
+    InvalidId {
+        /// The refused id.
+        id: String,
+        /// The maximum length.
+        max: usize,
+    },
+    /// A required text of a standard is blank.
+    #[error("standard {id} has a blank {field}: expected text")]
+    Blank {
+        /// The standard.
+        id: String,
+        /// The blank field.
+        field: String,
+    },
+    /// A standard serves no mission area.
+    #[error("standard {id} serves no mission area: expected at least one")]
+    NoMission {
+        /// The standard.
+        id: String,
+    },
+    /// The table already holds a standard with this id.
+    #[error("standard id {id} appears more than once")]
+    Duplicate {
+        /// The repeated id.
+        id: String,
+    },
+    /// No standard in the table has this id.
+    #[error("unknown standard {id:?}: expected one of {}", known.join(", "))]
+    Unknown {
+        /// The refused id.
+        id: String,
+        /// The ids the table holds.
+        known: Vec<String>,
+    },
+    /// An assessment ends on or before the day it starts.
+    #[error(
+        "the assessment of {partner} against {standard} ends on {to}, not after it starts on {from}"
+    )]
+    EndsBeforeItStarts {
+        /// The standard.
+        standard: String,
+        /// The partner.
+        partner: CountryCode,
+        /// The first day in force.
+        from: chrono::NaiveDate,
+        /// The first day no longer in force.
+        to: chrono::NaiveDate,
+    },
 }
 
 /// Why a homeland operation was refused.
@@ -74,6 +150,9 @@ pub enum HomelandError {
     /// A catalog was refused.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// A standard or an assessment was refused.
+    #[error(transparent)]
+    Standard(#[from] StandardError),
     /// The ledger refused a query.
     #[error(transparent)]
     Budget(#[from] Box<crate::budget::BudgetError>),

@@ -11,7 +11,11 @@
 //! [`EligibilityCheck`](crate::eligibility::EligibilityCheck), asked with
 //! [`Department::HomelandSecurity`](crate::eligibility::Department::HomelandSecurity).
 //!
-//! * [`Catalog`]: the menu, loaded from and saved to JSON and validated on load.
+//! * [`Standards`]: the international standards the mission areas are measured against
+//!   (dated data with sources; callers add their own); [`Standing`]: partners' assessed
+//!   standing against them, as effective-dated facts with two clocks.
+//! * [`Catalog`]: the menu, loaded from and saved to JSON and validated on load; each
+//!   [`Offering`] names the standards it builds toward ([`StandardRef`]).
 //! * [`PackageSpec::build`]: a one-stop package for one partner, split into instruments,
 //!   each with its eligibility decision and notification requirement; the ledger commands
 //!   it needs or the reasons it cannot go ahead.
@@ -39,6 +43,7 @@ mod cooperation;
 mod error;
 mod oversight;
 mod package;
+mod standards;
 
 use std::fmt;
 use std::str::FromStr;
@@ -49,7 +54,8 @@ use crate::budget::{FundsHolder, Instrument};
 use crate::purpose::ProgramKind;
 
 pub use allocation::{
-    AllocationLine, AllocationMethod, AllocationRequest, AllocationResult, Priorities, allocate,
+    AllocationLine, AllocationMethod, AllocationRequest, AllocationResult, Priorities, StandardGap,
+    allocate,
 };
 pub use catalog::{Catalog, Category, Offering};
 pub use consolidation::{Consolidation, consolidate};
@@ -58,12 +64,13 @@ pub use cooperation::{
     CooperationError, MATCHING as COOPERATION_MATCHING, PartnerShare, Project, RegisteredProject,
     Release, ResultKind, ResultsRegister, SharedResult,
 };
-pub use error::{CatalogError, HomelandError};
-pub use oversight::{Oversight, QuarterRow, Tag};
+pub use error::{CatalogError, HomelandError, StandardError};
+pub use oversight::{Oversight, Plan, PlanLine, QuarterRow, Tag};
 pub use package::{
     Dropped, FundingKind, FundingSource, Package, PackageBlocker, PackageContext, PackageItem,
     PackageSpec, Part, PartLine,
 };
+pub use standards::{Assessment, Finding, Standard, StandardRef, Standards, Standing};
 
 /// A mission area of the program, in the seed paper's order of priority.
 ///

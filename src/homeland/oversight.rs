@@ -6,10 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::error::HomelandError;
+use super::package::Package;
+use super::standards::StandardRef;
 use super::{Agency, MissionArea};
 use crate::budget::{AccountSymbol, DocumentId, Ledger};
 use crate::fiscal::FiscalYear;
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 use crate::notification::{Committee, HomelandPolicy};
 use crate::partner::CountryCode;
 
@@ -22,6 +24,41 @@ pub struct Tag {
     pub mission: MissionArea,
     /// The implementing agency.
     pub agency: Agency,
+}
+
+/// What a package planned to buy on one obligating document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The package's id.
+    pub package: String,
+    /// The offerings and their shares of the document's planned amount, sorted by
+    /// offering id.
+    pub lines: Vec<PlanLine>,
+}
+
+impl Plan {
+    /// The document's planned amount: the sum of the lines.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError`] on overflow.
+    pub fn amount(&self) -> Result<Money, MoneyError> {
+        Money::checked_sum(self.lines.iter().map(|l| l.amount))
+    }
+}
+
+/// One offering's share of an obligating document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanLine {
+    /// The offering id.
+    pub offering: String,
+    /// Its share of the document's planned amount.
+    pub amount: Money,
+    /// The standards the offering builds toward (empty, and absent from JSON, if none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<StandardRef>,
 }
 
 /// One row of the quarterly status.
@@ -62,6 +99,8 @@ pub struct Oversight {
     account: AccountSymbol,
     policy: HomelandPolicy,
     documents: BTreeMap<DocumentId, Tag>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    plans: BTreeMap<DocumentId, Plan>,
 }
 
 impl Oversight {
@@ -72,6 +111,7 @@ impl Oversight {
             account,
             policy,
             documents: BTreeMap::new(),
+            plans: BTreeMap::new(),
         }
     }
 
@@ -117,6 +157,26 @@ impl Oversight {
         for (document, tag) in tags {
             self.documents.insert(document.clone(), *tag);
         }
+    }
+
+    /// Registers a package's documents: their tags ([`Package::tags`]) and what each buys
+    /// ([`Package::plans`]), which the interoperability report reads. A document
+    /// registered again is replaced.
+    pub fn register_package(&mut self, package: &Package) {
+        self.register(package.tags());
+        for (document, plan) in package.plans() {
+            self.plans.insert(document.clone(), plan.clone());
+        }
+    }
+
+    /// The plans of the documents registered with [`Oversight::register_package`], with
+    /// their tags, sorted by document id.
+    pub fn plans(&self) -> impl Iterator<Item = (&DocumentId, &Tag, &Plan)> {
+        self.plans.iter().filter_map(|(document, plan)| {
+            self.documents
+                .get(document)
+                .map(|tag| (document, tag, plan))
+        })
     }
 
     /// The status at the end of the fiscal-year quarter that contains `date`, by partner,

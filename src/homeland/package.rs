@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::allocation::compose_id;
 use super::catalog::Catalog;
 use super::error::HomelandError;
-use super::oversight::Tag;
+use super::oversight::{Plan, PlanLine, Tag};
+use super::standards::StandardRef;
 use super::{Agency, Delivery, Domain, MissionArea};
 use crate::budget::{
     AccountSymbol, Action, Actor, AllocationKey, Command, CommandId, DocumentId, Funding,
@@ -110,6 +111,9 @@ pub struct PartLine {
     pub agency: Agency,
     /// Its mission area.
     pub mission: MissionArea,
+    /// The standards the offering builds toward (empty, and absent from JSON, if none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<StandardRef>,
 }
 
 /// The part of a package delivered one way.
@@ -203,6 +207,8 @@ pub struct Package {
     pub blockers: Vec<PackageBlocker>,
     commands: Vec<Command>,
     tags: Vec<(DocumentId, Tag)>,
+    #[serde(default)]
+    plans: Vec<(DocumentId, Plan)>,
 }
 
 impl Package {
@@ -225,6 +231,16 @@ impl Package {
     #[must_use]
     pub fn tags(&self) -> &[(DocumentId, Tag)] {
         &self.tags
+    }
+
+    /// What each obligating document buys: the document's amount split across the
+    /// offerings of its (agency, mission area) share in proportion to their prices, to the
+    /// cent, each with the standards it builds toward.
+    /// [`Oversight::register_package`](super::Oversight::register_package) keeps them for
+    /// the interoperability report.
+    #[must_use]
+    pub fn plans(&self) -> &[(DocumentId, Plan)] {
+        &self.plans
     }
 }
 
@@ -287,7 +303,8 @@ impl PackageSpec {
     ///     id: "USCG-BOAT".into(), name: "patrol boat".into(), category: Category::Equipment,
     ///     mission: MissionArea::MaritimeSecurity, domain: Domain::Sea,
     ///     agency: Agency::CoastGuard, unit_cost: "250000".parse()?, delivery: Delivery::Grant,
-    /// }])?;
+    ///     standards: vec![StandardRef::to("IMO-ISPS").part("part A, section 14")],
+    /// }], &Standards::builtin())?;
     /// let spec = PackageSpec {
     ///     id: "PKG1".into(), partner: "PAN".parse()?, domains: [Domain::Sea].into(),
     ///     items: vec![PackageItem { offering: "USCG-BOAT".into(), quantity: 2 }],
@@ -304,6 +321,8 @@ impl PackageSpec {
     /// assert_eq!(package.price.to_string(), "$500,000.00");
     /// let commands = package.go_ahead().map_err(|b| format!("{b:?}"))?;
     /// assert_eq!(commands.len(), 2); // commit, obligate
+    /// let (_, plan) = &package.plans()[0];
+    /// assert_eq!(plan.lines[0].standards[0].standard, "IMO-ISPS");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(
@@ -344,6 +363,7 @@ impl PackageSpec {
                     amount,
                     agency: offering.agency,
                     mission: offering.mission,
+                    standards: offering.standards.clone(),
                 });
         }
         let mut blockers = Vec::new();
@@ -464,10 +484,10 @@ impl PackageSpec {
         if parts.is_empty() {
             blockers.push(PackageBlocker::NothingOffered);
         }
-        let (commands, tags) = if blockers.is_empty() {
+        let (commands, tags, plans) = if blockers.is_empty() {
             self.commands(&parts, ctx)?
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         };
         Ok(Package {
             id: self.id.clone(),
@@ -479,6 +499,7 @@ impl PackageSpec {
             blockers,
             commands,
             tags,
+            plans,
         })
     }
 
@@ -487,9 +508,17 @@ impl PackageSpec {
         &self,
         parts: &[Part],
         ctx: &PackageContext,
-    ) -> Result<(Vec<Command>, Vec<(DocumentId, Tag)>), HomelandError> {
+    ) -> Result<
+        (
+            Vec<Command>,
+            Vec<(DocumentId, Tag)>,
+            Vec<(DocumentId, Plan)>,
+        ),
+        HomelandError,
+    > {
         let mut commands = Vec::new();
         let mut tags = Vec::new();
+        let mut plans = Vec::new();
         for part in parts {
             let mut shares: BTreeMap<(Agency, MissionArea), Money> = BTreeMap::new();
             for l in &part.lines {
@@ -550,6 +579,28 @@ impl PackageSpec {
                             amount: take,
                         },
                     ));
+                    let lines: Vec<&PartLine> = part
+                        .lines
+                        .iter()
+                        .filter(|l| l.agency == *agency && l.mission == *mission)
+                        .collect();
+                    let weights: Vec<Money> = lines.iter().map(|l| l.amount).collect();
+                    let amounts = crate::money::pro_rata(take, &weights)?;
+                    plans.push((
+                        document.clone(),
+                        Plan {
+                            package: self.id.clone(),
+                            lines: lines
+                                .iter()
+                                .zip(amounts)
+                                .map(|(l, amount)| PlanLine {
+                                    offering: l.offering.clone(),
+                                    amount,
+                                    standards: l.standards.clone(),
+                                })
+                                .collect(),
+                        },
+                    ));
                     tags.push((
                         document,
                         Tag {
@@ -561,6 +612,6 @@ impl PackageSpec {
                 }
             }
         }
-        Ok((commands, tags))
+        Ok((commands, tags, plans))
     }
 }

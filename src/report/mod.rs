@@ -9,6 +9,9 @@
 //!   the partner's region, the implementing agency and the mission area included (the
 //!   mission areas of documents from a [`MissionRegister`]), as typed rows, a text table
 //!   or CSV;
+//! - [`InteropReport`]: which international standards the homeland program's obligated and
+//!   planned money builds toward, by mission area, and the priority mission areas with
+//!   none (the gaps), as typed rows, CSV or JSON;
 //! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
 //!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
 //! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
@@ -18,6 +21,7 @@
 mod flow;
 mod iati;
 mod import;
+mod interop;
 mod mission;
 mod status;
 mod table;
@@ -27,6 +31,9 @@ mod xml;
 
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
 pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
+pub use interop::{
+    InteropGap, InteropQuery, InteropReport, InteropRow, InteropScope, StandardTotal,
+};
 pub use mission::{MissionKey, MissionRegister};
 pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
 pub use table::{ReportError, by_region, csv, text_table};

@@ -195,6 +195,9 @@ pub enum ReportError {
     /// The CSV writer failed.
     #[error("cannot write the CSV: {0}")]
     Csv(String),
+    /// The JSON writer failed.
+    #[error("cannot write the JSON: {0}")]
+    Json(String),
     /// A total was out of range, or the ledger could not answer.
     #[error("{0}")]
     Budget(#[from] BudgetError),

@@ -49,6 +49,7 @@ fn offering(
         agency,
         unit_cost: m(cost),
         delivery,
+        standards: Vec::new(),
     }
 }
 
@@ -57,7 +58,7 @@ fn menu() -> Catalog {
     use Category as C;
     use Delivery as D;
     use MissionArea as M;
-    Catalog::new(vec![
+    let mut offerings = vec![
         offering(
             "USCG-BOAT",
             C::Equipment,
@@ -112,8 +113,17 @@ fn menu() -> Catalog {
             "40000",
             D::Lease,
         ),
-    ])
-    .unwrap()
+    ];
+    // The port-security team builds toward the ISPS Code, the screening course toward
+    // Annex 17; the rest toward no standard.
+    for o in &mut offerings {
+        o.standards = match o.id.as_str() {
+            "USCG-PORT-MTT" => vec![StandardRef::to("IMO-ISPS").part("part A, section 18")],
+            "TSA-SCREEN" => vec![StandardRef::to("ICAO-ANNEX-17").part("chapter 4")],
+            _ => Vec::new(),
+        };
+    }
+    Catalog::new(offerings, &Standards::builtin()).unwrap()
 }
 
 fn ctx() -> PackageContext {
@@ -168,7 +178,10 @@ fn western_package(partner: &str) -> PackageSpec {
 fn catalog_round_trips_through_json_and_validates() {
     let catalog = menu();
     let json = catalog.to_json().unwrap();
-    assert_eq!(Catalog::from_json(&json).unwrap(), catalog);
+    assert_eq!(
+        Catalog::from_json(&json, &Standards::builtin()).unwrap(),
+        catalog
+    );
     assert_eq!(catalog.offerings().len(), 6);
     assert_eq!(
         catalog.get("TSA-XRAY").unwrap().agency,
@@ -178,13 +191,13 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["unit_cost"] = "0.00".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::NonPositiveCost { .. })
     ));
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["domain"] = "cyber".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::DomainMismatch {
             domain: Domain::Cyber,
             ..
@@ -193,12 +206,12 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][1]["id"] = value["offerings"][0]["id"].clone();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::DuplicateId { .. })
     ));
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["id"] = "has space".into();
-    let err = Catalog::from_json(&value.to_string()).unwrap_err();
+    let err = Catalog::from_json(&value.to_string(), &Standards::builtin()).unwrap_err();
     assert!(matches!(err, CatalogError::InvalidId { max: 32, .. }));
     assert!(
         err.to_string()
@@ -207,11 +220,11 @@ fn catalog_round_trips_through_json_and_validates() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["offerings"][0]["agency"] = "nasa".into();
     assert!(matches!(
-        Catalog::from_json(&value.to_string()),
+        Catalog::from_json(&value.to_string(), &Standards::builtin()),
         Err(CatalogError::Json { .. })
     ));
     assert!(matches!(
-        Catalog::from_json("not json"),
+        Catalog::from_json("not json", &Standards::builtin()),
         Err(CatalogError::Json { line: 1, .. })
     ));
 }
@@ -543,6 +556,12 @@ fn request_strategy() -> impl Strategy<Value = AllocationRequest> {
             agency: Agency::CoastGuard,
             program: ProgramKind::Training,
             amount: Money::from_cents(cents),
+            // Some requests build toward a standard; off by default, this changes nothing.
+            standards: match tag % 3 {
+                0 => Vec::new(),
+                1 => vec!["IMO-ISPS".to_owned()],
+                _ => vec!["ICAO-ANNEX-17".to_owned(), "IMO-ISPS".to_owned()],
+            },
         })
 }
 
@@ -714,6 +733,7 @@ fn allocation_explains_each_amount() {
         agency: Agency::CoastGuard,
         program: ProgramKind::Training,
         amount: m(amount),
+        standards: Vec::new(),
     };
     let requests = vec![
         request("a", "COL", MissionArea::MaritimeSecurity, "100000"),
@@ -1118,6 +1138,550 @@ proptest! {
                 let sum = Money::checked_sum(p.contributions().iter().map(|c| c.amount)).unwrap();
                 prop_assert_eq!(sum, p.received());
             }
+        }
+    }
+}
+
+/// A ledger with the homeland account appropriated, apportioned, allotted and allocated to
+/// exactly what `package`'s commitments need (by key), with `applied` of its documents
+/// (by index, Commit and Obligate) applied, each then adjusted down by the cents given.
+fn ledger_with(package: &Package, applied: &[(usize, i64)]) -> Ledger {
+    let mut ledger = Ledger::new();
+    let actor: security_assistance::budget::Actor = "OIA".parse().unwrap();
+    let mut n = 0;
+    let mut cmd = |date: NaiveDate, action: Action| {
+        n += 1;
+        Command::new(
+            format!("SETUP-{n}").parse().unwrap(),
+            date,
+            actor.clone(),
+            action,
+        )
+    };
+    let d = day(2007, 11, 1);
+    let total = m("900000000");
+    ledger
+        .apply(cmd(
+            d,
+            Action::Appropriate {
+                account: account(),
+                title: "International homeland security assistance".into(),
+                purposes: ProgramKind::ALL.to_vec(),
+                amount: total,
+                law: "P.L. 110-161".into(),
+            },
+        ))
+        .unwrap();
+    ledger
+        .apply(cmd(
+            d,
+            Action::Apportion {
+                account: account(),
+                category: Apportionment::ByPeriod { from: d },
+                amount: total,
+            },
+        ))
+        .unwrap();
+    for agency in Agency::ALL {
+        ledger
+            .apply(cmd(
+                d,
+                Action::Allot {
+                    account: account(),
+                    holder: agency.holder(),
+                    amount: m("50000000"),
+                },
+            ))
+            .unwrap();
+    }
+    let commands = package.go_ahead().unwrap();
+    let mut needs: std::collections::BTreeMap<_, Money> = std::collections::BTreeMap::new();
+    for c in commands {
+        if let Action::Commit { key, amount, .. } = &c.action {
+            let slot = needs.entry(key.clone()).or_insert(Money::ZERO);
+            *slot = slot.checked_add(*amount).unwrap();
+        }
+    }
+    for (key, amount) in needs {
+        ledger
+            .apply(cmd(
+                d,
+                Action::Allocate {
+                    account: account(),
+                    key,
+                    amount,
+                },
+            ))
+            .unwrap();
+    }
+    let mut downs = Vec::new();
+    for &(i, down) in applied {
+        let (commit, obligate) = (&commands[2 * i], &commands[2 * i + 1]);
+        ledger.apply(commit.clone()).unwrap();
+        ledger.apply(obligate.clone()).unwrap();
+        let Action::Obligate {
+            document, amount, ..
+        } = &obligate.action
+        else {
+            panic!("not an obligation")
+        };
+        let down = down.min(amount.to_cents().unwrap());
+        if down > 0 {
+            downs.push((document.clone(), down));
+        }
+    }
+    for (document, down) in downs {
+        ledger
+            .apply(cmd(
+                day(2008, 4, 1),
+                Action::AdjustObligation {
+                    account: account(),
+                    document,
+                    amount: Money::from_cents(-down),
+                },
+            ))
+            .unwrap();
+    }
+    ledger
+}
+
+fn registered(package: &Package) -> Oversight {
+    let mut oversight = Oversight::new(account(), Thresholds::current().homeland);
+    oversight.register_package(package);
+    oversight
+}
+
+#[test]
+fn a_package_names_its_standards_and_the_interoperability_report_follows_the_money() {
+    use security_assistance::report::{InteropQuery, InteropReport, InteropScope};
+    let standards = Standards::builtin();
+    let catalog = menu();
+    let package = western_package("COL")
+        .build(&catalog, &ctx(), &AllowAll)
+        .unwrap();
+    let oversight = registered(&package);
+    let query = |scope| InteropQuery::new(day(2008, 9, 30), scope);
+    let report = |ledger: &Ledger, scope| {
+        InteropReport::of(ledger, &oversight, &catalog, &standards, &query(scope)).unwrap()
+    };
+    let row = |r: &InteropReport, mission, standard: Option<&str>| {
+        r.rows
+            .iter()
+            .find(|row| {
+                row.mission == mission
+                    && row.standards.first().map(|s| s.standard.as_str()) == standard
+            })
+            .map(|row| (row.obligated, row.planned))
+    };
+
+    // Built, not yet obligated: everything is planned.
+    let ledger = ledger_with(&package, &[]);
+    let planned = report(&ledger, InteropScope::All);
+    assert_eq!(planned.obligated, Money::ZERO);
+    assert_eq!(planned.planned, m("1115000"));
+    assert_eq!(
+        row(&planned, MissionArea::MaritimeSecurity, Some("IMO-ISPS")),
+        Some((Money::ZERO, m("85000")))
+    );
+
+    // Every document obligated.
+    let all: Vec<(usize, i64)> = (0..package.tags().len()).map(|i| (i, 0)).collect();
+    let ledger = ledger_with(&package, &all);
+    let r = report(&ledger, InteropScope::All);
+    assert_eq!((r.obligated, r.planned), (m("1115000"), Money::ZERO));
+    assert_eq!(
+        row(&r, MissionArea::MaritimeSecurity, Some("IMO-ISPS")),
+        Some((m("85000"), Money::ZERO))
+    );
+    assert_eq!(
+        row(&r, MissionArea::AviationSecurity, Some("ICAO-ANNEX-17")),
+        Some((m("50000"), Money::ZERO))
+    );
+    assert_eq!(
+        row(&r, MissionArea::MaritimeSecurity, None),
+        Some((m("500000"), Money::ZERO))
+    );
+    assert_eq!(
+        row(&r, MissionArea::BorderControl, None),
+        Some((m("180000"), Money::ZERO))
+    );
+    let isps = r
+        .rows
+        .iter()
+        .find(|row| row.mission == MissionArea::MaritimeSecurity && !row.standards.is_empty())
+        .unwrap();
+    assert_eq!(
+        isps.standards[0].part.as_deref(),
+        Some("part A, section 18")
+    );
+    let ids: Vec<&str> = r.by_standard.iter().map(|t| t.standard.as_str()).collect();
+    assert_eq!(ids, ["ICAO-ANNEX-17", "IMO-ISPS"]);
+    // The gaps: priority mission areas where nothing builds toward a standard, with what
+    // the menu and the table offer.
+    let gaps: Vec<MissionArea> = r.gaps.iter().map(|g| g.mission).collect();
+    assert_eq!(
+        gaps,
+        [
+            MissionArea::BorderControl,
+            MissionArea::InformationSecurity,
+            MissionArea::Counterterrorism,
+            MissionArea::DisasterResponse
+        ]
+    );
+    assert_eq!(r.gaps[0].obligated, m("180000"));
+    assert!(r.gaps[0].offerings.is_empty());
+    assert!(r.gaps[0].standards.contains(&"ICAO-DOC-9303".to_owned()));
+    assert!(r.gaps[2].standards.is_empty());
+    let mut seed_priorities = query(InteropScope::All);
+    seed_priorities.priority =
+        [MissionArea::AviationSecurity, MissionArea::MaritimeSecurity].into();
+    let narrow =
+        InteropReport::of(&ledger, &oversight, &catalog, &standards, &seed_priorities).unwrap();
+    assert!(narrow.gaps.is_empty());
+
+    // Scopes: the package, its partner and region see the same; another partner nothing.
+    for scope in [
+        InteropScope::Package("PKG-1".into()),
+        InteropScope::Partner(cc("COL")),
+        InteropScope::Region(security_assistance::Region::WesternHemisphere),
+    ] {
+        assert_eq!(report(&ledger, scope).rows, r.rows);
+    }
+    let other = report(&ledger, InteropScope::Partner(cc("PAN")));
+    assert!(other.rows.is_empty());
+    assert_eq!(other.gaps.len(), MissionArea::ALL.len());
+
+    // Exports: CSV with a header, and JSON that reads back to the same report.
+    let csv = r.csv().unwrap();
+    assert!(csv.starts_with("scope,mission_area,standards,obligated,planned,documents\n"));
+    assert!(csv.contains(
+        "all packages,maritime_security,\"IMO-ISPS (part A, section 18)\",85000.00,0.00,1"
+    ));
+    assert!(
+        r.gaps_csv()
+            .unwrap()
+            .contains("counterterrorism,0.00,0.00,,")
+    );
+    let back: InteropReport = serde_json::from_str(&r.json().unwrap()).unwrap();
+    assert_eq!(back, r);
+    assert!(r.text().contains("gap: counterterrorism"));
+}
+
+#[test]
+fn a_catalog_refuses_an_unknown_standard_and_reads_old_json() {
+    let standards = Standards::builtin();
+    let mut offerings = menu().offerings().to_vec();
+    offerings[0].standards = vec![StandardRef::to("ICAO-ANNEX-99")];
+    let err = Catalog::new(offerings.clone(), &standards).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("ICAO-ANNEX-99") && text.contains("WCO-SAFE"),
+        "{text}"
+    );
+    // A standard that does not serve the offering's mission area.
+    offerings[0].standards = vec![StandardRef::to("ISO-IEC-27001")];
+    assert!(matches!(
+        Catalog::new(offerings.clone(), &standards),
+        Err(CatalogError::StandardMissionMismatch { .. })
+    ));
+    // A caller's own standard is accepted once added to the table.
+    let mut table = standards.clone();
+    let mut stanag = table.get("IMO-ISPS").unwrap().clone();
+    stanag.id = "NATO-STANAG-1234".into();
+    stanag.body = "NATO Standardization Office".into();
+    stanag.missions = MissionArea::ALL.into_iter().collect();
+    table.add(stanag).unwrap();
+    offerings[0].standards = vec![StandardRef::to("NATO-STANAG-1234")];
+    let catalog = Catalog::new(offerings.clone(), &table).unwrap();
+    assert!(Catalog::new(offerings, &standards).is_err());
+    // JSON written before standards existed still loads; unknown fields are refused.
+    let old = r#"{"offerings": [{"id": "CBP-X", "name": "x", "category": "equipment",
+        "mission": "border_control", "domain": "land", "agency": "customs_and_border_protection",
+        "unit_cost": "100.00", "delivery": "grant"}]}"#;
+    assert!(
+        Catalog::from_json(old, &standards).unwrap().offerings()[0]
+            .standards
+            .is_empty()
+    );
+    let extra = old.replace("\"grant\"}", "\"grant\", \"standard\": \"WCO-SAFE\"}");
+    assert!(matches!(
+        Catalog::from_json(&extra, &standards),
+        Err(CatalogError::Json { .. })
+    ));
+    let json = catalog.to_json().unwrap();
+    assert!(json.contains("NATO-STANAG-1234"));
+    assert_eq!(Catalog::from_json(&json, &table).unwrap(), catalog);
+}
+
+fn standards_menu(choices: &[u8]) -> Catalog {
+    use Agency as A;
+    use Category as C;
+    use Delivery as D;
+    use MissionArea as M;
+    let options: [(&str, &str); 4] = [
+        ("IMO-ISPS", "WCO-SAFE"),
+        ("IMO-ISPS", "WCO-SAFE"),
+        ("ICAO-ANNEX-17", "ICAO-ANNEX-9"),
+        ("ICAO-DOC-9303", "WCO-SAFE"),
+    ];
+    let mut offerings = vec![
+        offering(
+            "M-TEAM-A",
+            C::Training,
+            M::MaritimeSecurity,
+            Domain::Sea,
+            A::CoastGuard,
+            "85000.33",
+            D::MobileTeam,
+        ),
+        offering(
+            "M-TEAM-B",
+            C::Training,
+            M::MaritimeSecurity,
+            Domain::Sea,
+            A::CoastGuard,
+            "41000.07",
+            D::MobileTeam,
+        ),
+        offering(
+            "A-COURSE",
+            C::Training,
+            M::AviationSecurity,
+            Domain::Air,
+            A::TransportationSecurityAdministration,
+            "12500.01",
+            D::MobileTeam,
+        ),
+        offering(
+            "B-TRUCK",
+            C::Logistics,
+            M::BorderControl,
+            Domain::Land,
+            A::CustomsAndBorderProtection,
+            "60000.99",
+            D::ExcessTransfer,
+        ),
+    ];
+    for ((o, choice), (first, second)) in offerings.iter_mut().zip(choices).zip(options) {
+        o.standards = match choice % 3 {
+            0 => Vec::new(),
+            1 => vec![StandardRef::to(first)],
+            _ => vec![
+                StandardRef::to(first).part("part 1"),
+                StandardRef::to(second),
+            ],
+        };
+    }
+    Catalog::new(offerings, &Standards::builtin()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The interoperability report adds up to the obligations it describes, to the cent,
+    /// whatever the standards, quantities, documents obligated and later adjustments.
+    #[test]
+    fn the_interoperability_report_adds_up_to_the_obligations_to_the_cent(
+        choices in proptest::collection::vec(0_u8..3, 4),
+        quantities in proptest::collection::vec(1_u32..7, 4),
+        grant_share in 1_i64..100,
+        applied in proptest::collection::vec((any::<bool>(), 0_i64..5_000_000), 8),
+    ) {
+        use security_assistance::report::{InteropQuery, InteropReport, InteropScope};
+        let catalog = standards_menu(&choices);
+        let ids = ["M-TEAM-A", "M-TEAM-B", "A-COURSE", "B-TRUCK"];
+        let items: Vec<PackageItem> = ids.iter().zip(&quantities).map(|(id, q)| item(id, *q)).collect();
+        let price = |ids: &[&str]| -> Money {
+            Money::checked_sum(ids.iter().map(|id| {
+                let q = quantities[["M-TEAM-A", "M-TEAM-B", "A-COURSE", "B-TRUCK"].iter().position(|x| x == id).unwrap()];
+                catalog.get(id).unwrap().unit_cost.checked_mul_int(i64::from(q)).unwrap()
+            })).unwrap()
+        };
+        let team = price(&["M-TEAM-A", "M-TEAM-B", "A-COURSE"]);
+        // Part of the mobile-team part is a grant, the rest a loan: two documents per share.
+        let grant = Money::from_cents(team.to_cents().unwrap() * grant_share / 100).max(Money::from_cents(1));
+        let loan = team.checked_sub(grant).unwrap();
+        let mut funding = vec![
+            FundingSource { kind: FundingKind::Grant, pays_for: Delivery::MobileTeam, amount: grant },
+            FundingSource { kind: FundingKind::Grant, pays_for: Delivery::ExcessTransfer, amount: price(&["B-TRUCK"]) },
+        ];
+        if loan.is_positive() {
+            funding.push(FundingSource { kind: FundingKind::Loan, pays_for: Delivery::MobileTeam, amount: loan });
+        }
+        let spec = PackageSpec {
+            id: "P".into(),
+            partner: cc("COL"),
+            domains: [Domain::Air, Domain::Land, Domain::Sea].into(),
+            items,
+            funding,
+            justified: None,
+        };
+        let package = spec.build(&catalog, &ctx(), &AllowAll).unwrap();
+        let documents = package.tags().len();
+        let chosen: Vec<(usize, i64)> = applied
+            .iter()
+            .take(documents)
+            .enumerate()
+            .filter(|(_, (on, _))| *on)
+            .map(|(i, (_, down))| (i, *down))
+            .collect();
+        let ledger = ledger_with(&package, &chosen);
+        let oversight = registered(&package);
+        let standards = Standards::builtin();
+        let report = InteropReport::of(
+            &ledger,
+            &oversight,
+            &catalog,
+            &standards,
+            &InteropQuery::new(day(2008, 9, 30), InteropScope::All),
+        )
+        .unwrap();
+        // What the ledger says the described documents obligate, and what is still planned.
+        let mut obligated = Money::ZERO;
+        let mut planned = Money::ZERO;
+        for (document, _, plan) in oversight.plans() {
+            match ledger.obligation(&account(), document) {
+                Some(b) => obligated = obligated.checked_add(b.obligated).unwrap(),
+                None => planned = planned.checked_add(plan.amount().unwrap()).unwrap(),
+            }
+        }
+        prop_assert_eq!(report.obligated, obligated);
+        prop_assert_eq!(report.planned, planned);
+        prop_assert_eq!(Money::checked_sum(report.rows.iter().map(|r| r.obligated)).unwrap(), obligated);
+        prop_assert_eq!(Money::checked_sum(report.rows.iter().map(|r| r.planned)).unwrap(), planned);
+        // The plans add up to what the package commits.
+        let committed = Money::checked_sum(package.go_ahead().unwrap().iter().filter_map(|c| match &c.action {
+            Action::Commit { amount, .. } => Some(*amount),
+            _ => None,
+        })).unwrap();
+        let plans = Money::checked_sum(package.plans().iter().map(|(_, p)| p.amount().unwrap())).unwrap();
+        prop_assert_eq!(plans, committed);
+        // Each standard's total is the sum of the rows that name it.
+        for total in &report.by_standard {
+            let rows = Money::checked_sum(report.rows.iter()
+                .filter(|r| r.standards.iter().any(|s| s.standard == total.standard))
+                .map(|r| r.obligated)).unwrap();
+            prop_assert_eq!(total.obligated, rows);
+        }
+    }
+}
+
+fn gap_requests() -> Vec<AllocationRequest> {
+    let request = |id: &str, partner: &str, standards: &[&str]| AllocationRequest {
+        id: id.into(),
+        partner: cc(partner),
+        mission: MissionArea::MaritimeSecurity,
+        agency: Agency::CoastGuard,
+        program: ProgramKind::Training,
+        amount: m("1000000"),
+        standards: standards.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    vec![request("a", "COL", &[]), request("b", "PAN", &["IMO-ISPS"])]
+}
+
+fn standing_with_gap() -> Standing {
+    let mut standing = Standing::new();
+    standing
+        .add(
+            Assessment::new(
+                cc("PAN"),
+                "IMO-ISPS",
+                Finding::DoesNotMeet,
+                day(2007, 1, 1),
+                Citation::new("ISPS compliance finding", "illustrative"),
+                day(2007, 1, 2),
+            ),
+            &Standards::builtin(),
+        )
+        .unwrap();
+    standing
+}
+
+#[test]
+fn a_standards_gap_weight_changes_the_order_and_says_why() {
+    // Equal scores (both Western Hemisphere, maritime: 9); the floor covers one request.
+    let mut p = Priorities::seed();
+    p.floor = m("1000000");
+    let off = run(100_000_000, &gap_requests(), &p, &AllowAll);
+    assert_eq!(off.method, AllocationMethod::FloorsInPriorityOrder);
+    assert_eq!(off.line("a").unwrap().amount, m("1000000")); // COL before PAN on a tie
+    assert_eq!(off.line("b").unwrap().amount, Money::ZERO);
+
+    p.standard_gap = Some(StandardGap {
+        weight: Decimal::new(15, 1),
+        standing: standing_with_gap(),
+        known_on: None,
+    });
+    let on = run(100_000_000, &gap_requests(), &p, &AllowAll);
+    let b = on.line("b").unwrap();
+    assert_eq!(b.amount, m("1000000"));
+    assert_eq!(b.score, Decimal::new(135, 1));
+    assert!(
+        b.reason.contains("standards-gap weight 1.5")
+            && b.reason.contains("IMO-ISPS")
+            && b.reason.contains("does not meet"),
+        "{}",
+        b.reason
+    );
+    assert_eq!(on.line("a").unwrap().amount, Money::ZERO);
+    assert!(!on.line("a").unwrap().reason.contains("standards-gap"));
+
+    // As known before the finding was recorded, there is no gap on record.
+    if let Some(g) = p.standard_gap.as_mut() {
+        g.known_on = Some(day(2007, 1, 1));
+    }
+    let unknown = run(100_000_000, &gap_requests(), &p, &AllowAll);
+    assert_eq!(unknown.line("a").unwrap().amount, m("1000000"));
+
+    // Water-filling: the gap-closing request gets 1.5 times the other's share.
+    let mut p = Priorities::seed();
+    p.standard_gap = Some(StandardGap {
+        weight: Decimal::new(15, 1),
+        standing: standing_with_gap(),
+        known_on: None,
+    });
+    let shared = run(100_000_000, &gap_requests(), &p, &AllowAll);
+    assert_eq!(shared.line("a").unwrap().amount, m("400000"));
+    assert_eq!(shared.line("b").unwrap().amount, m("600000"));
+
+    // A bad weight is refused like the others.
+    if let Some(g) = p.standard_gap.as_mut() {
+        g.weight = Decimal::new(-1, 0);
+    }
+    let err = allocate(m("1"), day(2008, 1, 15), &gap_requests(), &p, &AllowAll).unwrap_err();
+    assert!(err.to_string().contains("the standards gap"), "{err}");
+}
+
+proptest! {
+    /// Off by default, the standards a request names change nothing; on at weight 1, the
+    /// amounts are today's.
+    #[test]
+    fn the_standards_gap_weight_is_off_by_default_and_neutral_at_one(
+        requests in requests_strategy(),
+        p in priorities_strategy(),
+        budget in 0_i64..5_000_000_000,
+    ) {
+        let today: Vec<AllocationRequest> = requests
+            .iter()
+            .cloned()
+            .map(|mut r| { r.standards.clear(); r })
+            .collect();
+        let before = run(budget, &today, &p, &AllowAll);
+        let off = run(budget, &requests, &p, &AllowAll);
+        prop_assert_eq!(off.method, before.method);
+        for (a, b) in off.lines.iter().zip(&before.lines) {
+            prop_assert_eq!((&a.request.id, a.amount, &a.score, &a.reason), (&b.request.id, b.amount, &b.score, &b.reason));
+        }
+        let mut standing = Standing::new();
+        for partner in PARTNERS {
+            standing.add(Assessment::new(cc(partner), "IMO-ISPS", Finding::Partially, day(2007, 1, 1),
+                Citation::new("x", "y"), day(2007, 1, 1)), &Standards::builtin()).unwrap();
+        }
+        let mut one = p.clone();
+        one.standard_gap = Some(StandardGap { weight: Decimal::ONE, standing, known_on: None });
+        let neutral = run(budget, &requests, &one, &AllowAll);
+        for (a, b) in neutral.lines.iter().zip(&before.lines) {
+            prop_assert_eq!(a.amount, b.amount);
         }
     }
 }

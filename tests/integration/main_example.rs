@@ -14,6 +14,10 @@
 //! | ST-CSR-1-US | U.S. share of 2,400,000.00 research: 100 % − 25 % (GBR) − 15 % (CAN), on the S&T allotment | 1,440,000.00 | 480,000.00 |
 //! | all | | 11,786,238.00 | 8,907,761.00 |
 //!
+//! The COL-1 package's interoperability: the mobile team (85,000.00) builds toward the ISPS
+//! Code, the enrollments (50,000.00) toward ICAO Annex 17, the excess trucks (180,000.00)
+//! toward no standard: 315,000.00 in all.
+//!
 //! Collections: GBR 600,000.00 and CAN 200,000.00 (of 360,000.00: 160,000.00 in arrears), so
 //! budget authority is 150,800,000.00 and SF-133 line 1700 is 800,000.00. Allocated: the
 //! $60,000,000.00 priority allocation, the 315,000.00 the package needed, and the
@@ -26,6 +30,7 @@ mod fiscal_year;
 
 use chrono::NaiveDate;
 use security_assistance::budget::{Dimension, Ledger, StatusQuery};
+use security_assistance::homeland::{Finding, MissionArea};
 use security_assistance::{AccountStatus, Money};
 
 fn m(s: &str) -> Money {
@@ -92,6 +97,41 @@ fn the_homeland_year_reconciles() {
     assert_eq!(year.research.len(), 1);
     assert_eq!(year.results.for_partner("CAN".parse().unwrap()).len(), 1);
 
+    // The interoperability report for Colombia adds up to the package's obligations
+    // (315,000.00): the port-security team toward the ISPS Code, the screening course
+    // toward Annex 17, the excess trucks toward no standard (a gap in border control).
+    let interop = year.interoperability(year_end).unwrap();
+    assert_eq!(interop.obligated, m("315000"));
+    assert_eq!(interop.planned, Money::ZERO);
+    let toward = |id: &str| {
+        interop
+            .by_standard
+            .iter()
+            .find(|t| t.standard == id)
+            .map(|t| t.obligated)
+    };
+    assert_eq!(toward("IMO-ISPS"), Some(m("85000")));
+    assert_eq!(toward("ICAO-ANNEX-17"), Some(m("50000")));
+    assert_eq!(
+        Money::checked_sum(interop.rows.iter().map(|r| r.obligated)).unwrap(),
+        m("315000")
+    );
+    let gaps: Vec<MissionArea> = interop.gaps.iter().map(|g| g.mission).collect();
+    assert_eq!(
+        gaps,
+        [
+            MissionArea::BorderControl,
+            MissionArea::InformationSecurity,
+            MissionArea::Counterterrorism,
+            MissionArea::DisasterResponse
+        ]
+    );
+    assert_eq!(
+        year.standing
+            .finding("COL".parse().unwrap(), "IMO-ISPS", year_end, None),
+        Some(Finding::Partially)
+    );
+
     // The journal replays to the same ledger.
     assert_eq!(&Ledger::replay(ledger.journal()).unwrap(), ledger);
 
@@ -114,4 +154,15 @@ fn the_main_example_runs_and_writes_its_picture() {
     assert!(svg.contains("070-2008/2009-0100"));
     let mermaid = std::fs::read_to_string(dir.join("funding-flow.mmd")).unwrap();
     assert!(mermaid.starts_with("sankey-beta"));
+    // The oversight section's interoperability report, exported as CSV and JSON.
+    let csv = std::fs::read_to_string(dir.join("interoperability.csv")).unwrap();
+    assert!(csv.contains(
+        "partner COL,maritime_security,\"IMO-ISPS (part A, section 18)\",85000.00,0.00,1"
+    ));
+    let gaps = std::fs::read_to_string(dir.join("interoperability-gaps.csv")).unwrap();
+    assert!(gaps.contains("partner COL,counterterrorism,0.00,0.00,,"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("interoperability.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["obligated"], "315000.00");
 }
