@@ -217,6 +217,15 @@ impl Journal {
         reader.string()?.parse().ok()
     }
 
+    /// Removes the entry at `position` (its bytes stay in the arena, unreachable).
+    pub(crate) fn remove_at(&mut self, position: usize) {
+        if position < self.len() {
+            self.dates.remove(position);
+            self.sequences.remove(position);
+            self.offsets.remove(position);
+        }
+    }
+
     /// Appends an entry at the end (its date must not be before the last entry's).
     pub(crate) fn push(&mut self, entry: JournalEntry) {
         let position = self.len();

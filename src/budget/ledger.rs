@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
-use super::error::{BudgetError, JournalProblem, Level, ShapeError};
+use super::error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
 use super::journal::{Journal, JournalEntry};
 use super::ussgl::{TrialBalance, Ussgl};
@@ -230,6 +230,68 @@ enum Outlay<'a> {
     Disburse(Gate<'a>),
     Refund,
 }
+
+/// Every account's state, by symbol.
+type Accounts = Map<AccountSymbol, AccountState>;
+
+/// What [`Ledger::apply_all`] needs to take back a refused batch.
+struct Undo {
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    /// Every account, as before the first backdated command of the batch.
+    whole: Option<Map<AccountSymbol, AccountState>>,
+    /// Accounts as before the batch first touched them (`None`: did not exist).
+    saved: Vec<(AccountSymbol, Option<AccountState>)>,
+    /// The entries the batch recorded, in order.
+    recorded: Vec<(CommandId, (NaiveDate, u64))>,
+}
+
+impl Undo {
+    /// Saves what applying `command` to `ledger` may change.
+    fn save(&mut self, ledger: &Ledger, command: &Command) {
+        if self.whole.is_some() {
+            return;
+        }
+        if ledger.backdates(command) {
+            self.whole = Some(ledger.accounts.clone());
+            return;
+        }
+        for symbol in touched(&command.action).into_iter().flatten() {
+            if !self.saved.iter().any(|(s, _)| *s == symbol) {
+                self.saved
+                    .push((symbol, ledger.accounts.get(&symbol).cloned()));
+            }
+        }
+    }
+}
+
+/// The accounts an action writes to.
+fn touched(action: &Action) -> [Option<AccountSymbol>; 2] {
+    match action {
+        Action::Transfer { from, to, .. } => [Some(*from), Some(*to)],
+        Action::ChargeToCurrent {
+            cancelled, current, ..
+        } => [Some(*cancelled), Some(*current)],
+        Action::Appropriate { account, .. }
+        | Action::ContinuingResolution { account, .. }
+        | Action::Apportion { account, .. }
+        | Action::Allot { account, .. }
+        | Action::Allocate { account, .. }
+        | Action::Commit { account, .. }
+        | Action::Decommit { account, .. }
+        | Action::Obligate { account, .. }
+        | Action::AdjustObligation { account, .. }
+        | Action::Disburse { account, .. }
+        | Action::Refund { account, .. }
+        | Action::Reprogram { account, .. }
+        | Action::Rescind { account, .. }
+        | Action::Collect { account, .. } => [Some(*account), None],
+    }
+}
+
+/// The writes of a command that passed every check: [`Ledger::execute`] computes them
+/// without changing anything, and applying them cannot fail.
+type Effect<'c> = Box<dyn FnOnce(&mut Map<AccountSymbol, AccountState>) + 'c>;
 
 /// What the gate uses: a live check, or the decision stored in a journal being replayed.
 #[derive(Clone, Copy)]
@@ -491,23 +553,217 @@ impl Ledger {
     ///
     /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
     pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
-        // 1. Identity and idempotency.
+        if let Some(receipt) = self.admit(&command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(&command) {
+            let (accounts, decision) = self.rebuild_with(&command)?;
+            self.accounts = accounts;
+            decision
+        } else {
+            let check = Arc::clone(&self.eligibility);
+            self.run(&command, Gate::Live(&*check, command.recorded))?
+        };
+        Ok(self.record(command, decision))
+    }
+
+    /// Dry run: the receipt `apply` would give (sequence, date, decision), or its error;
+    /// changes nothing.
+    ///
+    /// A command dated on or after the latest entry is checked against the current state
+    /// at the cost of the command alone; a backdated one is checked by rebuilding the state
+    /// around it, as [`Ledger::apply`] does. The eligibility gate is asked as it would be by
+    /// `apply`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let command = Command::new("c1".parse()?, date, "budget-office".parse()?,
+    ///     Action::Appropriate { account: "011-2008/2009-1082".parse()?, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let checked = ledger.check(&command)?;
+    /// assert!(ledger.journal().is_empty());
+    /// assert_eq!(ledger.apply(command)?, checked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`BudgetError`] that [`Ledger::apply`] would return.
+    pub fn check(&self, command: &Command) -> Result<Receipt, BudgetError> {
+        if let Some(receipt) = self.admit(command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(command) {
+            self.rebuild_with(command)?.1
+        } else {
+            self.execute(command, Gate::Live(&*self.eligibility, command.recorded))?
+                .0
+        };
+        Ok(Receipt {
+            command: command.id.clone(),
+            sequence: self.next_sequence,
+            date: command.date,
+            decision,
+            duplicate: false,
+        })
+    }
+
+    /// Dry run of a batch, each command checked after the ones before it.
+    ///
+    /// A batch of more than one command is checked on a copy of the ledger, so it costs a
+    /// copy of the ledger; one command costs what [`Ledger::check`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command that [`Ledger::apply_all`] would refuse.
+    pub fn check_all(&self, commands: &[Command]) -> Result<Vec<Receipt>, BatchError> {
+        let batch_error = |index: usize, command: &Command, error: BudgetError| BatchError {
+            index,
+            command: command.id.clone(),
+            error,
+        };
+        let Some((last, rest)) = commands.split_last() else {
+            return Ok(Vec::new());
+        };
+        let mut receipts = Vec::with_capacity(commands.len());
+        if rest.is_empty() {
+            receipts.push(self.check(last).map_err(|e| batch_error(0, last, e))?);
+            return Ok(receipts);
+        }
+        let mut scratch = self.clone();
+        for (index, command) in rest.iter().enumerate() {
+            receipts.push(
+                scratch
+                    .apply(command.clone())
+                    .map_err(|e| batch_error(index, command, e))?,
+            );
+        }
+        receipts.push(
+            scratch
+                .check(last)
+                .map_err(|e| batch_error(rest.len(), last, e))?,
+        );
+        Ok(receipts)
+    }
+
+    /// Every command or none: on the first refusal nothing of the batch stays applied.
+    ///
+    /// The commands are applied in order, each after the ones before it (a repeat of an
+    /// earlier command of the batch is a duplicate, as with [`Ledger::apply`]). Before a
+    /// command that is not the last is applied, the accounts it touches are saved (the
+    /// whole state when it is backdated), so a batch costs its commands plus a copy of the
+    /// accounts they touch.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let account = "011-2008/2009-1082".parse()?;
+    /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
+    /// let appropriate = Command::new("c1".parse()?, date, actor.clone(),
+    ///     Action::Appropriate { account, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let too_much = Command::new("c2".parse()?, date, actor,
+    ///     Action::Apportion { account, category: Apportionment::ByPeriod { from: date },
+    ///         amount: "1000.01".parse()? });
+    /// let err = ledger.apply_all(vec![appropriate, too_much]).unwrap_err();
+    /// assert_eq!((err.index, err.command.as_str()), (1, "c2"));
+    /// assert_eq!(ledger, Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command refused, its place in the batch and why.
+    pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
+        let count = commands.len();
+        let mut undo = Undo {
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            whole: None,
+            saved: Vec::new(),
+            recorded: Vec::new(),
+        };
+        let mut receipts = Vec::with_capacity(count);
+        for (index, command) in commands.into_iter().enumerate() {
+            // The last command needs no copy: `apply` refuses it without changing anything.
+            if index.saturating_add(1) < count {
+                undo.save(self, &command);
+            }
+            let id = command.id.clone();
+            match self.apply(command) {
+                Ok(receipt) => {
+                    if !receipt.duplicate {
+                        undo.recorded
+                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
+                    }
+                    receipts.push(receipt);
+                }
+                Err(error) => {
+                    self.undo(undo);
+                    return Err(BatchError {
+                        index,
+                        command: id,
+                        error,
+                    });
+                }
+            }
+        }
+        Ok(receipts)
+    }
+
+    /// Takes back what a refused batch applied.
+    fn undo(&mut self, undo: Undo) {
+        for (id, at) in undo.recorded.iter().rev() {
+            if let Some(position) = self.journal.find(at.0, at.1) {
+                self.journal.remove_at(position);
+            }
+            self.by_id.remove(id, *at);
+        }
+        if let Some(whole) = undo.whole {
+            self.accounts = whole;
+        }
+        for (symbol, state) in undo.saved {
+            match state {
+                Some(state) => {
+                    self.accounts.insert(symbol, state);
+                }
+                None => {
+                    self.accounts.remove(&symbol);
+                }
+            }
+        }
+        self.next_sequence = undo.next_sequence;
+        self.last_recorded = undo.last_recorded;
+    }
+
+    /// Identity, idempotency and the recorded clock: `Some` receipt when `command` was
+    /// already applied, `None` when it is new and may go on to the other checks.
+    fn admit(&self, command: &Command) -> Result<Option<Receipt>, BudgetError> {
         if let Some((date, sequence)) = self.by_id.get(&command.id, &self.journal) {
             let entry = self
                 .journal
                 .find(date, sequence)
                 .and_then(|p| self.journal.get(p));
             if let Some(entry) = entry {
-                return match entry.command.first_difference(&command) {
-                    None => Ok(Receipt {
-                        command: command.id,
+                return match entry.command.first_difference(command) {
+                    None => Ok(Some(Receipt {
+                        command: command.id.clone(),
                         sequence,
                         date,
                         decision: entry.decision.clone(),
                         duplicate: true,
-                    }),
+                    })),
                     Some(field) => Err(BudgetError::CommandConflict {
-                        id: command.id,
+                        id: command.id.clone(),
                         field,
                     }),
                 };
@@ -521,16 +777,25 @@ impl Ledger {
                 });
             }
         }
-        let backdated = self
-            .journal
+        Ok(None)
+    }
+
+    /// `true` when `command` is dated before the latest entry.
+    fn backdates(&self, command: &Command) -> bool {
+        self.journal
             .last_date()
-            .is_some_and(|last| command.date < last);
-        if backdated {
-            return self.apply_backdated(command);
-        }
-        let check = Arc::clone(&self.eligibility);
-        let decision = self.execute(&command, Gate::Live(&*check, command.recorded))?;
-        Ok(self.record(command, decision))
+            .is_some_and(|last| command.date < last)
+    }
+
+    /// Checks `command` and applies its writes.
+    fn run(
+        &mut self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+        let (decision, effect) = self.execute(command, gate)?;
+        effect(&mut self.accounts);
+        Ok(decision)
     }
 
     fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
@@ -567,43 +832,40 @@ impl Ledger {
         receipt
     }
 
-    /// Applies a command dated before the latest entry: rebuilds the state with the command
-    /// in its place and re-checks every later entry.
-    fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
-        let check = Arc::clone(&self.eligibility);
-        let decision = self.backdate(&command, Gate::Live(&*check, command.recorded))?;
-        Ok(self.record(command, decision))
+    /// The accounts with a backdated `command` in its place: rebuilds the state up to its
+    /// date, checks it there and re-checks every later entry.
+    fn rebuild_with(
+        &self,
+        command: &Command,
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
+        self.rebuild_gated(command, Gate::Live(&*self.eligibility, command.recorded))
     }
 
-    /// Rebuilds the balances with `command` in its (effective date) place, asking `gate`
-    /// about it, and re-checks every later entry; on success keeps the rebuilt balances
-    /// (the caller records the command).
-    fn backdate(
-        &mut self,
+    /// [`Ledger::rebuild_with`], asking `gate` about the command.
+    fn rebuild_gated(
+        &self,
         command: &Command,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
         let split = self.journal.count_through(command.date);
         let mut rebuilt = self.empty_like();
         for (position, entry) in self.journal.iter().take(split).enumerate() {
             rebuilt
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
         }
         let decision = rebuilt
-            .execute(command, gate)
+            .run(command, gate)
             .map_err(|e| self.before_enactment(command, e))?;
         for entry in self.journal.iter().skip(split) {
             rebuilt
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| BudgetError::BreaksLaterEntry {
                     later: entry.command.id.clone(),
                     source: Box::new(e),
                 })?;
         }
-        // Every check passed: take the rebuilt balances.
-        self.accounts = rebuilt.accounts;
-        Ok(decision)
+        Ok((rebuilt.accounts, decision))
     }
 
     /// Applies an entry read back from a store, after the entries already applied: its
@@ -648,13 +910,15 @@ impl Ledger {
             }
         }
         let gate = Gate::Stored(entry.decision.as_ref());
-        let backdated = self.journal.last_date().is_some_and(|last| c.date < last);
-        let decision = if backdated {
-            self.backdate(c, gate)
+        let decision = if self.backdates(c) {
+            let (accounts, decision) = self
+                .rebuild_gated(c, gate)
+                .map_err(|e| journal_error(position, e))?;
+            self.accounts = accounts;
+            decision
         } else {
-            self.execute(c, gate)
-        }
-        .map_err(|e| journal_error(position, e))?;
+            self.run(c, gate).map_err(|e| journal_error(position, e))?
+        };
         Ok(self.record(entry.command, decision))
     }
 
@@ -778,7 +1042,7 @@ impl Ledger {
                 ));
             }
             ledger
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
             ledger.by_id.insert(&entry.command.id, at, journal);
             next_sequence = next_sequence.max(entry.sequence.saturating_add(1));
@@ -828,13 +1092,14 @@ impl Ledger {
             .ok_or(BudgetError::UnknownAccount { account: *symbol })
     }
 
-    /// Checks `command` against the current state and, if every check passes, applies its
-    /// effects. Nothing is written before the last check.
-    fn execute(
-        &mut self,
-        command: &Command,
+    /// Checks `command` against the current state and, if every check passes, returns the
+    /// decision that allowed it and its writes, for [`Ledger::run`] to apply (or a dry run
+    /// to drop). Nothing is written here: checking costs what the command touches.
+    fn execute<'c>(
+        &self,
+        command: &'c Command,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let date = command.date;
         let action = &command.action;
         let name = action.name();
@@ -847,10 +1112,10 @@ impl Ledger {
                 purposes,
                 amount,
                 law: _,
-            } => {
-                self.appropriate(date, *account, title, purposes, *amount)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.appropriate(date, *account, title, purposes, *amount)?,
+            )),
             Action::ContinuingResolution {
                 account,
                 title,
@@ -881,25 +1146,23 @@ impl Ledger {
                             ShapeError::ResolutionOutsideYear { through: *through },
                         )
                     })?;
-                self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
-                Ok(None)
+                let effect =
+                    self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
+                Ok((None, effect))
             }
             Action::Apportion {
                 account,
                 category,
                 amount,
-            } => {
-                self.apportion(name, date, account, *category, *amount)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.apportion(name, date, account, *category, *amount)?,
+            )),
             Action::Allot {
                 account,
                 holder,
                 amount,
-            } => {
-                self.allot(name, date, account, holder, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.allot(name, date, account, holder, *amount)?)),
             Action::Allocate {
                 account,
                 key,
@@ -915,10 +1178,7 @@ impl Ledger {
                 account,
                 document,
                 amount,
-            } => {
-                self.decommit(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.decommit(name, date, account, document, *amount)?)),
             Action::Obligate {
                 account,
                 document,
@@ -939,15 +1199,13 @@ impl Ledger {
                 account,
                 document,
                 amount,
-            } => {
-                self.adjust(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.adjust(name, date, account, document, *amount)?)),
             Action::Disburse {
                 account,
                 document,
                 amount,
-            } => {
+            } => Ok((
+                None,
                 self.pay(
                     name,
                     date,
@@ -955,26 +1213,22 @@ impl Ledger {
                     document,
                     *amount,
                     Outlay::Disburse(gate),
-                )?;
-                Ok(None)
-            }
+                )?,
+            )),
             Action::Refund {
                 account,
                 document,
                 amount,
-            } => {
-                self.pay(name, date, account, document, *amount, Outlay::Refund)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.pay(name, date, account, document, *amount, Outlay::Refund)?,
+            )),
             Action::Transfer {
                 from,
                 to,
                 amount,
                 authority: _,
-            } => {
-                self.transfer(name, date, from, to, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.transfer(name, date, from, to, *amount)?)),
             Action::Reprogram {
                 account,
                 from,
@@ -986,10 +1240,7 @@ impl Ledger {
                 account,
                 amount,
                 law: _,
-            } => {
-                self.rescind(name, date, account, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.rescind(name, date, account, *amount)?)),
             Action::ChargeToCurrent {
                 cancelled,
                 document,
@@ -1005,23 +1256,20 @@ impl Ledger {
                 payer: _,
                 amount,
                 authority: _,
-            } => {
-                self.collect(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.collect(name, date, account, document, *amount)?)),
         }
     }
 
     /// Credits an offsetting collection to the account: new budget authority, not yet
     /// apportioned (Dr 4252, Cr 4450).
-    fn collect(
-        &mut self,
+    fn collect<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         if acct.collected.contains(document) {
             return Err(BudgetError::DocumentExists {
@@ -1037,22 +1285,25 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
-        if let Some(a) = self.accounts.get_mut(symbol) {
-            a.collections = collections;
-            a.collected.insert(document.clone());
-            a.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.collections = collections;
+                    a.collected.insert(document.clone());
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn appropriate(
-        &mut self,
+    fn appropriate<'c>(
+        &self,
         date: NaiveDate,
         symbol: AccountSymbol,
-        title: &str,
-        purposes: &[ProgramKind],
+        title: &'c str,
+        purposes: &'c [ProgramKind],
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let name = "appropriate";
         let purposes = normalized(purposes);
         match self.accounts.get(&symbol) {
@@ -1063,10 +1314,12 @@ impl Ledger {
                     Ussgl::Unapportioned,
                     amount,
                 )?;
-                self.accounts.insert(
-                    symbol,
-                    new_account(symbol, title, purposes, date, amount, true, None, gl),
-                );
+                let acct = new_account(symbol, title, purposes, date, amount, true, None, gl);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
             }
             Some(existing) => {
                 if existing.purposes != purposes {
@@ -1101,25 +1354,28 @@ impl Ledger {
                     Ussgl::Unapportioned,
                     delta,
                 )?;
-                if let Some(acct) = self.accounts.get_mut(&symbol) {
-                    acct.appropriated = appropriated;
-                    acct.full_year = true;
-                    acct.gl = gl;
-                }
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.appropriated = appropriated;
+                            acct.full_year = true;
+                            acct.gl = gl;
+                        }
+                    },
+                ))
             }
         }
-        Ok(())
     }
 
-    fn continuing_resolution(
-        &mut self,
+    fn continuing_resolution<'c>(
+        &self,
         date: NaiveDate,
         symbol: AccountSymbol,
-        title: &str,
-        purposes: &[ProgramKind],
+        title: &'c str,
+        purposes: &'c [ProgramKind],
         amount: Money,
         through: NaiveDate,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let name = "continuing_resolution";
         let purposes = normalized(purposes);
         let from = symbol.period().first().first_day();
@@ -1146,7 +1402,11 @@ impl Ledger {
                 );
                 acct.apportioned = amount;
                 acct.by_period.insert(from, amount);
-                self.accounts.insert(symbol, acct);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
             }
             Some(existing) => {
                 let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
@@ -1181,25 +1441,28 @@ impl Ledger {
                     .copied()
                     .unwrap_or(Money::ZERO)
                     .checked_add(delta)?;
-                if let Some(acct) = self.accounts.get_mut(&symbol) {
-                    acct.resolution = Some(resolution);
-                    acct.apportioned = apportioned;
-                    acct.by_period.insert(from, line);
-                    acct.gl = gl;
-                }
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.resolution = Some(resolution);
+                            acct.apportioned = apportioned;
+                            acct.by_period.insert(from, line);
+                            acct.gl = gl;
+                        }
+                    },
+                ))
             }
         }
-        Ok(())
     }
 
-    fn apportion(
-        &mut self,
+    fn apportion<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
+        symbol: &'c AccountSymbol,
         category: Apportionment,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         match category {
             Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => {
@@ -1273,29 +1536,32 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.apportioned = apportioned;
-            match category {
-                Apportionment::ByPeriod { from } => {
-                    acct.by_period.insert(from, line);
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.apportioned = apportioned;
+                    match category {
+                        Apportionment::ByPeriod { from } => {
+                            acct.by_period.insert(from, line);
+                        }
+                        Apportionment::ByProgram { program } => {
+                            acct.by_program.insert(program, line);
+                        }
+                    }
+                    acct.gl = gl;
                 }
-                Apportionment::ByProgram { program } => {
-                    acct.by_program.insert(program, line);
-                }
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+            });
+        Ok(effect)
     }
 
-    fn allot(
-        &mut self,
+    fn allot<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        holder: &FundsHolder,
+        symbol: &'c AccountSymbol,
+        holder: &'c FundsHolder,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let current = acct.allotments.get(holder).copied();
         if amount.is_negative() && current.is_none() {
@@ -1331,27 +1597,30 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Apportionments, Ussgl::Allotments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allotted = allotted;
-            acct.allotments.insert(holder.clone(), next);
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotted = allotted;
+                    acct.allotments.insert(holder.clone(), next);
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
     /// another allocation (a reprogramming).
     #[allow(clippy::too_many_arguments)]
-    fn allocate(
-        &mut self,
+    fn allocate<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        key: &AllocationKey,
+        symbol: &'c AccountSymbol,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
         from: Option<&AllocationKey>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
             BudgetError::UnknownAllotment {
@@ -1460,30 +1729,33 @@ impl Ledger {
         } else {
             None
         };
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allotments.insert(key.holder.clone(), allotment_next);
-            if let Some((k, s)) = source_next {
-                put_slot(&mut acct.allocations, &k, s);
-            }
-            put_slot(&mut acct.allocations, key, next);
-            for (program, value) in by_program {
-                acct.allocated_by_program.insert(program, value);
-            }
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotments.insert(key.holder.clone(), allotment_next);
+                    if let Some((k, s)) = source_next {
+                        put_slot(&mut acct.allocations, &k, s);
+                    }
+                    put_slot(&mut acct.allocations, key, next);
+                    for (program, value) in by_program {
+                        acct.allocated_by_program.insert(program, value);
+                    }
+                }
+            });
+        Ok((decision, effect))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn commit(
-        &mut self,
+    fn commit<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
-        key: &AllocationKey,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         let slot = acct.allocation(key)?;
         if acct.commitments.contains_key(document) || acct.obligations.contains_key(document) {
@@ -1502,28 +1774,31 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Allotments, Ussgl::Commitments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, key, next);
-            acct.commitments.insert(
-                document.clone(),
-                CommitmentState {
-                    key: key.clone(),
-                    amount,
-                },
-            );
-            acct.gl = gl;
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, key, next);
+                    acct.commitments.insert(
+                        document.clone(),
+                        CommitmentState {
+                            key: key.clone(),
+                            amount,
+                        },
+                    );
+                    acct.gl = gl;
+                }
+            });
+        Ok((decision, effect))
     }
 
-    fn decommit(
-        &mut self,
+    fn decommit<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let commitment = acct.commitment(document)?;
         check_distributable(name, acct, date)?;
@@ -1542,30 +1817,33 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Commitments, Ussgl::Allotments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, slot);
-            if remaining.is_zero() {
-                acct.commitments.remove(document);
-            } else if let Some(c) = acct.commitments.get_mut(document) {
-                c.amount = remaining;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, slot);
+                    if remaining.is_zero() {
+                        acct.commitments.remove(document);
+                    } else if let Some(c) = acct.commitments.get_mut(document) {
+                        c.amount = remaining;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn obligate(
-        &mut self,
+    fn obligate<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         instrument: Instrument,
-        funding: &Funding,
+        funding: &'c Funding,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         if acct.obligations.contains_key(document) {
             return Err(BudgetError::DocumentExists {
@@ -1653,36 +1931,39 @@ impl Ledger {
             disbursed: Money::ZERO,
             direct,
         };
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, next);
-            if let Some(change) = direct_change {
-                change.write(acct, &key);
-            }
-            match remaining_commitment {
-                Some(rest) if rest.is_zero() => {
-                    acct.commitments.remove(document);
-                }
-                Some(rest) => {
-                    if let Some(c) = acct.commitments.get_mut(document) {
-                        c.amount = rest;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, next);
+                    if let Some(change) = direct_change {
+                        change.write(acct, &key);
                     }
+                    match remaining_commitment {
+                        Some(rest) if rest.is_zero() => {
+                            acct.commitments.remove(document);
+                        }
+                        Some(rest) => {
+                            if let Some(c) = acct.commitments.get_mut(document) {
+                                c.amount = rest;
+                            }
+                        }
+                        None => {}
+                    }
+                    acct.obligations.insert(document.clone(), obligation);
+                    acct.gl = gl;
                 }
-                None => {}
-            }
-            acct.obligations.insert(document.clone(), obligation);
-            acct.gl = gl;
-        }
-        Ok(decision)
+            });
+        Ok((decision, effect))
     }
 
-    fn adjust(
-        &mut self,
+    fn adjust<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -1731,28 +2012,31 @@ impl Ledger {
         next.obligated = slot.obligated.checked_add(amount)?;
         let obligated = obligation.obligated.checked_add(amount)?;
         let key = obligation.key.clone();
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, next);
-            if let Some(change) = direct_change {
-                change.write(acct, &key);
-            }
-            if let Some(o) = acct.obligations.get_mut(document) {
-                o.obligated = obligated;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, next);
+                    if let Some(change) = direct_change {
+                        change.write(acct, &key);
+                    }
+                    if let Some(o) = acct.obligations.get_mut(document) {
+                        o.obligated = obligated;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn pay(
-        &mut self,
+    fn pay<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
         outlay: Outlay<'_>,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -1788,24 +2072,27 @@ impl Ledger {
             .unwrap_or_default();
         slot.disbursed = slot.disbursed.checked_add(signed)?;
         let key = obligation.key.clone();
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, slot);
-            if let Some(o) = acct.obligations.get_mut(document) {
-                o.disbursed = disbursed;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, slot);
+                    if let Some(o) = acct.obligations.get_mut(document) {
+                        o.disbursed = disbursed;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn transfer(
-        &mut self,
+    fn transfer<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        from: &AccountSymbol,
-        to: &AccountSymbol,
+        from: &'c AccountSymbol,
+        to: &'c AccountSymbol,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         if from == to {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -1826,24 +2113,27 @@ impl Ledger {
         let dest_gl = dest
             .gl
             .post(Ussgl::TransfersCurrentYear, Ussgl::Unapportioned, amount)?;
-        if let Some(a) = self.accounts.get_mut(from) {
-            a.transfers_out = out_total;
-            a.gl = source_gl;
-        }
-        if let Some(a) = self.accounts.get_mut(to) {
-            a.transfers_in = in_total;
-            a.gl = dest_gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(from) {
+                    a.transfers_out = out_total;
+                    a.gl = source_gl;
+                }
+                if let Some(a) = accounts.get_mut(to) {
+                    a.transfers_in = in_total;
+                    a.gl = dest_gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn rescind(
-        &mut self,
+    fn rescind<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
+        symbol: &'c AccountSymbol,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         check_distributable(name, acct, date)?;
         let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
@@ -1859,25 +2149,28 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Unapportioned, Ussgl::Rescissions, amount)?;
-        if let Some(a) = self.accounts.get_mut(symbol) {
-            a.rescinded = rescinded;
-            a.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.rescinded = rescinded;
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn charge_to_current(
-        &mut self,
+    fn charge_to_current<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        cancelled: &AccountSymbol,
-        document: &DocumentId,
-        current: &AccountSymbol,
-        key: &AllocationKey,
+        cancelled: &'c AccountSymbol,
+        document: &'c DocumentId,
+        current: &'c AccountSymbol,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         if cancelled == current {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -1958,17 +2251,20 @@ impl Ledger {
                 direct: false,
             },
         };
-        if let Some(a) = self.accounts.get_mut(current) {
-            put_slot(&mut a.allocations, key, next);
-            a.obligations.insert(document.clone(), obligation);
-            a.charged_to_current = charged;
-            a.gl = gl;
-        }
-        if let Some(a) = self.accounts.get_mut(cancelled) {
-            a.charged_after_closing
-                .insert(document.clone(), closed_charges);
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(current) {
+                    put_slot(&mut a.allocations, key, next);
+                    a.obligations.insert(document.clone(), obligation);
+                    a.charged_to_current = charged;
+                    a.gl = gl;
+                }
+                if let Some(a) = accounts.get_mut(cancelled) {
+                    a.charged_after_closing
+                        .insert(document.clone(), closed_charges);
+                }
+            });
+        Ok((decision, effect))
     }
 }
 
@@ -2156,6 +2452,16 @@ impl IdIndex {
             return None;
         }
         self.overflow.get(id).copied()
+    }
+
+    /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch).
+    fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+        let hash = self.hasher.hash_one(id);
+        if self.by_hash.get(&hash).and_then(|p| p.unpack()) == Some(at) {
+            self.by_hash.remove(&hash);
+        } else {
+            self.overflow.remove(id);
+        }
     }
 
     /// Indexes `id`; the entry it names must already be in `journal`.
@@ -2865,5 +3171,109 @@ mod tests {
             ledger.apply(changed).unwrap_err(),
             BudgetError::CommandConflict { field, .. } if field == "action.payer"
         ));
+    }
+
+    /// The journal as JSON and the status of funds: what "unchanged" compares besides `==`.
+    fn seen(ledger: &Ledger) -> (String, Vec<crate::budget::StatusRow>) {
+        let json = serde_json::to_string(ledger.journal()).unwrap();
+        let rows = ledger
+            .status_of_funds(&crate::budget::StatusQuery::new(
+                day(2009, 9, 30),
+                &[crate::budget::Dimension::Account],
+            ))
+            .unwrap();
+        (json, rows)
+    }
+
+    #[test]
+    fn check_gives_the_receipt_apply_gives_and_changes_nothing() {
+        let mut ledger = ledger();
+        let before = ledger.clone();
+        let command = collect("c", day(2008, 3, 1), "GBR-1", "10");
+        let checked = ledger.check(&command).unwrap();
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(checked.sequence, 2);
+        assert!(!checked.duplicate);
+        assert_eq!(ledger.apply(command.clone()).unwrap(), checked);
+        // A repeat is checked as a duplicate; a conflicting one is refused alike.
+        let again = ledger.check(&command).unwrap();
+        assert!(again.duplicate);
+        assert_eq!(ledger.apply(command).unwrap(), again);
+        let conflict = collect("c", day(2008, 3, 1), "GBR-1", "11");
+        assert_eq!(
+            ledger.check(&conflict).unwrap_err(),
+            ledger.apply(conflict).unwrap_err()
+        );
+        // Backdated: checked by rebuilding, still changing nothing.
+        let after = ledger.clone();
+        let backdated = collect("d", day(2008, 2, 1), "GBR-2", "5").recorded_on(day(2008, 3, 1));
+        let checked = ledger.check(&backdated).unwrap();
+        assert_eq!(ledger, after);
+        assert_eq!(ledger.apply(backdated).unwrap(), checked);
+    }
+
+    #[test]
+    fn a_refused_batch_leaves_the_ledger_as_it_was() {
+        let mut ledger = ledger();
+        ledger
+            .apply(collect("c0", day(2008, 3, 1), "GBR-0", "1"))
+            .unwrap();
+        let before = ledger.clone();
+        let batch = vec![
+            collect("c1", day(2008, 3, 2), "GBR-1", "10"),
+            // Backdated, so the whole state is saved from here.
+            collect("c2", day(2008, 2, 1), "GBR-2", "20").recorded_on(day(2008, 3, 2)),
+            collect("c3", day(2008, 3, 3), "GBR-3", "30"),
+            collect("c4", day(2008, 3, 3), "GBR-1", "40"),
+        ];
+        let err = ledger.apply_all(batch.clone()).unwrap_err();
+        assert_eq!(err.index, 3);
+        assert_eq!(err.command.as_str(), "c4");
+        assert!(matches!(err.error, BudgetError::DocumentExists { .. }));
+        assert_eq!(
+            std::error::Error::source(&err).map(ToString::to_string),
+            Some(err.error.to_string())
+        );
+        assert!(!err.to_string().contains(&err.error.to_string()));
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(ledger.check_all(&batch).unwrap_err(), err);
+        // The ids of the refused batch are free again, and the sequence goes on from
+        // where it was.
+        let receipts = ledger.apply_all(batch[..3].to_vec()).unwrap();
+        assert_eq!(
+            receipts.iter().map(|r| r.sequence).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
+        assert_eq!(
+            Ledger::replay(
+                ledger.journal(),
+                std::sync::Arc::new(crate::eligibility::AllowAll)
+            )
+            .unwrap(),
+            ledger
+        );
+    }
+
+    #[test]
+    fn a_repeat_inside_a_batch_is_a_duplicate_and_the_first_refusal_is_named() {
+        let mut ledger = ledger();
+        let c1 = collect("c1", day(2008, 3, 2), "GBR-1", "10");
+        let receipts = ledger.apply_all(vec![c1.clone(), c1.clone()]).unwrap();
+        assert!(!receipts[0].duplicate);
+        assert!(receipts[1].duplicate);
+        assert_eq!(receipts[0].sequence, receipts[1].sequence);
+        let before = ledger.clone();
+        let clash = collect("c1", day(2008, 3, 2), "GBR-1", "11");
+        let err = ledger
+            .apply_all(vec![collect("c2", day(2008, 3, 2), "GBR-2", "1"), clash])
+            .unwrap_err();
+        assert_eq!((err.index, err.command.as_str()), (1, "c1"));
+        assert!(matches!(err.error, BudgetError::CommandConflict { .. }));
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(ledger.apply_all(Vec::new()).unwrap(), Vec::new());
+        assert_eq!(ledger.check_all(&[]).unwrap(), Vec::new());
     }
 }

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::{Checkpoint, Clock, JournalStore, NewEntry, SCHEMA_VERSION, StoreError};
 use crate::FiscalYear;
-use crate::budget::{BudgetError, Command, JournalEntry, Ledger, Receipt};
+use crate::budget::{BatchError, BudgetError, Command, JournalEntry, Ledger, Receipt};
 use crate::eligibility::EligibilityCheck;
 
 /// How many years after its effective date a command may still be recorded: six, the
@@ -298,9 +298,11 @@ impl<S: JournalStore> DurableLedger<S> {
         let mut attempt = 0u32;
         loop {
             let receipts = if let [command] = commands.as_slice() {
-                vec![check(&self.ledger, command).map_err(ServiceError::Refused)?]
+                vec![self.ledger.check(command).map_err(ServiceError::Refused)?]
             } else {
-                check_all(&self.ledger, &commands).map_err(ServiceError::Batch)?
+                self.ledger
+                    .check_all(&commands)
+                    .map_err(ServiceError::Batch)?
             };
             let entries: Vec<JournalEntry> = receipts
                 .iter()
@@ -356,36 +358,6 @@ impl<S: JournalStore> DurableLedger<S> {
         };
         self.catch_up()
     }
-}
-
-// STOPGAP until the `harden` branch's Ledger::check and check_all are merged.
-/// Why a batch was refused (stand-in).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchError {
-    /// index
-    pub index: usize,
-    /// error
-    pub error: BudgetError,
-}
-impl std::fmt::Display for BatchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "command {} refused: {}", self.index, self.error)
-    }
-}
-fn check(ledger: &Ledger, command: &Command) -> Result<Receipt, BudgetError> {
-    ledger.clone().apply(command.clone())
-}
-fn check_all(ledger: &Ledger, commands: &[Command]) -> Result<Vec<Receipt>, BatchError> {
-    let mut scratch = ledger.clone();
-    commands
-        .iter()
-        .enumerate()
-        .map(|(index, c)| {
-            scratch
-                .apply(c.clone())
-                .map_err(|error| BatchError { index, error })
-        })
-        .collect()
 }
 
 fn restore_checkpoint(

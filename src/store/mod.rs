@@ -19,6 +19,22 @@
 //!   nothing. The store (the database's unique sequence) is the arbiter.
 //! - **Integrity**: every entry carries a CRC-32 of its bytes; a mismatch is
 //!   [`StoreError::Checksum`] naming the sequence, never a wrong ledger.
+//! - **Checkpoints**: a [`Checkpoint`] holds the ledger's whole state after the entry at
+//!   its sequence: every account's balances, the counters (next sequence, last recorded
+//!   date) and the journal in its compact in-memory form, encoded with postcard (a compact
+//!   binary serde format; the eligibility decisions inside as JSON), with a CRC-32.
+//!   Opening loads it without decoding or re-checking an entry, then applies the entries
+//!   after it, each checked. The format was chosen so that a checkpoint loads in one pass
+//!   of copying (the journal's arena is stored as it is in memory), while staying a serde
+//!   format of the ledger's own types rather than a hand-written one.
+//!
+//! # The service path
+//!
+//! [`DurableLedger`] owns a [`Ledger`](crate::budget::Ledger), a store and a [`Clock`]:
+//! `apply` and `apply_all` stamp the recorded date from the clock, check
+//! ([`Ledger::check`](crate::budget::Ledger::check),
+//! [`Ledger::check_all`](crate::budget::Ledger::check_all)), append durably, then apply in
+//! memory. `import` is the only path that keeps a caller's recorded date.
 
 mod clock;
 mod durable;
