@@ -13,7 +13,9 @@
 //! the clearinghouse, SF-133 lines, the quarterly oversight status and what the money buys
 //! in international standards (the interoperability report for Colombia, with its gaps);
 //! writes the funding-flow picture (SVG and Mermaid) and the interoperability report (CSV
-//! and JSON); and shows the money expiring on 1 October 2009.
+//! and JSON); and shows the money expiring on 1 October 2009. Finally it keeps the year in
+//! SQLite (`target/fiscal_year/ledger.sqlite`), reopens it and shows that the reopened
+//! ledger equals the live one.
 //!
 //! The eligibility rules apply to Homeland Security funds by analogy (policy, not
 //! statute); the living-allowance rates, tuition and prices are illustrative.
@@ -62,7 +64,9 @@ use security_assistance::report::{
     FlowGraph, InteropQuery, InteropReport, InteropScope, Measure, MissionRegister,
     ReportDimension, ReportQuery, StatusReport,
 };
+use security_assistance::store::{DurableLedger, FixedClock};
 use security_assistance::{Citation, CountryCode, FiscalYear, Money, ProgramKind, Rounding};
+use security_assistance_sqlite::SqliteStore;
 
 type Res<T> = Result<T, Box<dyn Error>>;
 
@@ -80,7 +84,54 @@ pub const ACCOUNT: &str = "070-2008/2009-0100";
 /// Runs the whole example (public so that the integration tests can run it too).
 pub fn main() -> Res<()> {
     let year = homeland_year()?;
-    year.report()
+    year.report()?;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("fiscal_year");
+    year.keep_in_sqlite(&dir.join("ledger.sqlite"))
+}
+
+/// The name of the ledger the example keeps in SQLite.
+pub const LEDGER_NAME: &str = "homeland-fy2008";
+
+impl Year {
+    /// Keeps the year in SQLite at `path` (a new file): every command in the order the
+    /// ledger accepted it, with its recorded date, through the write-ahead path, then a
+    /// checkpoint; reopens the file and shows that the reopened ledger equals the live one.
+    pub fn keep_in_sqlite(&self, path: &std::path::Path) -> Res<()> {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(file));
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        // The service's clock: the day the year's books are kept.
+        let clock = Arc::new(FixedClock::new(day(2009, 12, 1)?));
+        let store = SqliteStore::create(path, LEDGER_NAME)?;
+        let mut durable = DurableLedger::open(store, clock.clone(), self.engine.clone())?;
+        let mut entries = self.ledger.journal().to_entries();
+        entries.sort_by_key(|e| e.sequence);
+        for entry in entries {
+            durable.import(entry.command)?;
+        }
+        let checkpoint = durable.checkpoint()?;
+        drop(durable);
+
+        let store = SqliteStore::open(path, LEDGER_NAME)?;
+        let reopened = DurableLedger::open(store, clock, self.engine.clone())?;
+        if reopened.ledger() != &self.ledger {
+            return Err("the ledger reopened from SQLite differs from the live one".into());
+        }
+        println!(
+            "\nkept in SQLite: {} ({} entries, checkpoint at sequence {}); reopened, it equals the live ledger",
+            path.display(),
+            reopened.ledger().journal().len(),
+            checkpoint.map_or("-".to_owned(), |s| s.to_string()),
+        );
+        Ok(())
+    }
 }
 
 /// The program's year: the ledger with every command applied, and the oversight register.
@@ -181,7 +232,7 @@ pub fn homeland_year() -> Res<Year> {
     let engine = Arc::new(Engine::new(facts()?, RuleSet::builtin()));
     let account: AccountSymbol = ACCOUNT.parse()?;
     let mut year = Year {
-        ledger: Ledger::with_eligibility(engine.clone()),
+        ledger: Ledger::new(engine.clone()),
         engine,
         account,
         oversight: Oversight::new(account, Thresholds::current().homeland),

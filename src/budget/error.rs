@@ -13,6 +13,23 @@ use crate::law::{Citation, usc31};
 use crate::money::{Money, MoneyError};
 use crate::purpose::ProgramKind;
 
+/// Why a batch ([`Ledger::check_all`](super::Ledger::check_all),
+/// [`Ledger::apply_all`](super::Ledger::apply_all)) was refused: the first command refused,
+/// its place in the batch, and why ([`std::error::Error::source`]). Nothing of the batch
+/// was applied.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[error("command {command} (number {index} of the batch, from 0) was refused")]
+#[serde(deny_unknown_fields)]
+pub struct BatchError {
+    /// The place of the refused command in the batch, from 0.
+    pub index: usize,
+    /// Its id.
+    pub command: CommandId,
+    /// Why it was refused.
+    #[source]
+    pub error: BudgetError,
+}
+
 /// A level of funds control at which an amount can run out.
 ///
 /// The first six are the levels of the Anti-Deficiency Act and the agency's administrative

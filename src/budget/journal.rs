@@ -49,10 +49,10 @@ pub struct JournalEntry {
 ///
 /// ```
 /// use security_assistance::budget::{Journal, Ledger};
-/// let ledger = Ledger::new();
+/// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let json = serde_json::to_string(ledger.journal())?;
 /// let journal: Journal = serde_json::from_str(&json)?;
-/// assert_eq!(Ledger::replay(&journal)?, ledger);
+/// assert_eq!(Ledger::replay(&journal, std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -132,6 +132,63 @@ impl Journal {
         journal
     }
 
+    /// The (date, sequence) of the entry at `position`.
+    pub(crate) fn key_at(&self, position: usize) -> Option<(NaiveDate, u64)> {
+        Some((*self.dates.get(position)?, *self.sequences.get(position)?))
+    }
+
+    /// The journal's in-memory form, for a checkpoint.
+    pub(crate) fn to_parts(&self) -> JournalParts {
+        JournalParts {
+            days: self.dates.iter().map(|d| days(*d)).collect(),
+            sequences: self.sequences.clone(),
+            offsets: self.offsets.clone(),
+            chunks: self.arena.chunks.clone(),
+            texts: self.symbols.texts.iter().map(|t| t.to_string()).collect(),
+            accounts: self.symbols.accounts.clone(),
+            decisions: self
+                .decisions
+                .iter()
+                .map(|d| serde_json::to_string(&**d).unwrap_or_default())
+                .collect(),
+        }
+    }
+
+    /// A journal from [`Journal::to_parts`]; `None` if the parts disagree in length or an
+    /// entry does not decode.
+    pub(crate) fn from_parts(parts: JournalParts) -> Option<Journal> {
+        let n = parts.days.len();
+        if parts.sequences.len() != n || parts.offsets.len() != n {
+            return None;
+        }
+        let mut journal = Journal {
+            dates: parts
+                .days
+                .iter()
+                .map(|d| from_days(i64::from(*d)))
+                .collect::<Option<Vec<_>>>()?,
+            sequences: parts.sequences,
+            offsets: parts.offsets,
+            arena: Arena {
+                chunks: parts.chunks,
+            },
+            symbols: Symbols::default(),
+            decisions: parts
+                .decisions
+                .iter()
+                .map(|d| serde_json::from_str::<Decision>(d).ok().map(Arc::new))
+                .collect::<Option<Vec<_>>>()?,
+            scratch: Vec::new(),
+        };
+        for text in parts.texts {
+            journal.symbols.text(&text);
+        }
+        for account in parts.accounts {
+            journal.symbols.account(account);
+        }
+        Some(journal)
+    }
+
     /// The effective date of the last entry.
     pub(crate) fn last_date(&self) -> Option<NaiveDate> {
         self.dates.last().copied()
@@ -158,6 +215,15 @@ impl Journal {
         let offset = *self.offsets.get(position)?;
         let mut reader = self.arena.reader(offset)?;
         reader.string()?.parse().ok()
+    }
+
+    /// Removes the entry at `position` (its bytes stay in the arena, unreachable).
+    pub(crate) fn remove_at(&mut self, position: usize) {
+        if position < self.len() {
+            self.dates.remove(position);
+            self.sequences.remove(position);
+            self.offsets.remove(position);
+        }
     }
 
     /// Appends an entry at the end (its date must not be before the last entry's).
@@ -569,6 +635,144 @@ impl Journal {
             _ => return None,
         })
     }
+}
+
+/// A [`Journal`]'s in-memory form, as a checkpoint keeps it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct JournalParts {
+    days: Vec<i32>,
+    sequences: Vec<u64>,
+    offsets: Vec<u64>,
+    #[serde(with = "chunks")]
+    chunks: Vec<Vec<u8>>,
+    texts: Vec<String>,
+    accounts: Vec<AccountSymbol>,
+    /// As JSON: a decision's internally tagged enums need a self-describing format.
+    decisions: Vec<String>,
+}
+
+/// The arena's chunks as byte strings (one length and a copy each, not a number per byte).
+mod chunks {
+    use serde::de::{SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserializer, Serializer};
+
+    struct Bytes<'a>(&'a [u8]);
+
+    impl serde::Serialize for Bytes<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    pub(super) fn serialize<S: Serializer>(chunks: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(chunks.len()))?;
+        for chunk in chunks {
+            seq.serialize_element(&Bytes(chunk))?;
+        }
+        seq.end()
+    }
+
+    struct ByteBuf(Vec<u8>);
+
+    impl<'de> serde::Deserialize<'de> for ByteBuf {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ByteBuf, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = ByteBuf;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                    Ok(ByteBuf(v.to_vec()))
+                }
+            }
+            d.deserialize_bytes(V)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Vec<u8>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of byte strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Vec<u8>>, A::Error> {
+                let mut chunks = Vec::new();
+                while let Some(ByteBuf(chunk)) = seq.next_element()? {
+                    chunks.push(chunk);
+                }
+                Ok(chunks)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// The version byte that opens an entry encoded on its own ([`encode_standalone`]).
+const STANDALONE_VERSION: u8 = 1;
+
+/// One entry encoded on its own, for a store: the journal's compact encoding of the entry,
+/// preceded by its own symbol table (the strings and accounts the entry names) and its
+/// decision as JSON, so that it decodes without the rest of the journal.
+///
+/// Layout: version byte, sequence, effective date (days from CE), the texts (count, then
+/// each string), the accounts (count, then each symbol's text), the decision (0, or 1 and
+/// its JSON), then the compact entry.
+pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_json::Error> {
+    let mut local = Journal::default();
+    let mut body = Vec::with_capacity(64);
+    local.encode(&mut body, entry);
+    let mut out = Vec::with_capacity(body.len().saturating_add(64));
+    out.push(STANDALONE_VERSION);
+    put_u64(&mut out, entry.sequence);
+    put_i64(&mut out, i64::from(days(entry.command.date)));
+    put_u64(&mut out, local.symbols.texts.len() as u64);
+    for text in &local.symbols.texts {
+        put_str(&mut out, text);
+    }
+    put_u64(&mut out, local.symbols.accounts.len() as u64);
+    for account in &local.symbols.accounts {
+        put_str(&mut out, &account.lossless());
+    }
+    match local.decisions.first() {
+        None => out.push(0),
+        Some(decision) => {
+            out.push(1);
+            put_str(&mut out, &serde_json::to_string(&**decision)?);
+        }
+    }
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Decodes an entry written by [`encode_standalone`]; `None` if the bytes are not one
+/// whole entry.
+pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
+    let mut r = Reader { bytes };
+    if r.byte()? != STANDALONE_VERSION {
+        return None;
+    }
+    let sequence = r.u64()?;
+    let date = from_days(r.i64()?)?;
+    let mut local = Journal::default();
+    let texts = r.u64()?;
+    for _ in 0..texts {
+        let text = r.string()?;
+        local.symbols.texts.push(Arc::from(text));
+    }
+    let accounts = r.u64()?;
+    for _ in 0..accounts {
+        let account: AccountSymbol = r.string()?.parse().ok()?;
+        local.symbols.accounts.push(account);
+    }
+    if r.byte()? != 0 {
+        let decision: Decision = serde_json::from_str(r.string()?).ok()?;
+        local.decisions.push(Arc::new(decision));
+    }
+    let entry = local.decode(&mut r, sequence, date)?;
+    r.bytes.is_empty().then_some(entry)
 }
 
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
@@ -1064,6 +1268,15 @@ mod tests {
                 decision: None,
             })
             .collect();
+        for entry in &entries {
+            let bytes = encode_standalone(entry).unwrap();
+            assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
+            // A truncated or extended entry is not an entry.
+            assert_eq!(decode_standalone(&bytes[..bytes.len() - 1]), None);
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert_eq!(decode_standalone(&longer), None);
+        }
         let journal = Journal::from_entries(entries.clone());
         assert_eq!(journal.to_entries(), entries);
         assert_eq!(journal.len(), entries.len());

@@ -9,16 +9,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
-use super::error::{BudgetError, JournalProblem, Level, ShapeError};
+use super::error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
 use super::journal::{Journal, JournalEntry};
 use super::ussgl::{TrialBalance, Ussgl};
 
 /// The ledger's hash maps: foldhash with a random seed per map.
 pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
-use crate::eligibility::{
-    AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest, Stage,
-};
+use crate::eligibility::{Decision, Department, EligibilityCheck, EligibilityRequest, Stage};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
 use crate::partner::CountryCode;
@@ -70,14 +68,14 @@ pub struct ObligationBalance {
 }
 
 /// Balances of one allotment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Allotment {
     pub(crate) allotted: Money,
     pub(crate) allocated: Money,
 }
 
 /// Balances of one allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Slot {
     pub(crate) allocated: Money,
     pub(crate) committed: Money,
@@ -110,13 +108,13 @@ impl Slot {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CommitmentState {
     pub(crate) key: AllocationKey,
     pub(crate) amount: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ObligationState {
     pub(crate) key: AllocationKey,
     pub(crate) instrument: Instrument,
@@ -129,13 +127,13 @@ pub(crate) struct ObligationState {
 }
 
 /// Continuing-resolution authority of an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Resolution {
     pub(crate) amount: Money,
     pub(crate) through: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AccountState {
     pub(crate) symbol: AccountSymbol,
     pub(crate) title: String,
@@ -236,6 +234,68 @@ enum Outlay<'a> {
     Refund,
 }
 
+/// Every account's state, by symbol.
+type Accounts = Map<AccountSymbol, AccountState>;
+
+/// What [`Ledger::apply_all`] needs to take back a refused batch.
+struct Undo {
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    /// Every account, as before the first backdated command of the batch.
+    whole: Option<Map<AccountSymbol, AccountState>>,
+    /// Accounts as before the batch first touched them (`None`: did not exist).
+    saved: Vec<(AccountSymbol, Option<AccountState>)>,
+    /// The entries the batch recorded, in order.
+    recorded: Vec<(CommandId, (NaiveDate, u64))>,
+}
+
+impl Undo {
+    /// Saves what applying `command` to `ledger` may change.
+    fn save(&mut self, ledger: &Ledger, command: &Command) {
+        if self.whole.is_some() {
+            return;
+        }
+        if ledger.backdates(command) {
+            self.whole = Some(ledger.accounts.clone());
+            return;
+        }
+        for symbol in touched(&command.action).into_iter().flatten() {
+            if !self.saved.iter().any(|(s, _)| *s == symbol) {
+                self.saved
+                    .push((symbol, ledger.accounts.get(&symbol).cloned()));
+            }
+        }
+    }
+}
+
+/// The accounts an action writes to.
+fn touched(action: &Action) -> [Option<AccountSymbol>; 2] {
+    match action {
+        Action::Transfer { from, to, .. } => [Some(*from), Some(*to)],
+        Action::ChargeToCurrent {
+            cancelled, current, ..
+        } => [Some(*cancelled), Some(*current)],
+        Action::Appropriate { account, .. }
+        | Action::ContinuingResolution { account, .. }
+        | Action::Apportion { account, .. }
+        | Action::Allot { account, .. }
+        | Action::Allocate { account, .. }
+        | Action::Commit { account, .. }
+        | Action::Decommit { account, .. }
+        | Action::Obligate { account, .. }
+        | Action::AdjustObligation { account, .. }
+        | Action::Disburse { account, .. }
+        | Action::Refund { account, .. }
+        | Action::Reprogram { account, .. }
+        | Action::Rescind { account, .. }
+        | Action::Collect { account, .. } => [Some(*account), None],
+    }
+}
+
+/// The writes of a command that passed every check: [`Ledger::execute`] computes them
+/// without changing anything, and applying them cannot fail.
+type Effect<'c> = Box<dyn FnOnce(&mut Map<AccountSymbol, AccountState>) + 'c>;
+
 /// What the gate uses: a live check, or the decision stored in a journal being replayed.
 #[derive(Clone, Copy)]
 enum Gate<'a> {
@@ -281,7 +341,7 @@ enum Gate<'a> {
 /// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
 /// let account: AccountSymbol = "011-2008/2009-1082".parse()?;
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
 /// let steps = [
 ///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
@@ -303,7 +363,7 @@ enum Gate<'a> {
 ///     amount: "200000.01".parse()? };
 /// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
 /// assert!(err.to_string().contains("allocation level"));
-/// assert_eq!(Ledger::replay(ledger.journal())?, ledger);
+/// assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -337,23 +397,20 @@ impl PartialEq for Ledger {
     }
 }
 
-impl Default for Ledger {
-    fn default() -> Self {
-        Ledger::new()
-    }
-}
-
 impl Ledger {
-    /// An empty ledger whose eligibility gate is [`AllowAll`].
-    #[must_use]
-    pub fn new() -> Ledger {
-        Ledger::with_eligibility(Arc::new(AllowAll))
-    }
-
     /// An empty ledger that consults `check` before every allocation and obligation to a
-    /// partner.
+    /// partner. There is no constructor without a check: a ledger that needs none says so
+    /// with [`AllowAll`](crate::eligibility::AllowAll).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use security_assistance::budget::Ledger;
+    /// use security_assistance::eligibility::AllowAll;
+    /// let ledger = Ledger::new(Arc::new(AllowAll));
+    /// assert!(ledger.journal().is_empty());
+    /// ```
     #[must_use]
-    pub fn with_eligibility(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
+    pub fn new(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
         Ledger {
             accounts: Map::default(),
             journal: Journal::default(),
@@ -364,9 +421,14 @@ impl Ledger {
         }
     }
 
+    /// The eligibility gate.
+    pub(crate) fn eligibility(&self) -> Arc<dyn EligibilityCheck + Send + Sync> {
+        Arc::clone(&self.eligibility)
+    }
+
     /// An empty ledger with the same eligibility gate.
     pub(crate) fn empty_like(&self) -> Ledger {
-        Ledger::with_eligibility(Arc::clone(&self.eligibility))
+        Ledger::new(Arc::clone(&self.eligibility))
     }
 
     /// Replaces the eligibility gate for commands applied from now on; entries already in
@@ -419,7 +481,7 @@ impl Ledger {
     ///
     /// ```
     /// use security_assistance::budget::Ledger;
-    /// let ledger = Ledger::new();
+    /// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
     /// assert!(ledger.obligation(&"011-2008-1081".parse()?, &"JO-D-GAA".parse()?).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -494,23 +556,217 @@ impl Ledger {
     ///
     /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
     pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
-        // 1. Identity and idempotency.
+        if let Some(receipt) = self.admit(&command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(&command) {
+            let (accounts, decision) = self.rebuild_with(&command)?;
+            self.accounts = accounts;
+            decision
+        } else {
+            let check = Arc::clone(&self.eligibility);
+            self.run(&command, Gate::Live(&*check, command.recorded))?
+        };
+        Ok(self.record(command, decision))
+    }
+
+    /// Dry run: the receipt `apply` would give (sequence, date, decision), or its error;
+    /// changes nothing.
+    ///
+    /// A command dated on or after the latest entry is checked against the current state
+    /// at the cost of the command alone; a backdated one is checked by rebuilding the state
+    /// around it, as [`Ledger::apply`] does. The eligibility gate is asked as it would be by
+    /// `apply`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let command = Command::new("c1".parse()?, date, "budget-office".parse()?,
+    ///     Action::Appropriate { account: "011-2008/2009-1082".parse()?, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let checked = ledger.check(&command)?;
+    /// assert!(ledger.journal().is_empty());
+    /// assert_eq!(ledger.apply(command)?, checked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`BudgetError`] that [`Ledger::apply`] would return.
+    pub fn check(&self, command: &Command) -> Result<Receipt, BudgetError> {
+        if let Some(receipt) = self.admit(command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(command) {
+            self.rebuild_with(command)?.1
+        } else {
+            self.execute(command, Gate::Live(&*self.eligibility, command.recorded))?
+                .0
+        };
+        Ok(Receipt {
+            command: command.id.clone(),
+            sequence: self.next_sequence,
+            date: command.date,
+            decision,
+            duplicate: false,
+        })
+    }
+
+    /// Dry run of a batch, each command checked after the ones before it.
+    ///
+    /// A batch of more than one command is checked on a copy of the ledger, so it costs a
+    /// copy of the ledger; one command costs what [`Ledger::check`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command that [`Ledger::apply_all`] would refuse.
+    pub fn check_all(&self, commands: &[Command]) -> Result<Vec<Receipt>, BatchError> {
+        let batch_error = |index: usize, command: &Command, error: BudgetError| BatchError {
+            index,
+            command: command.id.clone(),
+            error,
+        };
+        let Some((last, rest)) = commands.split_last() else {
+            return Ok(Vec::new());
+        };
+        let mut receipts = Vec::with_capacity(commands.len());
+        if rest.is_empty() {
+            receipts.push(self.check(last).map_err(|e| batch_error(0, last, e))?);
+            return Ok(receipts);
+        }
+        let mut scratch = self.clone();
+        for (index, command) in rest.iter().enumerate() {
+            receipts.push(
+                scratch
+                    .apply(command.clone())
+                    .map_err(|e| batch_error(index, command, e))?,
+            );
+        }
+        receipts.push(
+            scratch
+                .check(last)
+                .map_err(|e| batch_error(rest.len(), last, e))?,
+        );
+        Ok(receipts)
+    }
+
+    /// Every command or none: on the first refusal nothing of the batch stays applied.
+    ///
+    /// The commands are applied in order, each after the ones before it (a repeat of an
+    /// earlier command of the batch is a duplicate, as with [`Ledger::apply`]). Before a
+    /// command that is not the last is applied, the accounts it touches are saved (the
+    /// whole state when it is backdated), so a batch costs its commands plus a copy of the
+    /// accounts they touch.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let account = "011-2008/2009-1082".parse()?;
+    /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
+    /// let appropriate = Command::new("c1".parse()?, date, actor.clone(),
+    ///     Action::Appropriate { account, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let too_much = Command::new("c2".parse()?, date, actor,
+    ///     Action::Apportion { account, category: Apportionment::ByPeriod { from: date },
+    ///         amount: "1000.01".parse()? });
+    /// let err = ledger.apply_all(vec![appropriate, too_much]).unwrap_err();
+    /// assert_eq!((err.index, err.command.as_str()), (1, "c2"));
+    /// assert_eq!(ledger, Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command refused, its place in the batch and why.
+    pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
+        let count = commands.len();
+        let mut undo = Undo {
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            whole: None,
+            saved: Vec::new(),
+            recorded: Vec::new(),
+        };
+        let mut receipts = Vec::with_capacity(count);
+        for (index, command) in commands.into_iter().enumerate() {
+            // The last command needs no copy: `apply` refuses it without changing anything.
+            if index.saturating_add(1) < count {
+                undo.save(self, &command);
+            }
+            let id = command.id.clone();
+            match self.apply(command) {
+                Ok(receipt) => {
+                    if !receipt.duplicate {
+                        undo.recorded
+                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
+                    }
+                    receipts.push(receipt);
+                }
+                Err(error) => {
+                    self.undo(undo);
+                    return Err(BatchError {
+                        index,
+                        command: id,
+                        error,
+                    });
+                }
+            }
+        }
+        Ok(receipts)
+    }
+
+    /// Takes back what a refused batch applied.
+    fn undo(&mut self, undo: Undo) {
+        for (id, at) in undo.recorded.iter().rev() {
+            if let Some(position) = self.journal.find(at.0, at.1) {
+                self.journal.remove_at(position);
+            }
+            self.by_id.remove(id, *at);
+        }
+        if let Some(whole) = undo.whole {
+            self.accounts = whole;
+        }
+        for (symbol, state) in undo.saved {
+            match state {
+                Some(state) => {
+                    self.accounts.insert(symbol, state);
+                }
+                None => {
+                    self.accounts.remove(&symbol);
+                }
+            }
+        }
+        self.next_sequence = undo.next_sequence;
+        self.last_recorded = undo.last_recorded;
+    }
+
+    /// Identity, idempotency and the recorded clock: `Some` receipt when `command` was
+    /// already applied, `None` when it is new and may go on to the other checks.
+    fn admit(&self, command: &Command) -> Result<Option<Receipt>, BudgetError> {
         if let Some((date, sequence)) = self.by_id.get(&command.id, &self.journal) {
             let entry = self
                 .journal
                 .find(date, sequence)
                 .and_then(|p| self.journal.get(p));
             if let Some(entry) = entry {
-                return match entry.command.first_difference(&command) {
-                    None => Ok(Receipt {
-                        command: command.id,
+                return match entry.command.first_difference(command) {
+                    None => Ok(Some(Receipt {
+                        command: command.id.clone(),
                         sequence,
                         date,
                         decision: entry.decision.clone(),
                         duplicate: true,
-                    }),
+                    })),
                     Some(field) => Err(BudgetError::CommandConflict {
-                        id: command.id,
+                        id: command.id.clone(),
                         field,
                     }),
                 };
@@ -524,16 +780,25 @@ impl Ledger {
                 });
             }
         }
-        let backdated = self
-            .journal
+        Ok(None)
+    }
+
+    /// `true` when `command` is dated before the latest entry.
+    fn backdates(&self, command: &Command) -> bool {
+        self.journal
             .last_date()
-            .is_some_and(|last| command.date < last);
-        if backdated {
-            return self.apply_backdated(command);
-        }
-        let check = Arc::clone(&self.eligibility);
-        let decision = self.execute(&command, Gate::Live(&*check, command.recorded))?;
-        Ok(self.record(command, decision))
+            .is_some_and(|last| command.date < last)
+    }
+
+    /// Checks `command` and applies its writes.
+    fn run(
+        &mut self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+        let (decision, effect) = self.execute(command, gate)?;
+        effect(&mut self.accounts);
+        Ok(decision)
     }
 
     fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
@@ -570,31 +835,150 @@ impl Ledger {
         receipt
     }
 
-    /// Applies a command dated before the latest entry: rebuilds the state with the command
-    /// in its place and re-checks every later entry.
-    fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
+    /// The accounts with a backdated `command` in its place: rebuilds the state up to its
+    /// date, checks it there and re-checks every later entry.
+    fn rebuild_with(
+        &self,
+        command: &Command,
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
+        self.rebuild_gated(command, Gate::Live(&*self.eligibility, command.recorded))
+    }
+
+    /// [`Ledger::rebuild_with`], asking `gate` about the command.
+    fn rebuild_gated(
+        &self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
         let split = self.journal.count_through(command.date);
-        let mut rebuilt = Ledger::with_eligibility(Arc::clone(&self.eligibility));
+        let mut rebuilt = self.empty_like();
         for (position, entry) in self.journal.iter().take(split).enumerate() {
             rebuilt
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
         }
-        let check = Arc::clone(&self.eligibility);
         let decision = rebuilt
-            .execute(&command, Gate::Live(&*check, command.recorded))
-            .map_err(|e| self.before_enactment(&command, e))?;
+            .run(command, gate)
+            .map_err(|e| self.before_enactment(command, e))?;
         for entry in self.journal.iter().skip(split) {
             rebuilt
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| BudgetError::BreaksLaterEntry {
                     later: entry.command.id.clone(),
                     source: Box::new(e),
                 })?;
         }
-        // Every check passed: take the rebuilt balances and record the command.
-        self.accounts = rebuilt.accounts;
-        Ok(self.record(command, decision))
+        Ok((rebuilt.accounts, decision))
+    }
+
+    /// Applies an entry read back from a store, after the entries already applied: its
+    /// sequence must be the next one, its recorded date not before the last, its id new,
+    /// and its stored decision must answer it (eligibility is not asked again).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] with the entry's position (its sequence) and the problem.
+    pub(crate) fn restore(&mut self, entry: JournalEntry) -> Result<Receipt, BudgetError> {
+        let position = usize::try_from(entry.sequence).unwrap_or(usize::MAX);
+        let c = &entry.command;
+        if entry.sequence != self.next_sequence {
+            return Err(BudgetError::Journal {
+                position,
+                problem: Box::new(JournalProblem::OutOfOrder {
+                    date: c.date,
+                    sequence: entry.sequence,
+                    previous_date: self.journal.last_date().unwrap_or(c.date),
+                    previous_sequence: self.next_sequence.saturating_sub(1),
+                }),
+            });
+        }
+        if self.by_id.get(&c.id, &self.journal).is_some() {
+            return Err(journal_error(
+                position,
+                BudgetError::CommandConflict {
+                    id: c.id.clone(),
+                    field: "id".to_owned(),
+                },
+            ));
+        }
+        if let Some(latest) = self.last_recorded {
+            if c.recorded < latest {
+                return Err(journal_error(
+                    position,
+                    BudgetError::RecordedOutOfOrder {
+                        recorded: c.recorded,
+                        latest,
+                    },
+                ));
+            }
+        }
+        let gate = Gate::Stored(entry.decision.as_ref());
+        let decision = if self.backdates(c) {
+            let (accounts, decision) = self
+                .rebuild_gated(c, gate)
+                .map_err(|e| journal_error(position, e))?;
+            self.accounts = accounts;
+            decision
+        } else {
+            self.run(c, gate).map_err(|e| journal_error(position, e))?
+        };
+        Ok(self.record(entry.command, decision))
+    }
+
+    /// The ledger's state in the checkpoint format: postcard (a compact binary serde
+    /// format) of the balances, the counters and the journal in its in-memory compact
+    /// form, so that loading it decodes no entry and replays nothing.
+    pub(crate) fn snapshot(&self) -> Result<Vec<u8>, String> {
+        let mut accounts: Vec<&AccountState> = self.accounts.values().collect();
+        accounts.sort_unstable_by_key(|a| a.symbol);
+        let snapshot = SnapshotRef {
+            format: SNAPSHOT_FORMAT,
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            accounts,
+            journal: self.journal.to_parts(),
+        };
+        postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
+    }
+
+    /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate.
+    pub(crate) fn from_snapshot(
+        bytes: &[u8],
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, String> {
+        let snapshot: Snapshot = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(format!(
+                "checkpoint format {} is not {SNAPSHOT_FORMAT}",
+                snapshot.format
+            ));
+        }
+        let journal = Journal::from_parts(snapshot.journal)
+            .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
+        let mut ledger = Ledger::new(check);
+        for position in 0..journal.len() {
+            let (Some(id), Some(entry)) = (journal.id_at(position), journal.key_at(position))
+            else {
+                return Err(format!(
+                    "the checkpoint's journal entry {position} is unreadable"
+                ));
+            };
+            ledger.by_id.insert(&id, entry, &journal);
+        }
+        ledger.accounts = snapshot
+            .accounts
+            .into_iter()
+            .map(|a| (a.symbol, a))
+            .collect();
+        ledger.journal = journal;
+        ledger.next_sequence = snapshot.next_sequence;
+        ledger.last_recorded = snapshot.last_recorded;
+        Ok(ledger)
+    }
+
+    /// The sequence of the last entry applied, `None` for an empty ledger.
+    pub(crate) fn last_sequence(&self) -> Option<u64> {
+        self.next_sequence.checked_sub(1)
     }
 
     /// An account that exists now but did not exist on a backdated command's date was
@@ -616,15 +1000,21 @@ impl Ledger {
         error
     }
 
-    /// Rebuilds a ledger from a journal, checking every entry as it goes. Entries keep their
-    /// sequence numbers and stored decisions; eligibility is not asked again.
+    /// Rebuilds a ledger from a journal, checking every entry as it goes, with `check` as
+    /// its eligibility gate for the commands applied from then on. Entries keep their
+    /// sequence numbers and stored decisions: each allocation or obligation to a partner
+    /// must carry an allowing decision that answers it (partner, program, date), and
+    /// eligibility is not asked again.
     ///
     /// # Errors
     ///
     /// [`BudgetError::Journal`] with the position of the first entry that is out of order,
     /// refused, or lacks the decision that allowed it.
-    pub fn replay(journal: &Journal) -> Result<Ledger, BudgetError> {
-        let mut ledger = Ledger::new();
+    pub fn replay(
+        journal: &Journal,
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, BudgetError> {
+        let mut ledger = Ledger::new(check);
         let mut previous: Option<(NaiveDate, u64)> = None;
         let mut next_sequence = 0u64;
         let mut last_recorded = None;
@@ -655,7 +1045,7 @@ impl Ledger {
                 ));
             }
             ledger
-                .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
             ledger.by_id.insert(&entry.command.id, at, journal);
             next_sequence = next_sequence.max(entry.sequence.saturating_add(1));
@@ -680,9 +1070,13 @@ impl Ledger {
         known_on: Option<NaiveDate>,
     ) -> Result<Ledger, BudgetError> {
         let everything_known = known_on.is_none_or(|k| self.last_recorded.is_none_or(|r| r <= k));
-        let mut ledger = if everything_known {
+        let check = Arc::clone(&self.eligibility);
+        if everything_known {
             // Entries effective by `date` are a prefix of the journal.
-            Ledger::replay(&self.journal.prefix(self.journal.count_through(date)))?
+            Ledger::replay(
+                &self.journal.prefix(self.journal.count_through(date)),
+                check,
+            )
         } else {
             let selected: Vec<JournalEntry> = self
                 .journal
@@ -691,10 +1085,8 @@ impl Ledger {
                     e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k)
                 })
                 .collect();
-            Ledger::replay(&Journal::from_entries(selected))?
-        };
-        ledger.eligibility = Arc::clone(&self.eligibility);
-        Ok(ledger)
+            Ledger::replay(&Journal::from_entries(selected), check)
+        }
     }
 
     pub(crate) fn account(&self, symbol: &AccountSymbol) -> Result<&AccountState, BudgetError> {
@@ -703,13 +1095,14 @@ impl Ledger {
             .ok_or(BudgetError::UnknownAccount { account: *symbol })
     }
 
-    /// Checks `command` against the current state and, if every check passes, applies its
-    /// effects. Nothing is written before the last check.
-    fn execute(
-        &mut self,
-        command: &Command,
+    /// Checks `command` against the current state and, if every check passes, returns the
+    /// decision that allowed it and its writes, for [`Ledger::run`] to apply (or a dry run
+    /// to drop). Nothing is written here: checking costs what the command touches.
+    fn execute<'c>(
+        &self,
+        command: &'c Command,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let date = command.date;
         let action = &command.action;
         let name = action.name();
@@ -722,10 +1115,10 @@ impl Ledger {
                 purposes,
                 amount,
                 law: _,
-            } => {
-                self.appropriate(date, *account, title, purposes, *amount)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.appropriate(date, *account, title, purposes, *amount)?,
+            )),
             Action::ContinuingResolution {
                 account,
                 title,
@@ -756,25 +1149,23 @@ impl Ledger {
                             ShapeError::ResolutionOutsideYear { through: *through },
                         )
                     })?;
-                self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
-                Ok(None)
+                let effect =
+                    self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
+                Ok((None, effect))
             }
             Action::Apportion {
                 account,
                 category,
                 amount,
-            } => {
-                self.apportion(name, date, account, *category, *amount)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.apportion(name, date, account, *category, *amount)?,
+            )),
             Action::Allot {
                 account,
                 holder,
                 amount,
-            } => {
-                self.allot(name, date, account, holder, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.allot(name, date, account, holder, *amount)?)),
             Action::Allocate {
                 account,
                 key,
@@ -790,10 +1181,7 @@ impl Ledger {
                 account,
                 document,
                 amount,
-            } => {
-                self.decommit(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.decommit(name, date, account, document, *amount)?)),
             Action::Obligate {
                 account,
                 document,
@@ -814,15 +1202,13 @@ impl Ledger {
                 account,
                 document,
                 amount,
-            } => {
-                self.adjust(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.adjust(name, date, account, document, *amount)?)),
             Action::Disburse {
                 account,
                 document,
                 amount,
-            } => {
+            } => Ok((
+                None,
                 self.pay(
                     name,
                     date,
@@ -830,26 +1216,22 @@ impl Ledger {
                     document,
                     *amount,
                     Outlay::Disburse(gate),
-                )?;
-                Ok(None)
-            }
+                )?,
+            )),
             Action::Refund {
                 account,
                 document,
                 amount,
-            } => {
-                self.pay(name, date, account, document, *amount, Outlay::Refund)?;
-                Ok(None)
-            }
+            } => Ok((
+                None,
+                self.pay(name, date, account, document, *amount, Outlay::Refund)?,
+            )),
             Action::Transfer {
                 from,
                 to,
                 amount,
                 authority: _,
-            } => {
-                self.transfer(name, date, from, to, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.transfer(name, date, from, to, *amount)?)),
             Action::Reprogram {
                 account,
                 from,
@@ -861,10 +1243,7 @@ impl Ledger {
                 account,
                 amount,
                 law: _,
-            } => {
-                self.rescind(name, date, account, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.rescind(name, date, account, *amount)?)),
             Action::ChargeToCurrent {
                 cancelled,
                 document,
@@ -880,23 +1259,20 @@ impl Ledger {
                 payer: _,
                 amount,
                 authority: _,
-            } => {
-                self.collect(name, date, account, document, *amount)?;
-                Ok(None)
-            }
+            } => Ok((None, self.collect(name, date, account, document, *amount)?)),
         }
     }
 
     /// Credits an offsetting collection to the account: new budget authority, not yet
     /// apportioned (Dr 4252, Cr 4450).
-    fn collect(
-        &mut self,
+    fn collect<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         if acct.collected.contains(document) {
             return Err(BudgetError::DocumentExists {
@@ -912,22 +1288,25 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
-        if let Some(a) = self.accounts.get_mut(symbol) {
-            a.collections = collections;
-            a.collected.insert(document.clone());
-            a.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.collections = collections;
+                    a.collected.insert(document.clone());
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn appropriate(
-        &mut self,
+    fn appropriate<'c>(
+        &self,
         date: NaiveDate,
         symbol: AccountSymbol,
-        title: &str,
-        purposes: &[ProgramKind],
+        title: &'c str,
+        purposes: &'c [ProgramKind],
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let name = "appropriate";
         let purposes = normalized(purposes);
         match self.accounts.get(&symbol) {
@@ -938,10 +1317,12 @@ impl Ledger {
                     Ussgl::Unapportioned,
                     amount,
                 )?;
-                self.accounts.insert(
-                    symbol,
-                    new_account(symbol, title, purposes, date, amount, true, None, gl),
-                );
+                let acct = new_account(symbol, title, purposes, date, amount, true, None, gl);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
             }
             Some(existing) => {
                 if existing.purposes != purposes {
@@ -976,25 +1357,28 @@ impl Ledger {
                     Ussgl::Unapportioned,
                     delta,
                 )?;
-                if let Some(acct) = self.accounts.get_mut(&symbol) {
-                    acct.appropriated = appropriated;
-                    acct.full_year = true;
-                    acct.gl = gl;
-                }
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.appropriated = appropriated;
+                            acct.full_year = true;
+                            acct.gl = gl;
+                        }
+                    },
+                ))
             }
         }
-        Ok(())
     }
 
-    fn continuing_resolution(
-        &mut self,
+    fn continuing_resolution<'c>(
+        &self,
         date: NaiveDate,
         symbol: AccountSymbol,
-        title: &str,
-        purposes: &[ProgramKind],
+        title: &'c str,
+        purposes: &'c [ProgramKind],
         amount: Money,
         through: NaiveDate,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let name = "continuing_resolution";
         let purposes = normalized(purposes);
         let from = symbol.period().first().first_day();
@@ -1021,7 +1405,11 @@ impl Ledger {
                 );
                 acct.apportioned = amount;
                 acct.by_period.insert(from, amount);
-                self.accounts.insert(symbol, acct);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
             }
             Some(existing) => {
                 let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
@@ -1056,25 +1444,28 @@ impl Ledger {
                     .copied()
                     .unwrap_or(Money::ZERO)
                     .checked_add(delta)?;
-                if let Some(acct) = self.accounts.get_mut(&symbol) {
-                    acct.resolution = Some(resolution);
-                    acct.apportioned = apportioned;
-                    acct.by_period.insert(from, line);
-                    acct.gl = gl;
-                }
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.resolution = Some(resolution);
+                            acct.apportioned = apportioned;
+                            acct.by_period.insert(from, line);
+                            acct.gl = gl;
+                        }
+                    },
+                ))
             }
         }
-        Ok(())
     }
 
-    fn apportion(
-        &mut self,
+    fn apportion<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
+        symbol: &'c AccountSymbol,
         category: Apportionment,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         match category {
             Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => {
@@ -1148,29 +1539,32 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.apportioned = apportioned;
-            match category {
-                Apportionment::ByPeriod { from } => {
-                    acct.by_period.insert(from, line);
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.apportioned = apportioned;
+                    match category {
+                        Apportionment::ByPeriod { from } => {
+                            acct.by_period.insert(from, line);
+                        }
+                        Apportionment::ByProgram { program } => {
+                            acct.by_program.insert(program, line);
+                        }
+                    }
+                    acct.gl = gl;
                 }
-                Apportionment::ByProgram { program } => {
-                    acct.by_program.insert(program, line);
-                }
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+            });
+        Ok(effect)
     }
 
-    fn allot(
-        &mut self,
+    fn allot<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        holder: &FundsHolder,
+        symbol: &'c AccountSymbol,
+        holder: &'c FundsHolder,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let current = acct.allotments.get(holder).copied();
         if amount.is_negative() && current.is_none() {
@@ -1206,27 +1600,30 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Apportionments, Ussgl::Allotments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allotted = allotted;
-            acct.allotments.insert(holder.clone(), next);
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotted = allotted;
+                    acct.allotments.insert(holder.clone(), next);
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
     /// another allocation (a reprogramming).
     #[allow(clippy::too_many_arguments)]
-    fn allocate(
-        &mut self,
+    fn allocate<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        key: &AllocationKey,
+        symbol: &'c AccountSymbol,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
         from: Option<&AllocationKey>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
             BudgetError::UnknownAllotment {
@@ -1335,30 +1732,33 @@ impl Ledger {
         } else {
             None
         };
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            acct.allotments.insert(key.holder.clone(), allotment_next);
-            if let Some((k, s)) = source_next {
-                put_slot(&mut acct.allocations, &k, s);
-            }
-            put_slot(&mut acct.allocations, key, next);
-            for (program, value) in by_program {
-                acct.allocated_by_program.insert(program, value);
-            }
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotments.insert(key.holder.clone(), allotment_next);
+                    if let Some((k, s)) = source_next {
+                        put_slot(&mut acct.allocations, &k, s);
+                    }
+                    put_slot(&mut acct.allocations, key, next);
+                    for (program, value) in by_program {
+                        acct.allocated_by_program.insert(program, value);
+                    }
+                }
+            });
+        Ok((decision, effect))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn commit(
-        &mut self,
+    fn commit<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
-        key: &AllocationKey,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         let slot = acct.allocation(key)?;
         if acct.commitments.contains_key(document) || acct.obligations.contains_key(document) {
@@ -1377,28 +1777,31 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Allotments, Ussgl::Commitments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, key, next);
-            acct.commitments.insert(
-                document.clone(),
-                CommitmentState {
-                    key: key.clone(),
-                    amount,
-                },
-            );
-            acct.gl = gl;
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, key, next);
+                    acct.commitments.insert(
+                        document.clone(),
+                        CommitmentState {
+                            key: key.clone(),
+                            amount,
+                        },
+                    );
+                    acct.gl = gl;
+                }
+            });
+        Ok((decision, effect))
     }
 
-    fn decommit(
-        &mut self,
+    fn decommit<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let commitment = acct.commitment(document)?;
         check_distributable(name, acct, date)?;
@@ -1417,30 +1820,33 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Commitments, Ussgl::Allotments, amount)?;
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, slot);
-            if remaining.is_zero() {
-                acct.commitments.remove(document);
-            } else if let Some(c) = acct.commitments.get_mut(document) {
-                c.amount = remaining;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, slot);
+                    if remaining.is_zero() {
+                        acct.commitments.remove(document);
+                    } else if let Some(c) = acct.commitments.get_mut(document) {
+                        c.amount = remaining;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn obligate(
-        &mut self,
+    fn obligate<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         instrument: Instrument,
-        funding: &Funding,
+        funding: &'c Funding,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let acct = self.account(symbol)?;
         if acct.obligations.contains_key(document) {
             return Err(BudgetError::DocumentExists {
@@ -1528,36 +1934,39 @@ impl Ledger {
             disbursed: Money::ZERO,
             direct,
         };
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, next);
-            if let Some(change) = direct_change {
-                change.write(acct, &key);
-            }
-            match remaining_commitment {
-                Some(rest) if rest.is_zero() => {
-                    acct.commitments.remove(document);
-                }
-                Some(rest) => {
-                    if let Some(c) = acct.commitments.get_mut(document) {
-                        c.amount = rest;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, next);
+                    if let Some(change) = direct_change {
+                        change.write(acct, &key);
                     }
+                    match remaining_commitment {
+                        Some(rest) if rest.is_zero() => {
+                            acct.commitments.remove(document);
+                        }
+                        Some(rest) => {
+                            if let Some(c) = acct.commitments.get_mut(document) {
+                                c.amount = rest;
+                            }
+                        }
+                        None => {}
+                    }
+                    acct.obligations.insert(document.clone(), obligation);
+                    acct.gl = gl;
                 }
-                None => {}
-            }
-            acct.obligations.insert(document.clone(), obligation);
-            acct.gl = gl;
-        }
-        Ok(decision)
+            });
+        Ok((decision, effect))
     }
 
-    fn adjust(
-        &mut self,
+    fn adjust<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -1606,28 +2015,31 @@ impl Ledger {
         next.obligated = slot.obligated.checked_add(amount)?;
         let obligated = obligation.obligated.checked_add(amount)?;
         let key = obligation.key.clone();
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, next);
-            if let Some(change) = direct_change {
-                change.write(acct, &key);
-            }
-            if let Some(o) = acct.obligations.get_mut(document) {
-                o.obligated = obligated;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, next);
+                    if let Some(change) = direct_change {
+                        change.write(acct, &key);
+                    }
+                    if let Some(o) = acct.obligations.get_mut(document) {
+                        o.obligated = obligated;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn pay(
-        &mut self,
+    fn pay<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
-        document: &DocumentId,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
         amount: Money,
         outlay: Outlay<'_>,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -1663,24 +2075,27 @@ impl Ledger {
             .unwrap_or_default();
         slot.disbursed = slot.disbursed.checked_add(signed)?;
         let key = obligation.key.clone();
-        if let Some(acct) = self.accounts.get_mut(symbol) {
-            put_slot(&mut acct.allocations, &key, slot);
-            if let Some(o) = acct.obligations.get_mut(document) {
-                o.disbursed = disbursed;
-            }
-            acct.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    put_slot(&mut acct.allocations, &key, slot);
+                    if let Some(o) = acct.obligations.get_mut(document) {
+                        o.disbursed = disbursed;
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn transfer(
-        &mut self,
+    fn transfer<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        from: &AccountSymbol,
-        to: &AccountSymbol,
+        from: &'c AccountSymbol,
+        to: &'c AccountSymbol,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         if from == to {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -1701,24 +2116,27 @@ impl Ledger {
         let dest_gl = dest
             .gl
             .post(Ussgl::TransfersCurrentYear, Ussgl::Unapportioned, amount)?;
-        if let Some(a) = self.accounts.get_mut(from) {
-            a.transfers_out = out_total;
-            a.gl = source_gl;
-        }
-        if let Some(a) = self.accounts.get_mut(to) {
-            a.transfers_in = in_total;
-            a.gl = dest_gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(from) {
+                    a.transfers_out = out_total;
+                    a.gl = source_gl;
+                }
+                if let Some(a) = accounts.get_mut(to) {
+                    a.transfers_in = in_total;
+                    a.gl = dest_gl;
+                }
+            });
+        Ok(effect)
     }
 
-    fn rescind(
-        &mut self,
+    fn rescind<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        symbol: &AccountSymbol,
+        symbol: &'c AccountSymbol,
         amount: Money,
-    ) -> Result<(), BudgetError> {
+    ) -> Result<Effect<'c>, BudgetError> {
         let acct = self.account(symbol)?;
         check_distributable(name, acct, date)?;
         let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
@@ -1734,25 +2152,28 @@ impl Ledger {
         let gl = acct
             .gl
             .post(Ussgl::Unapportioned, Ussgl::Rescissions, amount)?;
-        if let Some(a) = self.accounts.get_mut(symbol) {
-            a.rescinded = rescinded;
-            a.gl = gl;
-        }
-        Ok(())
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.rescinded = rescinded;
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn charge_to_current(
-        &mut self,
+    fn charge_to_current<'c>(
+        &self,
         name: &'static str,
         date: NaiveDate,
-        cancelled: &AccountSymbol,
-        document: &DocumentId,
-        current: &AccountSymbol,
-        key: &AllocationKey,
+        cancelled: &'c AccountSymbol,
+        document: &'c DocumentId,
+        current: &'c AccountSymbol,
+        key: &'c AllocationKey,
         amount: Money,
         gate: Gate<'_>,
-    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         if cancelled == current {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -1833,17 +2254,20 @@ impl Ledger {
                 direct: false,
             },
         };
-        if let Some(a) = self.accounts.get_mut(current) {
-            put_slot(&mut a.allocations, key, next);
-            a.obligations.insert(document.clone(), obligation);
-            a.charged_to_current = charged;
-            a.gl = gl;
-        }
-        if let Some(a) = self.accounts.get_mut(cancelled) {
-            a.charged_after_closing
-                .insert(document.clone(), closed_charges);
-        }
-        Ok(decision)
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(current) {
+                    put_slot(&mut a.allocations, key, next);
+                    a.obligations.insert(document.clone(), obligation);
+                    a.charged_to_current = charged;
+                    a.gl = gl;
+                }
+                if let Some(a) = accounts.get_mut(cancelled) {
+                    a.charged_after_closing
+                        .insert(document.clone(), closed_charges);
+                }
+            });
+        Ok((decision, effect))
     }
 }
 
@@ -1961,6 +2385,27 @@ fn new_account(
     }
 }
 
+/// The version of [`Ledger::snapshot`]'s format.
+const SNAPSHOT_FORMAT: u8 = 1;
+
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<&'a AccountState>,
+    journal: super::journal::JournalParts,
+}
+
+#[derive(Deserialize)]
+struct Snapshot {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<AccountState>,
+    journal: super::journal::JournalParts,
+}
+
 /// Command ids to their (date, sequence), keyed by a 64-bit hash so that the index does
 /// not copy every id; the rare colliding id is kept whole in `overflow`.
 #[derive(Clone, Default)]
@@ -2010,6 +2455,16 @@ impl IdIndex {
             return None;
         }
         self.overflow.get(id).copied()
+    }
+
+    /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch).
+    fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+        let hash = self.hasher.hash_one(id);
+        if self.by_hash.get(&hash).and_then(|p| p.unpack()) == Some(at) {
+            self.by_hash.remove(&hash);
+        } else {
+            self.overflow.remove(id);
+        }
     }
 
     /// Indexes `id`; the entry it names must already be in `journal`.
@@ -2539,7 +2994,7 @@ mod tests {
 
     /// An FY2008/2009 research account with $1,000,000 appropriated and apportioned.
     fn ledger() -> Ledger {
-        let mut ledger = Ledger::new();
+        let mut ledger = Ledger::new(std::sync::Arc::new(crate::eligibility::AllowAll));
         let date = day(2008, 1, 2);
         for (id, action) in [
             (
@@ -2619,10 +3074,20 @@ mod tests {
             ))
             .unwrap();
         ledger.apply(allot("f", "1250000.50")).unwrap();
-        assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+        assert_eq!(
+            Ledger::replay(
+                ledger.journal(),
+                std::sync::Arc::new(crate::eligibility::AllowAll)
+            )
+            .unwrap(),
+            ledger
+        );
         let json = serde_json::to_string(ledger.journal()).unwrap();
         let journal: Journal = serde_json::from_str(&json).unwrap();
-        assert_eq!(Ledger::replay(&journal).unwrap(), ledger);
+        assert_eq!(
+            Ledger::replay(&journal, std::sync::Arc::new(crate::eligibility::AllowAll)).unwrap(),
+            ledger
+        );
         // As of the day before the collection, it is not there.
         let before = ledger.as_of(day(2008, 2, 29), None).unwrap();
         assert_eq!(
@@ -2709,5 +3174,109 @@ mod tests {
             ledger.apply(changed).unwrap_err(),
             BudgetError::CommandConflict { field, .. } if field == "action.payer"
         ));
+    }
+
+    /// The journal as JSON and the status of funds: what "unchanged" compares besides `==`.
+    fn seen(ledger: &Ledger) -> (String, Vec<crate::budget::StatusRow>) {
+        let json = serde_json::to_string(ledger.journal()).unwrap();
+        let rows = ledger
+            .status_of_funds(&crate::budget::StatusQuery::new(
+                day(2009, 9, 30),
+                &[crate::budget::Dimension::Account],
+            ))
+            .unwrap();
+        (json, rows)
+    }
+
+    #[test]
+    fn check_gives_the_receipt_apply_gives_and_changes_nothing() {
+        let mut ledger = ledger();
+        let before = ledger.clone();
+        let command = collect("c", day(2008, 3, 1), "GBR-1", "10");
+        let checked = ledger.check(&command).unwrap();
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(checked.sequence, 2);
+        assert!(!checked.duplicate);
+        assert_eq!(ledger.apply(command.clone()).unwrap(), checked);
+        // A repeat is checked as a duplicate; a conflicting one is refused alike.
+        let again = ledger.check(&command).unwrap();
+        assert!(again.duplicate);
+        assert_eq!(ledger.apply(command).unwrap(), again);
+        let conflict = collect("c", day(2008, 3, 1), "GBR-1", "11");
+        assert_eq!(
+            ledger.check(&conflict).unwrap_err(),
+            ledger.apply(conflict).unwrap_err()
+        );
+        // Backdated: checked by rebuilding, still changing nothing.
+        let after = ledger.clone();
+        let backdated = collect("d", day(2008, 2, 1), "GBR-2", "5").recorded_on(day(2008, 3, 1));
+        let checked = ledger.check(&backdated).unwrap();
+        assert_eq!(ledger, after);
+        assert_eq!(ledger.apply(backdated).unwrap(), checked);
+    }
+
+    #[test]
+    fn a_refused_batch_leaves_the_ledger_as_it_was() {
+        let mut ledger = ledger();
+        ledger
+            .apply(collect("c0", day(2008, 3, 1), "GBR-0", "1"))
+            .unwrap();
+        let before = ledger.clone();
+        let batch = vec![
+            collect("c1", day(2008, 3, 2), "GBR-1", "10"),
+            // Backdated, so the whole state is saved from here.
+            collect("c2", day(2008, 2, 1), "GBR-2", "20").recorded_on(day(2008, 3, 2)),
+            collect("c3", day(2008, 3, 3), "GBR-3", "30"),
+            collect("c4", day(2008, 3, 3), "GBR-1", "40"),
+        ];
+        let err = ledger.apply_all(batch.clone()).unwrap_err();
+        assert_eq!(err.index, 3);
+        assert_eq!(err.command.as_str(), "c4");
+        assert!(matches!(err.error, BudgetError::DocumentExists { .. }));
+        assert_eq!(
+            std::error::Error::source(&err).map(ToString::to_string),
+            Some(err.error.to_string())
+        );
+        assert!(!err.to_string().contains(&err.error.to_string()));
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(ledger.check_all(&batch).unwrap_err(), err);
+        // The ids of the refused batch are free again, and the sequence goes on from
+        // where it was.
+        let receipts = ledger.apply_all(batch[..3].to_vec()).unwrap();
+        assert_eq!(
+            receipts.iter().map(|r| r.sequence).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
+        assert_eq!(
+            Ledger::replay(
+                ledger.journal(),
+                std::sync::Arc::new(crate::eligibility::AllowAll)
+            )
+            .unwrap(),
+            ledger
+        );
+    }
+
+    #[test]
+    fn a_repeat_inside_a_batch_is_a_duplicate_and_the_first_refusal_is_named() {
+        let mut ledger = ledger();
+        let c1 = collect("c1", day(2008, 3, 2), "GBR-1", "10");
+        let receipts = ledger.apply_all(vec![c1.clone(), c1.clone()]).unwrap();
+        assert!(!receipts[0].duplicate);
+        assert!(receipts[1].duplicate);
+        assert_eq!(receipts[0].sequence, receipts[1].sequence);
+        let before = ledger.clone();
+        let clash = collect("c1", day(2008, 3, 2), "GBR-1", "11");
+        let err = ledger
+            .apply_all(vec![collect("c2", day(2008, 3, 2), "GBR-2", "1"), clash])
+            .unwrap_err();
+        assert_eq!((err.index, err.command.as_str()), (1, "c1"));
+        assert!(matches!(err.error, BudgetError::CommandConflict { .. }));
+        assert_eq!(ledger, before);
+        assert_eq!(seen(&ledger), seen(&before));
+        assert_eq!(ledger.apply_all(Vec::new()).unwrap(), Vec::new());
+        assert_eq!(ledger.check_all(&[]).unwrap(), Vec::new());
     }
 }

@@ -21,4 +21,5 @@ mod programs_sales;
 mod programs_training;
 mod report;
 mod scenarios;
+mod store;
 mod workload;

@@ -133,7 +133,14 @@ fn the_homeland_year_reconciles() {
     );
 
     // The journal replays to the same ledger.
-    assert_eq!(&Ledger::replay(ledger.journal()).unwrap(), ledger);
+    assert_eq!(
+        &Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 
     let after = ledger
         .status_of_funds(&StatusQuery::new(day(2009, 10, 1), &[Dimension::Account]))
@@ -145,6 +152,24 @@ fn the_homeland_year_reconciles() {
 fn the_main_example_runs_and_writes_its_picture() {
     fiscal_year::main().unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fiscal_year");
+    // The year is kept in SQLite and reopens (main itself checks it equals the live one).
+    let store = security_assistance_sqlite::SqliteStore::open(
+        dir.join("ledger.sqlite"),
+        fiscal_year::LEDGER_NAME,
+    )
+    .unwrap();
+    let reopened = security_assistance::store::DurableLedger::open(
+        store,
+        std::sync::Arc::new(security_assistance::store::FixedClock::new(day(
+            2009, 12, 1,
+        ))),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
+    assert_eq!(
+        reopened.ledger(),
+        &fiscal_year::homeland_year().unwrap().ledger
+    );
     let svg = std::fs::read_to_string(dir.join("funding-flow.svg")).unwrap();
     assert!(
         svg.starts_with("<svg") || svg.starts_with("<?xml"),
