@@ -17,6 +17,7 @@ mod purpose;
 pub mod report;
 #[cfg(feature = "schemars")]
 mod schema;
+pub mod store;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
 pub use crate::law::Citation;

@@ -245,6 +245,17 @@ impl AccountSymbol {
     pub fn main_account(&self) -> u16 {
         self.main
     }
+
+    /// The symbol as text that parses back whole (a no-year period keeps its first
+    /// fiscal year: `097-X2008-0100`).
+    pub(crate) fn lossless(&self) -> String {
+        format!(
+            "{:03}-{}-{:04}",
+            self.agency,
+            self.period.lossless(),
+            self.main
+        )
+    }
 }
 
 impl fmt::Display for AccountSymbol {
@@ -281,12 +292,7 @@ impl Serialize for AccountSymbol {
     /// Like [`fmt::Display`], but a no-year period keeps its first fiscal year
     /// (`097-X2008-0100`), so that the value reads back whole.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!(
-            "{:03}-{}-{:04}",
-            self.agency,
-            self.period.lossless(),
-            self.main
-        ))
+        serializer.collect_str(&self.lossless())
     }
 }
 

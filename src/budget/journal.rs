@@ -571,6 +571,71 @@ impl Journal {
     }
 }
 
+/// The version byte that opens an entry encoded on its own ([`encode_standalone`]).
+const STANDALONE_VERSION: u8 = 1;
+
+/// One entry encoded on its own, for a store: the journal's compact encoding of the entry,
+/// preceded by its own symbol table (the strings and accounts the entry names) and its
+/// decision as JSON, so that it decodes without the rest of the journal.
+///
+/// Layout: version byte, sequence, effective date (days from CE), the texts (count, then
+/// each string), the accounts (count, then each symbol's text), the decision (0, or 1 and
+/// its JSON), then the compact entry.
+pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_json::Error> {
+    let mut local = Journal::default();
+    let mut body = Vec::with_capacity(64);
+    local.encode(&mut body, entry);
+    let mut out = Vec::with_capacity(body.len().saturating_add(64));
+    out.push(STANDALONE_VERSION);
+    put_u64(&mut out, entry.sequence);
+    put_i64(&mut out, i64::from(days(entry.command.date)));
+    put_u64(&mut out, local.symbols.texts.len() as u64);
+    for text in &local.symbols.texts {
+        put_str(&mut out, text);
+    }
+    put_u64(&mut out, local.symbols.accounts.len() as u64);
+    for account in &local.symbols.accounts {
+        put_str(&mut out, &account.lossless());
+    }
+    match local.decisions.first() {
+        None => out.push(0),
+        Some(decision) => {
+            out.push(1);
+            put_str(&mut out, &serde_json::to_string(&**decision)?);
+        }
+    }
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Decodes an entry written by [`encode_standalone`]; `None` if the bytes are not one
+/// whole entry.
+pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
+    let mut r = Reader { bytes };
+    if r.byte()? != STANDALONE_VERSION {
+        return None;
+    }
+    let sequence = r.u64()?;
+    let date = from_days(r.i64()?)?;
+    let mut local = Journal::default();
+    let texts = r.u64()?;
+    for _ in 0..texts {
+        let text = r.string()?;
+        local.symbols.texts.push(Arc::from(text));
+    }
+    let accounts = r.u64()?;
+    for _ in 0..accounts {
+        let account: AccountSymbol = r.string()?.parse().ok()?;
+        local.symbols.accounts.push(account);
+    }
+    if r.byte()? != 0 {
+        let decision: Decision = serde_json::from_str(r.string()?).ok()?;
+        local.decisions.push(Arc::new(decision));
+    }
+    let entry = local.decode(&mut r, sequence, date)?;
+    r.bytes.is_empty().then_some(entry)
+}
+
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
 /// funds holder, actor or document shares the journal's copy.
 #[derive(Debug, Clone, Default)]
@@ -1064,6 +1129,15 @@ mod tests {
                 decision: None,
             })
             .collect();
+        for entry in &entries {
+            let bytes = encode_standalone(entry).unwrap();
+            assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
+            // A truncated or extended entry is not an entry.
+            assert_eq!(decode_standalone(&bytes[..bytes.len() - 1]), None);
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert_eq!(decode_standalone(&longer), None);
+        }
         let journal = Journal::from_entries(entries.clone());
         assert_eq!(journal.to_entries(), entries);
         assert_eq!(journal.len(), entries.len());

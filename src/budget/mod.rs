@@ -37,6 +37,7 @@ pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instru
 pub use error::{BudgetError, JournalProblem, Level, ShapeError};
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};
+pub(crate) use journal::{decode_standalone, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
 pub use status::{Dimension, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery, StatusRow};
 pub use ussgl::{TrialBalance, Ussgl};

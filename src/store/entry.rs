@@ -1,0 +1,327 @@
+//! What goes into a store and comes out of it: encoded entries with checksums, the
+//! columns an analyst queries, and checkpoints.
+
+use chrono::NaiveDate;
+
+use super::StoreError;
+use crate::budget::{AccountSymbol, Action, JournalEntry, decode_standalone, encode_standalone};
+
+/// The CRC-32 (IEEE) of `bytes`: it detects every error confined to 32 consecutive bits,
+/// so every flipped byte.
+fn checksum(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+/// One journal entry as a store keeps it: its sequence, the compact encoding of the entry
+/// (which repeats the sequence) and the checksum of those bytes.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{Action, Command, JournalEntry};
+/// use security_assistance::store::{EncodedEntry, NewEntry, StoreError};
+/// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+/// let entry = JournalEntry {
+///     sequence: 0,
+///     command: Command::new("c0".parse()?, day, "budget-office".parse()?, Action::Rescind {
+///         account: "011-2008-1081".parse()?, amount: "10".parse()?, law: "P.L. 110-161".into() }),
+///     decision: None,
+/// };
+/// let new = NewEntry::new(&entry)?;
+/// let stored = new.encoded();
+/// // What a store reads back is checked before it is decoded.
+/// let read = EncodedEntry::from_stored(0, stored.bytes().to_vec(), stored.checksum());
+/// assert_eq!(read.decode(0)?, entry);
+/// let mut flipped = stored.bytes().to_vec();
+/// flipped[3] ^= 1;
+/// let read = EncodedEntry::from_stored(0, flipped, stored.checksum());
+/// assert!(matches!(read.decode(0), Err(StoreError::Checksum { sequence: 0, .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedEntry {
+    sequence: u64,
+    bytes: Vec<u8>,
+    checksum: u32,
+}
+
+impl EncodedEntry {
+    /// An entry as read from a store: the sequence it is stored under, its bytes and the
+    /// checksum stored with them. Nothing is checked until [`EncodedEntry::decode`].
+    #[must_use]
+    pub fn from_stored(sequence: u64, bytes: Vec<u8>, checksum: u32) -> EncodedEntry {
+        EncodedEntry {
+            sequence,
+            bytes,
+            checksum,
+        }
+    }
+
+    /// The sequence the entry is stored under.
+    #[must_use]
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// The encoded entry.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The CRC-32 of [`EncodedEntry::bytes`].
+    #[must_use]
+    pub fn checksum(&self) -> u32 {
+        self.checksum
+    }
+
+    /// Checks the entry and decodes it: the checksum must match, the bytes must be one
+    /// whole entry, and the entry must be the one `expected` next (its own sequence, the
+    /// sequence it is stored under and `expected` all equal).
+    ///
+    /// # Errors
+    ///
+    /// In this order: [`StoreError::Checksum`], [`StoreError::Undecodable`],
+    /// [`StoreError::OutOfOrder`].
+    pub fn decode(&self, expected: u64) -> Result<JournalEntry, StoreError> {
+        let computed = checksum(&self.bytes);
+        if computed != self.checksum {
+            return Err(StoreError::Checksum {
+                sequence: self.sequence,
+                stored: self.checksum,
+                computed,
+            });
+        }
+        let entry = decode_standalone(&self.bytes).ok_or(StoreError::Undecodable {
+            sequence: self.sequence,
+        })?;
+        if self.sequence != expected || entry.sequence != expected {
+            let found = if self.sequence == expected {
+                entry.sequence
+            } else {
+                self.sequence
+            };
+            return Err(StoreError::OutOfOrder { expected, found });
+        }
+        Ok(entry)
+    }
+}
+
+/// The columns a store keeps beside each encoded entry, so that an analyst can query the
+/// journal with the database's own shell. They are derived from the entry and never read
+/// back by the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Columns {
+    /// The entry's sequence.
+    pub sequence: u64,
+    /// The command id.
+    pub id: String,
+    /// The effective date.
+    pub date: NaiveDate,
+    /// The recorded date.
+    pub recorded: NaiveDate,
+    /// The action's name, as in JSON (`"obligate"`, `"disburse"`, ...).
+    pub action: &'static str,
+    /// The account the action is on (for a transfer, the account it is from).
+    pub account: Option<String>,
+    /// The document, for actions on one.
+    pub document: Option<String>,
+    /// The amount as a decimal (`"1234.56"`).
+    pub amount: Option<String>,
+    /// Who issued the command.
+    pub actor: String,
+}
+
+impl Columns {
+    fn of(entry: &JournalEntry) -> Columns {
+        let c = &entry.command;
+        let (account, document, amount) = match &c.action {
+            Action::Appropriate {
+                account, amount, ..
+            }
+            | Action::Apportion {
+                account, amount, ..
+            }
+            | Action::Allot {
+                account, amount, ..
+            }
+            | Action::Allocate {
+                account, amount, ..
+            }
+            | Action::Reprogram {
+                account, amount, ..
+            }
+            | Action::Rescind {
+                account, amount, ..
+            } => (Some(account), None, Some(amount)),
+            Action::ContinuingResolution {
+                account,
+                annual_rate,
+                ..
+            } => (Some(account), None, Some(annual_rate)),
+            Action::Commit {
+                account,
+                document,
+                amount,
+                ..
+            }
+            | Action::Decommit {
+                account,
+                document,
+                amount,
+            }
+            | Action::Obligate {
+                account,
+                document,
+                amount,
+                ..
+            }
+            | Action::AdjustObligation {
+                account,
+                document,
+                amount,
+            }
+            | Action::Disburse {
+                account,
+                document,
+                amount,
+            }
+            | Action::Refund {
+                account,
+                document,
+                amount,
+            }
+            | Action::Collect {
+                account,
+                document,
+                amount,
+                ..
+            } => (Some(account), Some(document), Some(amount)),
+            Action::ChargeToCurrent {
+                current,
+                document,
+                amount,
+                ..
+            } => (Some(current), Some(document), Some(amount)),
+            Action::Transfer { from, amount, .. } => (Some(from), None, Some(amount)),
+        };
+        Columns {
+            sequence: entry.sequence,
+            id: c.id.as_str().to_owned(),
+            date: c.date,
+            recorded: c.recorded,
+            action: c.action.name(),
+            account: account.map(AccountSymbol::lossless),
+            document: document.map(|d| d.as_str().to_owned()),
+            amount: amount.map(|a| a.to_decimal().to_string()),
+            actor: c.actor.as_str().to_owned(),
+        }
+    }
+}
+
+/// An entry ready to append: its encoding with checksum, and its analyst columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    encoded: EncodedEntry,
+    columns: Columns,
+}
+
+impl NewEntry {
+    /// Encodes `entry` for a store.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Encode`] if its eligibility decision cannot be written as JSON.
+    pub fn new(entry: &JournalEntry) -> Result<NewEntry, StoreError> {
+        let bytes = encode_standalone(entry).map_err(|e| StoreError::Encode {
+            sequence: entry.sequence,
+            reason: e.to_string(),
+        })?;
+        let checksum = checksum(&bytes);
+        Ok(NewEntry {
+            encoded: EncodedEntry {
+                sequence: entry.sequence,
+                bytes,
+                checksum,
+            },
+            columns: Columns::of(entry),
+        })
+    }
+
+    /// The encoded entry and its checksum.
+    #[must_use]
+    pub fn encoded(&self) -> &EncodedEntry {
+        &self.encoded
+    }
+
+    /// The analyst columns.
+    #[must_use]
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+}
+
+/// The ledger's state at a sequence, so that opening a ledger reads only the entries after
+/// it instead of replaying from the start. A store keeps the bytes and the checksum as
+/// they are; the core crate writes and checks them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    sequence: u64,
+    bytes: Vec<u8>,
+    checksum: u32,
+}
+
+impl Checkpoint {
+    /// A checkpoint as read from a store. Nothing is checked until it is used.
+    #[must_use]
+    pub fn from_stored(sequence: u64, bytes: Vec<u8>, checksum: u32) -> Checkpoint {
+        Checkpoint {
+            sequence,
+            bytes,
+            checksum,
+        }
+    }
+
+    /// A checkpoint of `bytes` taken at `sequence` (the last entry it includes).
+    #[allow(dead_code)] // used by the ledger's checkpoints
+    pub(crate) fn new(sequence: u64, bytes: Vec<u8>) -> Checkpoint {
+        let checksum = checksum(&bytes);
+        Checkpoint {
+            sequence,
+            bytes,
+            checksum,
+        }
+    }
+
+    /// The sequence of the last entry the checkpoint includes.
+    #[must_use]
+    pub fn sequence(&self) -> u64 {
+        self.sequence
+    }
+
+    /// The encoded state.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The CRC-32 of [`Checkpoint::bytes`].
+    #[must_use]
+    pub fn checksum(&self) -> u32 {
+        self.checksum
+    }
+
+    /// The bytes, once their checksum is verified.
+    #[allow(dead_code)] // used by the ledger's checkpoints
+    pub(crate) fn verified(&self) -> Result<&[u8], StoreError> {
+        let computed = checksum(&self.bytes);
+        if computed == self.checksum {
+            Ok(&self.bytes)
+        } else {
+            Err(StoreError::Checkpoint {
+                sequence: self.sequence,
+                reason: format!("checksum {:08x}, computed {computed:08x}", self.checksum),
+            })
+        }
+    }
+}

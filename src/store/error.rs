@@ -1,0 +1,156 @@
+//! What can go wrong between a ledger and its store.
+
+use serde::{Deserialize, Serialize};
+
+/// An error from a [`JournalStore`](super::JournalStore), or found in what it holds.
+///
+/// Every variant that concerns a stored entry names its sequence. Nothing is written when a
+/// store returns an error from an append.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another writer appended first: the journal no longer ends where the writer thought.
+    #[error(
+        "another writer appended first: expected the journal to end at {}, it ends at {}",
+        show(*expected),
+        show(*found)
+    )]
+    Conflict {
+        /// The last sequence the writer had seen (`None`: an empty journal).
+        expected: Option<u64>,
+        /// The last sequence in the store.
+        found: Option<u64>,
+    },
+    /// A batch whose sequences do not run on from the last stored one.
+    #[error("a batch entry has sequence {found}, expected {expected}")]
+    BatchSequence {
+        /// The sequence the entry should have had.
+        expected: u64,
+        /// The sequence it had.
+        found: u64,
+    },
+    /// A stored entry whose bytes do not match their checksum.
+    #[error("stored entry {sequence} is corrupt: checksum {stored:08x}, computed {computed:08x}")]
+    Checksum {
+        /// The entry's sequence.
+        sequence: u64,
+        /// The checksum stored with it.
+        stored: u32,
+        /// The checksum of its bytes as read.
+        computed: u32,
+    },
+    /// A stored entry whose checksum matches but whose bytes are not an entry (written by
+    /// another program, or an encoding this crate does not know).
+    #[error("stored entry {sequence} cannot be decoded")]
+    Undecodable {
+        /// The entry's sequence.
+        sequence: u64,
+    },
+    /// A stored entry out of order: the journal has a gap, or an entry stands at another
+    /// sequence than its own.
+    #[error("stored entries out of order: expected sequence {expected}, found entry {found}")]
+    OutOfOrder {
+        /// The sequence that should come next.
+        expected: u64,
+        /// The sequence of the entry found there.
+        found: u64,
+    },
+    /// A checkpoint whose bytes do not match their checksum or cannot be decoded.
+    #[error("the checkpoint at sequence {sequence} is corrupt: {reason}")]
+    Checkpoint {
+        /// The sequence the checkpoint was taken at.
+        sequence: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An entry that cannot be encoded for storage.
+    #[error("entry {sequence} cannot be encoded: {reason}")]
+    Encode {
+        /// The entry's sequence.
+        sequence: u64,
+        /// Why.
+        reason: String,
+    },
+    /// A store written by a newer version of this crate.
+    #[error("the store has schema version {found}; this version reads up to {supported}")]
+    NewerSchema {
+        /// The store's schema version.
+        found: u32,
+        /// The newest version this crate reads.
+        supported: u32,
+    },
+    /// A store that holds another ledger's journal.
+    #[error("the store holds ledger {found:?}, not {expected:?}")]
+    OtherLedger {
+        /// The ledger asked for.
+        expected: String,
+        /// The ledger the store holds.
+        found: String,
+    },
+    /// A store that is not there (a missing file, an absent database).
+    #[error("no store at {location}")]
+    NotFound {
+        /// Where it was looked for.
+        location: String,
+    },
+    /// A store that cannot be written.
+    #[error("the store at {location} is read-only")]
+    ReadOnly {
+        /// Where it is.
+        location: String,
+    },
+    /// A store that cannot be reached (a connection refused).
+    #[error("cannot reach the store at {location}: {reason}")]
+    Unavailable {
+        /// Where it was looked for.
+        location: String,
+        /// The database's or the system's reason.
+        reason: String,
+    },
+    /// Any other failure of the database, with its own message.
+    #[error("the store failed to {operation}: {reason}")]
+    Backend {
+        /// What the store was doing ("append", "read entries", ...).
+        operation: String,
+        /// The database's message.
+        reason: String,
+    },
+}
+
+fn show(sequence: Option<u64>) -> String {
+    sequence.map_or_else(|| "nothing (empty)".to_owned(), |s| format!("sequence {s}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_sequence() {
+        let e = StoreError::Conflict {
+            expected: Some(4),
+            found: Some(5),
+        };
+        assert_eq!(
+            e.to_string(),
+            "another writer appended first: expected the journal to end at sequence 4, it ends at sequence 5"
+        );
+        let e = StoreError::Conflict {
+            expected: None,
+            found: Some(0),
+        };
+        assert!(e.to_string().contains("nothing (empty)"));
+        let e = StoreError::Checksum {
+            sequence: 7,
+            stored: 1,
+            computed: 2,
+        };
+        assert_eq!(
+            e.to_string(),
+            "stored entry 7 is corrupt: checksum 00000001, computed 00000002"
+        );
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<StoreError>(&json).unwrap(), e);
+    }
+}

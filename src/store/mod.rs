@@ -1,0 +1,96 @@
+//! The system of record: the contract a durable journal store keeps, and the clock that
+//! stamps recorded dates.
+//!
+//! This module has no database dependency. A store crate (SQLite in
+//! `security-assistance-sqlite`, PostgreSQL in `security-assistance-postgres`) implements
+//! [`JournalStore`]; the core crate encodes and checks what goes in and comes out
+//! ([`NewEntry`], [`EncodedEntry`], [`Checkpoint`]), so every store keeps the same bytes
+//! and detects corruption the same way.
+//!
+//! # What a store promises
+//!
+//! - **Durability**: [`JournalStore::append`] returns `Ok` only once the whole batch is
+//!   durable (committed and flushed to stable storage); nothing is acknowledged before.
+//! - **Atomicity**: a batch is written whole or not at all (one transaction per batch).
+//! - **Ordering**: entries are kept in sequence order, the order the ledger accepted them,
+//!   with no gap: the first entry is sequence 0 and each batch continues from the last.
+//! - **Concurrency**: an append names the last sequence its writer has seen; if another
+//!   writer appended first, the append fails with [`StoreError::Conflict`] and writes
+//!   nothing. The store (the database's unique sequence) is the arbiter.
+//! - **Integrity**: every entry carries a CRC-32 of its bytes; a mismatch is
+//!   [`StoreError::Checksum`] naming the sequence, never a wrong ledger.
+
+mod clock;
+mod entry;
+mod error;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use entry::{Checkpoint, Columns, EncodedEntry, NewEntry};
+pub use error::StoreError;
+
+/// The schema version this crate's stores write. A store whose version is newer is refused
+/// with [`StoreError::NewerSchema`]; an older one is migrated when opened.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A durable journal: the entries a ledger accepted, in sequence order, with checksums,
+/// and checkpoints of the ledger's state.
+///
+/// The methods take `&mut self` so that a synchronous database client (which needs
+/// exclusive access for a transaction) can implement it directly; the trait is
+/// object-safe, so a service may hold a `Box<dyn JournalStore + Send>`.
+///
+/// Sequences are `u64` from 0. `after` names the last sequence the caller has seen,
+/// `None` for an empty journal.
+pub trait JournalStore {
+    /// The schema version of the open store (after any migration done when it was opened).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the store cannot be read.
+    fn schema_version(&mut self) -> Result<u32, StoreError>;
+
+    /// The sequence of the last stored entry, `None` if the journal is empty.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the store cannot be read.
+    fn last_sequence(&mut self) -> Result<Option<u64>, StoreError>;
+
+    /// Appends `batch` durably, in one transaction, if the last stored sequence is still
+    /// `after`. The batch's sequences must run on from `after` without a gap.
+    ///
+    /// # Errors
+    ///
+    /// - [`StoreError::Conflict`] if another writer appended first (nothing is written);
+    /// - [`StoreError::BatchSequence`] if the batch does not continue from `after`;
+    /// - [`StoreError::ReadOnly`] or [`StoreError::Backend`] if the write fails (nothing
+    ///   is written).
+    fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError>;
+
+    /// Calls `each` with every stored entry after `after` (every entry if `None`), in
+    /// sequence order, as stored: the caller checks them with [`EncodedEntry::decode`].
+    /// The first error returned by `each` stops the reading and is returned.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the store cannot be read, or the error `each` returned.
+    fn read_after(
+        &mut self,
+        after: Option<u64>,
+        each: &mut dyn FnMut(EncodedEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Saves `checkpoint` durably; it replaces any older checkpoint it is newer than.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ReadOnly`] or [`StoreError::Backend`] if the write fails.
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError>;
+
+    /// The checkpoint with the highest sequence, if any, as stored: the caller checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the store cannot be read.
+    fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError>;
+}
