@@ -125,7 +125,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     fi
     sa_postgres_install_if_missing
     sa_postgres_start
+    # In the background, so that a signal stops the command and then the cluster at once
+    # (bash runs a trap only after a foreground command ends).
+    "$@" &
+    child=$!
+    trap 'kill -INT "$child" 2>/dev/null; exit 130' INT
+    trap 'kill -TERM "$child" 2>/dev/null; exit 143' TERM
     status=0
-    "$@" || status=$?
+    wait "$child" || status=$?
     exit "$status"
 fi
