@@ -59,7 +59,9 @@ impl Schema {
         let name = format!("sa_bench_{}", std::process::id());
         let mut client = admin.connect(postgres::NoTls).unwrap();
         client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"))
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+            ))
             .unwrap();
         let mut config = admin.clone();
         config.options(&format!("-c search_path={name}"));
@@ -100,7 +102,10 @@ fn append(store: &mut PostgresStore, count: u64, batch: u64) -> u64 {
 }
 
 fn benches(c: &mut Criterion) {
-    let Some(url) = std::env::var("SA_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(url) = std::env::var("SA_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         eprintln!(
             "postgres append bench: SA_POSTGRES_URL is not set, nothing measured \
              (run `.ci/postgres.sh cargo bench -p security-assistance-postgres`)"

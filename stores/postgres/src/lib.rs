@@ -33,6 +33,7 @@
 //! let mut config: Config = "postgresql://budget@db.internal/budget".parse()?;
 //! config.options("-c search_path=fy2008");
 //! let store = PostgresStore::open(&config, "homeland-fy2008")?;
+//! assert_eq!(store.ledger(), "homeland-fy2008");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -533,8 +534,8 @@ fn reason(e: &postgres::Error) -> String {
 }
 
 /// A database error as a store error: a read-only database or a missing privilege is
-/// [`StoreError::ReadOnly`], a lost connection [`StoreError::Unavailable`], anything else
-/// [`StoreError::Backend`].
+/// [`StoreError::ReadOnly`], a lost connection or a server shutting down
+/// [`StoreError::Unavailable`], anything else [`StoreError::Backend`].
 fn classify(location: &str, operation: &str, e: &postgres::Error) -> StoreError {
     let code = e.code();
     if code == Some(&SqlState::READ_ONLY_SQL_TRANSACTION)
@@ -543,7 +544,17 @@ fn classify(location: &str, operation: &str, e: &postgres::Error) -> StoreError 
         StoreError::ReadOnly {
             location: location.to_owned(),
         }
-    } else if e.is_closed() {
+    } else if e.is_closed()
+        // The socket failed (reset, broken pipe): the server is gone.
+        || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+        || code.is_some_and(|c| {
+            // Class 08 (connection exception) and the server ending the session.
+            c.code().starts_with("08")
+                || *c == SqlState::ADMIN_SHUTDOWN
+                || *c == SqlState::CRASH_SHUTDOWN
+                || *c == SqlState::CANNOT_CONNECT_NOW
+        })
+    {
         StoreError::Unavailable {
             location: location.to_owned(),
             reason: reason(e),

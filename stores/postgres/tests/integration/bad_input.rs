@@ -136,3 +136,37 @@ fn a_read_only_database_is_read_only() {
     ));
     assert_eq!(store.last_sequence().unwrap(), Some(1));
 }
+
+/// The server ends the session (a restart, an administrator): the next call is
+/// Unavailable, a typed error, not a panic or a wrong answer.
+#[test]
+fn a_lost_connection_is_unavailable() {
+    let Some(db) = schema("a_lost_connection_is_unavailable") else {
+        return;
+    };
+    let name = format!("sa-lost-{}", std::process::id());
+    let mut config = db.config.clone();
+    config.application_name(&name);
+    let mut store = PostgresStore::open(&config, "ledger").unwrap();
+    let mut admin = db.config.connect(postgres::NoTls).unwrap();
+    let ended: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, 1);
+    match store.last_sequence().unwrap_err() {
+        StoreError::Unavailable { location, .. } => assert!(location.starts_with("postgresql://")),
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    let all = encode(&entries(1));
+    match store.append(None, &all).unwrap_err() {
+        StoreError::Unavailable { .. } => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    // Nothing was written; a new connection sees the empty journal.
+    let mut again = PostgresStore::open(&db.config, "ledger").unwrap();
+    assert_eq!(again.last_sequence().unwrap(), None);
+}

@@ -11,5 +11,7 @@
 
 mod bad_input;
 mod fixture;
+mod race;
+mod round_trip;
 mod store;
 mod support;

@@ -270,3 +270,32 @@ fn the_latest_checkpoint_replaces_older_ones() {
     store.save_checkpoint(&max).unwrap();
     assert_eq!(store.latest_checkpoint().unwrap(), Some(max));
 }
+
+/// Instances starting together on a new schema: one creates the store, the others wait
+/// for it (an advisory lock) and find it; none fails, one row of schema version.
+#[test]
+fn instances_opening_a_new_store_together_all_succeed() {
+    let Some(db) = schema("instances_opening_a_new_store_together_all_succeed") else {
+        return;
+    };
+    let barrier = Arc::new(Barrier::new(6));
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let config = db.config.clone();
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                PostgresStore::open(&config, LEDGER).map(|mut s| s.schema_version())
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap().unwrap().unwrap(), SCHEMA_VERSION);
+    }
+    let mut client = db.config.connect(postgres::NoTls).unwrap();
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM sa_store", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 1);
+}
