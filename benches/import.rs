@@ -22,7 +22,9 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(rows));
     group.bench_function("10k-row workload CSV into a new ledger", |b| {
         b.iter(|| {
-            let mut ledger = Ledger::new();
+            let mut ledger = Ledger::new(std::sync::Arc::new(
+                security_assistance::eligibility::AllowAll,
+            ));
             let summary =
                 import_transactions(&mut ledger, TX.as_bytes(), &CsvImport::default()).unwrap();
             black_box((summary, ledger))

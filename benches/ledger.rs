@@ -137,7 +137,9 @@ impl Workload {
 }
 
 fn benches(c: &mut Criterion) {
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let mut w = Workload::new(&mut ledger);
     w.fill(&mut ledger, 1_000_000);
     let journal_json = serde_json::to_string(ledger.journal()).unwrap();
@@ -166,7 +168,13 @@ fn benches(c: &mut Criterion) {
     group.bench_function("replay 1M entries from JSON", |b| {
         b.iter(|| {
             let journal: Journal = serde_json::from_str(&journal_json).unwrap();
-            black_box(Ledger::replay(&journal).unwrap())
+            black_box(
+                Ledger::replay(
+                    &journal,
+                    std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+                )
+                .unwrap(),
+            )
         });
     });
     let query = StatusQuery::new(

@@ -173,7 +173,7 @@ pub fn homeland_year() -> Res<Year> {
     let engine = Arc::new(Engine::new(facts()?, RuleSet::builtin()));
     let account: AccountSymbol = ACCOUNT.parse()?;
     let mut year = Year {
-        ledger: Ledger::with_eligibility(engine.clone()),
+        ledger: Ledger::new(engine.clone()),
         engine,
         account,
         oversight: Oversight::new(account, Thresholds::current().homeland),

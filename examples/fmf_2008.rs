@@ -89,7 +89,9 @@ pub fn main() -> Result<(), Box<dyn Error>> {
             Some(p.parse()?),
         ))
     };
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let mut n = 0;
     let mut apply = |ledger: &mut Ledger, date, action| -> Result<(), Box<dyn Error>> {
         n += 1;

@@ -119,7 +119,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let commands = commands(entries)?;
     let count = commands.len();
     let t0 = Instant::now();
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     for command in commands {
         ledger.apply(command)?;
     }
@@ -138,7 +140,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let t0 = Instant::now();
         let journal: Journal = serde_json::from_str(&json)?;
         let t1 = Instant::now();
-        let replayed = Ledger::replay(&journal)?;
+        let replayed = Ledger::replay(
+            &journal,
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+        )?;
         let t2 = Instant::now();
         if run == 0 && replayed != ledger {
             return Err("the replayed ledger differs".into());

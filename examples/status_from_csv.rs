@@ -37,7 +37,9 @@ pub fn write_status(
     input: impl std::io::Read,
     out: &mut impl Write,
 ) -> Result<u64, Box<dyn Error>> {
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let summary = import_transactions(&mut ledger, input, &CsvImport::default())?;
 
     let query = StatusQuery::new(

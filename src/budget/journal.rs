@@ -49,10 +49,10 @@ pub struct JournalEntry {
 ///
 /// ```
 /// use security_assistance::budget::{Journal, Ledger};
-/// let ledger = Ledger::new();
+/// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let json = serde_json::to_string(ledger.journal())?;
 /// let journal: Journal = serde_json::from_str(&json)?;
-/// assert_eq!(Ledger::replay(&journal)?, ledger);
+/// assert_eq!(Ledger::replay(&journal, std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -130,6 +130,63 @@ impl Journal {
         journal.sequences.truncate(count);
         journal.offsets.truncate(count);
         journal
+    }
+
+    /// The (date, sequence) of the entry at `position`.
+    pub(crate) fn key_at(&self, position: usize) -> Option<(NaiveDate, u64)> {
+        Some((*self.dates.get(position)?, *self.sequences.get(position)?))
+    }
+
+    /// The journal's in-memory form, for a checkpoint.
+    pub(crate) fn to_parts(&self) -> JournalParts {
+        JournalParts {
+            days: self.dates.iter().map(|d| days(*d)).collect(),
+            sequences: self.sequences.clone(),
+            offsets: self.offsets.clone(),
+            chunks: self.arena.chunks.clone(),
+            texts: self.symbols.texts.iter().map(|t| t.to_string()).collect(),
+            accounts: self.symbols.accounts.clone(),
+            decisions: self
+                .decisions
+                .iter()
+                .map(|d| serde_json::to_string(&**d).unwrap_or_default())
+                .collect(),
+        }
+    }
+
+    /// A journal from [`Journal::to_parts`]; `None` if the parts disagree in length or an
+    /// entry does not decode.
+    pub(crate) fn from_parts(parts: JournalParts) -> Option<Journal> {
+        let n = parts.days.len();
+        if parts.sequences.len() != n || parts.offsets.len() != n {
+            return None;
+        }
+        let mut journal = Journal {
+            dates: parts
+                .days
+                .iter()
+                .map(|d| from_days(i64::from(*d)))
+                .collect::<Option<Vec<_>>>()?,
+            sequences: parts.sequences,
+            offsets: parts.offsets,
+            arena: Arena {
+                chunks: parts.chunks,
+            },
+            symbols: Symbols::default(),
+            decisions: parts
+                .decisions
+                .iter()
+                .map(|d| serde_json::from_str::<Decision>(d).ok().map(Arc::new))
+                .collect::<Option<Vec<_>>>()?,
+            scratch: Vec::new(),
+        };
+        for text in parts.texts {
+            journal.symbols.text(&text);
+        }
+        for account in parts.accounts {
+            journal.symbols.account(account);
+        }
+        Some(journal)
     }
 
     /// The effective date of the last entry.
@@ -568,6 +625,79 @@ impl Journal {
             }
             _ => return None,
         })
+    }
+}
+
+/// A [`Journal`]'s in-memory form, as a checkpoint keeps it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct JournalParts {
+    days: Vec<i32>,
+    sequences: Vec<u64>,
+    offsets: Vec<u64>,
+    #[serde(with = "chunks")]
+    chunks: Vec<Vec<u8>>,
+    texts: Vec<String>,
+    accounts: Vec<AccountSymbol>,
+    /// As JSON: a decision's internally tagged enums need a self-describing format.
+    decisions: Vec<String>,
+}
+
+/// The arena's chunks as byte strings (one length and a copy each, not a number per byte).
+mod chunks {
+    use serde::de::{SeqAccess, Visitor};
+    use serde::ser::SerializeSeq;
+    use serde::{Deserializer, Serializer};
+
+    struct Bytes<'a>(&'a [u8]);
+
+    impl serde::Serialize for Bytes<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    pub(super) fn serialize<S: Serializer>(chunks: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(chunks.len()))?;
+        for chunk in chunks {
+            seq.serialize_element(&Bytes(chunk))?;
+        }
+        seq.end()
+    }
+
+    struct ByteBuf(Vec<u8>);
+
+    impl<'de> serde::Deserialize<'de> for ByteBuf {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ByteBuf, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = ByteBuf;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                    Ok(ByteBuf(v.to_vec()))
+                }
+            }
+            d.deserialize_bytes(V)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<u8>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Vec<u8>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of byte strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Vec<u8>>, A::Error> {
+                let mut chunks = Vec::new();
+                while let Some(ByteBuf(chunk)) = seq.next_element()? {
+                    chunks.push(chunk);
+                }
+                Ok(chunks)
+            }
+        }
+        d.deserialize_seq(V)
     }
 }
 

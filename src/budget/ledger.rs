@@ -16,9 +16,7 @@ use super::ussgl::{TrialBalance, Ussgl};
 
 /// The ledger's hash maps: foldhash with a random seed per map.
 pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
-use crate::eligibility::{
-    AllowAll, Decision, Department, EligibilityCheck, EligibilityRequest, Stage,
-};
+use crate::eligibility::{Decision, Department, EligibilityCheck, EligibilityRequest, Stage};
 use crate::fiscal::{AccountStatus, FiscalYear, cr_amount};
 use crate::money::{Money, Rounding};
 use crate::partner::CountryCode;
@@ -67,14 +65,14 @@ pub struct ObligationBalance {
 }
 
 /// Balances of one allotment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Allotment {
     pub(crate) allotted: Money,
     pub(crate) allocated: Money,
 }
 
 /// Balances of one allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub(crate) struct Slot {
     pub(crate) allocated: Money,
     pub(crate) committed: Money,
@@ -107,13 +105,13 @@ impl Slot {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CommitmentState {
     pub(crate) key: AllocationKey,
     pub(crate) amount: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ObligationState {
     pub(crate) key: AllocationKey,
     pub(crate) instrument: Instrument,
@@ -126,13 +124,13 @@ pub(crate) struct ObligationState {
 }
 
 /// Continuing-resolution authority of an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Resolution {
     pub(crate) amount: Money,
     pub(crate) through: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct AccountState {
     pub(crate) symbol: AccountSymbol,
     pub(crate) title: String,
@@ -278,7 +276,7 @@ enum Gate<'a> {
 /// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
 /// let account: AccountSymbol = "011-2008/2009-1082".parse()?;
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
 /// let steps = [
 ///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
@@ -300,7 +298,7 @@ enum Gate<'a> {
 ///     amount: "200000.01".parse()? };
 /// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
 /// assert!(err.to_string().contains("allocation level"));
-/// assert_eq!(Ledger::replay(ledger.journal())?, ledger);
+/// assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -334,23 +332,20 @@ impl PartialEq for Ledger {
     }
 }
 
-impl Default for Ledger {
-    fn default() -> Self {
-        Ledger::new()
-    }
-}
-
 impl Ledger {
-    /// An empty ledger whose eligibility gate is [`AllowAll`].
-    #[must_use]
-    pub fn new() -> Ledger {
-        Ledger::with_eligibility(Arc::new(AllowAll))
-    }
-
     /// An empty ledger that consults `check` before every allocation and obligation to a
-    /// partner.
+    /// partner. There is no constructor without a check: a ledger that needs none says so
+    /// with [`AllowAll`](crate::eligibility::AllowAll).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use security_assistance::budget::Ledger;
+    /// use security_assistance::eligibility::AllowAll;
+    /// let ledger = Ledger::new(Arc::new(AllowAll));
+    /// assert!(ledger.journal().is_empty());
+    /// ```
     #[must_use]
-    pub fn with_eligibility(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
+    pub fn new(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
         Ledger {
             accounts: Map::default(),
             journal: Journal::default(),
@@ -361,9 +356,14 @@ impl Ledger {
         }
     }
 
+    /// The eligibility gate.
+    pub(crate) fn eligibility(&self) -> Arc<dyn EligibilityCheck + Send + Sync> {
+        Arc::clone(&self.eligibility)
+    }
+
     /// An empty ledger with the same eligibility gate.
     pub(crate) fn empty_like(&self) -> Ledger {
-        Ledger::with_eligibility(Arc::clone(&self.eligibility))
+        Ledger::new(Arc::clone(&self.eligibility))
     }
 
     /// Replaces the eligibility gate for commands applied from now on; entries already in
@@ -416,7 +416,7 @@ impl Ledger {
     ///
     /// ```
     /// use security_assistance::budget::Ledger;
-    /// let ledger = Ledger::new();
+    /// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
     /// assert!(ledger.obligation(&"011-2008-1081".parse()?, &"JO-D-GAA".parse()?).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -570,17 +570,29 @@ impl Ledger {
     /// Applies a command dated before the latest entry: rebuilds the state with the command
     /// in its place and re-checks every later entry.
     fn apply_backdated(&mut self, command: Command) -> Result<Receipt, BudgetError> {
+        let check = Arc::clone(&self.eligibility);
+        let decision = self.backdate(&command, Gate::Live(&*check, command.recorded))?;
+        Ok(self.record(command, decision))
+    }
+
+    /// Rebuilds the balances with `command` in its (effective date) place, asking `gate`
+    /// about it, and re-checks every later entry; on success keeps the rebuilt balances
+    /// (the caller records the command).
+    fn backdate(
+        &mut self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
         let split = self.journal.count_through(command.date);
-        let mut rebuilt = Ledger::with_eligibility(Arc::clone(&self.eligibility));
+        let mut rebuilt = self.empty_like();
         for (position, entry) in self.journal.iter().take(split).enumerate() {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
         }
-        let check = Arc::clone(&self.eligibility);
         let decision = rebuilt
-            .execute(&command, Gate::Live(&*check, command.recorded))
-            .map_err(|e| self.before_enactment(&command, e))?;
+            .execute(command, gate)
+            .map_err(|e| self.before_enactment(command, e))?;
         for entry in self.journal.iter().skip(split) {
             rebuilt
                 .execute(&entry.command, Gate::Stored(entry.decision.as_ref()))
@@ -589,9 +601,117 @@ impl Ledger {
                     source: Box::new(e),
                 })?;
         }
-        // Every check passed: take the rebuilt balances and record the command.
+        // Every check passed: take the rebuilt balances.
         self.accounts = rebuilt.accounts;
-        Ok(self.record(command, decision))
+        Ok(decision)
+    }
+
+    /// Applies an entry read back from a store, after the entries already applied: its
+    /// sequence must be the next one, its recorded date not before the last, its id new,
+    /// and its stored decision must answer it (eligibility is not asked again).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] with the entry's position (its sequence) and the problem.
+    pub(crate) fn restore(&mut self, entry: JournalEntry) -> Result<Receipt, BudgetError> {
+        let position = usize::try_from(entry.sequence).unwrap_or(usize::MAX);
+        let c = &entry.command;
+        if entry.sequence != self.next_sequence {
+            return Err(BudgetError::Journal {
+                position,
+                problem: Box::new(JournalProblem::OutOfOrder {
+                    date: c.date,
+                    sequence: entry.sequence,
+                    previous_date: self.journal.last_date().unwrap_or(c.date),
+                    previous_sequence: self.next_sequence.saturating_sub(1),
+                }),
+            });
+        }
+        if self.by_id.get(&c.id, &self.journal).is_some() {
+            return Err(journal_error(
+                position,
+                BudgetError::CommandConflict {
+                    id: c.id.clone(),
+                    field: "id".to_owned(),
+                },
+            ));
+        }
+        if let Some(latest) = self.last_recorded {
+            if c.recorded < latest {
+                return Err(journal_error(
+                    position,
+                    BudgetError::RecordedOutOfOrder {
+                        recorded: c.recorded,
+                        latest,
+                    },
+                ));
+            }
+        }
+        let gate = Gate::Stored(entry.decision.as_ref());
+        let backdated = self.journal.last_date().is_some_and(|last| c.date < last);
+        let decision = if backdated {
+            self.backdate(c, gate)
+        } else {
+            self.execute(c, gate)
+        }
+        .map_err(|e| journal_error(position, e))?;
+        Ok(self.record(entry.command, decision))
+    }
+
+    /// The ledger's state in the checkpoint format: postcard (a compact binary serde
+    /// format) of the balances, the counters and the journal in its in-memory compact
+    /// form, so that loading it decodes no entry and replays nothing.
+    pub(crate) fn snapshot(&self) -> Result<Vec<u8>, String> {
+        let mut accounts: Vec<&AccountState> = self.accounts.values().collect();
+        accounts.sort_unstable_by_key(|a| a.symbol);
+        let snapshot = SnapshotRef {
+            format: SNAPSHOT_FORMAT,
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            accounts,
+            journal: self.journal.to_parts(),
+        };
+        postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
+    }
+
+    /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate.
+    pub(crate) fn from_snapshot(
+        bytes: &[u8],
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, String> {
+        let snapshot: Snapshot = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(format!(
+                "checkpoint format {} is not {SNAPSHOT_FORMAT}",
+                snapshot.format
+            ));
+        }
+        let journal = Journal::from_parts(snapshot.journal)
+            .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
+        let mut ledger = Ledger::new(check);
+        for position in 0..journal.len() {
+            let (Some(id), Some(entry)) = (journal.id_at(position), journal.key_at(position))
+            else {
+                return Err(format!(
+                    "the checkpoint's journal entry {position} is unreadable"
+                ));
+            };
+            ledger.by_id.insert(&id, entry, &journal);
+        }
+        ledger.accounts = snapshot
+            .accounts
+            .into_iter()
+            .map(|a| (a.symbol, a))
+            .collect();
+        ledger.journal = journal;
+        ledger.next_sequence = snapshot.next_sequence;
+        ledger.last_recorded = snapshot.last_recorded;
+        Ok(ledger)
+    }
+
+    /// The sequence of the last entry applied, `None` for an empty ledger.
+    pub(crate) fn last_sequence(&self) -> Option<u64> {
+        self.next_sequence.checked_sub(1)
     }
 
     /// An account that exists now but did not exist on a backdated command's date was
@@ -613,15 +733,21 @@ impl Ledger {
         error
     }
 
-    /// Rebuilds a ledger from a journal, checking every entry as it goes. Entries keep their
-    /// sequence numbers and stored decisions; eligibility is not asked again.
+    /// Rebuilds a ledger from a journal, checking every entry as it goes, with `check` as
+    /// its eligibility gate for the commands applied from then on. Entries keep their
+    /// sequence numbers and stored decisions: each allocation or obligation to a partner
+    /// must carry an allowing decision that answers it (partner, program, date), and
+    /// eligibility is not asked again.
     ///
     /// # Errors
     ///
     /// [`BudgetError::Journal`] with the position of the first entry that is out of order,
     /// refused, or lacks the decision that allowed it.
-    pub fn replay(journal: &Journal) -> Result<Ledger, BudgetError> {
-        let mut ledger = Ledger::new();
+    pub fn replay(
+        journal: &Journal,
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, BudgetError> {
+        let mut ledger = Ledger::new(check);
         let mut previous: Option<(NaiveDate, u64)> = None;
         let mut next_sequence = 0u64;
         let mut last_recorded = None;
@@ -677,9 +803,13 @@ impl Ledger {
         known_on: Option<NaiveDate>,
     ) -> Result<Ledger, BudgetError> {
         let everything_known = known_on.is_none_or(|k| self.last_recorded.is_none_or(|r| r <= k));
-        let mut ledger = if everything_known {
+        let check = Arc::clone(&self.eligibility);
+        if everything_known {
             // Entries effective by `date` are a prefix of the journal.
-            Ledger::replay(&self.journal.prefix(self.journal.count_through(date)))?
+            Ledger::replay(
+                &self.journal.prefix(self.journal.count_through(date)),
+                check,
+            )
         } else {
             let selected: Vec<JournalEntry> = self
                 .journal
@@ -688,10 +818,8 @@ impl Ledger {
                     e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k)
                 })
                 .collect();
-            Ledger::replay(&Journal::from_entries(selected))?
-        };
-        ledger.eligibility = Arc::clone(&self.eligibility);
-        Ok(ledger)
+            Ledger::replay(&Journal::from_entries(selected), check)
+        }
     }
 
     pub(crate) fn account(&self, symbol: &AccountSymbol) -> Result<&AccountState, BudgetError> {
@@ -1958,6 +2086,27 @@ fn new_account(
     }
 }
 
+/// The version of [`Ledger::snapshot`]'s format.
+const SNAPSHOT_FORMAT: u8 = 1;
+
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<&'a AccountState>,
+    journal: super::journal::JournalParts,
+}
+
+#[derive(Deserialize)]
+struct Snapshot {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<AccountState>,
+    journal: super::journal::JournalParts,
+}
+
 /// Command ids to their (date, sequence), keyed by a 64-bit hash so that the index does
 /// not copy every id; the rare colliding id is kept whole in `overflow`.
 #[derive(Clone, Default)]
@@ -2536,7 +2685,7 @@ mod tests {
 
     /// An FY2008/2009 research account with $1,000,000 appropriated and apportioned.
     fn ledger() -> Ledger {
-        let mut ledger = Ledger::new();
+        let mut ledger = Ledger::new(std::sync::Arc::new(crate::eligibility::AllowAll));
         let date = day(2008, 1, 2);
         for (id, action) in [
             (
@@ -2616,10 +2765,20 @@ mod tests {
             ))
             .unwrap();
         ledger.apply(allot("f", "1250000.50")).unwrap();
-        assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+        assert_eq!(
+            Ledger::replay(
+                ledger.journal(),
+                std::sync::Arc::new(crate::eligibility::AllowAll)
+            )
+            .unwrap(),
+            ledger
+        );
         let json = serde_json::to_string(ledger.journal()).unwrap();
         let journal: Journal = serde_json::from_str(&json).unwrap();
-        assert_eq!(Ledger::replay(&journal).unwrap(), ledger);
+        assert_eq!(
+            Ledger::replay(&journal, std::sync::Arc::new(crate::eligibility::AllowAll)).unwrap(),
+            ledger
+        );
         // As of the day before the collection, it is not there.
         let before = ledger.as_of(day(2008, 2, 29), None).unwrap();
         assert_eq!(

@@ -568,7 +568,7 @@ fn waiver_refusal(
 /// use security_assistance::budget::Ledger;
 /// use security_assistance::eligibility::{Engine, Facts, RuleSet};
 /// let engine = Engine::new(Facts::new(), RuleSet::builtin());
-/// let ledger = Ledger::with_eligibility(Arc::new(engine));
+/// let ledger = Ledger::new(Arc::new(engine));
 /// assert!(ledger.journal().is_empty());
 /// ```
 #[derive(Debug, Clone)]

@@ -54,7 +54,7 @@ pub struct QuarterRow {
 /// let oversight = Oversight::new("070-2008/2009-0100".parse()?, Thresholds::current().homeland);
 /// assert!(oversight.committees().contains(&Committee::HouseHomelandSecurity));
 /// let date = chrono::NaiveDate::from_ymd_opt(2008, 3, 31).ok_or("date")?;
-/// assert!(oversight.quarterly_status(&Ledger::new(), date)?.is_empty());
+/// assert!(oversight.quarterly_status(&Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)), date)?.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

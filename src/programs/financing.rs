@@ -466,7 +466,7 @@ pub struct FinancingReference {
 /// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
 /// let account = "011-2008/2009-1082".parse()?;
 /// let agreement = FinancingAgreement::new("JO-D-GAA".parse()?, account, "DSCA".parse()?, "JOR".parse()?);
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// for (i, action) in [
 ///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
 ///         amount: "200000000".parse()?, law: "P.L. 110-161".into() },

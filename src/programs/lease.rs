@@ -1323,7 +1323,7 @@ mod tests {
         assert_eq!(lease, before);
         lease.pay(d(2015, 3, 1), m("0.01")).unwrap();
         assert_eq!(lease.balance_due(d(2017, 1, 1)).unwrap(), Money::ZERO);
-        let mut ledger = Ledger::new();
+        let mut ledger = Ledger::new(std::sync::Arc::new(crate::eligibility::AllowAll));
         assert!(matches!(
             lease.pay_from_financing(
                 d(2015, 3, 1),

@@ -2075,7 +2075,7 @@ pub struct EnrollmentRequest {
 /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
 /// let account = "011-2008-1081".parse()?;
 /// let engine = Arc::new(Engine::new(Facts::new(), RuleSet::builtin()));
-/// let mut ledger = Ledger::with_eligibility(engine.clone());
+/// let mut ledger = Ledger::new(engine.clone());
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Training, Some("JOR".parse()?));
 /// for (i, action) in [
 ///     Action::Appropriate { account, title: "IMET".into(), purposes: vec![ProgramKind::Training],

@@ -171,7 +171,7 @@ impl Measure {
 /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
 /// let account = "011-2008-1082".parse()?;
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// for (id, action) in [
 ///     ("a", Action::Appropriate { account, title: "FMF".into(),
 ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?, law: "P.L. 110-161".into() }),

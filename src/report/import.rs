@@ -607,7 +607,7 @@ impl Importer<'_> {
 ///            2,2015-10-26,2016,allotment,070-2016-0114,sales,,600.00\n\
 ///            3,2015-11-02,2016,obligation,070-2016-0114,sales,NPL,250.00\n\
 ///            4,2015-11-03,2016,obligation,070-2016-0114,sales,NPL,500.00\n";
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let err = import_transactions(&mut ledger, csv.as_bytes(), &CsvImport::default()).unwrap_err();
 /// assert!(err.to_string().contains("line 5"));     // 750 obligated exceeds the 600 allotted
 /// assert!(ledger.journal().is_empty());            // nothing applied
@@ -687,15 +687,19 @@ pub fn import_transactions<R: io::Read>(
     Ok(summary)
 }
 
-/// Reads a journal from JSON and replays it into a ledger that uses `ledger`'s
-/// eligibility gate for commands applied afterwards.
+/// Reads a journal from JSON and replays it into a ledger whose eligibility gate for
+/// commands applied afterwards is `check` (the stored decisions are verified against the
+/// entries, see [`Ledger::replay`]).
 ///
 /// # Errors
 ///
 /// [`ImportError::Json`] if the text is not a journal, [`ImportError::Replay`] if it cannot
 /// be replayed (out of order, refused entries, missing decisions).
-pub fn import_journal(json: &str) -> Result<Ledger, ImportError> {
+pub fn import_journal(
+    json: &str,
+    check: std::sync::Arc<dyn crate::eligibility::EligibilityCheck + Send + Sync>,
+) -> Result<Ledger, ImportError> {
     let journal: Journal =
         serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
-    Ledger::replay(&journal).map_err(ImportError::Replay)
+    Ledger::replay(&journal, check).map_err(ImportError::Replay)
 }

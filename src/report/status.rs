@@ -176,7 +176,7 @@ pub struct ReportRow {
 ///
 /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
 /// let account = "011-2008-1081".parse()?;
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Training, Some("JOR".parse()?));
 /// for (id, action) in [
 ///     ("a", Action::Appropriate { account, title: "IMET".into(),
@@ -242,7 +242,7 @@ impl StatusReport {
     /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
     /// let account = "070-2008/2009-0100".parse()?;
     /// let key = AllocationKey::new(Agency::CoastGuard.holder(), ProgramKind::Training, Some("PAN".parse()?));
-    /// let mut ledger = Ledger::new();
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
     /// for (id, action) in [
     ///     ("a", Action::Appropriate { account, title: "Homeland security assistance".into(),
     ///         purposes: vec![ProgramKind::Training], amount: "1000".parse()?, law: "P.L. 110-161".into() }),

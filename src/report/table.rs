@@ -79,7 +79,7 @@ pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>,
 /// use security_assistance::report::text_table;
 /// use security_assistance::ProgramKind;
 ///
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
 /// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
 ///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],

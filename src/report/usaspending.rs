@@ -196,7 +196,7 @@ fn end_of(fiscal_year: FiscalYear, as_of: NaiveDate) -> NaiveDate {
 /// use security_assistance::{FiscalYear, ProgramKind};
 ///
 /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
-/// let mut ledger = Ledger::new();
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
 /// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
 ///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],
 ///     amount: "85000000".parse()?, law: "P.L. 110-161".into() }))?;
@@ -258,7 +258,7 @@ pub fn file_a(
 /// use security_assistance::report::{file_b, FILE_B_COLUMNS};
 /// use security_assistance::FiscalYear;
 ///
-/// let csv = file_b(&Ledger::new(), FiscalYear::new(2008)?, NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?)?;
+/// let csv = file_b(&Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)), FiscalYear::new(2008)?, NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?)?;
 /// assert_eq!(csv.trim_end(), FILE_B_COLUMNS.join(","));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -330,7 +330,7 @@ fn by_account_program(
 /// use security_assistance::budget::Ledger;
 /// use security_assistance::report::{foreign_assistance_csv, FOREIGN_ASSISTANCE_COLUMNS};
 ///
-/// let csv = foreign_assistance_csv(&Ledger::new(), NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?)?;
+/// let csv = foreign_assistance_csv(&Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)), NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?)?;
 /// assert_eq!(csv.trim_end(), FOREIGN_ASSISTANCE_COLUMNS.join(","));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -283,7 +283,6 @@ impl Checkpoint {
     }
 
     /// A checkpoint of `bytes` taken at `sequence` (the last entry it includes).
-    #[allow(dead_code)] // used by the ledger's checkpoints
     pub(crate) fn new(sequence: u64, bytes: Vec<u8>) -> Checkpoint {
         let checksum = checksum(&bytes);
         Checkpoint {
@@ -312,7 +311,6 @@ impl Checkpoint {
     }
 
     /// The bytes, once their checksum is verified.
-    #[allow(dead_code)] // used by the ledger's checkpoints
     pub(crate) fn verified(&self) -> Result<&[u8], StoreError> {
         let computed = checksum(&self.bytes);
         if computed == self.checksum {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every variant that concerns a stored entry names its sequence. Nothing is written when a
 /// store returns an error from an append.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StoreError {
@@ -55,6 +55,15 @@ pub enum StoreError {
         expected: u64,
         /// The sequence of the entry found there.
         found: u64,
+    },
+    /// A stored entry that is whole but that the ledger refuses when it is applied in
+    /// its place (a broken journal, or a decision that does not answer its entry).
+    #[error("stored entry {sequence} does not apply: {error}")]
+    Refused {
+        /// The entry's sequence.
+        sequence: u64,
+        /// Why the ledger refuses it.
+        error: Box<crate::budget::BudgetError>,
     },
     /// A checkpoint whose bytes do not match their checksum or cannot be decoded.
     #[error("the checkpoint at sequence {sequence} is corrupt: {reason}")]

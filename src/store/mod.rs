@@ -21,12 +21,16 @@
 //!   [`StoreError::Checksum`] naming the sequence, never a wrong ledger.
 
 mod clock;
+mod durable;
 mod entry;
 mod error;
+mod memory;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use durable::{DurableLedger, RECORDED_EARLY_FISCAL_YEARS, RECORDED_LATE_YEARS, ServiceError};
 pub use entry::{Checkpoint, Columns, EncodedEntry, NewEntry};
 pub use error::StoreError;
+pub use memory::MemoryStore;
 
 /// The schema version this crate's stores write. A store whose version is newer is refused
 /// with [`StoreError::NewerSchema`]; an older one is migrated when opened.

@@ -384,7 +384,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
     );
     let engine = Engine::new(store([coup(), arrears]), RuleSet::builtin());
     assert!(engine.checks_expenditures());
-    let mut ledger = Ledger::with_eligibility(Arc::new(engine));
+    let mut ledger = Ledger::new(Arc::new(engine));
     let mut n = 0;
     let mut run = |ledger: &mut Ledger, date: &str, action| {
         n += 1;
@@ -484,7 +484,14 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
         },
     )
     .unwrap();
-    assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+    assert_eq!(
+        Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 }
 
 #[test]
@@ -2141,7 +2148,7 @@ impl Books {
     fn new(facts: Facts, account: &str, purposes: Vec<ProgramKind>) -> Books {
         let engine = Engine::new(facts, RuleSet::builtin());
         let mut books = Books {
-            ledger: Ledger::with_eligibility(Arc::new(engine)),
+            ledger: Ledger::new(Arc::new(engine)),
             account: account.parse().unwrap(),
             next: 0,
         };
@@ -2415,7 +2422,11 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     assert_eq!(revoked.ledger, before);
 
     // Replaying the journal keeps every decision, with no eligibility check at all.
-    let replayed = Ledger::replay(books.ledger.journal()).unwrap();
+    let replayed = Ledger::replay(
+        books.ledger.journal(),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
     assert_eq!(replayed, books.ledger);
     let decisions = |j: &Journal| j.iter().map(|e| e.decision.clone()).collect::<Vec<_>>();
     assert_eq!(
@@ -2425,7 +2436,11 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     // Through JSON too.
     let json = serde_json::to_string(books.ledger.journal()).unwrap();
     let journal: Journal = serde_json::from_str(&json).unwrap();
-    let replayed = Ledger::replay(&journal).unwrap();
+    let replayed = Ledger::replay(
+        &journal,
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
     assert_eq!(replayed, books.ledger);
     let last = replayed
         .journal()
@@ -2458,7 +2473,11 @@ fn replay_refuses_a_decision_about_another_request() {
         amount: money("1000"),
     };
     entries.push(forged);
-    let err = Ledger::replay(&Journal::from_entries(entries.clone())).unwrap_err();
+    let err = Ledger::replay(
+        &Journal::from_entries(entries.clone()),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap_err();
     assert!(
         matches!(err, BudgetError::Journal { position: 4, .. }),
         "{err:?}"
@@ -2469,7 +2488,13 @@ fn replay_refuses_a_decision_about_another_request() {
     );
     // The genuine journal replays.
     entries.pop();
-    assert!(Ledger::replay(&Journal::from_entries(entries)).is_ok());
+    assert!(
+        Ledger::replay(
+            &Journal::from_entries(entries),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .is_ok()
+    );
 }
 
 #[test]

@@ -391,7 +391,9 @@ fn package_commands_apply_to_a_ledger_and_show_in_the_quarterly_status() {
     let package = western_package("COL")
         .build(&menu(), &ctx(), &AllowAll)
         .unwrap();
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let actor: security_assistance::budget::Actor = "OIA".parse().unwrap();
     let mut n = 0;
     let mut cmd = |date: NaiveDate, action: Action| {
@@ -790,7 +792,9 @@ fn coop_ctx() -> CooperationContext {
 #[test]
 fn a_cost_shared_project_runs_through_the_ledger_and_reconciles_to_the_cent() {
     use security_assistance::budget::{BudgetError, Dimension, Level, StatusQuery, Ussgl};
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let actor: security_assistance::budget::Actor = "st-budget".parse().unwrap();
     let mut n = 0;
     let mut cmd = |date: NaiveDate, action: Action| {
@@ -992,10 +996,21 @@ fn a_cost_shared_project_runs_through_the_ledger_and_reconciles_to_the_cent() {
         .sf133(&st_account(), "FY2008".parse().unwrap(), day(2008, 3, 31))
         .unwrap();
     assert_eq!(before.line(1700), Some(Money::ZERO));
-    assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+    assert_eq!(
+        Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
     let json = serde_json::to_string(ledger.journal()).unwrap();
     assert_eq!(
-        Ledger::replay(&serde_json::from_str(&json).unwrap()).unwrap(),
+        Ledger::replay(
+            &serde_json::from_str(&json).unwrap(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
         ledger
     );
 

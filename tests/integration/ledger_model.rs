@@ -1777,7 +1777,7 @@ impl Runner {
         Runner {
             u: Universe::new(),
             model: Model::default(),
-            ledger: Ledger::with_eligibility(Arc::new(TestGate)),
+            ledger: Ledger::new(Arc::new(TestGate)),
             clock: start,
             pace,
             issued: Vec::new(),
@@ -3175,11 +3175,19 @@ fn check_journal_times(journal: &Journal, model: &Model) {
 
 /// Invariants 7 and 8: replay, also through JSON, gives an equal ledger and the same rows.
 fn check_replay(ledger: &Ledger, as_of: NaiveDate) {
-    let replayed = Ledger::replay(ledger.journal()).unwrap();
+    let replayed = Ledger::replay(
+        ledger.journal(),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
     assert!(replayed == *ledger, "replay differs");
     let json = serde_json::to_string(ledger.journal()).unwrap();
     let journal: Journal = serde_json::from_str(&json).unwrap();
-    let from_json = Ledger::replay(&journal).unwrap();
+    let from_json = Ledger::replay(
+        &journal,
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
     assert!(from_json == *ledger, "replay from JSON differs");
     let q = Runner::query(as_of);
     let rows = ledger.status_of_funds(&q).unwrap();

@@ -106,7 +106,7 @@ impl Fixture {
     /// (Category B), allotted to DSCA, $10,000 allocated to training (no partner).
     fn new() -> Fixture {
         let mut f = Fixture {
-            ledger: Ledger::with_eligibility(Arc::new(NoSalesToCol)),
+            ledger: Ledger::new(Arc::new(NoSalesToCol)),
             next: 0,
         };
         let a = two_year();

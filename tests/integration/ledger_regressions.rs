@@ -32,7 +32,9 @@ struct Steps {
 impl Steps {
     fn new() -> Steps {
         Steps {
-            ledger: Ledger::new(),
+            ledger: Ledger::new(std::sync::Arc::new(
+                security_assistance::eligibility::AllowAll,
+            )),
             next: 0,
         }
     }
@@ -490,5 +492,12 @@ fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
         (Level::ClosedAccountBalance, usd("0.01"), Money::ZERO)
     );
     // The replayed journal agrees.
-    assert!(Ledger::replay(s.ledger.journal()).unwrap() == s.ledger);
+    assert!(
+        Ledger::replay(
+            s.ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap()
+            == s.ledger
+    );
 }

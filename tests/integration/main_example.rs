@@ -93,7 +93,14 @@ fn the_homeland_year_reconciles() {
     assert_eq!(year.results.for_partner("CAN".parse().unwrap()).len(), 1);
 
     // The journal replays to the same ledger.
-    assert_eq!(&Ledger::replay(ledger.journal()).unwrap(), ledger);
+    assert_eq!(
+        &Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 
     let after = ledger
         .status_of_funds(&StatusQuery::new(day(2009, 10, 1), &[Dimension::Account]))

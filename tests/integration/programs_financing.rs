@@ -142,7 +142,7 @@ fn a_year_of_financing_with_a_brooke_refusal_reconciles() {
         )
     };
     let mut ids = Ids(0);
-    let mut ledger = Ledger::with_eligibility(gate(&[], day(2005, 11, 14)));
+    let mut ledger = Ledger::new(gate(&[], day(2005, 11, 14)));
 
     // FY2006: the loan to Pakistan.
     fund(
@@ -380,5 +380,12 @@ fn a_year_of_financing_with_a_brooke_refusal_reconciles() {
     assert_eq!(loan.paid(), m("7850000"));
 
     // Replay gives the same ledger, refusals and all.
-    assert_eq!(Ledger::replay(ledger.journal()).unwrap(), ledger);
+    assert_eq!(
+        Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 }

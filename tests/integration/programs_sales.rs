@@ -46,7 +46,9 @@ fn fmf() -> AccountSymbol {
 /// partner (document `G-<partner>`), all on 2011-10-03.
 fn ledger_with_grants(grants: &[(&str, &str)]) -> Ledger {
     let date = day(2011, 10, 3);
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let mut n = 0;
     let mut apply = |ledger: &mut Ledger, action| {
         n += 1;
@@ -297,7 +299,11 @@ fn a_whole_case_with_surcharges_across_two_rate_changes() {
 
     // The ledger reconciles to the cent with the grant draws.
     assert_eq!(fmf_disbursed(&ledger, day(2020, 3, 1)), m("6000000"));
-    let replayed = Ledger::replay(ledger.journal()).unwrap();
+    let replayed = Ledger::replay(
+        ledger.journal(),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
     assert_eq!(replayed, ledger);
 }
 

@@ -193,7 +193,7 @@ impl Year {
         ));
         let engine = Arc::new(Engine::new(facts, RuleSet::builtin()));
         let mut year = Year {
-            ledger: Ledger::with_eligibility(engine.clone()),
+            ledger: Ledger::new(engine.clone()),
             engine,
             account: "011-2008-1081".parse().unwrap(),
             catalog: catalog(),
@@ -571,5 +571,12 @@ fn a_year_of_training_for_three_partners_reconciles_to_the_cent() {
     assert_eq!((obligated, disbursed), (m("30431.20"), m("16075")));
 
     // The journal replays to the same ledger.
-    assert_eq!(Ledger::replay(y.ledger.journal()).unwrap(), y.ledger);
+    assert_eq!(
+        Ledger::replay(
+            y.ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        y.ledger
+    );
 }

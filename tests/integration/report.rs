@@ -28,7 +28,9 @@ fn ledger() -> Ledger {
         )
     };
     let m = |s: &str| s.parse::<Money>().unwrap();
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let actions = vec![
         Action::Appropriate {
             account,
@@ -455,7 +457,9 @@ mod year {
                 },
             ),
         ];
-        let mut ledger = Ledger::new();
+        let mut ledger = Ledger::new(std::sync::Arc::new(
+            security_assistance::eligibility::AllowAll,
+        ));
         for (i, (month, d, action)) in steps.into_iter().enumerate() {
             ledger
                 .apply(Command::new(
@@ -1200,7 +1204,9 @@ mod homeland_year {
                 },
             ),
         ];
-        let mut ledger = Ledger::new();
+        let mut ledger = Ledger::new(std::sync::Arc::new(
+            security_assistance::eligibility::AllowAll,
+        ));
         for (i, (month, d, action)) in steps.into_iter().enumerate() {
             ledger
                 .apply(Command::new(
@@ -1528,7 +1534,7 @@ mod mission_reconciliation {
                 }
             }
             actions.sort_by_key(|(date, _)| *date);
-            let mut ledger = Ledger::new();
+            let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
             for (i, (date, action)) in actions.into_iter().enumerate() {
                 ledger.apply(Command::new(format!("p{i}").parse().unwrap(), date,
                     "oia".parse().unwrap(), action)).unwrap();

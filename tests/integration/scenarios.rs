@@ -92,7 +92,9 @@ struct Sf133Expectation {
 fn run(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
     let scenario: Scenario = serde_json::from_str(&text).unwrap();
-    let mut ledger = Ledger::new();
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     for (i, step) in scenario.steps.into_iter().enumerate() {
         let at = format!("{} step {i}", scenario.title);
         match step {
@@ -167,7 +169,14 @@ fn run(path: &Path) {
     }
     let json = serde_json::to_string(ledger.journal()).unwrap();
     let journal: security_assistance::budget::Journal = serde_json::from_str(&json).unwrap();
-    assert_eq!(Ledger::replay(&journal).unwrap(), ledger);
+    assert_eq!(
+        Ledger::replay(
+            &journal,
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 }
 
 #[test]

@@ -261,7 +261,7 @@ fn payments_and_arrears() {
 /// JOR and TUR, a ledger gated by `facts` with the built-in rules.
 fn fmf(facts: Facts) -> Ledger {
     let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
-    let mut ledger = Ledger::with_eligibility(Arc::new(Engine::new(facts, RuleSet::builtin())));
+    let mut ledger = Ledger::new(Arc::new(Engine::new(facts, RuleSet::builtin())));
     let mut actions = vec![
         Action::Appropriate {
             account,

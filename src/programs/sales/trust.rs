@@ -439,7 +439,7 @@ impl TrustFund {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let account: security_assistance::budget::AccountSymbol = "011-X2013-1082".parse()?;
     /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
-    /// let mut ledger = Ledger::new();
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
     /// let start = day(2012, 10, 1)?;
     /// for (id, action) in [
     ///     ("A1", Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],

@@ -257,7 +257,7 @@ fn a_day_without_rates_is_named() {
 /// gated by `engine`.
 fn setup(engine: Arc<Engine>) -> (Ledger, AccountSymbol) {
     let account: AccountSymbol = "011-2008-1081".parse().unwrap();
-    let mut ledger = Ledger::with_eligibility(engine);
+    let mut ledger = Ledger::new(engine);
     let mut actions = vec![
         Action::Appropriate {
             account,

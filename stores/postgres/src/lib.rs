@@ -8,6 +8,26 @@
 //! together obligate more than an allotment holds. There is no protocol of our own: the
 //! journal's primary key (the sequence) and PostgreSQL's transactions are the arbiter.
 //!
+//! # A service instance
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use security_assistance::eligibility::AllowAll;
+//! use security_assistance::store::{DurableLedger, SystemClock};
+//! use security_assistance_postgres::{Config, PostgresStore};
+//! let config: Config = "postgresql://budget@db.internal/budget".parse()?;
+//! let store = PostgresStore::open(&config, "homeland-fy2008")?;
+//! // The latest checkpoint and the entries after it; the gate is the service's own.
+//! let ledger = DurableLedger::open(store, Arc::new(SystemClock), Arc::new(AllowAll))?;
+//! println!("{} entries", ledger.ledger().journal().len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`DurableLedger::apply`](security_assistance::store::DurableLedger::apply) checks a
+//! command, appends it here, and applies it in memory only once PostgreSQL committed it;
+//! when another instance appended first it catches up from the journal and checks the
+//! command again.
+//!
 //! # What the store promises
 //!
 //! - **Durability**: an append returns `Ok` only after PostgreSQL committed it, with

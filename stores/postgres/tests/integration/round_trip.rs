@@ -1,16 +1,19 @@
-//! The main example's homeland year, kept on PostgreSQL and reopened from scratch: equal
-//! ledgers, the same status of funds and SF-133 to the cent, and the eligibility gate in
-//! force after reopening.
+//! The main example's homeland year, kept on PostgreSQL and reopened from scratch and from
+//! a checkpoint: equal ledgers, the same status of funds and SF-133 to the cent, and the
+//! eligibility gate in force after reopening.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../../examples/fiscal_year.rs"]
 mod fiscal_year;
 
-use security_assistance::ProgramKind;
+use std::sync::Arc;
+
 use security_assistance::budget::{
-    Action, AllocationKey, BudgetError, Command, Dimension, Journal, Ledger, StatusQuery,
+    Action, AllocationKey, BudgetError, Command, Dimension, Ledger, StatusQuery,
 };
-use security_assistance::store::{EncodedEntry, JournalStore, NewEntry};
+use security_assistance::eligibility::EligibilityCheck;
+use security_assistance::store::{DurableLedger, FixedClock, JournalStore, ServiceError};
+use security_assistance::ProgramKind;
 use security_assistance_postgres::{Config, PostgresStore};
 
 use crate::fixture::{day, usd};
@@ -18,20 +21,13 @@ use crate::support::schema;
 
 const LEDGER: &str = "homeland-fy2008";
 
-/// The ledger kept in the store, from its first entry, with the year's eligibility engine
-/// as its gate.
-fn reopen(config: &Config, year: &fiscal_year::Year) -> Ledger {
-    let mut store = PostgresStore::open(config, LEDGER).unwrap();
-    let mut entries = Vec::new();
-    store
-        .read_after(None, &mut |e: EncodedEntry| {
-            entries.push(e.decode(entries.len() as u64)?);
-            Ok(())
-        })
-        .unwrap();
-    let mut ledger = Ledger::replay(&Journal::from_entries(entries)).unwrap();
-    ledger.set_eligibility(year.engine.clone());
-    ledger
+fn open(
+    config: &Config,
+    clock: &Arc<FixedClock>,
+    gate: Arc<dyn EligibilityCheck + Send + Sync>,
+) -> DurableLedger<PostgresStore> {
+    let store = PostgresStore::open(config, LEDGER).unwrap();
+    DurableLedger::open(store, clock.clone(), gate).unwrap()
 }
 
 /// Status of funds by account and by partner, and the account's SF-133, at year end.
@@ -81,37 +77,71 @@ fn assert_the_year(ledger: &Ledger) {
 }
 
 #[test]
-fn the_homeland_year_reopens_equal_from_the_store() {
-    let Some(db) = schema("the_homeland_year_reopens_equal_from_the_store") else {
+fn the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint() {
+    let Some(db) = schema("the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint")
+    else {
         return;
     };
     let year = fiscal_year::homeland_year().unwrap();
     let live = &year.ledger;
+    let gate: Arc<dyn EligibilityCheck + Send + Sync> = year.engine.clone();
     let mut entries = live.journal().to_entries();
     entries.sort_by_key(|e| e.sequence);
     let today = entries.iter().map(|e| e.command.recorded).max().unwrap();
+    let clock = Arc::new(FixedClock::new(today));
 
-    // The year's entries, appended in three batches as a service would have made them.
-    let mut store = PostgresStore::open(&db.config, LEDGER).unwrap();
-    let encoded: Vec<NewEntry> = entries.iter().map(|e| NewEntry::new(e).unwrap()).collect();
-    let (a, b) = (encoded.len() / 3, 2 * encoded.len() / 3);
-    store.append(None, &encoded[..a]).unwrap();
-    store.append(Some(a as u64 - 1), &encoded[a..b]).unwrap();
-    store.append(Some(b as u64 - 1), &encoded[b..]).unwrap();
-    drop(store);
-    assert_the_year(live);
+    // The year's commands, brought in with their own recorded dates, a checkpoint halfway.
+    let mut durable = open(&db.config, &clock, gate.clone());
+    let half = entries.len() / 2;
+    for entry in &entries[..half] {
+        durable.import(entry.command.clone()).unwrap();
+    }
+    let at = durable.checkpoint().unwrap().unwrap();
+    assert_eq!(at, half as u64 - 1);
+    for entry in &entries[half..] {
+        durable.import(entry.command.clone()).unwrap();
+    }
+    assert!(durable.ledger() == live, "the stored ledger differs from the live one");
+    drop(durable);
     let expected = reports(live);
+    assert_the_year(live);
 
-    let mut reopened = reopen(&db.config, &year);
-    assert!(
-        reopened == *live,
-        "reopened from the store, the ledger differs"
-    );
-    assert_eq!(reports(&reopened), expected);
-    assert_the_year(&reopened);
+    // From scratch: the checkpoint hidden, every entry replayed from the journal.
+    let mut client = db.config.connect(postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "ALTER TABLE sa_checkpoint RENAME TO sa_checkpoint_hidden;
+             CREATE TABLE sa_checkpoint (LIKE sa_checkpoint_hidden INCLUDING ALL);",
+        )
+        .unwrap();
+    let scratch = open(&db.config, &clock, gate.clone());
+    assert!(scratch.ledger() == live, "reopened from scratch, the ledger differs");
+    assert_eq!(reports(scratch.ledger()), expected);
+    assert_the_year(scratch.ledger());
+    drop(scratch);
+    client
+        .batch_execute(
+            "DROP TABLE sa_checkpoint; ALTER TABLE sa_checkpoint_hidden RENAME TO sa_checkpoint;",
+        )
+        .unwrap();
+
+    // From the checkpoint: the entries it covers are removed from the journal, so only the
+    // checkpoint and the entries after it can rebuild the year.
+    let at_column = i64::try_from(at).unwrap();
+    client
+        .execute("DELETE FROM sa_journal WHERE sequence <= $1", &[&at_column])
+        .unwrap();
+    let mut reopened = open(&db.config, &clock, gate.clone());
+    assert!(reopened.ledger() == live, "reopened from the checkpoint, the ledger differs");
+    assert_eq!(reports(reopened.ledger()), expected);
+    assert_the_year(reopened.ledger());
 
     // The gate is in force after reopening: an allocation to North Korea (sanctioned) is
-    // refused and the ledger is unchanged.
+    // refused and nothing is written.
+    let last = PostgresStore::open(&db.config, LEDGER)
+        .unwrap()
+        .last_sequence()
+        .unwrap();
     let to_north_korea = Command::new(
         "HS-PRK".parse().unwrap(),
         day(2008, 6, 2),
@@ -125,11 +155,15 @@ fn the_homeland_year_reopens_equal_from_the_store() {
             ),
             amount: usd("1000.00"),
         },
-    )
-    .recorded_on(today);
+    );
     match reopened.apply(to_north_korea) {
-        Err(BudgetError::Ineligible { .. }) => {}
+        Err(ServiceError::Refused(BudgetError::Ineligible { .. })) => {}
         other => panic!("expected the eligibility gate to refuse North Korea, got {other:?}"),
     }
-    assert!(reopened == *live);
+    assert!(reopened.ledger() == live);
+    let after = PostgresStore::open(&db.config, LEDGER)
+        .unwrap()
+        .last_sequence()
+        .unwrap();
+    assert_eq!(after, last);
 }

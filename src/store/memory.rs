@@ -1,0 +1,79 @@
+//! A store in memory: the contract without durability, for tests and examples.
+
+use super::{Checkpoint, EncodedEntry, JournalStore, NewEntry, SCHEMA_VERSION, StoreError};
+
+/// A [`JournalStore`] held in memory: it keeps the contract (ordering, conflicts,
+/// checksums, checkpoints) but nothing survives the process. For tests, examples and
+/// services that rebuild their ledger from elsewhere.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    entries: Vec<EncodedEntry>,
+    checkpoint: Option<Checkpoint>,
+}
+
+impl MemoryStore {
+    fn last(&self) -> Option<u64> {
+        self.entries.last().map(EncodedEntry::sequence)
+    }
+}
+
+impl JournalStore for MemoryStore {
+    fn schema_version(&mut self) -> Result<u32, StoreError> {
+        Ok(SCHEMA_VERSION)
+    }
+
+    fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
+        Ok(self.last())
+    }
+
+    fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+        let last = self.last();
+        if last != after {
+            return Err(StoreError::Conflict {
+                expected: after,
+                found: last,
+            });
+        }
+        let mut expected = after.map_or(Some(0), |a| a.checked_add(1));
+        for entry in batch {
+            let found = entry.encoded().sequence();
+            if expected != Some(found) {
+                return Err(StoreError::BatchSequence {
+                    expected: expected.unwrap_or(u64::MAX),
+                    found,
+                });
+            }
+            expected = found.checked_add(1);
+        }
+        self.entries
+            .extend(batch.iter().map(|e| e.encoded().clone()));
+        Ok(())
+    }
+
+    fn read_after(
+        &mut self,
+        after: Option<u64>,
+        each: &mut dyn FnMut(EncodedEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let start = after.map_or(0, |a| self.entries.partition_point(|e| e.sequence() <= a));
+        for entry in self.entries.iter().skip(start) {
+            each(entry.clone())?;
+        }
+        Ok(())
+    }
+
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        let newer = self
+            .checkpoint
+            .as_ref()
+            .is_none_or(|c| c.sequence() <= checkpoint.sequence());
+        if newer {
+            self.checkpoint = Some(checkpoint.clone());
+        }
+        Ok(())
+    }
+
+    fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
+        Ok(self.checkpoint.clone())
+    }
+}
