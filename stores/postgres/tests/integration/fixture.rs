@@ -88,7 +88,9 @@ pub(crate) fn obligate(id: &str, document: &str, date: NaiveDate, amount: &str) 
 
 /// The setup and `n` obligations of 10.00 applied to a ledger, its journal in sequence order.
 pub(crate) fn entries(n: usize) -> Vec<JournalEntry> {
-    let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     for c in setup("500000") {
         ledger.apply(c).unwrap();
     }

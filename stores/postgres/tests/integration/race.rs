@@ -71,7 +71,13 @@ fn two_writers_never_obligate_more_than_the_allotment() {
                     };
                     if !matches!(outcome, Outcome::Acknowledged(_)) {
                         // Not applied in memory either.
-                        assert!(instance.ledger().journal().iter().all(|e| e.command.id.as_str() != id));
+                        assert!(
+                            instance
+                                .ledger()
+                                .journal()
+                                .iter()
+                                .all(|e| e.command.id.as_str() != id)
+                        );
                     }
                     outcomes.push((id, outcome));
                 }
@@ -80,8 +86,7 @@ fn two_writers_never_obligate_more_than_the_allotment() {
             })
         })
         .collect();
-    let results: Vec<WriterResult> =
-        handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let results: Vec<WriterResult> = handles.into_iter().map(|h| h.join().unwrap()).collect();
 
     // A third instance reads the journal from scratch.
     let reader = open(&db.config);
@@ -89,7 +94,9 @@ fn two_writers_never_obligate_more_than_the_allotment() {
     let mut in_journal: BTreeMap<String, usize> = BTreeMap::new();
     let mut sequence_of: BTreeMap<String, u64> = BTreeMap::new();
     for entry in ledger.journal().iter() {
-        *in_journal.entry(entry.command.id.as_str().to_owned()).or_default() += 1;
+        *in_journal
+            .entry(entry.command.id.as_str().to_owned())
+            .or_default() += 1;
         sequence_of.insert(entry.command.id.as_str().to_owned(), entry.sequence);
     }
     let (mut acknowledged, mut refused, mut lost) = (0, 0, 0);
@@ -121,9 +128,14 @@ fn two_writers_never_obligate_more_than_the_allotment() {
         .journal()
         .iter()
         .filter(|e| e.command.action.name() == "obligate")
-        .try_fold(security_assistance::Money::ZERO, |sum, _| sum.checked_add(usd(EACH)))
+        .try_fold(security_assistance::Money::ZERO, |sum, _| {
+            sum.checked_add(usd(EACH))
+        })
         .unwrap();
-    assert!(obligated <= usd(ALLOTTED), "obligated {obligated} of {ALLOTTED}");
+    assert!(
+        obligated <= usd(ALLOTTED),
+        "obligated {obligated} of {ALLOTTED}"
+    );
     assert_eq!(acknowledged, 54, "20,000.00 holds 54 obligations of 370.00");
     assert_eq!(refused + lost, ROUNDS * WRITERS - 54);
     // The analyst's view in the database says the same, independently of the ledger.
@@ -140,12 +152,15 @@ fn two_writers_never_obligate_more_than_the_allotment() {
 
     // Every instance, caught up, holds the same ledger as the reader.
     for (_, instance) in &results {
-        assert!(instance == ledger, "an instance differs from the store after catching up");
+        assert!(
+            instance == ledger,
+            "an instance differs from the store after catching up"
+        );
     }
     let _ = std::io::Write::write_fmt(
         &mut std::io::stderr(),
         format_args!(
-            "two writers: {acknowledged} acknowledged, {refused} refused, {lost} lost races\n"
+            "two writers: {acknowledged} acknowledged, {refused} refused, {lost} gave up after losing every race\n"
         ),
     );
 }

@@ -8,12 +8,12 @@ mod fiscal_year;
 
 use std::sync::Arc;
 
+use security_assistance::ProgramKind;
 use security_assistance::budget::{
     Action, AllocationKey, BudgetError, Command, Dimension, Ledger, StatusQuery,
 };
 use security_assistance::eligibility::EligibilityCheck;
 use security_assistance::store::{DurableLedger, FixedClock, JournalStore, ServiceError};
-use security_assistance::ProgramKind;
 use security_assistance_postgres::{Config, PostgresStore};
 
 use crate::fixture::{day, usd};
@@ -101,7 +101,10 @@ fn the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint() {
     for entry in &entries[half..] {
         durable.import(entry.command.clone()).unwrap();
     }
-    assert!(durable.ledger() == live, "the stored ledger differs from the live one");
+    assert!(
+        durable.ledger() == live,
+        "the stored ledger differs from the live one"
+    );
     drop(durable);
     let expected = reports(live);
     assert_the_year(live);
@@ -115,7 +118,10 @@ fn the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint() {
         )
         .unwrap();
     let scratch = open(&db.config, &clock, gate.clone());
-    assert!(scratch.ledger() == live, "reopened from scratch, the ledger differs");
+    assert!(
+        scratch.ledger() == live,
+        "reopened from scratch, the ledger differs"
+    );
     assert_eq!(reports(scratch.ledger()), expected);
     assert_the_year(scratch.ledger());
     drop(scratch);
@@ -132,7 +138,10 @@ fn the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint() {
         .execute("DELETE FROM sa_journal WHERE sequence <= $1", &[&at_column])
         .unwrap();
     let mut reopened = open(&db.config, &clock, gate.clone());
-    assert!(reopened.ledger() == live, "reopened from the checkpoint, the ledger differs");
+    assert!(
+        reopened.ledger() == live,
+        "reopened from the checkpoint, the ledger differs"
+    );
     assert_eq!(reports(reopened.ledger()), expected);
     assert_the_year(reopened.ledger());
 
