@@ -1,0 +1,17 @@
+//! Integration tests of the PostgreSQL store. Each test works in a schema of its own in the
+//! cluster `SA_POSTGRES_URL` names (`.ci/postgres.sh` starts one), so they run in parallel.
+#![allow(
+    clippy::arithmetic_side_effects,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr
+)]
+
+mod bad_input;
+mod fixture;
+mod race;
+mod round_trip;
+mod store;
+mod support;
