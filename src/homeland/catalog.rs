@@ -11,6 +11,7 @@ use crate::money::Money;
 
 /// What kind of good or service an offering is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Category {
@@ -37,6 +38,7 @@ impl fmt::Display for Category {
 
 /// One good or service on the menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Offering {
     /// A short unique id, such as `"USCG-PORT-VESSEL"`.
     pub id: String,
@@ -82,6 +84,7 @@ pub struct Catalog {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawCatalog {
     offerings: Vec<Offering>,
 }
