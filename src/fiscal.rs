@@ -37,6 +37,7 @@ pub(crate) const EXPIRED_YEARS: i32 = 5;
 
 /// What went wrong with a fiscal-calendar value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FiscalError {
     /// A fiscal year outside the supported range.
@@ -301,6 +302,7 @@ impl<'de> Deserialize<'de> for FiscalYear {
 
 /// The status of an appropriation account on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -613,11 +615,13 @@ pub(crate) mod date_serde {
         NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
     }
 
+    /// Exactly `YYYY-MM-DD` naming a real day: no sign, no space, no missing zero.
     fn parse<E: Error>(text: &str) -> Result<NaiveDate, E> {
-        match plain(text) {
-            Some(date) => Ok(date),
-            None => text.parse().map_err(E::custom),
-        }
+        plain(text).ok_or_else(|| {
+            E::custom(format_args!(
+                "date {text:?} is not a real day written YYYY-MM-DD"
+            ))
+        })
     }
 
     struct DateVisitor;
@@ -625,19 +629,19 @@ pub(crate) mod date_serde {
     impl Visitor<'_> for DateVisitor {
         type Value = NaiveDate;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a formatted date string")
+            f.write_str("a date written YYYY-MM-DD")
         }
         fn visit_str<E: Error>(self, text: &str) -> Result<NaiveDate, E> {
             parse(text)
         }
     }
 
-    /// A date, as chrono reads it.
+    /// A date, exactly `YYYY-MM-DD`.
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
         d.deserialize_str(DateVisitor)
     }
 
-    /// An optional date (`null` or a date), as chrono reads it.
+    /// An optional date (`null` or a date, exactly `YYYY-MM-DD`).
     pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<NaiveDate>, D::Error> {
@@ -645,7 +649,7 @@ pub(crate) mod date_serde {
         impl<'de> Visitor<'de> for OptionVisitor {
             type Value = Option<NaiveDate>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a formatted date string or null")
+                f.write_str("a date written YYYY-MM-DD, or null")
             }
             fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
                 Ok(None)
@@ -665,35 +669,59 @@ pub(crate) mod date_serde {
         use super::*;
 
         #[test]
-        fn reads_what_chrono_reads_and_refuses_what_it_refuses() {
+        fn reads_exactly_yyyy_mm_dd_and_nothing_else() {
+            for (text, date) in [
+                ("2008-01-02", NaiveDate::from_ymd_opt(2008, 1, 2)),
+                ("0001-01-01", NaiveDate::from_ymd_opt(1, 1, 1)),
+                ("9999-12-31", NaiveDate::from_ymd_opt(9999, 12, 31)),
+                ("2008-02-29", NaiveDate::from_ymd_opt(2008, 2, 29)),
+            ] {
+                let ours: Wrapper =
+                    serde_json::from_value(serde_json::json!({ "d": text })).unwrap();
+                assert_eq!(Some(ours.d), date, "{text}");
+            }
             for text in [
-                "2008-01-02",
-                "0001-01-01",
-                "9999-12-31",
-                "2008-02-29",
                 "2007-02-29",
                 "2008-13-01",
                 "2008-00-10",
                 "2008-1-2",
+                "2008-3-2",
+                "+2008-03-02",
                 "+12345-01-01",
                 "-0001-01-01",
                 " 2008-01-02",
+                "2008-01-02 ",
                 "2008/01/02",
                 "20080102",
                 "",
                 "2008-01-0x",
+                "2008-01-02T00:00:00",
             ] {
-                let ours = serde_json::from_value::<Wrapper>(serde_json::json!({ "d": text }));
-                let chrono = serde_json::from_value::<NaiveDate>(serde_json::json!(text));
-                match (ours, chrono) {
-                    (Ok(a), Ok(b)) => assert_eq!(a.d, b, "{text}"),
-                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
-                    (a, b) => panic!("{text}: {a:?} vs {b:?}"),
-                }
+                let err = serde_json::from_value::<Wrapper>(serde_json::json!({ "d": text }))
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    err.contains("is not a real day written YYYY-MM-DD"),
+                    "{text}: {err}"
+                );
+                assert!(err.contains(&format!("{text:?}")), "{text}: {err}");
             }
+            let none: Maybe = serde_json::from_str("{}").unwrap();
+            assert_eq!(none.d, None);
+            let null: Maybe = serde_json::from_str(r#"{"d":null}"#).unwrap();
+            assert_eq!(null.d, None);
+            assert!(serde_json::from_str::<Maybe>(r#"{"d":"2008-3-2"}"#).is_err());
         }
 
         #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Maybe {
+            #[serde(default, deserialize_with = "deserialize_option")]
+            d: Option<NaiveDate>,
+        }
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Wrapper {
             #[serde(deserialize_with = "deserialize")]
             d: NaiveDate,

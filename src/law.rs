@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(ada.to_string(), "31 U.S.C. 1341(a)(1)(A)");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Citation {
     act: Cow<'static, str>,

@@ -47,6 +47,7 @@ const CENT_SCALE: u32 = 2;
 /// | 2.341 | 2.34 | 2.34 | 2.34 | 2.35 |
 /// | -2.345 | -2.34 | -2.35 | -2.34 | -2.35 |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -106,6 +107,7 @@ impl Rounding {
 
 /// An arithmetic operation on [`Money`] or [`Rate`], named in [`MoneyError::Overflow`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MoneyOperation {
@@ -138,6 +140,7 @@ impl fmt::Display for MoneyOperation {
 /// Parsing errors carry the input that was refused and say what is accepted; arithmetic
 /// errors name the operation. A failed operation never produces a partial value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum MoneyError {
     /// The input was empty.
@@ -511,16 +514,25 @@ impl Money {
     /// ```
     /// use security_assistance::{Money, Rounding};
     /// let half: Money = "2.50".parse()?;
-    /// assert_eq!(half.round_to_dollars(Rounding::HalfEven), "2".parse()?);
+    /// assert_eq!(half.round_to_dollars(Rounding::HalfEven)?, "2".parse()?);
     /// let half: Money = "3.50".parse()?;
-    /// assert_eq!(half.round_to_dollars(Rounding::HalfEven), "4".parse()?);
+    /// assert_eq!(half.round_to_dollars(Rounding::HalfEven)?, "4".parse()?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn round_to_dollars(self, rounding: Rounding) -> Money {
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] when the whole dollars, held to the cent, leave the range of
+    /// money (rounding the largest amounts away from zero).
+    pub fn round_to_dollars(self, rounding: Rounding) -> Result<Money, MoneyError> {
         let mut rounded = self.0.round_dp_with_strategy(0, rounding.strategy());
         rounded.rescale(CENT_SCALE);
-        Money(rounded)
+        // `rescale` keeps the value when the mantissa has no room for the cents: then the
+        // scale stays short of two places, and the amount is out of range.
+        if rounded.scale() != CENT_SCALE {
+            return Err(overflow(MoneyOperation::Convert));
+        }
+        Ok(Money(rounded))
     }
 
     /// Parses without allocating on success; `input` is only copied into an error.
@@ -867,15 +879,51 @@ mod tests {
                 assert_eq!(Money::from_decimal(d(input), *strategy).unwrap(), m(want));
             }
         }
-        assert_eq!(m("2.50").round_to_dollars(Rounding::HalfEven), m("2"));
-        assert_eq!(m("3.50").round_to_dollars(Rounding::HalfEven), m("4"));
-        assert_eq!(m("-2.50").round_to_dollars(Rounding::HalfEven), m("-2"));
         assert_eq!(
-            m("2.50").round_to_dollars(Rounding::HalfAwayFromZero),
+            m("2.50").round_to_dollars(Rounding::HalfEven).unwrap(),
+            m("2")
+        );
+        assert_eq!(
+            m("3.50").round_to_dollars(Rounding::HalfEven).unwrap(),
+            m("4")
+        );
+        assert_eq!(
+            m("-2.50").round_to_dollars(Rounding::HalfEven).unwrap(),
+            m("-2")
+        );
+        assert_eq!(
+            m("2.50")
+                .round_to_dollars(Rounding::HalfAwayFromZero)
+                .unwrap(),
             m("3")
         );
-        assert_eq!(m("2.99").round_to_dollars(Rounding::TowardZero), m("2"));
-        assert_eq!(m("2.01").round_to_dollars(Rounding::AwayFromZero), m("3"));
+        assert_eq!(
+            m("2.99").round_to_dollars(Rounding::TowardZero).unwrap(),
+            m("2")
+        );
+        assert_eq!(
+            m("2.01").round_to_dollars(Rounding::AwayFromZero).unwrap(),
+            m("3")
+        );
+        // Issue 17 item 8: the largest amount rounded away from zero does not fit.
+        // 792281625142643375935439503.35: all 96 bits of the mantissa, held to the cent.
+        let largest: Money = "792281625142643375935439503.35".parse().unwrap();
+        for big in [largest, largest.checked_neg().unwrap()] {
+            assert_eq!(
+                big.round_to_dollars(Rounding::AwayFromZero),
+                Err(MoneyError::Overflow {
+                    operation: MoneyOperation::Convert
+                })
+            );
+            let down = big.round_to_dollars(Rounding::TowardZero).unwrap();
+            assert_eq!(down.is_negative(), big.is_negative());
+            assert!(if big.is_negative() {
+                down >= big
+            } else {
+                down <= big
+            });
+            assert_eq!(down.to_string().parse::<Money>().unwrap(), down);
+        }
     }
 
     #[test]

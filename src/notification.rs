@@ -36,6 +36,7 @@ use crate::purpose::ProgramKind;
 
 /// A committee of Congress that receives notices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Committee {
@@ -85,6 +86,7 @@ const SECTION_634A: [Committee; 4] = [
 
 /// A proposed action that may need notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "action")]
 #[non_exhaustive]
 pub enum ProposedAction {
@@ -149,6 +151,7 @@ pub enum ProposedAction {
 
 /// Which regime a requirement comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Regime {
@@ -166,6 +169,7 @@ pub enum Regime {
 
 /// A notice that a proposed action needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Notification {
     /// The regime.
     pub regime: Regime,
@@ -174,6 +178,7 @@ pub struct Notification {
     /// The review period, in calendar days.
     pub review_days: u32,
     /// The earliest day the action may go ahead if notice is given on the day assessed.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub earliest: NaiveDate,
     /// The law (or policy) that requires it.
     pub citation: Citation,
@@ -200,6 +205,7 @@ impl Notification {
 
 /// Whether the AECA 36(b) destination is in the favored group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SaleGroup {
@@ -213,10 +219,16 @@ pub enum SaleGroup {
 /// One dated row of AECA 36(b) thresholds for one destination group. A threshold is
 /// reached when the value is greater than or equal to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SaleThresholds {
     /// The first day the row applies.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The first day it no longer applies.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub to: Option<NaiveDate>,
     /// The destination group.
     pub group: SaleGroup,
@@ -236,10 +248,16 @@ pub struct SaleThresholds {
 
 /// One dated row of a simple threshold: excess-article transfers or cash-flow financing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValueThreshold {
     /// The first day the row applies.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The first day it no longer applies.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub to: Option<NaiveDate>,
     /// The value at or above which notice is needed.
     pub threshold: Money,
@@ -253,6 +271,7 @@ pub struct ValueThreshold {
 
 /// The FAA 634A reprogramming parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReprogrammingRules {
     /// Advance notice, in days (15).
     pub review_days: u32,
@@ -270,6 +289,7 @@ pub struct ReprogrammingRules {
 /// The homeland program's committees of jurisdiction: configurable policy from the seed
 /// paper, not a statute that binds DHS today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HomelandPolicy {
     /// The committees notified.
     pub committees: Vec<Committee>,
@@ -282,6 +302,7 @@ pub struct HomelandPolicy {
 /// [`Thresholds::current`] is the crate's table of the public values; build your own with
 /// the public fields to try other values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
     /// AECA 36(b) rows.
     pub sales: Vec<SaleThresholds>,

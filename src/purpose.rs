@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -87,6 +88,7 @@ impl fmt::Display for ProgramKind {
 
 /// A program-kind name that is not one of [`ProgramKind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[error(
     "unknown program kind {input:?}: expected one of training, financing, excess_articles, sales, leases, peacekeeping, democracy, humanitarian, technology_cooperation"
 )]

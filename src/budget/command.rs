@@ -33,6 +33,7 @@ use crate::purpose::ProgramKind;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Command {
     /// The caller-chosen id; applying the same id twice applies it once.
@@ -92,6 +93,7 @@ impl Command {
 /// Where an allocation sits below an allotment: the funds holder, the program kind and the
 /// partner country (none for regional, global or administrative uses).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct AllocationKey {
     /// The funds holder whose allotment is subdivided.
@@ -141,6 +143,7 @@ pub enum Apportionment {
 /// The kind of binding instrument an obligation is recorded on, each one of the kinds of
 /// documentary evidence of 31 U.S.C. 1501(a).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -35,6 +35,7 @@ pub struct BatchError {
 /// The first six are the levels of the Anti-Deficiency Act and the agency's administrative
 /// control of funds (31 U.S.C. 1341, 1517); the others guard the life of an obligation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Level {
@@ -94,6 +95,7 @@ impl fmt::Display for Level {
 
 /// What is wrong with the shape of a command, before anything is looked up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "problem")]
 #[non_exhaustive]
 pub enum ShapeError {
@@ -119,11 +121,13 @@ pub enum ShapeError {
     /// The date lies outside the supported fiscal years.
     DateOutOfRange {
         /// The date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// A continuing resolution ends before the start of its fiscal year or after its end.
     ResolutionOutsideYear {
         /// The resolution's last day.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         through: NaiveDate,
     },
 }
@@ -177,6 +181,7 @@ impl fmt::Display for ShapeError {
 /// [`BudgetError::BreaksLaterEntry`]. Replaying a journal reports
 /// [`BudgetError::Journal`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum BudgetError {
     /// A command with this id was already applied with different content.
@@ -192,8 +197,10 @@ pub enum BudgetError {
     #[error("command recorded on {recorded} is before the ledger's last recorded date {latest}")]
     RecordedOutOfOrder {
         /// The command's recorded date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         recorded: NaiveDate,
         /// The ledger's last recorded date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         latest: NaiveDate,
     },
     /// The command is malformed.
@@ -283,6 +290,7 @@ pub enum BudgetError {
         /// Its status on the date.
         status: AccountStatus,
         /// The date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// The date is before the account's appropriation was enacted.
@@ -296,8 +304,10 @@ pub enum BudgetError {
         /// The account.
         account: AccountSymbol,
         /// The date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The enactment date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         enacted: NaiveDate,
     },
     /// The program is not among the account's purposes.
@@ -332,6 +342,20 @@ pub enum BudgetError {
         /// The decision, with its findings.
         decision: Box<Decision>,
     },
+    /// The eligibility check answered a request other than the one it was asked (a fault
+    /// of the check, not of the command): nothing is applied, since the journal could not
+    /// be replayed with that decision.
+    #[error(
+        "the eligibility check answered another request than the one asked, about {partner} for {program} on {date}"
+    )]
+    WrongAnswer {
+        /// The partner asked about.
+        partner: crate::partner::CountryCode,
+        /// The program asked about.
+        program: ProgramKind,
+        /// The date asked about.
+        date: NaiveDate,
+    },
     /// A backdated command would make a later journal entry invalid.
     #[error("backdated command would invalidate later command {later}: {source}")]
     BreaksLaterEntry {
@@ -355,6 +379,7 @@ pub enum BudgetError {
 
 /// What is wrong with a journal entry found by [`Ledger::replay`](super::Ledger::replay).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum JournalProblem {
     /// Entries are not in (effective date, sequence) order, or a sequence repeats.
@@ -363,10 +388,12 @@ pub enum JournalProblem {
     )]
     OutOfOrder {
         /// This entry's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// This entry's sequence.
         sequence: u64,
         /// The previous entry's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         previous_date: NaiveDate,
         /// The previous entry's sequence.
         previous_sequence: u64,
@@ -424,7 +451,7 @@ impl BudgetError {
             BudgetError::NotAvailable { .. } | BudgetError::BeforeEnactment { .. } => 4,
             BudgetError::Purpose { .. } => 5,
             BudgetError::Exceeds { .. } => 6,
-            BudgetError::Ineligible { .. } => 7,
+            BudgetError::Ineligible { .. } | BudgetError::WrongAnswer { .. } => 7,
             BudgetError::BreaksLaterEntry { source, .. } => source.precedence(),
             BudgetError::Money(_) | BudgetError::Journal { .. } => 0,
         }
@@ -463,6 +490,7 @@ impl BudgetError {
             | BudgetError::DocumentExists { .. }
             | BudgetError::ApportionmentMixed { .. }
             | BudgetError::Ineligible { .. }
+            | BudgetError::WrongAnswer { .. }
             | BudgetError::Money(_)
             | BudgetError::Journal { .. } => None,
         }

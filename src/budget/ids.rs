@@ -9,6 +9,7 @@ use crate::fiscal::Availability;
 
 /// Why an identifier was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum IdError {
     /// A text identifier was empty, too long, or had characters outside printable ASCII.

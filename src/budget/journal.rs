@@ -23,6 +23,7 @@ use crate::purpose::ProgramKind;
 /// One applied command in the journal, with its sequence number (the order in which the
 /// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct JournalEntry {
     /// The order of acceptance, from 0.

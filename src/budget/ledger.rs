@@ -28,6 +28,7 @@ use crate::purpose::ProgramKind;
 /// a retry from a first application (as TigerBeetle answers `exists` to a repeated
 /// transfer). Every other field is equal to the first receipt's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Receipt {
     /// The command's id.
@@ -35,6 +36,7 @@ pub struct Receipt {
     /// Its sequence number in the journal.
     pub sequence: u64,
     /// Its effective date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The eligibility decision that allowed it, if it needed one (shared with the journal).
     #[serde(
@@ -53,6 +55,7 @@ pub struct Receipt {
 
 /// The balances of one obligation, from [`Ledger::obligation`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ObligationBalance {
     /// The allocation it is recorded under.
@@ -441,6 +444,11 @@ impl Ledger {
     #[must_use]
     pub fn journal(&self) -> &Journal {
         &self.journal
+    }
+
+    /// `true` when a command with this id is in the journal.
+    pub(crate) fn knows(&self, id: &CommandId) -> bool {
+        self.by_id.get(id, &self.journal).is_some()
     }
 
     /// The effective date of the latest journal entry.
@@ -2930,12 +2938,16 @@ fn gate_check(
         Gate::Live(check, recorded) => {
             let request = gate_request(account, key, partner, date, recorded, amount, document);
             let decision = check.decide(&request);
-            // Pair assertion with the stored arm below: a check answers the request it was
-            // asked, or replay would refuse what was applied.
-            debug_assert!(
-                answers(&decision, partner, key.program, date),
-                "the eligibility check answered another request"
-            );
+            // Paired with the stored arm below: a check must answer the request it was
+            // asked, or replay would refuse what was applied. A user's check can get this
+            // wrong, so it is a typed error in every build.
+            if !answers(&decision, partner, key.program, date) {
+                return Err(BudgetError::WrongAnswer {
+                    partner,
+                    program: key.program,
+                    date,
+                });
+            }
             if decision.outcome().allows() {
                 Ok(Some(Arc::new(decision)))
             } else {

@@ -16,6 +16,7 @@ use crate::purpose::ProgramKind;
 
 /// A dimension by which status-of-funds rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -34,6 +35,7 @@ pub enum Dimension {
 
 /// Which funds a status-of-funds query covers; `None` fields match everything.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusFilter {
     /// Only this account.
@@ -50,11 +52,17 @@ pub struct StatusFilter {
 
 /// A status-of-funds query: as of a date, as known on a date, grouped and filtered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusQuery {
     /// Balances include entries effective on or before this date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub as_of: NaiveDate,
     /// Balances include entries recorded on or before this date (`None`: all recorded).
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub known_on: Option<NaiveDate>,
     /// The dimensions that make up a row's key; the others are summed over.
     pub group_by: Vec<Dimension>,
@@ -78,6 +86,7 @@ impl StatusQuery {
 /// The key of a status-of-funds row: the grouped dimensions are set, the others are
 /// `None`. Funds not yet distributed to a holder, program or partner have `None` there too.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusKey {
     /// The account.
@@ -100,6 +109,7 @@ pub struct StatusKey {
 /// `budget_authority ≥ apportioned ≥ allotted ≥ allocated`,
 /// `budget_authority = obligated + unobligated`, `obligated = disbursed + unliquidated`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusRow {
     /// The row's key.
@@ -352,6 +362,7 @@ impl Figures {
 
 /// One line of an [`Sf133`] statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Sf133Line {
     /// The line number, such as 1910.
@@ -385,6 +396,7 @@ impl Sf133Line {
 /// (1750 is among the resource lines DOMAIN.md §1.10 confirms; 1700 is from memory), and
 /// count in 1910.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Sf133 {
     /// The account.
@@ -392,6 +404,7 @@ pub struct Sf133 {
     /// The fiscal year reported.
     pub fiscal_year: FiscalYear,
     /// The last day included.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub as_of: NaiveDate,
     /// The lines in number order.
     pub lines: Vec<Sf133Line>,
@@ -420,7 +433,7 @@ impl Sf133 {
         };
         let mut values: BTreeMap<u16, Money> = BTreeMap::new();
         for n in [1000, 1021, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020] {
-            values.insert(n, r(n));
+            values.insert(n, r(n)?);
         }
         let v =
             |values: &BTreeMap<u16, Money>, n: u16| values.get(&n).copied().unwrap_or(Money::ZERO);

@@ -19,8 +19,8 @@ use std::marker::PhantomData;
 
 use chrono::NaiveDate;
 use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer, MapAccess,
-    VariantAccess, Visitor,
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer, MapAccess, VariantAccess,
+    Visitor,
 };
 use serde::{Deserialize, forward_to_deserialize_any};
 
@@ -59,7 +59,11 @@ impl<'de, T: Tagged<'de>> Visitor<'de> for TaggedVisitor<T> {
         match map.next_key_seed(KeySeed(T::TAG))? {
             Some(Key::Tag) => {
                 let variant: Variant<'de> = map.next_value()?;
-                T::external(Enum { variant, map })
+                T::external(Enum {
+                    variant,
+                    map,
+                    tag: T::TAG,
+                })
             }
             Some(Key::Other(first)) => buffered(first, map),
             None => Err(de::Error::missing_field(T::TAG)),
@@ -77,6 +81,11 @@ fn buffered<'de, T: Tagged<'de>, A: MapAccess<'de>>(
     let value: serde_json::Value = map.next_value()?;
     object.insert(first, value);
     while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+        // A repeated key (the tag too) is refused, as the fast path refuses it, rather than
+        // the last one winning.
+        if object.contains_key(&key) {
+            return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+        }
         object.insert(key, value);
     }
     let tag = object
@@ -96,7 +105,12 @@ fn buffered<'de, T: Tagged<'de>, A: MapAccess<'de>>(
         }
     };
     let map = serde::de::value::MapDeserializer::new(object.into_iter());
-    T::external(Enum { variant, map }).map_err(|e: serde_json::Error| de::Error::custom(e))
+    T::external(Enum {
+        variant,
+        map,
+        tag: T::TAG,
+    })
+    .map_err(|e: serde_json::Error| de::Error::custom(e))
 }
 
 fn unexpected(value: &serde_json::Value) -> de::Unexpected<'_> {
@@ -174,6 +188,8 @@ impl<'de> Deserialize<'de> for Variant<'de> {
 struct Enum<'de, A> {
     variant: Variant<'de>,
     map: A,
+    /// The tag's key, refused if it comes again.
+    tag: &'static str,
 }
 
 impl<'de, A: MapAccess<'de>> Deserializer<'de> for Enum<'de, A> {
@@ -207,20 +223,86 @@ impl<'de, A: MapAccess<'de>> EnumAccess<'de> for Enum<'de, A> {
                 seed.deserialize(IntoDeserializer::<A::Error>::into_deserializer(i))
             }
         }?;
-        Ok((value, Fields(self.map)))
+        Ok((
+            value,
+            Fields {
+                map: self.map,
+                tag: self.tag,
+            },
+        ))
     }
 }
 
-/// The rest of the object, as the fields of the variant.
-struct Fields<A>(A);
+/// The rest of the object, as the fields of the variant; a second tag is refused.
+struct Fields<A> {
+    map: A,
+    tag: &'static str,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.map.next_key_seed(NotTag {
+            seed,
+            tag: self.tag,
+        })
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+/// A field name that is not the tag: the tag again is a duplicate field.
+struct NotTag<S> {
+    seed: S,
+    tag: &'static str,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for NotTag<S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NotTag<S> {
+    type Value = S::Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<S::Value, E> {
+        if v == self.tag {
+            return Err(E::duplicate_field(self.tag));
+        }
+        self.seed
+            .deserialize(de::value::BorrowedStrDeserializer::new(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<S::Value, E> {
+        if v == self.tag {
+            return Err(E::duplicate_field(self.tag));
+        }
+        self.seed.deserialize(de::value::StrDeserializer::new(v))
+    }
+}
 
 impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Fields<A> {
     type Error = A::Error;
 
     fn unit_variant(mut self) -> Result<(), A::Error> {
-        // Like the derived impl, other keys next to the tag of a unit variant are ignored.
-        while self.0.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(())
+        // A unit variant has no fields: any other key is unknown.
+        match self.next_key::<String>()? {
+            Some(key) => Err(de::Error::unknown_field(&key, &[])),
+            None => Ok(()),
+        }
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, _: S) -> Result<S::Value, A::Error> {
@@ -242,7 +324,7 @@ impl<'de, A: MapAccess<'de>> VariantAccess<'de> for Fields<A> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        visitor.visit_map(self.0)
+        visitor.visit_map(self)
     }
 }
 
@@ -290,7 +372,11 @@ impl<'de> Deserialize<'de> for Apportionment {
 
 /// The externally tagged twin of [`Apportionment`].
 #[derive(Deserialize)]
-#[serde(remote = "Apportionment", rename_all = "snake_case")]
+#[serde(
+    remote = "Apportionment",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
 enum ApportionmentDef {
     ByPeriod {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
@@ -303,7 +389,7 @@ enum ApportionmentDef {
 
 /// The externally tagged twin of [`Funding`].
 #[derive(Deserialize)]
-#[serde(remote = "Funding", rename_all = "snake_case")]
+#[serde(remote = "Funding", rename_all = "snake_case", deny_unknown_fields)]
 enum FundingDef {
     Commitment,
     Allocation { key: AllocationKey },
@@ -312,7 +398,7 @@ enum FundingDef {
 
 /// The externally tagged twin of [`Action`]: the same variants and fields.
 #[derive(Deserialize)]
-#[serde(remote = "Action", rename_all = "snake_case")]
+#[serde(remote = "Action", rename_all = "snake_case", deny_unknown_fields)]
 enum ActionDef {
     Appropriate {
         account: AccountSymbol,
@@ -466,9 +552,7 @@ mod tests {
             action(&serde_json::to_string(&first).unwrap()).unwrap(),
             first
         );
-        let unit: Funding = serde_json::from_str(r#"{"from":"commitment","extra":1}"#).unwrap();
-        assert_eq!(unit, Funding::Commitment);
-        let unit: Funding = serde_json::from_str(r#"{"extra":[1],"from":"commitment"}"#).unwrap();
+        let unit: Funding = serde_json::from_str(r#"{"from":"commitment"}"#).unwrap();
         assert_eq!(unit, Funding::Commitment);
         let category: Apportionment =
             serde_json::from_str(r#"{"from":"2008-01-02","category":"by_period"}"#).unwrap();
@@ -509,6 +593,57 @@ mod tests {
             (r#"{"type":99}"#, "expected variant index 0 <= i < "),
             (r#"{"type":null}"#, "invalid type: null"),
             (r#"["disburse"]"#, "invalid type: sequence"),
+            // Unknown fields, wherever the tag stands, name the field and the fields allowed.
+            (
+                r#"{"type":"disburse","account":"011-2008-1081","document":"D","amout":"5"}"#,
+                "unknown field `amout`, expected one of `account`, `document`, `amount`",
+            ),
+            (
+                r#"{"account":"011-2008-1081","document":"D","amout":"5","type":"disburse"}"#,
+                "unknown field `amout`, expected one of `account`, `document`, `amount`",
+            ),
+            (
+                r#"{"type":"obligate","account":"011-2008-1081","document":"D","instrument":"loan","funding":{"from":"commitment","extra":1},"amount":"5"}"#,
+                "unknown field `extra`, there are no fields",
+            ),
+            (
+                r#"{"type":"obligate","account":"011-2008-1081","document":"D","instrument":"loan","funding":{"extra":[1],"from":"commitment"},"amount":"5"}"#,
+                "unknown field `extra`, there are no fields",
+            ),
+            // Repeated keys, the tag too, whatever the order.
+            (
+                r#"{"type":"disburse","account":"011-2008-1081","document":"D","amount":"1","amount":"1000000"}"#,
+                "duplicate field `amount`",
+            ),
+            (
+                r#"{"account":"011-2008-1081","document":"D","amount":"1","amount":"1000000","type":"disburse"}"#,
+                "duplicate field `amount`",
+            ),
+            (
+                r#"{"type":"disburse","account":"011-2008-1081","document":"D","amount":"1","type":"refund"}"#,
+                "duplicate field `type`",
+            ),
+            (
+                r#"{"account":"011-2008-1081","type":"disburse","document":"D","amount":"1","type":"refund"}"#,
+                "duplicate field `type`",
+            ),
+            (
+                r#"{"account":"011-2008-1081","type":"disburse","document":"D","type":"disburse","amount":"1"}"#,
+                "duplicate field `type`",
+            ),
+            (
+                r#"{"type":"by_period","category":"by_period","from":"2008-01-02"}"#,
+                "unknown variant `by_period`",
+            ),
+            (
+                r#"{"category":"by_period","from":"2008-01-02","category":"by_period"}"#,
+                "duplicate field `category`",
+            ),
+            // Dates exactly YYYY-MM-DD.
+            (
+                r#"{"type":"apportion","account":"011-2008-1081","category":{"category":"by_period","from":"2008-1-2"},"amount":"5"}"#,
+                "date \"2008-1-2\" is not a real day written YYYY-MM-DD",
+            ),
         ];
         for (json, expected) in cases {
             let message = action(json).unwrap_err().to_string();

@@ -18,6 +18,7 @@ use crate::money::{Money, MoneyError};
 /// of prior-year obligations in 4881, so the unobligated balance reads
 /// −(4450 + 4510 + 4610 + 4700 + 4871) + 4881 … see [`TrialBalance::unobligated`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Ussgl {
     /// 4119 Other Appropriations Realized (also continuing-resolution authority).
@@ -110,6 +111,7 @@ impl fmt::Display for Ussgl {
 
 /// The balances (debit minus credit) of one account symbol's budgetary accounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrialBalance {
     balances: [Money; 12],
 }

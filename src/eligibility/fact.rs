@@ -16,6 +16,7 @@ use super::rule::{RuleId, Waiver};
 
 /// Who a human-rights vetting fact is about: a security-force unit or one person.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 #[non_exhaustive]
@@ -37,6 +38,7 @@ impl fmt::Display for Subject {
 
 /// A trafficking-in-persons tier from the annual report (22 U.S.C. 7107).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -54,6 +56,7 @@ pub enum TipTier {
 /// How a human-rights restriction on a subject was lifted, which the Leahy laws recognise
 /// as an exception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -68,6 +71,7 @@ pub enum Remediation {
 
 /// What a [`Fact`] says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
@@ -95,6 +99,7 @@ pub enum FactKind {
     /// until it is paid).
     LoanArrears {
         /// The due date of the oldest unpaid installment.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         oldest_unpaid_due: NaiveDate,
     },
     /// A substantial violation of an end-use or transfer agreement (AECA section 3(c)), in
@@ -203,6 +208,7 @@ impl FactKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Fact {
     /// The partner the fact is about.
@@ -210,12 +216,18 @@ pub struct Fact {
     /// What it says.
     pub kind: FactKind,
     /// The first day it is in force.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub effective_from: NaiveDate,
     /// The first day it is no longer in force, if it has ended.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub effective_to: Option<NaiveDate>,
     /// Where it comes from.
     pub citation: Citation,
     /// The day it was recorded.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub recorded: NaiveDate,
 }
 
@@ -329,6 +341,7 @@ impl Fact {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Facts {
     #[serde(with = "by_partner")]

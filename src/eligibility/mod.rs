@@ -51,6 +51,7 @@ pub use rule::{
 
 /// A statutory exception that a request claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -94,6 +95,7 @@ pub enum Stage {
 
 /// A question for the eligibility gate: may `partner` receive `program` on `date`?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct EligibilityRequest {
     /// The partner country that would receive the assistance.
@@ -158,6 +160,7 @@ impl EligibilityRequest {
 
 /// The overall answer of a [`Decision`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -197,6 +200,7 @@ impl fmt::Display for Outcome {
 /// The ledger stores the decision with the journal entry it allowed, so an auditor can see
 /// why money went to a partner. [`Decision::explanation`] renders it in plain English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Decision {
     request: EligibilityRequest,

@@ -56,6 +56,7 @@ impl Department {
 
 /// An official who may grant a waiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -83,6 +84,7 @@ impl fmt::Display for Official {
 
 /// When a required notice to Congress falls relative to the action it concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "timing", content = "days")]
 #[non_exhaustive]
@@ -95,6 +97,7 @@ pub enum Notice {
 
 /// Who may waive a rule, how narrowly, and what notice the waiver needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct WaiverPolicy {
     /// The officials who may grant it.
@@ -137,6 +140,7 @@ impl fmt::Display for RuleId {
 
 /// An action a rule requires before the assistance may go ahead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "action")]
 #[non_exhaustive]
@@ -351,6 +355,7 @@ impl Rule {
 
 /// Which programs or case a [`Waiver`] covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "scope", content = "of")]
 #[non_exhaustive]
@@ -369,6 +374,7 @@ pub enum WaiverScope {
 /// It is valid from `valid_from` up to, not including, `valid_to`, and known from
 /// `recorded`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Waiver {
     /// The waiver's identifier, such as a determination number ("PD 2021-01").
@@ -384,17 +390,28 @@ pub struct Waiver {
     /// The provision it was granted under.
     pub provision: Citation,
     /// First day of validity.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub valid_from: NaiveDate,
     /// First day no longer valid, if it ends.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub valid_to: Option<NaiveDate>,
     /// The day the required notice was given to Congress, if it was.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub notice_given: Option<NaiveDate>,
     /// The day it was recorded.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub recorded: NaiveDate,
 }
 
 /// Why a waiver did not cover a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 #[non_exhaustive]
@@ -411,13 +428,19 @@ pub enum WaiverRefusal {
     /// The decision date is outside the waiver's validity.
     NotInForce {
         /// First day of validity.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         valid_from: NaiveDate,
         /// First day no longer valid.
+        #[serde(
+            default,
+            deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+        )]
         valid_to: Option<NaiveDate>,
     },
     /// The waiver was recorded after the date the decision is made as known on.
     NotYetKnown {
         /// When it was recorded.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         recorded: NaiveDate,
     },
     /// The waiver covers other programs.
@@ -435,6 +458,7 @@ pub enum WaiverRefusal {
     /// The required notice was not given in time.
     NoticeLate {
         /// The last day it could have been given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         due: NaiveDate,
     },
 }
@@ -477,6 +501,7 @@ impl fmt::Display for WaiverRefusal {
 
 /// Whether a prohibiting finding was waived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
@@ -506,6 +531,7 @@ pub enum WaiverStatus {
 
 /// What a rule found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "finding")]
 #[non_exhaustive]
@@ -531,6 +557,7 @@ pub enum FindingOutcome {
 /// One rule's finding in a [`Decision`](super::Decision): the rule, its citation, the facts
 /// it used, the outcome, and whether a waiver applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Finding {
     /// The rule.

@@ -17,6 +17,7 @@ use crate::purpose::ProgramKind;
 
 /// One partner's request for a share of the appropriation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AllocationRequest {
     /// A caller-chosen id, unique among the requests (it breaks ties and names the
     /// allocation command).
@@ -79,6 +80,7 @@ pub struct StandardGap {
 /// assert_eq!(p.region[&Region::EuropeEurasia], Decimal::from(1));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Priorities {
     /// Weight by mission area.
     pub mission: BTreeMap<MissionArea, Decimal>,
@@ -222,6 +224,7 @@ fn non_negative(what: &str, amount: Money) -> Result<(), HomelandError> {
 
 /// Which branch of the method decided the amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "method")]
 #[non_exhaustive]
 pub enum AllocationMethod {
@@ -241,6 +244,7 @@ pub enum AllocationMethod {
 
 /// One request's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AllocationLine {
     /// The request.
     pub request: AllocationRequest,
@@ -256,6 +260,7 @@ pub struct AllocationLine {
 
 /// The result of [`allocate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AllocationResult {
     /// The budget divided.
     pub budget: Money,

@@ -10,6 +10,7 @@ use crate::money::Money;
 
 /// A program moving from another agency's account into the homeland account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Consolidation {
     /// The losing account.
     pub from: AccountSymbol,
@@ -20,6 +21,7 @@ pub struct Consolidation {
     /// The command id.
     pub id: String,
     /// The date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// Who issues it.
     pub actor: Actor,

@@ -275,12 +275,14 @@ fn not_empty(what: &'static str, text: &str) -> Result<(), CooperationError> {
 
 /// One partner's agreed share of a project: the amount and the date it is due by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PartnerShare {
     /// The partner.
     pub partner: CountryCode,
     /// The agreed contribution.
     pub share: Money,
     /// The date by which the whole share is due.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub due_by: NaiveDate,
     /// Received so far (never above `share`).
     received: Money,
@@ -313,10 +315,12 @@ impl PartnerShare {
 
 /// A contribution received from a partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contribution {
     /// The collection document (`{project}-{partner}-{sequence}`).
     pub document: String,
     /// The date received.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The amount.
     pub amount: Money,
@@ -324,10 +328,12 @@ pub struct Contribution {
 
 /// A partner behind on its share on a date, from [`Project::arrears`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Arrears {
     /// The partner.
     pub partner: CountryCode,
     /// The date the share was due by.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub due_by: NaiveDate,
     /// The agreed share.
     pub share: Money,
@@ -406,6 +412,7 @@ pub struct Project {
 
 /// The serialized form of a [`Project`], checked on the way in.
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ProjectData {
     id: String,
     title: String,
@@ -815,6 +822,7 @@ impl Project {
 
 /// What kind of result a project shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ResultKind {
@@ -830,6 +838,7 @@ pub enum ResultKind {
 
 /// How far a result may travel beyond the countries given access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Release {
@@ -853,6 +862,7 @@ impl fmt::Display for Release {
 
 /// One result entered in the clearinghouse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SharedResult {
     /// The result id, unique in the register.
     pub id: String,
@@ -861,6 +871,7 @@ pub struct SharedResult {
     /// The title.
     pub title: String,
     /// The date it was shared.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// What it is.
     pub kind: ResultKind,
@@ -872,6 +883,7 @@ pub struct SharedResult {
 
 /// A project as the register knows it: its mission area and partners.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegisteredProject {
     /// The project id.
     pub id: String,
@@ -895,6 +907,7 @@ impl From<&Project> for RegisteredProject {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RegisterFile {
     projects: Vec<RegisteredProject>,
     results: Vec<SharedResult>,

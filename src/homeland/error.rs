@@ -10,6 +10,7 @@ use crate::partner::CountryCode;
 /// reported: JSON syntax and shape, then each offering in file order (id, cost, domain),
 /// then duplicate ids.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CatalogError {
     /// The text is not a catalog in JSON.

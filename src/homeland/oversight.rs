@@ -17,6 +17,7 @@ use crate::partner::CountryCode;
 
 /// What an obligating document of the homeland account is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tag {
     /// The partner.
     pub partner: CountryCode,
@@ -63,6 +64,7 @@ pub struct PlanLine {
 
 /// One row of the quarterly status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QuarterRow {
     /// Partner, mission area and agency.
     pub tag: Tag,
@@ -95,6 +97,7 @@ pub struct QuarterRow {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Oversight {
     account: AccountSymbol,
     policy: HomelandPolicy,

@@ -23,6 +23,7 @@ use crate::purpose::ProgramKind;
 
 /// Where a package's money comes from, in the order sources are applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FundingKind {
@@ -50,6 +51,7 @@ impl std::fmt::Display for FundingKind {
 
 /// An amount from one source that pays for the part of the package delivered one way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FundingSource {
     /// The source.
     pub kind: FundingKind,
@@ -61,6 +63,7 @@ pub struct FundingSource {
 
 /// A menu item and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PackageItem {
     /// The catalog offering id.
     pub offering: String,
@@ -70,6 +73,7 @@ pub struct PackageItem {
 
 /// What a caller asks for: a package tailored to one partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PackageSpec {
     /// A short id, the prefix of the package's document and command ids.
     pub id: String,
@@ -100,6 +104,7 @@ pub struct PackageContext {
 
 /// One line of a part: an offering, its quantity and its extended price.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PartLine {
     /// The offering id.
     pub offering: String,
@@ -118,6 +123,7 @@ pub struct PartLine {
 
 /// The part of a package delivered one way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Part {
     /// How it is delivered.
     pub delivery: Delivery,
@@ -136,6 +142,7 @@ pub struct Part {
 
 /// A part the package cannot offer, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Dropped {
     /// The part.
     pub part: Part,
@@ -147,6 +154,7 @@ pub struct Dropped {
 
 /// Why a package cannot go ahead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "blocker")]
 #[non_exhaustive]
 pub enum PackageBlocker {
@@ -190,6 +198,7 @@ pub enum PackageBlocker {
 /// A built package: its price, its parts, what was dropped and why, and the commands it
 /// needs or the reasons it cannot go ahead. Building never moves money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Package {
     /// The spec's id.
     pub id: String,

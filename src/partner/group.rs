@@ -96,6 +96,7 @@ macro_rules! country {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Group {
@@ -261,10 +262,16 @@ impl fmt::Display for Group {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Membership {
     group: Group,
     country: CountryCode,
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     from: NaiveDate,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     to: Option<NaiveDate>,
     confirmed: bool,
     source: Cow<'static, str>,

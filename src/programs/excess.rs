@@ -60,6 +60,7 @@ use crate::purpose::ProgramKind;
 /// A supply condition code (DoD/DLA), the basis of condition pricing. The meanings are
 /// general knowledge, not confirmed in DOMAIN.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ConditionCode {
     /// Serviceable, issuable without qualification.
@@ -140,10 +141,12 @@ impl FromStr for ConditionCode {
 /// A naval vessel's displacement and commissioning date, for the vessel price floor of
 /// rule 46.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NavalVessel {
     /// Displacement in tons.
     pub displacement_tons: u32,
     /// The date the vessel was commissioned, from which its age is counted.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub commissioned: NaiveDate,
 }
 
@@ -187,6 +190,7 @@ impl NavalVessel {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExcessArticle {
     /// What it is.
     pub description: String,
@@ -235,8 +239,10 @@ impl ExcessArticle {
 /// One caller-supplied pricing row: articles of `condition` priced at `percent` of their
 /// original acquisition value from `from` on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PricingRow {
     /// The first date the row applies.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The condition.
     pub condition: ConditionCode,
@@ -268,6 +274,7 @@ pub struct PricingRow {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PricingTable {
     /// The rows.
     pub rows: Vec<PricingRow>,
@@ -316,6 +323,7 @@ impl PricingTable {
 
 /// One dated row of the aggregate annual cap on grant transfers (FAA section 516(g)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CapRow {
     /// The first fiscal year the cap applies to.
     pub from: FiscalYear,
@@ -335,6 +343,7 @@ pub struct CapRow {
 /// | FY2000 | $425,000,000 | no: the figure is from P.L. 106-113 app. G sec. 1213 (Stat. 113 p. 1501A-498, enacted 1999-11-29); applying it from FY2000 is an inference |
 /// | FY2015 | $500,000,000 | no: the figure is from P.L. 113-276 (December 2014); FY2015 as the first year is an inference (DOMAIN.md rule 44) |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CapTable {
     /// The rows.
     pub rows: Vec<CapRow>,
@@ -400,8 +409,10 @@ impl CapTable {
 /// One dated limit on the weight of a grant shipment whose transport the United States
 /// may pay under the statutory exception.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WeightLimit {
     /// The first transfer date the limit applies to.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The most a shipment may weigh, in pounds.
     pub pounds: u32,
@@ -443,6 +454,7 @@ pub fn weight_limits() -> Vec<WeightLimit> {
 
 /// Who pays packing, crating, handling and transportation of a grant (DOMAIN.md rule 45).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "payer")]
 #[non_exhaustive]
 pub enum Transport {
@@ -458,6 +470,7 @@ pub enum Transport {
 
 /// How the article is transferred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "basis")]
 #[non_exhaustive]
 pub enum TransferTerms {
@@ -481,12 +494,14 @@ pub enum TransferTerms {
 
 /// A proposed transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TransferRequest {
     /// The transfer's identifier.
     pub id: DocumentId,
     /// The recipient.
     pub recipient: CountryCode,
     /// The transfer date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The article.
     pub article: ExcessArticle,
@@ -498,6 +513,10 @@ pub struct TransferRequest {
     /// Grant or sale.
     pub terms: TransferTerms,
     /// The date notice was given to the committees, if it was.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub notified: Option<NaiveDate>,
 }
 
@@ -534,6 +553,7 @@ impl TransferRequest {
 /// A transfer made: the request, its fiscal year, the notice it waited for and the
 /// eligibility decision that allowed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Transfer {
     /// The request.
     pub request: TransferRequest,
@@ -550,6 +570,7 @@ pub struct Transfer {
 /// A justification of a recipient for a fiscal year, in the budget justification or
 /// separately (FAA section 516(a)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Justification {
     /// The recipient.
     pub partner: CountryCode,
@@ -562,6 +583,7 @@ pub struct Justification {
 /// The excess-article program: dated caps, weight limits, notification thresholds,
 /// justifications, and every transfer made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExcessProgram {
     caps: CapTable,
     thresholds: Thresholds,
@@ -895,6 +917,7 @@ impl ExcessProgram {
 
 /// Which floor a sale price is held to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PriceBasis {
@@ -922,6 +945,7 @@ impl fmt::Display for PriceBasis {
 /// 3 justification; 4 amount (price floors, transport weight, the cap); 5 notice; 6
 /// eligibility; 0 arithmetic and lookups outside a transfer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ExcessError {
     /// A transfer with this id was already made.
@@ -985,12 +1009,14 @@ pub enum ExcessError {
         /// The limit in force.
         limit_pounds: u32,
         /// The transfer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// No weight limit is in force, so the exception cannot be used.
     #[error("no transport weight limit is in force on {date}: the recipient must pay transport")]
     NoWeightLimit {
         /// The transfer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// No cap is in force for the fiscal year.
@@ -1025,6 +1051,7 @@ pub enum ExcessError {
         /// The review period.
         review_days: u32,
         /// The earliest transfer date if notice were given on the transfer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earliest_if_notified_today: NaiveDate,
     },
     /// The review period after the notice has not ended (rule 43).
@@ -1037,10 +1064,13 @@ pub enum ExcessError {
         /// The law.
         citation: Citation,
         /// The notice date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         notified: NaiveDate,
         /// The first allowed date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earliest: NaiveDate,
         /// The date refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// The eligibility gate refused the recipient.
@@ -1057,6 +1087,7 @@ pub enum ExcessError {
         /// The condition.
         condition: ConditionCode,
         /// The date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// Arithmetic overflowed.

@@ -60,6 +60,7 @@ pub const INSTALLMENT_MONTHS: u32 = 6;
 /// it had already applied. Arithmetic and calendar failures (0) can only come from values
 /// out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FinancingError {
     /// The instrument is already obligated.
@@ -134,8 +135,10 @@ pub enum FinancingError {
     #[error("disbursement on {later} is listed after one on {earlier}: list them in date order")]
     DisbursementsOutOfOrder {
         /// The earlier-listed, later date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earlier: NaiveDate,
         /// The later-listed, earlier date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         later: NaiveDate,
     },
     /// The first installment is not after the first disbursement.
@@ -144,8 +147,10 @@ pub enum FinancingError {
     )]
     InstallmentBeforeDisbursement {
         /// The first installment's due date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         first_installment: NaiveDate,
         /// The first disbursement's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         first_disbursement: NaiveDate,
     },
     /// A disbursement on or after the first principal installment.
@@ -154,8 +159,10 @@ pub enum FinancingError {
     )]
     DisbursementAfterRepaymentStarts {
         /// The disbursement's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         disbursed_on: NaiveDate,
         /// The first principal installment's due date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         first_principal_due: NaiveDate,
     },
     /// The last principal payment falls more than 12 years after delivery.
@@ -164,10 +171,13 @@ pub enum FinancingError {
     )]
     TermTooLong {
         /// The last principal payment's due date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         maturity: NaiveDate,
         /// The last date allowed.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         limit: NaiveDate,
         /// The delivery date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         delivered_on: NaiveDate,
     },
     /// A payment dated before the last one recorded.
@@ -176,8 +186,10 @@ pub enum FinancingError {
     )]
     PaymentOutOfOrder {
         /// The payment's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The last payment's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         last: NaiveDate,
     },
     /// The rate is below the Treasury comparable-maturity yield without a below-market
@@ -266,6 +278,7 @@ impl FinancingError {
 
 /// An amount named in [`FinancingError::NotPositive`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AmountField {
@@ -308,6 +321,7 @@ impl fmt::Display for AmountField {
 /// assert_eq!(FinancingKind::LoanGuarantee.instrument().citation().to_string(), "31 U.S.C. 1501(a)(5)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FinancingKind {
@@ -366,6 +380,7 @@ impl fmt::Display for FinancingKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FinancingAgreement {
     document: DocumentId,
     account: AccountSymbol,
@@ -439,6 +454,7 @@ impl FinancingAgreement {
 /// guarantee only the subsidy is obligated: the financed purchase is paid by the lender,
 /// outside the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FinancingReference {
     /// The kind of financing.
     pub kind: FinancingKind,
@@ -485,9 +501,14 @@ pub struct FinancingReference {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grant {
     agreement: FinancingAgreement,
     amount: Money,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     obligated_on: Option<NaiveDate>,
 }
 
@@ -629,6 +650,7 @@ impl Grant {
 /// assert_eq!(RepaymentMethod::LevelPayment.to_string(), "level payment");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RepaymentMethod {
@@ -669,6 +691,7 @@ impl fmt::Display for RepaymentMethod {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DayCount {
@@ -732,8 +755,10 @@ impl fmt::Display for DayCount {
 
 /// One scheduled disbursement of a loan's principal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Disbursement {
     /// The day it is paid out (interest runs from it).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The amount.
     pub amount: Money,
@@ -742,6 +767,7 @@ pub struct Disbursement {
 /// The Treasury comparable-maturity yield a loan's rate is tested against (DOMAIN.md §10
 /// rule 36), and whether the President certified a lower rate. Caller data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarketYield {
     /// The current average yield on outstanding marketable Treasury obligations of
     /// comparable maturity.
@@ -761,6 +787,7 @@ pub struct MarketYield {
 /// principal by `method`. All disbursements come before the first principal
 /// installment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoanTerms {
     /// The principal.
     pub principal: Money,
@@ -770,8 +797,10 @@ pub struct LoanTerms {
     pub disbursements: Vec<Disbursement>,
     /// The day the financed articles are delivered: the 12-year limit runs from it (for
     /// staged deliveries, give the first, the strictest reading).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub delivered_on: NaiveDate,
     /// The due date of the first installment.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub first_installment: NaiveDate,
     /// Installments of interest only at the start (the grace period).
     pub grace_installments: u32,
@@ -919,10 +948,12 @@ impl LoanTerms {
 
 /// One installment of a repayment schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Installment {
     /// Its number, from 1.
     pub number: u32,
     /// The due date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub due: NaiveDate,
     /// The days of interest under the loan's day count (summed over the sub-periods
     /// between disbursements).
@@ -948,8 +979,10 @@ impl Installment {
 
 /// A payment received on a loan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Payment {
     /// The day it was received.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The amount.
     pub amount: Money,
@@ -957,10 +990,13 @@ pub struct Payment {
 
 /// How far behind a loan is on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Arrears {
     /// The date asked about.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub as_of: NaiveDate,
     /// The due date of the oldest installment not fully paid.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub oldest_unpaid_due: NaiveDate,
     /// Days from that due date to `as_of`.
     pub days_past_due: i64,
@@ -1071,10 +1107,12 @@ pub struct DirectLoan {
 
 /// A loan as written in JSON; [`DirectLoan`] recomputes its schedule from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LoanFields {
     agreement: FinancingAgreement,
     terms: LoanTerms,
     #[serde(default)]
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize_option")]
     obligated_on: Option<NaiveDate>,
     #[serde(default)]
     disbursements_posted: Vec<bool>,
@@ -1736,6 +1774,7 @@ impl<'de> Deserialize<'de> for LoanGuarantee {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<LoanGuarantee, D::Error> {
         use serde::de::Error;
         #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Fields {
             agreement: FinancingAgreement,
             lender: String,
@@ -1744,6 +1783,7 @@ impl<'de> Deserialize<'de> for LoanGuarantee {
             rounding: Rounding,
             subsidy_cost: Money,
             #[serde(default)]
+            #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize_option")]
             obligated_on: Option<NaiveDate>,
         }
         let f = Fields::deserialize(deserializer)?;

@@ -79,6 +79,7 @@ pub const MAX_TERM_MONTHS: u32 = 60;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeasedArticle {
     /// What it is.
     pub description: String,
@@ -123,6 +124,7 @@ impl LeasedArticle {
 /// The purposes for which AECA section 61(a)(4) does not apply: no rental, costs, loss or
 /// damage are paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WaivedPurpose {
@@ -136,6 +138,7 @@ pub enum WaivedPurpose {
 
 /// A waiver the law allows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "waiver")]
 #[non_exhaustive]
 pub enum RentalWaiver {
@@ -154,6 +157,7 @@ pub enum RentalWaiver {
 
 /// Who pays the rental and any bills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "payer")]
 #[non_exhaustive]
 pub enum RentalPayer {
@@ -186,12 +190,14 @@ impl RentalPayer {
 
 /// What opens a lease.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaseRequest {
     /// The lease identifier.
     pub id: DocumentId,
     /// The lessee.
     pub lessee: CountryCode,
     /// The first day of the lease.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub start: NaiveDate,
     /// Its term in months.
     pub term_months: u32,
@@ -238,8 +244,10 @@ impl LeaseRequest {
 
 /// One term of a lease: the original or a renewal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Term {
     /// The first day.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub start: NaiveDate,
     /// The length in months.
     pub months: u32,
@@ -259,8 +267,10 @@ impl Term {
 
 /// A rental installment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RentalInstallment {
     /// The due date (in advance of the period it pays for).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub due: NaiveDate,
     /// The amount.
     pub amount: Money,
@@ -268,6 +278,7 @@ pub struct RentalInstallment {
 
 /// Why a bill was raised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BillReason {
@@ -281,8 +292,10 @@ pub enum BillReason {
 
 /// A bill for loss or damage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Bill {
     /// The date raised.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// Why.
     pub reason: BillReason,
@@ -292,8 +305,10 @@ pub struct Bill {
 
 /// A payment received on a lease.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeasePayment {
     /// The date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The amount.
     pub amount: Money,
@@ -303,6 +318,7 @@ pub struct LeasePayment {
 
 /// The condition of an article on its return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "condition")]
 #[non_exhaustive]
 pub enum ReturnCondition {
@@ -317,6 +333,7 @@ pub enum ReturnCondition {
 
 /// Where a lease is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LeaseState {
@@ -340,6 +357,7 @@ impl fmt::Display for LeaseState {
 
 /// Something done to a lease.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LeaseAction {
@@ -367,6 +385,7 @@ impl fmt::Display for LeaseAction {
 /// A lease: its terms, schedule, payments, bills and state. Every method checks first and
 /// either applies whole or returns a [`LeaseError`] and changes nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Lease {
     id: DocumentId,
     lessee: CountryCode,
@@ -380,7 +399,12 @@ pub struct Lease {
     payments: Vec<LeasePayment>,
     bills: Vec<Bill>,
     state: LeaseState,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     ended: Option<NaiveDate>,
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     last_step: NaiveDate,
     decision: Decision,
 }
@@ -995,6 +1019,7 @@ fn whole_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 /// [`LeaseError::precedence`]: 1 state and payer; 2 shape; 3 time; 4 amount; 5
 /// eligibility; 6 ledger; 0 arithmetic.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum LeaseError {
     /// The action is not allowed in the lease's state.
@@ -1057,8 +1082,10 @@ pub enum LeaseError {
         /// The action.
         action: LeaseAction,
         /// The date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The previous step's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         previous: NaiveDate,
     },
     /// A renewal after the current term ended.
@@ -1067,8 +1094,10 @@ pub enum LeaseError {
         /// The lease.
         lease: DocumentId,
         /// The first day after the term.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         ended: NaiveDate,
         /// The renewal date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// A service-life waiver on an article that has not passed three quarters of its life.

@@ -110,6 +110,7 @@ pub const MAX_LINES: u16 = 999;
 
 /// Where a case is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CaseState {
@@ -170,6 +171,7 @@ impl fmt::Display for CaseState {
 /// assert!(!CaseAction::Cancel.allowed_in().contains(&CaseState::Implemented));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CaseAction {
@@ -306,6 +308,7 @@ impl fmt::Display for CaseAction {
 /// United States funds for the partner (exempt from the administrative surcharge on lines
 /// accepted from 2020-10-01).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CaseKind {
@@ -391,6 +394,7 @@ impl fmt::Display for DocumentNumber {
 
 /// What is wrong with a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "problem")]
 #[non_exhaustive]
 pub enum LineProblem {
@@ -437,6 +441,7 @@ impl fmt::Display for LineProblem {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineSpec {
     /// What is sold.
     pub item: String,
@@ -516,6 +521,7 @@ impl LineSpec {
 
 /// Which document put a line on the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "document")]
 #[non_exhaustive]
 pub enum LineOrigin {
@@ -532,6 +538,7 @@ pub enum LineOrigin {
 
 /// A line on a case, with its key dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Line {
     /// The line number.
     pub number: LineNumber,
@@ -552,12 +559,28 @@ pub struct Line {
     /// The document that added the line.
     pub origin: LineOrigin,
     /// The date the purchaser accepted the document that added the line.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub accepted: Option<NaiveDate>,
     /// The date the line was implemented.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub implemented: Option<NaiveDate>,
     /// The estimated delivery date, if one was given.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub estimated_delivery: Option<NaiveDate>,
     /// The date the line became supply complete.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub supply_complete: Option<NaiveDate>,
     /// `true` once an amendment reduced its quantity.
     pub reduced: bool,
@@ -613,6 +636,7 @@ impl Line {
 
 /// A change of scope, carried by an [`Amendment`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "change")]
 #[non_exhaustive]
 pub enum ScopeChange {
@@ -637,6 +661,7 @@ pub enum ScopeChange {
 
 /// A change that is not a change of scope, carried by a [`Modification`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "change")]
 #[non_exhaustive]
 pub enum Adjustment {
@@ -652,6 +677,7 @@ pub enum Adjustment {
         /// The line.
         line: LineNumber,
         /// The estimate.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// A new payment schedule; it must total the case total after the other adjustments.
@@ -660,12 +686,18 @@ pub enum Adjustment {
 
 /// An amendment: a change of scope that the purchaser must accept (DOMAIN.md rule 26).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Amendment {
     /// Its number.
     pub number: DocumentNumber,
     /// The date it was proposed.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub proposed: NaiveDate,
     /// The date the purchaser accepted it.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub accepted: Option<NaiveDate>,
     /// The scope changes.
     pub changes: Vec<ScopeChange>,
@@ -675,10 +707,12 @@ pub struct Amendment {
 
 /// A modification: a unilateral change without a change of scope (DOMAIN.md rule 26).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Modification {
     /// Its number.
     pub number: DocumentNumber,
     /// The date it was issued.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The adjustments.
     pub adjustments: Vec<Adjustment>,
@@ -686,6 +720,7 @@ pub struct Modification {
 
 /// Why a case was implemented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "basis")]
 #[non_exhaustive]
 pub enum ImplementationBasis {
@@ -700,8 +735,10 @@ pub enum ImplementationBasis {
 
 /// One dated step in a case's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Event {
     /// The date of the step.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// What was done.
     pub action: CaseAction,
@@ -723,12 +760,14 @@ pub struct Event {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CaseRequest {
     /// The case identifier.
     pub id: DocumentId,
     /// The purchaser.
     pub partner: CountryCode,
     /// The date the request was received.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub received: NaiveDate,
     /// Sale or Building Partner Capacity.
     pub kind: CaseKind,
@@ -772,6 +811,7 @@ impl CaseRequest {
 /// returns a [`SalesError`] and changes nothing. See the [module documentation](self) for
 /// the life of a case and an example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Case {
     id: DocumentId,
     partner: CountryCode,
@@ -780,18 +820,43 @@ pub struct Case {
     cash_flow_financing: bool,
     charges: Charges,
     rounding: Rounding,
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     received: NaiveDate,
     state: CaseState,
     history: Vec<Event>,
     lines: Vec<Line>,
     funding: Vec<FundingSource>,
     schedule: Option<PaymentSchedule>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     notified: Option<NaiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     milap: Option<NaiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     offered: Option<NaiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     offer_expires: Option<NaiveDate>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     accepted: Option<NaiveDate>,
     implemented: Option<(NaiveDate, ImplementationBasis)>,
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     supply_complete: Option<NaiveDate>,
     amendments: Vec<Amendment>,
     modifications: Vec<Modification>,
@@ -2240,6 +2305,7 @@ fn total_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> {
 ///
 /// Arithmetic overflow ([`SalesError::Money`]) has rank 0.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum SalesError {
     /// The action is not allowed in the case's state.
@@ -2311,6 +2377,7 @@ pub enum SalesError {
     #[error("{date} is not a quarter end: expected 31 March, 30 June, 30 September or 31 December")]
     NotQuarterEnd {
         /// The date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// An installment was not on a billing due date, or not after the one before it.
@@ -2319,8 +2386,13 @@ pub enum SalesError {
     )]
     NotBillingDueDate {
         /// The due date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         due: NaiveDate,
         /// The previous installment's due date.
+        #[serde(
+            default,
+            deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+        )]
         previous: Option<NaiveDate>,
     },
     /// A Delivery Term Code did not parse.
@@ -2353,6 +2425,7 @@ pub enum SalesError {
         /// The amendment.
         number: DocumentNumber,
         /// When it was accepted.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         accepted: NaiveDate,
     },
     /// The line was already supply complete.
@@ -2363,6 +2436,7 @@ pub enum SalesError {
         /// The line.
         line: LineNumber,
         /// When it completed.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         completed: NaiveDate,
     },
     /// The case names no such financing document.
@@ -2383,8 +2457,10 @@ pub enum SalesError {
         /// The action.
         action: CaseAction,
         /// The date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The previous step's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         previous: NaiveDate,
     },
     /// A trust entry was dated before the account's last entry.
@@ -2395,8 +2471,10 @@ pub enum SalesError {
         /// The partner.
         partner: CountryCode,
         /// The date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The last entry's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         previous: NaiveDate,
     },
     /// The MILAP milestone is after the offer or before the request.
@@ -2407,10 +2485,13 @@ pub enum SalesError {
         /// The case.
         case: DocumentId,
         /// The MILAP date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         milap: NaiveDate,
         /// The request date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         received: NaiveDate,
         /// The offer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         offered: NaiveDate,
     },
     /// The offer would expire on or before the day it is made.
@@ -2419,8 +2500,10 @@ pub enum SalesError {
         /// The case.
         case: DocumentId,
         /// The expiration.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         expires: NaiveDate,
         /// The offer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         offered: NaiveDate,
     },
     /// The purchaser tried to accept after the offer expired.
@@ -2431,8 +2514,10 @@ pub enum SalesError {
         /// The case.
         case: DocumentId,
         /// The expiration date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         expired: NaiveDate,
         /// The acceptance date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// The charges table has no row for a charge a line needs.
@@ -2441,6 +2526,7 @@ pub enum SalesError {
         /// The charge.
         charge: ChargeKind,
         /// The key date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The Delivery Term Code, for transportation.
         delivery_term: Option<DeliveryTerm>,
@@ -2570,6 +2656,7 @@ pub enum SalesError {
         /// The review period.
         review_days: u32,
         /// The earliest offer date if notice were given on the offer date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earliest_if_notified_today: NaiveDate,
     },
     /// The review period that began with the recorded notice has not ended.
@@ -2582,10 +2669,13 @@ pub enum SalesError {
         /// The law requiring notice.
         citation: Citation,
         /// The notice date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         notified: NaiveDate,
         /// The first day the case may be offered.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earliest: NaiveDate,
         /// The offer date refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// The eligibility gate refused a sale to the partner.

@@ -80,6 +80,7 @@ pub const MAX_COURSE_ID_LEN: usize = 32;
 /// the ledger had already applied. Arithmetic
 /// failures (0) can only come from amounts out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum TrainingError {
     /// The step is not allowed in the enrollment's state.
@@ -166,6 +167,7 @@ pub enum TrainingError {
         /// The location.
         location: String,
         /// The effective date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         effective_from: NaiveDate,
     },
     /// The course is not in the catalog.
@@ -182,6 +184,7 @@ pub enum TrainingError {
         /// The location.
         location: String,
         /// The day.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// The rate entry in force has no meal rate of the kind the stay needs.
@@ -192,6 +195,7 @@ pub enum TrainingError {
         /// The location.
         location: String,
         /// The entry's effective date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         effective_from: NaiveDate,
         /// The meal rate asked for.
         meal_rate: MealRate,
@@ -213,12 +217,18 @@ pub enum TrainingError {
     )]
     StartOutsideAvailability {
         /// The start date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         start: NaiveDate,
         /// The account.
         account: AccountSymbol,
         /// The first day of availability.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         first_day: NaiveDate,
         /// The last day of availability (`None` for no-year money).
+        #[serde(
+            default,
+            deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+        )]
         last_day: Option<NaiveDate>,
     },
     /// A civilian asked for a course that serves no expanded-IMET purpose.
@@ -239,6 +249,7 @@ pub enum TrainingError {
         /// The enrollment.
         document: DocumentId,
         /// The obligation date asked for.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// The unit's vetting.
         unit: VettingStatus,
@@ -313,6 +324,7 @@ impl TrainingError {
 
 /// A name that must not be empty, named in [`TrainingError::EmptyText`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TextField {
@@ -342,6 +354,7 @@ impl fmt::Display for TextField {
 
 /// An amount named in [`TrainingError::NegativeAmount`] and [`TrainingError::NotPositive`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AmountField {
@@ -386,6 +399,7 @@ impl fmt::Display for AmountField {
 
 /// A count named in [`TrainingError::ZeroCount`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CountField {
@@ -406,6 +420,7 @@ impl fmt::Display for CountField {
 
 /// What a step needs of a course, named in [`TrainingError::WrongCourseKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CourseKindNeed {
@@ -430,6 +445,7 @@ impl fmt::Display for CourseKindNeed {
 
 /// A training step, named in [`TrainingError::WrongState`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TrainingStep {
@@ -536,6 +552,7 @@ impl<'de> Deserialize<'de> for CourseId {
 /// assert_eq!(CourseKind::MobileTrainingTeam.to_string(), "mobile training team");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CourseKind {
@@ -564,6 +581,7 @@ impl fmt::Display for CourseKind {
 /// assert_eq!(ExpandedPurpose::MilitaryJustice.to_string(), "military justice and human rights");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ExpandedPurpose {
@@ -598,6 +616,7 @@ impl fmt::Display for ExpandedPurpose {
 /// assert_eq!(CourseLength::Days(10).to_string(), "10 days");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CourseLength {
@@ -690,6 +709,7 @@ impl Tuition {
 impl<'de> Deserialize<'de> for Tuition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tuition, D::Error> {
         #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Fields {
             full: Money,
             incremental: Money,
@@ -726,6 +746,7 @@ pub struct Course {
 
 /// A course as written in JSON; [`Course`] validates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CourseFields {
     id: CourseId,
     title: String,
@@ -986,6 +1007,7 @@ impl CourseCatalog {
 /// assert_eq!(MealRate::Local.to_string(), "local");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MealRate {
@@ -1016,6 +1038,7 @@ impl fmt::Display for MealRate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "stay")]
 #[non_exhaustive]
 pub enum Stay {
@@ -1052,8 +1075,10 @@ pub enum Stay {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DailyRates {
     location: String,
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     effective_from: NaiveDate,
     max_lodging: Money,
     meals: BTreeMap<MealRate, Money>,
@@ -1298,12 +1323,18 @@ impl RateTable {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CountryListing {
     /// The country.
     pub country: CountryCode,
     /// The first day listed.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The first day no longer listed (`None`: still listed).
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub to: Option<NaiveDate>,
     /// Where the listing comes from.
     pub source: Citation,
@@ -1342,6 +1373,7 @@ impl CountryListing {
 /// assert_eq!(IncrementalReason::HighIncome.to_string(), "a high-income country");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum IncrementalReason {
@@ -1373,6 +1405,7 @@ impl fmt::Display for IncrementalReason {
 /// assert_eq!(basis.to_string(), "incremental cost (concurrently receiving IMET)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "basis")]
 #[non_exhaustive]
 pub enum TuitionBasis {
@@ -1412,6 +1445,7 @@ impl fmt::Display for TuitionBasis {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TuitionPricing {
     imet_recipients: Vec<CountryListing>,
     high_income: Vec<CountryListing>,
@@ -1460,6 +1494,7 @@ impl TuitionPricing {
 
 /// What a cost line is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CostItem {
@@ -1492,6 +1527,7 @@ impl fmt::Display for CostItem {
 
 /// One line of a cost build-up: what it is, its arithmetic in words, and its amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CostLine {
     item: CostItem,
     explanation: String,
@@ -1574,6 +1610,7 @@ impl<'de> Deserialize<'de> for CostBuildUp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CostBuildUp, D::Error> {
         use serde::de::Error;
         #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
         struct Fields {
             lines: Vec<CostLine>,
             total: Money,
@@ -1747,6 +1784,7 @@ fn living_allowance_lines(
 /// The cost is per diem × members × days in country + airfare × members + preparation
 /// rate × members × preparation days; travel days are counted in the days in country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MobileTeam {
     members: u32,
     days_in_country: u32,
@@ -1888,6 +1926,7 @@ impl MobileTeam {
 /// assert_ne!(student, team);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "trainee")]
 #[non_exhaustive]
 pub enum Trainee {
@@ -1940,6 +1979,7 @@ impl Trainee {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
 pub enum VettingStatus {
@@ -1948,11 +1988,13 @@ pub enum VettingStatus {
     /// Cleared on `on`.
     Cleared {
         /// The date of the clearance.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         on: NaiveDate,
     },
     /// Refused on `on`.
     Refused {
         /// The date of the refusal.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         on: NaiveDate,
     },
 }
@@ -1989,6 +2031,7 @@ impl fmt::Display for VettingStatus {
 
 /// Why an enrollment's money was released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ReleaseReason {
@@ -2009,6 +2052,7 @@ impl fmt::Display for ReleaseReason {
 
 /// Where an enrollment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "state")]
 #[non_exhaustive]
 pub enum EnrollmentState {
@@ -2042,6 +2086,7 @@ impl fmt::Display for EnrollmentState {
 /// The allocation charged is the funds holder's training allocation to the partner:
 /// `AllocationKey::new(holder, ProgramKind::Training, Some(partner))`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnrollmentRequest {
     /// The enrollment's document id (the invitational travel order or the team order).
     pub document: DocumentId,
@@ -2050,6 +2095,7 @@ pub struct EnrollmentRequest {
     /// The course.
     pub course: CourseId,
     /// The first day of the course (of the team's time in country).
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub start: NaiveDate,
     /// Who is trained.
     pub trainee: Trainee,
@@ -2058,6 +2104,7 @@ pub struct EnrollmentRequest {
     /// The funds holder whose training allocation to the partner is charged.
     pub holder: FundsHolder,
     /// The date of enrollment: the commitment's date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub enrolled_on: NaiveDate,
 }
 
@@ -2109,10 +2156,12 @@ pub struct EnrollmentRequest {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Enrollment {
     document: DocumentId,
     partner: CountryCode,
     course: CourseId,
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     start: NaiveDate,
     trainee: Trainee,
     account: AccountSymbol,

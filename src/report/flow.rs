@@ -18,6 +18,7 @@ use crate::purpose::ProgramKind;
 
 /// A node of a [`FlowGraph`], one kind per column, in column order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 #[non_exhaustive]
@@ -100,6 +101,7 @@ const fn instrument_words(instrument: Instrument) -> &'static str {
 
 /// One edge of a [`FlowGraph`] with its amounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FlowEdge {
     /// The source node.
@@ -130,6 +132,7 @@ impl FlowEdge {
 
 /// Which amount sets the width of a link in a diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -193,9 +196,11 @@ impl Measure {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct FlowGraph {
     /// The date of the balances.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub as_of: NaiveDate,
     /// The edges, sorted by (source, target).
     pub edges: Vec<FlowEdge>,

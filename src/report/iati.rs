@@ -47,6 +47,7 @@ pub const IATI_FLOW_TYPE: &str = "50";
 
 /// Who publishes an IATI file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct IatiPublisher {
     /// The reporting organisation's IATI identifier, which also prefixes every activity

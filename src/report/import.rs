@@ -61,6 +61,7 @@ pub const CSV_COLUMNS: [&str; 8] = [
 ///
 /// Every check of the ledger stays on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CsvImport {
     /// Fiscal years of availability of an appropriated account (2 in the workload).
     pub availability_years: u16,
@@ -90,6 +91,7 @@ impl Default for CsvImport {
 
 /// What is wrong with one CSV row.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RowProblem {
     /// A field does not have the form the column needs.
@@ -117,6 +119,7 @@ pub enum RowProblem {
 
 /// One bad row: its line number in the file (the header is line 1) and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RowError {
     /// The line number.
     pub line: u64,
@@ -132,6 +135,7 @@ impl fmt::Display for RowError {
 
 /// Why an import failed as a whole. The ledger is unchanged.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
@@ -161,12 +165,16 @@ pub enum ImportError {
 
 /// What an import applied, and with a partial import, what it skipped.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportSummary {
     /// Data rows read.
     pub rows: u64,
-    /// Rows applied.
+    /// Rows applied (at least one of their commands was new to the ledger).
     pub applied: u64,
-    /// Ledger commands applied.
+    /// Rows whose every command the ledger already held (an identical row imported
+    /// again): nothing was applied for them.
+    pub duplicates: u64,
+    /// Ledger commands applied, new to the ledger: the journal grew by this many.
     pub commands: u64,
     /// Rows skipped (only with a partial import), each with its reason.
     pub skipped: Vec<RowError>,
@@ -536,23 +544,36 @@ impl Importer<'_> {
                     .program
                     .ok_or_else(|| field_error("program", b"", "a program kind"))?;
                 let document = document()?;
-                let action = if ledger.obligation(&symbol, &document).is_some() {
-                    Action::AdjustObligation {
-                        account: symbol,
-                        document,
-                        amount: row.amount,
-                    }
-                } else {
-                    let key = AllocationKey::new(self.holder(program)?, program, row.country);
+                let id = id("")?;
+                let key = AllocationKey::new(self.holder(program)?, program, row.country);
+                let obligate = command(
+                    id.clone(),
                     Action::Obligate {
                         account: symbol,
-                        document,
+                        document: document.clone(),
                         instrument: Instrument::Other,
                         funding: Funding::Allotment { key },
                         amount: row.amount,
-                    }
+                    },
+                );
+                // The first obligation row of a document obligates it and later rows adjust
+                // it; a row imported again becomes what it became the first time, so that
+                // it is a duplicate.
+                let adjusts = ledger.obligation(&symbol, &document).is_some()
+                    && !(ledger.knows(&id) && ledger.check(&obligate).is_ok_and(|r| r.duplicate));
+                let chosen = if adjusts {
+                    command(
+                        id,
+                        Action::AdjustObligation {
+                            account: symbol,
+                            document,
+                            amount: row.amount,
+                        },
+                    )
+                } else {
+                    obligate
                 };
-                (command(id("")?, action), None)
+                (chosen, None)
             }
             Kind::Deobligation => {
                 let amount = row
@@ -662,16 +683,19 @@ pub fn import_transactions<R: io::Read>(
         summary.rows = summary.rows.saturating_add(1);
         let result = parse_row(&record, &mut dates)
             .and_then(|row| importer.commands(&work, &row))
-            .and_then(|commands| {
-                let mut applied = 0u64;
-                let (first, second) = commands;
-                for command in std::iter::once(first).chain(second) {
-                    work.apply(command).map_err(RowProblem::Refused)?;
-                    applied = applied.saturating_add(1);
-                }
-                Ok(applied)
+            .and_then(|(first, second)| {
+                // A row's commands apply together or not at all.
+                let receipts = match second {
+                    None => vec![work.apply(first).map_err(RowProblem::Refused)?],
+                    Some(second) => work
+                        .apply_all(vec![first, second])
+                        .map_err(|e| RowProblem::Refused(e.error))?,
+                };
+                Ok(receipts.iter().filter(|r| !r.duplicate).count() as u64)
             });
         match result {
+            // Every command of the row was already in the ledger: nothing applied.
+            Ok(0) => summary.duplicates = summary.duplicates.saturating_add(1),
             Ok(applied) => {
                 summary.applied = summary.applied.saturating_add(1);
                 summary.commands = summary.commands.saturating_add(applied);

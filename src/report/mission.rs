@@ -41,6 +41,7 @@ use crate::money::Money;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MissionRegister {
     documents: BTreeMap<AccountSymbol, BTreeMap<DocumentId, MissionArea>>,
@@ -117,6 +118,7 @@ impl From<&Oversight> for MissionRegister {
 /// assert!(MissionKey::Area(MissionArea::DisasterResponse) < MissionKey::Unassigned);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MissionKey {

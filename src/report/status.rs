@@ -48,6 +48,7 @@ use crate::partner::Region;
 /// `obligated = disbursed + unliquidated`. [`StatusReport::of`] has no register: there,
 /// everything is unassigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -117,11 +118,17 @@ impl ReportDimension {
 
 /// What a [`StatusReport`] covers: as of a date, as known on a date, grouped and filtered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReportQuery {
     /// Balances include entries effective on or before this date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub as_of: NaiveDate,
     /// Balances include entries recorded on or before this date (`None`: all recorded).
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
     pub known_on: Option<NaiveDate>,
     /// The dimensions that make up a row's key.
     pub group_by: Vec<ReportDimension>,
@@ -145,6 +152,7 @@ impl ReportQuery {
 /// One row of a [`StatusReport`]: the ledger's row (its key holds the grouped ledger
 /// dimensions), and the region, agency and mission area when grouped by them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct ReportRow {
     /// The partner's region, when the report is grouped by region and the funds have a
@@ -199,6 +207,7 @@ pub struct ReportRow {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct StatusReport {
     /// The query answered.

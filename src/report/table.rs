@@ -190,6 +190,7 @@ pub(super) fn aligned(
 
 /// Why a report could not be written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ReportError {
     /// The CSV writer failed.

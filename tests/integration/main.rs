@@ -10,7 +10,9 @@
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod hardening;
 mod homeland;
+mod ledger_batch;
 mod ledger_model;
 mod ledger_precedence;
 mod ledger_regressions;

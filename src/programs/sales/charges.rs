@@ -16,6 +16,7 @@ use crate::money::{Money, Rate, Rounding};
 /// applied to lines *implemented* on or after 1 June 1999, the 2006, 2012 and 2018 changes to
 /// lines *accepted* on or after their dates (DOMAIN.md rule 21; DSCA 06-15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum KeyDate {
@@ -38,8 +39,10 @@ pub enum KeyDate {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RateRow {
     /// The first key date the rate applies to.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The rate, as a percentage of the line value.
     pub rate: Rate,
@@ -54,8 +57,10 @@ pub struct RateRow {
 
 /// A dated exemption from a charge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Exemption {
     /// The first key date exempted.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The date of the line that is compared with `from`.
     pub key_date: KeyDate,
@@ -113,8 +118,10 @@ impl<'de> Deserialize<'de> for DeliveryTerm {
 /// One dated transportation percentage for a Delivery Term Code, applied to the value of
 /// a line by the date its delivery is reported (or, before that, its acceptance date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TransportationRow {
     /// The first date the percentage applies to.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub from: NaiveDate,
     /// The Delivery Term Code.
     pub delivery_term: DeliveryTerm,
@@ -128,6 +135,7 @@ pub struct TransportationRow {
 
 /// Which charge a rate belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChargeKind {
@@ -191,6 +199,7 @@ impl fmt::Display for ChargeKind {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Charges {
     /// Administrative surcharge rows.
     pub administrative: Vec<RateRow>,
@@ -421,6 +430,7 @@ fn row_for(
 /// Where a line's articles or services come from: it decides whether contract
 /// administration services are charged (on procurement only, DSCA 09-06).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SourceOfSupply {
@@ -432,6 +442,7 @@ pub enum SourceOfSupply {
 
 /// The charges on one line, each with the rate that produced it, to the cent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineCharges {
     /// The line value: quantity × unit price.
     pub value: Money,

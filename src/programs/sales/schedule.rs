@@ -10,6 +10,7 @@ use crate::money::Money;
 
 /// How the purchaser pays (SAMM Table C9.T12; AECA sections 21 and 22).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TermsOfSale {
@@ -39,6 +40,7 @@ pub enum TermsOfSale {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "source")]
 #[non_exhaustive]
 pub enum FundingSource {
@@ -216,8 +218,10 @@ fn is_billing_due_date(date: NaiveDate) -> bool {
 
 /// One quarterly payment of a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Installment {
     /// The due date: the 15th of March, June, September or December.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub due: NaiveDate,
     /// The amount due.
     pub amount: Money,
@@ -269,6 +273,7 @@ impl Installment {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentSchedule {
     initial_deposit: Money,
     installments: Vec<Installment>,

@@ -15,6 +15,7 @@ use crate::partner::CountryCode;
 
 /// Where a deposit came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "from")]
 #[non_exhaustive]
 pub enum DepositSource {
@@ -34,6 +35,7 @@ pub enum DepositSource {
 
 /// What a trust entry records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[non_exhaustive]
 pub enum TrustEntryKind {
@@ -48,8 +50,10 @@ pub enum TrustEntryKind {
 
 /// One dated entry of a partner's trust account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrustEntry {
     /// The date of the deposit or disbursement.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub date: NaiveDate,
     /// The case it is identified with.
     pub case: DocumentId,
@@ -67,6 +71,7 @@ pub struct TrustEntry {
 /// rule 28); entries are in non-decreasing date order, so the invariant holds on every
 /// date as well as at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrustAccount {
     partner: CountryCode,
     entries: Vec<TrustEntry>,
@@ -157,6 +162,7 @@ impl TrustAccount {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrustFund {
     accounts: BTreeMap<CountryCode, TrustAccount>,
     cases: BTreeMap<DocumentId, CountryCode>,
