@@ -7,9 +7,13 @@
     clippy::indexing_slicing
 )]
 
+mod bad_inputs;
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod fuzz;
+#[path = "../fuzzing/harness.rs"]
+mod harness;
 mod homeland;
 mod ledger_equality;
 mod ledger_model;
