@@ -293,10 +293,14 @@ fn edited(mut value: Value, edits: &BTreeMap<String, Value>) -> Value {
             array.swap(index, index + 1);
         } else if new == "<delete>" {
             let (parent, field) = pointer.rsplit_once('/').unwrap();
-            let removed = value
-                .pointer_mut(parent)
-                .and_then(Value::as_object_mut)
-                .and_then(|o| o.remove(field));
+            let removed = match value.pointer_mut(parent) {
+                Some(Value::Object(o)) => o.remove(field),
+                Some(Value::Array(a)) => {
+                    let i: usize = field.parse().unwrap();
+                    (i < a.len()).then(|| a.remove(i))
+                }
+                _ => None,
+            };
             assert!(removed.is_some(), "no field at {pointer}");
         } else if let Some(slot) = value.pointer_mut(pointer) {
             *slot = new.clone();
@@ -331,7 +335,11 @@ fn feed(case: &Case, input: &str, ledger: &mut Ledger) -> Outcome {
         "funds_holder" => parse::<FundsHolder>(input),
         "country_code" => parse::<CountryCode>(input),
         "fiscal_year" => parse::<FiscalYear>(input),
-        "program_kind" => parse::<ProgramKind>(input),
+        // `ProgramKindError` is a struct, not an enum: its code is its type's name.
+        "program_kind" => input
+            .parse::<ProgramKind>()
+            .map(|v| format!("{v:?}"))
+            .map_err(|e| ("program_kind_error".to_owned(), e.to_string())),
         "command" => {
             let command: Command = serde_json::from_str(input).map_err(|e| json_refused(&e))?;
             ledger
