@@ -44,7 +44,9 @@ fn main() {
     while i < args.len() {
         let value = args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
         let Some(value) = value else {
-            eprintln!("usage: fuzz [--commands N] [--journals N] [--csv N] [--seed N] [--stream-len N] [--deep-every N]");
+            eprintln!(
+                "usage: fuzz [--commands N] [--journals N] [--csv N] [--seed N] [--stream-len N] [--deep-every N]"
+            );
             std::process::exit(2);
         };
         match args[i].as_str() {
@@ -78,7 +80,11 @@ fn main() {
         }
         if last.elapsed() >= Duration::from_secs(30) {
             last = Instant::now();
-            println!("[{:>7.1}s] {}", start.elapsed().as_secs_f64(), report.summary());
+            println!(
+                "[{:>7.1}s] {}",
+                start.elapsed().as_secs_f64(),
+                report.summary()
+            );
         }
     });
     let seconds = start.elapsed().as_secs_f64();

@@ -220,7 +220,11 @@ fn date(g: &mut Gen) -> NaiveDate {
 
 fn account(g: &mut Gen) -> AccountSymbol {
     // Mostly the first account, so that streams get deep in one account.
-    let symbol = if g.chance(80) { ACCOUNTS[0] } else { g.pick(&ACCOUNTS) };
+    let symbol = if g.chance(80) {
+        ACCOUNTS[0]
+    } else {
+        g.pick(&ACCOUNTS)
+    };
     symbol.parse().unwrap_or_else(|_| unreachable_pool())
 }
 
@@ -234,21 +238,29 @@ fn amount(g: &mut Gen) -> Money {
         let cents = [1i64, 100, 10_000, 25_050, 100_000, 500_000][g.below(6)];
         Money::from_cents(cents)
     } else {
-        g.pick(&AMOUNTS).parse().unwrap_or_else(|_| unreachable_pool())
+        g.pick(&AMOUNTS)
+            .parse()
+            .unwrap_or_else(|_| unreachable_pool())
     }
 }
 
 fn key(g: &mut Gen) -> AllocationKey {
-    let partner = g.pick(&PARTNERS).map(|p| p.parse().unwrap_or_else(|_| unreachable_pool()));
+    let partner = g
+        .pick(&PARTNERS)
+        .map(|p| p.parse().unwrap_or_else(|_| unreachable_pool()));
     AllocationKey::new(
-        g.pick(&HOLDERS).parse().unwrap_or_else(|_| unreachable_pool()),
+        g.pick(&HOLDERS)
+            .parse()
+            .unwrap_or_else(|_| unreachable_pool()),
         g.pick(&PROGRAMS),
         partner,
     )
 }
 
 fn document(g: &mut Gen) -> security_assistance::budget::DocumentId {
-    g.pick(&DOCUMENTS).parse().unwrap_or_else(|_| unreachable_pool())
+    g.pick(&DOCUMENTS)
+        .parse()
+        .unwrap_or_else(|_| unreachable_pool())
 }
 
 fn purposes(g: &mut Gen) -> Vec<ProgramKind> {
@@ -291,7 +303,10 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
         },
         2 => Action::Allot {
             account: account(g),
-            holder: g.pick(&HOLDERS).parse().unwrap_or_else(|_| unreachable_pool()),
+            holder: g
+                .pick(&HOLDERS)
+                .parse()
+                .unwrap_or_else(|_| unreachable_pool()),
             amount: amount(g),
         },
         3 => Action::Allocate {
@@ -419,12 +434,16 @@ fn command(g: &mut Gen, n: usize, issued: &[Command], clock: &mut usize) -> Comm
         3 => (at(*clock), at(g.below(DATES.len()))),
         _ => (at(*clock), at(*clock)),
     };
-    let id = format!("c{n}").parse().unwrap_or_else(|_| unreachable_pool());
+    let id = format!("c{n}")
+        .parse()
+        .unwrap_or_else(|_| unreachable_pool());
     let step = (n < 5 && g.chance(80)).then_some(n);
     Command::new(
         id,
         date,
-        "budget-office".parse().unwrap_or_else(|_| unreachable_pool()),
+        "budget-office"
+            .parse()
+            .unwrap_or_else(|_| unreachable_pool()),
         action(g, step),
     )
     .recorded_on(recorded)
@@ -514,9 +533,10 @@ fn check_status(ledger: &Ledger, report: &mut Report, context: &dyn Fn() -> Stri
     let totals = match ledger.status_of_funds(&StatusQuery::new(as_of, &[])) {
         Ok(rows) => rows,
         Err(e) => {
-            report.find("an accepted state cannot be reported (status_of_funds)", || {
-                format!("{e}\n{}", context())
-            });
+            report.find(
+                "an accepted state cannot be reported (status_of_funds)",
+                || format!("{e}\n{}", context()),
+            );
             return;
         }
     };
@@ -559,7 +579,9 @@ fn check_deep(ledger: &Ledger, report: &mut Report, context: &dyn Fn() -> String
     let json = match serde_json::to_string(ledger.journal()) {
         Ok(json) => json,
         Err(e) => {
-            report.find("the journal does not serialize", || format!("{e}\n{}", context()));
+            report.find("the journal does not serialize", || {
+                format!("{e}\n{}", context())
+            });
             return;
         }
     };
@@ -623,10 +645,19 @@ fn stream(g: &mut Gen, config: &Config, report: &mut Report) -> Ledger {
         let len_before = ledger.journal().len();
         report.commands += 1;
         let outcome = catch_unwind(AssertUnwindSafe(|| ledger.apply(command.clone())));
-        let context = || format!("stream of {} commands:\n{}", issued.len(), commands_text(&issued));
+        let context = || {
+            format!(
+                "stream of {} commands:\n{}",
+                issued.len(),
+                commands_text(&issued)
+            )
+        };
         match outcome {
             Err(payload) => {
-                report.find(&format!("panic in apply: {}", panic_text(&*payload)), context);
+                report.find(
+                    &format!("panic in apply: {}", panic_text(&*payload)),
+                    context,
+                );
                 return before;
             }
             Ok(Ok(_)) => {
@@ -776,9 +807,10 @@ fn journal_case(g: &mut Gen, seeds: &[String], report: &mut Report) {
     let context = || format!("journal JSON: {text}");
     let outcome = catch_unwind(AssertUnwindSafe(|| import_journal(&text)));
     match outcome {
-        Err(payload) => {
-            report.find(&format!("panic in import_journal: {}", panic_text(&*payload)), context)
-        }
+        Err(payload) => report.find(
+            &format!("panic in import_journal: {}", panic_text(&*payload)),
+            context,
+        ),
         Ok(Err(_)) => {}
         Ok(Ok(mut ledger)) => {
             report.journals_accepted += 1;
@@ -788,9 +820,7 @@ fn journal_case(g: &mut Gen, seeds: &[String], report: &mut Report) {
             // journal must still replay afterwards.
             let mut clock = DATES.len() - 1;
             let next = command(g, 1_000_000, &[], &mut clock);
-            if catch_unwind(AssertUnwindSafe(|| ledger.apply(next)))
-                .is_ok_and(|r| r.is_ok())
-            {
+            if catch_unwind(AssertUnwindSafe(|| ledger.apply(next))).is_ok_and(|r| r.is_ok()) {
                 check_deep(&ledger, report, &context);
             }
         }
@@ -841,7 +871,9 @@ fn csv_row(g: &mut Gen, n: usize) -> String {
     } else {
         ""
     };
-    let amount = g.pick(&["1.00", "25.50", "100", "250.00", "600.00", "1000.00", "5000"]);
+    let amount = g.pick(&[
+        "1.00", "25.50", "100", "250.00", "600.00", "1000.00", "5000",
+    ]);
     let day = 16 + (n % 12);
     let id = if g.chance(5) { 1 } else { n };
     format!("{id},2015-10-{day:02},2016,{kind},{account},{program},{country},{amount}")
@@ -944,7 +976,12 @@ fn csv_case(g: &mut Gen, bases: &mut Vec<Ledger>, report: &mut Report) {
             if summary.commands != added as u64 {
                 report.find(
                     "a CSV import summary counts other commands than the journal holds",
-                    || format!("summary {summary:?}, journal grew by {added}\n{}", context()),
+                    || {
+                        format!(
+                            "summary {summary:?}, journal grew by {added}\n{}",
+                            context()
+                        )
+                    },
                 );
             }
             if summary.applied + summary.skipped.len() as u64 != summary.rows {

@@ -35,10 +35,7 @@ impl Snapshot {
     /// journal's JSON and by its status of funds.
     #[track_caller]
     pub(crate) fn assert_same(&self, ledger: &Ledger, context: &str) {
-        assert!(
-            *ledger == self.ledger,
-            "{context}: the ledger changed (==)"
-        );
+        assert!(*ledger == self.ledger, "{context}: the ledger changed (==)");
         assert_eq!(
             serde_json::to_string(ledger.journal()).unwrap(),
             self.journal_json,
