@@ -2969,6 +2969,9 @@ fn gate_check(
 }
 
 #[cfg(test)]
+mod equality_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::budget::Actor;

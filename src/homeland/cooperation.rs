@@ -240,6 +240,8 @@ fn check_project(
     cost: Money,
     shares: &[(CountryCode, Money)],
 ) -> Result<Money, CooperationError> {
+    // An empty id would still compose a valid document id ("-US"), so it is refused here.
+    not_empty("project id", id)?;
     compose::<DocumentId>(format!("{id}-US"))?;
     not_empty("project title", title)?;
     positive("project cost", cost)?;

@@ -642,8 +642,11 @@ pub fn import_transactions<R: io::Read>(
     reader: R,
     options: &CsvImport,
 ) -> Result<ImportSummary, ImportError> {
+    // Flexible: a row with too few or too many fields is that row's error
+    // (`RowProblem::FieldCount`, skipped by a partial import), not the whole file's.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
+        .flexible(true)
         .from_reader(reader);
     let header = csv
         .byte_headers()

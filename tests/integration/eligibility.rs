@@ -24,6 +24,8 @@ use security_assistance::eligibility::{
 };
 use security_assistance::{Citation, CountryCode, Money, ProgramKind};
 
+use crate::support::{Snapshot, assert_unchanged};
+
 use ProgramKind as P;
 
 // ---------------------------------------------------------------------------------------
@@ -454,7 +456,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
         amount: money(amount),
     };
     run(&mut ledger, "2006-09-18", pay("TH-GRANT", "100")).unwrap();
-    let before = ledger.clone();
+    let before = Snapshot::of(&ledger);
     let err = run(&mut ledger, "2006-10-02", pay("TH-GRANT", "100")).unwrap_err();
     let BudgetError::Ineligible { decision } = &err else {
         panic!("expected a 7008 refusal, got {err:?}");
@@ -469,7 +471,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
         "{}",
         decision.explanation()
     );
-    assert!(ledger == before, "a refusal changes nothing");
+    before.assert_same(&ledger, "a refusal changes nothing");
     // The default is past one calendar year (from 2006-07-16), yet payments go on.
     run(&mut ledger, "2006-10-02", pay("PK-GRANT", "300")).unwrap();
     // After the certification, the Thai grant is paid again; refunds never asked.
@@ -2276,7 +2278,7 @@ fn ledger_refuses_an_ineligible_allocation_and_keeps_decisions() {
     let mut books = Books::new(store([coup()]), "011-2008/2009-1082", vec![P::Financing]);
     let tha = key(P::Financing, "THA");
     // Before the certification: refused, with the decision, and nothing changes.
-    let before = books.ledger.clone();
+    let before = Snapshot::of(&books.ledger);
     let decision = ineligible(books.allocate("2008-02-05", &tha, "500000"));
     assert_eq!(decision.outcome(), Outcome::Ineligible);
     assert_eq!(
@@ -2287,12 +2289,12 @@ fn ledger_refuses_an_ineligible_allocation_and_keeps_decisions() {
     assert_eq!(decision.request().known_on, Some(day("2008-02-05")));
     assert_eq!(decision.request().department, Department::State);
     assert_eq!(decision.request().amount, Some(money("500000")));
-    assert_eq!(books.ledger, before);
+    assert_unchanged(&books.ledger, &before);
     assert_eq!(books.ledger.journal().len(), 3);
     // The error displays the explanation.
     let err = books.allocate("2008-02-05", &tha, "500000").unwrap_err();
     assert!(err.to_string().ends_with(&decision.explanation()), "{err}");
-    assert_eq!(books.ledger, before);
+    assert_unchanged(&books.ledger, &before);
 
     // From the certification: applied, and the decision is kept.
     let receipt = books.allocate("2008-02-06", &tha, "500000").unwrap();
@@ -2338,7 +2340,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
         Outcome::Eligible
     );
     // Obligating a day later is refused and changes nothing.
-    let before = books.ledger.clone();
+    let before = Snapshot::of(&books.ledger);
     let decision =
         ineligible(books.obligate("2008-03-02", "2008-03-02", "ZW-D-GAA", &zwe, "300000"));
     assert_eq!(decision.outcome(), Outcome::Ineligible);
@@ -2350,7 +2352,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     // reason it does not count (the refusal precedence puts "not yet known" before "not in
     // force").
     assert_eq!(decision.request().document.as_deref(), Some("ZW-D-GAA"));
-    assert_eq!(books.ledger, before);
+    assert_unchanged(&books.ledger, &before);
     // On 2008-03-10, recorded that day, the determination is not yet known to the ledger.
     let decision =
         ineligible(books.obligate("2008-03-10", "2008-03-10", "ZW-D-GAA", &zwe, "300000"));
@@ -2360,7 +2362,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
             recorded: day("2008-03-12"),
         }]
     );
-    assert_eq!(books.ledger, before);
+    assert_unchanged(&books.ledger, &before);
     // Recorded on 2008-03-12 it is: eligible under waiver, and the journal keeps why.
     let receipt = books
         .obligate("2008-03-12", "2008-03-12", "ZW-D-GAA", &zwe, "300000")
@@ -2405,7 +2407,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     revoked
         .ledger
         .set_eligibility(Arc::new(Engine::new(brooke_facts(), RuleSet::builtin())));
-    let before = revoked.ledger.clone();
+    let before = Snapshot::of(&revoked.ledger);
     let decision = ineligible(revoked.apply(
         "2008-03-13",
         "2008-03-13",
@@ -2419,7 +2421,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
     ));
     assert_eq!(decision.request().partner, cc("ZWE"));
     assert_eq!(decision.request().document.as_deref(), Some("ZW-D-GAB"));
-    assert_eq!(revoked.ledger, before);
+    assert_unchanged(&revoked.ledger, &before);
 
     // Replaying the journal keeps every decision, with no eligibility check at all.
     let replayed = Ledger::replay(
@@ -2501,11 +2503,11 @@ fn replay_refuses_a_decision_about_another_request() {
 fn ledger_asks_by_department() {
     // Homeland Security funds (agency 070): the state-sponsor rule governs them.
     let mut books = Books::new(cuba(), "070-2008/2009-0400", vec![P::Training]);
-    let before = books.ledger.clone();
+    let before = Snapshot::of(&books.ledger);
     let decision = ineligible(books.allocate("2008-01-15", &key(P::Training, "CUB"), "1000"));
     assert_eq!(decision.request().department, Department::HomelandSecurity);
     assert_eq!(rule_ids(&decision), ["state-sponsor", "sanction"]);
-    assert_eq!(books.ledger, before);
+    assert_unchanged(&books.ledger, &before);
     // Another partner goes through.
     let receipt = books
         .allocate("2008-01-15", &key(P::Training, "JOR"), "1000")

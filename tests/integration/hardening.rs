@@ -34,7 +34,9 @@ fn partial() -> CsvImport {
 /// appropriation does not stay behind, and the summary agrees with the journal.
 #[test]
 fn a_refused_csv_row_changes_nothing() {
-    let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     // Row "2.apportion" takes the id csv-2.apportion, which row "2" needs for its
     // apportionment.
     let first =
@@ -77,7 +79,9 @@ fn an_identical_row_again_is_counted_as_a_duplicate() {
          4,2015-11-03,2016,obligation,070-2016-0114,sales,NPL,100.00\n\
          5,2015-11-04,2016,disbursement,070-2016-0114,sales,NPL,50.00\n"
     );
-    let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let summary = import_transactions(&mut ledger, csv.as_bytes(), &CsvImport::default()).unwrap();
     assert_eq!(
         (summary.rows, summary.applied, summary.duplicates),
@@ -196,7 +200,14 @@ fn an_eligibility_check_that_answers_another_request_is_a_typed_error() {
     assert_eq!(ledger.apply(allocate).unwrap_err(), expected);
     assert_eq!(ledger, before);
     assert_eq!(seen(&ledger), seen_before);
-    assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll)).unwrap(), ledger);
+    assert_eq!(
+        Ledger::replay(
+            ledger.journal(),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
+        )
+        .unwrap(),
+        ledger
+    );
 }
 
 /// Items 2–4: misspelt fields, repeated keys and repeated tags, and lenient dates are

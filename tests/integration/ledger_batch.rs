@@ -184,7 +184,9 @@ proptest! {
 
 #[test]
 fn a_refused_batch_names_the_command_and_keeps_its_cause_once() {
-    let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
     let appropriate = command((0, 1, 0, 0, 0, 3)); // $1,000
     let apportion = command((1, 2, 0, 0, 0, 4)); // $1,000,000: too much
     let before = ledger.clone();

@@ -2729,6 +2729,7 @@ impl Runner {
         self.issued.push(command.clone());
         let before = self.ledger.clone();
         let journal_before = serde_json::to_string(self.ledger.journal()).unwrap();
+        let status_before = crate::support::status_text(&self.ledger);
         let predicted = self.model.apply(&command);
         let actual = self.ledger.apply(command.clone());
         self.log.push(format!(
@@ -2778,6 +2779,9 @@ impl Runner {
                 // Invariant 6: a refused command changes nothing.
                 if self.ledger != before {
                     self.fail("a refused command changed the ledger");
+                }
+                if crate::support::status_text(&self.ledger) != status_before {
+                    self.fail("a refused command changed the status of funds");
                 }
                 let journal_after = serde_json::to_string(self.ledger.journal()).unwrap();
                 if journal_after != journal_before {

@@ -8,6 +8,8 @@ use security_assistance::budget::{
 };
 use security_assistance::{Money, ProgramKind};
 
+use crate::support::{Snapshot, assert_unchanged};
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -56,9 +58,9 @@ impl Steps {
 
     fn refused(&mut self, date: NaiveDate, action: Action) -> BudgetError {
         let c = self.command(date, action);
-        let before = self.ledger.clone();
+        let before = Snapshot::of(&self.ledger);
         let err = self.ledger.apply(c).unwrap_err();
-        assert!(self.ledger == before);
+        assert_unchanged(&self.ledger, &before);
         err
     }
 

@@ -7,12 +7,17 @@
     clippy::indexing_slicing
 )]
 
+mod bad_inputs;
 mod calendar;
 mod eligibility;
 mod fiscal;
+mod fuzz;
 mod hardening;
+#[path = "../fuzzing/harness.rs"]
+mod harness;
 mod homeland;
 mod ledger_batch;
+mod ledger_equality;
 mod ledger_model;
 mod ledger_precedence;
 mod ledger_regressions;
@@ -24,4 +29,5 @@ mod programs_training;
 mod report;
 mod scenarios;
 mod store;
+mod support;
 mod workload;

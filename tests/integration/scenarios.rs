@@ -9,6 +9,8 @@ use security_assistance::budget::{
 use security_assistance::{FiscalYear, Money};
 use serde::Deserialize;
 
+use crate::support::Snapshot;
+
 #[derive(Deserialize)]
 struct Scenario {
     title: String,
@@ -111,9 +113,9 @@ fn run(path: &Path) {
                 command,
                 rejected: Some(want),
             } => {
-                let before = ledger.clone();
+                let before = Snapshot::of(&ledger);
                 let err = ledger.apply(command).expect_err(&at);
-                assert_eq!(ledger, before, "{at}: a refused command changed the ledger");
+                before.assert_same(&ledger, &format!("{at}: a refused command"));
                 assert_eq!(err.precedence(), want.precedence, "{at}: {err}");
                 if let BudgetError::Exceeds {
                     level,
