@@ -92,6 +92,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Creates a store for the ledger named `ledger` in a new file at `path`.
     ///
+    /// The store is built whole in `path` + `.creating` and renamed into place, so a crash
+    /// while creating leaves no half-made store at `path`.
+    ///
     /// # Errors
     ///
     /// [`StoreError::Backend`] if a file is already there or cannot be created.
@@ -104,25 +107,46 @@ impl SqliteStore {
                 reason: format!("{location} already exists"),
             });
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let connection = Connection::open_with_flags(path, flags)
-            .map_err(|e| backend(&location, "create", e))?;
-        let mut store = SqliteStore {
-            connection,
-            location,
+        let mut building = path.as_os_str().to_owned();
+        building.push(".creating");
+        let building = std::path::PathBuf::from(building);
+        let io = |e: std::io::Error| StoreError::Backend {
+            operation: "create".to_owned(),
+            reason: e.to_string(),
         };
-        store.configure()?;
-        store.migrate()?;
-        store
-            .connection
-            .execute(
-                "INSERT INTO meta (key, value) VALUES ('ledger', ?1)",
-                params![ledger],
-            )
-            .map_err(|e| backend(&store.location, "create", e))?;
-        Ok(store)
+        if building.exists() {
+            std::fs::remove_file(&building).map_err(io)?;
+        }
+        {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let connection = Connection::open_with_flags(&building, flags)
+                .map_err(|e| backend(&location, "create", e))?;
+            let mut store = SqliteStore {
+                connection,
+                location: location.clone(),
+            };
+            store
+                .connection
+                .pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| backend(&location, "create", e))?;
+            store.migrate()?;
+            store
+                .connection
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('ledger', ?1)",
+                    params![ledger],
+                )
+                .map_err(|e| backend(&location, "create", e))?;
+        }
+        std::fs::rename(&building, path).map_err(io)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
+        SqliteStore::open(path, ledger)
     }
 
     /// Opens the store at `path`, which must hold the ledger named `ledger`; an older

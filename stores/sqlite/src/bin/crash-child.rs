@@ -4,7 +4,7 @@
 //! only opens the store and prints the outcome. The commands are a fixed
 //! sequence, so a restarted child continues where the store ends.
 
-#![allow(clippy::print_stdout)]
+#![allow(clippy::print_stdout, clippy::arithmetic_side_effects)]
 
 use std::io::Write;
 use std::sync::Arc;
