@@ -61,7 +61,7 @@ fn a_short_fuzz_run_finds_nothing() {
 
 /// Issue 17 item 7: an accepted state must stay reportable.
 #[test]
-#[ignore = "issue 17 item 7, fixed on the harden branch"]
+#[ignore = "issue 17 item 7 is still open: budget authority is summed left to right and overflows"]
 fn an_accepted_state_stays_reportable() {
     use security_assistance::budget::{Action, Command, Dimension, Ledger, StatusQuery};
     use security_assistance::{Money, ProgramKind};
@@ -112,7 +112,6 @@ fn an_accepted_state_stays_reportable() {
 
 /// Issue 17 item 1: a partial CSV import's summary counts the commands it applied.
 #[test]
-#[ignore = "issue 17 item 1, fixed on the harden branch"]
 fn a_partial_import_counts_what_it_applied() {
     use security_assistance::budget::Ledger;
     use security_assistance::report::{CsvImport, import_transactions};
