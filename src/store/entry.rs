@@ -227,6 +227,29 @@ pub struct NewEntry {
 }
 
 impl NewEntry {
+    /// Checks that `batch` runs on from `after` (the last stored sequence, `None` for an
+    /// empty store) without a gap: the first entry is `after + 1` (or `0`), each next one
+    /// the one before plus one. Every store calls this before it writes a batch.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::BatchSequence`] naming the first entry out of line and the sequence it
+    /// should have had (`u64::MAX` when `after` is already the last sequence there is).
+    pub fn check_continues(after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+        let mut expected = after.map_or(Some(0), |a| a.checked_add(1));
+        for entry in batch {
+            let found = entry.encoded.sequence();
+            if expected != Some(found) {
+                return Err(StoreError::BatchSequence {
+                    expected: expected.unwrap_or(u64::MAX),
+                    found,
+                });
+            }
+            expected = found.checked_add(1);
+        }
+        Ok(())
+    }
+
     /// Encodes `entry` for a store.
     ///
     /// # Errors

@@ -34,17 +34,7 @@ impl JournalStore for MemoryStore {
                 found: last,
             });
         }
-        let mut expected = after.map_or(Some(0), |a| a.checked_add(1));
-        for entry in batch {
-            let found = entry.encoded().sequence();
-            if expected != Some(found) {
-                return Err(StoreError::BatchSequence {
-                    expected: expected.unwrap_or(u64::MAX),
-                    found,
-                });
-            }
-            expected = found.checked_add(1);
-        }
+        NewEntry::check_continues(after, batch)?;
         self.entries
             .extend(batch.iter().map(|e| e.encoded().clone()));
         Ok(())

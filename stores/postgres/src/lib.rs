@@ -460,24 +460,12 @@ struct Rows {
 impl Rows {
     /// The batch's columns, once its sequences are checked to run on from `after`.
     fn of(after: Option<u64>, batch: &[NewEntry]) -> Result<Rows, StoreError> {
+        NewEntry::check_continues(after, batch)?;
         let mut rows = Rows::default();
-        let mut expected = match after {
-            None => 0,
-            Some(s) => s.checked_add(1).ok_or(StoreError::BatchSequence {
-                expected: s,
-                found: s,
-            })?,
-        };
         for new in batch {
             let encoded = new.encoded();
             let columns = new.columns();
-            if encoded.sequence() != expected || columns.sequence != expected {
-                return Err(StoreError::BatchSequence {
-                    expected,
-                    found: encoded.sequence(),
-                });
-            }
-            rows.sequence.push(to_column(expected)?);
+            rows.sequence.push(to_column(encoded.sequence())?);
             rows.entry.push(encoded.bytes().to_vec());
             rows.checksum.push(i64::from(encoded.checksum()));
             rows.id.push(columns.id.clone());
@@ -488,7 +476,6 @@ impl Rows {
             rows.document.push(columns.document.clone());
             rows.amount.push(columns.amount.clone());
             rows.actor.push(columns.actor.clone());
-            expected = expected.saturating_add(1);
         }
         Ok(rows)
     }

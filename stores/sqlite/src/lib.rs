@@ -305,17 +305,7 @@ impl JournalStore for SqliteStore {
     fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
         let location = self.location.clone();
         let fail = |e: rusqlite::Error| backend(&location, "append", e);
-        let mut expected = after.map_or(Some(0), |a| a.checked_add(1));
-        for entry in batch {
-            let found = entry.encoded().sequence();
-            if expected != Some(found) {
-                return Err(StoreError::BatchSequence {
-                    expected: expected.unwrap_or(u64::MAX),
-                    found,
-                });
-            }
-            expected = found.checked_add(1);
-        }
+        NewEntry::check_continues(after, batch)?;
         let tx = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
