@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
+use super::journal::{Compact, Reader, Symbols};
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
@@ -220,17 +221,133 @@ pub enum Funding {
     },
 }
 
+/// Declares [`Action`] from one table and derives from it everything that must follow each
+/// variant: the JSON name ([`Action::name`], and serde's), the externally tagged twin that
+/// `tagged.rs` reads without buffering, the journal's compact encoding (each field in
+/// declaration order, through [`Compact`]), and [`Command::first_difference`]'s field by
+/// field comparison. Adding a command is adding a variant here and its handler in the
+/// ledger; nothing else lists the variants.
+///
+/// A variant is written `Name as "json_name" { fields }`; field attributes (documentation,
+/// `#[serde(...)]`) apply to the enum and to its twin. The compact encoding writes the
+/// variant's position in the table, then its fields in order, so stored journals stay
+/// readable only while variants are appended and fields are not reordered.
+macro_rules! action_table {
+    (
+        $(#[$attr:meta])*
+        pub enum Action {
+            $(
+                $(#[$vattr:meta])*
+                $variant:ident as $name:literal {
+                    $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* $(,)?
+                }
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$attr])*
+        pub enum Action {
+            $(
+                $(#[$vattr])*
+                #[serde(rename = $name)]
+                $variant { $( $(#[$fattr])* $field: $ty ),* },
+            )*
+        }
+
+        /// The externally tagged twin of [`Action`] that `tagged.rs` reads the variant's
+        /// fields with (a serde `remote` definition: the same variants and fields).
+        #[derive(Deserialize)]
+        #[serde(remote = "Action", deny_unknown_fields)]
+        pub(super) enum ActionDef {
+            $(
+                #[serde(rename = $name)]
+                $variant { $( $(#[$fattr])* $field: $ty ),* },
+            )*
+        }
+
+        /// The variants' positions in the table: the first byte of an encoded action.
+        #[repr(u8)]
+        enum ActionCode {
+            $( $variant, )*
+        }
+
+        impl Action {
+            /// The name of the action's type, as serde writes it.
+            #[must_use]
+            pub const fn name(&self) -> &'static str {
+                match self {
+                    $( Action::$variant { .. } => $name, )*
+                }
+            }
+
+            /// The first field (`"action.type"`, or `"action."` and the field's name, in
+            /// declaration order) in which `self` and `other` differ, if any.
+            fn first_difference(&self, other: &Action) -> Option<String> {
+                match (self, other) {
+                    $(
+                        (Action::$variant { .. }, Action::$variant { .. }) => {
+                            $(
+                                if let (
+                                    Action::$variant { $field: left, .. },
+                                    Action::$variant { $field: right, .. },
+                                ) = (self, other)
+                                {
+                                    if left != right {
+                                        return Some(
+                                            concat!("action.", stringify!($field)).to_owned(),
+                                        );
+                                    }
+                                }
+                            )*
+                            None
+                        }
+                    )*
+                    _ => Some("action.type".to_owned()),
+                }
+            }
+        }
+
+        impl Compact for Action {
+            fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+                match self {
+                    $(
+                        Action::$variant { $($field),* } => {
+                            out.push(ActionCode::$variant as u8);
+                            $( Compact::put($field, out, symbols); )*
+                        }
+                    )*
+                }
+            }
+
+            fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Action> {
+                let code = r.byte()?;
+                $(
+                    if code == ActionCode::$variant as u8 {
+                        // Struct fields are read in the order written, the encoding's order.
+                        return Some(Action::$variant {
+                            $( $field: Compact::get(r, symbols)?, )*
+                        });
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+
+action_table! {
 /// What a [`Command`] does. Amounts are positive unless the variant says it is signed.
-// Deserialize: in `tagged.rs`, without buffering; a new variant needs its twin there.
+///
+/// Each variant is written once, in a table that also derives its JSON name, its strict
+/// reader, its compact journal encoding and its field-by-field comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[serde(tag = "type")]
 #[non_exhaustive]
 pub enum Action {
     /// Enact full-year budget authority into an account (a regular or supplemental
     /// appropriation act). Creates the account, or adds to it (purposes must match), or
     /// supersedes its continuing-resolution authority.
-    Appropriate {
+    Appropriate as "appropriate" {
         /// The account.
         account: AccountSymbol,
         /// The appropriation's title, such as "Foreign Military Financing Program".
@@ -246,7 +363,7 @@ pub enum Action {
     /// at the annualized rate × the lower of the share of the fiscal year covered and the
     /// seasonal limit (DOMAIN §1.9). A later resolution for the same account extends it; a
     /// full-year [`Action::Appropriate`] supersedes it.
-    ContinuingResolution {
+    ContinuingResolution as "continuing_resolution" {
         /// The account.
         account: AccountSymbol,
         /// The appropriation's title.
@@ -256,6 +373,7 @@ pub enum Action {
         /// The annualized rate for operations.
         annual_rate: Money,
         /// The last day the resolution covers.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         through: NaiveDate,
         /// OMB's seasonal limit, if any.
         seasonal_limit: Option<Rate>,
@@ -267,7 +385,7 @@ pub enum Action {
     /// A withdrawal leaves every line above what was distributed from it: for Category A,
     /// what stays apportioned to date (lines whose `from` has come) still covers the
     /// allotments; for Category B, the line still covers the allocations to its program.
-    Apportion {
+    Apportion as "apportion" {
         /// The account.
         account: AccountSymbol,
         /// Category A (by period) or B (by program).
@@ -276,7 +394,7 @@ pub enum Action {
         amount: Money,
     },
     /// Allot apportioned funds to a funds holder (positive) or withdraw (negative).
-    Allot {
+    Allot as "allot" {
         /// The account.
         account: AccountSymbol,
         /// The funds holder.
@@ -286,7 +404,7 @@ pub enum Action {
     },
     /// Allocate allotted funds to a program × partner (positive) or withdraw (negative).
     /// A positive allocation to a partner passes the eligibility gate.
-    Allocate {
+    Allocate as "allocate" {
         /// The account.
         account: AccountSymbol,
         /// Where the allocation sits.
@@ -295,7 +413,7 @@ pub enum Action {
         amount: Money,
     },
     /// Reserve allocated funds for a planned document (not a legal liability).
-    Commit {
+    Commit as "commit" {
         /// The account.
         account: AccountSymbol,
         /// The planned document.
@@ -306,7 +424,7 @@ pub enum Action {
         amount: Money,
     },
     /// Release part or all of a commitment.
-    Decommit {
+    Decommit as "decommit" {
         /// The account.
         account: AccountSymbol,
         /// The planned document.
@@ -315,7 +433,7 @@ pub enum Action {
         amount: Money,
     },
     /// Record an obligation on a binding instrument (31 U.S.C. 1501(a)).
-    Obligate {
+    Obligate as "obligate" {
         /// The account.
         account: AccountSymbol,
         /// The obligating document, unique within the account.
@@ -329,7 +447,7 @@ pub enum Action {
     },
     /// Adjust an existing obligation up (positive) or down (negative). A downward
     /// adjustment of an obligation recorded in an earlier fiscal year is a recovery.
-    AdjustObligation {
+    AdjustObligation as "adjust_obligation" {
         /// The account.
         account: AccountSymbol,
         /// The obligating document.
@@ -338,7 +456,7 @@ pub enum Action {
         amount: Money,
     },
     /// Pay against an obligation, partly or wholly (an outlay).
-    Disburse {
+    Disburse as "disburse" {
         /// The account.
         account: AccountSymbol,
         /// The obligating document.
@@ -347,7 +465,7 @@ pub enum Action {
         amount: Money,
     },
     /// A collection that reverses part of a disbursement.
-    Refund {
+    Refund as "refund" {
         /// The account.
         account: AccountSymbol,
         /// The obligating document.
@@ -356,7 +474,7 @@ pub enum Action {
         amount: Money,
     },
     /// Move unapportioned budget authority between accounts under a cited authority.
-    Transfer {
+    Transfer as "transfer" {
         /// The losing account.
         from: AccountSymbol,
         /// The gaining account.
@@ -368,7 +486,7 @@ pub enum Action {
     },
     /// Move allocated, uncommitted funds between programs or partners within an account
     /// under a cited authority.
-    Reprogram {
+    Reprogram as "reprogram" {
         /// The account.
         account: AccountSymbol,
         /// The losing allocation.
@@ -381,7 +499,7 @@ pub enum Action {
         authority: String,
     },
     /// Cancel unapportioned budget authority by law.
-    Rescind {
+    Rescind as "rescind" {
         /// The account.
         account: AccountSymbol,
         /// Positive amount.
@@ -396,7 +514,7 @@ pub enum Action {
     /// balance when the account closed, and beyond it the closed account's unobligated
     /// balance, which the upward adjustments of all its documents share
     /// ([`Level::ClosedAccountBalance`](super::Level::ClosedAccountBalance)).
-    ChargeToCurrent {
+    ChargeToCurrent as "charge_to_current" {
         /// The cancelled account.
         cancelled: AccountSymbol,
         /// The obligating document of the cancelled account.
@@ -432,340 +550,109 @@ pub enum Action {
     /// assert_eq!(collect.name(), "collect");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    Collect {
+    Collect as "collect" {
         /// The account credited.
         account: AccountSymbol,
         /// The collection document (a deposit ticket or bill), unique within the account.
         document: DocumentId,
-        /// Who paid.
-        payer: CountryCode,
         /// Positive amount received.
         amount: Money,
+        /// Who paid.
+        payer: CountryCode,
         /// The law that lets the collection be credited to the account, such as
         /// "6 U.S.C. 195c(d)".
         authority: String,
     },
 }
+}
 
 impl Action {
-    /// The name of the action's type, as serde writes it.
+    /// The account the action is on: for a [`Action::Transfer`] the losing account, for a
+    /// [`Action::ChargeToCurrent`] the current account charged.
+    ///
+    /// ```
+    /// use security_assistance::budget::Action;
+    /// let transfer = Action::Transfer {
+    ///     from: "011-2008-1081".parse()?,
+    ///     to: "097-2008-0100".parse()?,
+    ///     amount: "10".parse()?,
+    ///     authority: "FAA sec. 610".into(),
+    /// };
+    /// assert_eq!(transfer.account().to_string(), "011-2008-1081");
+    /// assert_eq!(transfer.other_account().map(|a| a.to_string()).as_deref(), Some("097-2008-0100"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub const fn name(&self) -> &'static str {
+    pub fn account(&self) -> AccountSymbol {
         match self {
-            Action::Appropriate { .. } => "appropriate",
-            Action::ContinuingResolution { .. } => "continuing_resolution",
-            Action::Apportion { .. } => "apportion",
-            Action::Allot { .. } => "allot",
-            Action::Allocate { .. } => "allocate",
-            Action::Commit { .. } => "commit",
-            Action::Decommit { .. } => "decommit",
-            Action::Obligate { .. } => "obligate",
-            Action::AdjustObligation { .. } => "adjust_obligation",
-            Action::Disburse { .. } => "disburse",
-            Action::Refund { .. } => "refund",
-            Action::Transfer { .. } => "transfer",
-            Action::Reprogram { .. } => "reprogram",
-            Action::Rescind { .. } => "rescind",
-            Action::ChargeToCurrent { .. } => "charge_to_current",
-            Action::Collect { .. } => "collect",
+            Action::Transfer { from, .. } => *from,
+            Action::ChargeToCurrent { current, .. } => *current,
+            Action::Appropriate { account, .. }
+            | Action::ContinuingResolution { account, .. }
+            | Action::Apportion { account, .. }
+            | Action::Allot { account, .. }
+            | Action::Allocate { account, .. }
+            | Action::Commit { account, .. }
+            | Action::Decommit { account, .. }
+            | Action::Obligate { account, .. }
+            | Action::AdjustObligation { account, .. }
+            | Action::Disburse { account, .. }
+            | Action::Refund { account, .. }
+            | Action::Reprogram { account, .. }
+            | Action::Rescind { account, .. }
+            | Action::Collect { account, .. } => *account,
         }
     }
 
-    fn first_difference(&self, other: &Action) -> Option<String> {
-        macro_rules! diff {
-            ($($field:ident),+) => {{
-                $(if $field.0 != $field.1 { return Some(format!("action.{}", stringify!($field))); })+
-                None
-            }};
-        }
-        use Action as A;
-        match (self, other) {
-            (
-                A::Appropriate {
-                    account: a1,
-                    title: t1,
-                    purposes: p1,
-                    amount: m1,
-                    law: l1,
-                },
-                A::Appropriate {
-                    account: a2,
-                    title: t2,
-                    purposes: p2,
-                    amount: m2,
-                    law: l2,
-                },
-            ) => {
-                let (account, title, purposes, amount, law) =
-                    ((a1, a2), (t1, t2), (p1, p2), (m1, m2), (l1, l2));
-                diff!(account, title, purposes, amount, law)
-            }
-            (
-                A::ContinuingResolution {
-                    account: a1,
-                    title: t1,
-                    purposes: p1,
-                    annual_rate: r1,
-                    through: h1,
-                    seasonal_limit: s1,
-                    law: l1,
-                },
-                A::ContinuingResolution {
-                    account: a2,
-                    title: t2,
-                    purposes: p2,
-                    annual_rate: r2,
-                    through: h2,
-                    seasonal_limit: s2,
-                    law: l2,
-                },
-            ) => {
-                let (account, title, purposes, annual_rate, through, seasonal_limit, law) = (
-                    (a1, a2),
-                    (t1, t2),
-                    (p1, p2),
-                    (r1, r2),
-                    (h1, h2),
-                    (s1, s2),
-                    (l1, l2),
-                );
-                diff!(
-                    account,
-                    title,
-                    purposes,
-                    annual_rate,
-                    through,
-                    seasonal_limit,
-                    law
-                )
-            }
-            (
-                A::Apportion {
-                    account: a1,
-                    category: c1,
-                    amount: m1,
-                },
-                A::Apportion {
-                    account: a2,
-                    category: c2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, category, amount) = ((a1, a2), (c1, c2), (m1, m2));
-                diff!(account, category, amount)
-            }
-            (
-                A::Allot {
-                    account: a1,
-                    holder: h1,
-                    amount: m1,
-                },
-                A::Allot {
-                    account: a2,
-                    holder: h2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, holder, amount) = ((a1, a2), (h1, h2), (m1, m2));
-                diff!(account, holder, amount)
-            }
-            (
-                A::Allocate {
-                    account: a1,
-                    key: k1,
-                    amount: m1,
-                },
-                A::Allocate {
-                    account: a2,
-                    key: k2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, key, amount) = ((a1, a2), (k1, k2), (m1, m2));
-                diff!(account, key, amount)
-            }
-            (
-                A::Commit {
-                    account: a1,
-                    document: d1,
-                    key: k1,
-                    amount: m1,
-                },
-                A::Commit {
-                    account: a2,
-                    document: d2,
-                    key: k2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, document, key, amount) = ((a1, a2), (d1, d2), (k1, k2), (m1, m2));
-                diff!(account, document, key, amount)
-            }
-            (
-                A::Obligate {
-                    account: a1,
-                    document: d1,
-                    instrument: i1,
-                    funding: f1,
-                    amount: m1,
-                },
-                A::Obligate {
-                    account: a2,
-                    document: d2,
-                    instrument: i2,
-                    funding: f2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, document, instrument, funding, amount) =
-                    ((a1, a2), (d1, d2), (i1, i2), (f1, f2), (m1, m2));
-                diff!(account, document, instrument, funding, amount)
-            }
-            (
-                A::Decommit {
-                    account: a1,
-                    document: d1,
-                    amount: m1,
-                },
-                A::Decommit {
-                    account: a2,
-                    document: d2,
-                    amount: m2,
-                },
-            )
-            | (
-                A::AdjustObligation {
-                    account: a1,
-                    document: d1,
-                    amount: m1,
-                },
-                A::AdjustObligation {
-                    account: a2,
-                    document: d2,
-                    amount: m2,
-                },
-            )
-            | (
-                A::Disburse {
-                    account: a1,
-                    document: d1,
-                    amount: m1,
-                },
-                A::Disburse {
-                    account: a2,
-                    document: d2,
-                    amount: m2,
-                },
-            )
-            | (
-                A::Refund {
-                    account: a1,
-                    document: d1,
-                    amount: m1,
-                },
-                A::Refund {
-                    account: a2,
-                    document: d2,
-                    amount: m2,
-                },
-            ) => {
-                let (account, document, amount) = ((a1, a2), (d1, d2), (m1, m2));
-                diff!(account, document, amount)
-            }
-            (
-                A::Transfer {
-                    from: f1,
-                    to: t1,
-                    amount: m1,
-                    authority: u1,
-                },
-                A::Transfer {
-                    from: f2,
-                    to: t2,
-                    amount: m2,
-                    authority: u2,
-                },
-            ) => {
-                let (from, to, amount, authority) = ((f1, f2), (t1, t2), (m1, m2), (u1, u2));
-                diff!(from, to, amount, authority)
-            }
-            (
-                A::Reprogram {
-                    account: a1,
-                    from: f1,
-                    to: t1,
-                    amount: m1,
-                    authority: u1,
-                },
-                A::Reprogram {
-                    account: a2,
-                    from: f2,
-                    to: t2,
-                    amount: m2,
-                    authority: u2,
-                },
-            ) => {
-                let (account, from, to, amount, authority) =
-                    ((a1, a2), (f1, f2), (t1, t2), (m1, m2), (u1, u2));
-                diff!(account, from, to, amount, authority)
-            }
-            (
-                A::Rescind {
-                    account: a1,
-                    amount: m1,
-                    law: l1,
-                },
-                A::Rescind {
-                    account: a2,
-                    amount: m2,
-                    law: l2,
-                },
-            ) => {
-                let (account, amount, law) = ((a1, a2), (m1, m2), (l1, l2));
-                diff!(account, amount, law)
-            }
-            (
-                A::ChargeToCurrent {
-                    cancelled: c1,
-                    document: d1,
-                    current: u1,
-                    key: k1,
-                    amount: m1,
-                },
-                A::ChargeToCurrent {
-                    cancelled: c2,
-                    document: d2,
-                    current: u2,
-                    key: k2,
-                    amount: m2,
-                },
-            ) => {
-                let (cancelled, document, current, key, amount) =
-                    ((c1, c2), (d1, d2), (u1, u2), (k1, k2), (m1, m2));
-                diff!(cancelled, document, current, key, amount)
-            }
-            (
-                A::Collect {
-                    account: a1,
-                    document: d1,
-                    payer: p1,
-                    amount: m1,
-                    authority: u1,
-                },
-                A::Collect {
-                    account: a2,
-                    document: d2,
-                    payer: p2,
-                    amount: m2,
-                    authority: u2,
-                },
-            ) => {
-                let (account, document, payer, amount, authority) =
-                    ((a1, a2), (d1, d2), (p1, p2), (m1, m2), (u1, u2));
-                diff!(account, document, payer, amount, authority)
-            }
-            _ if self.name() != other.name() => Some("action.type".to_owned()),
+    /// The second account the action changes, if any: a transfer's gaining account, a
+    /// charge to current's cancelled account.
+    #[must_use]
+    pub fn other_account(&self) -> Option<AccountSymbol> {
+        match self {
+            Action::Transfer { to, .. } => Some(*to),
+            Action::ChargeToCurrent { cancelled, .. } => Some(*cancelled),
             _ => None,
+        }
+    }
+
+    /// The document the action is on, for the actions on one (commitments, obligations,
+    /// payments, charges to current, collections).
+    #[must_use]
+    pub fn document(&self) -> Option<&DocumentId> {
+        match self {
+            Action::Commit { document, .. }
+            | Action::Decommit { document, .. }
+            | Action::Obligate { document, .. }
+            | Action::AdjustObligation { document, .. }
+            | Action::Disburse { document, .. }
+            | Action::Refund { document, .. }
+            | Action::ChargeToCurrent { document, .. }
+            | Action::Collect { document, .. } => Some(document),
+            _ => None,
+        }
+    }
+
+    /// The action's amount as written (signed where the variant says so); for a
+    /// continuing resolution, its annual rate.
+    #[must_use]
+    pub fn amount(&self) -> Money {
+        match self {
+            Action::ContinuingResolution { annual_rate, .. } => *annual_rate,
+            Action::Appropriate { amount, .. }
+            | Action::Apportion { amount, .. }
+            | Action::Allot { amount, .. }
+            | Action::Allocate { amount, .. }
+            | Action::Commit { amount, .. }
+            | Action::Decommit { amount, .. }
+            | Action::Obligate { amount, .. }
+            | Action::AdjustObligation { amount, .. }
+            | Action::Disburse { amount, .. }
+            | Action::Refund { amount, .. }
+            | Action::Transfer { amount, .. }
+            | Action::Reprogram { amount, .. }
+            | Action::Rescind { amount, .. }
+            | Action::ChargeToCurrent { amount, .. }
+            | Action::Collect { amount, .. } => *amount,
         }
     }
 }

@@ -262,220 +262,7 @@ impl Journal {
                 self.decisions.push(Arc::clone(decision));
             }
         }
-        self.encode_action(out, &c.action);
-    }
-
-    fn encode_action(&mut self, out: &mut Vec<u8>, action: &Action) {
-        let s = &mut self.symbols;
-        match action {
-            Action::Appropriate {
-                account,
-                title,
-                purposes,
-                amount,
-                law,
-            } => {
-                out.push(0);
-                put_u64(out, u64::from(s.account(*account)));
-                put_str(out, title);
-                put_programs(out, purposes);
-                put_money(out, *amount);
-                put_str(out, law);
-            }
-            Action::ContinuingResolution {
-                account,
-                title,
-                purposes,
-                annual_rate,
-                through,
-                seasonal_limit,
-                law,
-            } => {
-                out.push(1);
-                put_u64(out, u64::from(s.account(*account)));
-                put_str(out, title);
-                put_programs(out, purposes);
-                put_money(out, *annual_rate);
-                put_i64(out, i64::from(days(*through)));
-                match seasonal_limit {
-                    None => out.push(0),
-                    Some(rate) => {
-                        out.push(1);
-                        out.extend_from_slice(&rate.percent().serialize());
-                    }
-                }
-                put_str(out, law);
-            }
-            Action::Apportion {
-                account,
-                category,
-                amount,
-            } => {
-                out.push(2);
-                put_u64(out, u64::from(s.account(*account)));
-                match category {
-                    Apportionment::ByPeriod { from } => {
-                        out.push(0);
-                        put_i64(out, i64::from(days(*from)));
-                    }
-                    Apportionment::ByProgram { program } => {
-                        out.push(1);
-                        out.push(program_code(*program));
-                    }
-                }
-                put_money(out, *amount);
-            }
-            Action::Allot {
-                account,
-                holder,
-                amount,
-            } => {
-                out.push(3);
-                put_u64(out, u64::from(s.account(*account)));
-                put_u64(out, u64::from(s.text(holder.as_str())));
-                put_money(out, *amount);
-            }
-            Action::Allocate {
-                account,
-                key,
-                amount,
-            } => {
-                out.push(4);
-                put_u64(out, u64::from(s.account(*account)));
-                put_key(out, s, key);
-                put_money(out, *amount);
-            }
-            Action::Commit {
-                account,
-                document,
-                key,
-                amount,
-            } => {
-                out.push(5);
-                put_u64(out, u64::from(s.account(*account)));
-                put_u64(out, u64::from(s.text(document.as_str())));
-                put_key(out, s, key);
-                put_money(out, *amount);
-            }
-            Action::Decommit {
-                account,
-                document,
-                amount,
-            } => {
-                out.push(6);
-                put_doc_amount(out, s, account, document, *amount);
-            }
-            Action::Obligate {
-                account,
-                document,
-                instrument,
-                funding,
-                amount,
-            } => {
-                out.push(7);
-                put_u64(out, u64::from(s.account(*account)));
-                put_u64(out, u64::from(s.text(document.as_str())));
-                out.push(instrument_code(*instrument));
-                match funding {
-                    Funding::Commitment => out.push(0),
-                    Funding::Allocation { key } => {
-                        out.push(1);
-                        put_key(out, s, key);
-                    }
-                    Funding::Allotment { key } => {
-                        out.push(2);
-                        put_key(out, s, key);
-                    }
-                }
-                put_money(out, *amount);
-            }
-            Action::AdjustObligation {
-                account,
-                document,
-                amount,
-            } => {
-                out.push(8);
-                put_doc_amount(out, s, account, document, *amount);
-            }
-            Action::Disburse {
-                account,
-                document,
-                amount,
-            } => {
-                out.push(9);
-                put_doc_amount(out, s, account, document, *amount);
-            }
-            Action::Refund {
-                account,
-                document,
-                amount,
-            } => {
-                out.push(10);
-                put_doc_amount(out, s, account, document, *amount);
-            }
-            Action::Transfer {
-                from,
-                to,
-                amount,
-                authority,
-            } => {
-                out.push(11);
-                put_u64(out, u64::from(s.account(*from)));
-                put_u64(out, u64::from(s.account(*to)));
-                put_money(out, *amount);
-                put_str(out, authority);
-            }
-            Action::Reprogram {
-                account,
-                from,
-                to,
-                amount,
-                authority,
-            } => {
-                out.push(12);
-                put_u64(out, u64::from(s.account(*account)));
-                put_key(out, s, from);
-                put_key(out, s, to);
-                put_money(out, *amount);
-                put_str(out, authority);
-            }
-            Action::Rescind {
-                account,
-                amount,
-                law,
-            } => {
-                out.push(13);
-                put_u64(out, u64::from(s.account(*account)));
-                put_money(out, *amount);
-                put_str(out, law);
-            }
-            Action::ChargeToCurrent {
-                cancelled,
-                document,
-                current,
-                key,
-                amount,
-            } => {
-                out.push(14);
-                put_u64(out, u64::from(s.account(*cancelled)));
-                put_u64(out, u64::from(s.text(document.as_str())));
-                put_u64(out, u64::from(s.account(*current)));
-                put_key(out, s, key);
-                put_money(out, *amount);
-            }
-            Action::Collect {
-                account,
-                document,
-                payer,
-                amount,
-                authority,
-            } => {
-                out.push(15);
-                put_doc_amount(out, s, account, document, *amount);
-                put_u64(out, u64::from(payer.index()));
-                put_str(out, authority);
-            }
-        }
+        c.action.put(out, &mut self.symbols);
     }
 
     fn decode(&self, r: &mut Reader<'_>, sequence: u64, date: NaiveDate) -> Option<JournalEntry> {
@@ -488,7 +275,7 @@ impl Journal {
                 self.decisions.get(usize::try_from(r.u64()?).ok()?)?,
             )),
         };
-        let action = self.decode_action(r)?;
+        let action = Action::get(r, &self.symbols)?;
         Some(JournalEntry {
             sequence,
             command: Command {
@@ -499,141 +286,6 @@ impl Journal {
                 action,
             },
             decision,
-        })
-    }
-
-    fn decode_action(&self, r: &mut Reader<'_>) -> Option<Action> {
-        let s = &self.symbols;
-        let account = |r: &mut Reader<'_>| s.get_account(r.u64()?);
-        let doc = |r: &mut Reader<'_>| s.get_shared(r.u64()?).map(DocumentId::from_validated);
-        Some(match r.byte()? {
-            0 => Action::Appropriate {
-                account: account(r)?,
-                title: r.string()?.to_owned(),
-                purposes: r.programs()?,
-                amount: r.money()?,
-                law: r.string()?.to_owned(),
-            },
-            1 => Action::ContinuingResolution {
-                account: account(r)?,
-                title: r.string()?.to_owned(),
-                purposes: r.programs()?,
-                annual_rate: r.money()?,
-                through: from_days(r.i64()?)?,
-                seasonal_limit: match r.byte()? {
-                    0 => None,
-                    _ => Some(Rate::from_percent(Decimal::deserialize(r.array16()?)).ok()?),
-                },
-                law: r.string()?.to_owned(),
-            },
-            2 => Action::Apportion {
-                account: account(r)?,
-                category: match r.byte()? {
-                    0 => Apportionment::ByPeriod {
-                        from: from_days(r.i64()?)?,
-                    },
-                    _ => Apportionment::ByProgram {
-                        program: program_of(r.byte()?)?,
-                    },
-                },
-                amount: r.money()?,
-            },
-            3 => Action::Allot {
-                account: account(r)?,
-                holder: FundsHolder::from_validated(s.get_shared(r.u64()?)?),
-                amount: r.money()?,
-            },
-            4 => Action::Allocate {
-                account: account(r)?,
-                key: r.key(s)?,
-                amount: r.money()?,
-            },
-            5 => Action::Commit {
-                account: account(r)?,
-                document: doc(r)?,
-                key: r.key(s)?,
-                amount: r.money()?,
-            },
-            6 => {
-                let (account, document, amount) = r.doc_amount(s)?;
-                Action::Decommit {
-                    account,
-                    document,
-                    amount,
-                }
-            }
-            7 => Action::Obligate {
-                account: account(r)?,
-                document: doc(r)?,
-                instrument: instrument_of(r.byte()?)?,
-                funding: match r.byte()? {
-                    0 => Funding::Commitment,
-                    1 => Funding::Allocation { key: r.key(s)? },
-                    _ => Funding::Allotment { key: r.key(s)? },
-                },
-                amount: r.money()?,
-            },
-            8 => {
-                let (account, document, amount) = r.doc_amount(s)?;
-                Action::AdjustObligation {
-                    account,
-                    document,
-                    amount,
-                }
-            }
-            9 => {
-                let (account, document, amount) = r.doc_amount(s)?;
-                Action::Disburse {
-                    account,
-                    document,
-                    amount,
-                }
-            }
-            10 => {
-                let (account, document, amount) = r.doc_amount(s)?;
-                Action::Refund {
-                    account,
-                    document,
-                    amount,
-                }
-            }
-            11 => Action::Transfer {
-                from: account(r)?,
-                to: account(r)?,
-                amount: r.money()?,
-                authority: r.string()?.to_owned(),
-            },
-            12 => Action::Reprogram {
-                account: account(r)?,
-                from: r.key(s)?,
-                to: r.key(s)?,
-                amount: r.money()?,
-                authority: r.string()?.to_owned(),
-            },
-            13 => Action::Rescind {
-                account: account(r)?,
-                amount: r.money()?,
-                law: r.string()?.to_owned(),
-            },
-            14 => Action::ChargeToCurrent {
-                cancelled: account(r)?,
-                document: doc(r)?,
-                current: account(r)?,
-                key: r.key(s)?,
-                amount: r.money()?,
-            },
-            15 => {
-                let (account, document, amount) = r.doc_amount(s)?;
-                let payer = CountryCode::from_index(usize::try_from(r.u64()?).ok()?)?;
-                Action::Collect {
-                    account,
-                    document,
-                    payer,
-                    amount,
-                    authority: r.string()?.to_owned(),
-                }
-            }
-            _ => return None,
         })
     }
 }
@@ -779,7 +431,7 @@ pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
 /// funds holder, actor or document shares the journal's copy.
 #[derive(Debug, Clone, Default)]
-struct Symbols {
+pub(super) struct Symbols {
     texts: Vec<Arc<str>>,
     text_index: foldhash::HashMap<Arc<str>, u32>,
     accounts: Vec<AccountSymbol>,
@@ -814,6 +466,191 @@ impl Symbols {
 
     fn get_account(&self, i: u64) -> Option<AccountSymbol> {
         self.accounts.get(usize::try_from(i).ok()?).copied()
+    }
+}
+
+/// A value in the journal's compact encoding: the fields of an [`Action`] (whose own
+/// impl the action table in `command.rs` derives) and what they are made of. Repeated
+/// strings (accounts, funds holders, documents) are interned in the journal's [`Symbols`].
+pub(super) trait Compact: Sized {
+    /// Appends the value's bytes to `out`.
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols);
+    /// Reads a value written by [`Compact::put`]; `None` if the bytes are not one.
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self>;
+}
+
+impl Compact for AccountSymbol {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        put_u64(out, u64::from(symbols.account(*self)));
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        symbols.get_account(r.u64()?)
+    }
+}
+
+impl Compact for FundsHolder {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        put_u64(out, u64::from(symbols.text(self.as_str())));
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        symbols
+            .get_shared(r.u64()?)
+            .map(FundsHolder::from_validated)
+    }
+}
+
+impl Compact for DocumentId {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        put_u64(out, u64::from(symbols.text(self.as_str())));
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        symbols.get_shared(r.u64()?).map(DocumentId::from_validated)
+    }
+}
+
+impl Compact for String {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_str(out, self);
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        r.string().map(str::to_owned)
+    }
+}
+
+impl Compact for Money {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_money(out, *self);
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        r.money()
+    }
+}
+
+impl Compact for NaiveDate {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_i64(out, i64::from(days(*self)));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        from_days(r.i64()?)
+    }
+}
+
+impl Compact for Option<Rate> {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        match self {
+            None => out.push(0),
+            Some(rate) => {
+                out.push(1);
+                out.extend_from_slice(&rate.percent().serialize());
+            }
+        }
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(None),
+            _ => Rate::from_percent(Decimal::deserialize(r.array16()?))
+                .ok()
+                .map(Some),
+        }
+    }
+}
+
+impl Compact for ProgramKind {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.push(program_code(*self));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        program_of(r.byte()?)
+    }
+}
+
+impl Compact for Vec<ProgramKind> {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_programs(out, self);
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        r.programs()
+    }
+}
+
+impl Compact for CountryCode {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_u64(out, u64::from(self.index()));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        CountryCode::from_index(usize::try_from(r.u64()?).ok()?)
+    }
+}
+
+impl Compact for AllocationKey {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        put_key(out, symbols, self);
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        r.key(symbols)
+    }
+}
+
+impl Compact for Instrument {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.push(instrument_code(*self));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        instrument_of(r.byte()?)
+    }
+}
+
+impl Compact for Apportionment {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        match self {
+            Apportionment::ByPeriod { from } => {
+                out.push(0);
+                from.put(out, symbols);
+            }
+            Apportionment::ByProgram { program } => {
+                out.push(1);
+                program.put(out, symbols);
+            }
+        }
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(Apportionment::ByPeriod {
+                from: Compact::get(r, symbols)?,
+            }),
+            1 => Some(Apportionment::ByProgram {
+                program: Compact::get(r, symbols)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl Compact for Funding {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
+        match self {
+            Funding::Commitment => out.push(0),
+            Funding::Allocation { key } => {
+                out.push(1);
+                key.put(out, symbols);
+            }
+            Funding::Allotment { key } => {
+                out.push(2);
+                key.put(out, symbols);
+            }
+        }
+    }
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(Funding::Commitment),
+            1 => Some(Funding::Allocation {
+                key: Compact::get(r, symbols)?,
+            }),
+            2 => Some(Funding::Allotment {
+                key: Compact::get(r, symbols)?,
+            }),
+            _ => None,
+        }
     }
 }
 
@@ -852,12 +689,12 @@ impl Arena {
     }
 }
 
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     bytes: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self) -> Option<u8> {
+    pub(super) fn byte(&mut self) -> Option<u8> {
         let (&b, rest) = self.bytes.split_first()?;
         self.bytes = rest;
         Some(b)
@@ -926,13 +763,6 @@ impl<'a> Reader<'a> {
             partner,
         })
     }
-
-    fn doc_amount(&mut self, s: &Symbols) -> Option<(AccountSymbol, DocumentId, Money)> {
-        let account = s.get_account(self.u64()?)?;
-        let document = DocumentId::from_validated(s.get_shared(self.u64()?)?);
-        let amount = self.money()?;
-        Some((account, document, amount))
-    }
 }
 
 fn put_u64(out: &mut Vec<u8>, mut value: u64) {
@@ -984,18 +814,6 @@ fn put_key(out: &mut Vec<u8>, s: &mut Symbols, key: &AllocationKey) {
             put_u64(out, u64::from(partner.index()));
         }
     }
-}
-
-fn put_doc_amount(
-    out: &mut Vec<u8>,
-    s: &mut Symbols,
-    account: &AccountSymbol,
-    document: &DocumentId,
-    amount: Money,
-) {
-    put_u64(out, u64::from(s.account(*account)));
-    put_u64(out, u64::from(s.text(document.as_str())));
-    put_money(out, amount);
 }
 
 fn program_code(program: ProgramKind) -> u8 {

@@ -262,36 +262,13 @@ impl Undo {
             self.whole = Some(ledger.accounts.clone());
             return;
         }
-        for symbol in touched(&command.action).into_iter().flatten() {
+        let action = &command.action;
+        for symbol in std::iter::once(action.account()).chain(action.other_account()) {
             if !self.saved.iter().any(|(s, _)| *s == symbol) {
                 self.saved
                     .push((symbol, ledger.accounts.get(&symbol).cloned()));
             }
         }
-    }
-}
-
-/// The accounts an action writes to.
-fn touched(action: &Action) -> [Option<AccountSymbol>; 2] {
-    match action {
-        Action::Transfer { from, to, .. } => [Some(*from), Some(*to)],
-        Action::ChargeToCurrent {
-            cancelled, current, ..
-        } => [Some(*cancelled), Some(*current)],
-        Action::Appropriate { account, .. }
-        | Action::ContinuingResolution { account, .. }
-        | Action::Apportion { account, .. }
-        | Action::Allot { account, .. }
-        | Action::Allocate { account, .. }
-        | Action::Commit { account, .. }
-        | Action::Decommit { account, .. }
-        | Action::Obligate { account, .. }
-        | Action::AdjustObligation { account, .. }
-        | Action::Disburse { account, .. }
-        | Action::Refund { account, .. }
-        | Action::Reprogram { account, .. }
-        | Action::Rescind { account, .. }
-        | Action::Collect { account, .. } => [Some(*account), None],
     }
 }
 

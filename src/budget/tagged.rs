@@ -11,8 +11,9 @@
 //! [`serde_json::Value`] and read the same way, so every input the derived impl accepted is
 //! still accepted, and every refusal is still a serde error at its place in the input.
 //!
-//! The twins must list every variant: [`every_variant_is_read`] fails to compile when an
-//! [`Action`] variant is missing from [`ActionDef`].
+//! [`Action`]'s twin is derived with it from one table (`command.rs`); the small twins of
+//! [`Funding`] and [`Apportionment`] are here, and [`every_variant_is_read`] fails to
+//! compile when one of their variants is missing.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -24,10 +25,7 @@ use serde::de::{
 };
 use serde::{Deserialize, forward_to_deserialize_any};
 
-use super::command::{Action, AllocationKey, Apportionment, Funding, Instrument};
-use super::ids::{AccountSymbol, DocumentId, FundsHolder};
-use crate::money::{Money, Rate};
-use crate::partner::CountryCode;
+use super::command::{Action, ActionDef, AllocationKey, Apportionment, Funding};
 use crate::purpose::ProgramKind;
 
 /// How to read one internally tagged enum: its tag key, its name in messages, and its
@@ -93,10 +91,9 @@ fn buffered<'de, T: Tagged<'de>, A: MapAccess<'de>>(
         .ok_or_else(|| de::Error::missing_field(T::TAG))?;
     let variant = match tag {
         serde_json::Value::String(s) => Variant::Owned(s),
-        serde_json::Value::Number(n) => match n.as_u64() {
-            Some(i) => Variant::Index(i),
-            None => return Err(de::Error::custom("invalid variant index")),
-        },
+        // A number is not a variant's name: refused below as an unknown variant, with the
+        // names allowed.
+        serde_json::Value::Number(n) => Variant::Owned(n.to_string()),
         other => {
             return Err(de::Error::invalid_type(
                 unexpected(&other),
@@ -153,11 +150,12 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-/// The tag's value: a variant name (borrowed from the input when it can be) or index.
+/// The tag's value: a variant name (borrowed from the input when it can be). A number is
+/// kept as its text, so that the variant's reader refuses it as an unknown variant and
+/// names the variants allowed (serde's derived reader would take it as a variant index).
 enum Variant<'de> {
     Borrowed(&'de str),
     Owned(String),
-    Index(u64),
 }
 
 impl<'de> Deserialize<'de> for Variant<'de> {
@@ -175,10 +173,9 @@ impl<'de> Deserialize<'de> for Variant<'de> {
                 Ok(Variant::Owned(v.to_owned()))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Variant<'de>, E> {
-                Ok(Variant::Index(v))
+                Ok(Variant::Owned(v.to_string()))
             }
         }
-        // Like the derived impl, a variant index (a number) is accepted too.
         d.deserialize_any(V)
     }
 }
@@ -218,9 +215,6 @@ impl<'de, A: MapAccess<'de>> EnumAccess<'de> for Enum<'de, A> {
             Variant::Borrowed(s) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
             Variant::Owned(s) => {
                 seed.deserialize(IntoDeserializer::<A::Error>::into_deserializer(s))
-            }
-            Variant::Index(i) => {
-                seed.deserialize(IntoDeserializer::<A::Error>::into_deserializer(i))
             }
         }?;
         Ok((
@@ -396,131 +390,11 @@ enum FundingDef {
     Allotment { key: AllocationKey },
 }
 
-/// The externally tagged twin of [`Action`]: the same variants and fields.
-#[derive(Deserialize)]
-#[serde(remote = "Action", rename_all = "snake_case", deny_unknown_fields)]
-enum ActionDef {
-    Appropriate {
-        account: AccountSymbol,
-        title: String,
-        purposes: Vec<ProgramKind>,
-        amount: Money,
-        law: String,
-    },
-    ContinuingResolution {
-        account: AccountSymbol,
-        title: String,
-        purposes: Vec<ProgramKind>,
-        annual_rate: Money,
-        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
-        through: NaiveDate,
-        seasonal_limit: Option<Rate>,
-        law: String,
-    },
-    Apportion {
-        account: AccountSymbol,
-        category: Apportionment,
-        amount: Money,
-    },
-    Allot {
-        account: AccountSymbol,
-        holder: FundsHolder,
-        amount: Money,
-    },
-    Allocate {
-        account: AccountSymbol,
-        key: AllocationKey,
-        amount: Money,
-    },
-    Commit {
-        account: AccountSymbol,
-        document: DocumentId,
-        key: AllocationKey,
-        amount: Money,
-    },
-    Decommit {
-        account: AccountSymbol,
-        document: DocumentId,
-        amount: Money,
-    },
-    Obligate {
-        account: AccountSymbol,
-        document: DocumentId,
-        instrument: Instrument,
-        funding: Funding,
-        amount: Money,
-    },
-    AdjustObligation {
-        account: AccountSymbol,
-        document: DocumentId,
-        amount: Money,
-    },
-    Disburse {
-        account: AccountSymbol,
-        document: DocumentId,
-        amount: Money,
-    },
-    Refund {
-        account: AccountSymbol,
-        document: DocumentId,
-        amount: Money,
-    },
-    Transfer {
-        from: AccountSymbol,
-        to: AccountSymbol,
-        amount: Money,
-        authority: String,
-    },
-    Reprogram {
-        account: AccountSymbol,
-        from: AllocationKey,
-        to: AllocationKey,
-        amount: Money,
-        authority: String,
-    },
-    Rescind {
-        account: AccountSymbol,
-        amount: Money,
-        law: String,
-    },
-    ChargeToCurrent {
-        cancelled: AccountSymbol,
-        document: DocumentId,
-        current: AccountSymbol,
-        key: AllocationKey,
-        amount: Money,
-    },
-    Collect {
-        account: AccountSymbol,
-        document: DocumentId,
-        payer: CountryCode,
-        amount: Money,
-        authority: String,
-    },
-}
-
-/// Fails to compile when a variant is added to [`Action`], [`Funding`] or [`Apportionment`]
-/// without its twin above (a missing twin would make the variant unreadable).
+/// Fails to compile when a variant is added to [`Funding`] or [`Apportionment`] without its
+/// twin above (a missing twin would make the variant unreadable). [`Action`]'s twin is
+/// derived with the enum, from one table (`command.rs`).
 #[allow(dead_code)]
-fn every_variant_is_read(action: &Action, funding: &Funding, category: &Apportionment) {
-    match action {
-        Action::Appropriate { .. }
-        | Action::ContinuingResolution { .. }
-        | Action::Apportion { .. }
-        | Action::Allot { .. }
-        | Action::Allocate { .. }
-        | Action::Commit { .. }
-        | Action::Decommit { .. }
-        | Action::Obligate { .. }
-        | Action::AdjustObligation { .. }
-        | Action::Disburse { .. }
-        | Action::Refund { .. }
-        | Action::Transfer { .. }
-        | Action::Reprogram { .. }
-        | Action::Rescind { .. }
-        | Action::ChargeToCurrent { .. }
-        | Action::Collect { .. } => {}
-    }
+fn every_variant_is_read(funding: &Funding, category: &Apportionment) {
     match funding {
         Funding::Commitment | Funding::Allocation { .. } | Funding::Allotment { .. } => {}
     }
@@ -589,8 +463,20 @@ mod tests {
                 r#"{"type":"disburse","account":"bad","document":"D","amount":"5"}"#,
                 "account symbol \"bad\" is invalid",
             ),
-            (r#"{"type":7}"#, "missing field `account`"),
-            (r#"{"type":99}"#, "expected variant index 0 <= i < "),
+            // A variant index is not a name: refused, naming the names allowed.
+            (
+                r#"{"type":7}"#,
+                "unknown variant `7`, expected one of `appropriate`, `continuing_resolution`",
+            ),
+            (r#"{"type":99}"#, "unknown variant `99`, expected one of"),
+            (
+                r#"{"account":"011-2008-1081","type":7}"#,
+                "unknown variant `7`, expected one of `appropriate`",
+            ),
+            (
+                r#"{"type":"obligate","account":"011-2008-1081","document":"D","instrument":"loan","funding":{"from":0},"amount":"5"}"#,
+                "unknown variant `0`, expected one of `commitment`, `allocation`, `allotment`",
+            ),
             (r#"{"type":null}"#, "invalid type: null"),
             (r#"["disburse"]"#, "invalid type: sequence"),
             // Unknown fields, wherever the tag stands, name the field and the fields allowed.

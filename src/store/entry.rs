@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::budget::{AccountSymbol, Action, JournalEntry, decode_standalone, encode_standalone};
+use crate::budget::{JournalEntry, decode_standalone, encode_standalone};
 
 /// The CRC-32 (IEEE) of `bytes`: it detects every error confined to 32 consecutive bits,
 /// so every flipped byte.
@@ -135,85 +135,15 @@ pub struct Columns {
 impl Columns {
     fn of(entry: &JournalEntry) -> Columns {
         let c = &entry.command;
-        let (account, document, amount) = match &c.action {
-            Action::Appropriate {
-                account, amount, ..
-            }
-            | Action::Apportion {
-                account, amount, ..
-            }
-            | Action::Allot {
-                account, amount, ..
-            }
-            | Action::Allocate {
-                account, amount, ..
-            }
-            | Action::Reprogram {
-                account, amount, ..
-            }
-            | Action::Rescind {
-                account, amount, ..
-            } => (Some(account), None, Some(amount)),
-            Action::ContinuingResolution {
-                account,
-                annual_rate,
-                ..
-            } => (Some(account), None, Some(annual_rate)),
-            Action::Commit {
-                account,
-                document,
-                amount,
-                ..
-            }
-            | Action::Decommit {
-                account,
-                document,
-                amount,
-            }
-            | Action::Obligate {
-                account,
-                document,
-                amount,
-                ..
-            }
-            | Action::AdjustObligation {
-                account,
-                document,
-                amount,
-            }
-            | Action::Disburse {
-                account,
-                document,
-                amount,
-            }
-            | Action::Refund {
-                account,
-                document,
-                amount,
-            }
-            | Action::Collect {
-                account,
-                document,
-                amount,
-                ..
-            } => (Some(account), Some(document), Some(amount)),
-            Action::ChargeToCurrent {
-                current,
-                document,
-                amount,
-                ..
-            } => (Some(current), Some(document), Some(amount)),
-            Action::Transfer { from, amount, .. } => (Some(from), None, Some(amount)),
-        };
         Columns {
             sequence: entry.sequence,
             id: c.id.as_str().to_owned(),
             date: c.date,
             recorded: c.recorded,
             action: c.action.name(),
-            account: account.map(AccountSymbol::lossless),
-            document: document.map(|d| d.as_str().to_owned()),
-            amount: amount.map(|a| a.to_decimal().to_string()),
+            account: Some(c.action.account().lossless()),
+            document: c.action.document().map(|d| d.as_str().to_owned()),
+            amount: Some(c.action.amount().to_decimal().to_string()),
             actor: c.actor.as_str().to_owned(),
         }
     }

@@ -627,140 +627,30 @@ struct Model {
     accepted: Vec<Accepted>,
 }
 
-fn action_name(action: &Action) -> &'static str {
-    match action {
-        Action::Appropriate { .. } => "appropriate",
-        Action::ContinuingResolution { .. } => "continuing_resolution",
-        Action::Apportion { .. } => "apportion",
-        Action::Allot { .. } => "allot",
-        Action::Allocate { .. } => "allocate",
-        Action::Commit { .. } => "commit",
-        Action::Decommit { .. } => "decommit",
-        Action::Obligate { .. } => "obligate",
-        Action::AdjustObligation { .. } => "adjust_obligation",
-        Action::Disburse { .. } => "disburse",
-        Action::Refund { .. } => "refund",
-        Action::Transfer { .. } => "transfer",
-        Action::Reprogram { .. } => "reprogram",
-        Action::Rescind { .. } => "rescind",
-        Action::ChargeToCurrent { .. } => "charge_to_current",
-        Action::Collect { .. } => "collect",
-        _ => "unknown",
-    }
-}
-
-/// An action's fields in declaration order, as text.
-fn action_fields(action: &Action) -> Vec<(&'static str, String)> {
-    macro_rules! f {
-        ($($name:ident),+) => { vec![$((stringify!($name), format!("{:?}", $name))),+] };
-    }
-    match action {
-        Action::Appropriate {
-            account,
-            title,
-            purposes,
-            amount,
-            law,
-        } => f!(account, title, purposes, amount, law),
-        Action::ContinuingResolution {
-            account,
-            title,
-            purposes,
-            annual_rate,
-            through,
-            seasonal_limit,
-            law,
-        } => f!(
-            account,
-            title,
-            purposes,
-            annual_rate,
-            through,
-            seasonal_limit,
-            law
-        ),
-        Action::Apportion {
-            account,
-            category,
-            amount,
-        } => f!(account, category, amount),
-        Action::Allot {
-            account,
-            holder,
-            amount,
-        } => f!(account, holder, amount),
-        Action::Allocate {
-            account,
-            key,
-            amount,
-        } => f!(account, key, amount),
-        Action::Commit {
-            account,
-            document,
-            key,
-            amount,
-        } => f!(account, document, key, amount),
-        Action::Obligate {
-            account,
-            document,
-            instrument,
-            funding,
-            amount,
-        } => f!(account, document, instrument, funding, amount),
-        Action::Decommit {
-            account,
-            document,
-            amount,
+/// An action's type and fields in the order serde writes them (`type` first, then the
+/// fields in declaration order), each value as JSON text. Read from the action's own JSON,
+/// so this oracle names no variant and no field.
+fn action_fields(action: &Action) -> Vec<(String, String)> {
+    struct Fields;
+    impl<'de> serde::de::Visitor<'de> for Fields {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an action as a JSON object")
         }
-        | Action::AdjustObligation {
-            account,
-            document,
-            amount,
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut fields = Vec::new();
+            while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+                fields.push((key, value.to_string()));
+            }
+            Ok(fields)
         }
-        | Action::Disburse {
-            account,
-            document,
-            amount,
-        }
-        | Action::Refund {
-            account,
-            document,
-            amount,
-        } => f!(account, document, amount),
-        Action::Transfer {
-            from,
-            to,
-            amount,
-            authority,
-        } => f!(from, to, amount, authority),
-        Action::Reprogram {
-            account,
-            from,
-            to,
-            amount,
-            authority,
-        } => f!(account, from, to, amount, authority),
-        Action::Rescind {
-            account,
-            amount,
-            law,
-        } => f!(account, amount, law),
-        Action::ChargeToCurrent {
-            cancelled,
-            document,
-            current,
-            key,
-            amount,
-        } => f!(cancelled, document, current, key, amount),
-        Action::Collect {
-            account,
-            document,
-            payer,
-            amount,
-            authority,
-        } => f!(account, document, payer, amount, authority),
-        _ => unreachable!(),
     }
+    let json = serde_json::to_string(action).unwrap();
+    let mut reader = serde_json::Deserializer::from_str(&json);
+    serde::Deserializer::deserialize_map(&mut reader, Fields).unwrap()
 }
 
 /// The first differing field, in the order the `CommandConflict` documentation gives.
@@ -777,12 +667,13 @@ fn naive_first_difference(a: &Command, b: &Command) -> Option<String> {
     if a.actor != b.actor {
         return Some("actor".into());
     }
-    if action_name(&a.action) != action_name(&b.action) {
+    let (left, right) = (action_fields(&a.action), action_fields(&b.action));
+    assert_eq!(left.first().map(|f| f.0.as_str()), Some("type"));
+    if left.first() != right.first() {
         return Some("action.type".into());
     }
-    action_fields(&a.action)
-        .into_iter()
-        .zip(action_fields(&b.action))
+    left.into_iter()
+        .zip(right)
         .find(|(x, y)| x.1 != y.1)
         .map(|(x, _)| format!("action.{}", x.0))
 }
@@ -3006,7 +2897,7 @@ fn coverage_name(action: &Action) -> &'static str {
             funding: Funding::Allotment { .. },
             ..
         } => "obligate_on_allotment",
-        other => action_name(other),
+        other => other.name(),
     }
 }
 
