@@ -475,22 +475,35 @@ impl Money {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] if any partial sum is out of range.
+    /// [`MoneyError::Overflow`] if the total is out of range. The sum is exact in cents, so
+    /// its order does not matter: a partial sum beyond the range is not an error when the
+    /// total is within it.
     ///
     /// ```
     /// use security_assistance::Money;
     /// let parts = ["0.10", "0.20", "0.30"].map(|s| s.parse::<Money>());
     /// let total = Money::checked_sum(parts.into_iter().collect::<Result<Vec<_>, _>>()?)?;
     /// assert_eq!(total, Money::from_cents(60));
+    /// let largest: Money = "792281625142643375935439503.35".parse()?;
+    /// let back = Money::checked_sum([largest, Money::from_cents(100), Money::from_cents(-300)])?;
+    /// assert_eq!(back, largest.checked_sub(Money::from_cents(200))?);
+    /// assert!(Money::checked_sum([largest, Money::from_cents(1)]).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn checked_sum<I>(amounts: I) -> Result<Money, MoneyError>
     where
         I: IntoIterator<Item = Money>,
     {
-        amounts
-            .into_iter()
-            .try_fold(Money::ZERO, |total, amount| total.checked_add(amount))
+        // Exact in integer cents, whatever the order: a sum fails only when the total is
+        // out of range, never because a partial sum was (issue 17 item 7).
+        let err = || overflow(MoneyOperation::Add);
+        let cents = amounts.into_iter().try_fold(0i128, |total, amount| {
+            total.checked_add(amount.0.mantissa()).ok_or_else(err)
+        })?;
+        Decimal::try_from_i128_with_scale(cents, CENT_SCALE)
+            .ok()
+            .and_then(Money::from_exact)
+            .ok_or_else(err)
     }
 
     /// `self × numerator ÷ denominator`, rounded to the cent with `rounding`, computed

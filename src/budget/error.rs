@@ -367,6 +367,29 @@ pub enum BudgetError {
         /// What would go wrong with it.
         source: Box<BudgetError>,
     },
+    /// The command would take the resources of the ledger's accounts together
+    /// (appropriations, transfers in and collections) beyond the largest amount money
+    /// holds, after which no report could total them.
+    #[error(
+        "{requested} of new resources in account {account} would take the ledger's total resources beyond the largest amount money holds: {room} remain"
+    )]
+    ResourcesOutOfRange {
+        /// The account the resources would be added to.
+        account: AccountSymbol,
+        /// The resources the command would add.
+        requested: Money,
+        /// What may still be added to the ledger's resources.
+        room: Money,
+    },
+    /// The ledger has given out its last sequence number (`u64::MAX - 1`): no further
+    /// command can be recorded.
+    #[error(
+        "the ledger has recorded its last sequence number {last}: no further command can be recorded"
+    )]
+    SequenceExhausted {
+        /// The last sequence number given out.
+        last: u64,
+    },
     /// Arithmetic left the range of money.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -471,10 +494,12 @@ impl BudgetError {
             | BudgetError::ApportionmentMixed { .. } => 3,
             BudgetError::NotAvailable { .. } | BudgetError::BeforeEnactment { .. } => 4,
             BudgetError::Purpose { .. } => 5,
-            BudgetError::Exceeds { .. } => 6,
+            BudgetError::Exceeds { .. } | BudgetError::ResourcesOutOfRange { .. } => 6,
             BudgetError::Ineligible { .. } | BudgetError::WrongAnswer { .. } => 7,
             BudgetError::BreaksLaterEntry { source, .. } => source.precedence(),
-            BudgetError::Money(_) | BudgetError::Journal { .. } => 0,
+            BudgetError::Money(_)
+            | BudgetError::Journal { .. }
+            | BudgetError::SequenceExhausted { .. } => 0,
         }
     }
 
@@ -512,6 +537,8 @@ impl BudgetError {
             | BudgetError::ApportionmentMixed { .. }
             | BudgetError::Ineligible { .. }
             | BudgetError::WrongAnswer { .. }
+            | BudgetError::ResourcesOutOfRange { .. }
+            | BudgetError::SequenceExhausted { .. }
             | BudgetError::Money(_)
             | BudgetError::Journal { .. } => None,
         }

@@ -12,6 +12,7 @@ use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Ins
 use super::error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
 use super::journal::{Journal, JournalEntry};
+use super::sequence;
 use super::ussgl::{TrialBalance, Ussgl};
 
 /// The ledger's hash maps: foldhash with a random seed per map.
@@ -200,16 +201,11 @@ impl AccountState {
 
     /// Budget authority: full-year appropriations (or the resolution's amount until they
     /// arrive), plus transfers in and offsetting collections, less transfers out and
-    /// rescissions.
+    /// rescissions: the resources first, the reductions after, so that no partial sum of
+    /// an accepted state overflows (see `budget::resources`).
     pub(crate) fn authority(&self) -> Result<Money, BudgetError> {
-        let base = if self.full_year {
-            self.appropriated
-        } else {
-            self.resolution.map_or(Money::ZERO, |r| r.amount)
-        };
-        Ok(base
-            .checked_add(self.transfers_in)?
-            .checked_add(self.collections)?
+        Ok(self
+            .resources()?
             .checked_sub(self.transfers_out)?
             .checked_sub(self.rescinded)?)
     }
@@ -765,6 +761,9 @@ impl Ledger {
                 });
             }
         }
+        if self.next_sequence > sequence::LAST_SEQUENCE {
+            return Err(sequence::exhausted());
+        }
         Ok(None)
     }
 
@@ -865,6 +864,7 @@ impl Ledger {
     /// [`BudgetError::Journal`] with the entry's position (its sequence) and the problem.
     pub(crate) fn restore(&mut self, entry: JournalEntry) -> Result<Receipt, BudgetError> {
         let position = usize::try_from(entry.sequence).unwrap_or(usize::MAX);
+        sequence::check_sequence(position, entry.sequence)?;
         let c = &entry.command;
         if entry.sequence != self.next_sequence {
             return Err(BudgetError::Journal {
@@ -1003,8 +1003,11 @@ impl Ledger {
         let mut previous: Option<(NaiveDate, u64)> = None;
         let mut next_sequence = 0u64;
         let mut last_recorded = None;
+        let mut recorded = sequence::RecordedOrder::default();
         for (position, entry) in journal.iter().enumerate() {
             let at = (entry.command.date, entry.sequence);
+            sequence::check_sequence(position, entry.sequence)?;
+            recorded.push(entry.sequence, entry.command.recorded, position);
             if let Some(prev) = previous {
                 if prev >= at {
                     return Err(BudgetError::Journal {
@@ -1037,6 +1040,7 @@ impl Ledger {
             last_recorded = last_recorded.max(Some(entry.command.recorded));
             previous = Some(at);
         }
+        recorded.check()?;
         ledger.journal = journal.clone();
         ledger.next_sequence = next_sequence;
         ledger.last_recorded = last_recorded;
@@ -1268,8 +1272,7 @@ impl Ledger {
         }
         check_new_obligation(name, acct, date)?;
         let collections = acct.collections.checked_add(amount)?;
-        // The new authority must stay representable, or later checks could overflow.
-        acct.authority()?.checked_add(amount)?;
+        self.check_resources(*symbol, amount)?;
         let gl = acct
             .gl
             .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
@@ -1297,6 +1300,7 @@ impl Ledger {
         match self.accounts.get(&symbol) {
             None => {
                 check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, amount)?;
                 let gl = TrialBalance::default().post(
                     Ussgl::OtherAppropriationsRealized,
                     Ussgl::Unapportioned,
@@ -1325,6 +1329,7 @@ impl Ledger {
                     let cr = existing.resolution.map_or(Money::ZERO, |r| r.amount);
                     (amount, amount.checked_sub(cr)?)
                 };
+                self.check_resources(symbol, delta)?;
                 let mut next = existing.clone_totals();
                 next.appropriated = appropriated;
                 next.full_year = true;
@@ -1371,6 +1376,7 @@ impl Ledger {
         match self.accounts.get(&symbol) {
             None => {
                 check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, amount)?;
                 let gl = TrialBalance::default()
                     .post(
                         Ussgl::OtherAppropriationsRealized,
@@ -1414,6 +1420,7 @@ impl Ledger {
                     });
                 }
                 check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, delta)?;
                 let gl = existing
                     .gl
                     .post(
@@ -2094,6 +2101,7 @@ impl Ledger {
         }
         let out_total = source.transfers_out.checked_add(amount)?;
         let in_total = dest.transfers_in.checked_add(amount)?;
+        self.check_resources(*to, amount)?;
         let source_gl =
             source
                 .gl

@@ -29,6 +29,8 @@ mod error;
 mod ids;
 mod journal;
 mod ledger;
+mod resources;
+mod sequence;
 mod status;
 mod tagged;
 mod ussgl;

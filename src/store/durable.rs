@@ -23,9 +23,10 @@ pub const RECORDED_LATE_YEARS: u32 = 6;
 /// budget year). An entry dated later records something no law has yet provided.
 pub const RECORDED_EARLY_FISCAL_YEARS: i32 = 1;
 
-/// How many times an append that lost the race catches up and tries again before the
-/// conflict is returned.
-const RETRIES: u32 = 16;
+/// How many times [`DurableLedger`] tries to append a command (or a batch) that keeps
+/// losing the race to other writers — catching up from the store and checking the command
+/// again after each loss — before it gives up with [`ServiceError::Contended`].
+pub const APPEND_ATTEMPTS: u32 = 16;
 
 /// Why a [`DurableLedger`] did not apply a command.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
@@ -69,6 +70,15 @@ pub enum ServiceError {
         /// The latest recorded date allowed for that effective date.
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         latest: NaiveDate,
+    },
+    /// Every attempt to append lost the race to another writer (each time this ledger
+    /// caught up and checked the command again); nothing was written or acknowledged.
+    #[error(
+        "the append lost the race to other writers {attempts} times in a row and nothing was written: retry the command later, or route this journal's commands through fewer writers"
+    )]
+    Contended {
+        /// How many appends were tried ([`APPEND_ATTEMPTS`]).
+        attempts: u32,
     },
 }
 
@@ -150,6 +160,7 @@ pub struct DurableLedger<S> {
     ledger: Ledger,
     store: S,
     clock: Arc<dyn Clock>,
+    lost_races: u64,
 }
 
 impl<S: JournalStore> DurableLedger<S> {
@@ -184,6 +195,7 @@ impl<S: JournalStore> DurableLedger<S> {
             ledger,
             store,
             clock,
+            lost_races: 0,
         };
         durable.catch_up()?;
         Ok(durable)
@@ -201,6 +213,14 @@ impl<S: JournalStore> DurableLedger<S> {
         &self.store
     }
 
+    /// How many appends lost the race to another writer since this ledger was opened (each
+    /// was retried after catching up, up to [`APPEND_ATTEMPTS`] times per command): a
+    /// counter for the embedding service's metrics, rising with contention.
+    #[must_use]
+    pub fn lost_races(&self) -> u64 {
+        self.lost_races
+    }
+
     /// Gives the store back.
     #[must_use]
     pub fn into_store(self) -> S {
@@ -215,8 +235,8 @@ impl<S: JournalStore> DurableLedger<S> {
     ///
     /// [`ServiceError::RecordedOutOfRange`] if the command's effective date is too far
     /// from today, [`ServiceError::Refused`] if the ledger refuses it,
-    /// [`ServiceError::Store`] if it could not be made durable. In every case nothing
-    /// changed.
+    /// [`ServiceError::Store`] if it could not be made durable, [`ServiceError::Contended`]
+    /// if every append lost the race to other writers. In every case nothing changed.
     pub fn apply(&mut self, mut command: Command) -> Result<Receipt, ServiceError> {
         command.recorded = self.clock.today();
         self.write(vec![command])
@@ -305,7 +325,7 @@ impl<S: JournalStore> DurableLedger<S> {
         for command in &commands {
             check_recorded(command)?;
         }
-        let mut attempt = 0u32;
+        let mut attempt = 1u32;
         loop {
             let receipts = if let [command] = commands.as_slice() {
                 vec![self.ledger.check(command).map_err(ServiceError::Refused)?]
@@ -333,9 +353,14 @@ impl<S: JournalStore> DurableLedger<S> {
                 .collect::<Result<Vec<_>, _>>()?;
             match self.store.append(self.ledger.last_sequence(), &batch) {
                 Ok(()) => {}
-                Err(StoreError::Conflict { .. }) if attempt < RETRIES => {
-                    attempt = attempt.saturating_add(1);
+                Err(StoreError::Conflict { .. }) => {
+                    self.lost_races = self.lost_races.saturating_add(1);
+                    // Catch up either way, so that memory follows the store.
                     self.catch_up()?;
+                    if attempt >= APPEND_ATTEMPTS {
+                        return Err(ServiceError::Contended { attempts: attempt });
+                    }
+                    attempt = attempt.saturating_add(1);
                     continue;
                 }
                 Err(error) => return Err(error.into()),

@@ -43,7 +43,9 @@ mod error;
 mod memory;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use durable::{DurableLedger, RECORDED_EARLY_FISCAL_YEARS, RECORDED_LATE_YEARS, ServiceError};
+pub use durable::{
+    APPEND_ATTEMPTS, DurableLedger, RECORDED_EARLY_FISCAL_YEARS, RECORDED_LATE_YEARS, ServiceError,
+};
 pub use entry::{Checkpoint, Columns, EncodedEntry, NewEntry};
 pub use error::StoreError;
 pub use memory::MemoryStore;

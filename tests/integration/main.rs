@@ -16,6 +16,7 @@ mod hardening;
 #[path = "../fuzzing/harness.rs"]
 mod harness;
 mod homeland;
+mod journal_clocks;
 mod ledger_batch;
 mod ledger_equality;
 mod ledger_model;
@@ -29,6 +30,7 @@ mod programs_training;
 mod report;
 mod scenarios;
 mod store;
+mod store_contention;
 mod support;
 mod wire;
 mod workload;

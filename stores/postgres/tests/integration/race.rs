@@ -8,7 +8,7 @@ use std::sync::{Arc, Barrier};
 
 use security_assistance::budget::{BudgetError, Ledger, Level};
 use security_assistance::eligibility::AllowAll;
-use security_assistance::store::{DurableLedger, FixedClock, ServiceError, StoreError};
+use security_assistance::store::{DurableLedger, FixedClock, ServiceError};
 use security_assistance_postgres::PostgresStore;
 
 use crate::fixture::{day, obligate, setup, usd};
@@ -66,7 +66,7 @@ fn two_writers_never_obligate_more_than_the_allotment() {
                             assert_eq!(level, Level::Allotment);
                             Outcome::Refused
                         }
-                        Err(ServiceError::Store(StoreError::Conflict { .. })) => Outcome::LostRace,
+                        Err(ServiceError::Contended { .. }) => Outcome::LostRace,
                         Err(other) => panic!("{id}: unexpected {other}"),
                     };
                     if !matches!(outcome, Outcome::Acknowledged(_)) {

@@ -1,0 +1,151 @@
+//! Issue 13: a `DurableLedger` whose appends keep losing the race to another writer gives
+//! up after `APPEND_ATTEMPTS` with a typed error that says how many attempts were made, and
+//! counts every lost race for the embedding service.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::NaiveDate;
+use security_assistance::ProgramKind;
+use security_assistance::budget::{Action, Command, JournalEntry, Ledger};
+use security_assistance::eligibility::AllowAll;
+use security_assistance::store::{
+    APPEND_ATTEMPTS, Checkpoint, DurableLedger, EncodedEntry, FixedClock, JournalStore,
+    MemoryStore, NewEntry, ServiceError, StoreError,
+};
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2008, 1, 2).unwrap()
+}
+
+fn appropriate(id: &str, main: u16) -> Command {
+    Command::new(
+        id.parse().unwrap(),
+        day(),
+        "budget-office".parse().unwrap(),
+        Action::Appropriate {
+            account: format!("011-2008/2009-{}", 1000 + main).parse().unwrap(),
+            title: "FMF".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: "1000".parse().unwrap(),
+            law: "P.L. 110-161".into(),
+        },
+    )
+}
+
+/// A store shared with a rival writer that, `rival_left` times, appends one command of its
+/// own (checked by its own ledger) just before ours: ours loses each of those races.
+struct Raced {
+    inner: MemoryStore,
+    rival: Ledger,
+    rival_left: AtomicU32,
+    rival_count: u16,
+}
+
+impl Raced {
+    fn rival_appends(&mut self) -> Result<(), StoreError> {
+        self.rival_count += 1;
+        let command = appropriate(&format!("rival-{}", self.rival_count), self.rival_count);
+        let last = self.rival.journal().len().checked_sub(1).map(|l| l as u64);
+        let receipt = self.rival.apply(command.clone()).unwrap();
+        let entry = JournalEntry {
+            sequence: receipt.sequence,
+            command,
+            decision: receipt.decision,
+        };
+        self.inner.append(last, &[NewEntry::new(&entry)?])
+    }
+}
+
+impl JournalStore for Raced {
+    fn schema_version(&mut self) -> Result<u32, StoreError> {
+        self.inner.schema_version()
+    }
+    fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
+        self.inner.last_sequence()
+    }
+    fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+        if self.rival_left.load(Ordering::SeqCst) > 0 {
+            self.rival_left.fetch_sub(1, Ordering::SeqCst);
+            self.rival_appends()?;
+        }
+        self.inner.append(after, batch)
+    }
+    fn read_after(
+        &mut self,
+        after: Option<u64>,
+        each: &mut dyn FnMut(EncodedEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.inner.read_after(after, each)
+    }
+    fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+        self.inner.save_checkpoint(checkpoint)
+    }
+    fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
+        self.inner.latest_checkpoint()
+    }
+}
+
+#[test]
+fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
+    let store = Raced {
+        inner: MemoryStore::default(),
+        rival: Ledger::new(Arc::new(AllowAll)),
+        rival_left: AtomicU32::new(u32::MAX),
+        rival_count: 0,
+    };
+    let clock = Arc::new(FixedClock::new(day()));
+    let mut durable = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+    assert_eq!(durable.lost_races(), 0);
+    let err = durable.apply(appropriate("ours", 900)).unwrap_err();
+    assert_eq!(
+        err,
+        ServiceError::Contended {
+            attempts: APPEND_ATTEMPTS
+        }
+    );
+    let text = err.to_string();
+    assert!(text.contains(&format!("{APPEND_ATTEMPTS} times")), "{text}");
+    assert!(text.contains("retry"), "{text}");
+    assert_eq!(durable.lost_races(), u64::from(APPEND_ATTEMPTS));
+    // Nothing of ours was written; memory caught up with every rival entry and equals a
+    // replay of the store.
+    let journal = durable.ledger().journal();
+    assert_eq!(journal.len() as u64, u64::from(APPEND_ATTEMPTS));
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.command.id.as_str().starts_with("rival-"))
+    );
+    assert_eq!(
+        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
+        durable.ledger()
+    );
+    // Once the rival stops, the same command goes through on the first attempt.
+    durable.store().rival_left.store(0, Ordering::SeqCst);
+    let receipt = durable.apply(appropriate("ours", 900)).unwrap();
+    assert_eq!(receipt.sequence, u64::from(APPEND_ATTEMPTS));
+    assert_eq!(durable.lost_races(), u64::from(APPEND_ATTEMPTS));
+}
+
+#[test]
+fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
+    let store = Raced {
+        inner: MemoryStore::default(),
+        rival: Ledger::new(Arc::new(AllowAll)),
+        rival_left: AtomicU32::new(3),
+        rival_count: 0,
+    };
+    let clock = Arc::new(FixedClock::new(day()));
+    let mut durable = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+    let receipt = durable.apply(appropriate("ours", 900)).unwrap();
+    assert_eq!(durable.lost_races(), 3);
+    assert_eq!(receipt.sequence, 3);
+    let ids: Vec<String> = durable
+        .ledger()
+        .journal()
+        .iter()
+        .map(|e| e.command.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
+}
