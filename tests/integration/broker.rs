@@ -1,5 +1,6 @@
 //! The DATA Act Broker's rules, by id, run on File A and File B of the main example's year
-//! and of the FY2008 scenario over every fiscal year of its account's life.
+//! and of the FY2008 scenario over every fiscal year from FY2008 to FY2015 (its two-year
+//! account closes at the end of FY2014 and is gone from FY2015's files).
 //!
 //! Each rule is written here as its SQL in
 //! github.com/fedspendingtransparency/data-act-broker-backend
@@ -230,7 +231,7 @@ fn submissions() -> &'static [Submission] {
             out.push(submission("main example", &year.ledger, 2008, as_of, end));
         }
         let ledger = fy2008_ledger();
-        let last = day(2014, 9, 30);
+        let last = day(2015, 9, 30);
         out.push(submission(
             "FY2008 scenario",
             &ledger,
@@ -238,7 +239,7 @@ fn submissions() -> &'static [Submission] {
             day(2008, 3, 31),
             last,
         ));
-        for fy in 2008..=2014 {
+        for fy in 2008..=2015 {
             out.push(submission(
                 "FY2008 scenario",
                 &ledger,
@@ -1066,6 +1067,26 @@ fn b29_prior_year_adjustment() {
             .map(|p| format!("PYA {p:?}"))
             .collect()
     });
+}
+
+#[test]
+fn a_cancelled_account_is_reported_in_its_closing_year_and_never_after() {
+    // 011-2008/2009-1082 closes on 30 September 2014 (31 U.S.C. 1552(a)).
+    let ledger = fy2008_ledger();
+    let last = day(2015, 9, 30);
+    for (fy, listed) in [(2014, true), (2015, false), (2016, false)] {
+        let s = submission(
+            "FY2008 scenario",
+            &ledger,
+            fy,
+            FiscalYear::new(fy).unwrap().last_day(),
+            last,
+        );
+        for f in [&s.a, &s.b] {
+            let has = f.rows.iter().any(|r| f.tas(r) == "011-2008/2009-1082");
+            assert_eq!(has, listed, "{}", s.name);
+        }
+    }
 }
 
 #[test]

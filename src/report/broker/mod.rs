@@ -45,7 +45,7 @@ use chrono::NaiveDate;
 use super::ReportError;
 use super::status::{csv_error, csv_text};
 use crate::budget::{AccountSymbol, Dimension, Ledger, StatusQuery, StatusRow};
-use crate::fiscal::FiscalYear;
+use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
 use crate::purpose::ProgramKind;
 
@@ -191,6 +191,26 @@ fn tas(account: &AccountSymbol) -> Tas {
     }
 }
 
+/// The accounts File A and File B of `fiscal_year` report, as of `end`: every account the
+/// ledger has then, except those cancelled before the year began. An account is closed on
+/// 30 September of the fifth fiscal year after its period of availability (31 U.S.C.
+/// 1552(a)); that year's files are its last, and no later period reports it (USSGL
+/// account 435000 "Canceled Authority" is used in the canceling year because the account
+/// "does not have budgetary reporting requirements in the following fiscal year": USSGL
+/// FAQ, fiscal.treasury.gov/ussgl/faqs.html).
+fn reported_accounts(
+    ledger: &Ledger,
+    fiscal_year: FiscalYear,
+    end: NaiveDate,
+) -> Result<Vec<AccountSymbol>, ReportError> {
+    Ok(ledger
+        .as_of(end, None)?
+        .accounts()
+        .into_iter()
+        .filter(|a| a.period().status_on(fiscal_year.first_day()) != AccountStatus::Cancelled)
+        .collect())
+}
+
 fn amount(m: Money) -> String {
     m.to_decimal().to_string()
 }
@@ -200,7 +220,9 @@ fn end_of(fiscal_year: FiscalYear, as_of: NaiveDate) -> NaiveDate {
     as_of.min(fiscal_year.last_day())
 }
 
-/// File A, account balances: one row per account that exists on the reporting date, from
+/// File A, account balances: one row per account that exists on the reporting date and was
+/// not cancelled before `fiscal_year` began (a cancelled account's last report is that of
+/// the fiscal year it closes in, 31 U.S.C. 1552(a)), from
 /// its SF-133 ([`Ledger::sf133`]) cumulative from 1 October of `fiscal_year` to `as_of`
 /// (or the year's end). Columns in [`FILE_A_COLUMNS`] (which gives the line and rule of
 /// each); amounts canonical (`1234.56`), to the cent, with the SF-133's signs.
@@ -232,10 +254,9 @@ pub fn file_a(
     as_of: NaiveDate,
 ) -> Result<String, ReportError> {
     let end = end_of(fiscal_year, as_of);
-    let then = ledger.as_of(end, None)?;
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(FILE_A_COLUMNS).map_err(csv_error)?;
-    for account in then.accounts() {
+    for account in reported_accounts(ledger, fiscal_year, end)? {
         let statement = ledger.sf133(&account, fiscal_year, end)?;
         let line = |n: u16| statement.line(n).unwrap_or(Money::ZERO);
         let sum = |ns: &[u16]| Money::checked_sum(ns.iter().map(|&n| line(n)));
@@ -305,7 +326,8 @@ impl Amounts {
     }
 }
 
-/// File B, by program activity: one row per account × program activity (the caller's
+/// File B, by program activity, for the accounts of [`file_a`]: one row per account ×
+/// program activity (the caller's
 /// [`ProgramActivities`] name it for each account and program), from 1 October of
 /// `fiscal_year` to `as_of` (or the year's end). Programs an account reports under the
 /// same activity share a row (the Broker wants each combination once, rule B19). A row
@@ -348,11 +370,15 @@ pub fn file_b(
     let before = by_account_program(&ledger.status_of_funds(&StatusQuery::new(start, &by))?);
     let after = by_account_program(&ledger.status_of_funds(&StatusQuery::new(end, &by))?);
     let mut rows: BTreeMap<(AccountSymbol, Option<ProgramActivity>), Amounts> = BTreeMap::new();
-    for account in ledger.as_of(end, None)?.accounts() {
-        rows.entry((account, None)).or_default();
+    let reported = reported_accounts(ledger, fiscal_year, end)?;
+    for account in &reported {
+        rows.entry((*account, None)).or_default();
     }
     for ((account, program), now) in &after {
         let Some(program) = program else { continue };
+        if !reported.contains(account) {
+            continue;
+        }
         let zero = StatusRow::default();
         let was = before.get(&(*account, Some(*program))).unwrap_or(&zero);
         let recoveries = now.recoveries.checked_sub(was.recoveries)?;
