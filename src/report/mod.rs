@@ -15,9 +15,11 @@
 //! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
 //!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
 //! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
-//!   (USAspending-style DATA Act files whose totals agree), [`foreign_assistance_csv`]
+//!   (DATA Act Broker files with the Broker's current columns, signs and rules; program
+//!   activities from the caller's [`ProgramActivities`]), [`foreign_assistance_csv`]
 //!   (ForeignAssistance.gov-style).
 
+mod broker;
 mod flow;
 mod iati;
 mod import;
@@ -29,6 +31,10 @@ mod transactions;
 mod usaspending;
 mod xml;
 
+pub use broker::{
+    FILE_A_COLUMNS, FILE_B_COLUMNS, ProgramActivities, ProgramActivity, ProgramActivityAssignment,
+    file_a, file_b,
+};
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
 pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
 pub use interop::{
@@ -37,10 +43,7 @@ pub use interop::{
 pub use mission::{MissionKey, MissionRegister};
 pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
 pub use table::{ReportError, by_region, csv, text_table};
-pub use usaspending::{
-    FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, file_a, file_b,
-    foreign_assistance_csv,
-};
+pub use usaspending::{FOREIGN_ASSISTANCE_COLUMNS, foreign_assistance_csv};
 
 pub use import::{
     CSV_COLUMNS, CsvImport, ImportError, ImportSummary, RowError, RowProblem, import_journal,

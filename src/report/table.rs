@@ -228,6 +228,27 @@ pub enum ReportError {
         /// The document.
         document: crate::budget::DocumentId,
     },
+    /// A program activity breaks a limit of the DATA Act Broker's field list.
+    #[error("{field} {value:?} is not allowed; allowed: {allowed}")]
+    InvalidProgramActivity {
+        /// The field.
+        field: String,
+        /// The value given.
+        value: String,
+        /// What the field allows.
+        allowed: String,
+    },
+    /// A File B row with money has no program activity: the caller's table names none for
+    /// this account and program (DATA Act Broker rule B27.3 needs one on every row).
+    #[error(
+        "no program activity for {program} in account {account}; name one in the program activities"
+    )]
+    MissingProgramActivity {
+        /// The account.
+        account: crate::budget::AccountSymbol,
+        /// The program.
+        program: crate::purpose::ProgramKind,
+    },
 }
 
 crate::wire::wire_error!(ReportError);

@@ -1,19 +1,7 @@
-//! USAspending-style DATA Act files: File A (account balances by Treasury Account Symbol)
-//! and File B (by program activity), and a ForeignAssistance.gov-style CSV.
+//! A ForeignAssistance.gov-style CSV (the DATA Act files are in `broker`).
 //!
 //! # Sources for the column names
 //!
-//! - DATA Act files: the DAIMS element names as the Treasury's DATA Act Broker validates
-//!   them, `daimsname` column of `dataactvalidator/config/appropFields.csv` (File A) and
-//!   `programActivityFields.csv` (File B) in github.com/fedspendingtransparency/data-act-broker-backend,
-//!   and the Broker's SQL rules in `dataactvalidator/config/sqlrules/` for what each amount
-//!   must equal: A6 (total budgetary resources = SF-133 line 1910), A7 (brought forward =
-//!   line 1000), A8 (appropriated = lines 1160 + 1180 + 1260 + 1280), A12 (adjustments =
-//!   lines 1010–1042), A14 (gross outlays = line 3020), A15 (unobligated = line 2490), A22
-//!   (obligations incurred = line 2190), the deobligations rule (lines 1021 + 1033), and
-//!   the cross-file rules A18 (File A gross outlays = the sum of File B's), A19 (File A
-//!   obligations incurred = −1 × the sum of File B's: File B reports obligations with the
-//!   sign of a credit) and A35/B26 (File A deobligations and recoveries = File B's sum).
 //! - ForeignAssistance.gov: the column names of its complete dataset
 //!   (`us_foreign_aid_complete.csv`) as published, and the site's "Understanding the Data"
 //!   page (foreignassistance.gov/learn/understanding-the-data) for what the fiscal year of
@@ -26,85 +14,11 @@ use chrono::NaiveDate;
 use super::ReportError;
 use super::status::{csv_error, csv_text};
 use super::transactions::{Flow, transactions};
-use crate::budget::{AccountSymbol, Dimension, Ledger, StatusQuery, StatusRow};
+use crate::budget::{AccountSymbol, Ledger};
 use crate::fiscal::FiscalYear;
 use crate::money::Money;
 use crate::partner::{CountryCode, Region};
 use crate::purpose::ProgramKind;
-
-/// The columns of [`file_a`], in order: DAIMS File A (Appropriations Account) element
-/// names, exactly as DAIMS spells them (see the module notes for the source).
-///
-/// | column | from the ledger |
-/// |---|---|
-/// | `AllocationTransferAgencyIdentifier` | empty (no allocation transfers) |
-/// | `AgencyIdentifier`, `MainAccountCode`, `SubAccountCode` | the account symbol; sub-account `000` |
-/// | `BeginningPeriodOfAvailability`, `EndingPeriodOfAvailability`, `AvailabilityTypeCode` | the period; `X` for no-year |
-/// | `BudgetAuthorityUnobligatedBalanceBroughtForward_FYB` | SF-133 line 1000 |
-/// | `AdjustmentsToUnobligatedBalanceBroughtForward_CPE` | line 1021 (the ledger's only line in 1010–1042) |
-/// | `BudgetAuthorityAppropriatedAmount_CPE` | line 1160 (all of the ledger's authority is discretionary) |
-/// | `TotalBudgetaryResources_CPE` | line 1910 |
-/// | `ObligationsIncurredTotalByTAS_CPE` | line 2190 |
-/// | `DeobligationsRecoveriesRefundsByTAS_CPE` | line 1021 (the ledger has no line 1033) |
-/// | `GrossOutlayAmountByTAS_CPE` | line 3020, written positive |
-/// | `UnobligatedBalance_CPE` | line 2490 |
-/// | `StatusOfBudgetaryResourcesTotal_CPE` | line 2500 |
-///
-/// DAIMS's optional `BorrowingAuthorityAmountTotal_CPE`, `ContractAuthorityAmountTotal_CPE`,
-/// `SpendingAuthorityfromOffsettingCollectionsAmountTotal_CPE` and
-/// `OtherBudgetaryResourcesAmount_CPE` are left out: the ledger has no such resources.
-pub const FILE_A_COLUMNS: [&str; 16] = [
-    "AllocationTransferAgencyIdentifier",
-    "AgencyIdentifier",
-    "BeginningPeriodOfAvailability",
-    "EndingPeriodOfAvailability",
-    "AvailabilityTypeCode",
-    "MainAccountCode",
-    "SubAccountCode",
-    "BudgetAuthorityUnobligatedBalanceBroughtForward_FYB",
-    "AdjustmentsToUnobligatedBalanceBroughtForward_CPE",
-    "BudgetAuthorityAppropriatedAmount_CPE",
-    "TotalBudgetaryResources_CPE",
-    "ObligationsIncurredTotalByTAS_CPE",
-    "DeobligationsRecoveriesRefundsByTAS_CPE",
-    "GrossOutlayAmountByTAS_CPE",
-    "UnobligatedBalance_CPE",
-    "StatusOfBudgetaryResourcesTotal_CPE",
-];
-
-/// The columns of [`file_b`], in order: DAIMS File B (Object Class and Program Activity)
-/// element names, exactly as DAIMS spells them (`Refundsd` included; see the module notes
-/// for the source).
-///
-/// | column | from the ledger |
-/// |---|---|
-/// | the seven account-symbol columns | as in [`FILE_A_COLUMNS`] |
-/// | `ProgramActivityCode` | empty: the ledger's program kinds are not the program activities of the President's Budget, whose four-character codes it does not know |
-/// | `ProgramActivityName` | the program kind in words (`financing`) |
-/// | `ObjectClass` | empty: the ledger does not track object classes |
-/// | `ObligationsIncurredByProgramObjectClass_CPE` | obligations incurred, **negative** (rule A19) |
-/// | `DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE` | recoveries of prior-year obligations, positive (rules A35, B26) |
-/// | `GrossOutlayAmountByProgramObjectClass_CPE` | gross outlays, positive (rule A18) |
-///
-/// DAIMS's USSGL breakdown columns (`USSGL480100_…` and the like), the `_FYB` columns,
-/// `ByDirectReimbursableFundingSource` and, in later DAIMS versions, the disaster
-/// emergency fund code and prior-year adjustment are left out: the ledger does not keep
-/// those distinctions.
-pub const FILE_B_COLUMNS: [&str; 13] = [
-    "AllocationTransferAgencyIdentifier",
-    "AgencyIdentifier",
-    "BeginningPeriodOfAvailability",
-    "EndingPeriodOfAvailability",
-    "AvailabilityTypeCode",
-    "MainAccountCode",
-    "SubAccountCode",
-    "ProgramActivityCode",
-    "ProgramActivityName",
-    "ObjectClass",
-    "ObligationsIncurredByProgramObjectClass_CPE",
-    "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
-    "GrossOutlayAmountByProgramObjectClass_CPE",
-];
 
 /// The columns of [`foreign_assistance_csv`], in order: ten columns of the
 /// ForeignAssistance.gov complete dataset, by their published names, and one addition.
@@ -154,167 +68,8 @@ const fn foreign_assistance_region(region: Option<Region>) -> &'static str {
     }
 }
 
-fn tas_cells(account: &AccountSymbol) -> [String; 7] {
-    let period = account.period();
-    [
-        String::new(),
-        format!("{:03}", account.agency()),
-        period.first().year().to_string(),
-        period
-            .last()
-            .map(|y| y.year().to_string())
-            .unwrap_or_default(),
-        if period.is_no_year() { "X" } else { "" }.to_owned(),
-        format!("{:04}", account.main_account()),
-        "000".to_owned(),
-    ]
-}
-
 fn amount(m: Money) -> String {
     m.to_decimal().to_string()
-}
-
-/// The last day reported for `fiscal_year`: `as_of`, or the year's last day if earlier.
-fn end_of(fiscal_year: FiscalYear, as_of: NaiveDate) -> NaiveDate {
-    as_of.min(fiscal_year.last_day())
-}
-
-/// File A, account balances: one row per account that exists on the reporting date, from
-/// its SF-133-shaped statement ([`Ledger::sf133`]) cumulative from 1 October of
-/// `fiscal_year` to `as_of` (or the year's end): lines 1000, 1021, 1160, 1910, 2190, 1021
-/// again (recoveries), 3020 (gross outlays, written positive), 2490 and 2500. Columns in
-/// [`FILE_A_COLUMNS`]; amounts canonical (`1234.56`), to the cent.
-///
-/// Its totals agree with [`file_b`] as the DATA Act Broker's cross-file rules ask: per
-/// account, obligations incurred equal −1 × the sum over its program activities (A19),
-/// recoveries and gross outlays equal the sums (A35, A18).
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use security_assistance::budget::{Action, Command, Ledger};
-/// use security_assistance::report::{file_a, FILE_A_COLUMNS};
-/// use security_assistance::{FiscalYear, ProgramKind};
-///
-/// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
-/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
-/// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
-///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],
-///     amount: "85000000".parse()?, law: "P.L. 110-161".into() }))?;
-/// let csv = file_a(&ledger, FiscalYear::new(2008)?, day)?;
-/// assert!(csv.starts_with(&FILE_A_COLUMNS.join(",")));
-/// assert!(csv.contains(",011,2008,2008,,1081,000,0.00,0.00,85000000.00,85000000.00,"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// [`ReportError::Budget`] if the ledger cannot be replayed, [`ReportError::Csv`] on a
-/// writer failure.
-pub fn file_a(
-    ledger: &Ledger,
-    fiscal_year: FiscalYear,
-    as_of: NaiveDate,
-) -> Result<String, ReportError> {
-    let end = end_of(fiscal_year, as_of);
-    let then = ledger.as_of(end, None)?;
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(FILE_A_COLUMNS).map_err(csv_error)?;
-    for account in then.accounts() {
-        let statement = ledger.sf133(&account, fiscal_year, end)?;
-        let line = |n: u16| statement.line(n).unwrap_or(Money::ZERO);
-        let mut record: Vec<String> = tas_cells(&account).to_vec();
-        record.extend(
-            [
-                line(1000),
-                line(1021),
-                line(1160),
-                line(1910),
-                line(2190),
-                line(1021),
-                line(3020).checked_neg()?,
-                line(2490),
-                line(2500),
-            ]
-            .into_iter()
-            .map(amount),
-        );
-        writer.write_record(&record).map_err(csv_error)?;
-    }
-    csv_text(writer)
-}
-
-/// File B, by program activity: one row per account × program kind (named in
-/// `ProgramActivityName`; the budget's program activity code is left empty) with
-/// obligations incurred (net new obligations plus recoveries, as SF-133 line 2190 counts
-/// them, written negative as DAIMS rule A19 has File B carry them), recoveries of
-/// prior-year obligations and gross outlays (both positive) from 1 October of
-/// `fiscal_year` to `as_of` (or the year's end). Rows whose three amounts are zero are
-/// left out. The ledger does not track object classes, so `ObjectClass` is empty.
-/// Columns in [`FILE_B_COLUMNS`]; amounts canonical.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use security_assistance::budget::Ledger;
-/// use security_assistance::report::{file_b, FILE_B_COLUMNS};
-/// use security_assistance::FiscalYear;
-///
-/// let csv = file_b(&Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)), FiscalYear::new(2008)?, NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?)?;
-/// assert_eq!(csv.trim_end(), FILE_B_COLUMNS.join(","));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// [`ReportError::Budget`] if the ledger cannot be replayed, [`ReportError::Csv`] on a
-/// writer failure.
-pub fn file_b(
-    ledger: &Ledger,
-    fiscal_year: FiscalYear,
-    as_of: NaiveDate,
-) -> Result<String, ReportError> {
-    let end = end_of(fiscal_year, as_of);
-    let start = fiscal_year
-        .first_day()
-        .pred_opt()
-        .unwrap_or(fiscal_year.first_day());
-    let by = [Dimension::Account, Dimension::Program];
-    let before = by_account_program(&ledger.status_of_funds(&StatusQuery::new(start, &by))?);
-    let after = by_account_program(&ledger.status_of_funds(&StatusQuery::new(end, &by))?);
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(FILE_B_COLUMNS).map_err(csv_error)?;
-    for ((account, program), now) in &after {
-        let Some(program) = program else { continue };
-        let zero = StatusRow::default();
-        let was = before.get(&(*account, Some(*program))).unwrap_or(&zero);
-        let recoveries = now.recoveries.checked_sub(was.recoveries)?;
-        let obligations = now
-            .obligated
-            .checked_sub(was.obligated)?
-            .checked_add(recoveries)?;
-        let outlays = now.disbursed.checked_sub(was.disbursed)?;
-        if obligations.is_zero() && recoveries.is_zero() && outlays.is_zero() {
-            continue;
-        }
-        let mut record: Vec<String> = tas_cells(account).to_vec();
-        record.push(String::new());
-        record.push(program.as_str().replace('_', " "));
-        record.push(String::new());
-        record.extend(
-            [obligations.checked_neg()?, recoveries, outlays]
-                .into_iter()
-                .map(amount),
-        );
-        writer.write_record(&record).map_err(csv_error)?;
-    }
-    csv_text(writer)
-}
-
-fn by_account_program(
-    rows: &[StatusRow],
-) -> BTreeMap<(AccountSymbol, Option<ProgramKind>), StatusRow> {
-    rows.iter()
-        .filter_map(|r| r.key.account.map(|a| ((a, r.key.program), r.clone())))
-        .collect()
 }
 
 /// A ForeignAssistance.gov-style CSV: obligations and disbursements by the fiscal year of

@@ -8,6 +8,7 @@
 )]
 
 mod bad_inputs;
+mod broker;
 mod calendar;
 mod eligibility;
 mod fiscal;

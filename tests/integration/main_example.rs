@@ -26,7 +26,7 @@
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../examples/fiscal_year.rs"]
-mod fiscal_year;
+pub(crate) mod fiscal_year;
 
 use chrono::NaiveDate;
 use security_assistance::budget::{Dimension, Ledger, StatusQuery};

@@ -8,8 +8,8 @@ use security_assistance::budget::{
 };
 use security_assistance::report::{
     FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, FlowGraph, IatiPublisher, Measure,
-    ReportDimension, ReportQuery, StatusReport, by_region, csv, file_a, file_b,
-    foreign_assistance_csv, iati_activities, text_table,
+    ProgramActivities, ProgramActivity, ReportDimension, ReportQuery, StatusReport, by_region, csv,
+    file_a, file_b, foreign_assistance_csv, iati_activities, text_table,
 };
 use security_assistance::{FiscalYear, Money, ProgramKind, Region};
 use std::collections::BTreeMap;
@@ -745,7 +745,29 @@ fn file_a_and_file_b_totals_agree() {
     for (fy, as_of) in [(2008, day(2008, 9, 30)), (2009, day(2009, 3, 31))] {
         let fy = FiscalYear::new(fy).unwrap();
         let a = file_a(&ledger, fy, as_of).unwrap();
-        let b = file_b(&ledger, fy, as_of).unwrap();
+        let mut activities = ProgramActivities::new();
+        for (account, program, code, name) in [
+            (
+                year::FMF,
+                ProgramKind::Financing,
+                "0001",
+                "Foreign Military Financing",
+            ),
+            (year::FMF, ProgramKind::Sales, "0002", "Sales financing"),
+            (
+                year::IMET,
+                ProgramKind::Training,
+                "0001",
+                "Military education and training",
+            ),
+        ] {
+            activities.insert(
+                account.parse().unwrap(),
+                program,
+                ProgramActivity::new(code, name, None).unwrap(),
+            );
+        }
+        let b = file_b(&ledger, fy, as_of, &activities).unwrap();
         snapshot(&format!("file_a_fy{}.csv", fy.year()), &a);
         snapshot(&format!("file_b_fy{}.csv", fy.year()), &b);
         let (ha, ra) = read_csv(&a);
@@ -754,7 +776,26 @@ fn file_a_and_file_b_totals_agree() {
         assert_eq!(hb, FILE_B_COLUMNS);
         let ca = |n: &str| ha.iter().position(|h| h == n).unwrap();
         let cb = |n: &str| hb.iter().position(|h| h == n).unwrap();
-        let tas = |r: &Vec<String>| r[..7].join("|");
+        let tas = |r: &Vec<String>| {
+            [
+                "AgencyIdentifier",
+                "BeginningPeriodOfAvailability",
+                "EndingPeriodOfAvailability",
+                "MainAccountCode",
+            ]
+            .map(|c| r[ha.iter().position(|h| h == c).unwrap()].clone())
+            .join("|")
+        };
+        let tas_b = |r: &Vec<String>| {
+            [
+                "AgencyIdentifier",
+                "BeginningPeriodOfAvailability",
+                "EndingPeriodOfAvailability",
+                "MainAccountCode",
+            ]
+            .map(|c| r[hb.iter().position(|h| h == c).unwrap()].clone())
+            .join("|")
+        };
         // The DATA Act Broker's cross-file rules: A19 (File B carries obligations with the
         // sign of a credit), A35 and A18.
         for (a_column, b_column, sign) in [
@@ -764,7 +805,7 @@ fn file_a_and_file_b_totals_agree() {
                 -1,
             ),
             (
-                "DeobligationsRecoveriesRefundsByTAS_CPE",
+                "DeobligationsRecoveriesRefundsOfPriorYearByTAS_CPE",
                 "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
                 1,
             ),
@@ -778,7 +819,7 @@ fn file_a_and_file_b_totals_agree() {
                 let total: Money = row[ca(a_column)].parse().unwrap();
                 let parts = Money::checked_sum(
                     rb.iter()
-                        .filter(|r| tas(r) == tas(row))
+                        .filter(|r| tas_b(r) == tas(row))
                         .map(|r| r[cb(b_column)].parse::<Money>().unwrap()),
                 )
                 .unwrap();
@@ -790,11 +831,11 @@ fn file_a_and_file_b_totals_agree() {
                 assert_eq!(total, parts, "{} {a_column}", tas(row));
             }
         }
-        // File B's obligations are never positive, its outlays never negative here.
+        // File B's obligations and outlays carry the sign of a credit (rules B25, B22).
         for row in &rb {
             let v = |n: &str| row[cb(n)].parse::<Money>().unwrap();
             assert!(!v("ObligationsIncurredByProgramObjectClass_CPE").is_positive());
-            assert!(!v("GrossOutlayAmountByProgramObjectClass_CPE").is_negative());
+            assert!(!v("GrossOutlayAmountByProgramObjectClass_CPE").is_positive());
         }
         // SF-133 identities survive the file: 1910 = 2190 + 2490 = 2500.
         for row in &ra {
@@ -822,9 +863,12 @@ fn file_a_and_file_b_totals_agree() {
             );
         }
         if fy.year() == 2009 {
-            let fmf = ra.iter().find(|r| r[5] == "1082").unwrap();
+            let fmf = ra
+                .iter()
+                .find(|r| r[ca("MainAccountCode")] == "1082")
+                .unwrap();
             assert_eq!(
-                fmf[ca("DeobligationsRecoveriesRefundsByTAS_CPE")],
+                fmf[ca("DeobligationsRecoveriesRefundsOfPriorYearByTAS_CPE")],
                 "1000000.00"
             );
         }

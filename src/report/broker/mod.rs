@@ -1,0 +1,510 @@
+//! DATA Act Broker File A (appropriations account) and File B (object class and program
+//! activity), as the Treasury's DATA Act Broker reads them.
+//!
+//! # Sources
+//!
+//! - Column names: the field lists the Broker validates headers against,
+//!   `dataactvalidator/config/appropFields.csv` (File A, 20 columns) and
+//!   `programActivityFields.csv` (File B, 50 columns) in
+//!   github.com/fedspendingtransparency/data-act-broker-backend (read at commit
+//!   `24a2645efe8273f4abc049ce08a0b2cdb224784a`, June 2026), in the order they list them.
+//! - What each amount must equal: the Broker's SQL rules (`dataactvalidator/config/sqlrules/`,
+//!   listed in `sqlRules.csv`), cited by id below, and the SF-133 lines of
+//!   [`Ledger::sf133`](crate::budget::Ledger::sf133).
+//!
+//! # Signs
+//!
+//! File A carries the SF-133's lines with the SF-133's signs (rules A6–A34): gross outlays
+//! are SF-133 line 3020, **negative** (A14). File B carries USSGL balances as GTAS does,
+//! debit positive and credit negative: obligations incurred are −1 × line 2190 (B25, A19),
+//! undelivered orders (USSGL 4801) and paid delivered orders (4902) negative, gross
+//! outlays = line 3020, negative (B22, A18); recoveries of prior-year obligations (USSGL
+//! 4871) positive, = lines 1021 + 1033 (B13, B26, A35).
+//!
+//! # What the ledger knows, and what it writes where it does not
+//!
+//! The ledger posts unpaid obligations to USSGL 4801 (undelivered orders, unpaid),
+//! payments to 4902 (delivered orders, paid) and recoveries of prior-year unpaid
+//! obligations to 4871; it keeps no prepayments (4802), no delivered-unpaid orders (4901),
+//! no transfers of obligations (4831, 4832, 4931), and no refunds collected (4872, 4972).
+//! Those columns are written `0`. Every File B row is `PriorYearAdjustment` `X` (the
+//! current year's activity, rule B29), `DisasterEmergencyFundCode` `Q` (not designated
+//! emergency or disaster: the Broker's `DEFC_LIST_FOR_USAS.csv`; rule B24),
+//! `ByDirectReimbursableFundingSource` `D` (the ledger does not yet tell obligations
+//! financed by offsetting collections apart) and `ObjectClass` `000` (not yet allocated
+//! to an A-11 section 83 object class, as rule B11 allows).
+
+mod activity;
+
+pub use activity::{ProgramActivities, ProgramActivity, ProgramActivityAssignment};
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::ReportError;
+use super::status::{csv_error, csv_text};
+use crate::budget::{AccountSymbol, Dimension, Ledger, StatusQuery, StatusRow};
+use crate::fiscal::{AccountStatus, FiscalYear};
+use crate::money::Money;
+use crate::purpose::ProgramKind;
+
+/// The columns of [`file_a`], in the order of the Broker's `appropFields.csv`.
+///
+/// | column | from the ledger (SF-133 line) | rule |
+/// |---|---|---|
+/// | `AdjustmentsToUnobligatedBalanceBroughtForward_CPE` | 1021 (the ledger's only line in 1010–1067) | A12 |
+/// | `AgencyIdentifier`, `MainAccountCode`, `SubAccountCode` | the account symbol; sub-account `000` | A1 |
+/// | `AllocationTransferAgencyIdentifier` | empty (no allocation transfers) | A1 |
+/// | `AvailabilityTypeCode` | `X` for no-year, else empty | A1 |
+/// | `BeginningPeriodOfAvailability`, `EndingPeriodOfAvailability` | the period (empty for no-year) | A1 |
+/// | `BorrowingAuthorityAmountTotal_CPE` | 1340 + 1440: `0` (the ledger has no borrowing authority) | A10 |
+/// | `BudgetAuthorityAppropriatedAmount_CPE` | 1160 (+ 1180 + 1260 + 1280, which the ledger has not) | A8 |
+/// | `TotalBudgetaryResources_CPE` | 1910 | A6, A2 |
+/// | `BudgetAuthorityUnobligatedBalanceBroughtForward_FYB` | 1000 (= last year's 2490) | A7, A34 |
+/// | `ContractAuthorityAmountTotal_CPE` | 1540 + 1640: `0` | A9 |
+/// | `DeobligationsRecoveriesRefundsOfPriorYearByTAS_CPE` | 1021 + 1033 | A29 |
+/// | `GrossOutlayAmountByTAS_CPE` | 3020, negative | A14 |
+/// | `ObligationsIncurredTotalByTAS_CPE` | 2190 | A22 |
+/// | `OtherBudgetaryResourcesAmount_CPE` | contract + borrowing + offsetting collections | A3 |
+/// | `SpendingAuthorityfromOffsettingCollectionsAmountTotal_CPE` | 1750 + 1850 | A11 |
+/// | `StatusOfBudgetaryResourcesTotal_CPE` | 2500 | A23, A4, A24 |
+/// | `UnobligatedBalance_CPE` | 2490 | A15 |
+pub const FILE_A_COLUMNS: [&str; 20] = [
+    "AdjustmentsToUnobligatedBalanceBroughtForward_CPE",
+    "AgencyIdentifier",
+    "AllocationTransferAgencyIdentifier",
+    "AvailabilityTypeCode",
+    "BeginningPeriodOfAvailability",
+    "BorrowingAuthorityAmountTotal_CPE",
+    "BudgetAuthorityAppropriatedAmount_CPE",
+    "TotalBudgetaryResources_CPE",
+    "BudgetAuthorityUnobligatedBalanceBroughtForward_FYB",
+    "ContractAuthorityAmountTotal_CPE",
+    "DeobligationsRecoveriesRefundsOfPriorYearByTAS_CPE",
+    "EndingPeriodOfAvailability",
+    "GrossOutlayAmountByTAS_CPE",
+    "MainAccountCode",
+    "ObligationsIncurredTotalByTAS_CPE",
+    "OtherBudgetaryResourcesAmount_CPE",
+    "SpendingAuthorityfromOffsettingCollectionsAmountTotal_CPE",
+    "StatusOfBudgetaryResourcesTotal_CPE",
+    "SubAccountCode",
+    "UnobligatedBalance_CPE",
+];
+
+/// The columns of [`file_b`], in the order of the Broker's `programActivityFields.csv`,
+/// spelled as it spells them (`Refundsd` included). The module notes say what the ledger
+/// writes in each; the amounts are, per row (one account × program activity):
+///
+/// | column | value | rule |
+/// |---|---|---|
+/// | `ObligationsIncurredByProgramObjectClass_CPE` | −(net new obligations + recoveries) | B25, A19 |
+/// | `DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE`, `USSGL487100_…_CPE` | recoveries of prior-year unpaid obligations | B13, B26, A35 |
+/// | `GrossOutlayAmountByProgramObjectClass_CPE`, `GrossOutlaysDeliveredOrdersPaidTotal_CPE`, `USSGL490200_…_CPE` | −(payments this year) | B22, B5.2, B7.2, A18 |
+/// | `ObligationsUndeliveredOrdersUnpaidTotal_CPE`, `USSGL480100_…_CPE` | −(unpaid obligations at the period's end) | B3.2 |
+/// | `ObligationsUndeliveredOrdersUnpaidTotal_FYB`, `USSGL480100_…_FYB` | −(unpaid obligations on 1 October) | B3.1 |
+/// | every other amount | `0` (the ledger keeps no such balances) | |
+pub const FILE_B_COLUMNS: [&str; 50] = [
+    "AgencyIdentifier",
+    "AllocationTransferAgencyIdentifier",
+    "AvailabilityTypeCode",
+    "BeginningPeriodOfAvailability",
+    "ByDirectReimbursableFundingSource",
+    "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE",
+    "DisasterEmergencyFundCode",
+    "EndingPeriodOfAvailability",
+    "GrossOutlayAmountByProgramObjectClass_CPE",
+    "GrossOutlayAmountByProgramObjectClass_FYB",
+    "GrossOutlaysDeliveredOrdersPaidTotal_CPE",
+    "GrossOutlaysDeliveredOrdersPaidTotal_FYB",
+    "GrossOutlaysUndeliveredOrdersPrepaidTotal_CPE",
+    "GrossOutlaysUndeliveredOrdersPrepaidTotal_FYB",
+    "MainAccountCode",
+    "ObjectClass",
+    "ObligationsDeliveredOrdersUnpaidTotal_CPE",
+    "ObligationsDeliveredOrdersUnpaidTotal_FYB",
+    "ObligationsIncurredByProgramObjectClass_CPE",
+    "ObligationsUndeliveredOrdersUnpaidTotal_CPE",
+    "ObligationsUndeliveredOrdersUnpaidTotal_FYB",
+    "ProgramActivityCode",
+    "ProgramActivityName",
+    "ProgramActivityReportingKey",
+    "PriorYearAdjustment",
+    "SubAccountCode",
+    "USSGL480100_UndeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL480100_UndeliveredOrdersObligationsUnpaid_FYB",
+    "USSGL480110_ReinstatedUndeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL480200_UndeliveredOrdersObligationsPrepaidAdvanced_CPE",
+    "USSGL480200_UndeliveredOrdersObligationsPrepaidAdvanced_FYB",
+    "USSGL480210_ReinstatedUndeliveredOrdersObligationsPrepaid_CPE",
+    "USSGL483100_UndeliveredOrdersObligationsTransferredUnpaid_CPE",
+    "USSGL483200_UndeliveredOrdersObligationsTransferredPrepaidAdvanced_CPE",
+    "USSGL487100_DownwardAdjustmentsOfPriorYearUnpaidUndeliveredOrdersObligationsRecoveries_CPE",
+    "USSGL487200_DownwardAdjustmentsOfPriorYearPrepaidAdvancedUndeliveredOrdersObligationsRefundsCollected_CPE",
+    "USSGL488100_UpwardAdjustmentsOfPriorYearUndeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL488200_UpwardAdjustmentsOfPriorYearUndeliveredOrdersObligationsPrepaidAdvanced_CPE",
+    "USSGL490100_DeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL490100_DeliveredOrdersObligationsUnpaid_FYB",
+    "USSGL490110_ReinstatedDeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL490200_DeliveredOrdersObligationsPaid_CPE",
+    "USSGL490800_AuthorityOutlayedNotYetDisbursed_CPE",
+    "USSGL490800_AuthorityOutlayedNotYetDisbursed_FYB",
+    "USSGL493100_DeliveredOrdersObligationsTransferredUnpaid_CPE",
+    "USSGL497100_DownwardAdjustmentsOfPriorYearUnpaidDeliveredOrdersObligationsRecoveries_CPE",
+    "USSGL497200_DownwardAdjustmentsOfPriorYearPaidDeliveredOrdersObligationsRefundsCollected_CPE",
+    "USSGL497210_DownwardAdjustmentsOfPriorYearPaidDeliveredOrdersObligationsNonCashRefunds_CPE",
+    "USSGL498100_UpwardAdjustmentsOfPriorYearDeliveredOrdersObligationsUnpaid_CPE",
+    "USSGL498200_UpwardAdjustmentsOfPriorYearDeliveredOrdersObligationsPaid_CPE",
+];
+
+/// The account-symbol cells: agency, allocation transfer agency, availability type code,
+/// beginning and ending period, main account, sub-account.
+struct Tas {
+    agency: String,
+    allocation: String,
+    type_code: String,
+    begin: String,
+    end: String,
+    main: String,
+    sub: String,
+}
+
+fn tas(account: &AccountSymbol) -> Tas {
+    let period = account.period();
+    let no_year = period.is_no_year();
+    Tas {
+        agency: format!("{:03}", account.agency()),
+        allocation: String::new(),
+        type_code: if no_year { "X" } else { "" }.to_owned(),
+        begin: if no_year {
+            String::new()
+        } else {
+            period.first().year().to_string()
+        },
+        end: period
+            .last()
+            .map(|y| y.year().to_string())
+            .unwrap_or_default(),
+        main: format!("{:04}", account.main_account()),
+        sub: "000".to_owned(),
+    }
+}
+
+/// The accounts File A and File B of `fiscal_year` report, as of `end`: every account the
+/// ledger has then, except those cancelled before the year began. An account is closed on
+/// 30 September of the fifth fiscal year after its period of availability (31 U.S.C.
+/// 1552(a)); that year's files are its last, and no later period reports it (USSGL
+/// account 435000 "Canceled Authority" is used in the canceling year because the account
+/// "does not have budgetary reporting requirements in the following fiscal year": USSGL
+/// FAQ, fiscal.treasury.gov/ussgl/faqs.html).
+fn reported_accounts(
+    ledger: &Ledger,
+    fiscal_year: FiscalYear,
+    end: NaiveDate,
+) -> Result<Vec<AccountSymbol>, ReportError> {
+    Ok(ledger
+        .as_of(end, None)?
+        .accounts()
+        .into_iter()
+        .filter(|a| a.period().status_on(fiscal_year.first_day()) != AccountStatus::Cancelled)
+        .collect())
+}
+
+fn amount(m: Money) -> String {
+    m.to_decimal().to_string()
+}
+
+/// The last day reported for `fiscal_year`: `as_of`, or the year's last day if earlier.
+fn end_of(fiscal_year: FiscalYear, as_of: NaiveDate) -> NaiveDate {
+    as_of.min(fiscal_year.last_day())
+}
+
+/// File A, account balances: one row per account that exists on the reporting date and was
+/// not cancelled before `fiscal_year` began (a cancelled account's last report is that of
+/// the fiscal year it closes in, 31 U.S.C. 1552(a)), from
+/// its SF-133 ([`Ledger::sf133`]) cumulative from 1 October of `fiscal_year` to `as_of`
+/// (or the year's end). Columns in [`FILE_A_COLUMNS`] (which gives the line and rule of
+/// each); amounts canonical (`1234.56`), to the cent, with the SF-133's signs.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{Action, Command, Ledger};
+/// use security_assistance::report::{file_a, FILE_A_COLUMNS};
+/// use security_assistance::{FiscalYear, ProgramKind};
+///
+/// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+/// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
+///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],
+///     amount: "85000000".parse()?, law: "P.L. 110-161".into() }))?;
+/// let csv = file_a(&ledger, FiscalYear::new(2008)?, day)?;
+/// assert!(csv.starts_with(&FILE_A_COLUMNS.join(",")));
+/// assert!(csv.contains("\n0.00,011,,,2008,0.00,85000000.00,85000000.00,0.00,0.00,0.00,2008,0.00,1081,"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ReportError::Budget`] if the ledger cannot be replayed, [`ReportError::Csv`] on a
+/// writer failure.
+pub fn file_a(
+    ledger: &Ledger,
+    fiscal_year: FiscalYear,
+    as_of: NaiveDate,
+) -> Result<String, ReportError> {
+    let end = end_of(fiscal_year, as_of);
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(FILE_A_COLUMNS).map_err(csv_error)?;
+    for account in reported_accounts(ledger, fiscal_year, end)? {
+        let statement = ledger.sf133(&account, fiscal_year, end)?;
+        let line = |n: u16| statement.line(n).unwrap_or(Money::ZERO);
+        let sum = |ns: &[u16]| Money::checked_sum(ns.iter().map(|&n| line(n)));
+        let t = tas(&account);
+        let borrowing = sum(&[1340, 1440])?;
+        let contract = sum(&[1540, 1640])?;
+        let offsetting = sum(&[1750, 1850])?;
+        let other = Money::checked_sum([contract, borrowing, offsetting])?;
+        let record = [
+            amount(sum(&[1021])?),
+            t.agency,
+            t.allocation,
+            t.type_code,
+            t.begin,
+            amount(borrowing),
+            amount(sum(&[1160, 1180, 1260, 1280])?),
+            amount(line(1910)),
+            amount(line(1000)),
+            amount(contract),
+            amount(sum(&[1021, 1033])?),
+            t.end,
+            amount(line(3020)),
+            t.main,
+            amount(line(2190)),
+            amount(other),
+            amount(offsetting),
+            amount(line(2500)),
+            t.sub,
+            amount(line(2490)),
+        ];
+        writer.write_record(&record).map_err(csv_error)?;
+    }
+    csv_text(writer)
+}
+
+/// The amounts of one File B row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Amounts {
+    obligations: Money,
+    recoveries: Money,
+    paid: Money,
+    unpaid_start: Money,
+    unpaid_end: Money,
+}
+
+impl Amounts {
+    fn add(self, other: Amounts) -> Result<Amounts, ReportError> {
+        Ok(Amounts {
+            obligations: self.obligations.checked_add(other.obligations)?,
+            recoveries: self.recoveries.checked_add(other.recoveries)?,
+            paid: self.paid.checked_add(other.paid)?,
+            unpaid_start: self.unpaid_start.checked_add(other.unpaid_start)?,
+            unpaid_end: self.unpaid_end.checked_add(other.unpaid_end)?,
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        [
+            self.obligations,
+            self.recoveries,
+            self.paid,
+            self.unpaid_start,
+            self.unpaid_end,
+        ]
+        .iter()
+        .all(|m| m.is_zero())
+    }
+}
+
+/// File B, by program activity, for the accounts of [`file_a`]: one row per account ×
+/// program activity (the caller's
+/// [`ProgramActivities`] name it for each account and program), from 1 October of
+/// `fiscal_year` to `as_of` (or the year's end). Programs an account reports under the
+/// same activity share a row (the Broker wants each combination once, rule B19). A row
+/// whose every amount is zero is left out, except that every account of [`file_a`] has at
+/// least one row (rule A30.1): an account with no activity gets one all-zero row under
+/// code `0000`, name `Unknown/Other` and reporting key `0000`, as rules B9 and B28.1 allow
+/// for such a row. Columns in [`FILE_B_COLUMNS`] (which gives the value and rule of
+/// each); amounts canonical, with GTAS's signs (see the module notes).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::Ledger;
+/// use security_assistance::report::{file_b, FILE_B_COLUMNS, ProgramActivities};
+/// use security_assistance::FiscalYear;
+///
+/// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+/// let day = NaiveDate::from_ymd_opt(2008, 9, 30).ok_or("date")?;
+/// let csv = file_b(&ledger, FiscalYear::new(2008)?, day, &ProgramActivities::new())?;
+/// assert_eq!(csv.trim_end(), FILE_B_COLUMNS.join(","));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ReportError::MissingProgramActivity`] if a row with money has no program activity
+/// in `activities`; [`ReportError::Budget`] if the ledger cannot be replayed;
+/// [`ReportError::Csv`] on a writer failure.
+pub fn file_b(
+    ledger: &Ledger,
+    fiscal_year: FiscalYear,
+    as_of: NaiveDate,
+    activities: &ProgramActivities,
+) -> Result<String, ReportError> {
+    let end = end_of(fiscal_year, as_of);
+    let start = fiscal_year
+        .first_day()
+        .pred_opt()
+        .unwrap_or(fiscal_year.first_day());
+    let by = [Dimension::Account, Dimension::Program];
+    let before = by_account_program(&ledger.status_of_funds(&StatusQuery::new(start, &by))?);
+    let after = by_account_program(&ledger.status_of_funds(&StatusQuery::new(end, &by))?);
+    let mut rows: BTreeMap<(AccountSymbol, Option<ProgramActivity>), Amounts> = BTreeMap::new();
+    let reported = reported_accounts(ledger, fiscal_year, end)?;
+    for account in &reported {
+        rows.entry((*account, None)).or_default();
+    }
+    for ((account, program), now) in &after {
+        let Some(program) = program else { continue };
+        if !reported.contains(account) {
+            continue;
+        }
+        let zero = StatusRow::default();
+        let was = before.get(&(*account, Some(*program))).unwrap_or(&zero);
+        let recoveries = now.recoveries.checked_sub(was.recoveries)?;
+        let amounts = Amounts {
+            obligations: now
+                .obligated
+                .checked_sub(was.obligated)?
+                .checked_add(recoveries)?,
+            recoveries,
+            paid: now.disbursed.checked_sub(was.disbursed)?,
+            unpaid_start: was.obligated.checked_sub(was.disbursed)?,
+            unpaid_end: now.obligated.checked_sub(now.disbursed)?,
+        };
+        if amounts.is_zero() {
+            continue;
+        }
+        let activity =
+            activities
+                .get(account, *program)
+                .ok_or(ReportError::MissingProgramActivity {
+                    account: *account,
+                    program: *program,
+                })?;
+        let row = rows.entry((*account, Some(activity.clone()))).or_default();
+        *row = row.add(amounts)?;
+    }
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(FILE_B_COLUMNS).map_err(csv_error)?;
+    let with_activity: std::collections::BTreeSet<AccountSymbol> = rows
+        .keys()
+        .filter(|(_, activity)| activity.is_some())
+        .map(|(account, _)| *account)
+        .collect();
+    for ((account, activity), a) in &rows {
+        if activity.is_none() && with_activity.contains(account) {
+            continue;
+        }
+        writer
+            .write_record(file_b_record(account, activity.as_ref(), a)?)
+            .map_err(csv_error)?;
+    }
+    csv_text(writer)
+}
+
+fn file_b_record(
+    account: &AccountSymbol,
+    activity: Option<&ProgramActivity>,
+    a: &Amounts,
+) -> Result<Vec<String>, ReportError> {
+    let t = tas(account);
+    let zero = amount(Money::ZERO);
+    let obligations = amount(a.obligations.checked_neg()?);
+    let recoveries = amount(a.recoveries);
+    let outlays = amount(a.paid.checked_neg()?);
+    let unpaid_end = amount(a.unpaid_end.checked_neg()?);
+    let unpaid_start = amount(a.unpaid_start.checked_neg()?);
+    let (code, name, key) = match activity {
+        Some(pa) => (
+            pa.code().to_owned(),
+            pa.name().to_owned(),
+            pa.reporting_key().unwrap_or_default().to_owned(),
+        ),
+        None => (
+            activity::UNKNOWN_CODE.to_owned(),
+            activity::UNKNOWN_NAME.to_owned(),
+            activity::UNKNOWN_CODE.to_owned(),
+        ),
+    };
+    Ok(vec![
+        t.agency,
+        t.allocation,
+        t.type_code,
+        t.begin,
+        "D".to_owned(),
+        recoveries.clone(),
+        "Q".to_owned(),
+        t.end,
+        outlays.clone(),
+        zero.clone(),
+        outlays.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        t.main,
+        "000".to_owned(),
+        zero.clone(),
+        zero.clone(),
+        obligations,
+        unpaid_end.clone(),
+        unpaid_start.clone(),
+        code,
+        name,
+        key,
+        "X".to_owned(),
+        t.sub,
+        unpaid_end,
+        unpaid_start,
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        recoveries,
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        outlays,
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        zero,
+    ])
+}
+
+fn by_account_program(
+    rows: &[StatusRow],
+) -> BTreeMap<(AccountSymbol, Option<ProgramKind>), StatusRow> {
+    rows.iter()
+        .filter_map(|r| r.key.account.map(|a| ((a, r.key.program), r.clone())))
+        .collect()
+}
