@@ -273,8 +273,8 @@ pub(crate) struct ImportArgs {
 enum ImportKind {
     /// A CSV of budget-execution transactions (columns id,date,fiscal_year,kind,account,
     /// program,country,amount): all or nothing unless --partial; every bad row is reported
-    /// on stdout with its line number. The commands are written as one batch, recorded
-    /// today.
+    /// on stdout with its line number. A row's date is also its command's recorded date
+    /// (a history kept elsewhere), so a row dated after --today is refused.
     Csv {
         /// The file (`-` for stdin).
         #[arg(default_value = "-")]
@@ -339,7 +339,7 @@ fn import_csv(
     actor: &Actor,
 ) -> Result<ExitCode, CliError> {
     let (reader, size) = read_input(file)?;
-    let mut durable = open_ledger(context, open_store(context, true)?)?;
+    let durable = open_ledger(context, open_store(context, true)?)?;
     let before = next_sequence(durable.ledger());
     let mut work = durable.ledger().clone();
     let options = CsvImport {
@@ -377,15 +377,10 @@ fn import_csv(
         .filter(|e| before.is_none_or(|b| e.sequence >= b))
         .collect();
     added.sort_by_key(|e| e.sequence);
-    let commands: Vec<Command> = added.into_iter().map(|e| e.command).collect();
-    let count = commands.len();
-    if count > 0 {
-        durable.apply_all(commands).map_err(|e| match e {
-            ServiceError::Store(store) => CliError::Store(store),
-            other => CliError::Report(format!(
-                "nothing imported: the store's ledger refused the import: {other}"
-            )),
-        })?;
+    drop(durable);
+    let count = added.len();
+    if bring_in(context, added)?.is_none() {
+        return Ok(ExitCode::from(EXIT_REFUSED));
     }
     for row in &summary.skipped {
         line_out(&json!({"line": row.line, "error": wire_error(&LineError::Row(row))}))?;
@@ -430,22 +425,40 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
     };
-    let mut entries = replayed.journal().to_entries();
+    let entries = replayed.journal().to_entries();
+    let total = entries.len();
+    let Some((applied, duplicates)) = bring_in(context, entries)? else {
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    };
+    line_out(&json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}))?;
+    say(&format!(
+        "{total} journal entries: {applied} imported, {duplicates} already there"
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Brings `entries`' commands into the store in sequence order, keeping each one's
+/// recorded date (`DurableLedger::import`): first all of them in a dry run on the very
+/// same path, so that a refusal writes nothing, then for real. Returns the commands
+/// applied and those already there, or `None` after reporting the refused one.
+fn bring_in(
+    context: &Context,
+    mut entries: Vec<JournalEntry>,
+) -> Result<Option<(u64, u64)>, CliError> {
     entries.sort_by_key(|e| e.sequence);
     let total = u64::try_from(entries.len()).unwrap_or(u64::MAX);
-    let bar = progress(total.saturating_mul(2), "importing");
-    // First a dry run of every entry on the very path of the import: all or nothing.
+    let bar = progress(total.saturating_mul(2), "writing");
     let mut dry = open_ledger(context, open_dry_run(context)?)?;
     for entry in &entries {
         if let Err(error) = dry.import(entry.command.clone()) {
             bar.finish_and_clear();
             let wire = wire_error(&LineError::Service(&error));
-            line_out(&json!({"sequence": entry.sequence, "error": wire}))?;
+            line_out(&json!({"command": entry.command.id, "error": wire}))?;
             say(&format!(
-                "nothing imported: entry {} ({}) is refused: {error}",
-                entry.sequence, entry.command.id
+                "nothing imported: command {} is refused: {error}",
+                entry.command.id
             ));
-            return Ok(ExitCode::from(EXIT_REFUSED));
+            return Ok(None);
         }
         bar.inc(1);
     }
@@ -462,11 +475,7 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
         bar.inc(1);
     }
     bar.finish_and_clear();
-    line_out(&json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}))?;
-    say(&format!(
-        "{total} journal entries: {applied} imported, {duplicates} already there"
-    ));
-    Ok(ExitCode::SUCCESS)
+    Ok(Some((applied, duplicates)))
 }
 
 /// `verify`: one report of checksums, order, decisions and replay equality.

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use security_assistance::budget::{AccountSymbol, FundsHolder, StatusFilter, Ussgl};
 use security_assistance::report::{ReportDimension, ReportQuery, StatusReport};
-use security_assistance::{CountryCode, FiscalYear, ProgramKind};
+use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind};
 
 use crate::backend::{open_ledger, open_store};
 use crate::error::CliError;
@@ -179,7 +179,7 @@ pub(crate) fn sf133(context: &Context, args: &Sf133Args) -> Result<ExitCode, Cli
                     "{},\"{}\",{}\n",
                     line.line,
                     line.title.replace('"', "\"\""),
-                    line.amount
+                    plain(line.amount)
                 ));
             }
             text
@@ -228,11 +228,11 @@ pub(crate) fn trial_balance(
     for account in &accounts {
         let balance = then.trial_balance(account).map_err(report_error)?;
         let net = balance.net().map_err(report_error)?;
-        let lines: Vec<(Ussgl, String)> = Ussgl::ALL
+        let lines: Vec<(Ussgl, Money)> = Ussgl::ALL
             .iter()
-            .map(|u| (*u, balance.balance(*u).to_string()))
+            .map(|u| (*u, balance.balance(*u)))
             .collect();
-        rows.push((account.to_string(), lines, net.to_string()));
+        rows.push((account.to_string(), lines, net));
     }
     let text = match args.format {
         Format::Json => {
@@ -243,9 +243,9 @@ pub(crate) fn trial_balance(
                         "account": account,
                         "as_of": as_of,
                         "balances": lines.iter().map(|(u, b)| json!({
-                            "ussgl": u.number(), "name": format!("{u:?}"), "balance": b,
+                            "ussgl": u.number(), "name": format!("{u:?}"), "balance": plain(*b),
                         })).collect::<Vec<_>>(),
-                        "net": net,
+                        "net": plain(*net),
                     })
                 })
                 .collect();
@@ -255,7 +255,7 @@ pub(crate) fn trial_balance(
             let mut text = String::from("account,ussgl,name,balance\n");
             for (account, lines, _) in &rows {
                 for (u, b) in lines {
-                    text.push_str(&format!("{account},{},{u:?},{b}\n", u.number()));
+                    text.push_str(&format!("{account},{},{u:?},{}\n", u.number(), plain(*b)));
                 }
             }
             text
@@ -264,17 +264,30 @@ pub(crate) fn trial_balance(
             let mut text = String::new();
             for (account, lines, net) in &rows {
                 text.push_str(&format!("{account} as of {as_of}\n"));
-                let width = lines.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+                let width = lines
+                    .iter()
+                    .map(|(_, b)| b.to_string().len())
+                    .max()
+                    .unwrap_or(0);
                 for (u, b) in lines {
-                    text.push_str(&format!("  {}  {b:>width$}  {u:?}\n", u.number()));
+                    text.push_str(&format!("  {}  {:>width$}  {u:?}\n", u.number(), b.to_string()));
                 }
-                text.push_str(&format!("  net   {net:>width$}\n"));
+                text.push_str(&format!("  net   {:>width$}\n", net.to_string()));
             }
             text
         }
     };
     out(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `money` as the canonical decimal text of the wire and of CSV (`1234567.89`).
+fn plain(money: Money) -> String {
+    // OK because a Money always serializes to a JSON string.
+    serde_json::to_value(money)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// `value` as one line of JSON.
