@@ -162,7 +162,10 @@ pub(crate) fn open_store(context: &Context, create: bool) -> Result<AnyStore, Cl
     match &context.location {
         Location::Sqlite(path) => {
             if create && !path.exists() {
-                Ok(AnyStore::Sqlite(SqliteStore::create(path, &context.ledger)?))
+                Ok(AnyStore::Sqlite(SqliteStore::create(
+                    path,
+                    &context.ledger,
+                )?))
             } else {
                 Ok(AnyStore::Sqlite(SqliteStore::open(path, &context.ledger)?))
             }
@@ -205,7 +208,11 @@ pub(crate) fn open_ledger<S: JournalStore>(
     store: S,
 ) -> Result<DurableLedger<S>, CliError> {
     let gate = gate(context)?;
-    Ok(DurableLedger::open(store, Arc::clone(&context.clock), gate)?)
+    Ok(DurableLedger::open(
+        store,
+        Arc::clone(&context.clock),
+        gate,
+    )?)
 }
 
 /// The eligibility gate `context` names.
@@ -263,7 +270,10 @@ impl Record {
         match self {
             Record::Fact(fact) => {
                 fact.recorded = today;
-                if fact.effective_to.is_some_and(|to| to <= fact.effective_from) {
+                if fact
+                    .effective_to
+                    .is_some_and(|to| to <= fact.effective_from)
+                {
                     return Err(format!(
                         "effective_to {} must be after effective_from {}",
                         fact.effective_to.unwrap_or_default(),

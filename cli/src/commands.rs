@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use security_assistance::FiscalYear;
 use security_assistance::budget::{Actor, Command, Journal, JournalEntry, Ledger};
 use security_assistance::report::{
-    CsvImport, FlowGraph, ImportError, IatiPublisher, Measure, file_a, file_b,
+    CsvImport, FlowGraph, IatiPublisher, ImportError, Measure, file_a, file_b,
     foreign_assistance_csv, iati_activities, import_journal, import_transactions,
 };
 use security_assistance::store::{JournalStore, ServiceError, StoreError};
@@ -99,7 +99,9 @@ fn run_commands<S: JournalStore>(
             }
         }
         let done = total.saturating_sub(refused);
-        say(&format!("{done} of {total} command(s) {verb}, {refused} refused"));
+        say(&format!(
+            "{done} of {total} command(s) {verb}, {refused} refused"
+        ));
         return Ok(exit(refused));
     }
     // All or nothing: a line that is not a command refuses the batch before the ledger.
@@ -301,10 +303,9 @@ fn progress(length: u64, what: &str) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(length);
-    let style = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:40}] {pos}/{len} ({eta} left)",
-    )
-    .map(|s| s.progress_chars("=> "));
+    let style =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            .map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }
@@ -316,7 +317,8 @@ fn read_input(file: &PathBuf) -> Result<(Box<dyn Read>, Option<u64>), CliError> 
     if file.as_os_str() == "-" {
         return Ok((Box::new(std::io::stdin()), None));
     }
-    let opened = std::fs::File::open(file).map_err(|e| CliError::io(file.display().to_string(), &e))?;
+    let opened =
+        std::fs::File::open(file).map_err(|e| CliError::io(file.display().to_string(), &e))?;
     let size = opened.metadata().ok().map(|m| m.len());
     Ok((Box::new(std::io::BufReader::new(opened)), size))
 }
@@ -430,7 +432,9 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
     let Some((applied, duplicates)) = bring_in(context, entries)? else {
         return Ok(ExitCode::from(EXIT_REFUSED));
     };
-    line_out(&json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}))?;
+    line_out(
+        &json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}),
+    )?;
     say(&format!(
         "{total} journal entries: {applied} imported, {duplicates} already there"
     ));
@@ -583,7 +587,11 @@ fn skipped(why: &str) -> Value {
 }
 
 /// `facts` and `waivers`: add (all or nothing) and list.
-pub(crate) fn records(context: &Context, kind: Kind, action: &Records) -> Result<ExitCode, CliError> {
+pub(crate) fn records(
+    context: &Context,
+    kind: Kind,
+    action: &Records,
+) -> Result<ExitCode, CliError> {
     match action {
         Records::List { partner } => {
             let mut sidecar = Sidecar::open(context, false)?;

@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use security_assistance::store::{Clock, FixedClock, SystemClock};
 use security_assistance::CountryCode;
+use security_assistance::store::{Clock, FixedClock, SystemClock};
 
 use crate::backend::{Gate, Location};
 
@@ -60,7 +60,13 @@ struct Global {
     store: Option<PathBuf>,
     /// A PostgreSQL URL (`postgresql://user@host/db`, `?options=-c%20search_path%3Dschema`
     /// to choose a schema); used when --store is not given.
-    #[arg(long, global = true, env = "SA_POSTGRES_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "SA_POSTGRES_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     postgres: Option<String>,
     /// The ledger's name in the store (a store holds one ledger and refuses another name).
     #[arg(long, global = true, default_value = "main", value_name = "NAME")]
@@ -148,9 +154,13 @@ impl Context {
 /// A date exactly `YYYY-MM-DD`.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let shape = text.len() == 10
-        && text
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && text.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     let date = if shape {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
     } else {
@@ -215,7 +225,14 @@ mod tests {
             parse_date("2008-03-02"),
             Ok(NaiveDate::from_ymd_opt(2008, 3, 2).unwrap_or_default())
         );
-        for bad in ["2008-3-2", " 2008-03-02", "2008-02-30", "08-03-02", "2008/03/02", ""] {
+        for bad in [
+            "2008-3-2",
+            " 2008-03-02",
+            "2008-02-30",
+            "08-03-02",
+            "2008/03/02",
+            "",
+        ] {
             let error = parse_date(bad).unwrap_err();
             assert!(error.contains("YYYY-MM-DD"), "{bad}: {error}");
         }

@@ -270,7 +270,11 @@ pub(crate) fn trial_balance(
                     .max()
                     .unwrap_or(0);
                 for (u, b) in lines {
-                    text.push_str(&format!("  {}  {:>width$}  {u:?}\n", u.number(), b.to_string()));
+                    text.push_str(&format!(
+                        "  {}  {:>width$}  {u:?}\n",
+                        u.number(),
+                        b.to_string()
+                    ));
                 }
                 text.push_str(&format!("  net   {:>width$}\n", net.to_string()));
             }

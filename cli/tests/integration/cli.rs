@@ -17,22 +17,37 @@ pub(crate) fn scenario(target: &Target) {
         assert_eq!(line["line"], n + 1);
         assert_eq!(line["receipt"]["sequence"], n as u64, "{line}");
     }
-    let refused = target.run(TODAY, &["apply"], &stdin(&[too_much()])).expect(1);
+    let refused = target
+        .run(TODAY, &["apply"], &stdin(&[too_much()]))
+        .expect(1);
     let error = &refused.lines()[0]["error"];
     assert_eq!(error["code"], "refused", "{error}");
     assert!(
         error["message"].as_str().unwrap().contains("exceeds"),
         "{error}"
     );
-    assert!(refused.stderr().contains("0 of 1 command(s) applied, 1 refused"));
+    assert!(
+        refused
+            .stderr()
+            .contains("0 of 1 command(s) applied, 1 refused")
+    );
 
     // Applying the year again: every command a duplicate, nothing new.
     let again = target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
-    assert!(again.lines().iter().all(|l| l["receipt"]["duplicate"] == true));
+    assert!(
+        again
+            .lines()
+            .iter()
+            .all(|l| l["receipt"]["duplicate"] == true)
+    );
 
     // Status to the cent, in each format.
     let json = target
-        .run(TODAY, &["status", "--by", "account", "--format", "json"], "")
+        .run(
+            TODAY,
+            &["status", "--by", "account", "--format", "json"],
+            "",
+        )
         .expect(0);
     let report: Value = serde_json::from_str(&json.stdout()).unwrap();
     assert_eq!(total_of(&report, "obligated"), "400000.10");
@@ -47,13 +62,25 @@ pub(crate) fn scenario(target: &Target) {
     let csv = target
         .run(TODAY, &["status", "--by", "partner", "--format", "csv"], "")
         .expect(0);
-    assert!(csv.stdout().lines().any(|l| l.contains("JOR") && l.contains("400000.10")));
+    assert!(
+        csv.stdout()
+            .lines()
+            .any(|l| l.contains("JOR") && l.contains("400000.10"))
+    );
 
     // As of a date before the obligation: nothing obligated.
     let before = target
         .run(
             TODAY,
-            &["status", "--by", "account", "--format", "json", "--as-of", "2008-01-04"],
+            &[
+                "status",
+                "--by",
+                "account",
+                "--format",
+                "json",
+                "--as-of",
+                "2008-01-04",
+            ],
             "",
         )
         .expect(0);
@@ -62,7 +89,11 @@ pub(crate) fn scenario(target: &Target) {
 
     // SF-133 and the trial balance.
     let sf133 = target
-        .run(TODAY, &["sf133", "--account", ACCOUNT, "--format", "json"], "")
+        .run(
+            TODAY,
+            &["sf133", "--account", ACCOUNT, "--format", "json"],
+            "",
+        )
         .expect(0);
     let sf133: Value = serde_json::from_str(&sf133.stdout()).unwrap();
     let line = |n: u64| {
@@ -100,11 +131,22 @@ pub(crate) fn scenario(target: &Target) {
     let iati = target
         .run(
             TODAY,
-            &["export", "iati", "--org-ref", "US-GOV-11", "--org-name", "State"],
+            &[
+                "export",
+                "iati",
+                "--org-ref",
+                "US-GOV-11",
+                "--org-name",
+                "State",
+            ],
             "",
         )
         .expect(0);
-    assert!(iati.stdout().contains("US-GOV-11-financing-JOR"), "{}", iati.stdout());
+    assert!(
+        iati.stdout().contains("US-GOV-11-financing-JOR"),
+        "{}",
+        iati.stdout()
+    );
 
     // Verify: one report, every check passed.
     let verify = target.run(TODAY, &["verify"], "").expect(0);
@@ -126,19 +168,28 @@ fn an_atomic_apply_applies_nothing_when_one_command_is_refused() {
     let (target, dir) = Target::sqlite("atomic");
     let mut commands = year();
     commands.push(too_much());
-    let run = target.run(TODAY, &["apply", "--atomic"], &stdin(&commands)).expect(1);
+    let run = target
+        .run(TODAY, &["apply", "--atomic"], &stdin(&commands))
+        .expect(1);
     let lines = run.lines();
     assert_eq!(lines.len(), 7);
     assert_eq!(lines[6]["error"]["code"], "refused", "{}", lines[6]);
     for line in &lines[..6] {
         assert_eq!(line["error"]["code"], "not_applied", "{line}");
-        assert!(line["error"]["message"].as_str().unwrap().contains("line 7"));
+        assert!(
+            line["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 7")
+        );
     }
     // The store exists and holds nothing.
     let verify = target.run(TODAY, &["verify"], "").expect(0);
     assert_eq!(verify.lines()[0]["entries"], 0);
     // Without the bad command the batch applies whole.
-    let run = target.run(TODAY, &["apply", "--atomic"], &stdin(&year())).expect(0);
+    let run = target
+        .run(TODAY, &["apply", "--atomic"], &stdin(&year()))
+        .expect(0);
     assert!(run.lines().iter().all(|l| l.get("receipt").is_some()));
     clean(&dir);
 }
@@ -151,12 +202,19 @@ fn check_is_a_dry_run_that_writes_nothing() {
     commands.push(too_much());
     let run = target.run(TODAY, &["check"], &stdin(&commands)).expect(1);
     let lines = run.lines();
-    assert!(lines[..6].iter().all(|l| l.get("receipt").is_some()), "{lines:?}");
+    assert!(
+        lines[..6].iter().all(|l| l.get("receipt").is_some()),
+        "{lines:?}"
+    );
     assert_eq!(lines[6]["error"]["code"], "refused");
     assert!(!dir.join("ledger.sqlite").exists());
     // On a store: the same answers as apply, and the store unchanged.
-    target.run(TODAY, &["apply"], &stdin(&year()[..3])).expect(0);
-    let checked = target.run(TODAY, &["check"], &stdin(&year()[3..])).expect(0);
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..3]))
+        .expect(0);
+    let checked = target
+        .run(TODAY, &["check"], &stdin(&year()[3..]))
+        .expect(0);
     assert_eq!(checked.lines()[0]["receipt"]["sequence"], 3);
     let verify = target.run(TODAY, &["verify"], "").expect(0);
     assert_eq!(verify.lines()[0]["entries"], 3);
@@ -169,27 +227,48 @@ fn a_line_that_is_not_a_command_is_refused_and_names_the_problem() {
     let bad = r#"{"id":"b1","date":"2008-1-2","recorded":"2008-01-02","actor":"x","action":{"type":"rescind"}}"#;
     let misspelt = year()[0].replace("\"title\"", "\"titel\"");
     let run = target
-        .run(TODAY, &["apply"], &stdin(&["not json".into(), bad.into(), misspelt]))
+        .run(
+            TODAY,
+            &["apply"],
+            &stdin(&["not json".into(), bad.into(), misspelt]),
+        )
         .expect(1);
     let lines = run.lines();
     assert_eq!(lines.len(), 3);
     for line in &lines {
         assert_eq!(line["error"]["code"], "invalid_json", "{line}");
     }
-    assert!(lines[2]["error"]["message"].as_str().unwrap().contains("titel"));
+    assert!(
+        lines[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("titel")
+    );
     clean(&dir);
 }
 
 #[test]
 fn status_as_known_on_a_date_leaves_out_what_was_recorded_later() {
     let (target, dir) = Target::sqlite("known");
-    target.run("2008-01-20", &["apply"], &stdin(&year()[..4])).expect(0);
-    target.run("2008-02-01", &["apply"], &stdin(&year()[4..])).expect(0);
+    target
+        .run("2008-01-20", &["apply"], &stdin(&year()[..4]))
+        .expect(0);
+    target
+        .run("2008-02-01", &["apply"], &stdin(&year()[4..]))
+        .expect(0);
     let known = |known_on: &str| {
         let run = target
             .run(
                 TODAY,
-                &["status", "--by", "account", "--format", "json", "--known-on", known_on],
+                &[
+                    "status",
+                    "--by",
+                    "account",
+                    "--format",
+                    "json",
+                    "--known-on",
+                    known_on,
+                ],
                 "",
             )
             .expect(0);
@@ -209,7 +288,14 @@ fn export_writes_a_file() {
     let run = target
         .run(
             TODAY,
-            &["export", "flow-mermaid", "--measure", "disbursed", "--out", &file.display().to_string()],
+            &[
+                "export",
+                "flow-mermaid",
+                "--measure",
+                "disbursed",
+                "--out",
+                &file.display().to_string(),
+            ],
             "",
         )
         .expect(0);
@@ -231,16 +317,20 @@ fn imports_a_csv_all_or_nothing_with_every_bad_row_reported() {
     let file = dir.join("tx.csv");
     std::fs::write(&file, format!("{header}{good}{bad}")).unwrap();
     let path = file.display().to_string();
-    let run = target.run("2017-01-01", &["import", "csv", &path], "").expect(1);
+    let run = target
+        .run("2017-01-01", &["import", "csv", &path], "")
+        .expect(1);
     let lines = run.lines();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0]["line"], 5);
     assert_eq!(lines[1]["line"], 6);
     assert!(run.stderr().contains("nothing imported"));
-    assert!(!dir.join("ledger.sqlite").exists() || {
-        let verify = target.run("2017-01-01", &["verify"], "").expect(0);
-        verify.lines()[0]["entries"] == 0
-    });
+    assert!(
+        !dir.join("ledger.sqlite").exists() || {
+            let verify = target.run("2017-01-01", &["verify"], "").expect(0);
+            verify.lines()[0]["entries"] == 0
+        }
+    );
     // Partial: the good rows, the bad ones reported, exit 1.
     let run = target
         .run("2017-01-01", &["import", "csv", &path, "--partial"], "")
@@ -250,7 +340,11 @@ fn imports_a_csv_all_or_nothing_with_every_bad_row_reported() {
     assert_eq!(summary["applied"], 3, "{summary}");
     assert_eq!(summary["skipped"].as_array().unwrap().len(), 2);
     let status = target
-        .run("2017-01-01", &["status", "--by", "account", "--format", "json"], "")
+        .run(
+            "2017-01-01",
+            &["status", "--by", "account", "--format", "json"],
+            "",
+        )
         .expect(0);
     let report: Value = serde_json::from_str(&status.stdout()).unwrap();
     assert_eq!(total_of(&report, "obligated"), "250.00");
@@ -273,14 +367,24 @@ fn imports_a_json_journal_keeping_recorded_dates() {
         ledger.apply(command).unwrap();
     }
     let journal = serde_json::to_string(ledger.journal()).unwrap();
-    let run = target.run(TODAY, &["import", "journal"], &journal).expect(0);
+    let run = target
+        .run(TODAY, &["import", "journal"], &journal)
+        .expect(0);
     assert_eq!(run.lines()[0]["summary"]["applied"], 6);
     // Recorded dates kept: as known on 2008-01-04, the obligation (recorded 2008-01-05) is
     // not there yet.
     let status = target
         .run(
             TODAY,
-            &["status", "--by", "account", "--format", "json", "--known-on", "2008-01-04"],
+            &[
+                "status",
+                "--by",
+                "account",
+                "--format",
+                "json",
+                "--known-on",
+                "2008-01-04",
+            ],
             "",
         )
         .expect(0);
@@ -289,7 +393,11 @@ fn imports_a_json_journal_keeping_recorded_dates() {
     // A journal that does not replay is refused whole.
     let broken = journal.replace("400000.10", "900000.10");
     let run = target.run(TODAY, &["import", "journal"], &broken).expect(1);
-    assert!(run.stderr().contains("nothing imported"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("nothing imported"),
+        "{}",
+        run.stderr()
+    );
     let verify = target.run(TODAY, &["verify"], "").expect(0);
     assert_eq!(verify.lines()[0]["entries"], 6);
     clean(&dir);
@@ -310,7 +418,12 @@ fn verify_reports_a_corrupt_entry() {
     let report = &run.lines()[0];
     assert_eq!(report["ok"], false);
     assert_eq!(report["checksums"]["ok"], false, "{report}");
-    assert!(report["checksums"]["error"].as_str().unwrap().contains("entry 3"));
+    assert!(
+        report["checksums"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("entry 3")
+    );
     assert!(run.stderr().contains("FAILED"));
     clean(&dir);
 }
@@ -318,35 +431,76 @@ fn verify_reports_a_corrupt_entry() {
 #[test]
 fn facts_gate_the_ledger_and_waivers_name_a_rule() {
     let (target, dir) = Target::sqlite("facts");
-    target.run(TODAY, &["apply"], &stdin(&year()[..3])).expect(0);
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..3]))
+        .expect(0);
     let coup = r#"{"partner":"THA","kind":{"kind":"military_coup"},"effective_from":"2006-09-19","citation":{"act":"CRS","section":"IF11267"},"recorded":"1999-01-01"}"#;
-    let run = target.run(TODAY, &["facts", "add"], &stdin(&[coup.into()])).expect(0);
+    let run = target
+        .run(TODAY, &["facts", "add"], &stdin(&[coup.into()]))
+        .expect(0);
     // The recorded date is the CLI's today, not the input's.
     assert_eq!(run.lines()[0]["added"]["recorded"], TODAY);
-    let list = target.run(TODAY, &["facts", "list", "--partner", "THA"], "").expect(0);
+    let list = target
+        .run(TODAY, &["facts", "list", "--partner", "THA"], "")
+        .expect(0);
     assert_eq!(list.lines().len(), 1);
-    assert!(target.run(TODAY, &["facts", "list", "--partner", "JOR"], "").expect(0).lines().is_empty());
+    assert!(
+        target
+            .run(TODAY, &["facts", "list", "--partner", "JOR"], "")
+            .expect(0)
+            .lines()
+            .is_empty()
+    );
     let allocate = format!(
         r#"{{"id":"t1","date":"2008-01-20","recorded":"2008-01-20","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"THA"}},"amount":"1000.00"}}}}"#
     );
     // The built-in rules (the default) refuse it, citing section 7008.
-    let run = target.run(TODAY, &["apply"], &stdin(std::slice::from_ref(&allocate))).expect(1);
-    let message = run.lines()[0]["error"]["message"].as_str().unwrap().to_owned();
+    let run = target
+        .run(TODAY, &["apply"], &stdin(std::slice::from_ref(&allocate)))
+        .expect(1);
+    let message = run.lines()[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(message.contains("7008"), "{message}");
     // Chosen explicitly, allow-all allows it and the decision says so.
     let run = target
-        .run(TODAY, &["--eligibility", "allow-all", "apply"], &stdin(&[allocate]))
+        .run(
+            TODAY,
+            &["--eligibility", "allow-all", "apply"],
+            &stdin(&[allocate]),
+        )
         .expect(0);
-    assert_eq!(run.lines()[0]["receipt"]["decision"]["rule_set"], "allow-all", "{}", run.stdout());
+    assert_eq!(
+        run.lines()[0]["receipt"]["decision"]["rule_set"],
+        "allow-all",
+        "{}",
+        run.stdout()
+    );
     // A waiver of a rule the rule set does not have is refused, naming those it has.
     let waiver = r#"{"id":"PD-1","rule":"no-such-rule","partner":"THA","scope":{"scope":"all_programs"},"granted_by":"secretary_of_state","provision":{"act":"SFOPS","section":"7008"},"valid_from":"2008-01-01","recorded":"2008-01-01"}"#;
-    let run = target.run(TODAY, &["waivers", "add"], &stdin(&[waiver.into()])).expect(1);
-    let message = run.lines()[0]["error"]["message"].as_str().unwrap().to_owned();
+    let run = target
+        .run(TODAY, &["waivers", "add"], &stdin(&[waiver.into()]))
+        .expect(1);
+    let message = run.lines()[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(message.contains("coup-7008"), "{message}");
-    assert!(target.run(TODAY, &["waivers", "list"], "").expect(0).lines().is_empty());
+    assert!(
+        target
+            .run(TODAY, &["waivers", "list"], "")
+            .expect(0)
+            .lines()
+            .is_empty()
+    );
     // An unknown field is refused.
     let run = target
-        .run(TODAY, &["facts", "add"], &stdin(&[coup.replace("citation", "citaton")]))
+        .run(
+            TODAY,
+            &["facts", "add"],
+            &stdin(&[coup.replace("citation", "citaton")]),
+        )
         .expect(1);
     assert_eq!(run.lines()[0]["error"]["code"], "invalid_json");
     clean(&dir);
@@ -359,17 +513,25 @@ fn errors_say_what_was_wrong_and_exit_with_the_documented_status() {
     let run = target.run(TODAY, &["status"], "").expect(3);
     assert!(run.stderr().contains("hint:"), "{}", run.stderr());
     // A loose date: 2.
-    let run = target.run(TODAY, &["status", "--as-of", "2008-3-2"], "").expect(2);
+    let run = target
+        .run(TODAY, &["status", "--as-of", "2008-3-2"], "")
+        .expect(2);
     assert!(run.stderr().contains("YYYY-MM-DD"), "{}", run.stderr());
     // IATI without its publisher: 2.
-    target.run(TODAY, &["apply"], &stdin(&year()[..1])).expect(0);
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..1]))
+        .expect(0);
     let run = target.run(TODAY, &["export", "iati"], "").expect(2);
     assert!(run.stderr().contains("--org-ref"));
     // Another ledger's name: 3.
-    let run = target.run(TODAY, &["--ledger", "other", "status"], "").expect(3);
+    let run = target
+        .run(TODAY, &["--ledger", "other", "status"], "")
+        .expect(3);
     assert!(run.stderr().contains("--ledger"), "{}", run.stderr());
     // A missing input file: 4.
-    let run = target.run(TODAY, &["import", "csv", "/nonexistent/tx.csv"], "").expect(4);
+    let run = target
+        .run(TODAY, &["import", "csv", "/nonexistent/tx.csv"], "")
+        .expect(4);
     assert!(run.stderr().contains("/nonexistent/tx.csv"));
     clean(&dir);
 }

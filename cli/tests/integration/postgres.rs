@@ -47,6 +47,17 @@ impl Drop for Schema {
     }
 }
 
+impl Schema {
+    /// The rows of `table` in this schema.
+    fn count(&self, table: &str) -> i64 {
+        let mut client = self.admin.connect(postgres::NoTls).unwrap();
+        client
+            .query_one(&format!("SELECT count(*) FROM {}.{table}", self.name), &[])
+            .unwrap()
+            .get(0)
+    }
+}
+
 fn schema(test: &str) -> Option<Schema> {
     let url = cluster_url(test)?;
     let admin: postgres::Config = url.parse().expect("SA_POSTGRES_URL is a PostgreSQL URL");
@@ -56,7 +67,9 @@ fn schema(test: &str) -> Option<Schema> {
         .connect(postgres::NoTls)
         .unwrap_or_else(|e| panic!("{test}: cannot connect to SA_POSTGRES_URL {url}: {e}"));
     client
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"))
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"
+        ))
         .expect("create the test's schema");
     let separator = if url.contains('?') { '&' } else { '?' };
     let with_schema = format!("{url}{separator}options=-c%20search_path%3D{name}");
@@ -75,6 +88,8 @@ fn every_subcommand_works_end_to_end_on_postgres() {
         return;
     };
     scenario(&schema.target);
+    // The journal is in the test's schema (the URL's search_path), nowhere else.
+    assert_eq!(schema.count("sa_journal"), 6);
 }
 
 #[test]
@@ -86,12 +101,17 @@ fn facts_and_an_atomic_batch_on_postgres() {
     let today = "2008-02-01";
     let mut commands = year();
     commands.push(too_much());
-    target.run(today, &["apply", "--atomic"], &stdin(&commands)).expect(1);
+    target
+        .run(today, &["apply", "--atomic"], &stdin(&commands))
+        .expect(1);
     let verify = target.run(today, &["verify"], "").expect(0);
     assert_eq!(verify.lines()[0]["entries"], 0);
     let coup = r#"{"partner":"THA","kind":{"kind":"military_coup"},"effective_from":"2006-09-19","citation":{"act":"CRS","section":"IF11267"},"recorded":"2006-09-20"}"#;
-    target.run(today, &["facts", "add"], &stdin(&[coup.into()])).expect(0);
+    target
+        .run(today, &["facts", "add"], &stdin(&[coup.into()]))
+        .expect(0);
     let list = target.run(today, &["facts", "list"], "").expect(0);
     assert_eq!(list.lines()[0]["partner"], "THA");
     assert_eq!(list.lines()[0]["recorded"], today);
+    assert_eq!(schema.count("sa_cli_eligibility"), 1);
 }

@@ -10,7 +10,10 @@ fn a_python_client_applies_commands_and_checks_the_status_to_the_cent() {
     let python = Command::new("python3").arg("--version").output();
     if python.is_err() {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-        assert!(!ci, "CI=true but python3 is not installed: the Python client test cannot run");
+        assert!(
+            !ci,
+            "CI=true but python3 is not installed: the Python client test cannot run"
+        );
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED a_python_client_applies_commands_and_checks_the_status_to_the_cent: \

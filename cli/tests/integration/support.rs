@@ -135,7 +135,9 @@ pub(crate) fn year() -> Vec<String> {
         c(
             "a4",
             "2008-01-04",
-            &format!(r#"{{"type":"allocate","account":"{ACCOUNT}","key":{key},"amount":"500000.00"}}"#),
+            &format!(
+                r#"{{"type":"allocate","account":"{ACCOUNT}","key":{key},"amount":"500000.00"}}"#
+            ),
         ),
         c(
             "a5",
