@@ -82,13 +82,21 @@ fn run_commands<S: JournalStore>(
         for (n, command) in parsed {
             let result = match command {
                 Err(e) => Err(wire_error(&LineError::Json(&e))),
-                Ok(command) => durable.apply(command).map_err(|e| {
-                    if let ServiceError::Store(store) = &e {
-                        // A store failure is not the command's fault: say so loudly too.
-                        say(&format!("line {n}: store failed: {store}"));
+                Ok(command) => match durable.apply(command) {
+                    Ok(receipt) => Ok(receipt),
+                    // A store failure is not the command's fault: stop, exit 3.
+                    Err(ServiceError::Store(store)) => {
+                        let error = ServiceError::Store(store.clone());
+                        line_out(
+                            &json!({"line": n, "error": wire_error(&LineError::Service(&error))}),
+                        )?;
+                        say(&format!(
+                            "stopped at line {n}: nothing from it on was {verb}"
+                        ));
+                        return Err(CliError::Store(store));
                     }
-                    wire_error(&LineError::Service(&e))
-                }),
+                    Err(e) => Err(wire_error(&LineError::Service(&e))),
+                },
             };
             match result {
                 Ok(receipt) => line_out(&json!({"line": n, "receipt": receipt}))?,
