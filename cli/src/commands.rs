@@ -1,0 +1,669 @@
+//! The subcommands that write or check: `apply`, `check`, `import`, `export`, `verify`,
+//! `facts` and `waivers`.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+
+use security_assistance::FiscalYear;
+use security_assistance::budget::{Actor, Command, Journal, JournalEntry, Ledger};
+use security_assistance::report::{
+    CsvImport, FlowGraph, IatiPublisher, ImportError, Measure, file_a, file_b,
+    foreign_assistance_csv, iati_activities, import_journal, import_transactions,
+};
+use security_assistance::store::{JournalStore, ServiceError, StoreError};
+
+use crate::backend::{Kind, Record, Sidecar, gate, open_dry_run, open_ledger, open_store};
+use crate::error::{CliError, EXIT_REFUSED};
+use crate::queries::{json_line, out};
+use crate::wire::{LineError, error as wire_error};
+use crate::{Context, Records, parse_date};
+
+/// Writes one JSON line to stdout.
+fn line_out(value: &Value) -> Result<(), CliError> {
+    out(&json_line(value)?)
+}
+
+/// Says `message` on stderr.
+fn say(message: &str) {
+    let _ = writeln!(std::io::stderr(), "security-assistance: {message}");
+}
+
+fn exit(refused: usize) -> ExitCode {
+    if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    }
+}
+
+/// The non-blank lines of stdin, with their line numbers (from 1).
+fn stdin_lines() -> Result<Vec<(usize, String)>, CliError> {
+    let mut lines = Vec::new();
+    for (index, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|e| CliError::io("stdin", &e))?;
+        if !line.trim().is_empty() {
+            lines.push((index.saturating_add(1), line));
+        }
+    }
+    Ok(lines)
+}
+
+/// `apply` and `check` (a dry run on the same path).
+pub(crate) fn apply(context: &Context, atomic: bool, dry_run: bool) -> Result<ExitCode, CliError> {
+    let lines = stdin_lines()?;
+    let parsed: Vec<(usize, Result<Command, serde_json::Error>)> = lines
+        .iter()
+        .map(|(n, text)| (*n, serde_json::from_str::<Command>(text)))
+        .collect();
+    if dry_run {
+        let durable = open_ledger(context, open_dry_run(context)?)?;
+        run_commands(durable, parsed, atomic, "checked")
+    } else {
+        let durable = open_ledger(context, open_store(context, true)?)?;
+        run_commands(durable, parsed, atomic, "applied")
+    }
+}
+
+fn run_commands<S: JournalStore>(
+    mut durable: security_assistance::store::DurableLedger<S>,
+    parsed: Vec<(usize, Result<Command, serde_json::Error>)>,
+    atomic: bool,
+    verb: &str,
+) -> Result<ExitCode, CliError> {
+    let total = parsed.len();
+    let mut refused = 0usize;
+    if !atomic {
+        for (n, command) in parsed {
+            let result = match command {
+                Err(e) => Err(wire_error(&LineError::Json(&e))),
+                Ok(command) => match durable.apply(command) {
+                    Ok(receipt) => Ok(receipt),
+                    // A store failure is not the command's fault: stop, exit 3.
+                    Err(ServiceError::Store(store)) => {
+                        let error = ServiceError::Store(store.clone());
+                        line_out(
+                            &json!({"line": n, "error": wire_error(&LineError::Service(&error))}),
+                        )?;
+                        say(&format!(
+                            "stopped at line {n}: nothing from it on was {verb}"
+                        ));
+                        return Err(CliError::Store(store));
+                    }
+                    Err(e) => Err(wire_error(&LineError::Service(&e))),
+                },
+            };
+            match result {
+                Ok(receipt) => line_out(&json!({"line": n, "receipt": receipt}))?,
+                Err(error) => {
+                    refused = refused.saturating_add(1);
+                    line_out(&json!({"line": n, "error": error}))?;
+                }
+            }
+        }
+        let done = total.saturating_sub(refused);
+        say(&format!(
+            "{done} of {total} command(s) {verb}, {refused} refused"
+        ));
+        return Ok(exit(refused));
+    }
+    // All or nothing: a line that is not a command refuses the batch before the ledger.
+    if parsed.iter().any(|(_, c)| c.is_err()) {
+        let first = parsed
+            .iter()
+            .find(|(_, c)| c.is_err())
+            .map_or(0, |(n, _)| *n);
+        for (n, command) in &parsed {
+            let error = match command {
+                Err(e) => wire_error(&LineError::Json(e)),
+                Ok(_) => wire_error(&LineError::NotApplied {
+                    refused_line: first,
+                }),
+            };
+            line_out(&json!({"line": n, "error": error}))?;
+        }
+        say(&format!(
+            "nothing {verb}: line {first} is not a command (the batch is all or nothing)"
+        ));
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    let numbers: Vec<usize> = parsed.iter().map(|(n, _)| *n).collect();
+    let commands: Vec<Command> = parsed.into_iter().filter_map(|(_, c)| c.ok()).collect();
+    match durable.apply_all(commands) {
+        Ok(receipts) => {
+            for (n, receipt) in numbers.iter().zip(receipts) {
+                line_out(&json!({"line": n, "receipt": receipt}))?;
+            }
+            say(&format!("{total} command(s) {verb} as one batch"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ServiceError::Store(error)) => Err(CliError::Store(error)),
+        Err(error) => {
+            let at = match &error {
+                ServiceError::Batch(batch) => numbers.get(batch.index).copied(),
+                _ => None,
+            };
+            for n in &numbers {
+                let line_error = if at.is_none_or(|a| a == *n) {
+                    wire_error(&LineError::Service(&error))
+                } else {
+                    wire_error(&LineError::NotApplied {
+                        refused_line: at.unwrap_or(0),
+                    })
+                };
+                line_out(&json!({"line": n, "error": line_error}))?;
+            }
+            say(&format!("nothing {verb}: {error}"));
+            Ok(ExitCode::from(EXIT_REFUSED))
+        }
+    }
+}
+
+/// The formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// DATA Act File A (appropriations account), CSV.
+    FileA,
+    /// DATA Act File B (object class and program activity), CSV.
+    FileB,
+    /// IATI 2.03 activity XML (needs --org-ref and --org-name).
+    Iati,
+    /// The ForeignAssistance.gov CSV.
+    ForeignAssistance,
+    /// The funding-flow picture as a standalone SVG Sankey diagram.
+    FlowSvg,
+    /// The funding-flow picture as Mermaid `sankey-beta` text.
+    FlowMermaid,
+}
+
+/// The flow measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FlowMeasure {
+    /// Amounts allocated.
+    Allocated,
+    /// Amounts obligated.
+    Obligated,
+    /// Amounts disbursed.
+    Disbursed,
+}
+
+/// `export`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ExportArgs {
+    /// What to write.
+    #[arg(value_enum)]
+    format: ExportFormat,
+    /// The file to write (default: stdout).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// As of this date (YYYY-MM-DD; default: today).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    as_of: Option<NaiveDate>,
+    /// The fiscal year of File A and File B (default: the one --as-of falls in).
+    #[arg(long)]
+    fiscal_year: Option<FiscalYear>,
+    /// What the funding-flow picture measures.
+    #[arg(long, value_enum, default_value_t = FlowMeasure::Obligated)]
+    measure: FlowMeasure,
+    /// The IATI publisher's organisation identifier (such as US-GOV-11).
+    #[arg(long)]
+    org_ref: Option<String>,
+    /// The IATI publisher's name (such as "Department of State").
+    #[arg(long)]
+    org_name: Option<String>,
+}
+
+pub(crate) fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
+    let publisher = match (args.format, &args.org_ref, &args.org_name) {
+        (ExportFormat::Iati, Some(org_ref), Some(org_name)) => Some(IatiPublisher {
+            org_ref: org_ref.clone(),
+            org_name: org_name.clone(),
+        }),
+        (ExportFormat::Iati, _, _) => {
+            return Err(CliError::Usage(
+                "export iati needs --org-ref and --org-name (the publisher's IATI \
+                 organisation identifier and name)"
+                    .to_owned(),
+            ));
+        }
+        _ => None,
+    };
+    let durable = open_ledger(context, open_store(context, false)?)?;
+    let ledger = durable.ledger();
+    let as_of = args.as_of.unwrap_or(context.today());
+    let year = args.fiscal_year.unwrap_or(FiscalYear::containing(as_of));
+    let measure = match args.measure {
+        FlowMeasure::Allocated => Measure::Allocated,
+        FlowMeasure::Obligated => Measure::Obligated,
+        FlowMeasure::Disbursed => Measure::Disbursed,
+    };
+    let report = |e: security_assistance::report::ReportError| CliError::Report(e.to_string());
+    let text = match (args.format, publisher) {
+        (ExportFormat::FileA, _) => file_a(ledger, year, as_of).map_err(report)?,
+        (ExportFormat::FileB, _) => file_b(ledger, year, as_of).map_err(report)?,
+        (ExportFormat::Iati, Some(publisher)) => {
+            iati_activities(ledger, as_of, &publisher).map_err(report)?
+        }
+        (ExportFormat::Iati, None) => String::new(),
+        (ExportFormat::ForeignAssistance, _) => {
+            foreign_assistance_csv(ledger, as_of).map_err(report)?
+        }
+        (ExportFormat::FlowSvg, _) => FlowGraph::of(ledger, as_of)
+            .and_then(|g| g.svg(measure))
+            .map_err(report)?,
+        (ExportFormat::FlowMermaid, _) => FlowGraph::of(ledger, as_of)
+            .map(|g| g.mermaid(measure))
+            .map_err(report)?,
+    };
+    match &args.out {
+        None => out(&text)?,
+        Some(path) if path.as_os_str() == "-" => out(&text)?,
+        Some(path) => {
+            std::fs::write(path, text.as_bytes())
+                .map_err(|e| CliError::io(path.display().to_string(), &e))?;
+            say(&format!("wrote {}", path.display()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ImportArgs {
+    #[command(subcommand)]
+    what: ImportKind,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+enum ImportKind {
+    /// A CSV of budget-execution transactions (columns id,date,fiscal_year,kind,account,
+    /// program,country,amount): all or nothing unless --partial; every bad row is reported
+    /// on stdout with its line number. A row's date is also its command's recorded date
+    /// (a history kept elsewhere), so a row dated after --today is refused.
+    Csv {
+        /// The file (`-` for stdin).
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Apply the good rows of a file with bad rows, and report the bad ones.
+        #[arg(long)]
+        partial: bool,
+        /// The actor the commands name.
+        #[arg(long, default_value = "csv-import")]
+        actor: Actor,
+    },
+    /// A JSON journal (as the crate serializes `budget::Journal`): checked by a replay,
+    /// then brought in entry by entry keeping each entry's recorded date; all or nothing.
+    Journal {
+        /// The file (`-` for stdin).
+        #[arg(default_value = "-")]
+        file: PathBuf,
+    },
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal.
+fn progress(length: u64, what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(length);
+    let style =
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            .map(|s| s.progress_chars("=> "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_owned());
+    bar
+}
+
+fn read_input(file: &PathBuf) -> Result<(Box<dyn Read>, Option<u64>), CliError> {
+    if file.as_os_str() == "-" {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let opened =
+        std::fs::File::open(file).map_err(|e| CliError::io(file.display().to_string(), &e))?;
+    let size = opened.metadata().ok().map(|m| m.len());
+    Ok((Box::new(std::io::BufReader::new(opened)), size))
+}
+
+pub(crate) fn import(context: &Context, args: &ImportArgs) -> Result<ExitCode, CliError> {
+    match &args.what {
+        ImportKind::Csv {
+            file,
+            partial,
+            actor,
+        } => import_csv(context, file, *partial, actor),
+        ImportKind::Journal { file } => import_journal_file(context, file),
+    }
+}
+
+fn import_csv(
+    context: &Context,
+    file: &PathBuf,
+    partial: bool,
+    actor: &Actor,
+) -> Result<ExitCode, CliError> {
+    let (reader, size) = read_input(file)?;
+    let durable = open_ledger(context, open_store(context, true)?)?;
+    let before = next_sequence(durable.ledger());
+    let mut work = durable.ledger().clone();
+    let options = CsvImport {
+        partial,
+        actor: actor.clone(),
+        ..CsvImport::default()
+    };
+    let bar = progress(size.unwrap_or(0), "reading");
+    let result = import_transactions(&mut work, bar.wrap_read(reader), &options);
+    bar.finish_and_clear();
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(ImportError::Rows { errors }) => {
+            for row in &errors {
+                line_out(&json!({"line": row.line, "error": wire_error(&LineError::Row(row))}))?;
+            }
+            say(&format!(
+                "nothing imported: {} bad row(s) (each on stdout); fix them, or pass --partial \
+                 to import the good rows",
+                errors.len()
+            ));
+            return Ok(ExitCode::from(EXIT_REFUSED));
+        }
+        Err(other) => {
+            let error = json!({"code": "import", "message": other.to_string()});
+            line_out(&json!({"error": error}))?;
+            say(&format!("nothing imported: {other}"));
+            return Ok(ExitCode::from(EXIT_REFUSED));
+        }
+    };
+    // The commands the import added, in the order it applied them.
+    let mut added: Vec<JournalEntry> = work
+        .journal()
+        .iter()
+        .filter(|e| before.is_none_or(|b| e.sequence >= b))
+        .collect();
+    added.sort_by_key(|e| e.sequence);
+    drop(durable);
+    let count = added.len();
+    if bring_in(context, added)?.is_none() {
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    for row in &summary.skipped {
+        line_out(&json!({"line": row.line, "error": wire_error(&LineError::Row(row))}))?;
+    }
+    line_out(&json!({"summary": summary}))?;
+    say(&format!(
+        "{} row(s): {} imported ({} command(s)), {} already there, {} skipped",
+        summary.rows,
+        summary.applied,
+        count,
+        summary.duplicates,
+        summary.skipped.len()
+    ));
+    Ok(exit(summary.skipped.len()))
+}
+
+/// The sequence the ledger's next entry will have.
+fn next_sequence(ledger: &Ledger) -> Option<u64> {
+    ledger
+        .journal()
+        .iter()
+        .map(|e| e.sequence)
+        .max()
+        .and_then(|s| s.checked_add(1))
+}
+
+fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, CliError> {
+    let (mut reader, _) = read_input(file)?;
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::io(file.display().to_string(), &e))?;
+    let replayed = match import_journal(&text, gate(context)?) {
+        Ok(ledger) => ledger,
+        Err(error) => {
+            let wire = match &error {
+                ImportError::Replay(budget) => wire_error(&LineError::Budget(budget)),
+                other => json!({"code": "import", "message": other.to_string()}),
+            };
+            line_out(&json!({"error": wire}))?;
+            say(&format!("nothing imported: {error}"));
+            return Ok(ExitCode::from(EXIT_REFUSED));
+        }
+    };
+    let entries = replayed.journal().to_entries();
+    let total = entries.len();
+    let Some((applied, duplicates)) = bring_in(context, entries)? else {
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    };
+    line_out(
+        &json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}),
+    )?;
+    say(&format!(
+        "{total} journal entries: {applied} imported, {duplicates} already there"
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Brings `entries`' commands into the store in sequence order, keeping each one's
+/// recorded date (`DurableLedger::import`): first all of them in a dry run on the very
+/// same path, so that a refusal writes nothing, then for real. Returns the commands
+/// applied and those already there, or `None` after reporting the refused one.
+fn bring_in(
+    context: &Context,
+    mut entries: Vec<JournalEntry>,
+) -> Result<Option<(u64, u64)>, CliError> {
+    entries.sort_by_key(|e| e.sequence);
+    let total = u64::try_from(entries.len()).unwrap_or(u64::MAX);
+    let bar = progress(total.saturating_mul(2), "writing");
+    let mut dry = open_ledger(context, open_dry_run(context)?)?;
+    for entry in &entries {
+        if let Err(error) = dry.import(entry.command.clone()) {
+            bar.finish_and_clear();
+            let wire = wire_error(&LineError::Service(&error));
+            line_out(&json!({"command": entry.command.id, "error": wire}))?;
+            say(&format!(
+                "nothing imported: command {} is refused: {error}",
+                entry.command.id
+            ));
+            return Ok(None);
+        }
+        bar.inc(1);
+    }
+    drop(dry);
+    let mut durable = open_ledger(context, open_store(context, true)?)?;
+    let (mut applied, mut duplicates) = (0u64, 0u64);
+    for entry in entries {
+        let receipt = durable.import(entry.command).map_err(CliError::from)?;
+        if receipt.duplicate {
+            duplicates = duplicates.saturating_add(1);
+        } else {
+            applied = applied.saturating_add(1);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(Some((applied, duplicates)))
+}
+
+/// `verify`: one report of checksums, order, decisions and replay equality.
+pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
+    let mut store = open_store(context, false)?;
+    let mut entries: Vec<JournalEntry> = Vec::new();
+    let mut expected = 0u64;
+    let read = store.read_after(None, &mut |encoded| {
+        let entry = encoded.decode(expected)?;
+        expected = expected.saturating_add(1);
+        entries.push(entry);
+        Ok(())
+    });
+    let (checksums, order) = match &read {
+        Ok(()) => (ok(), ok()),
+        Err(e @ (StoreError::Checksum { .. } | StoreError::Undecodable { .. })) => {
+            (failed(e), skipped("the checksums failed"))
+        }
+        Err(e @ StoreError::OutOfOrder { .. }) => (ok(), failed(e)),
+        Err(other) => return Err(CliError::Store(other.clone())),
+    };
+    let count = entries.len();
+    let with_decisions = entries.iter().filter(|e| e.decision.is_some()).count();
+    let (decisions, replay) = if read.is_err() {
+        let why = skipped("the store could not be read whole");
+        (why.clone(), why)
+    } else {
+        let mut in_order = entries;
+        in_order.sort_by_key(|e| (e.command.date, e.sequence));
+        let journal = Journal::from_entries(in_order);
+        let check = gate(context)?;
+        match Ledger::replay(&journal, Arc::clone(&check)) {
+            Err(error) => (failed(&error), skipped("the journal does not replay")),
+            Ok(replayed) => {
+                let reopened = open_ledger(context, open_store(context, false)?);
+                let through_json = serde_json::to_string(&journal)
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<Journal>(&text).ok())
+                    .and_then(|j| Ledger::replay(&j, check).ok());
+                let replay = match reopened {
+                    Err(error) => failed(&DisplayError(&error)),
+                    Ok(durable) if durable.ledger() != &replayed => json!({
+                        "ok": false,
+                        "error": "the ledger opened from the store (checkpoint and later \
+                                  entries) differs from a replay of every entry",
+                    }),
+                    Ok(_) if through_json.as_ref() != Some(&replayed) => json!({
+                        "ok": false,
+                        "error": "the journal does not replay to the same ledger after a JSON \
+                                  round trip",
+                    }),
+                    Ok(_) => ok(),
+                };
+                (ok(), replay)
+            }
+        }
+    };
+    let all_ok = [&checksums, &order, &decisions, &replay]
+        .iter()
+        .all(|v| v.get("ok") == Some(&Value::Bool(true)));
+    let report = json!({
+        "ok": all_ok,
+        "entries": count,
+        "entries_with_decisions": with_decisions,
+        "checksums": checksums,
+        "order": order,
+        "decisions": decisions,
+        "replay": replay,
+    });
+    line_out(&report)?;
+    if all_ok {
+        say(&format!(
+            "verified {count} entries: checksums, order, {with_decisions} decisions, replay equality"
+        ));
+        Ok(ExitCode::SUCCESS)
+    } else {
+        say("the store FAILED verification (see the report on stdout)");
+        Ok(ExitCode::from(EXIT_REFUSED))
+    }
+}
+
+struct DisplayError<'a>(&'a CliError);
+
+impl std::fmt::Display for DisplayError<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            CliError::Usage(m) | CliError::Report(m) => f.write_str(m),
+            CliError::Store(e) => e.fmt(f),
+            CliError::Service(e) => e.fmt(f),
+            CliError::Io { what, reason } => write!(f, "{what}: {reason}"),
+        }
+    }
+}
+
+fn ok() -> Value {
+    json!({"ok": true})
+}
+
+fn failed(error: &dyn std::fmt::Display) -> Value {
+    json!({"ok": false, "error": error.to_string()})
+}
+
+fn skipped(why: &str) -> Value {
+    json!({"ok": false, "error": format!("not checked: {why}")})
+}
+
+/// `facts` and `waivers`: add (all or nothing) and list.
+pub(crate) fn records(
+    context: &Context,
+    kind: Kind,
+    action: &Records,
+) -> Result<ExitCode, CliError> {
+    match action {
+        Records::List { partner } => {
+            let mut sidecar = Sidecar::open(context, false)?;
+            if matches!(sidecar, Sidecar::None) {
+                open_store(context, false)?;
+            }
+            for record in sidecar.load()? {
+                let (matches, value) = match &record {
+                    Record::Fact(f) => (
+                        kind == Kind::Fact && partner.is_none_or(|p| p == f.partner),
+                        serde_json::to_value(f),
+                    ),
+                    Record::Waiver(w) => (
+                        kind == Kind::Waiver && partner.is_none_or(|p| p == w.partner),
+                        serde_json::to_value(w),
+                    ),
+                };
+                if matches {
+                    line_out(&value.map_err(|e| CliError::Report(e.to_string()))?)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Records::Add => {
+            let today = context.today();
+            let mut records = Vec::new();
+            let mut errors = Vec::new();
+            for (n, text) in stdin_lines()? {
+                let parsed = match kind {
+                    Kind::Fact => serde_json::from_str(&text).map(Record::Fact),
+                    Kind::Waiver => serde_json::from_str(&text).map(Record::Waiver),
+                };
+                match parsed {
+                    Err(e) => errors.push((n, wire_error(&LineError::Json(&e)))),
+                    Ok(mut record) => match record.stamp(today) {
+                        Ok(()) => records.push((n, record)),
+                        Err(message) => errors.push((n, wire_error(&LineError::Invalid(&message)))),
+                    },
+                }
+            }
+            if !errors.is_empty() {
+                for (n, error) in &errors {
+                    line_out(&json!({"line": n, "error": error}))?;
+                }
+                say(&format!(
+                    "nothing added: {} bad line(s) of {}s (each on stdout); all or nothing",
+                    errors.len(),
+                    kind.as_str()
+                ));
+                return Ok(ExitCode::from(EXIT_REFUSED));
+            }
+            let mut sidecar = Sidecar::open(context, true)?;
+            let plain: Vec<Record> = records.iter().map(|(_, r)| r.clone()).collect();
+            sidecar.add(&plain)?;
+            for (n, record) in &records {
+                let value = match record {
+                    Record::Fact(f) => serde_json::to_value(f),
+                    Record::Waiver(w) => serde_json::to_value(w),
+                }
+                .map_err(|e| CliError::Report(e.to_string()))?;
+                line_out(&json!({"line": n, "added": value}))?;
+            }
+            say(&format!("{} {}(s) added", records.len(), kind.as_str()));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

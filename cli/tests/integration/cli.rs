@@ -1,0 +1,563 @@
+//! Every subcommand end to end on SQLite; [`scenario`] also runs on PostgreSQL.
+
+use serde_json::Value;
+
+use crate::support::{ACCOUNT, Target, clean, run_raw, stdin, too_much, total_of, year};
+
+const TODAY: &str = "2008-02-01";
+
+/// The year applied, refused, checked, reported, exported, verified: the same on every
+/// store.
+pub(crate) fn scenario(target: &Target) {
+    // Apply: one receipt a line, then a refusal that changes nothing and exits 1.
+    let run = target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 6);
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line["line"], n + 1);
+        assert_eq!(line["receipt"]["sequence"], n as u64, "{line}");
+    }
+    let refused = target
+        .run(TODAY, &["apply"], &stdin(&[too_much()]))
+        .expect(1);
+    let error = &refused.lines()[0]["error"];
+    assert_eq!(error["code"], "refused", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("exceeds"),
+        "{error}"
+    );
+    assert!(
+        refused
+            .stderr()
+            .contains("0 of 1 command(s) applied, 1 refused")
+    );
+
+    // Applying the year again: every command a duplicate, nothing new.
+    let again = target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    assert!(
+        again
+            .lines()
+            .iter()
+            .all(|l| l["receipt"]["duplicate"] == true)
+    );
+
+    // Status to the cent, in each format.
+    let json = target
+        .run(
+            TODAY,
+            &["status", "--by", "account", "--format", "json"],
+            "",
+        )
+        .expect(0);
+    let report: Value = serde_json::from_str(&json.stdout()).unwrap();
+    assert_eq!(total_of(&report, "obligated"), "400000.10");
+    assert_eq!(total_of(&report, "disbursed"), "123456.78");
+    assert_eq!(total_of(&report, "unliquidated"), "276543.32");
+    assert_eq!(total_of(&report, "unobligated"), "599999.90");
+    let table = target
+        .run(TODAY, &["status", "--by", "account,partner"], "")
+        .expect(0);
+    assert!(table.stdout().contains("$400,000.10"), "{}", table.stdout());
+    assert!(table.stdout().contains("JOR"), "{}", table.stdout());
+    let csv = target
+        .run(TODAY, &["status", "--by", "partner", "--format", "csv"], "")
+        .expect(0);
+    assert!(
+        csv.stdout()
+            .lines()
+            .any(|l| l.contains("JOR") && l.contains("400000.10"))
+    );
+
+    // As of a date before the obligation: nothing obligated.
+    let before = target
+        .run(
+            TODAY,
+            &[
+                "status",
+                "--by",
+                "account",
+                "--format",
+                "json",
+                "--as-of",
+                "2008-01-04",
+            ],
+            "",
+        )
+        .expect(0);
+    let before: Value = serde_json::from_str(&before.stdout()).unwrap();
+    assert_eq!(total_of(&before, "obligated"), "0.00");
+
+    // SF-133 and the trial balance.
+    let sf133 = target
+        .run(
+            TODAY,
+            &["sf133", "--account", ACCOUNT, "--format", "json"],
+            "",
+        )
+        .expect(0);
+    let sf133: Value = serde_json::from_str(&sf133.stdout()).unwrap();
+    let line = |n: u64| {
+        sf133["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["line"] == n)
+            .map(|l| l["amount"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(line(1100).as_deref(), Some("1000000.00"));
+    assert_eq!(line(2190).as_deref(), Some("400000.10"));
+    let trial = target
+        .run(TODAY, &["trial-balance", "--format", "json"], "")
+        .expect(0);
+    let trial: Value = serde_json::from_str(&trial.stdout()).unwrap();
+    assert_eq!(trial[0]["account"], ACCOUNT);
+    assert_eq!(trial[0]["net"], "0.00");
+
+    // Every export, to stdout.
+    for (format, marker) in [
+        ("file-a", "AllocationTransferAgencyIdentifier"),
+        ("file-b", "ObligationsIncurredByProgramObjectClass_CPE"),
+        ("foreign-assistance", "JOR"),
+        ("flow-svg", "<svg"),
+        ("flow-mermaid", "sankey-beta"),
+    ] {
+        let export = target.run(TODAY, &["export", format], "").expect(0);
+        assert!(
+            export.stdout().contains(marker),
+            "{format}: {}",
+            export.stdout()
+        );
+    }
+    let iati = target
+        .run(
+            TODAY,
+            &[
+                "export",
+                "iati",
+                "--org-ref",
+                "US-GOV-11",
+                "--org-name",
+                "State",
+            ],
+            "",
+        )
+        .expect(0);
+    assert!(
+        iati.stdout().contains("US-GOV-11-financing-JOR"),
+        "{}",
+        iati.stdout()
+    );
+
+    // Verify: one report, every check passed.
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    let report = &verify.lines()[0];
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["entries"], 6);
+    assert_eq!(report["entries_with_decisions"], 2);
+}
+
+#[test]
+fn every_subcommand_works_end_to_end_on_sqlite() {
+    let (target, dir) = Target::sqlite("scenario");
+    scenario(&target);
+    clean(&dir);
+}
+
+#[test]
+fn an_atomic_apply_applies_nothing_when_one_command_is_refused() {
+    let (target, dir) = Target::sqlite("atomic");
+    let mut commands = year();
+    commands.push(too_much());
+    let run = target
+        .run(TODAY, &["apply", "--atomic"], &stdin(&commands))
+        .expect(1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[6]["error"]["code"], "refused", "{}", lines[6]);
+    for line in &lines[..6] {
+        assert_eq!(line["error"]["code"], "not_applied", "{line}");
+        assert!(
+            line["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 7")
+        );
+    }
+    // The store exists and holds nothing.
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    assert_eq!(verify.lines()[0]["entries"], 0);
+    // Without the bad command the batch applies whole.
+    let run = target
+        .run(TODAY, &["apply", "--atomic"], &stdin(&year()))
+        .expect(0);
+    assert!(run.lines().iter().all(|l| l.get("receipt").is_some()));
+    clean(&dir);
+}
+
+#[test]
+fn check_is_a_dry_run_that_writes_nothing() {
+    let (target, dir) = Target::sqlite("check");
+    // On no store at all: checked in order, and no file is created.
+    let mut commands = year();
+    commands.push(too_much());
+    let run = target.run(TODAY, &["check"], &stdin(&commands)).expect(1);
+    let lines = run.lines();
+    assert!(
+        lines[..6].iter().all(|l| l.get("receipt").is_some()),
+        "{lines:?}"
+    );
+    assert_eq!(lines[6]["error"]["code"], "refused");
+    assert!(!dir.join("ledger.sqlite").exists());
+    // On a store: the same answers as apply, and the store unchanged.
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..3]))
+        .expect(0);
+    let checked = target
+        .run(TODAY, &["check"], &stdin(&year()[3..]))
+        .expect(0);
+    assert_eq!(checked.lines()[0]["receipt"]["sequence"], 3);
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    assert_eq!(verify.lines()[0]["entries"], 3);
+    clean(&dir);
+}
+
+#[test]
+fn a_line_that_is_not_a_command_is_refused_and_names_the_problem() {
+    let (target, dir) = Target::sqlite("badline");
+    let bad = r#"{"id":"b1","date":"2008-1-2","recorded":"2008-01-02","actor":"x","action":{"type":"rescind"}}"#;
+    let misspelt = year()[0].replace("\"title\"", "\"titel\"");
+    let run = target
+        .run(
+            TODAY,
+            &["apply"],
+            &stdin(&["not json".into(), bad.into(), misspelt]),
+        )
+        .expect(1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_eq!(line["error"]["code"], "invalid_json", "{line}");
+    }
+    assert!(
+        lines[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("titel")
+    );
+    clean(&dir);
+}
+
+#[test]
+fn status_as_known_on_a_date_leaves_out_what_was_recorded_later() {
+    let (target, dir) = Target::sqlite("known");
+    target
+        .run("2008-01-20", &["apply"], &stdin(&year()[..4]))
+        .expect(0);
+    target
+        .run("2008-02-01", &["apply"], &stdin(&year()[4..]))
+        .expect(0);
+    let known = |known_on: &str| {
+        let run = target
+            .run(
+                TODAY,
+                &[
+                    "status",
+                    "--by",
+                    "account",
+                    "--format",
+                    "json",
+                    "--known-on",
+                    known_on,
+                ],
+                "",
+            )
+            .expect(0);
+        let report: Value = serde_json::from_str(&run.stdout()).unwrap();
+        total_of(&report, "obligated")
+    };
+    assert_eq!(known("2008-01-31"), "0.00");
+    assert_eq!(known("2008-02-01"), "400000.10");
+    clean(&dir);
+}
+
+#[test]
+fn export_writes_a_file() {
+    let (target, dir) = Target::sqlite("export");
+    target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    let file = dir.join("flow.mmd");
+    let run = target
+        .run(
+            TODAY,
+            &[
+                "export",
+                "flow-mermaid",
+                "--measure",
+                "disbursed",
+                "--out",
+                &file.display().to_string(),
+            ],
+            "",
+        )
+        .expect(0);
+    assert!(run.stdout().is_empty());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("123456.78"), "{text}");
+    clean(&dir);
+}
+
+#[test]
+fn imports_a_csv_all_or_nothing_with_every_bad_row_reported() {
+    let (target, dir) = Target::sqlite("csv");
+    let header = "id,date,fiscal_year,kind,account,program,country,amount\n";
+    let good = "1,2016-10-16,2017,appropriation,070-2017-0114,,,1000.00\n\
+                2,2016-10-26,2017,allotment,070-2017-0114,sales,,600.00\n\
+                3,2016-11-02,2017,obligation,070-2017-0114,sales,NPL,250.00\n";
+    let bad = "4,2016-11-03,2017,obligation,070-2017-0114,sales,NPL,500.00\n\
+               5,2016-11-04,2017,disbursement,070-2017-0114,sales,NPL,abc\n";
+    let file = dir.join("tx.csv");
+    std::fs::write(&file, format!("{header}{good}{bad}")).unwrap();
+    let path = file.display().to_string();
+    let run = target
+        .run("2017-01-01", &["import", "csv", &path], "")
+        .expect(1);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["line"], 5);
+    assert_eq!(lines[1]["line"], 6);
+    assert!(run.stderr().contains("nothing imported"));
+    assert!(
+        !dir.join("ledger.sqlite").exists() || {
+            let verify = target.run("2017-01-01", &["verify"], "").expect(0);
+            verify.lines()[0]["entries"] == 0
+        }
+    );
+    // Partial: the good rows, the bad ones reported, exit 1.
+    let run = target
+        .run("2017-01-01", &["import", "csv", &path, "--partial"], "")
+        .expect(1);
+    let lines = run.lines();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["applied"], 3, "{summary}");
+    assert_eq!(summary["skipped"].as_array().unwrap().len(), 2);
+    let status = target
+        .run(
+            "2017-01-01",
+            &["status", "--by", "account", "--format", "json"],
+            "",
+        )
+        .expect(0);
+    let report: Value = serde_json::from_str(&status.stdout()).unwrap();
+    assert_eq!(total_of(&report, "obligated"), "250.00");
+    // The good file from stdin: every row already there.
+    let run = target
+        .run("2017-01-01", &["import", "csv"], &format!("{header}{good}"))
+        .expect(0);
+    assert_eq!(run.lines()[0]["summary"]["duplicates"], 3);
+    clean(&dir);
+}
+
+#[test]
+fn imports_a_json_journal_keeping_recorded_dates() {
+    use security_assistance::budget::{Command, Ledger};
+    use security_assistance::eligibility::AllowAll;
+    let (target, dir) = Target::sqlite("journal");
+    let mut ledger = Ledger::new(std::sync::Arc::new(AllowAll));
+    for line in year() {
+        let command: Command = serde_json::from_str(&line).unwrap();
+        ledger.apply(command).unwrap();
+    }
+    let journal = serde_json::to_string(ledger.journal()).unwrap();
+    let run = target
+        .run(TODAY, &["import", "journal"], &journal)
+        .expect(0);
+    assert_eq!(run.lines()[0]["summary"]["applied"], 6);
+    // Recorded dates kept: as known on 2008-01-04, the obligation (recorded 2008-01-05) is
+    // not there yet.
+    let status = target
+        .run(
+            TODAY,
+            &[
+                "status",
+                "--by",
+                "account",
+                "--format",
+                "json",
+                "--known-on",
+                "2008-01-04",
+            ],
+            "",
+        )
+        .expect(0);
+    let report: Value = serde_json::from_str(&status.stdout()).unwrap();
+    assert_eq!(total_of(&report, "obligated"), "0.00");
+    // A journal that does not replay is refused whole.
+    let broken = journal.replace("400000.10", "900000.10");
+    let run = target.run(TODAY, &["import", "journal"], &broken).expect(1);
+    assert!(
+        run.stderr().contains("nothing imported"),
+        "{}",
+        run.stderr()
+    );
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    assert_eq!(verify.lines()[0]["entries"], 6);
+    clean(&dir);
+}
+
+#[test]
+fn verify_reports_a_corrupt_entry() {
+    let (target, dir) = Target::sqlite("verify");
+    target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    let db = rusqlite::Connection::open(dir.join("ledger.sqlite")).unwrap();
+    db.execute(
+        "UPDATE journal SET checksum = (checksum + 1) % 4294967296 WHERE sequence = 3",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let run = target.run(TODAY, &["verify"], "").expect(1);
+    let report = &run.lines()[0];
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["checksums"]["ok"], false, "{report}");
+    assert!(
+        report["checksums"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("entry 3")
+    );
+    assert!(run.stderr().contains("FAILED"));
+    clean(&dir);
+}
+
+#[test]
+fn facts_gate_the_ledger_and_waivers_name_a_rule() {
+    let (target, dir) = Target::sqlite("facts");
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..3]))
+        .expect(0);
+    let coup = r#"{"partner":"THA","kind":{"kind":"military_coup"},"effective_from":"2006-09-19","citation":{"act":"CRS","section":"IF11267"},"recorded":"1999-01-01"}"#;
+    let run = target
+        .run(TODAY, &["facts", "add"], &stdin(&[coup.into()]))
+        .expect(0);
+    // The recorded date is the CLI's today, not the input's.
+    assert_eq!(run.lines()[0]["added"]["recorded"], TODAY);
+    let list = target
+        .run(TODAY, &["facts", "list", "--partner", "THA"], "")
+        .expect(0);
+    assert_eq!(list.lines().len(), 1);
+    assert!(
+        target
+            .run(TODAY, &["facts", "list", "--partner", "JOR"], "")
+            .expect(0)
+            .lines()
+            .is_empty()
+    );
+    let allocate = format!(
+        r#"{{"id":"t1","date":"2008-01-20","recorded":"2008-01-20","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"THA"}},"amount":"1000.00"}}}}"#
+    );
+    // The built-in rules (the default) refuse it, citing section 7008.
+    let run = target
+        .run(TODAY, &["apply"], &stdin(std::slice::from_ref(&allocate)))
+        .expect(1);
+    let message = run.lines()[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("7008"), "{message}");
+    // Chosen explicitly, allow-all allows it and the decision says so.
+    let run = target
+        .run(
+            TODAY,
+            &["--eligibility", "allow-all", "apply"],
+            &stdin(&[allocate]),
+        )
+        .expect(0);
+    assert_eq!(
+        run.lines()[0]["receipt"]["decision"]["rule_set"],
+        "allow-all",
+        "{}",
+        run.stdout()
+    );
+    // A waiver of a rule the rule set does not have is refused, naming those it has.
+    let waiver = r#"{"id":"PD-1","rule":"no-such-rule","partner":"THA","scope":{"scope":"all_programs"},"granted_by":"secretary_of_state","provision":{"act":"SFOPS","section":"7008"},"valid_from":"2008-01-01","recorded":"2008-01-01"}"#;
+    let run = target
+        .run(TODAY, &["waivers", "add"], &stdin(&[waiver.into()]))
+        .expect(1);
+    let message = run.lines()[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("coup-7008"), "{message}");
+    assert!(
+        target
+            .run(TODAY, &["waivers", "list"], "")
+            .expect(0)
+            .lines()
+            .is_empty()
+    );
+    // An unknown field is refused.
+    let run = target
+        .run(
+            TODAY,
+            &["facts", "add"],
+            &stdin(&[coup.replace("citation", "citaton")]),
+        )
+        .expect(1);
+    assert_eq!(run.lines()[0]["error"]["code"], "invalid_json");
+    clean(&dir);
+}
+
+#[test]
+fn errors_say_what_was_wrong_and_exit_with_the_documented_status() {
+    let (target, dir) = Target::sqlite("errors");
+    // No store yet: 3, with what to do.
+    let run = target.run(TODAY, &["status"], "").expect(3);
+    assert!(run.stderr().contains("hint:"), "{}", run.stderr());
+    // A loose date: 2.
+    let run = target
+        .run(TODAY, &["status", "--as-of", "2008-3-2"], "")
+        .expect(2);
+    assert!(run.stderr().contains("YYYY-MM-DD"), "{}", run.stderr());
+    // IATI without its publisher: 2.
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..1]))
+        .expect(0);
+    let run = target.run(TODAY, &["export", "iati"], "").expect(2);
+    assert!(run.stderr().contains("--org-ref"));
+    // Another ledger's name: 3.
+    let run = target
+        .run(TODAY, &["--ledger", "other", "status"], "")
+        .expect(3);
+    assert!(run.stderr().contains("--ledger"), "{}", run.stderr());
+    // A missing input file: 4.
+    let run = target
+        .run(TODAY, &["import", "csv", "/nonexistent/tx.csv"], "")
+        .expect(4);
+    assert!(run.stderr().contains("/nonexistent/tx.csv"));
+    clean(&dir);
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["apply", "--help"],
+        vec!["check", "--help"],
+        vec!["status", "--help"],
+        vec!["sf133", "--help"],
+        vec!["trial-balance", "--help"],
+        vec!["export", "--help"],
+        vec!["import", "--help"],
+        vec!["import", "csv", "--help"],
+        vec!["import", "journal", "--help"],
+        vec!["verify", "--help"],
+        vec!["facts", "--help"],
+        vec!["facts", "add", "--help"],
+        vec!["waivers", "list", "--help"],
+    ] {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let run = run_raw(&args, "").expect(0);
+        assert!(run.stdout().contains("Usage:"), "{args:?}");
+    }
+    let run = run_raw(&["--help".to_owned()], "").expect(0);
+    assert!(run.stdout().contains("Exit status:"));
+}

@@ -1,0 +1,183 @@
+//! Running the binary, and the commands of a small FMF year.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde_json::Value;
+
+/// The binary under test.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_security-assistance");
+
+/// Where a test's ledger lives: the arguments that name it.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) args: Vec<String>,
+}
+
+impl Target {
+    /// A SQLite file in a new temporary directory.
+    pub(crate) fn sqlite(test: &str) -> (Target, PathBuf) {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sa-cli-{test}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = dir.join("ledger.sqlite");
+        (
+            Target {
+                args: vec!["--store".into(), store.display().to_string()],
+            },
+            dir,
+        )
+    }
+
+    /// Runs the binary with these arguments after the target's, stdin fed, on business
+    /// date `today`.
+    pub(crate) fn run(&self, today: &str, args: &[&str], stdin: &str) -> Run {
+        let mut all: Vec<String> = self.args.clone();
+        all.push("--today".into());
+        all.push(today.into());
+        all.extend(args.iter().map(|a| (*a).to_owned()));
+        run_raw(&all, stdin)
+    }
+}
+
+/// Runs the binary with exactly `args`, without the environment variables it reads.
+pub(crate) fn run_raw(args: &[String], stdin: &str) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("SA_POSTGRES_URL")
+        .env_remove("SA_TODAY")
+        .env_remove("SA_ELIGIBILITY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    Run(child.wait_with_output().unwrap())
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub(crate) struct Run(pub(crate) Output);
+
+impl Run {
+    pub(crate) fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub(crate) fn stdout(&self) -> String {
+        String::from_utf8(self.0.stdout.clone()).unwrap()
+    }
+    pub(crate) fn stderr(&self) -> String {
+        String::from_utf8(self.0.stderr.clone()).unwrap()
+    }
+    /// Every stdout line as JSON.
+    pub(crate) fn lines(&self) -> Vec<Value> {
+        self.stdout()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+    /// Asserts the exit code, showing the output if it differs.
+    pub(crate) fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
+
+pub(crate) const ACCOUNT: &str = "011-2008/2009-1082";
+
+/// The year's commands as JSON lines: appropriate $1,000,000, apportion, allot $600,000 to
+/// DSCA, allocate $500,000 to Jordan, obligate $400,000.10, disburse $123,456.78.
+pub(crate) fn year() -> Vec<String> {
+    let c = |id: &str, date: &str, action: &str| {
+        format!(
+            r#"{{"id":"{id}","date":"{date}","recorded":"{date}","actor":"budget-office","action":{action}}}"#
+        )
+    };
+    let key = r#"{"holder":"DSCA","program":"financing","partner":"JOR"}"#;
+    vec![
+        c(
+            "a1",
+            "2008-01-02",
+            &format!(
+                r#"{{"type":"appropriate","account":"{ACCOUNT}","title":"FMF","purposes":["financing"],"amount":"1000000.00","law":"P.L. 110-161"}}"#
+            ),
+        ),
+        c(
+            "a2",
+            "2008-01-02",
+            &format!(
+                r#"{{"type":"apportion","account":"{ACCOUNT}","category":{{"category":"by_period","from":"2007-10-01"}},"amount":"1000000.00"}}"#
+            ),
+        ),
+        c(
+            "a3",
+            "2008-01-03",
+            &format!(
+                r#"{{"type":"allot","account":"{ACCOUNT}","holder":"DSCA","amount":"600000.00"}}"#
+            ),
+        ),
+        c(
+            "a4",
+            "2008-01-04",
+            &format!(
+                r#"{{"type":"allocate","account":"{ACCOUNT}","key":{key},"amount":"500000.00"}}"#
+            ),
+        ),
+        c(
+            "a5",
+            "2008-01-05",
+            &format!(
+                r#"{{"type":"obligate","account":"{ACCOUNT}","document":"JO-GAA-1","instrument":"grant_agreement","funding":{{"from":"allocation","key":{key}}},"amount":"400000.10"}}"#
+            ),
+        ),
+        c(
+            "a6",
+            "2008-01-10",
+            &format!(
+                r#"{{"type":"disburse","account":"{ACCOUNT}","document":"JO-GAA-1","amount":"123456.78"}}"#
+            ),
+        ),
+    ]
+}
+
+/// A command that asks for more than the allotment holds.
+pub(crate) fn too_much() -> String {
+    format!(
+        r#"{{"id":"x1","date":"2008-01-11","recorded":"2008-01-11","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"EGY"}},"amount":"100000.01"}}}}"#
+    )
+}
+
+/// `lines` joined as stdin.
+pub(crate) fn stdin(lines: &[String]) -> String {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
+/// The totals row of `status --format json`: its status.
+pub(crate) fn total_of(report: &Value, column: &str) -> String {
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{report}");
+    rows[0]["status"][column].as_str().unwrap().to_owned()
+}
+
+/// Removes a test's directory.
+pub(crate) fn clean(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
