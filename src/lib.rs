@@ -18,6 +18,7 @@ pub mod report;
 #[cfg(feature = "schemars")]
 mod schema;
 pub mod store;
+mod unique_keys;
 pub mod wire;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};

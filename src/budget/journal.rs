@@ -1105,4 +1105,37 @@ mod tests {
         let json = serde_json::to_string(&journal).unwrap();
         assert_eq!(serde_json::from_str::<Journal>(&json).unwrap(), journal);
     }
+
+    /// The stored encoding of every action, as main wrote it before the action table
+    /// derived it (`tests/data/encoding/journal_entries.json`, bytes from `encode_standalone` at
+    /// commit 9da25cd): stores and checkpoints written then must still read, so the table
+    /// may only append variants, never reorder variants or fields.
+    #[test]
+    fn the_encoding_of_every_action_is_unchanged() {
+        #[derive(Deserialize)]
+        struct Case {
+            entry: JournalEntry,
+            bytes: String,
+        }
+        let cases: Vec<Case> = serde_json::from_str(include_str!(
+            "../../tests/data/encoding/journal_entries.json"
+        ))
+        .unwrap();
+        let mut names = std::collections::BTreeSet::new();
+        for case in &cases {
+            let hex: String = encode_standalone(&case.entry)
+                .unwrap()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(hex, case.bytes, "{:?}", case.entry.command.action);
+            let bytes: Vec<u8> = (0..case.bytes.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&case.bytes[i..i + 2], 16).unwrap())
+                .collect();
+            assert_eq!(decode_standalone(&bytes).as_ref(), Some(&case.entry));
+            names.insert(case.entry.command.action.name());
+        }
+        assert_eq!(names.len(), 16, "every action is in the file: {names:?}");
+    }
 }

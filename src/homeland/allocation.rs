@@ -83,8 +83,10 @@ pub struct StandardGap {
 #[serde(deny_unknown_fields)]
 pub struct Priorities {
     /// Weight by mission area.
+    #[serde(deserialize_with = "crate::unique_keys::deserialize")]
     pub mission: BTreeMap<MissionArea, Decimal>,
     /// Weight by region.
+    #[serde(deserialize_with = "crate::unique_keys::deserialize")]
     pub region: BTreeMap<Region, Decimal>,
     /// The traditional trading partners (caller data).
     pub trading_partners: BTreeSet<CountryCode>,
@@ -94,6 +96,7 @@ pub struct Priorities {
     /// request).
     pub floor: Money,
     /// A ceiling on any single request of a partner (optional per partner).
+    #[serde(deserialize_with = "crate::unique_keys::deserialize")]
     pub partner_ceiling: BTreeMap<CountryCode, Money>,
     /// The weight of requests that close a partner's gap against a standard; `None` (the
     /// default, and the seed's) leaves every score as it is.

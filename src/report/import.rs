@@ -72,7 +72,8 @@ pub const CSV_COLUMNS: [&str; 8] = [
 pub struct CsvImport {
     /// Fiscal years of availability of an appropriated account (2 in the workload).
     pub availability_years: u16,
-    /// The purposes of each main account.
+    /// The purposes of each main account (a main account named twice is refused).
+    #[serde(deserialize_with = "crate::unique_keys::deserialize")]
     pub purposes: BTreeMap<u16, Vec<ProgramKind>>,
     /// The actor the commands name.
     pub actor: Actor,

@@ -264,3 +264,38 @@ fn strict_json_input() {
         .to_string();
     assert!(err.contains("unknown field `knwon_on`"), "{err}");
 }
+
+/// Issue 20: a variant index is not a type (`{"type":9}` was read as the tenth variant),
+/// wherever the tag stands and in nested tags too; and a key repeated inside a map of
+/// configuration (CSV import purposes) is refused rather than the last one winning.
+#[test]
+fn variant_indexes_and_repeated_map_keys_are_refused() {
+    use security_assistance::budget::Command;
+    for (json, named) in [
+        (
+            r#"{"id":"a","date":"2008-01-02","recorded":"2008-01-02","actor":"x","action":{"type":9,"account":"011-2008-1081","document":"D","amount":"1"}}"#,
+            "unknown variant `9`, expected one of `appropriate`",
+        ),
+        (
+            r#"{"id":"a","date":"2008-01-02","recorded":"2008-01-02","actor":"x","action":{"account":"011-2008-1081","document":"D","amount":"1","type":9}}"#,
+            "unknown variant `9`, expected one of `appropriate`",
+        ),
+        (
+            r#"{"id":"a","date":"2008-01-02","recorded":"2008-01-02","actor":"x","action":{"type":"apportion","account":"011-2008-1081","category":{"category":0,"from":"2008-01-02"},"amount":"1"}}"#,
+            "unknown variant `0`, expected `by_period` or `by_program`",
+        ),
+    ] {
+        let err = serde_json::from_str::<Command>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(named), "{json}: {err}");
+    }
+    let options = r#"{"availability_years":2,"purposes":{"113":["training"],"114":["sales"],"113":["financing"]},"actor":"importer","partial":false}"#;
+    let err = serde_json::from_str::<CsvImport>(options)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("duplicate key `113`"), "{err}");
+    let once = options.replace(r#","113":["financing"]"#, "");
+    let read: CsvImport = serde_json::from_str(&once).unwrap();
+    assert_eq!(read.purposes.len(), 2);
+}
