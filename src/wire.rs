@@ -27,8 +27,8 @@
 //! - `source`: the wrapped error, in the same shape, when the error wraps another;
 //! - `detail`: the text of a cause the crate does not own (an I/O or parser message).
 //!
-//! The shape is the errors' own [`Serialize`](serde::Serialize) and
-//! [`Deserialize`](serde::Deserialize): an error in a receipt or a report reads back as
+//! The shape is the errors' own [`Serialize`] and
+//! [`Deserialize`]: an error in a receipt or a report reads back as
 //! the same typed error. Reading recomputes `message`, `citation` and `precedence` from the
 //! typed details (they must be present and of the right type, their text is not compared,
 //! so a later version's rewording still reads), and refuses an unknown code or an unknown

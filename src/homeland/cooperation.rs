@@ -1079,8 +1079,10 @@ impl ResultsRegister {
     /// let bad = r#"{"projects": [], "results": [{"id": "R1", "project": "P9", "title": "x",
     ///   "date": "2008-03-01", "kind": "report", "access": [], "release": "public"}]}"#;
     /// let err = ResultsRegister::from_json(bad).unwrap_err();
-    /// assert!(matches!(err, CooperationError::Entry { section: "results".to_owned(), index: 0, .. }));
-    /// assert!(err.to_string().contains("P9"));
+    /// assert!(matches!(&err, CooperationError::Entry { section, index: 0, .. } if section == "results"));
+    /// // The cause is the source, printed once.
+    /// let cause = std::error::Error::source(&err).map(ToString::to_string);
+    /// assert!(cause.is_some_and(|c| c.contains("P9")));
     /// ```
     pub fn from_json(text: &str) -> Result<ResultsRegister, CooperationError> {
         let file: RegisterFile = serde_json::from_str(text).map_err(|e| json_error(&e))?;
@@ -1456,7 +1458,7 @@ mod tests {
             CooperationError::Entry {
                 section, index, id, ..
             } => {
-                assert_eq!((section, index, id.as_str()), ("results", 1, "R1"));
+                assert_eq!((section.as_str(), index, id.as_str()), ("results", 1, "R1"));
             }
             other => panic!("{other}"),
         }
