@@ -37,7 +37,7 @@ pub(crate) const EXPIRED_YEARS: i32 = 5;
 
 /// What went wrong with a fiscal-calendar value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FiscalError {
     /// A fiscal year outside the supported range.
@@ -91,9 +91,11 @@ pub enum FiscalError {
         rate: Money,
     },
     /// Arithmetic on money failed.
-    #[error("amount arithmetic failed: {0}")]
+    #[error("amount arithmetic failed")]
     Money(#[from] crate::money::MoneyError),
 }
+
+crate::wire::wire_error!(FiscalError);
 
 /// A US federal fiscal year, named for the calendar year in which it ends.
 ///

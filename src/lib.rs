@@ -18,6 +18,7 @@ pub mod report;
 #[cfg(feature = "schemars")]
 mod schema;
 pub mod store;
+pub mod wire;
 
 pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
 pub use crate::law::Citation;

@@ -140,7 +140,7 @@ impl fmt::Display for MoneyOperation {
 /// Parsing errors carry the input that was refused and say what is accepted; arithmetic
 /// errors name the operation. A failed operation never produces a partial value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum MoneyError {
     /// The input was empty.
@@ -193,6 +193,8 @@ pub enum MoneyError {
         operation: MoneyOperation,
     },
 }
+
+crate::wire::wire_error!(MoneyError);
 
 #[cold]
 /// Splits `total` across `weights` in proportion, exactly: each share is rounded down to
@@ -564,7 +566,15 @@ impl Money {
                         .ok_or_else(|| overflow(MoneyOperation::Convert))?;
                 }
                 b'.' if decimals.is_none() && int_digits > 0 => decimals = Some(0),
-                b',' | b'_' | b'\'' | b' ' if int_digits > 0 && decimals.is_none() => {
+                // A separator stands between digits: "1,000" and "1 000", never "5 " or "5 USD".
+                b',' | b'_' | b'\'' | b' '
+                    if int_digits > 0
+                        && decimals.is_none()
+                        && offset
+                            .checked_add(1)
+                            .and_then(|next| digits.get(next))
+                            .is_some_and(u8::is_ascii_digit) =>
+                {
                     return Err(MoneyError::ThousandsSeparator { input: owned() });
                 }
                 b'e' | b'E' if int_digits > 0 => {

@@ -88,7 +88,7 @@ impl fmt::Display for ProgramKind {
 
 /// A program-kind name that is not one of [`ProgramKind::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[error(
     "unknown program kind {input:?}: expected one of training, financing, excess_articles, sales, leases, peacekeeping, democracy, humanitarian, technology_cooperation"
 )]
@@ -96,6 +96,8 @@ pub struct ProgramKindError {
     /// The refused input.
     pub input: String,
 }
+
+crate::wire::wire_struct!(ProgramKindError, "unknown_program_kind");
 
 impl FromStr for ProgramKind {
     type Err = ProgramKindError;

@@ -18,8 +18,8 @@ use crate::purpose::ProgramKind;
 /// its place in the batch, and why ([`std::error::Error::source`]). Nothing of the batch
 /// was applied.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", deny_unknown_fields)]
 #[error("command {command} (number {index} of the batch, from 0) was refused")]
-#[serde(deny_unknown_fields)]
 pub struct BatchError {
     /// The place of the refused command in the batch, from 0.
     pub index: usize,
@@ -29,6 +29,8 @@ pub struct BatchError {
     #[source]
     pub error: BudgetError,
 }
+
+crate::wire::wire_struct!(BatchError, "batch_refused");
 
 /// A level of funds control at which an amount can run out.
 ///
@@ -181,7 +183,7 @@ impl fmt::Display for ShapeError {
 /// [`BudgetError::BreaksLaterEntry`]. Replaying a journal reports
 /// [`BudgetError::Journal`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum BudgetError {
     /// A command with this id was already applied with different content.
@@ -354,10 +356,11 @@ pub enum BudgetError {
         /// The program asked about.
         program: ProgramKind,
         /// The date asked about.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// A backdated command would make a later journal entry invalid.
-    #[error("backdated command would invalidate later command {later}: {source}")]
+    #[error("backdated command would invalidate later command {later}")]
     BreaksLaterEntry {
         /// The later command.
         later: CommandId,
@@ -365,21 +368,37 @@ pub enum BudgetError {
         source: Box<BudgetError>,
     },
     /// Arithmetic left the range of money.
-    #[error("amount arithmetic failed: {0}")]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
     /// A journal could not be replayed.
-    #[error("journal entry {position} cannot be replayed: {problem}")]
+    #[error("journal entry {position} cannot be replayed")]
     Journal {
         /// The zero-based position of the entry.
         position: usize,
-        /// What is wrong with it.
+        /// What is wrong with it, also its [`std::error::Error::source`] (which downcasts as
+        /// `Box<JournalProblem>`).
+        #[source]
         problem: Box<JournalProblem>,
     },
 }
 
+crate::wire::wire_serde!(BudgetError);
+
+impl crate::wire::ErrorCode for BudgetError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, BudgetError::serialize)
+    }
+    fn citation(&self) -> Option<crate::law::Citation> {
+        BudgetError::citation(self)
+    }
+    fn precedence(&self) -> u8 {
+        BudgetError::precedence(self)
+    }
+}
+
 /// What is wrong with a journal entry found by [`Ledger::replay`](super::Ledger::replay).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum JournalProblem {
     /// Entries are not in (effective date, sequence) order, or a sequence repeats.
@@ -400,13 +419,15 @@ pub enum JournalProblem {
     },
     /// The entry's command is refused when applied in order: the journal is corrupt or
     /// unbalanced.
-    #[error("{0}")]
-    Rejected(BudgetError),
+    #[error("its command is refused when applied in order")]
+    Rejected(#[source] BudgetError),
     /// An entry that needs an eligibility decision has none, or one that did not allow it,
     /// or one about another partner, program or date.
     #[error("the entry carries no decision that allows it")]
     MissingDecision,
 }
+
+crate::wire::wire_error!(JournalProblem);
 
 /// The law behind a refusal for time: 1502(a) before the period, 1553(a) after it,
 /// 1552(a) once cancelled, and 1553(b) for a charge to a current account.

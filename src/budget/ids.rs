@@ -9,7 +9,7 @@ use crate::fiscal::Availability;
 
 /// Why an identifier was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum IdError {
     /// A text identifier was empty, too long, or had characters outside printable ASCII.
@@ -33,6 +33,8 @@ pub enum IdError {
         input: String,
     },
 }
+
+crate::wire::wire_error!(IdError);
 
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident, $store:ty, $what:literal, $max:literal, $example:literal) => {

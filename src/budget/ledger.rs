@@ -868,12 +868,12 @@ impl Ledger {
         let decision = rebuilt
             .run(command, gate)
             .map_err(|e| self.before_enactment(command, e))?;
-        for entry in self.journal.iter().skip(split) {
+        for (position, entry) in self.journal.iter().enumerate().skip(split) {
             rebuilt
                 .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| BudgetError::BreaksLaterEntry {
                     later: entry.command.id.clone(),
-                    source: Box::new(e),
+                    source: Box::new(at_entry(position, e)),
                 })?;
         }
         Ok((rebuilt.accounts, decision))
@@ -2608,10 +2608,30 @@ pub(crate) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear
 
 #[cold]
 fn journal_error(position: usize, error: BudgetError) -> BudgetError {
-    BudgetError::Journal {
-        position,
-        problem: Box::new(JournalProblem::Rejected(error)),
+    match at_entry(position, error) {
+        missing @ BudgetError::Journal { .. } if missing_decision(&missing) => missing,
+        error => BudgetError::Journal {
+            position,
+            problem: Box::new(JournalProblem::Rejected(error)),
+        },
     }
+}
+
+/// The gate cannot know where the entry it checks stands: a missing decision is named at
+/// `position`, the entry's place in the journal.
+fn at_entry(position: usize, error: BudgetError) -> BudgetError {
+    if missing_decision(&error) {
+        BudgetError::Journal {
+            position,
+            problem: Box::new(JournalProblem::MissingDecision),
+        }
+    } else {
+        error
+    }
+}
+
+fn missing_decision(error: &BudgetError) -> bool {
+    matches!(error, BudgetError::Journal { problem, .. } if **problem == JournalProblem::MissingDecision)
 }
 
 #[cold]

@@ -54,11 +54,12 @@ pub const AUTHORITY: Citation = Citation::fixed("6 U.S.C.", "195c", Some("(d)"))
 pub const MATCHING: Citation = Citation::fixed("6 U.S.C.", "195c", Some("(c)"));
 
 /// Why a cooperation operation was refused. Nothing changes when one is returned.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CooperationError {
     /// A composed document or command id was refused by the ledger's id rules.
-    #[error("composed identifier {id:?} is invalid: {source}")]
+    #[error("composed identifier {id:?} is invalid")]
     Id {
         /// The composed text.
         id: String,
@@ -69,7 +70,7 @@ pub enum CooperationError {
     #[error("{what} must not be empty")]
     EmptyText {
         /// Which text.
-        what: &'static str,
+        what: String,
     },
     /// An amount that must be positive was not.
     #[error("{what} is {amount}: expected a positive amount")]
@@ -195,10 +196,10 @@ pub enum CooperationError {
         detail: String,
     },
     /// An entry of a register file was refused.
-    #[error("register {section} entry {index} ({id}) is invalid: {source}")]
+    #[error("register {section} entry {index} ({id}) is invalid")]
     Entry {
         /// `"projects"` or `"results"`.
-        section: &'static str,
+        section: String,
         /// Its zero-based position in the file.
         index: usize,
         /// Its id.
@@ -207,9 +208,11 @@ pub enum CooperationError {
         source: Box<CooperationError>,
     },
     /// Money arithmetic overflowed.
-    #[error(transparent)]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
 }
+
+crate::wire::wire_error!(CooperationError);
 
 fn compose<T>(text: String) -> Result<T, CooperationError>
 where
@@ -267,9 +270,11 @@ fn check_project(
     Ok(cost.checked_sub(total)?)
 }
 
-fn not_empty(what: &'static str, text: &str) -> Result<(), CooperationError> {
+fn not_empty(what: &str, text: &str) -> Result<(), CooperationError> {
     if text.trim().is_empty() {
-        Err(CooperationError::EmptyText { what })
+        Err(CooperationError::EmptyText {
+            what: what.to_owned(),
+        })
     } else {
         Ok(())
     }
@@ -1074,7 +1079,7 @@ impl ResultsRegister {
     /// let bad = r#"{"projects": [], "results": [{"id": "R1", "project": "P9", "title": "x",
     ///   "date": "2008-03-01", "kind": "report", "access": [], "release": "public"}]}"#;
     /// let err = ResultsRegister::from_json(bad).unwrap_err();
-    /// assert!(matches!(err, CooperationError::Entry { section: "results", index: 0, .. }));
+    /// assert!(matches!(err, CooperationError::Entry { section: "results".to_owned(), index: 0, .. }));
     /// assert!(err.to_string().contains("P9"));
     /// ```
     pub fn from_json(text: &str) -> Result<ResultsRegister, CooperationError> {
@@ -1085,7 +1090,7 @@ impl ResultsRegister {
             register
                 .insert_project(project)
                 .map_err(|e| CooperationError::Entry {
-                    section: "projects",
+                    section: "projects".to_owned(),
                     index,
                     id,
                     source: Box::new(e),
@@ -1096,7 +1101,7 @@ impl ResultsRegister {
             register
                 .record(result)
                 .map_err(|e| CooperationError::Entry {
-                    section: "results",
+                    section: "results".to_owned(),
                     index,
                     id,
                     source: Box::new(e),

@@ -10,7 +10,7 @@ use crate::partner::CountryCode;
 /// reported: JSON syntax and shape, then each offering in file order (id, cost, domain),
 /// then duplicate ids.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CatalogError {
     /// The text is not a catalog in JSON.
@@ -80,8 +80,11 @@ pub enum CatalogError {
     },
 }
 
+crate::wire::wire_error!(CatalogError);
+
 /// Why a standard, or an assessment against one, was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum StandardError {
     /// A standard's id is empty, too long or not made of ASCII letters, digits, `-` and `_`.
@@ -130,38 +133,43 @@ pub enum StandardError {
         /// The partner.
         partner: CountryCode,
         /// The first day in force.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         from: chrono::NaiveDate,
         /// The first day no longer in force.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         to: chrono::NaiveDate,
     },
 }
 
+crate::wire::wire_error!(StandardError);
+
 /// Why a homeland operation was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum HomelandError {
     /// A name did not match any known value.
     #[error("unknown {what} {input:?}")]
     UnknownName {
         /// What kind of name.
-        what: &'static str,
+        what: String,
         /// The refused input.
         input: String,
     },
     /// A catalog was refused.
-    #[error(transparent)]
+    #[error("the catalog is refused")]
     Catalog(#[from] CatalogError),
     /// A standard or an assessment was refused.
-    #[error(transparent)]
+    #[error("the standard or assessment is refused")]
     Standard(#[from] StandardError),
     /// The ledger refused a query.
-    #[error(transparent)]
+    #[error("the ledger refused")]
     Budget(#[from] Box<crate::budget::BudgetError>),
     /// Arithmetic on money overflowed.
-    #[error(transparent)]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
     /// An identifier composed by the module was refused by the ledger's id rules.
-    #[error("composed identifier {id:?} is invalid: {source}")]
+    #[error("composed identifier {id:?} is invalid")]
     Id {
         /// The composed text.
         id: String,
@@ -228,3 +236,5 @@ pub enum HomelandError {
         partner: CountryCode,
     },
 }
+
+crate::wire::wire_error!(HomelandError);

@@ -152,7 +152,7 @@ impl FromStr for MissionArea {
             .into_iter()
             .find(|m| m.code() == s)
             .ok_or_else(|| HomelandError::UnknownName {
-                what: "mission area",
+                what: "mission area".to_owned(),
                 input: s.to_owned(),
             })
     }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PartnerError {
     /// The text is not an alpha-3 code in the crate's ISO 3166-1 table (which also holds
@@ -49,6 +49,8 @@ pub enum PartnerError {
         input: String,
     },
 }
+
+crate::wire::wire_error!(PartnerError);
 
 impl PartnerError {
     #[cold]

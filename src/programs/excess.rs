@@ -945,7 +945,7 @@ impl fmt::Display for PriceBasis {
 /// 3 justification; 4 amount (price floors, transport weight, the cap); 5 notice; 6
 /// eligibility; 0 arithmetic and lookups outside a transfer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ExcessError {
     /// A transfer with this id was already made.
@@ -1091,8 +1091,19 @@ pub enum ExcessError {
         date: NaiveDate,
     },
     /// Arithmetic overflowed.
-    #[error(transparent)]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+}
+
+crate::wire::wire_serde!(ExcessError);
+
+impl crate::wire::ErrorCode for ExcessError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, ExcessError::serialize)
+    }
+    fn precedence(&self) -> u8 {
+        ExcessError::precedence(self)
+    }
 }
 
 impl ExcessError {

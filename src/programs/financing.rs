@@ -60,7 +60,7 @@ pub const INSTALLMENT_MONTHS: u32 = 6;
 /// it had already applied. Arithmetic and calendar failures (0) can only come from values
 /// out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FinancingError {
     /// The instrument is already obligated.
@@ -224,7 +224,7 @@ pub enum FinancingError {
         remaining: Money,
     },
     /// The ledger refused the command.
-    #[error("the ledger refused the financing step: {0}")]
+    #[error("the ledger refused the financing step")]
     Ledger(#[from] BudgetError),
     /// The ledger command id had already been applied.
     #[error("ledger command {id} was already applied: give each financing step a new command id")]
@@ -236,8 +236,19 @@ pub enum FinancingError {
     #[error("the schedule runs past the supported calendar")]
     Calendar,
     /// Arithmetic on money failed.
-    #[error("amount arithmetic failed: {0}")]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+}
+
+crate::wire::wire_serde!(FinancingError);
+
+impl crate::wire::ErrorCode for FinancingError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, FinancingError::serialize)
+    }
+    fn precedence(&self) -> u8 {
+        FinancingError::precedence(self)
+    }
 }
 
 impl FinancingError {

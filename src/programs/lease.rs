@@ -1019,7 +1019,7 @@ fn whole_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 /// [`LeaseError::precedence`]: 1 state and payer; 2 shape; 3 time; 4 amount; 5
 /// eligibility; 6 ledger; 0 arithmetic.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum LeaseError {
     /// The action is not allowed in the lease's state.
@@ -1133,8 +1133,8 @@ pub enum LeaseError {
         decision: Box<Decision>,
     },
     /// The ledger refused the posting.
-    #[error("the ledger refused the lease payment: {0}")]
-    Ledger(BudgetError),
+    #[error("the ledger refused the lease payment")]
+    Ledger(#[source] BudgetError),
     /// The ledger command id was already applied.
     #[error("ledger command {id} was already applied: give each payment a new command id")]
     DuplicateLedgerCommand {
@@ -1142,8 +1142,19 @@ pub enum LeaseError {
         id: CommandId,
     },
     /// Arithmetic overflowed.
-    #[error(transparent)]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+}
+
+crate::wire::wire_serde!(LeaseError);
+
+impl crate::wire::ErrorCode for LeaseError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, LeaseError::serialize)
+    }
+    fn precedence(&self) -> u8 {
+        LeaseError::precedence(self)
+    }
 }
 
 impl LeaseError {

@@ -2305,7 +2305,7 @@ fn total_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> {
 ///
 /// Arithmetic overflow ([`SalesError::Money`]) has rank 0.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum SalesError {
     /// The action is not allowed in the case's state.
@@ -2687,8 +2687,8 @@ pub enum SalesError {
         decision: Box<Decision>,
     },
     /// The ledger refused the posting of a financing draw.
-    #[error("the ledger refused the financing draw: {0}")]
-    Ledger(BudgetError),
+    #[error("the ledger refused the financing draw")]
+    Ledger(#[source] BudgetError),
     /// The ledger command id was already applied.
     #[error("ledger command {id} was already applied: give each draw a new command id")]
     DuplicateLedgerCommand {
@@ -2696,8 +2696,19 @@ pub enum SalesError {
         id: CommandId,
     },
     /// Arithmetic overflowed.
-    #[error(transparent)]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+}
+
+crate::wire::wire_serde!(SalesError);
+
+impl crate::wire::ErrorCode for SalesError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, SalesError::serialize)
+    }
+    fn precedence(&self) -> u8 {
+        SalesError::precedence(self)
+    }
 }
 
 impl SalesError {

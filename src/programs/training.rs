@@ -80,7 +80,7 @@ pub const MAX_COURSE_ID_LEN: usize = 32;
 /// the ledger had already applied. Arithmetic
 /// failures (0) can only come from amounts out of range.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum TrainingError {
     /// The step is not allowed in the enrollment's state.
@@ -275,14 +275,25 @@ pub enum TrainingError {
         unpaid: Money,
     },
     /// The ledger refused the command.
-    #[error("the ledger refused the training step: {0}")]
+    #[error("the ledger refused the training step")]
     Ledger(#[from] BudgetError),
     /// A day of the course falls outside the supported calendar.
     #[error("the course runs past the supported calendar")]
     Calendar,
     /// Arithmetic on money failed.
-    #[error("amount arithmetic failed: {0}")]
+    #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+}
+
+crate::wire::wire_serde!(TrainingError);
+
+impl crate::wire::ErrorCode for TrainingError {
+    fn code(&self) -> &'static str {
+        crate::wire::variant_code(self, TrainingError::serialize)
+    }
+    fn precedence(&self) -> u8 {
+        TrainingError::precedence(self)
+    }
 }
 
 impl TrainingError {

@@ -16,6 +16,13 @@ use crate::money::Money;
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
+/// The longest row id: a row's commands are `csv-{id}` and `csv-{id}.apportion`, and a
+/// command id has at most 64 characters (64 - 4 - 10 = 50).
+const MAX_ROW_ID: usize = 50;
+
+/// What a row id must be, as the refusal says it.
+const ROW_ID_RULE: &str = "an identifier of 1 to 50 printable ASCII characters";
+
 /// The columns a transactions CSV must have, in this order.
 pub const CSV_COLUMNS: [&str; 8] = [
     "id",
@@ -91,7 +98,7 @@ impl Default for CsvImport {
 
 /// What is wrong with one CSV row.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RowProblem {
     /// A field does not have the form the column needs.
@@ -117,6 +124,8 @@ pub enum RowProblem {
     Refused(BudgetError),
 }
 
+crate::wire::wire_error!(RowProblem);
+
 /// One bad row: its line number in the file (the header is line 1) and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,7 +144,7 @@ impl fmt::Display for RowError {
 
 /// Why an import failed as a whole. The ledger is unchanged.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
@@ -159,9 +168,11 @@ pub enum ImportError {
     #[error("invalid journal JSON: {0}")]
     Json(String),
     /// A journal could not be replayed.
-    #[error("journal cannot be replayed: {0}")]
-    Replay(BudgetError),
+    #[error("the journal cannot be replayed")]
+    Replay(#[source] BudgetError),
 }
+
+crate::wire::wire_error!(ImportError);
 
 /// What an import applied, and with a partial import, what it skipped.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -274,6 +285,9 @@ fn parse_row<'a>(
     let id = text(0, "id", "UTF-8 text")?;
     if id.is_empty() {
         return Err(field_error("id", get(0), "a non-empty identifier"));
+    }
+    if id.len() > MAX_ROW_ID {
+        return Err(field_error("id", get(0), ROW_ID_RULE));
     }
     let date = dates
         .parse(get(1))
@@ -467,13 +481,8 @@ impl Importer<'_> {
             text.push_str("csv-");
             text.push_str(row.id);
             text.push_str(suffix);
-            CommandId::from_string(text).map_err(|_| {
-                field_error(
-                    "id",
-                    row.id.as_bytes(),
-                    "an identifier of at most 58 characters",
-                )
-            })
+            CommandId::from_string(text)
+                .map_err(|_| field_error("id", row.id.as_bytes(), ROW_ID_RULE))
         };
         let command = |id, action| Command::new(id, row.date, self.options.actor.clone(), action);
         let documents = &mut self.documents;

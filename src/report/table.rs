@@ -190,7 +190,7 @@ pub(super) fn aligned(
 
 /// Why a report could not be written.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ReportError {
     /// The CSV writer failed.
@@ -200,10 +200,10 @@ pub enum ReportError {
     #[error("cannot write the JSON: {0}")]
     Json(String),
     /// A total was out of range, or the ledger could not answer.
-    #[error("{0}")]
+    #[error("the ledger refused")]
     Budget(#[from] BudgetError),
     /// An amount was out of range.
-    #[error("{0}")]
+    #[error("amount arithmetic failed")]
     Money(#[from] crate::money::MoneyError),
     /// The XML writer failed (it writes to memory, so only on a bug).
     #[error("cannot write the XML: {0}")]
@@ -217,6 +217,7 @@ pub enum ReportError {
         /// The field that holds it.
         field: String,
         /// The character's code point.
+        #[serde(rename = "code_point")]
         code: u32,
     },
     /// A journal entry names an obligating document the ledger does not have.
@@ -228,6 +229,8 @@ pub enum ReportError {
         document: crate::budget::DocumentId,
     },
 }
+
+crate::wire::wire_error!(ReportError);
 
 /// The rows as CSV: the five key columns (empty when not grouped), then the amounts in
 /// canonical form (`1234.56`), with a header line.

@@ -1,5 +1,6 @@
 //! The write-ahead service path: a ledger kept in a store, stamped by a clock.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -27,24 +28,27 @@ pub const RECORDED_EARLY_FISCAL_YEARS: i32 = 1;
 const RETRIES: u32 = 16;
 
 /// Why a [`DurableLedger`] did not apply a command.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ServiceError {
     /// The ledger refused the command; nothing was written.
-    #[error("refused: {0}")]
-    Refused(BudgetError),
+    #[error("the ledger refused the command")]
+    Refused(#[source] BudgetError),
     /// The ledger refused a batch; nothing was written.
-    #[error("batch refused: {0}")]
-    Batch(BatchError),
+    #[error("the ledger refused the batch")]
+    Batch(#[source] BatchError),
     /// The store failed or holds something wrong; nothing was acknowledged.
-    #[error("store: {0}")]
-    Store(StoreError),
+    #[error("the store failed")]
+    Store(#[source] StoreError),
     /// An imported command recorded after the clock's today.
     #[error("command recorded on {recorded} is after today {today}")]
     RecordedAfterToday {
         /// The command's recorded date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         recorded: NaiveDate,
         /// The clock's today.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         today: NaiveDate,
     },
     /// A command whose recorded date lies too far from its effective date (see
@@ -54,15 +58,21 @@ pub enum ServiceError {
     )]
     RecordedOutOfRange {
         /// The command's effective date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
         /// Its recorded date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         recorded: NaiveDate,
         /// The earliest recorded date allowed for that effective date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         earliest: NaiveDate,
         /// The latest recorded date allowed for that effective date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         latest: NaiveDate,
     },
 }
+
+crate::wire::wire_error!(ServiceError);
 
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> ServiceError {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Every variant that concerns a stored entry names its sequence. Nothing is written when a
 /// store returns an error from an append.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum StoreError {
     /// Another writer appended first: the journal no longer ends where the writer thought.
@@ -58,11 +58,12 @@ pub enum StoreError {
     },
     /// A stored entry that is whole but that the ledger refuses when it is applied in
     /// its place (a broken journal, or a decision that does not answer its entry).
-    #[error("stored entry {sequence} does not apply: {error}")]
+    #[error("stored entry {sequence} does not apply")]
     Refused {
         /// The entry's sequence.
         sequence: u64,
         /// Why the ledger refuses it.
+        #[source]
         error: Box<crate::budget::BudgetError>,
     },
     /// A checkpoint whose bytes do not match their checksum or cannot be decoded.
@@ -126,6 +127,8 @@ pub enum StoreError {
         reason: String,
     },
 }
+
+crate::wire::wire_error!(StoreError);
 
 fn show(sequence: Option<u64>) -> String {
     sequence.map_or_else(|| "nothing (empty)".to_owned(), |s| format!("sequence {s}"))

@@ -23,8 +23,9 @@
 //! | `catalog` | a package menu as JSON | `homeland::Catalog::from_json` |
 //! | `loan`, `project`, `course` | JSON-pointer edits of a known loan, project or course | `serde_json` |
 //!
-//! Errors that do not come from serde carry their variant name in snake case as their code
-//! ([`code`]); a JSON text that does not deserialize has code `json`.
+//! Errors that do not come from serde carry their wire code ([`ErrorCode::code`], the
+//! `"code"` of their JSON form; [`code`]); a JSON text that does not deserialize has code
+//! `json`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,6 +41,7 @@ use security_assistance::programs::financing::{
     DayCount, DirectLoan, Disbursement, FinancingAgreement, LoanTerms, RepaymentMethod,
 };
 use security_assistance::report::{CsvImport, import_journal, import_transactions};
+use security_assistance::wire::ErrorCode;
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind, Rate, Rounding};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -76,37 +78,23 @@ struct Case {
     pending: Option<String>,
 }
 
-/// The code of an error: its variant name in snake case, read from its serialized form
-/// (the single key of an externally tagged enum, or the string of a unit variant).
-fn code<E: Serialize + std::fmt::Debug>(error: &E) -> String {
-    let name = match serde_json::to_value(error) {
-        Ok(Value::Object(map)) if map.len() == 1 => map.keys().next().cloned(),
-        Ok(Value::String(s)) => Some(s),
-        _ => None,
-    }
-    .unwrap_or_else(|| panic!("{error:?} does not serialize as one variant"));
-    snake_case(&name)
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// The code of an error, as it is on the wire: the `"code"` of its serialized form, which
+/// must equal [`ErrorCode::code`].
+fn code<E: Serialize + std::fmt::Debug + ErrorCode>(error: &E) -> String {
+    let wire = serde_json::to_value(error).unwrap();
+    let code = wire["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{error:?} has no code on the wire"));
+    assert_eq!(code, error.code(), "{error:?}");
+    code.to_owned()
 }
 
 /// What an entry point did with an input: refused it with (code, message), or accepted it.
 type Outcome = Result<String, (String, String)>;
 
-fn refused<E: Serialize + std::fmt::Debug + std::fmt::Display>(e: &E) -> (String, String) {
+fn refused<E: Serialize + std::fmt::Debug + std::fmt::Display + ErrorCode>(
+    e: &E,
+) -> (String, String) {
     (code(e), e.to_string())
 }
 
@@ -116,7 +104,7 @@ fn json_refused(e: &serde_json::Error) -> (String, String) {
 
 fn parse<T: std::str::FromStr + std::fmt::Debug>(input: &str) -> Outcome
 where
-    T::Err: Serialize + std::fmt::Debug + std::fmt::Display,
+    T::Err: Serialize + std::fmt::Debug + std::fmt::Display + ErrorCode,
 {
     input
         .parse::<T>()
@@ -337,11 +325,7 @@ fn feed(case: &Case, input: &str, ledger: &mut Ledger) -> Outcome {
         "funds_holder" => parse::<FundsHolder>(input),
         "country_code" => parse::<CountryCode>(input),
         "fiscal_year" => parse::<FiscalYear>(input),
-        // `ProgramKindError` is a struct, not an enum: its code is its type's name.
-        "program_kind" => input
-            .parse::<ProgramKind>()
-            .map(|v| format!("{v:?}"))
-            .map_err(|e| ("program_kind_error".to_owned(), e.to_string())),
+        "program_kind" => parse::<ProgramKind>(input),
         "command" => {
             let command: Command = serde_json::from_str(input).map_err(|e| json_refused(&e))?;
             ledger

@@ -30,4 +30,5 @@ mod report;
 mod scenarios;
 mod store;
 mod support;
+mod wire;
 mod workload;
