@@ -1456,7 +1456,7 @@ mod tests {
             CooperationError::Entry {
                 section, index, id, ..
             } => {
-                assert_eq!((section, index, id.as_str()), ("results", 1, "R1"));
+                assert_eq!((section.as_str(), index, id.as_str()), ("results", 1, "R1"));
             }
             other => panic!("{other}"),
         }
