@@ -19,7 +19,7 @@ use security_assistance::report::{
 use security_assistance::store::{JournalStore, ServiceError, StoreError};
 
 use crate::backend::{Kind, Record, Sidecar, gate, open_dry_run, open_ledger, open_store};
-use crate::error::{CliError, EXIT_REFUSED};
+use crate::error::{CliError, EXIT_REFUSED, chain};
 use crate::queries::{json_line, out};
 use crate::wire::{LineError, error as wire_error};
 use crate::{Context, Records, parse_date};
@@ -158,7 +158,7 @@ fn run_commands<S: JournalStore>(
                 };
                 line_out(&json!({"line": n, "error": line_error}))?;
             }
-            say(&format!("nothing {verb}: {error}"));
+            say(&format!("nothing {verb}: {}", chain(&error)));
             Ok(ExitCode::from(EXIT_REFUSED))
         }
     }
@@ -242,7 +242,7 @@ pub(crate) fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, C
         FlowMeasure::Obligated => Measure::Obligated,
         FlowMeasure::Disbursed => Measure::Disbursed,
     };
-    let report = |e: security_assistance::report::ReportError| CliError::Report(e.to_string());
+    let report = |e: security_assistance::report::ReportError| CliError::Report(chain(&e));
     let text = match (args.format, publisher) {
         (ExportFormat::FileA, _) => file_a(ledger, year, as_of).map_err(report)?,
         (ExportFormat::FileB, _) => file_b(ledger, year, as_of).map_err(report)?,
@@ -305,15 +305,23 @@ enum ImportKind {
     },
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal.
-fn progress(length: u64, what: &str) -> indicatif::ProgressBar {
+/// A progress bar on stderr (a spinner when the length is unknown), hidden when stderr is
+/// not a terminal.
+fn progress(length: Option<u64>, what: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(length);
-    let style =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
-            .map(|s| s.progress_chars("=> "));
+    let (bar, template) = match length {
+        Some(length) => (
+            indicatif::ProgressBar::new(length),
+            "{msg} [{bar:40}] {pos}/{len} ({eta} left)",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {msg} {pos}",
+        ),
+    };
+    let style = indicatif::ProgressStyle::with_template(template).map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }
@@ -357,7 +365,7 @@ fn import_csv(
         actor: actor.clone(),
         ..CsvImport::default()
     };
-    let bar = progress(size.unwrap_or(0), "reading");
+    let bar = progress(size, "reading");
     let result = import_transactions(&mut work, bar.wrap_read(reader), &options);
     bar.finish_and_clear();
     let summary = match result {
@@ -374,9 +382,8 @@ fn import_csv(
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
         Err(other) => {
-            let error = json!({"code": "import", "message": other.to_string()});
-            line_out(&json!({"error": error}))?;
-            say(&format!("nothing imported: {other}"));
+            line_out(&json!({"error": wire_error(&LineError::Import(&other))}))?;
+            say(&format!("nothing imported: {}", chain(&other)));
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
     };
@@ -428,10 +435,10 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
         Err(error) => {
             let wire = match &error {
                 ImportError::Replay(budget) => wire_error(&LineError::Budget(budget)),
-                other => json!({"code": "import", "message": other.to_string()}),
+                other => wire_error(&LineError::Import(other)),
             };
             line_out(&json!({"error": wire}))?;
-            say(&format!("nothing imported: {error}"));
+            say(&format!("nothing imported: {}", chain(&error)));
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
     };
@@ -459,7 +466,7 @@ fn bring_in(
 ) -> Result<Option<(u64, u64)>, CliError> {
     entries.sort_by_key(|e| e.sequence);
     let total = u64::try_from(entries.len()).unwrap_or(u64::MAX);
-    let bar = progress(total.saturating_mul(2), "writing");
+    let bar = progress(Some(total.saturating_mul(2)), "writing");
     let mut dry = open_ledger(context, open_dry_run(context)?)?;
     for entry in &entries {
         if let Err(error) = dry.import(entry.command.clone()) {
@@ -467,8 +474,9 @@ fn bring_in(
             let wire = wire_error(&LineError::Service(&error));
             line_out(&json!({"command": entry.command.id, "error": wire}))?;
             say(&format!(
-                "nothing imported: command {} is refused: {error}",
-                entry.command.id
+                "nothing imported: command {} is refused: {}",
+                entry.command.id,
+                chain(&error)
             ));
             return Ok(None);
         }
@@ -528,7 +536,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
                     .and_then(|text| serde_json::from_str::<Journal>(&text).ok())
                     .and_then(|j| Ledger::replay(&j, check).ok());
                 let replay = match reopened {
-                    Err(error) => failed(&DisplayError(&error)),
+                    Err(error) => json!({"ok": false, "error": DisplayError(&error).to_string()}),
                     Ok(durable) if durable.ledger() != &replayed => json!({
                         "ok": false,
                         "error": "the ledger opened from the store (checkpoint and later \
@@ -575,8 +583,8 @@ impl std::fmt::Display for DisplayError<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
             CliError::Usage(m) | CliError::Report(m) => f.write_str(m),
-            CliError::Store(e) => e.fmt(f),
-            CliError::Service(e) => e.fmt(f),
+            CliError::Store(e) => f.write_str(&chain(e)),
+            CliError::Service(e) => f.write_str(&chain(e)),
             CliError::Io { what, reason } => write!(f, "{what}: {reason}"),
         }
     }
@@ -586,8 +594,8 @@ fn ok() -> Value {
     json!({"ok": true})
 }
 
-fn failed(error: &dyn std::fmt::Display) -> Value {
-    json!({"ok": false, "error": error.to_string()})
+fn failed(error: &dyn std::error::Error) -> Value {
+    json!({"ok": false, "error": chain(error)})
 }
 
 fn skipped(why: &str) -> Value {

@@ -65,8 +65,11 @@ impl CliError {
                 EXIT_USAGE,
                 format!("{message}\n(run with --help for the options)"),
             ),
-            CliError::Store(error) => (EXIT_STORE, format!("{error}\n{}", store_hint(error))),
-            CliError::Service(error) => (EXIT_STORE, error.to_string()),
+            CliError::Store(error) => (
+                EXIT_STORE,
+                format!("{}\n{}", chain(error), store_hint(error)),
+            ),
+            CliError::Service(error) => (EXIT_STORE, chain(error)),
             CliError::Report(message) => (EXIT_REFUSED, message.clone()),
             CliError::Io { what, reason } => (EXIT_IO, format!("cannot use {what}: {reason}")),
         };
@@ -74,6 +77,19 @@ impl CliError {
         let _ = writeln!(std::io::stderr(), "security-assistance: error: {message}");
         ExitCode::from(code)
     }
+}
+
+/// `error` and its causes, joined by ": " (the crate's messages leave their causes to
+/// `source()`).
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// What to do about a store error.

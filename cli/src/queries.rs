@@ -15,7 +15,7 @@ use security_assistance::report::{ReportDimension, ReportQuery, StatusReport};
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind};
 
 use crate::backend::{open_ledger, open_store};
-use crate::error::CliError;
+use crate::error::{CliError, chain};
 use crate::{Context, Format, parse_date};
 
 /// A dimension to group a status of funds by.
@@ -124,8 +124,8 @@ pub(crate) struct TrialBalanceArgs {
     format: Format,
 }
 
-fn report_error(error: impl std::fmt::Display) -> CliError {
-    CliError::Report(error.to_string())
+fn report_error(error: impl std::error::Error) -> CliError {
+    CliError::Report(chain(&error))
 }
 
 /// Writes `text` to stdout.
@@ -296,7 +296,7 @@ fn plain(money: Money) -> String {
 
 /// `value` as one line of JSON.
 pub(crate) fn json_line<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
-    let mut text = serde_json::to_string(value).map_err(report_error)?;
+    let mut text = serde_json::to_string(value).map_err(|e| CliError::Report(e.to_string()))?;
     text.push('\n');
     Ok(text)
 }

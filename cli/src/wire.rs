@@ -1,13 +1,16 @@
 //! The JSON the CLI prints for an error of one input line (a command, an import row, a
-//! fact or a waiver).
+//! fact or a waiver): the crate's one error shape on the wire (`security_assistance::wire`),
+//! `{"code", "message", "citation", "precedence", typed details..., "source"}`.
 //!
-//! Every error on stdout goes through [`error`], so that the crate's one error shape on
-//! the wire replaces this one in one place.
+//! Every error on stdout goes through [`error`]. The crate's errors serialize themselves;
+//! the few the CLI finds itself (a line that is not JSON, a record the CLI checks, a
+//! command left out of a refused batch) are written in the same shape, with precedence 0
+//! (outside the ledger's checking order).
 
 use serde_json::{Value, json};
 
 use security_assistance::budget::BudgetError;
-use security_assistance::report::RowError;
+use security_assistance::report::{ImportError, RowError};
 use security_assistance::store::ServiceError;
 
 /// What went wrong with one input line.
@@ -28,55 +31,47 @@ pub(crate) enum LineError<'a> {
     Row(&'a RowError),
     /// An entry of an imported journal.
     Budget(&'a BudgetError),
+    /// A whole import.
+    Import(&'a ImportError),
 }
 
-/// The JSON of `error`: `{"code": ..., "message": ..., "details": ...}`, where `code` is
-/// stable, `message` is the crate's message and `details` the crate's typed error as it
-/// serializes today.
+/// The wire JSON of `error`.
 pub(crate) fn error(error: &LineError<'_>) -> Value {
     match error {
         LineError::Json(e) => json!({
             "code": "invalid_json",
             "message": e.to_string(),
-            "details": {"line": e.line(), "column": e.column()},
+            "precedence": 0,
+            "line": e.line(),
+            "column": e.column(),
         }),
         LineError::Invalid(message) => json!({
             "code": "invalid",
             "message": message,
+            "precedence": 0,
         }),
-        LineError::Service(e) => {
-            let (code, details) = match e {
-                ServiceError::Refused(inner) => ("refused", to_value(inner)),
-                ServiceError::Batch(batch) => ("refused", to_value(&batch.error)),
-                ServiceError::Store(inner) => ("store", to_value(inner)),
-                ServiceError::RecordedAfterToday { .. } => ("recorded_after_today", Value::Null),
-                ServiceError::RecordedOutOfRange { .. } => ("recorded_out_of_range", Value::Null),
-                _ => ("service", Value::Null),
-            };
-            let message = match e {
-                ServiceError::Refused(inner) => inner.to_string(),
-                ServiceError::Batch(batch) => batch.error.to_string(),
-                other => other.to_string(),
-            };
-            json!({"code": code, "message": message, "details": details})
-        }
         LineError::NotApplied { refused_line } => json!({
             "code": "not_applied",
             "message": format!("not applied: the batch was refused at line {refused_line}"),
+            "precedence": 0,
+            "refused_line": refused_line,
         }),
-        LineError::Row(row) => json!({
-            "code": "row_refused",
-            "message": row.problem.to_string(),
-            "details": to_value(&row.problem),
-        }),
-        LineError::Budget(e) => json!({
-            "code": "refused",
-            "message": e.to_string(),
-            "details": to_value(e),
-        }),
+        LineError::Service(e) => to_value(*e),
+        LineError::Row(row) => to_value(&row.problem),
+        LineError::Budget(e) => to_value(*e),
+        LineError::Import(e) => to_value(*e),
     }
 }
 
-fn to_value<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
+/// The crate's wire shape of `value`; an error that cannot be written (none of the
+/// crate's) still says what it was.
+fn to_value<T: serde::Serialize + std::fmt::Display>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|e| {
+        json!({
+            "code": "unserializable",
+            "message": value.to_string(),
+            "precedence": 0,
+            "detail": e.to_string(),
+        })
+    })
 }

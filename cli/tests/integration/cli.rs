@@ -21,9 +21,17 @@ pub(crate) fn scenario(target: &Target) {
         .run(TODAY, &["apply"], &stdin(&[too_much()]))
         .expect(1);
     let error = &refused.lines()[0]["error"];
+    // The crate's one error shape: the service's code, the ledger's reason as the source
+    // with its citation and precedence.
     assert_eq!(error["code"], "refused", "{error}");
+    assert_eq!(error["source"]["code"], "exceeds", "{error}");
+    assert_eq!(error["source"]["level"], "allotment", "{error}");
+    assert_eq!(error["source"]["available"], "100000.00", "{error}");
     assert!(
-        error["message"].as_str().unwrap().contains("exceeds"),
+        error["source"]["citation"]
+            .as_str()
+            .unwrap()
+            .contains("1517"),
         "{error}"
     );
     assert!(
@@ -173,7 +181,10 @@ fn an_atomic_apply_applies_nothing_when_one_command_is_refused() {
         .expect(1);
     let lines = run.lines();
     assert_eq!(lines.len(), 7);
-    assert_eq!(lines[6]["error"]["code"], "refused", "{}", lines[6]);
+    let refused = &lines[6]["error"];
+    assert_eq!(refused["code"], "batch", "{refused}");
+    assert_eq!(refused["source"]["code"], "batch_refused", "{refused}");
+    assert_eq!(refused["source"]["error"]["code"], "exceeds", "{refused}");
     for line in &lines[..6] {
         assert_eq!(line["error"]["code"], "not_applied", "{line}");
         assert!(
@@ -425,6 +436,14 @@ fn verify_reports_a_corrupt_entry() {
             .contains("entry 3")
     );
     assert!(run.stderr().contains("FAILED"));
+    // Opening the ledger reads every entry: a report refuses, with what to do (exit 3).
+    let run = target.run(TODAY, &["status"], "").expect(3);
+    assert!(run.stderr().contains("entry 3"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("security-assistance verify"),
+        "{}",
+        run.stderr()
+    );
     clean(&dir);
 }
 
@@ -458,11 +477,8 @@ fn facts_gate_the_ledger_and_waivers_name_a_rule() {
     let run = target
         .run(TODAY, &["apply"], &stdin(std::slice::from_ref(&allocate)))
         .expect(1);
-    let message = run.lines()[0]["error"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert!(message.contains("7008"), "{message}");
+    let error = run.lines()[0]["error"].to_string();
+    assert!(error.contains("7008"), "{error}");
     // Chosen explicitly, allow-all allows it and the decision says so.
     let run = target
         .run(

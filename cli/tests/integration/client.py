@@ -64,7 +64,8 @@ receipts = [line["receipt"] for line in out[:6]]
 assert [r["sequence"] for r in receipts] == list(range(6)), receipts
 refusal = out[6]["error"]
 assert refusal["code"] == "refused", refusal
-assert "exceeds" in refusal["message"], refusal
+assert refusal["source"]["code"] == "exceeds", refusal
+assert Decimal(refusal["source"]["available"]) == Decimal("199999.70"), refusal
 
 code, out, err = run(["status", "--by", "partner", "--format", "json"])
 assert code == 0, (code, out, err)
