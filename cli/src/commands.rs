@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use security_assistance::FiscalYear;
 use security_assistance::budget::{Actor, Command, Journal, JournalEntry, Ledger};
 use security_assistance::report::{
-    CsvImport, FlowGraph, IatiPublisher, ImportError, Measure, file_a, file_b,
+    CsvImport, FlowGraph, IatiPublisher, ImportError, Measure, ProgramActivities, file_a, file_b,
     foreign_assistance_csv, iati_activities, import_journal, import_transactions,
 };
 use security_assistance::store::{JournalStore, ServiceError, StoreError};
@@ -216,6 +216,24 @@ pub(crate) struct ExportArgs {
     /// The IATI publisher's name (such as "Department of State").
     #[arg(long)]
     org_name: Option<String>,
+    /// File B: a JSON file naming the program activity of each account's program, an
+    /// array of `{"account": ..., "program": ..., "activity": {"code": ..., "name": ...,
+    /// "reporting_key": ...}}` (File B refuses a row with money and no program activity).
+    #[arg(long, value_name = "FILE")]
+    program_activities: Option<PathBuf>,
+}
+
+/// The program activities `export file-b` reads, or an empty table.
+fn program_activities(path: Option<&PathBuf>) -> Result<ProgramActivities, CliError> {
+    let Some(path) = path else {
+        return Ok(ProgramActivities::new());
+    };
+    let what = format!("program activities {}", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
+        what: what.clone(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{what}: {e}")))
 }
 
 pub(crate) fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, CliError> {
@@ -245,7 +263,10 @@ pub(crate) fn export(context: &Context, args: &ExportArgs) -> Result<ExitCode, C
     let report = |e: security_assistance::report::ReportError| CliError::Report(chain(&e));
     let text = match (args.format, publisher) {
         (ExportFormat::FileA, _) => file_a(ledger, year, as_of).map_err(report)?,
-        (ExportFormat::FileB, _) => file_b(ledger, year, as_of).map_err(report)?,
+        (ExportFormat::FileB, _) => {
+            let activities = program_activities(args.program_activities.as_ref())?;
+            file_b(ledger, year, as_of, &activities).map_err(report)?
+        }
         (ExportFormat::Iati, Some(publisher)) => {
             iati_activities(ledger, as_of, &publisher).map_err(report)?
         }

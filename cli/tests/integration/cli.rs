@@ -121,10 +121,52 @@ pub(crate) fn scenario(target: &Target) {
     assert_eq!(trial[0]["account"], ACCOUNT);
     assert_eq!(trial[0]["net"], "0.00");
 
-    // Every export, to stdout.
+    // File B needs the program activity of every account's program that has money.
+    let no_activity = target.run(TODAY, &["export", "file-b"], "").expect(1);
+    assert!(
+        no_activity.stderr().contains("program activity"),
+        "{}",
+        no_activity.stderr()
+    );
+    let activities = std::env::temp_dir().join(format!(
+        "sa-cli-activities-{}-{}.json",
+        std::process::id(),
+        target.args.join("").len()
+    ));
+    std::fs::write(
+        &activities,
+        format!(
+            r#"[{{"account":"{ACCOUNT}","program":"financing","activity":{{"code":"0001","name":"Foreign Military Financing","reporting_key":null}}}}]"#
+        ),
+    )
+    .unwrap();
+    let file_b = target
+        .run(
+            TODAY,
+            &[
+                "export",
+                "file-b",
+                "--program-activities",
+                activities.to_str().unwrap(),
+            ],
+            "",
+        )
+        .expect(0);
+    assert!(
+        file_b
+            .stdout()
+            .contains("ObligationsIncurredByProgramObjectClass_CPE")
+    );
+    assert!(
+        file_b.stdout().contains("Foreign Military Financing"),
+        "{}",
+        file_b.stdout()
+    );
+    let _ = std::fs::remove_file(&activities);
+
+    // Every other export, to stdout.
     for (format, marker) in [
         ("file-a", "AllocationTransferAgencyIdentifier"),
-        ("file-b", "ObligationsIncurredByProgramObjectClass_CPE"),
         ("foreign-assistance", "JOR"),
         ("flow-svg", "<svg"),
         ("flow-mermaid", "sankey-beta"),
