@@ -210,7 +210,7 @@ pub(crate) struct ExportArgs {
     /// What the funding-flow picture measures.
     #[arg(long, value_enum, default_value_t = FlowMeasure::Obligated)]
     measure: FlowMeasure,
-    /// The IATI publisher's organisation identifier (such as US-GOV-11).
+    /// The IATI publisher's organisation identifier (its prefix registered in org-id.guide, such as XM-DAC-302).
     #[arg(long)]
     org_ref: Option<String>,
     /// The IATI publisher's name (such as "Department of State").

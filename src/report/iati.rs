@@ -24,9 +24,31 @@
 //!   committed to the activity for the fiscal year); ActivityStatus `2` Implementation;
 //!   ActivityDateType `2` Actual start (the first obligation) or `1` Planned start (the
 //!   first budget's fiscal year, when nothing is obligated yet); OrganisationRole `1`
-//!   Funding and `4` Implementing; OrganisationType `10` Government; SectorVocabulary `99`
-//!   Reporting Organisation, with the program kind as code (the DAC 5-digit sectors have no
-//!   code for military assistance).
+//!   Funding and `4` Implementing; OrganisationType `10` Government.
+//! - Sectors, two vocabularies, each at 100 percent (IATI asks that the percentages of the
+//!   sectors of one vocabulary sum to 100): SectorVocabulary `1`, the OECD DAC CRS 5-digit
+//!   purpose code (codelist `Sector`, IATI-Codelists-NonEmbedded `xml/Sector.xml`), so that
+//!   the validator finds the DAC sector it asks for; and `99`, Reporting Organisation, with
+//!   the program kind as code (the DAC codes have no code for military assistance, which is
+//!   not ODA). The DAC code of each program kind is the closest purpose the codelist has:
+//!
+//!   | program kind | DAC code | codelist name |
+//!   |---|---|---|
+//!   | training, financing, excess articles, sales, leases | `15210` | Security system management and reform |
+//!   | peacekeeping | `15230` | Participation in international peacekeeping operations |
+//!   | democracy | `15150` | Democratic participation and civil society |
+//!   | humanitarian | `72010` | Material relief assistance and services |
+//!   | technology cooperation | `32182` | Technological research and development |
+//! - Organisation identifiers (reporting-org and the funding participating-org): an
+//!   identifier is a registration agency's prefix from the org-id register (org-id.guide,
+//!   replicated by IATI as the `OrganisationRegistrationAgency` codelist), a hyphen, and
+//!   the organisation's identifier in that list. `US-GOV`, long used by United States
+//!   agencies (`US-GOV-1`), is not in the register, which is why the validator warns on it;
+//!   the register's lists for a United States government publisher are `XM-DAC` (OECD DAC
+//!   donor and agency codes: `XM-DAC-302` is the United States) and `US-USAGOV` (the USA.gov
+//!   directory of federal agencies, the list d-portal moved `US-GOV` identifiers to). The
+//!   crate accepts the prefixes in [`IATI_ORG_ID_PREFIXES`] and refuses any other with
+//!   [`ReportError::UnregisteredOrgIdPrefix`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,13 +67,60 @@ use crate::purpose::ProgramKind;
 /// The IATI flow type of every activity: `50`, Other flows (see the module notes).
 pub const IATI_FLOW_TYPE: &str = "50";
 
+/// The org-id register prefixes (org-id.guide, the IATI `OrganisationRegistrationAgency`
+/// codelist) an [`IatiPublisher::org_ref`] may begin with: `XM-DAC` (OECD DAC donor,
+/// agency and channel codes), `US-USAGOV` (USA.gov federal agency directory), `US-EIN`
+/// (Internal Revenue Service employer identification numbers) and `XI-IATI` (identifiers
+/// the IATI Secretariat allocates). A small table, not the whole register: the lists a
+/// United States publisher of security assistance can hold an identifier in.
+pub const IATI_ORG_ID_PREFIXES: [&str; 4] = ["XM-DAC", "US-USAGOV", "US-EIN", "XI-IATI"];
+
+/// The OECD DAC CRS 5-digit purpose code (SectorVocabulary `1`) of a program kind, and its
+/// codelist name (see the module notes for the mapping and its source).
+#[must_use]
+const fn dac_sector(program: ProgramKind) -> (&'static str, &'static str) {
+    match program {
+        ProgramKind::Training
+        | ProgramKind::Financing
+        | ProgramKind::ExcessArticles
+        | ProgramKind::Sales
+        | ProgramKind::Leases => ("15210", "Security system management and reform"),
+        ProgramKind::Peacekeeping => (
+            "15230",
+            "Participation in international peacekeeping operations",
+        ),
+        ProgramKind::Democracy => ("15150", "Democratic participation and civil society"),
+        ProgramKind::Humanitarian => ("72010", "Material relief assistance and services"),
+        ProgramKind::TechnologyCooperation => ("32182", "Technological research and development"),
+    }
+}
+
+/// Checks that `org_ref` is a registered prefix, a hyphen and a non-empty identifier.
+fn check_org_ref(org_ref: &str) -> Result<(), ReportError> {
+    let registered = IATI_ORG_ID_PREFIXES.iter().any(|prefix| {
+        org_ref
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|id| !id.is_empty())
+    });
+    if registered {
+        Ok(())
+    } else {
+        Err(ReportError::UnregisteredOrgIdPrefix {
+            org_ref: org_ref.to_owned(),
+            allowed: IATI_ORG_ID_PREFIXES.join(", "),
+        })
+    }
+}
+
 /// Who publishes an IATI file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct IatiPublisher {
     /// The reporting organisation's IATI identifier, which also prefixes every activity
-    /// identifier (such as `US-GOV-11`).
+    /// identifier: a prefix of [`IATI_ORG_ID_PREFIXES`], a hyphen and the organisation's
+    /// identifier in that list (such as `XM-DAC-302`, the United States' DAC donor code).
     pub org_ref: String,
     /// The reporting organisation's name.
     pub org_name: String,
@@ -125,9 +194,14 @@ struct Activity {
 /// ] {
 ///     ledger.apply(Command::new(id.parse()?, day, "me".parse()?, action))?;
 /// }
-/// let publisher = IatiPublisher { org_ref: "US-GOV-11".into(), org_name: "Department of State".into() };
+/// let publisher = IatiPublisher { org_ref: "XM-DAC-302".into(), org_name: "United States".into() };
 /// let xml = iati_activities(&ledger, day, &publisher)?;
-/// assert!(xml.contains("<iati-identifier>US-GOV-11-financing-JOR</iati-identifier>"));
+/// assert!(xml.contains("<iati-identifier>XM-DAC-302-financing-JOR</iati-identifier>"));
+/// assert!(xml.contains("<sector vocabulary=\"1\" code=\"15210\" percentage=\"100\">"));
+/// assert!(xml.contains("<sector vocabulary=\"99\" code=\"financing\" percentage=\"100\">"));
+/// // `US-GOV` is not in the org-id register.
+/// let unregistered = IatiPublisher { org_ref: "US-GOV-11".into(), org_name: "Department of State".into() };
+/// assert!(iati_activities(&ledger, day, &unregistered).is_err());
 /// assert!(xml.contains("<default-flow-type code=\"50\"/>"));
 /// assert!(xml.contains("<value currency=\"USD\" value-date=\"2008-01-02\">-50.00</value>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -137,6 +211,8 @@ struct Activity {
 ///
 /// [`ReportError::Budget`] if the ledger cannot be replayed to the date,
 /// [`ReportError::UnknownDocument`] if the journal names an obligation the ledger lacks,
+/// [`ReportError::UnregisteredOrgIdPrefix`] if the publisher's reference does not begin
+/// with a prefix of [`IATI_ORG_ID_PREFIXES`] and a hyphen,
 /// [`ReportError::XmlCharacter`] if the publisher's reference or name holds a character
 /// that XML 1.0 cannot carry (a control character other than tab, line feed and carriage
 /// return). Markup characters in them are escaped, never refused.
@@ -176,6 +252,7 @@ pub fn iati_activities(
         }
     }
     xml::check("the publisher's org_ref", &publisher.org_ref)?;
+    check_org_ref(&publisher.org_ref)?;
     xml::check("the publisher's org_name", &publisher.org_name)?;
     let stamp = format!("{as_of}T00:00:00Z");
     let org_ref = publisher.org_ref.as_str();
@@ -254,6 +331,17 @@ pub fn iati_activities(
             "recipient-country",
             &[("code", partner.alpha2()), ("percentage", "100")],
         )?;
+        let (dac_code, dac_name) = dac_sector(*program);
+        x.open(
+            "sector",
+            &[
+                ("vocabulary", "1"),
+                ("code", dac_code),
+                ("percentage", "100"),
+            ],
+        )?;
+        x.element("narrative", &[], dac_name)?;
+        x.close("sector")?;
         x.open(
             "sector",
             &[

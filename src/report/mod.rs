@@ -36,7 +36,7 @@ pub use broker::{
     file_a, file_b,
 };
 pub use flow::{FlowEdge, FlowGraph, FlowNode, Measure};
-pub use iati::{IATI_FLOW_TYPE, IatiPublisher, iati_activities};
+pub use iati::{IATI_FLOW_TYPE, IATI_ORG_ID_PREFIXES, IatiPublisher, iati_activities};
 pub use interop::{
     InteropGap, InteropQuery, InteropReport, InteropRow, InteropScope, StandardTotal,
 };

@@ -220,6 +220,18 @@ pub enum ReportError {
         #[serde(rename = "code_point")]
         code: u32,
     },
+    /// An IATI reporting organisation's identifier does not begin with a prefix of the
+    /// org-id register (org-id.guide) the crate knows, followed by a hyphen and the
+    /// organisation's identifier in that list.
+    #[error(
+        "the IATI organisation identifier {org_ref:?} has no registered org-id prefix; allowed are {allowed}, each followed by a hyphen and the identifier in that list"
+    )]
+    UnregisteredOrgIdPrefix {
+        /// The identifier as given.
+        org_ref: String,
+        /// The registered prefixes accepted, comma-separated.
+        allowed: String,
+    },
     /// A journal entry names an obligating document the ledger does not have.
     #[error("no obligation on document {document} in account {account}")]
     UnknownDocument {

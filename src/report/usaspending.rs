@@ -6,6 +6,31 @@
 //!   (`us_foreign_aid_complete.csv`) as published, and the site's "Understanding the Data"
 //!   page (foreignassistance.gov/learn/understanding-the-data) for what the fiscal year of
 //!   an obligation or spent transaction means (the year the transaction took place).
+//!   The complete dataset's current header (checked against the snapshot of
+//!   `us_foreign_aid_complete` of 2025-02-03 served at
+//!   foreignassistance-data.andrewheiss.com, a Datasette copy of the site's download) runs
+//!   `Country ID`, `Country Code`, `Country Name`, `Region ID`, `Region Name`, income
+//!   group, `Managing Agency …`, `Managing Sub-agency or Bureau ID`/`Acronym`/`Name`,
+//!   implementing partner, international and US category/sector/purpose, `Funding Account
+//!   ID`, `Funding Account Name`, funding agency, objective, aid type, `Activity ID`,
+//!   `Submission ID`, `Activity Name`, `Activity Description`, `Activity Project Number`,
+//!   `Activity Start Date`, `Activity End Date`, `Transaction Type ID`, `Transaction Type
+//!   Name`, `Fiscal Year`, `Transaction Date`, `Current Dollar Amount`, `Constant Dollar
+//!   Amount`. Every column this file shares with it carries that name exactly. (The
+//!   site's older per-country downloads spell one column `Funding Acount ID`; the complete
+//!   dataset's `Funding Account ID` is used.)
+//!
+//! # Whole dollars
+//!
+//! The dataset's amounts are whole dollars, so each row's amount is the exact net of the
+//! row's transactions, summed to the cent, then rounded once to whole dollars with
+//! [`Rounding::HalfEven`]: the crate's rule for whole-dollar reports (OMB Circular A-11
+//! §130, as for the SF-133), and the rounding whose halves go up as often as down, so the
+//! rounded rows of a large file drift least from the exact total. ForeignAssistance.gov
+//! publishes no rounding rule of its own. Rounding is per row, never per transaction, so a
+//! row is never more than $0.50 from its exact amount, and the sum of the rows of one
+//! transaction type is within $0.50 × (number of rows) of the ledger's exact total; the
+//! exact totals are in the status of funds, which this file does not replace.
 
 use std::collections::BTreeMap;
 
@@ -16,12 +41,13 @@ use super::status::{csv_error, csv_text};
 use super::transactions::{Flow, transactions};
 use crate::budget::{AccountSymbol, Ledger};
 use crate::fiscal::FiscalYear;
-use crate::money::Money;
+use crate::money::{Money, Rounding};
 use crate::partner::{CountryCode, Region};
 use crate::purpose::ProgramKind;
 
 /// The columns of [`foreign_assistance_csv`], in order: ten columns of the
-/// ForeignAssistance.gov complete dataset, by their published names, and one addition.
+/// ForeignAssistance.gov complete dataset, by their current published names (source in the
+/// module notes), and one addition of the crate's.
 ///
 /// | column | from the ledger |
 /// |---|---|
@@ -34,12 +60,14 @@ use crate::purpose::ProgramKind;
 /// | `Activity Name` | `<program> for <country name>` |
 /// | `Transaction Type Name` | `Obligations` or `Disbursements` |
 /// | `Fiscal Year` | the fiscal year of the transaction |
-/// | `Current Dollar Amount` | the net amount, to the cent (the dataset rounds to dollars) |
-/// | `Program Kind` | **addition** (not in the dataset): the crate's program kind code |
+/// | `Current Dollar Amount` | the net amount in whole dollars (`1234`, `-50`), rounded half to even from the exact net (see the module notes) |
+/// | `Program Kind` | **addition** (not in the dataset): the crate's program kind code (`financing`), which the dataset's columns cannot carry |
 ///
 /// `Managing Agency Acronym` (the department) and `US Sector Name` (the standardized
 /// program structure's sector) are not written: the ledger knows neither, and the
-/// program kind is not a sector.
+/// program kind is not a sector. `Constant Dollar Amount` is not written either: it needs
+/// the dataset's deflators, which the crate does not hold. Nor are the dataset's numeric
+/// `… ID` columns, which are the site's own keys.
 pub const FOREIGN_ASSISTANCE_COLUMNS: [&str; 11] = [
     "Country Code",
     "Country Name",
@@ -68,14 +96,19 @@ const fn foreign_assistance_region(region: Option<Region>) -> &'static str {
     }
 }
 
-fn amount(m: Money) -> String {
-    m.to_decimal().to_string()
+/// `m` in whole dollars, rounded half to even, written without cents (`1234`, `-50`).
+fn whole_dollars(m: Money) -> Result<String, ReportError> {
+    Ok(m.round_to_dollars(Rounding::HalfEven)?
+        .to_decimal()
+        .trunc()
+        .to_string())
 }
 
 /// A ForeignAssistance.gov-style CSV: obligations and disbursements by the fiscal year of
 /// the transaction, country, managing bureau (the funds holder), funding account and
 /// activity (program × country), each row the net amount of that year (deobligations and
-/// refunds subtract). Funds with no partner are reported under country and region
+/// refunds subtract), in whole dollars rounded half to even (the module notes say why and
+/// how far the rows may be from the exact totals). Funds with no partner are reported under country and region
 /// `World`, as ForeignAssistance.gov does. Columns in [`FOREIGN_ASSISTANCE_COLUMNS`]
 /// (which says what each holds and what is ours); transaction types `Obligations` and
 /// `Disbursements`.
@@ -94,6 +127,7 @@ fn amount(m: Money) -> String {
 ///
 /// [`ReportError::Budget`] if the ledger cannot be replayed,
 /// [`ReportError::UnknownDocument`] if the journal names an obligation the ledger lacks,
+/// [`ReportError::Money`] if a sum leaves the range of money,
 /// [`ReportError::Csv`] on a writer failure.
 pub fn foreign_assistance_csv(ledger: &Ledger, as_of: NaiveDate) -> Result<String, ReportError> {
     type Key = (
@@ -142,10 +176,46 @@ pub fn foreign_assistance_csv(ledger: &Ledger, as_of: NaiveDate) -> Result<Strin
             }
             .to_owned(),
             year.year().to_string(),
-            amount(sum),
+            whole_dollars(sum)?,
             program.as_str().to_owned(),
         ];
         writer.write_record(&record).map_err(csv_error)?;
     }
     csv_text(writer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn whole_dollars_round_half_to_even_and_drop_the_cents()
+    -> Result<(), Box<dyn std::error::Error>> {
+        for (exact, written) in [
+            ("4000000.25", "4000000"),
+            ("19749999.50", "19750000"),
+            ("2.50", "2"),
+            ("-2.50", "-2"),
+            ("-3.50", "-4"),
+            ("0.49", "0"),
+            ("1234.00", "1234"),
+        ] {
+            assert_eq!(whole_dollars(exact.parse()?)?, written, "{exact}");
+        }
+        Ok(())
+    }
+
+    proptest! {
+        /// A row is never more than fifty cents from its exact amount, and carries no cents.
+        #[test]
+        fn a_row_is_within_fifty_cents(cents in -1_000_000_000_000_i64..1_000_000_000_000) {
+            let exact = Money::from_cents(cents);
+            let written = whole_dollars(exact).unwrap();
+            prop_assert!(!written.contains('.'), "{written}");
+            let back: Money = written.parse().unwrap();
+            let gap = back.checked_sub(exact).unwrap().to_decimal().abs();
+            prop_assert!(gap <= rust_decimal::Decimal::new(50, 2), "{exact} -> {written}");
+        }
+    }
 }

@@ -652,7 +652,7 @@ fn parse_iati(xml: &str) -> Activities {
 fn iati_export_parses_back_and_agrees_with_the_ledger() {
     let ledger = year::ledger();
     let publisher = IatiPublisher {
-        org_ref: "US-GOV-11".into(),
+        org_ref: "XM-DAC-302".into(),
         org_name: "Department of State & <Defense>".into(),
     };
     let xml = iati_activities(&ledger, day(2008, 9, 30), &publisher).unwrap();
@@ -663,11 +663,11 @@ fn iati_export_parses_back_and_agrees_with_the_ledger() {
     assert_eq!(
         ids,
         [
-            "US-GOV-11-financing-COL",
-            "US-GOV-11-financing-JOR",
-            "US-GOV-11-sales-PHL",
-            "US-GOV-11-training-COL",
-            "US-GOV-11-training-GEO",
+            "XM-DAC-302-financing-COL",
+            "XM-DAC-302-financing-JOR",
+            "XM-DAC-302-sales-PHL",
+            "XM-DAC-302-training-COL",
+            "XM-DAC-302-training-GEO",
         ]
     );
     let rows = ledger
@@ -678,7 +678,7 @@ fn iati_export_parses_back_and_agrees_with_the_ledger() {
         .unwrap();
     for row in rows.iter().filter(|r| r.key.partner.is_some()) {
         let id = format!(
-            "US-GOV-11-{}-{}",
+            "XM-DAC-302-{}-{}",
             row.key.program.unwrap(),
             row.key.partner.unwrap()
         );
@@ -700,15 +700,128 @@ fn iati_export_parses_back_and_agrees_with_the_ledger() {
         );
     }
     // Returned funds are negative: Georgia's deobligation and Jordan's refund.
-    let (geo, _) = &activities["US-GOV-11-training-GEO"];
+    let (geo, _) = &activities["XM-DAC-302-training-GEO"];
     assert!(geo.contains(&("2".into(), "-150000".parse().unwrap())));
-    let (jor, _) = &activities["US-GOV-11-financing-JOR"];
+    let (jor, _) = &activities["XM-DAC-302-financing-JOR"];
     assert!(jor.contains(&("3".into(), "-250000.50".parse().unwrap())));
-    let (col, _) = &activities["US-GOV-11-training-COL"];
+    let (col, _) = &activities["XM-DAC-302-training-COL"];
     assert!(
         col.iter().any(|(c, _)| c == "4"),
         "training is spent, not handed over"
     );
+}
+
+/// Every activity of the main example carries an OECD DAC sector (vocabulary 1) beside the
+/// crate's own (vocabulary 99), each vocabulary's percentages summing to 100, and a
+/// reporting organisation whose identifier begins with a registered org-id prefix: the two
+/// things the IATI validator warned about.
+#[test]
+fn iati_activities_carry_a_dac_sector_and_a_registered_org_id() {
+    use quick_xml::events::Event;
+    let publisher = IatiPublisher {
+        org_ref: "XM-DAC-302".into(),
+        org_name: "United States".into(),
+    };
+    let xml = iati_activities(&year::ledger(), day(2008, 9, 30), &publisher).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    // Per activity: vocabulary -> (codes, percentage sum), and the reporting-org refs.
+    let mut activities: Vec<(BTreeMap<String, (Vec<String>, u32)>, Vec<String>)> = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |n: &str| {
+                    e.try_get_attribute(n)
+                        .unwrap()
+                        .map(|a| a.unescape_value().unwrap().into_owned())
+                };
+                match e.name().as_ref() {
+                    b"iati-activity" => activities.push(Default::default()),
+                    b"sector" => {
+                        let (sectors, _) = activities.last_mut().unwrap();
+                        let entry = sectors.entry(attr("vocabulary").unwrap()).or_default();
+                        entry.0.push(attr("code").unwrap());
+                        entry.1 += attr("percentage").unwrap().parse::<u32>().unwrap();
+                    }
+                    b"reporting-org" => {
+                        let (_, refs) = activities.last_mut().unwrap();
+                        refs.push(attr("ref").unwrap());
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(activities.len(), 5);
+    for (sectors, refs) in &activities {
+        assert_eq!(
+            sectors.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["1", "99"]
+        );
+        for (codes, percent) in sectors.values() {
+            assert_eq!(*percent, 100, "{sectors:?}");
+            assert_eq!(codes.len(), 1);
+        }
+        let dac = &sectors["1"].0[0];
+        assert!(
+            dac.len() == 5 && dac.bytes().all(|b| b.is_ascii_digit()),
+            "{dac}"
+        );
+        assert_eq!(refs.as_slice(), ["XM-DAC-302"]);
+        assert!(
+            security_assistance::report::IATI_ORG_ID_PREFIXES
+                .iter()
+                .any(|p| refs[0].starts_with(&format!("{p}-")))
+        );
+    }
+    // Financing, sales and training are security-system purposes (DAC 15210).
+    assert!(
+        activities
+            .iter()
+            .all(|(sectors, _)| sectors["1"].0 == ["15210"])
+    );
+}
+
+/// An identifier whose prefix is not in the org-id register (or that is a bare prefix) is
+/// refused by name, with the prefixes allowed, and nothing is written.
+#[test]
+fn iati_refuses_an_unregistered_org_id_prefix() {
+    let ledger = year::ledger();
+    for org_ref in [
+        "US-GOV-11",
+        "US-GOV-1",
+        "XM-DAC",
+        "XM-DAC-",
+        "xm-dac-302",
+        "XM-DACX-302",
+        "302",
+        "",
+    ] {
+        let publisher = IatiPublisher {
+            org_ref: org_ref.into(),
+            org_name: "Department of State".into(),
+        };
+        let err = iati_activities(&ledger, day(2008, 9, 30), &publisher).unwrap_err();
+        match &err {
+            security_assistance::report::ReportError::UnregisteredOrgIdPrefix {
+                org_ref: named,
+                allowed,
+            } => {
+                assert_eq!(named, org_ref);
+                assert!(allowed.contains("XM-DAC") && allowed.contains("US-USAGOV"));
+            }
+            other => panic!("{org_ref}: {other:?}"),
+        }
+        assert!(err.to_string().contains("registered org-id prefix"));
+    }
+    for org_ref in ["XM-DAC-302", "US-USAGOV-dos", "XI-IATI-1"] {
+        let publisher = IatiPublisher {
+            org_ref: org_ref.into(),
+            org_name: "United States".into(),
+        };
+        assert!(iati_activities(&ledger, day(2008, 9, 30), &publisher).is_ok());
+    }
 }
 
 fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -883,6 +996,23 @@ fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
     let (header, rows) = read_csv(&text);
     assert_eq!(header, FOREIGN_ASSISTANCE_COLUMNS);
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    // Whole dollars: no row carries cents.
+    for r in &rows {
+        let amount = &r[col("Current Dollar Amount")];
+        assert!(
+            !amount.is_empty()
+                && amount
+                    .trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()),
+            "{amount}"
+        );
+    }
+    let count = |kind: &str| {
+        rows.iter()
+            .filter(|r| r[col("Transaction Type Name")] == kind)
+            .count()
+    };
     let total = |kind: &str| {
         Money::checked_sum(
             rows.iter()
@@ -894,8 +1024,30 @@ fn foreign_assistance_csv_parses_back_to_the_journal_totals() {
     let all = ledger
         .status_of_funds(&StatusQuery::new(day(2008, 9, 30), &[]))
         .unwrap();
+    // Each row is rounded once, so a type's rows sum to within $0.50 a row of the exact
+    // total. The example's obligations are whole dollars and reconcile exactly; its
+    // disbursements hold two rows with cents, Colombia's $4,000,000.25 (written 4000000)
+    // and Jordan's $19,749,999.50 (written 19750000, half to even), so their sum is
+    // $0.25 above the exact total.
+    for (kind, exact) in [
+        ("Obligations", all[0].obligated),
+        ("Disbursements", all[0].disbursed),
+    ] {
+        let gap = total(kind).checked_sub(exact).unwrap().to_decimal().abs();
+        let bound = "0.50"
+            .parse::<Money>()
+            .unwrap()
+            .checked_mul_int(i64::try_from(count(kind)).unwrap())
+            .unwrap();
+        assert!(gap <= bound.to_decimal(), "{kind}: {gap} over {bound}");
+    }
     assert_eq!(total("Obligations"), all[0].obligated);
-    assert_eq!(total("Disbursements"), all[0].disbursed);
+    assert_eq!(
+        total("Disbursements")
+            .checked_sub(all[0].disbursed)
+            .unwrap(),
+        "0.25".parse().unwrap()
+    );
     let world: Vec<_> = rows
         .iter()
         .filter(|r| r[col("Country Name")] == "World")
@@ -1628,7 +1780,7 @@ fn iati_free_text_is_escaped_and_control_characters_are_refused() {
     let ledger = year::ledger();
     let tricky = "A & B <x> \"q\" 'a' ]]> \t tab\nline\r\nend";
     let publisher = IatiPublisher {
-        org_ref: format!("US-GOV-11{tricky}"),
+        org_ref: format!("XM-DAC-302{tricky}"),
         org_name: tricky.to_owned(),
     };
     let xml = iati_activities(&ledger, day(2008, 9, 30), &publisher).unwrap();
@@ -1687,7 +1839,7 @@ fn iati_free_text_is_escaped_and_control_characters_are_refused() {
     for c in ['\u{0}', '\u{7}', '\u{1B}', '\u{FFFF}'] {
         for field in [0, 1] {
             let mut bad = IatiPublisher {
-                org_ref: "US-GOV-11".into(),
+                org_ref: "XM-DAC-302".into(),
                 org_name: "Department of State".into(),
             };
             let text = if field == 0 {

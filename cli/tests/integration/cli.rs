@@ -185,7 +185,7 @@ pub(crate) fn scenario(target: &Target) {
                 "export",
                 "iati",
                 "--org-ref",
-                "US-GOV-11",
+                "XM-DAC-302",
                 "--org-name",
                 "State",
             ],
@@ -193,7 +193,7 @@ pub(crate) fn scenario(target: &Target) {
         )
         .expect(0);
     assert!(
-        iati.stdout().contains("US-GOV-11-financing-JOR"),
+        iati.stdout().contains("XM-DAC-302-financing-JOR"),
         "{}",
         iati.stdout()
     );
