@@ -725,7 +725,8 @@ fn iati_activities_carry_a_dac_sector_and_a_registered_org_id() {
     let xml = iati_activities(&year::ledger(), day(2008, 9, 30), &publisher).unwrap();
     let mut reader = quick_xml::Reader::from_str(&xml);
     // Per activity: vocabulary -> (codes, percentage sum), and the reporting-org refs.
-    let mut activities: Vec<(BTreeMap<String, (Vec<String>, u32)>, Vec<String>)> = Vec::new();
+    type Sectors = BTreeMap<String, (Vec<String>, u32)>;
+    let mut activities: Vec<(Sectors, Vec<String>)> = Vec::new();
     loop {
         match reader.read_event().unwrap() {
             Event::Start(e) | Event::Empty(e) => {
