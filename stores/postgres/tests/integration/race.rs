@@ -170,6 +170,10 @@ fn two_writers_never_obligate_more_than_the_allotment() {
 /// (and the parent's `SA_POSTGRES_URL`); one `RACE` line per command on stdout.
 #[test]
 #[ignore = "a child process of two_writer_processes_never_obligate_more_than_the_allotment"]
+#[allow(
+    clippy::print_stdout,
+    reason = "the child reports to its parent on stdout"
+)]
 fn writer_process() {
     let writer = std::env::var("SA_RACE_WRITER").unwrap();
     let schema = std::env::var("SA_RACE_SCHEMA").unwrap();
