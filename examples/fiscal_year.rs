@@ -32,7 +32,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use security_assistance::budget::{
     AccountSymbol, Action, Actor, AllocationKey, Apportionment, Command, CommandId, DocumentId,
-    Funding, Instrument, Ledger,
+    Funding, Instrument, JournalEntry, Ledger,
 };
 use security_assistance::eligibility::{
     Engine, Fact, FactKind, Facts, Official, Outcome, RuleId, RuleSet, Waiver, WaiverScope,
@@ -83,62 +83,89 @@ pub const ACCOUNT: &str = "070-2008/2009-0100";
 
 /// Runs the whole example (public so that the integration tests can run it too).
 pub fn main() -> Res<()> {
-    let year = homeland_year()?;
-    year.report()?;
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join("fiscal_year");
-    year.keep_in_sqlite(&dir.join("ledger.sqlite"))
+    let year = homeland_year_in(&dir.join("ledger.sqlite"))?;
+    year.report()?;
+    year.keep_in_sqlite()
 }
 
 /// The name of the ledger the example keeps in SQLite.
 pub const LEDGER_NAME: &str = "homeland-fy2008";
 
 impl Year {
-    /// Keeps the year in SQLite at `path` (a new file): every command in the order the
-    /// ledger accepted it, with its recorded date, through the write-ahead path, then a
-    /// checkpoint; reopens the file and shows that the reopened ledger equals the live one.
-    pub fn keep_in_sqlite(&self, path: &std::path::Path) -> Res<()> {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut file = path.as_os_str().to_owned();
-            file.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(file));
-        }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        // The service's clock: the day the year's books are kept.
+    /// The year's books are kept in SQLite write-ahead, command by command (see
+    /// [`Year::durably`]); this saves a checkpoint, reopens the file and shows that the
+    /// reopened ledger equals the live one.
+    pub fn keep_in_sqlite(mut self) -> Res<()> {
+        let checkpoint = self.books.checkpoint()?;
+        let path = self.books.store().location().to_owned();
+        let live = self.ledger().clone();
+        let engine = self.engine.clone();
+        drop(self);
+        let store = SqliteStore::open(&path, LEDGER_NAME)?;
         let clock = Arc::new(FixedClock::new(day(2009, 12, 1)?));
-        let store = SqliteStore::create(path, LEDGER_NAME)?;
-        let mut durable = DurableLedger::open(store, clock.clone(), self.engine.clone())?;
-        let mut entries = self.ledger.journal().to_entries();
-        entries.sort_by_key(|e| e.sequence);
-        for entry in entries {
-            durable.import(entry.command)?;
-        }
-        let checkpoint = durable.checkpoint()?;
-        drop(durable);
-
-        let store = SqliteStore::open(path, LEDGER_NAME)?;
-        let reopened = DurableLedger::open(store, clock, self.engine.clone())?;
-        if reopened.ledger() != &self.ledger {
+        let reopened = DurableLedger::open(store, clock, engine)?;
+        if reopened.ledger() != &live {
             return Err("the ledger reopened from SQLite differs from the live one".into());
         }
         println!(
             "\nkept in SQLite: {} ({} entries, checkpoint at sequence {}); reopened, it equals the live ledger",
-            path.display(),
+            path,
             reopened.ledger().journal().len(),
             checkpoint.map_or("-".to_owned(), |s| s.to_string()),
         );
         Ok(())
+    }
+
+    /// The live ledger: every command made durable, and nothing else.
+    pub fn ledger(&self) -> &Ledger {
+        self.books.ledger()
+    }
+
+    /// One step of the year, written ahead: `step` runs on a copy of the ledger (a dry
+    /// run, as the programs apply their commands to the ledger they are given); the
+    /// commands it applied there are then made durable in SQLite, with the service's clock
+    /// set to their recorded date, and only then applied to the live ledger.
+    fn durably<T>(&mut self, step: impl FnOnce(&mut Ledger) -> Res<T>) -> Res<T> {
+        let mut scratch = self.books.ledger().clone();
+        let known = self.books.ledger().journal().len() as u64;
+        let value = step(&mut scratch)?;
+        let mut new: Vec<JournalEntry> = scratch
+            .journal()
+            .iter()
+            .filter(|e| e.sequence >= known)
+            .collect();
+        new.sort_by_key(|e| e.sequence);
+        // One durable write per recorded date (the clock stamps a batch with one date).
+        let mut rest = new.as_slice();
+        while let Some(first) = rest.first() {
+            let recorded = first.command.recorded;
+            let n = rest
+                .iter()
+                .take_while(|e| e.command.recorded == recorded)
+                .count();
+            let (batch, tail) = rest.split_at(n);
+            self.clock.set(recorded);
+            self.books
+                .apply_all(batch.iter().map(|e| e.command.clone()).collect())?;
+            rest = tail;
+        }
+        if self.books.ledger() != &scratch {
+            return Err("the ledger written ahead differs from its dry run".into());
+        }
+        Ok(value)
     }
 }
 
 /// The program's year: the ledger with every command applied, and the oversight register.
 #[derive(Debug)]
 pub struct Year {
-    /// The ledger.
-    pub ledger: Ledger,
+    /// The books: the ledger kept in SQLite, written ahead ([`Year::ledger`] reads it).
+    books: DurableLedger<SqliteStore>,
+    /// The service's clock, set to each step's recorded date.
+    clock: Arc<FixedClock>,
     /// The eligibility engine (the ledger's gate).
     pub engine: Arc<Engine>,
     /// The homeland account.
@@ -165,8 +192,8 @@ impl Year {
 
     fn apply(&mut self, date: NaiveDate, action: Action) -> Res<()> {
         let id = self.id()?;
-        self.ledger
-            .apply(Command::new(id, date, self.actor.clone(), action))?;
+        let command = Command::new(id, date, self.actor.clone(), action);
+        self.durably(|ledger| Ok(ledger.apply(command)?))?;
         Ok(())
     }
 
@@ -226,13 +253,37 @@ fn facts() -> Res<Facts> {
     Ok(facts)
 }
 
-/// The whole year, printed as it goes; returns the ledger and the register.
+/// The whole year, printed as it goes, kept in a new SQLite file in the system's
+/// temporary directory; returns the ledger and the register.
 pub fn homeland_year() -> Res<Year> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sa-fiscal-year-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    homeland_year_in(&dir.join("ledger.sqlite"))
+}
+
+/// The whole year, printed as it goes, its books kept write-ahead in a new SQLite file at
+/// `path` (any file there is replaced); returns the ledger and the register.
+pub fn homeland_year_in(path: &std::path::Path) -> Res<Year> {
     println!("== FY2008 homeland-security assistance (the seed paper's program)");
     let engine = Arc::new(Engine::new(facts()?, RuleSet::builtin()));
     let account: AccountSymbol = ACCOUNT.parse()?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(file));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let clock = Arc::new(FixedClock::new(day(2007, 10, 1)?));
+    let store = SqliteStore::create(path, LEDGER_NAME)?;
     let mut year = Year {
-        ledger: Ledger::new(engine.clone()),
+        books: DurableLedger::open(store, clock.clone(), engine.clone())?,
+        clock,
         engine,
         account,
         oversight: Oversight::new(account, Thresholds::current().homeland),
@@ -402,7 +453,7 @@ fn allocate_by_priority(year: &mut Year) -> Res<AllocationResult> {
     );
     let actor = year.actor.clone();
     for command in result.commands(&year.account, on, &actor, "ALLOC")? {
-        year.ledger.apply(command)?;
+        year.durably(|ledger| Ok(ledger.apply(command)?))?;
     }
     Ok(result)
 }
@@ -532,14 +583,17 @@ impl Year {
             .map(|l| l.explanation().to_owned())
             .collect();
         let id = self.id()?;
-        let (enrollment, _) = Enrollment::enroll(
-            request,
-            catalog,
-            plan.estimate,
-            &mut self.ledger,
-            id,
-            self.actor.clone(),
-        )?;
+        let actor = self.actor.clone();
+        let (enrollment, _) = self.durably(|ledger| {
+            Ok(Enrollment::enroll(
+                request,
+                catalog,
+                plan.estimate,
+                ledger,
+                id,
+                actor,
+            )?)
+        })?;
         self.log(
             on,
             format!(
@@ -563,7 +617,8 @@ impl Year {
     ) -> Res<()> {
         e.vet(self.engine.as_ref(), vet_on)?;
         let id = self.id()?;
-        let receipt = e.obligate(&mut self.ledger, on, id, self.actor.clone())?;
+        let actor = self.actor.clone();
+        let receipt = self.durably(|ledger| Ok(e.obligate(ledger, on, id, actor)?))?;
         let how = receipt
             .decision
             .filter(|d| d.outcome() != Outcome::Eligible)
@@ -599,16 +654,18 @@ impl Year {
     fn pay(&mut self, e: &mut Enrollment, on: NaiveDate, amount: &str) -> Res<()> {
         let id = self.id()?;
         let amount = money(amount)?;
-        e.pay(&mut self.ledger, on, amount, id, self.actor.clone())?;
+        let actor = self.actor.clone();
+        self.durably(|ledger| Ok(e.pay(ledger, on, amount, id, actor)?))?;
         self.log(on, format!("pay {amount} on {}", e.document()));
         Ok(())
     }
 
     fn complete(&mut self, e: &mut Enrollment, on: NaiveDate) -> Res<()> {
         let id = self.id()?;
-        e.complete(&mut self.ledger, on, id, self.actor.clone())?;
+        let actor = self.actor.clone();
+        self.durably(|ledger| Ok(e.complete(ledger, on, id, actor)?))?;
         let balance = self
-            .ledger
+            .ledger()
             .obligation(&self.account, e.document())
             .ok_or("obligation")?;
         self.log(
@@ -683,7 +740,7 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
         money("4000000")?,
     )?;
     let id = year.id()?;
-    grant.obligate(&mut year.ledger, day(2008, 3, 14)?, id, actor.clone())?;
+    year.durably(|ledger| Ok(grant.obligate(ledger, day(2008, 3, 14)?, id, actor.clone())?))?;
     year.tag(
         grant.agreement().document(),
         "PHL".parse()?,
@@ -754,7 +811,7 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
         terms,
     )?;
     let id = year.id()?;
-    loan.obligate(&mut year.ledger, day(2008, 4, 1)?, id, actor.clone())?;
+    year.durably(|ledger| Ok(loan.obligate(ledger, day(2008, 4, 1)?, id, actor.clone())?))?;
     year.tag(
         loan.agreement().document(),
         "MEX".parse()?,
@@ -778,22 +835,24 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
     case.accept(day(2008, 4, 15)?)?;
     let mut trust = TrustFund::new();
     let id = year.id()?;
-    trust.deposit_financing(
-        &case,
-        day(2008, 4, 15)?,
-        from_grant,
-        &reference.document,
-        &mut year.ledger,
-        id,
-        actor.clone(),
-    )?;
+    year.durably(|ledger| {
+        Ok(trust.deposit_financing(
+            &case,
+            day(2008, 4, 15)?,
+            from_grant,
+            &reference.document,
+            ledger,
+            id,
+            actor.clone(),
+        )?)
+    })?;
     trust.deposit(&case, day(2008, 4, 15)?, own, "PHL".parse()?)?;
     year.log(
         day(2008, 4, 15)?,
         format!("PHL accepts PH-H-SAA: {from_grant} drawn on the grant, {own} of its own cash"),
     );
     let id = year.id()?;
-    loan.post_disbursement(&mut year.ledger, 1, id, actor.clone())?;
+    year.durably(|ledger| Ok(loan.post_disbursement(ledger, 1, id, actor.clone())?))?;
     year.log(day(2008, 4, 15)?, "disburse the loan to MEX");
     case.implement(
         day(2008, 4, 16)?,
@@ -857,7 +916,7 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
         Action::Obligate { document, .. } => document.clone(),
         _ => return Err("the U.S. share is an obligation".into()),
     };
-    year.ledger.apply(obligation)?;
+    year.durably(|ledger| Ok(ledger.apply(obligation)?))?;
     year.research
         .push((us_document.clone(), MissionArea::MaritimeSecurity));
     year.results.add_project(&project)?;
@@ -875,12 +934,14 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
 
     let id = year.id()?;
     let drawn = money("1000000")?;
-    grant.drawdown(&mut year.ledger, day(2008, 7, 1)?, drawn, id, actor.clone())?;
+    year.durably(|ledger| {
+        Ok(grant.drawdown(ledger, day(2008, 7, 1)?, drawn, id, actor.clone())?)
+    })?;
     year.log(
         day(2008, 7, 1)?,
         format!(
             "draw {drawn} on PH-H-GAA; {} undrawn",
-            grant.remaining(&year.ledger)?
+            grant.remaining(year.ledger())?
         ),
     );
     let mut project = project;
@@ -889,7 +950,7 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
         ("CAN", day(2008, 8, 29)?, "200000"),
     ] {
         let (next, collect) = project.receive(&ctx, partner.parse()?, money(amount)?, on)?;
-        year.ledger.apply(collect)?;
+        year.durably(|ledger| Ok(ledger.apply(collect)?))?;
         project = next;
         year.log(
             on,
@@ -1186,7 +1247,7 @@ fn package(year: &mut Year, on: NaiveDate) -> Res<()> {
         )?;
     }
     for command in commands {
-        year.ledger.apply(command.clone())?;
+        year.durably(|ledger| Ok(ledger.apply(command.clone())?))?;
     }
     year.oversight.register_package(&package);
     Ok(())
@@ -1199,7 +1260,7 @@ impl Year {
         let colombia: CountryCode = "COL".parse()?;
         let query = InteropQuery::new(year_end, InteropScope::Partner(colombia));
         let report = InteropReport::of(
-            &self.ledger,
+            self.ledger(),
             &self.oversight,
             &menu(&self.standards)?,
             &self.standards,
@@ -1241,7 +1302,7 @@ impl Year {
         println!("\nstatus of funds by agency and program, {year_end}:");
         print!(
             "{}",
-            StatusReport::of(&self.ledger, &by_agency)?.text_table()?
+            StatusReport::of(self.ledger(), &by_agency)?.text_table()?
         );
         // Mission areas are kept per obligating document by the oversight register;
         // money not yet obligated on a tagged document is "unassigned".
@@ -1253,13 +1314,13 @@ impl Year {
         println!("\nstatus of funds by mission area, {year_end}:");
         print!(
             "{}",
-            StatusReport::with_missions(&self.ledger, &by_mission, &missions)?.text_table()?
+            StatusReport::with_missions(self.ledger(), &by_mission, &missions)?.text_table()?
         );
         let by_region = ReportQuery::new(year_end, &[ReportDimension::Region]);
         println!("\nstatus of funds by region, {year_end}:");
         print!(
             "{}",
-            StatusReport::of(&self.ledger, &by_region)?.text_table()?
+            StatusReport::of(self.ledger(), &by_region)?.text_table()?
         );
 
         println!(
@@ -1268,7 +1329,7 @@ impl Year {
             self.results.for_partner("PRK".parse()?).len()
         );
         let sf133 = self
-            .ledger
+            .ledger()
             .sf133(&self.account, FiscalYear::new(2008)?, year_end)?;
         println!("SF-133 of {}, FY2008, selected lines:", self.account);
         for line in sf133
@@ -1294,7 +1355,7 @@ impl Year {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        for row in self.oversight.quarterly_status(&self.ledger, year_end)? {
+        for row in self.oversight.quarterly_status(self.ledger(), year_end)? {
             println!(
                 "  {:<4} {:<44} {:<6} {:>15} {:>15} {:>15}",
                 row.tag.partner.to_string(),
@@ -1308,7 +1369,7 @@ impl Year {
 
         let interop = self.interoperability(year_end)?;
 
-        let flow = FlowGraph::of(&self.ledger, year_end)?;
+        let flow = FlowGraph::of(self.ledger(), year_end)?;
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("target")
             .join("fiscal_year");
@@ -1330,7 +1391,7 @@ impl Year {
         // Year end of the second year: the money expires.
         let expired_on = day(2009, 10, 1)?;
         let after = StatusReport::of(
-            &self.ledger,
+            self.ledger(),
             &ReportQuery::new(expired_on, &[ReportDimension::Account]),
         )?;
         for row in &after.rows {
@@ -1344,7 +1405,7 @@ impl Year {
                 row.status.unobligated
             );
         }
-        let mut late = self.ledger.clone();
+        let mut late = self.ledger().clone();
         let key = AllocationKey::new(
             Agency::CoastGuard.holder(),
             ProgramKind::Training,

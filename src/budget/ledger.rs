@@ -704,6 +704,47 @@ impl Ledger {
         Ok(receipts)
     }
 
+    /// Dry run of a batch on the ledger itself: applies the commands as
+    /// [`Ledger::apply_all`] does, then takes every one of them back, so the ledger ends
+    /// as it began. Costs the commands plus a copy of the accounts they touch, where
+    /// [`Ledger::check_all`] (which has only `&self`) copies the whole ledger; the
+    /// write-ahead path uses it for batches.
+    pub(crate) fn check_all_in_place(
+        &mut self,
+        commands: &[Command],
+    ) -> Result<Vec<Receipt>, BatchError> {
+        let mut undo = Undo {
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            whole: None,
+            saved: Vec::new(),
+            recorded: Vec::new(),
+        };
+        let mut receipts = Vec::with_capacity(commands.len());
+        for (index, command) in commands.iter().enumerate() {
+            undo.save(self, command);
+            match self.apply(command.clone()) {
+                Ok(receipt) => {
+                    if !receipt.duplicate {
+                        undo.recorded
+                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
+                    }
+                    receipts.push(receipt);
+                }
+                Err(error) => {
+                    self.undo(undo);
+                    return Err(BatchError {
+                        index,
+                        command: command.id.clone(),
+                        error,
+                    });
+                }
+            }
+        }
+        self.undo(undo);
+        Ok(receipts)
+    }
+
     /// Takes back what a refused batch applied.
     fn undo(&mut self, undo: Undo) {
         for (id, at) in undo.recorded.iter().rev() {

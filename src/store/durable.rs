@@ -330,8 +330,9 @@ impl<S: JournalStore> DurableLedger<S> {
             let receipts = if let [command] = commands.as_slice() {
                 vec![self.ledger.check(command).map_err(ServiceError::Refused)?]
             } else {
+                // On the ledger itself, taken back after: no copy of the whole ledger.
                 self.ledger
-                    .check_all(&commands)
+                    .check_all_in_place(&commands)
                     .map_err(ServiceError::Batch)?
             };
             let entries: Vec<JournalEntry> = receipts
@@ -430,6 +431,55 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn appropriation(id: &str, date: NaiveDate, main: u16, amount: &str) -> Command {
+        Command::new(
+            id.parse().unwrap(),
+            date,
+            "budget-office".parse().unwrap(),
+            crate::budget::Action::Appropriate {
+                account: format!("011-2008/2009-{main}").parse().unwrap(),
+                title: "FMF".into(),
+                purposes: vec![crate::ProgramKind::Financing],
+                amount: amount.parse().unwrap(),
+                law: "P.L. 110-161".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_batch_checked_in_place_gives_check_alls_receipts_and_leaves_the_ledger_as_it_was() {
+        let mut ledger = Ledger::new(Arc::new(crate::eligibility::AllowAll));
+        ledger
+            .apply(appropriation("a", day(2008, 1, 9), 1001, "10"))
+            .unwrap();
+        let before = ledger.clone();
+        let json = serde_json::to_string(ledger.journal()).unwrap();
+        // A new command, a duplicate of the first, a backdated one, a new one again.
+        let batch = vec![
+            appropriation("b", day(2008, 1, 10), 1002, "20"),
+            appropriation("a", day(2008, 1, 9), 1001, "10"),
+            appropriation("c", day(2008, 1, 3), 1003, "30").recorded_on(day(2008, 1, 10)),
+            appropriation("d", day(2008, 1, 10), 1001, "40"),
+        ];
+        let expected = ledger.check_all(&batch).unwrap();
+        assert_eq!(ledger.check_all_in_place(&batch).unwrap(), expected);
+        assert_eq!(ledger, before);
+        assert_eq!(serde_json::to_string(ledger.journal()).unwrap(), json);
+        // A refused batch: the same error as check_all, and nothing changed.
+        let mut refused = batch;
+        refused.push(appropriation("e", day(2008, 1, 10), 1002, "0"));
+        let error = ledger.check_all(&refused).unwrap_err();
+        assert_eq!(ledger.check_all_in_place(&refused).unwrap_err(), error);
+        assert_eq!(ledger, before);
+        // Applying the batch after its dry run gives the receipts the dry run gave.
+        assert_eq!(
+            ledger
+                .apply_all(refused.into_iter().take(4).collect())
+                .unwrap(),
+            expected
+        );
     }
 
     #[test]

@@ -228,7 +228,7 @@ fn submissions() -> &'static [Submission] {
         let year = crate::main_example::fiscal_year::homeland_year().unwrap();
         let end = day(2008, 9, 30);
         for as_of in [day(2008, 3, 31), end] {
-            out.push(submission("main example", &year.ledger, 2008, as_of, end));
+            out.push(submission("main example", year.ledger(), 2008, as_of, end));
         }
         let ledger = fy2008_ledger();
         let last = day(2015, 9, 30);
@@ -1093,7 +1093,7 @@ fn a_cancelled_account_is_reported_in_its_closing_year_and_never_after() {
 fn a_row_with_money_and_no_program_activity_is_refused() {
     let year = crate::main_example::fiscal_year::homeland_year().unwrap();
     let err = file_b(
-        &year.ledger,
+        year.ledger(),
         FiscalYear::new(2008).unwrap(),
         day(2008, 9, 30),
         &ProgramActivities::new(),

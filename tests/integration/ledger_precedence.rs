@@ -1138,19 +1138,9 @@ fn backdated_command_that_breaks_a_later_entry_reports_the_later_entry() {
 }
 
 #[test]
-fn arithmetic_overflow_is_a_money_error_of_rank_zero() {
+fn resources_beyond_the_range_of_money_are_refused_at_the_amount_rank() {
     let mut f = Fixture::new();
     let huge = usd("792281625142643375935439503.35");
-    f.ok(
-        day(2008, 2, 1),
-        Action::Appropriate {
-            account: unknown(),
-            title: "Huge".into(),
-            purposes: vec![ProgramKind::Training],
-            amount: huge,
-            law: "x".into(),
-        },
-    );
     let err = f.refused(
         day(2008, 2, 1),
         Action::Appropriate {
@@ -1161,8 +1151,12 @@ fn arithmetic_overflow_is_a_money_error_of_rank_zero() {
             law: "x".into(),
         },
     );
-    assert!(matches!(err, BudgetError::Money(_)), "{err:?}");
-    assert_eq!(err.precedence(), 0);
+    // Issue 17 item 7: refused before any sum overflows, naming the room left.
+    assert!(
+        matches!(err, BudgetError::ResourcesOutOfRange { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.precedence(), 6);
 }
 
 // ---------------------------------------------------------------------------------------

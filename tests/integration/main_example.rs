@@ -44,7 +44,7 @@ fn day(y: i32, mo: u32, d: u32) -> NaiveDate {
 #[test]
 fn the_homeland_year_reconciles() {
     let year = fiscal_year::homeland_year().unwrap();
-    let ledger = &year.ledger;
+    let ledger = year.ledger();
     let year_end = day(2008, 9, 30);
     let rows = ledger
         .status_of_funds(&StatusQuery::new(year_end, &[Dimension::Account]))
@@ -168,7 +168,7 @@ fn the_main_example_runs_and_writes_its_picture() {
     .unwrap();
     assert_eq!(
         reopened.ledger(),
-        &fiscal_year::homeland_year().unwrap().ledger
+        fiscal_year::homeland_year().unwrap().ledger()
     );
     let svg = std::fs::read_to_string(dir.join("funding-flow.svg")).unwrap();
     assert!(

@@ -164,3 +164,134 @@ fn two_writers_never_obligate_more_than_the_allotment() {
         ),
     );
 }
+
+/// The child of [`two_writer_processes_never_obligate_more_than_the_allotment`]: this test
+/// binary run again on this ignored test, with `SA_RACE_WRITER` and `SA_RACE_SCHEMA` set
+/// (and the parent's `SA_POSTGRES_URL`); one `RACE` line per command on stdout.
+#[test]
+#[ignore = "a child process of two_writer_processes_never_obligate_more_than_the_allotment"]
+#[allow(
+    clippy::print_stdout,
+    reason = "the child reports to its parent on stdout"
+)]
+fn writer_process() {
+    let writer = std::env::var("SA_RACE_WRITER").unwrap();
+    let schema = std::env::var("SA_RACE_SCHEMA").unwrap();
+    let mut config: security_assistance_postgres::Config =
+        std::env::var("SA_POSTGRES_URL").unwrap().parse().unwrap();
+    config.options(&format!("-c search_path={schema}"));
+    let mut instance = open(&config);
+    for round in 0..ROUNDS {
+        let id = format!("{writer}-r{round}");
+        let command = obligate(
+            &id,
+            &format!("{}-R{round}", writer.to_uppercase()),
+            day(2007, 11, 1),
+            EACH,
+        );
+        match instance.apply(command) {
+            Ok(receipt) => println!("RACE ack {id} {}", receipt.sequence),
+            Err(ServiceError::Refused(BudgetError::Exceeds {
+                level: Level::Allotment,
+                ..
+            })) => println!("RACE refused {id}"),
+            Err(ServiceError::Contended { attempts }) => println!("RACE lost {id} {attempts}"),
+            Err(other) => panic!("{id}: unexpected {other}"),
+        }
+    }
+    println!("RACE lost-races {}", instance.lost_races());
+}
+
+/// Two writers as two processes, each with its own connection and in-memory ledger, race
+/// to obligate against one allotment: the database is the only arbiter.
+#[test]
+fn two_writer_processes_never_obligate_more_than_the_allotment() {
+    let Some(db) = schema("two_writer_processes_never_obligate_more_than_the_allotment") else {
+        return;
+    };
+    let mut first = open(&db.config);
+    for command in setup(ALLOTTED) {
+        first.apply(command).unwrap();
+    }
+    drop(first);
+    let children: Vec<_> = ["pa", "pb"]
+        .into_iter()
+        .map(|writer| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--ignored",
+                    "--exact",
+                    "race::writer_process",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("SA_RACE_WRITER", writer)
+                .env("SA_RACE_SCHEMA", &db.name)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut outcomes: Vec<(String, String, Option<u64>)> = Vec::new();
+    let mut lost_races = 0u64;
+    for mut child in children {
+        let stdout = child.stdout.take().unwrap();
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let line = line.unwrap();
+            // The test harness may print its own words before the first line.
+            let Some((_, rest)) = line.split_once("RACE ") else {
+                continue;
+            };
+            let parts: Vec<&str> = rest.split(' ').collect();
+            match parts.as_slice() {
+                ["lost-races", n] => lost_races += n.parse::<u64>().unwrap(),
+                ["ack", id, sequence] => {
+                    outcomes.push(("ack".into(), (*id).into(), Some(sequence.parse().unwrap())));
+                }
+                [kind, id, ..] => outcomes.push(((*kind).into(), (*id).into(), None)),
+                _ => panic!("unreadable line {line}"),
+            }
+        }
+        assert!(child.wait().unwrap().success(), "a writer failed");
+    }
+    assert_eq!(outcomes.len(), ROUNDS * WRITERS, "{outcomes:?}");
+
+    let reader = open(&db.config);
+    let ledger = reader.ledger();
+    let mut in_journal: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    for entry in ledger.journal().iter() {
+        in_journal
+            .entry(entry.command.id.as_str().to_owned())
+            .or_insert((0, entry.sequence))
+            .0 += 1;
+    }
+    let mut acknowledged = 0usize;
+    for (kind, id, sequence) in &outcomes {
+        let (times, at) = in_journal.get(id).copied().unwrap_or((0, 0));
+        if kind == "ack" {
+            assert_eq!(times, 1, "{id} acknowledged, in the journal {times} times");
+            assert_eq!(Some(at), *sequence, "{id} at its receipt's sequence");
+            acknowledged += 1;
+        } else {
+            assert_eq!(times, 0, "{id} {kind} but in the journal");
+        }
+    }
+    assert_eq!(ledger.journal().len(), 3 + acknowledged);
+    let mut client = db.config.connect(postgres::NoTls).unwrap();
+    let stored: String = client
+        .query_one(
+            "SELECT coalesce(sum(amount), 0)::text FROM sa_journal WHERE action = 'obligate'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, "19980.00");
+    assert_eq!(acknowledged, 54, "20,000.00 holds 54 obligations of 370.00");
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr(),
+        format_args!(
+            "two writer processes: {acknowledged} acknowledged, {} refused or gave up, {lost_races} lost races retried\n",
+            outcomes.len() - acknowledged
+        ),
+    );
+}

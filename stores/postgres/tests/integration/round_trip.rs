@@ -83,7 +83,7 @@ fn the_homeland_year_reopens_equal_from_scratch_and_from_a_checkpoint() {
         return;
     };
     let year = fiscal_year::homeland_year().unwrap();
-    let live = &year.ledger;
+    let live = year.ledger();
     let gate: Arc<dyn EligibilityCheck + Send + Sync> = year.engine.clone();
     let mut entries = live.journal().to_entries();
     entries.sort_by_key(|e| e.sequence);

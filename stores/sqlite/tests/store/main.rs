@@ -13,4 +13,5 @@ mod bad_input;
 mod common;
 mod corruption;
 mod crash;
+mod race;
 mod round_trip;

@@ -40,7 +40,7 @@ fn same_reports(a: &Ledger, b: &Ledger) {
 #[test]
 fn the_main_example_year_round_trips_through_sqlite() {
     let year = fiscal_year::homeland_year().unwrap();
-    let live = &year.ledger;
+    let live = year.ledger();
     let path = temp_path("year");
     let clock = Arc::new(FixedClock::new(day(2009, 12, 1)));
     let open = |path: &std::path::Path| {
