@@ -669,6 +669,31 @@ impl Ledger {
     /// [`BatchError`] with the first command refused, its place in the batch and why.
     pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
         let count = commands.len();
+        self.run_batch(commands, count, true)
+    }
+
+    /// Dry run of a batch on the ledger itself: applies the commands as
+    /// [`Ledger::apply_all`] does, then takes every one of them back, so the ledger ends
+    /// as it began. Costs the commands plus a copy of the accounts they touch, where
+    /// [`Ledger::check_all`] (which has only `&self`) copies the whole ledger; the
+    /// write-ahead path uses it for batches.
+    pub(crate) fn check_all_in_place(
+        &mut self,
+        commands: &[Command],
+    ) -> Result<Vec<Receipt>, BatchError> {
+        self.run_batch(commands.iter().cloned(), commands.len(), false)
+    }
+
+    /// Applies `count` commands all or none: the first refusal takes back every command
+    /// before it. With `keep` false the batch is taken back even when every command
+    /// applies (a dry run); with `keep` true the last command needs no saved copy, as
+    /// `apply` refuses it without changing anything.
+    fn run_batch(
+        &mut self,
+        commands: impl IntoIterator<Item = Command>,
+        count: usize,
+        keep: bool,
+    ) -> Result<Vec<Receipt>, BatchError> {
         let mut undo = Undo {
             next_sequence: self.next_sequence,
             last_recorded: self.last_recorded,
@@ -678,8 +703,7 @@ impl Ledger {
         };
         let mut receipts = Vec::with_capacity(count);
         for (index, command) in commands.into_iter().enumerate() {
-            // The last command needs no copy: `apply` refuses it without changing anything.
-            if index.saturating_add(1) < count {
+            if !keep || index.saturating_add(1) < count {
                 undo.save(self, &command);
             }
             let id = command.id.clone();
@@ -701,47 +725,9 @@ impl Ledger {
                 }
             }
         }
-        Ok(receipts)
-    }
-
-    /// Dry run of a batch on the ledger itself: applies the commands as
-    /// [`Ledger::apply_all`] does, then takes every one of them back, so the ledger ends
-    /// as it began. Costs the commands plus a copy of the accounts they touch, where
-    /// [`Ledger::check_all`] (which has only `&self`) copies the whole ledger; the
-    /// write-ahead path uses it for batches.
-    pub(crate) fn check_all_in_place(
-        &mut self,
-        commands: &[Command],
-    ) -> Result<Vec<Receipt>, BatchError> {
-        let mut undo = Undo {
-            next_sequence: self.next_sequence,
-            last_recorded: self.last_recorded,
-            whole: None,
-            saved: Vec::new(),
-            recorded: Vec::new(),
-        };
-        let mut receipts = Vec::with_capacity(commands.len());
-        for (index, command) in commands.iter().enumerate() {
-            undo.save(self, command);
-            match self.apply(command.clone()) {
-                Ok(receipt) => {
-                    if !receipt.duplicate {
-                        undo.recorded
-                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
-                    }
-                    receipts.push(receipt);
-                }
-                Err(error) => {
-                    self.undo(undo);
-                    return Err(BatchError {
-                        index,
-                        command: command.id.clone(),
-                        error,
-                    });
-                }
-            }
+        if !keep {
+            self.undo(undo);
         }
-        self.undo(undo);
         Ok(receipts)
     }
 
