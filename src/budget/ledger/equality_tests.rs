@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::budget::Actor;
+use crate::purpose::ProgramKind;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -1,0 +1,296 @@
+//! Budget authority: appropriations, continuing resolutions, transfers between accounts,
+//! rescissions and offsetting collections.
+
+use chrono::NaiveDate;
+
+use super::lifecycle::{check_distributable, check_enactable, check_new_obligation};
+use super::shape::{exceeds, shape};
+use super::state::{Resolution, new_account};
+use super::{AccountState, Effect, Ledger, Map};
+use crate::budget::error::{BudgetError, Level, ShapeError};
+use crate::budget::ids::{AccountSymbol, DocumentId};
+use crate::budget::ussgl::{TrialBalance, Ussgl};
+use crate::money::Money;
+use crate::purpose::ProgramKind;
+
+impl Ledger {
+    pub(super) fn appropriate<'c>(
+        &self,
+        date: NaiveDate,
+        symbol: AccountSymbol,
+        title: &'c str,
+        purposes: &'c [ProgramKind],
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let name = "appropriate";
+        let purposes = normalized(purposes);
+        match self.accounts.get(&symbol) {
+            None => {
+                check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, amount)?;
+                let gl = TrialBalance::default().post(
+                    Ussgl::OtherAppropriationsRealized,
+                    Ussgl::Unapportioned,
+                    amount,
+                )?;
+                let acct = new_account(symbol, title, purposes, date, amount, true, None, gl);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
+            }
+            Some(existing) => {
+                if existing.purposes != purposes {
+                    return Err(BudgetError::AccountExists {
+                        account: symbol,
+                        existing: existing.purposes.clone(),
+                    });
+                }
+                check_enactable(name, &symbol, date)?;
+                // A full-year act supersedes continuing-resolution authority: the resolution's
+                // amount is replaced by the full-year amount.
+                let (appropriated, delta) = if existing.full_year {
+                    (existing.appropriated.checked_add(amount)?, amount)
+                } else {
+                    let cr = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                    (amount, amount.checked_sub(cr)?)
+                };
+                self.check_resources(symbol, delta)?;
+                let mut next = existing.clone_totals();
+                next.appropriated = appropriated;
+                next.full_year = true;
+                let authority = next.authority()?;
+                if authority < existing.apportioned {
+                    return Err(exceeds(
+                        Level::Appropriation,
+                        symbol,
+                        existing.apportioned,
+                        authority,
+                    ));
+                }
+                let gl = existing.gl.post(
+                    Ussgl::OtherAppropriationsRealized,
+                    Ussgl::Unapportioned,
+                    delta,
+                )?;
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.appropriated = appropriated;
+                            acct.full_year = true;
+                            acct.gl = gl;
+                        }
+                    },
+                ))
+            }
+        }
+    }
+
+    pub(super) fn continuing_resolution<'c>(
+        &self,
+        date: NaiveDate,
+        symbol: AccountSymbol,
+        title: &'c str,
+        purposes: &'c [ProgramKind],
+        amount: Money,
+        through: NaiveDate,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let name = "continuing_resolution";
+        let purposes = normalized(purposes);
+        let from = symbol.period().first().first_day();
+        let resolution = Resolution { amount, through };
+        match self.accounts.get(&symbol) {
+            None => {
+                check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, amount)?;
+                let gl = TrialBalance::default()
+                    .post(
+                        Ussgl::OtherAppropriationsRealized,
+                        Ussgl::Unapportioned,
+                        amount,
+                    )?
+                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
+                let mut acct = new_account(
+                    symbol,
+                    title,
+                    purposes,
+                    date,
+                    Money::ZERO,
+                    false,
+                    Some(resolution),
+                    gl,
+                );
+                acct.apportioned = amount;
+                acct.by_period.insert(from, amount);
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        accounts.insert(symbol, acct);
+                    },
+                ))
+            }
+            Some(existing) => {
+                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+                let delta = amount.checked_sub(previous)?;
+                if delta.is_negative() {
+                    // A shorter resolution than the one in force adds nothing; a shape
+                    // error, so it ranks before the existence checks below.
+                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+                }
+                if existing.full_year
+                    || existing.purposes != purposes
+                    || !existing.by_program.is_empty()
+                {
+                    return Err(BudgetError::AccountExists {
+                        account: symbol,
+                        existing: existing.purposes.clone(),
+                    });
+                }
+                check_enactable(name, &symbol, date)?;
+                self.check_resources(symbol, delta)?;
+                let gl = existing
+                    .gl
+                    .post(
+                        Ussgl::OtherAppropriationsRealized,
+                        Ussgl::Unapportioned,
+                        delta,
+                    )?
+                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, delta)?;
+                let apportioned = existing.apportioned.checked_add(delta)?;
+                let line = existing
+                    .by_period
+                    .get(&from)
+                    .copied()
+                    .unwrap_or(Money::ZERO)
+                    .checked_add(delta)?;
+                Ok(Box::new(
+                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                        if let Some(acct) = accounts.get_mut(&symbol) {
+                            acct.resolution = Some(resolution);
+                            acct.apportioned = apportioned;
+                            acct.by_period.insert(from, line);
+                            acct.gl = gl;
+                        }
+                    },
+                ))
+            }
+        }
+    }
+
+    pub(super) fn transfer<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        from: &'c AccountSymbol,
+        to: &'c AccountSymbol,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        if from == to {
+            return Err(shape(name, ShapeError::SameSourceAndDestination));
+        }
+        let source = self.account(from)?;
+        let dest = self.account(to)?;
+        check_new_obligation(name, source, date)?;
+        check_new_obligation(name, dest, date)?;
+        let unapportioned = source.authority()?.checked_sub(source.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(Level::Appropriation, *from, amount, unapportioned));
+        }
+        let out_total = source.transfers_out.checked_add(amount)?;
+        let in_total = dest.transfers_in.checked_add(amount)?;
+        self.check_resources(*to, amount)?;
+        let source_gl =
+            source
+                .gl
+                .post(Ussgl::Unapportioned, Ussgl::TransfersCurrentYear, amount)?;
+        let dest_gl = dest
+            .gl
+            .post(Ussgl::TransfersCurrentYear, Ussgl::Unapportioned, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(from) {
+                    a.transfers_out = out_total;
+                    a.gl = source_gl;
+                }
+                if let Some(a) = accounts.get_mut(to) {
+                    a.transfers_in = in_total;
+                    a.gl = dest_gl;
+                }
+            });
+        Ok(effect)
+    }
+
+    pub(super) fn rescind<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &'c AccountSymbol,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let acct = self.account(symbol)?;
+        check_distributable(name, acct, date)?;
+        let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(
+                Level::Appropriation,
+                *symbol,
+                amount,
+                unapportioned,
+            ));
+        }
+        let rescinded = acct.rescinded.checked_add(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Unapportioned, Ussgl::Rescissions, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.rescinded = rescinded;
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
+    }
+
+    /// Credits an offsetting collection to the account: new budget authority, not yet
+    /// apportioned (Dr 4252, Cr 4450).
+    pub(super) fn collect<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let acct = self.account(symbol)?;
+        if acct.collected.contains(document) {
+            return Err(BudgetError::DocumentExists {
+                account: *symbol,
+                document: document.clone(),
+                what: "a collection".to_owned(),
+            });
+        }
+        check_new_obligation(name, acct, date)?;
+        let collections = acct.collections.checked_add(amount)?;
+        self.check_resources(*symbol, amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::ReimbursementsCollected, Ussgl::Unapportioned, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.collections = collections;
+                    a.collected.insert(document.clone());
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
+    }
+}
+
+pub(super) fn normalized(purposes: &[ProgramKind]) -> Vec<ProgramKind> {
+    let mut v = purposes.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
+}

@@ -1,0 +1,202 @@
+//! Batches: every command or none ([`Ledger::apply_all`]), and their dry runs.
+
+use chrono::NaiveDate;
+
+use super::Receipt;
+use super::{AccountState, Ledger, Map};
+use crate::budget::command::Command;
+use crate::budget::error::{BatchError, BudgetError};
+use crate::budget::ids::{AccountSymbol, CommandId};
+
+/// What [`Ledger::apply_all`] needs to take back a refused batch.
+pub(super) struct Undo {
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    /// Every account, as before the first backdated command of the batch.
+    whole: Option<Map<AccountSymbol, AccountState>>,
+    /// Accounts as before the batch first touched them (`None`: did not exist).
+    saved: Vec<(AccountSymbol, Option<AccountState>)>,
+    /// The entries the batch recorded, in order.
+    recorded: Vec<(CommandId, (NaiveDate, u64))>,
+}
+
+impl Undo {
+    /// Saves what applying `command` to `ledger` may change.
+    pub(super) fn save(&mut self, ledger: &Ledger, command: &Command) {
+        if self.whole.is_some() {
+            return;
+        }
+        if ledger.backdates(command) {
+            self.whole = Some(ledger.accounts.clone());
+            return;
+        }
+        let action = &command.action;
+        for symbol in std::iter::once(action.account()).chain(action.other_account()) {
+            if !self.saved.iter().any(|(s, _)| *s == symbol) {
+                self.saved
+                    .push((symbol, ledger.accounts.get(&symbol).cloned()));
+            }
+        }
+    }
+}
+
+impl Ledger {
+    /// Dry run of a batch, each command checked after the ones before it.
+    ///
+    /// A batch of more than one command is checked on a copy of the ledger, so it costs a
+    /// copy of the ledger; one command costs what [`Ledger::check`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command that [`Ledger::apply_all`] would refuse.
+    pub fn check_all(&self, commands: &[Command]) -> Result<Vec<Receipt>, BatchError> {
+        let batch_error = |index: usize, command: &Command, error: BudgetError| BatchError {
+            index,
+            command: command.id.clone(),
+            error,
+        };
+        let Some((last, rest)) = commands.split_last() else {
+            return Ok(Vec::new());
+        };
+        let mut receipts = Vec::with_capacity(commands.len());
+        if rest.is_empty() {
+            receipts.push(self.check(last).map_err(|e| batch_error(0, last, e))?);
+            return Ok(receipts);
+        }
+        let mut scratch = self.clone();
+        for (index, command) in rest.iter().enumerate() {
+            receipts.push(
+                scratch
+                    .apply(command.clone())
+                    .map_err(|e| batch_error(index, command, e))?,
+            );
+        }
+        receipts.push(
+            scratch
+                .check(last)
+                .map_err(|e| batch_error(rest.len(), last, e))?,
+        );
+        Ok(receipts)
+    }
+
+    /// Every command or none: on the first refusal nothing of the batch stays applied.
+    ///
+    /// The commands are applied in order, each after the ones before it (a repeat of an
+    /// earlier command of the batch is a duplicate, as with [`Ledger::apply`]). Before a
+    /// command that is not the last is applied, the accounts it touches are saved (the
+    /// whole state when it is backdated), so a batch costs its commands plus a copy of the
+    /// accounts they touch.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let account = "011-2008/2009-1082".parse()?;
+    /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
+    /// let appropriate = Command::new("c1".parse()?, date, actor.clone(),
+    ///     Action::Appropriate { account, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let too_much = Command::new("c2".parse()?, date, actor,
+    ///     Action::Apportion { account, category: Apportionment::ByPeriod { from: date },
+    ///         amount: "1000.01".parse()? });
+    /// let err = ledger.apply_all(vec![appropriate, too_much]).unwrap_err();
+    /// assert_eq!((err.index, err.command.as_str()), (1, "c2"));
+    /// assert_eq!(ledger, Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BatchError`] with the first command refused, its place in the batch and why.
+    pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
+        let count = commands.len();
+        self.run_batch(commands, count, true)
+    }
+
+    /// Dry run of a batch on the ledger itself: applies the commands as
+    /// [`Ledger::apply_all`] does, then takes every one of them back, so the ledger ends
+    /// as it began. Costs the commands plus a copy of the accounts they touch, where
+    /// [`Ledger::check_all`] (which has only `&self`) copies the whole ledger; the
+    /// write-ahead path uses it for batches.
+    pub(crate) fn check_all_in_place(
+        &mut self,
+        commands: &[Command],
+    ) -> Result<Vec<Receipt>, BatchError> {
+        self.run_batch(commands.iter().cloned(), commands.len(), false)
+    }
+
+    /// Applies `count` commands all or none: the first refusal takes back every command
+    /// before it. With `keep` false the batch is taken back even when every command
+    /// applies (a dry run); with `keep` true the last command needs no saved copy, as
+    /// `apply` refuses it without changing anything.
+    pub(super) fn run_batch(
+        &mut self,
+        commands: impl IntoIterator<Item = Command>,
+        count: usize,
+        keep: bool,
+    ) -> Result<Vec<Receipt>, BatchError> {
+        let mut undo = Undo {
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            whole: None,
+            saved: Vec::new(),
+            recorded: Vec::new(),
+        };
+        let mut receipts = Vec::with_capacity(count);
+        for (index, command) in commands.into_iter().enumerate() {
+            if !keep || index.saturating_add(1) < count {
+                undo.save(self, &command);
+            }
+            let id = command.id.clone();
+            match self.apply(command) {
+                Ok(receipt) => {
+                    if !receipt.duplicate {
+                        undo.recorded
+                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
+                    }
+                    receipts.push(receipt);
+                }
+                Err(error) => {
+                    self.undo(undo);
+                    return Err(BatchError {
+                        index,
+                        command: id,
+                        error,
+                    });
+                }
+            }
+        }
+        if !keep {
+            self.undo(undo);
+        }
+        Ok(receipts)
+    }
+
+    /// Takes back what a refused batch applied.
+    pub(super) fn undo(&mut self, undo: Undo) {
+        for (id, at) in undo.recorded.iter().rev() {
+            if let Some(position) = self.journal.find(at.0, at.1) {
+                self.journal.remove_at(position);
+            }
+            self.by_id.remove(id, *at);
+        }
+        if let Some(whole) = undo.whole {
+            self.accounts = whole;
+        }
+        for (symbol, state) in undo.saved {
+            match state {
+                Some(state) => {
+                    self.accounts.insert(symbol, state);
+                }
+                None => {
+                    self.accounts.remove(&symbol);
+                }
+            }
+        }
+        self.next_sequence = undo.next_sequence;
+        self.last_recorded = undo.last_recorded;
+    }
+}

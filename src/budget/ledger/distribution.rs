@@ -1,0 +1,310 @@
+//! Distribution of budget authority: apportionment (31 U.S.C. 1512), allotment to funds
+//! holders, allocation to programs and partners, and reprogramming between allocations.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use super::gate::{Gate, gate_check};
+use super::lifecycle::{check_distributable, check_new_obligation};
+use super::shape::{check_purpose, exceeds};
+use super::state::{Allotment, put_slot};
+use super::{AccountState, Effect, Ledger, Map};
+use crate::budget::command::{AllocationKey, Apportionment};
+use crate::budget::error::{BudgetError, Level};
+use crate::budget::ids::{AccountSymbol, FundsHolder};
+use crate::budget::ussgl::Ussgl;
+use crate::eligibility::Decision;
+use crate::money::Money;
+
+impl Ledger {
+    pub(super) fn apportion<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &'c AccountSymbol,
+        category: Apportionment,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let acct = self.account(symbol)?;
+        match category {
+            Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => {
+                return Err(BudgetError::ApportionmentMixed {
+                    account: *symbol,
+                    existing: "program".to_owned(),
+                });
+            }
+            Apportionment::ByProgram { .. } if !acct.by_period.is_empty() => {
+                return Err(BudgetError::ApportionmentMixed {
+                    account: *symbol,
+                    existing: "period".to_owned(),
+                });
+            }
+            Apportionment::ByPeriod { .. } | Apportionment::ByProgram { .. } => {}
+        }
+        check_distributable(name, acct, date)?;
+        if let Apportionment::ByProgram { program } = category {
+            check_purpose(acct, program)?;
+        }
+        let apportioned = acct.apportioned.checked_add(amount)?;
+        if amount.is_positive() {
+            let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
+            if amount > unapportioned {
+                return Err(exceeds(
+                    Level::Appropriation,
+                    *symbol,
+                    amount,
+                    unapportioned,
+                ));
+            }
+        }
+        // A withdrawal must leave the line, and the whole, above what was distributed from it.
+        let line_before = match category {
+            Apportionment::ByPeriod { from } => acct.by_period.get(&from).copied(),
+            Apportionment::ByProgram { program } => acct.by_program.get(&program).copied(),
+        }
+        .unwrap_or(Money::ZERO);
+        let line = line_before.checked_add(amount)?;
+        if amount.is_negative() {
+            let withdrawn = amount.checked_neg()?;
+            let mut room = acct
+                .apportioned
+                .checked_sub(acct.allotted)?
+                .min(line_before);
+            match category {
+                Apportionment::ByProgram { program } => {
+                    let used = acct
+                        .allocated_by_program
+                        .get(&program)
+                        .copied()
+                        .unwrap_or(Money::ZERO);
+                    room = room.min(line_before.checked_sub(used)?);
+                }
+                Apportionment::ByPeriod { from } => {
+                    // What stays apportioned to date must still cover the allotments, from
+                    // the later of the command's date and the line's first day on.
+                    let to_date = acct.apportioned_on(date.max(from))?;
+                    room = room.min(to_date.checked_sub(acct.allotted)?);
+                }
+            }
+            if withdrawn > room {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    withdrawn,
+                    room.max(Money::ZERO),
+                ));
+            }
+        }
+        let gl = acct
+            .gl
+            .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.apportioned = apportioned;
+                    match category {
+                        Apportionment::ByPeriod { from } => {
+                            acct.by_period.insert(from, line);
+                        }
+                        Apportionment::ByProgram { program } => {
+                            acct.by_program.insert(program, line);
+                        }
+                    }
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
+    }
+
+    pub(super) fn allot<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &'c AccountSymbol,
+        holder: &'c FundsHolder,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let acct = self.account(symbol)?;
+        let current = acct.allotments.get(holder).copied();
+        if amount.is_negative() && current.is_none() {
+            return Err(BudgetError::UnknownAllotment {
+                account: *symbol,
+                holder: holder.clone(),
+            });
+        }
+        check_distributable(name, acct, date)?;
+        let current = current.unwrap_or_default();
+        if amount.is_positive() {
+            let available = acct.apportioned_on(date)?.checked_sub(acct.allotted)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        } else {
+            let withdrawn = amount.checked_neg()?;
+            let room = current.allotted.checked_sub(current.allocated)?;
+            if withdrawn > room {
+                return Err(exceeds(Level::Allotment, *symbol, withdrawn, room));
+            }
+        }
+        let allotted = acct.allotted.checked_add(amount)?;
+        let next = Allotment {
+            allotted: current.allotted.checked_add(amount)?,
+            allocated: current.allocated,
+        };
+        let gl = acct
+            .gl
+            .post(Ussgl::Apportionments, Ussgl::Allotments, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotted = allotted;
+                    acct.allotments.insert(holder.clone(), next);
+                    acct.gl = gl;
+                }
+            });
+        Ok(effect)
+    }
+
+    /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
+    /// another allocation (a reprogramming).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn allocate<'c>(
+        &self,
+        name: &'static str,
+        date: NaiveDate,
+        symbol: &'c AccountSymbol,
+        key: &'c AllocationKey,
+        amount: Money,
+        gate: Gate<'_>,
+        from: Option<&AllocationKey>,
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let acct = self.account(symbol)?;
+        let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
+            BudgetError::UnknownAllotment {
+                account: *symbol,
+                holder: key.holder.clone(),
+            }
+        })?;
+        let current = acct.allocations.get(key).copied();
+        if amount.is_negative() && current.is_none() {
+            return Err(BudgetError::UnknownAllocation {
+                account: *symbol,
+                key: key.clone(),
+            });
+        }
+        let source = match from {
+            None => None,
+            Some(from_key) => {
+                let slot = acct.allocations.get(from_key).copied().ok_or_else(|| {
+                    BudgetError::UnknownAllocation {
+                        account: *symbol,
+                        key: from_key.clone(),
+                    }
+                })?;
+                if !acct.allotments.contains_key(&from_key.holder) {
+                    return Err(BudgetError::UnknownAllotment {
+                        account: *symbol,
+                        holder: from_key.holder.clone(),
+                    });
+                }
+                Some((from_key, slot))
+            }
+        };
+        // Time: a reprogramming is a new use of funds, so the account must be unexpired.
+        if from.is_some() {
+            check_new_obligation(name, acct, date)?;
+        } else {
+            check_distributable(name, acct, date)?;
+        }
+        check_purpose(acct, key.program)?;
+        let current = current.unwrap_or_default();
+        // Category B: allocations to a program stay within its apportionment. The
+        // apportionment is the higher level, so it is checked first (DOMAIN.md §1.6).
+        let released = match source {
+            Some((from_key, _)) if from_key.program == key.program => amount,
+            Some(_) | None => Money::ZERO,
+        };
+        let prior_prog = acct
+            .allocated_by_program
+            .get(&key.program)
+            .copied()
+            .unwrap_or(Money::ZERO)
+            .checked_sub(released)?;
+        if !acct.by_program.is_empty() && amount.is_positive() {
+            let line = acct
+                .by_program
+                .get(&key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            let available = line.checked_sub(prior_prog)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Apportionment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+        }
+        let mut allotment_next = allotment;
+        let mut source_next = None;
+        let mut by_program = Vec::with_capacity(2);
+        if let Some((from_key, slot)) = source {
+            slot.require_free(*symbol, amount)?;
+            let mut s = slot;
+            s.allocated = s.allocated.checked_sub(amount)?;
+            source_next = Some((from_key.clone(), s));
+            let from_prog = acct
+                .allocated_by_program
+                .get(&from_key.program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            by_program.push((from_key.program, from_prog.checked_sub(amount)?));
+        } else if amount.is_positive() {
+            let available = allotment.allotted.checked_sub(allotment.allocated)?;
+            if amount > available {
+                return Err(exceeds(
+                    Level::Allotment,
+                    *symbol,
+                    amount,
+                    available.max(Money::ZERO),
+                ));
+            }
+            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
+        } else {
+            let withdrawn = amount.checked_neg()?;
+            current.require_free(*symbol, withdrawn)?;
+            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
+        }
+        let prog_next = prior_prog.checked_add(amount)?;
+        by_program.retain(|(p, _)| *p != key.program);
+        by_program.push((key.program, prog_next));
+        let mut next = current;
+        next.allocated = current.allocated.checked_add(amount)?;
+        let decision = if amount.is_positive() {
+            gate_check(gate, symbol, key, date, Some(amount), None)?
+        } else {
+            None
+        };
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.allotments.insert(key.holder.clone(), allotment_next);
+                    if let Some((k, s)) = source_next {
+                        put_slot(&mut acct.allocations, &k, s);
+                    }
+                    put_slot(&mut acct.allocations, key, next);
+                    for (program, value) in by_program {
+                        acct.allocated_by_program.insert(program, value);
+                    }
+                }
+            });
+        Ok((decision, effect))
+    }
+}

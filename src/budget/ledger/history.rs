@@ -1,0 +1,341 @@
+//! The journal as history: replay, restore from a store, backdated commands (rebuilding
+//! the state around them), the ledger as of a date and as known on a date, and checkpoints.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::gate::Gate;
+use super::{AccountState, Accounts, Ledger, Receipt};
+use crate::budget::command::Command;
+use crate::budget::error::{BudgetError, JournalProblem};
+use crate::budget::journal::{Journal, JournalEntry};
+use crate::budget::sequence;
+use crate::eligibility::{Decision, EligibilityCheck};
+
+impl Ledger {
+    /// The ledger as of `as_of`, as known on `known_on`: this ledger itself when it holds
+    /// nothing later on either clock, else [`Ledger::as_of`] (a replay).
+    pub(crate) fn as_known(
+        &self,
+        as_of: NaiveDate,
+        known_on: Option<NaiveDate>,
+    ) -> Result<std::borrow::Cow<'_, Ledger>, BudgetError> {
+        let current = self.latest_date().is_none_or(|d| d <= as_of)
+            && known_on.is_none_or(|k| self.latest_recorded().is_none_or(|r| r <= k));
+        Ok(if current {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            std::borrow::Cow::Owned(self.as_of(as_of, known_on)?)
+        })
+    }
+
+    /// The accounts with a backdated `command` in its place: rebuilds the state up to its
+    /// date, checks it there and re-checks every later entry.
+    pub(super) fn rebuild_with(
+        &self,
+        command: &Command,
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
+        self.rebuild_gated(command, Gate::Live(&*self.eligibility, command.recorded))
+    }
+
+    /// [`Ledger::rebuild_with`], asking `gate` about the command.
+    pub(super) fn rebuild_gated(
+        &self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
+        let split = self.journal.count_through(command.date);
+        let mut rebuilt = self.empty_like();
+        for (position, entry) in self.journal.iter().take(split).enumerate() {
+            rebuilt
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| journal_error(position, e))?;
+        }
+        let decision = rebuilt
+            .run(command, gate)
+            .map_err(|e| self.before_enactment(command, e))?;
+        for (position, entry) in self.journal.iter().enumerate().skip(split) {
+            rebuilt
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| BudgetError::BreaksLaterEntry {
+                    later: entry.command.id.clone(),
+                    source: Box::new(at_entry(position, e)),
+                })?;
+        }
+        Ok((rebuilt.accounts, decision))
+    }
+
+    /// Applies an entry read back from a store, after the entries already applied: its
+    /// sequence must be the next one, its recorded date not before the last, its id new,
+    /// and its stored decision must answer it (eligibility is not asked again).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] with the entry's position (its sequence) and the problem.
+    pub(crate) fn restore(&mut self, entry: JournalEntry) -> Result<Receipt, BudgetError> {
+        let position = usize::try_from(entry.sequence).unwrap_or(usize::MAX);
+        sequence::check_sequence(position, entry.sequence)?;
+        let c = &entry.command;
+        if entry.sequence != self.next_sequence {
+            return Err(BudgetError::Journal {
+                position,
+                problem: Box::new(JournalProblem::OutOfOrder {
+                    date: c.date,
+                    sequence: entry.sequence,
+                    previous_date: self.journal.last_date().unwrap_or(c.date),
+                    previous_sequence: self.next_sequence.saturating_sub(1),
+                }),
+            });
+        }
+        if self.by_id.get(&c.id, &self.journal).is_some() {
+            return Err(journal_error(
+                position,
+                BudgetError::CommandConflict {
+                    id: c.id.clone(),
+                    field: "id".to_owned(),
+                },
+            ));
+        }
+        if let Some(latest) = self.last_recorded {
+            if c.recorded < latest {
+                return Err(journal_error(
+                    position,
+                    BudgetError::RecordedOutOfOrder {
+                        recorded: c.recorded,
+                        latest,
+                    },
+                ));
+            }
+        }
+        let gate = Gate::Stored(entry.decision.as_ref());
+        let decision = if self.backdates(c) {
+            let (accounts, decision) = self
+                .rebuild_gated(c, gate)
+                .map_err(|e| journal_error(position, e))?;
+            self.accounts = accounts;
+            decision
+        } else {
+            self.run(c, gate).map_err(|e| journal_error(position, e))?
+        };
+        Ok(self.record(entry.command, decision))
+    }
+
+    /// The ledger's state in the checkpoint format: postcard (a compact binary serde
+    /// format) of the balances, the counters and the journal in its in-memory compact
+    /// form, so that loading it decodes no entry and replays nothing.
+    pub(crate) fn snapshot(&self) -> Result<Vec<u8>, String> {
+        let mut accounts: Vec<&AccountState> = self.accounts.values().collect();
+        accounts.sort_unstable_by_key(|a| a.symbol);
+        let snapshot = SnapshotRef {
+            format: SNAPSHOT_FORMAT,
+            next_sequence: self.next_sequence,
+            last_recorded: self.last_recorded,
+            accounts,
+            journal: self.journal.to_parts(),
+        };
+        postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
+    }
+
+    /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate.
+    pub(crate) fn from_snapshot(
+        bytes: &[u8],
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, String> {
+        let snapshot: Snapshot = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+        if snapshot.format != SNAPSHOT_FORMAT {
+            return Err(format!(
+                "checkpoint format {} is not {SNAPSHOT_FORMAT}",
+                snapshot.format
+            ));
+        }
+        let journal = Journal::from_parts(snapshot.journal)
+            .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
+        let mut ledger = Ledger::new(check);
+        for position in 0..journal.len() {
+            let (Some(id), Some(entry)) = (journal.id_at(position), journal.key_at(position))
+            else {
+                return Err(format!(
+                    "the checkpoint's journal entry {position} is unreadable"
+                ));
+            };
+            ledger.by_id.insert(&id, entry, &journal);
+        }
+        ledger.accounts = snapshot
+            .accounts
+            .into_iter()
+            .map(|a| (a.symbol, a))
+            .collect();
+        ledger.journal = journal;
+        ledger.next_sequence = snapshot.next_sequence;
+        ledger.last_recorded = snapshot.last_recorded;
+        Ok(ledger)
+    }
+
+    /// The sequence of the last entry applied, `None` for an empty ledger.
+    pub(crate) fn last_sequence(&self) -> Option<u64> {
+        self.next_sequence.checked_sub(1)
+    }
+
+    /// An account that exists now but did not exist on a backdated command's date was
+    /// enacted after it: the command is in advance of the appropriation
+    /// (31 U.S.C. 1341(a)(1)(B)), a time error, rather than aimed at an unknown account.
+    pub(super) fn before_enactment(&self, command: &Command, error: BudgetError) -> BudgetError {
+        if let BudgetError::UnknownAccount { account } = &error {
+            if let Some(acct) = self.accounts.get(account) {
+                if command.date < acct.enacted {
+                    return BudgetError::BeforeEnactment {
+                        action: command.action.name().to_owned(),
+                        account: *account,
+                        date: command.date,
+                        enacted: acct.enacted,
+                    };
+                }
+            }
+        }
+        error
+    }
+
+    /// Rebuilds a ledger from a journal, checking every entry as it goes, with `check` as
+    /// its eligibility gate for the commands applied from then on. Entries keep their
+    /// sequence numbers and stored decisions: each allocation or obligation to a partner
+    /// must carry an allowing decision that answers it (partner, program, date), and
+    /// eligibility is not asked again.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] with the position of the first entry that is out of order,
+    /// refused, or lacks the decision that allowed it.
+    pub fn replay(
+        journal: &Journal,
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> Result<Ledger, BudgetError> {
+        let mut ledger = Ledger::new(check);
+        let mut previous: Option<(NaiveDate, u64)> = None;
+        let mut next_sequence = 0u64;
+        let mut last_recorded = None;
+        let mut recorded = sequence::RecordedOrder::default();
+        for (position, entry) in journal.iter().enumerate() {
+            let at = (entry.command.date, entry.sequence);
+            sequence::check_sequence(position, entry.sequence)?;
+            recorded.push(entry.sequence, entry.command.recorded, position);
+            if let Some(prev) = previous {
+                if prev >= at {
+                    return Err(BudgetError::Journal {
+                        position,
+                        problem: Box::new(JournalProblem::OutOfOrder {
+                            date: entry.command.date,
+                            sequence: entry.sequence,
+                            previous_date: prev.0,
+                            previous_sequence: prev.1,
+                        }),
+                    });
+                }
+            }
+            // The index points into the journal being replayed, whose earlier entries are
+            // already checked, so a repeated id is found on the way.
+            if ledger.by_id.get(&entry.command.id, journal).is_some() {
+                return Err(journal_error(
+                    position,
+                    BudgetError::CommandConflict {
+                        id: entry.command.id.clone(),
+                        field: "id".to_owned(),
+                    },
+                ));
+            }
+            ledger
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| journal_error(position, e))?;
+            ledger.by_id.insert(&entry.command.id, at, journal);
+            next_sequence = next_sequence.max(entry.sequence.saturating_add(1));
+            last_recorded = last_recorded.max(Some(entry.command.recorded));
+            previous = Some(at);
+        }
+        recorded.check()?;
+        ledger.journal = journal.clone();
+        ledger.next_sequence = next_sequence;
+        ledger.last_recorded = last_recorded;
+        Ok(ledger)
+    }
+
+    /// The ledger as it stood on `date` (entries effective on or before it), as known on
+    /// `known_on` (entries recorded on or before it; `None` for everything recorded).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Journal`] if the selected entries cannot be replayed.
+    pub fn as_of(
+        &self,
+        date: NaiveDate,
+        known_on: Option<NaiveDate>,
+    ) -> Result<Ledger, BudgetError> {
+        let everything_known = known_on.is_none_or(|k| self.last_recorded.is_none_or(|r| r <= k));
+        let check = Arc::clone(&self.eligibility);
+        if everything_known {
+            // Entries effective by `date` are a prefix of the journal.
+            Ledger::replay(
+                &self.journal.prefix(self.journal.count_through(date)),
+                check,
+            )
+        } else {
+            let selected: Vec<JournalEntry> = self
+                .journal
+                .iter()
+                .filter(|e| {
+                    e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k)
+                })
+                .collect();
+            Ledger::replay(&Journal::from_entries(selected), check)
+        }
+    }
+}
+
+/// The version of [`Ledger::snapshot`]'s format.
+pub(super) const SNAPSHOT_FORMAT: u8 = 1;
+
+#[derive(Serialize)]
+pub(super) struct SnapshotRef<'a> {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<&'a AccountState>,
+    journal: crate::budget::journal::JournalParts,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Snapshot {
+    format: u8,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    accounts: Vec<AccountState>,
+    journal: crate::budget::journal::JournalParts,
+}
+
+#[cold]
+pub(super) fn journal_error(position: usize, error: BudgetError) -> BudgetError {
+    match at_entry(position, error) {
+        missing @ BudgetError::Journal { .. } if missing_decision(&missing) => missing,
+        error => BudgetError::Journal {
+            position,
+            problem: Box::new(JournalProblem::Rejected(error)),
+        },
+    }
+}
+
+/// The gate cannot know where the entry it checks stands: a missing decision is named at
+/// `position`, the entry's place in the journal.
+pub(super) fn at_entry(position: usize, error: BudgetError) -> BudgetError {
+    if missing_decision(&error) {
+        BudgetError::Journal {
+            position,
+            problem: Box::new(JournalProblem::MissingDecision),
+        }
+    } else {
+        error
+    }
+}
+
+pub(super) fn missing_decision(error: &BudgetError) -> bool {
+    matches!(error, BudgetError::Journal { problem, .. } if **problem == JournalProblem::MissingDecision)
+}

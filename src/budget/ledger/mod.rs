@@ -1,0 +1,685 @@
+//! The ledger: state, the command checks, the journal and replay.
+//!
+//! This file holds the [`Ledger`] type, its public API and the walk of one command
+//! (`Ledger::execute`): identity, shape, then the handler of the action, which checks
+//! existence, time, purpose, amount and eligibility in that order (see [`BudgetError`]).
+//! The handlers live beside it by concern:
+//!
+//! | file | concern |
+//! |---|---|
+//! | `shape.rs` | checks that need no state, and the purpose check |
+//! | `lifecycle.rs` | time: enactment, expiry, closing, cancellation; charges to current accounts |
+//! | `authority.rs` | budget authority: appropriations, resolutions, transfers, rescissions, collections |
+//! | `distribution.rs` | apportionment, allotment, allocation and reprogramming |
+//! | `documents.rs` | commitments, obligations and their adjustments |
+//! | `payments.rs` | disbursements and refunds |
+//! | `gate.rs` | the eligibility gate |
+//! | `state.rs` | the balances of an account |
+//! | `batch.rs` | batches: all or none, and their dry runs |
+//! | `history.rs` | replay, restore, backdating, as-of views and checkpoints |
+//! | `index.rs` | the index of command ids |
+
+mod authority;
+mod batch;
+mod distribution;
+mod documents;
+mod gate;
+mod history;
+mod index;
+mod lifecycle;
+mod payments;
+mod shape;
+mod state;
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::command::{Action, AllocationKey, Command, Instrument};
+use super::error::{BudgetError, ShapeError};
+use super::ids::{AccountSymbol, CommandId, DocumentId};
+use super::journal::{Journal, JournalEntry};
+use super::sequence;
+use super::ussgl::TrialBalance;
+use crate::eligibility::{Decision, EligibilityCheck};
+use crate::fiscal::{FiscalYear, cr_amount};
+use crate::money::{Money, Rounding};
+
+use gate::Gate;
+use index::IdIndex;
+use payments::Outlay;
+pub(crate) use shape::fiscal_year_of;
+use shape::{check_shape, shape};
+pub(crate) use state::AccountState;
+
+/// The ledger's hash maps: foldhash with a random seed per map.
+pub(crate) type Map<K, V> = foldhash::HashMap<K, V>;
+
+/// What the ledger returns for an applied command: its place in the journal and the
+/// decision that allowed it. Applying the same command again changes nothing and returns
+/// the first receipt again with one difference: `duplicate` is `true`, so a caller can tell
+/// a retry from a first application (as TigerBeetle answers `exists` to a repeated
+/// transfer). Every other field is equal to the first receipt's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Receipt {
+    /// The command's id.
+    pub command: CommandId,
+    /// Its sequence number in the journal.
+    pub sequence: u64,
+    /// Its effective date.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub date: NaiveDate,
+    /// The eligibility decision that allowed it, if it needed one (shared with the journal).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::budget::journal::shared"
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = "Option<crate::eligibility::Decision>")
+    )]
+    pub decision: Option<Arc<Decision>>,
+    /// `true` when the command had already been applied and nothing changed.
+    pub duplicate: bool,
+}
+
+/// The balances of one obligation, from [`Ledger::obligation`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ObligationBalance {
+    /// The allocation it is recorded under.
+    pub key: AllocationKey,
+    /// The instrument.
+    pub instrument: Instrument,
+    /// The fiscal year it was first recorded in.
+    pub fiscal_year: FiscalYear,
+    /// Obligated, net of adjustments.
+    pub obligated: Money,
+    /// Paid, net of refunds.
+    pub disbursed: Money,
+}
+
+/// Every account's state, by symbol.
+type Accounts = Map<AccountSymbol, AccountState>;
+
+/// The writes of a command that passed every check: [`Ledger::execute`] computes them
+/// without changing anything, and applying them cannot fail.
+type Effect<'c> = Box<dyn FnOnce(&mut Map<AccountSymbol, AccountState>) + 'c>;
+
+/// The appropriation ledger: every dollar from the law that provides it to the payment
+/// that spends it.
+///
+/// Apply [`Command`]s with [`Ledger::apply`]; each is checked for identity, shape,
+/// existence, time, purpose, amount and eligibility, in that order (see [`BudgetError`]),
+/// and either applies whole or changes nothing. Every applied command is kept in the
+/// journal ([`Ledger::journal`]); [`Ledger::replay`] rebuilds an equal ledger from it.
+///
+/// # Time
+///
+/// An account takes new obligations only while it is unexpired and on or after its
+/// enactment (31 U.S.C. 1341(a)(1)(B), 1502(a)). Once expired it takes only adjustments of
+/// and payments on existing obligations, withdrawals, redistribution of its balances and
+/// rescissions (1553(a)); the closing day, 30 September of the fifth fiscal year after
+/// expiry, is the last day for them. From the next day the account is cancelled and takes
+/// nothing (1552(a)); an obligation that would have been charged to it goes to a current
+/// account with [`Action::ChargeToCurrent`] (1553(b)).
+///
+/// # Two clocks
+///
+/// Recorded dates never go backwards. Effective dates may: a command dated before the
+/// latest entry is applied in its place in (effective date, sequence) order, and refused if
+/// it would invalidate any later entry ([`BudgetError::BreaksLaterEntry`]), or if it is
+/// dated before its account was enacted ([`BudgetError::BeforeEnactment`]).
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::budget::{
+///     AccountSymbol, Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger,
+/// };
+/// use security_assistance::ProgramKind;
+///
+/// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
+/// let account: AccountSymbol = "011-2008/2009-1082".parse()?;
+/// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
+/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+/// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
+/// let steps = [
+///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
+///         amount: "1000000".parse()?, law: "P.L. 110-161".into() },
+///     Action::Apportion { account, category: Apportionment::ByPeriod { from: day(1, 2)? },
+///         amount: "1000000".parse()? },
+///     Action::Allot { account, holder: "DSCA".parse()?, amount: "800000".parse()? },
+///     Action::Allocate { account, key: key.clone(), amount: "500000".parse()? },
+///     Action::Obligate { account, document: "JO-D-GAA".parse()?, instrument: Instrument::GrantAgreement,
+///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()? },
+///     Action::Disburse { account, document: "JO-D-GAA".parse()?, amount: "120000".parse()? },
+/// ];
+/// for (i, action) in steps.into_iter().enumerate() {
+///     ledger.apply(Command::new(format!("c{i}").parse()?, day(1, 2)?, actor.clone(), action))?;
+/// }
+/// // An obligation above the allocation is refused, and names the level.
+/// let too_much = Action::Obligate { account, document: "JO-D-GAB".parse()?,
+///     instrument: Instrument::GrantAgreement, funding: Funding::Allocation { key },
+///     amount: "200000.01".parse()? };
+/// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
+/// assert!(err.to_string().contains("allocation level"));
+/// assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Ledger {
+    pub(crate) accounts: Map<AccountSymbol, AccountState>,
+    journal: Journal,
+    by_id: IdIndex,
+    next_sequence: u64,
+    last_recorded: Option<NaiveDate>,
+    eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
+}
+
+impl fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ledger")
+            .field("accounts", &self.accounts.len())
+            .field("journal_entries", &self.journal.len())
+            .field("last_recorded", &self.last_recorded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Ledger {
+    /// Two ledgers are equal when their journals and every balance are equal; the
+    /// eligibility checks they hold are not compared.
+    fn eq(&self, other: &Ledger) -> bool {
+        self.journal == other.journal
+            && self.accounts == other.accounts
+            && self.next_sequence == other.next_sequence
+            && self.last_recorded == other.last_recorded
+    }
+}
+
+impl Ledger {
+    /// An empty ledger that consults `check` before every allocation and obligation to a
+    /// partner. There is no constructor without a check: a ledger that needs none says so
+    /// with [`AllowAll`](crate::eligibility::AllowAll).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use security_assistance::budget::Ledger;
+    /// use security_assistance::eligibility::AllowAll;
+    /// let ledger = Ledger::new(Arc::new(AllowAll));
+    /// assert!(ledger.journal().is_empty());
+    /// ```
+    #[must_use]
+    pub fn new(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
+        Ledger {
+            accounts: Map::default(),
+            journal: Journal::default(),
+            by_id: IdIndex::default(),
+            next_sequence: 0,
+            last_recorded: None,
+            eligibility: check,
+        }
+    }
+
+    /// The eligibility gate.
+    pub(crate) fn eligibility(&self) -> Arc<dyn EligibilityCheck + Send + Sync> {
+        Arc::clone(&self.eligibility)
+    }
+
+    /// An empty ledger with the same eligibility gate.
+    pub(crate) fn empty_like(&self) -> Ledger {
+        Ledger::new(Arc::clone(&self.eligibility))
+    }
+
+    /// Replaces the eligibility gate for commands applied from now on; entries already in
+    /// the journal keep the decisions that allowed them.
+    pub fn set_eligibility(&mut self, check: Arc<dyn EligibilityCheck + Send + Sync>) {
+        self.eligibility = check;
+    }
+
+    /// Every applied command in (effective date, sequence) order.
+    #[must_use]
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// `true` when a command with this id is in the journal.
+    pub(crate) fn knows(&self, id: &CommandId) -> bool {
+        self.by_id.get(id, &self.journal).is_some()
+    }
+
+    /// The effective date of the latest journal entry.
+    pub(crate) fn latest_date(&self) -> Option<NaiveDate> {
+        self.journal.last_date()
+    }
+
+    /// The latest recorded date.
+    pub(crate) fn latest_recorded(&self) -> Option<NaiveDate> {
+        self.last_recorded
+    }
+
+    /// The symbols of every account, sorted.
+    #[must_use]
+    pub fn accounts(&self) -> Vec<AccountSymbol> {
+        let mut symbols: Vec<_> = self.accounts.keys().copied().collect();
+        symbols.sort_unstable();
+        symbols
+    }
+
+    /// The balances of the obligation recorded on `document` in `account`, if there is one.
+    ///
+    /// ```
+    /// use security_assistance::budget::Ledger;
+    /// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// assert!(ledger.obligation(&"011-2008-1081".parse()?, &"JO-D-GAA".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn obligation(
+        &self,
+        account: &AccountSymbol,
+        document: &DocumentId,
+    ) -> Option<ObligationBalance> {
+        let o = self.accounts.get(account)?.obligations.get(document)?;
+        Some(ObligationBalance {
+            key: o.key.clone(),
+            instrument: o.instrument,
+            fiscal_year: o.fiscal_year,
+            obligated: o.obligated,
+            disbursed: o.disbursed,
+        })
+    }
+
+    /// Every obligation recorded in `account`, by document, sorted by document id (for
+    /// reports that list instruments under their allocations).
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn obligations_of(
+        &self,
+        account: &AccountSymbol,
+    ) -> Result<Vec<(DocumentId, ObligationBalance)>, BudgetError> {
+        let mut list: Vec<(DocumentId, ObligationBalance)> = self
+            .account(account)?
+            .obligations
+            .iter()
+            .map(|(document, o)| {
+                (
+                    document.clone(),
+                    ObligationBalance {
+                        key: o.key.clone(),
+                        instrument: o.instrument,
+                        fiscal_year: o.fiscal_year,
+                        obligated: o.obligated,
+                        disbursed: o.disbursed,
+                    },
+                )
+            })
+            .collect();
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(list)
+    }
+
+    /// The title of `account`, as enacted.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub(crate) fn account_title(&self, account: &AccountSymbol) -> Result<&str, BudgetError> {
+        Ok(&self.account(account)?.title)
+    }
+
+    /// The trial balance of an account's budgetary accounts.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist.
+    pub fn trial_balance(&self, account: &AccountSymbol) -> Result<TrialBalance, BudgetError> {
+        Ok(self.account(account)?.gl)
+    }
+
+    /// Applies `command` whole, or refuses it and changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
+    pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
+        if let Some(receipt) = self.admit(&command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(&command) {
+            let (accounts, decision) = self.rebuild_with(&command)?;
+            self.accounts = accounts;
+            decision
+        } else {
+            let check = Arc::clone(&self.eligibility);
+            self.run(&command, Gate::Live(&*check, command.recorded))?
+        };
+        Ok(self.record(command, decision))
+    }
+
+    /// Dry run: the receipt `apply` would give (sequence, date, decision), or its error;
+    /// changes nothing.
+    ///
+    /// A command dated on or after the latest entry is checked against the current state
+    /// at the cost of the command alone; a backdated one is checked by rebuilding the state
+    /// around it, as [`Ledger::apply`] does. The eligibility gate is asked as it would be by
+    /// `apply`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Command, Ledger};
+    /// use security_assistance::ProgramKind;
+    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let command = Command::new("c1".parse()?, date, "budget-office".parse()?,
+    ///     Action::Appropriate { account: "011-2008/2009-1082".parse()?, title: "FMF".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "1000".parse()?,
+    ///         law: "P.L. 110-161".into() });
+    /// let checked = ledger.check(&command)?;
+    /// assert!(ledger.journal().is_empty());
+    /// assert_eq!(ledger.apply(command)?, checked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`BudgetError`] that [`Ledger::apply`] would return.
+    pub fn check(&self, command: &Command) -> Result<Receipt, BudgetError> {
+        if let Some(receipt) = self.admit(command)? {
+            return Ok(receipt);
+        }
+        let decision = if self.backdates(command) {
+            self.rebuild_with(command)?.1
+        } else {
+            self.execute(command, Gate::Live(&*self.eligibility, command.recorded))?
+                .0
+        };
+        Ok(Receipt {
+            command: command.id.clone(),
+            sequence: self.next_sequence,
+            date: command.date,
+            decision,
+            duplicate: false,
+        })
+    }
+
+    /// Identity, idempotency and the recorded clock: `Some` receipt when `command` was
+    /// already applied, `None` when it is new and may go on to the other checks.
+    fn admit(&self, command: &Command) -> Result<Option<Receipt>, BudgetError> {
+        if let Some((date, sequence)) = self.by_id.get(&command.id, &self.journal) {
+            let entry = self
+                .journal
+                .find(date, sequence)
+                .and_then(|p| self.journal.get(p));
+            if let Some(entry) = entry {
+                return match entry.command.first_difference(command) {
+                    None => Ok(Some(Receipt {
+                        command: command.id.clone(),
+                        sequence,
+                        date,
+                        decision: entry.decision.clone(),
+                        duplicate: true,
+                    })),
+                    Some(field) => Err(BudgetError::CommandConflict {
+                        id: command.id.clone(),
+                        field,
+                    }),
+                };
+            }
+        }
+        if let Some(latest) = self.last_recorded {
+            if command.recorded < latest {
+                return Err(BudgetError::RecordedOutOfOrder {
+                    recorded: command.recorded,
+                    latest,
+                });
+            }
+        }
+        if self.next_sequence > sequence::LAST_SEQUENCE {
+            return Err(sequence::exhausted());
+        }
+        Ok(None)
+    }
+
+    /// `true` when `command` is dated before the latest entry.
+    fn backdates(&self, command: &Command) -> bool {
+        self.journal
+            .last_date()
+            .is_some_and(|last| command.date < last)
+    }
+
+    /// Checks `command` and applies its writes.
+    fn run(
+        &mut self,
+        command: &Command,
+        gate: Gate<'_>,
+    ) -> Result<Option<Arc<Decision>>, BudgetError> {
+        let (decision, effect) = self.execute(command, gate)?;
+        effect(&mut self.accounts);
+        Ok(decision)
+    }
+
+    fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
+        let sequence = self.next_sequence;
+        self.next_sequence = self.next_sequence.saturating_add(1);
+        self.last_recorded = Some(command.recorded);
+        let receipt = Receipt {
+            command: command.id.clone(),
+            sequence,
+            date: command.date,
+            decision: decision.clone(),
+            duplicate: false,
+        };
+        let entry = JournalEntry {
+            sequence,
+            command,
+            decision,
+        };
+        // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
+        let appends = self
+            .journal
+            .last_date()
+            .is_none_or(|last| last <= entry.command.date);
+        let position = if appends {
+            self.journal.len()
+        } else {
+            self.journal.count_through(entry.command.date)
+        };
+        self.journal.insert_at(position, entry);
+        // The receipt's copy of the id serves the index, which hashes it (and keeps it only
+        // in the rare case of a hash collision).
+        self.by_id
+            .insert(&receipt.command, (receipt.date, sequence), &self.journal);
+        receipt
+    }
+
+    pub(crate) fn account(&self, symbol: &AccountSymbol) -> Result<&AccountState, BudgetError> {
+        self.accounts
+            .get(symbol)
+            .ok_or(BudgetError::UnknownAccount { account: *symbol })
+    }
+
+    /// Checks `command` against the current state and, if every check passes, returns the
+    /// decision that allowed it and its writes, for [`Ledger::run`] to apply (or a dry run
+    /// to drop). Nothing is written here: checking costs what the command touches.
+    fn execute<'c>(
+        &self,
+        command: &'c Command,
+        gate: Gate<'_>,
+    ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let date = command.date;
+        let action = &command.action;
+        let name = action.name();
+        check_shape(action)?;
+        fiscal_year_of(name, date)?;
+        match action {
+            Action::Appropriate {
+                account,
+                title,
+                purposes,
+                amount,
+                law: _,
+            } => Ok((
+                None,
+                self.appropriate(date, *account, title, purposes, *amount)?,
+            )),
+            Action::ContinuingResolution {
+                account,
+                title,
+                purposes,
+                annual_rate,
+                through,
+                seasonal_limit,
+                law: _,
+            } => {
+                let fy = account.period().first();
+                if *through < fy.first_day() || *through > fy.last_day() || *through < date {
+                    return Err(shape(
+                        name,
+                        ShapeError::ResolutionOutsideYear { through: *through },
+                    ));
+                }
+                let days = u32::try_from(
+                    through
+                        .signed_duration_since(fy.first_day())
+                        .num_days()
+                        .saturating_add(1),
+                )
+                .unwrap_or(0);
+                let amount = cr_amount(*annual_rate, days, fy, *seasonal_limit, Rounding::HalfEven)
+                    .map_err(|_| {
+                        shape(
+                            name,
+                            ShapeError::ResolutionOutsideYear { through: *through },
+                        )
+                    })?;
+                let effect =
+                    self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
+                Ok((None, effect))
+            }
+            Action::Apportion {
+                account,
+                category,
+                amount,
+            } => Ok((
+                None,
+                self.apportion(name, date, account, *category, *amount)?,
+            )),
+            Action::Allot {
+                account,
+                holder,
+                amount,
+            } => Ok((None, self.allot(name, date, account, holder, *amount)?)),
+            Action::Allocate {
+                account,
+                key,
+                amount,
+            } => self.allocate(name, date, account, key, *amount, gate, None),
+            Action::Commit {
+                account,
+                document,
+                key,
+                amount,
+            } => self.commit(name, date, account, document, key, *amount, gate),
+            Action::Decommit {
+                account,
+                document,
+                amount,
+            } => Ok((None, self.decommit(name, date, account, document, *amount)?)),
+            Action::Obligate {
+                account,
+                document,
+                instrument,
+                funding,
+                amount,
+            } => self.obligate(
+                name,
+                date,
+                account,
+                document,
+                *instrument,
+                funding,
+                *amount,
+                gate,
+            ),
+            Action::AdjustObligation {
+                account,
+                document,
+                amount,
+            } => Ok((None, self.adjust(name, date, account, document, *amount)?)),
+            Action::Disburse {
+                account,
+                document,
+                amount,
+            } => Ok((
+                None,
+                self.pay(
+                    name,
+                    date,
+                    account,
+                    document,
+                    *amount,
+                    Outlay::Disburse(gate),
+                )?,
+            )),
+            Action::Refund {
+                account,
+                document,
+                amount,
+            } => Ok((
+                None,
+                self.pay(name, date, account, document, *amount, Outlay::Refund)?,
+            )),
+            Action::Transfer {
+                from,
+                to,
+                amount,
+                authority: _,
+            } => Ok((None, self.transfer(name, date, from, to, *amount)?)),
+            Action::Reprogram {
+                account,
+                from,
+                to,
+                amount,
+                authority: _,
+            } => self.allocate(name, date, account, to, *amount, gate, Some(from)),
+            Action::Rescind {
+                account,
+                amount,
+                law: _,
+            } => Ok((None, self.rescind(name, date, account, *amount)?)),
+            Action::ChargeToCurrent {
+                cancelled,
+                document,
+                current,
+                key,
+                amount,
+            } => {
+                self.charge_to_current(name, date, cancelled, document, current, key, *amount, gate)
+            }
+            Action::Collect {
+                account,
+                document,
+                payer: _,
+                amount,
+                authority: _,
+            } => Ok((None, self.collect(name, date, account, document, *amount)?)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod equality_tests;
+
+#[cfg(test)]
+mod tests;
