@@ -3,10 +3,13 @@
 
 use chrono::NaiveDate;
 
+use crate::fiscal::cr_amount;
+use crate::money::{Rate, Rounding};
+
 use super::lifecycle::{check_distributable, check_enactable, check_new_obligation};
 use super::shape::{exceeds, shape};
 use super::state::{Resolution, new_account};
-use super::{AccountState, Effect, Ledger, Map};
+use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::error::{BudgetError, Level, ShapeError};
 use crate::budget::ids::{AccountSymbol, DocumentId};
 use crate::budget::ussgl::{TrialBalance, Ussgl};
@@ -16,13 +19,13 @@ use crate::purpose::ProgramKind;
 impl Ledger {
     pub(super) fn appropriate<'c>(
         &self,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: AccountSymbol,
         title: &'c str,
         purposes: &'c [ProgramKind],
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
-        let name = "appropriate";
+        let Step { name, date, .. } = step;
         let purposes = normalized(purposes);
         match self.accounts.get(&symbol) {
             None => {
@@ -87,104 +90,126 @@ impl Ledger {
         }
     }
 
+    /// A continuing resolution: authority at the annual rate for the days it covers,
+    /// apportioned at once (OMB's automatic apportionment under a resolution, A-11 §123),
+    /// for an account without a full-year act.
     pub(super) fn continuing_resolution<'c>(
         &self,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: AccountSymbol,
         title: &'c str,
         purposes: &'c [ProgramKind],
-        amount: Money,
-        through: NaiveDate,
+        resolution: Resolution,
     ) -> Result<Effect<'c>, BudgetError> {
-        let name = "continuing_resolution";
         let purposes = normalized(purposes);
-        let from = symbol.period().first().first_day();
-        let resolution = Resolution { amount, through };
         match self.accounts.get(&symbol) {
-            None => {
-                check_enactable(name, &symbol, date)?;
-                self.check_resources(symbol, amount)?;
-                let gl = TrialBalance::default()
-                    .post(
-                        Ussgl::OtherAppropriationsRealized,
-                        Ussgl::Unapportioned,
-                        amount,
-                    )?
-                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
-                let mut acct = new_account(
-                    symbol,
-                    title,
-                    purposes,
-                    date,
-                    Money::ZERO,
-                    false,
-                    Some(resolution),
-                    gl,
-                );
-                acct.apportioned = amount;
-                acct.by_period.insert(from, amount);
-                Ok(Box::new(
-                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
-                        accounts.insert(symbol, acct);
-                    },
-                ))
-            }
-            Some(existing) => {
-                let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
-                let delta = amount.checked_sub(previous)?;
-                if delta.is_negative() {
-                    // A shorter resolution than the one in force adds nothing; a shape
-                    // error, so it ranks before the existence checks below.
-                    return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
-                }
-                if existing.full_year
-                    || existing.purposes != purposes
-                    || !existing.by_program.is_empty()
-                {
-                    return Err(BudgetError::AccountExists {
-                        account: symbol,
-                        existing: existing.purposes.clone(),
-                    });
-                }
-                check_enactable(name, &symbol, date)?;
-                self.check_resources(symbol, delta)?;
-                let gl = existing
-                    .gl
-                    .post(
-                        Ussgl::OtherAppropriationsRealized,
-                        Ussgl::Unapportioned,
-                        delta,
-                    )?
-                    .post(Ussgl::Unapportioned, Ussgl::Apportionments, delta)?;
-                let apportioned = existing.apportioned.checked_add(delta)?;
-                let line = existing
-                    .by_period
-                    .get(&from)
-                    .copied()
-                    .unwrap_or(Money::ZERO)
-                    .checked_add(delta)?;
-                Ok(Box::new(
-                    move |accounts: &mut Map<AccountSymbol, AccountState>| {
-                        if let Some(acct) = accounts.get_mut(&symbol) {
-                            acct.resolution = Some(resolution);
-                            acct.apportioned = apportioned;
-                            acct.by_period.insert(from, line);
-                            acct.gl = gl;
-                        }
-                    },
-                ))
-            }
+            None => self.first_resolution(step, symbol, title, purposes, resolution),
+            Some(existing) => self.longer_resolution(step, existing, purposes, resolution),
         }
+    }
+
+    /// The first resolution of an account opens it.
+    fn first_resolution<'c>(
+        &self,
+        step: Step<'_>,
+        symbol: AccountSymbol,
+        title: &str,
+        purposes: Vec<ProgramKind>,
+        resolution: Resolution,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
+        let Resolution { amount, .. } = resolution;
+        let from = symbol.period().first().first_day();
+        check_enactable(name, &symbol, date)?;
+        self.check_resources(symbol, amount)?;
+        let gl = TrialBalance::default()
+            .post(
+                Ussgl::OtherAppropriationsRealized,
+                Ussgl::Unapportioned,
+                amount,
+            )?
+            .post(Ussgl::Unapportioned, Ussgl::Apportionments, amount)?;
+        let mut acct = new_account(
+            symbol,
+            title,
+            purposes,
+            date,
+            Money::ZERO,
+            false,
+            Some(resolution),
+            gl,
+        );
+        acct.apportioned = amount;
+        acct.by_period.insert(from, amount);
+        Ok(Box::new(
+            move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                accounts.insert(symbol, acct);
+            },
+        ))
+    }
+
+    /// A later, longer resolution adds what it provides beyond the one in force.
+    fn longer_resolution<'c>(
+        &self,
+        step: Step<'_>,
+        existing: &AccountState,
+        purposes: Vec<ProgramKind>,
+        resolution: Resolution,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
+        let Resolution { amount, through } = resolution;
+        let symbol = existing.symbol;
+        let from = symbol.period().first().first_day();
+        let previous = existing.resolution.map_or(Money::ZERO, |r| r.amount);
+        let delta = amount.checked_sub(previous)?;
+        if delta.is_negative() {
+            // A shorter resolution than the one in force adds nothing; a shape
+            // error, so it ranks before the existence checks below.
+            return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+        }
+        if existing.full_year || existing.purposes != purposes || !existing.by_program.is_empty() {
+            return Err(BudgetError::AccountExists {
+                account: symbol,
+                existing: existing.purposes.clone(),
+            });
+        }
+        check_enactable(name, &symbol, date)?;
+        self.check_resources(symbol, delta)?;
+        let gl = existing
+            .gl
+            .post(
+                Ussgl::OtherAppropriationsRealized,
+                Ussgl::Unapportioned,
+                delta,
+            )?
+            .post(Ussgl::Unapportioned, Ussgl::Apportionments, delta)?;
+        let apportioned = existing.apportioned.checked_add(delta)?;
+        let line = existing
+            .by_period
+            .get(&from)
+            .copied()
+            .unwrap_or(Money::ZERO)
+            .checked_add(delta)?;
+        Ok(Box::new(
+            move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(&symbol) {
+                    acct.resolution = Some(resolution);
+                    acct.apportioned = apportioned;
+                    acct.by_period.insert(from, line);
+                    acct.gl = gl;
+                }
+            },
+        ))
     }
 
     pub(super) fn transfer<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         from: &'c AccountSymbol,
         to: &'c AccountSymbol,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         if from == to {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -222,11 +247,11 @@ impl Ledger {
 
     pub(super) fn rescind<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         check_distributable(name, acct, date)?;
         let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
@@ -256,12 +281,12 @@ impl Ledger {
     /// apportioned (Dr 4252, Cr 4450).
     pub(super) fn collect<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         if acct.collected.contains(document) {
             return Err(BudgetError::DocumentExists {
@@ -293,4 +318,32 @@ pub(super) fn normalized(purposes: &[ProgramKind]) -> Vec<ProgramKind> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// The authority a continuing resolution provides through `through`: its annual rate for
+/// the days from the start of its fiscal year (or its seasonal limit), rounded half to
+/// even ([`cr_amount`]). A resolution must end within its account's first fiscal year and
+/// not before its own date: otherwise it is malformed.
+pub(super) fn resolution(
+    step: Step<'_>,
+    account: &AccountSymbol,
+    annual_rate: Money,
+    through: NaiveDate,
+    seasonal_limit: Option<Rate>,
+) -> Result<Resolution, BudgetError> {
+    let Step { name, date, .. } = step;
+    let fy = account.period().first();
+    if through < fy.first_day() || through > fy.last_day() || through < date {
+        return Err(shape(name, ShapeError::ResolutionOutsideYear { through }));
+    }
+    let days = u32::try_from(
+        through
+            .signed_duration_since(fy.first_day())
+            .num_days()
+            .saturating_add(1),
+    )
+    .unwrap_or(0);
+    let amount = cr_amount(annual_rate, days, fy, seasonal_limit, Rounding::HalfEven)
+        .map_err(|_| shape(name, ShapeError::ResolutionOutsideYear { through }))?;
+    Ok(Resolution { amount, through })
 }

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::gate::{Gate, gate_check};
+use super::gate::gate_check;
 use super::lifecycle::{check_distributable, check_new_obligation};
 use super::shape::{check_purpose, exceeds};
-use super::state::{Allotment, put_slot};
-use super::{AccountState, Effect, Ledger, Map};
+use super::state::{Allotment, Slot, put_slot};
+use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::{AllocationKey, Apportionment};
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, FundsHolder};
@@ -20,28 +20,14 @@ use crate::money::Money;
 impl Ledger {
     pub(super) fn apportion<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         category: Apportionment,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
-        match category {
-            Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => {
-                return Err(BudgetError::ApportionmentMixed {
-                    account: *symbol,
-                    existing: "program".to_owned(),
-                });
-            }
-            Apportionment::ByProgram { .. } if !acct.by_period.is_empty() => {
-                return Err(BudgetError::ApportionmentMixed {
-                    account: *symbol,
-                    existing: "period".to_owned(),
-                });
-            }
-            Apportionment::ByPeriod { .. } | Apportionment::ByProgram { .. } => {}
-        }
+        check_one_category(acct, category)?;
         check_distributable(name, acct, date)?;
         if let Apportionment::ByProgram { program } = category {
             check_purpose(acct, program)?;
@@ -67,26 +53,7 @@ impl Ledger {
         let line = line_before.checked_add(amount)?;
         if amount.is_negative() {
             let withdrawn = amount.checked_neg()?;
-            let mut room = acct
-                .apportioned
-                .checked_sub(acct.allotted)?
-                .min(line_before);
-            match category {
-                Apportionment::ByProgram { program } => {
-                    let used = acct
-                        .allocated_by_program
-                        .get(&program)
-                        .copied()
-                        .unwrap_or(Money::ZERO);
-                    room = room.min(line_before.checked_sub(used)?);
-                }
-                Apportionment::ByPeriod { from } => {
-                    // What stays apportioned to date must still cover the allotments, from
-                    // the later of the command's date and the line's first day on.
-                    let to_date = acct.apportioned_on(date.max(from))?;
-                    room = room.min(to_date.checked_sub(acct.allotted)?);
-                }
-            }
+            let room = withdrawal_room(acct, category, line_before, date)?;
             if withdrawn > room {
                 return Err(exceeds(
                     Level::Apportionment,
@@ -119,12 +86,12 @@ impl Ledger {
 
     pub(super) fn allot<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         holder: &'c FundsHolder,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         let current = acct.allotments.get(holder).copied();
         if amount.is_negative() && current.is_none() {
@@ -173,17 +140,15 @@ impl Ledger {
 
     /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
     /// another allocation (a reprogramming).
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn allocate<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         key: &'c AllocationKey,
         amount: Money,
-        gate: Gate<'_>,
         from: Option<&AllocationKey>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let Step { name, date, gate } = step;
         let acct = self.account(symbol)?;
         let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
             BudgetError::UnknownAllotment {
@@ -198,24 +163,9 @@ impl Ledger {
                 key: key.clone(),
             });
         }
-        let source = match from {
-            None => None,
-            Some(from_key) => {
-                let slot = acct.allocations.get(from_key).copied().ok_or_else(|| {
-                    BudgetError::UnknownAllocation {
-                        account: *symbol,
-                        key: from_key.clone(),
-                    }
-                })?;
-                if !acct.allotments.contains_key(&from_key.holder) {
-                    return Err(BudgetError::UnknownAllotment {
-                        account: *symbol,
-                        holder: from_key.holder.clone(),
-                    });
-                }
-                Some((from_key, slot))
-            }
-        };
+        let source = from
+            .map(|from_key| reprogram_source(acct, from_key))
+            .transpose()?;
         // Time: a reprogramming is a new use of funds, so the account must be unexpired.
         if from.is_some() {
             check_new_obligation(name, acct, date)?;
@@ -226,32 +176,7 @@ impl Ledger {
         let current = current.unwrap_or_default();
         // Category B: allocations to a program stay within its apportionment. The
         // apportionment is the higher level, so it is checked first (DOMAIN.md §1.6).
-        let released = match source {
-            Some((from_key, _)) if from_key.program == key.program => amount,
-            Some(_) | None => Money::ZERO,
-        };
-        let prior_prog = acct
-            .allocated_by_program
-            .get(&key.program)
-            .copied()
-            .unwrap_or(Money::ZERO)
-            .checked_sub(released)?;
-        if !acct.by_program.is_empty() && amount.is_positive() {
-            let line = acct
-                .by_program
-                .get(&key.program)
-                .copied()
-                .unwrap_or(Money::ZERO);
-            let available = line.checked_sub(prior_prog)?;
-            if amount > available {
-                return Err(exceeds(
-                    Level::Apportionment,
-                    *symbol,
-                    amount,
-                    available.max(Money::ZERO),
-                ));
-            }
-        }
+        let prior_prog = program_line_room(acct, key, amount, from)?;
         let mut allotment_next = allotment;
         let mut source_next = None;
         let mut by_program = Vec::with_capacity(2);
@@ -266,21 +191,8 @@ impl Ledger {
                 .copied()
                 .unwrap_or(Money::ZERO);
             by_program.push((from_key.program, from_prog.checked_sub(amount)?));
-        } else if amount.is_positive() {
-            let available = allotment.allotted.checked_sub(allotment.allocated)?;
-            if amount > available {
-                return Err(exceeds(
-                    Level::Allotment,
-                    *symbol,
-                    amount,
-                    available.max(Money::ZERO),
-                ));
-            }
-            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
         } else {
-            let withdrawn = amount.checked_neg()?;
-            current.require_free(*symbol, withdrawn)?;
-            allotment_next.allocated = allotment.allocated.checked_add(amount)?;
+            allotment_next.allocated = allotment_draw(acct, allotment, current, amount)?;
         }
         let prog_next = prior_prog.checked_add(amount)?;
         by_program.retain(|(p, _)| *p != key.program);
@@ -307,4 +219,136 @@ impl Ledger {
             });
         Ok((decision, effect))
     }
+}
+
+/// An account is apportioned by period (Category A) or by program (Category B) (31 U.S.C.
+/// 1512(a)); this ledger keeps one kind of line per account, so never both.
+fn check_one_category(acct: &AccountState, category: Apportionment) -> Result<(), BudgetError> {
+    let existing = match category {
+        Apportionment::ByPeriod { .. } if !acct.by_program.is_empty() => "program",
+        Apportionment::ByProgram { .. } if !acct.by_period.is_empty() => "period",
+        Apportionment::ByPeriod { .. } | Apportionment::ByProgram { .. } => return Ok(()),
+    };
+    Err(BudgetError::ApportionmentMixed {
+        account: acct.symbol,
+        existing: existing.to_owned(),
+    })
+}
+
+/// How much of an apportionment line (`line_before`) may be withdrawn on `date`: no more
+/// than is apportioned and not yet allotted, and for Category B no more than the program's
+/// line has not allocated; for Category A, what stays apportioned to date must still cover
+/// the allotments.
+fn withdrawal_room(
+    acct: &AccountState,
+    category: Apportionment,
+    line_before: Money,
+    date: NaiveDate,
+) -> Result<Money, BudgetError> {
+    let room = acct
+        .apportioned
+        .checked_sub(acct.allotted)?
+        .min(line_before);
+    Ok(match category {
+        Apportionment::ByProgram { program } => {
+            let used = acct
+                .allocated_by_program
+                .get(&program)
+                .copied()
+                .unwrap_or(Money::ZERO);
+            room.min(line_before.checked_sub(used)?)
+        }
+        Apportionment::ByPeriod { from } => {
+            // From the later of the command's date and the line's first day on.
+            let to_date = acct.apportioned_on(date.max(from))?;
+            room.min(to_date.checked_sub(acct.allotted)?)
+        }
+    })
+}
+
+/// The allocation a reprogramming moves funds from, and its balances; it must exist, under
+/// an allotment that exists.
+fn reprogram_source<'k>(
+    acct: &AccountState,
+    from_key: &'k AllocationKey,
+) -> Result<(&'k AllocationKey, Slot), BudgetError> {
+    let slot =
+        acct.allocations
+            .get(from_key)
+            .copied()
+            .ok_or_else(|| BudgetError::UnknownAllocation {
+                account: acct.symbol,
+                key: from_key.clone(),
+            })?;
+    if !acct.allotments.contains_key(&from_key.holder) {
+        return Err(BudgetError::UnknownAllotment {
+            account: acct.symbol,
+            holder: from_key.holder.clone(),
+        });
+    }
+    Ok((from_key, slot))
+}
+
+/// Category B: allocations to a program stay within its apportionment. The apportionment
+/// is the higher level, so it is checked before the allotment (DOMAIN.md §1.6). Returns
+/// what the program has allocated before this command, less what a reprogramming within
+/// the program (`from` of the same program) releases.
+fn program_line_room(
+    acct: &AccountState,
+    key: &AllocationKey,
+    amount: Money,
+    from: Option<&AllocationKey>,
+) -> Result<Money, BudgetError> {
+    let released = match from {
+        Some(from_key) if from_key.program == key.program => amount,
+        Some(_) | None => Money::ZERO,
+    };
+    let prior_prog = acct
+        .allocated_by_program
+        .get(&key.program)
+        .copied()
+        .unwrap_or(Money::ZERO)
+        .checked_sub(released)?;
+    if !acct.by_program.is_empty() && amount.is_positive() {
+        let line = acct
+            .by_program
+            .get(&key.program)
+            .copied()
+            .unwrap_or(Money::ZERO);
+        let available = line.checked_sub(prior_prog)?;
+        if amount > available {
+            return Err(exceeds(
+                Level::Apportionment,
+                acct.symbol,
+                amount,
+                available.max(Money::ZERO),
+            ));
+        }
+    }
+    Ok(prior_prog)
+}
+
+/// The allotment's allocated total after allocating `amount` from it (within what it has
+/// not allocated, 31 U.S.C. 1517(a)), or returning `-amount` to it from the allocation
+/// `current` (within what that allocation has neither committed nor obligated).
+fn allotment_draw(
+    acct: &AccountState,
+    allotment: Allotment,
+    current: Slot,
+    amount: Money,
+) -> Result<Money, BudgetError> {
+    if amount.is_positive() {
+        let available = allotment.allotted.checked_sub(allotment.allocated)?;
+        if amount > available {
+            return Err(exceeds(
+                Level::Allotment,
+                acct.symbol,
+                amount,
+                available.max(Money::ZERO),
+            ));
+        }
+    } else {
+        current.require_free(acct.symbol, amount.checked_neg()?)?;
+    }
+    Ok(allotment.allocated.checked_add(amount)?)
 }

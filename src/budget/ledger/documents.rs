@@ -3,32 +3,28 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-
-use super::gate::{Gate, gate_check};
+use super::gate::gate_check;
 use super::lifecycle::{check_adjustable, check_distributable, check_new_obligation};
 use super::shape::{check_purpose, exceeds, fiscal_year_of};
-use super::state::{Allotment, CommitmentState, ObligationState, put_slot};
-use super::{AccountState, Effect, Ledger, Map};
+use super::state::{Allotment, CommitmentState, ObligationState, Slot, put_slot};
+use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::{AllocationKey, Funding, Instrument};
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId};
-use crate::budget::ussgl::Ussgl;
+use crate::budget::ussgl::{TrialBalance, Ussgl};
 use crate::eligibility::Decision;
 use crate::money::Money;
 
 impl Ledger {
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn commit<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         key: &'c AllocationKey,
         amount: Money,
-        gate: Gate<'_>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let Step { name, date, gate } = step;
         let acct = self.account(symbol)?;
         let slot = acct.allocation(key)?;
         if acct.commitments.contains_key(document) || acct.obligations.contains_key(document) {
@@ -66,12 +62,12 @@ impl Ledger {
 
     pub(super) fn decommit<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         let commitment = acct.commitment(document)?;
         check_distributable(name, acct, date)?;
@@ -94,70 +90,25 @@ impl Ledger {
             Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
                 if let Some(acct) = accounts.get_mut(symbol) {
                     put_slot(&mut acct.allocations, &key, slot);
-                    if remaining.is_zero() {
-                        acct.commitments.remove(document);
-                    } else if let Some(c) = acct.commitments.get_mut(document) {
-                        c.amount = remaining;
-                    }
+                    set_commitment(acct, document, remaining);
                     acct.gl = gl;
                 }
             });
         Ok(effect)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn obligate<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         instrument: Instrument,
         funding: &'c Funding,
         amount: Money,
-        gate: Gate<'_>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let Step { name, date, gate } = step;
         let acct = self.account(symbol)?;
-        if acct.obligations.contains_key(document) {
-            return Err(BudgetError::DocumentExists {
-                account: *symbol,
-                document: document.clone(),
-                what: "an obligation".to_owned(),
-            });
-        }
-        let (key, commitment) = match funding {
-            Funding::Commitment => {
-                let c = acct.commitments.get(document).ok_or_else(|| {
-                    BudgetError::UnknownCommitment {
-                        account: *symbol,
-                        document: document.clone(),
-                    }
-                })?;
-                (&c.key, Some(c.amount))
-            }
-            Funding::Allocation { key } => {
-                if acct.commitments.contains_key(document) {
-                    return Err(BudgetError::DocumentExists {
-                        account: *symbol,
-                        document: document.clone(),
-                        what: "a commitment (obligate it with funding from the commitment)"
-                            .to_owned(),
-                    });
-                }
-                (key, None)
-            }
-            Funding::Allotment { key } => {
-                if acct.commitments.contains_key(document) {
-                    return Err(BudgetError::DocumentExists {
-                        account: *symbol,
-                        document: document.clone(),
-                        what: "a commitment (obligate it with funding from the commitment)"
-                            .to_owned(),
-                    });
-                }
-                (key, None)
-            }
-        };
+        let (key, commitment) = obligation_funding(acct, document, funding)?;
         let direct = matches!(funding, Funding::Allotment { .. });
         let slot = if direct {
             if !acct.allotments.contains_key(&key.holder) {
@@ -211,16 +162,8 @@ impl Ledger {
                     if let Some(change) = direct_change {
                         change.write(acct, &key);
                     }
-                    match remaining_commitment {
-                        Some(rest) if rest.is_zero() => {
-                            acct.commitments.remove(document);
-                        }
-                        Some(rest) => {
-                            if let Some(c) = acct.commitments.get_mut(document) {
-                                c.amount = rest;
-                            }
-                        }
-                        None => {}
+                    if let Some(rest) = remaining_commitment {
+                        set_commitment(acct, document, rest);
                     }
                     acct.obligations.insert(document.clone(), obligation);
                     acct.gl = gl;
@@ -231,12 +174,12 @@ impl Ledger {
 
     pub(super) fn adjust<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -284,21 +227,50 @@ impl Ledger {
         }
         next.obligated = slot.obligated.checked_add(amount)?;
         let obligated = obligation.obligated.checked_add(amount)?;
-        let key = obligation.key.clone();
-        let effect: Effect<'c> =
-            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
-                if let Some(acct) = accounts.get_mut(symbol) {
-                    put_slot(&mut acct.allocations, &key, next);
-                    if let Some(change) = direct_change {
-                        change.write(acct, &key);
-                    }
-                    if let Some(o) = acct.obligations.get_mut(document) {
-                        o.obligated = obligated;
-                    }
-                    acct.gl = gl;
+        let change = ObligationChange {
+            key: obligation.key.clone(),
+            slot: next,
+            draw: direct_change,
+            obligated,
+            disbursed: obligation.disbursed,
+            gl,
+        };
+        Ok(change.effect(symbol, document))
+    }
+}
+
+/// The writes of a change to an existing obligation (an adjustment or a payment): its
+/// allocation's balances, the allotment when it was obligated directly on one, the
+/// obligation's own balances and the trial balance.
+pub(super) struct ObligationChange {
+    pub(super) key: AllocationKey,
+    pub(super) slot: Slot,
+    pub(super) draw: Option<AllotmentDraw>,
+    pub(super) obligated: Money,
+    pub(super) disbursed: Money,
+    pub(super) gl: TrialBalance,
+}
+
+impl ObligationChange {
+    /// The change as the writes of the command on `document` of `symbol`.
+    pub(super) fn effect<'c>(
+        self,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
+    ) -> Effect<'c> {
+        Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+            if let Some(acct) = accounts.get_mut(symbol) {
+                put_slot(&mut acct.allocations, &self.key, self.slot);
+                if let Some(draw) = self.draw {
+                    draw.write(acct, &self.key);
                 }
-            });
-        Ok(effect)
+                if let Some(o) = acct.obligations.get_mut(document) {
+                    o.obligated = self.obligated;
+                    o.disbursed = self.disbursed;
+                }
+                acct.gl = self.gl;
+            }
+        })
     }
 }
 
@@ -376,4 +348,46 @@ pub(super) fn draw_on_allotment(
         },
         by_program: by_program.checked_add(amount)?,
     })
+}
+
+/// The allocation an obligation on `document` is recorded under, and the commitment it
+/// liquidates (if funded from one). The document must not be obligated yet, and a
+/// committed document is obligated from its commitment only.
+fn obligation_funding<'a>(
+    acct: &'a AccountState,
+    document: &DocumentId,
+    funding: &'a Funding,
+) -> Result<(&'a AllocationKey, Option<Money>), BudgetError> {
+    if acct.obligations.contains_key(document) {
+        return Err(BudgetError::DocumentExists {
+            account: acct.symbol,
+            document: document.clone(),
+            what: "an obligation".to_owned(),
+        });
+    }
+    match funding {
+        Funding::Commitment => {
+            let c = acct.commitment(document)?;
+            Ok((&c.key, Some(c.amount)))
+        }
+        Funding::Allocation { key } | Funding::Allotment { key } => {
+            if acct.commitments.contains_key(document) {
+                return Err(BudgetError::DocumentExists {
+                    account: acct.symbol,
+                    document: document.clone(),
+                    what: "a commitment (obligate it with funding from the commitment)".to_owned(),
+                });
+            }
+            Ok((key, None))
+        }
+    }
+}
+
+/// Writes what is left of the commitment on `document`; a commitment used up is removed.
+fn set_commitment(acct: &mut AccountState, document: &DocumentId, remaining: Money) {
+    if remaining.is_zero() {
+        acct.commitments.remove(document);
+    } else if let Some(c) = acct.commitments.get_mut(document) {
+        c.amount = remaining;
+    }
 }

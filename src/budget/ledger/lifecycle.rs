@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::gate::{Gate, gate_check};
+use super::gate::gate_check;
 use super::shape::{check_purpose, exceeds, fiscal_year_of, shape};
 use super::state::{ObligationState, put_slot};
-use super::{AccountState, Effect, Ledger, Map};
+use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::AllocationKey;
 use crate::budget::error::{BudgetError, Level, ShapeError};
 use crate::budget::ids::{AccountSymbol, DocumentId};
@@ -116,18 +116,16 @@ pub(super) fn check_adjustable(
 }
 
 impl Ledger {
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn charge_to_current<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         cancelled: &'c AccountSymbol,
         document: &'c DocumentId,
         current: &'c AccountSymbol,
         key: &'c AllocationKey,
         amount: Money,
-        gate: Gate<'_>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
+        let Step { name, date, gate } = step;
         if cancelled == current {
             return Err(shape(name, ShapeError::SameSourceAndDestination));
         }
@@ -145,43 +143,10 @@ impl Ledger {
                 });
             }
         }
-        let status = old.status(date);
-        if status != AccountStatus::Cancelled {
-            return Err(BudgetError::NotAvailable {
-                action: name.to_owned(),
-                account: *cancelled,
-                period: cancelled.period(),
-                status,
-                date,
-            });
-        }
+        check_cancelled(name, old, date)?;
         check_new_obligation(name, acct, date)?;
-        // Purpose: the current account must fund the same program as the original.
-        check_purpose(acct, original.key.program)?;
-        if key.program != original.key.program {
-            return Err(BudgetError::Purpose {
-                account: *current,
-                program: key.program,
-                allowed: vec![original.key.program],
-            });
-        }
-        // Amount, first 1 percent of the current account's appropriations, rounded down to
-        // the cent (1553(b)(2)).
-        let base = if acct.full_year {
-            acct.appropriated
-        } else {
-            acct.resolution.map_or(Money::ZERO, |r| r.amount)
-        };
-        let limit = base.checked_mul_ratio(1, 100, Rounding::TowardZero)?;
-        let room = limit.checked_sub(acct.charged_to_current)?;
-        if amount > room {
-            return Err(exceeds(
-                Level::ChargeToCurrentLimit,
-                *current,
-                amount,
-                room.max(Money::ZERO),
-            ));
-        }
+        check_same_program(acct, key, original)?;
+        check_current_limit(acct, amount)?;
         // Then as to the cancelled account (1553(b)(1), "in amount"): what the document
         // still owed when the account closed, and beyond that (an upward adjustment) the
         // account's unobligated balance, shared by every document's adjustments.
@@ -266,4 +231,59 @@ pub(super) fn closed_account_charges(
         ));
     }
     Ok(before.checked_add(amount)?)
+}
+
+/// A charge to current is for an obligation of a cancelled account only (31 U.S.C.
+/// 1553(b)): before cancellation the account pays its own obligations.
+fn check_cancelled(name: &str, old: &AccountState, date: NaiveDate) -> Result<(), BudgetError> {
+    let status = old.status(date);
+    if status == AccountStatus::Cancelled {
+        return Ok(());
+    }
+    Err(BudgetError::NotAvailable {
+        action: name.to_owned(),
+        account: old.symbol,
+        period: old.symbol.period(),
+        status,
+        date,
+    })
+}
+
+/// Purpose: the current account must fund the same program as the original obligation
+/// (31 U.S.C. 1553(b)(1): a current appropriation available for the same purpose).
+fn check_same_program(
+    acct: &AccountState,
+    key: &AllocationKey,
+    original: &ObligationState,
+) -> Result<(), BudgetError> {
+    check_purpose(acct, original.key.program)?;
+    if key.program != original.key.program {
+        return Err(BudgetError::Purpose {
+            account: acct.symbol,
+            program: key.program,
+            allowed: vec![original.key.program],
+        });
+    }
+    Ok(())
+}
+
+/// Amount, first as to the current account: all its charges to current stay within 1
+/// percent of its appropriations, rounded down to the cent (31 U.S.C. 1553(b)(2)).
+fn check_current_limit(acct: &AccountState, amount: Money) -> Result<(), BudgetError> {
+    let base = if acct.full_year {
+        acct.appropriated
+    } else {
+        acct.resolution.map_or(Money::ZERO, |r| r.amount)
+    };
+    let limit = base.checked_mul_ratio(1, 100, Rounding::TowardZero)?;
+    let room = limit.checked_sub(acct.charged_to_current)?;
+    if amount > room {
+        return Err(exceeds(
+            Level::ChargeToCurrentLimit,
+            acct.symbol,
+            amount,
+            room.max(Money::ZERO),
+        ));
+    }
+    Ok(())
 }

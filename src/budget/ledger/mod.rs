@@ -38,20 +38,20 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::command::{Action, AllocationKey, Command, Instrument};
-use super::error::{BudgetError, ShapeError};
+use super::error::BudgetError;
 use super::ids::{AccountSymbol, CommandId, DocumentId};
 use super::journal::{Journal, JournalEntry};
 use super::sequence;
 use super::ussgl::TrialBalance;
 use crate::eligibility::{Decision, EligibilityCheck};
-use crate::fiscal::{FiscalYear, cr_amount};
-use crate::money::{Money, Rounding};
+use crate::fiscal::FiscalYear;
+use crate::money::Money;
 
+use authority::resolution;
 use gate::Gate;
 use index::IdIndex;
 use payments::Outlay;
-pub(crate) use shape::fiscal_year_of;
-use shape::{check_shape, shape};
+use shape::check_shape;
 pub(crate) use state::AccountState;
 
 /// The ledger's hash maps: foldhash with a random seed per map.
@@ -111,6 +111,32 @@ type Accounts = Map<AccountSymbol, AccountState>;
 /// The writes of a command that passed every check: [`Ledger::execute`] computes them
 /// without changing anything, and applying them cannot fail.
 type Effect<'c> = Box<dyn FnOnce(&mut Map<AccountSymbol, AccountState>) + 'c>;
+
+/// What every handler is told of the command it checks: the action's name (for errors),
+/// the effective date and the gate to ask (handlers that ask no one ignore it).
+#[derive(Clone, Copy)]
+struct Step<'g> {
+    name: &'static str,
+    date: NaiveDate,
+    gate: Gate<'g>,
+}
+
+impl Step<'_> {
+    fn new<'g>(command: &Command, gate: Gate<'g>) -> Step<'g> {
+        Step {
+            name: command.action.name(),
+            date: command.date,
+            gate,
+        }
+    }
+}
+
+/// The result of a handler that asks the gate nothing: no decision to keep.
+fn ungated(
+    effect: Result<Effect<'_>, BudgetError>,
+) -> Result<(Option<Arc<Decision>>, Effect<'_>), BudgetError> {
+    effect.map(|effect| (None, effect))
+}
 
 /// The appropriation ledger: every dollar from the law that provides it to the payment
 /// that spends it.
@@ -512,168 +538,86 @@ impl Ledger {
     /// Checks `command` against the current state and, if every check passes, returns the
     /// decision that allowed it and its writes, for [`Ledger::run`] to apply (or a dry run
     /// to drop). Nothing is written here: checking costs what the command touches.
+    ///
+    /// The walk of every command: identity and the recorded clock came first
+    /// ([`Ledger::admit`]); here its shape and date, then the handler of its action, which
+    /// checks existence, time, purpose, amount and eligibility in that order.
     fn execute<'c>(
         &self,
         command: &'c Command,
         gate: Gate<'_>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
-        let date = command.date;
         let action = &command.action;
-        let name = action.name();
-        check_shape(action)?;
-        fiscal_year_of(name, date)?;
+        let step = Step::new(command, gate);
+        check_shape(action, step.date)?;
+        let amount = action.amount();
         match action {
             Action::Appropriate {
                 account,
                 title,
                 purposes,
-                amount,
-                law: _,
-            } => Ok((
-                None,
-                self.appropriate(date, *account, title, purposes, *amount)?,
-            )),
+                ..
+            } => ungated(self.appropriate(step, *account, title, purposes, amount)),
             Action::ContinuingResolution {
                 account,
                 title,
                 purposes,
-                annual_rate,
                 through,
                 seasonal_limit,
-                law: _,
+                ..
             } => {
-                let fy = account.period().first();
-                if *through < fy.first_day() || *through > fy.last_day() || *through < date {
-                    return Err(shape(
-                        name,
-                        ShapeError::ResolutionOutsideYear { through: *through },
-                    ));
-                }
-                let days = u32::try_from(
-                    through
-                        .signed_duration_since(fy.first_day())
-                        .num_days()
-                        .saturating_add(1),
-                )
-                .unwrap_or(0);
-                let amount = cr_amount(*annual_rate, days, fy, *seasonal_limit, Rounding::HalfEven)
-                    .map_err(|_| {
-                        shape(
-                            name,
-                            ShapeError::ResolutionOutsideYear { through: *through },
-                        )
-                    })?;
-                let effect =
-                    self.continuing_resolution(date, *account, title, purposes, amount, *through)?;
-                Ok((None, effect))
+                let resolution = resolution(step, account, amount, *through, *seasonal_limit)?;
+                ungated(self.continuing_resolution(step, *account, title, purposes, resolution))
             }
             Action::Apportion {
-                account,
-                category,
-                amount,
-            } => Ok((
-                None,
-                self.apportion(name, date, account, *category, *amount)?,
-            )),
+                account, category, ..
+            } => ungated(self.apportion(step, account, *category, amount)),
             Action::Allot {
-                account,
-                holder,
-                amount,
-            } => Ok((None, self.allot(name, date, account, holder, *amount)?)),
-            Action::Allocate {
-                account,
-                key,
-                amount,
-            } => self.allocate(name, date, account, key, *amount, gate, None),
+                account, holder, ..
+            } => ungated(self.allot(step, account, holder, amount)),
+            Action::Allocate { account, key, .. } => {
+                self.allocate(step, account, key, amount, None)
+            }
+            Action::Reprogram {
+                account, from, to, ..
+            } => self.allocate(step, account, to, amount, Some(from)),
             Action::Commit {
                 account,
                 document,
                 key,
-                amount,
-            } => self.commit(name, date, account, document, key, *amount, gate),
+                ..
+            } => self.commit(step, account, document, key, amount),
             Action::Decommit {
-                account,
-                document,
-                amount,
-            } => Ok((None, self.decommit(name, date, account, document, *amount)?)),
+                account, document, ..
+            } => ungated(self.decommit(step, account, document, amount)),
             Action::Obligate {
                 account,
                 document,
                 instrument,
                 funding,
-                amount,
-            } => self.obligate(
-                name,
-                date,
-                account,
-                document,
-                *instrument,
-                funding,
-                *amount,
-                gate,
-            ),
+                ..
+            } => self.obligate(step, account, document, *instrument, funding, amount),
             Action::AdjustObligation {
-                account,
-                document,
-                amount,
-            } => Ok((None, self.adjust(name, date, account, document, *amount)?)),
+                account, document, ..
+            } => ungated(self.adjust(step, account, document, amount)),
             Action::Disburse {
-                account,
-                document,
-                amount,
-            } => Ok((
-                None,
-                self.pay(
-                    name,
-                    date,
-                    account,
-                    document,
-                    *amount,
-                    Outlay::Disburse(gate),
-                )?,
-            )),
+                account, document, ..
+            } => ungated(self.pay(step, account, document, amount, Outlay::Disburse(gate))),
             Action::Refund {
-                account,
-                document,
-                amount,
-            } => Ok((
-                None,
-                self.pay(name, date, account, document, *amount, Outlay::Refund)?,
-            )),
-            Action::Transfer {
-                from,
-                to,
-                amount,
-                authority: _,
-            } => Ok((None, self.transfer(name, date, from, to, *amount)?)),
-            Action::Reprogram {
-                account,
-                from,
-                to,
-                amount,
-                authority: _,
-            } => self.allocate(name, date, account, to, *amount, gate, Some(from)),
-            Action::Rescind {
-                account,
-                amount,
-                law: _,
-            } => Ok((None, self.rescind(name, date, account, *amount)?)),
+                account, document, ..
+            } => ungated(self.pay(step, account, document, amount, Outlay::Refund)),
+            Action::Transfer { from, to, .. } => ungated(self.transfer(step, from, to, amount)),
+            Action::Rescind { account, .. } => ungated(self.rescind(step, account, amount)),
             Action::ChargeToCurrent {
                 cancelled,
                 document,
                 current,
                 key,
-                amount,
-            } => {
-                self.charge_to_current(name, date, cancelled, document, current, key, *amount, gate)
-            }
+                ..
+            } => self.charge_to_current(step, cancelled, document, current, key, amount),
             Action::Collect {
-                account,
-                document,
-                payer: _,
-                amount,
-                authority: _,
-            } => Ok((None, self.collect(name, date, account, document, *amount)?)),
+                account, document, ..
+            } => ungated(self.collect(step, account, document, amount)),
         }
     }
 }

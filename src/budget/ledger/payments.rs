@@ -1,13 +1,11 @@
 //! Payments on obligations: disbursements (asked of the gate when its rules bar
 //! expenditures) and refunds of them.
 
-use chrono::NaiveDate;
-
+use super::documents::ObligationChange;
 use super::gate::{Gate, expenditure_check};
 use super::lifecycle::check_adjustable;
 use super::shape::exceeds;
-use super::state::put_slot;
-use super::{AccountState, Effect, Ledger, Map};
+use super::{Effect, Ledger, Step};
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId};
 use crate::budget::ussgl::Ussgl;
@@ -24,13 +22,13 @@ pub(super) enum Outlay<'a> {
 impl Ledger {
     pub(super) fn pay<'c>(
         &self,
-        name: &'static str,
-        date: NaiveDate,
+        step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
         outlay: Outlay<'_>,
     ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         let obligation = acct.obligation(document)?;
         check_adjustable(name, acct, date)?;
@@ -65,17 +63,14 @@ impl Ledger {
             .copied()
             .unwrap_or_default();
         slot.disbursed = slot.disbursed.checked_add(signed)?;
-        let key = obligation.key.clone();
-        let effect: Effect<'c> =
-            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
-                if let Some(acct) = accounts.get_mut(symbol) {
-                    put_slot(&mut acct.allocations, &key, slot);
-                    if let Some(o) = acct.obligations.get_mut(document) {
-                        o.disbursed = disbursed;
-                    }
-                    acct.gl = gl;
-                }
-            });
-        Ok(effect)
+        let change = ObligationChange {
+            key: obligation.key.clone(),
+            slot,
+            draw: None,
+            obligated: obligation.obligated,
+            disbursed,
+            gl,
+        };
+        Ok(change.effect(symbol, document))
     }
 }

@@ -13,7 +13,7 @@ use crate::purpose::ProgramKind;
 
 /// The fiscal year of a command's date; a date outside the supported fiscal years is a
 /// malformed command.
-pub(crate) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear, BudgetError> {
+pub(super) fn fiscal_year_of(action: &str, date: NaiveDate) -> Result<FiscalYear, BudgetError> {
     let fiscal_year = FiscalYear::containing(date);
     if fiscal_year.contains(date) {
         Ok(fiscal_year)
@@ -45,35 +45,17 @@ pub(super) fn exceeds(
     }
 }
 
-/// Shape checks that need no state.
-pub(super) fn check_shape(action: &Action) -> Result<(), BudgetError> {
+/// Shape checks that need no state, the first checks after identity: every field of the
+/// action well formed, and its date within the supported fiscal years.
+pub(super) fn check_shape(action: &Action, date: NaiveDate) -> Result<(), BudgetError> {
+    check_fields(action)?;
+    fiscal_year_of(action.name(), date).map(|_| ())
+}
+
+/// Every field of the action well formed: amounts of the right sign, texts not blank,
+/// two different places for a move.
+fn check_fields(action: &Action) -> Result<(), BudgetError> {
     let name = action.name();
-    let positive = |amount: &Money| {
-        if amount.is_positive() {
-            Ok(())
-        } else {
-            Err(shape(name, ShapeError::NotPositive { amount: *amount }))
-        }
-    };
-    let nonzero = |amount: &Money| {
-        if amount.is_zero() {
-            Err(shape(name, ShapeError::Zero))
-        } else {
-            Ok(())
-        }
-    };
-    let text = |field: &str, value: &str| {
-        if value.trim().is_empty() {
-            Err(shape(
-                name,
-                ShapeError::EmptyText {
-                    field: field.to_owned(),
-                },
-            ))
-        } else {
-            Ok(())
-        }
-    };
     match action {
         Action::Appropriate {
             title,
@@ -82,12 +64,8 @@ pub(super) fn check_shape(action: &Action) -> Result<(), BudgetError> {
             law,
             ..
         } => {
-            text("title", title)?;
-            text("law", law)?;
-            if purposes.is_empty() {
-                return Err(shape(name, ShapeError::NoPurposes));
-            }
-            positive(amount)
+            enactment(name, title, purposes, law)?;
+            positive(name, *amount)
         }
         Action::ContinuingResolution {
             title,
@@ -96,33 +74,27 @@ pub(super) fn check_shape(action: &Action) -> Result<(), BudgetError> {
             law,
             ..
         } => {
-            text("title", title)?;
-            text("law", law)?;
-            if purposes.is_empty() {
-                return Err(shape(name, ShapeError::NoPurposes));
-            }
-            positive(annual_rate)
+            enactment(name, title, purposes, law)?;
+            positive(name, *annual_rate)
         }
         Action::Apportion { amount, .. }
         | Action::Allot { amount, .. }
         | Action::Allocate { amount, .. }
-        | Action::AdjustObligation { amount, .. } => nonzero(amount),
+        | Action::AdjustObligation { amount, .. } => nonzero(name, *amount),
         Action::Commit { amount, .. }
         | Action::Decommit { amount, .. }
         | Action::Obligate { amount, .. }
         | Action::Disburse { amount, .. }
-        | Action::Refund { amount, .. } => positive(amount),
+        | Action::Refund { amount, .. } => positive(name, *amount),
         Action::Transfer {
             from,
             to,
             amount,
             authority,
         } => {
-            text("authority", authority)?;
-            if from == to {
-                return Err(shape(name, ShapeError::SameSourceAndDestination));
-            }
-            positive(amount)
+            text(name, "authority", authority)?;
+            distinct(name, from, to)?;
+            positive(name, *amount)
         }
         Action::Reprogram {
             from,
@@ -131,18 +103,16 @@ pub(super) fn check_shape(action: &Action) -> Result<(), BudgetError> {
             authority,
             ..
         } => {
-            text("authority", authority)?;
-            if from == to {
-                return Err(shape(name, ShapeError::SameSourceAndDestination));
-            }
+            text(name, "authority", authority)?;
+            distinct(name, from, to)?;
             if from.holder != to.holder {
                 return Err(shape(name, ShapeError::DifferentHolders));
             }
-            positive(amount)
+            positive(name, *amount)
         }
         Action::Rescind { amount, law, .. } => {
-            text("law", law)?;
-            positive(amount)
+            text(name, "law", law)?;
+            positive(name, *amount)
         }
         Action::ChargeToCurrent {
             cancelled,
@@ -150,17 +120,68 @@ pub(super) fn check_shape(action: &Action) -> Result<(), BudgetError> {
             amount,
             ..
         } => {
-            if cancelled == current {
-                return Err(shape(name, ShapeError::SameSourceAndDestination));
-            }
-            positive(amount)
+            distinct(name, cancelled, current)?;
+            positive(name, *amount)
         }
         Action::Collect {
             amount, authority, ..
         } => {
-            text("authority", authority)?;
-            positive(amount)
+            text(name, "authority", authority)?;
+            positive(name, *amount)
         }
+    }
+}
+
+/// An appropriation or resolution names its title and law and at least one purpose.
+fn enactment(
+    name: &str,
+    title: &str,
+    purposes: &[ProgramKind],
+    law: &str,
+) -> Result<(), BudgetError> {
+    text(name, "title", title)?;
+    text(name, "law", law)?;
+    if purposes.is_empty() {
+        return Err(shape(name, ShapeError::NoPurposes));
+    }
+    Ok(())
+}
+
+fn positive(name: &str, amount: Money) -> Result<(), BudgetError> {
+    if amount.is_positive() {
+        Ok(())
+    } else {
+        Err(shape(name, ShapeError::NotPositive { amount }))
+    }
+}
+
+fn nonzero(name: &str, amount: Money) -> Result<(), BudgetError> {
+    if amount.is_zero() {
+        Err(shape(name, ShapeError::Zero))
+    } else {
+        Ok(())
+    }
+}
+
+fn text(name: &str, field: &str, value: &str) -> Result<(), BudgetError> {
+    if value.trim().is_empty() {
+        Err(shape(
+            name,
+            ShapeError::EmptyText {
+                field: field.to_owned(),
+            },
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A move between two places (accounts, allocations) names two different ones.
+fn distinct<T: PartialEq>(name: &str, from: &T, to: &T) -> Result<(), BudgetError> {
+    if from == to {
+        Err(shape(name, ShapeError::SameSourceAndDestination))
+    } else {
+        Ok(())
     }
 }
 

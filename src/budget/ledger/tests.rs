@@ -1,7 +1,7 @@
 //! Collections, dry runs and batches.
 
 use super::*;
-use crate::budget::{Actor, Apportionment, Level, Ussgl};
+use crate::budget::{Actor, Apportionment, Level, ShapeError, Ussgl};
 use crate::fiscal::AccountStatus;
 use crate::purpose::ProgramKind;
 
