@@ -50,7 +50,7 @@ pub struct JournalEntry {
 ///
 /// ```
 /// use security_assistance::budget::{Journal, Ledger};
-/// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+/// let ledger = Ledger::allow_all();
 /// let json = serde_json::to_string(ledger.journal())?;
 /// let journal: Journal = serde_json::from_str(&json)?;
 /// assert_eq!(Ledger::replay(&journal, std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);

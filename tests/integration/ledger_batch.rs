@@ -129,7 +129,7 @@ proptest! {
     /// `check` then `apply` agree (same receipt or same error), and `check` changes nothing.
     #[test]
     fn check_and_apply_agree(steps in prop::collection::vec(raw(), 1..60)) {
-        let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+        let mut ledger = Ledger::allow_all();
         for step in steps {
             let c = command(step);
             let before = ledger.clone();
@@ -146,7 +146,7 @@ proptest! {
     fn a_batch_is_all_or_nothing(
         batches in prop::collection::vec(prop::collection::vec(raw(), 0..5), 1..20)
     ) {
-        let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+        let mut ledger = Ledger::allow_all();
         for batch in batches {
             let commands: Vec<Command> = batch.into_iter().map(command).collect();
             let before = ledger.clone();
@@ -184,9 +184,7 @@ proptest! {
 
 #[test]
 fn a_refused_batch_names_the_command_and_keeps_its_cause_once() {
-    let mut ledger = Ledger::new(std::sync::Arc::new(
-        security_assistance::eligibility::AllowAll,
-    ));
+    let mut ledger = Ledger::allow_all();
     let appropriate = command((0, 1, 0, 0, 0, 3)); // $1,000
     let apportion = command((1, 2, 0, 0, 0, 4)); // $1,000,000: too much
     let before = ledger.clone();

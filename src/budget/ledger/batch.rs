@@ -91,7 +91,7 @@ impl Ledger {
     /// use chrono::NaiveDate;
     /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
     /// use security_assistance::ProgramKind;
-    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let mut ledger = Ledger::allow_all();
     /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
     /// let account = "011-2008/2009-1082".parse()?;
     /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
@@ -104,7 +104,7 @@ impl Ledger {
     ///         amount: "1000.01".parse()? });
     /// let err = ledger.apply_all(vec![appropriate, too_much]).unwrap_err();
     /// assert_eq!((err.index, err.command.as_str()), (1, "c2"));
-    /// assert_eq!(ledger, Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll)));
+    /// assert_eq!(ledger, Ledger::allow_all());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

@@ -175,7 +175,7 @@ fn ungated(
 /// let day = |m, d| NaiveDate::from_ymd_opt(2008, m, d).ok_or("date");
 /// let account: AccountSymbol = "011-2008/2009-1082".parse()?;
 /// let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some("JOR".parse()?));
-/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+/// let mut ledger = Ledger::allow_all();
 /// let actor: security_assistance::budget::Actor = "budget-office".parse()?;
 /// let steps = [
 ///     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
@@ -233,8 +233,8 @@ impl PartialEq for Ledger {
 
 impl Ledger {
     /// An empty ledger that consults `check` before every allocation and obligation to a
-    /// partner. There is no constructor without a check: a ledger that needs none says so
-    /// with [`AllowAll`](crate::eligibility::AllowAll).
+    /// partner. There is no constructor that is silent about the check: a ledger that needs
+    /// none says so with [`Ledger::allow_all`].
     ///
     /// ```
     /// use std::sync::Arc;
@@ -242,6 +242,7 @@ impl Ledger {
     /// use security_assistance::eligibility::AllowAll;
     /// let ledger = Ledger::new(Arc::new(AllowAll));
     /// assert!(ledger.journal().is_empty());
+    /// assert_eq!(ledger, Ledger::allow_all());
     /// ```
     #[must_use]
     pub fn new(check: Arc<dyn EligibilityCheck + Send + Sync>) -> Ledger {
@@ -253,6 +254,22 @@ impl Ledger {
             last_recorded: None,
             eligibility: check,
         }
+    }
+
+    /// An empty ledger with every eligibility question answered yes
+    /// ([`AllowAll`](crate::eligibility::AllowAll)): for tests, and for embedders who check
+    /// eligibility elsewhere. Its allocations and obligations to partners still keep a
+    /// decision in the journal, one that names the allow-all rule set. A ledger that is the
+    /// gate takes its check with [`Ledger::new`].
+    ///
+    /// ```
+    /// use security_assistance::budget::Ledger;
+    /// let ledger = Ledger::allow_all();
+    /// assert!(ledger.journal().is_empty());
+    /// ```
+    #[must_use]
+    pub fn allow_all() -> Ledger {
+        Ledger::new(Arc::new(crate::eligibility::AllowAll))
     }
 
     /// The eligibility gate.
@@ -304,7 +321,7 @@ impl Ledger {
     ///
     /// ```
     /// use security_assistance::budget::Ledger;
-    /// let ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let ledger = Ledger::allow_all();
     /// assert!(ledger.obligation(&"011-2008-1081".parse()?, &"JO-D-GAA".parse()?).is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -405,7 +422,7 @@ impl Ledger {
     /// use chrono::NaiveDate;
     /// use security_assistance::budget::{Action, Command, Ledger};
     /// use security_assistance::ProgramKind;
-    /// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
+    /// let mut ledger = Ledger::allow_all();
     /// let date = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
     /// let command = Command::new("c1".parse()?, date, "budget-office".parse()?,
     ///     Action::Appropriate { account: "011-2008/2009-1082".parse()?, title: "FMF".into(),

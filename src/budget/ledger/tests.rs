@@ -38,7 +38,7 @@ fn collect(id: &str, date: NaiveDate, document: &str, amount: &str) -> Command {
 
 /// An FY2008/2009 research account with $1,000,000 appropriated and apportioned.
 fn ledger() -> Ledger {
-    let mut ledger = Ledger::new(std::sync::Arc::new(crate::eligibility::AllowAll));
+    let mut ledger = Ledger::allow_all();
     let date = day(2008, 1, 2);
     for (id, action) in [
         (
