@@ -1076,3 +1076,63 @@ fn the_brokers_rules_catch_a_changed_file_a() {
         verdict.report(&blank.name)
     );
 }
+
+#[test]
+fn the_brokers_rules_catch_a_cancelled_account_reported_after_it_cancels() {
+    if cluster_url("the_brokers_rules_catch_a_cancelled_account_reported_after_it_cancels")
+        .is_none()
+    {
+        return;
+    }
+    let ledger = fy2008_ledger();
+    let last = day(2015, 9, 30);
+    let fy2014 = Submission::new(
+        "FY2008 scenario",
+        &ledger,
+        2014,
+        day(2014, 9, 30),
+        activities(&ledger, last),
+    );
+    let good = Submission::new(
+        "FY2008 scenario",
+        &ledger,
+        2015,
+        last,
+        activities(&ledger, last),
+    );
+    let baseline = run_the_broker("broker_fy2015", &good).unwrap();
+    // FY2015's File A with the FY2014 rows of the accounts that cancelled on 1 October
+    // 2014 put back: CARS no longer lists them, so the Broker cannot link them (A1.1) and
+    // File B has no row for them (A30.1).
+    let mut stale = Submission::new(
+        "FY2008 scenario, FY2015 File A with the cancelled accounts' FY2014 rows",
+        &ledger,
+        2015,
+        last,
+        activities(&ledger, last),
+    );
+    let (_, old_rows) = csv_rows(&fy2014.file_a);
+    let (_, new_rows) = csv_rows(&good.file_a);
+    let cancelled: Vec<Vec<String>> = old_rows
+        .into_iter()
+        .filter(|old| {
+            !new_rows
+                .iter()
+                .any(|new| new[1..5] == old[1..5] && new[11..14] == old[11..14])
+        })
+        .collect();
+    assert!(
+        !cancelled.is_empty(),
+        "FY2014 reports accounts FY2015 does not"
+    );
+    stale.file_a = edit_csv(&good.file_a, |_, rows| rows.extend(cancelled));
+    let verdict = run_the_broker("broker_fy2015_stale", &stale).unwrap();
+    let report = verdict.report(&stale.name);
+    let new_fatal: Vec<&str> = verdict
+        .fatal()
+        .into_iter()
+        .filter(|id| !baseline.failed.contains_key(*id))
+        .collect();
+    assert!(new_fatal.contains(&"A1.1"), "{report}");
+    assert!(new_fatal.contains(&"A30.1"), "{report}");
+}
