@@ -1136,3 +1136,108 @@ fn the_brokers_rules_catch_a_cancelled_account_reported_after_it_cancels() {
     assert!(new_fatal.contains(&"A1.1"), "{report}");
     assert!(new_fatal.contains(&"A30.1"), "{report}");
 }
+
+/// The harness's own steps, against what the Broker's code and tests say (no database).
+#[test]
+fn the_harness_loads_a_file_as_the_brokers_validator_does() {
+    // concat_display_tas_dict and concat_tas_dict; the Broker's test_load_sf133.py expects
+    // "005-X-0107-000" for this TAS.
+    let mut row = Row::new();
+    for (k, v) in [
+        ("agency_identifier", Some("005")),
+        ("availability_type_code", Some("X")),
+        ("main_account_code", Some("0107")),
+        ("sub_account_code", Some("000")),
+        ("allocation_transfer_agency", None),
+        ("beginning_period_of_availa", None),
+        ("ending_period_of_availabil", None),
+    ] {
+        row.insert(k.to_owned(), v.map(str::to_owned));
+    }
+    assert_eq!(concat_display_tas(&row), "005-X-0107-000");
+    assert_eq!(concat_tas(&row), "00000500000000X0107000");
+    let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+    assert_eq!(
+        concat_display_tas(&tas_cells(&account)),
+        "011-2008/2009-1082-000"
+    );
+    assert_eq!(fiscal_year_and_period(day(2008, 3, 31)), (2008, 6));
+    assert_eq!(fiscal_year_and_period(day(2007, 10, 31)), (2008, 1));
+    assert_eq!(fiscal_year_and_period(day(2008, 9, 30)), (2008, 12));
+
+    for (text, ok) in [
+        ("12.50", true),
+        ("-0.01", true),
+        ("1e3", true),
+        (".5", true),
+        ("", false),
+        ("1.2.3", false),
+        ("12a", false),
+        ("$5", false),
+    ] {
+        assert_eq!(is_decimal(text), ok, "{text:?}");
+    }
+    assert_eq!(without_commas("1,234.50"), "1234.50");
+    assert_eq!(without_commas("a,b"), "a,b");
+
+    // A File A with long headers: padded, cleaned, and checked.
+    let list = fields("appropFields.csv");
+    let header: Vec<&str> = list.iter().map(|f| f.long.as_str()).collect();
+    let good: Vec<String> = list
+        .iter()
+        .map(|f| match f.short.as_str() {
+            "agency_identifier" => "70".to_owned(),
+            "main_account_code" => "100".to_owned(),
+            "sub_account_code" => "0".to_owned(),
+            "allocation_transfer_agency"
+            | "availability_type_code"
+            | "beginning_period_of_availa"
+            | "ending_period_of_availabil" => String::new(),
+            _ => "\"1,000.00\"".to_owned(),
+        })
+        .collect();
+    let mut bad_type = good.clone();
+    bad_type[0] = "ten".to_owned();
+    let mut too_long = good.clone();
+    let agency = list
+        .iter()
+        .position(|f| f.short == "agency_identifier")
+        .unwrap();
+    too_long[agency] = "0700".to_owned();
+    let mut missing = good.clone();
+    missing[0] = String::new();
+    let text = [
+        header.join(","),
+        good.join(","),
+        bad_type.join(","),
+        too_long.join(","),
+        missing.join(","),
+    ]
+    .join("\n");
+    let loaded = load_file(&text, &list, false);
+    assert_eq!(
+        loaded.errors,
+        [
+            "row 3: adjustmentstounobligatedbalancebroughtforward_cpe = \"ten\" is not a number",
+            "row 4: agencyidentifier = \"0700\" is longer than 3",
+            "row 5: adjustmentstounobligatedbalancebroughtforward_cpe is required",
+        ]
+    );
+    let numbers: Vec<usize> = loaded.rows.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, [2, 4, 5], "a row with a type error is not loaded");
+    let first = &loaded.rows[0].1;
+    assert_eq!(first["agency_identifier"].as_deref(), Some("070"));
+    assert_eq!(first["main_account_code"].as_deref(), Some("0100"));
+    assert_eq!(first["sub_account_code"].as_deref(), Some("000"));
+    assert_eq!(first["unobligated_balance_cpe"].as_deref(), Some("1000.00"));
+    assert_eq!(first["allocation_transfer_agency"], None);
+    assert_eq!(first["display_tas"].as_deref(), Some("070-0100-000"));
+
+    // A missing column stops the file at the header, as the Broker's does.
+    let short_header = header[1..].join(",");
+    let loaded = load_file(&short_header, &list, false);
+    assert_eq!(
+        loaded.errors,
+        ["missing header adjustmentstounobligatedbalancebroughtforward_cpe"]
+    );
+}
