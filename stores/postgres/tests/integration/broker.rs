@@ -34,8 +34,17 @@
 //! caller's program activities, the ones File B is written with; the DEFC and object class
 //! tables are the Broker's own lists.
 //!
+//! The submission is a monthly one (`is_quarter_format` false), so that B21, which skips
+//! quarterly submissions, runs.
+//!
 //! Each fatal rule must return no row; each warning that fires must be one of
 //! [`EXPECTED_WARNINGS`], which says why, and each listed one must fire.
+//!
+//! What these checks cannot see: whether OMB lists our program activities and PARKs (B9,
+//! B28 check File B against the caller's table, which is all the crate has), and the
+//! rules that cannot fire on our files whatever they hold: B27.1 and B27.5 apply from
+//! FY2026 on, A33.3 to accounts with an allocation transfer agency, B15 to reimbursable
+//! rows (the crate writes none).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -826,7 +835,9 @@ fn run_the_broker(test: &str, s: &Submission<'_>) -> Option<Verdict> {
             ))
             .unwrap();
     }
-    // load_sf133.py links GTAS rows to CARS the same way, for the period's month.
+    // load_sf133.py links GTAS rows to CARS for the period's month (matching_cars_subquery);
+    // here by TAS and the same date overlap. Only A33.1 and B21 read the link, for CARS's
+    // financial_indicator2, which is empty for every account of ours.
     client
         .batch_execute(
             "UPDATE sf_133 SET account_num = tl.account_num FROM tas_lookup AS tl \
