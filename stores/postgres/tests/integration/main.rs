@@ -10,6 +10,7 @@
 )]
 
 mod bad_input;
+mod broker;
 mod fixture;
 mod race;
 mod round_trip;

@@ -4,7 +4,7 @@
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../../../examples/fiscal_year.rs"]
-mod fiscal_year;
+pub(crate) mod fiscal_year;
 
 use std::sync::Arc;
 
