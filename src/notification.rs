@@ -620,6 +620,11 @@ pub fn assess(
         ProposedAction::FinancingCommitment { .. } => {
             financing_commitment(action, date, thresholds)
         }
+        ProposedAction::Lease {
+            partner,
+            term_months,
+            replacement_value,
+        } => lease(*partner, *term_months, *replacement_value, date, thresholds),
         ProposedAction::HomelandProgram {
             partner,
             amount,

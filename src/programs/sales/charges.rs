@@ -199,7 +199,8 @@ pub struct ContractAdministrationExemption {
 /// July 2, 2012 and does not charge at least $15,000 in FMS administrative surcharge ...
 /// must include an SCML to charge the difference" (SAMM LOA note "Small Case Management
 /// Line (SCML)"; DSCA 06-14; rescinded by DSCA 12-37 of 2012-07-03, clarified by DSCA
-/// 12-53). Later amendments may only lower the line ([`Case::small_case_management_line`](super::Case::small_case_management_line)).
+/// 12-53). Later amendments may only lower the line
+/// ([`Case::small_case_management_line`](super::Case::small_case_management_line)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmallCaseMinimum {

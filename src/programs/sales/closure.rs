@@ -12,8 +12,8 @@
 //!    cases: a shortfall is arrears and the case stays open
 //!    ([`SalesError::ClosureArrears`]).
 //!
-//! The trust fund keeps the refund ([`TrustFund::refund`]); an application to another case
-//! of the same partner moves no cash (one partner's cash is pooled across its cases,
+//! The trust fund keeps the refund (see [`TrustFund::case_refunds`]); an application to
+//! another case of the same partner moves no cash (one partner's cash is pooled across its cases,
 //! DOMAIN.md rule 28) and is recorded on the [`ClosureStatement`].
 //!
 //! Interest on arrears: AECA section 21(d) as enacted in 1976 (P.L. 94-329, 90 Stat. 737)
@@ -46,7 +46,8 @@ pub struct LineBilling {
 #[serde(rename_all = "snake_case", tag = "disposition")]
 #[non_exhaustive]
 pub enum Disposition {
-    /// Refunded to the partner (a [`TrustFund::refund`] entry on the closing date).
+    /// Refunded to the partner: a refund entry in the trust fund on the closing date (see
+    /// [`TrustFund::case_refunds`]).
     Refund,
     /// Applied to another case of the same partner.
     ApplyTo {
@@ -113,9 +114,10 @@ impl Case {
         Ok(billed_total.checked_add(small)?)
     }
 
-    /// Closes a supply-complete case on `date` after its financial checks: every line billed at its priced total,
-    /// collections equal to disbursements plus charges plus the credit balance, and that
-    /// balance refunded or applied by `disposition`. A refund is recorded in `trust`.
+    /// Closes a supply-complete case on `date` after its financial checks: every line
+    /// billed at its priced total, collections equal to disbursements plus charges plus the
+    /// credit balance, and that balance refunded or applied by `disposition`. A refund is
+    /// recorded in `trust`.
     /// Checks everything before changing anything.
     ///
     /// # Errors
