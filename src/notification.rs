@@ -455,6 +455,32 @@ fn dollars(d: i64) -> Money {
     Money::from_cents(d.saturating_mul(100))
 }
 
+/// The SFOPS notification section's rows for FMF commitments (DOMAIN.md §1.8, rules 19-20).
+fn fmf_commitment_rows() -> Vec<FmfCommitmentRules> {
+    vec![FmfCommitmentRules {
+        from: ymd(2009, 3, 11),
+        to: None,
+        review_days: 15,
+        quantity_excess_percent: 20,
+        exempt_below_percent: 10,
+        waiver_notice_days: 3,
+        source: "SFOPS notification section, sec. 7015 of the FY2009 act (P.L. 111-8 div. H, 2009-03-11) and the FY2010 act (DOMAIN.md 1.8); earlier annual acts carried a similar section not read here".to_owned(),
+        confirmed: true,
+    }]
+}
+
+/// The AECA section 62 lease certification rows.
+fn lease_rows() -> Vec<LeaseNoticeRule> {
+    vec![LeaseNoticeRule {
+        from: ymd(1981, 12, 29),
+        to: None,
+        min_term_months: 12,
+        review_days: 30,
+        source: "AECA sec. 62(a) as enacted by P.L. 97-113 (95 Stat. 1525, 1981-12-29): not less than 30 days before entering into or renewing a lease of one year or longer; the current text of 22 U.S.C. 2796a moves the timing to its subsection (c), not read here, so the 30 days are unconfirmed for later years".to_owned(),
+        confirmed: false,
+    }]
+}
+
 impl Thresholds {
     /// The public values with their history (DOMAIN.md §2.5, §5, §1.8, §8).
     #[must_use]
@@ -511,24 +537,8 @@ impl Thresholds {
                 content_excess_above: dollars(5_000_000),
                 source: "FAA 634A, 22 U.S.C. 2394-1".to_owned(),
             },
-            fmf_commitments: vec![FmfCommitmentRules {
-                from: ymd(2009, 3, 11),
-                to: None,
-                review_days: 15,
-                quantity_excess_percent: 20,
-                exempt_below_percent: 10,
-                waiver_notice_days: 3,
-                source: "SFOPS notification section, sec. 7015 of the FY2009 act (P.L. 111-8 div. H, 2009-03-11) and the FY2010 act (DOMAIN.md 1.8); earlier annual acts carried a similar section not read here".to_owned(),
-                confirmed: true,
-            }],
-            leases: vec![LeaseNoticeRule {
-                from: ymd(1981, 12, 29),
-                to: None,
-                min_term_months: 12,
-                review_days: 30,
-                source: "AECA sec. 62(a) as enacted by P.L. 97-113 (95 Stat. 1525, 1981-12-29): not less than 30 days before entering into or renewing a lease of one year or longer; the current text of 22 U.S.C. 2796a moves the timing to its subsection (c), not read here, so the 30 days are unconfirmed for later years".to_owned(),
-                confirmed: false,
-            }],
+            fmf_commitments: fmf_commitment_rows(),
+            leases: lease_rows(),
             homeland: HomelandPolicy {
                 committees: vec![
                     Committee::HouseHomelandSecurity,
