@@ -52,6 +52,8 @@ pub enum Committee {
     HouseHomelandSecurity,
     /// Senate Committee on Homeland Security and Governmental Affairs.
     SenateHomelandSecurity,
+    /// Senate Committee on Armed Services (AECA section 62 lease certifications).
+    SenateArmedServices,
 }
 
 impl fmt::Display for Committee {
@@ -65,6 +67,7 @@ impl fmt::Display for Committee {
             Committee::SenateHomelandSecurity => {
                 "Senate Homeland Security and Governmental Affairs"
             }
+            Committee::SenateArmedServices => "Senate Armed Services",
         })
     }
 }
@@ -76,6 +79,11 @@ const FOREIGN_AFFAIRS: [Committee; 2] = [
 const APPROPRIATIONS: [Committee; 2] = [
     Committee::SenateAppropriations,
     Committee::HouseAppropriations,
+];
+const SECTION_62: [Committee; 3] = [
+    Committee::HouseForeignAffairs,
+    Committee::SenateForeignRelations,
+    Committee::SenateArmedServices,
 ];
 const SECTION_634A: [Committee; 4] = [
     Committee::SenateForeignRelations,
@@ -136,6 +144,39 @@ pub enum ProposedAction {
         /// The total value of the letter of offer, amendment or contract.
         value: Money,
     },
+    /// A commitment of Foreign Military Financing to equipment (DOMAIN.md §10 rule 19): the
+    /// President may not commit FMF to major defense equipment other than conventional
+    /// ammunition, or to aircraft, ships, missiles or combat vehicles, not justified to
+    /// Congress or 20 percent in excess of the quantities justified, unless the
+    /// Appropriations Committees are notified 15 days in advance; a reprogramming of less
+    /// than 10 percent of the amount justified is exempt (SFOPS notification section, 7015
+    /// in the FY2009 and FY2010 acts).
+    FinancingCommitment {
+        /// The country the equipment is for.
+        partner: CountryCode,
+        /// What the commitment buys.
+        equipment: FmfEquipment,
+        /// The quantity committed, this commitment included.
+        quantity: u64,
+        /// The quantity justified to Congress; `None` if not justified at all.
+        justified_quantity: Option<u64>,
+        /// The amount committed.
+        amount: Money,
+        /// The amount justified for the activity, when known (for the 10 percent
+        /// exemption).
+        justified_amount: Option<Money>,
+    },
+    /// A lease of a defense article (AECA section 61), or its renewal: one for a year or
+    /// longer needs the section 62 certification before it is entered into (22 U.S.C.
+    /// 2796a).
+    Lease {
+        /// The lessee.
+        partner: CountryCode,
+        /// The term of the lease or renewal, in months.
+        term_months: u32,
+        /// The articles' value in terms of replacement cost (stated in the certification).
+        replacement_value: Money,
+    },
     /// An obligation under the homeland-security assistance program above the amount
     /// justified to its committees of jurisdiction (the seed paper's program; policy, not
     /// statute).
@@ -163,6 +204,11 @@ pub enum Regime {
     Faa634a,
     /// AECA section 23(g) cash-flow financing.
     Aeca23g,
+    /// AECA section 62 (22 U.S.C. 2796a): certification before a lease of a year or longer.
+    Aeca62,
+    /// The annual SFOPS notification section (7015 in the FY2009 and FY2010 acts): FMF
+    /// commitments to major defense equipment.
+    Sfops7015,
     /// The homeland-security program's committees of jurisdiction: policy, not statute.
     HomelandPolicy,
 }
@@ -286,6 +332,86 @@ pub struct ReprogrammingRules {
     pub source: String,
 }
 
+/// What a Foreign Military Financing commitment buys, as the SFOPS notification section
+/// sorts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FmfEquipment {
+    /// Major defense equipment other than conventional ammunition.
+    MajorDefenseEquipment,
+    /// Aircraft, ships, missiles or combat vehicles (named beside major defense equipment).
+    AircraftShipsMissilesOrCombatVehicles,
+    /// Conventional ammunition (excluded from the rule).
+    ConventionalAmmunition,
+    /// Anything else (outside the rule).
+    Other,
+}
+
+impl FmfEquipment {
+    /// `true` for the equipment the rule covers.
+    #[must_use]
+    pub const fn covered(self) -> bool {
+        matches!(
+            self,
+            FmfEquipment::MajorDefenseEquipment
+                | FmfEquipment::AircraftShipsMissilesOrCombatVehicles
+        )
+    }
+}
+
+/// One dated row of the SFOPS notification section's rules for FMF commitments (DOMAIN.md
+/// §1.8, §10 rules 19 and 20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FmfCommitmentRules {
+    /// The first day the row applies.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub from: NaiveDate,
+    /// The first day it no longer applies.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub to: Option<NaiveDate>,
+    /// Advance notice, in days (15).
+    pub review_days: u32,
+    /// A quantity this many percent or more above the quantity justified needs notice (20).
+    pub quantity_excess_percent: u32,
+    /// A reprogramming of less than this percent of the amount justified is exempt (10).
+    pub exempt_below_percent: u32,
+    /// Notice waived for a substantial risk to human health or welfare must follow within
+    /// this many days of the action (3; rule 20).
+    pub waiver_notice_days: u32,
+    /// The source.
+    pub source: String,
+    /// `false` if DOMAIN.md leaves a figure of the row unconfirmed.
+    pub confirmed: bool,
+}
+
+/// One dated row of the AECA section 62 lease certification rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseNoticeRule {
+    /// The first day the row applies.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub from: NaiveDate,
+    /// The first day it no longer applies.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub to: Option<NaiveDate>,
+    /// A lease or renewal of at least this many months needs the certification (12).
+    pub min_term_months: u32,
+    /// The certification precedes the lease by at least this many days (30).
+    pub review_days: u32,
+    /// The source.
+    pub source: String,
+    /// `false` when a figure of the row is unconfirmed for its dates.
+    pub confirmed: bool,
+}
+
 /// The homeland program's committees of jurisdiction: configurable policy from the seed
 /// paper, not a statute that binds DHS today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,6 +438,10 @@ pub struct Thresholds {
     pub cash_flow_financing: Vec<ValueThreshold>,
     /// FAA 634A parameters.
     pub reprogramming: ReprogrammingRules,
+    /// SFOPS notification-section rows for FMF commitments.
+    pub fmf_commitments: Vec<FmfCommitmentRules>,
+    /// AECA section 62 lease rows.
+    pub leases: Vec<LeaseNoticeRule>,
     /// The homeland program's policy.
     pub homeland: HomelandPolicy,
 }
@@ -323,6 +453,32 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn dollars(d: i64) -> Money {
     Money::from_cents(d.saturating_mul(100))
+}
+
+/// The SFOPS notification section's rows for FMF commitments (DOMAIN.md §1.8, rules 19-20).
+fn fmf_commitment_rows() -> Vec<FmfCommitmentRules> {
+    vec![FmfCommitmentRules {
+        from: ymd(2009, 3, 11),
+        to: None,
+        review_days: 15,
+        quantity_excess_percent: 20,
+        exempt_below_percent: 10,
+        waiver_notice_days: 3,
+        source: "SFOPS notification section, sec. 7015 of the FY2009 act (P.L. 111-8 div. H, 2009-03-11) and the FY2010 act (DOMAIN.md 1.8); earlier annual acts carried a similar section not read here".to_owned(),
+        confirmed: true,
+    }]
+}
+
+/// The AECA section 62 lease certification rows.
+fn lease_rows() -> Vec<LeaseNoticeRule> {
+    vec![LeaseNoticeRule {
+        from: ymd(1981, 12, 29),
+        to: None,
+        min_term_months: 12,
+        review_days: 30,
+        source: "AECA sec. 62(a) as enacted by P.L. 97-113 (95 Stat. 1525, 1981-12-29): not less than 30 days before entering into or renewing a lease of one year or longer; the current text of 22 U.S.C. 2796a moves the timing to its subsection (c), not read here, so the 30 days are unconfirmed for later years".to_owned(),
+        confirmed: false,
+    }]
 }
 
 impl Thresholds {
@@ -381,6 +537,8 @@ impl Thresholds {
                 content_excess_above: dollars(5_000_000),
                 source: "FAA 634A, 22 U.S.C. 2394-1".to_owned(),
             },
+            fmf_commitments: fmf_commitment_rows(),
+            leases: lease_rows(),
             homeland: HomelandPolicy {
                 committees: vec![
                     Committee::HouseHomelandSecurity,
@@ -398,6 +556,39 @@ fn in_window(from: NaiveDate, to: Option<NaiveDate>, date: NaiveDate) -> bool {
     from <= date && to.is_none_or(|t| date < t)
 }
 
+fn citation_7015() -> Citation {
+    Citation::fixed(
+        "Department of State, Foreign Operations, and Related Programs Appropriations Act, 2010",
+        "7015",
+        None,
+    )
+}
+
+/// A notice of `regime` proposed on `date`, reviewed for `days`.
+fn notice(
+    regime: Regime,
+    committees: &[Committee],
+    days: u32,
+    date: NaiveDate,
+    citation: Citation,
+    reasons: Vec<String>,
+    confirmed: bool,
+) -> Notification {
+    Notification {
+        regime,
+        committees: committees.to_vec(),
+        review_days: days,
+        earliest: date
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(NaiveDate::MAX),
+        citation,
+        reasons,
+        content: Vec::new(),
+        confirmed,
+        policy: false,
+    }
+}
+
 /// Whether `action`, proposed on `date`, needs notice under `thresholds`; `None` if it
 /// does not.
 #[must_use]
@@ -406,195 +597,448 @@ pub fn assess(
     date: NaiveDate,
     thresholds: &Thresholds,
 ) -> Option<Notification> {
-    let notice =
-        |regime, committees: &[Committee], days: u32, citation, reasons: Vec<String>, confirmed| {
-            Notification {
-                regime,
-                committees: committees.to_vec(),
-                review_days: days,
-                earliest: date
-                    .checked_add_days(Days::new(u64::from(days)))
-                    .unwrap_or(NaiveDate::MAX),
-                citation,
-                reasons,
-                content: Vec::new(),
-                confirmed,
-                policy: false,
-            }
-        };
     match action {
         ProposedAction::Sale {
             partner,
             major_defense_equipment,
             articles_and_services,
             design_and_construction,
-        } => {
-            let group = if Group::Aeca36bFavored.is_member(*partner, date) {
-                SaleGroup::Favored
-            } else {
-                SaleGroup::General
-            };
-            let row = thresholds
-                .sales
-                .iter()
-                .find(|r| r.group == group && in_window(r.from, r.to, date))?;
-            let mut reasons = Vec::new();
-            let mut check = |what: &str, value: Money, threshold: Option<Money>| {
-                if let Some(t) = threshold {
-                    if value >= t {
-                        reasons.push(format!("{what} of {value} reaches the {t} threshold"));
-                    }
-                }
-            };
-            check(
-                "major defense equipment",
+        } => sale(
+            *partner,
+            [
                 *major_defense_equipment,
-                Some(row.major_defense_equipment),
-            );
-            check(
-                "defense articles and services",
                 *articles_and_services,
-                Some(row.articles_and_services),
-            );
-            check(
-                "design and construction services",
                 *design_and_construction,
-                row.design_and_construction,
-            );
-            if reasons.is_empty() {
-                return None;
-            }
-            Some(notice(
-                Regime::Aeca36b,
-                &FOREIGN_AFFAIRS,
-                row.review_days,
-                Citation::fixed("22 U.S.C.", "2776", Some("(b)")),
-                reasons,
-                row.confirmed,
-            ))
-        }
+            ],
+            date,
+            thresholds,
+        ),
         ProposedAction::ExcessTransfer {
             original_acquisition_value,
             significant_military_equipment,
             ..
-        } => {
-            let row = thresholds
-                .excess_articles
-                .iter()
-                .find(|r| in_window(r.from, r.to, date))?;
-            let mut reasons = Vec::new();
-            if *significant_military_equipment {
-                reasons.push("the articles are significant military equipment".to_owned());
-            }
-            if *original_acquisition_value >= row.threshold {
-                reasons.push(format!(
-                    "original acquisition value of {original_acquisition_value} reaches the {} threshold",
-                    row.threshold
-                ));
-            }
-            if reasons.is_empty() {
-                return None;
-            }
-            Some(notice(
-                Regime::ExcessArticles,
-                &SECTION_634A,
-                row.review_days,
-                Citation::fixed("22 U.S.C.", "2321j", Some("(f)")),
-                reasons,
-                row.confirmed,
-            ))
+        } => excess_transfer(
+            *original_acquisition_value,
+            *significant_military_equipment,
+            date,
+            thresholds,
+        ),
+        ProposedAction::Reprogramming { .. } => {
+            reprogramming(action, date, &thresholds.reprogramming)
         }
-        ProposedAction::Reprogramming {
+        ProposedAction::CashFlowFinancing { value, .. } => cash_flow(*value, date, thresholds),
+        ProposedAction::FinancingCommitment { .. } => {
+            financing_commitment(action, date, thresholds)
+        }
+        ProposedAction::Lease {
             partner,
-            program,
-            amount,
-            justified,
-            already_obligated,
-            country_total_and_653a_level,
-        } => {
-            let rules = &thresholds.reprogramming;
-            if *program == ProgramKind::Training && *amount < rules.imet_exemption_below {
-                return None;
-            }
-            let reason = match justified {
-                None => format!(
-                    "{program} for {} was not justified to Congress",
-                    partner.map_or("this activity".to_owned(), |p| p.to_string())
-                ),
-                Some(limit) => {
-                    let total = already_obligated.checked_add(*amount).ok()?;
-                    if total <= *limit {
-                        return None;
-                    }
-                    format!("obligations of {total} would exceed the {limit} justified")
-                }
-            };
-            let mut n = notice(
-                Regime::Faa634a,
-                &SECTION_634A,
-                rules.review_days,
-                Citation::fixed("22 U.S.C.", "2394-1", None),
-                vec![reason],
-                true,
-            );
-            if let Some((total, level)) = country_total_and_653a_level {
-                let excess = total.checked_sub(*level).ok()?;
-                if *amount > rules.content_amount_above && excess > rules.content_excess_above {
-                    n.content.push(
-                        "the notice must state the purpose and the country losing the funds"
-                            .to_owned(),
-                    );
-                }
-            }
-            Some(n)
-        }
-        ProposedAction::CashFlowFinancing { value, .. } => {
-            let row = thresholds
-                .cash_flow_financing
-                .iter()
-                .find(|r| in_window(r.from, r.to, date))?;
-            if *value < row.threshold {
-                return None;
-            }
-            Some(notice(
-                Regime::Aeca23g,
-                &APPROPRIATIONS,
-                row.review_days,
-                Citation::fixed("22 U.S.C.", "2763", Some("(g)(1)")),
-                vec![format!(
-                    "cash-flow financed value of {value} reaches the {} threshold",
-                    row.threshold
-                )],
-                row.confirmed,
-            ))
-        }
+            term_months,
+            replacement_value,
+        } => lease(*partner, *term_months, *replacement_value, date, thresholds),
         ProposedAction::HomelandProgram {
             partner,
             amount,
             justified,
-        } => {
-            let policy = &thresholds.homeland;
-            let reason = match justified {
-                None => format!("homeland assistance for {partner} was not justified"),
-                Some(limit) if amount > limit => {
-                    format!("{amount} exceeds the {limit} justified for {partner}")
-                }
-                Some(_) => return None,
-            };
-            let mut n = notice(
-                Regime::HomelandPolicy,
-                &policy.committees,
-                policy.review_days,
-                Citation::new(
-                    "Policy (seed paper, Heritage Backgrounder No. 2078)",
-                    "committees of jurisdiction",
-                ),
-                vec![reason],
-                false,
-            );
-            n.policy = true;
-            Some(n)
+        } => homeland(*partner, *amount, *justified, date, &thresholds.homeland),
+    }
+}
+
+/// AECA 36(b) (rules 31-33): `values` are major defense equipment, articles and services,
+/// design and construction.
+fn sale(
+    partner: CountryCode,
+    values: [Money; 3],
+    date: NaiveDate,
+    thresholds: &Thresholds,
+) -> Option<Notification> {
+    let group = if Group::Aeca36bFavored.is_member(partner, date) {
+        SaleGroup::Favored
+    } else {
+        SaleGroup::General
+    };
+    let row = thresholds
+        .sales
+        .iter()
+        .find(|r| r.group == group && in_window(r.from, r.to, date))?;
+    let [mde, articles, construction] = values;
+    let checks = [
+        (
+            "major defense equipment",
+            mde,
+            Some(row.major_defense_equipment),
+        ),
+        (
+            "defense articles and services",
+            articles,
+            Some(row.articles_and_services),
+        ),
+        (
+            "design and construction services",
+            construction,
+            row.design_and_construction,
+        ),
+    ];
+    let reasons: Vec<String> = checks
+        .iter()
+        .filter_map(|(what, value, threshold)| {
+            threshold
+                .filter(|t| value >= t)
+                .map(|t| format!("{what} of {value} reaches the {t} threshold"))
+        })
+        .collect();
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(notice(
+        Regime::Aeca36b,
+        &FOREIGN_AFFAIRS,
+        row.review_days,
+        date,
+        Citation::fixed("22 U.S.C.", "2776", Some("(b)")),
+        reasons,
+        row.confirmed,
+    ))
+}
+
+/// Excess articles (rule 43).
+fn excess_transfer(
+    original_acquisition_value: Money,
+    significant_military_equipment: bool,
+    date: NaiveDate,
+    thresholds: &Thresholds,
+) -> Option<Notification> {
+    let row = thresholds
+        .excess_articles
+        .iter()
+        .find(|r| in_window(r.from, r.to, date))?;
+    let mut reasons = Vec::new();
+    if significant_military_equipment {
+        reasons.push("the articles are significant military equipment".to_owned());
+    }
+    if original_acquisition_value >= row.threshold {
+        reasons.push(format!(
+            "original acquisition value of {original_acquisition_value} reaches the {} threshold",
+            row.threshold
+        ));
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(notice(
+        Regime::ExcessArticles,
+        &SECTION_634A,
+        row.review_days,
+        date,
+        Citation::fixed("22 U.S.C.", "2321j", Some("(f)")),
+        reasons,
+        row.confirmed,
+    ))
+}
+
+/// FAA 634A (rules 16-18).
+fn reprogramming(
+    action: &ProposedAction,
+    date: NaiveDate,
+    rules: &ReprogrammingRules,
+) -> Option<Notification> {
+    let ProposedAction::Reprogramming {
+        partner,
+        program,
+        amount,
+        justified,
+        already_obligated,
+        country_total_and_653a_level,
+    } = action
+    else {
+        return None;
+    };
+    if *program == ProgramKind::Training && *amount < rules.imet_exemption_below {
+        return None;
+    }
+    let reason = match justified {
+        None => format!(
+            "{program} for {} was not justified to Congress",
+            partner.map_or("this activity".to_owned(), |p| p.to_string())
+        ),
+        Some(limit) => {
+            let total = already_obligated.checked_add(*amount).ok()?;
+            if total <= *limit {
+                return None;
+            }
+            format!("obligations of {total} would exceed the {limit} justified")
         }
+    };
+    let mut n = notice(
+        Regime::Faa634a,
+        &SECTION_634A,
+        rules.review_days,
+        date,
+        Citation::fixed("22 U.S.C.", "2394-1", None),
+        vec![reason],
+        true,
+    );
+    if let Some((total, level)) = country_total_and_653a_level {
+        let excess = total.checked_sub(*level).ok()?;
+        if *amount > rules.content_amount_above && excess > rules.content_excess_above {
+            n.content.push(
+                "the notice must state the purpose and the country losing the funds".to_owned(),
+            );
+        }
+    }
+    Some(n)
+}
+
+/// AECA 23(g) (rule 34).
+fn cash_flow(value: Money, date: NaiveDate, thresholds: &Thresholds) -> Option<Notification> {
+    let row = thresholds
+        .cash_flow_financing
+        .iter()
+        .find(|r| in_window(r.from, r.to, date))?;
+    if value < row.threshold {
+        return None;
+    }
+    Some(notice(
+        Regime::Aeca23g,
+        &APPROPRIATIONS,
+        row.review_days,
+        date,
+        Citation::fixed("22 U.S.C.", "2763", Some("(g)(1)")),
+        vec![format!(
+            "cash-flow financed value of {value} reaches the {} threshold",
+            row.threshold
+        )],
+        row.confirmed,
+    ))
+}
+
+/// `part` is less than `percent` percent of `whole` (exactly, in cents).
+fn below_percent(part: Money, whole: Money, percent: u32) -> Option<bool> {
+    let scaled = part.checked_mul_int(100).ok()?;
+    let limit = whole.checked_mul_int(i64::from(percent)).ok()?;
+    Some(scaled < limit)
+}
+
+/// The SFOPS notification section for FMF commitments (rule 19).
+fn financing_commitment(
+    action: &ProposedAction,
+    date: NaiveDate,
+    thresholds: &Thresholds,
+) -> Option<Notification> {
+    let ProposedAction::FinancingCommitment {
+        partner,
+        equipment,
+        quantity,
+        justified_quantity,
+        amount,
+        justified_amount,
+    } = action
+    else {
+        return None;
+    };
+    if !equipment.covered() {
+        return None;
+    }
+    let row = thresholds
+        .fmf_commitments
+        .iter()
+        .find(|r| in_window(r.from, r.to, date))?;
+    if let Some(justified) = justified_amount {
+        if below_percent(*amount, *justified, row.exempt_below_percent)? {
+            return None;
+        }
+    }
+    let reason = match justified_quantity {
+        None => {
+            format!("{quantity} items of equipment for {partner} were not justified to Congress")
+        }
+        Some(justified) => {
+            // quantity >= justified * (100 + p) / 100, in integers.
+            let lhs = u128::from(*quantity).checked_mul(100)?;
+            let rhs = u128::from(*justified)
+                .checked_mul(u128::from(row.quantity_excess_percent).checked_add(100)?)?;
+            if lhs < rhs {
+                return None;
+            }
+            format!(
+                "{quantity} items are {} percent or more above the {justified} justified",
+                row.quantity_excess_percent
+            )
+        }
+    };
+    Some(notice(
+        Regime::Sfops7015,
+        &APPROPRIATIONS,
+        row.review_days,
+        date,
+        citation_7015(),
+        vec![reason],
+        row.confirmed,
+    ))
+}
+
+/// AECA section 62 (22 U.S.C. 2796a): a lease or renewal of a year or longer.
+fn lease(
+    partner: CountryCode,
+    term_months: u32,
+    replacement_value: Money,
+    date: NaiveDate,
+    thresholds: &Thresholds,
+) -> Option<Notification> {
+    let row = thresholds
+        .leases
+        .iter()
+        .find(|r| in_window(r.from, r.to, date))?;
+    if term_months < row.min_term_months {
+        return None;
+    }
+    let mut n = notice(
+        Regime::Aeca62,
+        &SECTION_62,
+        row.review_days,
+        date,
+        Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+        vec![format!(
+            "a lease to {partner} for {term_months} months reaches the {}-month term",
+            row.min_term_months
+        )],
+        row.confirmed,
+    );
+    n.content.push(format!(
+        "the certification goes also to the Speaker of the House and states the country, the type, quantity and replacement value ({replacement_value}), the terms and duration, and why the article is leased rather than sold"
+    ));
+    Some(n)
+}
+
+/// The homeland program's policy.
+fn homeland(
+    partner: CountryCode,
+    amount: Money,
+    justified: Option<Money>,
+    date: NaiveDate,
+    policy: &HomelandPolicy,
+) -> Option<Notification> {
+    let reason = match justified {
+        None => format!("homeland assistance for {partner} was not justified"),
+        Some(limit) if amount > limit => {
+            format!("{amount} exceeds the {limit} justified for {partner}")
+        }
+        Some(_) => return None,
+    };
+    let mut n = notice(
+        Regime::HomelandPolicy,
+        &policy.committees,
+        policy.review_days,
+        date,
+        Citation::new(
+            "Policy (seed paper, Heritage Backgrounder No. 2078)",
+            "committees of jurisdiction",
+        ),
+        vec![reason],
+        false,
+    );
+    n.policy = true;
+    Some(n)
+}
+
+/// Advance notice waived because delay would pose a substantial risk to human health or
+/// welfare (DOMAIN.md §10 rule 20): valid only if notice follows no later than
+/// `deadline`, three days after the action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthWaiver {
+    /// The day of the action taken without advance notice.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub acted: NaiveDate,
+    /// The last day the notice may follow.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub deadline: NaiveDate,
+    /// The day the notice was given.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub notified: NaiveDate,
+    /// The law that allows the waiver.
+    pub citation: Citation,
+}
+
+/// Why a waiver of notice was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaiverError {
+    /// The regime has no health-or-welfare waiver in this crate's table.
+    #[error(
+        "a {regime:?} notice cannot be waived for human health or welfare; only the SFOPS notification section allows it"
+    )]
+    NotWaivable {
+        /// The regime of the notice.
+        regime: Regime,
+    },
+    /// No row of the table is in force on the day of the action.
+    #[error("no FMF notification rules in force on {acted}")]
+    NoRules {
+        /// The day of the action.
+        acted: NaiveDate,
+    },
+    /// The notice came later than the rule allows.
+    #[error(
+        "notice given {notified} is later than {deadline}, {days} days after the action of {acted}"
+    )]
+    NoticeLate {
+        /// The day of the action.
+        acted: NaiveDate,
+        /// The day the notice was given.
+        notified: NaiveDate,
+        /// The last day allowed.
+        deadline: NaiveDate,
+        /// The days allowed.
+        days: u32,
+    },
+}
+
+impl Notification {
+    /// The notice, waived for a substantial risk to human health or welfare: the action
+    /// was taken on `acted` without advance notice, and notice was given on `notified`.
+    /// Only SFOPS notification-section notices ([`Regime::Sfops7015`]) may be waived; the
+    /// notice must follow within the row's `waiver_notice_days` (3) of the action
+    /// (DOMAIN.md §1.8, §10 rule 20).
+    ///
+    /// # Errors
+    ///
+    /// [`WaiverError::NotWaivable`] for another regime, [`WaiverError::NoRules`] if no row
+    /// is in force on `acted`, [`WaiverError::NoticeLate`] if `notified` is after the
+    /// deadline.
+    pub fn waive_for_health(
+        &self,
+        acted: NaiveDate,
+        notified: NaiveDate,
+        thresholds: &Thresholds,
+    ) -> Result<HealthWaiver, WaiverError> {
+        if self.regime != Regime::Sfops7015 {
+            return Err(WaiverError::NotWaivable {
+                regime: self.regime,
+            });
+        }
+        let row = thresholds
+            .fmf_commitments
+            .iter()
+            .find(|r| in_window(r.from, r.to, acted))
+            .ok_or(WaiverError::NoRules { acted })?;
+        let days = row.waiver_notice_days;
+        let deadline = acted
+            .checked_add_days(Days::new(u64::from(days)))
+            .unwrap_or(NaiveDate::MAX);
+        if notified > deadline {
+            return Err(WaiverError::NoticeLate {
+                acted,
+                notified,
+                deadline,
+                days,
+            });
+        }
+        Ok(HealthWaiver {
+            acted,
+            deadline,
+            notified,
+            citation: citation_7015(),
+        })
     }
 }
 
@@ -787,6 +1231,131 @@ mod tests {
         let n = assess(&home, on, &t).unwrap();
         assert!(n.policy);
         assert!(n.committees.contains(&Committee::HouseHomelandSecurity));
+    }
+
+    fn commitment(
+        equipment: FmfEquipment,
+        quantity: u64,
+        justified_quantity: Option<u64>,
+        amount: &str,
+        justified_amount: Option<&str>,
+    ) -> ProposedAction {
+        ProposedAction::FinancingCommitment {
+            partner: "JOR".parse().unwrap(),
+            equipment,
+            quantity,
+            justified_quantity,
+            amount: m(amount),
+            justified_amount: justified_amount.map(m),
+        }
+    }
+
+    #[test]
+    fn rule_19_quantity_and_justification() {
+        let t = Thresholds::current();
+        let on = d(2010, 1, 4);
+        let mde = FmfEquipment::MajorDefenseEquipment;
+        let q = |n| assess(&commitment(mde, n, Some(10), "5000000", None), on, &t);
+        assert!(q(11).is_none(), "10 percent above");
+        let at = q(12).unwrap();
+        assert_eq!(at.regime, Regime::Sfops7015);
+        assert_eq!(at.committees, APPROPRIATIONS.to_vec());
+        assert_eq!(at.review_days, 15);
+        assert_eq!(at.earliest, d(2010, 1, 19));
+        assert!(q(13).is_some());
+        let unjustified = assess(&commitment(mde, 1, None, "1", None), on, &t).unwrap();
+        assert!(unjustified.reasons[0].contains("not justified"));
+        let vehicles = FmfEquipment::AircraftShipsMissilesOrCombatVehicles;
+        assert!(assess(&commitment(vehicles, 1, None, "1", None), on, &t).is_some());
+        for outside in [FmfEquipment::ConventionalAmmunition, FmfEquipment::Other] {
+            assert!(assess(&commitment(outside, 100, None, "1", None), on, &t).is_none());
+        }
+    }
+
+    #[test]
+    fn rule_19_ten_percent_exemption_a_cent_under_at_and_over() {
+        let t = Thresholds::current();
+        let on = d(2010, 1, 4);
+        let mde = FmfEquipment::MajorDefenseEquipment;
+        let a = |amount| {
+            assess(
+                &commitment(mde, 20, Some(10), amount, Some("1000000")),
+                on,
+                &t,
+            )
+        };
+        assert!(a("99999.99").is_none());
+        assert!(a("100000.00").is_some());
+        assert!(a("100000.01").is_some());
+    }
+
+    #[test]
+    fn rule_19_dated_row_and_review_period() {
+        let t = Thresholds::current();
+        let mde = FmfEquipment::MajorDefenseEquipment;
+        let action = commitment(mde, 1, None, "1", None);
+        assert!(assess(&action, d(2009, 3, 10), &t).is_none());
+        assert!(assess(&action, d(2009, 3, 11), &t).is_some());
+        assert!(assess(&action, d(2009, 3, 12), &t).is_some());
+        let n = assess(&action, d(2010, 1, 4), &t).unwrap();
+        // Notified 2010-01-04: 2010-01-18 is a day early, 2010-01-19 the first day.
+        assert_eq!(n.earliest_after(d(2010, 1, 4)), d(2010, 1, 19));
+        assert!(d(2010, 1, 18) < n.earliest && d(2010, 1, 20) > n.earliest);
+    }
+
+    #[test]
+    fn rule_20_notice_within_three_days_of_the_action() {
+        let t = Thresholds::current();
+        let action = commitment(FmfEquipment::MajorDefenseEquipment, 1, None, "1", None);
+        let acted = d(2010, 1, 4);
+        let n = assess(&action, acted, &t).unwrap();
+        let w = n.waive_for_health(acted, d(2010, 1, 6), &t).unwrap();
+        assert_eq!(w.deadline, d(2010, 1, 7));
+        assert!(n.waive_for_health(acted, d(2010, 1, 7), &t).is_ok());
+        assert_eq!(
+            n.waive_for_health(acted, d(2010, 1, 8), &t),
+            Err(WaiverError::NoticeLate {
+                acted,
+                notified: d(2010, 1, 8),
+                deadline: d(2010, 1, 7),
+                days: 3
+            })
+        );
+        assert_eq!(
+            n.waive_for_health(d(2009, 3, 10), d(2009, 3, 10), &t),
+            Err(WaiverError::NoRules {
+                acted: d(2009, 3, 10)
+            })
+        );
+        let sale = assess(&mde_sale("BRA", "14000000"), acted, &t).unwrap();
+        assert_eq!(
+            sale.waive_for_health(acted, acted, &t),
+            Err(WaiverError::NotWaivable {
+                regime: Regime::Aeca36b
+            })
+        );
+    }
+
+    #[test]
+    fn aeca_62_lease_certification_a_year_or_longer() {
+        let t = Thresholds::current();
+        let lease = |months| ProposedAction::Lease {
+            partner: "POL".parse().unwrap(),
+            term_months: months,
+            replacement_value: m("20000000"),
+        };
+        let on = d(2015, 6, 1);
+        assert!(assess(&lease(11), on, &t).is_none());
+        let n = assess(&lease(12), on, &t).unwrap();
+        assert_eq!(n.regime, Regime::Aeca62);
+        assert_eq!(n.review_days, 30);
+        assert_eq!(n.earliest, d(2015, 7, 1));
+        assert!(n.committees.contains(&Committee::SenateArmedServices));
+        assert!(!n.confirmed);
+        assert!(assess(&lease(13), on, &t).is_some());
+        assert!(assess(&lease(60), d(1981, 12, 28), &t).is_none());
+        assert!(assess(&lease(60), d(1981, 12, 29), &t).is_some());
+        assert!(assess(&lease(60), d(1981, 12, 30), &t).is_some());
     }
 
     #[test]

@@ -12,12 +12,24 @@
 //! | `leahy-defense` | 10 U.S.C. 362: the same for Defense funds; exceptions: corrective steps, emergencies (report within 15 days) | Defense-funded programs | the Secretary of Defense, report within 15 days |
 //! | `sanction` | a general sanction or embargo recorded as a fact | the programs the fact names | none |
 //!
-//! The built-in rules carry no start dates: they apply the current law to any date asked,
-//! so that the rule types can be exercised on historical examples. For historical accuracy
-//! restrict them with [`Rule::in_force`](super::Rule::in_force): section 404(a) of the Child
-//! Soldiers Prevention Act took effect on 2009-06-21 (180 days after P.L. 110-457), and
-//! 10 U.S.C. 362 dates from the FY2017 NDAA (P.L. 114-328, 2016-12-23), earlier Defense
-//! Leahy provisions riding on annual appropriations acts.
+//! Each built-in rule but `sanction` carries the day its statute took effect
+//! ([`Rule::effective_from`](super::Rule::effective_from), with the source in
+//! [`Rule::effective_source`](super::Rule::effective_source)), so a request dated before it
+//! is not decided under the rule (the current text of the law is applied from that day on):
+//!
+//! | id | in force from | source |
+//! |---|---|---|
+//! | `brooke` | 1977-10-31 | P.L. 95-148 sec. 503 (91 Stat. 1239), the earliest text of the default provision read for this crate |
+//! | `coup-7008` | 1988-10-01 | P.L. 100-461 sec. 513 (102 Stat. 2268-23), the earliest text read; CRS IF11267 says the provision has appeared "since 1986", a day not confirmed |
+//! | `child-soldiers` | 2009-06-21 | P.L. 110-457 sec. 404(a), effective 180 days after enactment on 2008-12-23 |
+//! | `trafficking-tier3` | 2000-10-28 | P.L. 106-386 sec. 110 (114 Stat. 1482); the first report with consequences was that of June 2003 |
+//! | `state-sponsor` | 1986-08-27 | P.L. 99-399 (100 Stat. 853), which added AECA section 40 |
+//! | `end-use-3c` | 1973-12-17 | P.L. 93-189 (87 Stat. 730), the "cash sales, credits, or guarantees" text of section 3(c) |
+//! | `leahy-state` | 2007-12-26 | P.L. 110-161 div. J sec. 651 (121 Stat. 2341), FAA section 620J, later 620M |
+//! | `leahy-defense` | 2016-12-23 | P.L. 114-328 (FY2017 NDAA), which enacted 10 U.S.C. 362; earlier Defense Leahy provisions rode on annual appropriations acts |
+//!
+//! A caller who needs an earlier start (an annual act before the one read here) widens a
+//! rule with [`Rule::in_force`](super::Rule::in_force).
 //!
 //! Only `coup-7008` also bars expenditures on earlier obligations
 //! ([`Stage::Expenditure`](super::Stage::Expenditure)): its text says no funds "shall be
@@ -30,7 +42,7 @@
 
 use std::borrow::Cow;
 
-use chrono::Months;
+use chrono::{Months, NaiveDate};
 
 use super::fact::{Fact, FactKind, Remediation, Subject, TipTier};
 use super::rule::{
@@ -41,7 +53,7 @@ use crate::law::Citation;
 use crate::purpose::ProgramKind;
 
 /// The version id of the built-in rule set.
-pub(crate) const VERSION: &str = "builtin-2026-11";
+pub(crate) const VERSION: &str = "builtin-2026-12";
 
 const SFOPS_2019: &str =
     "Department of State, Foreign Operations, and Related Programs Appropriations Act, 2019";
@@ -214,142 +226,388 @@ impl RuleTest for Test {
     }
 }
 
-/// The built-in rules, in evaluation order.
-pub(crate) fn rules() -> Vec<Rule> {
+/// The day a built-in rule took effect; the dates are constants of the table above.
+fn took_effect(rule: Rule, (y, m, d): (i32, u32, u32), source: &'static str) -> Rule {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(date) => rule.took_effect(date, source),
+        // The table's dates are all valid; an invalid one leaves the rule undated rather
+        // than panicking (the boundary tests would fail).
+        None => rule,
+    }
+}
+
+fn security() -> Vec<ProgramKind> {
     use ProgramKind as P;
-    let security = vec![
+    vec![
         P::Training,
         P::Financing,
         P::Peacekeeping,
         P::ExcessArticles,
-    ];
-    vec![
-        Rule::new(
-            RuleId::fixed("brooke"),
-            "the Brooke amendment (section 7012)",
-            Citation::fixed(SFOPS_2019, "7012", None),
-            vec![P::Training, P::Financing, P::Peacekeeping, P::Democracy],
-            Test::Brooke,
-        )
-        .waivable(WaiverPolicy {
-            officials: vec![Official::President],
-            per_program: false,
-            notice: None,
-        }),
-        Rule::new(
-            RuleId::fixed("coup-7008"),
-            "section 7008",
-            Citation::fixed(SFOPS_2024, "7008", None),
-            vec![P::Training, P::Financing, P::Peacekeeping, P::Democracy],
-            Test::Coup,
-        )
-        .waivable(WaiverPolicy {
-            officials: vec![Official::SecretaryOfState],
-            per_program: true,
-            notice: None,
-        })
-        .barring_expenditures(),
-        Rule::new(
-            RuleId::fixed("child-soldiers"),
-            "the Child Soldiers Prevention Act",
-            Citation::fixed("22 U.S.C.", "2370c-1", None),
-            security.clone(),
-            Test::ChildSoldiers,
-        )
-        .waivable(WaiverPolicy {
-            officials: vec![Official::President],
-            per_program: false,
-            notice: Some(Notice::Within(45)),
-        }),
-        Rule::new(
-            RuleId::fixed("trafficking-tier3"),
-            "the Trafficking Victims Protection Act (Tier 3)",
-            Citation::fixed("22 U.S.C.", "7107", Some("(d)")),
-            vec![
-                P::Training,
-                P::Financing,
-                P::Peacekeeping,
-                P::ExcessArticles,
-                P::Democracy,
-            ],
-            Test::Trafficking,
-        )
-        .waivable(WaiverPolicy {
-            officials: vec![Official::President],
-            per_program: false,
-            notice: None,
-        }),
-        Rule::new(
-            RuleId::fixed("state-sponsor"),
-            "the state sponsor of terrorism designation",
-            Citation::fixed("22 U.S.C.", "2780", None),
-            vec![
-                P::Sales,
-                P::Financing,
-                P::Training,
-                P::ExcessArticles,
-                P::Leases,
-                P::Peacekeeping,
-                P::TechnologyCooperation,
-            ],
-            Test::StateSponsor,
-        )
-        .for_departments(vec![
-            Department::State,
-            Department::Defense,
-            Department::HomelandSecurity,
-        ])
-        .waivable(WaiverPolicy {
-            officials: vec![Official::President],
-            per_program: false,
-            notice: Some(Notice::Before(15)),
-        }),
-        Rule::new(
-            RuleId::fixed("end-use-3c"),
-            "AECA section 3(c)",
-            Citation::fixed("22 U.S.C.", "2753", Some("(c)")),
-            vec![P::Sales, P::Financing],
-            Test::EndUse,
-        )
-        // The ineligibility is the country's, whichever department's accounts run the sale.
-        .for_departments(vec![Department::State, Department::Defense]),
-        Rule::new(
-            RuleId::fixed("leahy-state"),
-            "the State Leahy law",
-            Citation::fixed("22 U.S.C.", "2378d", None),
-            security.clone(),
-            Test::LeahyState,
-        ),
-        Rule::new(
-            RuleId::fixed("leahy-defense"),
-            "the Defense Leahy law",
-            Citation::fixed("10 U.S.C.", "362", None),
-            vec![
-                P::Training,
-                P::Financing,
-                P::Peacekeeping,
-                P::ExcessArticles,
-                P::Leases,
-            ],
-            Test::LeahyDefense,
-        )
-        .for_departments(vec![Department::Defense])
-        .waivable(WaiverPolicy {
-            officials: vec![Official::SecretaryOfDefense],
-            per_program: false,
-            notice: Some(Notice::Within(15)),
-        }),
-        Rule::new(
-            RuleId::fixed("sanction"),
-            "a general sanction",
-            Citation::fixed("sanctions law", "as cited by the fact", None),
-            P::ALL.to_vec(),
-            Test::Sanction,
-        )
-        .for_departments(vec![
-            Department::State,
-            Department::Defense,
-            Department::HomelandSecurity,
-        ]),
     ]
+}
+
+fn brooke() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("brooke"),
+        "the Brooke amendment (section 7012)",
+        Citation::fixed(SFOPS_2019, "7012", None),
+        vec![P::Training, P::Financing, P::Peacekeeping, P::Democracy],
+        Test::Brooke,
+    )
+    .waivable(WaiverPolicy {
+        officials: vec![Official::President],
+        per_program: false,
+        notice: None,
+    });
+    took_effect(
+        rule,
+        (1977, 10, 31),
+        "P.L. 95-148 sec. 503 (91 Stat. 1239), 1977-10-31",
+    )
+}
+
+fn coup() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("coup-7008"),
+        "section 7008",
+        Citation::fixed(SFOPS_2024, "7008", None),
+        vec![P::Training, P::Financing, P::Peacekeeping, P::Democracy],
+        Test::Coup,
+    )
+    .waivable(WaiverPolicy {
+        officials: vec![Official::SecretaryOfState],
+        per_program: true,
+        notice: None,
+    })
+    .barring_expenditures();
+    took_effect(
+        rule,
+        (1988, 10, 1),
+        "P.L. 100-461 sec. 513 (102 Stat. 2268-23), 1988-10-01",
+    )
+}
+
+fn child_soldiers() -> Rule {
+    let rule = Rule::new(
+        RuleId::fixed("child-soldiers"),
+        "the Child Soldiers Prevention Act",
+        Citation::fixed("22 U.S.C.", "2370c-1", None),
+        security(),
+        Test::ChildSoldiers,
+    )
+    .waivable(WaiverPolicy {
+        officials: vec![Official::President],
+        per_program: false,
+        notice: Some(Notice::Within(45)),
+    });
+    took_effect(
+        rule,
+        (2009, 6, 21),
+        "P.L. 110-457 sec. 404(a), 180 days after enactment on 2008-12-23",
+    )
+}
+
+fn trafficking() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("trafficking-tier3"),
+        "the Trafficking Victims Protection Act (Tier 3)",
+        Citation::fixed("22 U.S.C.", "7107", Some("(d)")),
+        vec![
+            P::Training,
+            P::Financing,
+            P::Peacekeeping,
+            P::ExcessArticles,
+            P::Democracy,
+        ],
+        Test::Trafficking,
+    )
+    .waivable(WaiverPolicy {
+        officials: vec![Official::President],
+        per_program: false,
+        notice: None,
+    });
+    took_effect(
+        rule,
+        (2000, 10, 28),
+        "P.L. 106-386 sec. 110 (114 Stat. 1482), 2000-10-28",
+    )
+}
+
+fn state_sponsor() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("state-sponsor"),
+        "the state sponsor of terrorism designation",
+        Citation::fixed("22 U.S.C.", "2780", None),
+        vec![
+            P::Sales,
+            P::Financing,
+            P::Training,
+            P::ExcessArticles,
+            P::Leases,
+            P::Peacekeeping,
+            P::TechnologyCooperation,
+        ],
+        Test::StateSponsor,
+    )
+    .for_departments(vec![
+        Department::State,
+        Department::Defense,
+        Department::HomelandSecurity,
+    ])
+    .waivable(WaiverPolicy {
+        officials: vec![Official::President],
+        per_program: false,
+        notice: Some(Notice::Before(15)),
+    });
+    took_effect(
+        rule,
+        (1986, 8, 27),
+        "P.L. 99-399 (100 Stat. 853), adding AECA section 40, 1986-08-27",
+    )
+}
+
+fn end_use() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("end-use-3c"),
+        "AECA section 3(c)",
+        Citation::fixed("22 U.S.C.", "2753", Some("(c)")),
+        vec![P::Sales, P::Financing],
+        Test::EndUse,
+    )
+    // The ineligibility is the country's, whichever department's accounts run the sale.
+    .for_departments(vec![Department::State, Department::Defense]);
+    took_effect(
+        rule,
+        (1973, 12, 17),
+        "P.L. 93-189 (87 Stat. 730), 1973-12-17",
+    )
+}
+
+fn leahy_state() -> Rule {
+    let rule = Rule::new(
+        RuleId::fixed("leahy-state"),
+        "the State Leahy law",
+        Citation::fixed("22 U.S.C.", "2378d", None),
+        security(),
+        Test::LeahyState,
+    );
+    took_effect(
+        rule,
+        (2007, 12, 26),
+        "P.L. 110-161 div. J sec. 651 (121 Stat. 2341), 2007-12-26",
+    )
+}
+
+fn leahy_defense() -> Rule {
+    use ProgramKind as P;
+    let rule = Rule::new(
+        RuleId::fixed("leahy-defense"),
+        "the Defense Leahy law",
+        Citation::fixed("10 U.S.C.", "362", None),
+        vec![
+            P::Training,
+            P::Financing,
+            P::Peacekeeping,
+            P::ExcessArticles,
+            P::Leases,
+        ],
+        Test::LeahyDefense,
+    )
+    .for_departments(vec![Department::Defense])
+    .waivable(WaiverPolicy {
+        officials: vec![Official::SecretaryOfDefense],
+        per_program: false,
+        notice: Some(Notice::Within(15)),
+    });
+    took_effect(
+        rule,
+        (2016, 12, 23),
+        "P.L. 114-328 (FY2017 NDAA), 2016-12-23",
+    )
+}
+
+fn sanction() -> Rule {
+    // Undated: the fact carries the sanction's own dates.
+    Rule::new(
+        RuleId::fixed("sanction"),
+        "a general sanction",
+        Citation::fixed("sanctions law", "as cited by the fact", None),
+        ProgramKind::ALL.to_vec(),
+        Test::Sanction,
+    )
+    .for_departments(vec![
+        Department::State,
+        Department::Defense,
+        Department::HomelandSecurity,
+    ])
+}
+
+/// The built-in rules, in evaluation order.
+pub(crate) fn rules() -> Vec<Rule> {
+    vec![
+        brooke(),
+        coup(),
+        child_soldiers(),
+        trafficking(),
+        state_sponsor(),
+        end_use(),
+        leahy_state(),
+        leahy_defense(),
+        sanction(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::{Facts, Outcome, RuleSet, evaluate};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// One dated rule, the fact that trips it (in force long before the rule), and a
+    /// request it governs.
+    fn case(id: &str) -> (Rule, FactKind, ProgramKind, Department, Vec<Subject>) {
+        let unit = || vec![Subject::Unit("1st Battalion".into())];
+        let rule = rules().into_iter().find(|r| r.id().as_str() == id).unwrap();
+        let (kind, program, dept, subjects) = match id {
+            "brooke" => (
+                FactKind::LoanArrears {
+                    oldest_unpaid_due: day(1960, 1, 1),
+                },
+                ProgramKind::Financing,
+                Department::State,
+                vec![],
+            ),
+            "coup-7008" => (
+                FactKind::MilitaryCoup,
+                ProgramKind::Financing,
+                Department::State,
+                vec![],
+            ),
+            "child-soldiers" => (
+                FactKind::ChildSoldiersListed { report_year: 1960 },
+                ProgramKind::Financing,
+                Department::State,
+                vec![],
+            ),
+            "trafficking-tier3" => (
+                FactKind::TraffickingTier {
+                    report_year: 1960,
+                    tier: TipTier::Tier3,
+                },
+                ProgramKind::Financing,
+                Department::State,
+                vec![],
+            ),
+            "state-sponsor" => (
+                FactKind::StateSponsorOfTerrorism,
+                ProgramKind::Sales,
+                Department::State,
+                vec![],
+            ),
+            "end-use-3c" => (
+                FactKind::EndUseViolation,
+                ProgramKind::Sales,
+                Department::State,
+                vec![],
+            ),
+            "leahy-state" => (
+                FactKind::GrossViolations {
+                    subject: Subject::Unit("1st Battalion".into()),
+                },
+                ProgramKind::Training,
+                Department::State,
+                unit(),
+            ),
+            _ => (
+                FactKind::GrossViolations {
+                    subject: Subject::Unit("1st Battalion".into()),
+                },
+                ProgramKind::Training,
+                Department::Defense,
+                unit(),
+            ),
+        };
+        (rule, kind, program, dept, subjects)
+    }
+
+    fn outcome(id: &str, date: NaiveDate) -> Outcome {
+        let (rule, kind, program, department, subjects) = case(id);
+        let partner = "BRA".parse().unwrap();
+        let mut facts = Facts::new();
+        facts.add(Fact::new(
+            partner,
+            kind,
+            day(1960, 1, 1),
+            Citation::new("test data", "1"),
+            day(1960, 1, 1),
+        ));
+        let mut request = EligibilityRequest::new(partner, program, date);
+        request.department = department;
+        request.subjects = subjects;
+        evaluate(&request, &facts, &RuleSet::new("one").with_rule(rule)).outcome()
+    }
+
+    const DATED: [(&str, (i32, u32, u32)); 8] = [
+        ("brooke", (1977, 10, 31)),
+        ("coup-7008", (1988, 10, 1)),
+        ("child-soldiers", (2009, 6, 21)),
+        ("trafficking-tier3", (2000, 10, 28)),
+        ("state-sponsor", (1986, 8, 27)),
+        ("end-use-3c", (1973, 12, 17)),
+        ("leahy-state", (2007, 12, 26)),
+        ("leahy-defense", (2016, 12, 23)),
+    ];
+
+    #[test]
+    fn every_rule_but_sanction_carries_its_start_and_source() {
+        for rule in rules() {
+            let dated = DATED.iter().find(|(id, _)| *id == rule.id().as_str());
+            match dated {
+                Some((_, (y, m, d))) => {
+                    assert_eq!(
+                        rule.effective_from(),
+                        Some(day(*y, *m, *d)),
+                        "{}",
+                        rule.id().as_str()
+                    );
+                    let source = rule.effective_source().unwrap();
+                    assert!(source.starts_with("P.L. "), "{source}");
+                }
+                None => {
+                    assert_eq!(rule.id().as_str(), "sanction");
+                    assert_eq!(rule.effective_from(), None);
+                    assert_eq!(rule.effective_source(), None);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_request_before_a_statute_took_effect_is_not_refused_under_it() {
+        for (id, (y, m, d)) in DATED {
+            let first = day(y, m, d);
+            let before = first.pred_opt().unwrap();
+            let after = first.succ_opt().unwrap();
+            assert_eq!(outcome(id, before), Outcome::Eligible, "{id} on {before}");
+            assert_eq!(outcome(id, first), Outcome::Ineligible, "{id} on {first}");
+            assert_eq!(outcome(id, after), Outcome::Ineligible, "{id} on {after}");
+        }
+    }
+
+    #[test]
+    fn widening_a_rule_drops_the_statutes_source() {
+        let rule = child_soldiers().in_force(Some(day(2008, 10, 1)), None);
+        assert_eq!(rule.effective_from(), Some(day(2008, 10, 1)));
+        assert_eq!(rule.effective_source(), None);
+        let same = child_soldiers().in_force(Some(day(2009, 6, 21)), None);
+        assert!(same.effective_source().is_some());
+    }
 }

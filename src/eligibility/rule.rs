@@ -218,6 +218,7 @@ pub struct Rule {
     departments: Vec<Department>,
     effective_from: Option<NaiveDate>,
     effective_to: Option<NaiveDate>,
+    effective_source: Option<Cow<'static, str>>,
     waiver: Option<WaiverPolicy>,
     expenditures: bool,
     test: Arc<dyn RuleTest>,
@@ -233,6 +234,7 @@ impl fmt::Debug for Rule {
             .field("departments", &self.departments)
             .field("effective_from", &self.effective_from)
             .field("effective_to", &self.effective_to)
+            .field("effective_source", &self.effective_source)
             .field("waiver", &self.waiver)
             .field("expenditures", &self.expenditures)
             .field("test", &self.test)
@@ -258,6 +260,7 @@ impl Rule {
             departments: vec![Department::State],
             effective_from: None,
             effective_to: None,
+            effective_source: None,
             waiver: None,
             expenditures: false,
             test: Arc::new(test),
@@ -271,12 +274,57 @@ impl Rule {
         self
     }
 
-    /// The same rule, in force from `from` (inclusive) until `to` (exclusive).
+    /// The same rule, in force from `from` (inclusive) until `to` (exclusive). A `from`
+    /// other than the one [`Rule::took_effect`] gave drops that source: the caller's date
+    /// is no longer the statute's.
     #[must_use]
     pub fn in_force(mut self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Rule {
+        if from != self.effective_from {
+            self.effective_source = None;
+        }
         self.effective_from = from;
         self.effective_to = to;
         self
+    }
+
+    /// The same rule, in force from `date` (inclusive), the day its statute took effect, as
+    /// `source` says (the enacting law and where the date was read). A request dated
+    /// before `date` is not decided under the rule.
+    ///
+    /// ```
+    /// # use security_assistance::eligibility::{Evaluation, EligibilityRequest, Fact, Rule, RuleId, RuleTest};
+    /// # use security_assistance::{Citation, ProgramKind};
+    /// # #[derive(Debug)]
+    /// # struct Never;
+    /// # impl RuleTest for Never {
+    /// #     fn evaluate(&self, _: &EligibilityRequest, _: &[&Fact]) -> Evaluation { Evaluation::Allows }
+    /// # }
+    /// let day = chrono::NaiveDate::from_ymd_opt(2009, 6, 21).ok_or("date")?;
+    /// let rule = Rule::new(RuleId::new("cspa"), "the Child Soldiers Prevention Act",
+    ///     Citation::new("22 U.S.C.", "2370c-1"), vec![ProgramKind::Training], Never)
+    ///     .took_effect(day, "P.L. 110-457 sec. 404(a), 180 days after 2008-12-23");
+    /// assert_eq!(rule.effective_from(), Some(day));
+    /// assert_eq!(rule.effective_source(), Some("P.L. 110-457 sec. 404(a), 180 days after 2008-12-23"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn took_effect(mut self, date: NaiveDate, source: impl Into<Cow<'static, str>>) -> Rule {
+        self.effective_from = Some(date);
+        self.effective_source = Some(source.into());
+        self
+    }
+
+    /// The first day the rule is in force, if it has one.
+    #[must_use]
+    pub fn effective_from(&self) -> Option<NaiveDate> {
+        self.effective_from
+    }
+
+    /// Where the rule's first day was read (the enacting law), if
+    /// [`Rule::took_effect`] gave one.
+    #[must_use]
+    pub fn effective_source(&self) -> Option<&str> {
+        self.effective_source.as_deref()
     }
 
     /// The same rule, waivable under `policy`.

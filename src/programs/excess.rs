@@ -753,24 +753,7 @@ impl ExcessProgram {
         if self.transfers.iter().any(|t| t.request.id == request.id) {
             return Err(ExcessError::DuplicateTransfer { id: request.id });
         }
-        let article = &request.article;
-        if article.description.trim().is_empty() {
-            return Err(ExcessError::EmptyDescription);
-        }
-        let mut amounts = vec![article.original_acquisition_value, request.current_value];
-        if let TransferTerms::Sale {
-            price,
-            actual_value,
-            scrap_value,
-            fair_value,
-        } = &request.terms
-        {
-            amounts.extend([*price, *actual_value]);
-            amounts.extend(scrap_value.iter().chain(fair_value.iter()).copied());
-        }
-        if let Some(amount) = amounts.into_iter().find(|a| a.is_negative()) {
-            return Err(ExcessError::NegativeAmount { amount });
-        }
+        check_shape(&request)?;
         let fiscal_year = FiscalYear::containing(request.date);
         let is_grant = matches!(request.terms, TransferTerms::Grant { .. });
         if is_grant && !self.is_justified(request.recipient, fiscal_year) {
@@ -791,19 +774,7 @@ impl ExcessProgram {
             }
             TransferTerms::Grant { transport } => {
                 self.check_transport(*transport, request.date)?;
-                let cap = self
-                    .caps
-                    .cap_for(fiscal_year)
-                    .ok_or(ExcessError::NoCapInForce { fiscal_year })?;
-                let granted = self.granted_in(fiscal_year)?;
-                if granted.checked_add(request.current_value)? > cap.cap {
-                    return Err(ExcessError::CapExceeded {
-                        fiscal_year,
-                        cap: cap.cap,
-                        granted,
-                        requested: request.current_value,
-                    });
-                }
+                self.check_cap(fiscal_year, request.current_value)?;
                 request.current_value
             }
         };
@@ -828,6 +799,24 @@ impl ExcessProgram {
         };
         self.transfers.push(transfer.clone());
         Ok(transfer)
+    }
+
+    /// The aggregate annual cap on grants (22 U.S.C. 2321j; DOMAIN.md rule 44).
+    fn check_cap(&self, fiscal_year: FiscalYear, requested: Money) -> Result<(), ExcessError> {
+        let cap = self
+            .caps
+            .cap_for(fiscal_year)
+            .ok_or(ExcessError::NoCapInForce { fiscal_year })?;
+        let granted = self.granted_in(fiscal_year)?;
+        if granted.checked_add(requested)? > cap.cap {
+            return Err(ExcessError::CapExceeded {
+                fiscal_year,
+                cap: cap.cap,
+                granted,
+                requested,
+            });
+        }
+        Ok(())
     }
 
     fn check_price(
@@ -1128,6 +1117,29 @@ impl ExcessError {
             ExcessError::Ineligible { .. } => 6,
             ExcessError::NoPriceForCondition { .. } | ExcessError::Money(_) => 0,
         }
+    }
+}
+
+/// A transfer's description is not blank and none of its amounts is negative.
+fn check_shape(request: &TransferRequest) -> Result<(), ExcessError> {
+    let article = &request.article;
+    if article.description.trim().is_empty() {
+        return Err(ExcessError::EmptyDescription);
+    }
+    let mut amounts = vec![article.original_acquisition_value, request.current_value];
+    if let TransferTerms::Sale {
+        price,
+        actual_value,
+        scrap_value,
+        fair_value,
+    } = &request.terms
+    {
+        amounts.extend([*price, *actual_value]);
+        amounts.extend(scrap_value.iter().chain(fair_value.iter()).copied());
+    }
+    match amounts.into_iter().find(|a| a.is_negative()) {
+        Some(amount) => Err(ExcessError::NegativeAmount { amount }),
+        None => Ok(()),
     }
 }
 

@@ -71,6 +71,7 @@
 //! ```
 
 mod charges;
+mod closure;
 mod schedule;
 mod trust;
 
@@ -80,9 +81,11 @@ use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub use charges::{
-    ChargeKind, Charges, DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SourceOfSupply,
+    ChargeKind, Charges, ContractAdministrationBasis, ContractAdministrationExemption,
+    DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SmallCaseMinimum, SourceOfSupply,
     TransportationRow,
 };
+pub use closure::{ClosureStatement, Disposition, LineBilling, interest_on_arrears};
 pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
@@ -862,6 +865,9 @@ pub struct Case {
     modifications: Vec<Modification>,
     notices: Vec<Notification>,
     decision: Option<Decision>,
+    /// The Small Case Management Line fixed at acceptance; later changes only lower it.
+    #[serde(default)]
+    small_case_line: Option<Money>,
 }
 
 impl Case {
@@ -905,6 +911,7 @@ impl Case {
             modifications: Vec::new(),
             notices: Vec::new(),
             decision: None,
+            small_case_line: None,
         }
     }
 
@@ -1121,6 +1128,7 @@ impl Case {
     fn price_line(&self, line: &Line) -> Result<LineCharges, SalesError> {
         let estimate_date = self.offered.unwrap_or_else(|| self.last_date());
         let input = charges::PricingInput {
+            partner: self.partner,
             value: line.value()?,
             accepted: line.accepted.unwrap_or(estimate_date),
             implemented: line.implemented,
@@ -1217,6 +1225,39 @@ impl Case {
                 case: self.id.clone(),
                 total,
             })
+    }
+
+    /// The Small Case Management Line: on a case accepted from 2006-08-01 through
+    /// 2012-07-02 whose administrative surcharge is below $15,000, the difference, itself
+    /// free of the surcharge; zero otherwise. It is part of [`Case::total`]. Fixed at
+    /// acceptance, it only goes down when amendments or modifications raise the surcharge
+    /// (SAMM LOA note "Small Case Management Line (SCML)"; DSCA 06-14, 12-37, 12-53; the
+    /// dated figure is [`Charges::small_case_minimums`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Case::line_charges`].
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let mut case = Case::new(CaseRequest::new("JO-B-AAB".parse()?, "JOR".parse()?,
+    ///     day(2010, 1, 4)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// case.begin_development(day(2010, 1, 5)?)?;
+    /// case.add_line(day(2010, 1, 5)?, LineSpec::new("radios", 10, "10000".parse()?))?;
+    /// case.offer(day(2010, 2, 1)?, day(2010, 1, 29)?, None, &Thresholds::current(), &AllowAll)?;
+    /// case.accept(day(2010, 3, 1)?)?;
+    /// // 3.8 % of $100,000 is $3,800: the line charges the other $11,200.
+    /// assert_eq!(case.small_case_management_line()?.to_string(), "$11,200.00");
+    /// assert_eq!(case.total()?.to_string(), "$115,000.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn small_case_management_line(&self) -> Result<Money, SalesError> {
+        small_case_line_of(self, &self.lines)
     }
 
     // ----- the checks every step starts with -----
@@ -1550,33 +1591,7 @@ impl Case {
         let mut priced = self.clone();
         priced.offered = Some(date);
         let total = priced.total()?;
-        if !self.funding.is_empty() {
-            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::amount))?;
-            if planned != total {
-                return Err(SalesError::FundingMismatch {
-                    case: self.id.clone(),
-                    total,
-                    planned,
-                });
-            }
-        }
-        if payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
-            let schedule =
-                self.schedule
-                    .as_ref()
-                    .ok_or_else(|| SalesError::PaymentScheduleRequired {
-                        case: self.id.clone(),
-                        total,
-                    })?;
-            let scheduled = schedule.total()?;
-            if scheduled != total {
-                return Err(SalesError::ScheduleMismatch {
-                    case: self.id.clone(),
-                    total,
-                    scheduled,
-                });
-            }
-        }
+        self.check_funding_and_schedule(total)?;
         let notices = self.check_notices(date, total, thresholds)?;
         let mut request = EligibilityRequest::new(self.partner, ProgramKind::Sales, date);
         request.amount = Some(total);
@@ -1594,6 +1609,40 @@ impl Case {
         self.notices = notices;
         self.decision = Some(decision);
         self.record(date, action, CaseState::Offered);
+        Ok(())
+    }
+
+    /// The funding plan, when set, totals `total`; a payment schedule, when DOMAIN.md rule
+    /// 29 requires one, exists and totals `total`.
+    fn check_funding_and_schedule(&self, total: Money) -> Result<(), SalesError> {
+        if !self.funding.is_empty() {
+            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::amount))?;
+            if planned != total {
+                return Err(SalesError::FundingMismatch {
+                    case: self.id.clone(),
+                    total,
+                    planned,
+                });
+            }
+        }
+        if !payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
+            return Ok(());
+        }
+        let schedule =
+            self.schedule
+                .as_ref()
+                .ok_or_else(|| SalesError::PaymentScheduleRequired {
+                    case: self.id.clone(),
+                    total,
+                })?;
+        let scheduled = schedule.total()?;
+        if scheduled != total {
+            return Err(SalesError::ScheduleMismatch {
+                case: self.id.clone(),
+                total,
+                scheduled,
+            });
+        }
         Ok(())
     }
 
@@ -1698,10 +1747,14 @@ impl Case {
                 date,
             });
         }
-        self.accepted = Some(date);
-        for line in &mut self.lines {
+        let mut accepted = self.clone();
+        accepted.accepted = Some(date);
+        for line in &mut accepted.lines {
             line.accepted.get_or_insert(date);
         }
+        let small = small_case_line_of(&accepted, &accepted.lines)?;
+        *self = accepted;
+        self.small_case_line = Some(small);
         self.record(date, CaseAction::Accept, CaseState::Accepted);
         Ok(())
     }
@@ -2269,9 +2322,34 @@ fn sum_values<'a>(mut lines: impl Iterator<Item = &'a Line>) -> Result<Money, Sa
 }
 
 fn total_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> {
-    lines.iter().try_fold(Money::ZERO, |total, line| {
-        Ok(total.checked_add(case.price_line(line)?.total)?)
-    })
+    let lines_total = lines.iter().try_fold(Money::ZERO, |total, line| {
+        Ok::<Money, SalesError>(total.checked_add(case.price_line(line)?.total)?)
+    })?;
+    Ok(lines_total.checked_add(small_case_line_of(case, lines)?)?)
+}
+
+/// The Small Case Management Line of a case with `lines`: the shortfall of their
+/// administrative surcharge below the minimum in force on the case's acceptance date (the
+/// offer date, then the last step, standing in before acceptance), never more than the
+/// line fixed at acceptance (SAMM LOA note "Small Case Management Line (SCML)").
+fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> {
+    let key = case
+        .accepted
+        .or(case.offered)
+        .unwrap_or_else(|| case.last_date());
+    let Some(minimum) = case.charges.small_case_minimum(key) else {
+        return Ok(Money::ZERO);
+    };
+    let administrative = lines.iter().try_fold(Money::ZERO, |total, line| {
+        Ok::<Money, SalesError>(total.checked_add(case.price_line(line)?.administrative)?)
+    })?;
+    let shortfall = minimum
+        .minimum
+        .checked_sub(administrative)?
+        .max(Money::ZERO);
+    Ok(case
+        .small_case_line
+        .map_or(shortfall, |fixed| shortfall.min(fixed)))
 }
 
 /// Why a step on a case, the trust fund, or a schedule was refused.
@@ -2298,7 +2376,8 @@ fn total_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> {
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
 ///    [`SalesError::QuantityBelowZero`], [`SalesError::ReAddAtLowerRate`],
 ///    [`SalesError::FundingSourceExceeded`], [`SalesError::ExceedsCaseValue`],
-///    [`SalesError::InsufficientTrustBalance`];
+///    [`SalesError::InsufficientTrustBalance`], [`SalesError::LineNotBilled`],
+///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`];
 /// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`];
 /// 8. eligibility: [`SalesError::Ineligible`];
 /// 9. ledger: [`SalesError::Ledger`], [`SalesError::DuplicateLedgerCommand`].
@@ -2695,6 +2774,44 @@ pub enum SalesError {
         /// The command id.
         id: CommandId,
     },
+    /// A line is not billed at its priced total, so the case cannot close (SAMM C16).
+    #[error(
+        "case {case} line {line} is priced at {priced} but billed {billed}: every line must be billed in full before closure"
+    )]
+    LineNotBilled {
+        /// The case.
+        case: DocumentId,
+        /// The line.
+        line: LineNumber,
+        /// Its priced total.
+        priced: Money,
+        /// What was billed.
+        billed: Money,
+    },
+    /// Collections fall short of disbursements plus charges: the case is in arrears and
+    /// stays open.
+    #[error(
+        "case {case} collected {collections} but owes {owed} in disbursements and charges: collect the arrears before closure"
+    )]
+    ClosureArrears {
+        /// The case.
+        case: DocumentId,
+        /// Deposits on the case.
+        collections: Money,
+        /// Disbursements plus charges.
+        owed: Money,
+    },
+    /// A credit balance is left and no valid disposition (refund, or application to
+    /// another case) was given.
+    #[error(
+        "case {case} closes with a credit balance of {balance}: refund it or apply it to another case of the partner"
+    )]
+    DispositionRequired {
+        /// The case.
+        case: DocumentId,
+        /// The balance.
+        balance: Money,
+    },
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -2746,7 +2863,10 @@ impl SalesError {
             | SalesError::ReAddAtLowerRate { .. }
             | SalesError::FundingSourceExceeded { .. }
             | SalesError::ExceedsCaseValue { .. }
-            | SalesError::InsufficientTrustBalance { .. } => 6,
+            | SalesError::InsufficientTrustBalance { .. }
+            | SalesError::LineNotBilled { .. }
+            | SalesError::ClosureArrears { .. }
+            | SalesError::DispositionRequired { .. } => 6,
             SalesError::NotificationRequired { .. } | SalesError::ReviewPeriodNotEnded { .. } => 7,
             SalesError::Ineligible { .. } => 8,
             SalesError::Ledger(_) | SalesError::DuplicateLedgerCommand { .. } => 9,

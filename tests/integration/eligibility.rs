@@ -66,8 +66,23 @@ fn at(base: &EligibilityRequest, date: &str) -> EligibilityRequest {
     r
 }
 
+/// The built-in rules without their statutory start dates: these tests exercise each
+/// rule's mechanics on historical examples, some dated before the statute took effect
+/// (the Child Soldiers Prevention Act in 2008, 10 U.S.C. 362 in 2005, a 1982
+/// designation). The start dates themselves are tested in `programs_law` and in
+/// `eligibility::builtin`.
+fn undated() -> RuleSet {
+    RuleSet::builtin()
+        .rules()
+        .iter()
+        .cloned()
+        .fold(RuleSet::builtin(), |set, rule| {
+            set.with_rule(rule.in_force(None, None))
+        })
+}
+
 fn decide(facts: &Facts, request: &EligibilityRequest) -> Decision {
-    evaluate(request, facts, &RuleSet::builtin())
+    evaluate(request, facts, &undated())
 }
 
 fn store(facts: impl IntoIterator<Item = Fact>) -> Facts {
@@ -1484,7 +1499,7 @@ fn decision_lists_every_applicable_rule_with_citation_and_facts() {
             "sanction",
         ]
     );
-    let rules = RuleSet::builtin();
+    let rules = undated();
     for f in d.findings() {
         let rule = rules.rules().iter().find(|r| r.id() == &f.rule).unwrap();
         assert_eq!(&f.citation, rule.citation(), "{}", f.rule);
@@ -2148,7 +2163,7 @@ impl Books {
     /// A ledger gated by `facts` and the built-in rules, with `account` appropriated,
     /// apportioned and allotted to DSCA on 2007-12-26 for `purposes`.
     fn new(facts: Facts, account: &str, purposes: Vec<ProgramKind>) -> Books {
-        let engine = Engine::new(facts, RuleSet::builtin());
+        let engine = Engine::new(facts, undated());
         let mut books = Books {
             ledger: Ledger::new(Arc::new(engine)),
             account: account.parse().unwrap(),

@@ -26,6 +26,7 @@ mod ledger_regressions;
 mod main_example;
 mod partner;
 mod programs_financing;
+mod programs_law;
 mod programs_sales;
 mod programs_training;
 mod report;

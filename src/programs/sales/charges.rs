@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::SalesError;
 use crate::money::{Money, Rate, Rounding};
+use crate::partner::CountryCode;
 
 /// Which date of a line decides the rate of a dated charge.
 ///
@@ -133,6 +134,93 @@ pub struct TransportationRow {
     pub confirmed: bool,
 }
 
+/// Why a partner pays no contract administration services charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ContractAdministrationBasis {
+    /// A reciprocal agreement under which the partner waives the same charges on US
+    /// purchases (AECA section 21(h), 22 U.S.C. 2761(h)).
+    ReciprocalAgreement,
+    /// A waiver granted for the partner without an agreement.
+    Waiver,
+}
+
+/// A dated exemption of one partner from the contract administration services charge:
+/// a reciprocal agreement or a waiver (AECA section 21(h), 22 U.S.C. 2761(h); SAMM C9.6).
+/// The crate ships none (DOMAIN.md marks the agreements unconfirmed): they are the
+/// caller's data, each with its source. It applies to lines whose acceptance date falls in
+/// `from..to`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::programs::sales::{
+///     Charges, ContractAdministrationBasis, ContractAdministrationExemption,
+/// };
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+/// let mut table = Charges::current();
+/// table.contract_administration_exemptions.push(ContractAdministrationExemption {
+///     partner: "AUS".parse()?, from: day(2015, 1, 1)?, to: None,
+///     basis: ContractAdministrationBasis::ReciprocalAgreement,
+///     source: "reciprocal defense procurement agreement (caller data)".to_owned(),
+///     confirmed: false,
+/// });
+/// assert!(table.contract_administration_exemption("AUS".parse()?, day(2014, 12, 31)?).is_none());
+/// assert!(table.contract_administration_exemption("AUS".parse()?, day(2015, 1, 1)?).is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractAdministrationExemption {
+    /// The partner exempted.
+    pub partner: CountryCode,
+    /// The first acceptance date exempted.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub from: NaiveDate,
+    /// The first acceptance date no longer exempted.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub to: Option<NaiveDate>,
+    /// Agreement or waiver.
+    pub basis: ContractAdministrationBasis,
+    /// Where it comes from.
+    pub source: String,
+    /// `false` when unconfirmed.
+    pub confirmed: bool,
+}
+
+/// A dated minimum administrative charge for small cases: a case accepted in `from..to`
+/// whose administrative surcharge falls short of `minimum` carries a Small Case Management
+/// Line for the difference, itself free of the surcharge.
+///
+/// The shipped row is the SAMM's: "any case that is accepted between August 1, 2006 and
+/// July 2, 2012 and does not charge at least $15,000 in FMS administrative surcharge ...
+/// must include an SCML to charge the difference" (SAMM LOA note "Small Case Management
+/// Line (SCML)"; DSCA 06-14; rescinded by DSCA 12-37 of 2012-07-03, clarified by DSCA
+/// 12-53). Later amendments may only lower the line
+/// ([`Case::small_case_management_line`](super::Case::small_case_management_line)).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmallCaseMinimum {
+    /// The first acceptance date the minimum applies to.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub from: NaiveDate,
+    /// The first acceptance date it no longer applies to.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub to: Option<NaiveDate>,
+    /// The minimum administrative charge of a case.
+    pub minimum: Money,
+    /// Where it comes from.
+    pub source: String,
+    /// `false` when unconfirmed (or supplied by the caller without a source to confirm it).
+    pub confirmed: bool,
+}
+
 /// Which charge a rate belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +297,12 @@ pub struct Charges {
     pub contract_administration: Vec<RateRow>,
     /// Transportation rows by Delivery Term Code.
     pub transportation: Vec<TransportationRow>,
+    /// Partners exempt from contract administration services (none shipped).
+    #[serde(default)]
+    pub contract_administration_exemptions: Vec<ContractAdministrationExemption>,
+    /// The small-case minimum administrative charge.
+    #[serde(default)]
+    pub small_case_minimums: Vec<SmallCaseMinimum>,
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -223,93 +317,147 @@ fn tenths(value: i64) -> Rate {
     Rate::from_percent(rust_decimal::Decimal::new(value, 1)).unwrap_or(Rate::ZERO)
 }
 
+fn row(from: NaiveDate, rate: Rate, key_date: KeyDate, source: &str, confirmed: bool) -> RateRow {
+    RateRow {
+        from,
+        rate,
+        key_date,
+        source: source.to_owned(),
+        confirmed,
+    }
+}
+
+/// The administrative surcharge rows (DOMAIN.md §2.3, rule 21).
+fn administrative_rows() -> Vec<RateRow> {
+    vec![
+        row(
+            ymd(1976, 6, 30),
+            tenths(30),
+            KeyDate::Implementation,
+            "3.0 percent before the 1999 reduction (DSCA memo of 1999-06-28, DOMAIN.md 2.3); the start date, the AECA's enactment, is a placeholder",
+            false,
+        ),
+        row(
+            ymd(1999, 6, 1),
+            tenths(25),
+            KeyDate::Implementation,
+            "DepSecDef memo of June 1999 and DSCA implementing instructions of 1999-06-28: 2.5 percent for new cases and new lines implemented on or after 1999-06-01",
+            true,
+        ),
+        row(
+            ymd(2006, 8, 1),
+            tenths(38),
+            KeyDate::Acceptance,
+            "DSCA 06-14 and 06-15 (2006-03-15), DSCA 06-47: 3.8 percent for cases and new lines accepted on or after 2006-08-01; earlier lines keep the rate of their implementation",
+            true,
+        ),
+        row(
+            ymd(2012, 11, 1),
+            tenths(35),
+            KeyDate::Acceptance,
+            "DSCA 12-47, DSCA 13-60: 3.5 percent for lines accepted on or after 2012-11-01",
+            true,
+        ),
+        row(
+            ymd(2018, 6, 1),
+            tenths(32),
+            KeyDate::Acceptance,
+            "DSCA 18-27, DSCA 18-48: 3.2 percent for cases and new lines accepted after 1 June 2018; counting 2018-06-01 itself is a documented choice; 18-48 was rescinded by DSCA 19-23 (content unconfirmed) and whether 3.2 percent is current is unconfirmed",
+            false,
+        ),
+    ]
+}
+
+/// The contract administration services rows (DSCA 02-14, 14-27, 19-43).
+fn contract_administration_rows() -> Vec<RateRow> {
+    vec![
+        row(
+            ymd(1976, 6, 30),
+            tenths(15),
+            KeyDate::Implementation,
+            "DSCA 02-14 (2002-06-03): 0.5 percent each for contract administration, quality assurance and inspection, and contract audit for cases implemented before 2002-10-01; the start date is a placeholder",
+            false,
+        ),
+        row(
+            ymd(2002, 10, 1),
+            tenths(15),
+            KeyDate::Implementation,
+            "DSCA 02-14: 0.65 + 0.65 + 0.20 percent for cases implemented on or after 2002-10-01 (the 0.20 percent outside-CONUS element is not modeled)",
+            true,
+        ),
+        row(
+            ymd(2014, 11, 6),
+            tenths(12),
+            KeyDate::Acceptance,
+            "DSCA 14-27 (memo of 2014-11-06): reduced to 1.2 percent (the figure is confirmed by DSCA 19-43); the effective date (the memo's date) and the key date are unconfirmed",
+            false,
+        ),
+        row(
+            ymd(2020, 2, 1),
+            tenths(10),
+            KeyDate::Acceptance,
+            "DSCA 19-43 (2020-01-07): CONUS rate from 1.20 to 1.00 percent effective 2020-02-01; keying it to the acceptance date is a documented choice",
+            true,
+        ),
+    ]
+}
+
 impl Charges {
     /// The public values with their history and sources (see the tables on [`Charges`]).
     #[must_use]
     pub fn current() -> Charges {
-        let row = |from, rate, key_date, source: &str, confirmed| RateRow {
-            from,
-            rate,
-            key_date,
-            source: source.to_owned(),
-            confirmed,
-        };
         Charges {
-            administrative: vec![
-                row(
-                    ymd(1976, 6, 30),
-                    tenths(30),
-                    KeyDate::Implementation,
-                    "3.0 percent before the 1999 reduction (DSCA memo of 1999-06-28, DOMAIN.md 2.3); the start date, the AECA's enactment, is a placeholder",
-                    false,
-                ),
-                row(
-                    ymd(1999, 6, 1),
-                    tenths(25),
-                    KeyDate::Implementation,
-                    "DepSecDef memo of June 1999 and DSCA implementing instructions of 1999-06-28: 2.5 percent for new cases and new lines implemented on or after 1999-06-01",
-                    true,
-                ),
-                row(
-                    ymd(2006, 8, 1),
-                    tenths(38),
-                    KeyDate::Acceptance,
-                    "DSCA 06-14 and 06-15 (2006-03-15), DSCA 06-47: 3.8 percent for cases and new lines accepted on or after 2006-08-01; earlier lines keep the rate of their implementation",
-                    true,
-                ),
-                row(
-                    ymd(2012, 11, 1),
-                    tenths(35),
-                    KeyDate::Acceptance,
-                    "DSCA 12-47, DSCA 13-60: 3.5 percent for lines accepted on or after 2012-11-01",
-                    true,
-                ),
-                row(
-                    ymd(2018, 6, 1),
-                    tenths(32),
-                    KeyDate::Acceptance,
-                    "DSCA 18-27, DSCA 18-48: 3.2 percent for cases and new lines accepted after 1 June 2018; counting 2018-06-01 itself is a documented choice; 18-48 was rescinded by DSCA 19-23 (content unconfirmed) and whether 3.2 percent is current is unconfirmed",
-                    false,
-                ),
-            ],
+            administrative: administrative_rows(),
             building_partner_capacity_exemption: Some(Exemption {
                 from: ymd(2020, 10, 1),
                 key_date: KeyDate::Acceptance,
                 source: "DSCA 20-47: the administrative surcharge no longer applies to Building Partner Capacity cases from 2020-10-01; keying it to the line's acceptance date is a documented choice".to_owned(),
                 confirmed: true,
             }),
-            contract_administration: vec![
-                row(
-                    ymd(1976, 6, 30),
-                    tenths(15),
-                    KeyDate::Implementation,
-                    "DSCA 02-14 (2002-06-03): 0.5 percent each for contract administration, quality assurance and inspection, and contract audit for cases implemented before 2002-10-01; the start date is a placeholder",
-                    false,
-                ),
-                row(
-                    ymd(2002, 10, 1),
-                    tenths(15),
-                    KeyDate::Implementation,
-                    "DSCA 02-14: 0.65 + 0.65 + 0.20 percent for cases implemented on or after 2002-10-01 (the 0.20 percent outside-CONUS element is not modeled)",
-                    true,
-                ),
-                row(
-                    ymd(2014, 11, 6),
-                    tenths(12),
-                    KeyDate::Acceptance,
-                    "DSCA 14-27 (memo of 2014-11-06): reduced to 1.2 percent (the figure is confirmed by DSCA 19-43); the effective date (the memo's date) and the key date are unconfirmed",
-                    false,
-                ),
-                row(
-                    ymd(2020, 2, 1),
-                    tenths(10),
-                    KeyDate::Acceptance,
-                    "DSCA 19-43 (2020-01-07): CONUS rate from 1.20 to 1.00 percent effective 2020-02-01; keying it to the acceptance date is a documented choice",
-                    true,
-                ),
-            ],
+            contract_administration: contract_administration_rows(),
             transportation: Vec::new(),
+            contract_administration_exemptions: Vec::new(),
+            small_case_minimums: vec![SmallCaseMinimum {
+                from: ymd(2006, 8, 1),
+                to: Some(ymd(2012, 7, 3)),
+                minimum: Money::from_cents(1_500_000),
+                source: "SAMM LOA note \"Small Case Management Line (SCML)\": cases accepted between August 1, 2006 and July 2, 2012 charge at least $15,000 in administrative surcharge (DSCA 06-14; rescinded by DSCA 12-37 of 2012-07-03)".to_owned(),
+                confirmed: true,
+            }],
         }
+    }
+
+    /// The partner's contract administration exemption for a line accepted on `accepted`.
+    #[must_use]
+    pub fn contract_administration_exemption(
+        &self,
+        partner: CountryCode,
+        accepted: NaiveDate,
+    ) -> Option<&ContractAdministrationExemption> {
+        self.contract_administration_exemptions.iter().find(|e| {
+            e.partner == partner && e.from <= accepted && e.to.is_none_or(|t| accepted < t)
+        })
+    }
+
+    /// The small-case minimum for a case accepted on `accepted`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::programs::sales::Charges;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let table = Charges::current();
+    /// assert!(table.small_case_minimum(day(2006, 7, 31)?).is_none());
+    /// assert_eq!(table.small_case_minimum(day(2006, 8, 1)?).map(|m| m.minimum.to_string()),
+    ///     Some("$15,000.00".to_owned()));
+    /// assert!(table.small_case_minimum(day(2012, 7, 2)?).is_some());
+    /// assert!(table.small_case_minimum(day(2012, 7, 3)?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn small_case_minimum(&self, accepted: NaiveDate) -> Option<&SmallCaseMinimum> {
+        self.small_case_minimums
+            .iter()
+            .find(|m| m.from <= accepted && m.to.is_none_or(|t| accepted < t))
     }
 
     /// The administrative surcharge row for a line accepted on `accepted` and implemented
@@ -458,6 +606,13 @@ pub struct LineCharges {
     pub transportation_rate: Rate,
     /// The transportation charge.
     pub transportation: Money,
+    /// The source of the transportation row used (the caller's, for a Delivery Term
+    /// Code), shown on the line.
+    #[serde(default)]
+    pub transportation_source: Option<String>,
+    /// The exemption that set the contract administration rate to zero, if any.
+    #[serde(default)]
+    pub contract_administration_exemption: Option<ContractAdministrationBasis>,
     /// Value plus every charge.
     pub total: Money,
     /// The sources of the rows used.
@@ -470,6 +625,7 @@ pub struct LineCharges {
 
 /// What pricing needs to know about a line.
 pub(crate) struct PricingInput {
+    pub(crate) partner: CountryCode,
     pub(crate) value: Money,
     pub(crate) accepted: NaiveDate,
     pub(crate) implemented: Option<NaiveDate>,
@@ -480,82 +636,129 @@ pub(crate) struct PricingInput {
     pub(crate) estimate: bool,
 }
 
+/// The rate of one charge and the row it came from.
+struct Priced {
+    rate: Rate,
+    source: Option<String>,
+    confirmed: bool,
+}
+
+impl Priced {
+    const NONE: Priced = Priced {
+        rate: Rate::ZERO,
+        source: None,
+        confirmed: true,
+    };
+}
+
 impl Charges {
+    fn administrative_priced(&self, line: &PricingInput) -> Result<Priced, SalesError> {
+        let admin = self
+            .administrative_row(line.accepted, line.implemented)
+            .ok_or(SalesError::NoRateInForce {
+                charge: ChargeKind::Administrative,
+                date: line.accepted,
+                delivery_term: None,
+            })?;
+        let exempt = line.building_partner_capacity
+            && self.building_partner_capacity_exempt(line.accepted, line.implemented);
+        Ok(match (&self.building_partner_capacity_exemption, exempt) {
+            (Some(e), true) => Priced {
+                rate: Rate::ZERO,
+                source: Some(e.source.clone()),
+                confirmed: e.confirmed,
+            },
+            _ => Priced {
+                rate: admin.rate,
+                source: Some(admin.source.clone()),
+                confirmed: admin.confirmed,
+            },
+        })
+    }
+
+    fn contract_administration_priced(
+        &self,
+        line: &PricingInput,
+    ) -> Result<(Priced, Option<ContractAdministrationBasis>), SalesError> {
+        if line.source_of_supply == SourceOfSupply::Stock {
+            return Ok((Priced::NONE, None));
+        }
+        if let Some(e) = self.contract_administration_exemption(line.partner, line.accepted) {
+            let priced = Priced {
+                rate: Rate::ZERO,
+                source: Some(e.source.clone()),
+                confirmed: e.confirmed,
+            };
+            return Ok((priced, Some(e.basis)));
+        }
+        let row = self
+            .contract_administration_row(line.accepted, line.implemented)
+            .ok_or(SalesError::NoRateInForce {
+                charge: ChargeKind::ContractAdministration,
+                date: line.accepted,
+                delivery_term: None,
+            })?;
+        let priced = Priced {
+            rate: row.rate,
+            source: Some(row.source.clone()),
+            confirmed: row.confirmed,
+        };
+        Ok((priced, None))
+    }
+
+    fn transportation_priced(&self, line: &PricingInput) -> Result<Priced, SalesError> {
+        let Some(dtc) = line.delivery_term else {
+            return Ok(Priced::NONE);
+        };
+        let date = line.delivered.unwrap_or(line.accepted);
+        let row = self
+            .transportation_row(dtc, date)
+            .ok_or(SalesError::NoRateInForce {
+                charge: ChargeKind::Transportation,
+                date,
+                delivery_term: Some(dtc),
+            })?;
+        Ok(Priced {
+            rate: row.rate,
+            source: Some(row.source.clone()),
+            confirmed: row.confirmed,
+        })
+    }
+
     /// Prices one line with this table.
     pub(crate) fn price(
         &self,
         line: &PricingInput,
         rounding: Rounding,
     ) -> Result<LineCharges, SalesError> {
-        let mut sources = Vec::new();
-        let mut confirmed = true;
-        let no_rate = |charge, date, delivery_term| SalesError::NoRateInForce {
-            charge,
-            date,
-            delivery_term,
-        };
-
-        let admin = self
-            .administrative_row(line.accepted, line.implemented)
-            .ok_or_else(|| no_rate(ChargeKind::Administrative, line.accepted, None))?;
-        let exempt = line.building_partner_capacity
-            && self.building_partner_capacity_exempt(line.accepted, line.implemented);
-        let administrative_rate = if exempt {
-            if let Some(e) = &self.building_partner_capacity_exemption {
-                sources.push(e.source.clone());
-                confirmed &= e.confirmed;
-            }
-            Rate::ZERO
-        } else {
-            sources.push(admin.source.clone());
-            confirmed &= admin.confirmed;
-            admin.rate
-        };
-
-        let contract_administration_rate = match line.source_of_supply {
-            SourceOfSupply::Stock => Rate::ZERO,
-            SourceOfSupply::Procurement => {
-                let row = self
-                    .contract_administration_row(line.accepted, line.implemented)
-                    .ok_or_else(|| {
-                        no_rate(ChargeKind::ContractAdministration, line.accepted, None)
-                    })?;
-                sources.push(row.source.clone());
-                confirmed &= row.confirmed;
-                row.rate
-            }
-        };
-
-        let transportation_rate = match line.delivery_term {
-            None => Rate::ZERO,
-            Some(dtc) => {
-                let date = line.delivered.unwrap_or(line.accepted);
-                let row = self
-                    .transportation_row(dtc, date)
-                    .ok_or_else(|| no_rate(ChargeKind::Transportation, date, Some(dtc)))?;
-                sources.push(row.source.clone());
-                confirmed &= row.confirmed;
-                row.rate
-            }
-        };
-
-        let administrative = administrative_rate.apply(line.value, rounding)?;
-        let contract_administration = contract_administration_rate.apply(line.value, rounding)?;
-        let transportation = transportation_rate.apply(line.value, rounding)?;
+        let admin = self.administrative_priced(line)?;
+        let (cas, exemption) = self.contract_administration_priced(line)?;
+        let transport = self.transportation_priced(line)?;
+        let administrative = admin.rate.apply(line.value, rounding)?;
+        let contract_administration = cas.rate.apply(line.value, rounding)?;
+        let transportation = transport.rate.apply(line.value, rounding)?;
         let total = Money::checked_sum([
             line.value,
             administrative,
             contract_administration,
             transportation,
         ])?;
+        let confirmed = admin.confirmed && cas.confirmed && transport.confirmed;
+        let transportation_source = transport.source.clone();
+        let sources = [admin.source, cas.source, transport.source]
+            .into_iter()
+            .flatten()
+            .collect();
         Ok(LineCharges {
             value: line.value,
-            administrative_rate,
+            administrative_rate: admin.rate,
             administrative,
-            contract_administration_rate,
+            contract_administration_rate: cas.rate,
             contract_administration,
-            transportation_rate,
+            transportation_rate: transport.rate,
             transportation,
+            transportation_source,
+            contract_administration_exemption: exemption,
             total,
             sources,
             confirmed,
@@ -624,6 +827,68 @@ mod tests {
         assert_eq!(cas(d(2014, 11, 6)), "1.2");
         assert_eq!(cas(d(2020, 1, 31)), "1.2");
         assert_eq!(cas(d(2020, 2, 1)), "1");
+    }
+
+    #[test]
+    fn small_case_minimum_window_day_before_of_and_after() {
+        let table = Charges::current();
+        assert!(table.small_case_minimum(d(2006, 7, 31)).is_none());
+        for on in [d(2006, 8, 1), d(2006, 8, 2), d(2012, 7, 1), d(2012, 7, 2)] {
+            let row = table.small_case_minimum(on).unwrap();
+            assert_eq!(row.minimum, Money::from_cents(1_500_000));
+            assert!(row.confirmed);
+        }
+        assert!(table.small_case_minimum(d(2012, 7, 3)).is_none());
+    }
+
+    fn input(partner: &str, accepted: NaiveDate) -> PricingInput {
+        PricingInput {
+            partner: partner.parse().unwrap(),
+            value: Money::from_cents(100_000_000),
+            accepted,
+            implemented: None,
+            delivered: None,
+            source_of_supply: SourceOfSupply::Procurement,
+            delivery_term: None,
+            building_partner_capacity: false,
+            estimate: false,
+        }
+    }
+
+    #[test]
+    fn a_waiver_exempts_only_its_partner_and_dates() {
+        let mut table = Charges::current();
+        table
+            .contract_administration_exemptions
+            .push(ContractAdministrationExemption {
+                partner: "NZL".parse().unwrap(),
+                from: d(2021, 1, 1),
+                to: Some(d(2022, 1, 1)),
+                basis: ContractAdministrationBasis::Waiver,
+                source: "test waiver".to_owned(),
+                confirmed: true,
+            });
+        let cas = |partner, on| {
+            let priced = table
+                .price(&input(partner, on), Rounding::HalfEven)
+                .unwrap();
+            (
+                priced.contract_administration,
+                priced.contract_administration_exemption,
+            )
+        };
+        let charged = (Money::from_cents(1_000_000), None);
+        let waived = (Money::ZERO, Some(ContractAdministrationBasis::Waiver));
+        assert_eq!(cas("NZL", d(2020, 12, 31)), charged);
+        assert_eq!(cas("NZL", d(2021, 1, 1)), waived);
+        assert_eq!(cas("NZL", d(2021, 12, 31)), waived);
+        assert_eq!(cas("NZL", d(2022, 1, 1)), charged);
+        assert_eq!(cas("AUS", d(2021, 6, 1)), charged);
+        let sources = table
+            .price(&input("NZL", d(2021, 6, 1)), Rounding::HalfEven)
+            .unwrap()
+            .sources;
+        assert!(sources.iter().any(|s| s == "test waiver"));
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub enum TrustEntryKind {
     },
     /// Cash paid out for a case (to a contractor, or to reimburse stock).
     Disbursement,
+    /// A credit balance refunded to the partner when the case closed (SAMM C16); it
+    /// counts with disbursements as cash out of the account.
+    Refund,
 }
 
 /// One dated entry of a partner's trust account.
@@ -350,7 +353,9 @@ impl TrustFund {
         // Every fallible step comes before the first write.
         let (deposits, disbursements) = match entry.kind {
             TrustEntryKind::Deposit { .. } => (deposits.checked_add(entry.amount)?, disbursements),
-            TrustEntryKind::Disbursement => (deposits, disbursements.checked_add(entry.amount)?),
+            TrustEntryKind::Disbursement | TrustEntryKind::Refund => {
+                (deposits, disbursements.checked_add(entry.amount)?)
+            }
         };
         debug_assert!(disbursements <= deposits);
         self.cases.insert(entry.case.clone(), partner);
@@ -612,6 +617,54 @@ impl TrustFund {
                 kind: TrustEntryKind::Disbursement,
             },
         )
+    }
+}
+
+impl TrustFund {
+    /// Refunds `amount` of the case's credit balance to its partner on `date` (used by
+    /// [`Case::close_reconciled`](super::Case::close_reconciled)).
+    ///
+    /// # Errors
+    ///
+    /// As [`TrustFund::disburse`] for the state, identity, amount and dates;
+    /// [`SalesError::InsufficientTrustBalance`] above the partner's balance.
+    pub(crate) fn refund(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        amount: Money,
+    ) -> Result<(), SalesError> {
+        let (partner, _) = self.check_entry(case, CaseAction::Close, date, amount, None, None)?;
+        let available = self.balance(partner)?;
+        if amount > available {
+            return Err(SalesError::InsufficientTrustBalance {
+                partner,
+                available,
+                requested: amount,
+            });
+        }
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount,
+                kind: TrustEntryKind::Refund,
+            },
+        )
+    }
+
+    /// Refunds identified with `case`.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn case_refunds(&self, case: &DocumentId) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| e.kind == TrustEntryKind::Refund)
+                .map(|e| e.amount),
+        )?)
     }
 }
 
