@@ -952,7 +952,9 @@ mod tests {
         assert_eq!(rate("3.8").map(|r| r.to_string()), Ok("3.8".to_owned()));
         assert_eq!(rate("0.81").map(|r| r.to_string()), Ok("0.81".to_owned()));
         assert_eq!(rate("12").map(|r| r.to_string()), Ok("12".to_owned()));
-        for bad in ["", ".5", "5.", "1.2.3", "-1", "+1", "1e2", "abc", " 1", "1 ", "1..2"] {
+        for bad in [
+            "", ".5", "5.", "1.2.3", "-1", "+1", "1e2", "abc", " 1", "1 ", "1..2",
+        ] {
             assert_eq!(
                 rate(bad),
                 Err(MoneyError::InvalidRate {

@@ -504,7 +504,9 @@ impl Compact for DocumentId {
         put_u64(out, u64::from(symbols.text(self.as_str())));
     }
     fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
-        symbols.get_shared(r.u64()?).and_then(DocumentId::from_validated)
+        symbols
+            .get_shared(r.u64()?)
+            .and_then(DocumentId::from_validated)
     }
 }
 
