@@ -10,8 +10,10 @@
 //!
 //! Options: `--commands N`, `--journals N`, `--csv N`, `--seed N`, `--stream-len N`
 //! (commands a ledger, default 24), `--deep-every N` (replay and JSON round trip after
-//! every N-th accepted command of a stream, default 1; always at the end of a stream).
-//! Prints a progress line every few seconds and, at the end, the counts and every kind of
+//! every N-th accepted command of a stream, default 1; always at the end of a stream),
+//! `--seconds N` (a time budget: stop after N seconds, even short of the counts, and
+//! report the counts reached; default none).
+//! Prints a progress line every 30 seconds and, at the end, the counts and every kind of
 //! finding with its first example; exits 1 if there was a finding.
 #![allow(
     clippy::print_stdout,
@@ -39,13 +41,14 @@ fn main() {
         stream_len: 24,
         deep_every: 1,
     };
+    let mut seconds_budget: Option<u64> = None;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
         let Some(value) = value else {
             eprintln!(
-                "usage: fuzz [--commands N] [--journals N] [--csv N] [--seed N] [--stream-len N] [--deep-every N]"
+                "usage: fuzz [--commands N] [--journals N] [--csv N] [--seed N] [--stream-len N] [--deep-every N] [--seconds N]"
             );
             std::process::exit(2);
         };
@@ -56,6 +59,7 @@ fn main() {
             "--seed" => config.seed = value,
             "--stream-len" => config.stream_len = value as usize,
             "--deep-every" => config.deep_every = value,
+            "--seconds" => seconds_budget = Some(value),
             other => {
                 eprintln!("unknown option {other}");
                 std::process::exit(2);
@@ -65,7 +69,7 @@ fn main() {
     }
     // Panics are caught and counted as findings; print only their first line.
     std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
-    println!("fuzz {config:?}");
+    println!("fuzz {config:?} seconds budget {seconds_budget:?}");
     let start = Instant::now();
     let mut last = Instant::now();
     let mut reported = std::collections::BTreeSet::new();
@@ -86,9 +90,23 @@ fn main() {
                 report.summary()
             );
         }
+        match seconds_budget {
+            Some(budget) if start.elapsed() >= Duration::from_secs(budget) => {
+                std::ops::ControlFlow::Break(())
+            }
+            _ => std::ops::ControlFlow::Continue(()),
+        }
     });
     let seconds = start.elapsed().as_secs_f64();
-    println!("done in {seconds:.1}s: {}", report.summary());
+    let complete = report.commands >= config.commands
+        && report.journals >= config.journals
+        && report.csv >= config.csv;
+    let ending = if complete {
+        "counts reached"
+    } else {
+        "time budget spent"
+    };
+    println!("done in {seconds:.1}s ({ending}): {}", report.summary());
     println!(
         "rates: {:.0} commands/s, {:.0} journals/s, {:.0} csv/s",
         report.commands as f64 / seconds,

@@ -861,6 +861,110 @@ mod tests {
         assert!(e.contains("at most 2"), "{e}");
     }
 
+    /// Every refusal of `Money::parse` with its exact error, so each guard is pinned: the
+    /// kind of error, the position of a malformed byte and the decimals counted.
+    #[test]
+    fn each_parse_guard_gives_its_own_error() {
+        fn malformed(input: &str, position: usize) -> Result<Money, MoneyError> {
+            Err(MoneyError::Malformed {
+                input: input.to_owned(),
+                position,
+            })
+        }
+        let cases: Vec<(&str, Result<Money, MoneyError>)> = vec![
+            ("-", malformed("-", 1)),
+            ("--5", malformed("--5", 1)),
+            ("+5", malformed("+5", 0)),
+            (".5", malformed(".5", 0)),
+            ("-.5", malformed("-.5", 1)),
+            ("5.", malformed("5.", 2)),
+            ("-5.", malformed("-5.", 3)),
+            ("1.2.3", malformed("1.2.3", 3)),
+            ("5 ", malformed("5 ", 1)),
+            ("5,", malformed("5,", 1)),
+            ("5 USD", malformed("5 USD", 1)),
+            (",000", malformed(",000", 0)),
+            ("-,5", malformed("-,5", 1)),
+            ("1.5,00", malformed("1.5,00", 3)),
+            ("1,x", malformed("1,x", 1)),
+            ("e5", malformed("e5", 0)),
+            ("-E5", malformed("-E5", 1)),
+            ("5x", malformed("5x", 1)),
+            (
+                "1.2e3",
+                Err(MoneyError::Exponent {
+                    input: "1.2e3".to_owned(),
+                }),
+            ),
+            (
+                "1,000",
+                Err(MoneyError::ThousandsSeparator {
+                    input: "1,000".to_owned(),
+                }),
+            ),
+            (
+                "-1 000",
+                Err(MoneyError::ThousandsSeparator {
+                    input: "-1 000".to_owned(),
+                }),
+            ),
+            (
+                "1'000",
+                Err(MoneyError::ThousandsSeparator {
+                    input: "1'000".to_owned(),
+                }),
+            ),
+            (
+                "1e5",
+                Err(MoneyError::Exponent {
+                    input: "1e5".to_owned(),
+                }),
+            ),
+            (
+                "5.123",
+                Err(MoneyError::TooManyDecimals {
+                    input: "5.123".to_owned(),
+                    decimals: 3,
+                }),
+            ),
+            ("5.12", Ok(Money::from_cents(512))),
+            ("5.1", Ok(Money::from_cents(510))),
+            ("-5.1", Ok(Money::from_cents(-510))),
+            ("5", Ok(Money::from_cents(500))),
+            ("90", Ok(Money::from_cents(9000))),
+            ("-0.01", Ok(Money::from_cents(-1))),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(Money::parse(input), expected, "{input:?}");
+            assert_eq!(input.parse::<Money>(), expected, "{input:?} via FromStr");
+        }
+        // More digits than the mantissa holds.
+        let huge = "9".repeat(40);
+        assert!(matches!(
+            Money::parse(&huge),
+            Err(MoneyError::Overflow { .. })
+        ));
+    }
+
+    #[test]
+    fn rates_parse_exactly_or_say_why_not() {
+        let rate = |s: &str| s.parse::<Rate>();
+        assert_eq!(rate("3.8").map(|r| r.to_string()), Ok("3.8".to_owned()));
+        assert_eq!(rate("0.81").map(|r| r.to_string()), Ok("0.81".to_owned()));
+        assert_eq!(rate("12").map(|r| r.to_string()), Ok("12".to_owned()));
+        for bad in [
+            "", ".5", "5.", "1.2.3", "-1", "+1", "1e2", "abc", " 1", "1 ", "1..2",
+        ] {
+            assert_eq!(
+                rate(bad),
+                Err(MoneyError::InvalidRate {
+                    input: bad.to_owned()
+                }),
+                "{bad:?}"
+            );
+        }
+    }
+
     #[test]
     fn displays_for_people() {
         assert_eq!(m("1234567.89").to_string(), "$1,234,567.89");

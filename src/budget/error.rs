@@ -424,7 +424,7 @@ impl crate::wire::ErrorCode for BudgetError {
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum JournalProblem {
-    /// Entries are not in (effective date, sequence) order, or a sequence repeats.
+    /// Entries are not in (effective date, sequence) order.
     #[error(
         "out of order: entry (date {date}, sequence {sequence}) follows (date {previous_date}, sequence {previous_sequence})"
     )]
@@ -448,6 +448,15 @@ pub enum JournalProblem {
     /// or one about another partner, program or date.
     #[error("the entry carries no decision that allows it")]
     MissingDecision,
+    /// The entry repeats the sequence number of an earlier entry: a ledger gives each
+    /// command its own sequence, so no journal it writes repeats one.
+    #[error("sequence {sequence} is already the sequence of the entry at position {first}")]
+    RepeatedSequence {
+        /// The repeated sequence number.
+        sequence: u64,
+        /// The position of the earlier entry (journal order) with that sequence.
+        first: usize,
+    },
 }
 
 crate::wire::wire_error!(JournalProblem);

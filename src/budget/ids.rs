@@ -58,19 +58,19 @@ macro_rules! text_id {
         pub struct $name($store);
 
         impl $name {
-            /// An identifier from a literal the crate knows to be valid.
+            /// An identifier from a text checked when the crate compiles: build the
+            /// [`StaticText`] in a `const` block, `from_static(const { StaticText::new("x") })`.
             #[allow(dead_code)]
-            pub(crate) fn from_static(text: &'static str) -> Self {
-                debug_assert!(valid_text(text, $max));
-                $name(text.into())
+            pub(crate) fn from_static(text: StaticText<$max>) -> Self {
+                $name(text.0.into())
             }
 
             /// An identifier from a stored text the crate validated when it was first
-            /// parsed (the journal's interned strings), sharing it where the type can.
+            /// parsed (the journal's interned strings), sharing it where the type can;
+            /// checked again, so a text that is not a valid identifier gives `None`.
             #[allow(dead_code)]
-            pub(crate) fn from_validated(text: &std::sync::Arc<str>) -> Self {
-                debug_assert!(valid_text(text, $max));
-                $name(<$store>::from(SharedText(text)))
+            pub(crate) fn from_validated(text: &std::sync::Arc<str>) -> Option<Self> {
+                valid_text(text, $max).then(|| $name(<$store>::from(SharedText(text))))
             }
 
             /// An identifier from an owned text, checked as [`FromStr`] checks it, reusing
@@ -187,12 +187,50 @@ impl From<SharedText<'_>> for Box<str> {
     }
 }
 
-fn valid_text(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.bytes().all(|b| (b' '..=b'~').contains(&b))
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
+/// Whether `s` is 1 to `max` printable ASCII characters without leading or trailing
+/// spaces (a `const fn`, so [`StaticText::new`] can check a literal at compile time).
+const fn valid_text(s: &str, max: usize) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || bytes.len() > max {
+        return false;
+    }
+    if matches!(bytes.first(), Some(b' ')) || matches!(bytes.last(), Some(b' ')) {
+        return false;
+    }
+    let mut rest = bytes;
+    while let [first, tail @ ..] = rest {
+        if *first < b' ' || *first > b'~' {
+            return false;
+        }
+        rest = tail;
+    }
+    true
+}
+
+/// A `'static` text that is a valid identifier of at most `MAX` characters, for
+/// `from_static`. Build it only in a `const` block (`const { StaticText::new("x") }`), so
+/// an invalid literal fails to compile and nothing is checked at run time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StaticText<const MAX: usize>(&'static str);
+
+impl<const MAX: usize> StaticText<MAX> {
+    /// The text, checked; called in a `const` block, an invalid text is a compile error.
+    #[allow(
+        clippy::manual_assert,
+        clippy::panic,
+        reason = "evaluated at compile time only (const blocks): an invalid literal does not compile"
+    )]
+    pub(crate) const fn new(text: &'static str) -> Self {
+        if !valid_text(text, MAX) {
+            panic!("not a valid identifier text");
+        }
+        StaticText(text)
+    }
+
+    /// The text.
+    pub(crate) const fn as_str(self) -> &'static str {
+        self.0
+    }
 }
 
 text_id!(
@@ -356,6 +394,38 @@ mod tests {
         let json = serde_json::to_string(&"DSCA".parse::<FundsHolder>().unwrap()).unwrap();
         assert_eq!(json, "\"DSCA\"");
         assert!(serde_json::from_str::<FundsHolder>("\"\"").is_err());
+    }
+
+    #[test]
+    fn valid_text_bounds_are_exact() {
+        assert!(valid_text("a", 1));
+        assert!(!valid_text("", 1));
+        assert!(!valid_text("ab", 1));
+        assert!(valid_text("a b", 3));
+        assert!(!valid_text(" ab", 3));
+        assert!(!valid_text("ab ", 3));
+        // The printable range is ' ' through '~', both inside.
+        assert!(valid_text("!~", 2));
+        assert!(!valid_text("a\u{7f}", 2));
+        assert!(!valid_text("a\u{1f}", 2));
+        assert!(!valid_text("a\u{e9}", 3));
+    }
+
+    #[test]
+    fn stored_texts_are_checked_again_and_static_texts_at_compile_time() {
+        let good: std::sync::Arc<str> = "DSCA".into();
+        assert_eq!(
+            FundsHolder::from_validated(&good).map(|h| h.as_str().to_owned()),
+            Some("DSCA".to_owned())
+        );
+        for bad in ["", " DSCA", "DSCA\n", &"x".repeat(65)] {
+            let text: std::sync::Arc<str> = bad.into();
+            assert!(FundsHolder::from_validated(&text).is_none(), "{bad:?}");
+            assert!(Actor::from_validated(&text).is_none(), "{bad:?}");
+            assert!(DocumentId::from_validated(&text).is_none(), "{bad:?}");
+        }
+        let actor = Actor::from_static(const { StaticText::new("csv-import") });
+        assert_eq!(actor.as_str(), "csv-import");
     }
 
     #[test]

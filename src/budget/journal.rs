@@ -268,7 +268,7 @@ impl Journal {
     fn decode(&self, r: &mut Reader<'_>, sequence: u64, date: NaiveDate) -> Option<JournalEntry> {
         let id: CommandId = r.string()?.parse().ok()?;
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
-        let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?);
+        let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let decision = match r.byte()? {
             0 => None,
             _ => Some(Arc::clone(
@@ -495,7 +495,7 @@ impl Compact for FundsHolder {
     fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
         symbols
             .get_shared(r.u64()?)
-            .map(FundsHolder::from_validated)
+            .and_then(FundsHolder::from_validated)
     }
 }
 
@@ -504,7 +504,9 @@ impl Compact for DocumentId {
         put_u64(out, u64::from(symbols.text(self.as_str())));
     }
     fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
-        symbols.get_shared(r.u64()?).map(DocumentId::from_validated)
+        symbols
+            .get_shared(r.u64()?)
+            .and_then(DocumentId::from_validated)
     }
 }
 
@@ -748,7 +750,7 @@ impl<'a> Reader<'a> {
     }
 
     fn key(&mut self, s: &Symbols) -> Option<AllocationKey> {
-        let holder = FundsHolder::from_validated(s.get_shared(self.u64()?)?);
+        let holder = FundsHolder::from_validated(s.get_shared(self.u64()?)?)?;
         let program = program_of(self.byte()?)?;
         let partner = match self.byte()? {
             0 => None,

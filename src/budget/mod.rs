@@ -37,6 +37,7 @@ mod ussgl;
 
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
+pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{decode_standalone, encode_standalone};

@@ -46,16 +46,32 @@ impl RecordedOrder {
         self.entries.push((sequence, recorded, position));
     }
 
-    /// Refuses, naming the entry, the first one (by sequence) recorded before an entry
-    /// with a smaller sequence.
+    /// Refuses, naming the entry, a sequence that repeats (the later entry in journal
+    /// order is named), then the first entry (by sequence) recorded before an entry with a
+    /// smaller sequence.
     ///
     /// # Errors
     ///
     /// [`BudgetError::Journal`] with the entry's position and
-    /// [`BudgetError::RecordedOutOfOrder`].
+    /// [`JournalProblem::RepeatedSequence`] or [`BudgetError::RecordedOutOfOrder`].
     pub(crate) fn check(mut self) -> Result<(), BudgetError> {
         if !self.entries.is_sorted_by_key(|e| e.0) {
-            self.entries.sort_unstable_by_key(|e| e.0);
+            // Stable: entries sharing a sequence stay in journal order.
+            self.entries.sort_by_key(|e| e.0);
+        }
+        let repeated = self
+            .entries
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] if a.0 == b.0 => Some((b.2, a.2, b.0)),
+                _ => None,
+            })
+            .min();
+        if let Some((position, first, sequence)) = repeated {
+            return Err(BudgetError::Journal {
+                position,
+                problem: Box::new(JournalProblem::RepeatedSequence { sequence, first }),
+            });
         }
         let mut latest: Option<NaiveDate> = None;
         for (_, recorded, position) in self.entries {
@@ -110,6 +126,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_repeated_sequence_is_refused_naming_the_later_entry() {
+        // Journal order: positions 0..4; sequence 3 appears at positions 1 and 3, and
+        // sequence 0 at positions 0 and 4 (the first repeat in journal order is at 3).
+        let mut bad = RecordedOrder::default();
+        bad.push(3, day(1), 0);
+        bad.push(5, day(2), 1);
+        bad.push(1, day(3), 2);
+        bad.push(5, day(4), 3);
+        bad.push(3, day(5), 4);
+        match bad.check() {
+            Err(BudgetError::Journal { position, problem }) => {
+                assert_eq!(position, 3);
+                assert_eq!(
+                    *problem,
+                    JournalProblem::RepeatedSequence {
+                        sequence: 5,
+                        first: 1
+                    }
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Distinct sequences (even far apart) are not a repeat.
+        let mut ok = RecordedOrder::default();
+        ok.push(0, day(1), 0);
+        ok.push(LAST_SEQUENCE, day(1), 1);
+        assert!(ok.check().is_ok());
     }
 
     #[test]

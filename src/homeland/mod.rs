@@ -50,7 +50,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::budget::{FundsHolder, Instrument};
+use crate::budget::{FundsHolder, Instrument, StaticText};
 use crate::purpose::ProgramKind;
 
 pub use allocation::{
@@ -270,18 +270,23 @@ impl Agency {
     /// ```
     #[must_use]
     pub const fn abbreviation(self) -> &'static str {
+        self.holder_text().as_str()
+    }
+
+    /// The abbreviation as a funds-holder text, each checked when the crate compiles.
+    const fn holder_text(self) -> StaticText<64> {
         match self {
-            Agency::InternationalAffairs => "OIA",
-            Agency::CoastGuard => "USCG",
-            Agency::CustomsAndBorderProtection => "CBP",
-            Agency::ImmigrationAndCustomsEnforcement => "ICE",
-            Agency::TransportationSecurityAdministration => "TSA",
-            Agency::CitizenshipAndImmigrationServices => "USCIS",
-            Agency::SecretService => "USSS",
-            Agency::EmergencyManagement => "FEMA",
-            Agency::ScienceAndTechnology => "ST",
-            Agency::Defense => "DOD",
-            Agency::State => "DOS",
+            Agency::InternationalAffairs => const { StaticText::new("OIA") },
+            Agency::CoastGuard => const { StaticText::new("USCG") },
+            Agency::CustomsAndBorderProtection => const { StaticText::new("CBP") },
+            Agency::ImmigrationAndCustomsEnforcement => const { StaticText::new("ICE") },
+            Agency::TransportationSecurityAdministration => const { StaticText::new("TSA") },
+            Agency::CitizenshipAndImmigrationServices => const { StaticText::new("USCIS") },
+            Agency::SecretService => const { StaticText::new("USSS") },
+            Agency::EmergencyManagement => const { StaticText::new("FEMA") },
+            Agency::ScienceAndTechnology => const { StaticText::new("ST") },
+            Agency::Defense => const { StaticText::new("DOD") },
+            Agency::State => const { StaticText::new("DOS") },
         }
     }
 
@@ -293,7 +298,7 @@ impl Agency {
     /// ```
     #[must_use]
     pub fn holder(self) -> FundsHolder {
-        FundsHolder::from_static(self.abbreviation())
+        FundsHolder::from_static(self.holder_text())
     }
 
     /// The agency whose funds holder is `holder`, if it follows the convention.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::budget::{
     AccountSymbol, Action, Actor, AllocationKey, Apportionment, BudgetError, Command, CommandId,
-    DocumentId, Funding, FundsHolder, Instrument, Journal, Ledger,
+    DocumentId, Funding, FundsHolder, Instrument, Journal, Ledger, StaticText,
 };
 use crate::fiscal::{Availability, FiscalYear};
 use crate::money::Money;
@@ -91,7 +91,7 @@ impl Default for CsvImport {
         CsvImport {
             availability_years: 2,
             purposes,
-            actor: Actor::from_static("csv-import"),
+            actor: Actor::from_static(const { StaticText::new("csv-import") }),
             partial: false,
         }
     }

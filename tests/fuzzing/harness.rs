@@ -1026,7 +1026,12 @@ fn csv_case(g: &mut Gen, bases: &mut Vec<Ledger>, report: &mut Report) {
 
 /// Runs `config`, calling `progress` now and then with the report so far; the three kinds
 /// of input are interleaved so that each advances at the same rate towards its count.
-pub(crate) fn run(config: &Config, progress: &mut dyn FnMut(&Report)) -> Report {
+/// `progress` returning `Break` ends the run early (a time budget); the report then holds
+/// the counts reached.
+pub(crate) fn run(
+    config: &Config,
+    progress: &mut dyn FnMut(&Report) -> std::ops::ControlFlow<()>,
+) -> Report {
     let mut g = Gen::new(config.seed);
     let mut report = Report::default();
     let mut seeds: Vec<String> = Vec::new();
@@ -1068,10 +1073,13 @@ pub(crate) fn run(config: &Config, progress: &mut dyn FnMut(&Report)) -> Report 
             csv_case(&mut g, &mut bases, &mut report);
         }
         rounds += 1;
-        if rounds % 4096 == 0 {
-            progress(&report);
+        // The caller sees the counts as they grow and may stop the run (a time budget):
+        // the report then holds what was done, in the same proportions.
+        if rounds % 4096 == 0 && progress(&report).is_break() {
+            break;
         }
     }
-    progress(&report);
+    // The last call only reports: the run is over either way.
+    let _ = progress(&report);
     report
 }

@@ -18,7 +18,7 @@ fn a_short_fuzz_run_finds_nothing() {
         stream_len: 24,
         deep_every: 1,
     };
-    let report = run(&config, &mut |_| {});
+    let report = run(&config, &mut |_| std::ops::ControlFlow::Continue(()));
     assert!(report.commands >= config.commands, "{}", report.summary());
     assert!(report.journals >= config.journals, "{}", report.summary());
     assert!(report.csv >= config.csv, "{}", report.summary());

@@ -155,3 +155,31 @@ fn after_the_last_sequence_apply_refuses_with_a_typed_error_and_the_journal_stil
     let json = serde_json::to_string(ledger.journal()).unwrap();
     assert_eq!(import_journal(&json, gate()).unwrap(), ledger);
 }
+
+#[test]
+fn a_journal_repeating_a_sequence_number_is_refused_naming_both_entries() {
+    // Sequence 1 twice, on different effective dates: in (date, sequence) order, so only
+    // the repeat is wrong. A ledger never writes such a journal.
+    let journal = Journal::from_entries(vec![
+        entry(0, appropriate(0, day(1, 2), day(1, 2))),
+        entry(1, appropriate(1, day(1, 2), day(1, 2))),
+        entry(1, appropriate(2, day(1, 3), day(1, 3))),
+    ]);
+    refused_by_replay_and_import(
+        &journal,
+        &BudgetError::Journal {
+            position: 2,
+            problem: Box::new(JournalProblem::RepeatedSequence {
+                sequence: 1,
+                first: 1,
+            }),
+        },
+    );
+    // The same entries with their own sequences replay.
+    let fixed = Journal::from_entries(vec![
+        entry(0, appropriate(0, day(1, 2), day(1, 2))),
+        entry(1, appropriate(1, day(1, 2), day(1, 2))),
+        entry(2, appropriate(2, day(1, 3), day(1, 3))),
+    ]);
+    assert_eq!(Ledger::replay(&fixed, gate()).unwrap().journal().len(), 3);
+}
