@@ -35,90 +35,11 @@ impl Ledger {
         let start = self.as_of(start_day, None)?;
         let end = self.as_of(end_day, None)?;
         let after = end.account(account)?;
-        let zero = Figures::default();
         let before = match start.account(account) {
             Ok(a) => Figures::of(a)?,
-            Err(_) => zero,
+            Err(_) => Figures::default(),
         };
-        let now = Figures::of(after)?;
-        let d = |f: fn(&Figures) -> Money| now.get(f).checked_sub(before.get(f));
-        let line_1000 = before.authority.checked_sub(before.obligated)?;
-        let line_1021 = d(|f| f.recoveries)?;
-        let line_1100 = d(|f| f.base)?;
-        let line_1120 = d(|f| f.transfers_out)?.checked_neg()?;
-        let line_1121 = d(|f| f.transfers_in)?;
-        let line_1130 = d(|f| f.rescinded)?.checked_neg()?;
-        let line_1160 = Money::checked_sum([line_1100, line_1120, line_1121, line_1130])?;
-        let line_1700 = d(|f| f.collections)?;
-        let line_1750 = line_1700;
-        let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160, line_1750])?;
-        let line_2190 = d(|f| f.obligated)?.checked_add(line_1021)?;
-        // The end balance is read from the double-entry chart, independently of the flows.
-        let line_2490 = after.gl.unobligated()?;
-        let line_2500 = line_2190.checked_add(line_2490)?;
-        let line_3000 = before.obligated.checked_sub(before.disbursed)?;
-        let line_3020 = d(|f| f.disbursed)?;
-        let line_3050 = after.gl.balance(Ussgl::UnpaidObligations).checked_neg()?;
-        let lines = vec![
-            Sf133Line::new(
-                1000,
-                "Unobligated balance brought forward, October 1",
-                line_1000,
-            ),
-            Sf133Line::new(
-                1021,
-                "Recoveries of prior year unpaid obligations",
-                line_1021,
-            ),
-            Sf133Line::new(1100, "Appropriation", line_1100),
-            Sf133Line::new(
-                1120,
-                "Appropriations transferred to other accounts",
-                line_1120,
-            ),
-            Sf133Line::new(
-                1121,
-                "Appropriations transferred from other accounts",
-                line_1121,
-            ),
-            Sf133Line::new(1130, "Appropriations permanently reduced", line_1130),
-            Sf133Line::new(1160, "Appropriation, discretionary (total)", line_1160),
-            Sf133Line::new(
-                1700,
-                "Spending authority from offsetting collections, collected",
-                line_1700,
-            ),
-            Sf133Line::new(
-                1750,
-                "Spending authority from offsetting collections, discretionary (total)",
-                line_1750,
-            ),
-            Sf133Line::new(1910, "Total budgetary resources", line_1910),
-            Sf133Line::new(
-                2190,
-                "New obligations and upward adjustments (total)",
-                line_2190,
-            ),
-            Sf133Line::new(2490, "Unobligated balance, end of period", line_2490),
-            Sf133Line::new(2500, "Total budgetary resources (status)", line_2500),
-            Sf133Line::new(
-                3000,
-                "Unpaid obligations, brought forward, October 1",
-                line_3000,
-            ),
-            Sf133Line::new(
-                3010,
-                "New obligations, unexpired and expired accounts",
-                line_2190,
-            ),
-            Sf133Line::new(3020, "Outlays (gross)", line_3020.checked_neg()?),
-            Sf133Line::new(
-                3040,
-                "Recoveries of prior year unpaid obligations",
-                line_1021.checked_neg()?,
-            ),
-            Sf133Line::new(3050, "Unpaid obligations, end of period", line_3050),
-        ];
+        let lines = sf133_lines(&before, &Figures::of(after)?, after)?;
         Ok(Sf133 {
             account: *account,
             fiscal_year,
@@ -127,6 +48,86 @@ impl Ledger {
         })
     }
 }
+
+/// The statement's lines from the account's figures at the start (`before`) and end
+/// (`now`) of the period, and its double-entry balances at the end (`after`).
+fn sf133_lines(
+    before: &Figures,
+    now: &Figures,
+    after: &AccountState,
+) -> Result<Vec<Sf133Line>, BudgetError> {
+    let d = |f: fn(&Figures) -> Money| now.get(f).checked_sub(before.get(f));
+    let line_1000 = before.authority.checked_sub(before.obligated)?;
+    let line_1021 = d(|f| f.recoveries)?;
+    let line_1100 = d(|f| f.base)?;
+    let line_1120 = d(|f| f.transfers_out)?.checked_neg()?;
+    let line_1121 = d(|f| f.transfers_in)?;
+    let line_1130 = d(|f| f.rescinded)?.checked_neg()?;
+    let line_1160 = Money::checked_sum([line_1100, line_1120, line_1121, line_1130])?;
+    let line_1700 = d(|f| f.collections)?;
+    let line_1750 = line_1700;
+    let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160, line_1750])?;
+    let line_2190 = d(|f| f.obligated)?.checked_add(line_1021)?;
+    // The end balance is read from the double-entry chart, independently of the flows.
+    let line_2490 = after.gl.unobligated()?;
+    let line_2500 = line_2190.checked_add(line_2490)?;
+    let line_3000 = before.obligated.checked_sub(before.disbursed)?;
+    let line_3020 = d(|f| f.disbursed)?;
+    let line_3050 = after.gl.balance(Ussgl::UnpaidObligations).checked_neg()?;
+    let amounts = [
+        line_1000,
+        line_1021,
+        line_1100,
+        line_1120,
+        line_1121,
+        line_1130,
+        line_1160,
+        line_1700,
+        line_1750,
+        line_1910,
+        line_2190,
+        line_2490,
+        line_2500,
+        line_3000,
+        line_2190,
+        line_3020.checked_neg()?,
+        line_1021.checked_neg()?,
+        line_3050,
+    ];
+    Ok(SF133_TITLES
+        .iter()
+        .zip(amounts)
+        .map(|(&(line, title), amount)| Sf133Line::new(line, title, amount))
+        .collect())
+}
+
+/// The statement's lines in order, with their titles.
+const SF133_TITLES: [(u16, &str); 18] = [
+    (1000, "Unobligated balance brought forward, October 1"),
+    (1021, "Recoveries of prior year unpaid obligations"),
+    (1100, "Appropriation"),
+    (1120, "Appropriations transferred to other accounts"),
+    (1121, "Appropriations transferred from other accounts"),
+    (1130, "Appropriations permanently reduced"),
+    (1160, "Appropriation, discretionary (total)"),
+    (
+        1700,
+        "Spending authority from offsetting collections, collected",
+    ),
+    (
+        1750,
+        "Spending authority from offsetting collections, discretionary (total)",
+    ),
+    (1910, "Total budgetary resources"),
+    (2190, "New obligations and upward adjustments (total)"),
+    (2490, "Unobligated balance, end of period"),
+    (2500, "Total budgetary resources (status)"),
+    (3000, "Unpaid obligations, brought forward, October 1"),
+    (3010, "New obligations, unexpired and expired accounts"),
+    (3020, "Outlays (gross)"),
+    (3040, "Recoveries of prior year unpaid obligations"),
+    (3050, "Unpaid obligations, end of period"),
+];
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Figures {
