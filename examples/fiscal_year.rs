@@ -31,8 +31,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use security_assistance::budget::{
-    AccountSymbol, Action, Actor, AllocationKey, Apportionment, Command, CommandId, DocumentId,
-    Funding, Instrument, JournalEntry, Ledger,
+    AccountSymbol, Action, Actor, AllocationKey, Apportionment, Command, CommandId, Dimension,
+    DocumentId, Funding, Instrument, JournalEntry, Ledger, MissionRegister, StatusQuery,
 };
 use security_assistance::eligibility::{
     Engine, Fact, FactKind, Facts, Official, Outcome, RuleId, RuleSet, Waiver, WaiverScope,
@@ -61,8 +61,7 @@ use security_assistance::programs::training::{
     TuitionPricing, resident_cost,
 };
 use security_assistance::report::{
-    FlowGraph, InteropQuery, InteropReport, InteropScope, Measure, MissionRegister,
-    ReportDimension, ReportQuery, StatusReport,
+    FlowGraph, InteropQuery, InteropReport, InteropScope, Measure, StatusReport,
 };
 use security_assistance::store::{DurableLedger, FixedClock};
 use security_assistance::{Citation, CountryCode, FiscalYear, Money, ProgramKind, Rounding};
@@ -1295,10 +1294,7 @@ impl Year {
     /// The year-end reports: status of funds, oversight, the flow picture and expiry.
     pub fn report(&self) -> Res<()> {
         let year_end = day(2008, 9, 30)?;
-        let by_agency = ReportQuery::new(
-            year_end,
-            &[ReportDimension::Agency, ReportDimension::Program],
-        );
+        let by_agency = StatusQuery::new(year_end, &[Dimension::Agency, Dimension::Program]);
         println!("\nstatus of funds by agency and program, {year_end}:");
         print!(
             "{}",
@@ -1310,13 +1306,13 @@ impl Year {
         for (document, mission) in &self.research {
             missions.tag(self.account, document.clone(), *mission);
         }
-        let by_mission = ReportQuery::new(year_end, &[ReportDimension::MissionArea]);
+        let by_mission = StatusQuery::new(year_end, &[Dimension::MissionArea]);
         println!("\nstatus of funds by mission area, {year_end}:");
         print!(
             "{}",
             StatusReport::with_missions(self.ledger(), &by_mission, &missions)?.text_table()?
         );
-        let by_region = ReportQuery::new(year_end, &[ReportDimension::Region]);
+        let by_region = StatusQuery::new(year_end, &[Dimension::Region]);
         println!("\nstatus of funds by region, {year_end}:");
         print!(
             "{}",
@@ -1392,17 +1388,15 @@ impl Year {
         let expired_on = day(2009, 10, 1)?;
         let after = StatusReport::of(
             self.ledger(),
-            &ReportQuery::new(expired_on, &[ReportDimension::Account]),
+            &StatusQuery::new(expired_on, &[Dimension::Account]),
         )?;
         for row in &after.rows {
             println!(
                 "\n{} on {expired_on} is {}: its {} unobligated can only cover adjustments of \
                  existing obligations",
                 self.account,
-                row.status
-                    .account_status
-                    .map_or("-".to_owned(), |s| s.to_string()),
-                row.status.unobligated
+                row.account_status.map_or("-".to_owned(), |s| s.to_string()),
+                row.unobligated
             );
         }
         let mut late = self.ledger().clone();

@@ -601,28 +601,42 @@ impl Money {
                 }
             }
         }
-        let decimals = match decimals {
-            None => 0,
-            Some(0) => {
-                return Err(MoneyError::Malformed {
-                    input: owned(),
-                    position: bytes.len(),
-                });
-            }
-            Some(n) if n > 2 => {
-                return Err(MoneyError::TooManyDecimals {
-                    input: owned(),
-                    decimals: n,
-                });
-            }
-            Some(n) => n,
-        };
+        let decimals = Money::decimals(input, decimals)?;
         if int_digits == 0 {
             return Err(MoneyError::Malformed {
                 input: owned(),
                 position: sign_len,
             });
         }
+        Money::from_mantissa(mantissa, decimals, negative)
+    }
+
+    /// How many decimals a parsed amount has (`None`: no point), refusing a point with no
+    /// digit after it and more than two.
+    #[inline]
+    fn decimals(input: &str, decimals: Option<usize>) -> Result<usize, MoneyError> {
+        match decimals {
+            None => Ok(0),
+            Some(0) => Err(MoneyError::Malformed {
+                input: input.to_owned(),
+                position: input.len(),
+            }),
+            Some(n) if n > 2 => Err(MoneyError::TooManyDecimals {
+                input: input.to_owned(),
+                decimals: n,
+            }),
+            Some(n) => Ok(n),
+        }
+    }
+
+    /// The amount whose digits are `mantissa` with `decimals` places, negated if
+    /// `negative`.
+    #[inline]
+    fn from_mantissa(
+        mut mantissa: i128,
+        decimals: usize,
+        negative: bool,
+    ) -> Result<Money, MoneyError> {
         // Scale the mantissa up to exactly two decimals.
         for _ in decimals..2 {
             mantissa = mantissa

@@ -112,6 +112,78 @@ impl FromStr for ProgramKind {
     }
 }
 
+/// A mission area of the program, in the seed paper's order of priority.
+///
+/// ```
+/// use security_assistance::homeland::MissionArea;
+/// assert_eq!(MissionArea::ALL[0], MissionArea::AviationSecurity);
+/// assert_eq!("maritime_security".parse::<MissionArea>()?, MissionArea::MaritimeSecurity);
+/// assert_eq!(MissionArea::MaritimeSecurity.to_string(), "maritime, port and cargo security");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MissionArea {
+    /// Aviation security (first priority, with maritime security).
+    AviationSecurity,
+    /// Maritime, port and cargo security.
+    MaritimeSecurity,
+    /// Immigration and border control.
+    BorderControl,
+    /// Information security (the cyber domain).
+    InformationSecurity,
+    /// Counterterrorism operations.
+    Counterterrorism,
+    /// Disaster preparedness, response and recovery.
+    DisasterResponse,
+}
+
+impl MissionArea {
+    /// Every mission area, first priority first.
+    pub const ALL: [MissionArea; 6] = [
+        MissionArea::AviationSecurity,
+        MissionArea::MaritimeSecurity,
+        MissionArea::BorderControl,
+        MissionArea::InformationSecurity,
+        MissionArea::Counterterrorism,
+        MissionArea::DisasterResponse,
+    ];
+
+    /// The snake-case code used in JSON, such as `"aviation_security"`.
+    ///
+    /// ```
+    /// use security_assistance::homeland::MissionArea;
+    /// assert_eq!(MissionArea::BorderControl.code(), "border_control");
+    /// ```
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            MissionArea::AviationSecurity => "aviation_security",
+            MissionArea::MaritimeSecurity => "maritime_security",
+            MissionArea::BorderControl => "border_control",
+            MissionArea::InformationSecurity => "information_security",
+            MissionArea::Counterterrorism => "counterterrorism",
+            MissionArea::DisasterResponse => "disaster_response",
+        }
+    }
+}
+
+impl fmt::Display for MissionArea {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            MissionArea::AviationSecurity => "aviation security",
+            MissionArea::MaritimeSecurity => "maritime, port and cargo security",
+            MissionArea::BorderControl => "immigration and border control",
+            MissionArea::InformationSecurity => "information security",
+            MissionArea::Counterterrorism => "counterterrorism operations",
+            MissionArea::DisasterResponse => "disaster preparedness, response and recovery",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

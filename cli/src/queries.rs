@@ -1,17 +1,21 @@
 //! The read-only reports: `status`, `sf133`, `trial-balance`.
 //!
-//! Every use of the crate's status queries (`budget::StatusQuery`, `report::ReportQuery`)
-//! is in this module, so that a change of the status API is adapted here alone.
+//! Every use of the crate's status query (`budget::StatusQuery`, rendered by
+//! `report::StatusReport`) is in this module, so that a change of the status API is
+//! adapted here alone.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use security_assistance::budget::{AccountSymbol, FundsHolder, StatusFilter, Ussgl};
-use security_assistance::report::{ReportDimension, ReportQuery, StatusReport};
+use security_assistance::budget::{
+    AccountSymbol, Dimension, FundsHolder, MissionRegister, StatusFilter, StatusQuery, Ussgl,
+};
+use security_assistance::report::StatusReport;
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind};
 
 use crate::backend::{open_ledger, open_store};
@@ -35,18 +39,22 @@ pub(crate) enum By {
     Region,
     /// The implementing agency (from the funds holder).
     Agency,
+    /// The mission area of the obligating document (from --missions; without it, every
+    /// amount is unassigned).
+    MissionArea,
 }
 
 impl By {
-    const fn dimension(self) -> ReportDimension {
+    const fn dimension(self) -> Dimension {
         match self {
-            By::Account => ReportDimension::Account,
-            By::FiscalYear => ReportDimension::FiscalYear,
-            By::Holder => ReportDimension::Holder,
-            By::Program => ReportDimension::Program,
-            By::Partner => ReportDimension::Partner,
-            By::Region => ReportDimension::Region,
-            By::Agency => ReportDimension::Agency,
+            By::Account => Dimension::Account,
+            By::FiscalYear => Dimension::FiscalYear,
+            By::Holder => Dimension::Holder,
+            By::Program => Dimension::Program,
+            By::Partner => Dimension::Partner,
+            By::Region => Dimension::Region,
+            By::Agency => Dimension::Agency,
+            By::MissionArea => Dimension::MissionArea,
         }
     }
 }
@@ -86,9 +94,28 @@ pub(crate) struct StatusArgs {
     /// Only this partner (ISO 3166-1 alpha-3, such as JOR).
     #[arg(long)]
     partner: Option<CountryCode>,
+    /// The mission area of obligating documents, for --by mission-area: a JSON file
+    /// `{"documents": {ACCOUNT: {DOCUMENT: MISSION_AREA, ...}, ...}}` (mission areas such
+    /// as maritime_security). The store does not keep it; the homeland program's
+    /// oversight register does.
+    #[arg(long, value_name = "FILE")]
+    missions: Option<PathBuf>,
     /// How to write it.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// The mission register `status` reads, or an empty one.
+fn missions(path: Option<&PathBuf>) -> Result<MissionRegister, CliError> {
+    let Some(path) = path else {
+        return Ok(MissionRegister::new());
+    };
+    let what = format!("mission register {}", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
+        what: what.clone(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{what}: {e}")))
 }
 
 /// `sf133`.
@@ -138,9 +165,10 @@ pub(crate) fn out(text: &str) -> Result<(), CliError> {
 }
 
 pub(crate) fn status(context: &Context, args: &StatusArgs) -> Result<ExitCode, CliError> {
+    let missions = missions(args.missions.as_ref())?;
     let durable = open_ledger(context, open_store(context, false)?)?;
-    let group_by: Vec<ReportDimension> = args.by.iter().map(|b| b.dimension()).collect();
-    let mut query = ReportQuery::new(args.when.as_of.unwrap_or(context.today()), &group_by);
+    let group_by: Vec<Dimension> = args.by.iter().map(|b| b.dimension()).collect();
+    let mut query = StatusQuery::new(args.when.as_of.unwrap_or(context.today()), &group_by);
     query.known_on = args.when.known_on;
     query.filter = StatusFilter {
         account: args.account,
@@ -148,12 +176,18 @@ pub(crate) fn status(context: &Context, args: &StatusArgs) -> Result<ExitCode, C
         holder: args.holder.clone(),
         program: args.program,
         partner: args.partner,
+        ..StatusFilter::default()
     };
-    let report = StatusReport::of(durable.ledger(), &query).map_err(report_error)?;
+    let report =
+        StatusReport::with_missions(durable.ledger(), &query, &missions).map_err(report_error)?;
     let text = match args.format {
         Format::Table => report.text_table().map_err(report_error)?,
         Format::Csv => report.csv().map_err(report_error)?,
-        Format::Json => json_line(&report)?,
+        Format::Json => {
+            let mut line = report.json().map_err(report_error)?;
+            line.push('\n');
+            line
+        }
     };
     out(&text)?;
     Ok(ExitCode::SUCCESS)

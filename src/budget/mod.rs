@@ -22,8 +22,11 @@
 //! as SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an
 //! equal ledger, [`Ledger::as_of`] the ledger as it was on a date and as known on a date.
 //! [`Ledger::status_of_funds`] reports any grouping of account, fiscal year, funds holder,
-//! program and partner; [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
+//! program, partner, the partner's region, the implementing agency and (with a
+//! [`MissionRegister`], [`Ledger::status_of_funds_with_missions`]) the mission area;
+//! [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
 
+pub(crate) mod agency;
 mod command;
 mod error;
 mod ids;
@@ -42,5 +45,8 @@ pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError}
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{decode_standalone, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
-pub use status::{Dimension, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery, StatusRow};
+pub use status::{
+    Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,
+    StatusRow,
+};
 pub use ussgl::{TrialBalance, Ussgl};

@@ -447,39 +447,10 @@ pub fn allocate(
         non_negative(&format!("request {}", r.id), r.amount)?;
     }
     let floor_all = cents(priorities.floor)?;
-    let mut entries = Vec::with_capacity(sorted.len());
-    for r in sorted {
-        let mut question = EligibilityRequest::new(r.partner, r.program, date);
-        question.department = Department::HomelandSecurity;
-        question.amount = Some(r.amount);
-        question.document = Some(r.id.clone());
-        let decision = eligibility.decide(&question);
-        let mw = priorities.mission_weight(r.mission);
-        let rw = priorities.region_weight(r.partner);
-        let mut score = mw.checked_mul(rw).ok_or(HomelandError::Overflow)?;
-        let mut weight = mul(int_weight(mw, scale)?, int_weight(rw, scale)?)?;
-        let mut gap = None;
-        if let Some(g) = &priorities.standard_gap {
-            gap = closed_gap(r, g, date).map(|(s, f)| (s, f, g.weight));
-            let factor = gap.as_ref().map_or(Decimal::ONE, |(_, _, w)| *w);
-            score = score.checked_mul(factor).ok_or(HomelandError::Overflow)?;
-            weight = mul(weight, int_weight(factor, scale)?)?;
-        }
-        let mut cap = cents(r.amount)?;
-        if let Some(ceiling) = priorities.partner_ceiling.get(&r.partner) {
-            cap = cap.min(cents(*ceiling)?);
-        }
-        entries.push(Entry {
-            request: r.clone(),
-            score,
-            gap,
-            weight,
-            floor: floor_all.min(cap),
-            cap,
-            eligible: decision.outcome().allows(),
-            decision,
-        });
-    }
+    let entries = sorted
+        .into_iter()
+        .map(|r| entry(r, date, priorities, scale, floor_all, eligibility))
+        .collect::<Result<Vec<Entry>, HomelandError>>()?;
     let budget_cents = cents(budget)?;
     let mut floors_total: i128 = 0;
     for e in entries.iter().filter(|e| e.eligible) {
@@ -492,23 +463,9 @@ pub fn allocate(
     };
     let mut lines = Vec::with_capacity(entries.len());
     let mut total: i128 = 0;
-    for (e, (amount, mut reason)) in entries.into_iter().zip(amounts) {
+    for (e, (amount, reason)) in entries.into_iter().zip(amounts) {
         total = add(total, amount)?;
-        if let Some((standard, finding, w)) = &e.gap
-            && e.decision.outcome().allows()
-        {
-            reason = format!(
-                "{reason}; its score includes the standards-gap weight {w}: it builds toward {standard}, which {} is assessed as {finding}",
-                e.request.partner
-            );
-        }
-        lines.push(AllocationLine {
-            score: e.score,
-            amount: money(amount)?,
-            reason,
-            request: e.request,
-            decision: e.decision,
-        });
+        lines.push(line(e, amount, reason)?);
     }
     let left = budget_cents
         .checked_sub(total)
@@ -519,6 +476,67 @@ pub fn allocate(
         lines,
         allocated: money(total)?,
         unallocated: money(left)?,
+    })
+}
+
+/// A request's entry in the division: its eligibility decision, score, integer weight,
+/// floor and cap (in cents).
+fn entry(
+    r: &AllocationRequest,
+    date: NaiveDate,
+    priorities: &Priorities,
+    scale: u32,
+    floor_all: i128,
+    eligibility: &dyn EligibilityCheck,
+) -> Result<Entry, HomelandError> {
+    let mut question = EligibilityRequest::new(r.partner, r.program, date);
+    question.department = Department::HomelandSecurity;
+    question.amount = Some(r.amount);
+    question.document = Some(r.id.clone());
+    let decision = eligibility.decide(&question);
+    let mw = priorities.mission_weight(r.mission);
+    let rw = priorities.region_weight(r.partner);
+    let mut score = mw.checked_mul(rw).ok_or(HomelandError::Overflow)?;
+    let mut weight = mul(int_weight(mw, scale)?, int_weight(rw, scale)?)?;
+    let mut gap = None;
+    if let Some(g) = &priorities.standard_gap {
+        gap = closed_gap(r, g, date).map(|(s, f)| (s, f, g.weight));
+        let factor = gap.as_ref().map_or(Decimal::ONE, |(_, _, w)| *w);
+        score = score.checked_mul(factor).ok_or(HomelandError::Overflow)?;
+        weight = mul(weight, int_weight(factor, scale)?)?;
+    }
+    let mut cap = cents(r.amount)?;
+    if let Some(ceiling) = priorities.partner_ceiling.get(&r.partner) {
+        cap = cap.min(cents(*ceiling)?);
+    }
+    Ok(Entry {
+        request: r.clone(),
+        score,
+        gap,
+        weight,
+        floor: floor_all.min(cap),
+        cap,
+        eligible: decision.outcome().allows(),
+        decision,
+    })
+}
+
+/// The result line of entry `e`, given `amount` (in cents) for `reason`.
+fn line(e: Entry, amount: i128, mut reason: String) -> Result<AllocationLine, HomelandError> {
+    if let Some((standard, finding, w)) = &e.gap
+        && e.decision.outcome().allows()
+    {
+        reason = format!(
+            "{reason}; its score includes the standards-gap weight {w}: it builds toward {standard}, which {} is assessed as {finding}",
+            e.request.partner
+        );
+    }
+    Ok(AllocationLine {
+        score: e.score,
+        amount: money(amount)?,
+        reason,
+        request: e.request,
+        decision: e.decision,
     })
 }
 
@@ -651,13 +669,38 @@ fn water_fill(
             lower = bp;
         }
     }
-    // On (lower, upper] each request is capped, floored or free.
-    #[derive(Clone, Copy)]
-    enum State {
-        Capped,
-        Floored,
-        Free,
+    let (states, fixed, free_weight) = states(entries, lower, upper)?;
+    let numerator = budget.checked_sub(fixed).ok_or(HomelandError::Overflow)?;
+    let denominator = free_weight.max(1);
+    for ((e, state), slot) in entries.iter().zip(states).zip(out.iter_mut()) {
+        if e.eligible {
+            *slot = water_amount(e, state, numerator, denominator)?;
+        }
     }
+    Ok((
+        AllocationMethod::WaterLevel {
+            numerator,
+            denominator,
+        },
+        out,
+    ))
+}
+
+/// Where a request stands on the water level's interval (lower, upper].
+#[derive(Clone, Copy)]
+enum State {
+    Capped,
+    Floored,
+    Free,
+}
+
+/// Each request's state on (`lower`, `upper`], the sum of the fixed amounts (floors and
+/// caps) and the weight of the free requests.
+fn states(
+    entries: &[Entry],
+    lower: (i128, i128),
+    upper: (i128, i128),
+) -> Result<(Vec<State>, i128, i128), HomelandError> {
     let mut states = Vec::with_capacity(entries.len());
     let mut fixed: i128 = 0;
     let mut free_weight: i128 = 0;
@@ -679,45 +722,41 @@ fn water_fill(
         };
         states.push(state);
     }
-    let numerator = budget.checked_sub(fixed).ok_or(HomelandError::Overflow)?;
-    let denominator = free_weight.max(1);
-    for ((e, state), slot) in entries.iter().zip(states).zip(out.iter_mut()) {
-        if !e.eligible {
-            continue;
-        }
-        *slot = match state {
-            State::Capped => (e.cap, cap_reason(e)?),
-            State::Floored => (
-                e.floor,
-                format!(
-                    "the floor of {}: score {} is below the water level",
-                    money(e.floor)?,
-                    e.score
-                ),
+    Ok((states, fixed, free_weight))
+}
+
+/// An eligible request's amount and reason at the water level `numerator / denominator`.
+fn water_amount(
+    e: &Entry,
+    state: State,
+    numerator: i128,
+    denominator: i128,
+) -> Result<(i128, String), HomelandError> {
+    Ok(match state {
+        State::Capped => (e.cap, cap_reason(e)?),
+        State::Floored => (
+            e.floor,
+            format!(
+                "the floor of {}: score {} is below the water level",
+                money(e.floor)?,
+                e.score
             ),
-            State::Free => {
-                let exact = mul(numerator, e.weight)?;
-                let amount = exact
-                    .checked_div_euclid(denominator)
-                    .ok_or(HomelandError::Overflow)?;
-                (
-                    amount,
-                    format!(
-                        "score {} × the water level, {} rounded down to the cent",
-                        e.score,
-                        money(amount)?
-                    ),
-                )
-            }
-        };
-    }
-    Ok((
-        AllocationMethod::WaterLevel {
-            numerator,
-            denominator,
-        },
-        out,
-    ))
+        ),
+        State::Free => {
+            let exact = mul(numerator, e.weight)?;
+            let amount = exact
+                .checked_div_euclid(denominator)
+                .ok_or(HomelandError::Overflow)?;
+            (
+                amount,
+                format!(
+                    "score {} × the water level, {} rounded down to the cent",
+                    e.score,
+                    money(amount)?
+                ),
+            )
+        }
+    })
 }
 
 fn cap_reason(e: &Entry) -> Result<String, HomelandError> {

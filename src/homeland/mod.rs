@@ -50,8 +50,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::budget::{FundsHolder, Instrument, StaticText};
+use crate::budget::Instrument;
 use crate::purpose::ProgramKind;
+
+pub use crate::budget::agency::Agency;
+pub use crate::purpose::MissionArea;
 
 pub use allocation::{
     AllocationLine, AllocationMethod, AllocationRequest, AllocationResult, Priorities, StandardGap,
@@ -71,78 +74,6 @@ pub use package::{
     PackageSpec, Part, PartLine,
 };
 pub use standards::{Assessment, Finding, Standard, StandardRef, Standards, Standing};
-
-/// A mission area of the program, in the seed paper's order of priority.
-///
-/// ```
-/// use security_assistance::homeland::MissionArea;
-/// assert_eq!(MissionArea::ALL[0], MissionArea::AviationSecurity);
-/// assert_eq!("maritime_security".parse::<MissionArea>()?, MissionArea::MaritimeSecurity);
-/// assert_eq!(MissionArea::MaritimeSecurity.to_string(), "maritime, port and cargo security");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MissionArea {
-    /// Aviation security (first priority, with maritime security).
-    AviationSecurity,
-    /// Maritime, port and cargo security.
-    MaritimeSecurity,
-    /// Immigration and border control.
-    BorderControl,
-    /// Information security (the cyber domain).
-    InformationSecurity,
-    /// Counterterrorism operations.
-    Counterterrorism,
-    /// Disaster preparedness, response and recovery.
-    DisasterResponse,
-}
-
-impl MissionArea {
-    /// Every mission area, first priority first.
-    pub const ALL: [MissionArea; 6] = [
-        MissionArea::AviationSecurity,
-        MissionArea::MaritimeSecurity,
-        MissionArea::BorderControl,
-        MissionArea::InformationSecurity,
-        MissionArea::Counterterrorism,
-        MissionArea::DisasterResponse,
-    ];
-
-    /// The snake-case code used in JSON, such as `"aviation_security"`.
-    ///
-    /// ```
-    /// use security_assistance::homeland::MissionArea;
-    /// assert_eq!(MissionArea::BorderControl.code(), "border_control");
-    /// ```
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            MissionArea::AviationSecurity => "aviation_security",
-            MissionArea::MaritimeSecurity => "maritime_security",
-            MissionArea::BorderControl => "border_control",
-            MissionArea::InformationSecurity => "information_security",
-            MissionArea::Counterterrorism => "counterterrorism",
-            MissionArea::DisasterResponse => "disaster_response",
-        }
-    }
-}
-
-impl fmt::Display for MissionArea {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(match self {
-            MissionArea::AviationSecurity => "aviation security",
-            MissionArea::MaritimeSecurity => "maritime, port and cargo security",
-            MissionArea::BorderControl => "immigration and border control",
-            MissionArea::InformationSecurity => "information security",
-            MissionArea::Counterterrorism => "counterterrorism operations",
-            MissionArea::DisasterResponse => "disaster preparedness, response and recovery",
-        })
-    }
-}
 
 impl FromStr for MissionArea {
     type Err = HomelandError;
@@ -203,129 +134,6 @@ impl fmt::Display for Domain {
             Domain::Sea => "sea",
             Domain::Cyber => "cyber",
         })
-    }
-}
-
-/// An implementing agency: a component of the department under the Office of International
-/// Affairs, or an interagency partner.
-///
-/// ```
-/// use security_assistance::homeland::Agency;
-/// assert_eq!(Agency::CoastGuard.holder().as_str(), "USCG");
-/// assert_eq!(Agency::from_holder(&"USCG".parse()?), Some(Agency::CoastGuard));
-/// assert!(Agency::Defense.is_interagency());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Agency {
-    /// The Office of International Affairs, which coordinates the program.
-    InternationalAffairs,
-    /// The Coast Guard.
-    CoastGuard,
-    /// Customs and Border Protection.
-    CustomsAndBorderProtection,
-    /// Immigration and Customs Enforcement.
-    ImmigrationAndCustomsEnforcement,
-    /// The Transportation Security Administration.
-    TransportationSecurityAdministration,
-    /// Citizenship and Immigration Services.
-    CitizenshipAndImmigrationServices,
-    /// The Secret Service.
-    SecretService,
-    /// The Federal Emergency Management Agency.
-    EmergencyManagement,
-    /// The Science and Technology Directorate.
-    ScienceAndTechnology,
-    /// The Department of Defense (interagency partner).
-    Defense,
-    /// The Department of State (interagency partner).
-    State,
-}
-
-impl Agency {
-    /// Every agency, in the order of the enum.
-    pub const ALL: [Agency; 11] = [
-        Agency::InternationalAffairs,
-        Agency::CoastGuard,
-        Agency::CustomsAndBorderProtection,
-        Agency::ImmigrationAndCustomsEnforcement,
-        Agency::TransportationSecurityAdministration,
-        Agency::CitizenshipAndImmigrationServices,
-        Agency::SecretService,
-        Agency::EmergencyManagement,
-        Agency::ScienceAndTechnology,
-        Agency::Defense,
-        Agency::State,
-    ];
-
-    /// The abbreviation, which is also the funds-holder name.
-    ///
-    /// ```
-    /// use security_assistance::homeland::Agency;
-    /// assert_eq!(Agency::EmergencyManagement.abbreviation(), "FEMA");
-    /// ```
-    #[must_use]
-    pub const fn abbreviation(self) -> &'static str {
-        self.holder_text().as_str()
-    }
-
-    /// The abbreviation as a funds-holder text, each checked when the crate compiles.
-    const fn holder_text(self) -> StaticText<64> {
-        match self {
-            Agency::InternationalAffairs => const { StaticText::new("OIA") },
-            Agency::CoastGuard => const { StaticText::new("USCG") },
-            Agency::CustomsAndBorderProtection => const { StaticText::new("CBP") },
-            Agency::ImmigrationAndCustomsEnforcement => const { StaticText::new("ICE") },
-            Agency::TransportationSecurityAdministration => const { StaticText::new("TSA") },
-            Agency::CitizenshipAndImmigrationServices => const { StaticText::new("USCIS") },
-            Agency::SecretService => const { StaticText::new("USSS") },
-            Agency::EmergencyManagement => const { StaticText::new("FEMA") },
-            Agency::ScienceAndTechnology => const { StaticText::new("ST") },
-            Agency::Defense => const { StaticText::new("DOD") },
-            Agency::State => const { StaticText::new("DOS") },
-        }
-    }
-
-    /// The funds holder that holds this agency's allotments (its abbreviation).
-    ///
-    /// ```
-    /// use security_assistance::homeland::Agency;
-    /// assert_eq!(Agency::TransportationSecurityAdministration.holder().as_str(), "TSA");
-    /// ```
-    #[must_use]
-    pub fn holder(self) -> FundsHolder {
-        FundsHolder::from_static(self.holder_text())
-    }
-
-    /// The agency whose funds holder is `holder`, if it follows the convention.
-    ///
-    /// ```
-    /// use security_assistance::homeland::Agency;
-    /// assert_eq!(Agency::from_holder(&"FEMA".parse()?), Some(Agency::EmergencyManagement));
-    /// assert_eq!(Agency::from_holder(&"DSCA".parse()?), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn from_holder(holder: &FundsHolder) -> Option<Agency> {
-        Agency::ALL
-            .into_iter()
-            .find(|a| a.abbreviation() == holder.as_str())
-    }
-
-    /// `true` for the interagency partners (Defense, State).
-    #[must_use]
-    pub const fn is_interagency(self) -> bool {
-        matches!(self, Agency::Defense | Agency::State)
-    }
-}
-
-impl fmt::Display for Agency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.abbreviation())
     }
 }
 

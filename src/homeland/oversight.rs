@@ -9,7 +9,7 @@ use super::error::HomelandError;
 use super::package::Package;
 use super::standards::StandardRef;
 use super::{Agency, MissionArea};
-use crate::budget::{AccountSymbol, DocumentId, Ledger};
+use crate::budget::{AccountSymbol, DocumentId, Ledger, MissionRegister};
 use crate::fiscal::FiscalYear;
 use crate::money::{Money, MoneyError};
 use crate::notification::{Committee, HomelandPolicy};
@@ -234,4 +234,64 @@ fn quarter_end(date: NaiveDate) -> NaiveDate {
         }
     }
     date
+}
+
+impl MissionRegister {
+    /// Adds the documents an [`Oversight`] registered for its account (a document tagged
+    /// again takes the oversight's mission area).
+    pub fn extend_from(&mut self, oversight: &Oversight) {
+        for (document, tag) in oversight.tags() {
+            self.tag(oversight.account(), document.clone(), tag.mission);
+        }
+    }
+}
+
+impl From<&Oversight> for MissionRegister {
+    fn from(oversight: &Oversight) -> MissionRegister {
+        let mut register = MissionRegister::new();
+        register.extend_from(oversight);
+        register
+    }
+}
+
+#[cfg(test)]
+mod register_tests {
+    use super::*;
+
+    #[test]
+    fn a_register_reads_an_oversight_and_replaces_tags() {
+        use crate::homeland::{Agency, Tag};
+        use crate::notification::Thresholds;
+        let account: AccountSymbol = "070-2008/2009-0100".parse().unwrap();
+        let other: AccountSymbol = "070-2009/2010-0100".parse().unwrap();
+        let doc = |s: &str| s.parse::<DocumentId>().unwrap();
+        let mut oversight = Oversight::new(account, Thresholds::current().homeland);
+        let tag = Tag {
+            partner: "PAN".parse().unwrap(),
+            mission: MissionArea::AviationSecurity,
+            agency: Agency::TransportationSecurityAdministration,
+        };
+        oversight.register(&[(doc("A-1"), tag)]);
+        let mut register = MissionRegister::new();
+        assert!(register.is_empty());
+        assert_eq!(
+            register.tag(other, doc("A-1"), MissionArea::DisasterResponse),
+            None
+        );
+        register.extend_from(&oversight);
+        assert_eq!(register.len(), 2);
+        // Same document id, different accounts: two documents.
+        assert_eq!(
+            register.mission(&account, &doc("A-1")),
+            Some(MissionArea::AviationSecurity)
+        );
+        assert_eq!(
+            register.mission(&other, &doc("A-1")),
+            Some(MissionArea::DisasterResponse)
+        );
+        assert_eq!(register.mission(&account, &doc("A-2")), None);
+        let json = serde_json::to_string(&register).unwrap();
+        let back: MissionRegister = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, register);
+    }
 }

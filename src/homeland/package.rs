@@ -340,6 +340,67 @@ impl PackageSpec {
         ctx: &PackageContext,
         eligibility: &dyn EligibilityCheck,
     ) -> Result<Package, HomelandError> {
+        let by_delivery = self.lines_by_delivery(catalog)?;
+        let mut blockers = self.source_blockers(&by_delivery);
+        let mut price = Money::ZERO;
+        let mut offered_price = Money::ZERO;
+        let mut parts = Vec::new();
+        let mut dropped = Vec::new();
+        for (delivery, lines) in by_delivery {
+            let part = self.part(delivery, lines, ctx, eligibility)?;
+            price = price.checked_add(part.price)?;
+            let refusing: Vec<&Decision> = part
+                .decisions
+                .iter()
+                .filter(|d| !d.outcome().allows())
+                .collect();
+            if refusing.is_empty() {
+                offered_price = offered_price.checked_add(part.price)?;
+                let funded = Money::checked_sum(part.funding.iter().map(|s| s.amount))?;
+                if funded != part.price {
+                    blockers.push(PackageBlocker::FundingMismatch {
+                        delivery,
+                        price: part.price,
+                        funded,
+                    });
+                }
+                parts.push(part);
+            } else {
+                let (rules, reasons) = refusals(&refusing);
+                dropped.push(Dropped {
+                    part,
+                    rules,
+                    reasons,
+                });
+            }
+        }
+        if parts.is_empty() {
+            blockers.push(PackageBlocker::NothingOffered);
+        }
+        let (commands, tags, plans) = if blockers.is_empty() {
+            self.commands(&parts, ctx)?
+        } else {
+            (Vec::new(), Vec::new(), Vec::new())
+        };
+        Ok(Package {
+            id: self.id.clone(),
+            partner: self.partner,
+            price,
+            offered_price,
+            parts,
+            dropped,
+            blockers,
+            commands,
+            tags,
+            plans,
+        })
+    }
+
+    /// The package's lines, priced from the catalog, grouped by how they are delivered.
+    fn lines_by_delivery(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<BTreeMap<Delivery, Vec<PartLine>>, HomelandError> {
         let mut by_delivery: BTreeMap<Delivery, Vec<PartLine>> = BTreeMap::new();
         for item in &self.items {
             let offering =
@@ -375,6 +436,15 @@ impl PackageSpec {
                     standards: offering.standards.clone(),
                 });
         }
+        Ok(by_delivery)
+    }
+
+    /// Funding sources that cannot pay for anything: not positive, or for a part the
+    /// package does not have.
+    fn source_blockers(
+        &self,
+        by_delivery: &BTreeMap<Delivery, Vec<PartLine>>,
+    ) -> Vec<PackageBlocker> {
         let mut blockers = Vec::new();
         for s in &self.funding {
             if !s.amount.is_positive() {
@@ -391,125 +461,89 @@ impl PackageSpec {
                 });
             }
         }
-        let mut price = Money::ZERO;
-        let mut offered_price = Money::ZERO;
-        let mut parts = Vec::new();
-        let mut dropped = Vec::new();
-        for (delivery, mut lines) in by_delivery {
-            lines.sort_by(|a, b| a.offering.cmp(&b.offering));
-            let part_price = Money::checked_sum(lines.iter().map(|l| l.amount))?;
-            price = price.checked_add(part_price)?;
-            // Sources of one kind for one part are merged, in the order grant, loan, partner.
-            let mut merged: BTreeMap<FundingKind, Money> = BTreeMap::new();
-            for s in self
-                .funding
+        blockers
+    }
+
+    /// The part delivered by `delivery`: its lines in offering order, its merged funding,
+    /// the eligibility decisions it needs and its notification requirement.
+    fn part(
+        &self,
+        delivery: Delivery,
+        mut lines: Vec<PartLine>,
+        ctx: &PackageContext,
+        eligibility: &dyn EligibilityCheck,
+    ) -> Result<Part, HomelandError> {
+        lines.sort_by(|a, b| a.offering.cmp(&b.offering));
+        let part_price = Money::checked_sum(lines.iter().map(|l| l.amount))?;
+        let funding = self.merged_funding(delivery)?;
+        let mut programs = vec![delivery.program()];
+        let financed_purchase = matches!(delivery, Delivery::Sale | Delivery::Lease)
+            && funding
                 .iter()
-                .filter(|s| s.pays_for == delivery && s.amount.is_positive())
-            {
-                let slot = merged.entry(s.kind).or_insert(Money::ZERO);
-                *slot = slot.checked_add(s.amount)?;
-            }
-            let funding: Vec<FundingSource> = merged
-                .into_iter()
-                .map(|(kind, amount)| FundingSource {
-                    kind,
-                    pays_for: delivery,
-                    amount,
-                })
-                .collect();
-            let mut programs = vec![delivery.program()];
-            let financed_purchase = matches!(delivery, Delivery::Sale | Delivery::Lease)
-                && funding
-                    .iter()
-                    .any(|s| matches!(s.kind, FundingKind::Grant | FundingKind::Loan));
-            let loan = funding.iter().any(|s| s.kind == FundingKind::Loan);
-            if (financed_purchase || loan) && !programs.contains(&ProgramKind::Financing) {
-                programs.push(ProgramKind::Financing);
-            }
-            let decisions: Vec<Decision> = programs
-                .into_iter()
-                .map(|p| ask(eligibility, self, p, part_price, ctx.date))
-                .collect();
-            let action = match delivery {
-                Delivery::Sale => ProposedAction::Sale {
-                    partner: self.partner,
-                    major_defense_equipment: Money::ZERO,
-                    articles_and_services: part_price,
-                    design_and_construction: Money::ZERO,
-                },
-                Delivery::ExcessTransfer => ProposedAction::ExcessTransfer {
-                    partner: self.partner,
-                    original_acquisition_value: part_price,
-                    significant_military_equipment: false,
-                },
-                Delivery::Enrollment | Delivery::MobileTeam | Delivery::Grant | Delivery::Lease => {
-                    ProposedAction::HomelandProgram {
-                        partner: self.partner,
-                        amount: part_price,
-                        justified: self.justified,
-                    }
-                }
-            };
-            let part = Part {
-                delivery,
-                price: part_price,
-                lines,
-                funding,
-                notification: assess(&action, ctx.date, &ctx.thresholds),
-                decisions,
-            };
-            let refusing: Vec<&Decision> = part
-                .decisions
-                .iter()
-                .filter(|d| !d.outcome().allows())
-                .collect();
-            if refusing.is_empty() {
-                offered_price = offered_price.checked_add(part_price)?;
-                let funded = Money::checked_sum(part.funding.iter().map(|s| s.amount))?;
-                if funded != part_price {
-                    blockers.push(PackageBlocker::FundingMismatch {
-                        delivery,
-                        price: part_price,
-                        funded,
-                    });
-                }
-                parts.push(part);
-            } else {
-                let rules = refusing
-                    .iter()
-                    .flat_map(|d| d.findings().iter().filter(|f| f.blocks()))
-                    .map(|f| f.rule.clone())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                let reasons = refusing.iter().map(|d| d.explanation()).collect();
-                dropped.push(Dropped {
-                    part,
-                    rules,
-                    reasons,
-                });
-            }
+                .any(|s| matches!(s.kind, FundingKind::Grant | FundingKind::Loan));
+        let loan = funding.iter().any(|s| s.kind == FundingKind::Loan);
+        if (financed_purchase || loan) && !programs.contains(&ProgramKind::Financing) {
+            programs.push(ProgramKind::Financing);
         }
-        if parts.is_empty() {
-            blockers.push(PackageBlocker::NothingOffered);
-        }
-        let (commands, tags, plans) = if blockers.is_empty() {
-            self.commands(&parts, ctx)?
-        } else {
-            (Vec::new(), Vec::new(), Vec::new())
-        };
-        Ok(Package {
-            id: self.id.clone(),
-            partner: self.partner,
-            price,
-            offered_price,
-            parts,
-            dropped,
-            blockers,
-            commands,
-            tags,
-            plans,
+        let decisions: Vec<Decision> = programs
+            .into_iter()
+            .map(|p| ask(eligibility, self, p, part_price, ctx.date))
+            .collect();
+        let action = self.proposed_action(delivery, part_price);
+        Ok(Part {
+            delivery,
+            price: part_price,
+            lines,
+            funding,
+            notification: assess(&action, ctx.date, &ctx.thresholds),
+            decisions,
         })
+    }
+
+    /// The positive sources that pay for `delivery`, those of one kind merged, in the
+    /// order grant, loan, partner.
+    fn merged_funding(&self, delivery: Delivery) -> Result<Vec<FundingSource>, HomelandError> {
+        let mut merged: BTreeMap<FundingKind, Money> = BTreeMap::new();
+        for s in self
+            .funding
+            .iter()
+            .filter(|s| s.pays_for == delivery && s.amount.is_positive())
+        {
+            let slot = merged.entry(s.kind).or_insert(Money::ZERO);
+            *slot = slot.checked_add(s.amount)?;
+        }
+        Ok(merged
+            .into_iter()
+            .map(|(kind, amount)| FundingSource {
+                kind,
+                pays_for: delivery,
+                amount,
+            })
+            .collect())
+    }
+
+    /// The action congressional notification is assessed on, for a part of `price`.
+    fn proposed_action(&self, delivery: Delivery, price: Money) -> ProposedAction {
+        match delivery {
+            Delivery::Sale => ProposedAction::Sale {
+                partner: self.partner,
+                major_defense_equipment: Money::ZERO,
+                articles_and_services: price,
+                design_and_construction: Money::ZERO,
+            },
+            Delivery::ExcessTransfer => ProposedAction::ExcessTransfer {
+                partner: self.partner,
+                original_acquisition_value: price,
+                significant_military_equipment: false,
+            },
+            Delivery::Enrollment | Delivery::MobileTeam | Delivery::Grant | Delivery::Lease => {
+                ProposedAction::HomelandProgram {
+                    partner: self.partner,
+                    amount: price,
+                    justified: self.justified,
+                }
+            }
+        }
     }
 
     #[allow(clippy::type_complexity)]
@@ -547,80 +581,122 @@ impl PackageSpec {
                     let take = if left < *open { left } else { *open };
                     *open = open.checked_sub(take)?;
                     left = left.checked_sub(take)?;
-                    let (suffix, instrument) = match source.kind {
-                        FundingKind::Grant => ("G", part.delivery.instrument()),
-                        FundingKind::Loan => ("L", Instrument::Loan),
-                        FundingKind::PartnerFunds => continue,
+                    let Some(issued) =
+                        self.issue(part, *agency, *mission, source.kind, take, ctx)?
+                    else {
+                        continue;
                     };
-                    let base = format!(
-                        "{}-{}-{}-{}-{suffix}",
-                        self.id,
-                        part.delivery.code(),
-                        agency.abbreviation(),
-                        mission_code(*mission)
-                    );
-                    let document: DocumentId = compose_id(&base)?;
-                    let key = AllocationKey::new(
-                        agency.holder(),
-                        part.delivery.program(),
-                        Some(self.partner),
-                    );
-                    commands.push(Command::new(
-                        compose_id::<CommandId>(&format!("{base}-C"))?,
-                        ctx.date,
-                        ctx.actor.clone(),
-                        Action::Commit {
-                            account: ctx.account,
-                            document: document.clone(),
-                            key,
-                            amount: take,
-                        },
-                    ));
-                    commands.push(Command::new(
-                        compose_id::<CommandId>(&format!("{base}-O"))?,
-                        ctx.date,
-                        ctx.actor.clone(),
-                        Action::Obligate {
-                            account: ctx.account,
-                            document: document.clone(),
-                            instrument,
-                            funding: Funding::Commitment,
-                            amount: take,
-                        },
-                    ));
-                    let lines: Vec<&PartLine> = part
-                        .lines
-                        .iter()
-                        .filter(|l| l.agency == *agency && l.mission == *mission)
-                        .collect();
-                    let weights: Vec<Money> = lines.iter().map(|l| l.amount).collect();
-                    let amounts = crate::money::pro_rata(take, &weights)?;
-                    plans.push((
-                        document.clone(),
-                        Plan {
-                            package: self.id.clone(),
-                            lines: lines
-                                .iter()
-                                .zip(amounts)
-                                .map(|(l, amount)| PlanLine {
-                                    offering: l.offering.clone(),
-                                    amount,
-                                    standards: l.standards.clone(),
-                                })
-                                .collect(),
-                        },
-                    ));
-                    tags.push((
-                        document,
-                        Tag {
-                            partner: self.partner,
-                            mission: *mission,
-                            agency: *agency,
-                        },
-                    ));
+                    commands.extend(issued.commands);
+                    plans.push((issued.document.clone(), issued.plan));
+                    tags.push((issued.document, issued.tag));
                 }
             }
         }
         Ok((commands, tags, plans))
     }
+
+    /// The commit and obligate commands, plan and tag of one document: `take` of
+    /// `part`'s share of (`agency`, `mission`), paid by a source of `kind` (none for the
+    /// partner's own funds, which the ledger does not see).
+    fn issue(
+        &self,
+        part: &Part,
+        agency: Agency,
+        mission: MissionArea,
+        kind: FundingKind,
+        take: Money,
+        ctx: &PackageContext,
+    ) -> Result<Option<Issued>, HomelandError> {
+        let (suffix, instrument) = match kind {
+            FundingKind::Grant => ("G", part.delivery.instrument()),
+            FundingKind::Loan => ("L", Instrument::Loan),
+            FundingKind::PartnerFunds => return Ok(None),
+        };
+        let base = format!(
+            "{}-{}-{}-{}-{suffix}",
+            self.id,
+            part.delivery.code(),
+            agency.abbreviation(),
+            mission_code(mission)
+        );
+        let document: DocumentId = compose_id(&base)?;
+        let key = AllocationKey::new(agency.holder(), part.delivery.program(), Some(self.partner));
+        let commands = vec![
+            Command::new(
+                compose_id::<CommandId>(&format!("{base}-C"))?,
+                ctx.date,
+                ctx.actor.clone(),
+                Action::Commit {
+                    account: ctx.account,
+                    document: document.clone(),
+                    key,
+                    amount: take,
+                },
+            ),
+            Command::new(
+                compose_id::<CommandId>(&format!("{base}-O"))?,
+                ctx.date,
+                ctx.actor.clone(),
+                Action::Obligate {
+                    account: ctx.account,
+                    document: document.clone(),
+                    instrument,
+                    funding: Funding::Commitment,
+                    amount: take,
+                },
+            ),
+        ];
+        let lines: Vec<&PartLine> = part
+            .lines
+            .iter()
+            .filter(|l| l.agency == agency && l.mission == mission)
+            .collect();
+        let weights: Vec<Money> = lines.iter().map(|l| l.amount).collect();
+        let amounts = crate::money::pro_rata(take, &weights)?;
+        let plan = Plan {
+            package: self.id.clone(),
+            lines: lines
+                .iter()
+                .zip(amounts)
+                .map(|(l, amount)| PlanLine {
+                    offering: l.offering.clone(),
+                    amount,
+                    standards: l.standards.clone(),
+                })
+                .collect(),
+        };
+        let tag = Tag {
+            partner: self.partner,
+            mission,
+            agency,
+        };
+        Ok(Some(Issued {
+            document,
+            commands,
+            plan,
+            tag,
+        }))
+    }
+}
+
+/// What one document of a package issues: its commands, plan and tag.
+struct Issued {
+    document: DocumentId,
+    commands: Vec<Command>,
+    plan: Plan,
+    tag: Tag,
+}
+
+/// Why the `refusing` decisions drop a part: the rules that block it and the decisions'
+/// explanations.
+fn refusals(refusing: &[&Decision]) -> (Vec<RuleId>, Vec<String>) {
+    let rules = refusing
+        .iter()
+        .flat_map(|d| d.findings().iter().filter(|f| f.blocks()))
+        .map(|f| f.rule.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let reasons = refusing.iter().map(|d| d.explanation()).collect();
+    (rules, reasons)
 }

@@ -88,6 +88,136 @@ pub struct Standards {
     standards: Vec<Standard>,
 }
 
+/// The issuing body of the ICAO standards in [`BUILTIN`].
+const ICAO: &str = "International Civil Aviation Organization";
+
+/// One standard of the built-in table, as static data.
+struct BuiltinStandard {
+    id: &'static str,
+    body: &'static str,
+    identifier: &'static str,
+    title: &'static str,
+    edition: &'static str,
+    /// Year, month, day.
+    dated: (i32, u32, u32),
+    missions: &'static [MissionArea],
+    source: &'static str,
+    confirmed: bool,
+}
+
+impl BuiltinStandard {
+    fn standard(&self) -> Standard {
+        let (y, m, d) = self.dated;
+        Standard {
+            id: self.id.to_owned(),
+            body: self.body.to_owned(),
+            identifier: self.identifier.to_owned(),
+            title: self.title.to_owned(),
+            edition: self.edition.to_owned(),
+            dated: NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN),
+            missions: self.missions.iter().copied().collect(),
+            source: self.source.to_owned(),
+            confirmed: self.confirmed,
+        }
+    }
+}
+
+/// The table [`Standards::builtin`] returns (its documentation says where each row comes
+/// from).
+static BUILTIN: [BuiltinStandard; 7] = [
+    BuiltinStandard {
+        id: "ICAO-ANNEX-17",
+        body: ICAO,
+        identifier: "Annex 17 to the Convention on International Civil Aviation",
+        title: "Security: safeguarding international civil aviation against acts of unlawful interference",
+        edition: "twelfth edition (2022), amendment 18",
+        dated: (2022, 11, 18),
+        missions: &[MissionArea::AviationSecurity],
+        source: "ICAO newsroom, 'Updated Aviation Security standards adopted by the ICAO Council', 6 May 2022 \
+             (https://www.icao.int/Newsroom/Pages/Updated-Aviation-Security-standards-adopted-by-the-ICAO-Council.aspx): \
+             amendment 18 adopted at the 225th session, effective 18 July 2022, applicable 18 November 2022; \
+             whether a later amendment has become applicable since is unconfirmed",
+        confirmed: true,
+    },
+    BuiltinStandard {
+        id: "ICAO-ANNEX-9",
+        body: ICAO,
+        identifier: "Annex 9 to the Convention on International Civil Aviation",
+        title: "Facilitation",
+        edition: "sixteenth edition (2022), amendment 29",
+        dated: (2022, 11, 18),
+        missions: &[MissionArea::AviationSecurity, MissionArea::BorderControl],
+        source: "publisher's notice of the sixteenth edition (https://www.aviaizdat.ru/en/post/new-icao-publication-an-9): \
+             amendment 29 adopted 9 March 2022, effective 18 July 2022, applicable 18 November 2022; \
+             not confirmed from ICAO itself, and later amendments were not checked",
+        confirmed: false,
+    },
+    BuiltinStandard {
+        id: "ICAO-DOC-9303",
+        body: ICAO,
+        identifier: "Doc 9303",
+        title: "Machine readable travel documents",
+        edition: "eighth edition (2021)",
+        dated: (2021, 1, 1),
+        missions: &[MissionArea::BorderControl],
+        source: "ICAO, Doc 9303 page (http://www.icao.int/Security/mrtd/Pages/Document9303.aspx); the title page of \
+             part 3 reads 'Eighth Edition, 2021'; the day is unknown and 1 January 2021 stands for the year",
+        confirmed: false,
+    },
+    BuiltinStandard {
+        id: "IMO-ISPS",
+        body: "International Maritime Organization",
+        identifier: "International Ship and Port Facility Security (ISPS) Code, SOLAS chapter XI-2",
+        title: "Special measures to enhance maritime security: ship and port facility security",
+        edition: "adopted 12 December 2002 by the SOLAS Conference; mandatory from 1 July 2004",
+        dated: (2004, 7, 1),
+        missions: &[MissionArea::MaritimeSecurity],
+        source: "IMO, ISPS Code 2003 edition, foreword: adopted 12 December 2002 by the Conference of Contracting \
+             Governments to SOLAS 1974, compliance mandatory under the new chapter XI-2 on 1 July 2004; \
+             later amendments to the Code are not listed here",
+        confirmed: true,
+    },
+    BuiltinStandard {
+        id: "WCO-SAFE",
+        body: "World Customs Organization",
+        identifier: "SAFE Framework of Standards to Secure and Facilitate Global Trade",
+        title: "Supply-chain (cargo) security and facilitation",
+        edition: "2021 edition",
+        dated: (2021, 4, 16),
+        missions: &[MissionArea::MaritimeSecurity, MissionArea::BorderControl],
+        source: "WCO newsroom, 20 April 2021 (https://www.wcoomd.org/en/media/newsroom/2021/april/the-safe-working-group-endorses-the-safe-2021-framework.aspx): \
+             the 25th SAFE Working Group (14 to 16 April 2021) endorsed the 2021 edition for the Policy \
+             Commission and Council; the date of Council approval is unconfirmed, so the endorsement date is used",
+        confirmed: false,
+    },
+    BuiltinStandard {
+        id: "INSARAG",
+        body: "International Search and Rescue Advisory Group (UN OCHA)",
+        identifier: "INSARAG Guidelines",
+        title: "International urban search and rescue: policy, preparedness and response, operational field guide",
+        edition: "INSARAG Guidelines 2020, volumes I to III",
+        dated: (2020, 1, 1),
+        missions: &[MissionArea::DisasterResponse],
+        source: "Humanitarian Library, 'INSARAG Guidelines 2020 Volume I: Policy' \
+             (https://www.humanitarianlibrary.org/resource/insarag-guidelines-2020-volume-i-policy); the day \
+             of endorsement is unknown and 1 January 2020 stands for the year",
+        confirmed: false,
+    },
+    BuiltinStandard {
+        id: "ISO-IEC-27001",
+        body: "ISO and IEC (joint technical committee ISO/IEC JTC 1/SC 27)",
+        identifier: "ISO/IEC 27001:2022",
+        title: "Information security, cybersecurity and privacy protection: information security management systems, requirements",
+        edition: "third edition (2022)",
+        dated: (2022, 10, 25),
+        missions: &[MissionArea::InformationSecurity],
+        source: "https://www.iso.org/standard/27001; published October 2022 (several secondary sources), \
+             25 October 2022 per one (https://hightable.io/iso-27001-glossary-of-terms/iso-270012022); \
+             the day and amendment 1:2024 were not confirmed from ISO",
+        confirmed: false,
+    },
+];
+
 impl Standards {
     /// The longest standard id.
     pub const ID_MAX: usize = 32;
@@ -143,120 +273,7 @@ impl Standards {
     /// ```
     #[must_use]
     pub fn builtin() -> Standards {
-        use MissionArea as M;
-        let row = |id: &str,
-                   body: &str,
-                   identifier: &str,
-                   title: &str,
-                   edition: &str,
-                   dated: (i32, u32, u32),
-                   missions: &[MissionArea],
-                   source: &str,
-                   confirmed: bool| Standard {
-            id: id.to_owned(),
-            body: body.to_owned(),
-            identifier: identifier.to_owned(),
-            title: title.to_owned(),
-            edition: edition.to_owned(),
-            dated: NaiveDate::from_ymd_opt(dated.0, dated.1, dated.2).unwrap_or(NaiveDate::MIN),
-            missions: missions.iter().copied().collect(),
-            source: source.to_owned(),
-            confirmed,
-        };
-        let icao = "International Civil Aviation Organization";
-        let mut standards = vec![
-            row(
-                "ICAO-ANNEX-17",
-                icao,
-                "Annex 17 to the Convention on International Civil Aviation",
-                "Security: safeguarding international civil aviation against acts of unlawful interference",
-                "twelfth edition (2022), amendment 18",
-                (2022, 11, 18),
-                &[M::AviationSecurity],
-                "ICAO newsroom, 'Updated Aviation Security standards adopted by the ICAO Council', 6 May 2022 \
-                 (https://www.icao.int/Newsroom/Pages/Updated-Aviation-Security-standards-adopted-by-the-ICAO-Council.aspx): \
-                 amendment 18 adopted at the 225th session, effective 18 July 2022, applicable 18 November 2022; \
-                 whether a later amendment has become applicable since is unconfirmed",
-                true,
-            ),
-            row(
-                "ICAO-ANNEX-9",
-                icao,
-                "Annex 9 to the Convention on International Civil Aviation",
-                "Facilitation",
-                "sixteenth edition (2022), amendment 29",
-                (2022, 11, 18),
-                &[M::AviationSecurity, M::BorderControl],
-                "publisher's notice of the sixteenth edition (https://www.aviaizdat.ru/en/post/new-icao-publication-an-9): \
-                 amendment 29 adopted 9 March 2022, effective 18 July 2022, applicable 18 November 2022; \
-                 not confirmed from ICAO itself, and later amendments were not checked",
-                false,
-            ),
-            row(
-                "ICAO-DOC-9303",
-                icao,
-                "Doc 9303",
-                "Machine readable travel documents",
-                "eighth edition (2021)",
-                (2021, 1, 1),
-                &[M::BorderControl],
-                "ICAO, Doc 9303 page (http://www.icao.int/Security/mrtd/Pages/Document9303.aspx); the title page of \
-                 part 3 reads 'Eighth Edition, 2021'; the day is unknown and 1 January 2021 stands for the year",
-                false,
-            ),
-            row(
-                "IMO-ISPS",
-                "International Maritime Organization",
-                "International Ship and Port Facility Security (ISPS) Code, SOLAS chapter XI-2",
-                "Special measures to enhance maritime security: ship and port facility security",
-                "adopted 12 December 2002 by the SOLAS Conference; mandatory from 1 July 2004",
-                (2004, 7, 1),
-                &[M::MaritimeSecurity],
-                "IMO, ISPS Code 2003 edition, foreword: adopted 12 December 2002 by the Conference of Contracting \
-                 Governments to SOLAS 1974, compliance mandatory under the new chapter XI-2 on 1 July 2004; \
-                 later amendments to the Code are not listed here",
-                true,
-            ),
-            row(
-                "WCO-SAFE",
-                "World Customs Organization",
-                "SAFE Framework of Standards to Secure and Facilitate Global Trade",
-                "Supply-chain (cargo) security and facilitation",
-                "2021 edition",
-                (2021, 4, 16),
-                &[M::MaritimeSecurity, M::BorderControl],
-                "WCO newsroom, 20 April 2021 (https://www.wcoomd.org/en/media/newsroom/2021/april/the-safe-working-group-endorses-the-safe-2021-framework.aspx): \
-                 the 25th SAFE Working Group (14 to 16 April 2021) endorsed the 2021 edition for the Policy \
-                 Commission and Council; the date of Council approval is unconfirmed, so the endorsement date is used",
-                false,
-            ),
-            row(
-                "INSARAG",
-                "International Search and Rescue Advisory Group (UN OCHA)",
-                "INSARAG Guidelines",
-                "International urban search and rescue: policy, preparedness and response, operational field guide",
-                "INSARAG Guidelines 2020, volumes I to III",
-                (2020, 1, 1),
-                &[M::DisasterResponse],
-                "Humanitarian Library, 'INSARAG Guidelines 2020 Volume I: Policy' \
-                 (https://www.humanitarianlibrary.org/resource/insarag-guidelines-2020-volume-i-policy); the day \
-                 of endorsement is unknown and 1 January 2020 stands for the year",
-                false,
-            ),
-            row(
-                "ISO-IEC-27001",
-                "ISO and IEC (joint technical committee ISO/IEC JTC 1/SC 27)",
-                "ISO/IEC 27001:2022",
-                "Information security, cybersecurity and privacy protection: information security management systems, requirements",
-                "third edition (2022)",
-                (2022, 10, 25),
-                &[M::InformationSecurity],
-                "https://www.iso.org/standard/27001; published October 2022 (several secondary sources), \
-                 25 October 2022 per one (https://hightable.io/iso-27001-glossary-of-terms/iso-270012022); \
-                 the day and amendment 1:2024 were not confirmed from ISO",
-                false,
-            ),
-        ];
+        let mut standards: Vec<Standard> = BUILTIN.iter().map(BuiltinStandard::standard).collect();
         standards.sort_by(|a, b| a.id.cmp(&b.id));
         Standards { standards }
     }

@@ -612,20 +612,15 @@ mod svg {
         )
     }
 
-    pub(super) fn render(
-        graph: &FlowGraph,
+    /// The nodes of `edges` in order, each with its value: the larger of what flows in
+    /// and what flows out.
+    fn node_values<'g>(
+        edges: &[&'g super::FlowEdge],
         measure: Measure,
-        labels: &BTreeMap<FlowNode, String>,
-    ) -> Result<String, ReportError> {
-        let edges: Vec<_> = graph
-            .edges
-            .iter()
-            .filter(|e| e.amount(measure).is_positive())
-            .collect();
-        // A node's value is the larger of what flows in and what flows out.
+    ) -> (Vec<&'g FlowNode>, Vec<Money>) {
         let mut inflow: BTreeMap<&FlowNode, Money> = BTreeMap::new();
         let mut outflow: BTreeMap<&FlowNode, Money> = BTreeMap::new();
-        for e in &edges {
+        for e in edges {
             let a = e.amount(measure);
             let o = outflow.entry(&e.from).or_default();
             *o = o.checked_add(a).unwrap_or(*o);
@@ -645,11 +640,16 @@ mod svg {
                     .max(outflow.get(node).copied().unwrap_or_default())
             })
             .collect();
-        // One scale for the whole picture: the fullest column fills the height.
+        (keys, values)
+    }
+
+    /// Pixels per dollar: one scale for the whole picture, the fullest column filling the
+    /// height.
+    fn scale(keys: &[&FlowNode], values: &[Money]) -> f64 {
         let usable = HEIGHT - TOP - BOTTOM;
         let mut totals = [0.0_f64; 5];
         let mut counts = [0_usize; 5];
-        for (node, value) in keys.iter().zip(&values) {
+        for (node, value) in keys.iter().zip(values) {
             if let (Some(t), Some(n)) =
                 (totals.get_mut(node.column()), counts.get_mut(node.column()))
             {
@@ -664,9 +664,21 @@ mod svg {
                 scale = scale.min((usable - gaps).max(usable / 4.0) / total);
             }
         }
-        if !scale.is_finite() {
-            scale = 0.0;
-        }
+        if scale.is_finite() { scale } else { 0.0 }
+    }
+
+    pub(super) fn render(
+        graph: &FlowGraph,
+        measure: Measure,
+        labels: &BTreeMap<FlowNode, String>,
+    ) -> Result<String, ReportError> {
+        let edges: Vec<_> = graph
+            .edges
+            .iter()
+            .filter(|e| e.amount(measure).is_positive())
+            .collect();
+        let (keys, values) = node_values(&edges, measure);
+        let scale = scale(&keys, &values);
         let nodes: Vec<Node<'_>> = keys
             .iter()
             .zip(&values)

@@ -221,6 +221,29 @@ pub fn iati_activities(
     as_of: NaiveDate,
     publisher: &IatiPublisher,
 ) -> Result<String, ReportError> {
+    let activities = activities(ledger, as_of)?;
+    xml::check("the publisher's org_ref", &publisher.org_ref)?;
+    check_org_ref(&publisher.org_ref)?;
+    xml::check("the publisher's org_name", &publisher.org_name)?;
+    let stamp = format!("{as_of}T00:00:00Z");
+    let mut x = Xml::new(true)?;
+    x.open(
+        "iati-activities",
+        &[("version", "2.03"), ("generated-datetime", &stamp)],
+    )?;
+    for ((partner, program), a) in &activities {
+        write_activity(&mut x, &stamp, publisher, *partner, *program, a)?;
+    }
+    x.close("iati-activities")?;
+    x.finish()
+}
+
+/// The partner × program activities of the ledger as of `as_of`: the amount allocated by
+/// fiscal year, the funds holders, and the transactions.
+fn activities(
+    ledger: &Ledger,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<(CountryCode, ProgramKind), Activity>, ReportError> {
     let mut activities: BTreeMap<(CountryCode, ProgramKind), Activity> = BTreeMap::new();
     let rows = ledger.status_of_funds(&StatusQuery::new(
         as_of,
@@ -251,144 +274,160 @@ pub fn iati_activities(
             activity.transactions.push(t);
         }
     }
-    xml::check("the publisher's org_ref", &publisher.org_ref)?;
-    check_org_ref(&publisher.org_ref)?;
-    xml::check("the publisher's org_name", &publisher.org_name)?;
-    let stamp = format!("{as_of}T00:00:00Z");
+    Ok(activities)
+}
+
+/// One `iati-activity` element.
+fn write_activity(
+    x: &mut Xml,
+    stamp: &str,
+    publisher: &IatiPublisher,
+    partner: CountryCode,
+    program: ProgramKind,
+    a: &Activity,
+) -> Result<(), ReportError> {
     let org_ref = publisher.org_ref.as_str();
     let org_name = publisher.org_name.as_str();
-    let mut x = Xml::new(true)?;
+    let program_words = program.as_str().replace('_', " ");
     x.open(
-        "iati-activities",
-        &[("version", "2.03"), ("generated-datetime", &stamp)],
+        "iati-activity",
+        &[
+            ("last-updated-datetime", stamp),
+            ("xml:lang", "en"),
+            ("default-currency", "USD"),
+        ],
     )?;
-    for ((partner, program), a) in &activities {
-        let program_words = program.as_str().replace('_', " ");
-        x.open(
-            "iati-activity",
-            &[
-                ("last-updated-datetime", &stamp),
-                ("xml:lang", "en"),
-                ("default-currency", "USD"),
-            ],
-        )?;
-        let identifier = format!("{org_ref}-{program}-{}", partner.alpha3());
-        x.element("iati-identifier", &[], &identifier)?;
-        x.open("reporting-org", &[("ref", org_ref), ("type", "10")])?;
-        x.element("narrative", &[], org_name)?;
-        x.close("reporting-org")?;
-        x.open("title", &[])?;
-        x.element(
-            "narrative",
-            &[],
-            &format!("{program_words} for {}", partner.name()),
-        )?;
-        x.close("title")?;
-        x.open("description", &[])?;
-        x.element(
-            "narrative",
-            &[],
-            &format!(
-                "Security assistance ({program_words}) to {}, from appropriation to outlay",
-                partner.name()
-            ),
-        )?;
-        x.close("description")?;
-        x.open(
-            "participating-org",
-            &[("ref", org_ref), ("role", "1"), ("type", "10")],
-        )?;
-        x.element("narrative", &[], org_name)?;
+    let identifier = format!("{org_ref}-{program}-{}", partner.alpha3());
+    x.element("iati-identifier", &[], &identifier)?;
+    x.open("reporting-org", &[("ref", org_ref), ("type", "10")])?;
+    x.element("narrative", &[], org_name)?;
+    x.close("reporting-org")?;
+    x.open("title", &[])?;
+    x.element(
+        "narrative",
+        &[],
+        &format!("{program_words} for {}", partner.name()),
+    )?;
+    x.close("title")?;
+    x.open("description", &[])?;
+    x.element(
+        "narrative",
+        &[],
+        &format!(
+            "Security assistance ({program_words}) to {}, from appropriation to outlay",
+            partner.name()
+        ),
+    )?;
+    x.close("description")?;
+    x.open(
+        "participating-org",
+        &[("ref", org_ref), ("role", "1"), ("type", "10")],
+    )?;
+    x.element("narrative", &[], org_name)?;
+    x.close("participating-org")?;
+    for holder in &a.holders {
+        x.open("participating-org", &[("role", "4"), ("type", "10")])?;
+        x.element("narrative", &[], holder.as_str())?;
         x.close("participating-org")?;
-        for holder in &a.holders {
-            x.open("participating-org", &[("role", "4"), ("type", "10")])?;
-            x.element("narrative", &[], holder.as_str())?;
-            x.close("participating-org")?;
-        }
-        x.empty("activity-status", &[("code", "2")])?;
-        let first_obligation = a
-            .transactions
-            .iter()
-            .filter(|t| t.flow == Flow::Obligation)
-            .map(|t| t.date)
-            .min();
-        match (first_obligation, a.budgets.keys().next()) {
-            (Some(date), _) => {
-                x.empty(
-                    "activity-date",
-                    &[("iso-date", &date.to_string()), ("type", "2")],
-                )?;
-            }
-            (None, Some(year)) => {
-                x.empty(
-                    "activity-date",
-                    &[("iso-date", &year.first_day().to_string()), ("type", "1")],
-                )?;
-            }
-            (None, None) => {}
-        }
-        x.empty(
-            "recipient-country",
-            &[("code", partner.alpha2()), ("percentage", "100")],
-        )?;
-        let (dac_code, dac_name) = dac_sector(*program);
-        x.open(
-            "sector",
-            &[
-                ("vocabulary", "1"),
-                ("code", dac_code),
-                ("percentage", "100"),
-            ],
-        )?;
-        x.element("narrative", &[], dac_name)?;
-        x.close("sector")?;
-        x.open(
-            "sector",
-            &[
-                ("vocabulary", "99"),
-                ("code", program.as_str()),
-                ("percentage", "100"),
-            ],
-        )?;
-        x.element("narrative", &[], &program_words)?;
-        x.close("sector")?;
-        x.empty("default-flow-type", &[("code", IATI_FLOW_TYPE)])?;
-        for (year, amount) in &a.budgets {
-            let start = year.first_day().to_string();
-            let end = year.last_day().to_string();
-            x.open("budget", &[("type", "1"), ("status", "2")])?;
-            x.empty("period-start", &[("iso-date", &start)])?;
-            x.empty("period-end", &[("iso-date", &end)])?;
-            x.element(
-                "value",
-                &[("currency", "USD"), ("value-date", &start)],
-                &amount.to_decimal().to_string(),
-            )?;
-            x.close("budget")?;
-        }
-        for t in &a.transactions {
-            let date = t.date.to_string();
-            x.open("transaction", &[])?;
-            x.empty(
-                "transaction-type",
-                &[("code", transaction_type(t.flow, t.instrument))],
-            )?;
-            x.empty("transaction-date", &[("iso-date", &date)])?;
-            x.element(
-                "value",
-                &[("currency", "USD"), ("value-date", &date)],
-                &t.amount.to_decimal().to_string(),
-            )?;
-            x.open("description", &[])?;
-            x.element("narrative", &[], &format!("{} {}", t.account, t.document))?;
-            x.close("description")?;
-            if let Some(code) = finance_type(t.instrument) {
-                x.empty("finance-type", &[("code", code)])?;
-            }
-            x.close("transaction")?;
-        }
-        x.close("iati-activity")?;
     }
-    x.close("iati-activities")?;
-    x.finish()
+    x.empty("activity-status", &[("code", "2")])?;
+    let first_obligation = a
+        .transactions
+        .iter()
+        .filter(|t| t.flow == Flow::Obligation)
+        .map(|t| t.date)
+        .min();
+    match (first_obligation, a.budgets.keys().next()) {
+        (Some(date), _) => {
+            x.empty(
+                "activity-date",
+                &[("iso-date", &date.to_string()), ("type", "2")],
+            )?;
+        }
+        (None, Some(year)) => {
+            x.empty(
+                "activity-date",
+                &[("iso-date", &year.first_day().to_string()), ("type", "1")],
+            )?;
+        }
+        (None, None) => {}
+    }
+    write_classification(x, partner, program)?;
+    write_budgets_and_transactions(x, a)?;
+    x.close("iati-activity")
+}
+
+/// An activity's recipient country, its DAC and program-kind sectors and its flow type.
+fn write_classification(
+    x: &mut Xml,
+    partner: CountryCode,
+    program: ProgramKind,
+) -> Result<(), ReportError> {
+    let program_words = program.as_str().replace('_', " ");
+    x.empty(
+        "recipient-country",
+        &[("code", partner.alpha2()), ("percentage", "100")],
+    )?;
+    let (dac_code, dac_name) = dac_sector(program);
+    x.open(
+        "sector",
+        &[
+            ("vocabulary", "1"),
+            ("code", dac_code),
+            ("percentage", "100"),
+        ],
+    )?;
+    x.element("narrative", &[], dac_name)?;
+    x.close("sector")?;
+    x.open(
+        "sector",
+        &[
+            ("vocabulary", "99"),
+            ("code", program.as_str()),
+            ("percentage", "100"),
+        ],
+    )?;
+    x.element("narrative", &[], &program_words)?;
+    x.close("sector")?;
+    x.empty("default-flow-type", &[("code", IATI_FLOW_TYPE)])?;
+    Ok(())
+}
+
+/// An activity's budgets (one per fiscal year) and transactions.
+fn write_budgets_and_transactions(x: &mut Xml, a: &Activity) -> Result<(), ReportError> {
+    for (year, amount) in &a.budgets {
+        let start = year.first_day().to_string();
+        let end = year.last_day().to_string();
+        x.open("budget", &[("type", "1"), ("status", "2")])?;
+        x.empty("period-start", &[("iso-date", &start)])?;
+        x.empty("period-end", &[("iso-date", &end)])?;
+        x.element(
+            "value",
+            &[("currency", "USD"), ("value-date", &start)],
+            &amount.to_decimal().to_string(),
+        )?;
+        x.close("budget")?;
+    }
+    for t in &a.transactions {
+        let date = t.date.to_string();
+        x.open("transaction", &[])?;
+        x.empty(
+            "transaction-type",
+            &[("code", transaction_type(t.flow, t.instrument))],
+        )?;
+        x.empty("transaction-date", &[("iso-date", &date)])?;
+        x.element(
+            "value",
+            &[("currency", "USD"), ("value-date", &date)],
+            &t.amount.to_decimal().to_string(),
+        )?;
+        x.open("description", &[])?;
+        x.element("narrative", &[], &format!("{} {}", t.account, t.document))?;
+        x.close("description")?;
+        if let Some(code) = finance_type(t.instrument) {
+            x.empty("finance-type", &[("code", code)])?;
+        }
+        x.close("transaction")?;
+    }
+    Ok(())
 }

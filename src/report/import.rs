@@ -303,41 +303,8 @@ fn parse_row<'a>(
             "the fiscal year in which the date falls",
         ));
     }
-    let kind = match get(3) {
-        b"appropriation" => Kind::Appropriation,
-        b"allotment" => Kind::Allotment,
-        b"obligation" => Kind::Obligation,
-        b"deobligation" => Kind::Deobligation,
-        b"disbursement" => Kind::Disbursement,
-        other => {
-            return Err(field_error(
-                "kind",
-                other,
-                "appropriation, allotment, obligation, deobligation or disbursement",
-            ));
-        }
-    };
-    let account = {
-        let raw = get(4);
-        let bad = || field_error("account", raw, "AAA-YYYY-MMMM");
-        let (agency, rest) = raw.split_at_checked(3).ok_or_else(bad)?;
-        let (dash1, rest) = rest.split_first().ok_or_else(bad)?;
-        let (year, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
-        let (dash2, main) = rest.split_first().ok_or_else(bad)?;
-        if *dash1 != b'-' || *dash2 != b'-' || main.len() != 4 {
-            return Err(bad());
-        }
-        let agency = digits(agency)
-            .and_then(|v| u16::try_from(v).ok())
-            .ok_or_else(bad)?;
-        let year = digits(year)
-            .and_then(|v| i32::try_from(v).ok())
-            .ok_or_else(bad)?;
-        let main = digits(main)
-            .and_then(|v| u16::try_from(v).ok())
-            .ok_or_else(bad)?;
-        (agency, year, main)
-    };
+    let kind = parse_kind(get(3))?;
+    let account = parse_account(get(4))?;
     let program = match get(5) {
         b"" => None,
         raw => Some(
@@ -364,6 +331,65 @@ fn parse_row<'a>(
     if !amount.is_positive() {
         return Err(field_error("amount", get(7), "a positive amount"));
     }
+    check_columns(kind, program.is_some(), country.is_some(), get(5), get(6))?;
+    Ok(Row {
+        id,
+        date,
+        kind,
+        account,
+        program,
+        country,
+        amount,
+    })
+}
+
+/// The `kind` column.
+fn parse_kind(raw: &[u8]) -> Result<Kind, RowProblem> {
+    match raw {
+        b"appropriation" => Ok(Kind::Appropriation),
+        b"allotment" => Ok(Kind::Allotment),
+        b"obligation" => Ok(Kind::Obligation),
+        b"deobligation" => Ok(Kind::Deobligation),
+        b"disbursement" => Ok(Kind::Disbursement),
+        other => Err(field_error(
+            "kind",
+            other,
+            "appropriation, allotment, obligation, deobligation or disbursement",
+        )),
+    }
+}
+
+/// The `account` column, `AAA-YYYY-MMMM`: agency, year, main account.
+fn parse_account(raw: &[u8]) -> Result<(u16, i32, u16), RowProblem> {
+    let bad = || field_error("account", raw, "AAA-YYYY-MMMM");
+    let (agency, rest) = raw.split_at_checked(3).ok_or_else(bad)?;
+    let (dash1, rest) = rest.split_first().ok_or_else(bad)?;
+    let (year, rest) = rest.split_at_checked(4).ok_or_else(bad)?;
+    let (dash2, main) = rest.split_first().ok_or_else(bad)?;
+    if *dash1 != b'-' || *dash2 != b'-' || main.len() != 4 {
+        return Err(bad());
+    }
+    let agency = digits(agency)
+        .and_then(|v| u16::try_from(v).ok())
+        .ok_or_else(bad)?;
+    let year = digits(year)
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or_else(bad)?;
+    let main = digits(main)
+        .and_then(|v| u16::try_from(v).ok())
+        .ok_or_else(bad)?;
+    Ok((agency, year, main))
+}
+
+/// Whether a row of `kind` has the program and country it needs (and no others);
+/// `program_raw` and `country_raw` are the cells, for the error.
+fn check_columns(
+    kind: Kind,
+    program: bool,
+    country: bool,
+    program_raw: &[u8],
+    country_raw: &[u8],
+) -> Result<(), RowProblem> {
     let needs = |ok: bool, column: &str, raw: &[u8], expected: &str| {
         if ok {
             Ok(())
@@ -374,46 +400,32 @@ fn parse_row<'a>(
     match kind {
         Kind::Appropriation => {
             needs(
-                program.is_none(),
+                !program,
                 "program",
-                get(5),
+                program_raw,
                 "empty for an appropriation",
             )?;
             needs(
-                country.is_none(),
+                !country,
                 "country",
-                get(6),
+                country_raw,
                 "empty for an appropriation",
-            )?;
+            )
         }
         Kind::Allotment => {
             needs(
-                program.is_some(),
+                program,
                 "program",
-                get(5),
+                program_raw,
                 "a program kind for an allotment",
             )?;
-            needs(
-                country.is_none(),
-                "country",
-                get(6),
-                "empty for an allotment",
-            )?;
+            needs(!country, "country", country_raw, "empty for an allotment")
         }
         Kind::Obligation | Kind::Deobligation | Kind::Disbursement => {
-            needs(program.is_some(), "program", get(5), "a program kind")?;
-            needs(country.is_some(), "country", get(6), "a country code")?;
+            needs(program, "program", program_raw, "a program kind")?;
+            needs(country, "country", country_raw, "a country code")
         }
     }
-    Ok(Row {
-        id,
-        date,
-        kind,
-        account,
-        program,
-        country,
-        amount,
-    })
 }
 
 /// An account (agency, year, main), program and country: one obligating document.
@@ -475,146 +487,153 @@ impl Importer<'_> {
         row: &Row<'_>,
     ) -> Result<(Command, Option<Command>), RowProblem> {
         let symbol = self.symbol(row.account)?;
-        let id = |suffix: &str| -> Result<CommandId, RowProblem> {
-            // One allocation, kept by the id (no formatting machinery on the hot path).
-            let mut text =
-                String::with_capacity(row.id.len().saturating_add(suffix.len()).saturating_add(4));
-            text.push_str("csv-");
-            text.push_str(row.id);
-            text.push_str(suffix);
-            CommandId::from_string(text)
-                .map_err(|_| field_error("id", row.id.as_bytes(), ROW_ID_RULE))
-        };
-        let command = |id, action| Command::new(id, row.date, self.options.actor.clone(), action);
-        let documents = &mut self.documents;
-        let mut document = || -> Result<DocumentId, RowProblem> {
-            let bad = || field_error("account", b"", "a document id of at most 64 characters");
-            let (program, country) = row.program.zip(row.country).ok_or_else(bad)?;
-            let key = (row.account, program, country);
-            if let Some(id) = documents.get(&key) {
-                return Ok(id.clone());
-            }
-            let (agency, year, main) = row.account;
-            let id: DocumentId = format!("{agency:03}-{year}-{main:04}/{program}/{country}")
-                .parse()
-                .map_err(|_| bad())?;
-            documents.insert(key, id.clone());
-            Ok(id)
-        };
         Ok(match row.kind {
-            Kind::Appropriation => {
-                let main = symbol.main_account();
-                let purposes = self.options.purposes.get(&main).cloned().ok_or_else(|| {
-                    field_error(
-                        "account",
-                        format!("{main:04}").as_bytes(),
-                        "a main account with configured purposes",
-                    )
-                })?;
-                let from = symbol.period().first().first_day();
-                (
-                    command(
-                        id("")?,
-                        Action::Appropriate {
-                            account: symbol,
-                            title: format!("main account {main:04}"),
-                            purposes,
-                            amount: row.amount,
-                            law: "imported appropriation".to_owned(),
-                        },
-                    ),
-                    Some(command(
-                        id(".apportion")?,
-                        Action::Apportion {
-                            account: symbol,
-                            category: Apportionment::ByPeriod { from },
-                            amount: row.amount,
-                        },
-                    )),
-                )
-            }
+            Kind::Appropriation => return self.appropriation(symbol, row),
             Kind::Allotment => {
                 let program = row
                     .program
                     .ok_or_else(|| field_error("program", b"", "a program kind"))?;
-                (
-                    command(
-                        id("")?,
-                        Action::Allot {
-                            account: symbol,
-                            holder: self.holder(program)?,
-                            amount: row.amount,
-                        },
-                    ),
-                    None,
-                )
-            }
-            Kind::Obligation => {
-                let program = row
-                    .program
-                    .ok_or_else(|| field_error("program", b"", "a program kind"))?;
-                let document = document()?;
-                let id = id("")?;
-                let key = AllocationKey::new(self.holder(program)?, program, row.country);
-                let obligate = command(
-                    id.clone(),
-                    Action::Obligate {
-                        account: symbol,
-                        document: document.clone(),
-                        instrument: Instrument::Other,
-                        funding: Funding::Allotment { key },
-                        amount: row.amount,
-                    },
-                );
-                // The first obligation row of a document obligates it and later rows adjust
-                // it; a row imported again becomes what it became the first time, so that
-                // it is a duplicate.
-                let adjusts = ledger.obligation(&symbol, &document).is_some()
-                    && !(ledger.knows(&id) && ledger.check(&obligate).is_ok_and(|r| r.duplicate));
-                let chosen = if adjusts {
-                    command(
-                        id,
-                        Action::AdjustObligation {
-                            account: symbol,
-                            document,
-                            amount: row.amount,
-                        },
-                    )
-                } else {
-                    obligate
+                let id = row_id(row, "")?;
+                let action = Action::Allot {
+                    account: symbol,
+                    holder: self.holder(program)?,
+                    amount: row.amount,
                 };
-                (chosen, None)
+                (self.command(id, row, action), None)
             }
+            Kind::Obligation => (self.obligation(ledger, symbol, row)?, None),
             Kind::Deobligation => {
                 let amount = row
                     .amount
                     .checked_neg()
                     .map_err(|_| field_error("amount", b"", "an amount in range"))?;
-                (
-                    command(
-                        id("")?,
-                        Action::AdjustObligation {
-                            account: symbol,
-                            document: document()?,
-                            amount,
-                        },
-                    ),
-                    None,
-                )
+                let id = row_id(row, "")?;
+                let action = Action::AdjustObligation {
+                    account: symbol,
+                    document: self.document(row)?,
+                    amount,
+                };
+                (self.command(id, row, action), None)
             }
-            Kind::Disbursement => (
-                command(
-                    id("")?,
-                    Action::Disburse {
-                        account: symbol,
-                        document: document()?,
-                        amount: row.amount,
-                    },
-                ),
-                None,
-            ),
+            Kind::Disbursement => {
+                let id = row_id(row, "")?;
+                let action = Action::Disburse {
+                    account: symbol,
+                    document: self.document(row)?,
+                    amount: row.amount,
+                };
+                (self.command(id, row, action), None)
+            }
         })
     }
+
+    /// The command of `row` with `id` and `action`.
+    fn command(&self, id: CommandId, row: &Row<'_>, action: Action) -> Command {
+        Command::new(id, row.date, self.options.actor.clone(), action)
+    }
+
+    /// The obligating document of the row's account, program and country.
+    fn document(&mut self, row: &Row<'_>) -> Result<DocumentId, RowProblem> {
+        let bad = || field_error("account", b"", "a document id of at most 64 characters");
+        let (program, country) = row.program.zip(row.country).ok_or_else(bad)?;
+        let key = (row.account, program, country);
+        if let Some(id) = self.documents.get(&key) {
+            return Ok(id.clone());
+        }
+        let (agency, year, main) = row.account;
+        let id: DocumentId = format!("{agency:03}-{year}-{main:04}/{program}/{country}")
+            .parse()
+            .map_err(|_| bad())?;
+        self.documents.insert(key, id.clone());
+        Ok(id)
+    }
+
+    /// An appropriation row: the appropriation and its automatic apportionment.
+    fn appropriation(
+        &self,
+        symbol: AccountSymbol,
+        row: &Row<'_>,
+    ) -> Result<(Command, Option<Command>), RowProblem> {
+        let main = symbol.main_account();
+        let purposes = self.options.purposes.get(&main).cloned().ok_or_else(|| {
+            field_error(
+                "account",
+                format!("{main:04}").as_bytes(),
+                "a main account with configured purposes",
+            )
+        })?;
+        let from = symbol.period().first().first_day();
+        let appropriate = Action::Appropriate {
+            account: symbol,
+            title: format!("main account {main:04}"),
+            purposes,
+            amount: row.amount,
+            law: "imported appropriation".to_owned(),
+        };
+        let apportion = Action::Apportion {
+            account: symbol,
+            category: Apportionment::ByPeriod { from },
+            amount: row.amount,
+        };
+        Ok((
+            self.command(row_id(row, "")?, row, appropriate),
+            Some(self.command(row_id(row, ".apportion")?, row, apportion)),
+        ))
+    }
+
+    /// An obligation row: the first of a document obligates it and later rows adjust it;
+    /// a row imported again becomes what it became the first time, so that it is a
+    /// duplicate.
+    fn obligation(
+        &mut self,
+        ledger: &Ledger,
+        symbol: AccountSymbol,
+        row: &Row<'_>,
+    ) -> Result<Command, RowProblem> {
+        let program = row
+            .program
+            .ok_or_else(|| field_error("program", b"", "a program kind"))?;
+        let document = self.document(row)?;
+        let id = row_id(row, "")?;
+        let key = AllocationKey::new(self.holder(program)?, program, row.country);
+        let obligate = self.command(
+            id.clone(),
+            row,
+            Action::Obligate {
+                account: symbol,
+                document: document.clone(),
+                instrument: Instrument::Other,
+                funding: Funding::Allotment { key },
+                amount: row.amount,
+            },
+        );
+        let adjusts = ledger.obligation(&symbol, &document).is_some()
+            && !(ledger.knows(&id) && ledger.check(&obligate).is_ok_and(|r| r.duplicate));
+        Ok(if adjusts {
+            self.command(
+                id,
+                row,
+                Action::AdjustObligation {
+                    account: symbol,
+                    document,
+                    amount: row.amount,
+                },
+            )
+        } else {
+            obligate
+        })
+    }
+}
+
+/// The id of the command `row` becomes: `csv-` and the row's id, then `suffix`.
+fn row_id(row: &Row<'_>, suffix: &str) -> Result<CommandId, RowProblem> {
+    // One allocation, kept by the id (no formatting machinery on the hot path).
+    let mut text =
+        String::with_capacity(row.id.len().saturating_add(suffix.len()).saturating_add(4));
+    text.push_str("csv-");
+    text.push_str(row.id);
+    text.push_str(suffix);
+    CommandId::from_string(text).map_err(|_| field_error("id", row.id.as_bytes(), ROW_ID_RULE))
 }
 
 /// Reads a transactions CSV (see [`CsvImport`] for the columns and the commands each row

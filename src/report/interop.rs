@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::status::{csv_error, csv_text};
 use super::table::ReportError;
-use crate::budget::Ledger;
-use crate::homeland::{Catalog, MissionArea, Oversight, StandardRef, Standards};
+use crate::budget::{DocumentId, Ledger};
+use crate::homeland::{Catalog, MissionArea, Oversight, Plan, StandardRef, Standards, Tag};
 use crate::money::{Money, pro_rata};
 use crate::partner::{CountryCode, Region};
 
@@ -160,6 +160,106 @@ struct Sums {
     documents: BTreeSet<String>,
 }
 
+/// The rows of an interoperability report by mission area and standards.
+type InteropRows = BTreeMap<(MissionArea, Vec<StandardRef>), Sums>;
+
+/// What the described documents add up to: rows, totals by standard (obligated,
+/// planned), and the report's totals.
+#[derive(Default)]
+struct Tally {
+    rows: InteropRows,
+    totals: BTreeMap<String, (Money, Money)>,
+    obligated: Money,
+    planned: Money,
+}
+
+impl Tally {
+    /// Adds `document`'s plan: its obligation (`obligated`, shared pro rata over the
+    /// plan's lines) if the ledger has it, else the planned amounts.
+    fn add(
+        &mut self,
+        document: &DocumentId,
+        tag: &Tag,
+        plan: &Plan,
+        obligated: Option<Money>,
+    ) -> Result<(), ReportError> {
+        let weights: Vec<Money> = plan.lines.iter().map(|l| l.amount).collect();
+        let amounts = match obligated {
+            Some(amount) => {
+                self.obligated = self.obligated.checked_add(amount)?;
+                pro_rata(amount, &weights)?
+            }
+            None => {
+                self.planned = self.planned.checked_add(plan.amount()?)?;
+                weights
+            }
+        };
+        let obligated = obligated.is_some();
+        for (line, amount) in plan.lines.iter().zip(amounts) {
+            let mut refs = line.standards.clone();
+            refs.sort();
+            refs.dedup();
+            let sums = self.rows.entry((tag.mission, refs)).or_default();
+            let ids: BTreeSet<&str> = line.standards.iter().map(|r| r.standard.as_str()).collect();
+            let slot = if obligated {
+                &mut sums.obligated
+            } else {
+                &mut sums.planned
+            };
+            *slot = slot.checked_add(amount)?;
+            sums.documents.insert(document.to_string());
+            for id in ids {
+                let total = self.totals.entry(id.to_owned()).or_default();
+                let slot = if obligated {
+                    &mut total.0
+                } else {
+                    &mut total.1
+                };
+                *slot = slot.checked_add(amount)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The priority mission areas of `query` whose described money builds toward no
+/// standard, with the offerings and standards that could serve them.
+fn gaps(
+    rows: &InteropRows,
+    catalog: &Catalog,
+    standards: &Standards,
+    query: &InteropQuery,
+) -> Result<Vec<InteropGap>, ReportError> {
+    let mut gaps = Vec::new();
+    for mission in MissionArea::ALL
+        .into_iter()
+        .filter(|m| query.priority.contains(m))
+    {
+        let in_mission = rows.iter().filter(|((m, _), _)| *m == mission);
+        let building = in_mission.clone().any(|((_, refs), s)| {
+            !(refs.is_empty() || s.obligated.is_zero() && s.planned.is_zero())
+        });
+        if building {
+            continue;
+        }
+        let obligated = Money::checked_sum(in_mission.clone().map(|(_, s)| s.obligated))?;
+        let planned = Money::checked_sum(in_mission.map(|(_, s)| s.planned))?;
+        gaps.push(InteropGap {
+            mission,
+            obligated,
+            planned,
+            offerings: catalog
+                .offerings()
+                .iter()
+                .filter(|o| o.mission == mission && !o.standards.is_empty())
+                .map(|o| o.id.clone())
+                .collect(),
+            standards: standards.serving(mission).map(|s| s.id.clone()).collect(),
+        });
+    }
+    Ok(gaps)
+}
+
 impl InteropReport {
     /// The report for `query` from the documents `oversight` registered, their obligations
     /// in `ledger`, the menu `catalog` (for the gaps) and the table `standards`.
@@ -176,10 +276,7 @@ impl InteropReport {
         query: &InteropQuery,
     ) -> Result<InteropReport, ReportError> {
         let then = ledger.as_known(query.as_of, query.known_on)?;
-        let mut rows: BTreeMap<(MissionArea, Vec<StandardRef>), Sums> = BTreeMap::new();
-        let mut totals: BTreeMap<String, (Money, Money)> = BTreeMap::new();
-        let mut obligated_total = Money::ZERO;
-        let mut planned_total = Money::ZERO;
+        let mut tally = Tally::default();
         for (document, tag, plan) in oversight.plans() {
             let described = match &query.scope {
                 InteropScope::All => true,
@@ -187,74 +284,14 @@ impl InteropReport {
                 InteropScope::Partner(p) => tag.partner == *p,
                 InteropScope::Region(r) => tag.partner.region() == *r,
             };
-            if !described {
-                continue;
-            }
-            let weights: Vec<Money> = plan.lines.iter().map(|l| l.amount).collect();
-            let obligation = then.obligation(&oversight.account(), document);
-            let (amounts, obligated) = match obligation {
-                Some(balance) => {
-                    obligated_total = obligated_total.checked_add(balance.obligated)?;
-                    (pro_rata(balance.obligated, &weights)?, true)
-                }
-                None => {
-                    planned_total = planned_total.checked_add(plan.amount()?)?;
-                    (weights, false)
-                }
-            };
-            for (line, amount) in plan.lines.iter().zip(amounts) {
-                let mut refs = line.standards.clone();
-                refs.sort();
-                refs.dedup();
-                let sums = rows.entry((tag.mission, refs)).or_default();
-                let ids: BTreeSet<&str> =
-                    line.standards.iter().map(|r| r.standard.as_str()).collect();
-                let slot = if obligated {
-                    &mut sums.obligated
-                } else {
-                    &mut sums.planned
-                };
-                *slot = slot.checked_add(amount)?;
-                sums.documents.insert(document.to_string());
-                for id in ids {
-                    let total = totals.entry(id.to_owned()).or_default();
-                    let slot = if obligated {
-                        &mut total.0
-                    } else {
-                        &mut total.1
-                    };
-                    *slot = slot.checked_add(amount)?;
-                }
+            if described {
+                let balance = then.obligation(&oversight.account(), document);
+                tally.add(document, tag, plan, balance.map(|b| b.obligated))?;
             }
         }
-        let mut gaps = Vec::new();
-        for mission in MissionArea::ALL
-            .into_iter()
-            .filter(|m| query.priority.contains(m))
-        {
-            let in_mission = rows.iter().filter(|((m, _), _)| *m == mission);
-            let building = in_mission.clone().any(|((_, refs), s)| {
-                !(refs.is_empty() || s.obligated.is_zero() && s.planned.is_zero())
-            });
-            if building {
-                continue;
-            }
-            let obligated = Money::checked_sum(in_mission.clone().map(|(_, s)| s.obligated))?;
-            let planned = Money::checked_sum(in_mission.map(|(_, s)| s.planned))?;
-            gaps.push(InteropGap {
-                mission,
-                obligated,
-                planned,
-                offerings: catalog
-                    .offerings()
-                    .iter()
-                    .filter(|o| o.mission == mission && !o.standards.is_empty())
-                    .map(|o| o.id.clone())
-                    .collect(),
-                standards: standards.serving(mission).map(|s| s.id.clone()).collect(),
-            });
-        }
-        let by_standard = totals
+        let gaps = gaps(&tally.rows, catalog, standards, query)?;
+        let by_standard = tally
+            .totals
             .into_iter()
             .map(|(standard, (obligated, planned))| {
                 let entry = standards.get(&standard);
@@ -270,7 +307,8 @@ impl InteropReport {
             .collect();
         Ok(InteropReport {
             query: query.clone(),
-            rows: rows
+            rows: tally
+                .rows
                 .into_iter()
                 .map(|((mission, standards), s)| InteropRow {
                     mission,
@@ -282,8 +320,8 @@ impl InteropReport {
                 .collect(),
             by_standard,
             gaps,
-            obligated: obligated_total,
-            planned: planned_total,
+            obligated: tally.obligated,
+            planned: tally.planned,
         })
     }
 

@@ -3,12 +3,12 @@
 //! - [`import_transactions`]: budget-execution transactions from CSV, all or nothing (or
 //!   partial, on request), every bad row reported with its line number;
 //! - [`import_journal`]: a journal from JSON, replayed and checked;
-//! - [`text_table`] and [`csv()`]: a status of funds as an aligned table or as CSV;
-//!   [`by_region`] sums it by the partners' State Department regions;
-//! - [`StatusReport`]: a status of funds by any combination of [`ReportDimension`]s,
-//!   the partner's region, the implementing agency and the mission area included (the
-//!   mission areas of documents from a [`MissionRegister`]), as typed rows, a text table
-//!   or CSV;
+//! - [`StatusReport`]: a status of funds for a [`StatusQuery`](crate::budget::StatusQuery)
+//!   (any combination of [`Dimension`](crate::budget::Dimension)s: account, fiscal year,
+//!   holder, program, partner, the partner's region, the implementing agency and the
+//!   mission area, whose documents come from a
+//!   [`MissionRegister`](crate::budget::MissionRegister)), as typed rows, an aligned text
+//!   table, CSV or JSON;
 //! - [`InteropReport`]: which international standards the homeland program's obligated and
 //!   planned money builds toward, by mission area, and the priority mission areas with
 //!   none (the gaps), as typed rows, CSV or JSON;
@@ -24,7 +24,6 @@ mod flow;
 mod iati;
 mod import;
 mod interop;
-mod mission;
 mod status;
 mod table;
 mod transactions;
@@ -40,9 +39,8 @@ pub use iati::{IATI_FLOW_TYPE, IATI_ORG_ID_PREFIXES, IatiPublisher, iati_activit
 pub use interop::{
     InteropGap, InteropQuery, InteropReport, InteropRow, InteropScope, StandardTotal,
 };
-pub use mission::{MissionKey, MissionRegister};
-pub use status::{ReportDimension, ReportQuery, ReportRow, StatusReport};
-pub use table::{ReportError, by_region, csv, text_table};
+pub use status::StatusReport;
+pub use table::ReportError;
 pub use usaspending::{FOREIGN_ASSISTANCE_COLUMNS, foreign_assistance_csv};
 
 pub use import::{

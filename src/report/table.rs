@@ -1,14 +1,11 @@
-//! Status of funds as an aligned text table and as CSV, with the partner's region as an
-//! extra dimension.
+//! The aligned text table of a status of funds, and the report errors.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::budget::{BudgetError, StatusKey, StatusRow};
+use crate::budget::BudgetError;
 use crate::money::Money;
-use crate::partner::Region;
 
 /// The money columns of a status of funds, in table order.
 pub(super) const COLUMNS: [&str; 10] = [
@@ -24,84 +21,6 @@ pub(super) const COLUMNS: [&str; 10] = [
     "recoveries",
 ];
 
-pub(super) fn key_cells(key: &StatusKey) -> [String; 5] {
-    [
-        key.account.map(|a| a.to_string()).unwrap_or_default(),
-        key.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
-        key.holder
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        key.program.map(|p| p.to_string()).unwrap_or_default(),
-        key.partner.map(|p| p.to_string()).unwrap_or_default(),
-    ]
-}
-
-pub(super) const KEY_COLUMNS: [&str; 5] =
-    ["account", "fiscal_year", "holder", "program", "partner"];
-
-/// Status rows summed by the partner's State Department region (rows without a partner
-/// under `None`), in region order; the other key fields are dropped.
-///
-/// # Errors
-///
-/// [`BudgetError::Money`] only if a total is out of range.
-pub fn by_region(rows: &[StatusRow]) -> Result<Vec<(Option<Region>, StatusRow)>, BudgetError> {
-    let mut sums: BTreeMap<Option<Region>, StatusRow> = BTreeMap::new();
-    for row in rows {
-        let region = row.key.partner.map(|p| p.region());
-        let sum = sums.entry(region).or_default();
-        let totals = [
-            (&mut sum.budget_authority, row.budget_authority),
-            (&mut sum.apportioned, row.apportioned),
-            (&mut sum.allotted, row.allotted),
-            (&mut sum.allocated, row.allocated),
-            (&mut sum.committed, row.committed),
-            (&mut sum.obligated, row.obligated),
-            (&mut sum.unobligated, row.unobligated),
-            (&mut sum.disbursed, row.disbursed),
-            (&mut sum.unliquidated, row.unliquidated),
-            (&mut sum.recoveries, row.recoveries),
-        ];
-        for (total, amount) in totals {
-            *total = total.checked_add(amount)?;
-        }
-    }
-    Ok(sums.into_iter().collect())
-}
-
-/// The rows as an aligned text table: key columns that are set in some row, then the
-/// amounts right-aligned as `$1,234.56`, and a total line. Where a row lacks a key that
-/// other rows have, the cell says what the money is: `(not allotted)` for a holder,
-/// `(not allocated)` for a program, `(no partner)` for a partner.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use security_assistance::budget::{Action, Command, Dimension, Ledger, StatusQuery};
-/// use security_assistance::report::text_table;
-/// use security_assistance::ProgramKind;
-///
-/// let mut ledger = Ledger::new(std::sync::Arc::new(security_assistance::eligibility::AllowAll));
-/// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
-/// ledger.apply(Command::new("a".parse()?, day, "me".parse()?, Action::Appropriate {
-///     account: "011-2008-1081".parse()?, title: "IMET".into(), purposes: vec![ProgramKind::Training],
-///     amount: "85000000".parse()?, law: "P.L. 110-161".into() }))?;
-/// let rows = ledger.status_of_funds(&StatusQuery::new(day, &[Dimension::Account]))?;
-/// let table = text_table(&rows)?;
-/// assert!(table.contains("011-2008-1081"));
-/// assert!(table.contains("$85,000,000.00"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// [`BudgetError::Money`] only if a total is out of range.
-pub fn text_table(rows: &[StatusRow]) -> Result<String, BudgetError> {
-    let keys: Vec<Vec<String>> = rows.iter().map(|r| key_cells(&r.key).to_vec()).collect();
-    let values: Vec<[Money; 10]> = rows.iter().map(StatusRow::amounts).collect();
-    aligned(&KEY_COLUMNS, &keys, &values)
-}
-
 /// What a table shows in a key column that some rows have and this row lacks: money not
 /// yet allotted to a funds holder, allocated to a program, or meant for a partner.
 fn absent(column: &str) -> &'static str {
@@ -110,6 +29,7 @@ fn absent(column: &str) -> &'static str {
         "program" => "(not allocated)",
         "partner" => "(no partner)",
         "region" => "(no region)",
+        "agency" => "(no agency)",
         _ => "-",
     }
 }
@@ -264,26 +184,3 @@ pub enum ReportError {
 }
 
 crate::wire::wire_error!(ReportError);
-
-/// The rows as CSV: the five key columns (empty when not grouped), then the amounts in
-/// canonical form (`1234.56`), with a header line.
-///
-/// # Errors
-///
-/// [`ReportError::Csv`] if the writer fails (it writes to memory, so only on a bug).
-pub fn csv(rows: &[StatusRow]) -> Result<String, ReportError> {
-    let fail = |e: ::csv::Error| ReportError::Csv(e.to_string());
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(KEY_COLUMNS.iter().chain(COLUMNS.iter()))
-        .map_err(fail)?;
-    for row in rows {
-        let mut record: Vec<String> = key_cells(&row.key).to_vec();
-        record.extend(row.amounts().iter().map(|a| a.to_decimal().to_string()));
-        writer.write_record(&record).map_err(fail)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
-}

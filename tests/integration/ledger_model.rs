@@ -1541,6 +1541,7 @@ impl Model {
                 holder: holder.cloned(),
                 program,
                 partner,
+                ..StatusKey::default()
             };
             let status = Some(model_status(a.spec(), as_of));
             let unallotted = a.authority() - a.allotted_total();

@@ -8,8 +8,8 @@ use security_assistance::budget::{
 };
 use security_assistance::report::{
     FILE_A_COLUMNS, FILE_B_COLUMNS, FOREIGN_ASSISTANCE_COLUMNS, FlowGraph, IatiPublisher, Measure,
-    ProgramActivities, ProgramActivity, ReportDimension, ReportQuery, StatusReport, by_region, csv,
-    file_a, file_b, foreign_assistance_csv, iati_activities, text_table,
+    ProgramActivities, ProgramActivity, StatusReport, file_a, file_b, foreign_assistance_csv,
+    iati_activities,
 };
 use security_assistance::{FiscalYear, Money, ProgramKind, Region};
 use std::collections::BTreeMap;
@@ -89,13 +89,12 @@ fn ledger() -> Ledger {
 
 #[test]
 fn status_table_matches_its_snapshot() {
-    let rows = ledger()
-        .status_of_funds(&StatusQuery::new(
-            day(2008, 9, 30),
-            &[Dimension::Account, Dimension::Partner],
-        ))
-        .unwrap();
-    let table = text_table(&rows).unwrap();
+    let report = StatusReport::of(
+        &ledger(),
+        &StatusQuery::new(day(2008, 9, 30), &[Dimension::Account, Dimension::Partner]),
+    )
+    .unwrap();
+    let table = report.text_table().unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/snapshots/status_by_partner.txt");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
@@ -106,13 +105,13 @@ fn status_table_matches_its_snapshot() {
 
 #[test]
 fn csv_parses_back_to_the_same_amounts() {
-    let rows = ledger()
-        .status_of_funds(&StatusQuery::new(
-            day(2008, 9, 30),
-            &[Dimension::Account, Dimension::Partner],
-        ))
-        .unwrap();
-    let text = csv(&rows).unwrap();
+    let report = StatusReport::of(
+        &ledger(),
+        &StatusQuery::new(day(2008, 9, 30), &[Dimension::Account, Dimension::Partner]),
+    )
+    .unwrap();
+    let rows = &report.rows;
+    let text = report.csv().unwrap();
     let mut reader = ::csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().unwrap().clone();
     let obligated = header.iter().position(|h| h == "obligated").unwrap();
@@ -125,7 +124,7 @@ fn csv_parses_back_to_the_same_amounts() {
         })
         .collect();
     assert_eq!(parsed.len(), rows.len());
-    for ((p, amount), row) in parsed.iter().zip(&rows) {
+    for ((p, amount), row) in parsed.iter().zip(rows) {
         assert_eq!(*amount, row.obligated);
         assert_eq!(
             *p,
@@ -136,11 +135,10 @@ fn csv_parses_back_to_the_same_amounts() {
 
 #[test]
 fn regional_sums_add_up() {
-    let rows = ledger()
-        .status_of_funds(&StatusQuery::new(day(2008, 9, 30), &[Dimension::Partner]))
+    let regions = ledger()
+        .status_of_funds(&StatusQuery::new(day(2008, 9, 30), &[Dimension::Region]))
         .unwrap();
-    let regions = by_region(&rows).unwrap();
-    let keys: Vec<Option<Region>> = regions.iter().map(|(r, _)| *r).collect();
+    let keys: Vec<Option<Region>> = regions.iter().map(|r| r.key.region).collect();
     assert_eq!(
         keys,
         [
@@ -149,9 +147,9 @@ fn regional_sums_add_up() {
             Some(Region::WesternHemisphere)
         ]
     );
-    let total = Money::checked_sum(regions.iter().map(|(_, r)| r.budget_authority)).unwrap();
+    let total = Money::checked_sum(regions.iter().map(|r| r.budget_authority)).unwrap();
     assert_eq!(total, "10000000".parse().unwrap());
-    let near_east = &regions[1].1;
+    let near_east = &regions[1];
     assert_eq!(near_east.obligated, "2500000".parse().unwrap());
     assert_eq!(near_east.disbursed, "1000000.50".parse().unwrap());
 }
@@ -506,10 +504,7 @@ fn status_report_by_region_and_program_matches_its_snapshot_and_adds_up() {
     let ledger = year::ledger();
     let report = StatusReport::of(
         &ledger,
-        &ReportQuery::new(
-            day(2008, 9, 30),
-            &[ReportDimension::Region, ReportDimension::Program],
-        ),
+        &StatusQuery::new(day(2008, 9, 30), &[Dimension::Region, Dimension::Program]),
     )
     .unwrap();
     snapshot(
@@ -518,12 +513,12 @@ fn status_report_by_region_and_program_matches_its_snapshot_and_adds_up() {
     );
     snapshot("status_by_region_program.csv", &report.csv().unwrap());
     // Every column adds up to the ungrouped total.
-    let all = StatusReport::of(&ledger, &ReportQuery::new(day(2008, 9, 30), &[])).unwrap();
+    let all = StatusReport::of(&ledger, &StatusQuery::new(day(2008, 9, 30), &[])).unwrap();
     assert_eq!(all.rows.len(), 1);
     let mut totals = report.totals().unwrap();
-    totals.key = all.rows[0].status.key.clone();
-    totals.account_status = all.rows[0].status.account_status;
-    assert_eq!(totals, all.rows[0].status);
+    totals.key = all.rows[0].key.clone();
+    totals.account_status = all.rows[0].account_status;
+    assert_eq!(totals, all.rows[0]);
     // The CSV parses back to the rows.
     let text = report.csv().unwrap();
     let mut reader = ::csv::Reader::from_reader(text.as_bytes());
@@ -534,29 +529,26 @@ fn status_report_by_region_and_program_matches_its_snapshot_and_adds_up() {
     for (record, row) in records.iter().zip(&report.rows) {
         assert_eq!(
             record[col("region")],
-            *row.region.map_or("", |r| r.abbreviation())
+            *row.key.region.map_or("", |r| r.abbreviation())
         );
         assert_eq!(
             record[col("allocated")].parse::<Money>().unwrap(),
-            row.status.allocated
+            row.allocated
         );
         assert_eq!(
             record[col("disbursed")].parse::<Money>().unwrap(),
-            row.status.disbursed
+            row.disbursed
         );
     }
     let near_east: Vec<_> = report
         .rows
         .iter()
-        .filter(|r| r.region == Some(Region::NearEast))
+        .filter(|r| r.key.region == Some(Region::NearEast))
         .collect();
     assert_eq!(near_east.len(), 1);
+    assert_eq!(near_east[0].key.program, Some(ProgramKind::Financing));
     assert_eq!(
-        near_east[0].status.key.program,
-        Some(ProgramKind::Financing)
-    );
-    assert_eq!(
-        near_east[0].status.disbursed,
+        near_east[0].disbursed,
         "19749999.50".parse::<Money>().unwrap()
     );
 }
@@ -1209,7 +1201,7 @@ fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
     // Reports conform to theirs.
     let report = StatusReport::of(
         &ledger,
-        &ReportQuery::new(day(2008, 9, 30), &[ReportDimension::Region]),
+        &StatusQuery::new(day(2008, 9, 30), &[Dimension::Region]),
     )
     .unwrap();
     let value = serde_json::to_value(&report).unwrap();
@@ -1476,7 +1468,7 @@ fn assert_reconciles(ledger: &Ledger, report: &StatusReport) {
     totals.account_status = all[0].account_status;
     assert_eq!(totals, all[0], "{:?}", report.query.group_by);
     for row in &report.rows {
-        let s = &row.status;
+        let s = row;
         assert_eq!(
             s.budget_authority,
             s.obligated.checked_add(s.unobligated).unwrap()
@@ -1490,13 +1482,13 @@ fn assert_reconciles(ledger: &Ledger, report: &StatusReport) {
 
 #[test]
 fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
+    use security_assistance::budget::{MissionKey, MissionRegister};
     use security_assistance::homeland::{Agency, MissionArea};
-    use security_assistance::report::{MissionKey, MissionRegister};
     let (ledger, oversight) = homeland_year::ledger();
     let missions = MissionRegister::from(&oversight);
-    let query = ReportQuery::new(
+    let query = StatusQuery::new(
         day(2008, 9, 30),
-        &[ReportDimension::Agency, ReportDimension::MissionArea],
+        &[Dimension::Agency, Dimension::MissionArea],
     );
     let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
     snapshot(
@@ -1510,8 +1502,8 @@ fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
         report
             .rows
             .iter()
-            .find(|r| r.agency == agency && r.mission == Some(mission))
-            .map(|r| r.status.clone())
+            .find(|r| r.key.agency == agency && r.key.mission_area == Some(mission))
+            .map(|r| (*r).clone())
             .unwrap_or_else(|| panic!("no row {agency:?} {mission:?}"))
     };
     use MissionKey::{Area, Unassigned};
@@ -1555,7 +1547,7 @@ fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
         report
             .rows
             .iter()
-            .all(|r| r.mission != Some(Area(MissionArea::DisasterResponse)))
+            .all(|r| r.key.mission_area != Some(Area(MissionArea::DisasterResponse)))
     );
     // The typed rows go through JSON unchanged and conform to the published schema.
     let value = serde_json::to_value(&report).unwrap();
@@ -1576,30 +1568,34 @@ fn status_by_agency_and_mission_area_matches_its_snapshot_and_reconciles() {
     for (record, row) in records.iter().zip(&report.rows) {
         assert_eq!(
             record[col("agency")],
-            row.agency.map_or("-", |a| a.abbreviation())
+            row.key.agency.map_or("-", |a| a.abbreviation())
         );
         assert_eq!(
             record[col("mission_area")],
-            row.mission.unwrap().to_string()
+            row.key.mission_area.unwrap().to_string()
         );
         assert_eq!(
             record[col("obligated")].parse::<Money>().unwrap(),
-            row.status.obligated
+            row.obligated
         );
     }
 }
 
 #[test]
 fn mission_areas_follow_the_as_of_date_and_need_a_register() {
+    use security_assistance::budget::{MissionKey, MissionRegister};
     use security_assistance::homeland::MissionArea;
-    use security_assistance::report::{MissionKey, MissionRegister};
     let (ledger, oversight) = homeland_year::ledger();
     let missions = MissionRegister::from(&oversight);
     // On 3 February only the Panama documents exist, and nothing is paid.
-    let query = ReportQuery::new(day(2008, 2, 3), &[ReportDimension::MissionArea]);
+    let query = StatusQuery::new(day(2008, 2, 3), &[Dimension::MissionArea]);
     let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
     assert_reconciles(&ledger, &report);
-    let keys: Vec<_> = report.rows.iter().map(|r| r.mission.unwrap()).collect();
+    let keys: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| r.key.mission_area.unwrap())
+        .collect();
     assert_eq!(
         keys,
         [
@@ -1608,32 +1604,28 @@ fn mission_areas_follow_the_as_of_date_and_need_a_register() {
             MissionKey::Unassigned
         ]
     );
-    assert_eq!(report.rows[0].status.obligated, "300000".parse().unwrap());
-    assert_eq!(report.rows[1].status.obligated, "1200000".parse().unwrap());
-    assert_eq!(report.rows[1].status.disbursed, Money::ZERO);
+    assert_eq!(report.rows[0].obligated, "300000".parse().unwrap());
+    assert_eq!(report.rows[1].obligated, "1200000".parse().unwrap());
+    assert_eq!(report.rows[1].disbursed, Money::ZERO);
     // Without a register everything is unassigned, and still reconciles.
     let plain = StatusReport::of(&ledger, &query).unwrap();
     assert_eq!(plain.rows.len(), 1);
-    assert_eq!(plain.rows[0].mission, Some(MissionKey::Unassigned));
+    assert_eq!(plain.rows[0].key.mission_area, Some(MissionKey::Unassigned));
     assert_reconciles(&ledger, &plain);
     // Grouped by agency with the other dimensions, the agency column follows the holder.
     let by_holder = StatusReport::of(
         &ledger,
-        &ReportQuery::new(
-            day(2008, 9, 30),
-            &[ReportDimension::Holder, ReportDimension::Agency],
-        ),
+        &StatusQuery::new(day(2008, 9, 30), &[Dimension::Holder, Dimension::Agency]),
     )
     .unwrap();
     for row in &by_holder.rows {
         let expected = row
-            .status
             .key
             .holder
             .as_ref()
             .and_then(security_assistance::homeland::Agency::from_holder);
-        assert_eq!(row.agency, expected);
-        assert_eq!(row.mission, None);
+        assert_eq!(row.key.agency, expected);
+        assert_eq!(row.key.mission_area, None);
     }
     assert!(by_holder.text_table().unwrap().contains("USCG"));
 }
@@ -1646,12 +1638,11 @@ mod mission_reconciliation {
     use super::{assert_reconciles, day, homeland_year::key};
     use proptest::prelude::*;
     use security_assistance::budget::{
-        Action, Apportionment, Command, Funding, Instrument, Ledger,
+        Action, Apportionment, Command, Dimension, Funding, Instrument, Ledger, MissionKey,
+        MissionRegister, StatusQuery,
     };
     use security_assistance::homeland::MissionArea;
-    use security_assistance::report::{
-        MissionKey, MissionRegister, ReportDimension, ReportQuery, StatusReport,
-    };
+    use security_assistance::report::StatusReport;
     use security_assistance::{Money, ProgramKind};
     use std::collections::BTreeMap;
 
@@ -1743,19 +1734,19 @@ mod mission_reconciliation {
                     "oia".parse().unwrap(), action)).unwrap();
             }
             for group_by in [
-                vec![ReportDimension::MissionArea],
-                vec![ReportDimension::MissionArea, ReportDimension::Agency],
-                vec![ReportDimension::Partner, ReportDimension::MissionArea, ReportDimension::Program],
-                vec![ReportDimension::Region, ReportDimension::MissionArea],
+                vec![Dimension::MissionArea],
+                vec![Dimension::MissionArea, Dimension::Agency],
+                vec![Dimension::Partner, Dimension::MissionArea, Dimension::Program],
+                vec![Dimension::Region, Dimension::MissionArea],
             ] {
-                let query = ReportQuery::new(as_of, &group_by);
+                let query = StatusQuery::new(as_of, &group_by);
                 let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
                 assert_reconciles(&ledger, &report);
                 let mut seen: BTreeMap<MissionKey, (Money, Money)> = BTreeMap::new();
                 for row in &report.rows {
-                    let e = seen.entry(row.mission.unwrap()).or_default();
-                    e.0 = e.0.checked_add(row.status.obligated).unwrap();
-                    e.1 = e.1.checked_add(row.status.disbursed).unwrap();
+                    let e = seen.entry(row.key.mission_area.unwrap()).or_default();
+                    e.0 = e.0.checked_add(row.obligated).unwrap();
+                    e.1 = e.1.checked_add(row.disbursed).unwrap();
                 }
                 for (mission, (obligated, disbursed)) in &model {
                     let (o, d) = seen.get(mission).copied().unwrap_or_default();

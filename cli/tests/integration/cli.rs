@@ -334,6 +334,69 @@ fn status_as_known_on_a_date_leaves_out_what_was_recorded_later() {
 }
 
 #[test]
+fn status_by_mission_area_reads_the_mission_register_from_a_file() {
+    let (target, dir) = Target::sqlite("missions");
+    target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    let register = dir.join("missions.json");
+    std::fs::write(
+        &register,
+        format!(r#"{{"documents":{{"{ACCOUNT}":{{"JO-GAA-1":"counterterrorism"}}}}}}"#),
+    )
+    .unwrap();
+    let path = register.display().to_string();
+    let by_mission = |extra: &[&str]| {
+        let mut args = vec!["status", "--by", "mission-area", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = target.run(TODAY, &args, "").expect(0);
+        let report: Value = serde_json::from_str(&run.stdout()).unwrap();
+        report["rows"].as_array().unwrap().clone()
+    };
+    // The tagged document's obligation is its area's; everything else is unassigned.
+    let rows = by_mission(&["--missions", &path]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["key"]["mission_area"]["area"], "counterterrorism");
+    assert_eq!(rows[0]["obligated"], "400000.10");
+    assert_eq!(rows[0]["disbursed"], "123456.78");
+    assert_eq!(rows[0]["unobligated"], "0.00");
+    assert_eq!(rows[1]["key"]["mission_area"], "unassigned");
+    assert_eq!(rows[1]["obligated"], "0.00");
+    assert_eq!(rows[1]["unobligated"], "599999.90");
+    // Without a register, every amount is unassigned.
+    let rows = by_mission(&[]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["key"]["mission_area"], "unassigned");
+    assert_eq!(rows[0]["obligated"], "400000.10");
+    // The table names the area; a register that is not one is refused, naming the file.
+    let table = target
+        .run(
+            TODAY,
+            &["status", "--by", "mission-area", "--missions", &path],
+            "",
+        )
+        .expect(0);
+    assert!(
+        table.stdout().contains("counterterrorism"),
+        "{}",
+        table.stdout()
+    );
+    assert!(table.stdout().contains("unassigned"), "{}", table.stdout());
+    std::fs::write(&register, r#"{"documents":{"not-an-account":{}}}"#).unwrap();
+    let run = target
+        .run(
+            TODAY,
+            &["status", "--by", "mission-area", "--missions", &path],
+            "",
+        )
+        .expect(2);
+    assert!(
+        run.stderr().contains("mission register"),
+        "{}",
+        run.stderr()
+    );
+    clean(&dir);
+}
+
+#[test]
 fn export_writes_a_file() {
     let (target, dir) = Target::sqlite("export");
     target.run(TODAY, &["apply"], &stdin(&year())).expect(0);

@@ -1,24 +1,29 @@
 //! Mission areas of obligating documents, and how a status of funds is split by them.
+//!
+//! The ledger's allocation keys do not carry a mission area; the homeland program keeps
+//! it per obligating document. A caller passes it in as a value, a [`MissionRegister`],
+//! so that the budget layer can group by it without importing the program.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::budget::{AccountSymbol, AllocationKey, BudgetError, DocumentId, Ledger, StatusRow};
-use crate::homeland::{MissionArea, Oversight};
+use super::StatusRow;
+use crate::budget::{AccountSymbol, AllocationKey, BudgetError, DocumentId, Ledger};
 use crate::money::Money;
+use crate::purpose::MissionArea;
 
-/// The mission area of obligating documents, by account and document id: what a
-/// [`StatusReport`](super::StatusReport) needs to group by
-/// [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea).
+/// The mission area of obligating documents, by account and document id: what a status
+/// of funds needs to group by [`Dimension::MissionArea`](super::Dimension::MissionArea)
+/// ([`Ledger::status_of_funds_with_missions`]).
 ///
 /// The ledger's allocation keys do not carry a mission area (an allocation of the homeland
 /// account is agency × program kind × partner); the homeland program keeps it per
-/// obligating document in its [`Oversight`]. A register may hold the documents of several
-/// accounts: fill it from one or more `Oversight`s ([`MissionRegister::from`],
-/// [`MissionRegister::extend_from`]) or tag documents one by one
-/// ([`MissionRegister::tag`]).
+/// obligating document in its [`Oversight`](crate::homeland::Oversight). A register may
+/// hold the documents of several accounts: fill it from one or more `Oversight`s
+/// ([`MissionRegister::from`], [`MissionRegister::extend_from`]) or tag documents one by
+/// one ([`MissionRegister::tag`]).
 ///
 /// A registered document that the ledger does not have on the report's date (a package
 /// registered before it is obligated) simply matches nothing.
@@ -26,7 +31,7 @@ use crate::money::Money;
 /// ```
 /// use security_assistance::homeland::{Agency, MissionArea, Oversight, Tag};
 /// use security_assistance::notification::Thresholds;
-/// use security_assistance::report::MissionRegister;
+/// use security_assistance::budget::MissionRegister;
 ///
 /// let account = "070-2008/2009-0100".parse()?;
 /// let mut oversight = Oversight::new(account, Thresholds::current().homeland);
@@ -68,15 +73,6 @@ impl MissionRegister {
             .insert(document, mission)
     }
 
-    /// Adds the documents an [`Oversight`] registered for its account (a document tagged
-    /// again takes the oversight's mission area).
-    pub fn extend_from(&mut self, oversight: &Oversight) {
-        let documents = self.documents.entry(oversight.account()).or_default();
-        for (document, tag) in oversight.tags() {
-            documents.insert(document.clone(), tag.mission);
-        }
-    }
-
     /// The mission area of `document` in `account`, if it is tagged.
     #[must_use]
     pub fn mission(&self, account: &AccountSymbol, document: &DocumentId) -> Option<MissionArea> {
@@ -96,22 +92,14 @@ impl MissionRegister {
     }
 }
 
-impl From<&Oversight> for MissionRegister {
-    fn from(oversight: &Oversight) -> MissionRegister {
-        let mut register = MissionRegister::new();
-        register.extend_from(oversight);
-        register
-    }
-}
-
-/// The mission area of a [`ReportRow`](super::ReportRow) grouped by
-/// [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea): a mission area,
+/// The mission area of a [`StatusKey`](super::StatusKey) grouped by
+/// [`Dimension::MissionArea`](super::Dimension::MissionArea): a mission area,
 /// or the explicit `Unassigned` share of funds not tied to a tagged document. Areas sort
 /// in priority order, `Unassigned` last.
 ///
 /// ```
 /// use security_assistance::homeland::MissionArea;
-/// use security_assistance::report::MissionKey;
+/// use security_assistance::budget::MissionKey;
 ///
 /// assert_eq!(MissionKey::Area(MissionArea::BorderControl).to_string(), "border_control");
 /// assert_eq!(MissionKey::Unassigned.to_string(), "unassigned");
@@ -141,18 +129,18 @@ impl fmt::Display for MissionKey {
 
 /// Obligated and disbursed on one mission area's documents under one allocation.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct TaggedSums {
+pub(crate) struct TaggedSums {
     obligated: Money,
     disbursed: Money,
 }
 
 /// Tagged obligations of a ledger (as it stood on the report's date), per allocation and
 /// mission area.
-pub(super) type TaggedObligations =
+pub(crate) type TaggedObligations =
     BTreeMap<(AccountSymbol, AllocationKey), BTreeMap<MissionArea, TaggedSums>>;
 
 /// The obligations of the documents in `register`, summed per allocation and mission area.
-pub(super) fn tagged_obligations(
+pub(crate) fn tagged_obligations(
     ledger: &Ledger,
     register: &MissionRegister,
 ) -> Result<TaggedObligations, BudgetError> {
@@ -174,20 +162,16 @@ pub(super) fn tagged_obligations(
     Ok(out)
 }
 
-/// Splits a ledger row (grouped at least by account, holder, program and partner) by
-/// mission area; see [`ReportDimension::MissionArea`](super::ReportDimension::MissionArea)
-/// for the rule. The pieces add up to `row` in every column, to the cent.
-pub(super) fn split(
+/// Splits the row of one allocation (`key` of `account`) by mission area; see
+/// [`Dimension::MissionArea`](super::Dimension::MissionArea) for the rule. The pieces add
+/// up to `row` in every column, to the cent.
+pub(crate) fn split(
+    account: AccountSymbol,
+    key: &AllocationKey,
     row: StatusRow,
     tagged: &TaggedObligations,
 ) -> Result<Vec<(MissionKey, StatusRow)>, BudgetError> {
-    let (Some(account), Some(holder), Some(program)) =
-        (row.key.account, row.key.holder.clone(), row.key.program)
-    else {
-        return Ok(vec![(MissionKey::Unassigned, row)]);
-    };
-    let key = AllocationKey::new(holder, program, row.key.partner);
-    let Some(areas) = tagged.get(&(account, key)) else {
+    let Some(areas) = tagged.get(&(account, key.clone())) else {
         return Ok(vec![(MissionKey::Unassigned, row)]);
     };
     let mut rest = row.clone();
@@ -248,12 +232,20 @@ mod tests {
         }
     }
 
-    fn tagged(row: &StatusRow, areas: &[(MissionArea, &str, &str)]) -> TaggedObligations {
-        let key = AllocationKey::new(
+    fn account(row: &StatusRow) -> AccountSymbol {
+        row.key.account.unwrap()
+    }
+
+    fn key(row: &StatusRow) -> AllocationKey {
+        AllocationKey::new(
             row.key.holder.clone().unwrap(),
             row.key.program.unwrap(),
             row.key.partner,
-        );
+        )
+    }
+
+    fn tagged(row: &StatusRow, areas: &[(MissionArea, &str, &str)]) -> TaggedObligations {
+        let key = key(row);
         let mut map = BTreeMap::new();
         for (area, obligated, disbursed) in areas {
             map.insert(
@@ -281,7 +273,7 @@ mod tests {
                 (MissionArea::BorderControl, "200.10", "0"),
             ],
         );
-        let pieces = split(row.clone(), &tags).unwrap();
+        let pieces = split(account(&row), &key(&row), row.clone(), &tags).unwrap();
         let keys: Vec<MissionKey> = pieces.iter().map(|(k, _)| *k).collect();
         assert_eq!(
             keys,
@@ -319,52 +311,19 @@ mod tests {
 
     #[test]
     fn rows_above_the_allocation_or_without_tags_are_unassigned() {
+        // Rows above the allocation (no program) are never split: the status of funds
+        // gives them to `Unassigned` without asking (see `grouping`).
         let row = slot_row();
-        let mut above = row.clone();
-        above.key.program = None;
         let tags = tagged(&row, &[(MissionArea::MaritimeSecurity, "300", "0")]);
-        let pieces = split(above.clone(), &tags).unwrap();
-        assert_eq!(pieces, [(MissionKey::Unassigned, above)]);
         let mut other_partner = row;
         other_partner.key.partner = "MEX".parse().ok();
-        let pieces = split(other_partner.clone(), &tags).unwrap();
+        let pieces = split(
+            account(&other_partner),
+            &key(&other_partner),
+            other_partner.clone(),
+            &tags,
+        )
+        .unwrap();
         assert_eq!(pieces, [(MissionKey::Unassigned, other_partner)]);
-    }
-
-    #[test]
-    fn a_register_reads_an_oversight_and_replaces_tags() {
-        use crate::homeland::{Agency, Tag};
-        use crate::notification::Thresholds;
-        let account: AccountSymbol = "070-2008/2009-0100".parse().unwrap();
-        let other: AccountSymbol = "070-2009/2010-0100".parse().unwrap();
-        let doc = |s: &str| s.parse::<DocumentId>().unwrap();
-        let mut oversight = Oversight::new(account, Thresholds::current().homeland);
-        let tag = Tag {
-            partner: "PAN".parse().unwrap(),
-            mission: MissionArea::AviationSecurity,
-            agency: Agency::TransportationSecurityAdministration,
-        };
-        oversight.register(&[(doc("A-1"), tag)]);
-        let mut register = MissionRegister::new();
-        assert!(register.is_empty());
-        assert_eq!(
-            register.tag(other, doc("A-1"), MissionArea::DisasterResponse),
-            None
-        );
-        register.extend_from(&oversight);
-        assert_eq!(register.len(), 2);
-        // Same document id, different accounts: two documents.
-        assert_eq!(
-            register.mission(&account, &doc("A-1")),
-            Some(MissionArea::AviationSecurity)
-        );
-        assert_eq!(
-            register.mission(&other, &doc("A-1")),
-            Some(MissionArea::DisasterResponse)
-        );
-        assert_eq!(register.mission(&account, &doc("A-2")), None);
-        let json = serde_json::to_string(&register).unwrap();
-        let back: MissionRegister = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, register);
     }
 }

@@ -1,0 +1,284 @@
+//! The SF-133-shaped statement of an account.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::budget::error::BudgetError;
+use crate::budget::ids::AccountSymbol;
+use crate::budget::ledger::{AccountState, Ledger};
+use crate::budget::ussgl::Ussgl;
+use crate::fiscal::FiscalYear;
+use crate::money::{Money, Rounding};
+
+impl Ledger {
+    /// The SF-133-shaped statement of `account` for `fiscal_year`, cumulative from
+    /// 1 October through `as_of` (which must fall in that fiscal year), to the cent.
+    /// Use [`Sf133::to_whole_dollars`] for the submission format.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::UnknownAccount`] if the account does not exist by `as_of`, or a
+    /// replay error.
+    pub fn sf133(
+        &self,
+        account: &AccountSymbol,
+        fiscal_year: FiscalYear,
+        as_of: NaiveDate,
+    ) -> Result<Sf133, BudgetError> {
+        let start_day = fiscal_year
+            .first_day()
+            .pred_opt()
+            .unwrap_or(fiscal_year.first_day());
+        let end_day = as_of.min(fiscal_year.last_day());
+        let start = self.as_of(start_day, None)?;
+        let end = self.as_of(end_day, None)?;
+        let after = end.account(account)?;
+        let before = match start.account(account) {
+            Ok(a) => Figures::of(a)?,
+            Err(_) => Figures::default(),
+        };
+        let lines = sf133_lines(&before, &Figures::of(after)?, after)?;
+        Ok(Sf133 {
+            account: *account,
+            fiscal_year,
+            as_of: end_day,
+            lines,
+        })
+    }
+}
+
+/// The statement's lines from the account's figures at the start (`before`) and end
+/// (`now`) of the period, and its double-entry balances at the end (`after`).
+fn sf133_lines(
+    before: &Figures,
+    now: &Figures,
+    after: &AccountState,
+) -> Result<Vec<Sf133Line>, BudgetError> {
+    let d = |f: fn(&Figures) -> Money| now.get(f).checked_sub(before.get(f));
+    let line_1000 = before.authority.checked_sub(before.obligated)?;
+    let line_1021 = d(|f| f.recoveries)?;
+    let line_1100 = d(|f| f.base)?;
+    let line_1120 = d(|f| f.transfers_out)?.checked_neg()?;
+    let line_1121 = d(|f| f.transfers_in)?;
+    let line_1130 = d(|f| f.rescinded)?.checked_neg()?;
+    let line_1160 = Money::checked_sum([line_1100, line_1120, line_1121, line_1130])?;
+    let line_1700 = d(|f| f.collections)?;
+    let line_1750 = line_1700;
+    let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160, line_1750])?;
+    let line_2190 = d(|f| f.obligated)?.checked_add(line_1021)?;
+    // The end balance is read from the double-entry chart, independently of the flows.
+    let line_2490 = after.gl.unobligated()?;
+    let line_2500 = line_2190.checked_add(line_2490)?;
+    let line_3000 = before.obligated.checked_sub(before.disbursed)?;
+    let line_3020 = d(|f| f.disbursed)?;
+    let line_3050 = after.gl.balance(Ussgl::UnpaidObligations).checked_neg()?;
+    let amounts = [
+        line_1000,
+        line_1021,
+        line_1100,
+        line_1120,
+        line_1121,
+        line_1130,
+        line_1160,
+        line_1700,
+        line_1750,
+        line_1910,
+        line_2190,
+        line_2490,
+        line_2500,
+        line_3000,
+        line_2190,
+        line_3020.checked_neg()?,
+        line_1021.checked_neg()?,
+        line_3050,
+    ];
+    Ok(SF133_TITLES
+        .iter()
+        .zip(amounts)
+        .map(|(&(line, title), amount)| Sf133Line::new(line, title, amount))
+        .collect())
+}
+
+/// The statement's lines in order, with their titles.
+const SF133_TITLES: [(u16, &str); 18] = [
+    (1000, "Unobligated balance brought forward, October 1"),
+    (1021, "Recoveries of prior year unpaid obligations"),
+    (1100, "Appropriation"),
+    (1120, "Appropriations transferred to other accounts"),
+    (1121, "Appropriations transferred from other accounts"),
+    (1130, "Appropriations permanently reduced"),
+    (1160, "Appropriation, discretionary (total)"),
+    (
+        1700,
+        "Spending authority from offsetting collections, collected",
+    ),
+    (
+        1750,
+        "Spending authority from offsetting collections, discretionary (total)",
+    ),
+    (1910, "Total budgetary resources"),
+    (2190, "New obligations and upward adjustments (total)"),
+    (2490, "Unobligated balance, end of period"),
+    (2500, "Total budgetary resources (status)"),
+    (3000, "Unpaid obligations, brought forward, October 1"),
+    (3010, "New obligations, unexpired and expired accounts"),
+    (3020, "Outlays (gross)"),
+    (3040, "Recoveries of prior year unpaid obligations"),
+    (3050, "Unpaid obligations, end of period"),
+];
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Figures {
+    base: Money,
+    authority: Money,
+    transfers_in: Money,
+    transfers_out: Money,
+    rescinded: Money,
+    collections: Money,
+    obligated: Money,
+    disbursed: Money,
+    recoveries: Money,
+}
+
+impl Figures {
+    fn of(acct: &AccountState) -> Result<Figures, BudgetError> {
+        let mut obligated = Money::ZERO;
+        let mut disbursed = Money::ZERO;
+        let mut recoveries = Money::ZERO;
+        for slot in acct.allocations.values() {
+            obligated = obligated.checked_add(slot.obligated)?;
+            disbursed = disbursed.checked_add(slot.disbursed)?;
+            recoveries = recoveries.checked_add(slot.recoveries)?;
+        }
+        let base = if acct.full_year {
+            acct.appropriated
+        } else {
+            acct.resolution.map_or(Money::ZERO, |r| r.amount)
+        };
+        Ok(Figures {
+            base,
+            authority: acct.authority()?,
+            transfers_in: acct.transfers_in,
+            transfers_out: acct.transfers_out,
+            rescinded: acct.rescinded,
+            collections: acct.collections,
+            obligated,
+            disbursed,
+            recoveries,
+        })
+    }
+
+    fn get(&self, f: fn(&Figures) -> Money) -> Money {
+        f(self)
+    }
+}
+
+/// One line of an [`Sf133`] statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Sf133Line {
+    /// The line number, such as 1910.
+    pub line: u16,
+    /// The line's title.
+    pub title: String,
+    /// The amount. Outflows on lines 3020 and 3040 are negative, as on the form.
+    pub amount: Money,
+}
+
+impl Sf133Line {
+    fn new(line: u16, title: &str, amount: Money) -> Self {
+        Sf133Line {
+            line,
+            title: title.to_owned(),
+            amount,
+        }
+    }
+}
+
+/// An SF-133-shaped Report on Budget Execution for one account and fiscal year
+/// (DOMAIN.md §1.10), cumulative from 1 October.
+///
+/// Identities: line 1910 = 2190 + 2490 = 2500, and unpaid obligations roll forward:
+/// 3050 = 3000 + 3010 + 3020 + 3040 (3020 and 3040 are negative). Line 2490 and 3050 are
+/// read from the double-entry chart, the other lines from the flows, so the identities
+/// check one against the other. Line numbers beyond 1000, 1021, 1910, 2190, 2490, 2500 and
+/// 3020 follow OMB Circular A-11 from memory (DOMAIN.md marks them unconfirmed). Offsetting
+/// collections ([`Action::Collect`](crate::budget::Action::Collect)) appear on line 1700 and, as
+/// the discretionary total of spending authority from offsetting collections, on line 1750
+/// (1750 is among the resource lines DOMAIN.md §1.10 confirms; 1700 is from memory), and
+/// count in 1910.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Sf133 {
+    /// The account.
+    pub account: AccountSymbol,
+    /// The fiscal year reported.
+    pub fiscal_year: FiscalYear,
+    /// The last day included.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub as_of: NaiveDate,
+    /// The lines in number order.
+    pub lines: Vec<Sf133Line>,
+}
+
+impl Sf133 {
+    /// The amount on `line`, if the statement has it.
+    #[must_use]
+    pub fn line(&self, line: u16) -> Option<Money> {
+        self.lines.iter().find(|l| l.line == line).map(|l| l.amount)
+    }
+
+    /// The statement in whole dollars, rounded half to even (OMB Circular A-11 §130; exact
+    /// halves go to the even dollar). Detail lines are rounded; totals (1160, 1750, 1910,
+    /// 2500, 3010) are sums of rounded lines, and the balancing lines 2490 and 3050 are derived
+    /// from them, so the identities hold in the rounded statement too.
+    ///
+    /// # Errors
+    ///
+    /// [`BudgetError::Money`] only if a total is out of range.
+    pub fn to_whole_dollars(&self) -> Result<Sf133, BudgetError> {
+        let r = |n: u16| {
+            self.line(n)
+                .unwrap_or(Money::ZERO)
+                .round_to_dollars(Rounding::HalfEven)
+        };
+        let mut values: BTreeMap<u16, Money> = BTreeMap::new();
+        for n in [1000, 1021, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020] {
+            values.insert(n, r(n)?);
+        }
+        let v =
+            |values: &BTreeMap<u16, Money>, n: u16| values.get(&n).copied().unwrap_or(Money::ZERO);
+        let l1160 = Money::checked_sum([1100, 1120, 1121, 1130].map(|n| v(&values, n)))?;
+        let l1750 = v(&values, 1700);
+        let l1910 = Money::checked_sum([v(&values, 1000), v(&values, 1021), l1160, l1750])?;
+        let l2190 = v(&values, 2190);
+        let l2490 = l1910.checked_sub(l2190)?;
+        let l3040 = v(&values, 1021).checked_neg()?;
+        let l3050 = Money::checked_sum([v(&values, 3000), l2190, v(&values, 3020), l3040])?;
+        values.insert(1160, l1160);
+        values.insert(1750, l1750);
+        values.insert(1910, l1910);
+        values.insert(2490, l2490);
+        values.insert(2500, l1910);
+        values.insert(3010, l2190);
+        values.insert(3040, l3040);
+        values.insert(3050, l3050);
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| Sf133Line {
+                line: l.line,
+                title: l.title.clone(),
+                amount: v(&values, l.line),
+            })
+            .collect();
+        Ok(Sf133 {
+            lines,
+            ..self.clone()
+        })
+    }
+}
