@@ -66,19 +66,5 @@ pub use import::{
 #[cfg(feature = "schemars")]
 #[must_use]
 pub fn json_schemas() -> std::collections::BTreeMap<&'static str, serde_json::Value> {
-    use crate::budget::{Command, Journal, Sf133, StatusRow};
-    let mut out = std::collections::BTreeMap::new();
-    out.insert("command", schemars::schema_for!(Command).to_value());
-    out.insert("journal", schemars::schema_for!(Journal).to_value());
-    out.insert(
-        "status_rows",
-        schemars::schema_for!(Vec<StatusRow>).to_value(),
-    );
-    out.insert(
-        "status_report",
-        schemars::schema_for!(StatusReport).to_value(),
-    );
-    out.insert("sf133", schemars::schema_for!(Sf133).to_value());
-    out.insert("flow_graph", schemars::schema_for!(FlowGraph).to_value());
-    out
+    crate::schema::documents()
 }
