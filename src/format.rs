@@ -134,11 +134,11 @@ impl schemars::JsonSchema for FormatVersion {
         "FormatVersion".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // No version before 1.0 was ever written, so the one this crate reads is 1.0.
         schemars::json_schema!({
             "type": "string",
-            "description": "the version of the crate's JSON formats, MAJOR.MINOR; a reader refuses a newer one",
-            "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$",
-            "examples": [FormatVersion::CURRENT.to_string()]
+            "description": "the version of the crate's JSON formats (MAJOR.MINOR) these schemas describe; a reader refuses a newer one",
+            "const": FormatVersion::CURRENT.to_string()
         })
     }
 }

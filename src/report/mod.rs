@@ -50,11 +50,19 @@ pub use import::{
     import_transactions,
 };
 
-/// JSON Schemas (draft 2020-12) of what the crate reads and writes, by name: `command`
-/// ([`Command`](crate::budget::Command)), `journal` ([`Journal`](crate::budget::Journal)),
-/// `status_rows` (a `Vec` of [`StatusRow`](crate::budget::StatusRow)), `status_report`
-/// ([`StatusReport`]), `sf133` ([`Sf133`](crate::budget::Sf133)) and `flow_graph`
-/// ([`FlowGraph`]). Only with the `schemars` feature.
+/// JSON Schemas (draft 2020-12) of what the crate reads and writes, one per document kind,
+/// by name: `command` ([`Command`](crate::budget::Command)), `journal`
+/// ([`Journal`](crate::budget::Journal), its versioned envelope), `receipt` and
+/// `batch_receipts` ([`Receipt`](crate::budget::Receipt)), `error`
+/// ([`ServiceError`](crate::store::ServiceError) in the wire shape of [`crate::wire`]),
+/// `batch_error` ([`BatchError`](crate::budget::BatchError)), `status_rows` (a `Vec` of
+/// [`StatusRow`](crate::budget::StatusRow)), `status_report` ([`StatusReport`]), `sf133`
+/// ([`Sf133`](crate::budget::Sf133)), `trial_balance`
+/// ([`TrialBalance`](crate::budget::TrialBalance)) and `flow_graph` ([`FlowGraph`]). Only
+/// with the `schemars` feature. The same schemas are committed in the repository's
+/// `schemas/` folder; `docs/COMPATIBILITY.md` says what they constrain and what they
+/// cannot (a date that matches the pattern but does not exist, such as 2008-02-30, which
+/// the crate refuses).
 ///
 /// ```
 /// let schemas = security_assistance::report::json_schemas();

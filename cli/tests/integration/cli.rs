@@ -632,7 +632,7 @@ fn apply_stamps_the_recorded_date_and_refuses_a_supplied_one() {
     let with_recorded = lines[0].replacen(r#""actor""#, r#""recorded":"2008-01-02","actor""#, 1);
     for verb in ["check", "apply"] {
         let run = target
-            .run(TODAY, &[verb], &stdin(&[with_recorded.clone()]))
+            .run(TODAY, &[verb], &stdin(std::slice::from_ref(&with_recorded)))
             .expect(1);
         let error = &run.lines()[0]["error"];
         assert_eq!(error["code"], "invalid_json", "{error}");
