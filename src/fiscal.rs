@@ -93,9 +93,38 @@ pub enum FiscalError {
     /// Arithmetic on money failed.
     #[error("amount arithmetic failed")]
     Money(#[from] crate::money::MoneyError),
+    /// Text that is not a real day written exactly `YYYY-MM-DD`.
+    #[error("date {input:?} is not a real day written YYYY-MM-DD, such as \"2008-03-02\"")]
+    InvalidDate {
+        /// The refused input.
+        input: String,
+    },
 }
 
 crate::wire::wire_error!(FiscalError);
+
+/// Reads a date written exactly `YYYY-MM-DD` that names a real day: four digits, two,
+/// two, no sign, space, missing zero or other separator. Every date the crate reads (JSON,
+/// CSV, the command line) is read this way.
+///
+/// ```
+/// use security_assistance::{FiscalError, parse_date};
+///
+/// assert_eq!(parse_date("2008-03-02")?.to_string(), "2008-03-02");
+/// for bad in ["2008-3-2", " 2008-03-02", "2008-03-02 ", "+2008-03-02", "20080302", "2008-02-30"] {
+///     assert_eq!(parse_date(bad), Err(FiscalError::InvalidDate { input: bad.to_owned() }));
+/// }
+/// # Ok::<(), FiscalError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`FiscalError::InvalidDate`] for anything else.
+pub fn parse_date(text: &str) -> Result<NaiveDate, FiscalError> {
+    date_serde::plain(text).ok_or_else(|| FiscalError::InvalidDate {
+        input: text.to_owned(),
+    })
+}
 
 /// A US federal fiscal year, named for the calendar year in which it ends.
 ///
@@ -599,7 +628,7 @@ pub(crate) mod date_serde {
     use serde::de::{Deserializer, Error, Visitor};
 
     /// A plain `YYYY-MM-DD` date, if `text` is one and names a real day.
-    fn plain(text: &str) -> Option<NaiveDate> {
+    pub(super) fn plain(text: &str) -> Option<NaiveDate> {
         let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
         let digit = |i: usize| -> Option<u32> {
             let d = b.get(i)?.wrapping_sub(b'0');

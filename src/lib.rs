@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod eligibility;
 mod fiscal;
+mod format;
 pub mod homeland;
 mod law;
 mod money;
@@ -21,7 +22,9 @@ pub mod store;
 mod unique_keys;
 pub mod wire;
 
-pub use crate::fiscal::{AccountStatus, Availability, FiscalError, FiscalYear, cr_amount};
+pub use crate::fiscal::{
+    AccountStatus, Availability, FiscalError, FiscalYear, cr_amount, parse_date,
+};
 pub use crate::law::Citation;
 pub use crate::money::{Money, MoneyError, MoneyOperation, Rate, Rounding};
 pub use crate::partner::{CountryCode, Group, Membership, PartnerError, Region};

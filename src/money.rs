@@ -106,6 +106,7 @@ impl Rounding {
 }
 
 /// An arithmetic operation on [`Money`] or [`Rate`], named in [`MoneyError::Overflow`].
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
@@ -139,6 +140,11 @@ impl fmt::Display for MoneyOperation {
 ///
 /// Parsing errors carry the input that was refused and say what is accepted; arithmetic
 /// errors name the operation. A failed operation never produces a partial value.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "MoneyError", transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

@@ -54,6 +54,8 @@ use serde_json::{Map, Value};
 
 use crate::law::Citation;
 
+pub use crate::format::{FormatError, FormatVersion};
+
 /// What every public error of the crate tells a machine besides its message.
 ///
 /// ```

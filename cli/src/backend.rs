@@ -358,6 +358,10 @@ const POSTGRES_TABLE: &str = "CREATE TABLE IF NOT EXISTS sa_cli_eligibility (
     body     text NOT NULL
 )";
 
+/// The transaction-scoped advisory lock under which the PostgreSQL store creates and
+/// migrates its tables (security-assistance-postgres, `prepare`): one key per schema.
+const POSTGRES_SCHEMA_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('security-assistance:' || coalesce(current_schema(), '')))";
+
 fn backend(operation: &str, reason: impl ToString) -> CliError {
     CliError::Store(StoreError::Backend {
         operation: operation.to_owned(),
@@ -396,8 +400,16 @@ impl Sidecar {
                 let mut client = config
                     .connect(postgres::NoTls)
                     .map_err(|e| backend("open eligibility records", e))?;
-                client
-                    .batch_execute(POSTGRES_TABLE)
+                // `CREATE TABLE IF NOT EXISTS` races in PostgreSQL (two sessions may both
+                // find it missing, and one fails on the catalog's unique index): create it
+                // under the advisory lock the store's own migration takes.
+                let mut tx = client
+                    .transaction()
+                    .map_err(|e| backend("create eligibility records", e))?;
+                tx.batch_execute(POSTGRES_SCHEMA_LOCK)
+                    .and_then(|()| tx.batch_execute(POSTGRES_TABLE))
+                    .map_err(|e| backend("create eligibility records", e))?;
+                tx.commit()
                     .map_err(|e| backend("create eligibility records", e))?;
                 Ok(Sidecar::Postgres(client))
             }

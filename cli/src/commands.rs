@@ -11,12 +11,15 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 
 use security_assistance::FiscalYear;
-use security_assistance::budget::{Actor, Command, Journal, JournalEntry, Ledger};
+use security_assistance::budget::{
+    Action, Actor, Command, CommandId, Journal, JournalEntry, Ledger,
+};
 use security_assistance::report::{
     CsvImport, FlowGraph, IatiPublisher, ImportError, Measure, ProgramActivities, file_a, file_b,
     foreign_assistance_csv, iati_activities, import_journal, import_transactions,
 };
 use security_assistance::store::{JournalStore, ServiceError, StoreError};
+use security_assistance::wire::FormatVersion;
 
 use crate::backend::{Kind, Record, Sidecar, gate, open_dry_run, open_ledger, open_store};
 use crate::error::{CliError, EXIT_REFUSED, chain};
@@ -54,12 +57,46 @@ fn stdin_lines() -> Result<Vec<(usize, String)>, CliError> {
     Ok(lines)
 }
 
+/// A command as `apply` and `check` read it: `id`, `date`, `actor` and `action`, without
+/// `recorded`, which the ledger's clock stamps (`--today`, or the system date). A client's
+/// recorded date is never taken on this path (issue 13); one supplied is refused, naming
+/// the path that keeps recorded dates (`import journal`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplyLine {
+    id: CommandId,
+    #[serde(deserialize_with = "exact_date")]
+    date: NaiveDate,
+    actor: Actor,
+    action: Action,
+    #[serde(default, deserialize_with = "refuse_recorded", rename = "recorded")]
+    _recorded: Option<()>,
+}
+
+fn exact_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    security_assistance::parse_date(&text).map_err(serde::de::Error::custom)
+}
+
+fn refuse_recorded<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<()>, D::Error> {
+    let _ = <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d)?;
+    Err(serde::de::Error::custom(
+        "a command sent to apply or check carries no \"recorded\" date: the ledger's clock stamps it (--today, or the system date); remove the field, or bring recorded history in with `import journal`",
+    ))
+}
+
 /// `apply` and `check` (a dry run on the same path).
 pub(crate) fn apply(context: &Context, atomic: bool, dry_run: bool) -> Result<ExitCode, CliError> {
     let lines = stdin_lines()?;
     let parsed: Vec<(usize, Result<Command, serde_json::Error>)> = lines
         .iter()
-        .map(|(n, text)| (*n, serde_json::from_str::<Command>(text)))
+        .map(|(n, text)| {
+            let line = serde_json::from_str::<ApplyLine>(text);
+            (
+                *n,
+                line.map(|l| Command::new(l.id, l.date, l.actor, l.action)),
+            )
+        })
         .collect();
     if dry_run {
         let durable = open_ledger(context, open_dry_run(context)?)?;
@@ -88,7 +125,7 @@ fn run_commands<S: JournalStore>(
                     Err(ServiceError::Store(store)) => {
                         let error = ServiceError::Store(store.clone());
                         line_out(
-                            &json!({"line": n, "error": wire_error(&LineError::Service(&error))}),
+                            &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": wire_error(&LineError::Service(&error))}),
                         )?;
                         say(&format!(
                             "stopped at line {n}: nothing from it on was {verb}"
@@ -99,10 +136,14 @@ fn run_commands<S: JournalStore>(
                 },
             };
             match result {
-                Ok(receipt) => line_out(&json!({"line": n, "receipt": receipt}))?,
+                Ok(receipt) => line_out(
+                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "receipt": receipt}),
+                )?,
                 Err(error) => {
                     refused = refused.saturating_add(1);
-                    line_out(&json!({"line": n, "error": error}))?;
+                    line_out(
+                        &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
+                    )?;
                 }
             }
         }
@@ -125,7 +166,9 @@ fn run_commands<S: JournalStore>(
                     refused_line: first,
                 }),
             };
-            line_out(&json!({"line": n, "error": error}))?;
+            line_out(
+                &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
+            )?;
         }
         say(&format!(
             "nothing {verb}: line {first} is not a command (the batch is all or nothing)"
@@ -137,7 +180,9 @@ fn run_commands<S: JournalStore>(
     match durable.apply_all(commands) {
         Ok(receipts) => {
             for (n, receipt) in numbers.iter().zip(receipts) {
-                line_out(&json!({"line": n, "receipt": receipt}))?;
+                line_out(
+                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "receipt": receipt}),
+                )?;
             }
             say(&format!("{total} command(s) {verb} as one batch"));
             Ok(ExitCode::SUCCESS)
@@ -156,7 +201,9 @@ fn run_commands<S: JournalStore>(
                         refused_line: at.unwrap_or(0),
                     })
                 };
-                line_out(&json!({"line": n, "error": line_error}))?;
+                line_out(
+                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": line_error}),
+                )?;
             }
             say(&format!("nothing {verb}: {}", chain(&error)));
             Ok(ExitCode::from(EXIT_REFUSED))
@@ -393,7 +440,9 @@ fn import_csv(
         Ok(summary) => summary,
         Err(ImportError::Rows { errors }) => {
             for row in &errors {
-                line_out(&json!({"line": row.line, "error": wire_error(&LineError::Row(row))}))?;
+                line_out(
+                    &json!({"format_version": FormatVersion::CURRENT, "line": row.line, "error": wire_error(&LineError::Row(row))}),
+                )?;
             }
             say(&format!(
                 "nothing imported: {} bad row(s) (each on stdout); fix them, or pass --partial \
@@ -421,9 +470,11 @@ fn import_csv(
         return Ok(ExitCode::from(EXIT_REFUSED));
     }
     for row in &summary.skipped {
-        line_out(&json!({"line": row.line, "error": wire_error(&LineError::Row(row))}))?;
+        line_out(
+            &json!({"format_version": FormatVersion::CURRENT, "line": row.line, "error": wire_error(&LineError::Row(row))}),
+        )?;
     }
-    line_out(&json!({"summary": summary}))?;
+    line_out(&json!({"format_version": FormatVersion::CURRENT, "summary": summary}))?;
     say(&format!(
         "{} row(s): {} imported ({} command(s)), {} already there, {} skipped",
         summary.rows,
@@ -469,7 +520,7 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
         return Ok(ExitCode::from(EXIT_REFUSED));
     };
     line_out(
-        &json!({"summary": {"entries": total, "applied": applied, "duplicates": duplicates}}),
+        &json!({"format_version": FormatVersion::CURRENT, "summary": {"entries": total, "applied": applied, "duplicates": duplicates}}),
     )?;
     say(&format!(
         "{total} journal entries: {applied} imported, {duplicates} already there"
@@ -478,45 +529,40 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
 }
 
 /// Brings `entries`' commands into the store in sequence order, keeping each one's
-/// recorded date (`DurableLedger::import`): first all of them in a dry run on the very
-/// same path, so that a refusal writes nothing, then for real. Returns the commands
-/// applied and those already there, or `None` after reporting the refused one.
+/// recorded date (`DurableLedger::import_all`): one batch, checked whole, then written in
+/// one store transaction and applied, so that a refusal writes nothing. Returns the
+/// commands applied and those already there, or `None` after reporting the refused one.
 fn bring_in(
     context: &Context,
     mut entries: Vec<JournalEntry>,
 ) -> Result<Option<(u64, u64)>, CliError> {
     entries.sort_by_key(|e| e.sequence);
-    let total = u64::try_from(entries.len()).unwrap_or(u64::MAX);
-    let bar = progress(Some(total.saturating_mul(2)), "writing");
-    let mut dry = open_ledger(context, open_dry_run(context)?)?;
-    for entry in &entries {
-        if let Err(error) = dry.import(entry.command.clone()) {
+    let bar = progress(None, "checking and writing in one transaction");
+    let mut durable = open_ledger(context, open_store(context, true)?)?;
+    let commands: Vec<Command> = entries.into_iter().map(|e| e.command).collect();
+    let ids: Vec<_> = commands.iter().map(|c| c.id.clone()).collect();
+    let receipts = match durable.import_all(commands) {
+        Ok(receipts) => receipts,
+        Err(error @ (ServiceError::Batch(_) | ServiceError::RecordedAfterToday { .. })) => {
             bar.finish_and_clear();
             let wire = wire_error(&LineError::Service(&error));
-            line_out(&json!({"command": entry.command.id, "error": wire}))?;
-            say(&format!(
-                "nothing imported: command {} is refused: {}",
-                entry.command.id,
-                chain(&error)
-            ));
+            let id = match &error {
+                ServiceError::Batch(batch) => ids.get(batch.index).map(ToString::to_string),
+                _ => None,
+            };
+            line_out(&json!({"command": id, "error": wire}))?;
+            say(&format!("nothing imported: {}", chain(&error)));
             return Ok(None);
         }
-        bar.inc(1);
-    }
-    drop(dry);
-    let mut durable = open_ledger(context, open_store(context, true)?)?;
-    let (mut applied, mut duplicates) = (0u64, 0u64);
-    for entry in entries {
-        let receipt = durable.import(entry.command).map_err(CliError::from)?;
-        if receipt.duplicate {
-            duplicates = duplicates.saturating_add(1);
-        } else {
-            applied = applied.saturating_add(1);
-        }
-        bar.inc(1);
-    }
+        Err(other) => return Err(CliError::from(other)),
+    };
     bar.finish_and_clear();
-    Ok(Some((applied, duplicates)))
+    let duplicates = receipts.iter().filter(|r| r.duplicate).count();
+    let applied = receipts.len().saturating_sub(duplicates);
+    Ok(Some((
+        u64::try_from(applied).unwrap_or(u64::MAX),
+        u64::try_from(duplicates).unwrap_or(u64::MAX),
+    )))
 }
 
 /// `verify`: one report of checksums, order, decisions and replay equality.
@@ -540,6 +586,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
     };
     let count = entries.len();
     let with_decisions = entries.iter().filter(|e| e.decision.is_some()).count();
+    let mut now_decided: Option<Value> = None;
     let (decisions, replay) = if read.is_err() {
         let why = skipped("the store could not be read whole");
         (why.clone(), why)
@@ -548,6 +595,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         in_order.sort_by_key(|e| (e.command.date, e.sequence));
         let journal = Journal::from_entries(in_order);
         let check = gate(context)?;
+        now_decided = Some(decided_again(&journal, check.as_ref()));
         match Ledger::replay(&journal, Arc::clone(&check)) {
             Err(error) => (failed(&error), skipped("the journal does not replay")),
             Ok(replayed) => {
@@ -578,6 +626,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         .iter()
         .all(|v| v.get("ok") == Some(&Value::Bool(true)));
     let report = json!({
+        "format_version": FormatVersion::CURRENT,
         "ok": all_ok,
         "entries": count,
         "entries_with_decisions": with_decisions,
@@ -585,6 +634,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         "order": order,
         "decisions": decisions,
         "replay": replay,
+        "decided_again": now_decided.unwrap_or_else(|| skipped("the store could not be read whole")),
     });
     line_out(&report)?;
     if all_ok {
@@ -596,6 +646,34 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         say("the store FAILED verification (see the report on stdout)");
         Ok(ExitCode::from(EXIT_REFUSED))
     }
+}
+
+/// Every stored decision asked again of the gate with today's facts and waivers: those
+/// that would now be answered differently are reported (not failed: the entry was lawful
+/// when it was made, and the law looks at the facts of its day as known then).
+fn decided_again(
+    journal: &Journal,
+    check: &(dyn security_assistance::eligibility::EligibilityCheck + Send + Sync),
+) -> Value {
+    let mut asked = 0usize;
+    let mut changed = Vec::new();
+    for entry in journal.iter() {
+        let Some(stored) = entry.decision.as_deref() else {
+            continue;
+        };
+        asked = asked.saturating_add(1);
+        let now = check.decide(stored.request());
+        if now.outcome() != stored.outcome() {
+            changed.push(json!({
+                "sequence": entry.sequence,
+                "command": entry.command.id,
+                "request": stored.request(),
+                "stored": stored.outcome(),
+                "now": now.outcome(),
+            }));
+        }
+    }
+    json!({"ok": true, "asked": asked, "changed": changed})
 }
 
 struct DisplayError<'a>(&'a CliError);
@@ -671,7 +749,9 @@ pub(crate) fn records(
             }
             if !errors.is_empty() {
                 for (n, error) in &errors {
-                    line_out(&json!({"line": n, "error": error}))?;
+                    line_out(
+                        &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
+                    )?;
                 }
                 say(&format!(
                     "nothing added: {} bad line(s) of {}s (each on stdout); all or nothing",
@@ -689,7 +769,9 @@ pub(crate) fn records(
                     Record::Waiver(w) => serde_json::to_value(w),
                 }
                 .map_err(|e| CliError::Report(e.to_string()))?;
-                line_out(&json!({"line": n, "added": value}))?;
+                line_out(
+                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "added": value}),
+                )?;
             }
             say(&format!("{} {}(s) added", records.len(), kind.as_str()));
             Ok(ExitCode::SUCCESS)

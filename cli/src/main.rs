@@ -84,8 +84,9 @@ struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Applies commands: one JSON command a line on stdin, one JSON line out per command,
-    /// `{"line":N,"receipt":{...}}` or `{"line":N,"error":{...}}`.
+    /// Applies commands: one JSON command a line on stdin (`id`, `date`, `actor`, `action`;
+    /// no `recorded`: the clock stamps it), one JSON line out per command,
+    /// `{"format_version":"1.0","line":N,"receipt":{...}}` or `{...,"error":{...}}`.
     Apply {
         /// All or nothing: if any command is refused, none is applied.
         #[arg(long)]
@@ -153,20 +154,7 @@ impl Context {
 
 /// A date exactly `YYYY-MM-DD`.
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let shape = text.len() == 10
-        && text.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    let date = if shape {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-    } else {
-        None
-    };
-    date.ok_or_else(|| format!("{text:?} is not a date: expected YYYY-MM-DD, such as 2008-03-02"))
+    security_assistance::parse_date(text).map_err(|e| e.to_string())
 }
 
 /// How a report is written.

@@ -17,6 +17,14 @@ use crate::purpose::ProgramKind;
 /// [`Ledger::apply_all`](super::Ledger::apply_all)) was refused: the first command refused,
 /// its place in the batch, and why ([`std::error::Error::source`]). Nothing of the batch
 /// was applied.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "BatchError",
+        transform = |s: &mut schemars::Schema| crate::schema::wire_struct_shape(s, "batch_refused")
+    )
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
 #[error("command {command} (number {index} of the batch, from 0) was refused")]
@@ -36,6 +44,7 @@ crate::wire::wire_struct!(BatchError, "batch_refused");
 ///
 /// The first six are the levels of the Anti-Deficiency Act and the agency's administrative
 /// control of funds (31 U.S.C. 1341, 1517); the others guard the life of an obligation.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +105,7 @@ impl fmt::Display for Level {
 }
 
 /// What is wrong with the shape of a command, before anything is looked up.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case", tag = "problem")]
@@ -182,6 +192,11 @@ impl fmt::Display for ShapeError {
 /// A backdated command that would make a later entry invalid is refused with
 /// [`BudgetError::BreaksLaterEntry`]. Replaying a journal reports
 /// [`BudgetError::Journal`].
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "BudgetError", transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -420,6 +435,11 @@ impl crate::wire::ErrorCode for BudgetError {
 }
 
 /// What is wrong with a journal entry found by [`Ledger::replay`](super::Ledger::replay).
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "JournalProblem", transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

@@ -19,6 +19,7 @@ use crate::eligibility::Decision;
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
+use crate::wire::FormatVersion;
 
 /// One applied command in the journal, with its sequence number (the order in which the
 /// ledger accepted it) and the eligibility decision that allowed it, if it needed one.
@@ -43,8 +44,10 @@ pub struct JournalEntry {
 /// Every command a [`Ledger`](super::Ledger) applied, in (effective date, sequence) order.
 ///
 /// A ledger's state is a pure function of its journal: [`Ledger::replay`](super::Ledger::replay)
-/// rebuilds an equal ledger from it. serde writes it as a JSON array of [`JournalEntry`]
-/// and reads it back; reading does not check it, replaying does. Entries are stored
+/// rebuilds an equal ledger from it. serde writes it as a versioned envelope,
+/// `{"format_version": "1.0", "entries": [...]}` (an array of [`JournalEntry`]; see
+/// [`FormatVersion`] for the compatibility policy), and reads it back; reading refuses a
+/// newer format version and does not check the entries, replaying does. Entries are stored
 /// compactly and decoded on access, so [`Journal::get`] and [`Journal::iter`] return
 /// values, not references.
 ///
@@ -866,18 +869,41 @@ fn from_days(days: i64) -> Option<NaiveDate> {
 }
 
 impl Serialize for Journal {
+    /// `{"format_version": "1.0", "entries": [...]}` ([`FormatVersion::CURRENT`]).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
+        use serde::ser::SerializeStruct;
+        struct Entries<'a>(&'a Journal);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter())
+            }
+        }
+        let mut out = serializer.serialize_struct("Journal", 2)?;
+        out.serialize_field("format_version", &FormatVersion::CURRENT)?;
+        out.serialize_field("entries", &Entries(self))?;
+        out.end()
     }
 }
 
 impl<'de> Deserialize<'de> for Journal {
+    /// Reads the envelope (`format_version` must be one this crate reads, see
+    /// [`FormatVersion`]; unknown or repeated fields are refused), or a bare array of
+    /// entries, the format `1.0` journal written before the envelope existed.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Journal, D::Error> {
+        use serde::de::Error;
+        struct Entries(Journal);
+        impl<'de> Deserialize<'de> for Entries {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Entries, D::Error> {
+                deserializer.deserialize_seq(Visitor).map(Entries)
+            }
+        }
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Journal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON array of journal entries")
+                f.write_str(
+                    "a journal: {\"format_version\": \"1.0\", \"entries\": [...]} (or a bare array of entries, format 1.0)",
+                )
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
@@ -890,8 +916,47 @@ impl<'de> Deserialize<'de> for Journal {
                 }
                 Ok(journal)
             }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Journal, A::Error> {
+                const FIELDS: &[&str] = &["format_version", "entries"];
+                let mut version: Option<FormatVersion> = None;
+                let mut entries: Option<Journal> = None;
+                // Entries met before the version (a map that sorts its keys) wait as JSON
+                // until the version is known to be one this crate reads.
+                let mut early: Option<serde_json::Value> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "format_version" if version.is_none() => {
+                            version = Some(map.next_value()?);
+                        }
+                        "entries" if entries.is_none() && early.is_none() => {
+                            if version.is_some() {
+                                entries = Some(map.next_value::<Entries>()?.0);
+                            } else {
+                                early = Some(map.next_value()?);
+                            }
+                        }
+                        "format_version" | "entries" => {
+                            return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                if version.is_none() {
+                    return Err(A::Error::missing_field("format_version"));
+                }
+                match (entries, early) {
+                    (Some(entries), _) => Ok(entries),
+                    (None, Some(early)) => Entries::deserialize(early)
+                        .map(|e| e.0)
+                        .map_err(A::Error::custom),
+                    (None, None) => Err(A::Error::missing_field("entries")),
+                }
+            }
         }
-        deserializer.deserialize_seq(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 

@@ -110,6 +110,7 @@ impl fmt::Display for Ussgl {
 }
 
 /// The balances (debit minus credit) of one account symbol's budgetary accounts.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrialBalance {

@@ -48,11 +48,19 @@ pub use import::{
     import_transactions,
 };
 
-/// JSON Schemas (draft 2020-12) of what the crate reads and writes, by name: `command`
-/// ([`Command`](crate::budget::Command)), `journal` ([`Journal`](crate::budget::Journal)),
-/// `status_rows` (a `Vec` of [`StatusRow`](crate::budget::StatusRow)), `status_report`
-/// ([`StatusReport`]), `sf133` ([`Sf133`](crate::budget::Sf133)) and `flow_graph`
-/// ([`FlowGraph`]). Only with the `schemars` feature.
+/// JSON Schemas (draft 2020-12) of what the crate reads and writes, one per document kind,
+/// by name: `command` ([`Command`](crate::budget::Command)), `journal`
+/// ([`Journal`](crate::budget::Journal), its versioned envelope), `receipt` and
+/// `batch_receipts` ([`Receipt`](crate::budget::Receipt)), `error`
+/// ([`ServiceError`](crate::store::ServiceError) in the wire shape of [`crate::wire`]),
+/// `batch_error` ([`BatchError`](crate::budget::BatchError)), `status_rows` (a `Vec` of
+/// [`StatusRow`](crate::budget::StatusRow)), `status_report` ([`StatusReport`]), `sf133`
+/// ([`Sf133`](crate::budget::Sf133)), `trial_balance`
+/// ([`TrialBalance`](crate::budget::TrialBalance)) and `flow_graph` ([`FlowGraph`]). Only
+/// with the `schemars` feature. The same schemas are committed in the repository's
+/// `schemas/` folder; `docs/COMPATIBILITY.md` says what they constrain and what they
+/// cannot (a date that matches the pattern but does not exist, such as 2008-02-30, which
+/// the crate refuses).
 ///
 /// ```
 /// let schemas = security_assistance::report::json_schemas();
@@ -64,19 +72,5 @@ pub use import::{
 #[cfg(feature = "schemars")]
 #[must_use]
 pub fn json_schemas() -> std::collections::BTreeMap<&'static str, serde_json::Value> {
-    use crate::budget::{Command, Journal, Sf133, StatusRow};
-    let mut out = std::collections::BTreeMap::new();
-    out.insert("command", schemars::schema_for!(Command).to_value());
-    out.insert("journal", schemars::schema_for!(Journal).to_value());
-    out.insert(
-        "status_rows",
-        schemars::schema_for!(Vec<StatusRow>).to_value(),
-    );
-    out.insert(
-        "status_report",
-        schemars::schema_for!(StatusReport).to_value(),
-    );
-    out.insert("sf133", schemars::schema_for!(Sf133).to_value());
-    out.insert("flow_graph", schemars::schema_for!(FlowGraph).to_value());
-    out
+    crate::schema::documents()
 }

@@ -29,6 +29,11 @@ pub const RECORDED_EARLY_FISCAL_YEARS: i32 = 1;
 pub const APPEND_ATTEMPTS: u32 = 16;
 
 /// Why a [`DurableLedger`] did not apply a command.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "ServiceError", transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -254,6 +259,26 @@ impl<S: JournalStore> DurableLedger<S> {
     pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, ServiceError> {
         let today = self.clock.today();
         let commands = commands.into_iter().map(|c| c.recorded_on(today)).collect();
+        self.write(commands)
+    }
+
+    /// Imports `commands` as one batch, keeping each one's recorded date (the explicit
+    /// import path of [`DurableLedger::import`]): every command is checked, then all are
+    /// written in one store transaction and applied, or none is.
+    ///
+    /// # Errors
+    ///
+    /// [`ServiceError::RecordedAfterToday`] for a command recorded after the clock's today,
+    /// [`ServiceError::Batch`] naming the first command refused, or a store failure; nothing
+    /// is written or applied.
+    pub fn import_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, ServiceError> {
+        let today = self.clock.today();
+        if let Some(late) = commands.iter().find(|c| c.recorded > today) {
+            return Err(ServiceError::RecordedAfterToday {
+                recorded: late.recorded,
+                today,
+            });
+        }
         self.write(commands)
     }
 

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every variant that concerns a stored entry names its sequence. Nothing is written when a
 /// store returns an error from an append.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(rename = "StoreError", transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

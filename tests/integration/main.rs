@@ -31,6 +31,7 @@ mod programs_sales;
 mod programs_training;
 mod report;
 mod scenarios;
+mod schemas;
 mod store;
 mod store_contention;
 mod support;

@@ -1169,7 +1169,7 @@ fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
     let ledger = year::ledger();
     let journal = serde_json::to_value(ledger.journal()).unwrap();
     assert!(conforms(&schemas["journal"], &schemas["journal"], &journal));
-    for entry in journal.as_array().unwrap() {
+    for entry in journal["entries"].as_array().unwrap() {
         let command = &entry["command"];
         assert!(
             conforms(&schemas["command"], &schemas["command"], command),
@@ -1177,21 +1177,21 @@ fn json_schemas_accept_the_sample_json_and_refuse_broken_samples() {
         );
     }
     // Broken samples are refused: a missing action, money as a number, an unknown action type.
-    let mut command = journal[0]["command"].clone();
+    let mut command = journal["entries"][0]["command"].clone();
     command.as_object_mut().unwrap().remove("action");
     assert!(!conforms(
         &schemas["command"],
         &schemas["command"],
         &command
     ));
-    let mut command = journal[0]["command"].clone();
+    let mut command = journal["entries"][0]["command"].clone();
     command["action"]["amount"] = serde_json::json!(60000000);
     assert!(!conforms(
         &schemas["command"],
         &schemas["command"],
         &command
     ));
-    let mut command = journal[0]["command"].clone();
+    let mut command = journal["entries"][0]["command"].clone();
     command["action"]["type"] = serde_json::json!("embezzle");
     assert!(!conforms(
         &schemas["command"],

@@ -431,7 +431,7 @@ fn a_csv_row_id_longer_than_50_is_refused_naming_the_real_limit_and_changes_noth
 fn a_missing_decision_names_the_entry_that_lacks_it_and_keeps_the_cause_typed() {
     let ledger = csv_ledger();
     let mut journal = serde_json::to_value(ledger.journal()).unwrap();
-    let entries = journal.as_array_mut().unwrap();
+    let entries = journal["entries"].as_array_mut().unwrap();
     let position = entries
         .iter()
         .position(|e| e.get("decision").is_some())
@@ -466,7 +466,7 @@ fn a_journal_refusal_keeps_the_refused_command_as_a_typed_source() {
     // Entry 1 allots more than was appropriated.
     let ledger = csv_ledger();
     let mut journal = serde_json::to_value(ledger.journal()).unwrap();
-    let allot = journal
+    let allot = journal["entries"]
         .as_array_mut()
         .unwrap()
         .iter_mut()

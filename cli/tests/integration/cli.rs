@@ -277,7 +277,7 @@ fn check_is_a_dry_run_that_writes_nothing() {
 #[test]
 fn a_line_that_is_not_a_command_is_refused_and_names_the_problem() {
     let (target, dir) = Target::sqlite("badline");
-    let bad = r#"{"id":"b1","date":"2008-1-2","recorded":"2008-01-02","actor":"x","action":{"type":"rescind"}}"#;
+    let bad = r#"{"id":"b1","date":"2008-1-2","actor":"x","action":{"type":"rescind"}}"#;
     let misspelt = year()[0].replace("\"title\"", "\"titel\"");
     let run = target
         .run(
@@ -479,7 +479,10 @@ fn imports_a_json_journal_keeping_recorded_dates() {
     let (target, dir) = Target::sqlite("journal");
     let mut ledger = Ledger::new(std::sync::Arc::new(AllowAll));
     for line in year() {
-        let command: Command = serde_json::from_str(&line).unwrap();
+        // An imported journal keeps recorded dates: here each command's own date.
+        let mut value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        value["recorded"] = value["date"].clone();
+        let command: Command = serde_json::from_value(value).unwrap();
         ledger.apply(command).unwrap();
     }
     let journal = serde_json::to_string(ledger.journal()).unwrap();
@@ -553,6 +556,33 @@ fn verify_reports_a_corrupt_entry() {
 }
 
 #[test]
+fn verify_reports_decisions_that_todays_facts_would_answer_differently() {
+    let (target, dir) = Target::sqlite("decided-again");
+    target.run(TODAY, &["apply"], &stdin(&year())).expect(0);
+    let before = target.run(TODAY, &["verify"], "").expect(0);
+    let again = &before.lines()[0]["decided_again"];
+    assert!(again["asked"].as_u64().unwrap() >= 1, "{again}");
+    assert_eq!(again["changed"], serde_json::json!([]), "{again}");
+    // A coup in Jordan, learned today, effective before the year: the stored decisions that
+    // allowed Jordan's allocation and obligation would now be answered differently.
+    let coup = r#"{"partner":"JOR","kind":{"kind":"military_coup"},"effective_from":"2006-09-19","citation":{"act":"CRS","section":"IF11267"},"recorded":"2008-02-01"}"#;
+    target
+        .run(TODAY, &["facts", "add"], &stdin(&[coup.into()]))
+        .expect(0);
+    let after = target.run(TODAY, &["verify"], "").expect(0);
+    let report = &after.lines()[0];
+    assert_eq!(report["ok"], true, "reported, not failed: {report}");
+    let changed = report["decided_again"]["changed"].as_array().unwrap();
+    assert!(!changed.is_empty(), "{report}");
+    for decision in changed {
+        assert_eq!(decision["request"]["partner"], "JOR", "{decision}");
+        assert_ne!(decision["stored"], decision["now"], "{decision}");
+        assert_eq!(decision["now"], "ineligible", "{decision}");
+    }
+    clean(&dir);
+}
+
+#[test]
 fn facts_gate_the_ledger_and_waivers_name_a_rule() {
     let (target, dir) = Target::sqlite("facts");
     target
@@ -576,7 +606,7 @@ fn facts_gate_the_ledger_and_waivers_name_a_rule() {
             .is_empty()
     );
     let allocate = format!(
-        r#"{{"id":"t1","date":"2008-01-20","recorded":"2008-01-20","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"THA"}},"amount":"1000.00"}}}}"#
+        r#"{{"id":"t1","date":"2008-01-20","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"THA"}},"amount":"1000.00"}}}}"#
     );
     // The built-in rules (the default) refuse it, citing section 7008.
     let run = target
@@ -654,6 +684,89 @@ fn errors_say_what_was_wrong_and_exit_with_the_documented_status() {
         .run(TODAY, &["import", "csv", "/nonexistent/tx.csv"], "")
         .expect(4);
     assert!(run.stderr().contains("/nonexistent/tx.csv"));
+    clean(&dir);
+}
+
+#[test]
+fn apply_stamps_the_recorded_date_and_refuses_a_supplied_one() {
+    let (target, dir) = Target::sqlite("recorded");
+    let mut lines = year();
+    lines.truncate(1);
+    let with_recorded = lines[0].replacen(r#""actor""#, r#""recorded":"2008-01-02","actor""#, 1);
+    for verb in ["check", "apply"] {
+        let run = target
+            .run(TODAY, &[verb], &stdin(std::slice::from_ref(&with_recorded)))
+            .expect(1);
+        let error = &run.lines()[0]["error"];
+        assert_eq!(error["code"], "invalid_json", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("the ledger's clock stamps it"),
+            "{message}"
+        );
+    }
+    // Nothing was applied; without the field the command applies, recorded on --today.
+    let run = target.run(TODAY, &["apply"], &stdin(&lines)).expect(0);
+    assert_eq!(run.lines()[0]["receipt"]["sequence"], 0);
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    assert_eq!(verify.lines()[0]["entries"], 1);
+    let known = target
+        .run(
+            TODAY,
+            &["status", "--format", "json", "--known-on", "2008-01-31"],
+            "",
+        )
+        .expect(0);
+    let before = known.stdout();
+    let known = target
+        .run(
+            TODAY,
+            &["status", "--format", "json", "--known-on", TODAY],
+            "",
+        )
+        .expect(0);
+    assert_ne!(
+        before,
+        known.stdout(),
+        "the command is recorded on --today ({TODAY})"
+    );
+    clean(&dir);
+}
+
+#[test]
+fn dates_on_the_command_line_are_exactly_yyyy_mm_dd() {
+    let (target, dir) = Target::sqlite("dates");
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..1]))
+        .expect(0);
+    for bad in [
+        "2008-3-2",
+        " 2008-03-02",
+        "2008-03-02 ",
+        "+2008-03-02",
+        "20080302",
+        "2008-02-30",
+    ] {
+        for flag in ["--as-of", "--known-on"] {
+            let run = target.run(TODAY, &["status", flag, bad], "").expect(2);
+            assert!(
+                run.stderr().contains(&format!(
+                    "date {bad:?} is not a real day written YYYY-MM-DD"
+                )),
+                "{flag} {bad:?}: {}",
+                run.stderr()
+            );
+        }
+        let run = target.run(bad, &["status"], "").expect(2);
+        assert!(
+            run.stderr().contains("YYYY-MM-DD"),
+            "--today {bad:?}: {}",
+            run.stderr()
+        );
+    }
+    target
+        .run(TODAY, &["status", "--as-of", "2008-03-02"], "")
+        .expect(0);
     clean(&dir);
 }
 

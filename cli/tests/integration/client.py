@@ -28,7 +28,7 @@ def run(args, lines=()):
 
 
 def command(ident, date, action):
-    return {"id": ident, "date": date, "recorded": date, "actor": "py-service", "action": action}
+    return {"id": ident, "date": date, "actor": "py-service", "action": action}
 
 
 commands = [

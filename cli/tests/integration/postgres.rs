@@ -115,3 +115,30 @@ fn facts_and_an_atomic_batch_on_postgres() {
     assert_eq!(list.lines()[0]["recorded"], today);
     assert_eq!(schema.count("sa_cli_eligibility"), 1);
 }
+
+/// Eight instances starting together on a fresh schema each create the store and the
+/// facts table if missing and add a fact: none fails on the other's `CREATE TABLE` (the
+/// table is created under the store's advisory lock), and every fact is there once.
+#[test]
+fn instances_starting_together_create_the_facts_table_once() {
+    let Some(schema) = schema("instances_starting_together_create_the_facts_table") else {
+        return;
+    };
+    let today = "2008-02-01";
+    let coup = r#"{"partner":"THA","kind":{"kind":"military_coup"},"effective_from":"2006-09-19","citation":{"act":"CRS","section":"IF11267"},"recorded":"2006-09-20"}"#;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let runs: Vec<_> = (0..8)
+        .map(|_| {
+            let target = schema.target.clone();
+            let barrier = std::sync::Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                target.run(today, &["facts", "add"], &stdin(&[coup.into()]))
+            })
+        })
+        .collect();
+    for run in runs {
+        run.join().unwrap().expect(0);
+    }
+    assert_eq!(schema.count("sa_cli_eligibility"), 8);
+}

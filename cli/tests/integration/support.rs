@@ -105,9 +105,7 @@ pub(crate) const ACCOUNT: &str = "011-2008/2009-1082";
 /// DSCA, allocate $500,000 to Jordan, obligate $400,000.10, disburse $123,456.78.
 pub(crate) fn year() -> Vec<String> {
     let c = |id: &str, date: &str, action: &str| {
-        format!(
-            r#"{{"id":"{id}","date":"{date}","recorded":"{date}","actor":"budget-office","action":{action}}}"#
-        )
+        format!(r#"{{"id":"{id}","date":"{date}","actor":"budget-office","action":{action}}}"#)
     };
     let key = r#"{"holder":"DSCA","program":"financing","partner":"JOR"}"#;
     vec![
@@ -159,7 +157,7 @@ pub(crate) fn year() -> Vec<String> {
 /// A command that asks for more than the allotment holds.
 pub(crate) fn too_much() -> String {
     format!(
-        r#"{{"id":"x1","date":"2008-01-11","recorded":"2008-01-11","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"EGY"}},"amount":"100000.01"}}}}"#
+        r#"{{"id":"x1","date":"2008-01-11","actor":"budget-office","action":{{"type":"allocate","account":"{ACCOUNT}","key":{{"holder":"DSCA","program":"financing","partner":"EGY"}},"amount":"100000.01"}}}}"#
     )
 }
 
