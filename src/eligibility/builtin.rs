@@ -3,13 +3,13 @@
 //! | id | law | governs | waiver |
 //! |---|---|---|---|
 //! | `brooke` | SFOPS section 7012 (Brooke amendment): default of more than one calendar year on a US loan | training, financing, peacekeeping, democracy (State funds) | the President (national-interest determination) |
-//! | `coup-7008` | SFOPS section 7008: military coup, until the certification that an elected government took office | training, financing, peacekeeping; democracy assistance is exempt | the Secretary of State, program by program |
+//! | `coup-7008` | 1985-12-19 | P.L. 99-190, the FY1986 continuing appropriations enacted that day, which first carried the military coups section (CRS IF11267: "since 1986"; contemporary reports of the 1985-12-19 enactment); text as in P.L. 100-461 sec. 513 (102 Stat. 2268-23) |
 //! | `child-soldiers` | 22 U.S.C. 2370c-1: listed in the previous year's report | training, financing, peacekeeping, excess articles; exception for IMET and nonlethal professionalization | the President, notice within 45 days |
 //! | `trafficking-tier3` | 22 U.S.C. 7107: Tier 3 in the previous year's report | nonhumanitarian, nontrade programs, sales included (22 U.S.C. 7102) | the President, whole or by program |
-//! | `state-sponsor` | 22 U.S.C. 2780 (AECA 40), 2371 (FAA 620A) | sales, financing, training, excess articles, leases, peacekeeping, technology cooperation; State, Defense and Homeland Security funds | the President, 15 days' prior notice (DOMAIN.md marks the mechanics unconfirmed) |
+//! | `state-sponsor` | 1976-06-30 | P.L. 94-329 sec. 303, which added FAA section 620A; in force before the first designations (Syria, Libya, Iraq 1979-12-29, DOMAIN rule 50); AECA section 40 followed in P.L. 99-399 (1986) |
 //! | `end-use-3c` | 22 U.S.C. 2753(c) (AECA 3(c)): substantial end-use violation, until cessation | sales, financing (State and Defense accounts) | none |
-//! | `leahy-state` | 22 U.S.C. 2378d: credible information of gross violations by the unit or person; exception: effective steps | training, financing, peacekeeping, excess articles (State funds) | none |
-//! | `leahy-defense` | 10 U.S.C. 362: the same for Defense funds; exceptions: corrective steps, emergencies (report within 15 days) | Defense-funded programs | the Secretary of Defense, report within 15 days |
+//! | `leahy-state` | 1996-09-30 | P.L. 104-208 sec. 570, the FY1997 foreign operations appropriations, the first State Leahy provision (CRS R43361); made permanent as FAA section 620J (later 620M) by P.L. 110-161 div. J sec. 651 |
+//! | `leahy-defense` | 1998-10-17 | P.L. 105-262 sec. 8130, the FY1999 DoD appropriations, the first Defense Leahy provision, carried in each annual act (CRS R43361) until codified as 10 U.S.C. 362 (P.L. 113-291, P.L. 114-328) |
 //! | `sanction` | a general sanction or embargo recorded as a fact | the programs the fact names | none |
 //!
 //! Each built-in rule but `sanction` carries the day its statute took effect
@@ -20,13 +20,13 @@
 //! | id | in force from | source |
 //! |---|---|---|
 //! | `brooke` | 1977-10-31 | P.L. 95-148 sec. 503 (91 Stat. 1239), the earliest text of the default provision read for this crate |
-//! | `coup-7008` | 1988-10-01 | P.L. 100-461 sec. 513 (102 Stat. 2268-23), the earliest text read; CRS IF11267 says the provision has appeared "since 1986", a day not confirmed |
+//! | `coup-7008` | 1985-12-19 | P.L. 99-190, the FY1986 continuing appropriations enacted that day, which first carried the military coups section (CRS IF11267: "since 1986"; contemporary reports of the 1985-12-19 enactment); text as in P.L. 100-461 sec. 513 (102 Stat. 2268-23) |
 //! | `child-soldiers` | 2009-06-21 | P.L. 110-457 sec. 404(a), effective 180 days after enactment on 2008-12-23 |
 //! | `trafficking-tier3` | 2000-10-28 | P.L. 106-386 sec. 110 (114 Stat. 1482); the first report with consequences was that of June 2003 |
-//! | `state-sponsor` | 1986-08-27 | P.L. 99-399 (100 Stat. 853), which added AECA section 40 |
+//! | `state-sponsor` | 1976-06-30 | P.L. 94-329 sec. 303, which added FAA section 620A; in force before the first designations (Syria, Libya, Iraq 1979-12-29, DOMAIN rule 50); AECA section 40 followed in P.L. 99-399 (1986) |
 //! | `end-use-3c` | 1973-12-17 | P.L. 93-189 (87 Stat. 730), the "cash sales, credits, or guarantees" text of section 3(c) |
-//! | `leahy-state` | 2007-12-26 | P.L. 110-161 div. J sec. 651 (121 Stat. 2341), FAA section 620J, later 620M |
-//! | `leahy-defense` | 2016-12-23 | P.L. 114-328 (FY2017 NDAA), which enacted 10 U.S.C. 362; earlier Defense Leahy provisions rode on annual appropriations acts |
+//! | `leahy-state` | 1996-09-30 | P.L. 104-208 sec. 570, the FY1997 foreign operations appropriations, the first State Leahy provision (CRS R43361); made permanent as FAA section 620J (later 620M) by P.L. 110-161 div. J sec. 651 |
+//! | `leahy-defense` | 1998-10-17 | P.L. 105-262 sec. 8130, the FY1999 DoD appropriations, the first Defense Leahy provision, carried in each annual act (CRS R43361) until codified as 10 U.S.C. 362 (P.L. 113-291, P.L. 114-328) |
 //!
 //! A caller who needs an earlier start (an annual act before the one read here) widens a
 //! rule with [`Rule::in_force`](super::Rule::in_force).
@@ -284,8 +284,8 @@ fn coup() -> Rule {
     .barring_expenditures();
     took_effect(
         rule,
-        (1988, 10, 1),
-        "P.L. 100-461 sec. 513 (102 Stat. 2268-23), 1988-10-01",
+        (1985, 12, 19),
+        "P.L. 99-190 (FY1986 continuing appropriations, enacted 1985-12-19), first carrying the military coups section (CRS IF11267: in SFOPS acts since 1986; text as in P.L. 100-461 sec. 513, 102 Stat. 2268-23)",
     )
 }
 
@@ -365,8 +365,8 @@ fn state_sponsor() -> Rule {
     });
     took_effect(
         rule,
-        (1986, 8, 27),
-        "P.L. 99-399 (100 Stat. 853), adding AECA section 40, 1986-08-27",
+        (1976, 6, 30),
+        "P.L. 94-329 sec. 303, adding FAA section 620A, 1976-06-30; before every designation (Syria 1979-12-29); AECA section 40 followed in P.L. 99-399 (1986)",
     )
 }
 
@@ -398,8 +398,8 @@ fn leahy_state() -> Rule {
     );
     took_effect(
         rule,
-        (2007, 12, 26),
-        "P.L. 110-161 div. J sec. 651 (121 Stat. 2341), 2007-12-26",
+        (1996, 9, 30),
+        "P.L. 104-208 sec. 570 (FY1997 foreign operations appropriations), 1996-09-30, the first State Leahy provision (CRS R43361); made FAA section 620M by P.L. 110-161 div. J sec. 651 (2007-12-26)",
     )
 }
 
@@ -426,8 +426,8 @@ fn leahy_defense() -> Rule {
     });
     took_effect(
         rule,
-        (2016, 12, 23),
-        "P.L. 114-328 (FY2017 NDAA), 2016-12-23",
+        (1998, 10, 17),
+        "P.L. 105-262 sec. 8130 (FY1999 DoD appropriations), 1998-10-17, the first DoD Leahy provision (CRS R43361); codified as 10 U.S.C. 362 by P.L. 113-291 and P.L. 114-328",
     )
 }
 
@@ -557,13 +557,13 @@ mod tests {
 
     const DATED: [(&str, (i32, u32, u32)); 8] = [
         ("brooke", (1977, 10, 31)),
-        ("coup-7008", (1988, 10, 1)),
+        ("coup-7008", (1985, 12, 19)),
         ("child-soldiers", (2009, 6, 21)),
         ("trafficking-tier3", (2000, 10, 28)),
-        ("state-sponsor", (1986, 8, 27)),
+        ("state-sponsor", (1976, 6, 30)),
         ("end-use-3c", (1973, 12, 17)),
-        ("leahy-state", (2007, 12, 26)),
-        ("leahy-defense", (2016, 12, 23)),
+        ("leahy-state", (1996, 9, 30)),
+        ("leahy-defense", (1998, 10, 17)),
     ];
 
     #[test]

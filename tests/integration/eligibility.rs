@@ -66,11 +66,10 @@ fn at(base: &EligibilityRequest, date: &str) -> EligibilityRequest {
     r
 }
 
-/// The built-in rules without their statutory start dates: these tests exercise each
-/// rule's mechanics on historical examples, some dated before the statute took effect
-/// (the Child Soldiers Prevention Act in 2008, 10 U.S.C. 362 in 2005, a 1982
-/// designation). The start dates themselves are tested in `programs_law` and in
-/// `eligibility::builtin`.
+/// The built-in rules without their statutory start dates, for the tests below whose
+/// historical examples predate a statute (the Child Soldiers Prevention Act took effect
+/// 2009-06-21; these examples are from 2007 and 2008). They exercise the rule's mechanics;
+/// the start dates themselves are tested in `programs_law` and `eligibility::builtin`.
 fn undated() -> RuleSet {
     RuleSet::builtin()
         .rules()
@@ -81,8 +80,12 @@ fn undated() -> RuleSet {
         })
 }
 
-fn decide(facts: &Facts, request: &EligibilityRequest) -> Decision {
+fn decide_undated(facts: &Facts, request: &EligibilityRequest) -> Decision {
     evaluate(request, facts, &undated())
+}
+
+fn decide(facts: &Facts, request: &EligibilityRequest) -> Decision {
+    evaluate(request, facts, &RuleSet::builtin())
 }
 
 fn store(facts: impl IntoIterator<Item = Fact>) -> Facts {
@@ -163,6 +166,16 @@ fn found(f: &Finding) -> Found {
 /// Checks `rule`'s finding and the overall outcome on each date. Only `rule`'s facts may be
 /// in `facts`, so the overall outcome follows from that one finding.
 fn walk(facts: &Facts, base: &EligibilityRequest, rule: &str, cases: &[(&str, Found)]) {
+    walk_with(decide, facts, base, rule, cases);
+}
+
+fn walk_with(
+    decide: fn(&Facts, &EligibilityRequest) -> Decision,
+    facts: &Facts,
+    base: &EligibilityRequest,
+    rule: &str,
+    cases: &[(&str, Found)],
+) {
     for &(date, expected) in cases {
         let decision = decide(facts, &at(base, date));
         let f = finding(&decision, rule);
@@ -637,7 +650,8 @@ fn child_soldiers_report_year_covers_the_next_fiscal_year_only() {
     let facts = store([listing]);
     let base = request("COD", P::Financing, "2008-01-01");
     use Found::*;
-    walk(
+    walk_with(
+        decide_undated,
         &facts,
         &base,
         "child-soldiers",
@@ -655,10 +669,10 @@ fn child_soldiers_report_year_covers_the_next_fiscal_year_only() {
         let mut r = request("COD", program, "2008-01-01");
         // Name a vetted unit so that the Leahy law does not ask for vetting.
         r.subjects = vec![Subject::Unit("1st Brigade".into())];
-        let d = decide(&facts, &r);
+        let d = decide_undated(&facts, &r);
         assert_eq!(d.outcome(), Outcome::Ineligible, "{program}: {d}");
     }
-    let democracy = decide(&facts, &request("COD", P::Democracy, "2008-01-01"));
+    let democracy = decide_undated(&facts, &request("COD", P::Democracy, "2008-01-01"));
     assert!(!has_finding(&democracy, "child-soldiers"));
 }
 
@@ -669,7 +683,7 @@ fn child_soldiers_professionalization_exception() {
         let mut r = request("COD", program, "2008-01-01");
         r.claims = claims;
         r.subjects = vec![Subject::Unit("1st Brigade".into())];
-        decide(&facts, &r)
+        decide_undated(&facts, &r)
     };
     // IMET that professionalizes the military.
     let d = exempt(P::Training, vec![Claim::Professionalization]);
@@ -716,9 +730,9 @@ fn child_soldiers_waiver_needs_notice_within_45_days() {
     };
     let base = request("COD", P::Financing, "2008-01-01");
     // 2007-10-01 + 45 days = 2007-11-15: notice on that day is in time, a day later is not.
-    let d = decide(&with(Some("2007-11-15")), &base);
+    let d = decide_undated(&with(Some("2007-11-15")), &base);
     assert_eq!(applied(&d, "child-soldiers"), "PD-2008-CSPA");
-    let d = decide(&with(Some("2007-11-16")), &base);
+    let d = decide_undated(&with(Some("2007-11-16")), &base);
     assert_eq!(d.outcome(), Outcome::Ineligible);
     assert_eq!(
         refusals(&d, "child-soldiers"),
@@ -735,11 +749,11 @@ fn child_soldiers_waiver_needs_notice_within_45_days() {
     // With no notice yet, the waiver applies while the 45 days run, and not after.
     let silent = with(None);
     assert_eq!(
-        decide(&silent, &at(&base, "2007-11-15")).outcome(),
+        decide_undated(&silent, &at(&base, "2007-11-15")).outcome(),
         Outcome::EligibleUnderWaiver
     );
     assert_eq!(
-        decide(&silent, &at(&base, "2007-11-16")).outcome(),
+        decide_undated(&silent, &at(&base, "2007-11-16")).outcome(),
         Outcome::Ineligible
     );
     // The waiver is annual: it does not cover the next fiscal year's listing.
@@ -750,7 +764,7 @@ fn child_soldiers_waiver_needs_notice_within_45_days() {
         source(),
         day("2008-06-04"),
     ));
-    let d = decide(&facts, &at(&base, "2008-10-01"));
+    let d = decide_undated(&facts, &at(&base, "2008-10-01"));
     assert_eq!(d.outcome(), Outcome::Ineligible);
     assert_eq!(
         refusals(&d, "child-soldiers"),
@@ -1483,7 +1497,7 @@ fn sanction_cannot_be_waived() {
 fn decision_lists_every_applicable_rule_with_citation_and_facts() {
     let facts = store([coup()]);
     let r = request("THA", P::Financing, "2007-03-01");
-    let d = decide(&facts, &r);
+    let d = decide_undated(&facts, &r);
     assert_eq!(d.request(), &r);
     // Every built-in rule that governs State-funded financing, in rule-set order.
     assert_eq!(
@@ -1526,7 +1540,7 @@ fn decision_lists_every_applicable_rule_with_citation_and_facts() {
         None,
         "2006-01-01",
     ));
-    let d = decide(&facts, &r);
+    let d = decide_undated(&facts, &r);
     assert_eq!(
         d.explanation(),
         "ineligible: financing for THA on 2007-03-01 is prohibited by section 7008 since the coup of 2006-09-19; no waiver, and prohibited by AECA section 3(c) since the end-use violation finding of 2006-01-01; no waiver"
@@ -1542,7 +1556,7 @@ fn decision_lists_every_applicable_rule_with_citation_and_facts() {
         None,
         "2007-01-01",
     );
-    let d = decide(&with_waivers(facts, [w]), &r);
+    let d = decide_undated(&with_waivers(facts, [w]), &r);
     assert_eq!(d.outcome(), Outcome::Ineligible);
     assert!(!finding(&d, "coup-7008").blocks());
     assert!(finding(&d, "end-use-3c").blocks());
@@ -1550,7 +1564,7 @@ fn decision_lists_every_applicable_rule_with_citation_and_facts() {
 
 #[test]
 fn decision_explains_an_allowance_with_the_rule_set() {
-    let d = decide(&Facts::new(), &request("JOR", P::Financing, "2008-01-15"));
+    let d = decide_undated(&Facts::new(), &request("JOR", P::Financing, "2008-01-15"));
     assert_eq!(d.outcome(), Outcome::Eligible);
     assert_eq!(
         d.explanation(),
@@ -2163,7 +2177,7 @@ impl Books {
     /// A ledger gated by `facts` and the built-in rules, with `account` appropriated,
     /// apportioned and allotted to DSCA on 2007-12-26 for `purposes`.
     fn new(facts: Facts, account: &str, purposes: Vec<ProgramKind>) -> Books {
-        let engine = Engine::new(facts, undated());
+        let engine = Engine::new(facts, RuleSet::builtin());
         let mut books = Books {
             ledger: Ledger::new(Arc::new(engine)),
             account: account.parse().unwrap(),
