@@ -237,6 +237,12 @@ pub(crate) fn wire_struct_shape(schema: &mut Schema, code: &str) {
     }
 }
 
+/// [`wire_struct_shape`] for [`crate::budget::BatchError`] (a path, not a closure: the
+/// derive parses a closure only when `syn` has its `full` feature).
+pub(crate) fn batch_error_shape(schema: &mut Schema) {
+    wire_struct_shape(schema, "batch_refused");
+}
+
 /// Every document kind the crate reads or writes, by name, each a finished draft 2020-12
 /// schema (see [`crate::report::json_schemas`]).
 pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {

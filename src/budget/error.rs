@@ -20,10 +20,7 @@ use crate::purpose::ProgramKind;
 #[cfg_attr(
     feature = "schemars",
     derive(schemars::JsonSchema),
-    schemars(
-        rename = "BatchError",
-        transform = |s: &mut schemars::Schema| crate::schema::wire_struct_shape(s, "batch_refused")
-    )
+    schemars(rename = "BatchError", transform = crate::schema::batch_error_shape)
 )]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
