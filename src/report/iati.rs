@@ -431,3 +431,143 @@ fn write_budgets_and_transactions(x: &mut Xml, a: &Activity) -> Result<(), Repor
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The crate's IATI code tables against the IATI codelists vendored in
+    //! `tests/data/iati/codelists/` (sources in its README): every code the export can
+    //! write, not only those one ledger happens to use.
+    #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+    use std::collections::BTreeMap;
+
+    use super::{
+        IATI_FLOW_TYPE, IATI_ORG_ID_PREFIXES, check_org_ref, dac_sector, finance_type,
+        transaction_type,
+    };
+    use crate::budget::Instrument;
+    use crate::purpose::ProgramKind;
+    use crate::report::transactions::Flow;
+
+    /// Code → (status, English name) of one vendored codelist.
+    fn codelist(name: &str) -> BTreeMap<String, (String, String)> {
+        use quick_xml::events::Event;
+        let path = format!(
+            "{}/tests/data/iati/codelists/{name}.xml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let mut out = BTreeMap::new();
+        let (mut status, mut code, mut english) = (None, None, None);
+        let mut path: Vec<Vec<u8>> = Vec::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) => {
+                    if e.name().as_ref() == b"codelist-item" {
+                        let s = e.try_get_attribute("status").unwrap();
+                        status = Some(s.map_or("active".to_owned(), |a| {
+                            a.unescape_value().unwrap().into_owned()
+                        }));
+                    }
+                    let plain = e.try_get_attribute("xml:lang").unwrap().is_none();
+                    path.push(if plain {
+                        e.name().as_ref().to_vec()
+                    } else {
+                        b"other".to_vec()
+                    });
+                }
+                Event::Text(t) if status.is_some() => {
+                    let text = t.decode().unwrap().trim().to_owned();
+                    match path
+                        .iter()
+                        .map(Vec::as_slice)
+                        .collect::<Vec<_>>()
+                        .as_slice()
+                    {
+                        [.., b"codelist-item", b"code"] => code = Some(text),
+                        [.., b"codelist-item", b"name", b"narrative"] => english = Some(text),
+                        _ => {}
+                    }
+                }
+                Event::End(e) => {
+                    path.pop();
+                    if e.name().as_ref() == b"codelist-item" {
+                        out.insert(
+                            code.take().unwrap(),
+                            (status.take().unwrap(), english.take().unwrap_or_default()),
+                        );
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(!out.is_empty(), "{name}: no codes");
+        out
+    }
+
+    fn active(list: &BTreeMap<String, (String, String)>, code: &str) -> bool {
+        list.get(code).is_some_and(|(status, _)| status == "active")
+    }
+
+    const INSTRUMENTS: [Instrument; 8] = [
+        Instrument::Enrollment,
+        Instrument::GrantAgreement,
+        Instrument::Loan,
+        Instrument::LoanGuarantee,
+        Instrument::SalesCase,
+        Instrument::Transfer,
+        Instrument::Lease,
+        Instrument::Other,
+    ];
+
+    #[test]
+    fn every_dac_sector_is_an_active_sector_code_with_its_codelist_name() {
+        let sectors = codelist("Sector");
+        for program in ProgramKind::ALL {
+            let (code, name) = dac_sector(program);
+            let (status, english) = &sectors[code];
+            assert_eq!(status, "active", "{program}: {code}");
+            assert_eq!(english, name, "{program}: {code}");
+        }
+    }
+
+    #[test]
+    fn every_transaction_and_finance_type_is_an_active_code() {
+        let transaction_types = codelist("TransactionType");
+        let finance_types = codelist("FinanceType");
+        for instrument in INSTRUMENTS {
+            for flow in [Flow::Obligation, Flow::Disbursement] {
+                let code = transaction_type(flow, instrument);
+                assert!(active(&transaction_types, code), "{instrument:?} {code}");
+            }
+            if let Some(code) = finance_type(instrument) {
+                assert!(active(&finance_types, code), "{instrument:?} {code}");
+            }
+        }
+        assert_eq!(transaction_types["2"].1, "Outgoing Commitment");
+        assert_eq!(transaction_types["3"].1, "Disbursement");
+        assert_eq!(transaction_types["4"].1, "Expenditure");
+        assert_eq!(finance_types["110"].1, "Standard grant");
+        assert_eq!(finance_types["421"].1, "Standard loan");
+    }
+
+    #[test]
+    fn the_flow_type_is_active_and_the_withdrawn_oof_code_is_not() {
+        let flow_types = codelist("FlowType");
+        assert!(active(&flow_types, IATI_FLOW_TYPE));
+        assert_eq!(flow_types["20"].0, "withdrawn");
+    }
+
+    #[test]
+    fn every_org_id_prefix_is_active_in_the_register_and_us_gov_is_not_there() {
+        let agencies = codelist("OrganisationRegistrationAgency");
+        for prefix in IATI_ORG_ID_PREFIXES {
+            assert!(active(&agencies, prefix), "{prefix}");
+        }
+        assert!(!agencies.contains_key("US-GOV"));
+        assert!(check_org_ref("US-GOV-1").is_err());
+        assert!(check_org_ref("XM-DAC-302").is_ok());
+    }
+}

@@ -17,6 +17,7 @@ mod hardening;
 #[path = "../fuzzing/harness.rs"]
 mod harness;
 mod homeland;
+mod iati_schema;
 mod journal_clocks;
 mod ledger_batch;
 mod ledger_equality;
