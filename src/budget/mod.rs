@@ -27,6 +27,7 @@
 //! [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
 
 pub(crate) mod agency;
+mod cancellation;
 mod command;
 mod error;
 mod ids;
@@ -38,6 +39,7 @@ mod status;
 mod tagged;
 mod ussgl;
 
+pub use cancellation::{CANCELED_AUTHORITY, Cancellation, ClosingEntry, SF133_LINE_WITHDRAWN};
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;

@@ -200,7 +200,7 @@ fn submission(
 }
 
 /// The FY2008 scenario's ledger: every command it applies (refused ones left out).
-fn fy2008_ledger() -> Ledger {
+pub(crate) fn fy2008_ledger() -> Ledger {
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fy2008_financing.json"),
     )

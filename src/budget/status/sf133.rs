@@ -40,12 +40,14 @@ impl Ledger {
             Err(_) => Figures::default(),
         };
         let lines = sf133_lines(&before, &Figures::of(after)?, after)?;
-        Ok(Sf133 {
+        let statement = Sf133 {
             account: *account,
             fiscal_year,
             as_of: end_day,
             lines,
-        })
+        };
+        // The cancelling year's statement shows the balance withdrawn (31 U.S.C. 1552(a)).
+        crate::budget::cancellation::withdraw_on_sf133(self, statement, fiscal_year)
     }
 }
 
@@ -247,14 +249,22 @@ impl Sf133 {
                 .round_to_dollars(Rounding::HalfEven)
         };
         let mut values: BTreeMap<u16, Money> = BTreeMap::new();
-        for n in [1000, 1021, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020] {
+        for n in [
+            1000, 1021, 1029, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020,
+        ] {
             values.insert(n, r(n)?);
         }
         let v =
             |values: &BTreeMap<u16, Money>, n: u16| values.get(&n).copied().unwrap_or(Money::ZERO);
         let l1160 = Money::checked_sum([1100, 1120, 1121, 1130].map(|n| v(&values, n)))?;
         let l1750 = v(&values, 1700);
-        let l1910 = Money::checked_sum([v(&values, 1000), v(&values, 1021), l1160, l1750])?;
+        let l1910 = Money::checked_sum([
+            v(&values, 1000),
+            v(&values, 1021),
+            v(&values, 1029),
+            l1160,
+            l1750,
+        ])?;
         let l2190 = v(&values, 2190);
         let l2490 = l1910.checked_sub(l2190)?;
         let l3040 = v(&values, 1021).checked_neg()?;

@@ -33,6 +33,20 @@
 //! `ByDirectReimbursableFundingSource` `D` (the ledger does not yet tell obligations
 //! financed by offsetting collections apart) and `ObjectClass` `000` (not yet allocated
 //! to an A-11 section 83 object class, as rule B11 allows).
+//!
+//! ## The disaster emergency fund code, and why it is `Q`
+//!
+//! The code is not a fact the ledger is told: no command carries one, so every File B row
+//! (and every SF-133 line the Broker harness loads) is written `Q`, "Not Designated
+//! Nonemergency/Emergency/Disaster/Wildfire Suppression" in the Broker's
+//! `DEFC_LIST_FOR_USAS.csv`. That is right for the appropriations the crate models (the
+//! annual SFOPS and homeland-security accounts, none designated emergency or disaster
+//! under the Balanced Budget Act's section 251(b)(2)), and it is the only code a period
+//! before FY2020 can carry: the DEFC attribute came into GTAS and DAIMS with the COVID-19
+//! supplementals (OMB memorandum M-20-21, April 2020), so earlier GTAS data has none.
+//! An appropriation act that designates funds (each designation has its own code in the
+//! list) would need the code on its `Appropriate` command, carried to the obligations it
+//! funds; that is not built.
 
 mod activity;
 
@@ -53,7 +67,7 @@ use crate::purpose::ProgramKind;
 ///
 /// | column | from the ledger (SF-133 line) | rule |
 /// |---|---|---|
-/// | `AdjustmentsToUnobligatedBalanceBroughtForward_CPE` | 1021 (the ledger's only line in 1010–1067) | A12 |
+/// | `AdjustmentsToUnobligatedBalanceBroughtForward_CPE` | 1021 + 1029 (the ledger's lines in 1010–1067: recoveries, and the balance withdrawn when the account cancels) | A12 |
 /// | `AgencyIdentifier`, `MainAccountCode`, `SubAccountCode` | the account symbol; sub-account `000` | A1 |
 /// | `AllocationTransferAgencyIdentifier` | empty (no allocation transfers) | A1 |
 /// | `AvailabilityTypeCode` | `X` for no-year, else empty | A1 |
@@ -266,7 +280,7 @@ pub fn file_a(
         let offsetting = sum(&[1750, 1850])?;
         let other = Money::checked_sum([contract, borrowing, offsetting])?;
         let record = [
-            amount(sum(&[1021])?),
+            amount(sum(&[1021, 1029])?),
             t.agency,
             t.allocation,
             t.type_code,
