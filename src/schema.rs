@@ -126,6 +126,30 @@ impl JsonSchema for Journal {
     }
 }
 
+impl JsonSchema for crate::wire::Cause {
+    fn schema_name() -> Cow<'static, str> {
+        "Cause".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let position = |what: &str, minimum: u64| json!({"type": "integer", "minimum": minimum, "description": what});
+        json_schema!({
+            "type": "object",
+            "description": "the cause of an error that the crate does not own (a parser's, a writer's or the system's), with its position where the library gives one",
+            "properties": {
+                "code": generator.subschema_for::<crate::wire::CauseKind>(),
+                "message": {"type": "string", "description": "the library's or the system's own text"},
+                "precedence": {"type": "integer", "const": 0},
+                "line": position("the line, 1-based", 1),
+                "column": position("the column, 1-based", 1),
+                "record": position("the CSV record, 0-based (the header is record 0)", 0),
+                "byte": position("the byte offset, 0-based", 0)
+            },
+            "required": ["code", "message", "precedence"],
+            "additionalProperties": false
+        })
+    }
+}
+
 /// A date as the crate reads and writes it: exactly `YYYY-MM-DD`. The pattern cannot see
 /// the length of a month (it accepts `2008-02-30`, which the crate refuses).
 pub(crate) const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
@@ -243,6 +267,14 @@ pub(crate) fn batch_error_shape(schema: &mut Schema) {
     wire_struct_shape(schema, "batch_refused");
 }
 
+/// The finished draft 2020-12 schema of `T` (see [`finish`]).
+pub(crate) fn one<T: JsonSchema>() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut value = generator.into_root_schema_for::<T>().to_value();
+    finish(&mut value);
+    value
+}
+
 /// Every document kind the crate reads or writes, by name, each a finished draft 2020-12
 /// schema (see [`crate::report::json_schemas`]).
 pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {
@@ -250,12 +282,6 @@ pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {
     use crate::report::{FlowGraph, StatusReport};
     use crate::store::ServiceError;
 
-    fn one<T: JsonSchema>() -> Value {
-        let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
-        let mut value = generator.into_root_schema_for::<T>().to_value();
-        finish(&mut value);
-        value
-    }
     let mut out = std::collections::BTreeMap::new();
     out.insert("command", one::<Command>());
     out.insert("journal", one::<Journal>());

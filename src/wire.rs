@@ -443,3 +443,243 @@ impl Serializer for VariantName {
         Err(Captured(Some(v)))
     }
 }
+
+/// The cause of an error that the crate does not own: what a parser, a writer or the
+/// system reported (serde_json, the CSV reader and writer, the XML writer, a read), kept
+/// as a typed value so that it is the wrapping error's [`source`](std::error::Error::source)
+/// and reads back from the wire.
+///
+/// On the wire it is the wrapping error's `source`, in the one error shape: `code` (its
+/// [`CauseKind`]), `message` (the library's own text, which may be reworded by a new
+/// version of that library: match on `code`), `precedence` 0, and the position where the
+/// library gives one: `line` and `column` (1-based), `record` (a CSV record, 0-based as
+/// the CSV reader counts them, the header being record 0) and `byte` (0-based offset).
+///
+/// ```
+/// use std::sync::Arc;
+/// use security_assistance::eligibility::AllowAll;
+/// use security_assistance::report::{ImportError, import_journal};
+/// use security_assistance::wire::CauseKind;
+///
+/// let err = import_journal("{\"entries\": [}", Arc::new(AllowAll)).unwrap_err();
+/// let ImportError::Json(cause) = &err else { panic!("{err}") };
+/// assert_eq!(cause.kind(), CauseKind::Syntax);
+/// assert_eq!((cause.line(), cause.column()), (Some(1), Some(14)));
+/// // The wrapping error's message leaves the cause to `source()`: printed once.
+/// assert_eq!(err.to_string(), "invalid journal JSON");
+/// let json = serde_json::to_value(&err)?;
+/// assert_eq!(json["source"]["code"], "syntax");
+/// assert_eq!(json["source"]["line"], 1);
+/// assert_eq!(serde_json::from_value::<ImportError>(json)?, err);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    kind: CauseKind,
+    message: String,
+    line: Option<u64>,
+    column: Option<u64>,
+    record: Option<u64>,
+    byte: Option<u64>,
+}
+
+/// What kind of failure a [`Cause`] is; its wire `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CauseKind {
+    /// Reading or writing failed (the system's I/O error).
+    Io,
+    /// The text is not well-formed (JSON syntax).
+    Syntax,
+    /// The text is well-formed but not of the expected shape or type.
+    Data,
+    /// The text ended before the value did.
+    Eof,
+    /// Bytes that are not UTF-8 text.
+    Utf8,
+    /// A CSV record with another number of fields than the others.
+    FieldCount,
+    /// Any other failure the library reported.
+    Other,
+}
+
+impl CauseKind {
+    /// The wire code: the variant's name in snake case.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            CauseKind::Io => "io",
+            CauseKind::Syntax => "syntax",
+            CauseKind::Data => "data",
+            CauseKind::Eof => "eof",
+            CauseKind::Utf8 => "utf8",
+            CauseKind::FieldCount => "field_count",
+            CauseKind::Other => "other",
+        }
+    }
+}
+
+impl Cause {
+    fn new(kind: CauseKind, message: String) -> Cause {
+        Cause {
+            kind,
+            message,
+            line: None,
+            column: None,
+            record: None,
+            byte: None,
+        }
+    }
+
+    /// What kind of failure it is.
+    #[must_use]
+    pub fn kind(&self) -> CauseKind {
+        self.kind
+    }
+
+    /// The library's or the system's own text.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The line (1-based), when the library gives one.
+    #[must_use]
+    pub fn line(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// The column (1-based), when the library gives one.
+    #[must_use]
+    pub fn column(&self) -> Option<u64> {
+        self.column
+    }
+
+    /// The CSV record (0-based, the header is record 0), when the library gives one.
+    #[must_use]
+    pub fn record(&self) -> Option<u64> {
+        self.record
+    }
+
+    /// The byte offset (0-based), when the library gives one.
+    #[must_use]
+    pub fn byte(&self) -> Option<u64> {
+        self.byte
+    }
+
+    /// serde_json's error, with its line and column (0 there means unknown).
+    pub(crate) fn json(error: &serde_json::Error) -> Cause {
+        use serde_json::error::Category;
+        let kind = match error.classify() {
+            Category::Io => CauseKind::Io,
+            Category::Syntax => CauseKind::Syntax,
+            Category::Data => CauseKind::Data,
+            Category::Eof => CauseKind::Eof,
+        };
+        let known = |n: usize| u64::try_from(n).ok().filter(|n| *n > 0);
+        Cause {
+            line: known(error.line()),
+            column: known(error.column()),
+            ..Cause::new(kind, error.to_string())
+        }
+    }
+
+    /// The CSV reader's or writer's error, with its position.
+    pub(crate) fn csv(error: &csv::Error) -> Cause {
+        let kind = match error.kind() {
+            csv::ErrorKind::Io(_) => CauseKind::Io,
+            csv::ErrorKind::Utf8 { .. } => CauseKind::Utf8,
+            csv::ErrorKind::UnequalLengths { .. } => CauseKind::FieldCount,
+            csv::ErrorKind::Deserialize { .. } | csv::ErrorKind::Serialize(_) => CauseKind::Data,
+            _ => CauseKind::Other,
+        };
+        let position = error.position();
+        Cause {
+            line: position.map(csv::Position::line).filter(|n| *n > 0),
+            record: position.map(csv::Position::record),
+            byte: position.map(csv::Position::byte),
+            ..Cause::new(kind, error.to_string())
+        }
+    }
+
+    /// The system's I/O error.
+    pub(crate) fn io(error: &std::io::Error) -> Cause {
+        Cause::new(CauseKind::Io, error.to_string())
+    }
+
+    /// Bytes that are not UTF-8, with the offset of the first bad one.
+    pub(crate) fn utf8(error: &std::string::FromUtf8Error) -> Cause {
+        Cause {
+            byte: u64::try_from(error.utf8_error().valid_up_to()).ok(),
+            ..Cause::new(CauseKind::Utf8, error.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Cause {}
+
+impl ErrorCode for Cause {
+    fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+/// [`Cause`] as it is written and read.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CauseWire {
+    code: CauseKind,
+    message: String,
+    precedence: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    column: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    record: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    byte: Option<u64>,
+}
+
+impl Serialize for Cause {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CauseWire {
+            code: self.kind,
+            message: self.message.clone(),
+            precedence: 0,
+            line: self.line,
+            column: self.column,
+            record: self.record,
+            byte: self.byte,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cause {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Cause, D::Error> {
+        let wire = CauseWire::deserialize(deserializer)?;
+        if wire.precedence != 0 {
+            return Err(de::Error::invalid_value(
+                de::Unexpected::Unsigned(u64::from(wire.precedence)),
+                &"precedence 0 (a cause stands outside the ledger's checking order)",
+            ));
+        }
+        Ok(Cause {
+            kind: wire.code,
+            message: wire.message,
+            line: wire.line,
+            column: wire.column,
+            record: wire.record,
+            byte: wire.byte,
+        })
+    }
+}

@@ -362,6 +362,16 @@ const POSTGRES_TABLE: &str = "CREATE TABLE IF NOT EXISTS sa_cli_eligibility (
 /// migrates its tables (security-assistance-postgres, `prepare`): one key per schema.
 const POSTGRES_SCHEMA_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('security-assistance:' || coalesce(current_schema(), '')))";
 
+/// Creates the PostgreSQL facts table if it is missing, in `tx`, under the store's advisory
+/// lock: `CREATE TABLE IF NOT EXISTS` alone races (a session that starts while another's
+/// creation is uncommitted does not see the table, waits on the catalog's unique index,
+/// and fails with a unique violation when the other commits; test
+/// `tests::a_second_creator_waits_for_the_first_under_the_lock`).
+fn create_postgres_table(tx: &mut postgres::Transaction<'_>) -> Result<(), postgres::Error> {
+    tx.batch_execute(POSTGRES_SCHEMA_LOCK)?;
+    tx.batch_execute(POSTGRES_TABLE)
+}
+
 fn backend(operation: &str, reason: impl ToString) -> CliError {
     CliError::Store(StoreError::Backend {
         operation: operation.to_owned(),
@@ -406,8 +416,7 @@ impl Sidecar {
                 let mut tx = client
                     .transaction()
                     .map_err(|e| backend("create eligibility records", e))?;
-                tx.batch_execute(POSTGRES_SCHEMA_LOCK)
-                    .and_then(|()| tx.batch_execute(POSTGRES_TABLE))
+                create_postgres_table(&mut tx)
                     .map_err(|e| backend("create eligibility records", e))?;
                 tx.commit()
                     .map_err(|e| backend("create eligibility records", e))?;
@@ -481,5 +490,107 @@ impl Sidecar {
                     .map_err(|e| backend("add eligibility records", e))
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    type Create = fn(&mut postgres::Transaction<'_>) -> Result<(), postgres::Error>;
+
+    /// Two creators of the facts table in a fresh schema, the second starting while the
+    /// first's creation is uncommitted: the first commits only once the second is seen
+    /// waiting on a lock. `create` is how each creates it. Returns the second's result;
+    /// `None` (said on stderr) without `SA_POSTGRES_URL`, a failure with `CI=true`.
+    fn second_creator(test: &str, create: Create) -> Option<Result<(), postgres::Error>> {
+        let url = match std::env::var("SA_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                assert_ne!(
+                    std::env::var("CI").as_deref(),
+                    Ok("true"),
+                    "CI=true but SA_POSTGRES_URL is not set"
+                );
+                eprintln!("SKIPPED {test}: SA_POSTGRES_URL is not set");
+                return None;
+            }
+        };
+        let admin: Config = url.parse().unwrap();
+        let schema = format!("sa_cli_race_{test}_{}", std::process::id());
+        let mut watcher = admin.connect(postgres::NoTls).unwrap();
+        watcher
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .unwrap();
+        let mut in_schema = admin.clone();
+        in_schema.options(&format!("-c search_path={schema}"));
+        let mut first = in_schema.connect(postgres::NoTls).unwrap();
+        let mut tx = first.transaction().unwrap();
+        create(&mut tx).unwrap();
+        // The second starts now, while the first's table is not committed.
+        let (pid_tx, pid_rx) = std::sync::mpsc::channel();
+        let config = in_schema.clone();
+        let second = std::thread::spawn(move || {
+            let mut client = config.connect(postgres::NoTls).unwrap();
+            let pid: i32 = client
+                .query_one("SELECT pg_backend_pid()", &[])
+                .unwrap()
+                .get(0);
+            pid_tx.send(pid).unwrap();
+            let mut tx = client.transaction().unwrap();
+            create(&mut tx).and_then(|()| tx.commit())
+        });
+        let pid = pid_rx.recv().unwrap();
+        // Until the second waits on a lock (the catalog's row, or the advisory lock).
+        let waiting = (0..1000).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+                    &[&pid],
+                )
+                .unwrap()
+                .get::<_, i64>(0)
+                > 0
+        });
+        tx.commit().unwrap();
+        let result = second.join().unwrap();
+        watcher
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .unwrap();
+        assert!(waiting, "{test}: the second creator never waited on a lock");
+        Some(result)
+    }
+
+    fn without_the_lock(tx: &mut postgres::Transaction<'_>) -> Result<(), postgres::Error> {
+        tx.batch_execute(POSTGRES_TABLE)
+    }
+
+    /// The race is real: without the lock, the second `CREATE TABLE IF NOT EXISTS` fails
+    /// with a unique violation on the catalog when the first commits.
+    #[test]
+    fn without_the_lock_a_second_creator_fails() {
+        let Some(result) = second_creator("nolock", without_the_lock) else {
+            return;
+        };
+        let error = result.err();
+        assert_eq!(
+            error.as_ref().and_then(postgres::Error::code),
+            Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            "{error:?}"
+        );
+    }
+
+    /// With the lock (the program's own creation), the second waits for the first and
+    /// finds the table.
+    #[test]
+    fn a_second_creator_waits_for_the_first_under_the_lock() {
+        let Some(result) = second_creator("lock", create_postgres_table) else {
+            return;
+        };
+        assert!(result.is_ok(), "{result:?}");
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use security_assistance::FiscalYear;
 use security_assistance::budget::{
@@ -23,12 +23,16 @@ use security_assistance::wire::FormatVersion;
 
 use crate::backend::{Kind, Record, Sidecar, gate, open_dry_run, open_ledger, open_store};
 use crate::error::{CliError, EXIT_REFUSED, chain};
+use crate::output::{
+    Added, AddedLine, ApplyOutput, Check, CliLineError, CsvSummaryLine, DecidedAgain,
+    DecidedAgainCheck, ErrorLine, ImportCsvOutput, ImportJournalOutput, JournalSummary,
+    JournalSummaryLine, LineError, ReceiptLine, RecordsAddOutput, Redecided, VerifyReport, Zero,
+};
 use crate::queries::{json_line, out};
-use crate::wire::{LineError, error as wire_error};
 use crate::{Context, Records, parse_date};
 
 /// Writes one JSON line to stdout.
-fn line_out(value: &Value) -> Result<(), CliError> {
+fn line_out<T: Serialize>(value: &T) -> Result<(), CliError> {
     out(&json_line(value)?)
 }
 
@@ -61,16 +65,43 @@ fn stdin_lines() -> Result<Vec<(usize, String)>, CliError> {
 /// `recorded`, which the ledger's clock stamps (`--today`, or the system date). A client's
 /// recorded date is never taken on this path (issue 13); one supplied is refused, naming
 /// the path that keeps recorded dates (`import journal`).
-#[derive(Debug, serde::Deserialize)]
+///
+/// Its JSON Schema is `schemas/cli/apply_input.json`: the journaled command's schema
+/// (`schemas/command.json`) without `recorded`.
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ApplyLine {
+#[schemars(rename = "ApplyCommand")]
+pub(crate) struct ApplyLine {
+    /// The command's id, unique in the ledger.
     id: CommandId,
+    /// The date it takes effect.
     #[serde(deserialize_with = "exact_date")]
     date: NaiveDate,
+    /// Who orders it.
     actor: Actor,
+    /// What it does.
     action: Action,
-    #[serde(default, deserialize_with = "refuse_recorded", rename = "recorded")]
-    _recorded: Option<()>,
+    /// Read only to be refused with its own error code (see [`recorded_refused`]).
+    #[serde(default, rename = "recorded")]
+    #[schemars(skip)]
+    recorded: Option<serde::de::IgnoredAny>,
+}
+
+/// The fields a command sent to `apply` or `check` has.
+const APPLY_FIELDS: [&str; 4] = ["id", "date", "actor", "action"];
+
+/// The refusal of a command sent with `recorded`.
+fn recorded_refused() -> LineError {
+    LineError::Cli(CliLineError::FieldNotAccepted {
+        message: "a command sent to apply or check carries no \"recorded\" date: the ledger's \
+                  clock stamps it (--today, or the system date), so that no client can date \
+                  its commands into the past; remove the field, or bring recorded history in \
+                  with `import journal`"
+            .to_owned(),
+        precedence: Zero,
+        field: "recorded".to_owned(),
+        allowed: APPLY_FIELDS.iter().map(|f| (*f).to_owned()).collect(),
+    })
 }
 
 fn exact_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -78,24 +109,20 @@ fn exact_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Er
     security_assistance::parse_date(&text).map_err(serde::de::Error::custom)
 }
 
-fn refuse_recorded<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<()>, D::Error> {
-    let _ = <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d)?;
-    Err(serde::de::Error::custom(
-        "a command sent to apply or check carries no \"recorded\" date: the ledger's clock stamps it (--today, or the system date); remove the field, or bring recorded history in with `import journal`",
-    ))
-}
-
 /// `apply` and `check` (a dry run on the same path).
 pub(crate) fn apply(context: &Context, atomic: bool, dry_run: bool) -> Result<ExitCode, CliError> {
     let lines = stdin_lines()?;
-    let parsed: Vec<(usize, Result<Command, serde_json::Error>)> = lines
+    let parsed: Vec<(usize, Result<Command, LineError>)> = lines
         .iter()
         .map(|(n, text)| {
-            let line = serde_json::from_str::<ApplyLine>(text);
-            (
-                *n,
-                line.map(|l| Command::new(l.id, l.date, l.actor, l.action)),
-            )
+            let command = match serde_json::from_str::<ApplyLine>(text) {
+                Err(e) => Err(LineError::json(&e)),
+                Ok(ApplyLine {
+                    recorded: Some(_), ..
+                }) => Err(recorded_refused()),
+                Ok(l) => Ok(Command::new(l.id, l.date, l.actor, l.action)),
+            };
+            (*n, command)
         })
         .collect();
     if dry_run {
@@ -109,7 +136,7 @@ pub(crate) fn apply(context: &Context, atomic: bool, dry_run: bool) -> Result<Ex
 
 fn run_commands<S: JournalStore>(
     mut durable: security_assistance::store::DurableLedger<S>,
-    parsed: Vec<(usize, Result<Command, serde_json::Error>)>,
+    parsed: Vec<(usize, Result<Command, LineError>)>,
     atomic: bool,
     verb: &str,
 ) -> Result<ExitCode, CliError> {
@@ -118,32 +145,30 @@ fn run_commands<S: JournalStore>(
     if !atomic {
         for (n, command) in parsed {
             let result = match command {
-                Err(e) => Err(wire_error(&LineError::Json(&e))),
+                Err(e) => Err(e),
                 Ok(command) => match durable.apply(command) {
                     Ok(receipt) => Ok(receipt),
                     // A store failure is not the command's fault: stop, exit 3.
                     Err(ServiceError::Store(store)) => {
                         let error = ServiceError::Store(store.clone());
-                        line_out(
-                            &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": wire_error(&LineError::Service(&error))}),
-                        )?;
+                        line_out(&ErrorLine::at(n, LineError::Service(error)))?;
                         say(&format!(
                             "stopped at line {n}: nothing from it on was {verb}"
                         ));
                         return Err(CliError::Store(store));
                     }
-                    Err(e) => Err(wire_error(&LineError::Service(&e))),
+                    Err(e) => Err(LineError::Service(e)),
                 },
             };
             match result {
-                Ok(receipt) => line_out(
-                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "receipt": receipt}),
-                )?,
+                Ok(receipt) => line_out(&ApplyOutput::Receipt(ReceiptLine {
+                    format_version: FormatVersion::CURRENT,
+                    line: n,
+                    receipt,
+                }))?,
                 Err(error) => {
                     refused = refused.saturating_add(1);
-                    line_out(
-                        &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
-                    )?;
+                    line_out(&ApplyOutput::Error(ErrorLine::at(n, error)))?;
                 }
             }
         }
@@ -161,14 +186,10 @@ fn run_commands<S: JournalStore>(
             .map_or(0, |(n, _)| *n);
         for (n, command) in &parsed {
             let error = match command {
-                Err(e) => wire_error(&LineError::Json(e)),
-                Ok(_) => wire_error(&LineError::NotApplied {
-                    refused_line: first,
-                }),
+                Err(e) => e.clone(),
+                Ok(_) => LineError::not_applied(first),
             };
-            line_out(
-                &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
-            )?;
+            line_out(&ApplyOutput::Error(ErrorLine::at(*n, error)))?;
         }
         say(&format!(
             "nothing {verb}: line {first} is not a command (the batch is all or nothing)"
@@ -180,9 +201,11 @@ fn run_commands<S: JournalStore>(
     match durable.apply_all(commands) {
         Ok(receipts) => {
             for (n, receipt) in numbers.iter().zip(receipts) {
-                line_out(
-                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "receipt": receipt}),
-                )?;
+                line_out(&ApplyOutput::Receipt(ReceiptLine {
+                    format_version: FormatVersion::CURRENT,
+                    line: *n,
+                    receipt,
+                }))?;
             }
             say(&format!("{total} command(s) {verb} as one batch"));
             Ok(ExitCode::SUCCESS)
@@ -195,15 +218,11 @@ fn run_commands<S: JournalStore>(
             };
             for n in &numbers {
                 let line_error = if at.is_none_or(|a| a == *n) {
-                    wire_error(&LineError::Service(&error))
+                    LineError::Service(error.clone())
                 } else {
-                    wire_error(&LineError::NotApplied {
-                        refused_line: at.unwrap_or(0),
-                    })
+                    LineError::not_applied(at.unwrap_or(0))
                 };
-                line_out(
-                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": line_error}),
-                )?;
+                line_out(&ApplyOutput::Error(ErrorLine::at(*n, line_error)))?;
             }
             say(&format!("nothing {verb}: {}", chain(&error)));
             Ok(ExitCode::from(EXIT_REFUSED))
@@ -440,9 +459,7 @@ fn import_csv(
         Ok(summary) => summary,
         Err(ImportError::Rows { errors }) => {
             for row in &errors {
-                line_out(
-                    &json!({"format_version": FormatVersion::CURRENT, "line": row.line, "error": wire_error(&LineError::Row(row))}),
-                )?;
+                line_out(&ImportCsvOutput::Error(row_error(row)))?;
             }
             say(&format!(
                 "nothing imported: {} bad row(s) (each on stdout); fix them, or pass --partial \
@@ -452,7 +469,12 @@ fn import_csv(
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
         Err(other) => {
-            line_out(&json!({"error": wire_error(&LineError::Import(&other))}))?;
+            line_out(&ImportCsvOutput::Error(ErrorLine {
+                format_version: FormatVersion::CURRENT,
+                line: None,
+                command: None,
+                error: LineError::Import(other.clone()),
+            }))?;
             say(&format!("nothing imported: {}", chain(&other)));
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
@@ -470,11 +492,12 @@ fn import_csv(
         return Ok(ExitCode::from(EXIT_REFUSED));
     }
     for row in &summary.skipped {
-        line_out(
-            &json!({"format_version": FormatVersion::CURRENT, "line": row.line, "error": wire_error(&LineError::Row(row))}),
-        )?;
+        line_out(&ImportCsvOutput::Error(row_error(row)))?;
     }
-    line_out(&json!({"format_version": FormatVersion::CURRENT, "summary": summary}))?;
+    line_out(&ImportCsvOutput::Summary(CsvSummaryLine {
+        format_version: FormatVersion::CURRENT,
+        summary: summary.clone(),
+    }))?;
     say(&format!(
         "{} row(s): {} imported ({} command(s)), {} already there, {} skipped",
         summary.rows,
@@ -484,6 +507,16 @@ fn import_csv(
         summary.skipped.len()
     ));
     Ok(exit(summary.skipped.len()))
+}
+
+/// The error line of a bad row of an imported CSV.
+fn row_error(row: &security_assistance::report::RowError) -> ErrorLine {
+    ErrorLine {
+        format_version: FormatVersion::CURRENT,
+        line: Some(row.line),
+        command: None,
+        error: LineError::Row(row.problem.clone()),
+    }
 }
 
 /// The sequence the ledger's next entry will have.
@@ -506,10 +539,15 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
         Ok(ledger) => ledger,
         Err(error) => {
             let wire = match &error {
-                ImportError::Replay(budget) => wire_error(&LineError::Budget(budget)),
-                other => wire_error(&LineError::Import(other)),
+                ImportError::Replay(budget) => LineError::Budget(budget.clone()),
+                other => LineError::Import(other.clone()),
             };
-            line_out(&json!({"error": wire}))?;
+            line_out(&ImportJournalOutput::Error(ErrorLine {
+                format_version: FormatVersion::CURRENT,
+                line: None,
+                command: None,
+                error: wire,
+            }))?;
             say(&format!("nothing imported: {}", chain(&error)));
             return Ok(ExitCode::from(EXIT_REFUSED));
         }
@@ -519,9 +557,14 @@ fn import_journal_file(context: &Context, file: &PathBuf) -> Result<ExitCode, Cl
     let Some((applied, duplicates)) = bring_in(context, entries)? else {
         return Ok(ExitCode::from(EXIT_REFUSED));
     };
-    line_out(
-        &json!({"format_version": FormatVersion::CURRENT, "summary": {"entries": total, "applied": applied, "duplicates": duplicates}}),
-    )?;
+    line_out(&ImportJournalOutput::Summary(JournalSummaryLine {
+        format_version: FormatVersion::CURRENT,
+        summary: JournalSummary {
+            entries: u64::try_from(total).unwrap_or(u64::MAX),
+            applied,
+            duplicates,
+        },
+    }))?;
     say(&format!(
         "{total} journal entries: {applied} imported, {duplicates} already there"
     ));
@@ -545,12 +588,17 @@ fn bring_in(
         Ok(receipts) => receipts,
         Err(error @ (ServiceError::Batch(_) | ServiceError::RecordedAfterToday { .. })) => {
             bar.finish_and_clear();
-            let wire = wire_error(&LineError::Service(&error));
-            let id = match &error {
-                ServiceError::Batch(batch) => ids.get(batch.index).map(ToString::to_string),
+            let command = match &error {
+                ServiceError::Batch(batch) => ids.get(batch.index).cloned(),
                 _ => None,
             };
-            line_out(&json!({"command": id, "error": wire}))?;
+            // Printed by `import csv` and `import journal` alike: both schemas have it.
+            line_out(&ErrorLine {
+                format_version: FormatVersion::CURRENT,
+                line: None,
+                command,
+                error: LineError::Service(error.clone()),
+            })?;
             say(&format!("nothing imported: {}", chain(&error)));
             return Ok(None);
         }
@@ -577,18 +625,18 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         Ok(())
     });
     let (checksums, order) = match &read {
-        Ok(()) => (ok(), ok()),
+        Ok(()) => (Check::ok(), Check::ok()),
         Err(e @ (StoreError::Checksum { .. } | StoreError::Undecodable { .. })) => {
-            (failed(e), skipped("the checksums failed"))
+            (failed(e), Check::skipped("the checksums failed"))
         }
-        Err(e @ StoreError::OutOfOrder { .. }) => (ok(), failed(e)),
+        Err(e @ StoreError::OutOfOrder { .. }) => (Check::ok(), failed(e)),
         Err(other) => return Err(CliError::Store(other.clone())),
     };
     let count = entries.len();
     let with_decisions = entries.iter().filter(|e| e.decision.is_some()).count();
-    let mut now_decided: Option<Value> = None;
+    let mut now_decided: Option<DecidedAgain> = None;
     let (decisions, replay) = if read.is_err() {
-        let why = skipped("the store could not be read whole");
+        let why = Check::skipped("the store could not be read whole");
         (why.clone(), why)
     } else {
         let mut in_order = entries;
@@ -597,7 +645,10 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
         let check = gate(context)?;
         now_decided = Some(decided_again(&journal, check.as_ref()));
         match Ledger::replay(&journal, Arc::clone(&check)) {
-            Err(error) => (failed(&error), skipped("the journal does not replay")),
+            Err(error) => (
+                failed(&error),
+                Check::skipped("the journal does not replay"),
+            ),
             Ok(replayed) => {
                 let reopened = open_ledger(context, open_store(context, false)?);
                 let through_json = serde_json::to_string(&journal)
@@ -605,37 +656,39 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
                     .and_then(|text| serde_json::from_str::<Journal>(&text).ok())
                     .and_then(|j| Ledger::replay(&j, check).ok());
                 let replay = match reopened {
-                    Err(error) => json!({"ok": false, "error": DisplayError(&error).to_string()}),
-                    Ok(durable) if durable.ledger() != &replayed => json!({
-                        "ok": false,
-                        "error": "the ledger opened from the store (checkpoint and later \
-                                  entries) differs from a replay of every entry",
-                    }),
-                    Ok(_) if through_json.as_ref() != Some(&replayed) => json!({
-                        "ok": false,
-                        "error": "the journal does not replay to the same ledger after a JSON \
-                                  round trip",
-                    }),
-                    Ok(_) => ok(),
+                    Err(error) => Check::failed(DisplayError(&error).to_string()),
+                    Ok(durable) if durable.ledger() != &replayed => Check::failed(
+                        "the ledger opened from the store (checkpoint and later entries) \
+                         differs from a replay of every entry"
+                            .to_owned(),
+                    ),
+                    Ok(_) if through_json.as_ref() != Some(&replayed) => Check::failed(
+                        "the journal does not replay to the same ledger after a JSON round trip"
+                            .to_owned(),
+                    ),
+                    Ok(_) => Check::ok(),
                 };
-                (ok(), replay)
+                (Check::ok(), replay)
             }
         }
     };
     let all_ok = [&checksums, &order, &decisions, &replay]
         .iter()
-        .all(|v| v.get("ok") == Some(&Value::Bool(true)));
-    let report = json!({
-        "format_version": FormatVersion::CURRENT,
-        "ok": all_ok,
-        "entries": count,
-        "entries_with_decisions": with_decisions,
-        "checksums": checksums,
-        "order": order,
-        "decisions": decisions,
-        "replay": replay,
-        "decided_again": now_decided.unwrap_or_else(|| skipped("the store could not be read whole")),
-    });
+        .all(|check| check.ok);
+    let report = VerifyReport {
+        format_version: FormatVersion::CURRENT,
+        ok: all_ok,
+        entries: count,
+        entries_with_decisions: with_decisions,
+        checksums,
+        order,
+        decisions,
+        replay,
+        decided_again: now_decided.map_or_else(
+            || DecidedAgainCheck::Skipped(Check::skipped("the store could not be read whole")),
+            DecidedAgainCheck::Asked,
+        ),
+    };
     line_out(&report)?;
     if all_ok {
         say(&format!(
@@ -654,7 +707,7 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
 fn decided_again(
     journal: &Journal,
     check: &(dyn security_assistance::eligibility::EligibilityCheck + Send + Sync),
-) -> Value {
+) -> DecidedAgain {
     let mut asked = 0usize;
     let mut changed = Vec::new();
     for entry in journal.iter() {
@@ -664,16 +717,20 @@ fn decided_again(
         asked = asked.saturating_add(1);
         let now = check.decide(stored.request());
         if now.outcome() != stored.outcome() {
-            changed.push(json!({
-                "sequence": entry.sequence,
-                "command": entry.command.id,
-                "request": stored.request(),
-                "stored": stored.outcome(),
-                "now": now.outcome(),
-            }));
+            changed.push(Redecided {
+                sequence: entry.sequence,
+                command: entry.command.id.clone(),
+                request: stored.request().clone(),
+                stored: stored.outcome(),
+                now: now.outcome(),
+            });
         }
     }
-    json!({"ok": true, "asked": asked, "changed": changed})
+    DecidedAgain {
+        ok: true,
+        asked,
+        changed,
+    }
 }
 
 struct DisplayError<'a>(&'a CliError);
@@ -689,16 +746,8 @@ impl std::fmt::Display for DisplayError<'_> {
     }
 }
 
-fn ok() -> Value {
-    json!({"ok": true})
-}
-
-fn failed(error: &dyn std::error::Error) -> Value {
-    json!({"ok": false, "error": chain(error)})
-}
-
-fn skipped(why: &str) -> Value {
-    json!({"ok": false, "error": format!("not checked: {why}")})
+fn failed(error: &dyn std::error::Error) -> Check {
+    Check::failed(chain(error))
 }
 
 /// `facts` and `waivers`: add (all or nothing) and list.
@@ -714,18 +763,18 @@ pub(crate) fn records(
                 open_store(context, false)?;
             }
             for record in sidecar.load()? {
-                let (matches, value) = match &record {
-                    Record::Fact(f) => (
-                        kind == Kind::Fact && partner.is_none_or(|p| p == f.partner),
-                        serde_json::to_value(f),
-                    ),
-                    Record::Waiver(w) => (
-                        kind == Kind::Waiver && partner.is_none_or(|p| p == w.partner),
-                        serde_json::to_value(w),
-                    ),
-                };
-                if matches {
-                    line_out(&value.map_err(|e| CliError::Report(e.to_string()))?)?;
+                match &record {
+                    Record::Fact(f)
+                        if kind == Kind::Fact && partner.is_none_or(|p| p == f.partner) =>
+                    {
+                        line_out(f)?;
+                    }
+                    Record::Waiver(w)
+                        if kind == Kind::Waiver && partner.is_none_or(|p| p == w.partner) =>
+                    {
+                        line_out(w)?;
+                    }
+                    _ => {}
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -740,18 +789,16 @@ pub(crate) fn records(
                     Kind::Waiver => serde_json::from_str(&text).map(Record::Waiver),
                 };
                 match parsed {
-                    Err(e) => errors.push((n, wire_error(&LineError::Json(&e)))),
+                    Err(e) => errors.push((n, LineError::json(&e))),
                     Ok(mut record) => match record.stamp(today) {
                         Ok(()) => records.push((n, record)),
-                        Err(message) => errors.push((n, wire_error(&LineError::Invalid(&message)))),
+                        Err(message) => errors.push((n, LineError::invalid(message))),
                     },
                 }
             }
             if !errors.is_empty() {
-                for (n, error) in &errors {
-                    line_out(
-                        &json!({"format_version": FormatVersion::CURRENT, "line": n, "error": error}),
-                    )?;
+                for (n, error) in errors.iter().cloned() {
+                    line_out(&RecordsAddOutput::Error(ErrorLine::at(n, error)))?;
                 }
                 say(&format!(
                     "nothing added: {} bad line(s) of {}s (each on stdout); all or nothing",
@@ -764,14 +811,15 @@ pub(crate) fn records(
             let plain: Vec<Record> = records.iter().map(|(_, r)| r.clone()).collect();
             sidecar.add(&plain)?;
             for (n, record) in &records {
-                let value = match record {
-                    Record::Fact(f) => serde_json::to_value(f),
-                    Record::Waiver(w) => serde_json::to_value(w),
-                }
-                .map_err(|e| CliError::Report(e.to_string()))?;
-                line_out(
-                    &json!({"format_version": FormatVersion::CURRENT, "line": n, "added": value}),
-                )?;
+                let added = match record {
+                    Record::Fact(f) => Added::Fact(f.clone()),
+                    Record::Waiver(w) => Added::Waiver(w.clone()),
+                };
+                line_out(&RecordsAddOutput::Added(AddedLine {
+                    format_version: FormatVersion::CURRENT,
+                    line: *n,
+                    added,
+                }))?;
             }
             say(&format!("{} {}(s) added", records.len(), kind.as_str()));
             Ok(ExitCode::SUCCESS)

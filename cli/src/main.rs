@@ -11,8 +11,8 @@
 mod backend;
 mod commands;
 mod error;
+mod output;
 mod queries;
-mod wire;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

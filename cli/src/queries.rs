@@ -8,9 +8,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::output::{TrialBalanceAccount, TrialBalanceLine, TrialBalanceOutput};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
 use security_assistance::budget::{
     AccountSymbol, Dimension, FundsHolder, MissionRegister, StatusFilter, StatusQuery, Ussgl,
@@ -266,21 +266,20 @@ pub(crate) fn trial_balance(
             .iter()
             .map(|u| (*u, balance.balance(*u)))
             .collect();
-        rows.push((account.to_string(), lines, net));
+        rows.push((*account, lines, net));
     }
     let text = match args.format {
         Format::Json => {
-            let value: Vec<_> = rows
+            let value: TrialBalanceOutput = rows
                 .iter()
-                .map(|(account, lines, net)| {
-                    json!({
-                        "account": account,
-                        "as_of": as_of,
-                        "balances": lines.iter().map(|(u, b)| json!({
-                            "ussgl": u.number(), "name": format!("{u:?}"), "balance": plain(*b),
-                        })).collect::<Vec<_>>(),
-                        "net": plain(*net),
-                    })
+                .map(|(account, lines, net)| TrialBalanceAccount {
+                    account: *account,
+                    as_of,
+                    balances: lines
+                        .iter()
+                        .map(|(u, b)| TrialBalanceLine::new(*u, *b))
+                        .collect(),
+                    net: *net,
                 })
                 .collect();
             json_line(&value)?

@@ -196,14 +196,11 @@ impl Catalog {
     /// ```
     /// use security_assistance::homeland::{Catalog, CatalogError, Standards};
     /// let err = Catalog::from_json("{\"offerings\": 3}", &Standards::builtin()).unwrap_err();
-    /// assert!(matches!(err, CatalogError::Json { line: 1, .. }));
+    /// assert!(matches!(&err, CatalogError::Json(cause) if cause.line() == Some(1)));
     /// ```
     pub fn from_json(text: &str, standards: &Standards) -> Result<Catalog, CatalogError> {
-        let raw: RawCatalog = serde_json::from_str(text).map_err(|e| CatalogError::Json {
-            line: e.line(),
-            column: e.column(),
-            detail: e.to_string(),
-        })?;
+        let raw: RawCatalog = serde_json::from_str(text)
+            .map_err(|e| CatalogError::Json(crate::wire::Cause::json(&e)))?;
         Catalog::new(raw.offerings, standards)
     }
 
@@ -213,11 +210,8 @@ impl Catalog {
     ///
     /// [`CatalogError::Json`] if serialization fails (it does not for valid catalogs).
     pub fn to_json(&self) -> Result<String, CatalogError> {
-        serde_json::to_string_pretty(self).map_err(|e| CatalogError::Json {
-            line: e.line(),
-            column: e.column(),
-            detail: e.to_string(),
-        })
+        serde_json::to_string_pretty(self)
+            .map_err(|e| CatalogError::Json(crate::wire::Cause::json(&e)))
     }
 
     /// The offerings, sorted by id.

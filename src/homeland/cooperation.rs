@@ -185,16 +185,10 @@ pub enum CooperationError {
         /// The country named.
         partner: CountryCode,
     },
-    /// The register JSON is malformed.
-    #[error("register json is invalid at line {line}, column {column}: {detail}")]
-    Json {
-        /// The line (1-based; 0 if unknown).
-        line: usize,
-        /// The column (1-based; 0 if unknown).
-        column: usize,
-        /// What serde_json reported.
-        detail: String,
-    },
+    /// The register JSON is malformed (serde_json's error, with its line and column, is
+    /// the source).
+    #[error("register json is invalid")]
+    Json(#[source] crate::wire::Cause),
     /// An entry of a register file was refused.
     #[error("register {section} entry {index} ({id}) is invalid")]
     Entry {
@@ -1114,11 +1108,7 @@ impl ResultsRegister {
 }
 
 fn json_error(e: &serde_json::Error) -> CooperationError {
-    CooperationError::Json {
-        line: e.line(),
-        column: e.column(),
-        detail: e.to_string(),
-    }
+    CooperationError::Json(crate::wire::Cause::json(e))
 }
 
 #[cfg(test)]
@@ -1451,7 +1441,7 @@ mod tests {
         assert_eq!(ResultsRegister::from_json(&json).unwrap(), r);
         assert!(matches!(
             ResultsRegister::from_json("{").unwrap_err(),
-            CooperationError::Json { .. }
+            CooperationError::Json(_)
         ));
         let dup = json.replacen("\"R2\"", "\"R1\"", 1);
         match ResultsRegister::from_json(&dup).unwrap_err() {

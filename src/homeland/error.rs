@@ -13,16 +13,10 @@ use crate::partner::CountryCode;
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CatalogError {
-    /// The text is not a catalog in JSON.
-    #[error("catalog json is invalid at line {line}, column {column}: {detail}")]
-    Json {
-        /// The line of the problem (1-based; 0 if unknown).
-        line: usize,
-        /// The column of the problem (1-based; 0 if unknown).
-        column: usize,
-        /// What serde_json reported.
-        detail: String,
-    },
+    /// The text is not a catalog in JSON (serde_json's error, with its line and column, is
+    /// the source).
+    #[error("catalog json is invalid")]
+    Json(#[source] crate::wire::Cause),
     /// An offering's id is empty, longer than [`Catalog::ID_MAX`](super::Catalog::ID_MAX)
     /// characters, or not made of ASCII letters, digits, `-` and `_`.
     #[error("offering id {id:?} is invalid: expected 1 to {max} ascii letters, digits, '-' or '_'")]

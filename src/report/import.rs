@@ -98,6 +98,11 @@ impl Default for CsvImport {
 }
 
 /// What is wrong with one CSV row.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -121,13 +126,14 @@ pub enum RowProblem {
         found: usize,
     },
     /// The ledger refused the row's command.
-    #[error("refused: {0}")]
-    Refused(BudgetError),
+    #[error("the ledger refused the row's command")]
+    Refused(#[source] BudgetError),
 }
 
 crate::wire::wire_error!(RowProblem);
 
 /// One bad row: its line number in the file (the header is line 1) and why.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowError {
@@ -139,18 +145,30 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.problem)
+        // The whole chain: a refused row's reason is the ledger's error, its source.
+        write!(f, "line {}: {}", self.line, self.problem)?;
+        let mut cause = std::error::Error::source(&self.problem);
+        while let Some(next) = cause {
+            write!(f, ": {next}")?;
+            cause = next.source();
+        }
+        Ok(())
     }
 }
 
 /// Why an import failed as a whole. The ledger is unchanged.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ImportError {
     /// The file could not be read.
-    #[error("cannot read the file: {0}")]
-    Read(String),
+    #[error("cannot read the file")]
+    Read(#[source] crate::wire::Cause),
     /// The header is not [`CSV_COLUMNS`].
     #[error("header {found:?} is not the expected {expected:?}")]
     Header {
@@ -166,8 +184,8 @@ pub enum ImportError {
         errors: Vec<RowError>,
     },
     /// A JSON journal could not be parsed.
-    #[error("invalid journal JSON: {0}")]
-    Json(String),
+    #[error("invalid journal JSON")]
+    Json(#[source] crate::wire::Cause),
     /// A journal could not be replayed.
     #[error("the journal cannot be replayed")]
     Replay(#[source] BudgetError),
@@ -176,6 +194,7 @@ pub enum ImportError {
 crate::wire::wire_error!(ImportError);
 
 /// What an import applied, and with a partial import, what it skipped.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSummary {
@@ -679,7 +698,7 @@ pub fn import_transactions<R: io::Read>(
         .from_reader(reader);
     let header = csv
         .byte_headers()
-        .map_err(|e| ImportError::Read(e.to_string()))?;
+        .map_err(|e| ImportError::Read(crate::wire::Cause::csv(&e)))?;
     let found: Vec<String> = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
@@ -709,7 +728,7 @@ pub fn import_transactions<R: io::Read>(
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(ImportError::Read(e.to_string())),
+            Err(e) => return Err(ImportError::Read(crate::wire::Cause::csv(&e))),
         }
         let line = record.position().map_or(0, csv::Position::line);
         summary.rows = summary.rows.saturating_add(1);
@@ -756,6 +775,6 @@ pub fn import_journal(
     check: std::sync::Arc<dyn crate::eligibility::EligibilityCheck + Send + Sync>,
 ) -> Result<Ledger, ImportError> {
     let journal: Journal =
-        serde_json::from_str(json).map_err(|e| ImportError::Json(e.to_string()))?;
+        serde_json::from_str(json).map_err(|e| ImportError::Json(crate::wire::Cause::json(&e)))?;
     Ledger::replay(&journal, check).map_err(ImportError::Replay)
 }

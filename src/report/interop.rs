@@ -383,7 +383,8 @@ impl InteropReport {
     ///
     /// [`ReportError::Json`] if serialization fails (it does not for these types).
     pub fn json(&self) -> Result<String, ReportError> {
-        serde_json::to_string_pretty(self).map_err(|e| ReportError::Json(e.to_string()))
+        serde_json::to_string_pretty(self)
+            .map_err(|e| ReportError::Json(crate::wire::Cause::json(&e)))
     }
 
     /// The report as readable text: one line per row (mission area, standards, obligated,

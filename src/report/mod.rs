@@ -74,3 +74,20 @@ pub use import::{
 pub fn json_schemas() -> std::collections::BTreeMap<&'static str, serde_json::Value> {
     crate::schema::documents()
 }
+
+/// The JSON Schema (draft 2020-12) of any type that has one, finished the way the
+/// schemas of [`json_schemas`] are: dates by pattern rather than a `format` label, and no
+/// properties beyond those named. For a program that wraps the crate's types in documents
+/// of its own (the command-line program's output lines are made this way). Only with the
+/// `schemars` feature.
+///
+/// ```
+/// use security_assistance::budget::Receipt;
+/// let schema = security_assistance::report::json_schema_for::<Vec<Receipt>>();
+/// assert_eq!(schema["type"], "array");
+/// ```
+#[cfg(feature = "schemars")]
+#[must_use]
+pub fn json_schema_for<T: schemars::JsonSchema>() -> serde_json::Value {
+    crate::schema::one::<T>()
+}

@@ -173,7 +173,7 @@ impl StatusReport {
     ///
     /// [`ReportError::Json`] if the writer fails (only on a bug).
     pub fn json(&self) -> Result<String, ReportError> {
-        serde_json::to_string(self).map_err(|e| ReportError::Json(e.to_string()))
+        serde_json::to_string(self).map_err(|e| ReportError::Json(crate::wire::Cause::json(&e)))
     }
 }
 
@@ -214,13 +214,13 @@ fn key_cells(key: &StatusKey) -> [String; 8] {
 
 /// The CSV writer's error as a [`ReportError::Csv`].
 pub(super) fn csv_error(e: ::csv::Error) -> ReportError {
-    ReportError::Csv(e.to_string())
+    ReportError::Csv(crate::wire::Cause::csv(&e))
 }
 
 /// The text a CSV writer wrote to memory.
 pub(super) fn csv_text(writer: ::csv::Writer<Vec<u8>>) -> Result<String, ReportError> {
     let bytes = writer
         .into_inner()
-        .map_err(|e| ReportError::Csv(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
+        .map_err(|e| ReportError::Csv(crate::wire::Cause::io(e.error())))?;
+    String::from_utf8(bytes).map_err(|e| ReportError::Csv(crate::wire::Cause::utf8(&e)))
 }

@@ -109,16 +109,21 @@ pub(super) fn aligned(
 }
 
 /// Why a report could not be written.
+#[cfg_attr(
+    feature = "schemars",
+    derive(schemars::JsonSchema),
+    schemars(transform = crate::schema::wire_error_shape)
+)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ReportError {
     /// The CSV writer failed.
-    #[error("cannot write the CSV: {0}")]
-    Csv(String),
+    #[error("cannot write the CSV")]
+    Csv(#[source] crate::wire::Cause),
     /// The JSON writer failed.
-    #[error("cannot write the JSON: {0}")]
-    Json(String),
+    #[error("cannot write the JSON")]
+    Json(#[source] crate::wire::Cause),
     /// A total was out of range, or the ledger could not answer.
     #[error("the ledger refused")]
     Budget(#[from] BudgetError),
@@ -126,8 +131,8 @@ pub enum ReportError {
     #[error("amount arithmetic failed")]
     Money(#[from] crate::money::MoneyError),
     /// The XML writer failed (it writes to memory, so only on a bug).
-    #[error("cannot write the XML: {0}")]
-    Xml(String),
+    #[error("cannot write the XML")]
+    Xml(#[source] crate::wire::Cause),
     /// A text cannot go into an XML file: it holds a character that XML 1.0 does not allow
     /// anywhere, not even as a character reference (the `Char` production, XML 1.0 §2.2).
     #[error(

@@ -58,7 +58,7 @@ pub(super) struct Xml {
 }
 
 fn failed(e: std::io::Error) -> ReportError {
-    ReportError::Xml(e.to_string())
+    ReportError::Xml(crate::wire::Cause::io(&e))
 }
 
 impl Xml {
@@ -135,7 +135,7 @@ impl Xml {
     pub(super) fn finish(self) -> Result<String, ReportError> {
         let mut bytes = self.writer.into_inner();
         bytes.push(b'\n');
-        String::from_utf8(bytes).map_err(|e| ReportError::Xml(e.to_string()))
+        String::from_utf8(bytes).map_err(|e| ReportError::Xml(crate::wire::Cause::utf8(&e)))
     }
 }
 

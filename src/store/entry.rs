@@ -188,7 +188,7 @@ impl NewEntry {
     pub fn new(entry: &JournalEntry) -> Result<NewEntry, StoreError> {
         let bytes = encode_standalone(entry).map_err(|e| StoreError::Encode {
             sequence: entry.sequence,
-            reason: e.to_string(),
+            source: crate::wire::Cause::json(&e),
         })?;
         let checksum = checksum(&bytes);
         Ok(NewEntry {

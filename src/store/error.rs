@@ -80,12 +80,12 @@ pub enum StoreError {
         reason: String,
     },
     /// An entry that cannot be encoded for storage.
-    #[error("entry {sequence} cannot be encoded: {reason}")]
+    #[error("entry {sequence} cannot be encoded")]
     Encode {
         /// The entry's sequence.
         sequence: u64,
-        /// Why.
-        reason: String,
+        /// Why: the JSON writer's error.
+        source: crate::wire::Cause,
     },
     /// A store written by a newer version of this crate.
     #[error("the store has schema version {found}; this version reads up to {supported}")]

@@ -20,7 +20,7 @@ use security_assistance::report::{
     CsvImport, ImportError, ReportError, RowProblem, import_journal, import_transactions,
 };
 use security_assistance::store::{ServiceError, StoreError};
-use security_assistance::wire::ErrorCode;
+use security_assistance::wire::{Cause, CauseKind, ErrorCode};
 use security_assistance::{
     CountryCode, FiscalError, Money, MoneyError, MoneyOperation, PartnerError, ProgramKind,
 };
@@ -54,6 +54,17 @@ fn id_error() -> IdError {
         .unwrap_err()
 }
 
+/// A cause as a client reads it from the wire (the crate builds them from the libraries'
+/// errors only).
+fn cause(code: &str, position: Option<(u64, u64)>) -> Cause {
+    let mut json = serde_json::json!({"code": code, "message": "disk full", "precedence": 0});
+    if let Some((line, column)) = position {
+        json["line"] = line.into();
+        json["column"] = column.into();
+    }
+    serde_json::from_value(json).unwrap()
+}
+
 /// One error of every variant that wraps another, each beside the error it wraps.
 fn wrapping() -> Vec<Box<dyn Error>> {
     let journal = BudgetError::Journal {
@@ -74,6 +85,12 @@ fn wrapping() -> Vec<Box<dyn Error>> {
             error: exceeds(),
         }),
         Box::new(ImportError::Replay(journal)),
+        Box::new(ImportError::Json(cause("syntax", Some((1, 1))))),
+        Box::new(ImportError::Read(cause("io", None))),
+        Box::new(ReportError::Csv(cause("io", None))),
+        Box::new(ReportError::Json(cause("data", None))),
+        Box::new(ReportError::Xml(cause("io", None))),
+        Box::new(RowProblem::Refused(exceeds())),
         Box::new(ReportError::Budget(exceeds())),
         Box::new(ReportError::Money(overflow())),
         Box::new(FiscalError::Money(overflow())),
@@ -254,15 +271,17 @@ fn every_error_type_reads_back_as_the_same_typed_error() {
         command: "c-2".parse().unwrap(),
         error: exceeds(),
     });
-    wire(&ImportError::Json(
-        "expected value at line 1 column 1".to_owned(),
-    ));
+    wire(&ImportError::Json(cause("syntax", Some((1, 1)))));
+    wire(&ImportError::Read(cause("field_count", None)));
     wire(&ImportError::Replay(exceeds()));
     wire(&RowProblem::FieldCount {
         expected: 8,
         found: 7,
     });
-    wire(&ReportError::Csv("disk full".to_owned()));
+    wire(&ReportError::Csv(cause("io", None)));
+    wire(&ReportError::Json(cause("data", Some((3, 7)))));
+    wire(&ReportError::Xml(cause("utf8", None)));
+    wire(&RowProblem::Refused(exceeds()));
     wire(&ReportError::XmlCharacter {
         field: "publisher".to_owned(),
         code: 7,
@@ -487,4 +506,86 @@ fn a_journal_refusal_keeps_the_refused_command_as_a_typed_source() {
         .unwrap();
     assert_eq!(refused.code(), "exceeds");
     assert_eq!(ErrorCode::precedence(refused), 6);
+}
+
+#[test]
+fn a_journal_that_is_not_json_keeps_serde_jsons_error_as_a_typed_source_with_its_position() {
+    let err =
+        import_journal("{\"entries\": [\n  {\"sequence\": }]}", Arc::new(AllowAll)).unwrap_err();
+    assert_eq!(err.to_string(), "invalid journal JSON");
+    let source = err.source().expect("a source");
+    let cause = source
+        .downcast_ref::<Cause>()
+        .expect("the source is a Cause");
+    assert_eq!(cause.kind(), CauseKind::Syntax);
+    assert_eq!((cause.line(), cause.column()), (Some(2), Some(16)));
+    assert!(cause.message().starts_with("expected value"), "{cause}");
+    assert_eq!(source.to_string(), cause.message());
+    let value = wire(&err);
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "code": "json",
+            "message": "invalid journal JSON",
+            "precedence": 0,
+            "source": {
+                "code": "syntax",
+                "message": cause.message(),
+                "precedence": 0,
+                "line": 2,
+                "column": 16
+            }
+        })
+    );
+}
+
+/// A file that breaks after its header.
+struct BreaksAfterHeader;
+
+impl std::io::Read for BreaksAfterHeader {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("the disk went away"))
+    }
+}
+
+#[test]
+fn an_unreadable_csv_keeps_the_readers_error_as_a_typed_source() {
+    use std::io::Read;
+    let mut ledger = Ledger::allow_all();
+    let before = ledger.clone();
+    let text: &[u8] = b"id,date,fiscal_year,kind,account,program,country,amount\n";
+    let err = import_transactions(
+        &mut ledger,
+        text.chain(BreaksAfterHeader),
+        &CsvImport::default(),
+    )
+    .unwrap_err();
+    assert_eq!(ledger, before);
+    let ImportError::Read(cause) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(cause.kind(), CauseKind::Io);
+    assert!(cause.message().contains("the disk went away"), "{cause}");
+    assert_eq!(err.to_string(), "cannot read the file");
+    let source = err.source().and_then(|s| s.downcast_ref::<Cause>());
+    assert_eq!(source, Some(cause));
+    let value = wire(&err);
+    assert_eq!(value["code"], "read");
+    assert_eq!(value["source"]["code"], "io");
+    assert_eq!(value["source"]["message"], cause.message());
+}
+
+#[test]
+fn a_cause_refuses_an_unknown_code_an_unknown_field_and_a_precedence_other_than_zero() {
+    for bad in [
+        serde_json::json!({"code": "disk", "message": "x", "precedence": 0}),
+        serde_json::json!({"code": "io", "message": "x", "precedence": 0, "offset": 3}),
+        serde_json::json!({"code": "io", "message": "x", "precedence": 2}),
+        serde_json::json!({"code": "io", "precedence": 0}),
+    ] {
+        assert!(
+            serde_json::from_value::<Cause>(bad.clone()).is_err(),
+            "{bad}"
+        );
+    }
 }

@@ -698,13 +698,36 @@ fn apply_stamps_the_recorded_date_and_refuses_a_supplied_one() {
             .run(TODAY, &[verb], &stdin(std::slice::from_ref(&with_recorded)))
             .expect(1);
         let error = &run.lines()[0]["error"];
-        assert_eq!(error["code"], "invalid_json", "{error}");
+        // Its own code, naming the field, the fields allowed, and why.
+        assert_eq!(error["code"], "field_not_accepted", "{error}");
+        assert_eq!(error["field"], "recorded", "{error}");
+        assert_eq!(
+            error["allowed"],
+            serde_json::json!(["id", "date", "actor", "action"])
+        );
+        assert_eq!(error["precedence"], 0);
         let message = error["message"].as_str().unwrap();
         assert!(
             message.contains("the ledger's clock stamps it"),
             "{message}"
         );
     }
+    // The apply-input schema refuses the field too; the command without it is valid there,
+    // and the journaled command's schema (which requires it) is another document.
+    let input = crate::support::validator("cli/apply_input.json");
+    let sent: Value = serde_json::from_str(&with_recorded).unwrap();
+    assert!(!input.is_valid(&sent), "{sent}");
+    let plain: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert!(input.is_valid(&plain), "{plain}");
+    assert!(!crate::support::validator("command.json").is_valid(&plain));
+    // A line that is not JSON keeps invalid_json, with serde_json's position.
+    let run = target.run(TODAY, &["check"], "{\"id\": }\n").expect(1);
+    let error = &run.lines()[0]["error"];
+    assert_eq!(error["code"], "invalid_json", "{error}");
+    assert_eq!(
+        (error["line"].clone(), error["column"].clone()),
+        (1.into(), 8.into())
+    );
     // Nothing was applied; without the field the command applies, recorded on --today.
     let run = target.run(TODAY, &["apply"], &stdin(&lines)).expect(0);
     assert_eq!(run.lines()[0]["receipt"]["sequence"], 0);
@@ -794,4 +817,48 @@ fn every_subcommand_has_help() {
     }
     let run = run_raw(&["--help".to_owned()], "").expect(0);
     assert!(run.stdout().contains("Exit status:"));
+}
+
+/// The output schemas have teeth: a real line of each kind is valid (every run is checked
+/// in `support`), and the same line with an extra property, a wrong code or a loose date
+/// is not.
+#[test]
+fn the_output_schemas_refuse_what_the_program_never_prints() {
+    let (target, dir) = Target::sqlite("output-schemas");
+    let applied = target
+        .run(TODAY, &["apply"], &stdin(&year()[..1]))
+        .expect(0);
+    let receipt = applied.lines()[0].clone();
+    let refused = target.run(TODAY, &["apply"], "{\"id\": 3}\n").expect(1);
+    let error = refused.lines()[0].clone();
+    let trial = target
+        .run(TODAY, &["trial-balance", "--format", "json"], "")
+        .expect(0);
+    let trial: Value = serde_json::from_str(&trial.stdout()).unwrap();
+    let verify = target.run(TODAY, &["verify"], "").expect(0).lines()[0].clone();
+    let apply = crate::support::validator("cli/apply.json");
+    assert!(apply.is_valid(&receipt) && apply.is_valid(&error));
+    let mut extra = receipt.clone();
+    extra["receipt"]["extra"] = true.into();
+    assert!(!apply.is_valid(&extra), "{extra}");
+    let mut no_version = receipt.clone();
+    no_version.as_object_mut().unwrap().remove("format_version");
+    assert!(!apply.is_valid(&no_version), "{no_version}");
+    let mut unknown_code = error.clone();
+    unknown_code["error"]["code"] = "invalid_jsn".into();
+    assert!(!apply.is_valid(&unknown_code), "{unknown_code}");
+    let trial_balance = crate::support::validator("cli/trial_balance.json");
+    assert!(trial_balance.is_valid(&trial));
+    let mut loose = trial.clone();
+    loose[0]["as_of"] = "2008-2-1".into();
+    assert!(!trial_balance.is_valid(&loose), "{loose}");
+    let mut float = trial.clone();
+    float[0]["net"] = 0.0.into();
+    assert!(!trial_balance.is_valid(&float), "{float}");
+    let verify_schema = crate::support::validator("cli/verify.json");
+    assert!(verify_schema.is_valid(&verify));
+    let mut extra = verify.clone();
+    extra["checksums"]["why"] = "x".into();
+    assert!(!verify_schema.is_valid(&extra), "{extra}");
+    clean(&dir);
 }

@@ -62,7 +62,86 @@ pub(crate) fn run_raw(args: &[String], stdin: &str) -> Run {
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    Run(child.wait_with_output().unwrap())
+    let run = Run(child.wait_with_output().unwrap());
+    run.validate(args);
+    run
+}
+
+/// The committed schema (under `schemas/`) of what the program prints on stdout for these
+/// arguments, when it prints JSON.
+fn schema_of(args: &[String]) -> Option<&'static str> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let json = words.windows(2).any(|w| w == ["--format", "json"]);
+    let position = words.iter().position(|w| {
+        [
+            "apply",
+            "check",
+            "import",
+            "facts",
+            "waivers",
+            "verify",
+            "status",
+            "sf133",
+            "trial-balance",
+        ]
+        .contains(w)
+    })?;
+    let next = words.get(position + 1).copied();
+    match (words[position], next) {
+        _ if words.contains(&"--help") => None,
+        ("apply" | "check", _) => Some("cli/apply.json"),
+        ("import", Some("csv")) => Some("cli/import_csv.json"),
+        ("import", Some("journal")) => Some("cli/import_journal.json"),
+        ("facts" | "waivers", Some("add")) => Some("cli/records_add.json"),
+        ("facts", Some("list")) => Some("cli/facts_list.json"),
+        ("waivers", Some("list")) => Some("cli/waivers_list.json"),
+        ("verify", _) => Some("cli/verify.json"),
+        ("status", _) if json => Some("status_report.json"),
+        ("sf133", _) if json => Some("sf133.json"),
+        ("trial-balance", _) if json => Some("cli/trial_balance.json"),
+        _ => None,
+    }
+}
+
+/// The validator of a committed schema, compiled once per test binary.
+pub(crate) fn validator(name: &str) -> std::sync::Arc<jsonschema::Validator> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache.lock().unwrap();
+    Arc::clone(cache.entry(name.to_owned()).or_insert_with(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../schemas")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: Value = serde_json::from_str(&text).unwrap();
+        Arc::new(jsonschema::draft202012::new(&schema).unwrap())
+    }))
+}
+
+impl Run {
+    /// Every JSON line the program printed is valid under its committed schema.
+    fn validate(&self, args: &[String]) {
+        let Some(name) = schema_of(args) else {
+            return;
+        };
+        let validator = validator(name);
+        for line in self.stdout().lines() {
+            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| {
+                panic!("{args:?} printed a line that is not JSON ({e}): {line}")
+            });
+            let problems: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(
+                problems.is_empty(),
+                "{args:?}: a line is not valid under schemas/{name}: {problems:?}\n{line}"
+            );
+        }
+    }
 }
 
 /// A finished run.
