@@ -41,20 +41,6 @@ impl Packed {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::hash::BuildHasher;
-
-    use crate::budget::ids::CommandId;
-
-    #[test]
-    fn a_command_id_hashes_as_its_text() {
-        let hasher = foldhash::fast::RandomState::default();
-        let id: CommandId = "c-2008-000001".parse().unwrap();
-        assert_eq!(hasher.hash_one(&id), hasher.hash_one("c-2008-000001"));
-    }
-}
-
 impl IdIndex {
     pub(super) fn get(&self, id: &CommandId, journal: &Journal) -> Option<(NaiveDate, u64)> {
         let hash = self.hasher.hash_one(id);
