@@ -1606,7 +1606,7 @@ mod tests {
         );
         assert!(journal.decisions.is_empty());
         // Decoded decisions share the journal's findings rather than copying them.
-        let (a, b) = (journal.get(2).unwrap(), journal.get(4).unwrap());
+        let (a, b) = (journal.get(2).unwrap(), journal.get(6).unwrap());
         let (a, b) = (a.decision.unwrap(), b.decision.unwrap());
         assert!(Arc::ptr_eq(a.shared_parts().2, b.shared_parts().2));
         // The checkpoint form and the JSON wire form read back equal.
