@@ -1558,7 +1558,9 @@ mod tests {
     }
 
     fn obligation(i: u64, decision: Decision) -> JournalEntry {
-        let date = day(2008, 1, 2) + chrono::Days::new(i);
+        let date = day(2008, 1, 2)
+            .checked_add_days(chrono::Days::new(i))
+            .unwrap();
         JournalEntry {
             sequence: i,
             command: Command::new(
@@ -1571,7 +1573,7 @@ mod tests {
                     amount: "10".parse().unwrap(),
                 },
             )
-            .recorded_on(date + chrono::Days::new(3)),
+            .recorded_on(date.checked_add_days(chrono::Days::new(3)).unwrap()),
             decision: Some(Arc::new(decision)),
         }
     }
@@ -1580,12 +1582,16 @@ mod tests {
     fn equal_decision_bodies_are_kept_once_and_every_entry_reads_back_whole() {
         let entries: Vec<JournalEntry> = (0..40u64)
             .map(|i| {
-                let date = day(2008, 1, 2) + chrono::Days::new(i);
+                let date = day(2008, 1, 2)
+                    .checked_add_days(chrono::Days::new(i))
+                    .unwrap();
                 let decision = builtin_decision(
                     if i % 2 == 0 { "JOR" } else { "EGY" },
                     date,
-                    (i % 3 != 0).then(|| date + chrono::Days::new(3)),
-                    (i % 5 != 0).then(|| Money::from_cents(i64::try_from(i).unwrap() * 101)),
+                    (i % 3 != 0).then(|| date.checked_add_days(chrono::Days::new(3)).unwrap()),
+                    (i % 5 != 0).then(|| {
+                        Money::from_cents(i64::try_from(i).unwrap().checked_mul(101).unwrap())
+                    }),
                     (i % 7 != 0).then_some("JO-D-GAA"),
                     if i % 4 == 0 {
                         Stage::Expenditure
@@ -1657,7 +1663,10 @@ mod tests {
         let mut body = Vec::new();
         let c = &entry.command;
         put_str(&mut body, c.id.as_str());
-        put_i64(&mut body, i64::from(days(c.recorded) - days(c.date)));
+        put_i64(
+            &mut body,
+            i64::from(days(c.recorded).checked_sub(days(c.date)).unwrap()),
+        );
         put_u64(&mut body, u64::from(local.symbols.text(c.actor.as_str())));
         body.push(1);
         put_u64(&mut body, 0);
@@ -1679,7 +1688,7 @@ mod tests {
         assert_eq!(decode_standalone(&bytes), Some(entry));
         // A version-1 entry cannot name a shared body.
         let mut shared = bytes.clone();
-        let at = bytes.len() - body.len() - 1;
+        let at = bytes.len().checked_sub(body.len() + 1).unwrap();
         shared[at] = 2;
         assert_eq!(decode_standalone(&shared), None);
     }
@@ -1694,11 +1703,11 @@ mod tests {
             document in proptest::option::of("[A-Z0-9-]{1,12}"),
             expenditure in proptest::bool::ANY,
         ) {
-            let date = day(1998, 1, 1) + chrono::Days::new(offset);
+            let date = day(1998, 1, 1).checked_add_days(chrono::Days::new(offset)).unwrap();
             let decision = builtin_decision(
                 partner,
                 date,
-                known.map(|k| date + chrono::Days::new(k)),
+                known.map(|k| date.checked_add_days(chrono::Days::new(k)).unwrap()),
                 cents.map(Money::from_cents),
                 document.as_deref(),
                 if expenditure { Stage::Expenditure } else { Stage::Obligation },
