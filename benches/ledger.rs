@@ -1,6 +1,7 @@
 //! Benchmarks of the ledger's hot paths: applying commands to a ledger that already holds
-//! a million journal entries, replaying a million entries from JSON, and a status of funds
-//! over them.
+//! a million journal entries (with the allow-everything gate and with the built-in rule
+//! set), replaying a million entries from JSON, a status of funds over them now and at a
+//! past date, and opening a million-entry store from its checkpoint and from scratch.
 //!
 //! ```sh
 //! cargo bench --bench ledger
@@ -195,5 +196,81 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(ledger, benches);
+/// The built-in rule set as the gate (no facts recorded: every rule is asked and answers).
+fn builtin() -> std::sync::Arc<dyn security_assistance::eligibility::EligibilityCheck + Send + Sync>
+{
+    use security_assistance::eligibility::{Engine, Facts, RuleSet};
+    std::sync::Arc::new(Engine::new(Facts::new(), RuleSet::builtin()))
+}
+
+fn builtin_rules(c: &mut Criterion) {
+    let mut ledger = Ledger::new(builtin());
+    let mut w = Workload::new(&mut ledger);
+    w.fill(&mut ledger, 1_000_000);
+    let mut group = c.benchmark_group("ledger, built-in rules");
+    group.sample_size(10);
+    let batch = 10_000u64;
+    group.throughput(Throughput::Elements(batch));
+    let mut i = 500_000u64;
+    group.bench_function("apply obligations and disbursements at 1M entries", |b| {
+        b.iter_batched(
+            || {
+                let commands: Vec<Command> = (0..batch / 2).flat_map(|k| w.pair(i + k)).collect();
+                i += batch / 2;
+                commands
+            },
+            |commands| {
+                for command in commands {
+                    ledger.apply(command).unwrap();
+                }
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.throughput(Throughput::Elements(1));
+    let past = StatusQuery::new(
+        day(2008, 1, 6),
+        &[Dimension::Account, Dimension::Program, Dimension::Partner],
+    );
+    group.bench_function("status of funds as of a past date (replay)", |b| {
+        b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
+    });
+    group.finish();
+}
+
+/// Opening a store of 1,000,000 entries (built-in rules, the in-memory store: the
+/// ledger's own cost, without a database's reads) from its checkpoint and from scratch.
+fn open(c: &mut Criterion) {
+    use security_assistance::store::{DurableLedger, FixedClock, MemoryStore};
+    let clock = std::sync::Arc::new(FixedClock::new(day(2009, 9, 30)));
+    let mut scratch = Ledger::new(builtin());
+    let mut w = Workload::new(&mut scratch);
+    let mut durable =
+        DurableLedger::open(MemoryStore::default(), clock.clone(), builtin()).unwrap();
+    durable
+        .import_all(scratch.journal().iter().map(|e| e.command).collect())
+        .unwrap();
+    drop(scratch);
+    for start in (0..500_000u64).step_by(5_000) {
+        let batch: Vec<Command> = (start..start + 5_000).flat_map(|i| w.pair(i)).collect();
+        durable.import_all(batch).unwrap();
+    }
+    let without = durable.store().clone();
+    durable.checkpoint().unwrap();
+    let with = durable.into_store();
+    let mut group = c.benchmark_group("open 1M entries, built-in rules, memory store");
+    group.sample_size(10);
+    for (name, store) in [("from its checkpoint", with), ("from scratch", without)] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || store.clone(),
+                |store| black_box(DurableLedger::open(store, clock.clone(), builtin()).unwrap()),
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(ledger, benches, builtin_rules, open);
 criterion_main!(ledger);

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
-use crate::eligibility::Decision;
+use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
@@ -67,7 +67,11 @@ pub struct Journal {
     offsets: Vec<u64>,
     arena: Arena,
     symbols: Symbols,
+    /// Decisions kept whole: those whose request names subjects or claims.
     decisions: Vec<Arc<Decision>>,
+    /// What the other decisions share (rule set, outcome, findings), each distinct one
+    /// once; an entry keeps only its decision's request and the index of its body.
+    bodies: Bodies,
     /// Reused buffer for encoding one entry (not part of the journal's value).
     scratch: Vec<u8>,
 }
@@ -155,6 +159,7 @@ impl Journal {
                 .iter()
                 .map(|d| serde_json::to_string(&**d).unwrap_or_default())
                 .collect(),
+            bodies: self.bodies.list.iter().map(Body::to_json).collect(),
         }
     }
 
@@ -182,8 +187,12 @@ impl Journal {
                 .iter()
                 .map(|d| serde_json::from_str::<Decision>(d).ok().map(Arc::new))
                 .collect::<Option<Vec<_>>>()?,
+            bodies: Bodies::default(),
             scratch: Vec::new(),
         };
+        for body in parts.bodies {
+            journal.bodies.push(Body::from_json(&body)?);
+        }
         for text in parts.texts {
             journal.symbols.text(&text);
         }
@@ -212,6 +221,13 @@ impl Journal {
             .binary_search(&sequence)
             .ok()
             .and_then(|i| i.checked_add(start))
+    }
+
+    /// The text of the command id of the entry at `position`, as stored (not parsed).
+    pub(crate) fn id_text_at(&self, position: usize) -> Option<&str> {
+        let offset = *self.offsets.get(position)?;
+        let mut reader = self.arena.reader(offset)?;
+        reader.string()
     }
 
     /// The command id of the entry at `position`, decoded alone.
@@ -259,6 +275,10 @@ impl Journal {
         put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
         match &entry.decision {
             None => out.push(0),
+            Some(decision) if shareable(decision) => {
+                out.push(2);
+                self.put_shared(out, decision, c.date, c.recorded);
+            }
             Some(decision) => {
                 out.push(1);
                 put_u64(out, self.decisions.len() as u64);
@@ -268,15 +288,95 @@ impl Journal {
         c.action.put(out, &mut self.symbols);
     }
 
+    /// A shared decision: the index of its body, then its request field by field.
+    fn put_shared(
+        &mut self,
+        out: &mut Vec<u8>,
+        decision: &Decision,
+        date: NaiveDate,
+        recorded: NaiveDate,
+    ) {
+        put_u64(out, u64::from(self.bodies.intern(decision)));
+        let r = decision.request();
+        put_u64(out, u64::from(r.partner.index()));
+        out.push(program_code(r.program));
+        put_i64(
+            out,
+            i64::from(days(r.date)).saturating_sub(i64::from(days(date))),
+        );
+        match r.known_on {
+            None => out.push(0),
+            Some(known_on) => {
+                out.push(1);
+                put_i64(
+                    out,
+                    i64::from(days(known_on)).saturating_sub(i64::from(days(recorded))),
+                );
+            }
+        }
+        out.push(department_code(r.department));
+        match r.amount {
+            None => out.push(0),
+            Some(amount) => {
+                out.push(1);
+                put_money(out, amount);
+            }
+        }
+        match &r.document {
+            None => out.push(0),
+            Some(document) => {
+                out.push(1);
+                put_u64(out, u64::from(self.symbols.text(document)));
+            }
+        }
+        out.push(stage_code(r.stage));
+    }
+
+    /// Reads a decision written by [`Journal::put_shared`].
+    fn get_shared(
+        &self,
+        r: &mut Reader<'_>,
+        date: NaiveDate,
+        recorded: NaiveDate,
+    ) -> Option<Decision> {
+        let body = self.bodies.list.get(usize::try_from(r.u64()?).ok()?)?;
+        let partner = CountryCode::from_index(usize::try_from(r.u64()?).ok()?)?;
+        let program = program_of(r.byte()?)?;
+        let asked = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
+        let mut request = EligibilityRequest::new(partner, program, asked);
+        request.known_on = match r.byte()? {
+            0 => None,
+            _ => Some(from_days(i64::from(days(recorded)).checked_add(r.i64()?)?)?),
+        };
+        request.department = department_of(r.byte()?)?;
+        request.amount = match r.byte()? {
+            0 => None,
+            _ => Some(r.money()?),
+        };
+        request.document = match r.byte()? {
+            0 => None,
+            _ => Some(self.symbols.get_shared(r.u64()?)?.to_string()),
+        };
+        request.stage = stage_of(r.byte()?)?;
+        Some(Decision::from_shared(
+            request,
+            body.rule_set.clone(),
+            body.outcome,
+            Arc::clone(&body.findings),
+        ))
+    }
+
     fn decode(&self, r: &mut Reader<'_>, sequence: u64, date: NaiveDate) -> Option<JournalEntry> {
         let id: CommandId = r.string()?.parse().ok()?;
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let decision = match r.byte()? {
             0 => None,
-            _ => Some(Arc::clone(
+            1 => Some(Arc::clone(
                 self.decisions.get(usize::try_from(r.u64()?).ok()?)?,
             )),
+            2 => Some(Arc::new(self.get_shared(r, date, recorded)?)),
+            _ => return None,
         };
         let action = Action::get(r, &self.symbols)?;
         Some(JournalEntry {
@@ -305,6 +405,192 @@ pub(crate) struct JournalParts {
     accounts: Vec<AccountSymbol>,
     /// As JSON: a decision's internally tagged enums need a self-describing format.
     decisions: Vec<String>,
+    /// The shared decision bodies, as JSON ([`Body::to_json`]).
+    bodies: Vec<String>,
+}
+
+/// `true` when a decision can be kept as a shared body and its request field by field
+/// (its request names no subjects and no claims: those are kept whole).
+fn shareable(decision: &Decision) -> bool {
+    let r = decision.request();
+    r.subjects.is_empty() && r.claims.is_empty()
+}
+
+/// What decisions on different entries share: the rule set's version, the outcome and the
+/// findings (about 2 KB with the built-in rules).
+#[derive(Debug, Clone)]
+struct Body {
+    rule_set: std::borrow::Cow<'static, str>,
+    outcome: Outcome,
+    findings: Arc<[Finding]>,
+}
+
+/// A [`Body`] on the wire (checkpoints and standalone entries).
+#[derive(Serialize)]
+struct BodyRef<'a> {
+    rule_set: &'a str,
+    outcome: Outcome,
+    findings: &'a [Finding],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BodyOwned {
+    rule_set: String,
+    outcome: Outcome,
+    findings: Vec<Finding>,
+}
+
+impl Body {
+    fn to_json(&self) -> String {
+        serde_json::to_string(&BodyRef {
+            rule_set: &self.rule_set,
+            outcome: self.outcome,
+            findings: &self.findings,
+        })
+        .unwrap_or_default()
+    }
+
+    /// [`Body::to_json`], remembering the last few bodies written on this thread: a store
+    /// writes the same few bodies for a million entries.
+    fn to_json_cached(&self) -> String {
+        thread_local! {
+            static WRITTEN: std::cell::RefCell<Vec<(Body, Arc<str>)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        WRITTEN.with(|written| {
+            let mut written = written.borrow_mut();
+            if let Some((_, json)) = written.iter().find(|(body, _)| body.same(self)) {
+                return json.to_string();
+            }
+            let json = self.to_json();
+            if written.len() >= 32 {
+                written.remove(0);
+            }
+            written.push((self.clone(), Arc::from(json.as_str())));
+            json
+        })
+    }
+
+    fn same(&self, other: &Body) -> bool {
+        self.outcome == other.outcome
+            && self.rule_set == other.rule_set
+            && (Arc::ptr_eq(&self.findings, &other.findings) || self.findings == other.findings)
+    }
+
+    fn from_json(json: &str) -> Option<Body> {
+        let body: BodyOwned = serde_json::from_str(json).ok()?;
+        Some(Body {
+            rule_set: body.rule_set.into(),
+            outcome: body.outcome,
+            findings: body.findings.into(),
+        })
+    }
+
+    fn matches(&self, decision: &Decision) -> bool {
+        let (rule_set, outcome, findings) = decision.shared_parts();
+        self.outcome == outcome
+            && self.rule_set == *rule_set
+            && (Arc::ptr_eq(&self.findings, findings) || *self.findings == **findings)
+    }
+}
+
+/// The distinct decision bodies of a journal, each kept once.
+#[derive(Debug, Clone, Default)]
+struct Bodies {
+    list: Vec<Body>,
+    /// A hash of each body's rule set, outcome and findings' rules and titles, to the
+    /// bodies with that hash.
+    index: foldhash::HashMap<u64, Vec<u32>>,
+}
+
+impl Bodies {
+    /// The index of `decision`'s body, added if it is new.
+    fn intern(&mut self, decision: &Decision) -> u32 {
+        let (rule_set, outcome, findings) = decision.shared_parts();
+        // A decision read back from this journal or a store shares its body's findings:
+        // found without hashing them.
+        if let Some(i) = self.list.iter().take(16).position(|body| {
+            Arc::ptr_eq(&body.findings, findings)
+                && body.outcome == outcome
+                && body.rule_set == *rule_set
+        }) {
+            return u32::try_from(i).unwrap_or(u32::MAX);
+        }
+        let hash = body_hash(rule_set, outcome, findings);
+        let bucket = self.index.entry(hash).or_default();
+        for &i in bucket.iter() {
+            if self
+                .list
+                .get(i as usize)
+                .is_some_and(|body| body.matches(decision))
+            {
+                return i;
+            }
+        }
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        bucket.push(i);
+        self.list.push(Body {
+            rule_set: rule_set.clone(),
+            outcome,
+            findings: Arc::clone(findings),
+        });
+        i
+    }
+
+    /// Appends `body` (read back from a checkpoint or an entry) as the next one.
+    fn push(&mut self, body: Body) {
+        let hash = body_hash(&body.rule_set, body.outcome, &body.findings);
+        let i = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.index.entry(hash).or_default().push(i);
+        self.list.push(body);
+    }
+}
+
+fn body_hash(rule_set: &str, outcome: Outcome, findings: &[Finding]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::fast::FixedState::default().build_hasher();
+    rule_set.hash(&mut h);
+    outcome.hash(&mut h);
+    findings.len().hash(&mut h);
+    for finding in findings {
+        finding.rule.hash(&mut h);
+        finding.title.hash(&mut h);
+        finding.facts.len().hash(&mut h);
+    }
+    h.finish()
+}
+
+fn department_code(department: Department) -> u8 {
+    match department {
+        Department::State => 0,
+        Department::Defense => 1,
+        Department::HomelandSecurity => 2,
+    }
+}
+
+fn department_of(code: u8) -> Option<Department> {
+    Some(match code {
+        0 => Department::State,
+        1 => Department::Defense,
+        2 => Department::HomelandSecurity,
+        _ => return None,
+    })
+}
+
+fn stage_code(stage: Stage) -> u8 {
+    match stage {
+        Stage::Obligation => 0,
+        Stage::Expenditure => 1,
+    }
+}
+
+fn stage_of(code: u8) -> Option<Stage> {
+    Some(match code {
+        0 => Stage::Obligation,
+        1 => Stage::Expenditure,
+        _ => return None,
+    })
 }
 
 /// The arena's chunks as byte strings (one length and a copy each, not a number per byte).
@@ -367,15 +653,18 @@ mod chunks {
 }
 
 /// The version byte that opens an entry encoded on its own ([`encode_standalone`]).
-const STANDALONE_VERSION: u8 = 1;
+/// Version 1 kept every decision whole as JSON; version 2 keeps a shared decision as its
+/// body (rule set, outcome, findings) in JSON and its request in the compact entry, so a
+/// reader can parse each distinct body once ([`StandaloneDecoder`]).
+const STANDALONE_VERSION: u8 = 2;
 
 /// One entry encoded on its own, for a store: the journal's compact encoding of the entry,
 /// preceded by its own symbol table (the strings and accounts the entry names) and its
-/// decision as JSON, so that it decodes without the rest of the journal.
+/// decision, so that it decodes without the rest of the journal.
 ///
 /// Layout: version byte, sequence, effective date (days from CE), the texts (count, then
-/// each string), the accounts (count, then each symbol's text), the decision (0, or 1 and
-/// its JSON), then the compact entry.
+/// each string), the accounts (count, then each symbol's text), the decision (0; 1 and
+/// the whole decision as JSON; or 2 and its shared body as JSON), then the compact entry.
 pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_json::Error> {
     let mut local = Journal::default();
     let mut body = Vec::with_capacity(64);
@@ -392,12 +681,16 @@ pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_j
     for account in &local.symbols.accounts {
         put_str(&mut out, &account.lossless());
     }
-    match local.decisions.first() {
-        None => out.push(0),
-        Some(decision) => {
+    match (local.decisions.first(), local.bodies.list.first()) {
+        (Some(decision), _) => {
             out.push(1);
             put_str(&mut out, &serde_json::to_string(&**decision)?);
         }
+        (None, Some(shared)) => {
+            out.push(2);
+            put_str(&mut out, &shared.to_json_cached());
+        }
+        (None, None) => out.push(0),
     }
     out.extend_from_slice(&body);
     Ok(out)
@@ -405,30 +698,64 @@ pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_j
 
 /// Decodes an entry written by [`encode_standalone`]; `None` if the bytes are not one
 /// whole entry.
+#[cfg(test)]
 pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
-    let mut r = Reader { bytes };
-    if r.byte()? != STANDALONE_VERSION {
-        return None;
+    StandaloneDecoder::default().decode(bytes)
+}
+
+/// Decodes entries written by [`encode_standalone`] (versions 1 and 2), parsing each
+/// distinct shared decision body once: opening a store reads a million entries whose
+/// decisions share a handful of bodies.
+#[derive(Debug, Default)]
+pub(crate) struct StandaloneDecoder {
+    /// Body JSON already parsed, by its text.
+    parsed: foldhash::HashMap<Box<str>, Body>,
+}
+
+impl StandaloneDecoder {
+    /// The entry in `bytes`; `None` if the bytes are not one whole entry.
+    pub(crate) fn decode(&mut self, bytes: &[u8]) -> Option<JournalEntry> {
+        let mut r = Reader { bytes };
+        let version = r.byte()?;
+        if version != 1 && version != STANDALONE_VERSION {
+            return None;
+        }
+        let sequence = r.u64()?;
+        let date = from_days(r.i64()?)?;
+        let mut local = Journal::default();
+        let texts = r.u64()?;
+        for _ in 0..texts {
+            let text = r.string()?;
+            local.symbols.texts.push(Arc::from(text));
+        }
+        let accounts = r.u64()?;
+        for _ in 0..accounts {
+            let account: AccountSymbol = r.string()?.parse().ok()?;
+            local.symbols.accounts.push(account);
+        }
+        match r.byte()? {
+            0 => {}
+            1 => {
+                let decision: Decision = serde_json::from_str(r.string()?).ok()?;
+                local.decisions.push(Arc::new(decision));
+            }
+            2 if version == STANDALONE_VERSION => {
+                let json = r.string()?;
+                let body = match self.parsed.get(json) {
+                    Some(body) => body.clone(),
+                    None => {
+                        let body = Body::from_json(json)?;
+                        self.parsed.insert(json.into(), body.clone());
+                        body
+                    }
+                };
+                local.bodies.list.push(body);
+            }
+            _ => return None,
+        }
+        let entry = local.decode(&mut r, sequence, date)?;
+        r.bytes.is_empty().then_some(entry)
     }
-    let sequence = r.u64()?;
-    let date = from_days(r.i64()?)?;
-    let mut local = Journal::default();
-    let texts = r.u64()?;
-    for _ in 0..texts {
-        let text = r.string()?;
-        local.symbols.texts.push(Arc::from(text));
-    }
-    let accounts = r.u64()?;
-    for _ in 0..accounts {
-        let account: AccountSymbol = r.string()?.parse().ok()?;
-        local.symbols.accounts.push(account);
-    }
-    if r.byte()? != 0 {
-        let decision: Decision = serde_json::from_str(r.string()?).ok()?;
-        local.decisions.push(Arc::new(decision));
-    }
-    let entry = local.decode(&mut r, sequence, date)?;
-    r.bytes.is_empty().then_some(entry)
 }
 
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
@@ -1175,8 +1502,10 @@ mod tests {
 
     /// The stored encoding of every action, as main wrote it before the action table
     /// derived it (`tests/data/encoding/journal_entries.json`, bytes from `encode_standalone` at
-    /// commit 9da25cd): stores and checkpoints written then must still read, so the table
-    /// may only append variants, never reorder variants or fields.
+    /// commit 9da25cd, version 1): stores and checkpoints written then must still read, so
+    /// the table may only append variants, never reorder variants or fields. Version 2
+    /// changed only how a decision is kept, so an entry without one is written as before
+    /// but for the version byte.
     #[test]
     fn the_encoding_of_every_action_is_unchanged() {
         #[derive(Deserialize)]
@@ -1195,7 +1524,9 @@ mod tests {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            assert_eq!(hex, case.bytes, "{:?}", case.entry.command.action);
+            assert_eq!(&hex[..2], "02");
+            assert_eq!(&case.bytes[..2], "01");
+            assert_eq!(hex[2..], case.bytes[2..], "{:?}", case.entry.command.action);
             let bytes: Vec<u8> = (0..case.bytes.len())
                 .step_by(2)
                 .map(|i| u8::from_str_radix(&case.bytes[i..i + 2], 16).unwrap())
@@ -1204,5 +1535,190 @@ mod tests {
             names.insert(case.entry.command.action.name());
         }
         assert_eq!(names.len(), 16, "every action is in the file: {names:?}");
+    }
+
+    /// A built-in decision on an obligation of `amount` on `document` to `partner`.
+    fn builtin_decision(
+        partner: &str,
+        date: NaiveDate,
+        known_on: Option<NaiveDate>,
+        amount: Option<Money>,
+        document: Option<&str>,
+        stage: Stage,
+    ) -> Decision {
+        use crate::eligibility::{EligibilityCheck, Engine, Facts, RuleSet};
+        let mut request =
+            EligibilityRequest::new(partner.parse().unwrap(), ProgramKind::Financing, date);
+        request.known_on = known_on;
+        request.amount = amount;
+        request.document = document.map(str::to_owned);
+        request.department = Department::Defense;
+        request.stage = stage;
+        Engine::new(Facts::new(), RuleSet::builtin()).decide(&request)
+    }
+
+    fn obligation(i: u64, decision: Decision) -> JournalEntry {
+        let date = day(2008, 1, 2)
+            .checked_add_days(chrono::Days::new(i))
+            .unwrap();
+        JournalEntry {
+            sequence: i,
+            command: Command::new(
+                format!("c{i}").parse().unwrap(),
+                date,
+                "me".parse().unwrap(),
+                Action::Disburse {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    document: format!("D{i}").parse().unwrap(),
+                    amount: "10".parse().unwrap(),
+                },
+            )
+            .recorded_on(date.checked_add_days(chrono::Days::new(3)).unwrap()),
+            decision: Some(Arc::new(decision)),
+        }
+    }
+
+    #[test]
+    fn equal_decision_bodies_are_kept_once_and_every_entry_reads_back_whole() {
+        let entries: Vec<JournalEntry> = (0..40u64)
+            .map(|i| {
+                let date = day(2008, 1, 2)
+                    .checked_add_days(chrono::Days::new(i))
+                    .unwrap();
+                let decision = builtin_decision(
+                    if i % 2 == 0 { "JOR" } else { "EGY" },
+                    date,
+                    (i % 3 != 0).then(|| date.checked_add_days(chrono::Days::new(3)).unwrap()),
+                    (i % 5 != 0).then(|| {
+                        Money::from_cents(i64::try_from(i).unwrap().checked_mul(101).unwrap())
+                    }),
+                    (i % 7 != 0).then_some("JO-D-GAA"),
+                    if i % 4 == 0 {
+                        Stage::Expenditure
+                    } else {
+                        Stage::Obligation
+                    },
+                );
+                obligation(i, decision)
+            })
+            .collect();
+        let journal = Journal::from_entries(entries.clone());
+        assert_eq!(journal.to_entries(), entries);
+        // Every decision shares one of a few bodies; none is kept whole.
+        assert!(
+            journal.bodies.list.len() <= 2,
+            "{}",
+            journal.bodies.list.len()
+        );
+        assert!(journal.decisions.is_empty());
+        // Decoded decisions share the journal's findings rather than copying them.
+        let (a, b) = (journal.get(2).unwrap(), journal.get(6).unwrap());
+        let (a, b) = (a.decision.unwrap(), b.decision.unwrap());
+        assert!(Arc::ptr_eq(a.shared_parts().2, b.shared_parts().2));
+        // The checkpoint form and the JSON wire form read back equal.
+        let restored = Journal::from_parts(journal.to_parts()).unwrap();
+        assert_eq!(restored.to_entries(), entries);
+        let json = serde_json::to_string(&journal).unwrap();
+        assert_eq!(serde_json::from_str::<Journal>(&json).unwrap(), journal);
+        // Standalone entries (version 2) decode alone, and through one decoder that parses
+        // each body once.
+        let mut decoder = StandaloneDecoder::default();
+        for entry in &entries {
+            let bytes = encode_standalone(entry).unwrap();
+            assert_eq!(bytes[0], 2);
+            assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
+            assert_eq!(decoder.decode(&bytes).as_ref(), Some(entry));
+            assert_eq!(decoder.decode(&bytes[..bytes.len() - 1]), None);
+        }
+        assert!(decoder.parsed.len() <= 2);
+    }
+
+    #[test]
+    fn a_decision_whose_request_names_subjects_is_kept_whole() {
+        let date = day(2008, 1, 2);
+        let mut decision = builtin_decision("JOR", date, None, None, None, Stage::Obligation);
+        let mut request = decision.request().clone();
+        request.subjects = vec![crate::eligibility::Subject::Unit("1st Brigade".to_owned())];
+        let (rule_set, outcome, findings) = decision.shared_parts();
+        decision = Decision::from_shared(request, rule_set.clone(), outcome, Arc::clone(findings));
+        let entry = obligation(0, decision);
+        let journal = Journal::from_entries(vec![entry.clone()]);
+        assert_eq!(journal.decisions.len(), 1);
+        assert!(journal.bodies.list.is_empty());
+        assert_eq!(journal.to_entries(), vec![entry.clone()]);
+        let bytes = encode_standalone(&entry).unwrap();
+        assert_eq!(decode_standalone(&bytes), Some(entry));
+    }
+
+    #[test]
+    fn a_version_1_entry_with_its_decision_whole_still_reads() {
+        // Version 1 wrote every decision whole: byte 1, then its JSON, and the compact
+        // entry pointed at it (tag 1, index 0).
+        let date = day(2008, 1, 2);
+        let decision =
+            builtin_decision("JOR", date, Some(date), None, Some("X"), Stage::Obligation);
+        let entry = obligation(0, decision.clone());
+        let mut local = Journal::default();
+        local.decisions.push(Arc::new(decision.clone()));
+        let mut body = Vec::new();
+        let c = &entry.command;
+        put_str(&mut body, c.id.as_str());
+        put_i64(
+            &mut body,
+            i64::from(days(c.recorded).checked_sub(days(c.date)).unwrap()),
+        );
+        put_u64(&mut body, u64::from(local.symbols.text(c.actor.as_str())));
+        body.push(1);
+        put_u64(&mut body, 0);
+        c.action.put(&mut body, &mut local.symbols);
+        let mut bytes = vec![1];
+        put_u64(&mut bytes, entry.sequence);
+        put_i64(&mut bytes, i64::from(days(c.date)));
+        put_u64(&mut bytes, local.symbols.texts.len() as u64);
+        for text in &local.symbols.texts {
+            put_str(&mut bytes, text);
+        }
+        put_u64(&mut bytes, local.symbols.accounts.len() as u64);
+        for account in &local.symbols.accounts {
+            put_str(&mut bytes, &account.lossless());
+        }
+        bytes.push(1);
+        put_str(&mut bytes, &serde_json::to_string(&decision).unwrap());
+        bytes.extend_from_slice(&body);
+        assert_eq!(decode_standalone(&bytes), Some(entry));
+        // A version-1 entry cannot name a shared body.
+        let mut shared = bytes.clone();
+        let at = bytes.len().checked_sub(body.len() + 1).unwrap();
+        shared[at] = 2;
+        assert_eq!(decode_standalone(&shared), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_shareable_decision_reads_back_equal(
+            partner in proptest::sample::select(vec!["JOR", "EGY", "THA", "PAK", "COL"]),
+            offset in 0u64..4000,
+            known in proptest::option::of(0u64..60),
+            cents in proptest::option::of(-1_000_000_000i64..1_000_000_000),
+            document in proptest::option::of("[A-Z0-9-]{1,12}"),
+            expenditure in proptest::bool::ANY,
+        ) {
+            let date = day(1998, 1, 1).checked_add_days(chrono::Days::new(offset)).unwrap();
+            let decision = builtin_decision(
+                partner,
+                date,
+                known.map(|k| date.checked_add_days(chrono::Days::new(k)).unwrap()),
+                cents.map(Money::from_cents),
+                document.as_deref(),
+                if expenditure { Stage::Expenditure } else { Stage::Obligation },
+            );
+            let entry = obligation(0, decision);
+            let journal = Journal::from_entries(vec![entry.clone()]);
+            proptest::prop_assert_eq!(journal.to_entries(), vec![entry.clone()]);
+            let restored = Journal::from_parts(journal.to_parts()).unwrap();
+            proptest::prop_assert_eq!(restored.to_entries(), vec![entry.clone()]);
+            let bytes = encode_standalone(&entry).unwrap();
+            proptest::prop_assert_eq!(decode_standalone(&bytes), Some(entry));
+        }
     }
 }

@@ -45,7 +45,7 @@ pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};
-pub(crate) use journal::{decode_standalone, encode_standalone};
+pub(crate) use journal::{StandaloneDecoder, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
 pub use status::{
     Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,

@@ -35,6 +35,7 @@ mod rule;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -206,7 +207,32 @@ pub struct Decision {
     request: EligibilityRequest,
     rule_set: Cow<'static, str>,
     outcome: Outcome,
-    findings: Vec<Finding>,
+    /// Shared, so that the journal keeps each distinct set of findings once.
+    #[serde(with = "shared_findings")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Vec<Finding>"))]
+    findings: Arc<[Finding]>,
+}
+
+/// [`Decision`]'s findings as a plain list on the wire.
+mod shared_findings {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Finding;
+
+    pub(super) fn serialize<S: Serializer>(
+        findings: &Arc<[Finding]>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        findings.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Arc<[Finding]>, D::Error> {
+        Ok(Vec::<Finding>::deserialize(deserializer)?.into())
+    }
 }
 
 impl Decision {
@@ -233,8 +259,29 @@ impl Decision {
             request,
             rule_set: rule_set.into(),
             outcome,
+            findings: findings.into(),
+        }
+    }
+
+    /// A decision on `request` with another decision's rule set, outcome and findings,
+    /// shared rather than copied (the journal keeps each distinct set once).
+    pub(crate) fn from_shared(
+        request: EligibilityRequest,
+        rule_set: Cow<'static, str>,
+        outcome: Outcome,
+        findings: Arc<[Finding]>,
+    ) -> Self {
+        Decision {
+            request,
+            rule_set,
+            outcome,
             findings,
         }
+    }
+
+    /// The rule set's version, the outcome and the findings, as shared.
+    pub(crate) fn shared_parts(&self) -> (&Cow<'static, str>, Outcome, &Arc<[Finding]>) {
+        (&self.rule_set, self.outcome, &self.findings)
     }
 
     /// The request this decision answers.

@@ -330,10 +330,11 @@ impl<S: JournalStore> DurableLedger<S> {
     pub fn catch_up(&mut self) -> Result<(), ServiceError> {
         let ledger = &mut self.ledger;
         let mut expected = ledger.last_sequence().map_or(Some(0), |s| s.checked_add(1));
+        let mut decoder = crate::budget::StandaloneDecoder::default();
         self.store
             .read_after(ledger.last_sequence(), &mut |encoded| {
                 let sequence = expected.unwrap_or(u64::MAX);
-                let entry = encoded.decode(sequence)?;
+                let entry = encoded.decode_with(sequence, &mut decoder)?;
                 ledger.restore(entry).map_err(|error| StoreError::Refused {
                     sequence,
                     error: Box::new(error),
@@ -427,6 +428,10 @@ fn restore_checkpoint(
 ) -> Result<Ledger, StoreError> {
     let sequence = checkpoint.sequence();
     let bytes = checkpoint.verified()?;
+    if !Ledger::reads_snapshot(bytes) {
+        // A checkpoint of an older format: the entries are replayed instead.
+        return Ok(Ledger::new(eligibility));
+    }
     let ledger = Ledger::from_snapshot(bytes, eligibility)
         .map_err(|reason| StoreError::Checkpoint { sequence, reason })?;
     if ledger.last_sequence() != Some(sequence) {

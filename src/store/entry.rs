@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::budget::{JournalEntry, decode_standalone, encode_standalone};
+use crate::budget::{JournalEntry, StandaloneDecoder, encode_standalone};
 
 /// The CRC-32 (IEEE) of `bytes`: it detects every error confined to 32 consecutive bits,
 /// so every flipped byte.
@@ -83,6 +83,16 @@ impl EncodedEntry {
     /// In this order: [`StoreError::Checksum`], [`StoreError::Undecodable`],
     /// [`StoreError::OutOfOrder`].
     pub fn decode(&self, expected: u64) -> Result<JournalEntry, StoreError> {
+        self.decode_with(expected, &mut StandaloneDecoder::default())
+    }
+
+    /// [`EncodedEntry::decode`], parsing each distinct decision body once across the
+    /// entries `decoder` reads.
+    pub(crate) fn decode_with(
+        &self,
+        expected: u64,
+        decoder: &mut StandaloneDecoder,
+    ) -> Result<JournalEntry, StoreError> {
         let computed = checksum(&self.bytes);
         if computed != self.checksum {
             return Err(StoreError::Checksum {
@@ -91,7 +101,7 @@ impl EncodedEntry {
                 computed,
             });
         }
-        let entry = decode_standalone(&self.bytes).ok_or(StoreError::Undecodable {
+        let entry = decoder.decode(&self.bytes).ok_or(StoreError::Undecodable {
             sequence: self.sequence,
         })?;
         if self.sequence != expected || entry.sequence != expected {

@@ -138,6 +138,15 @@ impl Ledger {
         postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
     }
 
+    /// `false` for a checkpoint of an older format, which opening ignores (replaying the
+    /// entries instead): a checkpoint saves time and never holds anything the entries do
+    /// not. Postcard writes the leading format number as one byte.
+    pub(crate) fn reads_snapshot(bytes: &[u8]) -> bool {
+        bytes
+            .first()
+            .is_none_or(|format| *format >= SNAPSHOT_FORMAT)
+    }
+
     /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate.
     pub(crate) fn from_snapshot(
         bytes: &[u8],
@@ -153,14 +162,16 @@ impl Ledger {
         let journal = Journal::from_parts(snapshot.journal)
             .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
         let mut ledger = Ledger::new(check);
+        let unreadable =
+            |position: usize| format!("the checkpoint's journal entry {position} is unreadable");
         for position in 0..journal.len() {
-            let (Some(id), Some(entry)) = (journal.id_at(position), journal.key_at(position))
+            let (Some(id), Some(entry)) = (journal.id_text_at(position), journal.key_at(position))
             else {
-                return Err(format!(
-                    "the checkpoint's journal entry {position} is unreadable"
-                ));
+                return Err(unreadable(position));
             };
-            ledger.by_id.insert(&id, entry, &journal);
+            if !ledger.by_id.insert_text(id, entry, &journal) {
+                return Err(unreadable(position));
+            }
         }
         ledger.accounts = snapshot
             .accounts
@@ -291,8 +302,10 @@ impl Ledger {
     }
 }
 
-/// The version of [`Ledger::snapshot`]'s format.
-pub(super) const SNAPSHOT_FORMAT: u8 = 1;
+/// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
+/// body once; a store holding a version 1 checkpoint is opened from scratch
+/// ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 2;
 
 #[derive(Serialize)]
 pub(super) struct SnapshotRef<'a> {

@@ -72,8 +72,40 @@ impl IdIndex {
     /// Indexes `id`; the entry it names must already be in `journal`.
     pub(super) fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
         let hash = self.hasher.hash_one(id);
+        self.insert_hashed(hash, at, journal, || Some(id.clone()));
+    }
+
+    /// Indexes the id whose text is `text` (as the journal stores it, checked when it was
+    /// first applied): a `CommandId` hashes as its text, so nothing is parsed or allocated
+    /// unless the id goes to the overflow map. `false` if it had to and the text is not an
+    /// id.
+    pub(super) fn insert_text(
+        &mut self,
+        text: &str,
+        at: (NaiveDate, u64),
+        journal: &Journal,
+    ) -> bool {
+        let hash = self.hasher.hash_one(text);
+        let mut valid = true;
+        self.insert_hashed(hash, at, journal, || {
+            let id = text.parse().ok();
+            valid = id.is_some();
+            id
+        });
+        valid
+    }
+
+    fn insert_hashed(
+        &mut self,
+        hash: u64,
+        at: (NaiveDate, u64),
+        journal: &Journal,
+        id: impl FnOnce() -> Option<CommandId>,
+    ) {
         let Some(packed) = Packed::new(at) else {
-            self.overflow.insert(id.clone(), at);
+            if let Some(id) = id() {
+                self.overflow.insert(id, at);
+            }
             return;
         };
         // One probe of the hash map: the slot is either free or checked and then reused.
@@ -87,11 +119,27 @@ impl IdIndex {
                     .unpack()
                     .is_some_and(|other| other != at && journal.find(other.0, other.1).is_some());
                 if taken {
-                    self.overflow.insert(id.clone(), at);
+                    if let Some(id) = id() {
+                        self.overflow.insert(id, at);
+                    }
                 } else {
                     slot.insert(packed);
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::BuildHasher;
+
+    use crate::budget::ids::CommandId;
+
+    #[test]
+    fn a_command_id_hashes_as_its_text() {
+        let hasher = foldhash::fast::RandomState::default();
+        let id: CommandId = "c-2008-000001".parse().unwrap();
+        assert_eq!(hasher.hash_one(&id), hasher.hash_one("c-2008-000001"));
     }
 }

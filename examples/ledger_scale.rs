@@ -1,0 +1,230 @@
+//! Measures the ledger at scale with the built-in eligibility rules in the gate: resident
+//! bytes per journal entry, commands a second, and opening a store of the same entries
+//! from its checkpoint and from scratch (the in-memory store, so the figures are the
+//! ledger's own, without a database's reads).
+//!
+//! ```sh
+//! cargo run --release --example ledger_scale -- 1000000 [builtin|allow] [open]
+//! ```
+//!
+//! The workload is `benches/ledger.rs`'s (an account allocated to twenty partners, then
+//! obligation and disbursement pairs); commands are built one at a time, so the resident
+//! growth is the ledger's. Resident memory is read from `/proc/self/statm` (Linux).
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss
+)]
+
+use std::error::Error;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use security_assistance::budget::{
+    AccountSymbol, Action, AllocationKey, Apportionment, Command, DocumentId, Funding, Instrument,
+    Ledger,
+};
+use security_assistance::eligibility::{AllowAll, EligibilityCheck, Engine, Facts, RuleSet};
+use security_assistance::store::{DurableLedger, FixedClock, MemoryStore};
+use security_assistance::{CountryCode, Money, ProgramKind};
+
+const PARTNERS: [&str; 20] = [
+    "JOR", "EGY", "ISR", "COL", "MEX", "PHL", "IDN", "KEN", "NGA", "GHA", "UKR", "GEO", "POL",
+    "EST", "LVA", "LTU", "VNM", "THA", "PER", "ECU",
+];
+
+fn day(y: i32, m: u32, d: u32) -> Result<NaiveDate, Box<dyn Error>> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| "date".into())
+}
+
+/// Resident bytes of this process.
+fn resident() -> Result<u64, Box<dyn Error>> {
+    let statm = std::fs::read_to_string("/proc/self/statm")?;
+    let pages: u64 = statm.split_whitespace().nth(1).ok_or("statm")?.parse()?;
+    Ok(pages * 4096)
+}
+
+/// CPU seconds (user and system) this process has used, from `/proc/self/stat`.
+fn cpu() -> Result<f64, Box<dyn Error>> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    let after = stat.rsplit(')').next().ok_or("stat")?;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+    Ok(ticks as f64 / 100.0)
+}
+
+/// The commands of the workload, built on demand: the setup, then `entries` obligation and
+/// disbursement entries.
+struct Workload {
+    account: AccountSymbol,
+    keys: Vec<AllocationKey>,
+    setup: Vec<Command>,
+    pairs: u64,
+}
+
+impl Workload {
+    fn new(entries: u64) -> Result<Workload, Box<dyn Error>> {
+        let account: AccountSymbol = "011-2008/2009-1082".parse()?;
+        let big: Money = "900000000000000".parse()?;
+        let start = day(2007, 10, 1)?;
+        let mut actions = vec![
+            Action::Appropriate {
+                account,
+                title: "FMF".into(),
+                purposes: vec![ProgramKind::Financing],
+                amount: big,
+                law: "P.L. 110-161".into(),
+            },
+            Action::Apportion {
+                account,
+                category: Apportionment::ByPeriod { from: start },
+                amount: big,
+            },
+            Action::Allot {
+                account,
+                holder: "DSCA".parse()?,
+                amount: big,
+            },
+        ];
+        let mut keys = Vec::new();
+        for p in PARTNERS {
+            let partner: CountryCode = p.parse()?;
+            let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some(partner));
+            actions.push(Action::Allocate {
+                account,
+                key: key.clone(),
+                amount: Money::from_cents(4_000_000_000_000_000),
+            });
+            keys.push(key);
+        }
+        let setup = actions
+            .into_iter()
+            .enumerate()
+            .map(|(i, action)| {
+                Ok(Command::new(
+                    format!("s{i}").parse()?,
+                    start,
+                    "bench".parse()?,
+                    action,
+                ))
+            })
+            .collect::<Result<Vec<_>, Box<dyn Error>>>()?;
+        Ok(Workload {
+            account,
+            keys,
+            setup,
+            pairs: entries / 2,
+        })
+    }
+
+    /// The obligation and disbursement of pair `i`.
+    fn pair(&self, i: u64) -> Result<[Command; 2], Box<dyn Error>> {
+        let date = day(2008, 1, 1)? + chrono::Days::new(i / 4000);
+        let key = self.keys[(i % self.keys.len() as u64) as usize].clone();
+        let document: DocumentId = format!("D{i}").parse()?;
+        let obligate = Action::Obligate {
+            account: self.account,
+            document: document.clone(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation { key },
+            amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
+        };
+        let disburse = Action::Disburse {
+            account: self.account,
+            document,
+            amount: Money::from_cents(500_000),
+        };
+        Ok([
+            Command::new(format!("o{i}").parse()?, date, "bench".parse()?, obligate),
+            Command::new(format!("d{i}").parse()?, date, "bench".parse()?, disburse),
+        ])
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let entries: u64 = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
+    let gate = args.next().unwrap_or_else(|| "builtin".to_owned());
+    let open = args.next().is_some_and(|a| a == "open");
+    let repeat: usize = args.next().map_or(Ok(1), |a| a.parse())?;
+    let check: Arc<dyn EligibilityCheck + Send + Sync> = match gate.as_str() {
+        "allow" => Arc::new(AllowAll),
+        _ => Arc::new(Engine::new(Facts::new(), RuleSet::builtin())),
+    };
+    let workload = Workload::new(entries)?;
+    let before = resident()?;
+    let mut ledger = Ledger::new(Arc::clone(&check));
+    let (t0, c0) = (Instant::now(), cpu()?);
+    for command in workload.setup.clone() {
+        ledger.apply(command)?;
+    }
+    for i in 0..workload.pairs {
+        for command in workload.pair(i)? {
+            ledger.apply(command)?;
+        }
+    }
+    let applied = t0.elapsed();
+    let applied_cpu = cpu()? - c0;
+    let after = resident()?;
+    let n = ledger.journal().len() as f64;
+    println!(
+        "{gate}: {} entries applied in {:.3} s wall, {applied_cpu:.3} s CPU ({:.0} commands/s \
+         of CPU, commands built on the way); resident growth {} bytes: {:.1} bytes an entry",
+        ledger.journal().len(),
+        applied.as_secs_f64(),
+        n / applied_cpu,
+        after.saturating_sub(before),
+        after.saturating_sub(before) as f64 / n,
+    );
+    if !open {
+        return Ok(());
+    }
+    drop(ledger);
+    let clock = Arc::new(FixedClock::new(day(2009, 9, 30)?));
+    let mut durable =
+        DurableLedger::open(MemoryStore::default(), clock.clone(), Arc::clone(&check))?;
+    let t0 = Instant::now();
+    durable.import_all(workload.setup.clone())?;
+    let mut batch = Vec::with_capacity(10_000);
+    for i in 0..workload.pairs {
+        batch.extend(workload.pair(i)?);
+        if batch.len() >= 10_000 {
+            durable.import_all(std::mem::take(&mut batch))?;
+        }
+    }
+    if !batch.is_empty() {
+        durable.import_all(batch)?;
+    }
+    println!(
+        "store built through DurableLedger::import_all (10,000 a batch) in {:.3} s",
+        t0.elapsed().as_secs_f64()
+    );
+    let scratch = durable.store().clone();
+    let t0 = Instant::now();
+    durable.checkpoint()?;
+    println!("checkpoint saved in {:.3} s", t0.elapsed().as_secs_f64());
+    let live = durable.ledger().clone();
+    let with = durable.into_store();
+    for (name, store) in [("checkpoint", with), ("scratch", scratch)] {
+        let mut times = Vec::new();
+        for run in 0..repeat {
+            let (t0, c0) = (Instant::now(), cpu()?);
+            let opened = DurableLedger::open(store.clone(), clock.clone(), Arc::clone(&check))?;
+            times.push((t0.elapsed().as_secs_f64(), cpu()? - c0));
+            if run == 0 && *opened.ledger() != live {
+                return Err(format!("the ledger opened from {name} differs").into());
+            }
+        }
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (wall, cpu) = times[times.len() / 2];
+        println!(
+            "open from {name}: {wall:.3} s wall, {cpu:.3} s CPU (median of {repeat}; {} entries)",
+            live.journal().len()
+        );
+    }
+    Ok(())
+}
