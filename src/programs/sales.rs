@@ -70,6 +70,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bpc;
 mod charges;
 mod closure;
 mod schedule;
@@ -80,6 +81,7 @@ use std::fmt;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use bpc::BpcFunding;
 pub use charges::{
     ChargeKind, Charges, ContractAdministrationBasis, ContractAdministrationExemption,
     DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SmallCaseMinimum, SourceOfSupply,
@@ -2372,7 +2374,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 /// [`SalesError::precedence`] gives the rank:
 ///
 /// 1. state and identity: [`SalesError::IllegalTransition`], [`SalesError::CrossPartner`],
-///    [`SalesError::CaseOfOtherPartner`];
+///    [`SalesError::CaseOfOtherPartner`], [`SalesError::NotBuildingPartnerCapacity`],
+///    [`SalesError::NotAccepted`];
 /// 2. shape: [`SalesError::InvalidLine`], [`SalesError::NoLines`], [`SalesError::NoChanges`],
 ///    [`SalesError::NotPositive`], [`SalesError::NegativeAmount`],
 ///    [`SalesError::NotQuarterEnd`], [`SalesError::NotBillingDueDate`],
@@ -2382,7 +2385,7 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::UnknownFundingSource`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
-///    [`SalesError::OfferExpired`];
+///    [`SalesError::OfferExpired`], [`SalesError::ObligationBeforeAcceptance`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2777,8 +2780,44 @@ pub enum SalesError {
         /// The decision, with every finding.
         decision: Box<Decision>,
     },
-    /// The ledger refused the posting of a financing draw.
-    #[error("the ledger refused the financing draw")]
+    /// Only a Building Partner Capacity case is obligated in the ledger; a sale is paid by
+    /// its partner through the trust fund.
+    #[error(
+        "case {case} is a {kind:?} case: only a building partner capacity case is obligated against a us appropriation"
+    )]
+    NotBuildingPartnerCapacity {
+        /// The case.
+        case: DocumentId,
+        /// Its kind.
+        kind: CaseKind,
+    },
+    /// A BPC case is obligated only once its LOA is accepted, and not after closure or
+    /// cancellation.
+    #[error(
+        "case {case} is {state}: a building partner capacity case is obligated only while accepted, implemented or supply complete"
+    )]
+    NotAccepted {
+        /// The case.
+        case: DocumentId,
+        /// Its state.
+        state: CaseState,
+    },
+    /// The obligation is dated before the LOA's acceptance.
+    #[error(
+        "case {case} cannot be obligated on {date}, before its acceptance on {accepted}: the accepted loa is the binding agreement (31 U.S.C. 1501(a)(1))"
+    )]
+    ObligationBeforeAcceptance {
+        /// The case.
+        case: DocumentId,
+        /// The obligation date refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+        /// The acceptance date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        accepted: NaiveDate,
+    },
+    /// The ledger refused the posting (a financing draw or a BPC obligation).
+    #[error("the ledger refused the posting")]
     Ledger(#[source] BudgetError),
     /// The ledger command id was already applied.
     #[error("ledger command {id} was already applied: give each draw a new command id")]
@@ -2847,7 +2886,9 @@ impl SalesError {
         match self {
             SalesError::IllegalTransition { .. }
             | SalesError::CrossPartner { .. }
-            | SalesError::CaseOfOtherPartner { .. } => 1,
+            | SalesError::CaseOfOtherPartner { .. }
+            | SalesError::NotBuildingPartnerCapacity { .. }
+            | SalesError::NotAccepted { .. } => 1,
             SalesError::InvalidLine { .. }
             | SalesError::NoLines { .. }
             | SalesError::NoChanges { .. }
@@ -2865,7 +2906,8 @@ impl SalesError {
             | SalesError::TrustDateBeforePrevious { .. }
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
-            | SalesError::OfferExpired { .. } => 4,
+            | SalesError::OfferExpired { .. }
+            | SalesError::ObligationBeforeAcceptance { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
             | SalesError::PaymentScheduleRequired { .. }
