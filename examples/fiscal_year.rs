@@ -991,6 +991,68 @@ fn run_the_instruments(year: &mut Year) -> Res<()> {
             ),
         );
     }
+    carry_the_sales_case_to_closure(year, &mut case, &mut trust)?;
+    Ok(())
+}
+
+/// The patrol-boat case PH-H-SAA after implementation, carried into FY2009: the boats are
+/// delivered and paid from the trust fund, the line is billed at its priced total, and the
+/// case is closed with its financial checks (SAMM C16: every line delivered and billed,
+/// collections equal to disbursements plus charges, the balance refunded to the partner).
+/// The ledger saw this case's money once, when the grant was drawn on acceptance; what
+/// follows moves cash within the partner's trust fund account only.
+fn carry_the_sales_case_to_closure(
+    year: &mut Year,
+    case: &mut Case,
+    trust: &mut TrustFund,
+) -> Res<()> {
+    println!(
+        "
+  sales case PH-H-SAA, from delivery to closure:"
+    );
+    let line = case.lines().first().ok_or("the case has a line")?.number;
+    let charges = case.line_charges(line)?;
+    // The boats cost the contractor less than the offer's estimate.
+    let delivered = money("2450000")?;
+    trust.disburse(case, day(2008, 11, 14)?, delivered)?;
+    year.log(
+        day(2008, 11, 14)?,
+        format!("deliver two coastal patrol boats to PHL; pay the contractor {delivered} from the trust fund"),
+    );
+    case.complete_line(line, day(2008, 12, 1)?)?;
+    year.log(
+        day(2008, 12, 1)?,
+        format!("line {line} supply complete; PH-H-SAA is {}", case.state()),
+    );
+    let billing = [sales::LineBilling {
+        line,
+        billed: charges.total,
+    }];
+    year.log(
+        day(2008, 12, 31)?,
+        format!(
+            "bill line {line} at its priced total {}: value {} and administrative surcharge {}",
+            charges.total, charges.value, charges.administrative
+        ),
+    );
+    let statement = case.close_reconciled(
+        day(2009, 3, 31)?,
+        trust,
+        &billing,
+        Some(sales::Disposition::Refund),
+    )?;
+    year.log(
+        statement.closed,
+        format!(
+            "close PH-H-SAA: collections {} = disbursements {} + charges {} + balance {}; billed {}; {} refunded to PHL",
+            statement.collections,
+            statement.disbursements,
+            statement.charges,
+            statement.balance,
+            statement.billed,
+            trust.case_refunds(case.id())?
+        ),
+    );
     Ok(())
 }
 

@@ -772,11 +772,10 @@ impl Project {
         let document_text = format!("{}-{partner}-{sequence}", self.id);
         let document: DocumentId = compose(document_text.clone())?;
         let id: CommandId = compose(format!("{document_text}-COLL"))?;
+        // At most the share, by construction (issue 17: no assertion that input can
+        // reach): `amount` was refused above when over `outstanding`, which is the share
+        // less what was received.
         share.received = share.received.checked_add(amount)?;
-        debug_assert!(
-            share.received <= share.share,
-            "checked against the outstanding"
-        );
         share.contributions.push(Contribution {
             document: document_text,
             date,
@@ -1171,6 +1170,34 @@ mod tests {
             };
             Decision::new(request.clone(), "test", vec![finding])
         }
+    }
+
+    /// Issue 17 (the former `debug_assert!` in `receive`): a contribution a cent over what
+    /// is outstanding is refused, naming it, after part of the share was received; the
+    /// rest of the share exactly is taken, and then nothing more.
+    #[test]
+    fn a_contribution_over_the_outstanding_share_is_refused() {
+        let (p, _) = project()
+            .receive(&ctx(), c("GBR"), m("100000"), d(2008, 4, 1))
+            .unwrap();
+        let over = p.receive(&ctx(), c("GBR"), m("200000.01"), d(2008, 4, 2));
+        assert_eq!(
+            over.unwrap_err(),
+            CooperationError::ExceedsDue {
+                partner: c("GBR"),
+                amount: m("200000.01"),
+                outstanding: m("200000"),
+            }
+        );
+        let (full, _) = p
+            .receive(&ctx(), c("GBR"), m("200000"), d(2008, 4, 2))
+            .unwrap();
+        assert_eq!(full.share_of(c("GBR")), Some(m("300000")));
+        assert_eq!(full.received().unwrap(), m("300000"));
+        assert!(matches!(
+            full.receive(&ctx(), c("GBR"), m("0.01"), d(2008, 4, 3)),
+            Err(CooperationError::ExceedsDue { .. })
+        ));
     }
 
     #[test]

@@ -1548,10 +1548,15 @@ fn build_schedule(terms: &LoanTerms, count: u32) -> Result<Vec<Installment>, Fin
             }
             .min(balance)
         };
+        // None of the three can be negative, by construction (issue 17: no assertion that
+        // input can reach): `balance` is a sum of positive disbursements (`LoanTerms::check`)
+        // less principal never above it (`min(balance)`, or all of it on the last
+        // installment); `principal` is zero, a share of a positive principal, or a payment
+        // floored at zero; `interest` is a non-negative `Rate` (refused negative by
+        // `Rate::from_percent`) on a non-negative balance over non-negative spans (the
+        // cursor only moves forward: the first installment falls after the first
+        // disbursement and disbursements are in date order, both checked).
         balance = balance.checked_sub(principal)?;
-        debug_assert!(
-            !balance.is_negative() && !principal.is_negative() && !interest.is_negative()
-        );
         out.push(Installment {
             number: k.saturating_add(1),
             due,
@@ -1561,9 +1566,12 @@ fn build_schedule(terms: &LoanTerms, count: u32) -> Result<Vec<Installment>, Fin
             balance_after: balance,
         });
     }
-    // Pair assertion with the construction check: every disbursement joined the balance,
-    // and the last installment took the rest.
-    debug_assert!(disbursements.next().is_none() && balance.is_zero());
+    // Every disbursement joined the balance and the last installment took the rest, by
+    // construction (issue 17: no assertion that input can reach): `LoanTerms::check`, run
+    // by the only caller before this function, refuses a disbursement on or after the
+    // first principal due date (`DisbursementAfterRepaymentStarts`), so each is dated
+    // before the last due date and joins inside the loop; the last installment repays the
+    // whole balance (it is a repaying one since `principal_installments` is at least 1).
     Ok(out)
 }
 

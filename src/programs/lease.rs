@@ -620,20 +620,29 @@ impl Lease {
                 .start
                 .checked_add_months(Months::new(offset))
                 .ok_or(LeaseError::DateOutOfRange)?;
+            let rest = term.rental.checked_sub(paid)?;
             let amount = if next == term.months {
-                term.rental.checked_sub(paid)?
+                rest
             } else {
-                term.rental.checked_mul_ratio(
-                    i128::from(next.saturating_sub(offset)),
-                    i128::from(term.months),
-                    self.rounding,
-                )?
+                // Capped at what is left: rounded away from zero, the shares of a tiny
+                // rental (a cent over three months) would otherwise pass the rental and
+                // leave a negative last installment.
+                term.rental
+                    .checked_mul_ratio(
+                        i128::from(next.saturating_sub(offset)),
+                        i128::from(term.months),
+                        self.rounding,
+                    )?
+                    .min(rest)
             };
             paid = paid.checked_add(amount)?;
             out.push(RentalInstallment { due, amount });
             offset = next;
         }
-        debug_assert_eq!(paid, term.rental);
+        // The installments sum to the term's rental by construction (issue 17: no
+        // assertion that input can reach): the last one is `rental − paid`, and the loop
+        // always reaches it because both the term's months and `payment_months` are at
+        // least 1 (`LeaseError::ZeroMonths` from `Lease::new` and `renew`).
         Ok(out)
     }
 
@@ -1207,6 +1216,26 @@ mod tests {
 
     fn plane() -> LeasedArticle {
         LeasedArticle::new("C-130H", m("30000000"), 360, 120)
+    }
+
+    /// Issue 17 (the former `debug_assert_eq!` of the schedule's sum): rounded away from
+    /// zero, a cent of rental paid monthly over three months used to give 0.01, 0.01 and
+    /// −0.01; each share is now capped at what is left, so no installment is negative and
+    /// they still sum to the rental. A zero payment period is refused before any schedule.
+    #[test]
+    fn a_schedule_rounded_away_from_zero_never_goes_negative() {
+        let mut req = request(3, LeasedArticle::new("gauge", m("0.01"), 3, 0));
+        req.rounding = Rounding::AwayFromZero;
+        req.payment_months = 1;
+        let lease = Lease::new(req.clone(), &AllowAll).unwrap();
+        assert_eq!(lease.rental().unwrap(), m("0.01"));
+        let amounts: Vec<Money> = lease.schedule().unwrap().iter().map(|i| i.amount).collect();
+        assert_eq!(amounts, [m("0.01"), m("0"), m("0")]);
+        req.payment_months = 0;
+        assert!(matches!(
+            Lease::new(req, &AllowAll),
+            Err(LeaseError::ZeroMonths { .. })
+        ));
     }
 
     /// The documented formula, with a remainder that must land on the last installment.

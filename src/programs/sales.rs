@@ -70,6 +70,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bpc;
 mod charges;
 mod closure;
 mod schedule;
@@ -80,6 +81,7 @@ use std::fmt;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use bpc::BpcFunding;
 pub use charges::{
     ChargeKind, Charges, ContractAdministrationBasis, ContractAdministrationExemption,
     DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SmallCaseMinimum, SourceOfSupply,
@@ -870,6 +872,11 @@ pub struct Case {
     small_case_line: Option<Money>,
 }
 
+/// A date that `Case::check_date` found on or after the case's last event; private, not
+/// `Clone`, so each check allows exactly one `Case::record`.
+#[derive(Debug)]
+struct InOrder(NaiveDate);
+
 impl Case {
     /// A case in [`CaseState::RequestReceived`].
     ///
@@ -1263,14 +1270,16 @@ impl Case {
     // ----- the checks every step starts with -----
 
     /// State, then date order.
-    fn guard(&self, action: CaseAction, date: NaiveDate) -> Result<(), SalesError> {
+    fn guard(&self, action: CaseAction, date: NaiveDate) -> Result<InOrder, SalesError> {
         if let Some(e) = self.state_error(action) {
             return Err(e);
         }
         self.check_date(action, date)
     }
 
-    fn check_date(&self, action: CaseAction, date: NaiveDate) -> Result<(), SalesError> {
+    /// The date-order check, and the only way to make the `InOrder` that
+    /// `Case::record` needs.
+    fn check_date(&self, action: CaseAction, date: NaiveDate) -> Result<InOrder, SalesError> {
         let previous = self.last_date();
         if date < previous {
             return Err(SalesError::DateBeforePrevious {
@@ -1280,7 +1289,7 @@ impl Case {
                 previous,
             });
         }
-        Ok(())
+        Ok(InOrder(date))
     }
 
     fn state_error(&self, action: CaseAction) -> Option<SalesError> {
@@ -1291,8 +1300,13 @@ impl Case {
         })
     }
 
-    fn record(&mut self, date: NaiveDate, action: CaseAction, state: CaseState) {
-        debug_assert!(date >= self.last_date());
+    /// Appends the event. The history stays in date order by construction, not by an
+    /// assertion: `in_order` can only come from `Case::check_date` (directly or through
+    /// `Case::guard`) on this case, it is consumed here, and no step records twice or
+    /// records between its check and this call, so the date it carries is on or after the
+    /// last event's (issue 17: no assertion that input can reach).
+    fn record(&mut self, in_order: InOrder, action: CaseAction, state: CaseState) {
+        let InOrder(date) = in_order;
         self.state = state;
         self.history.push(Event {
             date,
@@ -1338,9 +1352,9 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn begin_development(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        self.guard(CaseAction::BeginDevelopment, date)?;
+        let in_order = self.guard(CaseAction::BeginDevelopment, date)?;
         self.record(
-            date,
+            in_order,
             CaseAction::BeginDevelopment,
             CaseState::OfferInDevelopment,
         );
@@ -1380,7 +1394,7 @@ impl Case {
         }
         spec.validate()?;
         let number = Case::next_line_number(&self.lines)?;
-        self.check_date(CaseAction::AddLine, date)?;
+        let in_order = self.check_date(CaseAction::AddLine, date)?;
         self.lines.push(Line::from_spec(
             number,
             &spec,
@@ -1388,7 +1402,7 @@ impl Case {
             None,
             None,
         ));
-        self.record(date, CaseAction::AddLine, self.state);
+        self.record(in_order, CaseAction::AddLine, self.state);
         Ok(number)
     }
 
@@ -1430,9 +1444,9 @@ impl Case {
                 amount: bad.amount(),
             });
         }
-        self.check_date(CaseAction::SetFunding, date)?;
+        let in_order = self.check_date(CaseAction::SetFunding, date)?;
         self.funding = sources;
-        self.record(date, CaseAction::SetFunding, self.state);
+        self.record(in_order, CaseAction::SetFunding, self.state);
         Ok(())
     }
 
@@ -1467,9 +1481,9 @@ impl Case {
         date: NaiveDate,
         schedule: PaymentSchedule,
     ) -> Result<(), SalesError> {
-        self.guard(CaseAction::SetPaymentSchedule, date)?;
+        let in_order = self.guard(CaseAction::SetPaymentSchedule, date)?;
         self.schedule = Some(schedule);
-        self.record(date, CaseAction::SetPaymentSchedule, self.state);
+        self.record(in_order, CaseAction::SetPaymentSchedule, self.state);
         Ok(())
     }
 
@@ -1499,9 +1513,9 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record_notification(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        self.guard(CaseAction::RecordNotification, date)?;
+        let in_order = self.guard(CaseAction::RecordNotification, date)?;
         self.notified = Some(date);
-        self.record(date, CaseAction::RecordNotification, self.state);
+        self.record(in_order, CaseAction::RecordNotification, self.state);
         Ok(())
     }
 
@@ -1565,7 +1579,7 @@ impl Case {
                 case: self.id.clone(),
             });
         }
-        self.check_date(action, date)?;
+        let in_order = self.check_date(action, date)?;
         if milap > date || milap < self.received {
             return Err(SalesError::MilapOutOfOrder {
                 case: self.id.clone(),
@@ -1608,7 +1622,7 @@ impl Case {
         self.offer_expires = Some(expires);
         self.notices = notices;
         self.decision = Some(decision);
-        self.record(date, action, CaseState::Offered);
+        self.record(in_order, action, CaseState::Offered);
         Ok(())
     }
 
@@ -1739,7 +1753,7 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn accept(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        self.guard(CaseAction::Accept, date)?;
+        let in_order = self.guard(CaseAction::Accept, date)?;
         if let Some(expired) = self.offer_expires.filter(|e| date > *e) {
             return Err(SalesError::OfferExpired {
                 case: self.id.clone(),
@@ -1755,7 +1769,7 @@ impl Case {
         let small = small_case_line_of(&accepted, &accepted.lines)?;
         *self = accepted;
         self.small_case_line = Some(small);
-        self.record(date, CaseAction::Accept, CaseState::Accepted);
+        self.record(in_order, CaseAction::Accept, CaseState::Accepted);
         Ok(())
     }
 
@@ -1801,7 +1815,7 @@ impl Case {
         basis: ImplementationBasis,
         trust: &TrustFund,
     ) -> Result<(), SalesError> {
-        self.guard(CaseAction::Implement, date)?;
+        let in_order = self.guard(CaseAction::Implement, date)?;
         if basis == ImplementationBasis::InitialDeposit {
             let required = self.initial_deposit()?;
             let received = trust.case_deposits(&self.id, Some(date))?;
@@ -1817,7 +1831,7 @@ impl Case {
         for line in &mut self.lines {
             line.implemented.get_or_insert(date);
         }
-        self.record(date, CaseAction::Implement, CaseState::Implemented);
+        self.record(in_order, CaseAction::Implement, CaseState::Implemented);
         Ok(())
     }
 
@@ -1848,8 +1862,8 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cancel(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        self.guard(CaseAction::Cancel, date)?;
-        self.record(date, CaseAction::Cancel, CaseState::Cancelled);
+        let in_order = self.guard(CaseAction::Cancel, date)?;
+        self.record(in_order, CaseAction::Cancel, CaseState::Cancelled);
         Ok(())
     }
 
@@ -1921,7 +1935,7 @@ impl Case {
                 }
             }
         }
-        self.check_date(action, date)?;
+        let in_order = self.check_date(action, date)?;
         let number = next_document_number(self.amendments.len());
         self.amendments.push(Amendment {
             number,
@@ -1930,7 +1944,7 @@ impl Case {
             changes,
             lines_added: Vec::new(),
         });
-        self.record(date, action, self.state);
+        self.record(in_order, action, self.state);
         Ok(number)
     }
 
@@ -2005,7 +2019,7 @@ impl Case {
                 accepted,
             });
         }
-        self.check_date(action, date)?;
+        let in_order = self.check_date(action, date)?;
         let implemented = self.implemented_on().map(|_| date);
         let mut lines = self.lines.clone();
         let mut added = Vec::new();
@@ -2046,7 +2060,7 @@ impl Case {
             a.accepted = Some(date);
             a.lines_added = added;
         }
-        self.record(date, action, self.state);
+        self.record(in_order, action, self.state);
         Ok(())
     }
 
@@ -2150,7 +2164,7 @@ impl Case {
                 Adjustment::PaymentSchedule(s) => schedule = Some(s.clone()),
             }
         }
-        self.check_date(action, date)?;
+        let in_order = self.check_date(action, date)?;
         if adjustments
             .iter()
             .any(|a| matches!(a, Adjustment::PaymentSchedule(_)))
@@ -2175,7 +2189,7 @@ impl Case {
             date,
             adjustments,
         });
-        self.record(date, action, self.state);
+        self.record(in_order, action, self.state);
         Ok(number)
     }
 
@@ -2224,7 +2238,7 @@ impl Case {
                 completed,
             });
         }
-        self.check_date(action, date)?;
+        let in_order = self.check_date(action, date)?;
         find_line_mut(&mut self.lines, &self.id, number)?.supply_complete = Some(date);
         let all_done = self
             .lines
@@ -2236,7 +2250,7 @@ impl Case {
         } else {
             self.state
         };
-        self.record(date, action, state);
+        self.record(in_order, action, state);
         Ok(())
     }
 
@@ -2273,8 +2287,8 @@ impl Case {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        self.guard(CaseAction::Close, date)?;
-        self.record(date, CaseAction::Close, CaseState::Closed);
+        let in_order = self.guard(CaseAction::Close, date)?;
+        self.record(in_order, CaseAction::Close, CaseState::Closed);
         Ok(())
     }
 }
@@ -2360,7 +2374,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 /// [`SalesError::precedence`] gives the rank:
 ///
 /// 1. state and identity: [`SalesError::IllegalTransition`], [`SalesError::CrossPartner`],
-///    [`SalesError::CaseOfOtherPartner`];
+///    [`SalesError::CaseOfOtherPartner`], [`SalesError::NotBuildingPartnerCapacity`],
+///    [`SalesError::NotAccepted`];
 /// 2. shape: [`SalesError::InvalidLine`], [`SalesError::NoLines`], [`SalesError::NoChanges`],
 ///    [`SalesError::NotPositive`], [`SalesError::NegativeAmount`],
 ///    [`SalesError::NotQuarterEnd`], [`SalesError::NotBillingDueDate`],
@@ -2370,7 +2385,7 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::UnknownFundingSource`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
-///    [`SalesError::OfferExpired`];
+///    [`SalesError::OfferExpired`], [`SalesError::ObligationBeforeAcceptance`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2765,8 +2780,44 @@ pub enum SalesError {
         /// The decision, with every finding.
         decision: Box<Decision>,
     },
-    /// The ledger refused the posting of a financing draw.
-    #[error("the ledger refused the financing draw")]
+    /// Only a Building Partner Capacity case is obligated in the ledger; a sale is paid by
+    /// its partner through the trust fund.
+    #[error(
+        "case {case} is a {kind:?} case: only a building partner capacity case is obligated against a us appropriation"
+    )]
+    NotBuildingPartnerCapacity {
+        /// The case.
+        case: DocumentId,
+        /// Its kind.
+        kind: CaseKind,
+    },
+    /// A BPC case is obligated only once its LOA is accepted, and not after closure or
+    /// cancellation.
+    #[error(
+        "case {case} is {state}: a building partner capacity case is obligated only while accepted, implemented or supply complete"
+    )]
+    NotAccepted {
+        /// The case.
+        case: DocumentId,
+        /// Its state.
+        state: CaseState,
+    },
+    /// The obligation is dated before the LOA's acceptance.
+    #[error(
+        "case {case} cannot be obligated on {date}, before its acceptance on {accepted}: the accepted loa is the binding agreement (31 U.S.C. 1501(a)(1))"
+    )]
+    ObligationBeforeAcceptance {
+        /// The case.
+        case: DocumentId,
+        /// The obligation date refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+        /// The acceptance date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        accepted: NaiveDate,
+    },
+    /// The ledger refused the posting (a financing draw or a BPC obligation).
+    #[error("the ledger refused the posting")]
     Ledger(#[source] BudgetError),
     /// The ledger command id was already applied.
     #[error("ledger command {id} was already applied: give each draw a new command id")]
@@ -2835,7 +2886,9 @@ impl SalesError {
         match self {
             SalesError::IllegalTransition { .. }
             | SalesError::CrossPartner { .. }
-            | SalesError::CaseOfOtherPartner { .. } => 1,
+            | SalesError::CaseOfOtherPartner { .. }
+            | SalesError::NotBuildingPartnerCapacity { .. }
+            | SalesError::NotAccepted { .. } => 1,
             SalesError::InvalidLine { .. }
             | SalesError::NoLines { .. }
             | SalesError::NoChanges { .. }
@@ -2853,7 +2906,8 @@ impl SalesError {
             | SalesError::TrustDateBeforePrevious { .. }
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
-            | SalesError::OfferExpired { .. } => 4,
+            | SalesError::OfferExpired { .. }
+            | SalesError::ObligationBeforeAcceptance { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
             | SalesError::PaymentScheduleRequired { .. }
@@ -3753,5 +3807,56 @@ mod tests {
         assert_eq!(serde_json::from_str::<Case>(&json).unwrap(), case);
         let json = serde_json::to_string(&trust).unwrap();
         assert_eq!(serde_json::from_str::<TrustFund>(&json).unwrap(), trust);
+    }
+
+    /// Issue 17 (the former `debug_assert!` in `Case::record`): every dated step checks the
+    /// date against the last event and hands `record` the proof; a step dated before it is
+    /// refused with the case unchanged, a step dated the same day is recorded.
+    #[test]
+    fn a_step_dated_before_the_last_event_is_refused_and_changes_nothing() {
+        let (mut case, _) = case_in(CaseState::OfferInDevelopment);
+        let before = case.clone();
+        let early = d(2013, 1, 2);
+        let refused = [
+            case.add_line(early, LineSpec::new("masts", 1, m("10")))
+                .map(|_| ()),
+            case.record_notification(early),
+            case.cancel(early),
+        ];
+        for result in refused {
+            assert!(
+                matches!(
+                    result,
+                    Err(SalesError::DateBeforePrevious { previous, date, .. })
+                        if previous == d(2013, 1, 3) && date == early
+                ),
+                "{result:?}"
+            );
+        }
+        assert_eq!(case, before);
+        case.record_notification(d(2013, 1, 3)).unwrap();
+        assert_eq!(case.history().len(), before.history().len() + 1);
+    }
+
+    /// Issue 17 (the former `debug_assert!` in `TrustFund::record`): the trust fund's own
+    /// record refuses a refund a cent over the partner's balance, naming the balance, and
+    /// changes nothing; the balance itself is refunded.
+    #[test]
+    fn a_refund_over_the_trust_balance_is_refused_by_the_record_itself() {
+        let (case, mut trust) = case_in(CaseState::SupplyComplete);
+        let balance = trust.balance(case.partner()).unwrap();
+        let before = trust.clone();
+        let over = balance.checked_add(m("0.01")).unwrap();
+        assert_eq!(
+            trust.refund(&case, d(2013, 3, 4), over),
+            Err(SalesError::InsufficientTrustBalance {
+                partner: case.partner(),
+                available: balance,
+                requested: over,
+            })
+        );
+        assert_eq!(trust, before);
+        trust.refund(&case, d(2013, 3, 4), balance).unwrap();
+        assert_eq!(trust.balance(case.partner()).unwrap(), Money::ZERO);
     }
 }

@@ -29,6 +29,7 @@ mod main_example;
 mod partner;
 mod programs_financing;
 mod programs_law;
+mod programs_notice;
 mod programs_sales;
 mod programs_training;
 mod report;

@@ -15,9 +15,9 @@ use security_assistance::notification::{
     FmfEquipment, ProposedAction, Regime, Thresholds, WaiverError, assess,
 };
 use security_assistance::programs::sales::{
-    Case, CaseRequest, CaseState, ContractAdministrationBasis, ContractAdministrationExemption,
-    Disposition, ImplementationBasis, LineBilling, LineSpec, SalesError, TermsOfSale,
-    TransportationRow, TrustFund, interest_on_arrears,
+    BpcFunding, Case, CaseKind, CaseRequest, CaseState, ContractAdministrationBasis,
+    ContractAdministrationExemption, Disposition, ImplementationBasis, LineBilling, LineSpec,
+    SalesError, TermsOfSale, TransportationRow, TrustFund, interest_on_arrears,
 };
 use security_assistance::{Citation, CountryCode, Money, ProgramKind, Rounding};
 
@@ -311,4 +311,151 @@ fn interest_on_arrears_after_sixty_days() {
     // 61 days at 2 percent on $73,000.00: $244.00.
     assert_eq!(i(day(2016, 5, 15)), m("244"));
     assert_eq!(i(day(2016, 5, 16)), m("248"));
+}
+
+// ----- Building Partner Capacity cases obligate in the ledger -----
+
+/// An O&M-like account for BPC cases, $5,000,000 allocated to Jordan on 2021-01-04.
+fn bpc_ledger(allocated: Money) -> (security_assistance::budget::Ledger, BpcFunding) {
+    use security_assistance::budget::{Action, AllocationKey, Apportionment, Command, Ledger};
+    let account = "097-2021/2022-0100".parse().unwrap();
+    let key = AllocationKey::new(
+        "DSCA".parse().unwrap(),
+        ProgramKind::Sales,
+        Some(code("JOR")),
+    );
+    let start = day(2021, 1, 4);
+    let mut ledger = Ledger::allow_all();
+    let actions = [
+        Action::Appropriate {
+            account,
+            title: "Operation and Maintenance, Defense-Wide".into(),
+            purposes: vec![ProgramKind::Sales],
+            amount: m("5000000"),
+            law: "P.L. 116-260".into(),
+        },
+        Action::Apportion {
+            account,
+            category: Apportionment::ByPeriod { from: start },
+            amount: m("5000000"),
+        },
+        Action::Allot {
+            account,
+            holder: "DSCA".parse().unwrap(),
+            amount: m("5000000"),
+        },
+        Action::Allocate {
+            account,
+            key: key.clone(),
+            amount: allocated,
+        },
+    ];
+    for (i, action) in actions.into_iter().enumerate() {
+        ledger
+            .apply(Command::new(
+                format!("bpc-setup-{i}").parse().unwrap(),
+                start,
+                "budget".parse().unwrap(),
+                action,
+            ))
+            .unwrap();
+    }
+    (ledger, BpcFunding { account, key })
+}
+
+fn bpc_case(kind: CaseKind) -> Case {
+    let mut r = request("JO-P-BPC", "JOR", day(2021, 1, 4));
+    r.kind = kind;
+    case_accepted(
+        day(2021, 3, 1),
+        LineSpec::new("patrol boats", 2, m("1000000")),
+        r,
+    )
+}
+
+#[test]
+// The closure returns the library's own `Result<Receipt, SalesError>` unchanged.
+#[allow(clippy::result_large_err)]
+fn a_bpc_case_obligates_its_total_against_the_appropriation_that_funds_it() {
+    let case = bpc_case(CaseKind::BuildingPartnerCapacity);
+    let total = case.total().unwrap();
+    let (base, funding) = bpc_ledger(m("5000000"));
+    let obligate = |ledger: &mut security_assistance::budget::Ledger,
+                    case: &Case,
+                    funding: &BpcFunding,
+                    date: NaiveDate| {
+        let before = ledger.clone();
+        let result = case.obligate_building_partner_capacity(
+            ledger,
+            funding,
+            date,
+            format!("OBL-{date}").parse().unwrap(),
+            "dsca".parse().unwrap(),
+        );
+        if result.is_err() {
+            assert_eq!(*ledger, before, "{result:?}");
+        }
+        result
+    };
+    // A sale is paid by its partner, not obligated.
+    let mut l = base.clone();
+    let sale = bpc_case(CaseKind::Sale);
+    assert!(matches!(
+        obligate(&mut l, &sale, &funding, day(2021, 3, 1)),
+        Err(SalesError::NotBuildingPartnerCapacity { .. })
+    ));
+    // Not before acceptance: the day before is refused, naming both dates.
+    assert_eq!(
+        obligate(&mut l, &case, &funding, day(2021, 2, 28)).unwrap_err(),
+        SalesError::ObligationBeforeAcceptance {
+            case: case.id().clone(),
+            date: day(2021, 2, 28),
+            accepted: day(2021, 3, 1),
+        }
+    );
+    // Not from another partner's allocation.
+    let mut other = funding.clone();
+    other.key.partner = Some(code("EGY"));
+    assert!(matches!(
+        obligate(&mut l, &case, &other, day(2021, 3, 1)),
+        Err(SalesError::CrossPartner { .. })
+    ));
+    // The day of acceptance: the whole total is obligated as a sales case.
+    let receipt = obligate(&mut l, &case, &funding, day(2021, 3, 1)).unwrap();
+    assert!(!receipt.duplicate);
+    let entry = l.journal().iter().last().unwrap();
+    assert!(matches!(
+        &entry.command.action,
+        security_assistance::budget::Action::Obligate { amount, instrument, .. }
+            if *amount == total && *instrument == security_assistance::budget::Instrument::SalesCase
+    ));
+    // Once only: the ledger refuses the same document again.
+    assert!(matches!(
+        obligate(&mut l, &case, &funding, day(2021, 3, 2)),
+        Err(SalesError::Ledger(_))
+    ));
+    // An allocation a cent under the total is refused by the ledger; at the total it is not.
+    let under = total.checked_sub(m("0.01")).unwrap();
+    let (mut short, funding) = bpc_ledger(under);
+    assert!(matches!(
+        obligate(&mut short, &case, &funding, day(2021, 3, 1)),
+        Err(SalesError::Ledger(_))
+    ));
+    let (mut exact, funding) = bpc_ledger(total);
+    obligate(&mut exact, &case, &funding, day(2021, 3, 1)).unwrap();
+    // Before acceptance, the state is named.
+    let mut offered = Case::new({
+        let mut r = request("JO-P-BPD", "JOR", day(2021, 1, 4));
+        r.kind = CaseKind::BuildingPartnerCapacity;
+        r
+    });
+    offered.begin_development(day(2021, 1, 5)).unwrap();
+    let mut l = base.clone();
+    assert!(matches!(
+        obligate(&mut l, &offered, &funding, day(2021, 3, 1)),
+        Err(SalesError::NotAccepted {
+            state: CaseState::OfferInDevelopment,
+            ..
+        })
+    ));
 }

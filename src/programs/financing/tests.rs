@@ -753,3 +753,34 @@ proptest! {
         }
     }
 }
+
+/// Issue 17 (the former `debug_assert!`s of `build_schedule`): a disbursement on the first
+/// principal due date would never join the schedule's balance; it is refused by the terms'
+/// check before any schedule is built. A day earlier it joins, the last installment repays
+/// the whole balance, and no balance, principal or interest is negative.
+#[test]
+fn a_disbursement_the_schedule_could_not_take_is_refused_before_it() {
+    let first_principal_due = day(2009, 7, 15);
+    let with_last_disbursement = |date: NaiveDate| {
+        let mut t = fifty_million(RepaymentMethod::LevelPayment, DayCount::Actual365);
+        if let Some(d) = t.disbursements.last_mut() {
+            d.date = date;
+        }
+        DirectLoan::new(agreement("EG-L-9", "EGY"), t)
+    };
+    assert_eq!(
+        with_last_disbursement(first_principal_due).unwrap_err(),
+        FinancingError::DisbursementAfterRepaymentStarts {
+            disbursed_on: first_principal_due,
+            first_principal_due,
+        }
+    );
+    let loan = with_last_disbursement(day(2009, 7, 14)).unwrap();
+    let schedule = loan.schedule();
+    let repaid = Money::checked_sum(schedule.iter().map(|i| i.principal)).unwrap();
+    assert_eq!(repaid, m("50000000"));
+    assert_eq!(schedule.last().map(|i| i.balance_after), Some(Money::ZERO));
+    assert!(schedule.iter().all(|i| !i.balance_after.is_negative()
+        && !i.principal.is_negative()
+        && !i.interest.is_negative()));
+}

@@ -136,7 +136,7 @@ impl Case {
         billing: &[LineBilling],
         disposition: Option<Disposition>,
     ) -> Result<ClosureStatement, SalesError> {
-        self.guard(CaseAction::Close, date)?;
+        let in_order = self.guard(CaseAction::Close, date)?;
         let billed = self.check_billing(billing)?;
         let collections = trust.case_deposits(&self.id, None)?;
         let disbursements = trust.case_disbursements(&self.id)?;
@@ -169,7 +169,7 @@ impl Case {
         if disposition == Some(Disposition::Refund) {
             trust.refund(self, date, balance)?;
         }
-        self.record(date, CaseAction::Close, CaseState::Closed);
+        self.record(in_order, CaseAction::Close, CaseState::Closed);
         Ok(ClosureStatement {
             case: self.id.clone(),
             closed: date,

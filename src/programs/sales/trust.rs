@@ -357,7 +357,22 @@ impl TrustFund {
                 (deposits, disbursements.checked_add(entry.amount)?)
             }
         };
-        debug_assert!(disbursements <= deposits);
+        // The one place the rule is enforced, so no caller can skip it (issue 17: a typed
+        // error, not an assertion): a partner's cumulative disbursements and refunds never
+        // pass its deposits (DOMAIN.md rule 28).
+        if disbursements > deposits {
+            let (old_deposits, old_disbursements) = self
+                .accounts
+                .get(&partner)
+                .map_or((Money::ZERO, Money::ZERO), |a| {
+                    (a.deposits, a.disbursements)
+                });
+            return Err(SalesError::InsufficientTrustBalance {
+                partner,
+                available: old_deposits.checked_sub(old_disbursements)?,
+                requested: entry.amount,
+            });
+        }
         self.cases.insert(entry.case.clone(), partner);
         let account = self
             .accounts
@@ -600,14 +615,6 @@ impl TrustFund {
                 requested: amount,
             });
         }
-        let available = self.balance(partner)?;
-        if amount > available {
-            return Err(SalesError::InsufficientTrustBalance {
-                partner,
-                available,
-                requested: amount,
-            });
-        }
         self.record(
             partner,
             TrustEntry {
@@ -635,14 +642,6 @@ impl TrustFund {
         amount: Money,
     ) -> Result<(), SalesError> {
         let (partner, _) = self.check_entry(case, CaseAction::Close, date, amount, None, None)?;
-        let available = self.balance(partner)?;
-        if amount > available {
-            return Err(SalesError::InsufficientTrustBalance {
-                partner,
-                available,
-                requested: amount,
-            });
-        }
         self.record(
             partner,
             TrustEntry {
