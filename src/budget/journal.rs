@@ -257,13 +257,21 @@ impl Journal {
             i64::from(days(c.recorded)).saturating_sub(i64::from(days(c.date))),
         );
         put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
-        match &entry.decision {
-            None => out.push(0),
-            Some(decision) => {
-                out.push(1);
-                put_u64(out, self.decisions.len() as u64);
-                self.decisions.push(Arc::clone(decision));
-            }
+        // One byte of flags: bit 0 a decision follows, bit 1 a certifying officer, bit 2 a
+        // second approver. Entries written before the two signers were added have 0 or 1.
+        let flags = u8::from(entry.decision.is_some())
+            | (u8::from(c.certifying_officer.is_some()) << 1)
+            | (u8::from(c.second_approver.is_some()) << 2);
+        out.push(flags);
+        if let Some(decision) = &entry.decision {
+            put_u64(out, self.decisions.len() as u64);
+            self.decisions.push(Arc::clone(decision));
+        }
+        for signer in [&c.certifying_officer, &c.second_approver]
+            .into_iter()
+            .flatten()
+        {
+            put_u64(out, u64::from(self.symbols.text(signer.as_str())));
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -272,12 +280,26 @@ impl Journal {
         let id: CommandId = r.string()?.parse().ok()?;
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
-        let decision = match r.byte()? {
-            0 => None,
-            _ => Some(Arc::clone(
+        let flags = r.byte()?;
+        if flags > 0b111 {
+            return None;
+        }
+        let decision = if flags & 1 == 0 {
+            None
+        } else {
+            Some(Arc::clone(
                 self.decisions.get(usize::try_from(r.u64()?).ok()?)?,
-            )),
+            ))
         };
+        let mut signer = |bit: u8| -> Option<Option<Actor>> {
+            if flags & bit == 0 {
+                Some(None)
+            } else {
+                Actor::from_validated(self.symbols.get_shared(r.u64()?)?).map(Some)
+            }
+        };
+        let certifying_officer = signer(0b10)?;
+        let second_approver = signer(0b100)?;
         let action = Action::get(r, &self.symbols)?;
         Some(JournalEntry {
             sequence,
@@ -287,6 +309,8 @@ impl Journal {
                 recorded,
                 actor,
                 action,
+                certifying_officer,
+                second_approver,
             },
             decision,
         })

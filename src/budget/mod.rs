@@ -28,6 +28,7 @@
 
 pub(crate) mod agency;
 mod command;
+mod delegation;
 mod error;
 mod ids;
 mod journal;
@@ -39,6 +40,10 @@ mod tagged;
 mod ussgl;
 
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+pub use delegation::{
+    AgencyHead, AuditReport, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant,
+    Policy, Power, Role, Scope, Signer,
+};
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};

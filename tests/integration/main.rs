@@ -10,6 +10,7 @@
 mod bad_inputs;
 mod broker;
 mod calendar;
+mod delegation;
 mod eligibility;
 mod fiscal;
 mod fuzz;
