@@ -1580,7 +1580,7 @@ pub fn delegated_authority() -> Res<()> {
         Action::Allocate {
             account,
             key: key.clone(),
-            amount: money("2000000")?,
+            amount: money("900000")?,
         },
         None,
     )??;
