@@ -603,7 +603,7 @@ pub enum Action {
     /// the grant's expiry. The delegation's id is the command's id. A root grant
     /// (`parent: None`) is made by the head of the agency of every account in its scope; a
     /// re-delegation is made by the holder of `parent` and gives no more than it holds. See
-    /// [`delegation`](super::delegation).
+    /// [`Policy`](super::Policy).
     Delegate as "delegate" {
         /// What is delegated, to whom, and within which limits.
         grant: super::delegation::Grant,
