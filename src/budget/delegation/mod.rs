@@ -260,7 +260,7 @@ impl Scope {
 /// What a delegation gives: the body of an [`Action::Delegate`].
 ///
 /// ```
-/// use security_assistance::budget::{Grant, Power, Role, Scope};
+/// use security_assistance::budget::{Grant, Power, Role};
 /// let grant: Grant = serde_json::from_str(r#"{
 ///     "to": "dsca-comptroller", "role": "funds_holder",
 ///     "scope": {"accounts": ["011-2008/2009-1082"]},
