@@ -87,7 +87,8 @@ pub fn main() -> Res<()> {
         .join("fiscal_year");
     let year = homeland_year_in(&dir.join("ledger.sqlite"))?;
     year.report()?;
-    year.keep_in_sqlite()
+    year.keep_in_sqlite()?;
+    delegated_authority()
 }
 
 /// The name of the ledger the example keeps in SQLite.
@@ -1484,4 +1485,242 @@ impl Year {
         }
         Ok(())
     }
+}
+
+/// Fund control under delegated authority (31 U.S.C. 1514(a), 1517(a)(2), 3325(a)(1);
+/// GAO-14-704G principle 10): on a ledger of its own, the Secretary of Homeland Security
+/// (head of agency 070) delegates the year's account to the CFO, who re-delegates to the
+/// funds holders of two agencies, a certifying officer and an approving official. The funds
+/// holders obligate and pay within their delegations; a funds holder who obligates beyond
+/// hers is refused and the ledger is unchanged. Prints the chain and the audit trail.
+pub fn delegated_authority() -> Res<()> {
+    use security_assistance::budget::{
+        AgencyHead, BudgetError, DelegatedAuthority, Grant as Delegation, Policy, Power, Role,
+        Scope,
+    };
+    let account: AccountSymbol = ACCOUNT.parse()?;
+    let date = day(2008, 1, 15)?;
+    let actor = |a: &str| -> Res<Actor> { Ok(a.parse()?) };
+    let mut ledger = Ledger::allow_all();
+    ledger.set_policy(Policy::Delegated(DelegatedAuthority {
+        heads: vec![AgencyHead {
+            agency: 70,
+            actor: actor("secretary-of-homeland-security")?,
+        }],
+        second_approval_above: Some(money("5000000")?),
+    }))?;
+    let mut n = 0;
+    let mut apply = |ledger: &mut Ledger,
+                     who: &str,
+                     action: Action,
+                     signer: Option<&str>|
+     -> Res<Result<(), BudgetError>> {
+        n += 1;
+        let mut command = Command::new(format!("auth-{n}").parse()?, date, actor(who)?, action);
+        if let Some(officer) = signer {
+            command = command.certified_by(actor(officer)?);
+        }
+        Ok(ledger.apply(command).map(|_| ()))
+    };
+    let delegate = |parent: Option<&str>,
+                    to: &str,
+                    role: Role,
+                    powers: &[Power],
+                    holders: &[&str],
+                    per_command: Option<&str>|
+     -> Res<Action> {
+        Ok(Action::Delegate {
+            grant: Delegation {
+                parent: parent.map(str::parse).transpose()?,
+                to: actor(to)?,
+                role,
+                scope: Scope {
+                    accounts: vec![account],
+                    holders: holders
+                        .iter()
+                        .map(|h| h.parse())
+                        .collect::<Result<_, _>>()?,
+                    programs: Vec::new(),
+                    partners: Vec::new(),
+                },
+                powers: powers.to_vec(),
+                per_command: per_command.map(money).transpose()?,
+                per_year: None,
+                expires: Some(day(2009, 9, 30)?),
+            },
+        })
+    };
+    let funds = [
+        Power::Allot,
+        Power::Allocate,
+        Power::Commit,
+        Power::Obligate,
+        Power::Disburse,
+    ];
+    let mut all = funds.to_vec();
+    all.extend([Power::Certify, Power::Approve]);
+    apply(
+        &mut ledger,
+        "congress",
+        Action::Appropriate {
+            account,
+            title: "Homeland security assistance".into(),
+            purposes: vec![ProgramKind::Training],
+            amount: money("10000000")?,
+            law: "P.L. 110-161".into(),
+        },
+        None,
+    )??;
+    apply(
+        &mut ledger,
+        "omb",
+        Action::Apportion {
+            account,
+            category: Apportionment::ByPeriod { from: date },
+            amount: money("10000000")?,
+        },
+        None,
+    )??;
+    let chain = [
+        (
+            "secretary-of-homeland-security",
+            delegate(None, "dhs-cfo", Role::FundsHolder, &all, &[], None)?,
+        ),
+        (
+            "dhs-cfo",
+            delegate(
+                Some("auth-3"),
+                "uscg-funds-holder",
+                Role::FundsHolder,
+                &funds,
+                &["USCG"],
+                Some("1000000"),
+            )?,
+        ),
+        (
+            "dhs-cfo",
+            delegate(
+                Some("auth-3"),
+                "cbp-funds-holder",
+                Role::FundsHolder,
+                &funds,
+                &["CBP"],
+                Some("1000000"),
+            )?,
+        ),
+        (
+            "dhs-cfo",
+            delegate(
+                Some("auth-3"),
+                "certifying-officer",
+                Role::CertifyingOfficer,
+                &[Power::Certify],
+                &[],
+                None,
+            )?,
+        ),
+    ];
+    for (who, action) in chain {
+        apply(&mut ledger, who, action, None)??;
+    }
+    for holder in ["USCG", "CBP"] {
+        apply(
+            &mut ledger,
+            "dhs-cfo",
+            Action::Allot {
+                account,
+                holder: holder.parse()?,
+                amount: money("3000000")?,
+            },
+            None,
+        )??;
+    }
+    let key = AllocationKey::new("USCG".parse()?, ProgramKind::Training, Some("PHL".parse()?));
+    apply(
+        &mut ledger,
+        "uscg-funds-holder",
+        Action::Allocate {
+            account,
+            key: key.clone(),
+            amount: money("900000")?,
+        },
+        None,
+    )??;
+    let document: DocumentId = "DHS-USCG-PHL-1".parse()?;
+    apply(
+        &mut ledger,
+        "uscg-funds-holder",
+        Action::Obligate {
+            account,
+            document: document.clone(),
+            instrument: Instrument::Enrollment,
+            funding: Funding::Allocation { key: key.clone() },
+            amount: money("750000")?,
+        },
+        None,
+    )??;
+    apply(
+        &mut ledger,
+        "uscg-funds-holder",
+        Action::Disburse {
+            account,
+            document: document.clone(),
+            amount: money("250000")?,
+        },
+        Some("certifying-officer"),
+    )??;
+    println!(
+        "\ndelegated authority (31 U.S.C. 1514(a); GAO-14-704G principle 10), account {account}:"
+    );
+    for d in ledger.delegations(date, None) {
+        println!(
+            "  {:<7} {:<31} -> {:<19} {:?} {}",
+            d.id.as_str(),
+            d.from.as_str(),
+            d.grant.to.as_str(),
+            d.grant.role,
+            d.grant
+                .per_command
+                .map_or("no limit per command".to_owned(), |l| format!(
+                    "up to {l} per command"
+                )),
+        );
+    }
+    // Beyond her delegation: more than her limit per command, and for another agency's
+    // allotment.
+    let before = ledger.clone();
+    let too_much = apply(
+        &mut ledger,
+        "uscg-funds-holder",
+        Action::Obligate {
+            account,
+            document: "DHS-USCG-PHL-2".parse()?,
+            instrument: Instrument::Enrollment,
+            funding: Funding::Allocation { key },
+            amount: money("1200000")?,
+        },
+        None,
+    )?;
+    let cbp = AllocationKey::new("CBP".parse()?, ProgramKind::Training, Some("MEX".parse()?));
+    let other_agency = apply(
+        &mut ledger,
+        "uscg-funds-holder",
+        Action::Allocate {
+            account,
+            key: cbp,
+            amount: money("100000")?,
+        },
+        None,
+    )?;
+    for refused in [too_much, other_agency] {
+        let Err(err) = refused else {
+            return Err("a command beyond its delegation was applied".into());
+        };
+        println!("  refused: {err}");
+    }
+    if ledger != before {
+        return Err("a refused command changed the ledger".into());
+    }
+    print!("{}", ledger.audit_document(&account, &document).text());
+    Ok(())
 }

@@ -278,7 +278,10 @@ pub(crate) fn one<T: JsonSchema>() -> Value {
 /// Every document kind the crate reads or writes, by name, each a finished draft 2020-12
 /// schema (see [`crate::report::json_schemas`]).
 pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {
-    use crate::budget::{BatchError, Command, Journal, Receipt, Sf133, StatusRow, TrialBalance};
+    use crate::budget::{
+        AuditReport, BatchError, Command, Delegation, Journal, Policy, Receipt, Sf133, StatusRow,
+        TrialBalance,
+    };
     use crate::report::{FlowGraph, StatusReport};
     use crate::store::ServiceError;
 
@@ -294,6 +297,9 @@ pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {
     out.insert("sf133", one::<Sf133>());
     out.insert("trial_balance", one::<TrialBalance>());
     out.insert("flow_graph", one::<FlowGraph>());
+    out.insert("policy", one::<Policy>());
+    out.insert("delegations", one::<Vec<Delegation>>());
+    out.insert("audit_report", one::<AuditReport>());
     out
 }
 

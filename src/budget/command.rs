@@ -49,6 +49,18 @@ pub struct Command {
     pub actor: Actor,
     /// What the command does.
     pub action: Action,
+    /// The certifying officer who certified the voucher a disbursement pays (31 U.S.C.
+    /// 3325(a)(1), 3528): required on a [`Action::Disburse`] under
+    /// [`Policy::Delegated`](super::Policy::Delegated), ignored otherwise. Optional on the
+    /// wire and left out when absent, so journals written before it still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certifying_officer: Option<Actor>,
+    /// The approving official who approved an obligation above the policy's second-approval
+    /// threshold (GAO-14-704G principle 10, segregation of duties): required on such an
+    /// [`Action::Obligate`] under [`Policy::Delegated`](super::Policy::Delegated), ignored
+    /// otherwise. Optional on the wire and left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_approver: Option<Actor>,
 }
 
 impl Command {
@@ -61,7 +73,23 @@ impl Command {
             recorded: date,
             actor,
             action,
+            certifying_officer: None,
+            second_approver: None,
         }
+    }
+
+    /// The same command naming `officer` as the certifying officer of its voucher.
+    #[must_use]
+    pub fn certified_by(mut self, officer: Actor) -> Self {
+        self.certifying_officer = Some(officer);
+        self
+    }
+
+    /// The same command naming `approver` as its second approver.
+    #[must_use]
+    pub fn approved_by(mut self, approver: Actor) -> Self {
+        self.second_approver = Some(approver);
+        self
     }
 
     /// The same command recorded on `recorded`.
@@ -72,7 +100,8 @@ impl Command {
     }
 
     /// The name of the first field in which `self` and `other` differ, if any, in the order
-    /// `id`, `date`, `recorded`, `actor`, then the action's type and fields.
+    /// `id`, `date`, `recorded`, `actor`, the action's type and fields, then
+    /// `certifying_officer` and `second_approver`.
     #[must_use]
     pub fn first_difference(&self, other: &Command) -> Option<String> {
         if self.id != other.id {
@@ -87,7 +116,13 @@ impl Command {
         if self.actor != other.actor {
             return Some("actor".to_owned());
         }
-        self.action.first_difference(&other.action)
+        if let Some(field) = self.action.first_difference(&other.action) {
+            return Some(field);
+        }
+        if self.certifying_officer != other.certifying_officer {
+            return Some("certifying_officer".to_owned());
+        }
+        (self.second_approver != other.second_approver).then(|| "second_approver".to_owned())
     }
 }
 
@@ -563,12 +598,31 @@ pub enum Action {
         /// "6 U.S.C. 195c(d)".
         authority: String,
     },
+    /// Delegate fund-control authority (31 U.S.C. 1514(a); OMB Circular A-11 Appendix H):
+    /// the command's actor grants `grant` to `grant.to`, from the date of the command until
+    /// the grant's expiry. The delegation's id is the command's id. A root grant
+    /// (`parent: None`) is made by the head of the agency of every account in its scope; a
+    /// re-delegation is made by the holder of `parent` and gives no more than it holds. See
+    /// [`Policy`](super::Policy).
+    Delegate as "delegate" {
+        /// What is delegated, to whom, and within which limits.
+        grant: super::delegation::Grant,
+    },
+    /// Revoke a delegation from the command's date: the delegation and every one made
+    /// under it cover no command dated on or after it. Commands already applied stay.
+    Revoke as "revoke" {
+        /// The id of the delegation (the command that made it).
+        delegation: CommandId,
+        /// Why, for the record.
+        reason: String,
+    },
 }
 }
 
 impl Action {
     /// The account the action is on: for a [`Action::Transfer`] the losing account, for a
-    /// [`Action::ChargeToCurrent`] the current account charged.
+    /// [`Action::ChargeToCurrent`] the current account charged; `None` for the actions on
+    /// no account ([`Action::Delegate`], [`Action::Revoke`]).
     ///
     /// ```
     /// use security_assistance::budget::Action;
@@ -578,15 +632,16 @@ impl Action {
     ///     amount: "10".parse()?,
     ///     authority: "FAA sec. 610".into(),
     /// };
-    /// assert_eq!(transfer.account().to_string(), "011-2008-1081");
+    /// assert_eq!(transfer.account().map(|a| a.to_string()).as_deref(), Some("011-2008-1081"));
     /// assert_eq!(transfer.other_account().map(|a| a.to_string()).as_deref(), Some("097-2008-0100"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn account(&self) -> AccountSymbol {
+    pub fn account(&self) -> Option<AccountSymbol> {
         match self {
-            Action::Transfer { from, .. } => *from,
-            Action::ChargeToCurrent { current, .. } => *current,
+            Action::Transfer { from, .. } => Some(*from),
+            Action::ChargeToCurrent { current, .. } => Some(*current),
+            Action::Delegate { .. } | Action::Revoke { .. } => None,
             Action::Appropriate { account, .. }
             | Action::ContinuingResolution { account, .. }
             | Action::Apportion { account, .. }
@@ -600,7 +655,7 @@ impl Action {
             | Action::Refund { account, .. }
             | Action::Reprogram { account, .. }
             | Action::Rescind { account, .. }
-            | Action::Collect { account, .. } => *account,
+            | Action::Collect { account, .. } => Some(*account),
         }
     }
 
@@ -633,10 +688,12 @@ impl Action {
     }
 
     /// The action's amount as written (signed where the variant says so); for a
-    /// continuing resolution, its annual rate.
+    /// continuing resolution, its annual rate; zero for the actions that move no money
+    /// ([`Action::Delegate`], [`Action::Revoke`]).
     #[must_use]
     pub fn amount(&self) -> Money {
         match self {
+            Action::Delegate { .. } | Action::Revoke { .. } => Money::ZERO,
             Action::ContinuingResolution { annual_rate, .. } => *annual_rate,
             Action::Appropriate { amount, .. }
             | Action::Apportion { amount, .. }

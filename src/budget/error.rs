@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::command::AllocationKey;
-use super::ids::{AccountSymbol, CommandId, DocumentId, FundsHolder};
+use super::delegation::AuthorityError;
+use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use crate::eligibility::Decision;
 use crate::fiscal::{AccountStatus, Availability};
 use crate::law::{Citation, usc31};
@@ -176,7 +177,9 @@ impl fmt::Display for ShapeError {
 ///
 /// 1. identity and idempotency: [`BudgetError::CommandConflict`],
 ///    [`BudgetError::RecordedOutOfOrder`];
-/// 2. shape: [`BudgetError::Shape`];
+/// 2. shape: [`BudgetError::Shape`]; then, under delegated authority, authority:
+///    [`BudgetError::Unauthorized`] (same rank: both are about the command as issued,
+///    before the state of its accounts is consulted);
 /// 3. existence: [`BudgetError::UnknownAccount`], [`BudgetError::AccountExists`],
 ///    [`BudgetError::UnknownAllotment`], [`BudgetError::UnknownAllocation`],
 ///    [`BudgetError::UnknownCommitment`], [`BudgetError::UnknownObligation`],
@@ -402,6 +405,20 @@ pub enum BudgetError {
         /// The last sequence number given out.
         last: u64,
     },
+    /// Under delegated authority ([`Policy::Delegated`](super::Policy::Delegated)) the
+    /// command's actor, certifying officer or second approver lacks the authority the
+    /// command needs, or a delegation or revocation is not one its actor may make; the
+    /// problem names what was missing, and [`BudgetError::citation`] the provision (31
+    /// U.S.C. 1514(a), 1517(a)(2), 3325(a)(1), 3528(a), or GAO-14-704G principle 10).
+    #[error("{action} by {actor} is refused: {problem} ({})", problem.citation())]
+    Unauthorized {
+        /// The action's type.
+        action: String,
+        /// The command's actor.
+        actor: Actor,
+        /// What authority is missing.
+        problem: Box<AuthorityError>,
+    },
     /// Arithmetic left the range of money.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -509,7 +526,7 @@ impl BudgetError {
     pub fn precedence(&self) -> u8 {
         match self {
             BudgetError::CommandConflict { .. } | BudgetError::RecordedOutOfOrder { .. } => 1,
-            BudgetError::Shape { .. } => 2,
+            BudgetError::Shape { .. } | BudgetError::Unauthorized { .. } => 2,
             BudgetError::UnknownAccount { .. }
             | BudgetError::AccountExists { .. }
             | BudgetError::UnknownAllotment { .. }
@@ -550,6 +567,7 @@ impl BudgetError {
             BudgetError::Purpose { .. } => Some(usc31::PURPOSE),
             BudgetError::Exceeds { level, .. } => Some(level.citation()),
             BudgetError::BreaksLaterEntry { source, .. } => source.citation(),
+            BudgetError::Unauthorized { problem, .. } => Some(problem.citation()),
             BudgetError::CommandConflict { .. }
             | BudgetError::RecordedOutOfOrder { .. }
             | BudgetError::Shape { .. }

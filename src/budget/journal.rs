@@ -273,17 +273,31 @@ impl Journal {
             i64::from(days(c.recorded)).saturating_sub(i64::from(days(c.date))),
         );
         put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
+        // One byte of flags: bits 0-1 the decision (0 none; 1 kept whole; 2 shared, its
+        // body once per journal), bit 2 a certifying officer, bit 3 a second approver.
+        // Entries written before the signers were added have 0 or 1 and read unchanged.
+        let kind: u8 = match &entry.decision {
+            None => 0,
+            Some(decision) if shareable(decision) => 2,
+            Some(_) => 1,
+        };
+        let flags = kind
+            | (u8::from(c.certifying_officer.is_some()) << 2)
+            | (u8::from(c.second_approver.is_some()) << 3);
+        out.push(flags);
         match &entry.decision {
-            None => out.push(0),
-            Some(decision) if shareable(decision) => {
-                out.push(2);
-                self.put_shared(out, decision, c.date, c.recorded);
-            }
+            None => {}
+            Some(decision) if kind == 2 => self.put_shared(out, decision, c.date, c.recorded),
             Some(decision) => {
-                out.push(1);
                 put_u64(out, self.decisions.len() as u64);
                 self.decisions.push(Arc::clone(decision));
             }
+        }
+        for signer in [&c.certifying_officer, &c.second_approver]
+            .into_iter()
+            .flatten()
+        {
+            put_u64(out, u64::from(self.symbols.text(signer.as_str())));
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -370,7 +384,11 @@ impl Journal {
         let id: CommandId = r.string()?.parse().ok()?;
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
-        let decision = match r.byte()? {
+        let flags = r.byte()?;
+        if flags > 0b1111 {
+            return None;
+        }
+        let decision = match flags & 0b11 {
             0 => None,
             1 => Some(Arc::clone(
                 self.decisions.get(usize::try_from(r.u64()?).ok()?)?,
@@ -378,6 +396,15 @@ impl Journal {
             2 => Some(Arc::new(self.get_shared(r, date, recorded)?)),
             _ => return None,
         };
+        let mut signer = |bit: u8| -> Option<Option<Actor>> {
+            if flags & bit == 0 {
+                Some(None)
+            } else {
+                Actor::from_validated(self.symbols.get_shared(r.u64()?)?).map(Some)
+            }
+        };
+        let certifying_officer = signer(0b100)?;
+        let second_approver = signer(0b1000)?;
         let action = Action::get(r, &self.symbols)?;
         Some(JournalEntry {
             sequence,
@@ -387,6 +414,8 @@ impl Journal {
                 recorded,
                 actor,
                 action,
+                certifying_officer,
+                second_approver,
             },
             decision,
         })

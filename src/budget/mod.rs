@@ -29,6 +29,7 @@
 pub(crate) mod agency;
 mod cancellation;
 mod command;
+mod delegation;
 mod error;
 mod ids;
 mod journal;
@@ -41,6 +42,10 @@ mod ussgl;
 
 pub use cancellation::{CANCELED_AUTHORITY, Cancellation, ClosingEntry, SF133_LINE_WITHDRAWN};
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+pub use delegation::{
+    AgencyHead, AuditReport, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant,
+    Policy, Power, Role, Scope, Signer,
+};
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};

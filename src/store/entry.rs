@@ -151,7 +151,7 @@ impl Columns {
             date: c.date,
             recorded: c.recorded,
             action: c.action.name(),
-            account: Some(c.action.account().lossless()),
+            account: c.action.account().map(|a| a.lossless()),
             document: c.action.document().map(|d| d.as_str().to_owned()),
             amount: Some(c.action.amount().to_decimal().to_string()),
             actor: c.actor.as_str().to_owned(),

@@ -21,6 +21,8 @@ struct Scenario {
 
 /// One step: a command (maybe expected to be refused), an expected status of funds, or an
 /// expected SF-133 statement; dispatched on its key so that a malformed step says why.
+// A command with its two optional signers is large; a scenario has a few dozen steps.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Command {
         command: Command,

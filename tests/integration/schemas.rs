@@ -470,12 +470,15 @@ fn a_date_that_matches_the_pattern_but_does_not_exist_is_refused_by_the_crate() 
 fn the_schemas_name_their_document_kinds() {
     let names: Vec<&str> = json_schemas().keys().copied().collect();
     let expected: BTreeMap<&str, ()> = [
+        "audit_report",
         "batch_error",
         "batch_receipts",
         "command",
+        "delegations",
         "error",
         "flow_graph",
         "journal",
+        "policy",
         "receipt",
         "sf133",
         "status_report",

@@ -31,7 +31,7 @@ impl Undo {
             return;
         }
         let action = &command.action;
-        for symbol in std::iter::once(action.account()).chain(action.other_account()) {
+        for symbol in action.account().into_iter().chain(action.other_account()) {
             if !self.saved.iter().any(|(s, _)| *s == symbol) {
                 self.saved
                     .push((symbol, ledger.accounts.get(&symbol).cloned()));

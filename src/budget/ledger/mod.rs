@@ -1,7 +1,8 @@
 //! The ledger: state, the command checks, the journal and replay.
 //!
 //! This file holds the [`Ledger`] type, its public API and the walk of one command
-//! (`Ledger::execute`): identity, shape, then the handler of the action, which checks
+//! (`Ledger::execute`): identity, shape, authority (`delegation/`, under a delegated
+//! policy), then the handler of the action, which checks
 //! existence, time, purpose, amount and eligibility in that order (see [`BudgetError`]).
 //! The handlers live beside it by concern:
 //!
@@ -38,6 +39,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::command::{Action, AllocationKey, Command, Instrument};
+use super::delegation::Authority;
 use super::error::BudgetError;
 use super::ids::{AccountSymbol, CommandId, DocumentId};
 use super::journal::{Journal, JournalEntry};
@@ -208,6 +210,8 @@ pub struct Ledger {
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
     eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
+    /// The policy and the delegation register (`delegation/`).
+    authority: Authority,
 }
 
 impl fmt::Debug for Ledger {
@@ -221,10 +225,11 @@ impl fmt::Debug for Ledger {
 }
 
 impl PartialEq for Ledger {
-    /// Two ledgers are equal when their journals and every balance are equal; the
-    /// eligibility checks they hold are not compared.
+    /// Two ledgers are equal when their journals, every balance and their policies are
+    /// equal; the eligibility checks they hold are not compared.
     fn eq(&self, other: &Ledger) -> bool {
-        self.journal == other.journal
+        self.authority.policy() == other.authority.policy()
+            && self.journal == other.journal
             && self.accounts == other.accounts
             && self.next_sequence == other.next_sequence
             && self.last_recorded == other.last_recorded
@@ -253,6 +258,7 @@ impl Ledger {
             next_sequence: 0,
             last_recorded: None,
             eligibility: check,
+            authority: Authority::default(),
         }
     }
 
@@ -279,7 +285,20 @@ impl Ledger {
 
     /// An empty ledger with the same eligibility gate.
     pub(crate) fn empty_like(&self) -> Ledger {
-        Ledger::new(Arc::clone(&self.eligibility))
+        let mut empty = Ledger::new(Arc::clone(&self.eligibility));
+        // The delegations known now, for a backdated command checked on the copy.
+        empty.authority = self.authority.pinned_at(self.next_sequence);
+        empty
+    }
+
+    /// The policy and delegation register.
+    pub(crate) fn authority(&self) -> &Authority {
+        &self.authority
+    }
+
+    /// Replaces the policy and delegation register.
+    pub(crate) fn set_authority(&mut self, authority: Authority) {
+        self.authority = authority;
     }
 
     /// Replaces the eligibility gate for commands applied from now on; entries already in
@@ -514,6 +533,7 @@ impl Ledger {
 
     fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
         let sequence = self.next_sequence;
+        self.authority.note(&command, sequence);
         self.next_sequence = self.next_sequence.saturating_add(1);
         self.last_recorded = Some(command.recorded);
         let receipt = Receipt {
@@ -567,6 +587,18 @@ impl Ledger {
         let action = &command.action;
         let step = Step::new(command, gate);
         check_shape(action, step.date)?;
+        // Authority, after shape and before everything the handlers check (`delegation/`).
+        // Entries read back from a journal or a store were checked when applied.
+        if let Gate::Live(..) = gate {
+            let horizon = self.authority.horizon(self.next_sequence);
+            self.authority.admit(command, horizon).map_err(|problem| {
+                BudgetError::Unauthorized {
+                    action: action.name().to_owned(),
+                    actor: command.actor.clone(),
+                    problem: Box::new(problem),
+                }
+            })?;
+        }
         let amount = action.amount();
         match action {
             Action::Appropriate {
@@ -635,6 +667,8 @@ impl Ledger {
             Action::Collect {
                 account, document, ..
             } => ungated(self.collect(step, account, document, amount)),
+            // The register notes them when they are recorded; no balance changes.
+            Action::Delegate { .. } | Action::Revoke { .. } => Ok((None, Box::new(|_| {}))),
         }
     }
 }

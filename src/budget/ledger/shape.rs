@@ -129,6 +129,9 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
             text(name, "authority", authority)?;
             positive(name, *amount)
         }
+        // A grant's own checks need the delegation register: `delegation::Register::admit`.
+        Action::Delegate { .. } => Ok(()),
+        Action::Revoke { reason, .. } => text(name, "reason", reason),
     }
 }
 

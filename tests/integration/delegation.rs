@@ -1,0 +1,801 @@
+//! Delegated fund-control authority (issue 18): delegations as journaled commands, the
+//! authority check in the command pipeline, segregation of duties, replay under the policy
+//! and the audit report. Every refusal is shown to leave the ledger unchanged.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use security_assistance::ProgramKind;
+use security_assistance::budget::{
+    AccountSymbol, Action, AgencyHead, AllocationKey, Apportionment, AuthorityError, BudgetError,
+    Command, DelegatedAuthority, Funding, Grant, Instrument, Ledger, Policy, Power, Role, Scope,
+    Signer,
+};
+use security_assistance::eligibility::AllowAll;
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2008, m, d).unwrap()
+}
+
+fn account() -> AccountSymbol {
+    "011-2008/2009-1082".parse().unwrap()
+}
+
+fn key(partner: &str) -> AllocationKey {
+    AllocationKey::new(
+        "DSCA".parse().unwrap(),
+        ProgramKind::Financing,
+        Some(partner.parse().unwrap()),
+    )
+}
+
+fn policy() -> Policy {
+    Policy::Delegated(DelegatedAuthority {
+        heads: vec![AgencyHead {
+            agency: 11,
+            actor: "secretary".parse().unwrap(),
+        }],
+        second_approval_above: Some("1000000".parse().unwrap()),
+    })
+}
+
+fn grant(parent: Option<&str>, to: &str, role: Role, powers: &[Power]) -> Grant {
+    Grant {
+        parent: parent.map(|p| p.parse().unwrap()),
+        to: to.parse().unwrap(),
+        role,
+        // Inside the root's accounts, as every re-delegation must be.
+        scope: Scope {
+            accounts: vec![account()],
+            ..Scope::default()
+        },
+        powers: powers.to_vec(),
+        per_command: None,
+        // Within the root's limit, as every re-delegation must be.
+        per_year: Some(money("50000000")),
+        expires: None,
+    }
+}
+
+fn money(text: &str) -> security_assistance::Money {
+    text.parse().unwrap()
+}
+
+/// A command numbered by the ledger's journal length, so ids never repeat.
+struct World {
+    ledger: Ledger,
+    n: usize,
+}
+
+impl World {
+    fn command(&mut self, date: NaiveDate, actor: &str, action: Action) -> Command {
+        self.n += 1;
+        Command::new(
+            format!("c{}", self.n).parse().unwrap(),
+            date,
+            actor.parse().unwrap(),
+            action,
+        )
+    }
+
+    fn apply(&mut self, date: NaiveDate, actor: &str, action: Action) -> Command {
+        let command = self.command(date, actor, action);
+        self.ledger.apply(command.clone()).unwrap();
+        command
+    }
+
+    fn delegate(&mut self, id: &str, date: NaiveDate, actor: &str, grant: Grant) {
+        self.ledger
+            .apply(Command::new(
+                id.parse().unwrap(),
+                date,
+                actor.parse().unwrap(),
+                Action::Delegate { grant },
+            ))
+            .unwrap();
+    }
+
+    /// Applies `command`, expects a refusal for want of authority, checks that nothing
+    /// changed, and returns the problem.
+    fn refused(&mut self, command: Command) -> AuthorityError {
+        let before = self.ledger.clone();
+        let err = self.ledger.apply(command).unwrap_err();
+        assert_eq!(self.ledger, before, "a refused command changed the ledger");
+        assert_eq!(err.precedence(), 2);
+        assert!(err.citation().is_some());
+        match err {
+            BudgetError::Unauthorized { problem, .. } => *problem,
+            other => panic!("expected an authority refusal, got {other:?}"),
+        }
+    }
+
+    fn obligate(
+        &mut self,
+        date: NaiveDate,
+        actor: &str,
+        document: &str,
+        partner: &str,
+        amount: &str,
+    ) -> Command {
+        self.command(
+            date,
+            actor,
+            Action::Obligate {
+                account: account(),
+                document: document.parse().unwrap(),
+                instrument: Instrument::GrantAgreement,
+                funding: Funding::Allocation { key: key(partner) },
+                amount: money(amount),
+            },
+        )
+    }
+
+    fn disburse(&mut self, date: NaiveDate, actor: &str, document: &str, amount: &str) -> Command {
+        self.command(
+            date,
+            actor,
+            Action::Disburse {
+                account: account(),
+                document: document.parse().unwrap(),
+                amount: money(amount),
+            },
+        )
+    }
+}
+
+/// The chain: the secretary (head of agency 011) delegates to the DSCA director, who
+/// delegates to a country officer (Jordan only, limits), a certifying officer and an
+/// approving official. The director allots and allocates; the officer obligates.
+fn world() -> World {
+    let mut w = World {
+        ledger: Ledger::allow_all(),
+        n: 0,
+    };
+    w.ledger.set_policy(policy()).unwrap();
+    w.apply(
+        day(1, 2),
+        "budget-office",
+        Action::Appropriate {
+            account: account(),
+            title: "FMF".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: money("10000000"),
+            law: "P.L. 110-161".into(),
+        },
+    );
+    w.apply(
+        day(1, 2),
+        "omb",
+        Action::Apportion {
+            account: account(),
+            category: Apportionment::ByPeriod { from: day(1, 2) },
+            amount: money("10000000"),
+        },
+    );
+    let mut root = grant(
+        None,
+        "dsca-director",
+        Role::FundsHolder,
+        &[
+            Power::Allot,
+            Power::Allocate,
+            Power::Commit,
+            Power::Obligate,
+            Power::Disburse,
+            Power::Certify,
+            Power::Approve,
+        ],
+    );
+    root.scope.accounts = vec![account()];
+    root.per_year = Some(money("50000000"));
+    w.delegate("D1", day(1, 3), "secretary", root);
+    let mut officer = grant(
+        Some("D1"),
+        "country-officer",
+        Role::FundsHolder,
+        &[Power::Commit, Power::Obligate],
+    );
+    officer.scope = Scope {
+        accounts: vec![account()],
+        holders: vec!["DSCA".parse().unwrap()],
+        programs: vec![],
+        partners: vec!["JOR".parse().unwrap()],
+    };
+    officer.per_command = Some(money("500000"));
+    officer.per_year = Some(money("800000"));
+    officer.expires = Some(day(9, 30));
+    w.delegate("D2", day(1, 4), "dsca-director", officer);
+    w.delegate(
+        "D3",
+        day(1, 4),
+        "dsca-director",
+        grant(
+            Some("D1"),
+            "certifier",
+            Role::CertifyingOfficer,
+            &[Power::Certify],
+        ),
+    );
+    w.delegate(
+        "D4",
+        day(1, 4),
+        "dsca-director",
+        grant(
+            Some("D1"),
+            "approver",
+            Role::ApprovingOfficial,
+            &[Power::Approve],
+        ),
+    );
+    w.apply(
+        day(1, 5),
+        "dsca-director",
+        Action::Allot {
+            account: account(),
+            holder: "DSCA".parse().unwrap(),
+            amount: money("5000000"),
+        },
+    );
+    for partner in ["JOR", "EGY"] {
+        w.apply(
+            day(1, 5),
+            "dsca-director",
+            Action::Allocate {
+                account: account(),
+                key: key(partner),
+                amount: money("2000000"),
+            },
+        );
+    }
+    let c = w.obligate(day(2, 1), "country-officer", "JO-1", "JOR", "300000");
+    w.ledger.apply(c).unwrap();
+    w
+}
+
+#[test]
+fn the_chain_from_the_agency_head_covers_the_officers_obligation() {
+    let w = world();
+    let report = w
+        .ledger
+        .audit_document(&account(), &"JO-1".parse().unwrap());
+    assert_eq!(report.rows.len(), 1);
+    let row = &report.rows[0];
+    assert_eq!(row.actor.as_str(), "country-officer");
+    assert_eq!(row.delegation.as_ref().unwrap().as_str(), "D2");
+    let chain: Vec<(&str, &str)> = row
+        .chain
+        .iter()
+        .map(|(d, a)| (d.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(chain, [("D2", "dsca-director"), ("D1", "secretary")]);
+    assert!(
+        report
+            .text()
+            .contains("D2 by dsca-director < D1 by secretary")
+    );
+    assert!(
+        report
+            .csv()
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("country-officer")
+    );
+    let json: serde_json::Value = serde_json::from_str(&report.json().unwrap()).unwrap();
+    assert_eq!(json["rows"][0]["delegation"], "D2");
+}
+
+#[test]
+fn an_actor_without_a_delegation_is_refused() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "stranger", "JO-2", "JOR", "10");
+    let problem = w.refused(c);
+    assert_eq!(
+        problem,
+        AuthorityError::NoDelegation {
+            actor: "stranger".parse().unwrap(),
+            power: Power::Obligate
+        }
+    );
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 1514(a)");
+}
+
+#[test]
+fn a_partner_outside_the_delegation_is_out_of_scope() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "country-officer", "EG-1", "EGY", "10");
+    match w.refused(c) {
+        AuthorityError::OutOfScope {
+            delegation,
+            dimension,
+            value,
+            ..
+        } => {
+            assert_eq!(
+                (delegation.as_str(), dimension.as_str(), value.as_str()),
+                ("D2", "partners", "EGY")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_amount_above_the_limit_per_command_is_refused() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "500000.01");
+    let problem = w.refused(c);
+    assert!(
+        matches!(problem, AuthorityError::OverCommandLimit { ref limit, .. } if *limit == money("500000"))
+    );
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 1517(a)(2)");
+}
+
+#[test]
+fn the_cumulative_limit_for_the_fiscal_year_is_never_passed() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "400000");
+    w.ledger.apply(c).unwrap();
+    // 300,000 + 400,000 used of 800,000: 100,000.01 more is refused, 100,000 is not.
+    let c = w.obligate(day(2, 3), "country-officer", "JO-3", "JOR", "100000.01");
+    match w.refused(c) {
+        AuthorityError::OverCumulativeLimit {
+            delegation,
+            used,
+            limit,
+            ..
+        } => {
+            assert_eq!(delegation.as_str(), "D2");
+            assert_eq!((used, limit), (money("700000"), money("800000")));
+        }
+        other => panic!("{other:?}"),
+    }
+    let c = w.obligate(day(2, 3), "country-officer", "JO-3", "JOR", "100000");
+    w.ledger.apply(c).unwrap();
+}
+
+#[test]
+fn an_expired_delegation_covers_nothing() {
+    let mut w = world();
+    let c = w.obligate(day(10, 1), "country-officer", "JO-2", "JOR", "10");
+    assert!(
+        matches!(w.refused(c), AuthorityError::Expired { ref delegation, .. } if delegation.as_str() == "D2")
+    );
+}
+
+#[test]
+fn a_revoked_delegation_and_those_under_it_cover_nothing_from_the_revocation() {
+    let mut w = world();
+    let trial = w.ledger.trial_balance(&account()).unwrap();
+    w.apply(
+        day(3, 1),
+        "secretary",
+        Action::Revoke {
+            delegation: "D1".parse().unwrap(),
+            reason: "reorganization".into(),
+        },
+    );
+    // What was applied stays applied.
+    assert_eq!(w.ledger.trial_balance(&account()).unwrap(), trial);
+    let c = w.obligate(day(3, 2), "country-officer", "JO-2", "JOR", "10");
+    match w.refused(c) {
+        AuthorityError::Revoked {
+            delegation,
+            revocation,
+            ..
+        } => {
+            assert_eq!(delegation.as_str(), "D2");
+            assert_eq!(revocation.as_str(), format!("c{}", w.n - 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Only those above may revoke; a revoked delegation is not revoked twice.
+    let again = w.command(
+        day(3, 3),
+        "secretary",
+        Action::Revoke {
+            delegation: "D1".parse().unwrap(),
+            reason: "again".into(),
+        },
+    );
+    assert!(matches!(
+        w.refused(again),
+        AuthorityError::AlreadyRevoked { .. }
+    ));
+    let by_officer = w.command(
+        day(3, 3),
+        "country-officer",
+        Action::Revoke {
+            delegation: "D3".parse().unwrap(),
+            reason: "x".into(),
+        },
+    );
+    assert!(matches!(
+        w.refused(by_officer),
+        AuthorityError::NotAbove { .. }
+    ));
+}
+
+#[test]
+fn a_delegation_not_yet_effective_covers_nothing_and_is_checked_when_backdated() {
+    let mut w = world();
+    let mut later = grant(
+        Some("D1"),
+        "late-officer",
+        Role::FundsHolder,
+        &[Power::Obligate],
+    );
+    later.scope.accounts = vec![account()];
+    w.delegate("D5", day(6, 1), "dsca-director", later);
+    // Backdated before D5 takes effect: rebuilt around the command, still refused.
+    let c = w
+        .obligate(day(4, 1), "late-officer", "JO-9", "JOR", "10")
+        .recorded_on(day(6, 1));
+    assert!(
+        matches!(w.refused(c), AuthorityError::NotYetEffective { ref effective, .. } if *effective == day(6, 1))
+    );
+    let c = w.obligate(day(6, 1), "late-officer", "JO-9", "JOR", "10");
+    w.ledger.apply(c).unwrap();
+}
+
+#[test]
+fn a_disbursement_needs_a_certifying_officer_who_did_not_obligate() {
+    let mut w = world();
+    let c = w.disburse(day(3, 1), "dsca-director", "JO-1", "1000");
+    assert!(matches!(
+        w.refused(c),
+        AuthorityError::NoCertifyingOfficer { .. }
+    ));
+    let c = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("country-officer".parse().unwrap());
+    let problem = w.refused(c);
+    assert!(matches!(problem, AuthorityError::CertifierObligated { .. }));
+    assert!(problem.citation().to_string().contains("GAO-14-704G"));
+    // A certifier without a certifying delegation.
+    let c = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("approver".parse().unwrap());
+    let problem = w.refused(c);
+    assert_eq!(
+        problem,
+        AuthorityError::NoDelegation {
+            actor: "approver".parse().unwrap(),
+            power: Power::Certify
+        }
+    );
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 3325(a)(1)");
+    let c = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("certifier".parse().unwrap());
+    w.ledger.apply(c).unwrap();
+    let report = w
+        .ledger
+        .audit_document(&account(), &"JO-1".parse().unwrap());
+    let certified = report
+        .rows
+        .iter()
+        .find(|r| r.signer == Signer::CertifyingOfficer)
+        .unwrap();
+    assert_eq!(
+        (
+            certified.actor.as_str(),
+            certified.delegation.as_ref().unwrap().as_str()
+        ),
+        ("certifier", "D3")
+    );
+    let by_certifier = w.ledger.audit_actor(&"certifier".parse().unwrap());
+    assert_eq!(by_certifier.rows.len(), 1);
+}
+
+#[test]
+fn a_large_obligation_needs_a_second_approver_other_than_the_obligor() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "dsca-director", "JO-L", "JOR", "1200000");
+    assert!(matches!(
+        w.refused(c.clone()),
+        AuthorityError::NoSecondApprover { .. }
+    ));
+    let c2 = c.clone().approved_by("dsca-director".parse().unwrap());
+    assert!(matches!(
+        w.refused(c2),
+        AuthorityError::ApproverObligates { .. }
+    ));
+    let c3 = c.clone().approved_by("certifier".parse().unwrap());
+    assert!(matches!(
+        w.refused(c3),
+        AuthorityError::NoDelegation {
+            power: Power::Approve,
+            ..
+        }
+    ));
+    w.ledger
+        .apply(c.approved_by("approver".parse().unwrap()))
+        .unwrap();
+}
+
+#[test]
+fn a_delegate_may_not_re_delegate_more_than_it_holds() {
+    let mut w = world();
+    let mut wider = grant(Some("D2"), "clerk", Role::FundsHolder, &[Power::Obligate]);
+    wider.scope.accounts = vec![account()];
+    wider.scope.partners = vec!["JOR".parse().unwrap()];
+    wider.per_command = Some(money("600000"));
+    wider.per_year = Some(money("100"));
+    wider.expires = Some(day(9, 30));
+    let c = w.command(
+        day(2, 2),
+        "country-officer",
+        Action::Delegate {
+            grant: wider.clone(),
+        },
+    );
+    assert!(
+        matches!(w.refused(c), AuthorityError::BeyondParent { ref what, .. } if what == "holders")
+    );
+    wider.scope.holders = vec!["DSCA".parse().unwrap()];
+    let c = w.command(
+        day(2, 2),
+        "country-officer",
+        Action::Delegate {
+            grant: wider.clone(),
+        },
+    );
+    assert!(
+        matches!(w.refused(c), AuthorityError::BeyondParent { ref what, .. } if what == "per_command")
+    );
+    wider.per_command = Some(money("100"));
+    wider.powers = vec![Power::Disburse];
+    let c = w.command(
+        day(2, 2),
+        "country-officer",
+        Action::Delegate {
+            grant: wider.clone(),
+        },
+    );
+    assert!(
+        matches!(w.refused(c), AuthorityError::BeyondParent { ref what, .. } if what == "powers")
+    );
+    wider.powers = vec![Power::Obligate];
+    wider.expires = Some(day(12, 31));
+    let c = w.command(
+        day(2, 2),
+        "country-officer",
+        Action::Delegate {
+            grant: wider.clone(),
+        },
+    );
+    assert!(
+        matches!(w.refused(c), AuthorityError::BeyondParent { ref what, .. } if what == "dates")
+    );
+    wider.expires = Some(day(9, 30));
+    let c = w.command(
+        day(2, 2),
+        "stranger",
+        Action::Delegate {
+            grant: wider.clone(),
+        },
+    );
+    assert!(matches!(w.refused(c), AuthorityError::NotHolder { .. }));
+    let c = w.command(
+        day(2, 2),
+        "country-officer",
+        Action::Delegate { grant: wider },
+    );
+    w.ledger.apply(c).unwrap();
+    // A root delegation is the agency head's.
+    let mut root = grant(None, "clerk", Role::FundsHolder, &[Power::Obligate]);
+    root.scope.accounts = vec![account()];
+    let c = w.command(day(2, 2), "dsca-director", Action::Delegate { grant: root });
+    assert!(matches!(w.refused(c), AuthorityError::NotAgencyHead { .. }));
+}
+
+#[test]
+fn who_could_obligate_on_a_date_as_known_on_another() {
+    let mut w = world();
+    let obligors = |l: &Ledger, date, known| {
+        let mut who: Vec<String> = l
+            .delegations(date, known)
+            .into_iter()
+            .filter(|d| {
+                d.grant.role == Role::FundsHolder && d.grant.powers.contains(&Power::Obligate)
+            })
+            .map(|d| d.grant.to.to_string())
+            .collect();
+        who.sort();
+        who
+    };
+    // Revoked on 3 March, recorded on 5 March.
+    let revoke = w
+        .command(
+            day(3, 3),
+            "dsca-director",
+            Action::Revoke {
+                delegation: "D2".parse().unwrap(),
+                reason: "moved".into(),
+            },
+        )
+        .recorded_on(day(3, 5));
+    w.ledger.apply(revoke).unwrap();
+    assert_eq!(
+        obligors(&w.ledger, day(3, 4), Some(day(3, 4))),
+        ["country-officer", "dsca-director"]
+    );
+    assert_eq!(obligors(&w.ledger, day(3, 4), None), ["dsca-director"]);
+    assert_eq!(obligors(&w.ledger, day(1, 3), None), ["dsca-director"]);
+    assert!(obligors(&w.ledger, day(1, 2), None).is_empty());
+}
+
+#[test]
+fn the_open_policy_checks_no_actor() {
+    let mut open = Ledger::allow_all();
+    let mut w = world();
+    for entry in w.ledger.journal().iter() {
+        open.apply(entry.command).unwrap();
+    }
+    w.ledger = open;
+    let c = w.obligate(day(2, 2), "stranger", "JO-2", "JOR", "900000");
+    w.ledger.apply(c).unwrap();
+    // Under the delegated policy that entry is refused, and the policy with it.
+    let err = w.ledger.clone().set_policy(policy()).unwrap_err();
+    match err {
+        BudgetError::Journal { position, .. } => {
+            assert_eq!(
+                w.ledger
+                    .journal()
+                    .get(position)
+                    .unwrap()
+                    .command
+                    .actor
+                    .as_str(),
+                "stranger"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn replay_under_the_policy_gives_the_same_ledger() {
+    let mut w = world();
+    let c = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("certifier".parse().unwrap());
+    w.ledger.apply(c).unwrap();
+    let mut replayed = Ledger::replay(w.ledger.journal(), Arc::new(AllowAll)).unwrap();
+    assert_ne!(
+        replayed, w.ledger,
+        "the policy is part of the ledger's value"
+    );
+    replayed.set_policy(policy()).unwrap();
+    assert_eq!(replayed, w.ledger);
+    assert_eq!(
+        replayed.audit_document(&account(), &"JO-1".parse().unwrap()),
+        w.ledger
+            .audit_document(&account(), &"JO-1".parse().unwrap())
+    );
+    // The journal's JSON carries the signers, and reads back equal.
+    let json = serde_json::to_string(w.ledger.journal()).unwrap();
+    assert!(json.contains("\"certifying_officer\":\"certifier\""));
+    let journal: security_assistance::budget::Journal = serde_json::from_str(&json).unwrap();
+    assert_eq!(&journal, w.ledger.journal());
+}
+
+#[test]
+fn a_refused_batch_takes_its_delegations_back() {
+    let mut w = world();
+    let mut g = grant(Some("D1"), "temp", Role::FundsHolder, &[Power::Obligate]);
+    g.scope.accounts = vec![account()];
+    let delegate = Command::new(
+        "D9".parse().unwrap(),
+        day(2, 2),
+        "dsca-director".parse().unwrap(),
+        Action::Delegate { grant: g },
+    );
+    let bad = w.obligate(day(2, 2), "stranger", "JO-2", "JOR", "10");
+    let before = w.ledger.clone();
+    assert!(w.ledger.apply_all(vec![delegate, bad]).is_err());
+    assert_eq!(w.ledger, before);
+    let c = w.obligate(day(2, 3), "temp", "JO-3", "JOR", "10");
+    assert!(matches!(w.refused(c), AuthorityError::NoDelegation { .. }));
+}
+
+/// One step of the property test: an actor (0 director, 1 officer, 2 certifier, 3
+/// stranger), what it does, an amount in thousands, and a day offset.
+#[derive(Debug, Clone)]
+enum Step {
+    Obligate(u8, u16, u8),
+    Disburse(u8, u8, u16, u8),
+    Revoke(u8),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (0u8..4, 1u16..700, 0u8..3).prop_map(|(a, m, d)| Step::Obligate(a, m, d)),
+        (0u8..4, 0u8..4, 1u16..50, 0u8..3).prop_map(|(a, c, m, d)| Step::Disburse(a, c, m, d)),
+        (0u8..3).prop_map(Step::Revoke),
+    ]
+}
+
+const ACTORS: [&str; 4] = ["dsca-director", "country-officer", "certifier", "stranger"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_accepted_command_is_covered_within_its_limits(steps in prop::collection::vec(step(), 1..24)) {
+        let mut w = world();
+        let mut date = day(2, 2);
+        let mut docs: Vec<String> = vec!["JO-1".to_owned()];
+        for s in steps {
+            let before = w.ledger.clone();
+            let result = match s {
+                Step::Obligate(a, thousands, d) => {
+                    date = date + chrono::Days::new(u64::from(d));
+                    let doc = format!("JO-P{}", w.n);
+                    let c = w.obligate(date, ACTORS[usize::from(a)], &doc, "JOR", &format!("{thousands}000"));
+                    let ok = w.ledger.apply(c).is_ok();
+                    if ok { docs.push(doc); }
+                    ok
+                }
+                Step::Disburse(a, c, amount, d) => {
+                    date = date + chrono::Days::new(u64::from(d));
+                    let doc = docs[usize::from(c) % docs.len()].clone();
+                    let cmd = w.disburse(date, ACTORS[usize::from(a)], &doc, &amount.to_string())
+                        .certified_by(ACTORS[usize::from(c % 3)].parse().unwrap());
+                    w.ledger.apply(cmd).is_ok()
+                }
+                Step::Revoke(which) => {
+                    let target = ["D2", "D3", "D4"][usize::from(which)];
+                    let cmd = w.command(date, "dsca-director", Action::Revoke { delegation: target.parse().unwrap(), reason: "test".into() });
+                    let trial = w.ledger.trial_balance(&account()).unwrap();
+                    let ok = w.ledger.apply(cmd).is_ok();
+                    // Revoking never changes what was applied.
+                    prop_assert_eq!(w.ledger.trial_balance(&account()).unwrap(), trial);
+                    ok
+                }
+            };
+            if !result {
+                prop_assert_eq!(&w.ledger, &before);
+            }
+        }
+        let delegations = w.ledger.delegations(day(12, 31), None);
+        let _ = delegations;
+        let mut used: std::collections::BTreeMap<String, security_assistance::Money> = Default::default();
+        for entry in w.ledger.journal().iter() {
+            let c = &entry.command;
+            let Some(power) = Power::of(&c.action) else { continue };
+            let _ = power;
+            let report = w.ledger.audit_actor(&c.actor);
+            let row = report.rows.iter().find(|r| r.sequence == entry.sequence && r.signer == Signer::Actor).unwrap();
+            // No accepted command lacks a covering delegation.
+            let delegation = row.delegation.clone();
+            prop_assert!(delegation.is_some(), "{:?} has no delegation", c.id);
+            if let Action::Disburse { document, .. } = &c.action {
+                // The obligating actor never certifies the same document's payment.
+                let trail = w.ledger.audit_document(&account(), document);
+                let obligor = trail.rows.iter().find(|r| r.action == "obligate").map(|r| r.actor.clone());
+                prop_assert!(obligor.is_some());
+                prop_assert_ne!(obligor, c.certifying_officer.clone());
+            }
+            if c.action.amount().is_positive() && !matches!(c.action, Action::Refund { .. } | Action::Decommit { .. }) {
+                for (d, _) in &row.chain {
+                    let total = used.entry(d.to_string()).or_default();
+                    *total = total.checked_add(c.action.amount()).unwrap();
+                }
+            }
+        }
+        // Cumulative limits are never exceeded (every command here is in fiscal 2008).
+        let limits = [("D1", "50000000"), ("D2", "800000")];
+        for (d, limit) in limits {
+            if let Some(total) = used.get(d) {
+                prop_assert!(*total <= money(limit), "{} used {} of {}", d, total, limit);
+            }
+        }
+        let mut replayed = Ledger::replay(w.ledger.journal(), Arc::new(AllowAll)).unwrap();
+        replayed.set_policy(policy()).unwrap();
+        prop_assert_eq!(&replayed, &w.ledger);
+    }
+}
