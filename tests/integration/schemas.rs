@@ -75,8 +75,13 @@ fn the_committed_schemas_are_the_generated_ones() {
         );
     }
     // No committed schema is left over from a document kind that no longer exists.
+    // schemas/cli/ holds the command-line program's schemas, checked by its own test.
     for file in std::fs::read_dir(schemas_dir()).unwrap() {
-        let name = file.unwrap().file_name().to_string_lossy().into_owned();
+        let file = file.unwrap();
+        if file.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let name = file.file_name().to_string_lossy().into_owned();
         let kind = name.strip_suffix(".json").unwrap_or(&name);
         assert!(
             generated.contains_key(kind),

@@ -114,7 +114,7 @@ impl AuditReport {
     ///
     /// [`ReportError::Csv`] if the writer fails (it writes to memory, so only on a bug).
     pub fn csv(&self) -> Result<String, ReportError> {
-        let csv_error = |e: ::csv::Error| ReportError::Csv(e.to_string());
+        let csv_error = |e: ::csv::Error| ReportError::Csv(crate::wire::Cause::csv(&e));
         let mut writer = ::csv::Writer::from_writer(Vec::new());
         writer.write_record(AUDIT_COLUMNS).map_err(csv_error)?;
         for row in &self.rows {
@@ -143,8 +143,8 @@ impl AuditReport {
         }
         let bytes = writer
             .into_inner()
-            .map_err(|e| ReportError::Csv(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| ReportError::Csv(e.to_string()))
+            .map_err(|e| ReportError::Csv(crate::wire::Cause::io(e.error())))?;
+        String::from_utf8(bytes).map_err(|e| ReportError::Csv(crate::wire::Cause::utf8(&e)))
     }
 
     /// The report as pretty-printed JSON.
@@ -153,7 +153,8 @@ impl AuditReport {
     ///
     /// [`ReportError::Json`] if serialization fails (it does not for these types).
     pub fn json(&self) -> Result<String, ReportError> {
-        serde_json::to_string_pretty(self).map_err(|e| ReportError::Json(e.to_string()))
+        serde_json::to_string_pretty(self)
+            .map_err(|e| ReportError::Json(crate::wire::Cause::json(&e)))
     }
 
     /// The report as readable text: a title line, then one line per signature.

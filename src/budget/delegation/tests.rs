@@ -20,7 +20,8 @@ fn a_scope_inside_its_parent() {
 
 #[test]
 fn signers_and_grants_survive_the_stored_encoding() {
-    use crate::budget::{Command, JournalEntry, decode_standalone, encode_standalone};
+    use crate::budget::journal::decode_standalone;
+    use crate::budget::{Command, JournalEntry, encode_standalone};
     let date = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
     let pay = Command::new(
         "p1".parse().unwrap(),
