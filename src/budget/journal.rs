@@ -146,8 +146,13 @@ impl Journal {
     }
 
     /// The journal's in-memory form, for a checkpoint.
-    pub(crate) fn to_parts(&self) -> JournalParts {
-        JournalParts {
+    ///
+    /// # Errors
+    ///
+    /// serde_json's error if a decision does not serialize (a bug: none of its types can
+    /// fail), so a checkpoint is refused rather than written with an empty decision.
+    pub(crate) fn to_parts(&self) -> Result<JournalParts, serde_json::Error> {
+        Ok(JournalParts {
             days: self.dates.iter().map(|d| days(*d)).collect(),
             sequences: self.sequences.clone(),
             offsets: self.offsets.clone(),
@@ -157,10 +162,15 @@ impl Journal {
             decisions: self
                 .decisions
                 .iter()
-                .map(|d| serde_json::to_string(&**d).unwrap_or_default())
-                .collect(),
-            bodies: self.bodies.list.iter().map(Body::to_json).collect(),
-        }
+                .map(|d| serde_json::to_string(&**d))
+                .collect::<Result<_, _>>()?,
+            bodies: self
+                .bodies
+                .list
+                .iter()
+                .map(Body::to_json)
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     /// A journal from [`Journal::to_parts`]; `None` if the parts disagree in length or an
@@ -471,18 +481,17 @@ struct BodyOwned {
 }
 
 impl Body {
-    fn to_json(&self) -> String {
+    fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(&BodyRef {
             rule_set: &self.rule_set,
             outcome: self.outcome,
             findings: &self.findings,
         })
-        .unwrap_or_default()
     }
 
     /// [`Body::to_json`], remembering the last few bodies written on this thread: a store
     /// writes the same few bodies for a million entries.
-    fn to_json_cached(&self) -> String {
+    fn to_json_cached(&self) -> Result<String, serde_json::Error> {
         thread_local! {
             static WRITTEN: std::cell::RefCell<Vec<(Body, Arc<str>)>> =
                 const { std::cell::RefCell::new(Vec::new()) };
@@ -490,14 +499,14 @@ impl Body {
         WRITTEN.with(|written| {
             let mut written = written.borrow_mut();
             if let Some((_, json)) = written.iter().find(|(body, _)| body.same(self)) {
-                return json.to_string();
+                return Ok(json.to_string());
             }
-            let json = self.to_json();
+            let json = self.to_json()?;
             if written.len() >= 32 {
                 written.remove(0);
             }
             written.push((self.clone(), Arc::from(json.as_str())));
-            json
+            Ok(json)
         })
     }
 
@@ -717,7 +726,7 @@ pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_j
         }
         (None, Some(shared)) => {
             out.push(2);
-            put_str(&mut out, &shared.to_json_cached());
+            put_str(&mut out, &shared.to_json_cached()?);
         }
         (None, None) => out.push(0),
     }
@@ -1645,7 +1654,7 @@ mod tests {
         let (a, b) = (a.decision.unwrap(), b.decision.unwrap());
         assert!(Arc::ptr_eq(a.shared_parts().2, b.shared_parts().2));
         // The checkpoint form and the JSON wire form read back equal.
-        let restored = Journal::from_parts(journal.to_parts()).unwrap();
+        let restored = Journal::from_parts(journal.to_parts().unwrap()).unwrap();
         assert_eq!(restored.to_entries(), entries);
         let json = serde_json::to_string(&journal).unwrap();
         assert_eq!(serde_json::from_str::<Journal>(&json).unwrap(), journal);
@@ -1744,7 +1753,7 @@ mod tests {
             let entry = obligation(0, decision);
             let journal = Journal::from_entries(vec![entry.clone()]);
             proptest::prop_assert_eq!(journal.to_entries(), vec![entry.clone()]);
-            let restored = Journal::from_parts(journal.to_parts()).unwrap();
+            let restored = Journal::from_parts(journal.to_parts().unwrap()).unwrap();
             proptest::prop_assert_eq!(restored.to_entries(), vec![entry.clone()]);
             let bytes = encode_standalone(&entry).unwrap();
             proptest::prop_assert_eq!(decode_standalone(&bytes), Some(entry));

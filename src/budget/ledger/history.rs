@@ -133,7 +133,7 @@ impl Ledger {
             next_sequence: self.next_sequence,
             last_recorded: self.last_recorded,
             accounts,
-            journal: self.journal.to_parts(),
+            journal: self.journal.to_parts().map_err(|e| e.to_string())?,
         };
         postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
     }
