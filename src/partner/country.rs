@@ -72,7 +72,9 @@ static UNKNOWN: Country = Country::new("???", "??", None, "unknown", Region::Wes
 /// The value is one byte (a position in the table), so it is `Copy` and cheap to compare
 /// and hash; ordering is alphabetical by alpha-3. Parsing accepts any case and yields the
 /// canonical upper-case code; [`Display`](fmt::Display) and serde both use the alpha-3
-/// string (`"JOR"`), and deserializing checks the code the way [`FromStr`] does.
+/// string (`"JOR"`). Deserializing is strict: it reads only the canonical upper-case code,
+/// the one the JSON Schemas enumerate (`"jor"` is refused with
+/// [`PartnerError::NotCanonical`]).
 ///
 /// # Example
 ///
@@ -361,9 +363,21 @@ impl Serialize for CountryCode {
 }
 
 impl<'de> Deserialize<'de> for CountryCode {
+    /// Reads the canonical upper-case alpha-3 code only (`"JOR"`): a code in another case
+    /// is refused with [`PartnerError::NotCanonical`], an unknown one with
+    /// [`PartnerError::UnknownCountry`], so that the crate accepts exactly what the JSON
+    /// Schemas enumerate.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CountryCode, D::Error> {
         let text = Cow::<'de, str>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        let code: CountryCode = text.parse().map_err(serde::de::Error::custom)?;
+        if code.alpha3() == text {
+            Ok(code)
+        } else {
+            Err(serde::de::Error::custom(PartnerError::NotCanonical {
+                input: text.into_owned(),
+                expected: code.alpha3().to_owned(),
+            }))
+        }
     }
 }
 
@@ -478,6 +492,14 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{text}\""));
             assert_eq!(serde_json::from_str::<CountryCode>(&json).unwrap(), code);
+            // The wire reads the canonical form only.
+            let lower = format!("\"{}\"", text.to_ascii_lowercase());
+            let err = serde_json::from_str::<CountryCode>(&lower).unwrap_err();
+            let expected = PartnerError::NotCanonical {
+                input: text.to_ascii_lowercase(),
+                expected: text.clone(),
+            };
+            assert!(err.to_string().starts_with(&expected.to_string()), "{err}");
         }
         let jordan: CountryCode = "jor".parse().unwrap();
         assert_eq!(jordan, "Jor".parse().unwrap());
@@ -524,11 +546,15 @@ mod tests {
         assert!(serde_json::from_str::<CountryCode>("\"ZZZ\"").is_err());
         assert!(serde_json::from_str::<CountryCode>("117").is_err());
         assert_eq!(
-            serde_json::from_str::<CountryCode>("\"isr\"")
+            serde_json::from_str::<CountryCode>("\"ISR\"")
                 .unwrap()
                 .to_string(),
             "ISR"
         );
+        let err = serde_json::from_str::<CountryCode>("\"isr\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not in canonical form"), "{err}");
         let err = serde_json::from_str::<CountryCode>("\"ZZZ\"")
             .unwrap_err()
             .to_string();

@@ -31,6 +31,20 @@ pub enum PartnerError {
         /// The refused text, as given.
         input: String,
     },
+    /// A wire document (JSON: commands, journals, facts, queries) names a country in other
+    /// than its canonical form. The wire carries the upper-case alpha-3 code only, as the
+    /// JSON Schemas enumerate it, so that a document the crate accepts is one every
+    /// validator accepts; [`FromStr`](std::str::FromStr) and CSV imports still read any
+    /// case.
+    #[error(
+        "country code {input:?} is not in canonical form: JSON carries the upper-case ISO 3166-1 alpha-3 code {expected:?}"
+    )]
+    NotCanonical {
+        /// The refused text, as given.
+        input: String,
+        /// The canonical code the text names.
+        expected: String,
+    },
     /// The text is not an alpha-2 code in the crate's ISO 3166-1 table (which also holds
     /// Kosovo's `XK`).
     #[error(
