@@ -304,11 +304,15 @@ fn overflow(operation: MoneyOperation) -> MoneyError {
 pub struct Money(Decimal);
 
 impl Ord for Money {
-    /// By value. Every amount is held at scale two, so comparing the integer mantissas is
-    /// exact, and cheaper than [`Decimal`]'s comparison, which aligns scales first.
+    /// By value. Amounts are held at scale two, so comparing the integer mantissas is exact
+    /// and cheaper than [`Decimal`]'s comparison, which aligns scales first; two amounts of
+    /// different scales (which no constructor makes) still compare by value, never wrongly.
     fn cmp(&self, other: &Money) -> std::cmp::Ordering {
-        debug_assert!(self.0.scale() == CENT_SCALE && other.0.scale() == CENT_SCALE);
-        self.0.mantissa().cmp(&other.0.mantissa())
+        if self.0.scale() == other.0.scale() {
+            self.0.mantissa().cmp(&other.0.mantissa())
+        } else {
+            self.0.cmp(&other.0)
+        }
     }
 }
 
@@ -832,6 +836,20 @@ impl<'de> Deserialize<'de> for Rate {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn ordering_is_by_value_even_across_scales() {
+        // No constructor makes another scale; if one ever did, the order stays right.
+        let one_and_a_half = Money(Decimal::new(15, 1));
+        assert!(one_and_a_half > Money::from_cents(149));
+        assert!(one_and_a_half < Money::from_cents(151));
+        assert_eq!(
+            one_and_a_half.cmp(&Money::from_cents(150)),
+            std::cmp::Ordering::Equal
+        );
+        assert!(Money::from_cents(-1) < Money::ZERO);
+        assert!(Money::from_cents(200) > Money::from_cents(199));
+    }
 
     fn m(s: &str) -> Money {
         s.parse().unwrap()
