@@ -883,12 +883,7 @@ fn reprogramming(
         true,
     )?;
     if let Some((total, level)) = country_total_and_653a_level {
-        let excess = difference(
-            Regime::Faa634a,
-            Figure::ExcessOver653a,
-            *total,
-            *level,
-        )?;
+        let excess = difference(Regime::Faa634a, Figure::ExcessOver653a, *total, *level)?;
         if *amount > rules.content_amount_above && excess > rules.content_excess_above {
             n.content.push(
                 "the notice must state the purpose and the country losing the funds".to_owned(),
