@@ -135,6 +135,9 @@ pub(crate) mod usc31 {
     /// Charges of closed-account obligations to current appropriations, within 1 percent.
     pub(crate) const CHARGE_TO_CURRENT: Citation =
         Citation::fixed("31 U.S.C.", "1553", Some("(b)"));
+    /// Money received for the Government is deposited in the Treasury without deduction
+    /// for any charge or claim: a collection is taken back only up to what it brought in.
+    pub(crate) const GROSS_DEPOSIT: Citation = Citation::fixed("31 U.S.C.", "3302", Some("(b)"));
     /// Anti-Deficiency Act: apportionments and administrative subdivisions.
     pub(crate) const ADA_SUBDIVISION: Citation = Citation::fixed("31 U.S.C.", "1517", Some("(a)"));
 }

@@ -18,7 +18,7 @@
 //!     articles_and_services: "14000000".parse()?,
 //!     design_and_construction: Money::ZERO,
 //! };
-//! let notice = assess(&sale, day, &Thresholds::current()).ok_or("notice expected")?;
+//! let notice = assess(&sale, day, &Thresholds::current())?.ok_or("notice expected")?;
 //! assert_eq!(notice.review_days, 30);
 //! assert_eq!(notice.earliest, NaiveDate::from_ymd_opt(2020, 4, 1).ok_or("date")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -564,7 +564,8 @@ fn citation_7015() -> Citation {
     )
 }
 
-/// A notice of `regime` proposed on `date`, reviewed for `days`.
+/// A notice of `regime` proposed on `date`, reviewed for `days`; an error if the review
+/// would end past the last date the calendar represents.
 fn notice(
     regime: Regime,
     committees: &[Committee],
@@ -573,30 +574,121 @@ fn notice(
     citation: Citation,
     reasons: Vec<String>,
     confirmed: bool,
-) -> Notification {
-    Notification {
+) -> Result<Notification, AssessError> {
+    let earliest = date
+        .checked_add_days(Days::new(u64::from(days)))
+        .ok_or(AssessError::ReviewOutOfRange { regime, date, days })?;
+    Ok(Notification {
         regime,
         committees: committees.to_vec(),
         review_days: days,
-        earliest: date
-            .checked_add_days(Days::new(u64::from(days)))
-            .unwrap_or(NaiveDate::MAX),
+        earliest,
         citation,
         reasons,
         content: Vec::new(),
         confirmed,
         policy: false,
+    })
+}
+
+/// Why a proposed action could not be assessed. An action that cannot be assessed is not
+/// one that needs no notice: the caller learns which figure was out of range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum AssessError {
+    /// A figure the regime compares with its threshold is out of the range of [`Money`]
+    /// (for example obligations already made plus the amount reprogrammed).
+    #[error(
+        "the {regime:?} assessment of {figure} overflows the range of money: {left} and {right} cannot be combined"
+    )]
+    Overflow {
+        /// The regime being assessed.
+        regime: Regime,
+        /// Which figure overflowed.
+        figure: Figure,
+        /// The first operand.
+        left: Money,
+        /// The second operand.
+        right: Money,
+    },
+    /// The review period would end after the last date the calendar represents.
+    #[error("a {regime:?} review of {days} days from {date} ends past the last representable date")]
+    ReviewOutOfRange {
+        /// The regime of the notice.
+        regime: Regime,
+        /// The day the action was proposed.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+        /// The review period in days.
+        days: u32,
+    },
+}
+
+crate::wire::wire_error!(AssessError);
+
+/// A figure an assessment computes before comparing it with a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Figure {
+    /// Obligations already made plus the amount reprogrammed (FAA 634A).
+    ObligationsPlusAmount,
+    /// A country's total above its FAA 653(a) level (FAA 634A).
+    ExcessOver653a,
+    /// The amount as a percentage of the amount justified (SFOPS section 7015).
+    PercentOfJustified,
+}
+
+impl fmt::Display for Figure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Figure::ObligationsPlusAmount => "obligations already made plus the amount",
+            Figure::ExcessOver653a => "the country total above its 653(a) level",
+            Figure::PercentOfJustified => "the amount as a percentage of the amount justified",
+        })
     }
 }
 
-/// Whether `action`, proposed on `date`, needs notice under `thresholds`; `None` if it
+/// `left + right`, or the overflow error naming `figure`.
+fn sum(regime: Regime, figure: Figure, left: Money, right: Money) -> Result<Money, AssessError> {
+    left.checked_add(right).map_err(|_| AssessError::Overflow {
+        regime,
+        figure,
+        left,
+        right,
+    })
+}
+
+/// `left - right`, or the overflow error naming `figure`.
+fn difference(
+    regime: Regime,
+    figure: Figure,
+    left: Money,
+    right: Money,
+) -> Result<Money, AssessError> {
+    left.checked_sub(right).map_err(|_| AssessError::Overflow {
+        regime,
+        figure,
+        left,
+        right,
+    })
+}
+
+/// Whether `action`, proposed on `date`, needs notice under `thresholds`; `Ok(None)` if it
 /// does not.
-#[must_use]
+///
+/// # Errors
+///
+/// [`AssessError::Overflow`] if a figure the regime compares (a sum, a difference, a
+/// percentage) is out of the range of [`Money`], and [`AssessError::ReviewOutOfRange`] if
+/// the review would end past the last representable date: an action that cannot be
+/// assessed is never reported as needing no notice.
 pub fn assess(
     action: &ProposedAction,
     date: NaiveDate,
     thresholds: &Thresholds,
-) -> Option<Notification> {
+) -> Result<Option<Notification>, AssessError> {
     match action {
         ProposedAction::Sale {
             partner,
@@ -650,16 +742,19 @@ fn sale(
     values: [Money; 3],
     date: NaiveDate,
     thresholds: &Thresholds,
-) -> Option<Notification> {
+) -> Result<Option<Notification>, AssessError> {
     let group = if Group::Aeca36bFavored.is_member(partner, date) {
         SaleGroup::Favored
     } else {
         SaleGroup::General
     };
-    let row = thresholds
+    let Some(row) = thresholds
         .sales
         .iter()
-        .find(|r| r.group == group && in_window(r.from, r.to, date))?;
+        .find(|r| r.group == group && in_window(r.from, r.to, date))
+    else {
+        return Ok(None);
+    };
     let [mde, articles, construction] = values;
     let checks = [
         (
@@ -687,9 +782,9 @@ fn sale(
         })
         .collect();
     if reasons.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(notice(
+    notice(
         Regime::Aeca36b,
         &FOREIGN_AFFAIRS,
         row.review_days,
@@ -697,7 +792,8 @@ fn sale(
         Citation::fixed("22 U.S.C.", "2776", Some("(b)")),
         reasons,
         row.confirmed,
-    ))
+    )
+    .map(Some)
 }
 
 /// Excess articles (rule 43).
@@ -706,11 +802,14 @@ fn excess_transfer(
     significant_military_equipment: bool,
     date: NaiveDate,
     thresholds: &Thresholds,
-) -> Option<Notification> {
-    let row = thresholds
+) -> Result<Option<Notification>, AssessError> {
+    let Some(row) = thresholds
         .excess_articles
         .iter()
-        .find(|r| in_window(r.from, r.to, date))?;
+        .find(|r| in_window(r.from, r.to, date))
+    else {
+        return Ok(None);
+    };
     let mut reasons = Vec::new();
     if significant_military_equipment {
         reasons.push("the articles are significant military equipment".to_owned());
@@ -722,9 +821,9 @@ fn excess_transfer(
         ));
     }
     if reasons.is_empty() {
-        return None;
+        return Ok(None);
     }
-    Some(notice(
+    notice(
         Regime::ExcessArticles,
         &SECTION_634A,
         row.review_days,
@@ -732,7 +831,8 @@ fn excess_transfer(
         Citation::fixed("22 U.S.C.", "2321j", Some("(f)")),
         reasons,
         row.confirmed,
-    ))
+    )
+    .map(Some)
 }
 
 /// FAA 634A (rules 16-18).
@@ -740,7 +840,7 @@ fn reprogramming(
     action: &ProposedAction,
     date: NaiveDate,
     rules: &ReprogrammingRules,
-) -> Option<Notification> {
+) -> Result<Option<Notification>, AssessError> {
     let ProposedAction::Reprogramming {
         partner,
         program,
@@ -750,10 +850,10 @@ fn reprogramming(
         country_total_and_653a_level,
     } = action
     else {
-        return None;
+        return Ok(None);
     };
     if *program == ProgramKind::Training && *amount < rules.imet_exemption_below {
-        return None;
+        return Ok(None);
     }
     let reason = match justified {
         None => format!(
@@ -761,9 +861,14 @@ fn reprogramming(
             partner.map_or("this activity".to_owned(), |p| p.to_string())
         ),
         Some(limit) => {
-            let total = already_obligated.checked_add(*amount).ok()?;
+            let total = sum(
+                Regime::Faa634a,
+                Figure::ObligationsPlusAmount,
+                *already_obligated,
+                *amount,
+            )?;
             if total <= *limit {
-                return None;
+                return Ok(None);
             }
             format!("obligations of {total} would exceed the {limit} justified")
         }
@@ -776,28 +881,35 @@ fn reprogramming(
         Citation::fixed("22 U.S.C.", "2394-1", None),
         vec![reason],
         true,
-    );
+    )?;
     if let Some((total, level)) = country_total_and_653a_level {
-        let excess = total.checked_sub(*level).ok()?;
+        let excess = difference(Regime::Faa634a, Figure::ExcessOver653a, *total, *level)?;
         if *amount > rules.content_amount_above && excess > rules.content_excess_above {
             n.content.push(
                 "the notice must state the purpose and the country losing the funds".to_owned(),
             );
         }
     }
-    Some(n)
+    Ok(Some(n))
 }
 
 /// AECA 23(g) (rule 34).
-fn cash_flow(value: Money, date: NaiveDate, thresholds: &Thresholds) -> Option<Notification> {
-    let row = thresholds
+fn cash_flow(
+    value: Money,
+    date: NaiveDate,
+    thresholds: &Thresholds,
+) -> Result<Option<Notification>, AssessError> {
+    let Some(row) = thresholds
         .cash_flow_financing
         .iter()
-        .find(|r| in_window(r.from, r.to, date))?;
+        .find(|r| in_window(r.from, r.to, date))
+    else {
+        return Ok(None);
+    };
     if value < row.threshold {
-        return None;
+        return Ok(None);
     }
-    Some(notice(
+    notice(
         Regime::Aeca23g,
         &APPROPRIATIONS,
         row.review_days,
@@ -808,14 +920,23 @@ fn cash_flow(value: Money, date: NaiveDate, thresholds: &Thresholds) -> Option<N
             row.threshold
         )],
         row.confirmed,
-    ))
+    )
+    .map(Some)
 }
 
 /// `part` is less than `percent` percent of `whole` (exactly, in cents).
-fn below_percent(part: Money, whole: Money, percent: u32) -> Option<bool> {
-    let scaled = part.checked_mul_int(100).ok()?;
-    let limit = whole.checked_mul_int(i64::from(percent)).ok()?;
-    Some(scaled < limit)
+fn below_percent(part: Money, whole: Money, percent: u32) -> Result<bool, AssessError> {
+    let overflow = |_| AssessError::Overflow {
+        regime: Regime::Sfops7015,
+        figure: Figure::PercentOfJustified,
+        left: part,
+        right: whole,
+    };
+    let scaled = part.checked_mul_int(100).map_err(overflow)?;
+    let limit = whole
+        .checked_mul_int(i64::from(percent))
+        .map_err(overflow)?;
+    Ok(scaled < limit)
 }
 
 /// The SFOPS notification section for FMF commitments (rule 19).
@@ -823,7 +944,7 @@ fn financing_commitment(
     action: &ProposedAction,
     date: NaiveDate,
     thresholds: &Thresholds,
-) -> Option<Notification> {
+) -> Result<Option<Notification>, AssessError> {
     let ProposedAction::FinancingCommitment {
         partner,
         equipment,
@@ -833,18 +954,21 @@ fn financing_commitment(
         justified_amount,
     } = action
     else {
-        return None;
+        return Ok(None);
     };
     if !equipment.covered() {
-        return None;
+        return Ok(None);
     }
-    let row = thresholds
+    let Some(row) = thresholds
         .fmf_commitments
         .iter()
-        .find(|r| in_window(r.from, r.to, date))?;
+        .find(|r| in_window(r.from, r.to, date))
+    else {
+        return Ok(None);
+    };
     if let Some(justified) = justified_amount {
         if below_percent(*amount, *justified, row.exempt_below_percent)? {
-            return None;
+            return Ok(None);
         }
     }
     let reason = match justified_quantity {
@@ -853,11 +977,12 @@ fn financing_commitment(
         }
         Some(justified) => {
             // quantity >= justified * (100 + p) / 100, in integers.
-            let lhs = u128::from(*quantity).checked_mul(100)?;
+            // A u64 times 100, or times a u32 plus 100, is below 2^97: exact in u128.
+            let lhs = u128::from(*quantity).saturating_mul(100);
             let rhs = u128::from(*justified)
-                .checked_mul(u128::from(row.quantity_excess_percent).checked_add(100)?)?;
+                .saturating_mul(u128::from(row.quantity_excess_percent).saturating_add(100));
             if lhs < rhs {
-                return None;
+                return Ok(None);
             }
             format!(
                 "{quantity} items are {} percent or more above the {justified} justified",
@@ -865,7 +990,7 @@ fn financing_commitment(
             )
         }
     };
-    Some(notice(
+    notice(
         Regime::Sfops7015,
         &APPROPRIATIONS,
         row.review_days,
@@ -873,7 +998,8 @@ fn financing_commitment(
         citation_7015(),
         vec![reason],
         row.confirmed,
-    ))
+    )
+    .map(Some)
 }
 
 /// AECA section 62 (22 U.S.C. 2796a): a lease or renewal of a year or longer.
@@ -883,13 +1009,16 @@ fn lease(
     replacement_value: Money,
     date: NaiveDate,
     thresholds: &Thresholds,
-) -> Option<Notification> {
-    let row = thresholds
+) -> Result<Option<Notification>, AssessError> {
+    let Some(row) = thresholds
         .leases
         .iter()
-        .find(|r| in_window(r.from, r.to, date))?;
+        .find(|r| in_window(r.from, r.to, date))
+    else {
+        return Ok(None);
+    };
     if term_months < row.min_term_months {
-        return None;
+        return Ok(None);
     }
     let mut n = notice(
         Regime::Aeca62,
@@ -902,11 +1031,11 @@ fn lease(
             row.min_term_months
         )],
         row.confirmed,
-    );
+    )?;
     n.content.push(format!(
         "the certification goes also to the Speaker of the House and states the country, the type, quantity and replacement value ({replacement_value}), the terms and duration, and why the article is leased rather than sold"
     ));
-    Some(n)
+    Ok(Some(n))
 }
 
 /// The homeland program's policy.
@@ -916,13 +1045,13 @@ fn homeland(
     justified: Option<Money>,
     date: NaiveDate,
     policy: &HomelandPolicy,
-) -> Option<Notification> {
+) -> Result<Option<Notification>, AssessError> {
     let reason = match justified {
         None => format!("homeland assistance for {partner} was not justified"),
         Some(limit) if amount > limit => {
             format!("{amount} exceeds the {limit} justified for {partner}")
         }
-        Some(_) => return None,
+        Some(_) => return Ok(None),
     };
     let mut n = notice(
         Regime::HomelandPolicy,
@@ -935,9 +1064,9 @@ fn homeland(
         ),
         vec![reason],
         false,
-    );
+    )?;
     n.policy = true;
-    Some(n)
+    Ok(Some(n))
 }
 
 /// Advance notice waived because delay would pose a substantial risk to human health or
@@ -1046,8 +1175,107 @@ impl Notification {
 mod tests {
     use super::*;
 
+    /// The assessment of an action whose figures are in range.
+    fn assess(
+        action: &ProposedAction,
+        date: NaiveDate,
+        thresholds: &Thresholds,
+    ) -> Option<Notification> {
+        super::assess(action, date, thresholds).unwrap()
+    }
+
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// An amount that overflows is an error naming the figure, never "no notice".
+    #[test]
+    fn an_overflowing_figure_is_an_error_not_no_notice() {
+        let t = Thresholds::current();
+        let on = d(2008, 3, 1);
+        // The largest amount: the 96-bit mantissa full, in cents.
+        let max = Money::from_decimal(
+            rust_decimal::Decimal::from_i128_with_scale((1_i128 << 96) - 1, 2),
+            crate::money::Rounding::HalfEven,
+        )
+        .unwrap();
+        let reprogramming =
+            |amount: Money, obligated: Money, totals| ProposedAction::Reprogramming {
+                partner: Some("JOR".parse().unwrap()),
+                program: ProgramKind::Financing,
+                amount,
+                justified: Some(max),
+                already_obligated: obligated,
+                country_total_and_653a_level: totals,
+            };
+        // At the edge: the sum is the largest amount, which is within what was justified.
+        assert_eq!(
+            super::assess(
+                &reprogramming(m("0.01"), max.checked_sub(m("0.01")).unwrap(), None),
+                on,
+                &t
+            ),
+            Ok(None)
+        );
+        // A cent over: the sum overflows.
+        let err = super::assess(&reprogramming(m("0.01"), max, None), on, &t).unwrap_err();
+        assert_eq!(
+            err,
+            AssessError::Overflow {
+                regime: Regime::Faa634a,
+                figure: Figure::ObligationsPlusAmount,
+                left: max,
+                right: m("0.01"),
+            }
+        );
+        assert!(
+            err.to_string()
+                .contains("obligations already made plus the amount"),
+            "{err}"
+        );
+        // The country's excess over its 653(a) level.
+        let unjustified = ProposedAction::Reprogramming {
+            partner: Some("JOR".parse().unwrap()),
+            program: ProgramKind::Financing,
+            amount: m("1"),
+            justified: None,
+            already_obligated: Money::ZERO,
+            country_total_and_653a_level: Some((max, max.checked_neg().unwrap())),
+        };
+        assert!(matches!(
+            super::assess(&unjustified, on, &t),
+            Err(AssessError::Overflow {
+                figure: Figure::ExcessOver653a,
+                ..
+            })
+        ));
+        // The FMF commitment's percentage of the amount justified.
+        let commitment = ProposedAction::FinancingCommitment {
+            partner: "JOR".parse().unwrap(),
+            equipment: FmfEquipment::MajorDefenseEquipment,
+            quantity: 1,
+            justified_quantity: None,
+            amount: max,
+            justified_amount: Some(m("1")),
+        };
+        assert!(matches!(
+            super::assess(&commitment, d(2010, 1, 4), &t),
+            Err(AssessError::Overflow {
+                regime: Regime::Sfops7015,
+                figure: Figure::PercentOfJustified,
+                ..
+            })
+        ));
+        // A review that would end past the calendar.
+        let late = NaiveDate::MAX;
+        let err = super::assess(&mde_sale("BRA", "14000000"), late, &t).unwrap_err();
+        assert!(
+            matches!(err, AssessError::ReviewOutOfRange { days: 30, .. }),
+            "{err}"
+        );
+        // Errors travel on the wire like every other.
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "review_out_of_range");
     }
 
     fn m(s: &str) -> Money {

@@ -570,8 +570,9 @@ pub enum Action {
     /// totalled on line 1750) and is posted Dr 4252 Reimbursements and Other Income
     /// Earned – Collected, Cr 4450 Unapportioned Authority. Like any new resource it must
     /// be apportioned and allotted before it can be obligated. The account must be
-    /// unexpired on the date (money credited to an expired account could fund no new
-    /// obligation), and each collection document is recorded once per account.
+    /// unexpired on the date: a reimbursement earned while it was available and collected
+    /// after it expired is an [`Action::CollectEarned`]; a collection taken back is an
+    /// [`Action::ReverseCollection`]. Each collection document is recorded once per account.
     ///
     /// ```
     /// use security_assistance::budget::Action;
@@ -616,6 +617,86 @@ pub enum Action {
         /// Why, for the record.
         reason: String,
     },
+    /// Record a collection of reimbursements earned on `earned` and collected on the
+    /// command's date, credited to the account whose period of availability held the day
+    /// they were earned, even after that account has expired.
+    ///
+    /// A fixed account keeps its fiscal-year identity until it closes (31 U.S.C. 1553(a)),
+    /// and collections authorized to be credited to it are deposited as miscellaneous
+    /// receipts only when they are not received before it closes (31 U.S.C. 1552(b), text
+    /// read at uscode.house.gov). In the expired account they can fund no new obligation,
+    /// only the adjustment and payment of obligations properly chargeable to it (1553(a);
+    /// the issue also cites OMB Circular A-11 section 20, whose text was not confirmed
+    /// here). So the ledger accepts the credit
+    /// when the account was unexpired on `earned` and is not yet cancelled on the command's
+    /// date; `earned` may not be after the collection. Posted like [`Action::Collect`] (Dr
+    /// 4252, Cr 4450; SF-133 line 1700), and its document shares the account's collection
+    /// documents. [`Action::Collect`] is the same collection earned on the day it is
+    /// collected.
+    ///
+    /// ```
+    /// use security_assistance::budget::Action;
+    /// let late = Action::CollectEarned {
+    ///     account: "011-2008/2009-1082".parse()?,
+    ///     document: "BILL-2009-0917".parse()?,
+    ///     amount: "42000".parse()?,
+    ///     payer: "COL".parse()?,
+    ///     authority: "22 U.S.C. 2392(d)".into(),
+    ///     earned: "2009-09-17".parse()?,
+    /// };
+    /// assert_eq!(late.name(), "collect_earned");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    CollectEarned as "collect_earned" {
+        /// The account credited: the one available on `earned`.
+        account: AccountSymbol,
+        /// The collection document (a deposit ticket or bill), unique within the account.
+        document: DocumentId,
+        /// Positive amount received.
+        amount: Money,
+        /// Who paid.
+        payer: CountryCode,
+        /// The law that lets the collection be credited to the account.
+        authority: String,
+        /// The day the reimbursement was earned (the work performed or the article
+        /// delivered); on or before the command's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        earned: NaiveDate,
+    },
+    /// Reverse part or all of a collection recorded earlier on the account (a returned
+    /// check, a deposit credited to the wrong account, an overpayment returned to the
+    /// payer): the budget authority the collection added is taken back (Dr 4450, Cr 4252;
+    /// SF-133 line 1700 falls by the amount).
+    ///
+    /// Refused when the document has no collection in the account
+    /// ([`BudgetError::UnknownCollection`](super::BudgetError::UnknownCollection)), when
+    /// the account is cancelled on the date, when the amount is more than what remains
+    /// collected on the document (collections never go negative:
+    /// [`Level::Collection`](super::Level::Collection)), or when it is more than the
+    /// account's unapportioned authority (withdraw the apportionment first:
+    /// [`Level::Appropriation`](super::Level::Appropriation)).
+    ///
+    /// ```
+    /// use security_assistance::budget::Action;
+    /// let reversal = Action::ReverseCollection {
+    ///     account: "070-2008/2009-0800".parse()?,
+    ///     document: "COOP-1-GBR-1".parse()?,
+    ///     amount: "1000".parse()?,
+    ///     reason: "check returned unpaid".into(),
+    /// };
+    /// assert_eq!(reversal.name(), "reverse_collection");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ReverseCollection as "reverse_collection" {
+        /// The account the collection was credited to.
+        account: AccountSymbol,
+        /// The collection document reversed.
+        document: DocumentId,
+        /// Positive amount taken back.
+        amount: Money,
+        /// Why, for the record.
+        reason: String,
+    },
 }
 }
 
@@ -655,7 +736,9 @@ impl Action {
             | Action::Refund { account, .. }
             | Action::Reprogram { account, .. }
             | Action::Rescind { account, .. }
-            | Action::Collect { account, .. } => Some(*account),
+            | Action::Collect { account, .. }
+            | Action::CollectEarned { account, .. }
+            | Action::ReverseCollection { account, .. } => Some(*account),
         }
     }
 
@@ -682,7 +765,9 @@ impl Action {
             | Action::Disburse { document, .. }
             | Action::Refund { document, .. }
             | Action::ChargeToCurrent { document, .. }
-            | Action::Collect { document, .. } => Some(document),
+            | Action::Collect { document, .. }
+            | Action::CollectEarned { document, .. }
+            | Action::ReverseCollection { document, .. } => Some(document),
             _ => None,
         }
     }
@@ -709,7 +794,9 @@ impl Action {
             | Action::Reprogram { amount, .. }
             | Action::Rescind { amount, .. }
             | Action::ChargeToCurrent { amount, .. }
-            | Action::Collect { amount, .. } => *amount,
+            | Action::Collect { amount, .. }
+            | Action::CollectEarned { amount, .. }
+            | Action::ReverseCollection { amount, .. } => *amount,
         }
     }
 }

@@ -70,6 +70,10 @@ pub enum Level {
     /// upward adjustment beyond it (31 U.S.C. 1553(b)(1), "both as to purpose and in
     /// amount").
     ClosedAccountBalance,
+    /// What remains collected on a collection document (the most a
+    /// [`Action::ReverseCollection`](super::Action::ReverseCollection) can take back):
+    /// collections never go negative.
+    Collection,
 }
 
 impl Level {
@@ -82,6 +86,7 @@ impl Level {
                 usc31::ADA_SUBDIVISION
             }
             Level::ChargeToCurrentLimit | Level::ClosedAccountBalance => usc31::CHARGE_TO_CURRENT,
+            Level::Collection => usc31::GROSS_DEPOSIT,
         }
     }
 }
@@ -98,6 +103,7 @@ impl fmt::Display for Level {
             Level::Disbursement => "disbursement",
             Level::ChargeToCurrentLimit => "charge-to-current limit",
             Level::ClosedAccountBalance => "cancelled-account balance",
+            Level::Collection => "collection",
         })
     }
 }
@@ -128,6 +134,16 @@ pub enum ShapeError {
     /// A reprogramming named allocations of two funds holders; it stays within one
     /// holder's allotment (withdraw and re-allot to move funds between holders).
     DifferentHolders,
+    /// A [`Action::CollectEarned`](super::Action::CollectEarned) names a day earned after
+    /// the day collected.
+    EarnedAfterCollection {
+        /// The day the reimbursement was said to be earned.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        earned: NaiveDate,
+        /// The day it was collected (the command's date).
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        collected: NaiveDate,
+    },
     /// The date lies outside the supported fiscal years.
     DateOutOfRange {
         /// The date.
@@ -154,6 +170,10 @@ impl fmt::Display for ShapeError {
             ShapeError::SameSourceAndDestination => {
                 f.write_str("source and destination must differ")
             }
+            ShapeError::EarnedAfterCollection { earned, collected } => write!(
+                f,
+                "earned {earned} is after the collection of {collected}: a reimbursement is collected on or after the day it is earned"
+            ),
             ShapeError::DateOutOfRange { date } => write!(
                 f,
                 "date {date} is outside the supported fiscal years FY1800 through FY9999"
@@ -183,6 +203,7 @@ impl fmt::Display for ShapeError {
 /// 3. existence: [`BudgetError::UnknownAccount`], [`BudgetError::AccountExists`],
 ///    [`BudgetError::UnknownAllotment`], [`BudgetError::UnknownAllocation`],
 ///    [`BudgetError::UnknownCommitment`], [`BudgetError::UnknownObligation`],
+///    [`BudgetError::UnknownCollection`],
 ///    [`BudgetError::DocumentExists`], [`BudgetError::ApportionmentMixed`];
 /// 4. time: [`BudgetError::NotAvailable`], [`BudgetError::BeforeEnactment`];
 /// 5. purpose: [`BudgetError::Purpose`];
@@ -261,6 +282,14 @@ pub enum BudgetError {
     /// No commitment exists for the document.
     #[error("no commitment for document {document} in account {account}")]
     UnknownCommitment {
+        /// The account.
+        account: AccountSymbol,
+        /// The document.
+        document: DocumentId,
+    },
+    /// No collection was recorded for the document in the account.
+    #[error("no collection for document {document} in account {account}")]
+    UnknownCollection {
         /// The account.
         account: AccountSymbol,
         /// The document.
@@ -532,6 +561,7 @@ impl BudgetError {
             | BudgetError::UnknownAllotment { .. }
             | BudgetError::UnknownAllocation { .. }
             | BudgetError::UnknownCommitment { .. }
+            | BudgetError::UnknownCollection { .. }
             | BudgetError::UnknownObligation { .. }
             | BudgetError::DocumentExists { .. }
             | BudgetError::ApportionmentMixed { .. } => 3,
@@ -576,6 +606,7 @@ impl BudgetError {
             | BudgetError::UnknownAllotment { .. }
             | BudgetError::UnknownAllocation { .. }
             | BudgetError::UnknownCommitment { .. }
+            | BudgetError::UnknownCollection { .. }
             | BudgetError::UnknownObligation { .. }
             | BudgetError::DocumentExists { .. }
             | BudgetError::ApportionmentMixed { .. }

@@ -1503,6 +1503,20 @@ mod tests {
                 amount: m("2500.75"),
                 authority: "6 U.S.C. 195c(d)".into(),
             },
+            Action::CollectEarned {
+                account,
+                document: "COLL-2".parse().unwrap(),
+                payer: "COL".parse().unwrap(),
+                amount: m("42000"),
+                authority: "22 U.S.C. 2392(d)".into(),
+                earned: NaiveDate::from_ymd_opt(2008, 9, 30).unwrap(),
+            },
+            Action::ReverseCollection {
+                account,
+                document: "COLL-1".parse().unwrap(),
+                amount: m("0.75"),
+                reason: "overpayment returned".into(),
+            },
         ];
         let entries: Vec<JournalEntry> = actions
             .into_iter()

@@ -162,6 +162,9 @@ pub enum HomelandError {
     /// Arithmetic on money overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+    /// A part's notice could not be assessed: a figure was out of range.
+    #[error("the notice could not be assessed")]
+    Assess(#[from] crate::notification::AssessError),
     /// An identifier composed by the module was refused by the ledger's id rules.
     #[error("composed identifier {id:?} is invalid")]
     Id {

@@ -495,7 +495,7 @@ impl PackageSpec {
             price: part_price,
             lines,
             funding,
-            notification: assess(&action, ctx.date, &ctx.thresholds),
+            notification: assess(&action, ctx.date, &ctx.thresholds)?,
             decisions,
         })
     }

@@ -879,7 +879,7 @@ impl ExcessProgram {
             original_acquisition_value: request.article.original_acquisition_value,
             significant_military_equipment: request.article.significant_military_equipment,
         };
-        let Some(today) = notification::assess(&action, request.date, &self.thresholds) else {
+        let Some(today) = notification::assess(&action, request.date, &self.thresholds)? else {
             return Ok(None);
         };
         let required = || ExcessError::NotificationRequired {
@@ -890,7 +890,7 @@ impl ExcessProgram {
         };
         let notified = request.notified.ok_or_else(required)?;
         let notice =
-            notification::assess(&action, notified, &self.thresholds).ok_or_else(required)?;
+            notification::assess(&action, notified, &self.thresholds)?.ok_or_else(required)?;
         if request.date < notice.earliest {
             return Err(ExcessError::ReviewPeriodNotEnded {
                 id: request.id.clone(),
@@ -1082,6 +1082,9 @@ pub enum ExcessError {
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+    /// The notification assessment failed: a figure was out of range.
+    #[error("the transfer's notice could not be assessed")]
+    Assess(#[from] crate::notification::AssessError),
 }
 
 crate::wire::wire_serde!(ExcessError);
@@ -1115,7 +1118,9 @@ impl ExcessError {
                 5
             }
             ExcessError::Ineligible { .. } => 6,
-            ExcessError::NoPriceForCondition { .. } | ExcessError::Money(_) => 0,
+            ExcessError::NoPriceForCondition { .. }
+            | ExcessError::Money(_)
+            | ExcessError::Assess(_) => 0,
         }
     }
 }

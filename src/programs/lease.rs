@@ -44,7 +44,9 @@
 //! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
 //! let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
 //! let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-//!     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+//!     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+//!     // A lease of a year or longer waits 30 days after the AECA section 62 certification.
+//!     .notified_on(day(2014, 12, 2)?);
 //! let mut lease = Lease::new(request, &AllowAll)?;
 //! // $30,000,000.00 × 24 ÷ 360 = $2,000,000.00, in 8 quarterly payments of $250,000.00.
 //! assert_eq!(lease.rental()?.to_string(), "$2,000,000.00");
@@ -63,9 +65,45 @@ use crate::budget::{
     AccountSymbol, Action, Actor, BudgetError, Command, CommandId, DocumentId, Ledger, Receipt,
 };
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
+use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rounding};
+use crate::notification::{self, AssessError, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
+
+/// The AECA section 62 certification a lease of `request`'s term needs, if any, transmitted
+/// and reviewed by the lease's start.
+fn check_notice(request: &LeaseRequest) -> Result<(), LeaseError> {
+    let thresholds = Thresholds::current();
+    let action = ProposedAction::Lease {
+        partner: request.lessee,
+        term_months: request.term_months,
+        replacement_value: request.article.replacement_value,
+    };
+    let Some(today) = notification::assess(&action, request.start, &thresholds)? else {
+        return Ok(());
+    };
+    let required = || LeaseError::NotificationRequired {
+        id: request.id.clone(),
+        citation: today.citation.clone(),
+        review_days: today.review_days,
+        earliest_if_notified_today: today.earliest,
+    };
+    let notified = request.notified.ok_or_else(required)?;
+    // The review runs from the certification, under the rules of its day; a certification
+    // transmitted when none was required does not cover the lease.
+    let notice = notification::assess(&action, notified, &thresholds)?.ok_or_else(required)?;
+    if request.start < notice.earliest {
+        return Err(LeaseError::ReviewPeriodNotEnded {
+            id: request.id.clone(),
+            citation: notice.citation,
+            notified,
+            earliest: notice.earliest,
+            start: request.start,
+        });
+    }
+    Ok(())
+}
 
 /// The longest term of one lease or renewal, in months: five years (AECA section 61(b)).
 pub const MAX_TERM_MONTHS: u32 = 60;
@@ -213,6 +251,13 @@ pub struct LeaseRequest {
     pub payer: RentalPayer,
     /// How the rental is rounded to the cent.
     pub rounding: Rounding,
+    /// The day the AECA section 62 certification of the lease was transmitted to the
+    /// Congress, if it was (required for a lease of a year or longer: [`Lease::new`]).
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub notified: Option<NaiveDate>,
 }
 
 impl LeaseRequest {
@@ -238,7 +283,15 @@ impl LeaseRequest {
             waiver: None,
             payer,
             rounding,
+            notified: None,
         }
+    }
+
+    /// The same request with the AECA section 62 certification transmitted on `date`.
+    #[must_use]
+    pub fn notified_on(mut self, date: NaiveDate) -> LeaseRequest {
+        self.notified = Some(date);
+        self
     }
 }
 
@@ -418,8 +471,13 @@ impl Lease {
     /// [`LeaseError::NegativeAmount`], [`LeaseError::ZeroMonths`] (term, service life or
     /// payment period), [`LeaseError::TermTooLong`]; [`LeaseError::ServiceLifeNotPassed`]
     /// for a service-life waiver on an article that has not passed three quarters of its
-    /// life; [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee
-    /// on the start date.
+    /// life; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
+    /// when the lease needs the AECA section 62 certification (a term of a year or longer,
+    /// under the dated rows of [`Thresholds::current`]: 30 days before the lease, from the
+    /// 1981-12-29 text of P.L. 97-113, marked unconfirmed for later years) and it was not
+    /// transmitted, or its review has not run by the start;
+    /// [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee on the
+    /// start date.
     pub fn new(
         request: LeaseRequest,
         eligibility: &dyn EligibilityCheck,
@@ -455,6 +513,7 @@ impl Lease {
                 service_life_months: article.service_life_months,
             });
         }
+        check_notice(&request)?;
         let mut asked = EligibilityRequest::new(request.lessee, ProgramKind::Leases, request.start);
         asked.document = Some(request.id.as_str().to_owned());
         let decision = eligibility.decide(&asked);
@@ -594,7 +653,8 @@ impl Lease {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+    ///     .notified_on(day(2014, 12, 2)?);
     /// let lease = Lease::new(request, &AllowAll)?;
     /// let schedule = lease.schedule()?;
     /// assert_eq!(schedule.len(), 8);
@@ -767,7 +827,8 @@ impl Lease {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+    ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &AllowAll)?;
     /// lease.pay(day(2015, 1, 1)?, "250000".parse()?)?;
     /// assert!(matches!(lease.pay(day(2015, 1, 2)?, "1750000.01".parse()?), Err(LeaseError::Overpayment { .. })));
@@ -849,7 +910,8 @@ impl Lease {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+    ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &AllowAll)?;
     /// lease.renew(day(2016, 12, 1)?, 12)?;
     /// // The renewal starts 2017-01-01 with the aircraft 144 months old: $1,000,000.00.
@@ -898,7 +960,8 @@ impl Lease {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+    ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &AllowAll)?;
     /// let damage = ReturnCondition::Damaged { restoration_cost: "120000".parse()? };
     /// let bill = lease.return_article(day(2016, 12, 31)?, damage)?.ok_or("a bill")?;
@@ -953,7 +1016,8 @@ impl Lease {
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
-    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven);
+    ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
+    ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &AllowAll)?;
     /// // Lost after 18 months: 138 of 360 months served, so 222/360 of the replacement value.
     /// let bill = lease.report_loss(day(2016, 7, 1)?, true)?;
@@ -1025,8 +1089,8 @@ fn whole_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 ///
 /// # Precedence
 ///
-/// [`LeaseError::precedence`]: 1 state and payer; 2 shape; 3 time; 4 amount; 5
-/// eligibility; 6 ledger; 0 arithmetic.
+/// [`LeaseError::precedence`]: 1 state and payer; 2 shape; 3 time; 4 amount; 5 the AECA
+/// section 62 certification; 6 eligibility; 7 ledger; 0 arithmetic and assessment.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -1153,6 +1217,44 @@ pub enum LeaseError {
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+    /// The lease needs the AECA section 62 certification (22 U.S.C. 2796a) and none was
+    /// transmitted (or one transmitted when the rule did not yet apply).
+    #[error(
+        "lease {id} needs the certification under {citation}: transmitted today, its {review_days}-day review would end on {earliest_if_notified_today}"
+    )]
+    NotificationRequired {
+        /// The lease.
+        id: DocumentId,
+        /// The law.
+        citation: Citation,
+        /// The review period in days.
+        review_days: u32,
+        /// The earliest start if the certification were transmitted on the start date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        earliest_if_notified_today: NaiveDate,
+    },
+    /// The review after the certification has not run by the lease's start.
+    #[error(
+        "lease {id} cannot start on {start}: the review under {citation} after the certification of {notified} ends on {earliest}; start on or after that day"
+    )]
+    ReviewPeriodNotEnded {
+        /// The lease.
+        id: DocumentId,
+        /// The law.
+        citation: Citation,
+        /// The day the certification was transmitted.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        notified: NaiveDate,
+        /// The first day the lease may start.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        earliest: NaiveDate,
+        /// The start refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        start: NaiveDate,
+    },
+    /// The notice assessment failed: a figure was out of range.
+    #[error("the lease's notice could not be assessed")]
+    Assess(#[from] AssessError),
 }
 
 crate::wire::wire_serde!(LeaseError);
@@ -1182,9 +1284,10 @@ impl LeaseError {
             | LeaseError::DateBeforePrevious { .. }
             | LeaseError::RenewalAfterEnd { .. } => 3,
             LeaseError::Overpayment { .. } => 4,
-            LeaseError::Ineligible { .. } => 5,
-            LeaseError::Ledger(_) | LeaseError::DuplicateLedgerCommand { .. } => 6,
-            LeaseError::Money(_) => 0,
+            LeaseError::NotificationRequired { .. } | LeaseError::ReviewPeriodNotEnded { .. } => 5,
+            LeaseError::Ineligible { .. } => 6,
+            LeaseError::Ledger(_) | LeaseError::DuplicateLedgerCommand { .. } => 7,
+            LeaseError::Money(_) | LeaseError::Assess(_) => 0,
         }
     }
 }
@@ -1212,10 +1315,63 @@ mod tests {
             RentalPayer::Lessee,
             Rounding::HalfEven,
         )
+        .notified_on(d(2014, 12, 2))
     }
 
     fn plane() -> LeasedArticle {
         LeasedArticle::new("C-130H", m("30000000"), 360, 120)
+    }
+
+    /// AECA section 62 (rule as enacted 1981-12-29, 30 days): a lease of 11 months needs no
+    /// certification, one of 12 or 13 does; started the day the review ends it is accepted,
+    /// the day before it is refused; a lease that started the day before the rule took
+    /// effect needs none, one started the day it did needs it.
+    #[test]
+    fn a_lease_of_a_year_or_longer_waits_for_its_section_62_certification() {
+        let mut bare = request(11, plane());
+        bare.notified = None;
+        assert!(Lease::new(bare.clone(), &AllowAll).is_ok());
+        for months in [12, 13] {
+            bare.term_months = months;
+            let err = Lease::new(bare.clone(), &AllowAll).unwrap_err();
+            assert_eq!(
+                err,
+                LeaseError::NotificationRequired {
+                    id: "L-1".parse().unwrap(),
+                    citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                    review_days: 30,
+                    earliest_if_notified_today: d(2015, 1, 31),
+                }
+            );
+            assert_eq!(err.precedence(), 5);
+        }
+        // Transmitted 2014-12-02: the review ends 2015-01-01, the start.
+        assert!(Lease::new(bare.clone().notified_on(d(2014, 12, 2)), &AllowAll).is_ok());
+        assert!(Lease::new(bare.clone().notified_on(d(2014, 12, 1)), &AllowAll).is_ok());
+        assert_eq!(
+            Lease::new(bare.clone().notified_on(d(2014, 12, 3)), &AllowAll).unwrap_err(),
+            LeaseError::ReviewPeriodNotEnded {
+                id: "L-1".parse().unwrap(),
+                citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                notified: d(2014, 12, 3),
+                earliest: d(2015, 1, 2),
+                start: d(2015, 1, 1),
+            }
+        );
+        // The day before the rule took effect, none was needed; from that day, one is.
+        bare.start = d(1981, 12, 28);
+        assert!(Lease::new(bare.clone(), &AllowAll).is_ok());
+        bare.start = d(1981, 12, 29);
+        assert!(matches!(
+            Lease::new(bare.clone(), &AllowAll),
+            Err(LeaseError::NotificationRequired { .. })
+        ));
+        // A certification transmitted before the rule existed does not cover the lease.
+        bare.start = d(1982, 3, 1);
+        assert!(matches!(
+            Lease::new(bare.notified_on(d(1981, 12, 28)), &AllowAll),
+            Err(LeaseError::NotificationRequired { .. })
+        ));
     }
 
     /// Issue 17 (the former `debug_assert_eq!` of the schedule's sum): rounded away from

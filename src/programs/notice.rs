@@ -104,7 +104,7 @@ pub fn post_after_notice(
             date: command.date,
         });
     }
-    if let Some(needed) = notification::assess(proposed, command.date, thresholds) {
+    if let Some(needed) = notification::assess(proposed, command.date, thresholds)? {
         let Some(notified) = notified else {
             return Err(NoticeError::NoticeRequired {
                 regime: needed.regime,
@@ -210,7 +210,8 @@ fn proposed_kind(proposed: &ProposedAction) -> &'static str {
 /// # Precedence
 ///
 /// [`NoticeError::precedence`]: 2 shape (the proposal does not describe the command); 3
-/// time (notice and its review period); 6 ledger.
+/// time (notice and its review period); 6 ledger; 0 a proposal that could not be assessed
+/// ([`NoticeError::Assess`]).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -288,6 +289,9 @@ pub enum NoticeError {
         /// The command's date.
         date: NaiveDate,
     },
+    /// The proposal could not be assessed: a figure was out of range.
+    #[error("the proposal could not be assessed")]
+    Assess(#[from] notification::AssessError),
     /// The ledger refused the command.
     #[error("the ledger refused the command")]
     Ledger(#[source] BudgetError),
@@ -333,6 +337,7 @@ impl NoticeError {
             | NoticeError::NoticeRequired { .. }
             | NoticeError::ReviewPeriodRunning { .. } => 3,
             NoticeError::Ledger(_) | NoticeError::DuplicateLedgerCommand { .. } => 6,
+            NoticeError::Assess(_) => 0,
         }
     }
 }

@@ -1688,7 +1688,7 @@ impl Case {
     ) -> Result<Vec<Notification>, SalesError> {
         let mut notices = Vec::new();
         for action in self.proposed_actions(total)? {
-            let Some(today) = notification::assess(&action, date, thresholds) else {
+            let Some(today) = notification::assess(&action, date, thresholds)? else {
                 continue;
             };
             let Some(notified) = self.notified else {
@@ -1700,7 +1700,7 @@ impl Case {
                 });
             };
             // The review period runs from the notice, under the thresholds of its day.
-            let Some(notice) = notification::assess(&action, notified, thresholds) else {
+            let Some(notice) = notification::assess(&action, notified, thresholds)? else {
                 // Not needed on the notice's day, yet needed today: the rules changed in
                 // between, so the recorded notice does not cover this offer.
                 return Err(SalesError::NotificationRequired {
@@ -2397,7 +2397,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 /// 8. eligibility: [`SalesError::Ineligible`];
 /// 9. ledger: [`SalesError::Ledger`], [`SalesError::DuplicateLedgerCommand`].
 ///
-/// Arithmetic overflow ([`SalesError::Money`]) has rank 0.
+/// Arithmetic overflow ([`SalesError::Money`]) and an assessment that could not be made
+/// ([`SalesError::Assess`]) have rank 0.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -2866,6 +2867,9 @@ pub enum SalesError {
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
+    /// The notification assessment failed: a figure was out of range.
+    #[error("the case's notice could not be assessed")]
+    Assess(#[from] crate::notification::AssessError),
 }
 
 crate::wire::wire_serde!(SalesError);
@@ -2924,7 +2928,7 @@ impl SalesError {
             SalesError::NotificationRequired { .. } | SalesError::ReviewPeriodNotEnded { .. } => 7,
             SalesError::Ineligible { .. } => 8,
             SalesError::Ledger(_) | SalesError::DuplicateLedgerCommand { .. } => 9,
-            SalesError::Money(_) => 0,
+            SalesError::Money(_) | SalesError::Assess(_) => 0,
         }
     }
 }

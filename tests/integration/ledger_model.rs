@@ -237,6 +237,7 @@ enum MErr {
     UnknownAllocation(AllocationKey),
     UnknownCommitment(DocumentId),
     UnknownObligation(DocumentId),
+    UnknownCollection(DocumentId),
     DocumentExists(DocumentId),
     ApportionmentMixed(&'static str),
     NotAvailable(AccountSymbol, AccountStatus),
@@ -271,6 +272,7 @@ impl MErr {
             | MErr::UnknownAllocation(_)
             | MErr::UnknownCommitment(_)
             | MErr::UnknownObligation(_)
+            | MErr::UnknownCollection(_)
             | MErr::DocumentExists(_)
             | MErr::ApportionmentMixed(_) => 3,
             MErr::NotAvailable(..) | MErr::BeforeEnactment => 4,
@@ -292,6 +294,7 @@ fn shape_kind(problem: &ShapeError) -> &'static str {
         ShapeError::DifferentHolders => "different_holders",
         ShapeError::DateOutOfRange { .. } => "date",
         ShapeError::ResolutionOutsideYear { .. } => "resolution",
+        ShapeError::EarnedAfterCollection { .. } => "earned_after",
         _ => "other",
     }
 }
@@ -319,6 +322,7 @@ fn matches(actual: &BudgetError, predicted: &MErr) -> bool {
         (BudgetError::UnknownAllocation { key, .. }, MErr::UnknownAllocation(k)) => key == k,
         (BudgetError::UnknownCommitment { document, .. }, MErr::UnknownCommitment(d))
         | (BudgetError::UnknownObligation { document, .. }, MErr::UnknownObligation(d))
+        | (BudgetError::UnknownCollection { document, .. }, MErr::UnknownCollection(d))
         | (BudgetError::DocumentExists { document, .. }, MErr::DocumentExists(d)) => document == d,
         (BudgetError::ApportionmentMixed { existing, .. }, MErr::ApportionmentMixed(e)) => {
             existing == e
@@ -917,6 +921,23 @@ fn model_shape(action: &Action, date: NaiveDate) -> Result<(), MErr> {
             amount, authority, ..
         } => {
             text(authority)?;
+            positive(amount)
+        }
+        Action::CollectEarned {
+            amount,
+            authority,
+            earned,
+            ..
+        } => {
+            text(authority)?;
+            positive(amount)?;
+            if *earned > date {
+                return Err(MErr::Shape("earned_after"));
+            }
+            Ok(())
+        }
+        Action::ReverseCollection { amount, reason, .. } => {
+            text(reason)?;
             positive(amount)
         }
         _ => unreachable!(),
@@ -1522,6 +1543,42 @@ impl Model {
                 time_new_use(a, s, date)?;
                 a.collections.insert(document.clone(), amount);
             }
+            Action::CollectEarned {
+                account: s,
+                document,
+                amount,
+                earned,
+                ..
+            } => {
+                let amount = cents(*amount);
+                let a = account(&mut accts, s)?;
+                if a.collections.contains_key(document) {
+                    return Err(MErr::DocumentExists(document.clone()));
+                }
+                time_distributable(a, s, date)?;
+                time_new_use(a, s, *earned)?;
+                a.collections.insert(document.clone(), amount);
+            }
+            Action::ReverseCollection {
+                account: s,
+                document,
+                amount,
+                ..
+            } => {
+                let amount = cents(*amount);
+                let a = account(&mut accts, s)?;
+                let Some(&remaining) = a.collections.get(document) else {
+                    return Err(MErr::UnknownCollection(document.clone()));
+                };
+                time_distributable(a, s, date)?;
+                if amount > remaining {
+                    return Err(exceeds(Level::Collection, amount, remaining));
+                }
+                if amount > a.unapportioned() {
+                    return Err(exceeds(Level::Appropriation, amount, a.unapportioned()));
+                }
+                a.collections.insert(document.clone(), remaining - amount);
+            }
             _ => unreachable!(),
         }
         self.accounts = accts;
@@ -1623,6 +1680,8 @@ enum Kind {
     Rescind,
     ChargeToCurrent,
     Collect,
+    CollectEarned,
+    ReverseCollection,
     Repeat,
     /// The next step down the chain for one account: appropriate, apportion, allot,
     /// allocate, obligate, disburse — so that sequences reach deep states.
@@ -1920,6 +1979,18 @@ impl Runner {
                 ),
             ),
             (Kind::Collect, w(any(&usable), 2, 0)),
+            (
+                Kind::CollectEarned,
+                w(
+                    any(&|a| model_status(a.spec(), date) == AccountStatus::Expired),
+                    2,
+                    0,
+                ),
+            ),
+            (
+                Kind::ReverseCollection,
+                w(any(&|a| !a.collections.is_empty()), 2, 0),
+            ),
             (Kind::Repeat, w(self.issued.is_empty(), 0, 3)),
             (Kind::Advance, if advance { 40 } else { 0 }),
         ];
@@ -2602,6 +2673,61 @@ impl Runner {
                     },
                 }
             }
+            Kind::CollectEarned => {
+                let s = self.pick_feasible(op[3], date, |a, d| {
+                    model_status(a.spec(), d) == AccountStatus::Expired
+                });
+                let last = SPECS[spec_index(&s)].last;
+                // Mostly earned on the last available day or the one before it; now and
+                // then the day the account expired, or a day after the collection.
+                let earned = match op[5] % 8 {
+                    0 => day(last, 10, 1),
+                    1 => date.succ_opt().unwrap(),
+                    2 => day(last, 9, 29),
+                    _ => day(last, 9, 30),
+                };
+                let used: Vec<DocumentId> = self
+                    .acct(&s)
+                    .map(|a| a.collections.keys().cloned().collect())
+                    .unwrap_or_default();
+                let document = if op[4] % 7 == 0 && !used.is_empty() {
+                    pick(&used, op[4] / 7)
+                } else {
+                    format!("COLL-{}", self.issued.len()).parse().unwrap()
+                };
+                Action::CollectEarned {
+                    account: s,
+                    document,
+                    payer: col(),
+                    amount: money(edge_amount(50_000_000, op[2])),
+                    authority: "22 U.S.C. 2392(d)".into(),
+                    earned,
+                }
+            }
+            Kind::ReverseCollection => {
+                let s = self.pick_feasible(op[3], date, |a, _| !a.collections.is_empty());
+                let held: Vec<(DocumentId, Cents)> = self
+                    .acct(&s)
+                    .map(|a| a.collections.iter().map(|(d, c)| (d.clone(), *c)).collect())
+                    .unwrap_or_default();
+                // Mostly a document collected, up to and past what remains on it; now and
+                // then one never collected.
+                let (document, limit) = if op[4] % 9 == 0 || held.is_empty() {
+                    ("COLL-NONE".parse().unwrap(), 1_000)
+                } else {
+                    pick(&held, op[4] / 9)
+                };
+                Action::ReverseCollection {
+                    account: s,
+                    document,
+                    amount: money(edge_amount(limit.max(1), op[2])),
+                    reason: if op[5] % 19 == 0 {
+                        " ".into()
+                    } else {
+                        "check returned unpaid".into()
+                    },
+                }
+            }
             Kind::Repeat => {
                 let mut c = pick(&self.issued, op[3]);
                 match op[5] % 5 {
@@ -2873,7 +2999,13 @@ impl Runner {
                     .map(|e| match &e.command.action {
                         Action::Collect {
                             account, amount, ..
+                        }
+                        | Action::CollectEarned {
+                            account, amount, ..
                         } if *account == s => cents(*amount),
+                        Action::ReverseCollection {
+                            account, amount, ..
+                        } if *account == s => -cents(*amount),
                         _ => 0,
                     })
                     .sum();
@@ -2936,6 +3068,8 @@ fn bump_amount(action: &mut Action) {
         | Action::Reprogram { amount, .. }
         | Action::Rescind { amount, .. }
         | Action::Collect { amount, .. }
+        | Action::CollectEarned { amount, .. }
+        | Action::ReverseCollection { amount, .. }
         | Action::ChargeToCurrent { amount, .. } => bump(amount),
         Action::ContinuingResolution { annual_rate, .. } => bump(annual_rate),
         _ => unreachable!(),
@@ -3048,8 +3182,20 @@ fn check_journal_times(journal: &Journal, model: &Model) {
             | Action::Allot { account, .. }
             | Action::Allocate { account, .. }
             | Action::Decommit { account, .. }
-            | Action::Rescind { account, .. } => {
+            | Action::Rescind { account, .. }
+            | Action::ReverseCollection { account, .. } => {
                 assert_ne!(status(account), AccountStatus::Cancelled, "{:?}", e.command);
+            }
+            Action::CollectEarned {
+                account, earned, ..
+            } => {
+                assert_ne!(status(account), AccountStatus::Cancelled, "{:?}", e.command);
+                assert_eq!(
+                    model_status(&SPECS[spec_index(account)], *earned),
+                    AccountStatus::Unexpired,
+                    "{:?}",
+                    e.command
+                );
             }
             _ => unreachable!(),
         }
@@ -3211,6 +3357,8 @@ fn generator_covers_every_action_and_refusal() {
         "rescind",
         "charge_to_current",
         "collect",
+        "collect_earned",
+        "reverse_collection",
     ] {
         let applied = outcomes
             .get(&(action, "applied".to_owned()))
@@ -3229,6 +3377,7 @@ fn generator_covers_every_action_and_refusal() {
         "UnknownAllocation",
         "UnknownCommitment",
         "UnknownObligation",
+        "UnknownCollection",
         "DocumentExists",
         "ApportionmentMixed",
         "NotAvailable",
@@ -3242,6 +3391,7 @@ fn generator_covers_every_action_and_refusal() {
         "Exceeds(Obligation)",
         "Exceeds(Disbursement)",
         "Exceeds(ChargeToCurrentLimit)",
+        "Exceeds(Collection)",
         "Ineligible",
     ] {
         assert!(

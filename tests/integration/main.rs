@@ -11,6 +11,7 @@ mod bad_inputs;
 mod broker;
 mod calendar;
 mod cancellation;
+mod collections;
 mod delegation;
 mod eligibility;
 mod fiscal;

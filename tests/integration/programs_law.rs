@@ -12,7 +12,7 @@ use security_assistance::eligibility::{
     AllowAll, EligibilityRequest, Fact, FactKind, Facts, Outcome, RuleSet, evaluate,
 };
 use security_assistance::notification::{
-    FmfEquipment, ProposedAction, Regime, Thresholds, WaiverError, assess,
+    FmfEquipment, Notification, ProposedAction, Regime, Thresholds, WaiverError,
 };
 use security_assistance::programs::sales::{
     BpcFunding, Case, CaseKind, CaseRequest, CaseState, ContractAdministrationBasis,
@@ -20,6 +20,11 @@ use security_assistance::programs::sales::{
     SalesError, TermsOfSale, TransportationRow, TrustFund, interest_on_arrears,
 };
 use security_assistance::{Citation, CountryCode, Money, ProgramKind, Rounding};
+
+/// The notification assessment of an action whose figures are in range.
+fn assess(action: &ProposedAction, date: NaiveDate, t: &Thresholds) -> Option<Notification> {
+    security_assistance::notification::assess(action, date, t).unwrap()
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -700,7 +700,8 @@ fn lease_payments_through_the_ledger() {
             article,
             payer,
             Rounding::HalfEven,
-        ),
+        )
+        .notified_on(day(2014, 12, 2)),
         &AllowAll,
     )
     .unwrap();

@@ -278,24 +278,34 @@ impl Ledger {
     }
 
     /// Credits an offsetting collection to the account: new budget authority, not yet
-    /// apportioned (Dr 4252, Cr 4450).
+    /// apportioned (Dr 4252, Cr 4450). Collected on the day it was earned (`earned` is
+    /// `None`), the account must be unexpired; earned earlier, the account must have been
+    /// unexpired on the day earned and not be cancelled on the day collected (31 U.S.C.
+    /// 1552(b), 1553(a)).
     pub(super) fn collect<'c>(
         &self,
         step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
+        earned: Option<NaiveDate>,
     ) -> Result<Effect<'c>, BudgetError> {
         let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
-        if acct.collected.contains(document) {
+        if acct.collected.contains_key(document) {
             return Err(BudgetError::DocumentExists {
                 account: *symbol,
                 document: document.clone(),
                 what: "a collection".to_owned(),
             });
         }
-        check_new_obligation(name, acct, date)?;
+        match earned {
+            None => check_new_obligation(name, acct, date)?,
+            Some(earned) => {
+                check_distributable(name, acct, date)?;
+                check_new_obligation(name, acct, earned)?;
+            }
+        }
         let collections = acct.collections.checked_add(amount)?;
         self.check_resources(*symbol, amount)?;
         let gl = acct
@@ -305,7 +315,53 @@ impl Ledger {
             Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
                 if let Some(a) = accounts.get_mut(symbol) {
                     a.collections = collections;
-                    a.collected.insert(document.clone());
+                    a.collected.insert(document.clone(), amount);
+                    a.gl = gl;
+                }
+            });
+        Ok(effect)
+    }
+
+    /// Takes back part or all of a collection (Dr 4450, Cr 4252): no more than remains
+    /// collected on its document, and no more than the account's unapportioned authority.
+    pub(super) fn reverse_collection<'c>(
+        &self,
+        step: Step<'_>,
+        symbol: &'c AccountSymbol,
+        document: &'c DocumentId,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let Step { name, date, .. } = step;
+        let acct = self.account(symbol)?;
+        let Some(&remaining) = acct.collected.get(document) else {
+            return Err(BudgetError::UnknownCollection {
+                account: *symbol,
+                document: document.clone(),
+            });
+        };
+        check_distributable(name, acct, date)?;
+        if amount > remaining {
+            return Err(exceeds(Level::Collection, *symbol, amount, remaining));
+        }
+        let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(
+                Level::Appropriation,
+                *symbol,
+                amount,
+                unapportioned,
+            ));
+        }
+        let remaining = remaining.checked_sub(amount)?;
+        let collections = acct.collections.checked_sub(amount)?;
+        let gl = acct
+            .gl
+            .post(Ussgl::Unapportioned, Ussgl::ReimbursementsCollected, amount)?;
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(a) = accounts.get_mut(symbol) {
+                    a.collections = collections;
+                    a.collected.insert(document.clone(), remaining);
                     a.gl = gl;
                 }
             });

@@ -666,7 +666,16 @@ impl Ledger {
             } => self.charge_to_current(step, cancelled, document, current, key, amount),
             Action::Collect {
                 account, document, ..
-            } => ungated(self.collect(step, account, document, amount)),
+            } => ungated(self.collect(step, account, document, amount, None)),
+            Action::CollectEarned {
+                account,
+                document,
+                earned,
+                ..
+            } => ungated(self.collect(step, account, document, amount, Some(*earned))),
+            Action::ReverseCollection {
+                account, document, ..
+            } => ungated(self.reverse_collection(step, account, document, amount)),
             // The register notes them when they are recorded; no balance changes.
             Action::Delegate { .. } | Action::Revoke { .. } => Ok((None, Box::new(|_| {}))),
         }

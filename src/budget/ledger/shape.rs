@@ -49,7 +49,19 @@ pub(super) fn exceeds(
 /// action well formed, and its date within the supported fiscal years.
 pub(super) fn check_shape(action: &Action, date: NaiveDate) -> Result<(), BudgetError> {
     check_fields(action)?;
-    fiscal_year_of(action.name(), date).map(|_| ())
+    fiscal_year_of(action.name(), date)?;
+    if let Action::CollectEarned { earned, .. } = action {
+        if *earned > date {
+            return Err(shape(
+                action.name(),
+                ShapeError::EarnedAfterCollection {
+                    earned: *earned,
+                    collected: date,
+                },
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every field of the action well formed: amounts of the right sign, texts not blank,
@@ -125,8 +137,15 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
         }
         Action::Collect {
             amount, authority, ..
+        }
+        | Action::CollectEarned {
+            amount, authority, ..
         } => {
             text(name, "authority", authority)?;
+            positive(name, *amount)
+        }
+        Action::ReverseCollection { amount, reason, .. } => {
+            text(name, "reason", reason)?;
             positive(name, *amount)
         }
         // A grant's own checks need the delegation register: `delegation::Register::admit`.

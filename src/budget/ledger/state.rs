@@ -108,10 +108,12 @@ pub(crate) struct AccountState {
     /// Of a cancelled account: what each of its documents has had charged to current
     /// accounts since it closed (31 U.S.C. 1553(b)(1)).
     pub(crate) charged_after_closing: BTreeMap<DocumentId, Money>,
-    /// Offsetting collections credited to the account ([`Action::Collect`]).
+    /// Offsetting collections credited to the account ([`Action::Collect`],
+    /// [`Action::CollectEarned`]), less those reversed ([`Action::ReverseCollection`]).
     pub(crate) collections: Money,
-    /// The collection documents recorded (each once per account).
-    pub(crate) collected: foldhash::HashSet<DocumentId>,
+    /// The collection documents recorded (each once per account), with what remains
+    /// collected on each after reversals.
+    pub(crate) collected: foldhash::HashMap<DocumentId, Money>,
     pub(crate) gl: TrialBalance,
     pub(crate) allotments: Map<FundsHolder, Allotment>,
     pub(crate) allocations: Map<AllocationKey, Slot>,
@@ -202,7 +204,7 @@ impl AccountState {
             charged_to_current: self.charged_to_current,
             charged_after_closing: BTreeMap::new(),
             collections: self.collections,
-            collected: foldhash::HashSet::default(),
+            collected: foldhash::HashMap::default(),
             gl: self.gl,
             allotments: Map::default(),
             allocations: Map::default(),
@@ -242,7 +244,7 @@ pub(super) fn new_account(
         charged_to_current: Money::ZERO,
         charged_after_closing: BTreeMap::new(),
         collections: Money::ZERO,
-        collected: foldhash::HashSet::default(),
+        collected: foldhash::HashMap::default(),
         gl,
         allotments: Map::default(),
         allocations: Map::default(),
