@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
+use super::object_class::ObjectClass;
 use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
@@ -284,16 +285,24 @@ impl Journal {
         );
         put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
         // One byte of flags: bits 0-1 the decision (0 none; 1 kept whole; 2 shared, its
-        // body once per journal), bit 2 a certifying officer, bit 3 a second approver.
-        // Entries written before the signers were added have 0 or 1 and read unchanged.
+        // body once per journal), bit 2 a certifying officer, bit 3 a second approver,
+        // bit 4 an obligation's object class (an `extended` field of the action table,
+        // written before the action). Entries written before the signers were added have
+        // 0 or 1 and read unchanged; entries without an object class have the bytes they
+        // had before it existed.
         let kind: u8 = match &entry.decision {
             None => 0,
             Some(decision) if shareable(decision) => 2,
             Some(_) => 1,
         };
+        let object_class = match &c.action {
+            Action::Obligate { object_class, .. } => *object_class,
+            _ => None,
+        };
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
-            | (u8::from(c.second_approver.is_some()) << 3);
+            | (u8::from(c.second_approver.is_some()) << 3)
+            | (u8::from(object_class.is_some()) << 4);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -308,6 +317,9 @@ impl Journal {
             .flatten()
         {
             put_u64(out, u64::from(self.symbols.text(signer.as_str())));
+        }
+        if let Some(class) = object_class {
+            put_u64(out, u64::from(class.code()));
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -395,7 +407,7 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b1111 {
+        if flags > 0b1_1111 {
             return None;
         }
         let decision = match flags & 0b11 {
@@ -415,7 +427,18 @@ impl Journal {
         };
         let certifying_officer = signer(0b100)?;
         let second_approver = signer(0b1000)?;
-        let action = Action::get(r, &self.symbols)?;
+        let class = if flags & 0b1_0000 == 0 {
+            None
+        } else {
+            Some(ObjectClass::from_stored(u16::try_from(r.u64()?).ok()?)?)
+        };
+        let mut action = Action::get(r, &self.symbols)?;
+        if let Some(class) = class {
+            let Action::Obligate { object_class, .. } = &mut action else {
+                return None;
+            };
+            *object_class = Some(class);
+        }
         Some(JournalEntry {
             sequence,
             command: Command {
@@ -1439,6 +1462,7 @@ mod tests {
                 instrument: Instrument::Loan,
                 funding: Funding::Commitment,
                 amount: m("4"),
+                object_class: None,
             },
             Action::Obligate {
                 account,
@@ -1446,6 +1470,7 @@ mod tests {
                 instrument: Instrument::Other,
                 funding: Funding::Allocation { key: key.clone() },
                 amount: m("4"),
+                object_class: None,
             },
             Action::Obligate {
                 account,
@@ -1455,6 +1480,7 @@ mod tests {
                     key: regional.clone(),
                 },
                 amount: m("4"),
+                object_class: None,
             },
             Action::AdjustObligation {
                 account,

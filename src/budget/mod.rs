@@ -34,6 +34,7 @@ mod error;
 mod ids;
 mod journal;
 mod ledger;
+mod object_class;
 mod resources;
 mod sequence;
 mod status;
@@ -52,6 +53,7 @@ pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError}
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{StandaloneDecoder, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
+pub use object_class::{OBJECT_CLASS_TABLE_DATE, ObjectClass, ObjectClassError};
 pub use status::{
     Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,
     StatusRow,

@@ -1274,6 +1274,7 @@ impl Model {
                 instrument,
                 funding,
                 amount,
+                ..
             } => {
                 let amount = cents(*amount);
                 let a = account(&mut accts, s)?;
@@ -2031,6 +2032,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allotment { key },
                     amount: money(within(limit)),
+                    object_class: None,
                 });
             }
         }
@@ -2076,6 +2078,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allocation { key },
                     amount,
+                    object_class: None,
                 }
             });
         }
@@ -2347,6 +2350,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allotment { key },
                     amount: money(edge_amount(limit, op[2])),
+                    object_class: None,
                 }
             }
             Kind::Commit | Kind::ObligateDirect => {
@@ -2372,6 +2376,7 @@ impl Runner {
                         instrument: pick(&INSTRUMENTS, op[5] / 100),
                         funding: Funding::Allocation { key },
                         amount,
+                        object_class: None,
                     }
                 }
             }
@@ -2396,6 +2401,7 @@ impl Runner {
                         instrument: pick(&INSTRUMENTS, op[5] / 100),
                         funding: Funding::Commitment,
                         amount,
+                        object_class: None,
                     }
                 }
             }

@@ -67,6 +67,7 @@ fn ledger() -> Ledger {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("JOR") },
             amount: m("2500000"),
+            object_class: None,
         },
         Action::Disburse {
             account,
@@ -189,6 +190,7 @@ mod year {
                 instrument,
                 funding: Funding::Allocation { key: k },
                 amount: m(amount),
+                object_class: None,
             };
         let steps: Vec<(u32, u32, Action)> = vec![
             (
@@ -1254,6 +1256,7 @@ mod homeland_year {
             instrument: Instrument::Other,
             funding: Funding::Allocation { key: k },
             amount: m(amount),
+            object_class: None,
         };
         let disburse = |doc: &str, amount: &str| Action::Disburse {
             account,
@@ -1705,7 +1708,7 @@ mod mission_reconciliation {
                 actions.push((date, Action::Obligate { account, document: document.clone(),
                     instrument: Instrument::Enrollment,
                     funding: Funding::Allocation { key: keys[k].clone() },
-                    amount: Money::from_cents(amount) }));
+                    amount: Money::from_cents(amount), object_class: None }));
                 if paid > 0 {
                     actions.push((date, Action::Disburse { account, document: document.clone(),
                         amount: Money::from_cents(paid) }));
