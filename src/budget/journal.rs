@@ -1470,7 +1470,7 @@ mod tests {
                 instrument: Instrument::Other,
                 funding: Funding::Allocation { key: key.clone() },
                 amount: m("4"),
-                object_class: None,
+                object_class: Some("25.5".parse().unwrap()),
             },
             Action::Obligate {
                 account,
@@ -1480,7 +1480,7 @@ mod tests {
                     key: regional.clone(),
                 },
                 amount: m("4"),
-                object_class: None,
+                object_class: Some(ObjectClass::GRANTS),
             },
             Action::AdjustObligation {
                 account,
@@ -1695,6 +1695,53 @@ mod tests {
             assert_eq!(decoder.decode(&bytes[..bytes.len() - 1]), None);
         }
         assert!(decoder.parsed.len() <= 2);
+    }
+
+    #[test]
+    fn an_object_class_is_written_after_the_flags_and_read_back_into_the_obligation() {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let obligate = |object_class| Action::Obligate {
+            account,
+            document: "JO-D-GAA".parse().unwrap(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Commitment,
+            amount: "4".parse().unwrap(),
+            object_class,
+        };
+        let entry = |action| JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "c".parse().unwrap(),
+                day(2008, 1, 2),
+                "me".parse().unwrap(),
+                action,
+            ),
+            decision: None,
+        };
+        let without = encode_standalone(&entry(obligate(None))).unwrap();
+        let class: ObjectClass = "31.0".parse().unwrap();
+        let with = encode_standalone(&entry(obligate(Some(class)))).unwrap();
+        // The same bytes but for flag bit 4 and the class's code (310, two varint bytes)
+        // before the action: an entry without a class is byte for byte what it was before
+        // object classes existed.
+        assert_eq!(with.len(), without.len() + 2);
+        assert_eq!(decode_standalone(&with), Some(entry(obligate(Some(class)))));
+        assert_eq!(decode_standalone(&without), Some(entry(obligate(None))));
+        // A code not in the table is not an entry: 310 is the varint [0xB6, 0x02], 999
+        // is [0xE7, 0x07].
+        let at = with.windows(2).position(|w| w == [0xB6, 0x02]).unwrap();
+        let mut unknown = with.clone();
+        unknown[at] = 0xE7;
+        unknown[at + 1] = 0x07;
+        assert_eq!(decode_standalone(&unknown), None);
+        let json = serde_json::to_string(&entry(obligate(Some(class))).command).unwrap();
+        assert!(json.contains(r#""object_class":"31.0""#), "{json}");
+        let none = serde_json::to_string(&entry(obligate(None)).command).unwrap();
+        assert!(!none.contains("object_class"), "{none}");
+        let back: Command = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, entry(obligate(Some(class))).command);
+        let bad = json.replace("31.0", "31.5");
+        assert!(serde_json::from_str::<Command>(&bad).is_err());
     }
 
     #[test]
