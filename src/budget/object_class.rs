@@ -61,46 +61,56 @@ pub const OBJECT_CLASS_TABLE_DATE: &str = "2026-06-01";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectClass(u16);
 
-/// The object classes: A-11 section 83.6 codes (times ten: 252 is 25.2) and titles.
-const TABLE: [(u16, &str); 34] = [
-    (111, "Full-time permanent"),
-    (113, "Other than full-time permanent"),
-    (115, "Other personnel compensation"),
-    (116, "Military personnel - basic allowance for housing"),
-    (117, "Military personnel"),
-    (118, "Special personal services payments"),
-    (121, "Civilian personnel benefits"),
-    (122, "Military personnel benefits"),
-    (130, "Benefits for former personnel"),
-    (210, "Travel and transportation of persons"),
-    (220, "Transportation of things"),
-    (231, "Rental payments to GSA"),
-    (232, "Rental payments to others"),
-    (233, "Communications, utilities, and miscellaneous charges"),
-    (240, "Printing and reproduction"),
-    (251, "Advisory and assistance services"),
-    (252, "Other services from non-Federal sources"),
-    (253, "Other goods and services from Federal sources"),
-    (254, "Operation and maintenance of facilities"),
-    (255, "Research and development contracts"),
-    (256, "Medical care"),
-    (257, "Operation and maintenance of equipment"),
-    (258, "Subsistence and support of persons"),
-    (260, "Supplies and materials"),
-    (310, "Equipment"),
-    (320, "Land and structures"),
-    (330, "Investments and loans"),
-    (410, "Grants, subsidies, and contributions"),
-    (420, "Insurance claims and indemnities"),
-    (430, "Interest and dividends"),
-    (440, "Refunds"),
-    (910, "Unvouchered"),
-    (920, "Undistributed"),
-    (940, "Financial transfers"),
-];
+/// Declares the table of object classes once: [`TABLE`] (codes and titles) and
+/// [`TABLE_CLASSES`] (the classes, for [`ObjectClass::ALL`]).
+macro_rules! object_classes {
+    ($( $code:literal => $title:literal ),* $(,)?) => {
+        /// The object classes: A-11 section 83.6 codes (times ten: 252 is 25.2) and titles.
+        const TABLE: [(u16, &str); CLASSES] = [$( ($code, $title) ),*];
+        /// The classes of [`TABLE`], in its order.
+        const TABLE_CLASSES: [ObjectClass; CLASSES] = [$( ObjectClass($code) ),*];
+    };
+}
 
 /// How many classes the table holds.
-const CLASSES: usize = TABLE.len();
+const CLASSES: usize = 34;
+
+object_classes! {
+    111 => "Full-time permanent",
+    113 => "Other than full-time permanent",
+    115 => "Other personnel compensation",
+    116 => "Military personnel - basic allowance for housing",
+    117 => "Military personnel",
+    118 => "Special personal services payments",
+    121 => "Civilian personnel benefits",
+    122 => "Military personnel benefits",
+    130 => "Benefits for former personnel",
+    210 => "Travel and transportation of persons",
+    220 => "Transportation of things",
+    231 => "Rental payments to GSA",
+    232 => "Rental payments to others",
+    233 => "Communications, utilities, and miscellaneous charges",
+    240 => "Printing and reproduction",
+    251 => "Advisory and assistance services",
+    252 => "Other services from non-Federal sources",
+    253 => "Other goods and services from Federal sources",
+    254 => "Operation and maintenance of facilities",
+    255 => "Research and development contracts",
+    256 => "Medical care",
+    257 => "Operation and maintenance of equipment",
+    258 => "Subsistence and support of persons",
+    260 => "Supplies and materials",
+    310 => "Equipment",
+    320 => "Land and structures",
+    330 => "Investments and loans",
+    410 => "Grants, subsidies, and contributions",
+    420 => "Insurance claims and indemnities",
+    430 => "Interest and dividends",
+    440 => "Refunds",
+    910 => "Unvouchered",
+    920 => "Undistributed",
+    940 => "Financial transfers",
+}
 
 impl ObjectClass {
     /// 41.0 Grants, subsidies, and contributions.
@@ -109,15 +119,7 @@ impl ObjectClass {
     pub const INVESTMENTS_AND_LOANS: ObjectClass = ObjectClass(330);
 
     /// Every object class, in the order of A-11 Exhibit 83A.
-    pub const ALL: [ObjectClass; CLASSES] = {
-        let mut all = [ObjectClass(0); CLASSES];
-        let mut i = 0;
-        while i < CLASSES {
-            all[i] = ObjectClass(TABLE[i].0);
-            i += 1;
-        }
-        all
-    };
+    pub const ALL: [ObjectClass; CLASSES] = TABLE_CLASSES;
 
     /// A-11's title of the class, such as "Grants, subsidies, and contributions".
     #[must_use]
@@ -207,15 +209,18 @@ impl FromStr for ObjectClass {
         let refused = || ObjectClassError {
             input: s.to_owned(),
         };
-        let bytes = s.as_bytes();
-        let [tens, units, b'.', tenths] = bytes else {
+        let &[tens, units, b'.', tenths] = s.as_bytes() else {
             return Err(refused());
         };
-        let digit = |b: u8| b.is_ascii_digit().then(|| u16::from(b - b'0'));
-        let (Some(a), Some(b), Some(c)) = (digit(*tens), digit(*units), digit(*tenths)) else {
+        let digits = [tens, units, tenths];
+        if !digits.iter().all(u8::is_ascii_digit) {
             return Err(refused());
-        };
-        ObjectClass::from_code(a * 100 + b * 10 + c).ok_or_else(refused)
+        }
+        std::str::from_utf8(&digits)
+            .ok()
+            .and_then(|text| text.parse::<u16>().ok())
+            .and_then(ObjectClass::from_code)
+            .ok_or_else(refused)
     }
 }
 
