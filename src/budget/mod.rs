@@ -22,7 +22,8 @@
 //! as SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an
 //! equal ledger, [`Ledger::as_of`] the ledger as it was on a date and as known on a date.
 //! [`Ledger::status_of_funds`] reports any grouping of account, fiscal year, funds holder,
-//! program, partner, the partner's region, the implementing agency and (with a
+//! program, partner, the partner's region, the implementing agency, the object class of
+//! the obligations ([`ObjectClass`], OMB Circular A-11 section 83.6) and (with a
 //! [`MissionRegister`], [`Ledger::status_of_funds_with_missions`]) the mission area;
 //! [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
 

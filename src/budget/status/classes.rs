@@ -84,8 +84,8 @@ pub(crate) fn split_by_class(
         pieces.push((*mission, Some(*class), piece));
     }
     // The ledger keeps an allocation's obligated, disbursed and recovered amounts as the
-    // sums of its documents' (tested by `status_by_object_class` in the integration
-    // tests), so what is left for the piece with no class is never negative.
+    // sums of its documents' (checked by the integration test
+    // `report::reports_by_mission_area_reconcile`, grouped by object class too), so what is left for the piece with no class is never negative.
     pieces.push((MissionKey::Unassigned, None, rest));
     Ok(pieces)
 }
