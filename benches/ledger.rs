@@ -119,6 +119,7 @@ impl Workload {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key },
             amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
+            object_class: None,
         };
         let disburse = Action::Disburse {
             account,

@@ -1110,6 +1110,7 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
             instrument: Instrument::Transfer,
             funding: Funding::Allocation { key },
             amount: reactivation,
+            object_class: None,
         },
     )?;
     year.tag(
@@ -1478,6 +1479,7 @@ impl Year {
                 instrument: Instrument::Enrollment,
                 funding: Funding::Allocation { key },
                 amount: money("10000")?,
+                object_class: None,
             },
         ));
         if let Err(error) = refused {
@@ -1656,6 +1658,7 @@ pub fn delegated_authority() -> Res<()> {
             instrument: Instrument::Enrollment,
             funding: Funding::Allocation { key: key.clone() },
             amount: money("750000")?,
+            object_class: None,
         },
         None,
     )??;
@@ -1698,6 +1701,7 @@ pub fn delegated_authority() -> Res<()> {
             instrument: Instrument::Enrollment,
             funding: Funding::Allocation { key },
             amount: money("1200000")?,
+            object_class: None,
         },
         None,
     )?;

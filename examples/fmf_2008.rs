@@ -183,6 +183,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key("ISR")? },
                 amount: "2380560000".parse()?,
+                object_class: None,
             },
         ),
         (
@@ -201,6 +202,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key("EGY")? },
                 amount: "1289470000".parse()?,
+                object_class: None,
             },
         ),
         (
@@ -211,6 +213,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "198380000.01".parse()?,
+                object_class: None,
             },
         ),
         (
@@ -221,6 +224,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "198380000".parse()?,
+                object_class: None,
             },
         ),
         (
@@ -239,6 +243,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "1".parse()?,
+                object_class: None,
             },
         ),
     ];

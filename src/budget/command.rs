@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::journal::{Compact, Reader, Symbols};
+use super::object_class::ObjectClass;
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
@@ -267,6 +268,14 @@ pub enum Funding {
 /// `#[serde(...)]`) apply to the enum and to its twin. The compact encoding writes the
 /// variant's position in the table, then its fields in order, so stored journals stay
 /// readable only while variants are appended and fields are not reordered.
+///
+/// Fields added to a variant after journals were stored with it go in an
+/// `extended { fields }` block after its fields: they are part of the enum, its JSON (give
+/// them `#[serde(default, skip_serializing_if = ...)]` so older JSON reads) and its
+/// comparison, but not of the variant's compact bytes, which stay as stored. Each
+/// extended field must implement `Default` (its value in an entry written before it) and
+/// is written by the journal after the entry's flags say it is present (see
+/// `Journal::encode`).
 macro_rules! action_table {
     (
         $(#[$attr:meta])*
@@ -276,6 +285,9 @@ macro_rules! action_table {
                 $variant:ident as $name:literal {
                     $( $(#[$fattr:meta])* $field:ident : $ty:ty ),* $(,)?
                 }
+                $( extended {
+                    $( $(#[$xattr:meta])* $xfield:ident : $xty:ty ),* $(,)?
+                } )?
             ),* $(,)?
         }
     ) => {
@@ -284,7 +296,10 @@ macro_rules! action_table {
             $(
                 $(#[$vattr])*
                 #[serde(rename = $name)]
-                $variant { $( $(#[$fattr])* $field: $ty ),* },
+                $variant {
+                    $( $(#[$fattr])* $field: $ty, )*
+                    $($( $(#[$xattr])* $xfield: $xty, )*)?
+                },
             )*
         }
 
@@ -295,7 +310,10 @@ macro_rules! action_table {
         pub(super) enum ActionDef {
             $(
                 #[serde(rename = $name)]
-                $variant { $( $(#[$fattr])* $field: $ty ),* },
+                $variant {
+                    $( $(#[$fattr])* $field: $ty, )*
+                    $($( $(#[$xattr])* $xfield: $xty, )*)?
+                },
             )*
         }
 
@@ -333,6 +351,19 @@ macro_rules! action_table {
                                     }
                                 }
                             )*
+                            $($(
+                                if let (
+                                    Action::$variant { $xfield: left, .. },
+                                    Action::$variant { $xfield: right, .. },
+                                ) = (self, other)
+                                {
+                                    if left != right {
+                                        return Some(
+                                            concat!("action.", stringify!($xfield)).to_owned(),
+                                        );
+                                    }
+                                }
+                            )*)?
                             None
                         }
                     )*
@@ -345,7 +376,7 @@ macro_rules! action_table {
             fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
                 match self {
                     $(
-                        Action::$variant { $($field),* } => {
+                        Action::$variant { $($field,)* .. } => {
                             out.push(ActionCode::$variant as u8);
                             $( Compact::put($field, out, symbols); )*
                         }
@@ -360,6 +391,7 @@ macro_rules! action_table {
                         // Struct fields are read in the order written, the encoding's order.
                         return Some(Action::$variant {
                             $( $field: Compact::get(r, symbols)?, )*
+                            $($( $xfield: <$xty>::default(), )*)?
                         });
                     }
                 )*
@@ -479,6 +511,13 @@ pub enum Action {
         funding: Funding,
         /// Positive amount.
         amount: Money,
+    } extended {
+        /// What the obligation buys, as an OMB Circular A-11 section 83.6 object class
+        /// (`"41.0"`); when absent, the instrument's
+        /// ([`Instrument::default_object_class`]). Left out of the JSON when absent, so
+        /// journals written before it still read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        object_class: Option<ObjectClass>,
     },
     /// Adjust an existing obligation up (positive) or down (negative). A downward
     /// adjustment of an obligation recorded in an earlier fiscal year is a recovery.

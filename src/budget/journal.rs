@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
+use super::object_class::ObjectClass;
 use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
 use crate::money::{Money, Rate};
 use crate::partner::CountryCode;
@@ -284,16 +285,24 @@ impl Journal {
         );
         put_u64(out, u64::from(self.symbols.text(c.actor.as_str())));
         // One byte of flags: bits 0-1 the decision (0 none; 1 kept whole; 2 shared, its
-        // body once per journal), bit 2 a certifying officer, bit 3 a second approver.
-        // Entries written before the signers were added have 0 or 1 and read unchanged.
+        // body once per journal), bit 2 a certifying officer, bit 3 a second approver,
+        // bit 4 an obligation's object class (an `extended` field of the action table,
+        // written before the action). Entries written before the signers were added have
+        // 0 or 1 and read unchanged; entries without an object class have the bytes they
+        // had before it existed.
         let kind: u8 = match &entry.decision {
             None => 0,
             Some(decision) if shareable(decision) => 2,
             Some(_) => 1,
         };
+        let object_class = match &c.action {
+            Action::Obligate { object_class, .. } => *object_class,
+            _ => None,
+        };
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
-            | (u8::from(c.second_approver.is_some()) << 3);
+            | (u8::from(c.second_approver.is_some()) << 3)
+            | (u8::from(object_class.is_some()) << 4);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -308,6 +317,9 @@ impl Journal {
             .flatten()
         {
             put_u64(out, u64::from(self.symbols.text(signer.as_str())));
+        }
+        if let Some(class) = object_class {
+            put_u64(out, u64::from(class.code()));
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -395,7 +407,7 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b1111 {
+        if flags > 0b1_1111 {
             return None;
         }
         let decision = match flags & 0b11 {
@@ -415,7 +427,18 @@ impl Journal {
         };
         let certifying_officer = signer(0b100)?;
         let second_approver = signer(0b1000)?;
-        let action = Action::get(r, &self.symbols)?;
+        let class = if flags & 0b1_0000 == 0 {
+            None
+        } else {
+            Some(ObjectClass::from_stored(u16::try_from(r.u64()?).ok()?)?)
+        };
+        let mut action = Action::get(r, &self.symbols)?;
+        if let Some(class) = class {
+            let Action::Obligate { object_class, .. } = &mut action else {
+                return None;
+            };
+            *object_class = Some(class);
+        }
         Some(JournalEntry {
             sequence,
             command: Command {
@@ -1439,6 +1462,7 @@ mod tests {
                 instrument: Instrument::Loan,
                 funding: Funding::Commitment,
                 amount: m("4"),
+                object_class: None,
             },
             Action::Obligate {
                 account,
@@ -1446,6 +1470,7 @@ mod tests {
                 instrument: Instrument::Other,
                 funding: Funding::Allocation { key: key.clone() },
                 amount: m("4"),
+                object_class: Some("25.5".parse().unwrap()),
             },
             Action::Obligate {
                 account,
@@ -1455,6 +1480,7 @@ mod tests {
                     key: regional.clone(),
                 },
                 amount: m("4"),
+                object_class: Some(ObjectClass::GRANTS),
             },
             Action::AdjustObligation {
                 account,
@@ -1683,6 +1709,53 @@ mod tests {
             assert_eq!(decoder.decode(&bytes[..bytes.len() - 1]), None);
         }
         assert!(decoder.parsed.len() <= 2);
+    }
+
+    #[test]
+    fn an_object_class_is_written_after_the_flags_and_read_back_into_the_obligation() {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let obligate = |object_class| Action::Obligate {
+            account,
+            document: "JO-D-GAA".parse().unwrap(),
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Commitment,
+            amount: "4".parse().unwrap(),
+            object_class,
+        };
+        let entry = |action| JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "c".parse().unwrap(),
+                day(2008, 1, 2),
+                "me".parse().unwrap(),
+                action,
+            ),
+            decision: None,
+        };
+        let without = encode_standalone(&entry(obligate(None))).unwrap();
+        let class: ObjectClass = "31.0".parse().unwrap();
+        let with = encode_standalone(&entry(obligate(Some(class)))).unwrap();
+        // The same bytes but for flag bit 4 and the class's code (310, two varint bytes)
+        // before the action: an entry without a class is byte for byte what it was before
+        // object classes existed.
+        assert_eq!(with.len(), without.len() + 2);
+        assert_eq!(decode_standalone(&with), Some(entry(obligate(Some(class)))));
+        assert_eq!(decode_standalone(&without), Some(entry(obligate(None))));
+        // A code not in the table is not an entry: 310 is the varint [0xB6, 0x02], 999
+        // is [0xE7, 0x07].
+        let at = with.windows(2).position(|w| w == [0xB6, 0x02]).unwrap();
+        let mut unknown = with.clone();
+        unknown[at] = 0xE7;
+        unknown[at + 1] = 0x07;
+        assert_eq!(decode_standalone(&unknown), None);
+        let json = serde_json::to_string(&entry(obligate(Some(class))).command).unwrap();
+        assert!(json.contains(r#""object_class":"31.0""#), "{json}");
+        let none = serde_json::to_string(&entry(obligate(None)).command).unwrap();
+        assert!(!none.contains("object_class"), "{none}");
+        let back: Command = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, entry(obligate(Some(class))).command);
+        let bad = json.replace("31.0", "31.5");
+        assert!(serde_json::from_str::<Command>(&bad).is_err());
     }
 
     #[test]

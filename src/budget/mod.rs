@@ -22,7 +22,8 @@
 //! as SFOPS 7008 bars expenditures, and keeps no decision); [`Ledger::replay`] rebuilds an
 //! equal ledger, [`Ledger::as_of`] the ledger as it was on a date and as known on a date.
 //! [`Ledger::status_of_funds`] reports any grouping of account, fiscal year, funds holder,
-//! program, partner, the partner's region, the implementing agency and (with a
+//! program, partner, the partner's region, the implementing agency, the object class of
+//! the obligations ([`ObjectClass`], OMB Circular A-11 section 83.6) and (with a
 //! [`MissionRegister`], [`Ledger::status_of_funds_with_missions`]) the mission area;
 //! [`Ledger::sf133`] gives the SF-133-shaped statement of an account.
 
@@ -34,6 +35,7 @@ mod error;
 mod ids;
 mod journal;
 mod ledger;
+mod object_class;
 mod resources;
 mod sequence;
 mod status;
@@ -52,6 +54,7 @@ pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError}
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{StandaloneDecoder, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
+pub use object_class::{OBJECT_CLASS_TABLE_DATE, ObjectClass, ObjectClassError};
 pub use status::{
     Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,
     StatusRow,

@@ -712,6 +712,7 @@ impl Project {
                     key: Project::key(),
                 },
                 amount: self.us_share,
+                object_class: None,
             },
         ))
     }

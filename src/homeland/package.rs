@@ -643,6 +643,7 @@ impl PackageSpec {
                     instrument,
                     funding: Funding::Commitment,
                     amount: take,
+                    object_class: None,
                 },
             ),
         ];

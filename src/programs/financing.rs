@@ -452,6 +452,7 @@ impl FinancingAgreement {
             instrument: kind.instrument(),
             funding: Funding::Allocation { key: self.key() },
             amount,
+            object_class: None,
         }
     }
 }

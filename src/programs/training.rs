@@ -2354,6 +2354,7 @@ impl Enrollment {
                 instrument: Instrument::Enrollment,
                 funding: Funding::Commitment,
                 amount: self.estimate.total(),
+                object_class: None,
             },
         )?;
         self.state = EnrollmentState::Obligated;

@@ -624,6 +624,7 @@ impl Importer<'_> {
                 instrument: Instrument::Other,
                 funding: Funding::Allotment { key },
                 amount: row.amount,
+                object_class: None,
             },
         );
         let adjusts = ledger.obligation(&symbol, &document).is_some()

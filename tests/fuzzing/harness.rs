@@ -324,6 +324,7 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
                 _ => Funding::Allotment { key: key(g) },
             },
             amount: amount(g),
+            object_class: None,
         },
         7 => Action::Commit {
             account: account(g),

@@ -166,6 +166,7 @@ fn known_ledger() -> Ledger {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: jor_key() },
             amount: usd("300000"),
+            object_class: None,
         },
         Action::Disburse {
             account: fmf(),

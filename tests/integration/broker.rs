@@ -15,7 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use security_assistance::budget::{AccountSymbol, Command, Dimension, Ledger, StatusQuery};
+use security_assistance::budget::{
+    AccountSymbol, Command, Dimension, Ledger, ObjectClass, StatusQuery,
+};
 use security_assistance::report::{
     FILE_A_COLUMNS, FILE_B_COLUMNS, ProgramActivities, ProgramActivity, file_a, file_b,
 };
@@ -101,6 +103,9 @@ struct Submission {
     b: Csv,
     sf133: BTreeMap<String, BTreeMap<u16, Money>>,
     prior_2490: BTreeMap<String, Money>,
+    ledger: Ledger,
+    fiscal_year: FiscalYear,
+    as_of: NaiveDate,
 }
 
 impl Submission {
@@ -196,6 +201,9 @@ fn submission(
         b,
         sf133,
         prior_2490,
+        ledger: ledger.clone(),
+        fiscal_year: year,
+        as_of,
     }
 }
 
@@ -918,18 +926,107 @@ fn b9_program_activity_code_and_name() {
     });
 }
 
+/// The Broker's object class list (`example_object_class.csv`, vendored with its rules),
+/// the three-digit codes: what rule B11.3 checks File B's ObjectClass against.
+fn brokers_object_classes() -> BTreeSet<String> {
+    include_str!("../../stores/postgres/tests/data/broker/example_object_class.csv")
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .filter(|code| code.len() == 3)
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
-fn b11_3_object_class_given_in_a11_format() {
+fn the_crates_object_classes_are_the_brokers_list() {
+    let ours: BTreeSet<String> = ObjectClass::ALL.iter().map(|c| c.broker_code()).collect();
+    assert_eq!(ours, brokers_object_classes());
+}
+
+#[test]
+fn b11_3_object_class_in_the_a11_list() {
+    let list = brokers_object_classes();
     rule("B11.3", &[], |s| {
         s.b.rows
             .iter()
             .map(|r| s.b.s(r, "ObjectClass"))
-            .filter(|oc| {
-                !((oc.len() == 3 || oc.len() == 4) && oc.bytes().all(|b| b.is_ascii_digit()))
-            })
+            .filter(|oc| !["0000", "000", "00", "0"].contains(oc) && !list.contains(*oc))
             .map(|oc| format!("object class {oc:?}"))
             .collect()
     });
+}
+
+#[test]
+fn b11_4_every_row_with_money_has_an_object_class() {
+    rule("B11.4", &[], |s| {
+        s.b.rows
+            .iter()
+            .filter(|r| {
+                ["0000", "000", "00", "0"].contains(&s.b.s(r, "ObjectClass"))
+                    && !b_row_is_zero(&s.b, r)
+            })
+            .map(|r| format!("{}: object class 000 on a row with money", s.b.tas(r)))
+            .collect()
+    });
+    // The classes come from the ledger: the files carry more than one, and each row's
+    // class is that of the obligations it sums (checked against the status of funds).
+    let classes: BTreeSet<String> = submissions()
+        .iter()
+        .flat_map(|s| s.b.rows.iter().map(|r| s.b.s(r, "ObjectClass").to_owned()))
+        .filter(|oc| oc != "000")
+        .collect();
+    assert!(classes.len() >= 2, "{classes:?}");
+}
+
+#[test]
+fn file_b_rows_carry_the_object_class_of_their_obligations() {
+    // For every submission: File B's obligations incurred, per account and object class,
+    // are the status of funds' obligations of that class (net of the year's start) plus
+    // its recoveries, as the ledger keeps them per obligation.
+    for s in submissions() {
+        let mut by_class: BTreeMap<(String, String), Money> = BTreeMap::new();
+        for r in &s.b.rows {
+            let oc = s.b.s(r, "ObjectClass").to_owned();
+            if oc == "000" {
+                continue;
+            }
+            let total = by_class.entry((s.b.tas(r), oc)).or_insert(Money::ZERO);
+            *total = total.checked_add(s.b.m(r, B_OBLIGATIONS)).unwrap();
+        }
+        let by = [Dimension::Account, Dimension::ObjectClass];
+        let start = s.fiscal_year.first_day().pred_opt().unwrap();
+        let rows = |date| {
+            s.ledger
+                .status_of_funds(&StatusQuery::new(date, &by))
+                .unwrap()
+        };
+        let before = rows(start);
+        let mut expected: BTreeMap<(String, String), Money> = BTreeMap::new();
+        for row in rows(s.as_of) {
+            let (Some(account), Some(class)) = (row.key.account, row.key.object_class) else {
+                continue;
+            };
+            let was = before
+                .iter()
+                .find(|b| b.key == row.key)
+                .map_or((Money::ZERO, Money::ZERO), |b| (b.obligated, b.recoveries));
+            let incurred = row
+                .obligated
+                .checked_sub(was.0)
+                .unwrap()
+                .checked_add(row.recoveries.checked_sub(was.1).unwrap())
+                .unwrap();
+            if s.b.rows.iter().any(|r| s.b.tas(r) == account.to_string()) && !incurred.is_zero() {
+                expected.insert(
+                    (account.to_string(), class.broker_code()),
+                    incurred.checked_neg().unwrap(),
+                );
+            }
+        }
+        by_class.retain(|_, m| !m.is_zero());
+        assert_eq!(by_class, expected, "{}", s.name);
+    }
 }
 
 #[test]

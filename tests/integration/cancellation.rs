@@ -186,6 +186,7 @@ fn small_ledger() -> (Ledger, security_assistance::budget::AccountSymbol) {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key },
             amount: m("400"),
+            object_class: None,
         },
         Action::Disburse {
             account,

@@ -127,6 +127,7 @@ impl World {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: key(partner) },
                 amount: money(amount),
+                object_class: None,
             },
         )
     }

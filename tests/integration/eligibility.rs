@@ -456,6 +456,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("THA") },
             amount: money("500"),
+            object_class: None,
         },
     ];
     for action in setup {
@@ -474,6 +475,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("PAK") },
             amount: money("300"),
+            object_class: None,
         },
     ] {
         run(&mut ledger, "2006-07-10", action).unwrap();
@@ -2269,6 +2271,7 @@ impl Books {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key.clone() },
             amount: money(amount),
+            object_class: None,
         };
         self.apply(date, recorded, action)
     }
@@ -2446,6 +2449,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Commitment,
             amount: money("100000"),
+            object_class: None,
         },
     ));
     assert_eq!(decision.request().partner, cc("ZWE"));

@@ -69,6 +69,7 @@ fn command(raw: (u8, u8, u8, u8, u8, u8)) -> Command {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key() },
             amount,
+            object_class: None,
         },
         5 => Action::Disburse {
             account,

@@ -1295,6 +1295,7 @@ impl Model {
                 instrument,
                 funding,
                 amount,
+                ..
             } => {
                 let amount = cents(*amount);
                 let a = account(&mut accts, s)?;
@@ -2102,6 +2103,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allotment { key },
                     amount: money(within(limit)),
+                    object_class: None,
                 });
             }
         }
@@ -2147,6 +2149,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allocation { key },
                     amount,
+                    object_class: None,
                 }
             });
         }
@@ -2418,6 +2421,7 @@ impl Runner {
                     instrument: pick(&INSTRUMENTS, op[5] / 100),
                     funding: Funding::Allotment { key },
                     amount: money(edge_amount(limit, op[2])),
+                    object_class: None,
                 }
             }
             Kind::Commit | Kind::ObligateDirect => {
@@ -2443,6 +2447,7 @@ impl Runner {
                         instrument: pick(&INSTRUMENTS, op[5] / 100),
                         funding: Funding::Allocation { key },
                         amount,
+                        object_class: None,
                     }
                 }
             }
@@ -2467,6 +2472,7 @@ impl Runner {
                         instrument: pick(&INSTRUMENTS, op[5] / 100),
                         funding: Funding::Commitment,
                         amount,
+                        object_class: None,
                     }
                 }
             }

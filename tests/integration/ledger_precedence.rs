@@ -171,6 +171,7 @@ impl Fixture {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key: fmf_jor() },
                 amount: usd("80000"),
+                object_class: None,
             },
         );
         f.ok(
@@ -467,6 +468,7 @@ fn unknown_account_outranks_time_and_amount() {
             instrument: Instrument::Loan,
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
+            object_class: None,
         },
     );
     assert!(matches!(err, BudgetError::UnknownAccount { account } if account == unknown()));
@@ -540,6 +542,7 @@ fn unknown_commitment_outranks_time_and_amount() {
             instrument: Instrument::Loan,
             funding: Funding::Commitment,
             amount: usd("99999999"),
+            object_class: None,
         },
     );
     assert!(
@@ -588,6 +591,7 @@ fn document_exists_outranks_time_and_amount() {
             instrument: Instrument::Loan,
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
+            object_class: None,
         },
     );
     assert!(
@@ -644,6 +648,7 @@ fn not_available_outranks_purpose_and_amount() {
             instrument: Instrument::Loan,
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
+            object_class: None,
         },
     );
     match &err {
@@ -857,6 +862,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             instrument: Instrument::Loan,
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("70000.01"),
+            object_class: None,
         },
     );
     assert_exceeds(&err, Level::Allocation, "70000.01", "70000.00");
@@ -869,6 +875,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             instrument: Instrument::Loan,
             funding: Funding::Commitment,
             amount: usd("50000.01"),
+            object_class: None,
         },
     );
     assert_exceeds(&err, Level::Commitment, "50000.01", "50000.00");
@@ -927,6 +934,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             instrument: Instrument::Loan,
             funding: Funding::Commitment,
             amount: usd("50000"),
+            object_class: None,
         },
     );
     f.ok(
@@ -937,6 +945,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             instrument: Instrument::Loan,
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("70000"),
+            object_class: None,
         },
     );
 }
@@ -955,6 +964,7 @@ fn charge_to_current_limit_is_one_percent_of_the_current_appropriation() {
                 key: key(ProgramKind::Training, None),
             },
             amount: usd("5000"),
+            object_class: None,
         },
     );
     // The current account, enacted and distributed in advance (Category B).

@@ -162,6 +162,7 @@ fn allocation_beyond_apportionment_and_allotment_names_the_apportionment() {
                 key: key(ProgramKind::Training),
             },
             amount: usd("101"),
+            object_class: None,
         },
     );
     assert_eq!(
@@ -267,6 +268,7 @@ fn charge_under_another_allocation_is_refused_before_the_amount() {
                         key: key(ProgramKind::Training),
                     },
                     amount: usd("400"),
+                    object_class: None,
                 },
             );
         }
@@ -434,6 +436,7 @@ fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
                 instrument: Instrument::Enrollment,
                 funding: Funding::Allocation { key: k.clone() },
                 amount: usd(amount),
+                object_class: None,
             },
         );
     }

@@ -110,6 +110,7 @@ fn ledger_with_grants(grants: &[(&str, &str)]) -> Ledger {
                 instrument: Instrument::GrantAgreement,
                 funding: Funding::Allocation { key },
                 amount: m(amount),
+                object_class: None,
             },
         );
     }

@@ -67,6 +67,7 @@ fn ledger() -> Ledger {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("JOR") },
             amount: m("2500000"),
+            object_class: None,
         },
         Action::Disburse {
             account,
@@ -189,6 +190,7 @@ mod year {
                 instrument,
                 funding: Funding::Allocation { key: k },
                 amount: m(amount),
+                object_class: None,
             };
         let steps: Vec<(u32, u32, Action)> = vec![
             (
@@ -1254,6 +1256,7 @@ mod homeland_year {
             instrument: Instrument::Other,
             funding: Funding::Allocation { key: k },
             amount: m(amount),
+            object_class: None,
         };
         let disburse = |doc: &str, amount: &str| Action::Disburse {
             account,
@@ -1705,7 +1708,9 @@ mod mission_reconciliation {
                 actions.push((date, Action::Obligate { account, document: document.clone(),
                     instrument: Instrument::Enrollment,
                     funding: Funding::Allocation { key: keys[k].clone() },
-                    amount: Money::from_cents(amount) }));
+                    amount: Money::from_cents(amount),
+                    // Half the documents name a class, half take the instrument's.
+                    object_class: (i % 2 == 0).then(|| "31.0".parse().unwrap()) }));
                 if paid > 0 {
                     actions.push((date, Action::Disburse { account, document: document.clone(),
                         amount: Money::from_cents(paid) }));
@@ -1738,10 +1743,19 @@ mod mission_reconciliation {
                 vec![Dimension::MissionArea, Dimension::Agency],
                 vec![Dimension::Partner, Dimension::MissionArea, Dimension::Program],
                 vec![Dimension::Region, Dimension::MissionArea],
+                vec![Dimension::MissionArea, Dimension::ObjectClass],
             ] {
                 let query = StatusQuery::new(as_of, &group_by);
                 let report = StatusReport::with_missions(&ledger, &query, &missions).unwrap();
                 assert_reconciles(&ledger, &report);
+                // Split by object class, no piece goes negative (the ledger keeps each
+                // allocation's balances as the sums of its documents').
+                for row in &report.rows {
+                    let amounts = [row.budget_authority, row.allocated, row.committed,
+                        row.obligated, row.unobligated, row.disbursed, row.unliquidated,
+                        row.recoveries];
+                    prop_assert!(amounts.iter().all(|m| !m.is_negative()), "{:?}", row);
+                }
                 let mut seen: BTreeMap<MissionKey, (Money, Money)> = BTreeMap::new();
                 for row in &report.rows {
                     let e = seen.entry(row.key.mission_area.unwrap()).or_default();

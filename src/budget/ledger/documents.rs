@@ -11,6 +11,7 @@ use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::{AllocationKey, Funding, Instrument};
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId};
+use crate::budget::object_class::ObjectClass;
 use crate::budget::ussgl::{TrialBalance, Ussgl};
 use crate::eligibility::Decision;
 use crate::money::Money;
@@ -102,7 +103,7 @@ impl Ledger {
         step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
-        instrument: Instrument,
+        (instrument, object_class): (Instrument, ObjectClass),
         funding: &'c Funding,
         amount: Money,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
@@ -154,6 +155,8 @@ impl Ledger {
             obligated: amount,
             disbursed: Money::ZERO,
             direct,
+            object_class,
+            recoveries: Money::ZERO,
         };
         let effect: Effect<'c> =
             Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
@@ -192,6 +195,7 @@ impl Ledger {
         let mut next = slot;
         let gl;
         let mut direct_change = None;
+        let mut recoveries = obligation.recoveries;
         if amount.is_positive() {
             if obligation.direct {
                 direct_change = Some(draw_on_allotment(acct, &obligation.key, amount)?);
@@ -213,6 +217,7 @@ impl Ledger {
             }
             if prior_year {
                 next.recoveries = slot.recoveries.checked_add(reduction)?;
+                recoveries = recoveries.checked_add(reduction)?;
             }
             if obligation.direct {
                 direct_change = Some(draw_on_allotment(acct, &obligation.key, amount)?);
@@ -233,6 +238,7 @@ impl Ledger {
             draw: direct_change,
             obligated,
             disbursed: obligation.disbursed,
+            recoveries,
             gl,
         };
         Ok(change.effect(symbol, document))
@@ -248,6 +254,7 @@ pub(super) struct ObligationChange {
     pub(super) draw: Option<AllotmentDraw>,
     pub(super) obligated: Money,
     pub(super) disbursed: Money,
+    pub(super) recoveries: Money,
     pub(super) gl: TrialBalance,
 }
 
@@ -267,6 +274,7 @@ impl ObligationChange {
                 if let Some(o) = acct.obligations.get_mut(document) {
                     o.obligated = self.obligated;
                     o.disbursed = self.disbursed;
+                    o.recoveries = self.recoveries;
                 }
                 acct.gl = self.gl;
             }

@@ -303,9 +303,9 @@ impl Ledger {
 }
 
 /// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
-/// body once; a store holding a version 1 checkpoint is opened from scratch
-/// ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 2;
+/// body once; version 3 keeps each obligation's object class and recoveries. A store
+/// holding an older checkpoint is opened from scratch ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 3;
 
 #[derive(Serialize)]
 pub(super) struct SnapshotRef<'a> {

@@ -171,6 +171,8 @@ impl Ledger {
                 obligated: amount,
                 disbursed: Money::ZERO,
                 direct: false,
+                object_class: original.object_class,
+                recoveries: Money::ZERO,
             },
         };
         let effect: Effect<'c> =

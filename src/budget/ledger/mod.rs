@@ -43,6 +43,7 @@ use super::delegation::Authority;
 use super::error::BudgetError;
 use super::ids::{AccountSymbol, CommandId, DocumentId};
 use super::journal::{Journal, JournalEntry};
+use super::object_class::ObjectClass;
 use super::sequence;
 use super::ussgl::TrialBalance;
 use crate::eligibility::{Decision, EligibilityCheck};
@@ -105,6 +106,14 @@ pub struct ObligationBalance {
     pub obligated: Money,
     /// Paid, net of refunds.
     pub disbursed: Money,
+    /// What it buys (OMB Circular A-11 section 83.6): the object class its
+    /// [`Action::Obligate`] gave, or its instrument's
+    /// ([`Instrument::default_object_class`]). Its adjustments, payments and refunds are
+    /// of the same class.
+    pub object_class: ObjectClass,
+    /// Its downward adjustments in fiscal years after the one it was recorded in: the
+    /// recoveries of prior-year obligations it accounts for (USSGL 4871).
+    pub recoveries: Money,
 }
 
 /// Every account's state, by symbol.
@@ -187,7 +196,7 @@ fn ungated(
 ///     Action::Allot { account, holder: "DSCA".parse()?, amount: "800000".parse()? },
 ///     Action::Allocate { account, key: key.clone(), amount: "500000".parse()? },
 ///     Action::Obligate { account, document: "JO-D-GAA".parse()?, instrument: Instrument::GrantAgreement,
-///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()? },
+///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()?, object_class: None },
 ///     Action::Disburse { account, document: "JO-D-GAA".parse()?, amount: "120000".parse()? },
 /// ];
 /// for (i, action) in steps.into_iter().enumerate() {
@@ -196,7 +205,7 @@ fn ungated(
 /// // An obligation above the allocation is refused, and names the level.
 /// let too_much = Action::Obligate { account, document: "JO-D-GAB".parse()?,
 ///     instrument: Instrument::GrantAgreement, funding: Funding::Allocation { key },
-///     amount: "200000.01".parse()? };
+///     amount: "200000.01".parse()?, object_class: None };
 /// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
 /// assert!(err.to_string().contains("allocation level"));
 /// assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
@@ -351,13 +360,7 @@ impl Ledger {
         document: &DocumentId,
     ) -> Option<ObligationBalance> {
         let o = self.accounts.get(account)?.obligations.get(document)?;
-        Some(ObligationBalance {
-            key: o.key.clone(),
-            instrument: o.instrument,
-            fiscal_year: o.fiscal_year,
-            obligated: o.obligated,
-            disbursed: o.disbursed,
-        })
+        Some(o.balance())
     }
 
     /// Every obligation recorded in `account`, by document, sorted by document id (for
@@ -374,18 +377,7 @@ impl Ledger {
             .account(account)?
             .obligations
             .iter()
-            .map(|(document, o)| {
-                (
-                    document.clone(),
-                    ObligationBalance {
-                        key: o.key.clone(),
-                        instrument: o.instrument,
-                        fiscal_year: o.fiscal_year,
-                        obligated: o.obligated,
-                        disbursed: o.disbursed,
-                    },
-                )
-            })
+            .map(|(document, o)| (document.clone(), o.balance()))
             .collect();
         list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(list)
@@ -644,8 +636,19 @@ impl Ledger {
                 document,
                 instrument,
                 funding,
+                object_class,
                 ..
-            } => self.obligate(step, account, document, *instrument, funding, amount),
+            } => {
+                let class = object_class.unwrap_or(instrument.default_object_class());
+                self.obligate(
+                    step,
+                    account,
+                    document,
+                    (*instrument, class),
+                    funding,
+                    amount,
+                )
+            }
             Action::AdjustObligation {
                 account, document, ..
             } => ungated(self.adjust(step, account, document, amount)),

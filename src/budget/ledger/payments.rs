@@ -69,6 +69,7 @@ impl Ledger {
             draw: None,
             obligated: obligation.obligated,
             disbursed,
+            recoveries: obligation.recoveries,
             gl,
         };
         Ok(change.effect(symbol, document))

@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Map;
+use super::ObligationBalance;
 use super::shape::exceeds;
 use crate::budget::command::{AllocationKey, Instrument};
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId, FundsHolder};
+use crate::budget::object_class::ObjectClass;
 use crate::budget::ussgl::TrialBalance;
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
@@ -77,6 +79,28 @@ pub(crate) struct ObligationState {
     pub(crate) disbursed: Money,
     /// Funded directly from the allotment ([`Funding::Allotment`]).
     pub(crate) direct: bool,
+    /// What it buys: the command's object class, or the instrument's default
+    /// ([`Instrument::default_object_class`]); its adjustments and payments carry it.
+    pub(crate) object_class: ObjectClass,
+    /// Its downward adjustments dated in fiscal years after the one it was first recorded
+    /// in (recoveries of prior-year obligations, USSGL 4871).
+    pub(crate) recoveries: Money,
+}
+
+impl ObligationState {
+    /// The obligation's balances as [`Ledger::obligation`](super::Ledger::obligation)
+    /// reports them.
+    pub(crate) fn balance(&self) -> ObligationBalance {
+        ObligationBalance {
+            key: self.key.clone(),
+            instrument: self.instrument,
+            fiscal_year: self.fiscal_year,
+            obligated: self.obligated,
+            disbursed: self.disbursed,
+            object_class: self.object_class,
+            recoveries: self.recoveries,
+        }
+    }
 }
 
 /// Continuing-resolution authority of an account.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::classes::{ClassedObligations, classed_obligations, split_by_class};
 use super::missions::{TaggedObligations, split, tagged_obligations};
 use super::{
     Dimension, MissionKey, MissionRegister, StatusFilter, StatusKey, StatusQuery, StatusRow,
@@ -14,6 +15,7 @@ use crate::budget::command::AllocationKey;
 use crate::budget::error::BudgetError;
 use crate::budget::ids::{AccountSymbol, FundsHolder};
 use crate::budget::ledger::{AccountState, Ledger};
+use crate::budget::object_class::ObjectClass;
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -23,6 +25,7 @@ struct Piece<'a> {
     program: Option<ProgramKind>,
     partner: Option<CountryCode>,
     mission: MissionKey,
+    object_class: Option<ObjectClass>,
     row: StatusRow,
 }
 
@@ -38,6 +41,7 @@ impl<'a> Piece<'a> {
             program,
             partner,
             mission: MissionKey::Unassigned,
+            object_class: None,
             row,
         }
     }
@@ -55,6 +59,7 @@ impl<'a> Piece<'a> {
                 .is_none_or(|r| Some(r) == self.partner.map(|p| p.region()))
             && f.agency.is_none_or(|a| Some(a) == self.agency())
             && f.mission_area.is_none_or(|m| m == self.mission)
+            && f.object_class.is_none_or(|c| Some(c) == self.object_class)
     }
 
     /// The row key of this piece of `account` under `query`'s grouping.
@@ -72,6 +77,9 @@ impl<'a> Piece<'a> {
                 .map(|p| p.region()),
             agency: self.agency().filter(|_| grouped(Dimension::Agency)),
             mission_area: grouped(Dimension::MissionArea).then_some(self.mission),
+            object_class: self
+                .object_class
+                .filter(|_| grouped(Dimension::ObjectClass)),
         }
     }
 }
@@ -83,10 +91,24 @@ pub(super) fn status_rows(
     missions: &MissionRegister,
 ) -> Result<Vec<StatusRow>, BudgetError> {
     let by_mission = query.groups_by(Dimension::MissionArea) || query.filter.mission_area.is_some();
-    let tagged = if by_mission && !missions.is_empty() {
+    let by_class = query.groups_by(Dimension::ObjectClass) || query.filter.object_class.is_some();
+    let tagged = if by_mission && !missions.is_empty() && !by_class {
         tagged_obligations(ledger, missions)?
     } else {
         TaggedObligations::new()
+    };
+    let documents = Documents {
+        tagged,
+        classed: if by_class {
+            let register = if by_mission {
+                missions
+            } else {
+                &MissionRegister::new()
+            };
+            Some(classed_obligations(ledger, register)?)
+        } else {
+            None
+        },
     };
     let f = &query.filter;
     let mut rows: BTreeMap<StatusKey, StatusRow> = BTreeMap::new();
@@ -96,7 +118,7 @@ pub(super) fn status_rows(
         if f.account.is_some_and(|a| a != symbol) || f.fiscal_year.is_some_and(|y| y != fy) {
             continue;
         }
-        for piece in pieces(symbol, acct, &tagged)? {
+        for piece in pieces(symbol, acct, &documents)? {
             if piece.matches(f) {
                 add(&mut rows, query, symbol, &piece)?;
             }
@@ -123,13 +145,20 @@ fn add(
     entry.add(&piece.row)
 }
 
+/// What the allocations are split by: the mission areas of tagged documents, or (grouped
+/// or filtered by object class) every document's object class and mission key.
+struct Documents {
+    tagged: TaggedObligations,
+    classed: Option<ClassedObligations>,
+}
+
 /// Every dollar of `acct` at its deepest level: the authority not yet allotted, each
-/// holder's allotment not yet allocated, and each allocation (split by mission area when
-/// `tagged` has documents of it).
+/// holder's allotment not yet allocated, and each allocation (split by its documents as
+/// `documents` says).
 fn pieces<'a>(
     symbol: AccountSymbol,
     acct: &'a AccountState,
-    tagged: &TaggedObligations,
+    documents: &Documents,
 ) -> Result<Vec<Piece<'a>>, BudgetError> {
     let mut out = Vec::new();
     // Authority not yet allotted rests at the account.
@@ -171,27 +200,34 @@ fn pieces<'a>(
             recoveries: slot.recoveries,
             ..StatusRow::default()
         };
-        out.extend(allocation_pieces(symbol, key, row, tagged)?);
+        out.extend(allocation_pieces(symbol, key, row, documents)?);
     }
     Ok(out)
 }
 
-/// The pieces of one allocation: the whole row, unassigned, or its split by mission area.
+/// The pieces of one allocation: the whole row, unassigned, or its split by object class
+/// (and mission key), or by mission area.
 fn allocation_pieces<'a>(
     symbol: AccountSymbol,
     key: &'a AllocationKey,
     row: StatusRow,
-    tagged: &TaggedObligations,
+    documents: &Documents,
 ) -> Result<Vec<Piece<'a>>, BudgetError> {
-    let pieces = if tagged.is_empty() {
-        vec![(MissionKey::Unassigned, row)]
+    let pieces = if let Some(classed) = &documents.classed {
+        split_by_class(symbol, key, row, classed)?
+    } else if documents.tagged.is_empty() {
+        vec![(MissionKey::Unassigned, None, row)]
     } else {
-        split(symbol, key, row, tagged)?
+        split(symbol, key, row, &documents.tagged)?
+            .into_iter()
+            .map(|(mission, row)| (mission, None, row))
+            .collect()
     };
     Ok(pieces
         .into_iter()
-        .map(|(mission, row)| Piece {
+        .map(|(mission, object_class, row)| Piece {
             mission,
+            object_class,
             ..Piece::new(Some(&key.holder), Some(key.program), key.partner, row)
         })
         .collect())

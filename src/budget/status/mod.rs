@@ -8,6 +8,7 @@
 //! value, a [`MissionRegister`]. Rows are [`StatusRow`]s; `report::StatusReport` renders
 //! them as a table, CSV or JSON.
 
+mod classes;
 mod grouping;
 mod missions;
 mod sf133;
@@ -19,6 +20,7 @@ use super::agency::Agency;
 use super::error::BudgetError;
 use super::ids::{AccountSymbol, FundsHolder};
 use super::ledger::Ledger;
+use super::object_class::ObjectClass;
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
 use crate::partner::{CountryCode, Region};
@@ -60,8 +62,20 @@ pub use sf133::{Sf133, Sf133Line};
 /// `obligated = disbursed + unliquidated`. [`Ledger::status_of_funds`] has no register:
 /// there, everything is unassigned.
 ///
-/// More dimensions (object class, program activity) are added as variants here and as
-/// fields of [`StatusKey`] and [`StatusFilter`].
+/// # Object class
+///
+/// Every obligation has an object class ([`ObligationBalance::object_class`](super::ObligationBalance):
+/// the one its command gave, or its instrument's). Grouped or filtered by object class, an
+/// allocation's row is split among its documents' classes: each class gets its
+/// documents' obligated, disbursed and unliquidated amounts and their recoveries of
+/// prior-year obligations, counted from budget authority down to obligated as for mission
+/// areas; what is not obligated (unallotted, unallocated and uncommitted authority, and
+/// commitments) has no class (`None` in the key). Every column still adds up to the
+/// ungrouped status of funds, to the cent. Grouped by mission area and object class
+/// together, each (area, class) pair gets its documents' amounts, recoveries included.
+///
+/// More dimensions (program activity) are added as variants here and as fields of
+/// [`StatusKey`] and [`StatusFilter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -85,6 +99,8 @@ pub enum Dimension {
     Agency,
     /// The mission area of the obligating document (see [Mission area](#mission-area)).
     MissionArea,
+    /// The object class of the obligating document (see [Object class](#object-class)).
+    ObjectClass,
 }
 
 /// Which funds a status-of-funds query covers; `None` fields match everything.
@@ -111,6 +127,9 @@ pub struct StatusFilter {
     /// Only this mission area (or only the unassigned share).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mission_area: Option<MissionKey>,
+    /// Only obligations of this object class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_class: Option<ObjectClass>,
 }
 
 /// A status-of-funds query: as of a date, as known on a date, grouped and filtered.
@@ -179,6 +198,9 @@ pub struct StatusKey {
     /// The mission area.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mission_area: Option<MissionKey>,
+    /// The object class of the obligations (`None` for money not obligated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_class: Option<ObjectClass>,
 }
 
 /// One row of a status of funds.
@@ -301,9 +323,9 @@ impl Ledger {
     ///     ("c", Action::Allot { account, holder: Agency::CoastGuard.holder(), amount: "1000".parse()? }),
     ///     ("d", Action::Allocate { account, key: key.clone(), amount: "600".parse()? }),
     ///     ("e", Action::Obligate { account, document: "PA-MTT-1".parse()?, instrument: Instrument::Enrollment,
-    ///         funding: Funding::Allocation { key: key.clone() }, amount: "250".parse()? }),
+    ///         funding: Funding::Allocation { key: key.clone() }, amount: "250".parse()?, object_class: None }),
     ///     ("f", Action::Obligate { account, document: "PA-MTT-2".parse()?, instrument: Instrument::Enrollment,
-    ///         funding: Funding::Allocation { key }, amount: "100".parse()? }),
+    ///         funding: Funding::Allocation { key }, amount: "100".parse()?, object_class: None }),
     /// ] {
     ///     ledger.apply(Command::new(id.parse()?, day, "me".parse()?, action))?;
     /// }

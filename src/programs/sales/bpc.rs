@@ -102,6 +102,7 @@ impl Case {
                     key: funding.key.clone(),
                 },
                 amount: self.total()?,
+                object_class: None,
             },
         );
         let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;

@@ -31,8 +31,13 @@
 //! current year's activity, rule B29), `DisasterEmergencyFundCode` `Q` (not designated
 //! emergency or disaster: the Broker's `DEFC_LIST_FOR_USAS.csv`; rule B24),
 //! `ByDirectReimbursableFundingSource` `D` (the ledger does not yet tell obligations
-//! financed by offsetting collections apart) and `ObjectClass` `000` (not yet allocated
-//! to an A-11 section 83 object class, as rule B11 allows).
+//! financed by offsetting collections apart). `ObjectClass` is the object class of the
+//! row's obligations (OMB Circular A-11 section 83.6, three digits as the Broker writes
+//! them: `410`), from the ledger: each obligation carries its class
+//! ([`ObligationBalance::object_class`](crate::budget::ObligationBalance)), so an account
+//! × program activity has one row per class its obligations are of (rule B19 counts the
+//! class in the row's identity). Only an account's all-zero row, written when it has no
+//! obligation (rule A30.1), has `000`.
 //!
 //! ## The disaster emergency fund code, and why it is `Q`
 //!
@@ -58,7 +63,7 @@ use chrono::NaiveDate;
 
 use super::ReportError;
 use super::status::{csv_error, csv_text};
-use crate::budget::{AccountSymbol, Dimension, Ledger, StatusQuery, StatusRow};
+use crate::budget::{AccountSymbol, Dimension, Ledger, ObjectClass, StatusQuery, StatusRow};
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
 use crate::purpose::ProgramKind;
@@ -109,7 +114,7 @@ pub const FILE_A_COLUMNS: [&str; 20] = [
 
 /// The columns of [`file_b`], in the order of the Broker's `programActivityFields.csv`,
 /// spelled as it spells them (`Refundsd` included). The module notes say what the ledger
-/// writes in each; the amounts are, per row (one account × program activity):
+/// writes in each; the amounts are, per row (one account × program activity × object class):
 ///
 /// | column | value | rule |
 /// |---|---|---|
@@ -118,6 +123,7 @@ pub const FILE_A_COLUMNS: [&str; 20] = [
 /// | `GrossOutlayAmountByProgramObjectClass_CPE`, `GrossOutlaysDeliveredOrdersPaidTotal_CPE`, `USSGL490200_…_CPE` | −(payments this year) | B22, B5.2, B7.2, A18 |
 /// | `ObligationsUndeliveredOrdersUnpaidTotal_CPE`, `USSGL480100_…_CPE` | −(unpaid obligations at the period's end) | B3.2 |
 /// | `ObligationsUndeliveredOrdersUnpaidTotal_FYB`, `USSGL480100_…_FYB` | −(unpaid obligations on 1 October) | B3.1 |
+/// | `ObjectClass` | the obligations' A-11 §83.6 class, three digits (`410`); `000` only on an account's all-zero row | B11, B19 |
 /// | every other amount | `0` (the ledger keeps no such balances) | |
 pub const FILE_B_COLUMNS: [&str; 50] = [
     "AgencyIdentifier",
@@ -340,11 +346,13 @@ impl Amounts {
     }
 }
 
-/// File B, by program activity, for the accounts of [`file_a`]: one row per account ×
-/// program activity (the caller's
-/// [`ProgramActivities`] name it for each account and program), from 1 October of
-/// `fiscal_year` to `as_of` (or the year's end). Programs an account reports under the
-/// same activity share a row (the Broker wants each combination once, rule B19). A row
+/// File B, by program activity and object class, for the accounts of [`file_a`]: one row
+/// per account × program activity (the caller's [`ProgramActivities`] name it for each
+/// account and program) × object class of the obligations
+/// ([`ObligationBalance::object_class`](crate::budget::ObligationBalance)), from 1
+/// October of `fiscal_year` to `as_of` (or the year's end). Programs an account reports
+/// under the same activity share a row for each class (the Broker wants each combination
+/// once, rule B19). A row
 /// whose every amount is zero is left out, except that every account of [`file_a`] has at
 /// least one row (rule A30.1): an account with no activity gets one all-zero row under
 /// code `0000`, name `Unknown/Other` and reporting key `0000`, as rules B9 and B28.1 allow
@@ -380,21 +388,30 @@ pub fn file_b(
         .first_day()
         .pred_opt()
         .unwrap_or(fiscal_year.first_day());
-    let by = [Dimension::Account, Dimension::Program];
+    let by = [
+        Dimension::Account,
+        Dimension::Program,
+        Dimension::ObjectClass,
+    ];
     let before = by_account_program(&ledger.status_of_funds(&StatusQuery::new(start, &by))?);
     let after = by_account_program(&ledger.status_of_funds(&StatusQuery::new(end, &by))?);
-    let mut rows: BTreeMap<(AccountSymbol, Option<ProgramActivity>), Amounts> = BTreeMap::new();
+    let mut rows: BTreeMap<Row, Amounts> = BTreeMap::new();
     let reported = reported_accounts(ledger, fiscal_year, end)?;
     for account in &reported {
-        rows.entry((*account, None)).or_default();
+        rows.entry((*account, None, None)).or_default();
     }
-    for ((account, program), now) in &after {
-        let Some(program) = program else { continue };
+    for ((account, program, class), now) in &after {
+        // Money not obligated has no class, and File B reports only obligations.
+        let (Some(program), Some(class)) = (program, class) else {
+            continue;
+        };
         if !reported.contains(account) {
             continue;
         }
         let zero = StatusRow::default();
-        let was = before.get(&(*account, Some(*program))).unwrap_or(&zero);
+        let was = before
+            .get(&(*account, Some(*program), Some(*class)))
+            .unwrap_or(&zero);
         let recoveries = now.recoveries.checked_sub(was.recoveries)?;
         let amounts = Amounts {
             obligations: now
@@ -416,30 +433,37 @@ pub fn file_b(
                     account: *account,
                     program: *program,
                 })?;
-        let row = rows.entry((*account, Some(activity.clone()))).or_default();
+        let row = rows
+            .entry((*account, Some(activity.clone()), Some(*class)))
+            .or_default();
         *row = row.add(amounts)?;
     }
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(FILE_B_COLUMNS).map_err(csv_error)?;
     let with_activity: std::collections::BTreeSet<AccountSymbol> = rows
         .keys()
-        .filter(|(_, activity)| activity.is_some())
-        .map(|(account, _)| *account)
+        .filter(|(_, activity, _)| activity.is_some())
+        .map(|(account, _, _)| *account)
         .collect();
-    for ((account, activity), a) in &rows {
+    for ((account, activity, class), a) in &rows {
         if activity.is_none() && with_activity.contains(account) {
             continue;
         }
         writer
-            .write_record(file_b_record(account, activity.as_ref(), a)?)
+            .write_record(file_b_record(account, activity.as_ref(), *class, a)?)
             .map_err(csv_error)?;
     }
     csv_text(writer)
 }
 
+/// A File B row's key: the account, its program activity (none for an account's all-zero
+/// row) and the object class of its obligations (none on that row).
+type Row = (AccountSymbol, Option<ProgramActivity>, Option<ObjectClass>);
+
 fn file_b_record(
     account: &AccountSymbol,
     activity: Option<&ProgramActivity>,
+    class: Option<ObjectClass>,
     a: &Amounts,
 ) -> Result<Vec<String>, ReportError> {
     let t = tas(account);
@@ -477,7 +501,7 @@ fn file_b_record(
         zero.clone(),
         zero.clone(),
         t.main,
-        "000".to_owned(),
+        class.map_or_else(|| NO_OBJECT_CLASS.to_owned(), ObjectClass::broker_code),
         zero.clone(),
         zero.clone(),
         obligations,
@@ -515,10 +539,19 @@ fn file_b_record(
     ])
 }
 
+/// The object class written on an account's all-zero row (rule A30.1): `000`, which the
+/// Broker's rule B11 accepts for a row with no object class (and rule B11.4 warns about
+/// only when the row has money).
+const NO_OBJECT_CLASS: &str = "000";
+
 fn by_account_program(
     rows: &[StatusRow],
-) -> BTreeMap<(AccountSymbol, Option<ProgramKind>), StatusRow> {
+) -> BTreeMap<(AccountSymbol, Option<ProgramKind>, Option<ObjectClass>), StatusRow> {
     rows.iter()
-        .filter_map(|r| r.key.account.map(|a| ((a, r.key.program), r.clone())))
+        .filter_map(|r| {
+            r.key
+                .account
+                .map(|a| ((a, r.key.program, r.key.object_class), r.clone()))
+        })
         .collect()
 }

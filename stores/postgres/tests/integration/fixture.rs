@@ -82,6 +82,7 @@ pub(crate) fn obligate(id: &str, document: &str, date: NaiveDate, amount: &str) 
             instrument: Instrument::Enrollment,
             funding: Funding::Allotment { key: key() },
             amount: usd(amount),
+            object_class: None,
         },
     )
 }

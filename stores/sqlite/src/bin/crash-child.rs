@@ -59,6 +59,7 @@ fn command(n: u64) -> Result<Command, Failure> {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key },
             amount: "1.01".parse()?,
+            object_class: None,
         },
     };
     Ok(Command::new(

@@ -78,6 +78,7 @@ pub(crate) fn commands(obligations: u32) -> Vec<Command> {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("JOR") },
             amount: "10".parse().unwrap(),
+            object_class: None,
         });
     }
     actions

@@ -36,6 +36,7 @@ fn obligation(writer: &str, round: u32) -> Command {
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key: key("JOR") },
             amount: EACH.parse().unwrap(),
+            object_class: None,
         },
     )
 }
