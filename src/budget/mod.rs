@@ -52,6 +52,7 @@ pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError}
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{StandaloneDecoder, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
+pub(crate) use status::Sf133Period;
 pub use status::{
     Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,
     StatusRow,
