@@ -1,7 +1,8 @@
 //! Benchmarks of the ledger's hot paths: applying commands to a ledger that already holds
 //! a million journal entries (with the allow-everything gate and with the built-in rule
 //! set), replaying a million entries from JSON, a status of funds over them now and at a
-//! past date, and opening a million-entry store from its checkpoint and from scratch.
+//! past date, the history queries (as-of ledger, SF-133, File A, a backdated command) from
+//! the nearest checkpoint, and opening a million-entry store from its checkpoint and from scratch.
 //!
 //! ```sh
 //! cargo bench --bench ledger
@@ -191,7 +192,7 @@ fn benches(c: &mut Criterion) {
         day(2008, 1, 6),
         &[Dimension::Account, Dimension::Program, Dimension::Partner],
     );
-    group.bench_function("status of funds as of a past date (replay)", |b| {
+    group.bench_function("status of funds as of a past date", |b| {
         b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
     });
     group.finish();
@@ -233,8 +234,45 @@ fn builtin_rules(c: &mut Criterion) {
         day(2008, 1, 6),
         &[Dimension::Account, Dimension::Program, Dimension::Partner],
     );
-    group.bench_function("status of funds as of a past date (replay)", |b| {
+    group.bench_function("status of funds as of a past date", |b| {
         b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
+    });
+    // History from the nearest checkpoint: the as-of ledger, the SF-133 and File A at the
+    // past date, and a dry run of a command backdated one day before the latest entry.
+    let then = day(2008, 1, 6);
+    let fy = security_assistance::FiscalYear::containing(then);
+    group.bench_function("as-of ledger at a past date", |b| {
+        b.iter(|| black_box(ledger.as_of(then, None).unwrap()));
+    });
+    group.bench_function("SF-133 at a past date", |b| {
+        b.iter(|| black_box(ledger.sf133(&w.account, fy, then).unwrap()));
+    });
+    group.bench_function("File A at a past date", |b| {
+        b.iter(|| black_box(security_assistance::report::file_a(&ledger, fy, then).unwrap()));
+    });
+    let last = ledger
+        .journal()
+        .get(ledger.journal().len() - 1)
+        .unwrap()
+        .command
+        .date;
+    let backdated = w
+        .command(
+            last.pred_opt().unwrap(),
+            Action::Obligate {
+                account: w.account,
+                document: "BACKDATED".parse().unwrap(),
+                instrument: Instrument::GrantAgreement,
+                funding: Funding::Allocation {
+                    key: w.keys[0].clone(),
+                },
+                amount: Money::from_cents(100),
+                object_class: None,
+            },
+        )
+        .recorded_on(last);
+    group.bench_function("check a command backdated one day", |b| {
+        b.iter(|| black_box(ledger.check(&backdated).unwrap()));
     });
     group.finish();
 }

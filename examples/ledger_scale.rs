@@ -4,8 +4,13 @@
 //! ledger's own, without a database's reads).
 //!
 //! ```sh
-//! cargo run --release --example ledger_scale -- 1000000 [builtin|allow] [open]
+//! cargo run --release --example ledger_scale -- 1000000 [builtin|allow] [open|history|apply] [runs] [checkpoints kept]
 //! ```
+//!
+//! `history` times the history queries on the applied ledger (median of `runs`): the
+//! status of funds as of a past date (the middle of the journal), the as-of ledger, the
+//! SF-133 and File A as of that date, and a command backdated one day before the latest
+//! entry (applied to a copy, which re-checks only the entries after it).
 //!
 //! The workload is `benches/ledger.rs`'s (an account allocated to twenty partners, then
 //! obligation and disbursement pairs); commands are built one at a time, so the resident
@@ -150,8 +155,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let entries: u64 = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
     let gate = args.next().unwrap_or_else(|| "builtin".to_owned());
-    let open = args.next().is_some_and(|a| a == "open");
+    let mode = args.next().unwrap_or_default();
+    let open = mode == "open";
     let repeat: usize = args.next().map_or(Ok(1), |a| a.parse())?;
+    let checkpoints: Option<usize> = args.next().map(|a| a.parse()).transpose()?;
     let check: Arc<dyn EligibilityCheck + Send + Sync> = match gate.as_str() {
         "allow" => Arc::new(AllowAll),
         _ => Arc::new(Engine::new(Facts::new(), RuleSet::builtin())),
@@ -159,6 +166,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let workload = Workload::new(entries)?;
     let before = resident()?;
     let mut ledger = Ledger::new(Arc::clone(&check));
+    if let Some(max) = checkpoints {
+        ledger.keep_checkpoints(max);
+    }
     let (t0, c0) = (Instant::now(), cpu()?);
     for command in workload.setup.clone() {
         ledger.apply(command)?;
@@ -181,6 +191,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         after.saturating_sub(before),
         after.saturating_sub(before) as f64 / n,
     );
+    if mode == "history" {
+        return history(&ledger, &workload, repeat, &check);
+    }
     if !open {
         return Ok(());
     }
@@ -227,5 +240,95 @@ fn main() -> Result<(), Box<dyn Error>> {
             live.journal().len()
         );
     }
+    Ok(())
+}
+
+/// Times `f` `runs` times; prints and returns the median wall and CPU seconds.
+fn timed<T>(
+    name: &str,
+    runs: usize,
+    mut f: impl FnMut() -> Result<T, Box<dyn Error>>,
+) -> Result<(), Box<dyn Error>> {
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let (t0, c0) = (Instant::now(), cpu()?);
+        std::hint::black_box(f()?);
+        times.push((t0.elapsed().as_secs_f64(), cpu()? - c0));
+    }
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (wall, cpu) = times[times.len() / 2];
+    println!(
+        "{name}: {:.2} ms wall, {:.2} ms CPU (median of {})",
+        wall * 1e3,
+        cpu * 1e3,
+        times.len()
+    );
+    Ok(())
+}
+
+/// The history queries of issue 16 on `ledger`, at a date in the middle of its journal.
+fn history(
+    ledger: &Ledger,
+    workload: &Workload,
+    runs: usize,
+    check: &Arc<dyn EligibilityCheck + Send + Sync>,
+) -> Result<(), Box<dyn Error>> {
+    use security_assistance::FiscalYear;
+    use security_assistance::budget::StatusQuery;
+    let journal = ledger.journal();
+    let middle = journal.get(journal.len() / 2).ok_or("middle")?.command.date;
+    let last = journal.get(journal.len() - 1).ok_or("last")?.command.date;
+    let fy = FiscalYear::containing(middle);
+    println!("history at {middle} (the journal runs to {last}):");
+    timed("  status of funds as of the date", runs, || {
+        Ok(ledger.status_of_funds(&StatusQuery::new(middle, &[]))?)
+    })?;
+    timed("  the as-of ledger", runs, || {
+        Ok(ledger.as_of(middle, None)?)
+    })?;
+    let prefix = security_assistance::budget::Journal::from_entries(
+        journal
+            .iter()
+            .take_while(|e| e.command.date <= middle)
+            .collect(),
+    );
+    timed(
+        "  the same ledger replayed from the first entry (as every history query did before)",
+        runs,
+        || Ok(Ledger::replay(&prefix, Arc::clone(check))?),
+    )?;
+    timed("  SF-133 of the account", runs, || {
+        Ok(ledger.sf133(&workload.account, fy, middle)?)
+    })?;
+    timed("  File A", runs, || {
+        Ok(security_assistance::report::file_a(ledger, fy, middle)?)
+    })?;
+    let late = last.pred_opt().ok_or("date")?;
+    let backdated = Command::new(
+        "backdated".parse()?,
+        late,
+        "bench".parse()?,
+        Action::Obligate {
+            account: workload.account,
+            document: "BACKDATED".parse()?,
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation {
+                key: workload.keys[0].clone(),
+            },
+            amount: Money::from_cents(100),
+            object_class: None,
+        },
+    )
+    .recorded_on(last);
+    let after = journal.len()
+        - journal
+            .iter()
+            .take_while(|e| e.command.date <= late)
+            .count();
+    timed(
+        &format!("  check a command backdated to {late} ({after} entries after it)"),
+        runs,
+        || Ok(ledger.check(&backdated)?),
+    )?;
     Ok(())
 }

@@ -135,7 +135,7 @@ impl Ledger {
         if as_of < closing_day {
             return Ok(None);
         }
-        let gl = self.as_of(closing_day, None)?.trial_balance(account)?;
+        let gl = self.as_known(closing_day, None)?.trial_balance(account)?;
         let mut entries = Vec::new();
         for debit in CLEARED {
             let amount = gl.balance(debit).checked_neg()?;

@@ -126,6 +126,19 @@ impl Journal {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// The entries from `start` on, with their positions, in journal order.
+    pub(crate) fn entries_from(
+        &self,
+        start: usize,
+    ) -> impl Iterator<Item = (usize, JournalEntry)> + '_ {
+        (start..self.len()).filter_map(|i| self.get(i).map(|entry| (i, entry)))
+    }
+
+    /// The largest sequence among the first `count` entries.
+    pub(crate) fn max_sequence_before(&self, count: usize) -> Option<u64> {
+        self.sequences.iter().take(count).max().copied()
+    }
+
     /// The entries as a vector, in journal order.
     #[must_use]
     pub fn to_entries(&self) -> Vec<JournalEntry> {

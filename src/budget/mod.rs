@@ -55,6 +55,7 @@ pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{StandaloneDecoder, encode_standalone};
 pub use ledger::{Ledger, ObligationBalance, Receipt};
 pub use object_class::{OBJECT_CLASS_TABLE_DATE, ObjectClass, ObjectClassError};
+pub(crate) use status::Sf133Period;
 pub use status::{
     Dimension, MissionKey, MissionRegister, Sf133, Sf133Line, StatusFilter, StatusKey, StatusQuery,
     StatusRow,

@@ -18,6 +18,8 @@ pub(super) struct Undo {
     saved: Vec<(AccountSymbol, Option<AccountState>)>,
     /// The entries the batch recorded, in order.
     recorded: Vec<(CommandId, (NaiveDate, u64))>,
+    /// The checkpoints before the batch (shared, not copied).
+    checkpoints: super::Checkpoints,
 }
 
 impl Undo {
@@ -144,6 +146,7 @@ impl Ledger {
             whole: None,
             saved: Vec::new(),
             recorded: Vec::new(),
+            checkpoints: self.checkpoints.clone(),
         };
         let mut receipts = Vec::with_capacity(count);
         for (index, command) in commands.into_iter().enumerate() {
@@ -198,5 +201,6 @@ impl Ledger {
         }
         self.next_sequence = undo.next_sequence;
         self.last_recorded = undo.last_recorded;
+        self.checkpoints = undo.checkpoints;
     }
 }

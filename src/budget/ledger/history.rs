@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::gate::Gate;
-use super::{AccountState, Accounts, Ledger, Receipt};
+use super::{AccountState, Accounts, Checkpoint, Checkpoints, IdIndex, Ledger, Receipt};
 use crate::budget::command::Command;
 use crate::budget::error::{BudgetError, JournalProblem};
 use crate::budget::journal::{Journal, JournalEntry};
@@ -16,7 +16,7 @@ use crate::eligibility::{Decision, EligibilityCheck};
 
 impl Ledger {
     /// The ledger as of `as_of`, as known on `known_on`: this ledger itself when it holds
-    /// nothing later on either clock, else [`Ledger::as_of`] (a replay).
+    /// nothing later on either clock, else [`Ledger::as_of`] (from the nearest checkpoint).
     pub(crate) fn as_known(
         &self,
         as_of: NaiveDate,
@@ -31,13 +31,20 @@ impl Ledger {
         })
     }
 
-    /// The accounts with a backdated `command` in its place: rebuilds the state up to its
-    /// date, checks it there and re-checks every later entry.
+    /// The accounts with a backdated `command` in its place: the state at the nearest
+    /// checkpoint at or before its date, the entries from there to its date, the command
+    /// checked there, then every later entry re-checked. With `keep`, also the checkpoints
+    /// of the journal with the command in it (for a dry run, none are copied).
     pub(super) fn rebuild_with(
         &self,
         command: &Command,
-    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
-        self.rebuild_gated(command, Gate::Live(&*self.eligibility, command.recorded))
+        keep: bool,
+    ) -> Result<(Accounts, Option<Arc<Decision>>, Checkpoints), BudgetError> {
+        self.rebuild_gated(
+            command,
+            Gate::Live(&*self.eligibility, command.recorded),
+            keep,
+        )
     }
 
     /// [`Ledger::rebuild_with`], asking `gate` about the command.
@@ -45,26 +52,58 @@ impl Ledger {
         &self,
         command: &Command,
         gate: Gate<'_>,
-    ) -> Result<(Accounts, Option<Arc<Decision>>), BudgetError> {
+        keep: bool,
+    ) -> Result<(Accounts, Option<Arc<Decision>>, Checkpoints), BudgetError> {
         let split = self.journal.count_through(command.date);
+        let mut checkpoints = self.checkpoints.clone();
+        // A checkpoint at `split` or before holds only entries before the command.
+        checkpoints.truncate_after(split);
         let mut rebuilt = self.empty_like();
-        for (position, entry) in self.journal.iter().take(split).enumerate() {
+        let (start, mut recorded) = match checkpoints.nearest(split, None) {
+            Some(c) => {
+                rebuilt.accounts = (*c.accounts).clone();
+                (c.position, c.recorded)
+            }
+            None => (0, None),
+        };
+        for (position, entry) in self
+            .journal
+            .entries_from(start)
+            .take(split.saturating_sub(start))
+        {
             rebuilt
                 .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
+            recorded = recorded.max(Some(entry.command.recorded));
         }
         let decision = rebuilt
             .run(command, gate)
             .map_err(|e| self.before_enactment(command, e))?;
-        for (position, entry) in self.journal.iter().enumerate().skip(split) {
+        recorded = recorded.max(Some(command.recorded));
+        let mut count = split.saturating_add(1);
+        let checkpoint =
+            |count: usize, recorded, rebuilt: &Ledger, checkpoints: &mut Checkpoints| {
+                if keep && checkpoints.due(count) {
+                    checkpoints.push(Checkpoint {
+                        position: count,
+                        recorded,
+                        accounts: Arc::new(rebuilt.accounts.clone()),
+                    });
+                }
+            };
+        checkpoint(count, recorded, &rebuilt, &mut checkpoints);
+        for (position, entry) in self.journal.entries_from(split) {
             rebuilt
                 .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| BudgetError::BreaksLaterEntry {
                     later: entry.command.id.clone(),
                     source: Box::new(at_entry(position, e)),
                 })?;
+            recorded = recorded.max(Some(entry.command.recorded));
+            count = count.saturating_add(1);
+            checkpoint(count, recorded, &rebuilt, &mut checkpoints);
         }
-        Ok((rebuilt.accounts, decision))
+        Ok((rebuilt.accounts, decision, checkpoints))
     }
 
     /// Applies an entry read back from a store, after the entries already applied: its
@@ -111,10 +150,11 @@ impl Ledger {
         }
         let gate = Gate::Stored(entry.decision.as_ref());
         let decision = if self.backdates(c) {
-            let (accounts, decision) = self
-                .rebuild_gated(c, gate)
+            let (accounts, decision, checkpoints) = self
+                .rebuild_gated(c, gate, true)
                 .map_err(|e| journal_error(position, e))?;
             self.accounts = accounts;
+            self.checkpoints = checkpoints;
             decision
         } else {
             self.run(c, gate).map_err(|e| journal_error(position, e))?
@@ -222,12 +262,38 @@ impl Ledger {
         journal: &Journal,
         check: Arc<dyn EligibilityCheck + Send + Sync>,
     ) -> Result<Ledger, BudgetError> {
+        Ledger::replay_after(journal.clone(), check, None, Checkpoints::default(), true)
+    }
+
+    /// [`Ledger::replay`] of `journal`, whose first entries are already applied to `start`
+    /// (a checkpoint, with an index holding at least their ids and checkpoints at or
+    /// before it): only the entries after it are run and checked. The ledger keeps
+    /// `checkpoints`, and with `take`, takes new ones as it goes.
+    fn replay_after(
+        journal: Journal,
+        check: Arc<dyn EligibilityCheck + Send + Sync>,
+        start: Option<(&Checkpoint, IdIndex)>,
+        checkpoints: Checkpoints,
+        take: bool,
+    ) -> Result<Ledger, BudgetError> {
         let mut ledger = Ledger::new(check);
-        let mut previous: Option<(NaiveDate, u64)> = None;
+        ledger.checkpoints = checkpoints;
+        let mut from = 0;
         let mut next_sequence = 0u64;
         let mut last_recorded = None;
+        let mut previous: Option<(NaiveDate, u64)> = None;
+        if let Some((checkpoint, index)) = start {
+            from = checkpoint.position.min(journal.len());
+            ledger.accounts = (*checkpoint.accounts).clone();
+            ledger.by_id = index;
+            last_recorded = checkpoint.recorded;
+            next_sequence = journal
+                .max_sequence_before(from)
+                .map_or(0, |s| s.saturating_add(1));
+            previous = from.checked_sub(1).and_then(|p| journal.key_at(p));
+        }
         let mut recorded = sequence::RecordedOrder::default();
-        for (position, entry) in journal.iter().enumerate() {
+        for (position, entry) in journal.entries_from(from) {
             let at = (entry.command.date, entry.sequence);
             sequence::check_sequence(position, entry.sequence)?;
             recorded.push(entry.sequence, entry.command.recorded, position);
@@ -245,8 +311,13 @@ impl Ledger {
                 }
             }
             // The index points into the journal being replayed, whose earlier entries are
-            // already checked, so a repeated id is found on the way.
-            if ledger.by_id.get(&entry.command.id, journal).is_some() {
+            // already checked, so a repeated id is found on the way. (An index copied for
+            // a checkpoint may already hold this entry's own id, at this entry.)
+            if ledger
+                .by_id
+                .get(&entry.command.id, &journal)
+                .is_some_and(|found| found != at)
+            {
                 return Err(journal_error(
                     position,
                     BudgetError::CommandConflict {
@@ -258,13 +329,21 @@ impl Ledger {
             ledger
                 .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
                 .map_err(|e| journal_error(position, e))?;
-            ledger.by_id.insert(&entry.command.id, at, journal);
+            ledger.by_id.insert(&entry.command.id, at, &journal);
             next_sequence = next_sequence.max(entry.sequence.saturating_add(1));
             last_recorded = last_recorded.max(Some(entry.command.recorded));
             previous = Some(at);
+            let count = position.saturating_add(1);
+            if take && ledger.checkpoints.due(count) {
+                ledger.checkpoints.push(Checkpoint {
+                    position: count,
+                    recorded: last_recorded,
+                    accounts: Arc::new(ledger.accounts.clone()),
+                });
+            }
         }
         recorded.check()?;
-        ledger.journal = journal.clone();
+        ledger.journal = journal;
         ledger.next_sequence = next_sequence;
         ledger.last_recorded = last_recorded;
         Ok(ledger)
@@ -272,6 +351,11 @@ impl Ledger {
 
     /// The ledger as it stood on `date` (entries effective on or before it), as known on
     /// `known_on` (entries recorded on or before it; `None` for everything recorded).
+    ///
+    /// It starts from the latest in-memory checkpoint at or before that point (the
+    /// ledger keeps one every so many entries) and replays only the selected entries after
+    /// it, so it costs a copy of the accounts plus at most the checkpoints' spacing in
+    /// entries, not the whole journal.
     ///
     /// # Errors
     ///
@@ -283,22 +367,31 @@ impl Ledger {
     ) -> Result<Ledger, BudgetError> {
         let everything_known = known_on.is_none_or(|k| self.last_recorded.is_none_or(|r| r <= k));
         let check = Arc::clone(&self.eligibility);
-        if everything_known {
-            // Entries effective by `date` are a prefix of the journal.
-            Ledger::replay(
-                &self.journal.prefix(self.journal.count_through(date)),
-                check,
-            )
+        let count = self.journal.count_through(date);
+        let start = self.checkpoints.nearest(count, known_on);
+        let from = start.map_or(0, |c| c.position);
+        // Entries effective by `date` are a prefix of the journal; the entries before the
+        // checkpoint were all recorded by `known_on`.
+        let journal = if everything_known {
+            self.journal.prefix(count)
         } else {
-            let selected: Vec<JournalEntry> = self
+            let mut journal = self.journal.prefix(from);
+            for (_, entry) in self
                 .journal
-                .iter()
-                .filter(|e| {
-                    e.command.date <= date && known_on.is_none_or(|k| e.command.recorded <= k)
-                })
-                .collect();
-            Ledger::replay(&Journal::from_entries(selected), check)
-        }
+                .entries_from(from)
+                .take(count.saturating_sub(from))
+            {
+                if known_on.is_none_or(|k| entry.command.recorded <= k) {
+                    journal.push(entry);
+                }
+            }
+            journal
+        };
+        // The copy keeps the checkpoints that hold only its entries, and takes no new one
+        // on the way (it is usually read and dropped).
+        let checkpoints = self.checkpoints.up_to(from, known_on);
+        let start = start.map(|c| (c, self.by_id.within(&journal)));
+        Ledger::replay_after(journal, check, start, checkpoints, false)
     }
 }
 

@@ -59,6 +59,18 @@ impl IdIndex {
         self.overflow.get(id).copied()
     }
 
+    /// A copy of the index for `journal`, which holds some of the entries this index
+    /// points to (the ledger as of a date): an entry it lacks is never found, because
+    /// [`IdIndex::get`] checks the hash's entry in the journal; ids kept whole (a hash
+    /// collision) are kept only if their entry is there.
+    pub(super) fn within(&self, journal: &Journal) -> IdIndex {
+        let mut index = self.clone();
+        index
+            .overflow
+            .retain(|_, at| journal.find(at.0, at.1).is_some());
+        index
+    }
+
     /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch).
     pub(super) fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
         let hash = self.hasher.hash_one(id);

@@ -22,6 +22,7 @@
 
 mod authority;
 mod batch;
+mod checkpoints;
 mod distribution;
 mod documents;
 mod gate;
@@ -51,6 +52,7 @@ use crate::fiscal::FiscalYear;
 use crate::money::Money;
 
 use authority::resolution;
+use checkpoints::{Checkpoint, Checkpoints};
 use gate::Gate;
 use index::IdIndex;
 use payments::Outlay;
@@ -216,6 +218,9 @@ pub struct Ledger {
     pub(crate) accounts: Map<AccountSymbol, AccountState>,
     journal: Journal,
     by_id: IdIndex,
+    /// The accounts after every so many entries, for history without replay (not part of
+    /// the ledger's value: equal ledgers may hold different checkpoints).
+    checkpoints: Checkpoints,
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
     eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
@@ -264,6 +269,7 @@ impl Ledger {
             accounts: Map::default(),
             journal: Journal::default(),
             by_id: IdIndex::default(),
+            checkpoints: Checkpoints::default(),
             next_sequence: 0,
             last_recorded: None,
             eligibility: check,
@@ -314,6 +320,16 @@ impl Ledger {
     /// the journal keep the decisions that allowed them.
     pub fn set_eligibility(&mut self, check: Arc<dyn EligibilityCheck + Send + Sync>) {
         self.eligibility = check;
+    }
+
+    /// Keeps at most `max` in-memory checkpoints (4 unless told; 0 for none): copies of
+    /// every account taken every so many entries, the spacing doubling as the journal
+    /// grows so that no more than `max` are kept. The ledger as of a past date
+    /// ([`Ledger::as_of`], and every report at a past date) and a backdated command start
+    /// from the nearest one instead of the journal's first entry. Each costs a copy of the
+    /// accounts in memory, and taking it a copy in time; measured in `PERFORMANCE.md`.
+    pub fn keep_checkpoints(&mut self, max: usize) {
+        self.checkpoints.limit(max);
     }
 
     /// Every applied command in (effective date, sequence) order.
@@ -411,8 +427,9 @@ impl Ledger {
             return Ok(receipt);
         }
         let decision = if self.backdates(&command) {
-            let (accounts, decision) = self.rebuild_with(&command)?;
+            let (accounts, decision, checkpoints) = self.rebuild_with(&command, true)?;
             self.accounts = accounts;
+            self.checkpoints = checkpoints;
             decision
         } else {
             let check = Arc::clone(&self.eligibility);
@@ -453,7 +470,7 @@ impl Ledger {
             return Ok(receipt);
         }
         let decision = if self.backdates(command) {
-            self.rebuild_with(command)?.1
+            self.rebuild_with(command, false)?.1
         } else {
             self.execute(command, Gate::Live(&*self.eligibility, command.recorded))?
                 .0
@@ -555,6 +572,14 @@ impl Ledger {
         // in the rare case of a hash collision).
         self.by_id
             .insert(&receipt.command, (receipt.date, sequence), &self.journal);
+        let count = self.journal.len();
+        if appends && self.checkpoints.due(count) {
+            self.checkpoints.push(Checkpoint {
+                position: count,
+                recorded: self.last_recorded,
+                accounts: Arc::new(self.accounts.clone()),
+            });
+        }
         receipt
     }
 
@@ -688,5 +713,7 @@ impl Ledger {
 #[cfg(test)]
 mod equality_tests;
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod tests;

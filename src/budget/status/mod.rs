@@ -27,6 +27,7 @@ use crate::partner::{CountryCode, Region};
 use crate::purpose::ProgramKind;
 
 pub use missions::{MissionKey, MissionRegister};
+pub(crate) use sf133::Sf133Period;
 pub use sf133::{Sf133, Sf133Line};
 
 /// A dimension by which status-of-funds rows are grouped.

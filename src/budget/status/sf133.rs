@@ -27,27 +27,63 @@ impl Ledger {
         fiscal_year: FiscalYear,
         as_of: NaiveDate,
     ) -> Result<Sf133, BudgetError> {
+        Sf133Period::new(self, fiscal_year, as_of)?.statement(account)
+    }
+}
+
+/// The ledger at both ends of an SF-133's period (each the ledger itself when it holds
+/// nothing later, else the ledger as of that day, from the nearest checkpoint), so that
+/// the statements of many accounts (File A) share them.
+pub(crate) struct Sf133Period<'a> {
+    ledger: &'a Ledger,
+    fiscal_year: FiscalYear,
+    end_day: NaiveDate,
+    start: std::borrow::Cow<'a, Ledger>,
+    end: std::borrow::Cow<'a, Ledger>,
+}
+
+impl<'a> Sf133Period<'a> {
+    /// The period of `fiscal_year` from 1 October through `as_of` (or the year's end).
+    pub(crate) fn new(
+        ledger: &'a Ledger,
+        fiscal_year: FiscalYear,
+        as_of: NaiveDate,
+    ) -> Result<Sf133Period<'a>, BudgetError> {
         let start_day = fiscal_year
             .first_day()
             .pred_opt()
             .unwrap_or(fiscal_year.first_day());
         let end_day = as_of.min(fiscal_year.last_day());
-        let start = self.as_of(start_day, None)?;
-        let end = self.as_of(end_day, None)?;
-        let after = end.account(account)?;
-        let before = match start.account(account) {
+        Ok(Sf133Period {
+            ledger,
+            fiscal_year,
+            end_day,
+            start: ledger.as_known(start_day, None)?,
+            end: ledger.as_known(end_day, None)?,
+        })
+    }
+
+    /// The ledger at the end of the period.
+    pub(crate) fn end(&self) -> &Ledger {
+        &self.end
+    }
+
+    /// The statement of `account` for the period ([`Ledger::sf133`]).
+    pub(crate) fn statement(&self, account: &AccountSymbol) -> Result<Sf133, BudgetError> {
+        let after = self.end.account(account)?;
+        let before = match self.start.account(account) {
             Ok(a) => Figures::of(a)?,
             Err(_) => Figures::default(),
         };
         let lines = sf133_lines(&before, &Figures::of(after)?, after)?;
         let statement = Sf133 {
             account: *account,
-            fiscal_year,
-            as_of: end_day,
+            fiscal_year: self.fiscal_year,
+            as_of: self.end_day,
             lines,
         };
         // The cancelling year's statement shows the balance withdrawn (31 U.S.C. 1552(a)).
-        crate::budget::cancellation::withdraw_on_sf133(self, statement, fiscal_year)
+        crate::budget::cancellation::withdraw_on_sf133(self.ledger, statement, self.fiscal_year)
     }
 }
 

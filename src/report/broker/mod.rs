@@ -63,7 +63,9 @@ use chrono::NaiveDate;
 
 use super::ReportError;
 use super::status::{csv_error, csv_text};
-use crate::budget::{AccountSymbol, Dimension, Ledger, ObjectClass, StatusQuery, StatusRow};
+use crate::budget::{
+    AccountSymbol, Dimension, Ledger, ObjectClass, Sf133Period, StatusQuery, StatusRow,
+};
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
 use crate::purpose::ProgramKind;
@@ -223,12 +225,16 @@ fn reported_accounts(
     fiscal_year: FiscalYear,
     end: NaiveDate,
 ) -> Result<Vec<AccountSymbol>, ReportError> {
-    Ok(ledger
-        .as_of(end, None)?
-        .accounts()
+    Ok(reported(&*ledger.as_known(end, None)?, fiscal_year))
+}
+
+/// The accounts of `then` (the ledger on the reporting date) not cancelled when
+/// `fiscal_year` begins.
+fn reported(then: &Ledger, fiscal_year: FiscalYear) -> Vec<AccountSymbol> {
+    then.accounts()
         .into_iter()
         .filter(|a| a.period().status_on(fiscal_year.first_day()) != AccountStatus::Cancelled)
-        .collect())
+        .collect()
 }
 
 fn amount(m: Money) -> String {
@@ -276,8 +282,10 @@ pub fn file_a(
     let end = end_of(fiscal_year, as_of);
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(FILE_A_COLUMNS).map_err(csv_error)?;
-    for account in reported_accounts(ledger, fiscal_year, end)? {
-        let statement = ledger.sf133(&account, fiscal_year, end)?;
+    // Both ends of the period once, for every account.
+    let period = Sf133Period::new(ledger, fiscal_year, end)?;
+    for account in reported(period.end(), fiscal_year) {
+        let statement = period.statement(&account)?;
         let line = |n: u16| statement.line(n).unwrap_or(Money::ZERO);
         let sum = |ns: &[u16]| Money::checked_sum(ns.iter().map(|&n| line(n)));
         let t = tas(&account);
