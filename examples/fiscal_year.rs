@@ -106,7 +106,12 @@ impl Year {
         drop(self);
         let store = SqliteStore::open(&path, LEDGER_NAME)?;
         let clock = Arc::new(FixedClock::new(day(2009, 12, 1)?));
-        let reopened = DurableLedger::open(store, clock, engine)?;
+        let reopened = DurableLedger::open(
+            store,
+            clock,
+            engine,
+            security_assistance::budget::Policy::Open,
+        )?;
         if reopened.ledger() != &live {
             return Err("the ledger reopened from SQLite differs from the live one".into());
         }
@@ -282,7 +287,12 @@ pub fn homeland_year_in(path: &std::path::Path) -> Res<Year> {
     let clock = Arc::new(FixedClock::new(day(2007, 10, 1)?));
     let store = SqliteStore::create(path, LEDGER_NAME)?;
     let mut year = Year {
-        books: DurableLedger::open(store, clock.clone(), engine.clone())?,
+        books: DurableLedger::open(
+            store,
+            clock.clone(),
+            engine.clone(),
+            security_assistance::budget::Policy::Open,
+        )?,
         clock,
         engine,
         account,
@@ -1721,6 +1731,9 @@ pub fn delegated_authority() -> Res<()> {
     if ledger != before {
         return Err("a refused command changed the ledger".into());
     }
-    print!("{}", ledger.audit_document(&account, &document).text());
+    print!(
+        "{}",
+        security_assistance::report::AuditReport::of_document(&ledger, &account, &document).text()
+    );
     Ok(())
 }

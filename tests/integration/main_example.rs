@@ -164,6 +164,7 @@ fn the_main_example_runs_and_writes_its_picture() {
             2009, 12, 1,
         ))),
         std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+        security_assistance::budget::Policy::Open,
     )
     .unwrap();
     assert_eq!(

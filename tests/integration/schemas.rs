@@ -191,8 +191,13 @@ fn documents() -> Documents {
     // Errors: each command under a new id with a thousand times its amount, then with an
     // unknown account, through the service; and a batch with one of them.
     let clock = Arc::new(FixedClock::new(day(2009, 12, 1)));
-    let mut service =
-        DurableLedger::open(MemoryStore::default(), clock, year.engine.clone()).unwrap();
+    let mut service = DurableLedger::open(
+        MemoryStore::default(),
+        clock,
+        year.engine.clone(),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     // The service holds the year (recorded dates kept, one batch).
     let imported = service.import_all(commands.clone()).unwrap();
     assert_eq!(imported.len(), commands.len());

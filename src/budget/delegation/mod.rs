@@ -91,7 +91,7 @@ use crate::money::Money;
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
-pub use audit::{AuditReport, AuditRow, Signer};
+pub use audit::{AuditRow, Signer};
 pub use error::AuthorityError;
 pub(crate) use register::Authority;
 pub use register::Delegation;
