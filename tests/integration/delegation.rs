@@ -750,9 +750,21 @@ proptest! {
                     let target = ["D2", "D3", "D4"][usize::from(which)];
                     let cmd = w.command(date, "dsca-director", Action::Revoke { delegation: target.parse().unwrap(), reason: "test".into() });
                     let trial = w.ledger.trial_balance(&account()).unwrap();
+                    let entries: Vec<_> = w.ledger.journal().iter().collect();
+                    let trails: Vec<_> = docs.iter().map(|d| w.ledger.audit_document(&account(), &d.parse().unwrap())).collect();
                     let ok = w.ledger.apply(cmd).is_ok();
-                    // Revoking never changes what was applied.
+                    // Revoking never changes what was applied: the balances, every entry
+                    // already in the journal, and the delegation each past signature was
+                    // made under (and its chain) in the audit trail.
                     prop_assert_eq!(w.ledger.trial_balance(&account()).unwrap(), trial);
+                    let now: Vec<_> = w.ledger.journal().iter().filter(|e| entries.iter().any(|b| b.sequence == e.sequence)).collect();
+                    prop_assert_eq!(now, entries);
+                    let trails_now: Vec<_> = docs.iter().map(|d| w.ledger.audit_document(&account(), &d.parse().unwrap())).collect();
+                    prop_assert_eq!(trails_now, trails);
+                    // And the journal with the revocation replays to the same ledger.
+                    let mut replayed = Ledger::replay(w.ledger.journal(), Arc::new(AllowAll)).unwrap();
+                    replayed.set_policy(policy()).unwrap();
+                    prop_assert_eq!(&replayed, &w.ledger);
                     ok
                 }
             };
