@@ -48,7 +48,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
             SqliteStore::open(path, "fy2008").unwrap(),
             clock.clone(),
             year.engine.clone(),
-            security_assistance::budget::Policy::Open,
+            fiscal_year::policy().unwrap(),
         )
     };
 
@@ -60,7 +60,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
         SqliteStore::create(&path, "fy2008").unwrap(),
         clock.clone(),
         year.engine.clone(),
-        security_assistance::budget::Policy::Open,
+        fiscal_year::policy().unwrap(),
     )
     .unwrap();
     for entry in &entries {
@@ -84,7 +84,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
             SqliteStore::create(&half, "fy2008").unwrap(),
             clock.clone(),
             year.engine.clone(),
-            security_assistance::budget::Policy::Open,
+            fiscal_year::policy().unwrap(),
         )
         .unwrap();
         for entry in &entries[..middle] {
