@@ -284,8 +284,13 @@ fn open(c: &mut Criterion) {
     let clock = std::sync::Arc::new(FixedClock::new(day(2009, 9, 30)));
     let mut scratch = Ledger::new(builtin());
     let mut w = Workload::new(&mut scratch);
-    let mut durable =
-        DurableLedger::open(MemoryStore::default(), clock.clone(), builtin()).unwrap();
+    let mut durable = DurableLedger::open(
+        MemoryStore::default(),
+        clock.clone(),
+        builtin(),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     durable
         .import_all(scratch.journal().iter().map(|e| e.command).collect())
         .unwrap();
@@ -303,7 +308,17 @@ fn open(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter_batched(
                 || store.clone(),
-                |store| black_box(DurableLedger::open(store, clock.clone(), builtin()).unwrap()),
+                |store| {
+                    black_box(
+                        DurableLedger::open(
+                            store,
+                            clock.clone(),
+                            builtin(),
+                            security_assistance::budget::Policy::Open,
+                        )
+                        .unwrap(),
+                    )
+                },
                 BatchSize::PerIteration,
             );
         });

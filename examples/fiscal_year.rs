@@ -94,6 +94,30 @@ pub fn main() -> Res<()> {
 /// The name of the ledger the example keeps in SQLite.
 pub const LEDGER_NAME: &str = "homeland-fy2008";
 
+/// The head of agency 070, the root of the year's delegations (31 U.S.C. 1514(a)).
+pub const AGENCY_HEAD: &str = "secretary-of-homeland-security";
+
+/// The certifying officer who certifies every voucher the year pays (31 U.S.C. 3325(a)(1)).
+pub const CERTIFYING_OFFICER: &str = "dhs-certifying-officer";
+
+/// A Coast Guard program officer whose delegation allows obligations of at most $250,000
+/// each: the year shows one of hers beyond it refused.
+pub const PROGRAM_OFFICER: &str = "uscg-program-officer";
+
+/// The policy the year's books run under: delegated authority, the Secretary of Homeland
+/// Security heading agency 070. No second approval: this agency's regulations (in the
+/// example) set no threshold; `delegated_authority` shows one.
+pub fn policy() -> Res<security_assistance::budget::Policy> {
+    use security_assistance::budget::{AgencyHead, DelegatedAuthority, Policy};
+    Ok(Policy::Delegated(DelegatedAuthority {
+        heads: vec![AgencyHead {
+            agency: 70,
+            actor: AGENCY_HEAD.parse()?,
+        }],
+        second_approval_above: None,
+    }))
+}
+
 impl Year {
     /// The year's books are kept in SQLite write-ahead, command by command (see
     /// [`Year::durably`]); this saves a checkpoint, reopens the file and shows that the
@@ -106,7 +130,8 @@ impl Year {
         drop(self);
         let store = SqliteStore::open(&path, LEDGER_NAME)?;
         let clock = Arc::new(FixedClock::new(day(2009, 12, 1)?));
-        let reopened = DurableLedger::open(store, clock, engine)?;
+        // The store records the policy; the year reopens under it, never open.
+        let reopened = DurableLedger::open(store, clock, engine, policy()?)?;
         if reopened.ledger() != &live {
             return Err("the ledger reopened from SQLite differs from the live one".into());
         }
@@ -128,8 +153,14 @@ impl Year {
     /// run, as the programs apply their commands to the ledger they are given); the
     /// commands it applied there are then made durable in SQLite, with the service's clock
     /// set to their recorded date, and only then applied to the live ledger.
+    ///
+    /// The programs build their commands without the voucher's certifying officer: the dry
+    /// run is open, and each disbursement is certified by [`CERTIFYING_OFFICER`] on its way
+    /// to the books, which run under delegated authority and check every signature.
     fn durably<T>(&mut self, step: impl FnOnce(&mut Ledger) -> Res<T>) -> Res<T> {
         let mut scratch = self.books.ledger().clone();
+        scratch.set_policy(security_assistance::budget::Policy::Open)?;
+        let officer: Actor = CERTIFYING_OFFICER.parse()?;
         let known = self.books.ledger().journal().len() as u64;
         let value = step(&mut scratch)?;
         let mut new: Vec<JournalEntry> = scratch
@@ -148,11 +179,20 @@ impl Year {
                 .count();
             let (batch, tail) = rest.split_at(n);
             self.clock.set(recorded);
-            self.books
-                .apply_all(batch.iter().map(|e| e.command.clone()).collect())?;
+            let commands = batch
+                .iter()
+                .map(|e| match e.command.action {
+                    Action::Disburse { .. } => e.command.clone().certified_by(officer.clone()),
+                    _ => e.command.clone(),
+                })
+                .collect();
+            self.books.apply_all(commands)?;
             rest = tail;
         }
-        if self.books.ledger() != &scratch {
+        let query = StatusQuery::new(day(2099, 12, 31)?, &[Dimension::Account]);
+        if self.books.ledger().journal().len() != scratch.journal().len()
+            || self.books.ledger().status_of_funds(&query)? != scratch.status_of_funds(&query)?
+        {
             return Err("the ledger written ahead differs from its dry run".into());
         }
         Ok(value)
@@ -180,6 +220,8 @@ pub struct Year {
     pub standards: Standards,
     /// The partners' assessed standing against them.
     pub standing: Standing,
+    /// The command beyond its actor's delegation, and why the books refused it.
+    pub refused: Option<(Command, security_assistance::store::ServiceError)>,
     actor: Actor,
     next_id: u32,
 }
@@ -282,7 +324,7 @@ pub fn homeland_year_in(path: &std::path::Path) -> Res<Year> {
     let clock = Arc::new(FixedClock::new(day(2007, 10, 1)?));
     let store = SqliteStore::create(path, LEDGER_NAME)?;
     let mut year = Year {
-        books: DurableLedger::open(store, clock.clone(), engine.clone())?,
+        books: DurableLedger::open(store, clock.clone(), engine.clone(), policy()?)?,
         clock,
         engine,
         account,
@@ -291,12 +333,15 @@ pub fn homeland_year_in(path: &std::path::Path) -> Res<Year> {
         results: ResultsRegister::new(),
         standards: Standards::builtin(),
         standing: Standing::new(),
+        refused: None,
         actor: "dhs-oia".parse()?,
         next_id: 0,
     };
+    delegate(&mut year)?;
     fund(&mut year)?;
     let allocation = allocate_by_priority(&mut year)?;
     run_the_instruments(&mut year)?;
+    refuse_beyond_delegation(&mut year)?;
     println!(
         "\nNorth Korea received nothing: {}",
         allocation
@@ -306,6 +351,162 @@ pub fn homeland_year_in(path: &std::path::Path) -> Res<Year> {
             .map_or("-".to_owned(), |l| l.decision.explanation())
     );
     Ok(year)
+}
+
+/// Fund control (31 U.S.C. 1514(a)): the Secretary, head of agency 070, delegates the
+/// account to the Office of International Affairs (the year's funds holder, which
+/// obligates and pays), which re-delegates certification to a certifying officer
+/// (31 U.S.C. 3325(a)(1)) and a limited obligating authority to a Coast Guard program
+/// officer. Prints the chain from the agency head.
+fn delegate(year: &mut Year) -> Res<()> {
+    use security_assistance::budget::{Grant as Delegation, Power, Role, Scope};
+    let account = year.account;
+    let on = day(2007, 10, 1)?;
+    let scope = |holders: Vec<security_assistance::budget::FundsHolder>| Scope {
+        accounts: vec![account],
+        holders,
+        programs: Vec::new(),
+        partners: Vec::new(),
+    };
+    let grants = [
+        (
+            "DEL-1",
+            AGENCY_HEAD,
+            Delegation {
+                parent: None,
+                to: year.actor.clone(),
+                role: Role::FundsHolder,
+                scope: scope(Vec::new()),
+                powers: vec![
+                    Power::Allot,
+                    Power::Allocate,
+                    Power::Commit,
+                    Power::Obligate,
+                    Power::Disburse,
+                    Power::Certify,
+                ],
+                per_command: None,
+                per_year: None,
+                expires: None,
+            },
+        ),
+        (
+            "DEL-2",
+            "dhs-oia",
+            Delegation {
+                parent: Some("DEL-1".parse()?),
+                to: CERTIFYING_OFFICER.parse()?,
+                role: Role::CertifyingOfficer,
+                scope: scope(Vec::new()),
+                powers: vec![Power::Certify],
+                per_command: None,
+                per_year: None,
+                expires: None,
+            },
+        ),
+        (
+            "DEL-3",
+            "dhs-oia",
+            Delegation {
+                parent: Some("DEL-1".parse()?),
+                to: PROGRAM_OFFICER.parse()?,
+                role: Role::FundsHolder,
+                scope: scope(vec![Agency::CoastGuard.holder()]),
+                powers: vec![Power::Obligate],
+                per_command: Some(money("250000")?),
+                per_year: Some(money("1000000")?),
+                expires: Some(day(2008, 9, 30)?),
+            },
+        ),
+    ];
+    let commands = grants
+        .into_iter()
+        .map(|(id, by, grant)| -> Res<Command> {
+            Ok(Command::new(
+                id.parse()?,
+                on,
+                by.parse()?,
+                Action::Delegate { grant },
+            ))
+        })
+        .collect::<Res<Vec<_>>>()?;
+    year.clock.set(on);
+    year.books.apply_all(commands)?;
+    println!("\nfund control (31 U.S.C. 1514(a)), the chain from the head of agency 070:");
+    for d in year.ledger().delegations(on, None) {
+        let limit = d
+            .grant
+            .per_command
+            .map_or(String::new(), |l| format!(", at most {l} a command"));
+        let powers: Vec<String> = d.grant.powers.iter().map(ToString::to_string).collect();
+        println!(
+            "  {} {} -> {} as {:?}: {}{}",
+            d.id,
+            d.from,
+            d.grant.to,
+            d.grant.role,
+            powers.join(", "),
+            limit
+        );
+    }
+    Ok(())
+}
+
+/// The Coast Guard program officer tries to obligate $1,000,000, four times her limit per
+/// command: the books refuse it under 31 U.S.C. 1517(a)(2) and nothing changes. (The limit
+/// per command is judged before the delegation's expiry, so the refusal names it whatever
+/// the day.)
+fn refuse_beyond_delegation(year: &mut Year) -> Res<()> {
+    // On the day of the year's last entry (the service's clock never runs backward).
+    let on = year
+        .ledger()
+        .journal()
+        .iter()
+        .map(|e| e.command.recorded)
+        .max()
+        .ok_or("an empty journal")?;
+    let key = AllocationKey::new(
+        Agency::CoastGuard.holder(),
+        ProgramKind::Training,
+        Some("COL".parse()?),
+    );
+    let command = Command::new(
+        "USCG-1".parse()?,
+        on,
+        PROGRAM_OFFICER.parse()?,
+        Action::Obligate {
+            account: year.account,
+            document: "USCG-BEYOND-1".parse()?,
+            instrument: Instrument::GrantAgreement,
+            funding: Funding::Allocation { key },
+            amount: money("1000000")?,
+            object_class: None,
+        },
+    );
+    let before = year.ledger().clone();
+    year.clock.set(on);
+    let error = match year.books.apply(command.clone()) {
+        Ok(_) => return Err("an obligation beyond its actor's delegation was applied".into()),
+        Err(error) => error,
+    };
+    if year.ledger() != &before {
+        return Err("a refused command changed the books".into());
+    }
+    let mut why = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(next) = cause {
+        why.push_str(": ");
+        why.push_str(&next.to_string());
+        cause = next.source();
+    }
+    println!(
+        "\nrefused: {} obligating {} on {}: {why}",
+        command.actor,
+        command.action.amount(),
+        on
+    );
+    year.refused = Some((command, error));
+    Ok(())
 }
 
 /// Appropriation, apportionment and allotments to the agencies.
@@ -1725,6 +1926,9 @@ pub fn delegated_authority() -> Res<()> {
     if ledger != before {
         return Err("a refused command changed the ledger".into());
     }
-    print!("{}", ledger.audit_document(&account, &document).text());
+    print!(
+        "{}",
+        security_assistance::report::AuditReport::of_document(&ledger, &account, &document).text()
+    );
     Ok(())
 }

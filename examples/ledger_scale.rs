@@ -199,8 +199,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     drop(ledger);
     let clock = Arc::new(FixedClock::new(day(2009, 9, 30)?));
-    let mut durable =
-        DurableLedger::open(MemoryStore::default(), clock.clone(), Arc::clone(&check))?;
+    let mut durable = DurableLedger::open(
+        MemoryStore::default(),
+        clock.clone(),
+        Arc::clone(&check),
+        security_assistance::budget::Policy::Open,
+    )?;
     let t0 = Instant::now();
     durable.import_all(workload.setup.clone())?;
     let mut batch = Vec::with_capacity(10_000);
@@ -227,7 +231,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         let mut times = Vec::new();
         for run in 0..repeat {
             let (t0, c0) = (Instant::now(), cpu()?);
-            let opened = DurableLedger::open(store.clone(), clock.clone(), Arc::clone(&check))?;
+            let opened = DurableLedger::open(
+                store.clone(),
+                clock.clone(),
+                Arc::clone(&check),
+                security_assistance::budget::Policy::Open,
+            )?;
             times.push((t0.elapsed().as_secs_f64(), cpu()? - c0));
             if run == 0 && *opened.ledger() != live {
                 return Err(format!("the ledger opened from {name} differs").into());

@@ -279,10 +279,9 @@ pub(crate) fn one<T: JsonSchema>() -> Value {
 /// schema (see [`crate::report::json_schemas`]).
 pub(crate) fn documents() -> std::collections::BTreeMap<&'static str, Value> {
     use crate::budget::{
-        AuditReport, BatchError, Command, Delegation, Journal, Policy, Receipt, Sf133, StatusRow,
-        TrialBalance,
+        BatchError, Command, Delegation, Journal, Policy, Receipt, Sf133, StatusRow, TrialBalance,
     };
-    use crate::report::{FlowGraph, StatusReport};
+    use crate::report::{AuditReport, FlowGraph, StatusReport};
     use crate::store::ServiceError;
 
     let mut out = std::collections::BTreeMap::new();

@@ -26,11 +26,13 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
+use security_assistance::budget::Policy;
 use security_assistance::eligibility::{
     AllowAll, EligibilityCheck, Engine, Fact, Facts, RuleSet, Waiver,
 };
 use security_assistance::store::{
-    Checkpoint, DurableLedger, EncodedEntry, JournalStore, MemoryStore, NewEntry, StoreError,
+    Checkpoint, DurableLedger, EncodedEntry, JournalStore, MemoryStore, NewEntry, PolicyRecord,
+    StoreError,
 };
 use security_assistance_postgres::{Config, PostgresStore};
 use security_assistance_sqlite::SqliteStore;
@@ -97,6 +99,12 @@ impl JournalStore for AnyStore {
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
         each!(self, s => s.latest_checkpoint())
     }
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        each!(self, s => s.policy())
+    }
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        each!(self, s => s.record_policy(policy))
+    }
 }
 
 /// A store read as it is, whose appends are kept in memory and never written: `check`
@@ -105,6 +113,8 @@ impl JournalStore for AnyStore {
 pub(crate) struct DryRun {
     inner: AnyStore,
     pending: Vec<EncodedEntry>,
+    /// The policy a first opening would record, kept in memory.
+    policy: Option<PolicyRecord>,
 }
 
 impl DryRun {
@@ -155,6 +165,18 @@ impl JournalStore for DryRun {
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
         self.inner.latest_checkpoint()
     }
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        match self.inner.policy()? {
+            Some(recorded) => Ok(Some(recorded)),
+            None => Ok(self.policy.clone()),
+        }
+    }
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        if self.policy.is_none() {
+            self.policy = Some(policy.clone());
+        }
+        Ok(())
+    }
 }
 
 /// Opens the store; a missing SQLite file is created when `create` is set.
@@ -189,6 +211,7 @@ pub(crate) fn open_dry_run(context: &Context) -> Result<DryRun, CliError> {
     Ok(DryRun {
         inner,
         pending: Vec::new(),
+        policy: None,
     })
 }
 
@@ -202,17 +225,48 @@ fn postgres_config(url: &str) -> Result<Config, CliError> {
 }
 
 /// Opens the ledger in `store` with the chosen gate (reading the facts and waivers kept
-/// beside the journal for the built-in one).
+/// beside the journal for the built-in one), under the policy --policy names or, without
+/// it, the one the store records.
 pub(crate) fn open_ledger<S: JournalStore>(
     context: &Context,
-    store: S,
+    mut store: S,
 ) -> Result<DurableLedger<S>, CliError> {
     let gate = gate(context)?;
+    let policy = match &context.policy {
+        Some(given) => policy_arg(given)?,
+        None => match store.policy()? {
+            Some(recorded) => recorded.decode()?,
+            None => {
+                return Err(CliError::Usage(
+                    "the store records no fund-control policy: name it once with --policy open \
+                     (any actor may issue any command) or --policy FILE (a JSON policy of \
+                     delegated authority); the store keeps it from then on"
+                        .to_owned(),
+                ));
+            }
+        },
+    };
     Ok(DurableLedger::open(
         store,
         Arc::clone(&context.clock),
         gate,
+        policy,
     )?)
+}
+
+/// The policy `--policy` names: `open`, or a JSON policy file.
+fn policy_arg(given: &str) -> Result<Policy, CliError> {
+    if given == "open" {
+        return Ok(Policy::Open);
+    }
+    let what = format!("policy file {given}");
+    let text = std::fs::read_to_string(given).map_err(|e| CliError::io(what.clone(), &e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "{what}: {e}; expected {{\"policy\":\"open\"}} or {{\"policy\":\"delegated\",\
+             \"heads\":[{{\"agency\":11,\"actor\":\"...\"}}],\"second_approval_above\":\"...\"}}"
+        ))
+    })
 }
 
 /// The eligibility gate `context` names.

@@ -81,6 +81,14 @@ pub(crate) struct ApplyLine {
     actor: Actor,
     /// What it does.
     action: Action,
+    /// The certifying officer of the voucher a disbursement pays (31 U.S.C. 3325(a)(1)):
+    /// required on a disbursement under delegated authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    certifying_officer: Option<Actor>,
+    /// The second approver of an obligation above the policy's threshold: required on such
+    /// an obligation under delegated authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    second_approver: Option<Actor>,
     /// Read only to be refused with its own error code (see [`recorded_refused`]).
     #[serde(default, rename = "recorded")]
     #[schemars(skip)]
@@ -88,7 +96,14 @@ pub(crate) struct ApplyLine {
 }
 
 /// The fields a command sent to `apply` or `check` has.
-const APPLY_FIELDS: [&str; 4] = ["id", "date", "actor", "action"];
+const APPLY_FIELDS: [&str; 6] = [
+    "id",
+    "date",
+    "actor",
+    "action",
+    "certifying_officer",
+    "second_approver",
+];
 
 /// The refusal of a command sent with `recorded`.
 fn recorded_refused() -> LineError {
@@ -120,7 +135,12 @@ pub(crate) fn apply(context: &Context, atomic: bool, dry_run: bool) -> Result<Ex
                 Ok(ApplyLine {
                     recorded: Some(_), ..
                 }) => Err(recorded_refused()),
-                Ok(l) => Ok(Command::new(l.id, l.date, l.actor, l.action)),
+                Ok(l) => {
+                    let mut command = Command::new(l.id, l.date, l.actor, l.action);
+                    command.certifying_officer = l.certifying_officer;
+                    command.second_approver = l.second_approver;
+                    Ok(command)
+                }
             };
             (*n, command)
         })
@@ -649,14 +669,31 @@ pub(crate) fn verify(context: &Context) -> Result<ExitCode, CliError> {
                 failed(&error),
                 Check::skipped("the journal does not replay"),
             ),
-            Ok(replayed) => {
+            Ok(mut replayed) => {
                 let reopened = open_ledger(context, open_store(context, false)?);
+                // The replays run under the policy the ledger was opened under.
+                let policy = reopened.as_ref().map(|d| d.ledger().policy().clone());
+                let authorized = policy
+                    .as_ref()
+                    .map_or(Ok(()), |p| replayed.set_policy(p.clone()));
                 let through_json = serde_json::to_string(&journal)
                     .ok()
                     .and_then(|text| serde_json::from_str::<Journal>(&text).ok())
-                    .and_then(|j| Ledger::replay(&j, check).ok());
+                    .and_then(|j| Ledger::replay(&j, check).ok())
+                    .and_then(|mut l| match &policy {
+                        Ok(p) => l.set_policy(p.clone()).ok().map(|()| l),
+                        Err(_) => Some(l),
+                    });
                 let replay = match reopened {
                     Err(error) => Check::failed(DisplayError(&error).to_string()),
+                    Ok(_) if authorized.is_err() => Check::failed(format!(
+                        "the journal is not authorized under the store's policy: {}",
+                        authorized
+                            .as_ref()
+                            .err()
+                            .map(|e| crate::error::chain(e))
+                            .unwrap_or_default()
+                    )),
                     Ok(durable) if durable.ledger() != &replayed => Check::failed(
                         "the ledger opened from the store (checkpoint and later entries) \
                          differs from a replay of every entry"

@@ -100,6 +100,9 @@ fn store_hint(error: &StoreError) -> &'static str {
              `apply`, `import`, `facts add` or `waivers add`"
         }
         StoreError::OtherLedger { .. } => "hint: give the ledger's name with --ledger",
+        StoreError::OtherPolicy { .. } => {
+            "hint: leave out --policy to run under the policy the store records"
+        }
         StoreError::Unavailable { .. } => {
             "hint: check that PostgreSQL is running and the URL's user, host and database"
         }

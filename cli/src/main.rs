@@ -39,7 +39,9 @@ Exit status:
   4  an input file or stdin cannot be read, or the output cannot be written
 
 Store: --store PATH (SQLite, the default, ./security-assistance.sqlite), or --postgres URL
-(or the environment variable SA_POSTGRES_URL, used when --store is not given).";
+(or the environment variable SA_POSTGRES_URL, used when --store is not given).
+Policy: the first command on a store names its fund-control policy (--policy open, or
+--policy FILE for delegated authority); the store records it and enforces it from then on.";
 
 /// The security-assistance ledger: appropriations to outlays, with the law that governs
 /// them, kept durably on SQLite or PostgreSQL.
@@ -76,6 +78,13 @@ struct Global {
     /// `allow-all` (no rules: every decision says it was allowed by `allow-all`).
     #[arg(long, global = true, value_enum, default_value_t = Gate::Builtin, env = "SA_ELIGIBILITY")]
     eligibility: Gate,
+    /// The fund-control policy: `open` (any actor may issue any command) or the path of a
+    /// JSON policy file (`{"policy":"delegated","heads":[{"agency":11,"actor":"..."}],
+    /// "second_approval_above":"..."}`). The store records it the first time it is opened
+    /// and enforces it on every later command; later, it may be left out or must name the
+    /// same policy. A store that records none refuses to open without it.
+    #[arg(long, global = true, env = "SA_POLICY", value_name = "open|FILE")]
+    policy: Option<String>,
     /// The business date that stamps what is recorded and is the default "as of" date
     /// (YYYY-MM-DD); without it, today's date in UTC.
     #[arg(long, global = true, value_parser = parse_date, env = "SA_TODAY", value_name = "DATE")]
@@ -109,6 +118,10 @@ enum Command {
     Export(commands::ExportArgs),
     /// Imports a CSV of budget-execution transactions or a JSON journal.
     Import(commands::ImportArgs),
+    /// The audit trail of a document (--document with --account) or of an actor (--actor):
+    /// every signature (actor, certifying officer, second approver), the delegation that
+    /// covered it and that delegation's chain to the agency head.
+    Audit(queries::AuditArgs),
     /// Checks the store: checksums, order, decisions, and that a replay equals the ledger.
     Verify,
     /// Eligibility facts about partners (a coup, a listing, a designation).
@@ -143,6 +156,7 @@ struct Context {
     location: Location,
     ledger: String,
     gate: Gate,
+    policy: Option<String>,
     clock: Arc<dyn Clock>,
 }
 
@@ -183,6 +197,7 @@ fn main() -> ExitCode {
         location,
         ledger: cli.global.ledger,
         gate: cli.global.eligibility,
+        policy: cli.global.policy,
         clock,
     };
     let result = match cli.command {
@@ -193,6 +208,7 @@ fn main() -> ExitCode {
         Command::TrialBalance(args) => queries::trial_balance(&context, &args),
         Command::Export(args) => commands::export(&context, &args),
         Command::Import(args) => commands::import(&context, &args),
+        Command::Audit(args) => queries::audit(&context, &args),
         Command::Verify => commands::verify(&context),
         Command::Facts { action } => commands::records(&context, backend::Kind::Fact, &action),
         Command::Waivers { action } => commands::records(&context, backend::Kind::Waiver, &action),

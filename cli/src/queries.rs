@@ -1,4 +1,4 @@
-//! The read-only reports: `status`, `sf133`, `trial-balance`.
+//! The read-only reports: `status`, `sf133`, `trial-balance`, `audit`.
 //!
 //! Every use of the crate's status query (`budget::StatusQuery`, rendered by
 //! `report::StatusReport`) is in this module, so that a change of the status API is
@@ -13,9 +13,10 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use security_assistance::budget::{
-    AccountSymbol, Dimension, FundsHolder, MissionRegister, StatusFilter, StatusQuery, Ussgl,
+    AccountSymbol, Actor, Dimension, DocumentId, FundsHolder, MissionRegister, StatusFilter,
+    StatusQuery, Ussgl,
 };
-use security_assistance::report::StatusReport;
+use security_assistance::report::{AuditReport, StatusReport};
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind};
 
 use crate::backend::{open_ledger, open_store};
@@ -149,6 +150,47 @@ pub(crate) struct TrialBalanceArgs {
     /// How to write it.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// `audit`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["document", "actor"])))]
+pub(crate) struct AuditArgs {
+    /// The obligating document whose trail to show (with --account).
+    #[arg(long, requires = "account", value_name = "ID")]
+    document: Option<DocumentId>,
+    /// The account of --document (such as 011-2008/2009-1082).
+    #[arg(long)]
+    account: Option<AccountSymbol>,
+    /// The actor whose signatures to show, in any capacity.
+    #[arg(long, value_name = "NAME")]
+    actor: Option<Actor>,
+    /// How to write it.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// `audit`: who signed what, under which delegation, and its chain to the agency head.
+pub(crate) fn audit(context: &Context, args: &AuditArgs) -> Result<ExitCode, CliError> {
+    let durable = open_ledger(context, open_store(context, false)?)?;
+    let report = match (&args.document, &args.account, &args.actor) {
+        (Some(document), Some(account), _) => {
+            AuditReport::of_document(durable.ledger(), account, document)
+        }
+        (_, _, Some(actor)) => AuditReport::of_actor(durable.ledger(), actor),
+        _ => {
+            return Err(CliError::Usage(
+                "audit needs --document ID with --account SYMBOL, or --actor NAME".to_owned(),
+            ));
+        }
+    };
+    let text = match args.format {
+        Format::Table => report.text(),
+        Format::Csv => report.csv().map_err(report_error)?,
+        Format::Json => json_line(&report)?,
+    };
+    out(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report_error(error: impl std::error::Error) -> CliError {

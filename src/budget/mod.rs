@@ -45,8 +45,8 @@ mod ussgl;
 pub use cancellation::{CANCELED_AUTHORITY, Cancellation, ClosingEntry, SF133_LINE_WITHDRAWN};
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 pub use delegation::{
-    AgencyHead, AuditReport, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant,
-    Policy, Power, Role, Scope, Signer,
+    AgencyHead, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant, Policy, Power,
+    Role, Scope, Signer,
 };
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;

@@ -12,6 +12,8 @@
 //! - [`InteropReport`]: which international standards the homeland program's obligated and
 //!   planned money builds toward, by mission area, and the priority mission areas with
 //!   none (the gaps), as typed rows, CSV or JSON;
+//! - [`AuditReport`]: the audit trail of a document or an actor (who signed what under
+//!   which delegation, and its chain to the agency head), as text, CSV or JSON;
 //! - [`FlowGraph`]: appropriation → funds holder → program → partner → instrument, as
 //!   Mermaid `sankey-beta` text or a standalone SVG Sankey diagram;
 //! - exports: [`iati_activities`] (IATI 2.03 activity XML), [`file_a`] and [`file_b`]
@@ -19,6 +21,7 @@
 //!   activities from the caller's [`ProgramActivities`]), [`foreign_assistance_csv`]
 //!   (ForeignAssistance.gov-style).
 
+mod audit;
 mod broker;
 mod flow;
 mod iati;
@@ -30,6 +33,7 @@ mod transactions;
 mod usaspending;
 mod xml;
 
+pub use audit::AuditReport;
 pub use broker::{
     FILE_A_COLUMNS, FILE_B_COLUMNS, ProgramActivities, ProgramActivity, ProgramActivityAssignment,
     file_a, file_b,

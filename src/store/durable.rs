@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Checkpoint, Clock, JournalStore, NewEntry, SCHEMA_VERSION, StoreError};
+use super::{Checkpoint, Clock, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION, StoreError};
 use crate::FiscalYear;
-use crate::budget::{BatchError, BudgetError, Command, JournalEntry, Ledger, Receipt};
+use crate::budget::{BatchError, BudgetError, Command, JournalEntry, Ledger, Policy, Receipt};
 use crate::eligibility::EligibilityCheck;
 
 /// How many years after its effective date a command may still be recorded: six, the
@@ -142,12 +142,12 @@ fn check_recorded(command: &Command) -> Result<(), ServiceError> {
 /// ```
 /// use std::sync::Arc;
 /// use chrono::NaiveDate;
-/// use security_assistance::budget::{Action, Command};
+/// use security_assistance::budget::{Action, Command, Policy};
 /// use security_assistance::eligibility::AllowAll;
 /// use security_assistance::store::{DurableLedger, FixedClock, MemoryStore};
 /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
 /// let clock = Arc::new(FixedClock::new(day));
-/// let mut ledger = DurableLedger::open(MemoryStore::default(), clock, Arc::new(AllowAll))?;
+/// let mut ledger = DurableLedger::open(MemoryStore::default(), clock, Arc::new(AllowAll), Policy::Open)?;
 /// let appropriate = Command::new("c0".parse()?, day, "budget-office".parse()?,
 ///     Action::Appropriate { account: "011-2008/2009-1082".parse()?, title: "FMF".into(),
 ///         purposes: vec![security_assistance::ProgramKind::Financing],
@@ -169,20 +169,52 @@ pub struct DurableLedger<S> {
 }
 
 impl<S: JournalStore> DurableLedger<S> {
-    /// Opens the ledger kept in `store`: its latest checkpoint, then every entry after it,
-    /// each checked as it is applied (stored decisions must answer their entries). The
-    /// ledger then asks `eligibility` about every new allocation and obligation to a
-    /// partner; there is no default gate.
+    /// Opens the ledger kept in `store` under `policy`: its latest checkpoint, then every
+    /// entry after it, each checked as it is applied (stored decisions must answer their
+    /// entries). The ledger then asks `eligibility` about every new allocation and
+    /// obligation to a partner, and runs every command under `policy`; there is no default
+    /// gate and no default policy.
+    ///
+    /// The store records the policy ([`JournalStore::policy`]): the first opening records
+    /// `policy` (after deciding every entry already stored again under it, as
+    /// [`Ledger::set_policy`] does), and every later opening must name the same policy, so a
+    /// ledger under delegated authority never reopens open. A service that keeps the policy
+    /// only in its store reads it with [`JournalStore::policy`] and passes it here.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{AgencyHead, DelegatedAuthority, Policy};
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::store::{DurableLedger, FixedClock, JournalStore, MemoryStore, StoreError, ServiceError};
+    /// let clock = Arc::new(FixedClock::new(NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?));
+    /// let delegated = Policy::Delegated(DelegatedAuthority {
+    ///     heads: vec![AgencyHead { agency: 11, actor: "secretary-of-state".parse()? }],
+    ///     second_approval_above: None,
+    /// });
+    /// let ledger = DurableLedger::open(MemoryStore::default(), clock.clone(), Arc::new(AllowAll), delegated.clone())?;
+    /// let mut store = ledger.into_store();
+    /// assert_eq!(store.policy()?.ok_or("recorded")?.decode()?, delegated);
+    /// // Reopened open, it is refused: the store records delegated authority.
+    /// let reopened = DurableLedger::open(store, clock, Arc::new(AllowAll), Policy::Open);
+    /// assert!(matches!(reopened, Err(ServiceError::Store(StoreError::OtherPolicy { .. }))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`ServiceError::Store`] with [`StoreError::NewerSchema`], a corrupt checkpoint, a
-    /// corrupt or misplaced entry (naming its sequence), an entry the ledger refuses
-    /// ([`StoreError::Refused`]), or the store's own failure.
+    /// [`ServiceError::Store`] with [`StoreError::NewerSchema`],
+    /// [`StoreError::OtherPolicy`] (the store records another policy),
+    /// [`StoreError::CorruptPolicy`], a corrupt checkpoint, a corrupt or misplaced entry
+    /// (naming its sequence), an entry the ledger refuses ([`StoreError::Refused`]), or the
+    /// store's own failure; [`ServiceError::Refused`] with
+    /// [`BudgetError::Journal`] if a stored entry would not have been accepted under a
+    /// policy the store does not record yet (nothing is recorded then).
     pub fn open(
         mut store: S,
         clock: Arc<dyn Clock>,
         eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
+        policy: Policy,
     ) -> Result<DurableLedger<S>, ServiceError> {
         let version = store.schema_version()?;
         if version > SCHEMA_VERSION {
@@ -192,18 +224,55 @@ impl<S: JournalStore> DurableLedger<S> {
             }
             .into());
         }
-        let ledger = match store.latest_checkpoint()? {
-            None => Ledger::new(eligibility),
-            Some(checkpoint) => restore_checkpoint(&checkpoint, eligibility)?,
-        };
+        let recorded = recorded_policy(&mut store)?;
+        if let Some(recorded) = &recorded {
+            same_policy(recorded, &policy)?;
+        }
         let mut durable = DurableLedger {
-            ledger,
+            ledger: Ledger::new(eligibility),
             store,
             clock,
             lost_races: 0,
         };
-        durable.catch_up()?;
+        durable.load(policy.clone(), recorded.is_some())?;
+        if recorded.is_none() {
+            durable.store.record_policy(&PolicyRecord::new(&policy)?)?;
+            // Another writer may have recorded first: the store's policy is the one.
+            let now = recorded_policy(&mut durable.store)?.ok_or_else(|| StoreError::Backend {
+                operation: "record the policy".to_owned(),
+                reason: "the store records no policy after recording one".to_owned(),
+            })?;
+            same_policy(&now, &policy)?;
+        }
         Ok(durable)
+    }
+
+    /// Loads the ledger from the store under `policy`: the latest checkpoint and the
+    /// entries after it. A ledger read whole from entries the store holds under `policy`
+    /// (`trusted`) notes each one as it comes; otherwise the policy decides every entry again
+    /// once they are all read (a checkpoint holds no delegation register, and entries
+    /// written before the policy was recorded were never checked under it).
+    fn load(&mut self, policy: Policy, trusted: bool) -> Result<(), ServiceError> {
+        let check = self.ledger.eligibility();
+        let checkpoint = self.store.latest_checkpoint()?;
+        let from_checkpoint = checkpoint.is_some();
+        self.ledger = match checkpoint {
+            None => Ledger::new(check),
+            Some(checkpoint) => restore_checkpoint(&checkpoint, check)?,
+        };
+        let incremental = trusted && self.ledger.last_sequence().is_none() && !from_checkpoint;
+        if incremental {
+            self.ledger
+                .set_policy(policy.clone())
+                .map_err(ServiceError::Refused)?;
+        }
+        self.catch_up()?;
+        if !incremental {
+            self.ledger
+                .set_policy(policy)
+                .map_err(ServiceError::Refused)?;
+        }
+        Ok(())
     }
 
     /// The ledger as applied (every acknowledged command, and nothing else).
@@ -411,15 +480,28 @@ impl<S: JournalStore> DurableLedger<S> {
     }
 
     /// Rebuilds the ledger in memory from the store (after an entry the store holds could
-    /// not be applied in memory).
+    /// not be applied in memory), under the policy it runs under.
     fn reload(&mut self) -> Result<(), ServiceError> {
-        let check = self.ledger.eligibility();
-        self.ledger = match self.store.latest_checkpoint()? {
-            None => Ledger::new(check),
-            Some(checkpoint) => restore_checkpoint(&checkpoint, check)?,
-        };
-        self.catch_up()
+        let policy = self.ledger.policy().clone();
+        self.load(policy, true)
     }
+}
+
+/// The policy `store` records, checked and decoded.
+fn recorded_policy<S: JournalStore>(store: &mut S) -> Result<Option<Policy>, StoreError> {
+    store.policy()?.map(|record| record.decode()).transpose()
+}
+
+/// `Ok` when the policy given is the one recorded.
+fn same_policy(recorded: &Policy, given: &Policy) -> Result<(), StoreError> {
+    if recorded == given {
+        return Ok(());
+    }
+    let json = |p: &Policy| serde_json::to_string(p).unwrap_or_else(|e| e.to_string());
+    Err(StoreError::OtherPolicy {
+        recorded: json(recorded),
+        given: json(given),
+    })
 }
 
 fn restore_checkpoint(

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::budget::{JournalEntry, StandaloneDecoder, encode_standalone};
+use crate::budget::{JournalEntry, Policy, StandaloneDecoder, encode_standalone};
 
 /// The CRC-32 (IEEE) of `bytes`: it detects every error confined to 32 consecutive bits,
 /// so every flipped byte.
@@ -284,5 +284,78 @@ impl Checkpoint {
                 reason: format!("checksum {:08x}, computed {computed:08x}", self.checksum),
             })
         }
+    }
+}
+
+/// The fund-control [`Policy`] a store records, as the core crate encodes it: its JSON
+/// text and the CRC-32 of that text. A store keeps both as they are; the core crate writes
+/// and checks them, so a flipped byte in a threshold is found, never obeyed.
+///
+/// ```
+/// use security_assistance::budget::Policy;
+/// use security_assistance::store::{PolicyRecord, StoreError};
+/// let record = PolicyRecord::new(&Policy::Open)?;
+/// assert_eq!(record.text(), r#"{"policy":"open"}"#);
+/// let read = PolicyRecord::from_stored(record.text().to_owned(), record.checksum());
+/// assert_eq!(read.decode()?, Policy::Open);
+/// let flipped = PolicyRecord::from_stored(r#"{"policy":"opem"}"#.to_owned(), record.checksum());
+/// assert!(matches!(flipped.decode(), Err(StoreError::CorruptPolicy { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRecord {
+    text: String,
+    checksum: u32,
+}
+
+impl PolicyRecord {
+    /// Encodes `policy` for a store.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if it cannot be written as JSON (plain data: only on a bug).
+    pub fn new(policy: &Policy) -> Result<PolicyRecord, StoreError> {
+        let text = serde_json::to_string(policy).map_err(|e| StoreError::Backend {
+            operation: "encode the policy".to_owned(),
+            reason: e.to_string(),
+        })?;
+        let checksum = checksum(text.as_bytes());
+        Ok(PolicyRecord { text, checksum })
+    }
+
+    /// A record as read from a store. Nothing is checked until [`PolicyRecord::decode`].
+    #[must_use]
+    pub fn from_stored(text: String, checksum: u32) -> PolicyRecord {
+        PolicyRecord { text, checksum }
+    }
+
+    /// The policy's JSON text.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The CRC-32 of [`PolicyRecord::text`].
+    #[must_use]
+    pub fn checksum(&self) -> u32 {
+        self.checksum
+    }
+
+    /// Checks the checksum and decodes the policy.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::CorruptPolicy`] if the checksum does not match or the text is not a
+    /// policy.
+    pub fn decode(&self) -> Result<Policy, StoreError> {
+        let computed = checksum(self.text.as_bytes());
+        if computed != self.checksum {
+            return Err(StoreError::CorruptPolicy {
+                reason: format!("checksum {:08x}, computed {computed:08x}", self.checksum),
+            });
+        }
+        serde_json::from_str(&self.text).map_err(|e| StoreError::CorruptPolicy {
+            reason: e.to_string(),
+        })
     }
 }

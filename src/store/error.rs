@@ -87,6 +87,24 @@ pub enum StoreError {
         /// Why: the JSON writer's error.
         source: crate::wire::Cause,
     },
+    /// The fund-control policy the store records does not match its checksum or is not a
+    /// policy.
+    #[error("the store's recorded policy is corrupt: {reason}")]
+    CorruptPolicy {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A ledger opened under another policy than the one its store records: a store keeps
+    /// the policy it was first opened under, and every later opening must name the same.
+    #[error(
+        "the store records the policy {recorded}, not the policy {given} the ledger was opened under"
+    )]
+    OtherPolicy {
+        /// The policy the store records, as JSON.
+        recorded: String,
+        /// The policy given, as JSON.
+        given: String,
+    },
     /// A store written by a newer version of this crate.
     #[error("the store has schema version {found}; this version reads up to {supported}")]
     NewerSchema {

@@ -1,6 +1,8 @@
 //! A store in memory: the contract without durability, for tests and examples.
 
-use super::{Checkpoint, EncodedEntry, JournalStore, NewEntry, SCHEMA_VERSION, StoreError};
+use super::{
+    Checkpoint, EncodedEntry, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION, StoreError,
+};
 
 /// A [`JournalStore`] held in memory: it keeps the contract (ordering, conflicts,
 /// checksums, checkpoints) but nothing survives the process. For tests, examples and
@@ -9,6 +11,7 @@ use super::{Checkpoint, EncodedEntry, JournalStore, NewEntry, SCHEMA_VERSION, St
 pub struct MemoryStore {
     entries: Vec<EncodedEntry>,
     checkpoint: Option<Checkpoint>,
+    policy: Option<PolicyRecord>,
 }
 
 impl MemoryStore {
@@ -65,5 +68,16 @@ impl JournalStore for MemoryStore {
 
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
         Ok(self.checkpoint.clone())
+    }
+
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        Ok(self.policy.clone())
+    }
+
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        if self.policy.is_none() {
+            self.policy = Some(policy.clone());
+        }
+        Ok(())
     }
 }

@@ -28,6 +28,11 @@
 //!   of copying (the journal's arena is stored as it is in memory), while staying a serde
 //!   format of the ledger's own types rather than a hand-written one.
 //!
+//! - **Policy**: the store records the fund-control [`Policy`](crate::budget::Policy) its
+//!   ledger runs under ([`PolicyRecord`], JSON with a CRC-32), written once, the first time
+//!   a ledger is opened on it; every later opening must name the same policy, so a ledger
+//!   under delegated authority never reopens open.
+//!
 //! # The service path
 //!
 //! [`DurableLedger`] owns a [`Ledger`](crate::budget::Ledger), a store and a [`Clock`]:
@@ -46,13 +51,14 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use durable::{
     APPEND_ATTEMPTS, DurableLedger, RECORDED_EARLY_FISCAL_YEARS, RECORDED_LATE_YEARS, ServiceError,
 };
-pub use entry::{Checkpoint, Columns, EncodedEntry, NewEntry};
+pub use entry::{Checkpoint, Columns, EncodedEntry, NewEntry, PolicyRecord};
 pub use error::StoreError;
 pub use memory::MemoryStore;
 
-/// The schema version this crate's stores write. A store whose version is newer is refused
+/// The schema version this crate's stores write: 1 the journal and its checkpoints, 2 the
+/// fund-control policy beside them ([`JournalStore::policy`]). A store whose version is newer is refused
 /// with [`StoreError::NewerSchema`]; an older one is migrated when opened.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A durable journal: the entries a ledger accepted, in sequence order, with checksums,
 /// and checkpoints of the ledger's state.
@@ -115,4 +121,21 @@ pub trait JournalStore {
     ///
     /// [`StoreError::Backend`] if the store cannot be read.
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError>;
+
+    /// The fund-control policy the store records, if any, as stored: the caller checks it
+    /// ([`PolicyRecord::decode`]). A store records one policy, for its whole life.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] if the store cannot be read.
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError>;
+
+    /// Records `policy` durably if the store records none yet; a store that records one
+    /// keeps it unchanged (so that of two writers opening a new store at once, the first
+    /// decides, and the second reads it back with [`JournalStore::policy`]).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::ReadOnly`] or [`StoreError::Backend`] if the write fails.
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError>;
 }

@@ -13,6 +13,7 @@ use security_assistance::budget::{
     Signer,
 };
 use security_assistance::eligibility::AllowAll;
+use security_assistance::report::AuditReport;
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2008, m, d).unwrap()
@@ -257,9 +258,8 @@ fn world() -> World {
 #[test]
 fn the_chain_from_the_agency_head_covers_the_officers_obligation() {
     let w = world();
-    let report = w
-        .ledger
-        .audit_document(&account(), &"JO-1".parse().unwrap());
+    let report = AuditReport::of_document(&w.ledger, &account(), &"JO-1".parse().unwrap());
+    assert_eq!(report.subject, "document 011-2008/2009-1082 JO-1");
     assert_eq!(report.rows.len(), 1);
     let row = &report.rows[0];
     assert_eq!(row.actor.as_str(), "country-officer");
@@ -476,7 +476,6 @@ fn a_disbursement_needs_a_certifying_officer_who_did_not_obligate() {
         .ledger
         .audit_document(&account(), &"JO-1".parse().unwrap());
     let certified = report
-        .rows
         .iter()
         .find(|r| r.signer == Signer::CertifyingOfficer)
         .unwrap();
@@ -488,7 +487,7 @@ fn a_disbursement_needs_a_certifying_officer_who_did_not_obligate() {
         ("certifier", "D3")
     );
     let by_certifier = w.ledger.audit_actor(&"certifier".parse().unwrap());
-    assert_eq!(by_certifier.rows.len(), 1);
+    assert_eq!(by_certifier.len(), 1);
 }
 
 #[test]
@@ -752,9 +751,21 @@ proptest! {
                     let target = ["D2", "D3", "D4"][usize::from(which)];
                     let cmd = w.command(date, "dsca-director", Action::Revoke { delegation: target.parse().unwrap(), reason: "test".into() });
                     let trial = w.ledger.trial_balance(&account()).unwrap();
+                    let entries: Vec<_> = w.ledger.journal().iter().collect();
+                    let trails: Vec<_> = docs.iter().map(|d| w.ledger.audit_document(&account(), &d.parse().unwrap())).collect();
                     let ok = w.ledger.apply(cmd).is_ok();
-                    // Revoking never changes what was applied.
+                    // Revoking never changes what was applied: the balances, every entry
+                    // already in the journal, and the delegation each past signature was
+                    // made under (and its chain) in the audit trail.
                     prop_assert_eq!(w.ledger.trial_balance(&account()).unwrap(), trial);
+                    let now: Vec<_> = w.ledger.journal().iter().filter(|e| entries.iter().any(|b| b.sequence == e.sequence)).collect();
+                    prop_assert_eq!(now, entries);
+                    let trails_now: Vec<_> = docs.iter().map(|d| w.ledger.audit_document(&account(), &d.parse().unwrap())).collect();
+                    prop_assert_eq!(trails_now, trails);
+                    // And the journal with the revocation replays to the same ledger.
+                    let mut replayed = Ledger::replay(w.ledger.journal(), Arc::new(AllowAll)).unwrap();
+                    replayed.set_policy(policy()).unwrap();
+                    prop_assert_eq!(&replayed, &w.ledger);
                     ok
                 }
             };
@@ -770,14 +781,14 @@ proptest! {
             let Some(power) = Power::of(&c.action) else { continue };
             let _ = power;
             let report = w.ledger.audit_actor(&c.actor);
-            let row = report.rows.iter().find(|r| r.sequence == entry.sequence && r.signer == Signer::Actor).unwrap();
+            let row = report.iter().find(|r| r.sequence == entry.sequence && r.signer == Signer::Actor).unwrap();
             // No accepted command lacks a covering delegation.
             let delegation = row.delegation.clone();
             prop_assert!(delegation.is_some(), "{:?} has no delegation", c.id);
             if let Action::Disburse { document, .. } = &c.action {
                 // The obligating actor never certifies the same document's payment.
                 let trail = w.ledger.audit_document(&account(), document);
-                let obligor = trail.rows.iter().find(|r| r.action == "obligate").map(|r| r.actor.clone());
+                let obligor = trail.iter().find(|r| r.action == "obligate").map(|r| r.actor.clone());
                 prop_assert!(obligor.is_some());
                 prop_assert_ne!(obligor, c.certifying_officer.clone());
             }

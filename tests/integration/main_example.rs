@@ -29,7 +29,7 @@
 pub(crate) mod fiscal_year;
 
 use chrono::NaiveDate;
-use security_assistance::budget::{Dimension, Ledger, StatusQuery};
+use security_assistance::budget::{Action, Dimension, Ledger, StatusQuery};
 use security_assistance::homeland::{Finding, MissionArea};
 use security_assistance::{AccountStatus, Money};
 
@@ -132,15 +132,14 @@ fn the_homeland_year_reconciles() {
         Some(Finding::Partially)
     );
 
-    // The journal replays to the same ledger.
-    assert_eq!(
-        &Ledger::replay(
-            ledger.journal(),
-            std::sync::Arc::new(security_assistance::eligibility::AllowAll)
-        )
-        .unwrap(),
-        ledger
-    );
+    // The journal replays to the same ledger, under the same policy.
+    let mut replayed = Ledger::replay(
+        ledger.journal(),
+        std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+    )
+    .unwrap();
+    replayed.set_policy(fiscal_year::policy().unwrap()).unwrap();
+    assert_eq!(&replayed, ledger);
 
     let after = ledger
         .status_of_funds(&StatusQuery::new(day(2009, 10, 1), &[Dimension::Account]))
@@ -164,11 +163,109 @@ fn the_main_example_runs_and_writes_its_picture() {
             2009, 12, 1,
         ))),
         std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+        fiscal_year::policy().unwrap(),
     )
     .unwrap();
+    let year = fiscal_year::homeland_year().unwrap();
+    assert_eq!(reopened.ledger(), year.ledger());
+    // The store records delegated authority: it does not reopen open.
+    let store = reopened.into_store();
+    assert!(matches!(
+        security_assistance::store::DurableLedger::open(
+            store,
+            std::sync::Arc::new(security_assistance::store::FixedClock::new(day(
+                2009, 12, 1
+            ))),
+            std::sync::Arc::new(security_assistance::eligibility::AllowAll),
+            security_assistance::budget::Policy::Open,
+        ),
+        Err(security_assistance::store::ServiceError::Store(
+            security_assistance::store::StoreError::OtherPolicy { .. }
+        ))
+    ));
+    // The chain from the agency head: DEL-1 from the Secretary to the funds holder, who
+    // re-delegates to the certifying officer and the program officer.
+    let chain: Vec<(String, String, String, Option<String>)> = year
+        .ledger()
+        .delegations(day(2008, 6, 2), None)
+        .into_iter()
+        .map(|d| {
+            (
+                d.id.to_string(),
+                d.from.to_string(),
+                d.grant.to.to_string(),
+                d.grant.parent.map(|p| p.to_string()),
+            )
+        })
+        .collect();
+    let owned = |a: &str, b: &str, c: &str, p: Option<&str>| {
+        (
+            a.to_owned(),
+            b.to_owned(),
+            c.to_owned(),
+            p.map(str::to_owned),
+        )
+    };
     assert_eq!(
-        reopened.ledger(),
-        fiscal_year::homeland_year().unwrap().ledger()
+        chain,
+        [
+            owned("DEL-1", fiscal_year::AGENCY_HEAD, "dhs-oia", None),
+            owned(
+                "DEL-2",
+                "dhs-oia",
+                fiscal_year::CERTIFYING_OFFICER,
+                Some("DEL-1")
+            ),
+            owned(
+                "DEL-3",
+                "dhs-oia",
+                fiscal_year::PROGRAM_OFFICER,
+                Some("DEL-1")
+            ),
+        ]
+    );
+    // Every obligation carries its actor, every disbursement the certifying officer, and
+    // each signature the delegation that covered it, up to the Secretary.
+    for entry in year.ledger().journal().iter() {
+        let c = &entry.command;
+        match &c.action {
+            Action::Disburse { .. } => assert_eq!(
+                c.certifying_officer.as_ref().map(|a| a.as_str()),
+                Some(fiscal_year::CERTIFYING_OFFICER)
+            ),
+            Action::Obligate { document, .. } => {
+                let trail = year
+                    .ledger()
+                    .audit_document(&c.action.account().unwrap(), document);
+                let row = trail.iter().find(|r| r.sequence == entry.sequence).unwrap();
+                assert_eq!(row.actor, c.actor);
+                assert_eq!(row.delegation.as_ref().map(|d| d.as_str()), Some("DEL-1"));
+                assert_eq!(
+                    row.chain.last().unwrap().1.as_str(),
+                    fiscal_year::AGENCY_HEAD
+                );
+            }
+            _ => {}
+        }
+    }
+    // The program officer's obligation beyond her delegation was refused, and is not in
+    // the journal.
+    let (command, error) = year.refused.as_ref().unwrap();
+    assert_eq!(command.actor.as_str(), fiscal_year::PROGRAM_OFFICER);
+    assert!(
+        matches!(
+            error,
+            security_assistance::store::ServiceError::Refused(
+                security_assistance::budget::BudgetError::Unauthorized { problem, .. }
+            ) if matches!(**problem, security_assistance::budget::AuthorityError::OverCommandLimit { .. })
+        ),
+        "{error:?}"
+    );
+    assert!(
+        year.ledger()
+            .journal()
+            .iter()
+            .all(|e| e.command.id != command.id)
     );
     let svg = std::fs::read_to_string(dir.join("funding-flow.svg")).unwrap();
     assert!(

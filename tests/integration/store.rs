@@ -10,7 +10,7 @@ use security_assistance::budget::{Action, BudgetError, Command, Ledger};
 use security_assistance::eligibility::AllowAll;
 use security_assistance::store::{
     Checkpoint, DurableLedger, EncodedEntry, FixedClock, JournalStore, MemoryStore, NewEntry,
-    RECORDED_LATE_YEARS, ServiceError, StoreError,
+    PolicyRecord, RECORDED_LATE_YEARS, ServiceError, StoreError,
 };
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -40,8 +40,13 @@ fn appropriate(id: &str, date: NaiveDate, amount: &str) -> Command {
 
 fn durable(today: NaiveDate) -> (DurableLedger<MemoryStore>, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(today));
-    let ledger =
-        DurableLedger::open(MemoryStore::default(), clock.clone(), Arc::new(AllowAll)).unwrap();
+    let ledger = DurableLedger::open(
+        MemoryStore::default(),
+        clock.clone(),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     (ledger, clock)
 }
 
@@ -176,6 +181,12 @@ impl JournalStore for FailingStore {
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
         self.inner.latest_checkpoint()
     }
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        self.inner.policy()
+    }
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        self.inner.record_policy(policy)
+    }
 }
 
 #[test]
@@ -185,7 +196,13 @@ fn a_failed_write_leaves_the_ledger_unchanged() {
         inner: MemoryStore::default(),
         ok: 1,
     };
-    let mut ledger = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+    let mut ledger = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     ledger
         .apply(appropriate("d1", day(2008, 1, 2), "10"))
         .unwrap();
@@ -242,11 +259,99 @@ fn a_batch_is_all_or_none_and_reopens_from_a_checkpoint_equal() {
         store,
         Arc::new(FixedClock::new(day(2008, 1, 2))),
         Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
     )
     .unwrap();
     assert_eq!(reopened.ledger(), &live);
     assert_eq!(
         Ledger::replay(live.journal(), Arc::new(AllowAll)).unwrap(),
         live
+    );
+}
+
+/// A store that holds entries but records no policy (one written before stores recorded
+/// it): opened under delegated authority, its entries are decided again; one the policy
+/// would have refused refuses the opening and nothing is recorded. Opened open, the store
+/// records that, and from then on refuses to open under another policy.
+#[test]
+fn a_store_without_a_recorded_policy_is_decided_again_before_the_policy_is_recorded() {
+    use security_assistance::budget::{AgencyHead, DelegatedAuthority, Policy};
+    let mut open = Ledger::allow_all();
+    open.apply(appropriate("a1", day(2008, 1, 2), "10"))
+        .unwrap();
+    let account = open
+        .journal()
+        .get(0)
+        .unwrap()
+        .command
+        .action
+        .account()
+        .unwrap();
+    let allot = Command::new(
+        "a2".parse().unwrap(),
+        day(2008, 1, 2),
+        "nobody".parse().unwrap(),
+        Action::Allot {
+            account,
+            holder: "DSCA".parse().unwrap(),
+            amount: "0.01".parse().unwrap(),
+        },
+    );
+    let apportion = Command::new(
+        "a3".parse().unwrap(),
+        day(2008, 1, 2),
+        "omb".parse().unwrap(),
+        Action::Apportion {
+            account,
+            category: security_assistance::budget::Apportionment::ByPeriod {
+                from: day(2008, 1, 2),
+            },
+            amount: "10".parse().unwrap(),
+        },
+    );
+    open.apply(apportion).unwrap();
+    open.apply(allot).unwrap();
+    let mut store = MemoryStore::default();
+    let batch: Vec<NewEntry> = open
+        .journal()
+        .iter()
+        .map(|e| NewEntry::new(&e).unwrap())
+        .collect();
+    store.append(None, &batch).unwrap();
+    let delegated = Policy::Delegated(DelegatedAuthority {
+        heads: vec![AgencyHead {
+            agency: 11,
+            actor: "secretary".parse().unwrap(),
+        }],
+        second_approval_above: None,
+    });
+    let clock = Arc::new(FixedClock::new(day(2008, 1, 2)));
+    let refused = DurableLedger::open(
+        store.clone(),
+        clock.clone(),
+        Arc::new(AllowAll),
+        delegated.clone(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            ServiceError::Refused(BudgetError::Journal { position: 2, .. })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(store.policy().unwrap(), None);
+    let opened =
+        DurableLedger::open(store, clock.clone(), Arc::new(AllowAll), Policy::Open).unwrap();
+    assert_eq!(opened.ledger(), &open);
+    let mut store = opened.into_store();
+    assert_eq!(
+        store.policy().unwrap().unwrap().decode().unwrap(),
+        Policy::Open
+    );
+    let again = DurableLedger::open(store, clock, Arc::new(AllowAll), delegated).unwrap_err();
+    assert!(
+        matches!(again, ServiceError::Store(StoreError::OtherPolicy { .. })),
+        "{again:?}"
     );
 }

@@ -11,7 +11,7 @@ use security_assistance::budget::{Action, Command, JournalEntry, Ledger};
 use security_assistance::eligibility::AllowAll;
 use security_assistance::store::{
     APPEND_ATTEMPTS, Checkpoint, DurableLedger, EncodedEntry, FixedClock, JournalStore,
-    MemoryStore, NewEntry, ServiceError, StoreError,
+    MemoryStore, NewEntry, PolicyRecord, ServiceError, StoreError,
 };
 
 fn day() -> NaiveDate {
@@ -84,6 +84,12 @@ impl JournalStore for Raced {
     fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
         self.inner.latest_checkpoint()
     }
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        self.inner.policy()
+    }
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        self.inner.record_policy(policy)
+    }
 }
 
 #[test]
@@ -95,7 +101,13 @@ fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
         rival_count: 0,
     };
     let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+    let mut durable = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     assert_eq!(durable.lost_races(), 0);
     let err = durable.apply(appropriate("ours", 900)).unwrap_err();
     assert_eq!(
@@ -137,7 +149,13 @@ fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
         rival_count: 0,
     };
     let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+    let mut durable = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     let receipt = durable.apply(appropriate("ours", 900)).unwrap();
     assert_eq!(durable.lost_races(), 3);
     assert_eq!(receipt.sequence, 3);

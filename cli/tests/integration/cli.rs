@@ -703,7 +703,14 @@ fn apply_stamps_the_recorded_date_and_refuses_a_supplied_one() {
         assert_eq!(error["field"], "recorded", "{error}");
         assert_eq!(
             error["allowed"],
-            serde_json::json!(["id", "date", "actor", "action"])
+            serde_json::json!([
+                "id",
+                "date",
+                "actor",
+                "action",
+                "certifying_officer",
+                "second_approver"
+            ])
         );
         assert_eq!(error["precedence"], 0);
         let message = error["message"].as_str().unwrap();

@@ -10,6 +10,7 @@
     clippy::arithmetic_side_effects
 )]
 
+mod authority;
 mod cli;
 mod postgres;
 mod python;

@@ -77,7 +77,12 @@ fn schema(test: &str) -> Option<Schema> {
         admin,
         name,
         target: Target {
-            args: vec!["--postgres".into(), with_schema],
+            args: vec![
+                "--postgres".into(),
+                with_schema,
+                "--policy".into(),
+                "open".into(),
+            ],
         },
     })
 }
@@ -90,6 +95,18 @@ fn every_subcommand_works_end_to_end_on_postgres() {
     scenario(&schema.target);
     // The journal is in the test's schema (the URL's search_path), nowhere else.
     assert_eq!(schema.count("sa_journal"), 6);
+}
+
+#[test]
+fn delegated_authority_is_recorded_and_enforced_on_postgres() {
+    let Some(schema) = schema("delegated_authority_is_recorded_and_enforced_on_postgres") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("sa-cli-pg-delegated-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    crate::authority::delegated_scenario(&schema.target, &dir);
+    assert_eq!(schema.count("sa_policy"), 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

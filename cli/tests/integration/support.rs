@@ -27,10 +27,35 @@ impl Target {
         let store = dir.join("ledger.sqlite");
         (
             Target {
-                args: vec!["--store".into(), store.display().to_string()],
+                args: vec![
+                    "--store".into(),
+                    store.display().to_string(),
+                    "--policy".into(),
+                    "open".into(),
+                ],
             },
             dir,
         )
+    }
+
+    /// The same store under the policy in the file `path` instead of `--policy open`.
+    pub(crate) fn with_policy(&self, path: &Path) -> Target {
+        let mut args = self.args.clone();
+        if let Some(at) = args.iter().position(|a| a == "--policy") {
+            args.truncate(at);
+        }
+        args.push("--policy".into());
+        args.push(path.display().to_string());
+        Target { args }
+    }
+
+    /// The same store with no --policy: the one the store records.
+    pub(crate) fn recorded_policy(&self) -> Target {
+        let mut args = self.args.clone();
+        if let Some(at) = args.iter().position(|a| a == "--policy") {
+            args.truncate(at);
+        }
+        Target { args }
     }
 
     /// Runs the binary with these arguments after the target's, stdin fed, on business
@@ -51,6 +76,7 @@ pub(crate) fn run_raw(args: &[String], stdin: &str) -> Run {
         .env_remove("SA_POSTGRES_URL")
         .env_remove("SA_TODAY")
         .env_remove("SA_ELIGIBILITY")
+        .env_remove("SA_POLICY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -83,6 +109,7 @@ fn schema_of(args: &[String]) -> Option<&'static str> {
             "status",
             "sf133",
             "trial-balance",
+            "audit",
         ]
         .contains(w)
     })?;
@@ -99,6 +126,7 @@ fn schema_of(args: &[String]) -> Option<&'static str> {
         ("status", _) if json => Some("status_report.json"),
         ("sf133", _) if json => Some("sf133.json"),
         ("trial-balance", _) if json => Some("cli/trial_balance.json"),
+        ("audit", _) if json => Some("audit_report.json"),
         _ => None,
     }
 }

@@ -68,8 +68,11 @@
 //!
 //! # Replay
 //!
-//! The policy, like the eligibility check, is the embedder's configuration and is not in the
-//! journal; the delegations and revocations it judges by are. [`Ledger::replay`](super::Ledger::replay)
+//! The policy is not in the journal; the delegations and revocations it judges by are. The
+//! system of record keeps it beside the journal: a store records the policy its ledger was
+//! first opened under, and [`DurableLedger::open`](crate::store::DurableLedger::open) takes
+//! the policy explicitly and refuses another than the recorded one, so a store under
+//! delegated authority never reopens open. [`Ledger::replay`](super::Ledger::replay)
 //! gives an open ledger; [`Ledger::set_policy`](super::Ledger::set_policy) then decides
 //! every entry again in the order the ledger accepted them (sequence order) against the
 //! delegations recorded before it, exactly as `apply` did, and refuses the policy if an
@@ -91,7 +94,7 @@ use crate::money::Money;
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
-pub use audit::{AuditReport, AuditRow, Signer};
+pub use audit::{AuditRow, Signer};
 pub use error::AuthorityError;
 pub(crate) use register::Authority;
 pub use register::Delegation;

@@ -12,13 +12,15 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
+//! use security_assistance::budget::Policy;
 //! use security_assistance::eligibility::AllowAll;
 //! use security_assistance::store::{DurableLedger, SystemClock};
 //! use security_assistance_postgres::{Config, PostgresStore};
 //! let config: Config = "postgresql://budget@db.internal/budget".parse()?;
 //! let store = PostgresStore::open(&config, "homeland-fy2008")?;
 //! // The latest checkpoint and the entries after it; the gate is the service's own.
-//! let ledger = DurableLedger::open(store, Arc::new(SystemClock), Arc::new(AllowAll))?;
+//! // The policy the store records (the first opening records it; later ones must match).
+//! let ledger = DurableLedger::open(store, Arc::new(SystemClock), Arc::new(AllowAll), Policy::Open)?;
 //! println!("{} entries", ledger.ledger().journal().len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -57,7 +59,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # The schema (version 1)
+//! # The schema (version 2)
 //!
 //! The same as the SQLite store's, so an analyst can query it with `psql`:
 //!
@@ -65,7 +67,11 @@
 //! - `sa_journal`: `sequence` (the primary key), `entry` (the compact encoding), `checksum`
 //!   (its CRC-32), and the analyst's columns `id`, `effective`, `recorded`, `action`,
 //!   `account`, `document`, `amount` (`numeric`) and `actor`;
-//! - `sa_checkpoint`: `sequence`, `state`, `checksum`.
+//! - `sa_checkpoint`: `sequence`, `state`, `checksum`;
+//! - `sa_policy` (since version 2): one row, the fund-control policy the ledger runs under
+//!   (`policy`, its JSON, and `checksum`), recorded by the first
+//!   [`DurableLedger::open`](security_assistance::store::DurableLedger::open) and never
+//!   changed.
 //!
 //! Opening a store of an older schema version migrates it in one transaction; a store of a
 //! newer version is refused with [`StoreError::NewerSchema`] and left as it is.
@@ -80,7 +86,7 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 use security_assistance::store::{
-    Checkpoint, EncodedEntry, JournalStore, NewEntry, SCHEMA_VERSION, StoreError,
+    Checkpoint, EncodedEntry, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION, StoreError,
 };
 
 /// How to reach the database: `postgres`'s connection configuration, parsed from a URL
@@ -108,6 +114,12 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE sa_checkpoint (
          sequence  bigint  PRIMARY KEY CHECK (sequence >= 0),
          state     bytea   NOT NULL,
+         checksum  bigint  NOT NULL CHECK (checksum BETWEEN 0 AND 4294967295)
+     );",
+    // 1 -> 2: the fund-control policy, one row, written once.
+    "CREATE TABLE sa_policy (
+         one       boolean PRIMARY KEY DEFAULT true CHECK (one),
+         policy    text    NOT NULL,
          checksum  bigint  NOT NULL CHECK (checksum BETWEEN 0 AND 4294967295)
      );",
 ];
@@ -438,6 +450,29 @@ impl JournalStore for PostgresStore {
             row.get(1),
             checksum,
         )))
+    }
+
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        let row = self
+            .client
+            .query_opt("SELECT policy, checksum FROM sa_policy", &[])
+            .map_err(|e| self.backend("read the policy", &e))?;
+        Ok(row.map(|row| {
+            let stored: i64 = row.get(1);
+            // A checksum that is not a u32 cannot match: keep it as a mismatch.
+            PolicyRecord::from_stored(row.get(0), u32::try_from(stored).unwrap_or(u32::MAX))
+        }))
+    }
+
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        self.client
+            .execute(
+                "INSERT INTO sa_policy (policy, checksum) VALUES ($1, $2)
+                 ON CONFLICT (one) DO NOTHING",
+                &[&policy.text(), &i64::from(policy.checksum())],
+            )
+            .map(|_| ())
+            .map_err(|e| self.backend("record the policy", &e))
     }
 }
 

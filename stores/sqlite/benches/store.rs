@@ -101,8 +101,13 @@ fn rescission(n: u64) -> Command {
 /// A durable ledger on a new file holding the appropriation (entry 0).
 fn durable(name: &str) -> DurableLedger<SqliteStore> {
     let store = SqliteStore::create(fresh(name), LEDGER).unwrap();
-    let mut ledger =
-        DurableLedger::open(store, Arc::new(FixedClock::new(day())), Arc::new(AllowAll)).unwrap();
+    let mut ledger = DurableLedger::open(
+        store,
+        Arc::new(FixedClock::new(day())),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     ledger.apply(appropriation()).unwrap();
     ledger
 }
@@ -293,6 +298,7 @@ fn open(c: &mut Criterion) {
                     store,
                     Arc::new(FixedClock::new(day())),
                     Arc::new(AllowAll),
+                    security_assistance::budget::Policy::Open,
                 )
                 .unwrap();
                 assert_eq!(ledger.ledger().journal().len() as u64, LARGE);
@@ -305,8 +311,13 @@ fn open(c: &mut Criterion) {
     // A batch's dry run on the large ledger: `check_all` of 100 commands (on a copy of the
     // ledger) beside 100 single `check`s (no copy), on the state after the last entry.
     let store = SqliteStore::open(&with, LEDGER).unwrap();
-    let ledger =
-        DurableLedger::open(store, Arc::new(FixedClock::new(day())), Arc::new(AllowAll)).unwrap();
+    let ledger = DurableLedger::open(
+        store,
+        Arc::new(FixedClock::new(day())),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     let batch: Vec<Command> = (LARGE..LARGE + 100).map(rescission).collect();
     let mut group = c.benchmark_group(format!("check/{LARGE}"));
     group.sample_size(10);

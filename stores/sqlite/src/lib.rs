@@ -6,6 +6,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
+//! use security_assistance::budget::Policy;
 //! use security_assistance::eligibility::AllowAll;
 //! use security_assistance::store::{DurableLedger, SystemClock};
 //! use security_assistance_sqlite::SqliteStore;
@@ -14,7 +15,7 @@
 //! # let path = dir.join("ledger.sqlite");
 //! # let _ = std::fs::remove_file(&path);
 //! let store = SqliteStore::create(&path, "fy2008")?;
-//! let ledger = DurableLedger::open(store, Arc::new(SystemClock), Arc::new(AllowAll))?;
+//! let ledger = DurableLedger::open(store, Arc::new(SystemClock), Arc::new(AllowAll), Policy::Open)?;
 //! assert!(ledger.ledger().journal().is_empty());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -31,6 +32,10 @@
 //! - **Concurrency**: one writer at a time (SQLite's write lock); an append whose expected
 //!   last sequence is stale fails with [`StoreError::Conflict`] and writes nothing. Several
 //!   processes may share the file on one machine; for several machines use PostgreSQL.
+//! - **Policy**: the table `policy` keeps the fund-control policy the ledger runs under
+//!   (one row: its JSON and CRC-32), recorded by the first
+//!   [`DurableLedger::open`](security_assistance::store::DurableLedger::open) and never
+//!   changed.
 //! - **Checkpoints**: the table `checkpoint` keeps the latest one (the ledger's whole state
 //!   at a sequence, with its checksum); opening reads it and the entries after it.
 //!
@@ -49,12 +54,13 @@ use std::path::Path;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use security_assistance::store::{
-    Checkpoint, EncodedEntry, JournalStore, NewEntry, SCHEMA_VERSION, StoreError,
+    Checkpoint, EncodedEntry, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION, StoreError,
 };
 
 /// The migrations, in order: `MIGRATIONS[i]` takes a store from schema version `i` to
 /// `i + 1`. Version 0 is an empty file.
-const MIGRATIONS: [&str; 1] = [r#"
+const MIGRATIONS: [&str; 2] = [
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
@@ -77,7 +83,16 @@ CREATE TABLE checkpoint (
     state    BLOB NOT NULL,
     checksum INTEGER NOT NULL
 ) STRICT;
-"#];
+"#,
+    // 1 -> 2: the fund-control policy, one row, written once.
+    r#"
+CREATE TABLE policy (
+    one      INTEGER PRIMARY KEY NOT NULL CHECK (one = 1),
+    policy   TEXT NOT NULL,
+    checksum INTEGER NOT NULL
+) STRICT;
+"#,
+];
 
 // The migrations end at the schema version the core crate names.
 const _: () = assert!(MIGRATIONS.len() == SCHEMA_VERSION as usize);
@@ -426,5 +441,34 @@ impl JournalStore for SqliteStore {
                 u32::try_from(checksum).unwrap_or(u32::MAX),
             )
         }))
+    }
+
+    fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+        let location = self.location.clone();
+        let row: Option<(String, i64)> = self
+            .connection
+            .query_row(
+                "SELECT policy, checksum FROM policy WHERE one = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| backend(&location, "read the policy", e))?;
+        Ok(row.map(|(text, checksum)| {
+            // A checksum that is not a u32 cannot match: keep it as a mismatch.
+            PolicyRecord::from_stored(text, u32::try_from(checksum).unwrap_or(u32::MAX))
+        }))
+    }
+
+    fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+        let location = self.location.clone();
+        self.connection
+            .execute(
+                "INSERT INTO policy (one, policy, checksum) VALUES (1, ?1, ?2) \
+                 ON CONFLICT (one) DO NOTHING",
+                params![policy.text(), i64::from(policy.checksum())],
+            )
+            .map(|_| ())
+            .map_err(|e| backend(&location, "record the policy", e))
     }
 }

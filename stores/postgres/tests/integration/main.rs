@@ -11,7 +11,11 @@
 
 mod bad_input;
 mod broker;
+// The scenario the SQLite store's tests run too.
+#[path = "../../../sqlite/tests/store/delegated.rs"]
+mod delegated;
 mod fixture;
+mod policy;
 mod race;
 mod round_trip;
 mod store;

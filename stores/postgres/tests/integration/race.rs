@@ -33,7 +33,13 @@ enum Outcome {
 fn open(config: &security_assistance_postgres::Config) -> DurableLedger<PostgresStore> {
     let store = PostgresStore::open(config, LEDGER).unwrap();
     let clock = Arc::new(FixedClock::new(day(2007, 11, 1)));
-    DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap()
+    DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap()
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn open(
     gate: Arc<dyn EligibilityCheck + Send + Sync>,
 ) -> DurableLedger<PostgresStore> {
     let store = PostgresStore::open(config, LEDGER).unwrap();
-    DurableLedger::open(store, clock.clone(), gate).unwrap()
+    DurableLedger::open(store, clock.clone(), gate, fiscal_year::policy().unwrap()).unwrap()
 }
 
 /// Status of funds by account and by partner, and the account's SF-133, at year end.

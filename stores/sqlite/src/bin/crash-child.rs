@@ -94,7 +94,12 @@ fn main() -> Result<(), Failure> {
     let clock = Arc::new(FixedClock::new(
         NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?,
     ));
-    let mut ledger = DurableLedger::open(store, clock, Arc::new(AllowAll))?;
+    let mut ledger = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )?;
     let mut out = std::io::stdout().lock();
     let mut n = ledger.ledger().journal().len() as u64;
     let mut since_checkpoint = 0u32;

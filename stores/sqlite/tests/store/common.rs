@@ -102,7 +102,13 @@ pub(crate) fn clock() -> Arc<FixedClock> {
 /// A store at `path` holding `commands(obligations)`, closed.
 pub(crate) fn filled(path: &std::path::Path, obligations: u32) -> DurableLedger<SqliteStore> {
     let store = SqliteStore::create(path, "test").unwrap();
-    let mut ledger = DurableLedger::open(store, clock(), Arc::new(AllowAll)).unwrap();
+    let mut ledger = DurableLedger::open(
+        store,
+        clock(),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
     for command in commands(obligations) {
         ledger.apply(command).unwrap();
     }
@@ -113,5 +119,10 @@ pub(crate) fn reopen(
     path: &std::path::Path,
 ) -> Result<DurableLedger<SqliteStore>, security_assistance::store::ServiceError> {
     let store = SqliteStore::open(path, "test")?;
-    DurableLedger::open(store, clock(), Arc::new(AllowAll))
+    DurableLedger::open(
+        store,
+        clock(),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
 }

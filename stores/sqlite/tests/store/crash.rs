@@ -82,7 +82,13 @@ fn sigkill_at_random_moments_loses_no_acknowledged_command() {
         }
         let store = SqliteStore::open(&path, "crash").unwrap();
         let clock = Arc::new(FixedClock::new(day(2008, 1, 2)));
-        let reopened = DurableLedger::open(store, clock, Arc::new(AllowAll)).unwrap();
+        let reopened = DurableLedger::open(
+            store,
+            clock,
+            Arc::new(AllowAll),
+            security_assistance::budget::Policy::Open,
+        )
+        .unwrap();
         let journal = reopened.ledger().journal();
         let mut held: Vec<u64> = journal
             .iter()

@@ -13,5 +13,7 @@ mod bad_input;
 mod common;
 mod corruption;
 mod crash;
+mod delegated;
+mod policy;
 mod race;
 mod round_trip;

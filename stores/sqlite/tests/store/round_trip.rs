@@ -48,6 +48,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
             SqliteStore::open(path, "fy2008").unwrap(),
             clock.clone(),
             year.engine.clone(),
+            fiscal_year::policy().unwrap(),
         )
     };
 
@@ -59,6 +60,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
         SqliteStore::create(&path, "fy2008").unwrap(),
         clock.clone(),
         year.engine.clone(),
+        fiscal_year::policy().unwrap(),
     )
     .unwrap();
     for entry in &entries {
@@ -82,6 +84,7 @@ fn the_main_example_year_round_trips_through_sqlite() {
             SqliteStore::create(&half, "fy2008").unwrap(),
             clock.clone(),
             year.engine.clone(),
+            fiscal_year::policy().unwrap(),
         )
         .unwrap();
         for entry in &entries[..middle] {
