@@ -18,7 +18,10 @@
 use std::hint::black_box;
 
 use chrono::NaiveDate;
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
 use security_assistance::budget::{
     AccountSymbol, Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument,
     Journal, Ledger, StatusQuery,
@@ -139,16 +142,9 @@ impl Workload {
     }
 }
 
-fn benches(c: &mut Criterion) {
-    let mut ledger = Ledger::new(std::sync::Arc::new(
-        security_assistance::eligibility::AllowAll,
-    ));
-    let mut w = Workload::new(&mut ledger);
-    w.fill(&mut ledger, 1_000_000);
-    let journal_json = serde_json::to_string(ledger.journal()).unwrap();
-
-    let mut group = c.benchmark_group("ledger");
-    group.sample_size(10);
+/// Applies obligation and disbursement pairs to a ledger of 1M entries, 10,000 commands a
+/// sample.
+fn bench_apply(group: &mut BenchmarkGroup<'_, WallTime>, ledger: &mut Ledger, w: &mut Workload) {
     let batch = 10_000u64;
     group.throughput(Throughput::Elements(batch));
     let mut i = 500_000u64;
@@ -167,6 +163,28 @@ fn benches(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+}
+
+/// Status of funds by account, program and partner as of 2008-01-06, by which the first
+/// 240,000 pairs (480,000 entries) are effective.
+fn past_query() -> StatusQuery {
+    StatusQuery::new(
+        day(2008, 1, 6),
+        &[Dimension::Account, Dimension::Program, Dimension::Partner],
+    )
+}
+
+fn benches(c: &mut Criterion) {
+    let mut ledger = Ledger::new(std::sync::Arc::new(
+        security_assistance::eligibility::AllowAll,
+    ));
+    let mut w = Workload::new(&mut ledger);
+    w.fill(&mut ledger, 1_000_000);
+    let journal_json = serde_json::to_string(ledger.journal()).unwrap();
+
+    let mut group = c.benchmark_group("ledger");
+    group.sample_size(10);
+    bench_apply(&mut group, &mut ledger, &mut w);
     group.throughput(Throughput::Elements(1_000_000));
     group.bench_function("replay 1M entries from JSON", |b| {
         b.iter(|| {
@@ -187,11 +205,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("status of funds over 1M entries", |b| {
         b.iter(|| black_box(ledger.status_of_funds(&query).unwrap()));
     });
-    // The first 240,000 pairs (480,000 entries) are effective by 2008-01-06.
-    let past = StatusQuery::new(
-        day(2008, 1, 6),
-        &[Dimension::Account, Dimension::Program, Dimension::Partner],
-    );
+    let past = past_query();
     group.bench_function("status of funds as of a past date", |b| {
         b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
     });
@@ -211,29 +225,9 @@ fn builtin_rules(c: &mut Criterion) {
     w.fill(&mut ledger, 1_000_000);
     let mut group = c.benchmark_group("ledger, built-in rules");
     group.sample_size(10);
-    let batch = 10_000u64;
-    group.throughput(Throughput::Elements(batch));
-    let mut i = 500_000u64;
-    group.bench_function("apply obligations and disbursements at 1M entries", |b| {
-        b.iter_batched(
-            || {
-                let commands: Vec<Command> = (0..batch / 2).flat_map(|k| w.pair(i + k)).collect();
-                i += batch / 2;
-                commands
-            },
-            |commands| {
-                for command in commands {
-                    ledger.apply(command).unwrap();
-                }
-            },
-            BatchSize::PerIteration,
-        );
-    });
+    bench_apply(&mut group, &mut ledger, &mut w);
     group.throughput(Throughput::Elements(1));
-    let past = StatusQuery::new(
-        day(2008, 1, 6),
-        &[Dimension::Account, Dimension::Program, Dimension::Partner],
-    );
+    let past = past_query();
     group.bench_function("status of funds as of a past date", |b| {
         b.iter(|| black_box(ledger.status_of_funds(&past).unwrap()));
     });

@@ -217,10 +217,7 @@ impl Ledger {
         let dest = self.account(to)?;
         check_new_obligation(name, source, date)?;
         check_new_obligation(name, dest, date)?;
-        let unapportioned = source.authority()?.checked_sub(source.apportioned)?;
-        if amount > unapportioned {
-            return Err(exceeds(Level::Appropriation, *from, amount, unapportioned));
-        }
+        source.check_unapportioned(amount)?;
         let out_total = source.transfers_out.checked_add(amount)?;
         let in_total = dest.transfers_in.checked_add(amount)?;
         self.check_resources(*to, amount)?;
@@ -254,15 +251,7 @@ impl Ledger {
         let Step { name, date, .. } = step;
         let acct = self.account(symbol)?;
         check_distributable(name, acct, date)?;
-        let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
-        if amount > unapportioned {
-            return Err(exceeds(
-                Level::Appropriation,
-                *symbol,
-                amount,
-                unapportioned,
-            ));
-        }
+        acct.check_unapportioned(amount)?;
         let rescinded = acct.rescinded.checked_add(amount)?;
         let gl = acct
             .gl
@@ -343,15 +332,7 @@ impl Ledger {
         if amount > remaining {
             return Err(exceeds(Level::Collection, *symbol, amount, remaining));
         }
-        let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
-        if amount > unapportioned {
-            return Err(exceeds(
-                Level::Appropriation,
-                *symbol,
-                amount,
-                unapportioned,
-            ));
-        }
+        acct.check_unapportioned(amount)?;
         let remaining = remaining.checked_sub(amount)?;
         let collections = acct.collections.checked_sub(amount)?;
         let gl = acct

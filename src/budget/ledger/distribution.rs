@@ -34,15 +34,7 @@ impl Ledger {
         }
         let apportioned = acct.apportioned.checked_add(amount)?;
         if amount.is_positive() {
-            let unapportioned = acct.authority()?.checked_sub(acct.apportioned)?;
-            if amount > unapportioned {
-                return Err(exceeds(
-                    Level::Appropriation,
-                    *symbol,
-                    amount,
-                    unapportioned,
-                ));
-            }
+            acct.check_unapportioned(amount)?;
         }
         // A withdrawal must leave the line, and the whole, above what was distributed from it.
         let line_before = match category {

@@ -191,6 +191,22 @@ impl AccountState {
             .checked_sub(self.rescinded)?)
     }
 
+    /// Refuses `amount` beyond the authority not yet apportioned
+    /// ([`Level::Appropriation`]): what a transfer out, a rescission, a new apportionment
+    /// or a reversed collection may take.
+    pub(super) fn check_unapportioned(&self, amount: Money) -> Result<(), BudgetError> {
+        let unapportioned = self.authority()?.checked_sub(self.apportioned)?;
+        if amount > unapportioned {
+            return Err(exceeds(
+                Level::Appropriation,
+                self.symbol,
+                amount,
+                unapportioned,
+            ));
+        }
+        Ok(())
+    }
+
     /// Apportioned amount available on `date` for allotment.
     pub(super) fn apportioned_on(&self, date: NaiveDate) -> Result<Money, BudgetError> {
         if self.by_period.is_empty() {
