@@ -30,8 +30,9 @@ use proptest::prelude::RngCore;
 use proptest::test_runner::{RngAlgorithm, TestRng};
 use security_assistance::budget::{
     AccountSymbol, Action, AllocationKey, Apportionment, Command, Dimension, Funding, Instrument,
-    Journal, Ledger, StatusQuery, StatusRow,
+    Journal, Ledger, MissionRegister, ObjectClass, StatusQuery, StatusRow,
 };
+use security_assistance::homeland::MissionArea;
 use security_assistance::report::{CsvImport, import_journal, import_transactions};
 use security_assistance::{FiscalYear, Money, ProgramKind};
 
@@ -275,7 +276,7 @@ fn purposes(g: &mut Gen) -> Vec<ProgramKind> {
 /// One action: the kind numbered `step` (0 appropriate, 1 apportion, 2 allot, 3 allocate,
 /// 4 obligate), which distribute money, or any kind.
 fn action(g: &mut Gen, step: Option<usize>) -> Action {
-    let which = step.unwrap_or_else(|| g.below(17));
+    let which = step.unwrap_or_else(|| g.below(19));
     match which {
         0 => Action::Appropriate {
             account: account(g),
@@ -324,7 +325,8 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
                 _ => Funding::Allotment { key: key(g) },
             },
             amount: amount(g),
-            object_class: None,
+            // Mostly the instrument's default class; sometimes one named by the caller.
+            object_class: g.chance(30).then(|| g.pick(&ObjectClass::ALL)),
         },
         7 => Action::Commit {
             account: account(g),
@@ -376,6 +378,23 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
             current: account(g),
             key: key(g),
             amount: amount(g),
+        },
+        17 => Action::CollectEarned {
+            account: account(g),
+            document: document(g),
+            amount: amount(g),
+            payer: g
+                .pick(&["GBR", "JOR"])
+                .parse()
+                .unwrap_or_else(|_| unreachable_pool()),
+            authority: "22 U.S.C. 2392(d)".into(),
+            earned: date(g),
+        },
+        18 => Action::ReverseCollection {
+            account: account(g),
+            document: document(g),
+            amount: amount(g),
+            reason: "check returned unpaid".into(),
         },
         _ => {
             if g.chance(50) {
@@ -453,7 +472,15 @@ fn command(g: &mut Gen, n: usize, issued: &[Command], clock: &mut usize) -> Comm
 // ---------------------------------------------------------------------------------------
 // Invariants
 
-const GROUPINGS: [&[Dimension]; 5] = [
+const GROUPINGS: [&[Dimension]; 8] = [
+    &[Dimension::ObjectClass],
+    &[Dimension::MissionArea],
+    &[
+        Dimension::Account,
+        Dimension::MissionArea,
+        Dimension::ObjectClass,
+        Dimension::Partner,
+    ],
     &[Dimension::Account],
     &[Dimension::Holder, Dimension::Program],
     &[Dimension::Partner],
@@ -526,6 +553,26 @@ fn column_sums(rows: &[StatusRow]) -> Option<[Money; 10]> {
     Some(sums)
 }
 
+/// A mission register over every account of `ledger`: `D1` and `D2` tagged (each with
+/// its own area), the other documents not, so that a grouping by mission area splits
+/// allocations into tagged pieces and an unassigned rest.
+fn missions(ledger: &Ledger) -> MissionRegister {
+    let mut register = MissionRegister::new();
+    for account in ledger.accounts() {
+        for (document, area) in [
+            ("D1", MissionArea::AviationSecurity),
+            ("D2", MissionArea::MaritimeSecurity),
+        ] {
+            register.tag(
+                account,
+                document.parse().unwrap_or_else(|_| unreachable_pool()),
+                area,
+            );
+        }
+    }
+    register
+}
+
 /// Checks the cheap invariants (status of funds) of an accepted state.
 fn check_status(ledger: &Ledger, report: &mut Report, context: &dyn Fn() -> String) {
     let Some(as_of) = latest_date(ledger) else {
@@ -545,8 +592,9 @@ fn check_status(ledger: &Ledger, report: &mut Report, context: &dyn Fn() -> Stri
         report.find("status totals overflow", context);
         return;
     };
+    let missions = missions(ledger);
     for grouping in GROUPINGS {
-        match ledger.status_of_funds(&StatusQuery::new(as_of, grouping)) {
+        match ledger.status_of_funds_with_missions(&StatusQuery::new(as_of, grouping), &missions) {
             Ok(rows) => {
                 for row in &rows {
                     if let Some(problem) = row_problem(row) {
