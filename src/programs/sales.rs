@@ -44,7 +44,8 @@
 //! use security_assistance::eligibility::AllowAll;
 //! use security_assistance::notification::Thresholds;
 //! use security_assistance::programs::sales::{
-//!     Case, CaseRequest, CaseState, ImplementationBasis, LineSpec, TermsOfSale, TrustFund,
+//!     Case, CaseRequest, CaseState, Disposition, ImplementationBasis, LineBilling, LineSpec,
+//!     TermsOfSale, TrustFund,
 //! };
 //! use security_assistance::Rounding;
 //!
@@ -66,7 +67,13 @@
 //! case.complete_line(line, day(2013, 6, 30)?)?;
 //! assert_eq!(case.state(), CaseState::SupplyComplete);
 //! assert_eq!(case.closure_due(), Some(day(2014, 6, 30)?));
-//! case.close(day(2014, 1, 15)?)?;
+//! // Closure: the line billed at its priced total, the credit balance refunded.
+//! trust.disburse(&case, day(2013, 7, 1)?, "9000000".parse()?)?;
+//! let billing = [LineBilling { line, billed: case.line_charges(line)?.total }];
+//! let statement = case.close_reconciled(day(2014, 1, 15)?, &mut trust, &billing,
+//!     Some(Disposition::Refund))?;
+//! assert_eq!(statement.balance.to_string(), "$1,000,000.00");
+//! assert_eq!(case.state(), CaseState::Closed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -87,7 +94,10 @@ pub use charges::{
     DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SmallCaseMinimum, SourceOfSupply,
     TransportationRow,
 };
-pub use closure::{ClosureStatement, Disposition, LineBilling, interest_on_arrears};
+pub use closure::{
+    ARREARS_INTEREST_AUTHORITY, Arrears, ClosureStatement, Disposition, LineBilling,
+    interest_on_arrears,
+};
 pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
@@ -2253,44 +2263,6 @@ impl Case {
         self.record(in_order, action, state);
         Ok(())
     }
-
-    /// Closes a supply-complete case on `date` (closure is due by
-    /// [`Case::closure_due`]; closing earlier is allowed).
-    ///
-    /// # Errors
-    ///
-    /// [`SalesError::IllegalTransition`] unless supply complete;
-    /// [`SalesError::DateBeforePrevious`].
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use security_assistance::eligibility::AllowAll;
-    /// # use security_assistance::notification::Thresholds;
-    /// # use security_assistance::programs::sales::*;
-    /// # use security_assistance::Rounding;
-    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
-    /// # let _ = (AllowAll, Thresholds::current());
-    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
-    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
-    /// # case.begin_development(day(2013, 1, 3)?)?;
-    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
-    /// # let _ = line;
-    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
-    /// # case.accept(day(2013, 3, 1)?)?;
-    /// # let mut trust = TrustFund::new();
-    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
-    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
-    /// case.complete_line(line, day(2013, 9, 30)?)?;
-    /// assert_eq!(case.closure_due(), Some(day(2014, 9, 30)?));
-    /// case.close(day(2014, 9, 30)?)?;
-    /// assert_eq!(case.state(), CaseState::Closed);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn close(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        let in_order = self.guard(CaseAction::Close, date)?;
-        self.record(in_order, CaseAction::Close, CaseState::Closed);
-        Ok(())
-    }
 }
 
 fn next_document_number(existing: usize) -> DocumentNumber {
@@ -2392,7 +2364,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::QuantityBelowZero`], [`SalesError::ReAddAtLowerRate`],
 ///    [`SalesError::FundingSourceExceeded`], [`SalesError::ExceedsCaseValue`],
 ///    [`SalesError::InsufficientTrustBalance`], [`SalesError::LineNotBilled`],
-///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`];
+///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`],
+///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`];
 /// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`];
 /// 8. eligibility: [`SalesError::Ineligible`];
 /// 9. ledger: [`SalesError::Ledger`], [`SalesError::DuplicateLedgerCommand`].
@@ -2864,6 +2837,34 @@ pub enum SalesError {
         /// The balance.
         balance: Money,
     },
+    /// A return of financing at closure would pass what may be returned: the case's
+    /// credit balance, or what was drawn on the document less what was returned to it.
+    #[error(
+        "return of {requested} from case {case} to {document} exceeds the {returnable} that may be returned (the lower of the case's credit balance and the draws on it not yet returned)"
+    )]
+    FinancingReturnExceeded {
+        /// The case.
+        case: DocumentId,
+        /// The financing document.
+        document: DocumentId,
+        /// What may be returned.
+        returnable: Money,
+        /// The return refused.
+        requested: Money,
+    },
+    /// A refund to the partner at closure would pass the partner's own cash on the case:
+    /// the financed part of the balance goes back to its financing first.
+    #[error(
+        "case {case} would refund {balance} to its partner, which paid {own_cash} of its own cash: return the rest to the financing it was drawn on before closure"
+    )]
+    RefundExceedsOwnCash {
+        /// The case.
+        case: DocumentId,
+        /// The credit balance to refund.
+        balance: Money,
+        /// The partner's own cash deposited for the case.
+        own_cash: Money,
+    },
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -2924,7 +2925,9 @@ impl SalesError {
             | SalesError::InsufficientTrustBalance { .. }
             | SalesError::LineNotBilled { .. }
             | SalesError::ClosureArrears { .. }
-            | SalesError::DispositionRequired { .. } => 6,
+            | SalesError::DispositionRequired { .. }
+            | SalesError::FinancingReturnExceeded { .. }
+            | SalesError::RefundExceedsOwnCash { .. } => 6,
             SalesError::NotificationRequired { .. } | SalesError::ReviewPeriodNotEnded { .. } => 7,
             SalesError::Ineligible { .. } => 8,
             SalesError::Ledger(_) | SalesError::DuplicateLedgerCommand { .. } => 9,
@@ -3028,7 +3031,20 @@ mod tests {
                         .unwrap();
                 }
                 CaseState::SupplyComplete => case.complete_line(n(1), d(2013, 3, 3)).unwrap(),
-                CaseState::Closed => case.close(d(2013, 3, 4)).unwrap(),
+                CaseState::Closed => {
+                    let billing = [LineBilling {
+                        line: n(1),
+                        billed: case.line_charges(n(1)).unwrap().total,
+                    }];
+                    case.close_reconciled(
+                        d(2013, 3, 4),
+                        &mut trust,
+                        &billing,
+                        Some(Disposition::Refund),
+                    )
+                    .map(|_| ())
+                    .unwrap();
+                }
                 CaseState::Cancelled => case.cancel(d(2013, 1, 3)).unwrap(),
                 CaseState::RequestReceived => {}
             }
@@ -3093,7 +3109,17 @@ mod tests {
                 )
                 .map(|_| ()),
             CaseAction::CompleteLine => case.complete_line(n(1), day),
-            CaseAction::Close => case.close(day),
+            CaseAction::Close => {
+                let billing = match case.line_charges(n(1)) {
+                    Ok(charges) => vec![LineBilling {
+                        line: n(1),
+                        billed: charges.total,
+                    }],
+                    Err(_) => Vec::new(),
+                };
+                case.close_reconciled(day, trust, &billing, Some(Disposition::Refund))
+                    .map(|_| ())
+            }
             CaseAction::Cancel => case.cancel(day),
             CaseAction::Deposit => trust.deposit(case, day, m("1"), case.partner()),
             CaseAction::Disburse => {
