@@ -108,7 +108,7 @@ use crate::budget::{BudgetError, CommandId, DocumentId};
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
 use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rate, Rounding};
-use crate::notification::{self, Notification, ProposedAction, Thresholds};
+use crate::notification::{self, NoticeGap, Notification, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -1698,38 +1698,29 @@ impl Case {
     ) -> Result<Vec<Notification>, SalesError> {
         let mut notices = Vec::new();
         for action in self.proposed_actions(total)? {
-            let Some(today) = notification::assess(&action, date, thresholds)? else {
-                continue;
-            };
-            let Some(notified) = self.notified else {
-                return Err(SalesError::NotificationRequired {
-                    case: self.id.clone(),
-                    citation: today.citation,
-                    review_days: today.review_days,
-                    earliest_if_notified_today: today.earliest,
-                });
-            };
             // The review period runs from the notice, under the thresholds of its day.
-            let Some(notice) = notification::assess(&action, notified, thresholds)? else {
-                // Not needed on the notice's day, yet needed today: the rules changed in
-                // between, so the recorded notice does not cover this offer.
-                return Err(SalesError::NotificationRequired {
-                    case: self.id.clone(),
-                    citation: today.citation,
-                    review_days: today.review_days,
-                    earliest_if_notified_today: today.earliest,
-                });
-            };
-            if date < notice.earliest {
-                return Err(SalesError::ReviewPeriodNotEnded {
-                    case: self.id.clone(),
-                    citation: notice.citation,
-                    notified,
-                    earliest: notice.earliest,
-                    date,
-                });
+            match notification::check_given(&action, date, self.notified, thresholds) {
+                Ok(None) => {}
+                Ok(Some(notice)) => notices.push(notice),
+                Err(NoticeGap::Assess(e)) => return Err(e.into()),
+                Err(NoticeGap::Required(today)) => {
+                    return Err(SalesError::NotificationRequired {
+                        case: self.id.clone(),
+                        citation: today.citation,
+                        review_days: today.review_days,
+                        earliest_if_notified_today: today.earliest,
+                    });
+                }
+                Err(NoticeGap::Pending { notice, notified }) => {
+                    return Err(SalesError::ReviewPeriodNotEnded {
+                        case: self.id.clone(),
+                        citation: notice.citation,
+                        notified,
+                        earliest: notice.earliest,
+                        date,
+                    });
+                }
             }
-            notices.push(notice);
         }
         Ok(notices)
     }
