@@ -714,6 +714,15 @@ pub struct Amendment {
         deserialize_with = "crate::fiscal::date_serde::deserialize_option"
     )]
     pub accepted: Option<NaiveDate>,
+    /// The date its offer expires: [`STANDARD_OFFER_DAYS`] after it was proposed, the
+    /// amendment's own offer expiration date (an amendment is offered and accepted like a
+    /// basic LOA, DOMAIN.md §2.2; the proposal stands in for its MILAP milestone). `None`
+    /// in amendments stored before it was kept: no expiry is checked for them.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub offer_expires: Option<NaiveDate>,
     /// The scope changes.
     pub changes: Vec<ScopeChange>,
     /// The lines it added, once accepted.
@@ -1938,10 +1947,14 @@ impl Case {
         }
         let in_order = self.check_date(action, date)?;
         let number = next_document_number(self.amendments.len());
+        let offer_expires = date
+            .checked_add_days(Days::new(u64::from(STANDARD_OFFER_DAYS)))
+            .unwrap_or(NaiveDate::MAX);
         self.amendments.push(Amendment {
             number,
             proposed: date,
             accepted: None,
+            offer_expires: Some(offer_expires),
             changes,
             lines_added: Vec::new(),
         });
@@ -1957,7 +1970,9 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless accepted or implemented;
     /// [`SalesError::UnknownAmendment`]; [`SalesError::AmendmentAlreadyAccepted`];
-    /// [`SalesError::DateBeforePrevious`]; [`SalesError::UnknownLine`];
+    /// [`SalesError::DateBeforePrevious`]; [`SalesError::AmendmentOfferExpired`] after the
+    /// amendment's own offer expiration date ([`Amendment::offer_expires`], 85 days after
+    /// its proposal); [`SalesError::UnknownLine`];
     /// [`SalesError::InvalidLine`] past [`MAX_LINES`]; [`SalesError::QuantityBelowZero`];
     /// [`SalesError::ReAddAtLowerRate`] when a line of an item whose line was reduced would
     /// come back at a lower surcharge rate (DOMAIN.md §2.3).
@@ -2021,6 +2036,14 @@ impl Case {
             });
         }
         let in_order = self.check_date(action, date)?;
+        if let Some(expired) = amendment.offer_expires.filter(|e| date > *e) {
+            return Err(SalesError::AmendmentOfferExpired {
+                case: self.id.clone(),
+                number,
+                expired,
+                date,
+            });
+        }
         let implemented = self.implemented_on().map(|_| date);
         let mut lines = self.lines.clone();
         let mut added = Vec::new();
@@ -2348,7 +2371,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::UnknownFundingSource`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
-///    [`SalesError::OfferExpired`], [`SalesError::ObligationBeforeAcceptance`];
+///    [`SalesError::OfferExpired`], [`SalesError::AmendmentOfferExpired`],
+///    [`SalesError::ObligationBeforeAcceptance`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2573,6 +2597,22 @@ pub enum SalesError {
         /// The case.
         case: DocumentId,
         /// The expiration date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        expired: NaiveDate,
+        /// The acceptance date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+    },
+    /// The purchaser tried to accept an amendment after its own offer expired.
+    #[error(
+        "amendment {number} of case {case} cannot be accepted on {date}: its offer expired on {expired}; propose it again"
+    )]
+    AmendmentOfferExpired {
+        /// The case.
+        case: DocumentId,
+        /// The amendment.
+        number: DocumentNumber,
+        /// Its offer expiration date.
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         expired: NaiveDate,
         /// The acceptance date given.
@@ -2903,6 +2943,7 @@ impl SalesError {
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
             | SalesError::OfferExpired { .. }
+            | SalesError::AmendmentOfferExpired { .. }
             | SalesError::ObligationBeforeAcceptance { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
@@ -3158,6 +3199,47 @@ mod tests {
         }
         assert_eq!(legal + illegal, 8 * 16);
         assert_eq!(legal, 31);
+    }
+
+    /// An amendment is offered like a basic LOA: its own offer expires 85 days after it
+    /// was proposed (2013-04-01 + 85 days = 2013-06-25); accepted the day before and the
+    /// day of, refused the day after, changing nothing.
+    #[test]
+    fn an_amendment_expires_85_days_after_its_proposal() {
+        for (accepted, ok) in [
+            (d(2013, 6, 24), true),
+            (d(2013, 6, 25), true),
+            (d(2013, 6, 26), false),
+        ] {
+            let (mut case, _) = case_in(CaseState::Implemented);
+            let number = case
+                .propose_amendment(
+                    d(2013, 4, 1),
+                    vec![ScopeChange::AddLine(LineSpec::new("spares", 1, m("5")))],
+                )
+                .unwrap();
+            assert_eq!(case.amendments()[0].offer_expires, Some(d(2013, 6, 25)));
+            let before = case.clone();
+            let result = case.accept_amendment(number, accepted);
+            if ok {
+                result.unwrap();
+                assert_eq!(case.lines().len(), 2);
+            } else {
+                let err = result.unwrap_err();
+                assert_eq!(
+                    err,
+                    SalesError::AmendmentOfferExpired {
+                        case: before.id().clone(),
+                        number,
+                        expired: d(2013, 6, 25),
+                        date: accepted,
+                    }
+                );
+                assert_eq!(err.precedence(), 4);
+                assert!(err.to_string().contains("propose it again"), "{err}");
+                assert_eq!(case, before);
+            }
+        }
     }
 
     /// The transitions that change the state go where the diagram says.
