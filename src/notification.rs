@@ -681,11 +681,11 @@ fn difference(
 pub(crate) enum NoticeGap {
     /// Notice is required and none (or one given when none was required) covers the
     /// action; the notification as assessed on the action's date.
-    Required(Notification),
+    Required(Box<Notification>),
     /// Notice was given on `notified` but its review period runs past the action's date.
     Pending {
         /// The notice as assessed on the day it was given.
-        notice: Notification,
+        notice: Box<Notification>,
         /// The day it was given.
         notified: NaiveDate,
     },
@@ -715,13 +715,16 @@ pub(crate) fn check_given(
         return Ok(None);
     };
     let Some(notified) = notified else {
-        return Err(NoticeGap::Required(today));
+        return Err(NoticeGap::Required(Box::new(today)));
     };
     let Some(notice) = assess(action, notified, thresholds)? else {
-        return Err(NoticeGap::Required(today));
+        return Err(NoticeGap::Required(Box::new(today)));
     };
     if date < notice.earliest {
-        return Err(NoticeGap::Pending { notice, notified });
+        return Err(NoticeGap::Pending {
+            notice: Box::new(notice),
+            notified,
+        });
     }
     Ok(Some(notice))
 }

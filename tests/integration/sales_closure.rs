@@ -194,7 +194,7 @@ fn give_back(
     ledger: &mut Ledger,
     amount: &str,
     id: &str,
-) -> Result<(), SalesError> {
+) -> Result<(), Box<SalesError>> {
     trust
         .return_financing(
             case,
@@ -206,6 +206,7 @@ fn give_back(
             "dfas".parse().unwrap(),
         )
         .map(|_| ())
+        .map_err(Box::new)
 }
 
 #[test]
@@ -256,7 +257,7 @@ fn financing_not_used_is_returned_to_the_grant_through_the_ledger() {
     let (case, mut trust) = delivered(&mut ledger);
     assert_eq!(disbursed_on_the_grant(&ledger), m("10000"));
     let (journal, before) = (ledger.journal().len(), trust.clone());
-    let err = give_back(&mut trust, &case, &mut ledger, "1000.01", "RET-0").unwrap_err();
+    let err = *give_back(&mut trust, &case, &mut ledger, "1000.01", "RET-0").unwrap_err();
     assert_eq!(
         err,
         SalesError::FinancingReturnExceeded {
@@ -387,7 +388,7 @@ fn a_return_waits_for_supply_complete_and_names_a_financing_source() {
             }),
         )
         .unwrap();
-    let err = give_back(&mut trust, &closed, &mut ledger, "1", "RET-Z").unwrap_err();
+    let err = *give_back(&mut trust, &closed, &mut ledger, "1", "RET-Z").unwrap_err();
     assert!(matches!(err, SalesError::IllegalTransition { .. }), "{err}");
     assert_eq!(ledger.journal().len(), journal);
 }
@@ -466,13 +467,14 @@ fn interest_on_arrears_is_collected_into_the_ledger() {
             id.parse().unwrap(),
             "dfas".parse().unwrap(),
         )
+        .map_err(Box::new)
     };
     // 2015-09-13 is the sixtieth day after 2015-07-15.
     for paid in [day(2015, 9, 12), day(2015, 9, 13)] {
         assert_eq!(collect(&mut ledger, paid, "INT-0").unwrap(), None);
         assert_eq!(ledger.journal().len(), journal);
     }
-    let err = collect(&mut ledger, day(2015, 7, 14), "INT-0").unwrap_err();
+    let err = *collect(&mut ledger, day(2015, 7, 14), "INT-0").unwrap_err();
     assert!(
         matches!(err, SalesError::DateBeforePrevious { .. }),
         "{err}"
@@ -494,7 +496,7 @@ fn interest_on_arrears_is_collected_into_the_ledger() {
         }
     );
     // The same bill collected twice in the account is refused by the ledger.
-    let err = collect(&mut ledger, day(2015, 9, 15), "INT-2").unwrap_err();
+    let err = *collect(&mut ledger, day(2015, 9, 15), "INT-2").unwrap_err();
     assert!(matches!(err, SalesError::Ledger(_)), "{err}");
     assert_eq!(ledger.journal().len(), journal + 1);
 }
