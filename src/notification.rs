@@ -675,6 +675,60 @@ fn difference(
     })
 }
 
+/// Why [`check_given`] refused an action that needs notice: the program maps each case
+/// to its own error type.
+#[derive(Debug)]
+pub(crate) enum NoticeGap {
+    /// Notice is required and none (or one given when none was required) covers the
+    /// action; the notification as assessed on the action's date.
+    Required(Box<Notification>),
+    /// Notice was given on `notified` but its review period runs past the action's date.
+    Pending {
+        /// The notice as assessed on the day it was given.
+        notice: Box<Notification>,
+        /// The day it was given.
+        notified: NaiveDate,
+    },
+    /// A figure could not be assessed.
+    Assess(AssessError),
+}
+
+impl From<AssessError> for NoticeGap {
+    fn from(e: AssessError) -> Self {
+        NoticeGap::Assess(e)
+    }
+}
+
+/// The notice `action` on `date` needs under `thresholds`, checked against the date it was
+/// given (`notified`): `Ok(None)` when none is needed, `Ok(Some(notice))` when the notice
+/// given covers the action and its review period has run by `date`. The review runs from
+/// the notice, under the rules of its day; a notice given when none was required does not
+/// cover the action. The one check the lease (AECA section 62) and excess-article (FAA
+/// section 516(f)) programs share.
+pub(crate) fn check_given(
+    action: &ProposedAction,
+    date: NaiveDate,
+    notified: Option<NaiveDate>,
+    thresholds: &Thresholds,
+) -> Result<Option<Notification>, NoticeGap> {
+    let Some(today) = assess(action, date, thresholds)? else {
+        return Ok(None);
+    };
+    let Some(notified) = notified else {
+        return Err(NoticeGap::Required(Box::new(today)));
+    };
+    let Some(notice) = assess(action, notified, thresholds)? else {
+        return Err(NoticeGap::Required(Box::new(today)));
+    };
+    if date < notice.earliest {
+        return Err(NoticeGap::Pending {
+            notice: Box::new(notice),
+            notified,
+        });
+    }
+    Ok(Some(notice))
+}
+
 /// Whether `action`, proposed on `date`, needs notice under `thresholds`; `Ok(None)` if it
 /// does not.
 ///

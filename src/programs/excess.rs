@@ -53,7 +53,7 @@ use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::FiscalYear;
 use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rate, Rounding};
-use crate::notification::{self, Notification, ProposedAction, Thresholds};
+use crate::notification::{self, NoticeGap, Notification, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -879,28 +879,23 @@ impl ExcessProgram {
             original_acquisition_value: request.article.original_acquisition_value,
             significant_military_equipment: request.article.significant_military_equipment,
         };
-        let Some(today) = notification::assess(&action, request.date, &self.thresholds)? else {
-            return Ok(None);
-        };
-        let required = || ExcessError::NotificationRequired {
-            id: request.id.clone(),
-            citation: today.citation.clone(),
-            review_days: today.review_days,
-            earliest_if_notified_today: today.earliest,
-        };
-        let notified = request.notified.ok_or_else(required)?;
-        let notice =
-            notification::assess(&action, notified, &self.thresholds)?.ok_or_else(required)?;
-        if request.date < notice.earliest {
-            return Err(ExcessError::ReviewPeriodNotEnded {
-                id: request.id.clone(),
-                citation: notice.citation,
-                notified,
-                earliest: notice.earliest,
-                date: request.date,
-            });
-        }
-        Ok(Some(notice))
+        notification::check_given(&action, request.date, request.notified, &self.thresholds)
+            .map_err(|gap| match gap {
+                NoticeGap::Assess(e) => e.into(),
+                NoticeGap::Required(today) => ExcessError::NotificationRequired {
+                    id: request.id.clone(),
+                    citation: today.citation,
+                    review_days: today.review_days,
+                    earliest_if_notified_today: today.earliest,
+                },
+                NoticeGap::Pending { notice, notified } => ExcessError::ReviewPeriodNotEnded {
+                    id: request.id.clone(),
+                    citation: notice.citation,
+                    notified,
+                    earliest: notice.earliest,
+                    date: request.date,
+                },
+            })
     }
 }
 

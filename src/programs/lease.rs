@@ -67,42 +67,40 @@ use crate::budget::{
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
 use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rounding};
-use crate::notification::{self, AssessError, ProposedAction, Thresholds};
+use crate::notification::{self, AssessError, NoticeGap, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
 /// The AECA section 62 certification a lease of `request`'s term needs, if any, transmitted
 /// and reviewed by the lease's start.
 fn check_notice(request: &LeaseRequest) -> Result<(), LeaseError> {
-    let thresholds = Thresholds::current();
     let action = ProposedAction::Lease {
         partner: request.lessee,
         term_months: request.term_months,
         replacement_value: request.article.replacement_value,
     };
-    let Some(today) = notification::assess(&action, request.start, &thresholds)? else {
-        return Ok(());
-    };
-    let required = || LeaseError::NotificationRequired {
-        id: request.id.clone(),
-        citation: today.citation.clone(),
-        review_days: today.review_days,
-        earliest_if_notified_today: today.earliest,
-    };
-    let notified = request.notified.ok_or_else(required)?;
-    // The review runs from the certification, under the rules of its day; a certification
-    // transmitted when none was required does not cover the lease.
-    let notice = notification::assess(&action, notified, &thresholds)?.ok_or_else(required)?;
-    if request.start < notice.earliest {
-        return Err(LeaseError::ReviewPeriodNotEnded {
+    match notification::check_given(
+        &action,
+        request.start,
+        request.notified,
+        &Thresholds::current(),
+    ) {
+        Ok(_) => Ok(()),
+        Err(NoticeGap::Assess(e)) => Err(e.into()),
+        Err(NoticeGap::Required(today)) => Err(LeaseError::NotificationRequired {
+            id: request.id.clone(),
+            citation: today.citation,
+            review_days: today.review_days,
+            earliest_if_notified_today: today.earliest,
+        }),
+        Err(NoticeGap::Pending { notice, notified }) => Err(LeaseError::ReviewPeriodNotEnded {
             id: request.id.clone(),
             citation: notice.citation,
             notified,
             earliest: notice.earliest,
             start: request.start,
-        });
+        }),
     }
-    Ok(())
 }
 
 /// The longest term of one lease or renewal, in months: five years (AECA section 61(b)).

@@ -44,7 +44,8 @@
 //! use security_assistance::eligibility::AllowAll;
 //! use security_assistance::notification::Thresholds;
 //! use security_assistance::programs::sales::{
-//!     Case, CaseRequest, CaseState, ImplementationBasis, LineSpec, TermsOfSale, TrustFund,
+//!     Case, CaseRequest, CaseState, Disposition, ImplementationBasis, LineBilling, LineSpec,
+//!     TermsOfSale, TrustFund,
 //! };
 //! use security_assistance::Rounding;
 //!
@@ -66,7 +67,13 @@
 //! case.complete_line(line, day(2013, 6, 30)?)?;
 //! assert_eq!(case.state(), CaseState::SupplyComplete);
 //! assert_eq!(case.closure_due(), Some(day(2014, 6, 30)?));
-//! case.close(day(2014, 1, 15)?)?;
+//! // Closure: the line billed at its priced total, the credit balance refunded.
+//! trust.disburse(&case, day(2013, 7, 1)?, "9000000".parse()?)?;
+//! let billing = [LineBilling { line, billed: case.line_charges(line)?.total }];
+//! let statement = case.close_reconciled(day(2014, 1, 15)?, &mut trust, &billing,
+//!     Some(Disposition::Refund))?;
+//! assert_eq!(statement.balance.to_string(), "$1,000,000.00");
+//! assert_eq!(case.state(), CaseState::Closed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -87,7 +94,10 @@ pub use charges::{
     DeliveryTerm, Exemption, KeyDate, LineCharges, RateRow, SmallCaseMinimum, SourceOfSupply,
     TransportationRow,
 };
-pub use closure::{ClosureStatement, Disposition, LineBilling, interest_on_arrears};
+pub use closure::{
+    ARREARS_INTEREST_AUTHORITY, Arrears, ClosureStatement, Disposition, LineBilling,
+    interest_on_arrears,
+};
 pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
@@ -98,7 +108,7 @@ use crate::budget::{BudgetError, CommandId, DocumentId};
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
 use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rate, Rounding};
-use crate::notification::{self, Notification, ProposedAction, Thresholds};
+use crate::notification::{self, NoticeGap, Notification, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -704,6 +714,15 @@ pub struct Amendment {
         deserialize_with = "crate::fiscal::date_serde::deserialize_option"
     )]
     pub accepted: Option<NaiveDate>,
+    /// The date its offer expires: [`STANDARD_OFFER_DAYS`] after it was proposed, the
+    /// amendment's own offer expiration date (an amendment is offered and accepted like a
+    /// basic LOA, DOMAIN.md §2.2; the proposal stands in for its MILAP milestone). `None`
+    /// in amendments stored before it was kept: no expiry is checked for them.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub offer_expires: Option<NaiveDate>,
     /// The scope changes.
     pub changes: Vec<ScopeChange>,
     /// The lines it added, once accepted.
@@ -1688,38 +1707,29 @@ impl Case {
     ) -> Result<Vec<Notification>, SalesError> {
         let mut notices = Vec::new();
         for action in self.proposed_actions(total)? {
-            let Some(today) = notification::assess(&action, date, thresholds)? else {
-                continue;
-            };
-            let Some(notified) = self.notified else {
-                return Err(SalesError::NotificationRequired {
-                    case: self.id.clone(),
-                    citation: today.citation,
-                    review_days: today.review_days,
-                    earliest_if_notified_today: today.earliest,
-                });
-            };
             // The review period runs from the notice, under the thresholds of its day.
-            let Some(notice) = notification::assess(&action, notified, thresholds)? else {
-                // Not needed on the notice's day, yet needed today: the rules changed in
-                // between, so the recorded notice does not cover this offer.
-                return Err(SalesError::NotificationRequired {
-                    case: self.id.clone(),
-                    citation: today.citation,
-                    review_days: today.review_days,
-                    earliest_if_notified_today: today.earliest,
-                });
-            };
-            if date < notice.earliest {
-                return Err(SalesError::ReviewPeriodNotEnded {
-                    case: self.id.clone(),
-                    citation: notice.citation,
-                    notified,
-                    earliest: notice.earliest,
-                    date,
-                });
+            match notification::check_given(&action, date, self.notified, thresholds) {
+                Ok(None) => {}
+                Ok(Some(notice)) => notices.push(notice),
+                Err(NoticeGap::Assess(e)) => return Err(e.into()),
+                Err(NoticeGap::Required(today)) => {
+                    return Err(SalesError::NotificationRequired {
+                        case: self.id.clone(),
+                        citation: today.citation,
+                        review_days: today.review_days,
+                        earliest_if_notified_today: today.earliest,
+                    });
+                }
+                Err(NoticeGap::Pending { notice, notified }) => {
+                    return Err(SalesError::ReviewPeriodNotEnded {
+                        case: self.id.clone(),
+                        citation: notice.citation,
+                        notified,
+                        earliest: notice.earliest,
+                        date,
+                    });
+                }
             }
-            notices.push(notice);
         }
         Ok(notices)
     }
@@ -1937,10 +1947,14 @@ impl Case {
         }
         let in_order = self.check_date(action, date)?;
         let number = next_document_number(self.amendments.len());
+        let offer_expires = date
+            .checked_add_days(Days::new(u64::from(STANDARD_OFFER_DAYS)))
+            .unwrap_or(NaiveDate::MAX);
         self.amendments.push(Amendment {
             number,
             proposed: date,
             accepted: None,
+            offer_expires: Some(offer_expires),
             changes,
             lines_added: Vec::new(),
         });
@@ -1956,7 +1970,9 @@ impl Case {
     ///
     /// [`SalesError::IllegalTransition`] unless accepted or implemented;
     /// [`SalesError::UnknownAmendment`]; [`SalesError::AmendmentAlreadyAccepted`];
-    /// [`SalesError::DateBeforePrevious`]; [`SalesError::UnknownLine`];
+    /// [`SalesError::DateBeforePrevious`]; [`SalesError::AmendmentOfferExpired`] after the
+    /// amendment's own offer expiration date ([`Amendment::offer_expires`], 85 days after
+    /// its proposal); [`SalesError::UnknownLine`];
     /// [`SalesError::InvalidLine`] past [`MAX_LINES`]; [`SalesError::QuantityBelowZero`];
     /// [`SalesError::ReAddAtLowerRate`] when a line of an item whose line was reduced would
     /// come back at a lower surcharge rate (DOMAIN.md §2.3).
@@ -2020,6 +2036,14 @@ impl Case {
             });
         }
         let in_order = self.check_date(action, date)?;
+        if let Some(expired) = amendment.offer_expires.filter(|e| date > *e) {
+            return Err(SalesError::AmendmentOfferExpired {
+                case: self.id.clone(),
+                number,
+                expired,
+                date,
+            });
+        }
         let implemented = self.implemented_on().map(|_| date);
         let mut lines = self.lines.clone();
         let mut added = Vec::new();
@@ -2253,44 +2277,6 @@ impl Case {
         self.record(in_order, action, state);
         Ok(())
     }
-
-    /// Closes a supply-complete case on `date` (closure is due by
-    /// [`Case::closure_due`]; closing earlier is allowed).
-    ///
-    /// # Errors
-    ///
-    /// [`SalesError::IllegalTransition`] unless supply complete;
-    /// [`SalesError::DateBeforePrevious`].
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use security_assistance::eligibility::AllowAll;
-    /// # use security_assistance::notification::Thresholds;
-    /// # use security_assistance::programs::sales::*;
-    /// # use security_assistance::Rounding;
-    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
-    /// # let _ = (AllowAll, Thresholds::current());
-    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
-    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
-    /// # case.begin_development(day(2013, 1, 3)?)?;
-    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
-    /// # let _ = line;
-    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
-    /// # case.accept(day(2013, 3, 1)?)?;
-    /// # let mut trust = TrustFund::new();
-    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
-    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
-    /// case.complete_line(line, day(2013, 9, 30)?)?;
-    /// assert_eq!(case.closure_due(), Some(day(2014, 9, 30)?));
-    /// case.close(day(2014, 9, 30)?)?;
-    /// assert_eq!(case.state(), CaseState::Closed);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn close(&mut self, date: NaiveDate) -> Result<(), SalesError> {
-        let in_order = self.guard(CaseAction::Close, date)?;
-        self.record(in_order, CaseAction::Close, CaseState::Closed);
-        Ok(())
-    }
 }
 
 fn next_document_number(existing: usize) -> DocumentNumber {
@@ -2385,14 +2371,16 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::UnknownFundingSource`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
-///    [`SalesError::OfferExpired`], [`SalesError::ObligationBeforeAcceptance`];
+///    [`SalesError::OfferExpired`], [`SalesError::AmendmentOfferExpired`],
+///    [`SalesError::ObligationBeforeAcceptance`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
 ///    [`SalesError::QuantityBelowZero`], [`SalesError::ReAddAtLowerRate`],
 ///    [`SalesError::FundingSourceExceeded`], [`SalesError::ExceedsCaseValue`],
 ///    [`SalesError::InsufficientTrustBalance`], [`SalesError::LineNotBilled`],
-///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`];
+///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`],
+///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`];
 /// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`];
 /// 8. eligibility: [`SalesError::Ineligible`];
 /// 9. ledger: [`SalesError::Ledger`], [`SalesError::DuplicateLedgerCommand`].
@@ -2609,6 +2597,22 @@ pub enum SalesError {
         /// The case.
         case: DocumentId,
         /// The expiration date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        expired: NaiveDate,
+        /// The acceptance date given.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+    },
+    /// The purchaser tried to accept an amendment after its own offer expired.
+    #[error(
+        "amendment {number} of case {case} cannot be accepted on {date}: its offer expired on {expired}; propose it again"
+    )]
+    AmendmentOfferExpired {
+        /// The case.
+        case: DocumentId,
+        /// The amendment.
+        number: DocumentNumber,
+        /// Its offer expiration date.
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         expired: NaiveDate,
         /// The acceptance date given.
@@ -2864,6 +2868,34 @@ pub enum SalesError {
         /// The balance.
         balance: Money,
     },
+    /// A return of financing at closure would pass what may be returned: the case's
+    /// credit balance, or what was drawn on the document less what was returned to it.
+    #[error(
+        "return of {requested} from case {case} to {document} exceeds the {returnable} that may be returned (the lower of the case's credit balance and the draws on it not yet returned)"
+    )]
+    FinancingReturnExceeded {
+        /// The case.
+        case: DocumentId,
+        /// The financing document.
+        document: DocumentId,
+        /// What may be returned.
+        returnable: Money,
+        /// The return refused.
+        requested: Money,
+    },
+    /// A refund to the partner at closure would pass the partner's own cash on the case:
+    /// the financed part of the balance goes back to its financing first.
+    #[error(
+        "case {case} would refund {balance} to its partner, which paid {own_cash} of its own cash: return the rest to the financing it was drawn on before closure"
+    )]
+    RefundExceedsOwnCash {
+        /// The case.
+        case: DocumentId,
+        /// The credit balance to refund.
+        balance: Money,
+        /// The partner's own cash deposited for the case.
+        own_cash: Money,
+    },
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -2911,6 +2943,7 @@ impl SalesError {
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
             | SalesError::OfferExpired { .. }
+            | SalesError::AmendmentOfferExpired { .. }
             | SalesError::ObligationBeforeAcceptance { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
@@ -2924,7 +2957,9 @@ impl SalesError {
             | SalesError::InsufficientTrustBalance { .. }
             | SalesError::LineNotBilled { .. }
             | SalesError::ClosureArrears { .. }
-            | SalesError::DispositionRequired { .. } => 6,
+            | SalesError::DispositionRequired { .. }
+            | SalesError::FinancingReturnExceeded { .. }
+            | SalesError::RefundExceedsOwnCash { .. } => 6,
             SalesError::NotificationRequired { .. } | SalesError::ReviewPeriodNotEnded { .. } => 7,
             SalesError::Ineligible { .. } => 8,
             SalesError::Ledger(_) | SalesError::DuplicateLedgerCommand { .. } => 9,
@@ -3028,7 +3063,20 @@ mod tests {
                         .unwrap();
                 }
                 CaseState::SupplyComplete => case.complete_line(n(1), d(2013, 3, 3)).unwrap(),
-                CaseState::Closed => case.close(d(2013, 3, 4)).unwrap(),
+                CaseState::Closed => {
+                    let billing = [LineBilling {
+                        line: n(1),
+                        billed: case.line_charges(n(1)).unwrap().total,
+                    }];
+                    case.close_reconciled(
+                        d(2013, 3, 4),
+                        &mut trust,
+                        &billing,
+                        Some(Disposition::Refund),
+                    )
+                    .map(|_| ())
+                    .unwrap();
+                }
                 CaseState::Cancelled => case.cancel(d(2013, 1, 3)).unwrap(),
                 CaseState::RequestReceived => {}
             }
@@ -3093,7 +3141,17 @@ mod tests {
                 )
                 .map(|_| ()),
             CaseAction::CompleteLine => case.complete_line(n(1), day),
-            CaseAction::Close => case.close(day),
+            CaseAction::Close => {
+                let billing = match case.line_charges(n(1)) {
+                    Ok(charges) => vec![LineBilling {
+                        line: n(1),
+                        billed: charges.total,
+                    }],
+                    Err(_) => Vec::new(),
+                };
+                case.close_reconciled(day, trust, &billing, Some(Disposition::Refund))
+                    .map(|_| ())
+            }
             CaseAction::Cancel => case.cancel(day),
             CaseAction::Deposit => trust.deposit(case, day, m("1"), case.partner()),
             CaseAction::Disburse => {
@@ -3141,6 +3199,47 @@ mod tests {
         }
         assert_eq!(legal + illegal, 8 * 16);
         assert_eq!(legal, 31);
+    }
+
+    /// An amendment is offered like a basic LOA: its own offer expires 85 days after it
+    /// was proposed (2013-04-01 + 85 days = 2013-06-25); accepted the day before and the
+    /// day of, refused the day after, changing nothing.
+    #[test]
+    fn an_amendment_expires_85_days_after_its_proposal() {
+        for (accepted, ok) in [
+            (d(2013, 6, 24), true),
+            (d(2013, 6, 25), true),
+            (d(2013, 6, 26), false),
+        ] {
+            let (mut case, _) = case_in(CaseState::Implemented);
+            let number = case
+                .propose_amendment(
+                    d(2013, 4, 1),
+                    vec![ScopeChange::AddLine(LineSpec::new("spares", 1, m("5")))],
+                )
+                .unwrap();
+            assert_eq!(case.amendments()[0].offer_expires, Some(d(2013, 6, 25)));
+            let before = case.clone();
+            let result = case.accept_amendment(number, accepted);
+            if ok {
+                result.unwrap();
+                assert_eq!(case.lines().len(), 2);
+            } else {
+                let err = result.unwrap_err();
+                assert_eq!(
+                    err,
+                    SalesError::AmendmentOfferExpired {
+                        case: before.id().clone(),
+                        number,
+                        expired: d(2013, 6, 25),
+                        date: accepted,
+                    }
+                );
+                assert_eq!(err.precedence(), 4);
+                assert!(err.to_string().contains("propose it again"), "{err}");
+                assert_eq!(case, before);
+            }
+        }
     }
 
     /// The transitions that change the state go where the diagram says.

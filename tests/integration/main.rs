@@ -35,6 +35,7 @@ mod programs_notice;
 mod programs_sales;
 mod programs_training;
 mod report;
+mod sales_closure;
 mod scenarios;
 mod schemas;
 mod store;

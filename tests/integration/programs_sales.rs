@@ -19,8 +19,8 @@ use security_assistance::programs::lease::{
     Lease, LeaseError, LeaseRequest, LeasedArticle, RentalPayer,
 };
 use security_assistance::programs::sales::{
-    Case, CaseRequest, CaseState, FundingSource, ImplementationBasis, LineSpec, PaymentSchedule,
-    SalesError, ScopeChange, TermsOfSale, TrustFund,
+    Case, CaseRequest, CaseState, FundingSource, ImplementationBasis, LineBilling, LineSpec,
+    PaymentSchedule, SalesError, ScopeChange, TermsOfSale, TrustFund,
 };
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind, Rounding};
 
@@ -294,7 +294,38 @@ fn a_whole_case_with_surcharges_across_two_rate_changes() {
     }
     assert_eq!(case.state(), CaseState::SupplyComplete);
     assert_eq!(case.closure_due(), Some(day(2020, 3, 31)));
-    case.close(day(2020, 3, 1)).unwrap();
+    // Every line billed at its priced total; the charges were paid out with the value, so
+    // collections fall short of disbursements plus charges and the case stays open until
+    // the partner pays them.
+    let billing: Vec<LineBilling> = case
+        .lines()
+        .iter()
+        .map(|l| LineBilling {
+            line: l.number,
+            billed: case.line_charges(l.number).unwrap().total,
+        })
+        .collect();
+    let err = case
+        .clone()
+        .close_reconciled(day(2020, 3, 1), &mut trust.clone(), &billing, None)
+        .unwrap_err();
+    let SalesError::ClosureArrears {
+        collections, owed, ..
+    } = err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(collections, m("41400000"));
+    let arrears = owed.checked_sub(collections).unwrap();
+    assert!(arrears.is_positive());
+    trust
+        .deposit(&case, day(2020, 2, 28), arrears, code("JOR"))
+        .unwrap();
+    let statement = case
+        .close_reconciled(day(2020, 3, 1), &mut trust, &billing, None)
+        .unwrap();
+    assert_eq!(statement.balance, Money::ZERO);
+    assert_eq!(statement.collections, owed);
     assert_eq!(case.state(), CaseState::Closed);
     assert_eq!(line1.get(), 1);
 

@@ -49,6 +49,18 @@ pub enum TrustEntryKind {
     /// A credit balance refunded to the partner when the case closed (SAMM C16); it
     /// counts with disbursements as cash out of the account.
     Refund,
+    /// Financing drawn for the case and not used, returned at closure to the financing
+    /// document it was drawn on: posted to the ledger as an [`Action::Refund`] of the draw
+    /// (see [`TrustFund::return_financing`]). It counts with disbursements as cash out of
+    /// the account.
+    Return {
+        /// The financing document.
+        document: DocumentId,
+        /// The account it is obligated in.
+        account: AccountSymbol,
+        /// The ledger command that posted the return.
+        command: CommandId,
+    },
 }
 
 /// One dated entry of a partner's trust account.
@@ -261,6 +273,43 @@ impl TrustFund {
         )?)
     }
 
+    /// What has been returned at closure from `case` to the financing `document` (see
+    /// [`TrustFund::return_financing`]); `None`: to every financing document.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn returned(
+        &self,
+        case: &DocumentId,
+        document: Option<&DocumentId>,
+    ) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| match &e.kind {
+                    TrustEntryKind::Return { document: d, .. } => document.is_none_or(|x| x == d),
+                    _ => false,
+                })
+                .map(|e| e.amount),
+        )?)
+    }
+
+    /// The partner's own cash deposited for `case` (deposits that are not financing draws).
+    pub(super) fn own_cash(&self, case: &DocumentId) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        TrustEntryKind::Deposit {
+                            source: DepositSource::Partner
+                        }
+                    )
+                })
+                .map(|e| e.amount),
+        )?)
+    }
+
     /// The checks of every entry before the amounts, in precedence order: state and
     /// identity, shape, existence of the financing source, then time. Returns the partner
     /// and, for a financing draw, the planned amount and the account.
@@ -353,9 +402,9 @@ impl TrustFund {
         // Every fallible step comes before the first write.
         let (deposits, disbursements) = match entry.kind {
             TrustEntryKind::Deposit { .. } => (deposits.checked_add(entry.amount)?, disbursements),
-            TrustEntryKind::Disbursement | TrustEntryKind::Refund => {
-                (deposits, disbursements.checked_add(entry.amount)?)
-            }
+            TrustEntryKind::Disbursement
+            | TrustEntryKind::Refund
+            | TrustEntryKind::Return { .. } => (deposits, disbursements.checked_add(entry.amount)?),
         };
         // The one place the rule is enforced, so no caller can skip it (issue 17: a typed
         // error, not an assertion): a partner's cumulative disbursements and refunds never
@@ -628,6 +677,104 @@ impl TrustFund {
 }
 
 impl TrustFund {
+    /// Returns `amount` of financing drawn for a supply-complete `case` on the financing
+    /// `document` and not used, before the case closes: posts an [`Action::Refund`] of the
+    /// draw to `ledger` (a collection that reverses part of the disbursement, as command
+    /// `id` by `actor`, effective and recorded on `date`) and, if the ledger accepts it,
+    /// records a [`TrustEntryKind::Return`] in the trust fund.
+    ///
+    /// # The rule
+    ///
+    /// Cash financed by a grant or loan under AECA section 23 (22 U.S.C. 2763) is United
+    /// States money lent or granted to pay for the case: at closure the partner is refunded
+    /// only its own cash, and the rest of the credit balance goes back to the financing
+    /// document it was drawn on, so the appropriation account sees its outlay reduced
+    /// ([`Case::close_reconciled`](super::Case::close_reconciled) refuses a refund above
+    /// the partner's own cash with [`SalesError::RefundExceedsOwnCash`]). That the
+    /// financed part goes back to the financing first is this crate's reading: the SAMM
+    /// Reconciliation and Closure Guide's section on the disposition of excess funds
+    /// (SAMM Appendix 7, A7.C4.11) could not be read to confirm it. No more may be
+    /// returned than the case's credit balance (deposits less disbursements, charges and
+    /// earlier returns) nor than was drawn on the document less what was returned to it.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order, each leaving the trust fund and the ledger unchanged:
+    /// [`SalesError::IllegalTransition`] unless the case is supply complete;
+    /// [`SalesError::CaseOfOtherPartner`]; [`SalesError::NotPositive`];
+    /// [`SalesError::UnknownFundingSource`] if `document` is not one of the case's
+    /// financing sources; [`SalesError::DateBeforePrevious`] before the acceptance;
+    /// [`SalesError::TrustDateBeforePrevious`]; [`SalesError::FinancingReturnExceeded`]
+    /// above what may be returned; [`SalesError::Ledger`] if the ledger refuses the refund;
+    /// [`SalesError::DuplicateLedgerCommand`] if `id` was already applied.
+    #[allow(clippy::too_many_arguments)]
+    pub fn return_financing(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        amount: Money,
+        document: &DocumentId,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, SalesError> {
+        let (partner, planned) =
+            self.check_entry(case, CaseAction::Close, date, amount, None, Some(document))?;
+        let (_, account) = planned.ok_or_else(|| SalesError::UnknownFundingSource {
+            case: case.id().clone(),
+            document: document.clone(),
+        })?;
+        let unreturned = self
+            .drawn(case.id(), document)?
+            .checked_sub(self.returned(case.id(), Some(document))?)?;
+        let returnable = unreturned.min(case.credit_balance(self)?.max(Money::ZERO));
+        if amount > returnable {
+            return Err(SalesError::FinancingReturnExceeded {
+                case: case.id().clone(),
+                document: document.clone(),
+                returnable,
+                requested: amount,
+            });
+        }
+        // The partner-level rule `record` enforces, checked before the ledger moves.
+        let available = self.balance(partner)?;
+        if amount > available {
+            return Err(SalesError::InsufficientTrustBalance {
+                partner,
+                available,
+                requested: amount,
+            });
+        }
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Refund {
+                account,
+                document: document.clone(),
+                amount,
+            },
+        );
+        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
+        if receipt.duplicate {
+            return Err(SalesError::DuplicateLedgerCommand { id });
+        }
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount,
+                kind: TrustEntryKind::Return {
+                    document: document.clone(),
+                    account,
+                    command: id,
+                },
+            },
+        )?;
+        Ok(receipt)
+    }
+
     /// Refunds `amount` of the case's credit balance to its partner on `date` (used by
     /// [`Case::close_reconciled`](super::Case::close_reconciled)).
     ///
