@@ -537,7 +537,7 @@ impl Importer<'_> {
 
     /// The row's commands (one or two); the second of a pair cannot fail once the first
     /// applied (an automatic apportionment of what was just appropriated).
-    fn commands(&mut self, row: &Row<'_>) -> Result<(Command, Option<Command>), RowProblem> {
+    fn commands(&mut self, row: &Row<'_>) -> Result<(Command, Option<Box<Command>>), RowProblem> {
         let symbol = self.symbol(row.account)?;
         Ok(match row.kind {
             Kind::Appropriation => return self.appropriation(symbol, row),
@@ -605,7 +605,7 @@ impl Importer<'_> {
         &self,
         symbol: AccountSymbol,
         row: &Row<'_>,
-    ) -> Result<(Command, Option<Command>), RowProblem> {
+    ) -> Result<(Command, Option<Box<Command>>), RowProblem> {
         let main = symbol.main_account();
         let purposes = self.options.purposes.get(&main).cloned().ok_or_else(|| {
             field_error(
@@ -629,7 +629,11 @@ impl Importer<'_> {
         };
         Ok((
             self.command(row_id(row, "")?, row, appropriate),
-            Some(self.command(row_id(row, ".apportion")?, row, apportion)),
+            Some(Box::new(self.command(
+                row_id(row, ".apportion")?,
+                row,
+                apportion,
+            ))),
         ))
     }
 
@@ -680,7 +684,7 @@ struct Parsed {
     /// `true` for an obligation row (whose obligation becomes an upward adjustment of a
     /// document already obligated).
     obligation: bool,
-    commands: Result<(Command, Option<Command>), RowProblem>,
+    commands: Result<(Command, Option<Box<Command>>), RowProblem>,
 }
 
 /// The parsing half of an import: the file's records into blocks of commands.
@@ -759,7 +763,7 @@ impl Applier {
     fn row(
         &mut self,
         obligation: bool,
-        commands: Result<(Command, Option<Command>), RowProblem>,
+        commands: Result<(Command, Option<Box<Command>>), RowProblem>,
     ) -> Result<u64, RowProblem> {
         let (mut first, second) = commands?;
         if obligation {
@@ -775,7 +779,7 @@ impl Applier {
             ),
             Some(second) => self
                 .ledger
-                .apply_all(vec![first, second])
+                .apply_all(vec![first, *second])
                 .map_err(|e| RowProblem::Refused(e.error))?
                 .iter()
                 .filter(|r| !r.duplicate)

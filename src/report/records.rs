@@ -22,8 +22,8 @@ const BLOCK: usize = 1 << 20;
 #[derive(Debug, Default)]
 pub(super) struct Record {
     bytes: Vec<u8>,
-    /// The end of each field in `bytes`.
-    ends: Vec<usize>,
+    /// Where each field starts and ends in `bytes`.
+    spans: Vec<(usize, usize)>,
     /// The line the record starts on (the first line is 1).
     line: u64,
 }
@@ -31,17 +31,15 @@ pub(super) struct Record {
 impl Record {
     /// The number of fields.
     pub(super) fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// The field at `index`, or the empty field past the last one.
     pub(super) fn get(&self, index: usize) -> &[u8] {
-        let start = match index.checked_sub(1) {
-            None => 0,
-            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
-        };
-        let end = self.ends.get(index).copied().unwrap_or(start);
-        self.bytes.get(start..end).unwrap_or_default()
+        self.spans
+            .get(index)
+            .and_then(|&(start, end)| self.bytes.get(start..end))
+            .unwrap_or_default()
     }
 
     /// Every field, in order.
@@ -56,11 +54,13 @@ impl Record {
 
     fn clear(&mut self) {
         self.bytes.clear();
-        self.ends.clear();
+        self.spans.clear();
     }
 
+    /// Ends the field being written (it started where the previous one ended).
     fn end_field(&mut self) {
-        self.ends.push(self.bytes.len());
+        let start = self.spans.last().map_or(0, |&(_, end)| end);
+        self.spans.push((start, self.bytes.len()));
     }
 }
 
@@ -181,11 +181,16 @@ impl<R: Read> Records<R> {
                 None => rest,
             };
             if memchr::memchr2(b'"', b'\r', line).is_none() {
-                // A plain line: its commas separate the fields.
-                for field in line.split(|&b| b == b',') {
-                    record.bytes.extend_from_slice(field);
-                    record.end_field();
+                // A plain line, copied whole: its commas separate the fields.
+                record.bytes.extend_from_slice(line);
+                let mut start = 0;
+                for (i, &b) in line.iter().enumerate() {
+                    if b == b',' {
+                        record.spans.push((start, i));
+                        start = i.saturating_add(1);
+                    }
                 }
+                record.spans.push((start, line.len()));
                 let used = newline.map_or(line.len(), |n| n.saturating_add(1));
                 self.pos = self.pos.saturating_add(used);
                 if newline.is_some() {
