@@ -130,7 +130,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         )
 }
 
-/// The row's fields as the importer reads them (the amount unquoted), and its line.
+/// The row's fields as the importer reads them (the amount unquoted).
 struct Row {
     fields: Vec<String>,
 }
