@@ -672,11 +672,8 @@ fn row_id(row: &Row<'_>, suffix: &str) -> Result<CommandId, RowProblem> {
     CommandId::from_string(text).map_err(|_| field_error("id", row.id.as_bytes(), ROW_ID_RULE))
 }
 
-/// Rows parsed and handed to the applying thread at a time.
+/// Rows parsed, then applied, at a time.
 const BLOCK_ROWS: usize = 2048;
-
-/// Blocks parsed ahead of the one being applied.
-const PIPELINE_DEPTH: usize = 4;
 
 /// One row read: its line, and its commands or why it is bad.
 struct Parsed {
@@ -687,7 +684,8 @@ struct Parsed {
     commands: Result<(Command, Option<Box<Command>>), RowProblem>,
 }
 
-/// The parsing half of an import: the file's records into blocks of commands.
+/// The parsing half of an import: the file's records into blocks of commands (it needs no
+/// ledger, so it could run on another thread than the [`Applier`]).
 struct Reader<'a, R> {
     records: Records<R>,
     record: Record,
@@ -723,8 +721,8 @@ impl<R: io::Read> Reader<'_, R> {
     }
 }
 
-/// The applying half of an import: the rows' commands applied in order to a copy of the
-/// ledger, with what was applied and what was refused.
+/// The applying half of an import: the rows' commands applied in file order to a copy of
+/// the ledger, with what was applied and what was refused.
 struct Applier {
     ledger: Ledger,
     summary: ImportSummary,
@@ -824,11 +822,10 @@ impl Applier {
 /// The import is the crate's bulk path and gives exactly what applying each row's commands
 /// one by one with [`Ledger::apply`] gives (the same ledger, journal, summary and bad rows,
 /// proved by the integration test `csv_import`): the file is read in blocks of a mebibyte
-/// and split by hand (the `csv` crate's grammar), amounts are read as integer cents, rows
-/// are parsed into their commands on the calling thread in blocks of 2,048 while a second
-/// thread applies the blocks in file order with every check of the ledger (and on the
-/// calling thread alone if no thread can be started). A line number is the line the
-/// record starts on, the header being line 1.
+/// and split by hand (the `csv` crate's grammar), amounts are read as integer cents, and
+/// rows are parsed into their commands in blocks of 2,048, each block then applied in file
+/// order with every check of the ledger. A line number is the line the record starts on,
+/// the header being line 1.
 ///
 /// # Errors
 ///
@@ -870,13 +867,11 @@ pub fn import_transactions<R: io::Read>(
             expected: CSV_COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
         });
     }
-    let work = || {
-        Applier::new(if ledger.journal().is_empty() {
-            ledger.empty_like()
-        } else {
-            ledger.clone()
-        })
-    };
+    let mut applier = Applier::new(if ledger.journal().is_empty() {
+        ledger.empty_like()
+    } else {
+        ledger.clone()
+    });
     let mut reader = Reader {
         records,
         record,
@@ -888,41 +883,15 @@ pub fn import_transactions<R: io::Read>(
         },
         dates: DateCache::default(),
     };
-    // Parse on this thread while another applies, block by block, in file order.
-    let pipelined = std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(PIPELINE_DEPTH);
-        let mut applier = work();
-        let worker = std::thread::Builder::new()
-            .name("csv-import-apply".to_owned())
-            .spawn_scoped(scope, move || {
-                for block in received {
-                    applier.block(block);
-                }
-                applier
-            })
-            .ok()?;
-        let parsed = reader.each_block(|block| blocks.send(block).is_ok());
-        drop(blocks);
-        // A panic of the applying thread is this call's panic.
-        let applier = worker
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Some(parsed.map(|()| applier))
-    });
-    let applier = match pipelined {
-        Some(result) => result.map_err(|e| read(&e))?,
-        // No second thread to be had: parse and apply in turn on this one.
-        None => {
-            let mut applier = work();
-            reader
-                .each_block(|block| {
-                    applier.block(block);
-                    true
-                })
-                .map_err(|e| read(&e))?;
-            applier
-        }
-    };
+    // Parsing and applying alternate block by block on this thread. Handing the blocks to
+    // a second thread was measured (PERFORMANCE.md) and did not pay on a loaded 2-core
+    // machine; `Reader` and `Applier` are the two halves such a pipeline would run.
+    reader
+        .each_block(|block| {
+            applier.block(block);
+            true
+        })
+        .map_err(|e| read(&e))?;
     let Applier {
         ledger: work,
         mut summary,
