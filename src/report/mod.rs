@@ -27,6 +27,7 @@ mod flow;
 mod iati;
 mod import;
 mod interop;
+mod records;
 mod status;
 mod table;
 mod transactions;

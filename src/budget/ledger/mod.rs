@@ -379,6 +379,14 @@ impl Ledger {
         Some(o.balance())
     }
 
+    /// `true` when `document` is obligated in `account` (what [`Ledger::obligation`] tells
+    /// without building the balance).
+    pub(crate) fn has_obligation(&self, account: &AccountSymbol, document: &DocumentId) -> bool {
+        self.accounts
+            .get(account)
+            .is_some_and(|a| a.obligations.contains_key(document))
+    }
+
     /// Every obligation recorded in `account`, by document, sorted by document id (for
     /// reports that list instruments under their allocations).
     ///
