@@ -716,7 +716,7 @@ mod tests {
         store: super::super::MemoryStore,
         policy: &Policy,
     ) -> DurableLedger<super::super::MemoryStore> {
-        let mut opened = DurableLedger::open(
+        let opened = DurableLedger::open(
             store,
             Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
             Arc::new(crate::eligibility::AllowAll),
