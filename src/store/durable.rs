@@ -248,20 +248,25 @@ impl<S: JournalStore> DurableLedger<S> {
     }
 
     /// Loads the ledger from the store under `policy`: the latest checkpoint and the
-    /// entries after it. A ledger read whole from entries the store holds under `policy`
-    /// (`trusted`) notes each one as it comes; otherwise the policy decides every entry again
-    /// once they are all read (a checkpoint holds no delegation register, and entries
-    /// written before the policy was recorded were never checked under it).
+    /// entries after it. When the store holds its entries under `policy` (`trusted`) and
+    /// the checkpoint (if any) keeps the delegation register under `policy`, each entry
+    /// read is noted in the register as it comes and nothing is decided again. Otherwise
+    /// (a checkpoint of format 3, which holds no register, or entries written before the
+    /// policy was recorded, which were never checked under it) the policy decides every
+    /// entry again once they are all read.
     fn load(&mut self, policy: Policy, trusted: bool) -> Result<(), ServiceError> {
         let check = self.ledger.eligibility();
-        let checkpoint = self.store.latest_checkpoint()?;
-        let from_checkpoint = checkpoint.is_some();
-        self.ledger = match checkpoint {
-            None => Ledger::new(check),
+        let (ledger, register) = match self.store.latest_checkpoint()? {
+            None => (Ledger::new(check), None),
             Some(checkpoint) => restore_checkpoint(&checkpoint, check)?,
         };
-        let incremental = trusted && self.ledger.last_sequence().is_none() && !from_checkpoint;
-        if incremental {
+        self.ledger = ledger;
+        let incremental = trusted
+            && match &register {
+                None => self.ledger.last_sequence().is_none(),
+                Some(kept) => *kept == policy,
+            };
+        if incremental && register.is_none() {
             self.ledger
                 .set_policy(policy.clone())
                 .map_err(ServiceError::Refused)?;
@@ -504,17 +509,19 @@ fn same_policy(recorded: &Policy, given: &Policy) -> Result<(), StoreError> {
     })
 }
 
+/// The ledger `checkpoint` holds, with the policy its delegation register was kept under
+/// (`None` for a checkpoint of an older format, which keeps no register, and for one so
+/// old that the entries are replayed instead: then the ledger is empty).
 fn restore_checkpoint(
     checkpoint: &Checkpoint,
     eligibility: Arc<dyn EligibilityCheck + Send + Sync>,
-) -> Result<Ledger, StoreError> {
+) -> Result<(Ledger, Option<Policy>), StoreError> {
     let sequence = checkpoint.sequence();
     let bytes = checkpoint.verified()?;
     if !Ledger::reads_snapshot(bytes) {
-        // A checkpoint of an older format: the entries are replayed instead.
-        return Ok(Ledger::new(eligibility));
+        return Ok((Ledger::new(eligibility), None));
     }
-    let ledger = Ledger::from_snapshot(bytes, eligibility)
+    let (ledger, register) = Ledger::from_snapshot(bytes, eligibility)
         .map_err(|reason| StoreError::Checkpoint { sequence, reason })?;
     if ledger.last_sequence() != Some(sequence) {
         return Err(StoreError::Checkpoint {
@@ -525,7 +532,8 @@ fn restore_checkpoint(
             ),
         });
     }
-    Ok(ledger)
+    let policy = register.then(|| ledger.policy().clone());
+    Ok((ledger, policy))
 }
 
 #[cold]
@@ -592,6 +600,226 @@ mod tests {
                 .unwrap(),
             expected
         );
+    }
+
+    /// Under delegated authority: an appropriation apportioned, allotted and allocated,
+    /// a root delegation with a yearly limit of 12,000 (of which the allotment and the
+    /// allocation use 10,000), and 1,500 obligated under it.
+    fn delegated_year() -> (DurableLedger<super::super::MemoryStore>, Policy) {
+        use crate::budget::{
+            AgencyHead, AllocationKey, Apportionment, DelegatedAuthority, Funding, Grant,
+            Instrument, Power, Role, Scope,
+        };
+        let policy = Policy::Delegated(DelegatedAuthority {
+            heads: vec![AgencyHead {
+                agency: 11,
+                actor: "secretary".parse().unwrap(),
+            }],
+            second_approval_above: None,
+        });
+        let account: crate::budget::AccountSymbol = "011-2008/2009-1001".parse().unwrap();
+        let key = AllocationKey::new(
+            "DSCA".parse().unwrap(),
+            crate::ProgramKind::Financing,
+            Some("JOR".parse().unwrap()),
+        );
+        let command = |id: &str, actor: &str, action| {
+            Command::new(
+                id.parse().unwrap(),
+                day(2008, 1, 9),
+                actor.parse().unwrap(),
+                action,
+            )
+        };
+        let mut durable = DurableLedger::open(
+            super::super::MemoryStore::default(),
+            Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
+            Arc::new(crate::eligibility::AllowAll),
+            policy.clone(),
+        )
+        .unwrap();
+        let grant = Grant {
+            parent: None,
+            to: "director".parse().unwrap(),
+            role: Role::FundsHolder,
+            scope: Scope {
+                accounts: vec![account],
+                ..Scope::default()
+            },
+            powers: vec![Power::Allot, Power::Allocate, Power::Obligate],
+            per_command: None,
+            per_year: Some("12000".parse().unwrap()),
+            expires: None,
+        };
+        durable
+            .apply_all(vec![
+                appropriation("a", day(2008, 1, 9), 1001, "5000"),
+                command(
+                    "b",
+                    "omb",
+                    crate::budget::Action::Apportion {
+                        account,
+                        category: Apportionment::ByPeriod {
+                            from: day(2008, 1, 9),
+                        },
+                        amount: "5000".parse().unwrap(),
+                    },
+                ),
+                command("D1", "secretary", crate::budget::Action::Delegate { grant }),
+            ])
+            .unwrap();
+        durable
+            .apply(command(
+                "c",
+                "director",
+                crate::budget::Action::Allot {
+                    account,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: "5000".parse().unwrap(),
+                },
+            ))
+            .unwrap();
+        durable
+            .apply(command(
+                "d",
+                "director",
+                crate::budget::Action::Allocate {
+                    account,
+                    key: key.clone(),
+                    amount: "5000".parse().unwrap(),
+                },
+            ))
+            .unwrap();
+        for (id, amount) in [("e", "1500"), ("f", "1000")] {
+            let obligate = command(
+                id,
+                "director",
+                crate::budget::Action::Obligate {
+                    account,
+                    document: format!("DOC-{id}").parse().unwrap(),
+                    instrument: Instrument::GrantAgreement,
+                    funding: Funding::Allocation { key: key.clone() },
+                    amount: amount.parse().unwrap(),
+                    object_class: None,
+                },
+            );
+            // 11,500 of the 12,000 a year, then 1,000 more is over the delegation's limit.
+            let outcome = durable.apply(obligate);
+            assert_eq!(outcome.is_ok(), id == "e", "{outcome:?}");
+        }
+        (durable, policy)
+    }
+
+    /// Reopens `store` under `policy`, returns the ledger after checking that a second
+    /// obligation over the delegation's yearly limit is still refused.
+    fn reopened(
+        store: super::super::MemoryStore,
+        policy: &Policy,
+    ) -> DurableLedger<super::super::MemoryStore> {
+        let opened = DurableLedger::open(
+            store,
+            Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
+            Arc::new(crate::eligibility::AllowAll),
+            policy.clone(),
+        )
+        .unwrap();
+        let over = Command::new(
+            "g".parse().unwrap(),
+            day(2008, 1, 9),
+            "director".parse().unwrap(),
+            crate::budget::Action::Obligate {
+                account: "011-2008/2009-1001".parse().unwrap(),
+                document: "DOC-g".parse().unwrap(),
+                instrument: crate::budget::Instrument::GrantAgreement,
+                funding: crate::budget::Funding::Allocation {
+                    key: crate::budget::AllocationKey::new(
+                        "DSCA".parse().unwrap(),
+                        crate::ProgramKind::Financing,
+                        Some("JOR".parse().unwrap()),
+                    ),
+                },
+                amount: "1000".parse().unwrap(),
+                object_class: None,
+            },
+        );
+        let refused = opened.ledger().check(&over).unwrap_err();
+        assert!(
+            matches!(
+                &refused,
+                BudgetError::Unauthorized { problem, .. }
+                    if matches!(**problem, crate::budget::AuthorityError::OverCumulativeLimit { .. })
+            ),
+            "{refused:?}"
+        );
+        opened
+    }
+
+    #[test]
+    fn a_checkpoint_keeps_the_delegation_register_and_opening_from_it_decides_nothing_again() {
+        let (mut durable, policy) = delegated_year();
+        durable.checkpoint().unwrap();
+        let live = durable.ledger().clone();
+        let store = durable.into_store();
+        // The checkpoint holds the register itself.
+        let mut read = store.clone();
+        let checkpoint = read.latest_checkpoint().unwrap().unwrap();
+        let (restored, register) =
+            Ledger::from_snapshot(checkpoint.verified().unwrap(), live.eligibility()).unwrap();
+        assert!(register);
+        assert_eq!(restored.authority(), live.authority());
+        // Opening from it gives the live register, and the limit still holds.
+        let opened = reopened(store.clone(), &policy);
+        assert_eq!(opened.ledger(), &live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+        // The register is read, not rebuilt: a checkpoint whose register was emptied opens
+        // with the empty register (a checkpoint is trusted once its checksum matches).
+        let mut emptied = live.clone();
+        let mut nothing = Ledger::new(live.eligibility());
+        nothing.set_policy(policy.clone()).unwrap();
+        emptied.set_authority(nothing.authority().clone());
+        let mut store = store;
+        store
+            .save_checkpoint(&Checkpoint::new(
+                checkpoint.sequence(),
+                emptied.snapshot().unwrap(),
+            ))
+            .unwrap();
+        let opened = DurableLedger::open(
+            store,
+            Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
+            Arc::new(crate::eligibility::AllowAll),
+            policy,
+        )
+        .unwrap();
+        assert_eq!(opened.ledger().authority(), emptied.authority());
+        assert_ne!(opened.ledger().authority(), live.authority());
+    }
+
+    #[test]
+    fn a_format_3_checkpoint_still_opens_and_the_register_is_rebuilt_from_its_journal() {
+        let (durable, policy) = delegated_year();
+        let live = durable.ledger().clone();
+        let mut store = durable.into_store();
+        let sequence = live.last_sequence().unwrap();
+        let old = live.snapshot_as(3).unwrap();
+        let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
+        assert!(!register);
+        assert_eq!(read.policy(), &Policy::Open);
+        store
+            .save_checkpoint(&Checkpoint::new(sequence, old))
+            .unwrap();
+        let mut opened = reopened(store, &policy);
+        assert_eq!(opened.ledger(), &live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+        // The next checkpoint is written in the current format, with the register.
+        opened.checkpoint().unwrap();
+        let mut store = opened.into_store();
+        let checkpoint = store.latest_checkpoint().unwrap().unwrap();
+        let (_, register) =
+            Ledger::from_snapshot(checkpoint.verified().unwrap(), live.eligibility()).unwrap();
+        assert!(register);
+        let reopened = reopened(store, &policy);
+        assert_eq!(reopened.ledger().authority(), live.authority());
     }
 
     #[test]

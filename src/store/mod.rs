@@ -21,10 +21,13 @@
 //!   [`StoreError::Checksum`] naming the sequence, never a wrong ledger.
 //! - **Checkpoints**: a [`Checkpoint`] holds the ledger's whole state after the entry at
 //!   its sequence: every account's balances, the counters (next sequence, last recorded
-//!   date) and the journal in its compact in-memory form, encoded with postcard (a compact
-//!   binary serde format; the eligibility decisions inside as JSON), with a CRC-32.
-//!   Opening loads it without decoding or re-checking an entry, then applies the entries
-//!   after it, each checked. The format was chosen so that a checkpoint loads in one pass
+//!   date), the journal in its compact in-memory form and the fund-control policy with its
+//!   delegation register, encoded with postcard (a compact binary serde format; the
+//!   eligibility decisions and the register inside as JSON), with a CRC-32. Opening loads
+//!   it without decoding, re-checking or re-deciding an entry, then applies the entries
+//!   after it, each checked. A checkpoint of format 3 (written before it held the
+//!   register) still opens: the register is rebuilt by deciding its journal again under
+//!   the store's policy, and the next checkpoint is written in the current format. The format was chosen so that a checkpoint loads in one pass
 //!   of copying (the journal's arena is stored as it is in memory), while staying a serde
 //!   format of the ledger's own types rather than a hand-written one.
 //!

@@ -39,7 +39,8 @@ pub struct Delegation {
     pub revoked: Option<(CommandId, NaiveDate)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Held {
     seq: u64,
     id: CommandId,
@@ -49,7 +50,8 @@ struct Held {
     grant: Grant,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Revocation {
     seq: u64,
     id: CommandId,
@@ -58,7 +60,8 @@ struct Revocation {
     recorded: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Use {
     seq: u64,
     delegation: CommandId,
@@ -67,7 +70,8 @@ struct Use {
 }
 
 /// What the register knows of a document: the allocation it is under, who obligated it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DocFact {
     seq: u64,
     account: AccountSymbol,
@@ -77,7 +81,8 @@ struct DocFact {
 }
 
 /// One signature on an applied command: who, in which capacity, under which delegation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct Signature {
     pub(super) seq: u64,
     pub(super) signer: Signer,
@@ -85,7 +90,8 @@ pub(super) struct Signature {
     pub(super) delegation: Option<CommandId>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Register {
     grants: Vec<Held>,
     revocations: Vec<Revocation>,
@@ -94,13 +100,17 @@ struct Register {
     signatures: Vec<Signature>,
 }
 
-/// The ledger's policy and delegation register.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The ledger's policy and delegation register. A store's checkpoint keeps both (as JSON:
+/// the policy is an internally tagged enum, which a non-self-describing format cannot read
+/// back), so that opening from it decides no entry again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Authority {
     policy: Policy,
     register: Register,
     /// The least horizon: set on a copy made to rebuild a ledger around a backdated
-    /// command, whose own sequence counter starts at 0.
+    /// command, whose own sequence counter starts at 0 (never on a ledger that is saved).
+    #[serde(skip)]
     pinned: u64,
 }
 

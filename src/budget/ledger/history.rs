@@ -164,41 +164,70 @@ impl Ledger {
 
     /// The ledger's state in the checkpoint format: postcard (a compact binary serde
     /// format) of the balances, the counters and the journal in its in-memory compact
-    /// form, so that loading it decodes no entry and replays nothing.
+    /// form, then the policy and delegation register as JSON, so that loading it decodes no
+    /// entry, replays nothing and decides nothing again.
     pub(crate) fn snapshot(&self) -> Result<Vec<u8>, String> {
+        self.snapshot_as(SNAPSHOT_FORMAT)
+    }
+
+    /// [`Ledger::snapshot`] in `format`: the current one, or (for the tests of opening an
+    /// older store) format 3, the same without the register.
+    pub(crate) fn snapshot_as(&self, format: u8) -> Result<Vec<u8>, String> {
         let mut accounts: Vec<&AccountState> = self.accounts.values().collect();
         accounts.sort_unstable_by_key(|a| a.symbol);
         let snapshot = SnapshotRef {
-            format: SNAPSHOT_FORMAT,
+            format,
             next_sequence: self.next_sequence,
             last_recorded: self.last_recorded,
             accounts,
             journal: self.journal.to_parts().map_err(|e| e.to_string())?,
         };
-        postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())
+        let mut bytes = postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())?;
+        if format >= REGISTER_FORMAT {
+            let register = serde_json::to_string(&self.authority).map_err(|e| e.to_string())?;
+            bytes.extend(postcard::to_stdvec(&register).map_err(|e| e.to_string())?);
+        }
+        Ok(bytes)
     }
 
-    /// `false` for a checkpoint of an older format, which opening ignores (replaying the
-    /// entries instead): a checkpoint saves time and never holds anything the entries do
-    /// not. Postcard writes the leading format number as one byte.
+    /// `false` for a checkpoint of a format older than this crate reads, which opening
+    /// ignores (replaying the entries instead): a checkpoint saves time and never holds
+    /// anything the entries do not. Postcard writes the leading format number as one byte.
     pub(crate) fn reads_snapshot(bytes: &[u8]) -> bool {
         bytes
             .first()
-            .is_none_or(|format| *format >= SNAPSHOT_FORMAT)
+            .is_none_or(|format| *format >= OLDEST_SNAPSHOT_FORMAT)
     }
 
-    /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate.
+    /// A ledger from [`Ledger::snapshot`]'s bytes, with `check` as its gate, and whether
+    /// the bytes held its policy and delegation register (format 4 on). From a format-3
+    /// checkpoint the ledger runs under [`Policy::Open`](crate::budget::Policy::Open) with
+    /// an empty register: the caller rebuilds it with
+    /// [`Ledger::set_policy`](crate::budget::Ledger::set_policy).
     pub(crate) fn from_snapshot(
         bytes: &[u8],
         check: Arc<dyn EligibilityCheck + Send + Sync>,
-    ) -> Result<Ledger, String> {
-        let snapshot: Snapshot = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
-        if snapshot.format != SNAPSHOT_FORMAT {
+    ) -> Result<(Ledger, bool), String> {
+        let (snapshot, rest): (Snapshot, &[u8]) =
+            postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
+        if !(OLDEST_SNAPSHOT_FORMAT..=SNAPSHOT_FORMAT).contains(&snapshot.format) {
             return Err(format!(
-                "checkpoint format {} is not {SNAPSHOT_FORMAT}",
+                "checkpoint format {} is not one of {OLDEST_SNAPSHOT_FORMAT} to {SNAPSHOT_FORMAT}",
                 snapshot.format
             ));
         }
+        let with_register = snapshot.format >= REGISTER_FORMAT;
+        let authority = if with_register {
+            let (register, rest): (&str, &[u8]) =
+                postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+            if !rest.is_empty() {
+                return Err(format!("{} bytes after the register", rest.len()));
+            }
+            serde_json::from_str(register)
+                .map_err(|e| format!("the checkpoint's delegation register: {e}"))?
+        } else {
+            super::Authority::default()
+        };
         let journal = Journal::from_parts(snapshot.journal)
             .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
         let mut ledger = Ledger::new(check);
@@ -221,7 +250,8 @@ impl Ledger {
         ledger.journal = journal;
         ledger.next_sequence = snapshot.next_sequence;
         ledger.last_recorded = snapshot.last_recorded;
-        Ok(ledger)
+        ledger.authority = authority;
+        Ok((ledger, with_register))
     }
 
     /// The sequence of the last entry applied, `None` for an empty ledger.
@@ -396,9 +426,17 @@ impl Ledger {
 }
 
 /// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
-/// body once; version 3 keeps each obligation's object class and recoveries. A store
-/// holding an older checkpoint is opened from scratch ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 3;
+/// body once; version 3 keeps each obligation's object class and recoveries; version 4
+/// adds the policy and delegation register. A store holding a checkpoint older than
+/// [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 4;
+
+/// The first format that keeps the policy and delegation register.
+const REGISTER_FORMAT: u8 = 4;
+
+/// The oldest format read: a format-3 checkpoint is read, and the register rebuilt from
+/// its journal under the store's policy.
+const OLDEST_SNAPSHOT_FORMAT: u8 = 3;
 
 #[derive(Serialize)]
 pub(super) struct SnapshotRef<'a> {
