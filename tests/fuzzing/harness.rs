@@ -325,6 +325,7 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
             },
             amount: amount(g),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         7 => Action::Commit {
             account: account(g),
