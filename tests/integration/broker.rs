@@ -1162,6 +1162,20 @@ fn b15_reimbursable_rows_are_minus_line_2104() {
     ] {
         assert!(reimbursable(column), "no R row carries {column}");
     }
+    // The order keeps its source through its payments and adjustments.
+    let ledger = reimbursable_ledger();
+    let order = ledger
+        .obligation(
+            &"011-2008/2009-1082".parse().unwrap(),
+            &"RW-ORD-1".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        order.financed_by,
+        security_assistance::budget::DirectOrReimbursable::Reimbursable
+    );
+    assert_eq!(order.obligated, "1050000".parse().unwrap());
+    assert_eq!(order.recoveries, "50000".parse().unwrap());
     // And the SF-133 splits line 2190 exactly.
     for s in submissions() {
         for tas in s.sf133.keys() {
