@@ -124,6 +124,7 @@ impl Workload {
             funding: Funding::Allocation { key },
             amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         let disburse = Action::Disburse {
             account,
@@ -262,6 +263,7 @@ fn builtin_rules(c: &mut Criterion) {
                 },
                 amount: Money::from_cents(100),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         )
         .recorded_on(last);

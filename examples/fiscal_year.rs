@@ -481,6 +481,7 @@ fn refuse_beyond_delegation(year: &mut Year) -> Res<()> {
             funding: Funding::Allocation { key },
             amount: money("1000000")?,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     let before = year.ledger().clone();
@@ -1312,6 +1313,7 @@ fn transfer_excess(year: &mut Year, on: NaiveDate) -> Res<()> {
             funding: Funding::Allocation { key },
             amount: reactivation,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     )?;
     year.tag(
@@ -1681,6 +1683,7 @@ impl Year {
                 funding: Funding::Allocation { key },
                 amount: money("10000")?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ));
         if let Err(error) = refused {
@@ -1860,6 +1863,7 @@ pub fn delegated_authority() -> Res<()> {
             funding: Funding::Allocation { key: key.clone() },
             amount: money("750000")?,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         None,
     )??;
@@ -1903,6 +1907,7 @@ pub fn delegated_authority() -> Res<()> {
             funding: Funding::Allocation { key },
             amount: money("1200000")?,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         None,
     )?;

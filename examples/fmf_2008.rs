@@ -184,6 +184,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 funding: Funding::Allocation { key: key("ISR")? },
                 amount: "2380560000".parse()?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
         (
@@ -203,6 +204,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 funding: Funding::Allocation { key: key("EGY")? },
                 amount: "1289470000".parse()?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
         (
@@ -214,6 +216,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "198380000.01".parse()?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
         (
@@ -225,6 +228,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "198380000".parse()?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
         (
@@ -244,6 +248,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
                 funding: Funding::Allocation { key: key("JOR")? },
                 amount: "1".parse()?,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
     ];

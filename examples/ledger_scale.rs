@@ -138,6 +138,7 @@ impl Workload {
             funding: Funding::Allocation { key },
             amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         let disburse = Action::Disburse {
             account: self.account,
@@ -326,6 +327,7 @@ fn history(
             },
             amount: Money::from_cents(100),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     )
     .recorded_on(last);

@@ -96,6 +96,7 @@ fn commands(entries: u64) -> Result<Vec<Command>, Box<dyn Error>> {
             funding: Funding::Allocation { key },
             amount: Money::from_cents(1_000_000 + (i as i64 % 997) * 100),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         push(date, obligate)?;
         let disburse = Action::Disburse {

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::direct_reimbursable::DirectOrReimbursable;
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::journal::{Compact, Reader, Symbols};
 use super::object_class::ObjectClass;
@@ -518,6 +519,12 @@ pub enum Action {
         /// journals written before it still read.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         object_class: Option<ObjectClass>,
+        /// What finances the obligation: the account's budget authority (`"direct"`, the
+        /// default, left out of the JSON) or offsetting collections (`"reimbursable"`);
+        /// see [`DirectOrReimbursable`]. Its adjustments, payments and refunds are of the same
+        /// source.
+        #[serde(default, skip_serializing_if = "DirectOrReimbursable::is_direct")]
+        financed_by: DirectOrReimbursable,
     },
     /// Adjust an existing obligation up (positive) or down (negative). A downward
     /// adjustment of an obligation recorded in an earlier fiscal year is a recovery.

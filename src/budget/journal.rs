@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
+use super::direct_reimbursable::DirectOrReimbursable;
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::object_class::ObjectClass;
 use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
@@ -300,22 +301,28 @@ impl Journal {
         // One byte of flags: bits 0-1 the decision (0 none; 1 kept whole; 2 shared, its
         // body once per journal), bit 2 a certifying officer, bit 3 a second approver,
         // bit 4 an obligation's object class (an `extended` field of the action table,
-        // written before the action). Entries written before the signers were added have
-        // 0 or 1 and read unchanged; entries without an object class have the bytes they
-        // had before it existed.
+        // written before the action), bit 5 a reimbursable obligation (the extended
+        // `financed_by`; clear for a direct one). Entries written before the signers
+        // were added have 0 or 1 and read unchanged; entries without an object class, or
+        // direct, have the bytes they had before those fields existed.
         let kind: u8 = match &entry.decision {
             None => 0,
             Some(decision) if shareable(decision) => 2,
             Some(_) => 1,
         };
-        let object_class = match &c.action {
-            Action::Obligate { object_class, .. } => *object_class,
-            _ => None,
+        let (object_class, reimbursable) = match &c.action {
+            Action::Obligate {
+                object_class,
+                financed_by,
+                ..
+            } => (*object_class, !financed_by.is_direct()),
+            _ => (None, false),
         };
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
             | (u8::from(c.second_approver.is_some()) << 3)
-            | (u8::from(object_class.is_some()) << 4);
+            | (u8::from(object_class.is_some()) << 4)
+            | (u8::from(reimbursable) << 5);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -420,7 +427,7 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b1_1111 {
+        if flags > 0b11_1111 {
             return None;
         }
         let decision = match flags & 0b11 {
@@ -451,6 +458,12 @@ impl Journal {
                 return None;
             };
             *object_class = Some(class);
+        }
+        if flags & 0b10_0000 != 0 {
+            let Action::Obligate { financed_by, .. } = &mut action else {
+                return None;
+            };
+            *financed_by = DirectOrReimbursable::Reimbursable;
         }
         Some(JournalEntry {
             sequence,
@@ -1476,6 +1489,7 @@ mod tests {
                 funding: Funding::Commitment,
                 amount: m("4"),
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
             Action::Obligate {
                 account,
@@ -1484,6 +1498,7 @@ mod tests {
                 funding: Funding::Allocation { key: key.clone() },
                 amount: m("4"),
                 object_class: Some("25.5".parse().unwrap()),
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
             Action::Obligate {
                 account,
@@ -1494,6 +1509,7 @@ mod tests {
                 },
                 amount: m("4"),
                 object_class: Some(ObjectClass::GRANTS),
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
             Action::AdjustObligation {
                 account,
@@ -1734,6 +1750,7 @@ mod tests {
             funding: Funding::Commitment,
             amount: "4".parse().unwrap(),
             object_class,
+            financed_by: crate::budget::DirectOrReimbursable::Direct,
         };
         let entry = |action| JournalEntry {
             sequence: 0,
@@ -1769,6 +1786,95 @@ mod tests {
         assert_eq!(back, entry(obligate(Some(class))).command);
         let bad = json.replace("31.0", "31.5");
         assert!(serde_json::from_str::<Command>(&bad).is_err());
+    }
+
+    #[test]
+    fn a_reimbursable_obligation_sets_flag_bit_5_and_a_direct_one_keeps_its_old_bytes() {
+        use crate::budget::DirectOrReimbursable;
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let entry = |object_class: Option<ObjectClass>, financed_by| JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "c".parse().unwrap(),
+                day(2008, 1, 2),
+                "me".parse().unwrap(),
+                Action::Obligate {
+                    account,
+                    document: "JO-R-1".parse().unwrap(),
+                    instrument: Instrument::Other,
+                    funding: Funding::Commitment,
+                    amount: "4".parse().unwrap(),
+                    object_class,
+                    financed_by,
+                },
+            ),
+            decision: None,
+        };
+        let class: ObjectClass = "25.2".parse().unwrap();
+        for object_class in [None, Some(class)] {
+            let direct =
+                encode_standalone(&entry(object_class, DirectOrReimbursable::Direct)).unwrap();
+            let reimbursable =
+                encode_standalone(&entry(object_class, DirectOrReimbursable::Reimbursable))
+                    .unwrap();
+            // Only the flag byte differs, by bit 5.
+            assert_eq!(direct.len(), reimbursable.len());
+            let diff: Vec<(u8, u8)> = direct
+                .iter()
+                .zip(&reimbursable)
+                .filter(|(a, b)| a != b)
+                .map(|(a, b)| (*a, *b))
+                .collect();
+            assert_eq!(diff.len(), 1, "{diff:?}");
+            assert_eq!(diff[0].0 ^ diff[0].1, 0b10_0000);
+            assert_eq!(
+                decode_standalone(&reimbursable),
+                Some(entry(object_class, DirectOrReimbursable::Reimbursable))
+            );
+            assert_eq!(
+                decode_standalone(&direct),
+                Some(entry(object_class, DirectOrReimbursable::Direct))
+            );
+        }
+        // Bit 5 on an action that is not an obligation is not an entry.
+        let disburse = JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "d".parse().unwrap(),
+                day(2008, 1, 2),
+                "me".parse().unwrap(),
+                Action::Disburse {
+                    account,
+                    document: "JO-R-1".parse().unwrap(),
+                    amount: "1".parse().unwrap(),
+                },
+            ),
+            decision: None,
+        };
+        let bytes = encode_standalone(&disburse).unwrap();
+        let plain = encode_standalone(&entry(None, DirectOrReimbursable::Direct)).unwrap();
+        let flag_at = plain
+            .iter()
+            .zip(&encode_standalone(&entry(None, DirectOrReimbursable::Reimbursable)).unwrap())
+            .position(|(a, b)| a != b)
+            .unwrap();
+        let mut flagged = bytes.clone();
+        flagged[flag_at] |= 0b10_0000;
+        assert_ne!(flagged, bytes);
+        assert_eq!(decode_standalone(&flagged), None);
+        // JSON: a direct obligation leaves the field out; a reimbursable one names it.
+        let json = serde_json::to_string(&entry(None, DirectOrReimbursable::Reimbursable).command)
+            .unwrap();
+        assert!(json.contains(r#""financed_by":"reimbursable""#), "{json}");
+        let direct =
+            serde_json::to_string(&entry(None, DirectOrReimbursable::Direct).command).unwrap();
+        assert!(!direct.contains("financed_by"), "{direct}");
+        let back: Command = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back,
+            entry(None, DirectOrReimbursable::Reimbursable).command
+        );
+        assert!(serde_json::from_str::<Command>(&json.replace("reimbursable", "R")).is_err());
     }
 
     #[test]

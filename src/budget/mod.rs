@@ -31,6 +31,7 @@ pub(crate) mod agency;
 mod cancellation;
 mod command;
 mod delegation;
+mod direct_reimbursable;
 mod error;
 mod ids;
 mod journal;
@@ -48,6 +49,7 @@ pub use delegation::{
     AgencyHead, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant, Policy, Power,
     Role, Scope, Signer,
 };
+pub use direct_reimbursable::DirectOrReimbursable;
 pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};

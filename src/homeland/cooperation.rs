@@ -713,6 +713,7 @@ impl Project {
                 },
                 amount: self.us_share,
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         ))
     }

@@ -644,6 +644,7 @@ impl PackageSpec {
                     funding: Funding::Commitment,
                     amount: take,
                     object_class: None,
+                    financed_by: crate::budget::DirectOrReimbursable::Direct,
                 },
             ),
         ];

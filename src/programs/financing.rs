@@ -453,6 +453,7 @@ impl FinancingAgreement {
             funding: Funding::Allocation { key: self.key() },
             amount,
             object_class: None,
+            financed_by: crate::budget::DirectOrReimbursable::Direct,
         }
     }
 }

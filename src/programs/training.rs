@@ -2355,6 +2355,7 @@ impl Enrollment {
                 funding: Funding::Commitment,
                 amount: self.estimate.total(),
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         )?;
         self.state = EnrollmentState::Obligated;

@@ -183,7 +183,7 @@ impl Measure {
 ///     ("c", Action::Allot { account, holder: "DSCA".parse()?, amount: "1000".parse()? }),
 ///     ("d", Action::Allocate { account, key: key.clone(), amount: "600".parse()? }),
 ///     ("e", Action::Obligate { account, document: "JO-1".parse()?, instrument: Instrument::GrantAgreement,
-///         funding: Funding::Allocation { key }, amount: "400".parse()?, object_class: None }),
+///         funding: Funding::Allocation { key }, amount: "400".parse()?, object_class: None, financed_by: Default::default() }),
 /// ] {
 ///     ledger.apply(Command::new(id.parse()?, day, "me".parse()?, action))?;
 /// }

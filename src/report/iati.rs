@@ -189,7 +189,7 @@ struct Activity {
 ///     ("c", Action::Allot { account, holder: "DSCA".parse()?, amount: "1000".parse()? }),
 ///     ("d", Action::Allocate { account, key: key.clone(), amount: "600".parse()? }),
 ///     ("e", Action::Obligate { account, document: "JO-1".parse()?, instrument: Instrument::GrantAgreement,
-///         funding: Funding::Allocation { key }, amount: "400".parse()?, object_class: None }),
+///         funding: Funding::Allocation { key }, amount: "400".parse()?, object_class: None, financed_by: Default::default() }),
 ///     ("f", Action::AdjustObligation { account, document: "JO-1".parse()?, amount: "-50".parse()? }),
 /// ] {
 ///     ledger.apply(Command::new(id.parse()?, day, "me".parse()?, action))?;

@@ -656,6 +656,7 @@ impl Importer<'_> {
                 funding: Funding::Allotment { key },
                 amount: row.amount,
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         ))
     }

@@ -45,7 +45,7 @@ use crate::money::Money;
 /// assert!(table.contains("NEA"));
 /// assert!(table.contains("(no region)"));
 /// assert!(report.csv()?.starts_with(
-///     "account,fiscal_year,holder,program,partner,region,agency,mission_area,"));
+///     "account,fiscal_year,holder,program,partner,region,agency,mission_area,object_class,"));
 /// assert!(report.json()?.starts_with(r#"{"query":{"as_of":"2008-01-02""#));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -140,8 +140,9 @@ impl StatusReport {
         Ok(aligned(&headers, &keys, &values)?)
     }
 
-    /// The report as CSV: the eight key columns (`account`, `fiscal_year`, `holder`,
-    /// `program`, `partner`, `region`, `agency`, `mission_area`; empty when not grouped
+    /// The report as CSV: the nine key columns (`account`, `fiscal_year`, `holder`,
+    /// `program`, `partner`, `region`, `agency`, `mission_area`, `object_class` (A-11
+    /// §83.6, `41.0`; empty for money not obligated); empty when not grouped
     /// or absent, `-` for no agency in a report grouped by agency), then the ten amounts
     /// in canonical form (`1234.56`), with a header line. See [`StatusReport`] for an
     /// example.
@@ -178,7 +179,7 @@ impl StatusReport {
 }
 
 /// The key columns of a status of funds, in table order, with their dimension.
-const KEY_COLUMNS: [(&str, Dimension); 8] = [
+const KEY_COLUMNS: [(&str, Dimension); 9] = [
     ("account", Dimension::Account),
     ("fiscal_year", Dimension::FiscalYear),
     ("holder", Dimension::Holder),
@@ -187,6 +188,7 @@ const KEY_COLUMNS: [(&str, Dimension); 8] = [
     ("region", Dimension::Region),
     ("agency", Dimension::Agency),
     ("mission_area", Dimension::MissionArea),
+    ("object_class", Dimension::ObjectClass),
 ];
 
 /// Where the agency is among [`KEY_COLUMNS`].
@@ -195,8 +197,8 @@ const AGENCY_COLUMN: usize = 6;
 /// How the CSV of a report grouped by agency shows funds with no agency.
 const NO_AGENCY: &str = "-";
 
-/// The eight key cells of `key`, empty where it has no value.
-fn key_cells(key: &StatusKey) -> [String; 8] {
+/// The nine key cells of `key`, empty where it has no value.
+fn key_cells(key: &StatusKey) -> [String; 9] {
     fn cell<T: ToString>(value: Option<T>) -> String {
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -209,6 +211,7 @@ fn key_cells(key: &StatusKey) -> [String; 8] {
         cell(key.region.map(|r| r.abbreviation())),
         cell(key.agency.map(|a| a.abbreviation())),
         cell(key.mission_area.map(|m: MissionKey| m.to_string())),
+        cell(key.object_class),
     ]
 }
 

@@ -327,6 +327,12 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
             amount: amount(g),
             // Mostly the instrument's default class; sometimes one named by the caller.
             object_class: g.chance(30).then(|| g.pick(&ObjectClass::ALL)),
+            // Mostly direct; sometimes reimbursable work.
+            financed_by: if g.chance(20) {
+                security_assistance::budget::DirectOrReimbursable::Reimbursable
+            } else {
+                security_assistance::budget::DirectOrReimbursable::Direct
+            },
         },
         7 => Action::Commit {
             account: account(g),

@@ -167,6 +167,7 @@ fn known_ledger() -> Ledger {
             funding: Funding::Allocation { key: jor_key() },
             amount: usd("300000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         Action::Disburse {
             account: fmf(),

@@ -137,9 +137,9 @@ impl Submission {
     }
 }
 
-const SF133_LINES: [u16; 21] = [
+const SF133_LINES: [u16; 23] = [
     1000, 1021, 1029, 1033, 1160, 1180, 1260, 1280, 1340, 1440, 1540, 1640, 1750, 1850, 1902, 1910,
-    2190, 2490, 2500, 3020, 3050,
+    2004, 2104, 2190, 2490, 2500, 3020, 3050,
 ];
 
 /// The caller's program activities: one per account and program the ledger has, each with
@@ -209,14 +209,26 @@ fn submission(
 
 /// The FY2008 scenario's ledger: every command it applies (refused ones left out).
 pub(crate) fn fy2008_ledger() -> Ledger {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fy2008_financing.json"),
-    )
-    .unwrap();
-    let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut ledger = Ledger::new(std::sync::Arc::new(
         security_assistance::eligibility::AllowAll,
     ));
+    apply_scenario(&mut ledger, "tests/data/fy2008_financing.json");
+    ledger
+}
+
+/// The FY2008 scenario with reimbursable work in its FMF account
+/// (`tests/data/overlays/reimbursable_work.json`): a collection finances a reimbursable order in
+/// FY2008, adjusted up and down (a recovery) in FY2009.
+pub(crate) fn reimbursable_ledger() -> Ledger {
+    let mut ledger = fy2008_ledger();
+    apply_scenario(&mut ledger, "tests/data/overlays/reimbursable_work.json");
+    ledger
+}
+
+fn apply_scenario(ledger: &mut Ledger, path: &str) {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap();
+    let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
     for step in scenario["steps"].as_array().unwrap() {
         if step.get("rejected").is_some() {
             continue;
@@ -226,7 +238,6 @@ pub(crate) fn fy2008_ledger() -> Ledger {
             ledger.apply(command).unwrap();
         }
     }
-    ledger
 }
 
 fn submissions() -> &'static [Submission] {
@@ -250,6 +261,16 @@ fn submissions() -> &'static [Submission] {
         for fy in 2008..=2015 {
             out.push(submission(
                 "FY2008 scenario",
+                &ledger,
+                fy,
+                FiscalYear::new(fy).unwrap().last_day(),
+                last,
+            ));
+        }
+        let ledger = reimbursable_ledger();
+        for fy in 2008..=2010 {
+            out.push(submission(
+                "reimbursable work",
                 &ledger,
                 fy,
                 FiscalYear::new(fy).unwrap().last_day(),
@@ -368,6 +389,8 @@ const USSGL_4801_FYB: &str = "USSGL480100_UndeliveredOrdersObligationsUnpaid_FYB
 const USSGL_4871: &str =
     "USSGL487100_DownwardAdjustmentsOfPriorYearUnpaidUndeliveredOrdersObligationsRecoveries_CPE";
 const USSGL_4902: &str = "USSGL490200_DeliveredOrdersObligationsPaid_CPE";
+const USSGL_4881: &str =
+    "USSGL488100_UpwardAdjustmentsOfPriorYearUndeliveredOrdersObligationsUnpaid_CPE";
 const B_DEOBLIGATIONS: &str = "DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE";
 const B_OBLIGATIONS: &str = "ObligationsIncurredByProgramObjectClass_CPE";
 const B_OUTLAYS: &str = "GrossOutlayAmountByProgramObjectClass_CPE";
@@ -1060,6 +1083,115 @@ fn b13_recoveries_are_the_downward_adjustments() {
             &[],
         )
     });
+}
+
+/// B14 and B15: the rows of one source, (4801 − 4801 FYB) + (4802 − 4802 FYB) + 4881 +
+/// 4882 + (4901 − 4901 FYB) + 4902 + (4908 − 4908 FYB) + 4981 + 4982, summed by TAS, are
+/// minus SF-133 line 2004 (`D`) or 2104 (`R`); a TAS with no row of the source must have
+/// the line at zero.
+fn b14_b15(s: &Submission, code: &str, line: u16) -> Vec<String> {
+    let plus = [
+        USSGL_4801,
+        "USSGL480200_UndeliveredOrdersObligationsPrepaidAdvanced_CPE",
+        USSGL_4881,
+        "USSGL488200_UpwardAdjustmentsOfPriorYearUndeliveredOrdersObligationsPrepaidAdvanced_CPE",
+        "USSGL490100_DeliveredOrdersObligationsUnpaid_CPE",
+        USSGL_4902,
+        "USSGL490800_AuthorityOutlayedNotYetDisbursed_CPE",
+        "USSGL498100_UpwardAdjustmentsOfPriorYearDeliveredOrdersObligationsUnpaid_CPE",
+        "USSGL498200_UpwardAdjustmentsOfPriorYearDeliveredOrdersObligationsPaid_CPE",
+    ];
+    let less = [
+        USSGL_4801_FYB,
+        "USSGL480200_UndeliveredOrdersObligationsPrepaidAdvanced_FYB",
+        "USSGL490100_DeliveredOrdersObligationsUnpaid_FYB",
+        "USSGL490800_AuthorityOutlayedNotYetDisbursed_FYB",
+    ];
+    let mut sums: BTreeMap<String, Money> = BTreeMap::new();
+    for row in s.b.rows.iter().filter(|r| {
+        s.b.s(r, "PriorYearAdjustment") == "X"
+            && s.b.s(r, "ByDirectReimbursableFundingSource") == code
+    }) {
+        let sum = sums.entry(s.b.tas(row)).or_default();
+        *sum = sum
+            .checked_add(s.b.sum(row, &plus))
+            .unwrap()
+            .checked_sub(s.b.sum(row, &less))
+            .unwrap();
+    }
+    let mut failures = Vec::new();
+    for tas in s.sf133.keys() {
+        let got = sums.get(tas).copied().unwrap_or_default();
+        let want = s.line(tas, &[line]).checked_neg().unwrap();
+        if got != want {
+            failures.push(format!(
+                "{tas}: {code} rows sum to {got}, −line {line} is {want}"
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn b14_direct_rows_are_minus_line_2004() {
+    rule("B14", &[USSGL_4801, USSGL_4881, USSGL_4902], |s| {
+        b14_b15(s, "D", 2004)
+    });
+}
+
+#[test]
+fn b15_reimbursable_rows_are_minus_line_2104() {
+    rule("B15", &[USSGL_4801, USSGL_4881, USSGL_4902], |s| {
+        b14_b15(s, "R", 2104)
+    });
+    // The reimbursable rows carry data: an order, its upward adjustment and its recovery.
+    let reimbursable = |column: &str| {
+        submissions().iter().any(|s| {
+            s.b.rows.iter().any(|r| {
+                s.b.s(r, "ByDirectReimbursableFundingSource") == "R" && !s.b.m(r, column).is_zero()
+            })
+        })
+    };
+    for column in [
+        USSGL_4801,
+        USSGL_4801_FYB,
+        USSGL_4881,
+        USSGL_4871,
+        USSGL_4902,
+        B_OBLIGATIONS,
+    ] {
+        assert!(reimbursable(column), "no R row carries {column}");
+    }
+    // The order keeps its source through its payments and adjustments.
+    let ledger = reimbursable_ledger();
+    let order = ledger
+        .obligation(
+            &"011-2008/2009-1082".parse().unwrap(),
+            &"RW-ORD-1".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        order.financed_by,
+        security_assistance::budget::DirectOrReimbursable::Reimbursable
+    );
+    assert_eq!(order.obligated, "1050000".parse().unwrap());
+    assert_eq!(order.recoveries, "50000".parse().unwrap());
+    // And the SF-133 splits line 2190 exactly.
+    for s in submissions() {
+        for tas in s.sf133.keys() {
+            assert_eq!(
+                s.line(tas, &[2004, 2104]),
+                s.line(tas, &[2190]),
+                "{}: {tas}",
+                s.name
+            );
+        }
+    }
+    assert!(
+        submissions()
+            .iter()
+            .any(|s| s.sf133.keys().any(|t| !s.line(t, &[2104]).is_zero()))
+    );
 }
 
 #[test]

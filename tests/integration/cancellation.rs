@@ -187,6 +187,7 @@ fn small_ledger() -> (Ledger, security_assistance::budget::AccountSymbol) {
             funding: Funding::Allocation { key },
             amount: m("400"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         Action::Disburse {
             account,

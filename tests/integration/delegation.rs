@@ -129,6 +129,7 @@ impl World {
                 funding: Funding::Allocation { key: key(partner) },
                 amount: money(amount),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         )
     }

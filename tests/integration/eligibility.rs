@@ -457,6 +457,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
             funding: Funding::Allocation { key: key("THA") },
             amount: money("500"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     ];
     for action in setup {
@@ -476,6 +477,7 @@ fn a_coup_stops_disbursements_on_earlier_obligations_and_a_default_does_not() {
             funding: Funding::Allocation { key: key("PAK") },
             amount: money("300"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     ] {
         run(&mut ledger, "2006-07-10", action).unwrap();
@@ -2272,6 +2274,7 @@ impl Books {
             funding: Funding::Allocation { key: key.clone() },
             amount: money(amount),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         self.apply(date, recorded, action)
     }
@@ -2450,6 +2453,7 @@ fn ledger_refuses_an_ineligible_obligation_and_a_waiver_lets_it_through() {
             funding: Funding::Commitment,
             amount: money("100000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     ));
     assert_eq!(decision.request().partner, cc("ZWE"));

@@ -70,6 +70,7 @@ fn command(raw: (u8, u8, u8, u8, u8, u8)) -> Command {
             funding: Funding::Allocation { key: key() },
             amount,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         5 => Action::Disburse {
             account,

@@ -2104,6 +2104,7 @@ impl Runner {
                     funding: Funding::Allotment { key },
                     amount: money(within(limit)),
                     object_class: None,
+                    financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                 });
             }
         }
@@ -2150,6 +2151,7 @@ impl Runner {
                     funding: Funding::Allocation { key },
                     amount,
                     object_class: None,
+                    financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                 }
             });
         }
@@ -2422,6 +2424,7 @@ impl Runner {
                     funding: Funding::Allotment { key },
                     amount: money(edge_amount(limit, op[2])),
                     object_class: None,
+                    financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                 }
             }
             Kind::Commit | Kind::ObligateDirect => {
@@ -2448,6 +2451,7 @@ impl Runner {
                         funding: Funding::Allocation { key },
                         amount,
                         object_class: None,
+                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                     }
                 }
             }
@@ -2473,6 +2477,7 @@ impl Runner {
                         funding: Funding::Commitment,
                         amount,
                         object_class: None,
+                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                     }
                 }
             }

@@ -172,6 +172,7 @@ impl Fixture {
                 funding: Funding::Allocation { key: fmf_jor() },
                 amount: usd("80000"),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         );
         f.ok(
@@ -469,6 +470,7 @@ fn unknown_account_outranks_time_and_amount() {
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert!(matches!(err, BudgetError::UnknownAccount { account } if account == unknown()));
@@ -543,6 +545,7 @@ fn unknown_commitment_outranks_time_and_amount() {
             funding: Funding::Commitment,
             amount: usd("99999999"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert!(
@@ -592,6 +595,7 @@ fn document_exists_outranks_time_and_amount() {
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert!(
@@ -649,6 +653,7 @@ fn not_available_outranks_purpose_and_amount() {
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("99999999"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     match &err {
@@ -863,6 +868,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("70000.01"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert_exceeds(&err, Level::Allocation, "70000.01", "70000.00");
@@ -876,6 +882,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             funding: Funding::Commitment,
             amount: usd("50000.01"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert_exceeds(&err, Level::Commitment, "50000.01", "50000.00");
@@ -935,6 +942,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             funding: Funding::Commitment,
             amount: usd("50000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     f.ok(
@@ -946,6 +954,7 @@ fn exceeds_at_every_level_with_exact_edges() {
             funding: Funding::Allocation { key: fmf_jor() },
             amount: usd("70000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
 }
@@ -965,6 +974,7 @@ fn charge_to_current_limit_is_one_percent_of_the_current_appropriation() {
             },
             amount: usd("5000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     // The current account, enacted and distributed in advance (Category B).

@@ -163,6 +163,7 @@ fn allocation_beyond_apportionment_and_allotment_names_the_apportionment() {
             },
             amount: usd("101"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     );
     assert_eq!(
@@ -269,6 +270,7 @@ fn charge_under_another_allocation_is_refused_before_the_amount() {
                     },
                     amount: usd("400"),
                     object_class: None,
+                    financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                 },
             );
         }
@@ -437,6 +439,7 @@ fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
                 funding: Funding::Allocation { key: k.clone() },
                 amount: usd(amount),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         );
     }

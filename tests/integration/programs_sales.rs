@@ -111,6 +111,7 @@ fn ledger_with_grants(grants: &[(&str, &str)]) -> Ledger {
                 funding: Funding::Allocation { key },
                 amount: m(amount),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         );
     }

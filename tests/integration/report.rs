@@ -68,6 +68,7 @@ fn ledger() -> Ledger {
             funding: Funding::Allocation { key: key("JOR") },
             amount: m("2500000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         Action::Disburse {
             account,
@@ -191,6 +192,7 @@ mod year {
                 funding: Funding::Allocation { key: k },
                 amount: m(amount),
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             };
         let steps: Vec<(u32, u32, Action)> = vec![
             (
@@ -1257,6 +1259,7 @@ mod homeland_year {
             funding: Funding::Allocation { key: k },
             amount: m(amount),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         let disburse = |doc: &str, amount: &str| Action::Disburse {
             account,
@@ -1710,7 +1713,8 @@ mod mission_reconciliation {
                     funding: Funding::Allocation { key: keys[k].clone() },
                     amount: Money::from_cents(amount),
                     // Half the documents name a class, half take the instrument's.
-                    object_class: (i % 2 == 0).then(|| "31.0".parse().unwrap()) }));
+                    object_class: (i % 2 == 0).then(|| "31.0".parse().unwrap()),
+                    financed_by: security_assistance::budget::DirectOrReimbursable::Direct }));
                 if paid > 0 {
                     actions.push((date, Action::Disburse { account, document: document.clone(),
                         amount: Money::from_cents(paid) }));

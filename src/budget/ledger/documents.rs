@@ -9,6 +9,7 @@ use super::shape::{check_purpose, exceeds, fiscal_year_of};
 use super::state::{Allotment, CommitmentState, ObligationState, Slot, put_slot};
 use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::{AllocationKey, Funding, Instrument};
+use crate::budget::direct_reimbursable::DirectOrReimbursable;
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId};
 use crate::budget::object_class::ObjectClass;
@@ -103,7 +104,7 @@ impl Ledger {
         step: Step<'_>,
         symbol: &'c AccountSymbol,
         document: &'c DocumentId,
-        (instrument, object_class): (Instrument, ObjectClass),
+        (instrument, object_class, financed_by): (Instrument, ObjectClass, DirectOrReimbursable),
         funding: &'c Funding,
         amount: Money,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
@@ -157,6 +158,7 @@ impl Ledger {
             direct,
             object_class,
             recoveries: Money::ZERO,
+            financed_by,
         };
         let effect: Effect<'c> =
             Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {

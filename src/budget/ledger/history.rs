@@ -427,7 +427,8 @@ impl Ledger {
 
 /// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
 /// body once; version 3 keeps each obligation's object class and recoveries; version 4
-/// adds the policy and delegation register. A store holding a checkpoint older than
+/// adds the policy and delegation register and each obligation's funding source (direct or
+/// reimbursable; absent in format 3, whose obligations are all direct). A store holding a checkpoint older than
 /// [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch ([`Ledger::reads_snapshot`]).
 pub(super) const SNAPSHOT_FORMAT: u8 = 4;
 

@@ -86,6 +86,7 @@ fn to_command(i: usize, (kind, doc, amount, offset, _): Step) -> Command {
             },
             amount,
             object_class: None,
+            financed_by: crate::budget::DirectOrReimbursable::Direct,
         },
         _ => Action::Disburse {
             account: account(),

@@ -173,6 +173,7 @@ impl Ledger {
                 direct: false,
                 object_class: original.object_class,
                 recoveries: Money::ZERO,
+                financed_by: original.financed_by,
             },
         };
         let effect: Effect<'c> =

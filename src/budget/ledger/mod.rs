@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::{Action, AllocationKey, Command, Instrument};
 use super::delegation::Authority;
+use super::direct_reimbursable::DirectOrReimbursable;
 use super::error::BudgetError;
 use super::ids::{AccountSymbol, CommandId, DocumentId};
 use super::journal::{Journal, JournalEntry};
@@ -116,6 +117,10 @@ pub struct ObligationBalance {
     /// Its downward adjustments in fiscal years after the one it was recorded in: the
     /// recoveries of prior-year obligations it accounts for (USSGL 4871).
     pub recoveries: Money,
+    /// What finances it: the source its [`Action::Obligate`] gave, direct when it gave
+    /// none ([`DirectOrReimbursable`]). Its adjustments, payments and refunds are of the same
+    /// source.
+    pub financed_by: DirectOrReimbursable,
 }
 
 /// Every account's state, by symbol.
@@ -198,7 +203,7 @@ fn ungated(
 ///     Action::Allot { account, holder: "DSCA".parse()?, amount: "800000".parse()? },
 ///     Action::Allocate { account, key: key.clone(), amount: "500000".parse()? },
 ///     Action::Obligate { account, document: "JO-D-GAA".parse()?, instrument: Instrument::GrantAgreement,
-///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()?, object_class: None },
+///         funding: Funding::Allocation { key: key.clone() }, amount: "300000".parse()?, object_class: None, financed_by: Default::default() },
 ///     Action::Disburse { account, document: "JO-D-GAA".parse()?, amount: "120000".parse()? },
 /// ];
 /// for (i, action) in steps.into_iter().enumerate() {
@@ -207,7 +212,7 @@ fn ungated(
 /// // An obligation above the allocation is refused, and names the level.
 /// let too_much = Action::Obligate { account, document: "JO-D-GAB".parse()?,
 ///     instrument: Instrument::GrantAgreement, funding: Funding::Allocation { key },
-///     amount: "200000.01".parse()?, object_class: None };
+///     amount: "200000.01".parse()?, object_class: None, financed_by: Default::default() };
 /// let err = ledger.apply(Command::new("c9".parse()?, day(2, 1)?, actor, too_much)).unwrap_err();
 /// assert!(err.to_string().contains("allocation level"));
 /// assert_eq!(Ledger::replay(ledger.journal(), std::sync::Arc::new(security_assistance::eligibility::AllowAll))?, ledger);
@@ -670,6 +675,7 @@ impl Ledger {
                 instrument,
                 funding,
                 object_class,
+                financed_by,
                 ..
             } => {
                 let class = object_class.unwrap_or(instrument.default_object_class());
@@ -677,7 +683,7 @@ impl Ledger {
                     step,
                     account,
                     document,
-                    (*instrument, class),
+                    (*instrument, class, *financed_by),
                     funding,
                     amount,
                 )

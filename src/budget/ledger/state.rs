@@ -10,6 +10,7 @@ use super::Map;
 use super::ObligationBalance;
 use super::shape::exceeds;
 use crate::budget::command::{AllocationKey, Instrument};
+use crate::budget::direct_reimbursable::DirectOrReimbursable;
 use crate::budget::error::{BudgetError, Level};
 use crate::budget::ids::{AccountSymbol, DocumentId, FundsHolder};
 use crate::budget::object_class::ObjectClass;
@@ -85,6 +86,11 @@ pub(crate) struct ObligationState {
     /// Its downward adjustments dated in fiscal years after the one it was first recorded
     /// in (recoveries of prior-year obligations, USSGL 4871).
     pub(crate) recoveries: Money,
+    /// What finances it (direct unless its command said reimbursable); its adjustments
+    /// and payments carry it. Absent in checkpoints of format 3, whose obligations are all
+    /// direct.
+    #[serde(default)]
+    pub(crate) financed_by: DirectOrReimbursable,
 }
 
 impl ObligationState {
@@ -99,6 +105,7 @@ impl ObligationState {
             disbursed: self.disbursed,
             object_class: self.object_class,
             recoveries: self.recoveries,
+            financed_by: self.financed_by,
         }
     }
 }

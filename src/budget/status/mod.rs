@@ -324,9 +324,9 @@ impl Ledger {
     ///     ("c", Action::Allot { account, holder: Agency::CoastGuard.holder(), amount: "1000".parse()? }),
     ///     ("d", Action::Allocate { account, key: key.clone(), amount: "600".parse()? }),
     ///     ("e", Action::Obligate { account, document: "PA-MTT-1".parse()?, instrument: Instrument::Enrollment,
-    ///         funding: Funding::Allocation { key: key.clone() }, amount: "250".parse()?, object_class: None }),
+    ///         funding: Funding::Allocation { key: key.clone() }, amount: "250".parse()?, object_class: None, financed_by: Default::default() }),
     ///     ("f", Action::Obligate { account, document: "PA-MTT-2".parse()?, instrument: Instrument::Enrollment,
-    ///         funding: Funding::Allocation { key }, amount: "100".parse()?, object_class: None }),
+    ///         funding: Funding::Allocation { key }, amount: "100".parse()?, object_class: None, financed_by: Default::default() }),
     /// ] {
     ///     ledger.apply(Command::new(id.parse()?, day, "me".parse()?, action))?;
     /// }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::budget::direct_reimbursable::DirectOrReimbursable;
 use crate::budget::error::BudgetError;
 use crate::budget::ids::AccountSymbol;
 use crate::budget::ledger::{AccountState, Ledger};
@@ -106,6 +107,12 @@ fn sf133_lines(
     let line_1750 = line_1700;
     let line_1910 = Money::checked_sum([line_1000, line_1021, line_1160, line_1750])?;
     let line_2190 = d(|f| f.obligated)?.checked_add(line_1021)?;
+    // Obligations incurred by source (DirectOrReimbursable): the reimbursable ones from
+    // their documents, the direct ones the rest, so that 2004 + 2104 = 2190 exactly.
+    let line_2104 =
+        d(|f| f.reimbursable_obligated)?.checked_add(d(|f| f.reimbursable_recoveries)?)?;
+    let line_2004 = line_2190.checked_sub(line_2104)?;
+    let category_b = !after.by_program.is_empty();
     // The end balance is read from the double-entry chart, independently of the flows.
     let line_2490 = after.gl.unobligated()?;
     let line_2500 = line_2190.checked_add(line_2490)?;
@@ -123,6 +130,12 @@ fn sf133_lines(
         line_1700,
         line_1750,
         line_1910,
+        line_2004,
+        line_2004,
+        line_2004,
+        line_2104,
+        line_2104,
+        line_2104,
         line_2190,
         line_2490,
         line_2500,
@@ -135,12 +148,19 @@ fn sf133_lines(
     Ok(SF133_TITLES
         .iter()
         .zip(amounts)
+        .filter(|((line, _), _)| match line {
+            2001 | 2101 => !category_b,
+            2002 | 2102 => category_b,
+            _ => true,
+        })
         .map(|(&(line, title), amount)| Sf133Line::new(line, title, amount))
         .collect())
 }
 
-/// The statement's lines in order, with their titles.
-const SF133_TITLES: [(u16, &str); 18] = [
+/// The statement's lines in order, with their titles. Of 2001/2002 and 2101/2102 only the
+/// lines of the account's apportionment category are written (Category A by time period,
+/// Category B by program; see [`DirectOrReimbursable`](crate::budget::DirectOrReimbursable)).
+const SF133_TITLES: [(u16, &str); 24] = [
     (1000, "Unobligated balance brought forward, October 1"),
     (1021, "Recoveries of prior year unpaid obligations"),
     (1100, "Appropriation"),
@@ -157,6 +177,12 @@ const SF133_TITLES: [(u16, &str); 18] = [
         "Spending authority from offsetting collections, discretionary (total)",
     ),
     (1910, "Total budgetary resources"),
+    (2001, "Direct obligations, Category A"),
+    (2002, "Direct obligations, Category B"),
+    (2004, "Direct obligations incurred (total)"),
+    (2101, "Reimbursable obligations, Category A"),
+    (2102, "Reimbursable obligations, Category B"),
+    (2104, "Reimbursable obligations incurred (total)"),
     (2190, "New obligations and upward adjustments (total)"),
     (2490, "Unobligated balance, end of period"),
     (2500, "Total budgetary resources (status)"),
@@ -178,6 +204,9 @@ struct Figures {
     obligated: Money,
     disbursed: Money,
     recoveries: Money,
+    /// Obligated on reimbursable documents, and their recoveries.
+    reimbursable_obligated: Money,
+    reimbursable_recoveries: Money,
 }
 
 impl Figures {
@@ -189,6 +218,14 @@ impl Figures {
             obligated = obligated.checked_add(slot.obligated)?;
             disbursed = disbursed.checked_add(slot.disbursed)?;
             recoveries = recoveries.checked_add(slot.recoveries)?;
+        }
+        let mut reimbursable_obligated = Money::ZERO;
+        let mut reimbursable_recoveries = Money::ZERO;
+        for o in acct.obligations.values() {
+            if o.financed_by == DirectOrReimbursable::Reimbursable {
+                reimbursable_obligated = reimbursable_obligated.checked_add(o.obligated)?;
+                reimbursable_recoveries = reimbursable_recoveries.checked_add(o.recoveries)?;
+            }
         }
         let base = if acct.full_year {
             acct.appropriated
@@ -205,6 +242,8 @@ impl Figures {
             obligated,
             disbursed,
             recoveries,
+            reimbursable_obligated,
+            reimbursable_recoveries,
         })
     }
 
@@ -247,7 +286,11 @@ impl Sf133Line {
 /// collections ([`Action::Collect`](crate::budget::Action::Collect)) appear on line 1700 and, as
 /// the discretionary total of spending authority from offsetting collections, on line 1750
 /// (1750 is among the resource lines DOMAIN.md §1.10 confirms; 1700 is from memory), and
-/// count in 1910.
+/// count in 1910. Obligations incurred are split by source
+/// ([`DirectOrReimbursable`](crate::budget::DirectOrReimbursable)): direct on 2004 (and on
+/// 2001 for an account apportioned by time period, Category A, or 2002 for one apportioned
+/// by program, Category B), reimbursable on 2104 (and 2101 or 2102), and 2004 + 2104 =
+/// 2190 (line numbers as the DATA Act Broker's rules B14 and B15 read them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -286,7 +329,7 @@ impl Sf133 {
         };
         let mut values: BTreeMap<u16, Money> = BTreeMap::new();
         for n in [
-            1000, 1021, 1029, 1100, 1120, 1121, 1130, 1700, 2190, 3000, 3020,
+            1000, 1021, 1029, 1100, 1120, 1121, 1130, 1700, 2104, 2190, 3000, 3020,
         ] {
             values.insert(n, r(n)?);
         }
@@ -302,6 +345,14 @@ impl Sf133 {
             l1750,
         ])?;
         let l2190 = v(&values, 2190);
+        let l2004 = l2190.checked_sub(v(&values, 2104))?;
+        for n in [2001, 2002] {
+            values.insert(n, l2004);
+        }
+        values.insert(2004, l2004);
+        for n in [2101, 2102] {
+            values.insert(n, v(&values, 2104));
+        }
         let l2490 = l1910.checked_sub(l2190)?;
         let l3040 = v(&values, 1021).checked_neg()?;
         let l3050 = Money::checked_sum([v(&values, 3000), l2190, v(&values, 3020), l3040])?;

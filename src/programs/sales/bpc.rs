@@ -103,6 +103,7 @@ impl Case {
                 },
                 amount: self.total()?,
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         );
         let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;

@@ -524,7 +524,7 @@ impl TrustFund {
     ///     ("A3", Action::Allot { account, holder: "DSCA".parse()?, amount: "1000000".parse()? }),
     ///     ("A4", Action::Allocate { account, key: key.clone(), amount: "1000000".parse()? }),
     ///     ("A5", Action::Obligate { account, document: "G-JOR".parse()?, instrument: Instrument::GrantAgreement,
-    ///         funding: Funding::Allocation { key }, amount: "1000000".parse()?, object_class: None }),
+    ///         funding: Funding::Allocation { key }, amount: "1000000".parse()?, object_class: None, financed_by: Default::default() }),
     /// ] {
     ///     ledger.apply(Command::new(id.parse()?, start, "budget-office".parse()?, action))?;
     /// }

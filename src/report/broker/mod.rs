@@ -23,15 +23,31 @@
 //!
 //! # What the ledger knows, and what it writes where it does not
 //!
-//! The ledger posts unpaid obligations to USSGL 4801 (undelivered orders, unpaid),
-//! payments to 4902 (delivered orders, paid) and recoveries of prior-year unpaid
-//! obligations to 4871; it keeps no prepayments (4802), no delivered-unpaid orders (4901),
-//! no transfers of obligations (4831, 4832, 4931), and no refunds collected (4872, 4972).
-//! Those columns are written `0`. Every File B row is `PriorYearAdjustment` `X` (the
-//! current year's activity, rule B29), `DisasterEmergencyFundCode` `Q` (not designated
-//! emergency or disaster: the Broker's `DEFC_LIST_FOR_USAS.csv`; rule B24),
-//! `ByDirectReimbursableFundingSource` `D` (the ledger does not yet tell obligations
-//! financed by offsetting collections apart). `ObjectClass` is the object class of the
+//! File B's USSGL columns are summed from the obligations themselves
+//! ([`Ledger::obligations_of`](crate::budget::Ledger::obligations_of)) at the period's
+//! two ends, as GTAS holds the balances during the year, before the year-end closing
+//! entries: unpaid obligations in USSGL 4801 (undelivered orders, unpaid), payments in 4902
+//! (delivered orders, paid), recoveries of prior-year unpaid obligations in 4871 (debit,
+//! positive) and upward adjustments of prior-year obligations in 4881 (credit, negative).
+//! The adjustments of prior-year obligations rest in 4871 and 4881 until the closing
+//! entries carry them into 4801, so during the year 4801 is the unpaid balance less the
+//! upward adjustments plus the recoveries, and 4801 + 4881 (undelivered orders unpaid,
+//! rule B3.2) + 4871 is the unpaid balance; the 4801 brought forward (`_FYB`, rule B3.1)
+//! is the closed balance of 1 October. So the direct rows' (4801 change) + 4881 + 4902 is
+//! minus the direct obligations incurred, SF-133 line 2004 (rule B14), and the
+//! reimbursable rows' minus line 2104 (rule B15); that the Broker once counted 4871 in the
+//! undelivered orders (its rule B3 of 2016, "USSGL(4801 + 4831 + 4871 + 4881)", pull
+//! request #126 of data-act-broker-backend) is what shows the recoveries beside 4801
+//! before closing. The ledger keeps no prepayments (4802, 4882), no delivered-unpaid
+//! orders (4901, 4981), no transfers of obligations (4831, 4832, 4931), and no refunds
+//! collected (4872, 4972): those columns are written `0`. Every File B row is
+//! `PriorYearAdjustment` `X` (the current year's activity, rule B29) and
+//! `DisasterEmergencyFundCode` `Q` (not designated emergency or disaster: the Broker's
+//! `DEFC_LIST_FOR_USAS.csv`; rule B24). `ByDirectReimbursableFundingSource` is the
+//! source of the row's obligations ([`ObligationBalance::financed_by`](crate::budget::ObligationBalance),
+//! [`DirectOrReimbursable`]): `D`, or `R` for obligations financed by offsetting
+//! collections; an account's all-zero row has none (rule B12.1 asks for it only on rows
+//! with money). `ObjectClass` is the object class of the
 //! row's obligations (OMB Circular A-11 section 83.6, three digits as the Broker writes
 //! them: `410`), from the ledger: each obligation carries its class
 //! ([`ObligationBalance::object_class`](crate::budget::ObligationBalance)), so an account
@@ -64,11 +80,11 @@ use chrono::NaiveDate;
 use super::ReportError;
 use super::status::{csv_error, csv_text};
 use crate::budget::{
-    AccountSymbol, Dimension, Ledger, ObjectClass, Sf133Period, StatusQuery, StatusRow,
+    AccountSymbol, DirectOrReimbursable, DocumentId, Ledger, ObjectClass, ObligationBalance,
+    Sf133Period,
 };
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
-use crate::purpose::ProgramKind;
 
 /// The columns of [`file_a`], in the order of the Broker's `appropFields.csv`.
 ///
@@ -116,14 +132,17 @@ pub const FILE_A_COLUMNS: [&str; 20] = [
 
 /// The columns of [`file_b`], in the order of the Broker's `programActivityFields.csv`,
 /// spelled as it spells them (`Refundsd` included). The module notes say what the ledger
-/// writes in each; the amounts are, per row (one account × program activity × object class):
+/// writes in each; the amounts are, per row (one account × program activity × object class × source):
 ///
 /// | column | value | rule |
 /// |---|---|---|
+/// | `ByDirectReimbursableFundingSource` | `D` or `R`, the obligations' source; empty on an account's all-zero row | B12, B14, B15, B19 |
 /// | `ObligationsIncurredByProgramObjectClass_CPE` | −(net new obligations + recoveries) | B25, A19 |
 /// | `DeobligationsRecoveriesRefundsdOfPriorYearByProgramObjectClass_CPE`, `USSGL487100_…_CPE` | recoveries of prior-year unpaid obligations | B13, B26, A35 |
 /// | `GrossOutlayAmountByProgramObjectClass_CPE`, `GrossOutlaysDeliveredOrdersPaidTotal_CPE`, `USSGL490200_…_CPE` | −(payments this year) | B22, B5.2, B7.2, A18 |
-/// | `ObligationsUndeliveredOrdersUnpaidTotal_CPE`, `USSGL480100_…_CPE` | −(unpaid obligations at the period's end) | B3.2 |
+/// | `ObligationsUndeliveredOrdersUnpaidTotal_CPE` | 4801 + 4881: −(unpaid obligations at the period's end + recoveries in the period) | B3.2 |
+/// | `USSGL480100_…_CPE` | −(unpaid at the end − upward adjustments of prior-year obligations + recoveries) | B3.2, B14, B15 |
+/// | `USSGL488100_…_CPE` | −(upward adjustments of prior-year obligations in the period) | B3.2, B14, B15 |
 /// | `ObligationsUndeliveredOrdersUnpaidTotal_FYB`, `USSGL480100_…_FYB` | −(unpaid obligations on 1 October) | B3.1 |
 /// | `ObjectClass` | the obligations' A-11 §83.6 class, three digits (`410`); `000` only on an account's all-zero row | B11, B19 |
 /// | every other amount | `0` (the ledger keeps no such balances) | |
@@ -213,23 +232,13 @@ fn tas(account: &AccountSymbol) -> Tas {
     }
 }
 
-/// The accounts File A and File B of `fiscal_year` report, as of `end`: every account the
-/// ledger has then, except those cancelled before the year began. An account is closed on
-/// 30 September of the fifth fiscal year after its period of availability (31 U.S.C.
-/// 1552(a)); that year's files are its last, and no later period reports it (USSGL
+/// The accounts File A and File B of `fiscal_year` report: those of `then` (the ledger on
+/// the reporting date) except the ones cancelled before the year began. An account is
+/// closed on 30 September of the fifth fiscal year after its period of availability (31
+/// U.S.C. 1552(a)); that year's files are its last, and no later period reports it (USSGL
 /// account 435000 "Canceled Authority" is used in the canceling year because the account
 /// "does not have budgetary reporting requirements in the following fiscal year": USSGL
 /// FAQ, fiscal.treasury.gov/ussgl/faqs.html).
-fn reported_accounts(
-    ledger: &Ledger,
-    fiscal_year: FiscalYear,
-    end: NaiveDate,
-) -> Result<Vec<AccountSymbol>, ReportError> {
-    Ok(reported(&*ledger.as_known(end, None)?, fiscal_year))
-}
-
-/// The accounts of `then` (the ledger on the reporting date) not cancelled when
-/// `fiscal_year` begins.
 fn reported(then: &Ledger, fiscal_year: FiscalYear) -> Vec<AccountSymbol> {
     then.accounts()
         .into_iter()
@@ -323,10 +332,18 @@ pub fn file_a(
 /// The amounts of one File B row.
 #[derive(Debug, Clone, Copy, Default)]
 struct Amounts {
+    /// Obligations incurred in the period: new obligations and upward adjustments, gross
+    /// of recoveries (SF-133 line 2190's share).
     obligations: Money,
+    /// Recoveries of prior-year obligations in the period (USSGL 4871).
     recoveries: Money,
+    /// Upward adjustments of prior-year obligations in the period (USSGL 4881).
+    upward: Money,
+    /// Paid in the period, net of refunds (USSGL 4902).
     paid: Money,
+    /// Unpaid obligations on the day before the period (USSGL 4801 brought forward).
     unpaid_start: Money,
+    /// Unpaid obligations at the period's end, after its adjustments.
     unpaid_end: Money,
 }
 
@@ -335,6 +352,7 @@ impl Amounts {
         Ok(Amounts {
             obligations: self.obligations.checked_add(other.obligations)?,
             recoveries: self.recoveries.checked_add(other.recoveries)?,
+            upward: self.upward.checked_add(other.upward)?,
             paid: self.paid.checked_add(other.paid)?,
             unpaid_start: self.unpaid_start.checked_add(other.unpaid_start)?,
             unpaid_end: self.unpaid_end.checked_add(other.unpaid_end)?,
@@ -345,6 +363,7 @@ impl Amounts {
         [
             self.obligations,
             self.recoveries,
+            self.upward,
             self.paid,
             self.unpaid_start,
             self.unpaid_end,
@@ -352,20 +371,56 @@ impl Amounts {
         .iter()
         .all(|m| m.is_zero())
     }
+
+    /// One obligation's amounts from its balances at the period's start (`None` if it
+    /// did not exist then) and end, for the fiscal year `fiscal_year`.
+    fn of(
+        was: Option<&ObligationBalance>,
+        now: &ObligationBalance,
+        fiscal_year: FiscalYear,
+    ) -> Result<Amounts, ReportError> {
+        let (obligated, disbursed, recovered) = was
+            .map_or((Money::ZERO, Money::ZERO, Money::ZERO), |w| {
+                (w.obligated, w.disbursed, w.recoveries)
+            });
+        let recoveries = now.recoveries.checked_sub(recovered)?;
+        // Net change plus recoveries: what the obligation added in the period, gross.
+        let obligations = now
+            .obligated
+            .checked_sub(obligated)?
+            .checked_add(recoveries)?;
+        // An obligation of an earlier fiscal year adds in this one only by upward
+        // adjustment (its downward ones are the recoveries).
+        let upward = if now.fiscal_year < fiscal_year {
+            obligations
+        } else {
+            Money::ZERO
+        };
+        Ok(Amounts {
+            obligations,
+            recoveries,
+            upward,
+            paid: now.disbursed.checked_sub(disbursed)?,
+            unpaid_start: obligated.checked_sub(disbursed)?,
+            unpaid_end: now.obligated.checked_sub(now.disbursed)?,
+        })
+    }
 }
 
-/// File B, by program activity and object class, for the accounts of [`file_a`]: one row
-/// per account × program activity (the caller's [`ProgramActivities`] name it for each
-/// account and program) × object class of the obligations
-/// ([`ObligationBalance::object_class`](crate::budget::ObligationBalance)), from 1
-/// October of `fiscal_year` to `as_of` (or the year's end). Programs an account reports
-/// under the same activity share a row for each class (the Broker wants each combination
-/// once, rule B19). A row
-/// whose every amount is zero is left out, except that every account of [`file_a`] has at
-/// least one row (rule A30.1): an account with no activity gets one all-zero row under
-/// code `0000`, name `Unknown/Other` and reporting key `0000`, as rules B9 and B28.1 allow
-/// for such a row. Columns in [`FILE_B_COLUMNS`] (which gives the value and rule of
-/// each); amounts canonical, with GTAS's signs (see the module notes).
+/// File B, by program activity, object class and source, for the accounts of
+/// [`file_a`]: one row per account × program activity (the caller's
+/// [`ProgramActivities`] name it for each account and program) × object class of the
+/// obligations ([`ObligationBalance::object_class`](crate::budget::ObligationBalance)) ×
+/// direct or reimbursable ([`ObligationBalance::financed_by`](crate::budget::ObligationBalance),
+/// `D` or `R`), from 1 October of `fiscal_year` to `as_of` (or the year's end), summed
+/// from the obligations themselves. Programs an account reports under the same activity
+/// share a row for each class and source (the Broker wants each combination once, rule
+/// B19). A row whose every amount is zero is left out, except that every account of
+/// [`file_a`] has at least one row (rule A30.1): an account with no activity gets one
+/// all-zero row under code `0000`, name `Unknown/Other` and reporting key `0000`, as rules
+/// B9 and B28.1 allow for such a row, with no source (rule B12.1 asks for one only on a row
+/// with money). Columns in [`FILE_B_COLUMNS`] (which gives the value and rule of each);
+/// amounts canonical, with GTAS's signs (see the module notes).
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -396,82 +451,73 @@ pub fn file_b(
         .first_day()
         .pred_opt()
         .unwrap_or(fiscal_year.first_day());
-    let by = [
-        Dimension::Account,
-        Dimension::Program,
-        Dimension::ObjectClass,
-    ];
-    let before = by_account_program(&ledger.status_of_funds(&StatusQuery::new(start, &by))?);
-    let after = by_account_program(&ledger.status_of_funds(&StatusQuery::new(end, &by))?);
+    let before = ledger.as_known(start, None)?;
+    let after = ledger.as_known(end, None)?;
     let mut rows: BTreeMap<Row, Amounts> = BTreeMap::new();
-    let reported = reported_accounts(ledger, fiscal_year, end)?;
-    for account in &reported {
-        rows.entry((*account, None, None)).or_default();
-    }
-    for ((account, program, class), now) in &after {
-        // Money not obligated has no class, and File B reports only obligations.
-        let (Some(program), Some(class)) = (program, class) else {
-            continue;
-        };
-        if !reported.contains(account) {
-            continue;
+    for account in reported(&after, fiscal_year) {
+        rows.entry((account, None, None, None)).or_default();
+        let was: BTreeMap<DocumentId, ObligationBalance> = before
+            .obligations_of(&account)
+            .map(|list| list.into_iter().collect())
+            .unwrap_or_default();
+        for (document, now) in after.obligations_of(&account)? {
+            let amounts = Amounts::of(was.get(&document), &now, fiscal_year)?;
+            if amounts.is_zero() {
+                continue;
+            }
+            let program = now.key.program;
+            let activity = activities
+                .get(&account, program)
+                .ok_or(ReportError::MissingProgramActivity { account, program })?;
+            let row = rows
+                .entry((
+                    account,
+                    Some(activity.clone()),
+                    Some(now.object_class),
+                    Some(now.financed_by),
+                ))
+                .or_default();
+            *row = row.add(amounts)?;
         }
-        let zero = StatusRow::default();
-        let was = before
-            .get(&(*account, Some(*program), Some(*class)))
-            .unwrap_or(&zero);
-        let recoveries = now.recoveries.checked_sub(was.recoveries)?;
-        let amounts = Amounts {
-            obligations: now
-                .obligated
-                .checked_sub(was.obligated)?
-                .checked_add(recoveries)?,
-            recoveries,
-            paid: now.disbursed.checked_sub(was.disbursed)?,
-            unpaid_start: was.obligated.checked_sub(was.disbursed)?,
-            unpaid_end: now.obligated.checked_sub(now.disbursed)?,
-        };
-        if amounts.is_zero() {
-            continue;
-        }
-        let activity =
-            activities
-                .get(account, *program)
-                .ok_or(ReportError::MissingProgramActivity {
-                    account: *account,
-                    program: *program,
-                })?;
-        let row = rows
-            .entry((*account, Some(activity.clone()), Some(*class)))
-            .or_default();
-        *row = row.add(amounts)?;
     }
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     writer.write_record(FILE_B_COLUMNS).map_err(csv_error)?;
     let with_activity: std::collections::BTreeSet<AccountSymbol> = rows
         .keys()
-        .filter(|(_, activity, _)| activity.is_some())
-        .map(|(account, _, _)| *account)
+        .filter(|(_, activity, _, _)| activity.is_some())
+        .map(|(account, _, _, _)| *account)
         .collect();
-    for ((account, activity, class), a) in &rows {
+    for ((account, activity, class, source), a) in &rows {
         if activity.is_none() && with_activity.contains(account) {
             continue;
         }
         writer
-            .write_record(file_b_record(account, activity.as_ref(), *class, a)?)
+            .write_record(file_b_record(
+                account,
+                activity.as_ref(),
+                *class,
+                *source,
+                a,
+            )?)
             .map_err(csv_error)?;
     }
     csv_text(writer)
 }
 
 /// A File B row's key: the account, its program activity (none for an account's all-zero
-/// row) and the object class of its obligations (none on that row).
-type Row = (AccountSymbol, Option<ProgramActivity>, Option<ObjectClass>);
+/// row), the object class of its obligations and their source (none on that row).
+type Row = (
+    AccountSymbol,
+    Option<ProgramActivity>,
+    Option<ObjectClass>,
+    Option<DirectOrReimbursable>,
+);
 
 fn file_b_record(
     account: &AccountSymbol,
     activity: Option<&ProgramActivity>,
     class: Option<ObjectClass>,
+    source: Option<DirectOrReimbursable>,
     a: &Amounts,
 ) -> Result<Vec<String>, ReportError> {
     let t = tas(account);
@@ -479,7 +525,16 @@ fn file_b_record(
     let obligations = amount(a.obligations.checked_neg()?);
     let recoveries = amount(a.recoveries);
     let outlays = amount(a.paid.checked_neg()?);
-    let unpaid_end = amount(a.unpaid_end.checked_neg()?);
+    // Before the year-end closing entries, recoveries (4871) and upward adjustments of
+    // prior-year obligations (4881) rest beside 4801 (module notes).
+    let ussgl_4801 = amount(
+        a.unpaid_end
+            .checked_sub(a.upward)?
+            .checked_add(a.recoveries)?
+            .checked_neg()?,
+    );
+    let ussgl_4881 = amount(a.upward.checked_neg()?);
+    let undelivered_end = amount(a.unpaid_end.checked_add(a.recoveries)?.checked_neg()?);
     let unpaid_start = amount(a.unpaid_start.checked_neg()?);
     let (code, name, key) = match activity {
         Some(pa) => (
@@ -498,7 +553,7 @@ fn file_b_record(
         t.allocation,
         t.type_code,
         t.begin,
-        "D".to_owned(),
+        source.map_or_else(String::new, |s| s.broker_code().to_owned()),
         recoveries.clone(),
         "Q".to_owned(),
         t.end,
@@ -513,14 +568,14 @@ fn file_b_record(
         zero.clone(),
         zero.clone(),
         obligations,
-        unpaid_end.clone(),
+        undelivered_end,
         unpaid_start.clone(),
         code,
         name,
         key,
         "X".to_owned(),
         t.sub,
-        unpaid_end,
+        ussgl_4801,
         unpaid_start,
         zero.clone(),
         zero.clone(),
@@ -530,7 +585,7 @@ fn file_b_record(
         zero.clone(),
         recoveries,
         zero.clone(),
-        zero.clone(),
+        ussgl_4881,
         zero.clone(),
         zero.clone(),
         zero.clone(),
@@ -551,15 +606,3 @@ fn file_b_record(
 /// Broker's rule B11 accepts for a row with no object class (and rule B11.4 warns about
 /// only when the row has money).
 const NO_OBJECT_CLASS: &str = "000";
-
-fn by_account_program(
-    rows: &[StatusRow],
-) -> BTreeMap<(AccountSymbol, Option<ProgramKind>, Option<ObjectClass>), StatusRow> {
-    rows.iter()
-        .filter_map(|r| {
-            r.key
-                .account
-                .map(|a| ((a, r.key.program, r.key.object_class), r.clone()))
-        })
-        .collect()
-}

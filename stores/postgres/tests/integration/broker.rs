@@ -43,8 +43,9 @@
 //! What these checks cannot see: whether OMB lists our program activities and PARKs (B9,
 //! B28 check File B against the caller's table, which is all the crate has), and the
 //! rules that cannot fire on our files whatever they hold: B27.1 and B27.5 apply from
-//! FY2026 on, A33.3 to accounts with an allocation transfer agency, B15 to reimbursable
-//! rows (the crate writes none).
+//! FY2026 on, A33.3 to accounts with an allocation transfer agency. B15 runs on the
+//! reimbursable rows of the FY2008 scenario with reimbursable work
+//! (`tests/data/overlays/reimbursable_work.json`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -62,12 +63,9 @@ use crate::round_trip::fiscal_year;
 use crate::support::{cluster_url, schema};
 
 /// The warnings our files draw, by rule id, each with the reason it is expected. A new
-/// warning, or one that no longer fires, fails the tests.
-const EXPECTED_WARNINGS: &[(&str, &str)] = &[(
-    "B14",
-    "the SF-133 has no line 2004 (direct obligations incurred): the ledger does not split \
-         obligations into direct and reimbursable yet, so GTAS's line is taken as 0",
-)];
+/// warning, or one that no longer fires, fails the tests. None is expected: B14 and B15
+/// pass since the SF-133 has lines 2004 and 2104 and File B its `D` and `R` rows.
+const EXPECTED_WARNINGS: &[(&str, &str)] = &[];
 
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -931,12 +929,28 @@ fn the_main_example_passes_the_brokers_rules() {
 /// The FY2008 scenario's ledger (the root crate's `tests/data/fy2008_financing.json`):
 /// every command it applies, the refused ones left out.
 fn fy2008_ledger() -> Ledger {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/fy2008_financing.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut ledger = Ledger::new(std::sync::Arc::new(
         security_assistance::eligibility::AllowAll,
     ));
+    apply_scenario(&mut ledger, "fy2008_financing.json");
+    ledger
+}
+
+/// The FY2008 scenario with reimbursable work in its FMF account (the root crate's
+/// `tests/data/overlays/reimbursable_work.json`): a collection finances a reimbursable order,
+/// adjusted up and down in FY2009.
+fn reimbursable_ledger() -> Ledger {
+    let mut ledger = fy2008_ledger();
+    apply_scenario(&mut ledger, "overlays/reimbursable_work.json");
+    ledger
+}
+
+fn apply_scenario(ledger: &mut Ledger, file: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let scenario: serde_json::Value = serde_json::from_str(&text).unwrap();
     for step in scenario["steps"].as_array().unwrap() {
         if step.get("rejected").is_some() {
             continue;
@@ -946,7 +960,6 @@ fn fy2008_ledger() -> Ledger {
             ledger.apply(command).unwrap();
         }
     }
-    ledger
 }
 
 #[test]
@@ -975,6 +988,62 @@ fn the_fy2008_scenario_passes_the_brokers_rules_every_year_to_cancellation() {
         ));
     }
     assert_accepted("broker_fy2008", &submissions);
+}
+
+#[test]
+fn reimbursable_work_passes_the_brokers_rules_b14_and_b15_included() {
+    if cluster_url("reimbursable_work_passes_the_brokers_rules_b14_and_b15_included").is_none() {
+        return;
+    }
+    let ledger = reimbursable_ledger();
+    let last = day(2015, 9, 30);
+    let submissions: Vec<Submission<'_>> = (2008..=2010)
+        .map(|fy| {
+            Submission::new(
+                "reimbursable work",
+                &ledger,
+                fy,
+                FiscalYear::new(fy).unwrap().last_day(),
+                activities(&ledger, last),
+            )
+        })
+        .collect();
+    // The files carry what B14 and B15 read: R rows with the order's balances.
+    for s in &submissions[..2] {
+        let (header, rows) = csv_rows(&s.file_b);
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let source = at("ByDirectReimbursableFundingSource");
+        let ussgl_4801 = at("USSGL480100_UndeliveredOrdersObligationsUnpaid_CPE");
+        assert!(
+            rows.iter()
+                .any(|r| r[source] == "R" && r[ussgl_4801] != "0.00" && r[ussgl_4801] != "0"),
+            "{}: no reimbursable row with money",
+            s.name
+        );
+    }
+    assert_accepted("broker_reimbursable", &submissions);
+    // Moving the reimbursable order's 4801 by a cent breaks B15 (and B3.2, which ties the
+    // undelivered orders to 4801).
+    let mut broken = Submission::new(
+        "reimbursable work, 4801 of the R row moved by a cent",
+        &ledger,
+        2008,
+        day(2008, 9, 30),
+        activities(&ledger, last),
+    );
+    broken.file_b = edit_csv(&broken.file_b, |header, rows| {
+        let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let source = at("ByDirectReimbursableFundingSource");
+        let ussgl_4801 = at("USSGL480100_UndeliveredOrdersObligationsUnpaid_CPE");
+        let row = rows.iter_mut().find(|r| r[source] == "R").unwrap();
+        let value: security_assistance::Money = row[ussgl_4801].parse().unwrap();
+        let cent: security_assistance::Money = "0.01".parse().unwrap();
+        row[ussgl_4801] = value.checked_sub(cent).unwrap().to_decimal().to_string();
+    });
+    let verdict = run_the_broker("broker_reimbursable_broken", &broken).unwrap();
+    let report = verdict.report(&broken.name);
+    assert!(verdict.failed.contains_key("B15"), "{report}");
+    assert!(!verdict.failed.contains_key("B14"), "{report}");
 }
 
 /// `text` with `change` applied to its records (the header kept).

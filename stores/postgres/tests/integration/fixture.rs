@@ -83,6 +83,7 @@ pub(crate) fn obligate(id: &str, document: &str, date: NaiveDate, amount: &str) 
             funding: Funding::Allotment { key: key() },
             amount: usd(amount),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     )
 }

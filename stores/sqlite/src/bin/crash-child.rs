@@ -60,6 +60,7 @@ fn command(n: u64) -> Result<Command, Failure> {
             funding: Funding::Allocation { key },
             amount: "1.01".parse()?,
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     };
     Ok(Command::new(

@@ -79,6 +79,7 @@ pub(crate) fn commands(obligations: u32) -> Vec<Command> {
             funding: Funding::Allocation { key: key("JOR") },
             amount: "10".parse().unwrap(),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         });
     }
     actions

@@ -63,6 +63,7 @@ fn obligation(id: &str, actor: &str, amount: &str) -> Command {
             funding: Funding::Allocation { key: key() },
             amount: amount.parse().unwrap(),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     )
 }

@@ -37,6 +37,7 @@ fn obligation(writer: &str, round: u32) -> Command {
             funding: Funding::Allocation { key: key("JOR") },
             amount: EACH.parse().unwrap(),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
     )
 }
