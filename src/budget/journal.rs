@@ -17,7 +17,8 @@ use super::command::{Action, AllocationKey, Apportionment, Command, Funding, Ins
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::object_class::ObjectClass;
 use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
-use crate::money::{Money, Rate};
+use crate::fiscal::FiscalYear;
+use crate::money::{Money, Rate, Rounding};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 use crate::wire::FormatVersion;
@@ -958,6 +959,44 @@ impl Compact for Option<Rate> {
                 .ok()
                 .map(Some),
         }
+    }
+}
+
+impl Compact for Rate {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.extend_from_slice(&self.percent().serialize());
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        Rate::from_percent(Decimal::deserialize(r.array16()?)).ok()
+    }
+}
+
+impl Compact for Rounding {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.push(match self {
+            Rounding::HalfEven => 0,
+            Rounding::HalfAwayFromZero => 1,
+            Rounding::TowardZero => 2,
+            Rounding::AwayFromZero => 3,
+        });
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(Rounding::HalfEven),
+            1 => Some(Rounding::HalfAwayFromZero),
+            2 => Some(Rounding::TowardZero),
+            3 => Some(Rounding::AwayFromZero),
+            _ => None,
+        }
+    }
+}
+
+impl Compact for FiscalYear {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_i64(out, i64::from(self.year()));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        FiscalYear::new(i32::try_from(r.i64()?).ok()?).ok()
     }
 }
 

@@ -30,6 +30,7 @@
 pub(crate) mod agency;
 mod cancellation;
 mod command;
+pub mod credit;
 mod delegation;
 mod error;
 mod ids;
@@ -48,7 +49,7 @@ pub use delegation::{
     AgencyHead, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant, Policy, Power,
     Role, Scope, Signer,
 };
-pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
+pub use error::{BatchError, BudgetError, CreditProblem, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};

@@ -396,9 +396,10 @@ impl Ledger {
 }
 
 /// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
-/// body once; version 3 keeps each obligation's object class and recoveries. A store
-/// holding an older checkpoint is opened from scratch ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 3;
+/// body once; version 3 keeps each obligation's object class and recoveries; version 4
+/// keeps credit reform's financing accounts and their books. A store holding an older
+/// checkpoint is opened from scratch ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 4;
 
 #[derive(Serialize)]
 pub(super) struct SnapshotRef<'a> {

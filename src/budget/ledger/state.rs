@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Map;
+use super::credit::CreditRole;
 use super::ObligationBalance;
 use super::shape::exceeds;
 use crate::budget::command::{AllocationKey, Instrument};
@@ -143,6 +144,9 @@ pub(crate) struct AccountState {
     pub(crate) allocations: Map<AllocationKey, Slot>,
     pub(crate) commitments: Map<DocumentId, CommitmentState>,
     pub(crate) obligations: Map<DocumentId, ObligationState>,
+    /// Credit reform (`credit.rs`): the financing account of a credit program account, or
+    /// the books of a financing account; `None` for every other account.
+    pub(crate) credit: Option<Box<CreditRole>>,
 }
 
 impl AccountState {
@@ -250,6 +254,7 @@ impl AccountState {
             allocations: Map::default(),
             commitments: Map::default(),
             obligations: Map::default(),
+            credit: None,
         }
     }
 }
@@ -290,6 +295,7 @@ pub(super) fn new_account(
         allocations: Map::default(),
         commitments: Map::default(),
         obligations: Map::default(),
+        credit: None,
     }
 }
 
