@@ -745,7 +745,8 @@ pub enum Action {
     /// then on a loan obligated in `program` is an [`Action::ObligateLoan`]. See
     /// [`credit`](super::credit).
     OpenFinancingAccount as "open_financing_account" {
-        /// The financing account, a no-year account such as `011-X-4122`.
+        /// The financing account, a no-year account such as `011-X2008-4122` (written
+        /// `011-X-4122`).
         account: AccountSymbol,
         /// The credit program account whose loans it finances.
         program: AccountSymbol,
@@ -843,7 +844,7 @@ pub enum Action {
         financing: AccountSymbol,
         /// The cohort reestimated.
         cohort: FiscalYear,
-        /// The receipt account credited, such as `011-2714` written `011-X-2714`.
+        /// The general fund receipt account credited, such as `011-X2008-2714`.
         receipt: AccountSymbol,
         /// Positive amount, no more than the cohort's cash.
         amount: Money,
