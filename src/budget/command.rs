@@ -739,7 +739,9 @@ pub enum Action {
     },
     /// Open the non-budgetary financing account of a credit program account (2 U.S.C.
     /// 661a(7), 661d(b)): the account that holds every cash flow of the program's direct
-    /// loans with the borrowers and with the Treasury. Its collections and payments are a
+    /// loans with the borrowers and with the Treasury. Opening it again names another
+    /// period of the same program account (same agency and main account), such as the
+    /// next fiscal year's appropriation, as financed by it too. Its collections and payments are a
     /// means of financing, not budget authority or outlays (661c(d)(3)), so it is left out
     /// of every budgetary report ([`Ledger::accounts`](super::Ledger::accounts)). From
     /// then on a loan obligated in `program` is an [`Action::ObligateLoan`]. See
@@ -822,11 +824,15 @@ pub enum Action {
         /// Interest paid on the borrowing.
         interest: Money,
     },
-    /// An upward reestimate of a cohort's subsidy cost (661c(f)): the program account pays
-    /// `amount` of obligation `document` (an obligation the caller recorded under the
-    /// permanent indefinite authority the Act provides for reestimates) to the financing
-    /// account, for the cohort.
+    /// An upward reestimate of a cohort's subsidy cost (661c(f)): program account `account`
+    /// pays `amount` of its obligation `document` (an obligation the caller recorded under
+    /// the permanent indefinite authority the Act provides for reestimates) to the
+    /// financing account, for the cohort. The program account must be tied to the
+    /// financing account ([`Action::OpenFinancingAccount`] names each period of the
+    /// program account that it finances).
     UpwardReestimate as "upward_reestimate" {
+        /// The program account (any period of the financing account's program) that pays.
+        account: AccountSymbol,
         /// The financing account.
         financing: AccountSymbol,
         /// The cohort reestimated.
@@ -892,11 +898,11 @@ impl Action {
             | Action::CollectEarned { account, .. }
             | Action::ReverseCollection { account, .. }
             | Action::OpenFinancingAccount { account, .. }
-            | Action::ObligateLoan { account, .. } => Some(*account),
+            | Action::ObligateLoan { account, .. }
+            | Action::UpwardReestimate { account, .. } => Some(*account),
             Action::DisburseLoan { financing, .. }
             | Action::CollectLoan { financing, .. }
             | Action::RepayTreasury { financing, .. }
-            | Action::UpwardReestimate { financing, .. }
             | Action::DownwardReestimate { financing, .. } => Some(*financing),
         }
     }
@@ -909,7 +915,9 @@ impl Action {
             Action::Transfer { to, .. } => Some(*to),
             Action::ChargeToCurrent { cancelled, .. } => Some(*cancelled),
             Action::OpenFinancingAccount { program, .. } => Some(*program),
-            Action::ObligateLoan { financing, .. } => Some(*financing),
+            Action::ObligateLoan { financing, .. } | Action::UpwardReestimate { financing, .. } => {
+                Some(*financing)
+            }
             _ => None,
         }
     }

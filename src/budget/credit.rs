@@ -182,8 +182,8 @@ pub enum Discrepancy {
 pub struct CreditReconciliation {
     /// The financing account.
     pub financing: AccountSymbol,
-    /// Its program account.
-    pub program: AccountSymbol,
+    /// The periods of its program account that it finances, in the order tied.
+    pub programs: Vec<AccountSymbol>,
     /// Each cohort, oldest first.
     pub cohorts: Vec<CohortReconciliation>,
     /// Downward reestimates by receipt account.
@@ -208,6 +208,8 @@ impl CreditReconciliation {
 pub struct CreditLoan {
     /// The loan agreement.
     pub document: DocumentId,
+    /// The program account that obligated its subsidy.
+    pub program: AccountSymbol,
     /// Its cohort.
     pub cohort: FiscalYear,
     /// Its principal.

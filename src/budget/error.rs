@@ -270,9 +270,9 @@ pub enum CreditProblem {
 impl fmt::Display for CreditProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CreditProblem::NotFinancingAccount => f.write_str(
-                "not a financing account: open one with open_financing_account",
-            ),
+            CreditProblem::NotFinancingAccount => {
+                f.write_str("not a financing account: open one with open_financing_account")
+            }
             CreditProblem::NonBudgetary { action } => write!(
                 f,
                 "{action} is refused in a non-budgetary financing account: it takes disburse_loan, collect_loan, repay_treasury and reestimates only"
@@ -284,7 +284,10 @@ impl fmt::Display for CreditProblem {
                 write!(f, "no loan was obligated in cohort {cohort}")
             }
             CreditProblem::WrongProgram { program } => {
-                write!(f, "the financing account finances program account {program}")
+                write!(
+                    f,
+                    "the financing account finances program account {program}"
+                )
             }
             CreditProblem::UseCreditReform {
                 action,

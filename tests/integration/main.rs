@@ -12,6 +12,7 @@ mod broker;
 mod calendar;
 mod cancellation;
 mod collections;
+mod credit_reform;
 mod delegation;
 mod eligibility;
 mod fiscal;

@@ -42,12 +42,14 @@ pub(crate) enum CreditRole {
 /// The books of a financing account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct FinancingBook {
-    pub(crate) program: AccountSymbol,
+    /// The periods of the program account it finances, in the order tied.
+    pub(crate) programs: Vec<AccountSymbol>,
     pub(crate) law: String,
     pub(crate) loans: BTreeMap<DocumentId, CreditLoan>,
     pub(crate) cohorts: BTreeMap<FiscalYear, CohortBook>,
-    /// The program-account documents that paid upward reestimates, and what each paid.
-    pub(crate) reestimate_documents: BTreeMap<DocumentId, (FiscalYear, Money)>,
+    /// The program-account documents that paid upward reestimates, with the cohort each
+    /// paid for and what it paid.
+    pub(crate) reestimate_documents: BTreeMap<(AccountSymbol, DocumentId), (FiscalYear, Money)>,
     pub(crate) receipts: BTreeMap<AccountSymbol, Money>,
 }
 
@@ -140,8 +142,15 @@ impl Ledger {
         if is_credit_action(action) {
             return Ok(());
         }
-        for symbol in [action.account(), action.other_account()].into_iter().flatten() {
-            if self.accounts.get(&symbol).is_some_and(AccountState::is_financing) {
+        for symbol in [action.account(), action.other_account()]
+            .into_iter()
+            .flatten()
+        {
+            if self
+                .accounts
+                .get(&symbol)
+                .is_some_and(AccountState::is_financing)
+            {
                 return Err(credit_error(
                     symbol,
                     CreditProblem::NonBudgetary {
@@ -168,10 +177,8 @@ impl Ledger {
             } => (account, document, false),
             _ => return Ok(()),
         };
-        let Some(CreditRole::Program { financing }) = self
-            .accounts
-            .get(account)
-            .and_then(|a| a.credit.as_deref())
+        let Some(CreditRole::Program { financing }) =
+            self.accounts.get(account).and_then(|a| a.credit.as_deref())
         else {
             return Ok(());
         };
@@ -179,7 +186,11 @@ impl Ledger {
             .accounts
             .get(financing)
             .and_then(|f| f.book().ok())
-            .is_some_and(|book| book.loans.contains_key(document));
+            .is_some_and(|book| {
+                book.loans
+                    .get(document)
+                    .is_some_and(|loan| loan.program == *account)
+            });
         if refused || is_loan {
             return Err(credit_error(
                 *account,
@@ -202,12 +213,6 @@ impl Ledger {
         law: &str,
     ) -> Result<Effect<'c>, BudgetError> {
         let Step { date, .. } = step;
-        if let Some(existing) = self.accounts.get(&symbol) {
-            return Err(BudgetError::AccountExists {
-                account: symbol,
-                existing: existing.purposes.clone(),
-            });
-        }
         let prog = self.account(&program)?;
         if let Some(role) = prog.credit.as_deref() {
             let financing = match role {
@@ -217,6 +222,29 @@ impl Ledger {
             return Err(credit_error(
                 program,
                 CreditProblem::AlreadyLinked { financing },
+            ));
+        }
+        if let Some(existing) = self.accounts.get(&symbol) {
+            // Another period of the same program account.
+            let book = existing.book()?;
+            let same_program = book.programs.first().is_some_and(|first| {
+                first.agency() == program.agency() && first.main_account() == program.main_account()
+            });
+            if !same_program {
+                return Err(credit_error(
+                    symbol,
+                    CreditProblem::WrongProgram {
+                        program: book.programs.first().copied().unwrap_or(program),
+                    },
+                ));
+            }
+            return Ok(Box::new(
+                move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                    with_book(accounts, &symbol, |book| book.programs.push(program));
+                    if let Some(p) = accounts.get_mut(&program) {
+                        p.credit = Some(Box::new(CreditRole::Program { financing: symbol }));
+                    }
+                },
             ));
         }
         let mut acct = new_account(
@@ -230,19 +258,21 @@ impl Ledger {
             TrialBalance::default(),
         );
         acct.credit = Some(Box::new(CreditRole::Financing(FinancingBook {
-            program,
+            programs: vec![program],
             law: law.to_owned(),
             loans: BTreeMap::new(),
             cohorts: BTreeMap::new(),
             reestimate_documents: BTreeMap::new(),
             receipts: BTreeMap::new(),
         })));
-        Ok(Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
-            accounts.insert(symbol, acct);
-            if let Some(p) = accounts.get_mut(&program) {
-                p.credit = Some(Box::new(CreditRole::Program { financing: symbol }));
-            }
-        }))
+        Ok(Box::new(
+            move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                accounts.insert(symbol, acct);
+                if let Some(p) = accounts.get_mut(&program) {
+                    p.credit = Some(Box::new(CreditRole::Program { financing: symbol }));
+                }
+            },
+        ))
     }
 
     /// The financing account `financing` and its book, checking that it finances
@@ -254,11 +284,11 @@ impl Ledger {
     ) -> Result<&FinancingBook, BudgetError> {
         let book = self.account(financing)?.book()?;
         if let Some(program) = program {
-            if book.program != *program {
+            if !book.programs.contains(program) {
                 return Err(credit_error(
                     *financing,
                     CreditProblem::WrongProgram {
-                        program: book.program,
+                        program: book.programs.first().copied().unwrap_or(*program),
                     },
                 ));
             }
@@ -303,6 +333,7 @@ impl Ledger {
         )?;
         let loan = CreditLoan {
             document: document.clone(),
+            program: *program,
             cohort,
             principal,
             subsidy,
@@ -355,7 +386,7 @@ impl Ledger {
         let pay = if share.is_positive() {
             Some(self.pay(
                 step,
-                &book.program,
+                &loan.program,
                 document,
                 share,
                 Outlay::Disburse(step.gate),
@@ -448,14 +479,17 @@ impl Ledger {
     pub(super) fn upward_reestimate<'c>(
         &self,
         step: Step<'_>,
-        financing: &'c AccountSymbol,
+        (program, financing): (AccountSymbol, &'c AccountSymbol),
         cohort: FiscalYear,
         document: &'c DocumentId,
         amount: Money,
     ) -> Result<Effect<'c>, BudgetError> {
-        let book = self.financing_book(financing, None)?;
-        let program = book.program;
-        if book.loans.contains_key(document) {
+        let book = self.financing_book(financing, Some(&program))?;
+        if book
+            .loans
+            .get(document)
+            .is_some_and(|loan| loan.program == program)
+        {
             return Err(credit_error(
                 program,
                 CreditProblem::UseCreditReform {
@@ -466,23 +500,22 @@ impl Ledger {
             ));
         }
         let mut cohort_book = cohort_book(book, financing, cohort)?;
-        if let Some((earlier, _)) = book.reestimate_documents.get(document) {
-            if *earlier != cohort {
+        let key = (program, document.clone());
+        let paid_before = match book.reestimate_documents.get(&key) {
+            Some((earlier, _)) if *earlier != cohort => {
                 return Err(BudgetError::DocumentExists {
-                    account: *financing,
+                    account: program,
                     document: document.clone(),
-                    what: format!("a reestimate of cohort FY{}", earlier.year()),
+                    what: format!("a reestimate of cohort {earlier}"),
                 });
             }
-        }
-        let paid_before = book
-            .reestimate_documents
-            .get(document)
-            .map_or(Money::ZERO, |(_, paid)| *paid);
+            Some((_, paid)) => *paid,
+            None => Money::ZERO,
+        };
         let paid = paid_before.checked_add(amount)?;
         let pay = self.pay(
             step,
-            &book.program,
+            &program,
             document,
             amount,
             Outlay::Disburse(step.gate),
@@ -493,8 +526,7 @@ impl Ledger {
             pay(accounts);
             with_book(accounts, financing, |book| {
                 book.cohorts.insert(cohort, cohort_book);
-                book.reestimate_documents
-                    .insert(document.clone(), (cohort, paid));
+                book.reestimate_documents.insert(key, (cohort, paid));
             });
         }))
     }
@@ -572,7 +604,13 @@ impl Ledger {
         financing: &AccountSymbol,
     ) -> Result<CreditReconciliation, BudgetError> {
         let book = self.financing_book(financing, None)?;
-        let program = self.account(&book.program)?;
+        // What program account `symbol` obligated and paid on `document`.
+        let program_side = |symbol: &AccountSymbol, document: &DocumentId| {
+            self.accounts
+                .get(symbol)
+                .and_then(|a| a.obligations.get(document))
+                .map_or((Money::ZERO, Money::ZERO), |o| (o.obligated, o.disbursed))
+        };
         let mut cohorts = Vec::new();
         let mut discrepancies = Vec::new();
         for (cohort, flows) in &book.cohorts {
@@ -585,19 +623,17 @@ impl Ledger {
             let mut receivable_loans = Money::ZERO;
             for loan in &loans {
                 principal_obligated = principal_obligated.checked_add(loan.principal)?;
-                if let Some(o) = program.obligations.get(&loan.document) {
-                    subsidy_obligated = subsidy_obligated.checked_add(o.obligated)?;
-                    subsidy_paid = subsidy_paid.checked_add(o.disbursed)?;
-                }
+                let (obligated, disbursed) = program_side(&loan.program, &loan.document);
+                subsidy_obligated = subsidy_obligated.checked_add(obligated)?;
+                subsidy_paid = subsidy_paid.checked_add(disbursed)?;
                 receivable_loans = receivable_loans
                     .checked_add(loan.disbursed.checked_sub(loan.principal_collected)?)?;
             }
             let mut reestimates_paid = Money::ZERO;
-            for (document, (of, _)) in &book.reestimate_documents {
+            for ((symbol, document), (of, _)) in &book.reestimate_documents {
                 if *of == cohort {
-                    if let Some(o) = program.obligations.get(document) {
-                        reestimates_paid = reestimates_paid.checked_add(o.disbursed)?;
-                    }
+                    let (_, disbursed) = program_side(symbol, document);
+                    reestimates_paid = reestimates_paid.checked_add(disbursed)?;
                 }
             }
             let financed = flows.subsidy_received.checked_add(flows.borrowed)?;
@@ -632,8 +668,7 @@ impl Ledger {
             }
             let cash = flows.cash()?;
             let debt = flows.debt()?;
-            for (balance, amount) in [("cash", cash), ("debt", debt), ("receivable", receivable)]
-            {
+            for (balance, amount) in [("cash", cash), ("debt", debt), ("receivable", receivable)] {
                 if amount.is_negative() {
                     discrepancies.push(Discrepancy::Negative {
                         cohort,
@@ -665,7 +700,7 @@ impl Ledger {
         }
         Ok(CreditReconciliation {
             financing: *financing,
-            program: book.program,
+            programs: book.programs.clone(),
             cohorts,
             receipts: book.receipts.iter().map(|(a, m)| (*a, *m)).collect(),
             discrepancies,

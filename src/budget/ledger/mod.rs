@@ -757,11 +757,18 @@ impl Ledger {
                 interest,
             } => ungated(self.repay_treasury(financing, *cohort, *principal, *interest)),
             Action::UpwardReestimate {
+                account,
                 financing,
                 cohort,
                 document,
                 ..
-            } => ungated(self.upward_reestimate(step, financing, *cohort, document, amount)),
+            } => ungated(self.upward_reestimate(
+                step,
+                (*account, financing),
+                *cohort,
+                document,
+                amount,
+            )),
             Action::DownwardReestimate {
                 financing,
                 cohort,

@@ -169,13 +169,27 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
             text(name, "rate_source", rate_source)?;
             distinct(name, account, financing)?;
             if subsidy_rate.percent() > rust_decimal::Decimal::ONE_HUNDRED {
-                return Err(shape(name, ShapeError::RateAbove100 { rate: *subsidy_rate }));
+                return Err(shape(
+                    name,
+                    ShapeError::RateAbove100 {
+                        rate: *subsidy_rate,
+                    },
+                ));
             }
             positive(name, *principal)
         }
-        Action::DisburseLoan { amount, .. }
-        | Action::UpwardReestimate { amount, .. }
-        | Action::DownwardReestimate { amount, .. } => positive(name, *amount),
+        Action::UpwardReestimate {
+            account,
+            financing,
+            amount,
+            ..
+        } => {
+            distinct(name, account, financing)?;
+            positive(name, *amount)
+        }
+        Action::DisburseLoan { amount, .. } | Action::DownwardReestimate { amount, .. } => {
+            positive(name, *amount)
+        }
         Action::CollectLoan {
             principal,
             interest,

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::Map;
-use super::credit::CreditRole;
 use super::ObligationBalance;
+use super::credit::CreditRole;
 use super::shape::exceeds;
 use crate::budget::command::{AllocationKey, Instrument};
 use crate::budget::error::{BudgetError, Level};
