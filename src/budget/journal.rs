@@ -1595,6 +1595,52 @@ mod tests {
                 amount: m("0.75"),
                 reason: "overpayment returned".into(),
             },
+            Action::OpenFinancingAccount {
+                account: "011-X2008-4122".parse().unwrap(),
+                program: account,
+                title: "FMF direct loan financing account".into(),
+                law: "2 U.S.C. 661d(b)".into(),
+            },
+            Action::ObligateLoan {
+                account,
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                funding: Funding::Commitment,
+                principal: m("50000000"),
+                subsidy_rate: "6.53".parse().unwrap(),
+                rounding: crate::money::Rounding::TowardZero,
+                rate_source: "FY2008 supplement".into(),
+            },
+            Action::DisburseLoan {
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                amount: m("17500000.01"),
+            },
+            Action::CollectLoan {
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                principal: m("5000000"),
+                interest: m("0"),
+            },
+            Action::RepayTreasury {
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(2008).unwrap(),
+                principal: m("0"),
+                interest: m("2000000.5"),
+            },
+            Action::UpwardReestimate {
+                account,
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(2008).unwrap(),
+                document: "REEST-1".parse().unwrap(),
+                amount: m("120000"),
+            },
+            Action::DownwardReestimate {
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(9999).unwrap(),
+                receipt: "011-X2008-2714".parse().unwrap(),
+                amount: m("70000"),
+            },
         ];
         let entries: Vec<JournalEntry> = actions
             .into_iter()

@@ -456,11 +456,14 @@ fn a_whole_principal_loan_is_refused_in_a_credit_program_account_naming_the_new_
     assert_eq!(cohort.receivable, Money::ZERO);
 }
 
+/// A command and the check that its refusal is the expected one.
+type Refusal = (Action, fn(&BudgetError) -> bool);
+
 #[test]
 fn budgetary_commands_are_refused_in_a_financing_account_and_bad_credit_commands_change_nothing() {
     let mut ledger = the_year();
     let before = ledger.clone();
-    let refusals: Vec<(Action, fn(&BudgetError) -> bool)> = vec![
+    let refusals: Vec<Refusal> = vec![
         (
             Action::Appropriate {
                 account: financing(),
