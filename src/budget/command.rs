@@ -7,7 +7,8 @@ use super::direct_reimbursable::DirectOrReimbursable;
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::journal::{Compact, Reader, Symbols};
 use super::object_class::ObjectClass;
-use crate::money::{Money, Rate};
+use crate::fiscal::FiscalYear;
+use crate::money::{Money, Rate, Rounding};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -743,6 +744,124 @@ pub enum Action {
         /// Why, for the record.
         reason: String,
     },
+    /// Open the non-budgetary financing account of a credit program account (2 U.S.C.
+    /// 661a(7), 661d(b)): the account that holds every cash flow of the program's direct
+    /// loans with the borrowers and with the Treasury. Opening it again names another
+    /// period of the same program account (same agency and main account), such as the
+    /// next fiscal year's appropriation, as financed by it too. Its collections and payments are a
+    /// means of financing, not budget authority or outlays (661c(d)(3)), so it is left out
+    /// of every budgetary report ([`Ledger::accounts`](super::Ledger::accounts)). From
+    /// then on a loan obligated in `program` is an [`Action::ObligateLoan`]. See
+    /// [`credit`](super::credit).
+    OpenFinancingAccount as "open_financing_account" {
+        /// The financing account, a no-year account such as `011-X2008-4122` (written
+        /// `011-X-4122`).
+        account: AccountSymbol,
+        /// The credit program account whose loans it finances.
+        program: AccountSymbol,
+        /// Its title, such as "Foreign Military Financing, Direct Loan Financing Account".
+        title: String,
+        /// The law that authorizes it, such as "2 U.S.C. 661d(b)".
+        law: String,
+    },
+    /// Obligate a direct loan under credit reform (2 U.S.C. 661c(b), 661a(5)): the program
+    /// account obligates the loan's subsidy cost, `principal` × `subsidy_rate` rounded by
+    /// `rounding` (object class 41.0), through `funding` as any obligation does; the
+    /// financing account records the loan and its principal in the cohort of the
+    /// command's fiscal year. The rate is the one in force for the cohort, supplied by the
+    /// caller with its source and kept in the journal, so that replay does not depend on a
+    /// table that may change.
+    ObligateLoan as "obligate_loan" {
+        /// The credit program account charged with the subsidy.
+        account: AccountSymbol,
+        /// Its financing account.
+        financing: AccountSymbol,
+        /// The loan agreement, unique within both accounts.
+        document: DocumentId,
+        /// A commitment for the same document, or an allocation, as for
+        /// [`Action::Obligate`].
+        funding: Funding,
+        /// The loan's principal; positive.
+        principal: Money,
+        /// The subsidy rate, a percentage of the principal from 0 to 100.
+        subsidy_rate: Rate,
+        /// How the subsidy cost is rounded to the cent.
+        rounding: Rounding,
+        /// Where the rate comes from, such as "OMB credit supplement FY2008, risk
+        /// category 4".
+        rate_source: String,
+    },
+    /// Disburse `amount` of a credit-reform loan's principal to the borrower from the
+    /// financing account. In the same command the program account pays the financing
+    /// account the subsidy that goes with it (the cumulative share of the subsidy cost
+    /// that the principal disbursed so far bears, rounded half even, so that the shares
+    /// sum to the subsidy cost exactly when the whole principal is disbursed), and the
+    /// financing account borrows the rest from the Treasury (661d(c)): principal
+    /// disbursed = subsidy received + borrowing, to the cent.
+    DisburseLoan as "disburse_loan" {
+        /// The financing account.
+        financing: AccountSymbol,
+        /// The loan.
+        document: DocumentId,
+        /// Positive principal disbursed, no more than the principal not yet disbursed.
+        amount: Money,
+    },
+    /// A borrower's payment on a credit-reform loan, collected in the financing account:
+    /// `principal` repays the loan receivable, `interest` is interest income. At least one
+    /// is positive, neither is negative.
+    CollectLoan as "collect_loan" {
+        /// The financing account.
+        financing: AccountSymbol,
+        /// The loan.
+        document: DocumentId,
+        /// Principal repaid, no more than the principal outstanding.
+        principal: Money,
+        /// Interest paid.
+        interest: Money,
+    },
+    /// The financing account repays `principal` of what a cohort borrowed from the
+    /// Treasury and pays `interest` on its borrowing (661d(c)), from the cohort's cash.
+    RepayTreasury as "repay_treasury" {
+        /// The financing account.
+        financing: AccountSymbol,
+        /// The cohort (the fiscal year its loans were obligated in).
+        cohort: FiscalYear,
+        /// Principal repaid, no more than the cohort's debt.
+        principal: Money,
+        /// Interest paid on the borrowing.
+        interest: Money,
+    },
+    /// An upward reestimate of a cohort's subsidy cost (661c(f)): program account `account`
+    /// pays `amount` of its obligation `document` (an obligation the caller recorded under
+    /// the permanent indefinite authority the Act provides for reestimates) to the
+    /// financing account, for the cohort. The program account must be tied to the
+    /// financing account ([`Action::OpenFinancingAccount`] names each period of the
+    /// program account that it finances).
+    UpwardReestimate as "upward_reestimate" {
+        /// The program account (any period of the financing account's program) that pays.
+        account: AccountSymbol,
+        /// The financing account.
+        financing: AccountSymbol,
+        /// The cohort reestimated.
+        cohort: FiscalYear,
+        /// The program account's obligation that pays the reestimate.
+        document: DocumentId,
+        /// Positive amount.
+        amount: Money,
+    },
+    /// A downward reestimate of a cohort's subsidy cost (661c(f)): the financing account
+    /// pays `amount` from the cohort's cash to the general fund receipt account `receipt`
+    /// (discretionary programs; OMB Circular A-11 section 185).
+    DownwardReestimate as "downward_reestimate" {
+        /// The financing account.
+        financing: AccountSymbol,
+        /// The cohort reestimated.
+        cohort: FiscalYear,
+        /// The general fund receipt account credited, such as `011-X2008-2714`.
+        receipt: AccountSymbol,
+        /// Positive amount, no more than the cohort's cash.
+        amount: Money,
+    },
 }
 }
 
@@ -784,7 +903,14 @@ impl Action {
             | Action::Rescind { account, .. }
             | Action::Collect { account, .. }
             | Action::CollectEarned { account, .. }
-            | Action::ReverseCollection { account, .. } => Some(*account),
+            | Action::ReverseCollection { account, .. }
+            | Action::OpenFinancingAccount { account, .. }
+            | Action::ObligateLoan { account, .. }
+            | Action::UpwardReestimate { account, .. } => Some(*account),
+            Action::DisburseLoan { financing, .. }
+            | Action::CollectLoan { financing, .. }
+            | Action::RepayTreasury { financing, .. }
+            | Action::DownwardReestimate { financing, .. } => Some(*financing),
         }
     }
 
@@ -795,6 +921,10 @@ impl Action {
         match self {
             Action::Transfer { to, .. } => Some(*to),
             Action::ChargeToCurrent { cancelled, .. } => Some(*cancelled),
+            Action::OpenFinancingAccount { program, .. } => Some(*program),
+            Action::ObligateLoan { financing, .. } | Action::UpwardReestimate { financing, .. } => {
+                Some(*financing)
+            }
             _ => None,
         }
     }
@@ -813,18 +943,29 @@ impl Action {
             | Action::ChargeToCurrent { document, .. }
             | Action::Collect { document, .. }
             | Action::CollectEarned { document, .. }
-            | Action::ReverseCollection { document, .. } => Some(document),
+            | Action::ReverseCollection { document, .. }
+            | Action::ObligateLoan { document, .. }
+            | Action::DisburseLoan { document, .. }
+            | Action::CollectLoan { document, .. }
+            | Action::UpwardReestimate { document, .. } => Some(document),
             _ => None,
         }
     }
 
     /// The action's amount as written (signed where the variant says so); for a
-    /// continuing resolution, its annual rate; zero for the actions that move no money
-    /// ([`Action::Delegate`], [`Action::Revoke`]).
+    /// continuing resolution, its annual rate; for a loan obligation its principal, and for
+    /// a loan collection or a repayment to the Treasury the principal part; zero for the
+    /// actions that move no money ([`Action::Delegate`], [`Action::Revoke`],
+    /// [`Action::OpenFinancingAccount`]).
     #[must_use]
     pub fn amount(&self) -> Money {
         match self {
-            Action::Delegate { .. } | Action::Revoke { .. } => Money::ZERO,
+            Action::Delegate { .. }
+            | Action::Revoke { .. }
+            | Action::OpenFinancingAccount { .. } => Money::ZERO,
+            Action::ObligateLoan { principal, .. }
+            | Action::CollectLoan { principal, .. }
+            | Action::RepayTreasury { principal, .. } => *principal,
             Action::ContinuingResolution { annual_rate, .. } => *annual_rate,
             Action::Appropriate { amount, .. }
             | Action::Apportion { amount, .. }
@@ -842,7 +983,10 @@ impl Action {
             | Action::ChargeToCurrent { amount, .. }
             | Action::Collect { amount, .. }
             | Action::CollectEarned { amount, .. }
-            | Action::ReverseCollection { amount, .. } => *amount,
+            | Action::ReverseCollection { amount, .. }
+            | Action::DisburseLoan { amount, .. }
+            | Action::UpwardReestimate { amount, .. }
+            | Action::DownwardReestimate { amount, .. } => *amount,
         }
     }
 }

@@ -74,6 +74,18 @@ pub enum Level {
     /// [`Action::ReverseCollection`](super::Action::ReverseCollection) can take back):
     /// collections never go negative.
     Collection,
+    /// The principal of a credit-reform loan not yet disbursed (the most an
+    /// [`Action::DisburseLoan`](super::Action::DisburseLoan) can disburse).
+    LoanPrincipal,
+    /// The principal of a credit-reform loan disbursed and not yet repaid (the most an
+    /// [`Action::CollectLoan`](super::Action::CollectLoan) can collect as principal).
+    LoanReceivable,
+    /// What a financing account's cohort owes the Treasury (the most an
+    /// [`Action::RepayTreasury`](super::Action::RepayTreasury) can repay).
+    FinancingDebt,
+    /// The cash (fund balance with the Treasury) of a financing account's cohort: a
+    /// financing account pays nothing it does not hold.
+    FinancingCash,
 }
 
 impl Level {
@@ -87,6 +99,10 @@ impl Level {
             }
             Level::ChargeToCurrentLimit | Level::ClosedAccountBalance => usc31::CHARGE_TO_CURRENT,
             Level::Collection => usc31::GROSS_DEPOSIT,
+            Level::LoanPrincipal
+            | Level::LoanReceivable
+            | Level::FinancingDebt
+            | Level::FinancingCash => crate::budget::credit::FINANCING_ACCOUNTS,
         }
     }
 }
@@ -104,6 +120,10 @@ impl fmt::Display for Level {
             Level::ChargeToCurrentLimit => "charge-to-current limit",
             Level::ClosedAccountBalance => "cancelled-account balance",
             Level::Collection => "collection",
+            Level::LoanPrincipal => "loan principal",
+            Level::LoanReceivable => "loan receivable",
+            Level::FinancingDebt => "financing-account debt",
+            Level::FinancingCash => "financing-account cash",
         })
     }
 }
@@ -144,6 +164,14 @@ pub enum ShapeError {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         collected: NaiveDate,
     },
+    /// A subsidy rate above 100 percent of the principal.
+    RateAbove100 {
+        /// The rate given.
+        rate: crate::money::Rate,
+    },
+    /// A loan collection or a repayment to the Treasury of zero principal and zero
+    /// interest.
+    NothingPaid,
     /// The date lies outside the supported fiscal years.
     DateOutOfRange {
         /// The date.
@@ -174,6 +202,13 @@ impl fmt::Display for ShapeError {
                 f,
                 "earned {earned} is after the collection of {collected}: a reimbursement is collected on or after the day it is earned"
             ),
+            ShapeError::RateAbove100 { rate } => write!(
+                f,
+                "subsidy rate {rate}% is above 100%: a subsidy cost is at most the principal"
+            ),
+            ShapeError::NothingPaid => {
+                f.write_str("principal and interest are both zero: at least one must be positive")
+            }
             ShapeError::DateOutOfRange { date } => write!(
                 f,
                 "date {date} is outside the supported fiscal years FY1800 through FY9999"
@@ -184,6 +219,83 @@ impl fmt::Display for ShapeError {
             ShapeError::ResolutionOutsideYear { through } => write!(
                 f,
                 "resolution through {through} must end within the account's first fiscal year"
+            ),
+        }
+    }
+}
+
+/// What credit reform refuses ([`BudgetError::Credit`]).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename_all = "snake_case", tag = "problem")]
+#[non_exhaustive]
+pub enum CreditProblem {
+    /// The account is not a financing account.
+    NotFinancingAccount,
+    /// The account is a financing account: non-budgetary, it takes only the credit-reform
+    /// commands (`disburse_loan`, `collect_loan`, `repay_treasury`, the reestimates).
+    NonBudgetary {
+        /// The action refused.
+        action: String,
+    },
+    /// The account is already tied to a financing account, or is one.
+    AlreadyLinked {
+        /// The financing account it is tied to (itself, for a financing account).
+        financing: AccountSymbol,
+    },
+    /// The financing account has no loan obligated in the cohort.
+    UnknownCohort {
+        /// The cohort named.
+        cohort: crate::fiscal::FiscalYear,
+    },
+    /// The financing account finances another program account.
+    WrongProgram {
+        /// The program account the financing account finances.
+        program: AccountSymbol,
+    },
+    /// A direct loan in a credit program account obligates its subsidy cost, not its
+    /// principal, and its subsidy is paid only as the loan disburses: use
+    /// `obligate_loan` (`DirectLoan::obligate`) and `disburse_loan`.
+    UseCreditReform {
+        /// The action refused.
+        action: String,
+        /// The document.
+        document: DocumentId,
+        /// The financing account of the program.
+        financing: AccountSymbol,
+    },
+}
+
+impl fmt::Display for CreditProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CreditProblem::NotFinancingAccount => {
+                f.write_str("not a financing account: open one with open_financing_account")
+            }
+            CreditProblem::NonBudgetary { action } => write!(
+                f,
+                "{action} is refused in a non-budgetary financing account: it takes disburse_loan, collect_loan, repay_treasury and reestimates only"
+            ),
+            CreditProblem::AlreadyLinked { financing } => {
+                write!(f, "already tied to financing account {financing}")
+            }
+            CreditProblem::UnknownCohort { cohort } => {
+                write!(f, "no loan was obligated in cohort {cohort}")
+            }
+            CreditProblem::WrongProgram { program } => {
+                write!(
+                    f,
+                    "the financing account finances program account {program}"
+                )
+            }
+            CreditProblem::UseCreditReform {
+                action,
+                document,
+                financing,
+            } => write!(
+                f,
+                "{action} of direct loan {document} is refused in a credit program account: obligate its subsidy cost with obligate_loan and disburse it with disburse_loan through financing account {financing}"
             ),
         }
     }
@@ -204,7 +316,8 @@ impl fmt::Display for ShapeError {
 ///    [`BudgetError::UnknownAllotment`], [`BudgetError::UnknownAllocation`],
 ///    [`BudgetError::UnknownCommitment`], [`BudgetError::UnknownObligation`],
 ///    [`BudgetError::UnknownCollection`],
-///    [`BudgetError::DocumentExists`], [`BudgetError::ApportionmentMixed`];
+///    [`BudgetError::DocumentExists`], [`BudgetError::ApportionmentMixed`],
+///    [`BudgetError::Credit`];
 /// 4. time: [`BudgetError::NotAvailable`], [`BudgetError::BeforeEnactment`];
 /// 5. purpose: [`BudgetError::Purpose`];
 /// 6. amount: [`BudgetError::Exceeds`];
@@ -448,6 +561,15 @@ pub enum BudgetError {
         /// What authority is missing.
         problem: Box<AuthorityError>,
     },
+    /// A command that credit reform does not allow on this account (2 U.S.C. 661c): the
+    /// problem names what was wrong and the command to use instead.
+    #[error("{problem} (account {account}; 2 U.S.C. 661c)")]
+    Credit {
+        /// The account.
+        account: AccountSymbol,
+        /// What was wrong.
+        problem: CreditProblem,
+    },
     /// Arithmetic left the range of money.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -564,7 +686,8 @@ impl BudgetError {
             | BudgetError::UnknownCollection { .. }
             | BudgetError::UnknownObligation { .. }
             | BudgetError::DocumentExists { .. }
-            | BudgetError::ApportionmentMixed { .. } => 3,
+            | BudgetError::ApportionmentMixed { .. }
+            | BudgetError::Credit { .. } => 3,
             BudgetError::NotAvailable { .. } | BudgetError::BeforeEnactment { .. } => 4,
             BudgetError::Purpose { .. } => 5,
             BudgetError::Exceeds { .. } | BudgetError::ResourcesOutOfRange { .. } => 6,
@@ -598,6 +721,7 @@ impl BudgetError {
             BudgetError::Exceeds { level, .. } => Some(level.citation()),
             BudgetError::BreaksLaterEntry { source, .. } => source.citation(),
             BudgetError::Unauthorized { problem, .. } => Some(problem.citation()),
+            BudgetError::Credit { .. } => Some(crate::budget::credit::CREDIT_BUDGETING),
             BudgetError::CommandConflict { .. }
             | BudgetError::RecordedOutOfOrder { .. }
             | BudgetError::Shape { .. }

@@ -18,7 +18,8 @@ use super::direct_reimbursable::DirectOrReimbursable;
 use super::ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder};
 use super::object_class::ObjectClass;
 use crate::eligibility::{Decision, Department, EligibilityRequest, Finding, Outcome, Stage};
-use crate::money::{Money, Rate};
+use crate::fiscal::FiscalYear;
+use crate::money::{Money, Rate, Rounding};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 use crate::wire::FormatVersion;
@@ -974,6 +975,44 @@ impl Compact for Option<Rate> {
     }
 }
 
+impl Compact for Rate {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.extend_from_slice(&self.percent().serialize());
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        Rate::from_percent(Decimal::deserialize(r.array16()?)).ok()
+    }
+}
+
+impl Compact for Rounding {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        out.push(match self {
+            Rounding::HalfEven => 0,
+            Rounding::HalfAwayFromZero => 1,
+            Rounding::TowardZero => 2,
+            Rounding::AwayFromZero => 3,
+        });
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        match r.byte()? {
+            0 => Some(Rounding::HalfEven),
+            1 => Some(Rounding::HalfAwayFromZero),
+            2 => Some(Rounding::TowardZero),
+            3 => Some(Rounding::AwayFromZero),
+            _ => None,
+        }
+    }
+}
+
+impl Compact for FiscalYear {
+    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+        put_i64(out, i64::from(self.year()));
+    }
+    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+        FiscalYear::new(i32::try_from(r.i64()?).ok()?).ok()
+    }
+}
+
 impl Compact for ProgramKind {
     fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
         out.push(program_code(*self));
@@ -1571,6 +1610,52 @@ mod tests {
                 document: "COLL-1".parse().unwrap(),
                 amount: m("0.75"),
                 reason: "overpayment returned".into(),
+            },
+            Action::OpenFinancingAccount {
+                account: "011-X2008-4122".parse().unwrap(),
+                program: account,
+                title: "FMF direct loan financing account".into(),
+                law: "2 U.S.C. 661d(b)".into(),
+            },
+            Action::ObligateLoan {
+                account,
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                funding: Funding::Commitment,
+                principal: m("50000000"),
+                subsidy_rate: "6.53".parse().unwrap(),
+                rounding: crate::money::Rounding::TowardZero,
+                rate_source: "FY2008 supplement".into(),
+            },
+            Action::DisburseLoan {
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                amount: m("17500000.01"),
+            },
+            Action::CollectLoan {
+                financing: "011-X2008-4122".parse().unwrap(),
+                document: "JO-L-1".parse().unwrap(),
+                principal: m("5000000"),
+                interest: m("0"),
+            },
+            Action::RepayTreasury {
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(2008).unwrap(),
+                principal: m("0"),
+                interest: m("2000000.5"),
+            },
+            Action::UpwardReestimate {
+                account,
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(2008).unwrap(),
+                document: "REEST-1".parse().unwrap(),
+                amount: m("120000"),
+            },
+            Action::DownwardReestimate {
+                financing: "011-X2008-4122".parse().unwrap(),
+                cohort: FiscalYear::new(9999).unwrap(),
+                receipt: "011-X2008-2714".parse().unwrap(),
+                amount: m("70000"),
             },
         ];
         let entries: Vec<JournalEntry> = actions

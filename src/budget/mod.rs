@@ -30,6 +30,7 @@
 pub(crate) mod agency;
 mod cancellation;
 mod command;
+pub mod credit;
 mod delegation;
 mod direct_reimbursable;
 mod error;
@@ -50,7 +51,7 @@ pub use delegation::{
     Role, Scope, Signer,
 };
 pub use direct_reimbursable::DirectOrReimbursable;
-pub use error::{BatchError, BudgetError, JournalProblem, Level, ShapeError};
+pub use error::{BatchError, BudgetError, CreditProblem, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
 pub use journal::{Journal, JournalEntry};

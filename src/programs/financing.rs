@@ -4,7 +4,14 @@
 //! - A [`Grant`] agreement obligates a partner's allocation
 //!   ([`Instrument::GrantAgreement`]); drawdowns disburse it. A grant is not repaid: it
 //!   never creates a receivable (rule 35, [`FinancingKind::creates_receivable`]).
-//! - A [`DirectLoan`] obligates its principal ([`Instrument::Loan`]) and disburses it on a
+//! - A [`DirectLoan`] in a credit program account is budgeted under credit reform
+//!   (2 U.S.C. 661–661f, [`crate::budget::credit`]): [`DirectLoan::obligate_under_credit_reform`]
+//!   obligates its subsidy cost at the [`SubsidyRates`] in force, each scheduled
+//!   disbursement pays the borrower from the financing account, and
+//!   [`DirectLoan::collect`] posts the borrower's payments, split into principal and
+//!   interest, to the financing account. In an account without a financing account
+//!   [`DirectLoan::obligate`] obligates the whole principal ([`Instrument::Loan`]); the
+//!   ledger refuses that in a credit program account. A loan disburses on a
 //!   schedule. Its [`LoanTerms`] give the annual rate, the grace period, and a semiannual
 //!   repayment schedule by a named [`RepaymentMethod`] and a named [`DayCount`], each
 //!   installment rounded by a named [`Rounding`], the last one absorbing the rounding so
@@ -223,6 +230,34 @@ pub enum FinancingError {
         /// What remains.
         remaining: Money,
     },
+    /// No subsidy rate is in force on the date.
+    #[error("no subsidy rate is in force on {date}: the table starts on {first}")]
+    NoSubsidyRate {
+        /// The date asked for.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+        /// The first date the table covers.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        first: NaiveDate,
+    },
+    /// A subsidy rate table that is empty, not in strictly increasing date order, or has
+    /// an entry without a source.
+    #[error(
+        "subsidy rate entry {index} (from 0) is out of date order or has no source: list each rate once, in date order, with its source"
+    )]
+    SubsidyRatesInvalid {
+        /// The entry at fault (0 for an empty table).
+        index: usize,
+    },
+    /// The loan was not obligated under credit reform, so it has no financing account to
+    /// post its collections to.
+    #[error(
+        "loan {document} was not obligated under credit reform: record its payments with record_payment"
+    )]
+    NotCreditReform {
+        /// The loan.
+        document: DocumentId,
+    },
     /// The ledger refused the command.
     #[error("the ledger refused the financing step")]
     Ledger(#[from] BudgetError),
@@ -267,18 +302,21 @@ impl FinancingError {
         match self {
             FinancingError::AlreadyObligated { .. }
             | FinancingError::NotObligated { .. }
-            | FinancingError::DisbursementPosted { .. } => 1,
+            | FinancingError::DisbursementPosted { .. }
+            | FinancingError::NotCreditReform { .. } => 1,
             FinancingError::NotPositive { .. }
             | FinancingError::NoPrincipalInstallments
             | FinancingError::NoDisbursements
             | FinancingError::DisbursementsDoNotSum { .. }
             | FinancingError::UnknownDisbursement { .. }
-            | FinancingError::SubsidyRateAbove100 { .. } => 2,
+            | FinancingError::SubsidyRateAbove100 { .. }
+            | FinancingError::SubsidyRatesInvalid { .. } => 2,
             FinancingError::DisbursementsOutOfOrder { .. }
             | FinancingError::InstallmentBeforeDisbursement { .. }
             | FinancingError::DisbursementAfterRepaymentStarts { .. }
             | FinancingError::TermTooLong { .. }
-            | FinancingError::PaymentOutOfOrder { .. } => 4,
+            | FinancingError::PaymentOutOfOrder { .. }
+            | FinancingError::NoSubsidyRate { .. } => 4,
             FinancingError::RateBelowMarket { .. } => 5,
             FinancingError::Overpayment { .. } | FinancingError::DrawdownAboveRemaining { .. } => 6,
             FinancingError::Ledger(_) | FinancingError::DuplicateLedgerCommand { .. } => 7,
@@ -456,6 +494,117 @@ impl FinancingAgreement {
             financed_by: crate::budget::DirectOrReimbursable::Direct,
         }
     }
+}
+
+/// A subsidy rate in force from a date, with its source: for credit reform, the cost of a
+/// direct loan as a percentage of its principal (2 U.S.C. 661a(5); the rates of a cohort
+/// come from the President's budget's credit supplement, OMB Circular A-11 section 185).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubsidyRate {
+    /// The first day the rate applies to new obligations.
+    #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+    pub from: NaiveDate,
+    /// The rate, a percentage of the principal.
+    pub rate: Rate,
+    /// Where it comes from, such as "FY2008 Federal Credit Supplement, FMF direct loans".
+    pub source: String,
+}
+
+/// The subsidy rates a caller supplies, each in force from its date until the next one's
+/// (effective-dated data: the crate holds no rate of its own).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::programs::financing::{SubsidyRate, SubsidyRates};
+/// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+/// let rates = SubsidyRates::new(vec![
+///     SubsidyRate { from: day(2007, 10, 1)?, rate: "6.53".parse()?, source: "FY2008 supplement".into() },
+///     SubsidyRate { from: day(2008, 10, 1)?, rate: "5.9".parse()?, source: "FY2009 supplement".into() },
+/// ])?;
+/// assert_eq!(rates.on(day(2008, 9, 30)?)?.rate, "6.53".parse()?);
+/// assert_eq!(rates.on(day(2008, 10, 1)?)?.rate, "5.9".parse()?);
+/// assert!(rates.on(day(2007, 9, 30)?).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubsidyRates {
+    rates: Vec<SubsidyRate>,
+}
+
+impl SubsidyRates {
+    /// The table of `rates`, in strictly increasing date order.
+    ///
+    /// # Errors
+    ///
+    /// [`FinancingError::SubsidyRatesInvalid`] for an empty table, dates not strictly
+    /// increasing, or a blank source; [`FinancingError::SubsidyRateAbove100`].
+    pub fn new(rates: Vec<SubsidyRate>) -> Result<SubsidyRates, FinancingError> {
+        if rates.is_empty() {
+            return Err(FinancingError::SubsidyRatesInvalid { index: 0 });
+        }
+        for (index, entry) in rates.iter().enumerate() {
+            let ordered = index
+                .checked_sub(1)
+                .and_then(|i| rates.get(i))
+                .is_none_or(|previous| previous.from < entry.from);
+            if !ordered || entry.source.trim().is_empty() {
+                return Err(FinancingError::SubsidyRatesInvalid { index });
+            }
+            if entry.rate.percent() > Decimal::ONE_HUNDRED {
+                return Err(FinancingError::SubsidyRateAbove100 { rate: entry.rate });
+            }
+        }
+        Ok(SubsidyRates { rates })
+    }
+
+    /// The rate in force on `date`: the last one from on or before it.
+    ///
+    /// # Errors
+    ///
+    /// [`FinancingError::NoSubsidyRate`] before the first entry.
+    pub fn on(&self, date: NaiveDate) -> Result<&SubsidyRate, FinancingError> {
+        let first = self.rates.first().map_or(date, |r| r.from);
+        self.rates
+            .iter()
+            .rev()
+            .find(|r| r.from <= date)
+            .ok_or(FinancingError::NoSubsidyRate { date, first })
+    }
+
+    /// The entries, in date order.
+    #[must_use]
+    pub fn entries(&self) -> &[SubsidyRate] {
+        &self.rates
+    }
+}
+
+impl<'de> Deserialize<'de> for SubsidyRates {
+    /// Reads the entries and checks them as [`SubsidyRates::new`] does.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SubsidyRates, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Fields {
+            rates: Vec<SubsidyRate>,
+        }
+        let fields = Fields::deserialize(deserializer)?;
+        SubsidyRates::new(fields.rates).map_err(serde::de::Error::custom)
+    }
+}
+
+/// How a credit program budgets its direct loans (2 U.S.C. 661c): the financing account
+/// that holds their cash, the subsidy rates in force, and how a subsidy cost is rounded
+/// to the cent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditReform {
+    /// The financing account (opened with
+    /// [`Action::OpenFinancingAccount`](crate::budget::Action::OpenFinancingAccount)).
+    pub financing: AccountSymbol,
+    /// The subsidy rates.
+    pub rates: SubsidyRates,
+    /// The rounding of principal × rate.
+    pub rounding: Rounding,
 }
 
 /// What a sales case needs to name a grant or a loan as a funding source: the kind, the
@@ -1131,6 +1280,9 @@ struct LoanFields {
     disbursements_posted: Vec<bool>,
     #[serde(default)]
     payments: Vec<Payment>,
+    /// The financing account, for a loan obligated under credit reform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    financing: Option<AccountSymbol>,
 }
 
 impl TryFrom<LoanFields> for DirectLoan {
@@ -1198,6 +1350,7 @@ impl DirectLoan {
             obligated_on: None,
             disbursements_posted: Vec::new(),
             payments: Vec::new(),
+            financing: None,
         })
     }
 
@@ -1393,7 +1546,11 @@ impl DirectLoan {
     }
 
     /// Obligates the loan agreement's principal on `date` (31 U.S.C. 1501(a)(2)) from the
-    /// partner's allocation, as command `id` by `actor`.
+    /// partner's allocation, as command `id` by `actor`, in an account that is not a
+    /// credit program account. Where the account has a financing account the ledger
+    /// refuses it ([`BudgetError::Credit`] with
+    /// [`CreditProblem::UseCreditReform`](crate::budget::CreditProblem::UseCreditReform)):
+    /// use [`DirectLoan::obligate_under_credit_reform`].
     ///
     /// # Errors
     ///
@@ -1421,9 +1578,176 @@ impl DirectLoan {
         Ok(receipt)
     }
 
+    /// Obligates the loan under credit reform on `date` (2 U.S.C. 661c(b)), as command `id`
+    /// by `actor`: the program account (the agreement's account) obligates the subsidy
+    /// cost, the principal × the rate of `credit`'s table in force on `date`, rounded by
+    /// its rule ([`Action::ObligateLoan`]); its financing account records the loan in
+    /// the cohort of `date`'s fiscal year. From then on each scheduled disbursement
+    /// ([`DirectLoan::post_disbursement`]) is paid from the financing account and the
+    /// borrower's payments are posted with [`DirectLoan::collect`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
+    /// use security_assistance::programs::financing::*;
+    /// use security_assistance::{ProgramKind, Rounding};
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let program = "011-2008/2009-1085".parse()?;
+    /// let financing = "011-X2008-4122".parse()?;
+    /// let agreement = FinancingAgreement::new("JO-L-1".parse()?, program, "DSCA".parse()?, "JOR".parse()?);
+    /// let mut ledger = Ledger::allow_all();
+    /// for (i, action) in [
+    ///     Action::Appropriate { account: program, title: "FMF loan program".into(),
+    ///         purposes: vec![ProgramKind::Financing], amount: "10000000".parse()?, law: "P.L. 110-161".into() },
+    ///     Action::Apportion { account: program, category: Apportionment::ByPeriod { from: day(2008, 1, 2)? },
+    ///         amount: "10000000".parse()? },
+    ///     Action::Allot { account: program, holder: "DSCA".parse()?, amount: "10000000".parse()? },
+    ///     Action::Allocate { account: program, key: agreement.key(), amount: "10000000".parse()? },
+    ///     Action::OpenFinancingAccount { account: financing, program,
+    ///         title: "FMF direct loan financing account".into(), law: "2 U.S.C. 661d(b)".into() },
+    /// ].into_iter().enumerate() {
+    ///     ledger.apply(Command::new(format!("s{i}").parse()?, day(2008, 1, 2)?, "dsca".parse()?, action))?;
+    /// }
+    /// let rates = SubsidyRates::new(vec![SubsidyRate { from: day(2007, 10, 1)?,
+    ///     rate: "6.53".parse()?, source: "FY2008 credit supplement".into() }])?;
+    /// let credit = CreditReform { financing, rates, rounding: Rounding::HalfEven };
+    /// let terms = LoanTerms::single_disbursement("50000000".parse()?, "5".parse()?, day(2008, 2, 1)?,
+    ///     day(2008, 8, 1)?, 10, RepaymentMethod::LevelPrincipal, DayCount::Actual365, Rounding::HalfEven);
+    /// let mut loan = DirectLoan::new(agreement, terms)?;
+    /// loan.obligate_under_credit_reform(&mut ledger, &credit, day(2008, 1, 15)?, "l1".parse()?, "dsca".parse()?)?;
+    /// // The program account obligates the subsidy, 6.53 % of $50,000,000, not the principal.
+    /// let obligation = ledger.obligation(&program, loan.agreement().document()).ok_or("obligated")?;
+    /// assert_eq!(obligation.obligated, "3265000".parse()?);
+    /// loan.post_disbursement(&mut ledger, 1, "l2".parse()?, "dsca".parse()?)?;
+    /// let cohort = &ledger.credit_reconciliation(&financing)?.cohorts[0];
+    /// assert_eq!((cohort.subsidy_received, cohort.borrowed), ("3265000".parse()?, "46735000".parse()?));
+    /// loan.collect(&mut ledger, day(2008, 8, 1)?, "6246575.34".parse()?, "l3".parse()?, "dsca".parse()?)?;
+    /// let reconciled = ledger.credit_reconciliation(&financing)?;
+    /// assert!(reconciled.reconciles());
+    /// assert_eq!(reconciled.cohorts[0].principal_collected, "5000000".parse()?);
+    /// assert!(!ledger.accounts().contains(&financing));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FinancingError::AlreadyObligated`]; [`FinancingError::NoSubsidyRate`];
+    /// [`FinancingError::Ledger`] (an account that is not `credit`'s program account, an
+    /// ineligible partner, too little allocated for the subsidy, expired money),
+    /// [`FinancingError::DuplicateLedgerCommand`]. Nothing changes on an error.
+    pub fn obligate_under_credit_reform(
+        &mut self,
+        ledger: &mut Ledger,
+        credit: &CreditReform,
+        date: NaiveDate,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, FinancingError> {
+        if self.fields.obligated_on.is_some() {
+            return Err(FinancingError::AlreadyObligated {
+                kind: FinancingKind::DirectLoan,
+                document: self.fields.agreement.document.clone(),
+            });
+        }
+        let rate = credit.rates.on(date)?;
+        let agreement = &self.fields.agreement;
+        let action = Action::ObligateLoan {
+            account: agreement.account,
+            financing: credit.financing,
+            document: agreement.document.clone(),
+            funding: Funding::Allocation {
+                key: agreement.key(),
+            },
+            principal: self.fields.terms.principal,
+            subsidy_rate: rate.rate,
+            rounding: credit.rounding,
+            rate_source: rate.source.clone(),
+        };
+        let receipt = post(ledger, id, date, actor, action)?;
+        self.fields.obligated_on = Some(date);
+        self.fields.financing = Some(credit.financing);
+        Ok(receipt)
+    }
+
+    /// The financing account, for a loan obligated under credit reform.
+    #[must_use]
+    pub fn financing_account(&self) -> Option<AccountSymbol> {
+        self.fields.financing
+    }
+
+    /// Records a payment of `amount` received on `date` on a credit-reform loan, as
+    /// [`DirectLoan::record_payment`] does, and posts it to the financing account as
+    /// command `id` ([`Action::CollectLoan`]): split into interest and principal by
+    /// applying everything received to the oldest installment first, its interest before
+    /// its principal.
+    ///
+    /// # Errors
+    ///
+    /// [`FinancingError::NotCreditReform`]; those of [`DirectLoan::record_payment`];
+    /// [`FinancingError::Ledger`] (principal beyond what was disbursed and not repaid),
+    /// [`FinancingError::DuplicateLedgerCommand`]. Nothing changes on an error.
+    pub fn collect(
+        &mut self,
+        ledger: &mut Ledger,
+        date: NaiveDate,
+        amount: Money,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, FinancingError> {
+        let document = self.fields.agreement.document.clone();
+        let Some(financing) = self.fields.financing else {
+            return Err(FinancingError::NotCreditReform { document });
+        };
+        let before = self.paid_cents_through(None);
+        let mut next = self.clone();
+        next.record_payment(date, amount)?;
+        let after = next.paid_cents_through(None);
+        let principal = Money::from_cents(
+            self.principal_covered(after)?
+                .saturating_sub(self.principal_covered(before)?),
+        );
+        let interest = amount.checked_sub(principal)?;
+        let receipt = post(
+            ledger,
+            id,
+            date,
+            actor,
+            Action::CollectLoan {
+                financing,
+                document,
+                principal,
+                interest,
+            },
+        )?;
+        *self = next;
+        Ok(receipt)
+    }
+
+    /// The principal that `paid` cents cover, applied to the installments oldest first,
+    /// interest before principal within each.
+    fn principal_covered(&self, paid: i64) -> Result<i64, FinancingError> {
+        let mut rest = paid;
+        let mut principal = 0i64;
+        for installment in &self.schedule {
+            let interest = installment.interest.to_cents()?;
+            rest = rest.saturating_sub(interest);
+            if rest <= 0 {
+                break;
+            }
+            let share = rest.min(installment.principal.to_cents()?);
+            principal = principal.saturating_add(share);
+            rest = rest.saturating_sub(share);
+        }
+        Ok(principal)
+    }
+
     /// Posts scheduled disbursement `number` (from 1) to the ledger on its date, as
-    /// command `id`. When the loan funds a sales case, the case's draws on the loan
-    /// document take the place of these postings: use one or the other.
+    /// command `id`: for a credit-reform loan an [`Action::DisburseLoan`] from the
+    /// financing account (which draws the subsidy's share from the program account and
+    /// borrows the rest), otherwise an [`Action::Disburse`] of the agreement's
+    /// obligation. When the loan funds a sales case, the case's draws on the loan
+    /// document take the place of these postings: use one or the other (a case cannot
+    /// draw on a credit-reform loan's subsidy obligation: the ledger refuses it).
     ///
     /// # Errors
     ///
@@ -1458,17 +1782,19 @@ impl DirectLoan {
         if posted {
             return Err(FinancingError::DisbursementPosted { document, number });
         }
-        let receipt = post(
-            ledger,
-            id,
-            disbursement.date,
-            actor,
-            Action::Disburse {
+        let action = match self.fields.financing {
+            Some(financing) => Action::DisburseLoan {
+                financing,
+                document,
+                amount: disbursement.amount,
+            },
+            None => Action::Disburse {
                 account: self.fields.agreement.account,
                 document,
                 amount: disbursement.amount,
             },
-        )?;
+        };
+        let receipt = post(ledger, id, disbursement.date, actor, action)?;
         if let Some(flag) = self.fields.disbursements_posted.get_mut(index) {
             *flag = true;
         }

@@ -12,6 +12,7 @@ mod broker;
 mod calendar;
 mod cancellation;
 mod collections;
+mod credit_reform;
 mod csv_import;
 mod delegation;
 mod eligibility;

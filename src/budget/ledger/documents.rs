@@ -243,7 +243,7 @@ impl Ledger {
             recoveries,
             gl,
         };
-        Ok(change.effect(symbol, document))
+        Ok(change.effect(*symbol, document))
     }
 }
 
@@ -262,13 +262,9 @@ pub(super) struct ObligationChange {
 
 impl ObligationChange {
     /// The change as the writes of the command on `document` of `symbol`.
-    pub(super) fn effect<'c>(
-        self,
-        symbol: &'c AccountSymbol,
-        document: &'c DocumentId,
-    ) -> Effect<'c> {
+    pub(super) fn effect<'c>(self, symbol: AccountSymbol, document: &'c DocumentId) -> Effect<'c> {
         Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
-            if let Some(acct) = accounts.get_mut(symbol) {
+            if let Some(acct) = accounts.get_mut(&symbol) {
                 put_slot(&mut acct.allocations, &self.key, self.slot);
                 if let Some(draw) = self.draw {
                     draw.write(acct, &self.key);

@@ -427,9 +427,10 @@ impl Ledger {
 
 /// The version of [`Ledger::snapshot`]'s format. Version 2 keeps each distinct decision
 /// body once; version 3 keeps each obligation's object class and recoveries; version 4
-/// adds the policy and delegation register and each obligation's funding source (direct or
-/// reimbursable; absent in format 3, whose obligations are all direct). A store holding a checkpoint older than
-/// [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch ([`Ledger::reads_snapshot`]).
+/// adds the policy and delegation register, each obligation's funding source (direct or
+/// reimbursable; absent in format 3, whose obligations are all direct) and credit reform's
+/// financing accounts and their books (none in format 3). A store holding a checkpoint
+/// older than [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch ([`Ledger::reads_snapshot`]).
 pub(super) const SNAPSHOT_FORMAT: u8 = 4;
 
 /// The first format that keeps the policy and delegation register.

@@ -14,6 +14,7 @@
 //! | `distribution.rs` | apportionment, allotment, allocation and reprogramming |
 //! | `documents.rs` | commitments, obligations and their adjustments |
 //! | `payments.rs` | disbursements and refunds |
+//! | `credit.rs` | credit reform: financing accounts, loans, reestimates, reconciliation |
 //! | `gate.rs` | the eligibility gate |
 //! | `state.rs` | the balances of an account |
 //! | `batch.rs` | batches: all or none, and their dry runs |
@@ -23,6 +24,7 @@
 mod authority;
 mod batch;
 mod checkpoints;
+mod credit;
 mod distribution;
 mod documents;
 mod gate;
@@ -358,10 +360,18 @@ impl Ledger {
         self.last_recorded
     }
 
-    /// The symbols of every account, sorted.
+    /// The symbols of every budgetary account, sorted: every account but the
+    /// non-budgetary financing accounts of credit reform ([`Ledger::financing_accounts`]),
+    /// whose collections and payments are a means of financing and count in no budget
+    /// total (2 U.S.C. 661c(d)(3)).
     #[must_use]
     pub fn accounts(&self) -> Vec<AccountSymbol> {
-        let mut symbols: Vec<_> = self.accounts.keys().copied().collect();
+        let mut symbols: Vec<_> = self
+            .accounts
+            .values()
+            .filter(|a| !a.is_financing())
+            .map(|a| a.symbol)
+            .collect();
         symbols.sort_unstable();
         symbols
     }
@@ -629,6 +639,7 @@ impl Ledger {
                 }
             })?;
         }
+        self.check_credit(action)?;
         let amount = action.amount();
         match action {
             Action::Appropriate {
@@ -718,6 +729,66 @@ impl Ledger {
             Action::ReverseCollection {
                 account, document, ..
             } => ungated(self.reverse_collection(step, account, document, amount)),
+            Action::OpenFinancingAccount {
+                account,
+                program,
+                title,
+                law,
+            } => ungated(self.open_financing_account(step, *account, *program, title, law)),
+            Action::ObligateLoan {
+                account,
+                financing,
+                document,
+                funding,
+                principal,
+                subsidy_rate,
+                rounding,
+                rate_source,
+            } => self.obligate_loan(
+                step,
+                (account, *financing),
+                document,
+                funding,
+                *principal,
+                (*subsidy_rate, *rounding),
+                rate_source,
+            ),
+            Action::DisburseLoan {
+                financing,
+                document,
+                ..
+            } => ungated(self.disburse_loan(step, financing, document, amount)),
+            Action::CollectLoan {
+                financing,
+                document,
+                principal,
+                interest,
+            } => ungated(self.collect_loan(financing, document, *principal, *interest)),
+            Action::RepayTreasury {
+                financing,
+                cohort,
+                principal,
+                interest,
+            } => ungated(self.repay_treasury(financing, *cohort, *principal, *interest)),
+            Action::UpwardReestimate {
+                account,
+                financing,
+                cohort,
+                document,
+                ..
+            } => ungated(self.upward_reestimate(
+                step,
+                (*account, financing),
+                *cohort,
+                document,
+                amount,
+            )),
+            Action::DownwardReestimate {
+                financing,
+                cohort,
+                receipt,
+                ..
+            } => ungated(self.downward_reestimate(financing, *cohort, *receipt, amount)),
             // The register notes them when they are recorded; no balance changes.
             Action::Delegate { .. } | Action::Revoke { .. } => Ok((None, Box::new(|_| {}))),
         }

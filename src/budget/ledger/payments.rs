@@ -23,7 +23,7 @@ impl Ledger {
     pub(super) fn pay<'c>(
         &self,
         step: Step<'_>,
-        symbol: &'c AccountSymbol,
+        symbol: &AccountSymbol,
         document: &'c DocumentId,
         amount: Money,
         outlay: Outlay<'_>,
@@ -72,6 +72,6 @@ impl Ledger {
             recoveries: obligation.recoveries,
             gl,
         };
-        Ok(change.effect(symbol, document))
+        Ok(change.effect(*symbol, document))
     }
 }

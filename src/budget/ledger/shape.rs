@@ -148,6 +148,58 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
             text(name, "reason", reason)?;
             positive(name, *amount)
         }
+        Action::OpenFinancingAccount {
+            account,
+            program,
+            title,
+            law,
+        } => {
+            text(name, "title", title)?;
+            text(name, "law", law)?;
+            distinct(name, account, program)
+        }
+        Action::ObligateLoan {
+            account,
+            financing,
+            principal,
+            subsidy_rate,
+            rate_source,
+            ..
+        } => {
+            text(name, "rate_source", rate_source)?;
+            distinct(name, account, financing)?;
+            if subsidy_rate.percent() > rust_decimal::Decimal::ONE_HUNDRED {
+                return Err(shape(
+                    name,
+                    ShapeError::RateAbove100 {
+                        rate: *subsidy_rate,
+                    },
+                ));
+            }
+            positive(name, *principal)
+        }
+        Action::UpwardReestimate {
+            account,
+            financing,
+            amount,
+            ..
+        } => {
+            distinct(name, account, financing)?;
+            positive(name, *amount)
+        }
+        Action::DisburseLoan { amount, .. } | Action::DownwardReestimate { amount, .. } => {
+            positive(name, *amount)
+        }
+        Action::CollectLoan {
+            principal,
+            interest,
+            ..
+        }
+        | Action::RepayTreasury {
+            principal,
+            interest,
+            ..
+        } => paid(name, *principal, *interest),
         // A grant's own checks need the delegation register: `delegation::Register::admit`.
         Action::Delegate { .. } => Ok(()),
         Action::Revoke { reason, .. } => text(name, "reason", reason),
@@ -175,6 +227,19 @@ fn positive(name: &str, amount: Money) -> Result<(), BudgetError> {
     } else {
         Err(shape(name, ShapeError::NotPositive { amount }))
     }
+}
+
+/// A payment of principal and interest: neither negative, not both zero.
+fn paid(name: &str, principal: Money, interest: Money) -> Result<(), BudgetError> {
+    for amount in [principal, interest] {
+        if amount.is_negative() {
+            return Err(shape(name, ShapeError::NotPositive { amount }));
+        }
+    }
+    if principal.is_zero() && interest.is_zero() {
+        return Err(shape(name, ShapeError::NothingPaid));
+    }
+    Ok(())
 }
 
 fn nonzero(name: &str, amount: Money) -> Result<(), BudgetError> {

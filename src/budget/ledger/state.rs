@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Map;
 use super::ObligationBalance;
+use super::credit::CreditRole;
 use super::shape::exceeds;
 use crate::budget::command::{AllocationKey, Instrument};
 use crate::budget::direct_reimbursable::DirectOrReimbursable;
@@ -150,6 +151,9 @@ pub(crate) struct AccountState {
     pub(crate) allocations: Map<AllocationKey, Slot>,
     pub(crate) commitments: Map<DocumentId, CommitmentState>,
     pub(crate) obligations: Map<DocumentId, ObligationState>,
+    /// Credit reform (`credit.rs`): the financing account of a credit program account, or
+    /// the books of a financing account; `None` for every other account.
+    pub(crate) credit: Option<Box<CreditRole>>,
 }
 
 impl AccountState {
@@ -257,6 +261,7 @@ impl AccountState {
             allocations: Map::default(),
             commitments: Map::default(),
             obligations: Map::default(),
+            credit: None,
         }
     }
 }
@@ -297,6 +302,7 @@ pub(super) fn new_account(
         allocations: Map::default(),
         commitments: Map::default(),
         obligations: Map::default(),
+        credit: None,
     }
 }
 

@@ -784,3 +784,110 @@ fn a_disbursement_the_schedule_could_not_take_is_refused_before_it() {
         && !i.principal.is_negative()
         && !i.interest.is_negative()));
 }
+
+#[test]
+fn subsidy_rates_are_checked_and_dated() {
+    let rate = |from, r: &str, source: &str| SubsidyRate {
+        from,
+        rate: r.parse().unwrap(),
+        source: source.into(),
+    };
+    assert_eq!(
+        SubsidyRates::new(vec![]),
+        Err(FinancingError::SubsidyRatesInvalid { index: 0 })
+    );
+    let same_day = vec![
+        rate(day(2007, 10, 1), "6.53", "FY2008"),
+        rate(day(2007, 10, 1), "5.9", "FY2008 revised"),
+    ];
+    assert_eq!(
+        SubsidyRates::new(same_day),
+        Err(FinancingError::SubsidyRatesInvalid { index: 1 })
+    );
+    assert_eq!(
+        SubsidyRates::new(vec![rate(day(2007, 10, 1), "6.53", " ")]),
+        Err(FinancingError::SubsidyRatesInvalid { index: 0 })
+    );
+    assert!(matches!(
+        SubsidyRates::new(vec![rate(day(2007, 10, 1), "100.5", "x")]),
+        Err(FinancingError::SubsidyRateAbove100 { .. })
+    ));
+    let rates = SubsidyRates::new(vec![
+        rate(day(2007, 10, 1), "6.53", "FY2008"),
+        rate(day(2008, 10, 1), "5.9", "FY2009"),
+    ])
+    .unwrap();
+    assert_eq!(rates.on(day(2008, 9, 30)).unwrap().source, "FY2008");
+    assert_eq!(rates.on(day(2012, 1, 1)).unwrap().source, "FY2009");
+    let err = rates.on(day(2007, 9, 30)).unwrap_err();
+    assert_eq!(
+        err,
+        FinancingError::NoSubsidyRate {
+            date: day(2007, 9, 30),
+            first: day(2007, 10, 1)
+        }
+    );
+    assert_eq!(err.precedence(), 4);
+    // The JSON form is checked the same way.
+    let json = serde_json::to_string(&rates).unwrap();
+    assert_eq!(serde_json::from_str::<SubsidyRates>(&json).unwrap(), rates);
+    let unordered = r#"{"rates":[{"from":"2008-10-01","rate":"5.9","source":"a"},{"from":"2007-10-01","rate":"6.53","source":"b"}]}"#;
+    assert!(serde_json::from_str::<SubsidyRates>(unordered).is_err());
+}
+
+#[test]
+fn a_loan_not_under_credit_reform_posts_no_collection() {
+    let mut ledger = Ledger::allow_all();
+    let mut loan = DirectLoan::new(
+        agreement("JO-L-9", "JOR"),
+        fifty_million(RepaymentMethod::LevelPrincipal, DayCount::Thirty360),
+    )
+    .unwrap();
+    let before = loan.clone();
+    let err = loan
+        .collect(&mut ledger, day(2008, 7, 15), m("1"), id("c1"), dsca())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        FinancingError::NotCreditReform {
+            document: "JO-L-9".parse().unwrap()
+        }
+    );
+    assert_eq!(loan, before);
+    assert!(ledger.journal().is_empty());
+}
+
+proptest! {
+    /// However payments are cut, the principal they cover is what the schedule's
+    /// installments, paid oldest first and interest first, say: never more than the
+    /// principal, and all of it once the whole schedule is paid.
+    #[test]
+    fn payments_split_into_principal_and_interest_exactly(
+        cuts in proptest::collection::vec(1i64..3_000_000_000, 1..12),
+        m_ in method(),
+    ) {
+        let loan = DirectLoan::new(agreement("X", "JOR"), fifty_million(m_, DayCount::Actual365)).unwrap();
+        let total = cents(loan.scheduled_total()) as i64;
+        let mut paid = 0i64;
+        let mut principal = 0i64;
+        for cut in cuts {
+            let next = (paid + cut).min(total);
+            let share = loan.principal_covered(next).unwrap() - loan.principal_covered(paid).unwrap();
+            prop_assert!(share >= 0 && share <= next - paid);
+            principal += share;
+            paid = next;
+        }
+        // The model: the principal of the installments fully paid, plus the part of the
+        // next one beyond its interest.
+        let mut rest = paid;
+        let mut model = 0i64;
+        for i in loan.schedule() {
+            let (int, pr) = (cents(i.interest) as i64, cents(i.principal) as i64);
+            let take = (rest - int).clamp(0, pr);
+            model += take;
+            rest = (rest - int - take).max(0);
+        }
+        prop_assert_eq!(principal, model);
+        prop_assert_eq!(loan.principal_covered(total).unwrap(), 5_000_000_000);
+    }
+}
