@@ -701,6 +701,7 @@ mod tests {
                     funding: Funding::Allocation { key: key.clone() },
                     amount: amount.parse().unwrap(),
                     object_class: None,
+                    financed_by: crate::budget::DirectOrReimbursable::Direct,
                 },
             );
             // 11,500 of the 12,000 a year, then 1,000 more is over the delegation's limit.
@@ -740,6 +741,7 @@ mod tests {
                 },
                 amount: "1000".parse().unwrap(),
                 object_class: None,
+                financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         );
         let refused = opened.ledger().check(&over).unwrap_err();

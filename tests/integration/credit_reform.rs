@@ -197,6 +197,7 @@ fn the_year() -> Ledger {
                 funding: Funding::Allocation { key: key() },
                 amount: m("120000"),
                 object_class: Some(ObjectClass::GRANTS),
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             },
         ),
         (
@@ -353,6 +354,7 @@ fn a_whole_principal_loan_is_refused_in_a_credit_program_account_naming_the_new_
         funding: Funding::Allocation { key: key() },
         amount: m("50000000"),
         object_class: None,
+        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
     };
     let err = apply(&mut ledger, "old", day(2008, 1, 15), whole).unwrap_err();
     match &err {
@@ -801,6 +803,7 @@ proptest! {
                         funding: Funding::Allocation { key: key() },
                         amount: Money::from_cents(cents),
                         object_class: Some(ObjectClass::GRANTS),
+                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
                     });
                     if obligate.is_ok() {
                         apply(&mut ledger, &id, date, Action::UpwardReestimate {

@@ -337,6 +337,7 @@ fn commands(
                 },
                 amount,
                 object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
             });
             // The first obligation of a document obligates it, later ones adjust it; the
             // same row again is the same command again (a duplicate).

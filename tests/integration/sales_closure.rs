@@ -82,6 +82,7 @@ fn ledger() -> Ledger {
             funding: Funding::Allocation { key },
             amount: m("10000"),
             object_class: None,
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         },
         Action::Appropriate {
             account: trust_account(),

@@ -12,6 +12,7 @@ use super::payments::Outlay;
 use super::shape::{exceeds, fiscal_year_of, shape};
 use super::state::new_account;
 use super::{AccountState, Effect, Ledger, Map, Step};
+use crate::budget::DirectOrReimbursable;
 use crate::budget::command::{Action, Funding, Instrument};
 use crate::budget::credit::{CohortReconciliation, CreditLoan, CreditReconciliation, Discrepancy};
 use crate::budget::error::{BudgetError, CreditProblem, Level, ShapeError};
@@ -327,7 +328,12 @@ impl Ledger {
             step,
             program,
             document,
-            (Instrument::Loan, SUBSIDY_CLASS),
+            // The subsidy cost is paid from the program account's appropriation: direct.
+            (
+                Instrument::Loan,
+                SUBSIDY_CLASS,
+                DirectOrReimbursable::Direct,
+            ),
             funding,
             subsidy,
         )?;
