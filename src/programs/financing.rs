@@ -599,7 +599,7 @@ impl<'de> Deserialize<'de> for SubsidyRates {
 #[serde(deny_unknown_fields)]
 pub struct CreditReform {
     /// The financing account (opened with
-    /// [`Action::OpenFinancingAccount`](crate::budget::Action::OpenFinancingAccount)).
+    /// [`Action::OpenFinancingAccount`]).
     pub financing: AccountSymbol,
     /// The subsidy rates.
     pub rates: SubsidyRates,
