@@ -1147,6 +1147,98 @@ mod tests {
         assert!(serde_json::from_str::<Rate>("3.8").is_err());
     }
 
+    // The three tests below were written for mutants that `cargo mutants` found missed
+    // (docs/mutation.md): each pins one guard.
+
+    #[test]
+    fn pro_rata_over_no_weights_gives_nothing_or_an_error() {
+        // Nothing to share among no one is no shares; something is an error (it would be
+        // lost), whatever its sign.
+        assert_eq!(pro_rata(Money::ZERO, &[]), Ok(Vec::new()));
+        for total in [Money::from_cents(1), Money::from_cents(-1)] {
+            assert_eq!(
+                pro_rata(total, &[]),
+                Err(overflow(MoneyOperation::Convert)),
+                "{total}"
+            );
+        }
+        // All-zero weights give the whole to the first.
+        assert_eq!(
+            pro_rata(Money::from_cents(5), &[Money::ZERO, Money::ZERO]),
+            Ok(vec![Money::from_cents(5), Money::ZERO])
+        );
+    }
+
+    #[test]
+    fn from_exact_refuses_more_than_two_decimals_even_when_they_are_zeros() {
+        let three_places = Decimal::new(1000, 3); // 1.000
+        assert_eq!(Money::from_exact(three_places), None);
+        assert_eq!(Money::from_exact(Decimal::new(1005, 3)), None);
+        let one_place = Decimal::new(15, 1); // 1.5
+        let held = Money::from_exact(one_place).unwrap();
+        assert_eq!(held, Money::from_cents(150));
+        assert_eq!(held.0.scale(), CENT_SCALE);
+        assert_eq!(
+            Money::from_exact(Decimal::new(150, 2)),
+            Some(Money::from_cents(150))
+        );
+    }
+
+    #[test]
+    fn a_negative_rate_is_refused_and_negative_zero_is_zero() {
+        assert_eq!(
+            Rate::from_percent(Decimal::NEGATIVE_ONE),
+            Err(MoneyError::InvalidRate {
+                input: "-1".to_owned()
+            })
+        );
+        let mut negative_zero = Decimal::ZERO;
+        negative_zero.set_sign_negative(true);
+        assert!(negative_zero.is_sign_negative());
+        assert_eq!(Rate::from_percent(negative_zero), Ok(Rate::ZERO));
+        assert_eq!(
+            Rate::from_percent(Decimal::new(38, 1)).map(|r| r.to_string()),
+            Ok("3.8".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_texts_a_caller_reads_are_pinned() {
+        let names: Vec<String> = [
+            MoneyOperation::Add,
+            MoneyOperation::Subtract,
+            MoneyOperation::Negate,
+            MoneyOperation::Multiply,
+            MoneyOperation::Convert,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            names,
+            [
+                "addition",
+                "subtraction",
+                "negation",
+                "multiplication",
+                "conversion"
+            ]
+        );
+        assert_eq!(format!("{:?}", Money::from_cents(150)), "Money(1.50)");
+        assert_eq!(
+            format!("{:?}", Rate::from_percent(Decimal::new(38, 1)).unwrap()),
+            "Rate(3.8%)"
+        );
+        // A number where a string is expected: serde's message quotes what was expected.
+        let refused = serde_json::from_str::<Money>("1234.56").unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("an amount of money as a string such as \"1234.56\" (never a number)"),
+            "{refused}"
+        );
+    }
+
     #[test]
     fn overflow_is_an_error_not_a_panic() {
         let big = Money::from_cents(i64::MAX);
