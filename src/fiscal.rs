@@ -775,6 +775,46 @@ mod tests {
     }
 
     #[test]
+    fn parse_date_reads_exactly_a_real_day_written_yyyy_mm_dd() {
+        assert_eq!(parse_date("2008-03-02"), Ok(day(2008, 3, 2)));
+        assert_eq!(parse_date("0001-01-01"), Ok(day(1, 1, 1)));
+        assert_eq!(parse_date("2024-02-29"), Ok(day(2024, 2, 29)));
+        for bad in [
+            "",
+            "2008-3-2",
+            " 2008-03-02",
+            "2008-03-02 ",
+            "+2008-03-02",
+            "20080302",
+            "2008/03/02",
+            "2008-02-30",
+            "2023-02-29",
+            "2008-13-01",
+            "2008-00-10",
+            "2008-01-00",
+            "2008-0a-01",
+            "２008-03-02",
+        ] {
+            assert_eq!(
+                parse_date(bad),
+                Err(FiscalError::InvalidDate {
+                    input: bad.to_owned()
+                }),
+                "{bad:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parse_date_reads_back_what_a_date_writes(days in 0i64..3_000_000) {
+            let date = day(1, 1, 1) + chrono::Duration::days(days);
+            prop_assume!(date.year() <= 9999);
+            prop_assert_eq!(parse_date(&date.format("%Y-%m-%d").to_string()), Ok(date));
+        }
+    }
+
+    #[test]
     fn every_day_maps_to_exactly_one_fiscal_year() {
         let mut date = day(1989, 10, 1);
         let end = day(2101, 9, 30);
