@@ -106,7 +106,10 @@ pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
 };
-pub use trust::{DepositSource, TrustAccount, TrustEntry, TrustEntryKind, TrustFund};
+pub use trust::{
+    DepositSource, LETTER_OF_CREDIT_AUTHORITY, LetterOfCreditDraw, TrustAccount, TrustEntry,
+    TrustEntryKind, TrustFund,
+};
 
 use crate::budget::{BudgetError, CommandId, DocumentId};
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
@@ -1335,6 +1338,26 @@ impl Case {
             })
     }
 
+    /// What the case has made due by `date`: its initial deposit, and with a payment
+    /// schedule every installment due on or before `date` (DOMAIN.md rules 29 and 30).
+    ///
+    /// # Errors
+    ///
+    /// As [`Case::initial_deposit`].
+    pub fn due_by(&self, date: NaiveDate) -> Result<Money, SalesError> {
+        let total = self.total()?;
+        if !payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
+            return Ok(total);
+        }
+        self.schedule
+            .as_ref()
+            .ok_or_else(|| SalesError::PaymentScheduleRequired {
+                case: self.id.clone(),
+                total,
+            })?
+            .due_by(date)
+    }
+
     /// The Small Case Management Line: on a case accepted from 2006-08-01 through
     /// 2012-07-02 whose administrative surcharge is below $15,000, the difference, itself
     /// free of the surcharge; zero otherwise. It is part of [`Case::total`]. Fixed at
@@ -1545,6 +1568,22 @@ impl Case {
                 amount: bad.amount(),
             });
         }
+        for source in &sources {
+            if let FundingSource::StandbyLetterOfCredit {
+                letter,
+                issued,
+                expires,
+                ..
+            } = source
+                && expires < issued
+            {
+                return Err(SalesError::LetterOfCreditDates {
+                    letter: letter.clone(),
+                    issued: *issued,
+                    expires: *expires,
+                });
+            }
+        }
         let in_order = self.check_date(CaseAction::SetFunding, date)?;
         self.funding = sources;
         self.record(in_order, CaseAction::SetFunding, self.state);
@@ -1730,8 +1769,8 @@ impl Case {
     /// The funding plan, when set, totals `total`; a payment schedule, when DOMAIN.md rule
     /// 29 requires one, exists and totals `total`.
     fn check_funding_and_schedule(&self, total: Money) -> Result<(), SalesError> {
-        if !self.funding.is_empty() {
-            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::amount))?;
+        if self.funding.iter().any(|s| !s.is_standby()) {
+            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::planned))?;
             if planned != total {
                 return Err(SalesError::FundingMismatch {
                     case: self.id.clone(),
@@ -2525,8 +2564,7 @@ impl Case {
         if let Some((_, notice)) = self.newly_notifiable(&lines, date, thresholds)? {
             return Err(SalesError::ModificationChangesScope {
                 case: self.id.clone(),
-                citation: notice.citation,
-                reasons: notice.reasons,
+                notice: Box::new(notice),
             });
         }
         let number = next_document_number(self.modifications.len());
@@ -2708,14 +2746,14 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 /// 2. shape: [`SalesError::InvalidLine`], [`SalesError::NoLines`], [`SalesError::NoChanges`],
 ///    [`SalesError::NotPositive`], [`SalesError::NegativeAmount`],
 ///    [`SalesError::NotQuarterEnd`], [`SalesError::NotBillingDueDate`],
-///    [`SalesError::InvalidDeliveryTerm`];
+///    [`SalesError::InvalidDeliveryTerm`], [`SalesError::LetterOfCreditDates`];
 /// 3. existence: [`SalesError::UnknownLine`], [`SalesError::UnknownAmendment`],
 ///    [`SalesError::AmendmentAlreadyAccepted`], [`SalesError::LineAlreadyComplete`],
-///    [`SalesError::UnknownFundingSource`];
+///    [`SalesError::UnknownFundingSource`], [`SalesError::UnknownLetterOfCredit`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
 ///    [`SalesError::OfferExpired`], [`SalesError::AmendmentOfferExpired`],
-///    [`SalesError::ObligationBeforeAcceptance`];
+///    [`SalesError::ObligationBeforeAcceptance`], [`SalesError::LetterOfCreditNotInForce`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2723,7 +2761,8 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::FundingSourceExceeded`], [`SalesError::ExceedsCaseValue`],
 ///    [`SalesError::InsufficientTrustBalance`], [`SalesError::LineNotBilled`],
 ///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`],
-///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`];
+///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`],
+///    [`SalesError::LetterOfCreditExceeded`], [`SalesError::DrawExceedsArrears`];
 /// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`],
 ///    [`SalesError::ModificationChangesScope`];
 /// 8. eligibility: [`SalesError::Ineligible`];
@@ -2866,6 +2905,74 @@ pub enum SalesError {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         completed: NaiveDate,
     },
+    /// A standby letter of credit expires before it is issued.
+    #[error(
+        "standby letter of credit {letter} expires on {expires}, before it is issued on {issued}"
+    )]
+    LetterOfCreditDates {
+        /// The letter.
+        letter: DocumentId,
+        /// Its issue date.
+        issued: NaiveDate,
+        /// Its expiry.
+        expires: NaiveDate,
+    },
+    /// The case names no such standby letter of credit among its funding sources.
+    #[error("case {case} names no standby letter of credit {letter} among its funding sources")]
+    UnknownLetterOfCredit {
+        /// The case.
+        case: DocumentId,
+        /// The letter given.
+        letter: DocumentId,
+    },
+    /// A standby letter of credit was drawn on outside the days it is in force.
+    #[error(
+        "standby letter of credit {letter} of case {case} cannot be drawn on {date}: it is in force from {issued} through {expires}"
+    )]
+    LetterOfCreditNotInForce {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// Its issue date.
+        issued: NaiveDate,
+        /// Its expiry.
+        expires: NaiveDate,
+        /// The day of the draw refused.
+        date: NaiveDate,
+    },
+    /// A draw would pass the letter's amount.
+    #[error(
+        "draw of {requested} on standby letter of credit {letter} of case {case} passes its {amount} ({drawn} already drawn)"
+    )]
+    LetterOfCreditExceeded {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// Its amount.
+        amount: Money,
+        /// What was drawn before.
+        drawn: Money,
+        /// The draw refused.
+        requested: Money,
+    },
+    /// A draw on a standby letter of credit passes what the purchaser failed to pay.
+    #[error(
+        "draw of {requested} on standby letter of credit {letter} of case {case} passes the {arrears} the purchaser has failed to pay on {date}"
+    )]
+    DrawExceedsArrears {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// What the case has made due by the day and its deposits do not cover.
+        arrears: Money,
+        /// The draw refused.
+        requested: Money,
+        /// The day of the draw.
+        date: NaiveDate,
+    },
     /// The case names no such financing document.
     #[error("case {case} names no financing grant or loan {document} among its funding sources")]
     UnknownFundingSource {
@@ -2951,16 +3058,16 @@ pub enum SalesError {
     /// congressional-notification threshold it did not reach, which only an amendment the
     /// purchaser accepts, after notice, may do (DOMAIN.md rule 26; SAMM C6).
     #[error(
-        "a modification of case {case} cannot change its scope: it would newly need notice under {citation} ({}); propose an amendment",
-        reasons.join("; ")
+        "a modification of case {case} cannot change its scope: it would newly need notice under {} ({}); propose an amendment",
+        notice.citation,
+        notice.reasons.join("; ")
     )]
     ModificationChangesScope {
         /// The case.
         case: DocumentId,
-        /// The law whose threshold the case would newly reach.
-        citation: Citation,
-        /// Which thresholds, with the values.
-        reasons: Vec<String>,
+        /// The notice the case would newly need: the law, and which thresholds with the
+        /// values.
+        notice: Box<Notification>,
     },
     /// The purchaser tried to accept an amendment after its own offer expired.
     #[error(
@@ -3291,19 +3398,22 @@ impl SalesError {
             | SalesError::NegativeAmount { .. }
             | SalesError::NotQuarterEnd { .. }
             | SalesError::NotBillingDueDate { .. }
-            | SalesError::InvalidDeliveryTerm { .. } => 2,
+            | SalesError::InvalidDeliveryTerm { .. }
+            | SalesError::LetterOfCreditDates { .. } => 2,
             SalesError::UnknownLine { .. }
             | SalesError::UnknownAmendment { .. }
             | SalesError::AmendmentAlreadyAccepted { .. }
             | SalesError::LineAlreadyComplete { .. }
-            | SalesError::UnknownFundingSource { .. } => 3,
+            | SalesError::UnknownFundingSource { .. }
+            | SalesError::UnknownLetterOfCredit { .. } => 3,
             SalesError::DateBeforePrevious { .. }
             | SalesError::TrustDateBeforePrevious { .. }
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
             | SalesError::OfferExpired { .. }
             | SalesError::AmendmentOfferExpired { .. }
-            | SalesError::ObligationBeforeAcceptance { .. } => 4,
+            | SalesError::ObligationBeforeAcceptance { .. }
+            | SalesError::LetterOfCreditNotInForce { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
             | SalesError::PaymentScheduleRequired { .. }
@@ -3318,7 +3428,9 @@ impl SalesError {
             | SalesError::ClosureArrears { .. }
             | SalesError::DispositionRequired { .. }
             | SalesError::FinancingReturnExceeded { .. }
-            | SalesError::RefundExceedsOwnCash { .. } => 6,
+            | SalesError::RefundExceedsOwnCash { .. }
+            | SalesError::LetterOfCreditExceeded { .. }
+            | SalesError::DrawExceedsArrears { .. } => 6,
             SalesError::NotificationRequired { .. }
             | SalesError::ReviewPeriodNotEnded { .. }
             | SalesError::ModificationChangesScope { .. } => 7,
@@ -3900,14 +4012,15 @@ mod tests {
             let err = changed
                 .modify(d(2013, 4, 1), price(over), &Thresholds::current())
                 .unwrap_err();
-            let SalesError::ModificationChangesScope {
-                citation, reasons, ..
-            } = &err
-            else {
+            let SalesError::ModificationChangesScope { notice, .. } = &err else {
                 panic!("{err}");
             };
-            assert!(citation.to_string().contains("2776(b)"), "{citation}");
-            assert!(!reasons.is_empty());
+            assert!(
+                notice.citation.to_string().contains("2776(b)"),
+                "{}",
+                notice.citation
+            );
+            assert!(!notice.reasons.is_empty());
             assert!(err.to_string().contains("propose an amendment"), "{err}");
             assert_eq!(changed, case);
         }
