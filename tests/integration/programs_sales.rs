@@ -760,6 +760,7 @@ fn lease_payments_through_the_ledger() {
             Rounding::HalfEven,
         )
         .notified_on(day(2014, 12, 2)),
+        &Thresholds::current(),
         &AllowAll,
     )
     .unwrap();
