@@ -237,8 +237,15 @@ pub struct LeaseRequest {
     pub term_months: u32,
     /// The article.
     pub article: LeasedArticle,
-    /// Other costs the United States incurs, added to the rental.
+    /// Other costs the United States incurs, added to the rental of every term.
     pub other_costs: Money,
+    /// The cost of refurbishing the article for the lease, charged once, with the first
+    /// term's rental: a cost the United States incurs in leasing, which the lessee pays
+    /// (AECA section 61(a)(4), "all costs incurred by the United States Government in
+    /// leasing"; that refurbishment is one of them is this crate's reading). Nothing under
+    /// a purpose waiver, like the rest of paragraph (4).
+    #[serde(default)]
+    pub refurbishment: Money,
     /// Months between rental payments (3: quarterly).
     pub payment_months: u32,
     /// A waiver, if one applies.
@@ -275,6 +282,7 @@ impl LeaseRequest {
             term_months,
             article,
             other_costs: Money::ZERO,
+            refurbishment: Money::ZERO,
             payment_months: 3,
             waiver: None,
             payer,
@@ -484,10 +492,14 @@ impl Lease {
         if article.description.trim().is_empty() {
             return Err(LeaseError::EmptyDescription);
         }
-        if let Some(amount) = [article.replacement_value, request.other_costs]
-            .into_iter()
-            .chain(article.actual_value)
-            .find(|a| a.is_negative())
+        if let Some(amount) = [
+            article.replacement_value,
+            request.other_costs,
+            request.refurbishment,
+        ]
+        .into_iter()
+        .chain(article.actual_value)
+        .find(|a| a.is_negative())
         {
             return Err(LeaseError::NegativeAmount { amount });
         }
@@ -549,11 +561,14 @@ impl Lease {
             last_step: request.start,
             decision,
         };
-        let term = lease.price_term(
+        let mut term = lease.price_term(
             request.start,
             request.term_months,
             lease.article.months_in_service,
         )?;
+        if lease.billable() {
+            term.rental = term.rental.checked_add(request.refurbishment)?;
+        }
         lease.terms.push(term);
         Ok(lease)
     }
@@ -1522,6 +1537,43 @@ mod tests {
         assert_eq!(lease.rental().unwrap(), m("6000000"));
         // Paying for the first term is still possible after the renewal was signed.
         lease.pay(d(2019, 12, 31), m("1")).unwrap();
+    }
+
+    /// Refurbishment is charged once, with the first term's rental, and not under a
+    /// purpose waiver; a negative cost is refused.
+    #[test]
+    fn refurbishment_is_charged_with_the_first_term() {
+        let mut req = request(24, plane());
+        req.refurbishment = m("250000.01");
+        let mut lease = Lease::new(req.clone(), &Thresholds::current(), &AllowAll).unwrap();
+        // $2,000,000.00 of depreciation plus the refurbishment.
+        assert_eq!(lease.terms()[0].rental, m("2250000.01"));
+        lease
+            .renew(
+                d(2016, 12, 1),
+                12,
+                Some(d(2016, 11, 1)),
+                &Thresholds::current(),
+            )
+            .unwrap();
+        assert_eq!(lease.terms()[1].rental, m("1000000"));
+        let installments = lease.schedule().unwrap();
+        let sum = installments
+            .iter()
+            .fold(Money::ZERO, |a, i| a.checked_add(i.amount).unwrap());
+        assert_eq!(sum, m("3250000.01"));
+        let mut negative = req.clone();
+        negative.refurbishment = m("-0.01");
+        assert!(matches!(
+            Lease::new(negative, &Thresholds::current(), &AllowAll),
+            Err(LeaseError::NegativeAmount { .. })
+        ));
+        let mut waived = req;
+        waived.waiver = Some(RentalWaiver::Purpose {
+            purpose: WaivedPurpose::MilitaryExercises,
+        });
+        let waived = Lease::new(waived, &Thresholds::current(), &AllowAll).unwrap();
+        assert_eq!(waived.terms()[0].rental, Money::ZERO);
     }
 
     /// AECA section 62 on renewal: an 11-month renewal needs no certification, a 12-month
