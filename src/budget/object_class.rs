@@ -117,6 +117,10 @@ impl ObjectClass {
     pub const GRANTS: ObjectClass = ObjectClass(410);
     /// 33.0 Investments and loans.
     pub const INVESTMENTS_AND_LOANS: ObjectClass = ObjectClass(330);
+    /// 22.0 Transportation of things.
+    pub const TRANSPORTATION_OF_THINGS: ObjectClass = ObjectClass(220);
+    /// 25.7 Operation and maintenance of equipment.
+    pub const OPERATION_AND_MAINTENANCE_OF_EQUIPMENT: ObjectClass = ObjectClass(257);
 
     /// Every object class, in the order of A-11 Exhibit 83A.
     pub const ALL: [ObjectClass; CLASSES] = TABLE_CLASSES;

@@ -17,6 +17,11 @@
 //!   $7,000,000 or more, waits 30 days after notice ([`crate::notification::assess`] with
 //!   [`ProposedAction::ExcessTransfer`], rule 43).
 //!
+//! Once made, a transfer's transportation and refurbishment are obligated on the ledger as
+//! typed costs ([`ExcessProgram::obligate_cost`]; a grant's transport only under the FAA
+//! section 516(e) exception), and a sale's proceeds are collected into the account the
+//! caller names under AECA section 37(a) ([`ExcessProgram::collect_proceeds`]).
+//!
 //! Pricing as a percentage of original acquisition value by condition is unconfirmed
 //! (DOMAIN.md §5 and §9 item 4), so the crate ships **no** default: a caller supplies a
 //! [`PricingTable`] and uses it to state an article's actual value.
@@ -48,7 +53,10 @@ use std::str::FromStr;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::budget::DocumentId;
+use crate::budget::{
+    AccountSymbol, Action, Actor, Command, CommandId, DirectOrReimbursable, DocumentId, Funding,
+    Instrument, Ledger, ObjectClass, Receipt,
+};
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
 use crate::fiscal::FiscalYear;
 use crate::law::Citation;
@@ -550,6 +558,53 @@ impl TransferRequest {
     }
 }
 
+/// A cost of an excess-article transfer that the United States obligates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ExcessCost {
+    /// Packing, crating, handling and transportation (FAA section 516(e)).
+    Transportation,
+    /// Refurbishment or repair before delivery.
+    Refurbishment,
+}
+
+/// A cost of a transfer to obligate on the ledger ([`ExcessProgram::obligate_cost`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostObligation {
+    /// The transfer.
+    pub transfer: DocumentId,
+    /// What the cost is for.
+    pub cost: ExcessCost,
+    /// The account obligated.
+    pub account: AccountSymbol,
+    /// The obligating document (the transportation order or the repair order).
+    pub document: DocumentId,
+    /// The allocation or allotment charged.
+    pub funding: Funding,
+    /// The amount.
+    pub amount: Money,
+}
+
+/// Sale proceeds to collect on the ledger ([`ExcessProgram::collect_proceeds`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProceedsCollection {
+    /// The sale.
+    pub transfer: DocumentId,
+    /// The account credited.
+    pub account: AccountSymbol,
+    /// The collection document, unique within the account.
+    pub document: DocumentId,
+    /// The amount collected.
+    pub amount: Money,
+}
+
+/// The authority cited on the ledger collection of excess-article sale proceeds
+/// ([`ExcessProgram::collect_proceeds`]); text read at uscode.elaws.us (22 U.S.C. 2777).
+pub const SALE_PROCEEDS_AUTHORITY: &str = "AECA sec. 37(a) (22 U.S.C. 2777(a))";
+
 /// A transfer made: the request, its fiscal year, the notice it waited for and the
 /// eligibility decision that allowed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -590,6 +645,12 @@ pub struct ExcessProgram {
     weight_limits: Vec<WeightLimit>,
     justifications: Vec<Justification>,
     transfers: Vec<Transfer>,
+    /// Costs obligated on the ledger for transfers.
+    #[serde(default)]
+    costs: Vec<CostObligation>,
+    /// Sale proceeds collected on the ledger.
+    #[serde(default)]
+    proceeds: Vec<ProceedsCollection>,
 }
 
 impl ExcessProgram {
@@ -603,6 +664,8 @@ impl ExcessProgram {
             weight_limits: weight_limits(),
             justifications: Vec::new(),
             transfers: Vec::new(),
+            costs: Vec::new(),
+            proceeds: Vec::new(),
         }
     }
 
@@ -651,6 +714,184 @@ impl ExcessProgram {
     #[must_use]
     pub fn caps(&self) -> &CapTable {
         &self.caps
+    }
+
+    /// Every cost obligated on the ledger, in order.
+    #[must_use]
+    pub fn costs(&self) -> &[CostObligation] {
+        &self.costs
+    }
+
+    /// Every collection of sale proceeds, in order.
+    #[must_use]
+    pub fn proceeds(&self) -> &[ProceedsCollection] {
+        &self.proceeds
+    }
+
+    /// What has been collected for the sale `transfer`.
+    ///
+    /// # Errors
+    ///
+    /// [`ExcessError::Money`] on overflow.
+    pub fn collected_for(&self, transfer: &DocumentId) -> Result<Money, ExcessError> {
+        Ok(Money::checked_sum(
+            self.proceeds
+                .iter()
+                .filter(|p| p.transfer == *transfer)
+                .map(|p| p.amount),
+        )?)
+    }
+
+    fn transfer_of(&self, id: &DocumentId) -> Result<&Transfer, ExcessError> {
+        self.transfers
+            .iter()
+            .find(|t| t.request.id == *id)
+            .ok_or_else(|| ExcessError::UnknownTransfer { id: id.clone() })
+    }
+
+    /// Obligates a cost of a transfer made on the ledger: an [`Action::Obligate`] of
+    /// `cost.amount` in `cost.account` against `cost.funding`, document `cost.document`,
+    /// instrument [`Instrument::Transfer`], object class 22.0 (transportation of things)
+    /// for transportation and 25.7 (operation and maintenance of equipment) for
+    /// refurbishment (OMB A-11 Exhibit 83A), dated `date`, as command `id` by `actor`. The
+    /// ledger applies its own checks (purpose, time, amount); the program records the cost
+    /// only if the ledger accepts it.
+    ///
+    /// For a grant the United States pays packing, crating, handling and transportation
+    /// only under the statutory exception (FAA section 516(e), DOMAIN.md rule 45): a grant
+    /// whose transport the recipient pays cannot have it obligated. Refurbishment is
+    /// obligated as the caller's funding allows; whether a grant's refurbishment may be
+    /// paid from the United States' funds is not decided here (FAA section 516 forbids
+    /// spending DoD procurement funds on the transfer; the ledger's purpose check answers
+    /// for the account named).
+    ///
+    /// # Errors
+    ///
+    /// In precedence order, each leaving the program and the ledger unchanged:
+    /// [`ExcessError::UnknownTransfer`]; [`ExcessError::NotPositive`];
+    /// [`ExcessError::TransportPaidByRecipient`]; [`ExcessError::Ledger`] when the ledger
+    /// refuses the obligation; [`ExcessError::DuplicateLedgerCommand`] when `id` was
+    /// already applied.
+    pub fn obligate_cost(
+        &mut self,
+        date: NaiveDate,
+        cost: CostObligation,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, ExcessError> {
+        let transfer = self.transfer_of(&cost.transfer)?;
+        if !cost.amount.is_positive() {
+            return Err(ExcessError::NotPositive {
+                amount: cost.amount,
+            });
+        }
+        if let (
+            ExcessCost::Transportation,
+            TransferTerms::Grant {
+                transport: Transport::Recipient,
+            },
+        ) = (cost.cost, &transfer.request.terms)
+        {
+            return Err(ExcessError::TransportPaidByRecipient {
+                id: cost.transfer.clone(),
+            });
+        }
+        let object_class = match cost.cost {
+            ExcessCost::Transportation => ObjectClass::TRANSPORTATION_OF_THINGS,
+            ExcessCost::Refurbishment => ObjectClass::OPERATION_AND_MAINTENANCE_OF_EQUIPMENT,
+        };
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Obligate {
+                account: cost.account,
+                document: cost.document.clone(),
+                instrument: Instrument::Transfer,
+                funding: cost.funding.clone(),
+                amount: cost.amount,
+                object_class: Some(object_class),
+                financed_by: DirectOrReimbursable::Direct,
+            },
+        );
+        let receipt = ledger
+            .apply(command)
+            .map_err(|e| ExcessError::Ledger(Box::new(e)))?;
+        if receipt.duplicate {
+            return Err(ExcessError::DuplicateLedgerCommand { id });
+        }
+        self.costs.push(cost);
+        Ok(receipt)
+    }
+
+    /// Collects `collection.amount` of the price of the sale `collection.transfer` on the
+    /// ledger: an [`Action::Collect`] into `collection.account` (document
+    /// `collection.document`, payer the recipient, authority [`SALE_PROCEEDS_AUTHORITY`]),
+    /// dated `date`, as command `id` by `actor`.
+    ///
+    /// An excess article is sold under AECA section 21 (DOMAIN.md §5), and AECA section
+    /// 37(a) (22 U.S.C. 2777(a)) makes cash received for such sales available solely for
+    /// payments to suppliers (the military departments included) and refunds to
+    /// purchasers: the proceeds go to the account that paid for the article or holds the
+    /// purchaser's cash, which the caller names (the crate does not know the military
+    /// department's account). A grant has no proceeds.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order, each leaving the program and the ledger unchanged:
+    /// [`ExcessError::UnknownTransfer`]; [`ExcessError::NotASale`];
+    /// [`ExcessError::NotPositive`]; [`ExcessError::ProceedsExceedPrice`] past the sale
+    /// price; [`ExcessError::Ledger`]; [`ExcessError::DuplicateLedgerCommand`].
+    pub fn collect_proceeds(
+        &mut self,
+        date: NaiveDate,
+        collection: ProceedsCollection,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, ExcessError> {
+        let transfer = self.transfer_of(&collection.transfer)?;
+        let TransferTerms::Sale { price, .. } = transfer.request.terms else {
+            return Err(ExcessError::NotASale {
+                id: collection.transfer.clone(),
+            });
+        };
+        let payer = transfer.request.recipient;
+        if !collection.amount.is_positive() {
+            return Err(ExcessError::NotPositive {
+                amount: collection.amount,
+            });
+        }
+        let collected = self.collected_for(&collection.transfer)?;
+        if collected.checked_add(collection.amount)? > price {
+            return Err(ExcessError::ProceedsExceedPrice {
+                id: collection.transfer.clone(),
+                price,
+                collected,
+                requested: collection.amount,
+            });
+        }
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Collect {
+                account: collection.account,
+                document: collection.document.clone(),
+                amount: collection.amount,
+                payer,
+                authority: SALE_PROCEEDS_AUTHORITY.into(),
+            },
+        );
+        let receipt = ledger
+            .apply(command)
+            .map_err(|e| ExcessError::Ledger(Box::new(e)))?;
+        if receipt.duplicate {
+            return Err(ExcessError::DuplicateLedgerCommand { id });
+        }
+        self.proceeds.push(collection);
+        Ok(receipt)
     }
 
     /// Every transfer made, in order.
@@ -925,9 +1166,11 @@ impl fmt::Display for PriceBasis {
 ///
 /// # Precedence
 ///
-/// [`ExcessError::precedence`]: 1 identity ([`ExcessError::DuplicateTransfer`]); 2 shape;
-/// 3 justification; 4 amount (price floors, transport weight, the cap); 5 notice; 6
-/// eligibility; 0 arithmetic and lookups outside a transfer.
+/// [`ExcessError::precedence`]: 1 identity ([`ExcessError::DuplicateTransfer`],
+/// [`ExcessError::UnknownTransfer`], [`ExcessError::NotASale`]); 2 shape; 3 justification
+/// and who pays ([`ExcessError::TransportPaidByRecipient`]); 4 amount (price floors,
+/// transport weight, the cap, [`ExcessError::ProceedsExceedPrice`]); 5 notice; 6
+/// eligibility; 7 ledger; 0 arithmetic and lookups outside a transfer.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -1074,6 +1317,55 @@ pub enum ExcessError {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
+    /// No transfer of that id was made.
+    #[error("no transfer {id} was made")]
+    UnknownTransfer {
+        /// The id given.
+        id: DocumentId,
+    },
+    /// An amount that must be positive is not.
+    #[error("amount {amount} must be positive")]
+    NotPositive {
+        /// The amount.
+        amount: Money,
+    },
+    /// The recipient of a grant pays its transportation (FAA section 516(e)).
+    #[error(
+        "transportation of grant {id} is paid by the recipient: the United States pays it only under the FAA 516(e) exception"
+    )]
+    TransportPaidByRecipient {
+        /// The transfer.
+        id: DocumentId,
+    },
+    /// Proceeds were collected for a grant.
+    #[error("transfer {id} is a grant: it has no sale proceeds")]
+    NotASale {
+        /// The transfer.
+        id: DocumentId,
+    },
+    /// A collection would pass the sale price.
+    #[error(
+        "collection of {requested} for sale {id} passes its price {price} ({collected} already collected)"
+    )]
+    ProceedsExceedPrice {
+        /// The sale.
+        id: DocumentId,
+        /// Its price.
+        price: Money,
+        /// What was collected before.
+        collected: Money,
+        /// The collection refused.
+        requested: Money,
+    },
+    /// The ledger refused the posting.
+    #[error("the ledger refused the posting: {0}")]
+    Ledger(Box<crate::budget::BudgetError>),
+    /// The ledger command id was already applied.
+    #[error("ledger command {id} was already applied")]
+    DuplicateLedgerCommand {
+        /// The command id.
+        id: CommandId,
+    },
     /// Arithmetic overflowed.
     #[error("amount arithmetic failed")]
     Money(#[from] MoneyError),
@@ -1098,21 +1390,26 @@ impl ExcessError {
     #[must_use]
     pub fn precedence(&self) -> u8 {
         match self {
-            ExcessError::DuplicateTransfer { .. } => 1,
+            ExcessError::DuplicateTransfer { .. }
+            | ExcessError::UnknownTransfer { .. }
+            | ExcessError::NotASale { .. } => 1,
             ExcessError::EmptyDescription
             | ExcessError::NegativeAmount { .. }
+            | ExcessError::NotPositive { .. }
             | ExcessError::InvalidCondition { .. } => 2,
-            ExcessError::NotJustified { .. } => 3,
+            ExcessError::NotJustified { .. } | ExcessError::TransportPaidByRecipient { .. } => 3,
             ExcessError::PriceBelowFloor { .. }
             | ExcessError::VesselValuesMissing { .. }
             | ExcessError::TransportOverWeight { .. }
             | ExcessError::NoWeightLimit { .. }
             | ExcessError::NoCapInForce { .. }
-            | ExcessError::CapExceeded { .. } => 4,
+            | ExcessError::CapExceeded { .. }
+            | ExcessError::ProceedsExceedPrice { .. } => 4,
             ExcessError::NotificationRequired { .. } | ExcessError::ReviewPeriodNotEnded { .. } => {
                 5
             }
             ExcessError::Ineligible { .. } => 6,
+            ExcessError::Ledger(_) | ExcessError::DuplicateLedgerCommand { .. } => 7,
             ExcessError::NoPriceForCondition { .. }
             | ExcessError::Money(_)
             | ExcessError::Assess(_) => 0,

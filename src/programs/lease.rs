@@ -38,6 +38,7 @@
 //! ```
 //! use chrono::NaiveDate;
 //! use security_assistance::eligibility::AllowAll;
+//! use security_assistance::notification::Thresholds;
 //! use security_assistance::programs::lease::{Lease, LeaseRequest, LeasedArticle, RentalPayer};
 //! use security_assistance::Rounding;
 //!
@@ -47,7 +48,7 @@
 //!     24, article, RentalPayer::Lessee, Rounding::HalfEven)
 //!     // A lease of a year or longer waits 30 days after the AECA section 62 certification.
 //!     .notified_on(day(2014, 12, 2)?);
-//! let mut lease = Lease::new(request, &AllowAll)?;
+//! let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
 //! // $30,000,000.00 × 24 ÷ 360 = $2,000,000.00, in 8 quarterly payments of $250,000.00.
 //! assert_eq!(lease.rental()?.to_string(), "$2,000,000.00");
 //! assert_eq!(lease.schedule()?.len(), 8);
@@ -71,34 +72,31 @@ use crate::notification::{self, AssessError, NoticeGap, ProposedAction, Threshol
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
-/// The AECA section 62 certification a lease of `request`'s term needs, if any, transmitted
-/// and reviewed by the lease's start.
-fn check_notice(request: &LeaseRequest) -> Result<(), LeaseError> {
-    let action = ProposedAction::Lease {
-        partner: request.lessee,
-        term_months: request.term_months,
-        replacement_value: request.article.replacement_value,
-    };
-    match notification::check_given(
-        &action,
-        request.start,
-        request.notified,
-        &Thresholds::current(),
-    ) {
+/// The AECA section 62 certification a lease (or a renewal) of `term_months` entered into
+/// on `date` needs under `thresholds`, if any, transmitted on `notified` and reviewed by
+/// `date`.
+fn check_notice(
+    id: &DocumentId,
+    action: &ProposedAction,
+    date: NaiveDate,
+    notified: Option<NaiveDate>,
+    thresholds: &Thresholds,
+) -> Result<(), LeaseError> {
+    match notification::check_given(action, date, notified, thresholds) {
         Ok(_) => Ok(()),
         Err(NoticeGap::Assess(e)) => Err(e.into()),
         Err(NoticeGap::Required(today)) => Err(LeaseError::NotificationRequired {
-            id: request.id.clone(),
+            id: id.clone(),
             citation: today.citation,
             review_days: today.review_days,
             earliest_if_notified_today: today.earliest,
         }),
         Err(NoticeGap::Pending { notice, notified }) => Err(LeaseError::ReviewPeriodNotEnded {
-            id: request.id.clone(),
+            id: id.clone(),
             citation: notice.citation,
             notified,
             earliest: notice.earliest,
-            start: request.start,
+            start: date,
         }),
     }
 }
@@ -239,8 +237,15 @@ pub struct LeaseRequest {
     pub term_months: u32,
     /// The article.
     pub article: LeasedArticle,
-    /// Other costs the United States incurs, added to the rental.
+    /// Other costs the United States incurs, added to the rental of every term.
     pub other_costs: Money,
+    /// The cost of refurbishing the article for the lease, charged once, with the first
+    /// term's rental: a cost the United States incurs in leasing, which the lessee pays
+    /// (AECA section 61(a)(4), "all costs incurred by the United States Government in
+    /// leasing"; that refurbishment is one of them is this crate's reading). Nothing under
+    /// a purpose waiver, like the rest of paragraph (4).
+    #[serde(default)]
+    pub refurbishment: Money,
     /// Months between rental payments (3: quarterly).
     pub payment_months: u32,
     /// A waiver, if one applies.
@@ -277,6 +282,7 @@ impl LeaseRequest {
             term_months,
             article,
             other_costs: Money::ZERO,
+            refurbishment: Money::ZERO,
             payment_months: 3,
             waiver: None,
             payer,
@@ -471,23 +477,29 @@ impl Lease {
     /// for a service-life waiver on an article that has not passed three quarters of its
     /// life; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
     /// when the lease needs the AECA section 62 certification (a term of a year or longer,
-    /// under the dated rows of [`Thresholds::current`]: 30 days before the lease, from the
-    /// 1981-12-29 text of P.L. 97-113, marked unconfirmed for later years) and it was not
+    /// under the dated lease rows of `thresholds` — [`Thresholds::current`] ships them with
+    /// their source: 30 days before the lease, from the 1981-12-29 text of P.L. 97-113,
+    /// marked unconfirmed for later years; a caller may pass its own rows) and it was not
     /// transmitted, or its review has not run by the start;
     /// [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee on the
     /// start date.
     pub fn new(
         request: LeaseRequest,
+        thresholds: &Thresholds,
         eligibility: &dyn EligibilityCheck,
     ) -> Result<Lease, LeaseError> {
         let article = &request.article;
         if article.description.trim().is_empty() {
             return Err(LeaseError::EmptyDescription);
         }
-        if let Some(amount) = [article.replacement_value, request.other_costs]
-            .into_iter()
-            .chain(article.actual_value)
-            .find(|a| a.is_negative())
+        if let Some(amount) = [
+            article.replacement_value,
+            request.other_costs,
+            request.refurbishment,
+        ]
+        .into_iter()
+        .chain(article.actual_value)
+        .find(|a| a.is_negative())
         {
             return Err(LeaseError::NegativeAmount { amount });
         }
@@ -511,7 +523,18 @@ impl Lease {
                 service_life_months: article.service_life_months,
             });
         }
-        check_notice(&request)?;
+        let action = ProposedAction::Lease {
+            partner: request.lessee,
+            term_months: request.term_months,
+            replacement_value: article.replacement_value,
+        };
+        check_notice(
+            &request.id,
+            &action,
+            request.start,
+            request.notified,
+            thresholds,
+        )?;
         let mut asked = EligibilityRequest::new(request.lessee, ProgramKind::Leases, request.start);
         asked.document = Some(request.id.as_str().to_owned());
         let decision = eligibility.decide(&asked);
@@ -538,11 +561,14 @@ impl Lease {
             last_step: request.start,
             decision,
         };
-        let term = lease.price_term(
+        let mut term = lease.price_term(
             request.start,
             request.term_months,
             lease.article.months_in_service,
         )?;
+        if lease.billable() {
+            term.rental = term.rental.checked_add(request.refurbishment)?;
+        }
         lease.terms.push(term);
         Ok(lease)
     }
@@ -646,6 +672,7 @@ impl Lease {
     /// ```
     /// use chrono::NaiveDate;
     /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
     /// use security_assistance::programs::lease::*;
     /// use security_assistance::Rounding;
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -653,7 +680,7 @@ impl Lease {
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
-    /// let lease = Lease::new(request, &AllowAll)?;
+    /// let lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
     /// let schedule = lease.schedule()?;
     /// assert_eq!(schedule.len(), 8);
     /// assert_eq!(schedule[7].due, day(2016, 10, 1)?);
@@ -820,6 +847,7 @@ impl Lease {
     /// ```
     /// use chrono::NaiveDate;
     /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
     /// use security_assistance::programs::lease::*;
     /// use security_assistance::Rounding;
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -827,7 +855,7 @@ impl Lease {
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
-    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
     /// lease.pay(day(2015, 1, 1)?, "250000".parse()?)?;
     /// assert!(matches!(lease.pay(day(2015, 1, 2)?, "1750000.01".parse()?), Err(LeaseError::Overpayment { .. })));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -894,15 +922,25 @@ impl Lease {
     /// term of `months` starting the day the current one ends; its rental is priced with
     /// the article's age at that start.
     ///
+    /// A renewal is a new lease agreement: AECA section 62(a) asks the certification "not
+    /// less than 30 days before entering into or renewing" a lease of a year or longer
+    /// (P.L. 97-113 text, DOMAIN.md is silent), so a renewal whose own term reaches the
+    /// dated lease rows of `thresholds` needs a certification of its own, transmitted on
+    /// `notified` and reviewed by `date` (the certification of the original lease does not
+    /// cover it).
+    ///
     /// # Errors
     ///
-    /// [`LeaseError::IllegalAction`] unless active; [`LeaseError::DateBeforePrevious`];
-    /// [`LeaseError::ZeroMonths`]; [`LeaseError::TermTooLong`];
-    /// [`LeaseError::RenewalAfterEnd`] after the current term ended.
+    /// In precedence order: [`LeaseError::IllegalAction`] unless active;
+    /// [`LeaseError::DateBeforePrevious`]; [`LeaseError::ZeroMonths`];
+    /// [`LeaseError::TermTooLong`]; [`LeaseError::RenewalAfterEnd`] after the current term
+    /// ended; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
+    /// as above.
     ///
     /// ```
     /// use chrono::NaiveDate;
     /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
     /// use security_assistance::programs::lease::*;
     /// use security_assistance::Rounding;
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -910,14 +948,25 @@ impl Lease {
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
-    /// let mut lease = Lease::new(request, &AllowAll)?;
-    /// lease.renew(day(2016, 12, 1)?, 12)?;
+    /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
+    /// // A twelve-month renewal needs its own certification, 30 days ahead.
+    /// assert!(matches!(
+    ///     lease.clone().renew(day(2016, 12, 1)?, 12, None, &Thresholds::current()),
+    ///     Err(LeaseError::NotificationRequired { .. })
+    /// ));
+    /// lease.renew(day(2016, 12, 1)?, 12, Some(day(2016, 11, 1)?), &Thresholds::current())?;
     /// // The renewal starts 2017-01-01 with the aircraft 144 months old: $1,000,000.00.
     /// assert_eq!(lease.terms()[1].start, day(2017, 1, 1)?);
     /// assert_eq!(lease.rental()?.to_string(), "$3,000,000.00");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn renew(&mut self, date: NaiveDate, months: u32) -> Result<(), LeaseError> {
+    pub fn renew(
+        &mut self,
+        date: NaiveDate,
+        months: u32,
+        notified: Option<NaiveDate>,
+        thresholds: &Thresholds,
+    ) -> Result<(), LeaseError> {
         self.check(LeaseAction::Renew, date, &[LeaseState::Active])?;
         if months == 0 {
             return Err(LeaseError::ZeroMonths {
@@ -934,6 +983,12 @@ impl Lease {
                 date,
             });
         }
+        let action = ProposedAction::Lease {
+            partner: self.lessee,
+            term_months: months,
+            replacement_value: self.article.replacement_value,
+        };
+        check_notice(&self.id, &action, date, notified, thresholds)?;
         let in_service = current.months_in_service.saturating_add(current.months);
         let term = self.price_term(end, months, in_service)?;
         self.terms.push(term);
@@ -953,6 +1008,7 @@ impl Lease {
     /// ```
     /// use chrono::NaiveDate;
     /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
     /// use security_assistance::programs::lease::*;
     /// use security_assistance::Rounding;
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -960,7 +1016,7 @@ impl Lease {
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
-    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
     /// let damage = ReturnCondition::Damaged { restoration_cost: "120000".parse()? };
     /// let bill = lease.return_article(day(2016, 12, 31)?, damage)?.ok_or("a bill")?;
     /// assert_eq!(bill.amount.to_string(), "$120,000.00");
@@ -1009,6 +1065,7 @@ impl Lease {
     /// ```
     /// use chrono::NaiveDate;
     /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
     /// use security_assistance::programs::lease::*;
     /// use security_assistance::Rounding;
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -1016,7 +1073,7 @@ impl Lease {
     /// let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
-    /// let mut lease = Lease::new(request, &AllowAll)?;
+    /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
     /// // Lost after 18 months: 138 of 360 months served, so 222/360 of the replacement value.
     /// let bill = lease.report_loss(day(2016, 7, 1)?, true)?;
     /// assert_eq!(bill.amount.to_string(), "$18,500,000.00");
@@ -1328,10 +1385,10 @@ mod tests {
     fn a_lease_of_a_year_or_longer_waits_for_its_section_62_certification() {
         let mut bare = request(11, plane());
         bare.notified = None;
-        assert!(Lease::new(bare.clone(), &AllowAll).is_ok());
+        assert!(Lease::new(bare.clone(), &Thresholds::current(), &AllowAll).is_ok());
         for months in [12, 13] {
             bare.term_months = months;
-            let err = Lease::new(bare.clone(), &AllowAll).unwrap_err();
+            let err = Lease::new(bare.clone(), &Thresholds::current(), &AllowAll).unwrap_err();
             assert_eq!(
                 err,
                 LeaseError::NotificationRequired {
@@ -1344,10 +1401,29 @@ mod tests {
             assert_eq!(err.precedence(), 5);
         }
         // Transmitted 2014-12-02: the review ends 2015-01-01, the start.
-        assert!(Lease::new(bare.clone().notified_on(d(2014, 12, 2)), &AllowAll).is_ok());
-        assert!(Lease::new(bare.clone().notified_on(d(2014, 12, 1)), &AllowAll).is_ok());
+        assert!(
+            Lease::new(
+                bare.clone().notified_on(d(2014, 12, 2)),
+                &Thresholds::current(),
+                &AllowAll
+            )
+            .is_ok()
+        );
+        assert!(
+            Lease::new(
+                bare.clone().notified_on(d(2014, 12, 1)),
+                &Thresholds::current(),
+                &AllowAll
+            )
+            .is_ok()
+        );
         assert_eq!(
-            Lease::new(bare.clone().notified_on(d(2014, 12, 3)), &AllowAll).unwrap_err(),
+            Lease::new(
+                bare.clone().notified_on(d(2014, 12, 3)),
+                &Thresholds::current(),
+                &AllowAll
+            )
+            .unwrap_err(),
             LeaseError::ReviewPeriodNotEnded {
                 id: "L-1".parse().unwrap(),
                 citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
@@ -1358,16 +1434,20 @@ mod tests {
         );
         // The day before the rule took effect, none was needed; from that day, one is.
         bare.start = d(1981, 12, 28);
-        assert!(Lease::new(bare.clone(), &AllowAll).is_ok());
+        assert!(Lease::new(bare.clone(), &Thresholds::current(), &AllowAll).is_ok());
         bare.start = d(1981, 12, 29);
         assert!(matches!(
-            Lease::new(bare.clone(), &AllowAll),
+            Lease::new(bare.clone(), &Thresholds::current(), &AllowAll),
             Err(LeaseError::NotificationRequired { .. })
         ));
         // A certification transmitted before the rule existed does not cover the lease.
         bare.start = d(1982, 3, 1);
         assert!(matches!(
-            Lease::new(bare.notified_on(d(1981, 12, 28)), &AllowAll),
+            Lease::new(
+                bare.notified_on(d(1981, 12, 28)),
+                &Thresholds::current(),
+                &AllowAll
+            ),
             Err(LeaseError::NotificationRequired { .. })
         ));
     }
@@ -1381,13 +1461,13 @@ mod tests {
         let mut req = request(3, LeasedArticle::new("gauge", m("0.01"), 3, 0));
         req.rounding = Rounding::AwayFromZero;
         req.payment_months = 1;
-        let lease = Lease::new(req.clone(), &AllowAll).unwrap();
+        let lease = Lease::new(req.clone(), &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(lease.rental().unwrap(), m("0.01"));
         let amounts: Vec<Money> = lease.schedule().unwrap().iter().map(|i| i.amount).collect();
         assert_eq!(amounts, [m("0.01"), m("0"), m("0")]);
         req.payment_months = 0;
         assert!(matches!(
-            Lease::new(req, &AllowAll),
+            Lease::new(req, &Thresholds::current(), &AllowAll),
             Err(LeaseError::ZeroMonths { .. })
         ));
     }
@@ -1395,11 +1475,11 @@ mod tests {
     /// The documented formula, with a remainder that must land on the last installment.
     #[test]
     fn rental_and_schedule() {
-        let lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let lease = Lease::new(request(24, plane()), &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(lease.rental().unwrap(), m("2000000"));
         let mut req = request(7, LeasedArticle::new("radar", m("1000000"), 7, 0));
         req.other_costs = m("0.01");
-        let lease = Lease::new(req, &AllowAll).unwrap();
+        let lease = Lease::new(req, &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(lease.rental().unwrap(), m("1000000.01"));
         let schedule = lease.schedule().unwrap();
         let dues: Vec<NaiveDate> = schedule.iter().map(|i| i.due).collect();
@@ -1413,26 +1493,27 @@ mod tests {
 
     #[test]
     fn terms_are_at_most_five_years() {
-        assert!(Lease::new(request(60, plane()), &AllowAll).is_ok());
+        assert!(Lease::new(request(60, plane()), &Thresholds::current(), &AllowAll).is_ok());
         assert_eq!(
-            Lease::new(request(61, plane()), &AllowAll).unwrap_err(),
+            Lease::new(request(61, plane()), &Thresholds::current(), &AllowAll).unwrap_err(),
             LeaseError::TermTooLong {
                 months: 61,
                 max: 60
             }
         );
         assert!(matches!(
-            Lease::new(request(0, plane()), &AllowAll),
+            Lease::new(request(0, plane()), &Thresholds::current(), &AllowAll),
             Err(LeaseError::ZeroMonths { .. })
         ));
-        let mut lease = Lease::new(request(60, plane()), &AllowAll).unwrap();
+        let mut lease =
+            Lease::new(request(60, plane()), &Thresholds::current(), &AllowAll).unwrap();
         let before = lease.clone();
         assert!(matches!(
-            lease.renew(d(2019, 12, 1), 61),
+            lease.renew(d(2019, 12, 1), 61, None, &Thresholds::current()),
             Err(LeaseError::TermTooLong { .. })
         ));
         assert_eq!(
-            lease.renew(d(2020, 1, 1), 12),
+            lease.renew(d(2020, 1, 1), 12, None, &Thresholds::current()),
             Err(LeaseError::RenewalAfterEnd {
                 lease: "L-1".parse().unwrap(),
                 ended: d(2020, 1, 1),
@@ -1440,7 +1521,14 @@ mod tests {
             })
         );
         assert_eq!(lease, before);
-        lease.renew(d(2019, 12, 31), 12).unwrap();
+        lease
+            .renew(
+                d(2019, 12, 31),
+                12,
+                Some(d(2019, 12, 1)),
+                &Thresholds::current(),
+            )
+            .unwrap();
         let renewal = &lease.terms()[1];
         assert_eq!(renewal.start, d(2020, 1, 1));
         assert_eq!(renewal.months_in_service, 180);
@@ -1451,6 +1539,97 @@ mod tests {
         lease.pay(d(2019, 12, 31), m("1")).unwrap();
     }
 
+    /// Refurbishment is charged once, with the first term's rental, and not under a
+    /// purpose waiver; a negative cost is refused.
+    #[test]
+    fn refurbishment_is_charged_with_the_first_term() {
+        let mut req = request(24, plane());
+        req.refurbishment = m("250000.01");
+        let mut lease = Lease::new(req.clone(), &Thresholds::current(), &AllowAll).unwrap();
+        // $2,000,000.00 of depreciation plus the refurbishment.
+        assert_eq!(lease.terms()[0].rental, m("2250000.01"));
+        lease
+            .renew(
+                d(2016, 12, 1),
+                12,
+                Some(d(2016, 11, 1)),
+                &Thresholds::current(),
+            )
+            .unwrap();
+        assert_eq!(lease.terms()[1].rental, m("1000000"));
+        let installments = lease.schedule().unwrap();
+        let sum = installments
+            .iter()
+            .fold(Money::ZERO, |a, i| a.checked_add(i.amount).unwrap());
+        assert_eq!(sum, m("3250000.01"));
+        let mut negative = req.clone();
+        negative.refurbishment = m("-0.01");
+        assert!(matches!(
+            Lease::new(negative, &Thresholds::current(), &AllowAll),
+            Err(LeaseError::NegativeAmount { .. })
+        ));
+        let mut waived = req;
+        waived.waiver = Some(RentalWaiver::Purpose {
+            purpose: WaivedPurpose::MilitaryExercises,
+        });
+        let waived = Lease::new(waived, &Thresholds::current(), &AllowAll).unwrap();
+        assert_eq!(waived.terms()[0].rental, Money::ZERO);
+    }
+
+    /// AECA section 62 on renewal: an 11-month renewal needs no certification, a 12-month
+    /// one does, reviewed 30 days (certified the day before, of and after 30 days before
+    /// the renewal); a caller's own rows (certification from 6 months) are used instead of
+    /// the shipped ones.
+    #[test]
+    fn a_renewal_of_a_year_needs_its_own_certification() {
+        let lease = Lease::new(request(60, plane()), &Thresholds::current(), &AllowAll).unwrap();
+        let renew = |months, notified, thresholds: &Thresholds| {
+            let mut renewed = lease.clone();
+            renewed
+                .renew(d(2019, 12, 1), months, notified, thresholds)
+                .map(|()| renewed)
+        };
+        let shipped = Thresholds::current();
+        assert!(renew(11, None, &shipped).is_ok());
+        let err = renew(12, None, &shipped).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                LeaseError::NotificationRequired { review_days: 30, earliest_if_notified_today, .. }
+                    if *earliest_if_notified_today == d(2019, 12, 31)
+            ),
+            "{err}"
+        );
+        for (notified, ok) in [
+            (d(2019, 11, 2), false),
+            (d(2019, 11, 1), true),
+            (d(2019, 10, 31), true),
+        ] {
+            let result = renew(12, Some(notified), &shipped);
+            if ok {
+                assert_eq!(result.unwrap().terms().len(), 2);
+            } else {
+                assert!(
+                    matches!(
+                        result,
+                        Err(LeaseError::ReviewPeriodNotEnded { earliest, .. })
+                            if earliest == d(2019, 12, 2)
+                    ),
+                    "{notified}"
+                );
+            }
+        }
+        let mut own = Thresholds::current();
+        for row in &mut own.leases {
+            row.min_term_months = 6;
+        }
+        assert!(matches!(
+            renew(11, None, &own),
+            Err(LeaseError::NotificationRequired { .. })
+        ));
+        assert!(renew(5, None, &own).is_ok());
+    }
+
     #[test]
     fn waivers_the_law_allows() {
         let mut req = request(24, plane());
@@ -1458,7 +1637,7 @@ mod tests {
         req.waiver = Some(RentalWaiver::Purpose {
             purpose: WaivedPurpose::MilitaryExercises,
         });
-        let mut exercise = Lease::new(req.clone(), &AllowAll).unwrap();
+        let mut exercise = Lease::new(req.clone(), &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(exercise.rental().unwrap(), Money::ZERO);
         let bill = exercise.report_loss(d(2016, 1, 1), true).unwrap();
         assert_eq!(bill.amount, Money::ZERO);
@@ -1467,7 +1646,7 @@ mod tests {
             determination: "PD-1".parse().unwrap(),
         });
         assert_eq!(
-            Lease::new(req.clone(), &AllowAll).unwrap_err(),
+            Lease::new(req.clone(), &Thresholds::current(), &AllowAll).unwrap_err(),
             LeaseError::ServiceLifeNotPassed {
                 months_in_service: 120,
                 service_life_months: 360
@@ -1475,15 +1654,16 @@ mod tests {
         );
         // 270 of 360 months is exactly three quarters: not yet past.
         req.article.months_in_service = 270;
-        assert!(Lease::new(req.clone(), &AllowAll).is_err());
+        assert!(Lease::new(req.clone(), &Thresholds::current(), &AllowAll).is_err());
         req.article.months_in_service = 271;
-        let old = Lease::new(req, &AllowAll).unwrap();
+        let old = Lease::new(req, &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(old.rental().unwrap(), m("50000"));
     }
 
     #[test]
     fn return_damage_and_loss() {
-        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let mut lease =
+            Lease::new(request(24, plane()), &Thresholds::current(), &AllowAll).unwrap();
         let bill = lease
             .return_article(
                 d(2016, 1, 1),
@@ -1499,7 +1679,7 @@ mod tests {
         // pays for a quarter not used) plus the bill.
         assert_eq!(lease.balance_due(d(2030, 1, 1)).unwrap(), m("31000000"));
         assert!(matches!(
-            lease.renew(d(2016, 2, 1), 12),
+            lease.renew(d(2016, 2, 1), 12, None, &Thresholds::current()),
             Err(LeaseError::IllegalAction {
                 state: LeaseState::Returned,
                 ..
@@ -1507,13 +1687,15 @@ mod tests {
         ));
 
         // Lost 18 months in: 138 of 360 months served, 222 remain.
-        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let mut lease =
+            Lease::new(request(24, plane()), &Thresholds::current(), &AllowAll).unwrap();
         let bill = lease.report_loss(d(2016, 7, 15), true).unwrap();
         assert_eq!(bill.reason, BillReason::LossReplaced);
         assert_eq!(bill.amount, m("18500000"));
         let mut article = plane();
         article.actual_value = Some(m("12000000"));
-        let mut lease = Lease::new(request(24, article), &AllowAll).unwrap();
+        let mut lease =
+            Lease::new(request(24, article), &Thresholds::current(), &AllowAll).unwrap();
         let bill = lease.report_loss(d(2016, 7, 15), false).unwrap();
         assert_eq!(bill.amount, m("7400000"));
         assert_eq!(lease.state(), LeaseState::Lost);
@@ -1521,7 +1703,8 @@ mod tests {
 
     #[test]
     fn payments_are_checked() {
-        let mut lease = Lease::new(request(24, plane()), &AllowAll).unwrap();
+        let mut lease =
+            Lease::new(request(24, plane()), &Thresholds::current(), &AllowAll).unwrap();
         assert_eq!(
             lease.pay(d(2015, 1, 1), Money::ZERO),
             Err(LeaseError::NotPositive {

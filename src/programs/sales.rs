@@ -24,7 +24,11 @@
 //! a change that is not one (a price, a delivery estimate, the payment schedule) is a
 //! [`Modification`] that needs no signature. A line keeps the surcharge rate of its key
 //! dates for ever; growth goes on a new line at the rate then in force, and a reduced line
-//! cannot be re-added at a lower rate (DOMAIN.md rules 21–23, 26).
+//! cannot be re-added at a lower rate (DOMAIN.md rules 21–23, 26). An amendment is offered
+//! and accepted like a basic LOA: it has its own offer expiry, its acceptance requires the
+//! amended case's initial deposit ([`Case::amendment_deposit`]), and one that makes the
+//! case cross an AECA 36(b) threshold needs its own notice; a modification that would cross
+//! one changes scope and is refused ([`SalesError::ModificationChangesScope`]).
 //!
 //! # Charges, money and notice
 //!
@@ -102,7 +106,10 @@ pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
 };
-pub use trust::{DepositSource, TrustAccount, TrustEntry, TrustEntryKind, TrustFund};
+pub use trust::{
+    DepositSource, LETTER_OF_CREDIT_AUTHORITY, LetterOfCreditDraw, TrustAccount, TrustEntry,
+    TrustEntryKind, TrustFund,
+};
 
 use crate::budget::{BudgetError, CommandId, DocumentId};
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
@@ -727,6 +734,84 @@ pub struct Amendment {
     pub changes: Vec<ScopeChange>,
     /// The lines it added, once accepted.
     pub lines_added: Vec<LineNumber>,
+    /// The revised payment schedule it carries, when the amended case needs one (DOMAIN.md
+    /// rule 29): it totals the amended case total, and its initial deposit is what the
+    /// case's deposits must reach when the amendment is accepted.
+    #[serde(default)]
+    pub schedule: Option<PaymentSchedule>,
+    /// The day congressional notice of the amendment was given, when it was.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub notified: Option<NaiveDate>,
+    /// The notices the amendment needed when it was proposed (an AECA 36(b) threshold the
+    /// case newly reaches, or the AECA 23(g) threshold for the amendment's own value).
+    #[serde(default)]
+    pub notices: Vec<Notification>,
+    /// What the case's deposits had to reach when the amendment was accepted: the initial
+    /// deposit of the amended case (the amended total without a payment schedule, else the
+    /// revised schedule's initial deposit). `None` before acceptance (and in amendments
+    /// stored before it was kept).
+    #[serde(default)]
+    pub due_with_acceptance: Option<Money>,
+}
+
+/// What an amendment proposes: its scope changes, the revised payment schedule when the
+/// amended case needs one, and the day congressional notice of it was given when it needs
+/// one (see [`Case::propose_amendment`]).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use security_assistance::programs::sales::{AmendmentProposal, LineSpec, ScopeChange};
+/// let proposal = AmendmentProposal::new(vec![ScopeChange::AddLine(
+///     LineSpec::new("antennas", 4, "250".parse()?),
+/// )])
+/// .notified_on(NaiveDate::from_ymd_opt(2013, 3, 1).ok_or("date")?);
+/// assert!(proposal.schedule.is_none());
+/// assert!(proposal.notified.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentProposal {
+    /// The scope changes.
+    pub changes: Vec<ScopeChange>,
+    /// The revised payment schedule (see [`Amendment::schedule`]).
+    #[serde(default)]
+    pub schedule: Option<PaymentSchedule>,
+    /// The day congressional notice of the amendment was given.
+    #[serde(
+        default,
+        deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+    )]
+    pub notified: Option<NaiveDate>,
+}
+
+impl AmendmentProposal {
+    /// A proposal of `changes`, without a revised schedule or a notice.
+    #[must_use]
+    pub fn new(changes: Vec<ScopeChange>) -> AmendmentProposal {
+        AmendmentProposal {
+            changes,
+            schedule: None,
+            notified: None,
+        }
+    }
+
+    /// The same proposal carrying the revised payment `schedule`.
+    #[must_use]
+    pub fn with_schedule(mut self, schedule: PaymentSchedule) -> AmendmentProposal {
+        self.schedule = Some(schedule);
+        self
+    }
+
+    /// The same proposal with congressional notice given on `date`.
+    #[must_use]
+    pub fn notified_on(mut self, date: NaiveDate) -> AmendmentProposal {
+        self.notified = Some(date);
+        self
+    }
 }
 
 /// A modification: a unilateral change without a change of scope (DOMAIN.md rule 26).
@@ -1253,6 +1338,26 @@ impl Case {
             })
     }
 
+    /// What the case has made due by `date`: its initial deposit, and with a payment
+    /// schedule every installment due on or before `date` (DOMAIN.md rules 29 and 30).
+    ///
+    /// # Errors
+    ///
+    /// As [`Case::initial_deposit`].
+    pub fn due_by(&self, date: NaiveDate) -> Result<Money, SalesError> {
+        let total = self.total()?;
+        if !payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
+            return Ok(total);
+        }
+        self.schedule
+            .as_ref()
+            .ok_or_else(|| SalesError::PaymentScheduleRequired {
+                case: self.id.clone(),
+                total,
+            })?
+            .due_by(date)
+    }
+
     /// The Small Case Management Line: on a case accepted from 2006-08-01 through
     /// 2012-07-02 whose administrative surcharge is below $15,000, the difference, itself
     /// free of the surcharge; zero otherwise. It is part of [`Case::total`]. Fixed at
@@ -1463,6 +1568,22 @@ impl Case {
                 amount: bad.amount(),
             });
         }
+        for source in &sources {
+            if let FundingSource::StandbyLetterOfCredit {
+                letter,
+                issued,
+                expires,
+                ..
+            } = source
+                && expires < issued
+            {
+                return Err(SalesError::LetterOfCreditDates {
+                    letter: letter.clone(),
+                    issued: *issued,
+                    expires: *expires,
+                });
+            }
+        }
         let in_order = self.check_date(CaseAction::SetFunding, date)?;
         self.funding = sources;
         self.record(in_order, CaseAction::SetFunding, self.state);
@@ -1648,8 +1769,8 @@ impl Case {
     /// The funding plan, when set, totals `total`; a payment schedule, when DOMAIN.md rule
     /// 29 requires one, exists and totals `total`.
     fn check_funding_and_schedule(&self, total: Money) -> Result<(), SalesError> {
-        if !self.funding.is_empty() {
-            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::amount))?;
+        if self.funding.iter().any(|s| !s.is_standby()) {
+            let planned = Money::checked_sum(self.funding.iter().map(FundingSource::planned))?;
             if planned != total {
                 return Err(SalesError::FundingMismatch {
                     case: self.id.clone(),
@@ -1682,12 +1803,11 @@ impl Case {
     /// The proposed actions a notice may be needed for: the sale under AECA 36(b), and the
     /// cash-flow financing under 23(g) when the purchaser has it.
     fn proposed_actions(&self, total: Money) -> Result<Vec<ProposedAction>, SalesError> {
-        let mde = sum_values(self.lines.iter().filter(|l| l.major_defense_equipment))?;
-        let dc = sum_values(self.lines.iter().filter(|l| l.design_and_construction))?;
+        let [mde, all, dc] = sale_values(&self.lines)?;
         let mut actions = vec![ProposedAction::Sale {
             partner: self.partner,
             major_defense_equipment: mde,
-            articles_and_services: self.value()?,
+            articles_and_services: all,
             design_and_construction: dc,
         }];
         if self.cash_flow_financing {
@@ -1705,10 +1825,27 @@ impl Case {
         total: Money,
         thresholds: &Thresholds,
     ) -> Result<Vec<Notification>, SalesError> {
+        self.check_actions(
+            self.proposed_actions(total)?,
+            date,
+            self.notified,
+            thresholds,
+        )
+    }
+
+    /// The notices `actions` on `date` need, each given on `notified` and reviewed by
+    /// `date`.
+    fn check_actions(
+        &self,
+        actions: Vec<ProposedAction>,
+        date: NaiveDate,
+        notified: Option<NaiveDate>,
+        thresholds: &Thresholds,
+    ) -> Result<Vec<Notification>, SalesError> {
         let mut notices = Vec::new();
-        for action in self.proposed_actions(total)? {
+        for action in actions {
             // The review period runs from the notice, under the thresholds of its day.
-            match notification::check_given(&action, date, self.notified, thresholds) {
+            match notification::check_given(&action, date, notified, thresholds) {
                 Ok(None) => {}
                 Ok(Some(notice)) => notices.push(notice),
                 Err(NoticeGap::Assess(e)) => return Err(e.into()),
@@ -1879,13 +2016,33 @@ impl Case {
 
     // ----- amendments and modifications -----
 
-    /// Proposes an amendment of scope; it changes nothing until the purchaser accepts it.
+    /// Proposes (offers) an amendment of scope on `date`; it changes nothing until the
+    /// purchaser accepts it, and its offer expires [`STANDARD_OFFER_DAYS`] later.
+    ///
+    /// An amendment is offered like a basic LOA (DOMAIN.md §2.2; SAMM C6, which keeps scope
+    /// changes for amendments), so it is checked for congressional notice the way
+    /// [`Case::offer`] is, with the lines it would leave (new lines priced as accepted on
+    /// `date`):
+    ///
+    /// - **AECA 36(b) re-notification**: when the amended case reaches a threshold of the
+    ///   dated [`Thresholds`] rows (major defense equipment, articles and services, design
+    ///   and construction, each assessed alone) that the case before it did not reach, the
+    ///   amendment needs its own notice (`proposal.notified`), and `date` must be on or
+    ///   after the end of the review period that began on it. A case already over a
+    ///   threshold is not notified again for growth under that threshold (the AECA 36(b)(5)
+    ///   report on enhanced or upgraded technology is not modelled).
+    /// - **AECA 23(g)**: a cash-flow-financed purchaser's amendment whose own value (the
+    ///   growth of the case total) reaches the 23(g) threshold needs that notice too (SAMM
+    ///   Figure C9.F3 names amendments).
     ///
     /// # Errors
     ///
-    /// [`SalesError::IllegalTransition`] unless accepted or implemented;
-    /// [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a new line or a zero
-    /// quantity; [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`].
+    /// In precedence order: [`SalesError::IllegalTransition`] unless accepted or
+    /// implemented; [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a new line or
+    /// a zero quantity; [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`];
+    /// [`SalesError::QuantityBelowZero`]; [`SalesError::NoRateInForce`] or
+    /// [`SalesError::Money`] while pricing; [`SalesError::NotificationRequired`] and
+    /// [`SalesError::ReviewPeriodNotEnded`] as above.
     ///
     /// ```
     /// # use chrono::NaiveDate;
@@ -1906,22 +2063,31 @@ impl Case {
     /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
     /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
     /// let number = case.propose_amendment(day(2013, 4, 1)?,
-    ///     vec![ScopeChange::IncreaseQuantity { line, additional: 5 }])?;
-    /// // Nothing changes until the purchaser accepts.
+    ///     AmendmentProposal::new(vec![ScopeChange::IncreaseQuantity { line, additional: 5 }]),
+    ///     &Thresholds::current())?;
+    /// // Nothing changes until the purchaser accepts and pays what acceptance requires.
     /// assert_eq!(case.lines().len(), 1);
-    /// case.accept_amendment(number, day(2013, 4, 15)?)?;
+    /// assert_eq!(case.amendment_deposit(number, day(2013, 4, 15)?, &trust)?.to_string(), "$5,175.00");
+    /// trust.deposit(&case, day(2013, 4, 15)?, "5175".parse()?, "JOR".parse()?)?;
+    /// case.accept_amendment(number, day(2013, 4, 15)?, &trust)?;
     /// assert_eq!(case.lines().len(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn propose_amendment(
         &mut self,
         date: NaiveDate,
-        changes: Vec<ScopeChange>,
+        proposal: AmendmentProposal,
+        thresholds: &Thresholds,
     ) -> Result<DocumentNumber, SalesError> {
         let action = CaseAction::ProposeAmendment;
         if let Some(e) = self.state_error(action) {
             return Err(e);
         }
+        let AmendmentProposal {
+            changes,
+            schedule,
+            notified,
+        } = proposal;
         if changes.is_empty() {
             return Err(SalesError::NoChanges {
                 case: self.id.clone(),
@@ -1947,6 +2113,21 @@ impl Case {
         }
         let in_order = self.check_date(action, date)?;
         let number = next_document_number(self.amendments.len());
+        let (after, _) = self.amended_lines(number, &changes, date, false)?;
+        let mut actions = Vec::new();
+        if let Some((sale, _)) = self.newly_notifiable(&after, date, thresholds)? {
+            actions.push(sale);
+        }
+        if self.cash_flow_financing {
+            let growth = total_of(self, &after)?.checked_sub(self.total()?)?;
+            if growth.is_positive() {
+                actions.push(ProposedAction::CashFlowFinancing {
+                    partner: self.partner,
+                    value: growth,
+                });
+            }
+        }
+        let notices = self.check_actions(actions, date, notified, thresholds)?;
         let offer_expires = date
             .checked_add_days(Days::new(u64::from(STANDARD_OFFER_DAYS)))
             .unwrap_or(NaiveDate::MAX);
@@ -1957,97 +2138,66 @@ impl Case {
             offer_expires: Some(offer_expires),
             changes,
             lines_added: Vec::new(),
+            schedule,
+            notified,
+            notices,
+            due_with_acceptance: None,
         });
         self.record(in_order, action, self.state);
         Ok(number)
     }
 
-    /// The purchaser accepts amendment `number` on `date`: reductions apply to their lines,
-    /// and new lines and growth go on new lines priced at `date` (implemented on `date` if
-    /// the case is implemented).
-    ///
-    /// # Errors
-    ///
-    /// [`SalesError::IllegalTransition`] unless accepted or implemented;
-    /// [`SalesError::UnknownAmendment`]; [`SalesError::AmendmentAlreadyAccepted`];
-    /// [`SalesError::DateBeforePrevious`]; [`SalesError::AmendmentOfferExpired`] after the
-    /// amendment's own offer expiration date ([`Amendment::offer_expires`], 85 days after
-    /// its proposal); [`SalesError::UnknownLine`];
-    /// [`SalesError::InvalidLine`] past [`MAX_LINES`]; [`SalesError::QuantityBelowZero`];
-    /// [`SalesError::ReAddAtLowerRate`] when a line of an item whose line was reduced would
-    /// come back at a lower surcharge rate (DOMAIN.md §2.3).
-    ///
-    /// ```
-    /// # use chrono::NaiveDate;
-    /// # use security_assistance::eligibility::AllowAll;
-    /// # use security_assistance::notification::Thresholds;
-    /// # use security_assistance::programs::sales::*;
-    /// # use security_assistance::Rounding;
-    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
-    /// # let _ = (AllowAll, Thresholds::current());
-    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
-    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
-    /// # case.begin_development(day(2013, 1, 3)?)?;
-    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
-    /// # let _ = line;
-    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
-    /// # case.accept(day(2013, 3, 1)?)?;
-    /// # let mut trust = TrustFund::new();
-    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
-    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
-    /// let number = case.propose_amendment(day(2013, 4, 1)?,
-    ///     vec![ScopeChange::AddLine(LineSpec::new("antennas", 4, "250".parse()?))])?;
-    /// case.accept_amendment(number, day(2013, 4, 15)?)?;
-    /// let added = case.amendments()[0].lines_added[0];
-    /// assert_eq!(case.line(added)?.accepted, Some(day(2013, 4, 15)?));
-    /// assert!(case.accept_amendment(number, day(2013, 4, 16)?).is_err());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn accept_amendment(
-        &mut self,
-        number: DocumentNumber,
+    /// The AECA 36(b) sale `after` would be, with its notice, when on `date` one of its
+    /// values (major defense equipment, articles and services, design and construction)
+    /// reaches its threshold alone and the same value of the case's lines does not: the
+    /// case "crosses" a notification threshold.
+    fn newly_notifiable(
+        &self,
+        after: &[Line],
         date: NaiveDate,
-    ) -> Result<(), SalesError> {
-        let action = CaseAction::AcceptAmendment;
-        if let Some(e) = self.state_error(action) {
-            return Err(e);
-        }
-        let index = self
-            .amendments
-            .iter()
-            .position(|a| a.number == number)
-            .ok_or_else(|| SalesError::UnknownAmendment {
-                case: self.id.clone(),
-                number,
+        thresholds: &Thresholds,
+    ) -> Result<Option<(ProposedAction, Notification)>, SalesError> {
+        let sale = |[mde, all, dc]: [Money; 3]| ProposedAction::Sale {
+            partner: self.partner,
+            major_defense_equipment: mde,
+            articles_and_services: all,
+            design_and_construction: dc,
+        };
+        let was = sale_values(&self.lines)?;
+        let now = sale_values(after)?;
+        let z = Money::ZERO;
+        let alone = |[mde, all, dc]: [Money; 3]| {
+            [[mde, z, z], [z, all, z], [z, z, dc]].map(|values| {
+                notification::assess(&sale(values), date, thresholds).map(|n| n.is_some())
+            })
+        };
+        let crossed = alone(was)
+            .into_iter()
+            .zip(alone(now))
+            .try_fold(false, |any, (before, after)| {
+                Ok::<bool, SalesError>(any || (!before? && after?))
             })?;
-        let amendment =
-            self.amendments
-                .get(index)
-                .cloned()
-                .ok_or_else(|| SalesError::UnknownAmendment {
-                    case: self.id.clone(),
-                    number,
-                })?;
-        if let Some(accepted) = amendment.accepted {
-            return Err(SalesError::AmendmentAlreadyAccepted {
-                case: self.id.clone(),
-                number,
-                accepted,
-            });
+        if !crossed {
+            return Ok(None);
         }
-        let in_order = self.check_date(action, date)?;
-        if let Some(expired) = amendment.offer_expires.filter(|e| date > *e) {
-            return Err(SalesError::AmendmentOfferExpired {
-                case: self.id.clone(),
-                number,
-                expired,
-                date,
-            });
-        }
+        let action = sale(now);
+        Ok(notification::assess(&action, date, thresholds)?.map(|notice| (action, notice)))
+    }
+
+    /// The lines after `changes` of amendment `number`, accepted on `date` (and implemented
+    /// on `date` when the case is), and the numbers of the lines added; `readd` refuses a
+    /// line that comes back at a lower rate ([`Case::check_readd`]).
+    fn amended_lines(
+        &self,
+        number: DocumentNumber,
+        changes: &[ScopeChange],
+        date: NaiveDate,
+        readd: bool,
+    ) -> Result<(Vec<Line>, Vec<LineNumber>), SalesError> {
         let implemented = self.implemented_on().map(|_| date);
         let mut lines = self.lines.clone();
         let mut added = Vec::new();
-        for change in &amendment.changes {
+        for change in changes {
             let (spec, grows) =
                 match change {
                     ScopeChange::ReduceQuantity { line, by } => {
@@ -2068,7 +2218,9 @@ impl Case {
                         (source.spec(*additional), Some(*line))
                     }
                 };
-            self.check_readd(&lines, &spec.item, date, implemented)?;
+            if readd {
+                self.check_readd(&lines, &spec.item, date, implemented)?;
+            }
             let new_number = Case::next_line_number(&lines)?;
             lines.push(Line::from_spec(
                 new_number,
@@ -2079,10 +2231,201 @@ impl Case {
             ));
             added.push(new_number);
         }
-        self.lines = lines;
+        Ok((lines, added))
+    }
+
+    /// What accepting `amendment` on `date` makes of the case: its lines, the lines added,
+    /// the payment schedule it runs on (`None` when DOMAIN.md rule 29 needs none), and
+    /// what the case's deposits must reach.
+    fn amendment_terms(
+        &self,
+        amendment: &Amendment,
+        date: NaiveDate,
+    ) -> Result<AmendedCase, SalesError> {
+        let (lines, added) =
+            self.amended_lines(amendment.number, &amendment.changes, date, true)?;
+        let total = total_of(self, &lines)?;
+        if !payment_schedule_required(self.terms, total, &self.funding, self.cash_flow_financing) {
+            return Ok(AmendedCase {
+                lines,
+                added,
+                schedule: None,
+                required: total,
+            });
+        }
+        let schedule = amendment
+            .schedule
+            .clone()
+            .or_else(|| self.schedule.clone())
+            .ok_or_else(|| SalesError::PaymentScheduleRequired {
+                case: self.id.clone(),
+                total,
+            })?;
+        let scheduled = schedule.total()?;
+        if scheduled != total {
+            return Err(SalesError::ScheduleMismatch {
+                case: self.id.clone(),
+                total,
+                scheduled,
+            });
+        }
+        let required = schedule.initial_deposit();
+        Ok(AmendedCase {
+            lines,
+            added,
+            schedule: Some(schedule),
+            required,
+        })
+    }
+
+    fn find_amendment(&self, number: DocumentNumber) -> Result<(usize, Amendment), SalesError> {
+        self.amendments
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.number == number)
+            .map(|(i, a)| (i, a.clone()))
+            .ok_or_else(|| SalesError::UnknownAmendment {
+                case: self.id.clone(),
+                number,
+            })
+    }
+
+    /// The deposit the purchaser must still make for amendment `number` to be accepted on
+    /// `date`: what acceptance requires less the case's deposits in `trust` dated on or
+    /// before `date`, never negative.
+    ///
+    /// What acceptance requires is the **initial deposit of the amended case** (DOMAIN.md
+    /// §2.1 steps 5-6 and §2.2: an amendment is accepted like a basic LOA, with its initial
+    /// deposit, and one that needs a deposit is implemented only after the funds are
+    /// received; rule 25): without a payment schedule (DOMAIN.md rule 29, cash with
+    /// acceptance or a small case wholly financed by grants) the whole amended total; with
+    /// one, the initial deposit of the revised schedule the amendment carries (or, if it
+    /// carries none, of the case's schedule, which must then still total the amended case).
+    /// The deposit for the added value is the difference from what the case's deposits
+    /// already cover; installments falling due later are billed as usual and are not a
+    /// condition of acceptance.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::UnknownAmendment`]; [`SalesError::AmendmentAlreadyAccepted`]; as
+    /// [`Case::accept_amendment`] for the pricing and the schedule.
+    pub fn amendment_deposit(
+        &self,
+        number: DocumentNumber,
+        date: NaiveDate,
+        trust: &TrustFund,
+    ) -> Result<Money, SalesError> {
+        let (_, amendment) = self.find_amendment(number)?;
+        if let Some(accepted) = amendment.accepted {
+            return Err(SalesError::AmendmentAlreadyAccepted {
+                case: self.id.clone(),
+                number,
+                accepted,
+            });
+        }
+        let terms = self.amendment_terms(&amendment, date)?;
+        let received = trust.case_deposits(&self.id, Some(date))?;
+        Ok(terms.required.checked_sub(received)?.max(Money::ZERO))
+    }
+
+    /// The purchaser accepts amendment `number` on `date`, having deposited what acceptance
+    /// requires (see [`Case::amendment_deposit`]): reductions apply to their lines, new
+    /// lines and growth go on new lines priced at `date` (implemented on `date` if the case
+    /// is), and the revised payment schedule, if the amendment carries one, replaces the
+    /// case's.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order: [`SalesError::IllegalTransition`] unless accepted or
+    /// implemented; [`SalesError::UnknownAmendment`]; [`SalesError::AmendmentAlreadyAccepted`];
+    /// [`SalesError::DateBeforePrevious`]; [`SalesError::AmendmentOfferExpired`] after the
+    /// amendment's own offer expiration date ([`Amendment::offer_expires`], 85 days after
+    /// its proposal); [`SalesError::UnknownLine`];
+    /// [`SalesError::InvalidLine`] past [`MAX_LINES`]; [`SalesError::QuantityBelowZero`];
+    /// [`SalesError::ReAddAtLowerRate`] when a line of an item whose line was reduced would
+    /// come back at a lower surcharge rate (DOMAIN.md §2.3); [`SalesError::NoRateInForce`]
+    /// or [`SalesError::Money`] while pricing; [`SalesError::PaymentScheduleRequired`] and
+    /// [`SalesError::ScheduleMismatch`] when the amended case needs a schedule and none
+    /// totals it; [`SalesError::DepositNotReceived`] when the case's deposits by `date`
+    /// fall short of what acceptance requires.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use security_assistance::eligibility::AllowAll;
+    /// # use security_assistance::notification::Thresholds;
+    /// # use security_assistance::programs::sales::*;
+    /// # use security_assistance::Rounding;
+    /// # let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// # let _ = (AllowAll, Thresholds::current());
+    /// # let mut case = Case::new(CaseRequest::new("JO-B-AAA".parse()?, "JOR".parse()?,
+    /// #     day(2013, 1, 2)?, TermsOfSale::CashWithAcceptance, Rounding::HalfEven));
+    /// # case.begin_development(day(2013, 1, 3)?)?;
+    /// # let line = case.add_line(day(2013, 1, 3)?, LineSpec::new("radios", 10, "1000".parse()?))?;
+    /// # let _ = line;
+    /// # case.offer(day(2013, 2, 1)?, day(2013, 1, 31)?, None, &Thresholds::current(), &AllowAll)?;
+    /// # case.accept(day(2013, 3, 1)?)?;
+    /// # let mut trust = TrustFund::new();
+    /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
+    /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
+    /// let number = case.propose_amendment(day(2013, 4, 1)?, AmendmentProposal::new(
+    ///     vec![ScopeChange::AddLine(LineSpec::new("antennas", 4, "250".parse()?))]),
+    ///     &Thresholds::current())?;
+    /// // Cash with acceptance: the $1,035.00 the new line adds is due with acceptance.
+    /// let before = case.clone();
+    /// assert!(matches!(case.accept_amendment(number, day(2013, 4, 15)?, &trust),
+    ///     Err(SalesError::DepositNotReceived { .. })));
+    /// assert_eq!(case, before);
+    /// trust.deposit(&case, day(2013, 4, 15)?, "1035".parse()?, "JOR".parse()?)?;
+    /// case.accept_amendment(number, day(2013, 4, 15)?, &trust)?;
+    /// let added = case.amendments()[0].lines_added[0];
+    /// assert_eq!(case.line(added)?.accepted, Some(day(2013, 4, 15)?));
+    /// assert!(case.accept_amendment(number, day(2013, 4, 16)?, &trust).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn accept_amendment(
+        &mut self,
+        number: DocumentNumber,
+        date: NaiveDate,
+        trust: &TrustFund,
+    ) -> Result<(), SalesError> {
+        let action = CaseAction::AcceptAmendment;
+        if let Some(e) = self.state_error(action) {
+            return Err(e);
+        }
+        let (index, amendment) = self.find_amendment(number)?;
+        if let Some(accepted) = amendment.accepted {
+            return Err(SalesError::AmendmentAlreadyAccepted {
+                case: self.id.clone(),
+                number,
+                accepted,
+            });
+        }
+        let in_order = self.check_date(action, date)?;
+        if let Some(expired) = amendment.offer_expires.filter(|e| date > *e) {
+            return Err(SalesError::AmendmentOfferExpired {
+                case: self.id.clone(),
+                number,
+                expired,
+                date,
+            });
+        }
+        let terms = self.amendment_terms(&amendment, date)?;
+        let received = trust.case_deposits(&self.id, Some(date))?;
+        if received < terms.required {
+            return Err(SalesError::DepositNotReceived {
+                case: self.id.clone(),
+                required: terms.required,
+                received,
+            });
+        }
+        self.lines = terms.lines;
+        if terms.schedule.is_some() {
+            self.schedule = terms.schedule;
+        }
         if let Some(a) = self.amendments.get_mut(index) {
             a.accepted = Some(date);
-            a.lines_added = added;
+            a.lines_added = terms.added;
+            a.due_with_acceptance = Some(terms.required);
         }
         self.record(in_order, action, self.state);
         Ok(())
@@ -2124,12 +2467,23 @@ impl Case {
     /// Issues a modification on `date`: price estimates, delivery estimates, a new payment
     /// schedule. Lines keep their rates; no purchaser signature is needed.
     ///
+    /// A modification stays within the case's scope (DOMAIN.md §2.2 and rule 26; SAMM C6,
+    /// DSCA 24-08): what the purchaser did not accept cannot be added to it. Its adjustments
+    /// cannot add lines or quantities by construction ([`Adjustment`] has no such change),
+    /// and a price change that would make the case reach an AECA 36(b) threshold it did
+    /// not reach before (the test of [`Case::propose_amendment`], under `thresholds` on
+    /// `date`) is a change the Congress must be told of before the purchaser is bound, so
+    /// it is refused as a change of scope and must go on an amendment. That a price
+    /// increase crossing a threshold needs an amendment is our reading of SAMM C6's
+    /// amendment-versus-modification table, whose text was not confirmed here.
+    ///
     /// # Errors
     ///
-    /// [`SalesError::IllegalTransition`] unless accepted, implemented or supply complete;
-    /// [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a negative price;
-    /// [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`];
-    /// [`SalesError::ScheduleMismatch`] when a new schedule does not total the case total.
+    /// In precedence order: [`SalesError::IllegalTransition`] unless accepted, implemented
+    /// or supply complete; [`SalesError::NoChanges`]; [`SalesError::InvalidLine`] for a
+    /// negative price; [`SalesError::UnknownLine`]; [`SalesError::DateBeforePrevious`];
+    /// [`SalesError::ScheduleMismatch`] when a new schedule does not total the case total;
+    /// [`SalesError::ModificationChangesScope`] as above.
     ///
     /// ```
     /// # use chrono::NaiveDate;
@@ -2149,7 +2503,8 @@ impl Case {
     /// # let mut trust = TrustFund::new();
     /// # trust.deposit(&case, day(2013, 3, 1)?, case.initial_deposit()?, "JOR".parse()?)?;
     /// # case.implement(day(2013, 3, 2)?, ImplementationBasis::InitialDeposit, &trust)?;
-    /// case.modify(day(2013, 4, 1)?, vec![Adjustment::UnitPrice { line, unit_price: "1100".parse()? }])?;
+    /// case.modify(day(2013, 4, 1)?, vec![Adjustment::UnitPrice { line, unit_price: "1100".parse()? }],
+    ///     &Thresholds::current())?;
     /// let charges = case.line_charges(line)?;
     /// assert_eq!(charges.value.to_string(), "$11,000.00");
     /// assert_eq!(charges.administrative_rate.to_string(), "3.5");
@@ -2159,6 +2514,7 @@ impl Case {
         &mut self,
         date: NaiveDate,
         adjustments: Vec<Adjustment>,
+        thresholds: &Thresholds,
     ) -> Result<DocumentNumber, SalesError> {
         let action = CaseAction::Modify;
         if let Some(e) = self.state_error(action) {
@@ -2204,6 +2560,12 @@ impl Case {
                     scheduled,
                 });
             }
+        }
+        if let Some((_, notice)) = self.newly_notifiable(&lines, date, thresholds)? {
+            return Err(SalesError::ModificationChangesScope {
+                case: self.id.clone(),
+                notice: Box::new(notice),
+            });
         }
         let number = next_document_number(self.modifications.len());
         self.lines = lines;
@@ -2315,6 +2677,25 @@ fn find_line_mut<'a>(
         })
 }
 
+/// What accepting an amendment makes of a case (see `Case::amendment_terms`).
+#[derive(Debug)]
+struct AmendedCase {
+    lines: Vec<Line>,
+    added: Vec<LineNumber>,
+    schedule: Option<PaymentSchedule>,
+    required: Money,
+}
+
+/// The AECA 36(b) values of `lines`: major defense equipment, all articles and services,
+/// design and construction.
+fn sale_values(lines: &[Line]) -> Result<[Money; 3], SalesError> {
+    Ok([
+        sum_values(lines.iter().filter(|l| l.major_defense_equipment))?,
+        sum_values(lines.iter())?,
+        sum_values(lines.iter().filter(|l| l.design_and_construction))?,
+    ])
+}
+
 fn sum_values<'a>(mut lines: impl Iterator<Item = &'a Line>) -> Result<Money, SalesError> {
     lines.try_fold(Money::ZERO, |total, line| {
         Ok(total.checked_add(line.value()?)?)
@@ -2365,14 +2746,14 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 /// 2. shape: [`SalesError::InvalidLine`], [`SalesError::NoLines`], [`SalesError::NoChanges`],
 ///    [`SalesError::NotPositive`], [`SalesError::NegativeAmount`],
 ///    [`SalesError::NotQuarterEnd`], [`SalesError::NotBillingDueDate`],
-///    [`SalesError::InvalidDeliveryTerm`];
+///    [`SalesError::InvalidDeliveryTerm`], [`SalesError::LetterOfCreditDates`];
 /// 3. existence: [`SalesError::UnknownLine`], [`SalesError::UnknownAmendment`],
 ///    [`SalesError::AmendmentAlreadyAccepted`], [`SalesError::LineAlreadyComplete`],
-///    [`SalesError::UnknownFundingSource`];
+///    [`SalesError::UnknownFundingSource`], [`SalesError::UnknownLetterOfCredit`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
 ///    [`SalesError::OfferExpired`], [`SalesError::AmendmentOfferExpired`],
-///    [`SalesError::ObligationBeforeAcceptance`];
+///    [`SalesError::ObligationBeforeAcceptance`], [`SalesError::LetterOfCreditNotInForce`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2380,8 +2761,10 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::FundingSourceExceeded`], [`SalesError::ExceedsCaseValue`],
 ///    [`SalesError::InsufficientTrustBalance`], [`SalesError::LineNotBilled`],
 ///    [`SalesError::ClosureArrears`], [`SalesError::DispositionRequired`],
-///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`];
-/// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`];
+///    [`SalesError::FinancingReturnExceeded`], [`SalesError::RefundExceedsOwnCash`],
+///    [`SalesError::LetterOfCreditExceeded`], [`SalesError::DrawExceedsArrears`];
+/// 7. notice: [`SalesError::NotificationRequired`], [`SalesError::ReviewPeriodNotEnded`],
+///    [`SalesError::ModificationChangesScope`];
 /// 8. eligibility: [`SalesError::Ineligible`];
 /// 9. ledger: [`SalesError::Ledger`], [`SalesError::DuplicateLedgerCommand`].
 ///
@@ -2522,6 +2905,74 @@ pub enum SalesError {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         completed: NaiveDate,
     },
+    /// A standby letter of credit expires before it is issued.
+    #[error(
+        "standby letter of credit {letter} expires on {expires}, before it is issued on {issued}"
+    )]
+    LetterOfCreditDates {
+        /// The letter.
+        letter: DocumentId,
+        /// Its issue date.
+        issued: NaiveDate,
+        /// Its expiry.
+        expires: NaiveDate,
+    },
+    /// The case names no such standby letter of credit among its funding sources.
+    #[error("case {case} names no standby letter of credit {letter} among its funding sources")]
+    UnknownLetterOfCredit {
+        /// The case.
+        case: DocumentId,
+        /// The letter given.
+        letter: DocumentId,
+    },
+    /// A standby letter of credit was drawn on outside the days it is in force.
+    #[error(
+        "standby letter of credit {letter} of case {case} cannot be drawn on {date}: it is in force from {issued} through {expires}"
+    )]
+    LetterOfCreditNotInForce {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// Its issue date.
+        issued: NaiveDate,
+        /// Its expiry.
+        expires: NaiveDate,
+        /// The day of the draw refused.
+        date: NaiveDate,
+    },
+    /// A draw would pass the letter's amount.
+    #[error(
+        "draw of {requested} on standby letter of credit {letter} of case {case} passes its {amount} ({drawn} already drawn)"
+    )]
+    LetterOfCreditExceeded {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// Its amount.
+        amount: Money,
+        /// What was drawn before.
+        drawn: Money,
+        /// The draw refused.
+        requested: Money,
+    },
+    /// A draw on a standby letter of credit passes what the purchaser failed to pay.
+    #[error(
+        "draw of {requested} on standby letter of credit {letter} of case {case} passes the {arrears} the purchaser has failed to pay on {date}"
+    )]
+    DrawExceedsArrears {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// What the case has made due by the day and its deposits do not cover.
+        arrears: Money,
+        /// The draw refused.
+        requested: Money,
+        /// The day of the draw.
+        date: NaiveDate,
+    },
     /// The case names no such financing document.
     #[error("case {case} names no financing grant or loan {document} among its funding sources")]
     UnknownFundingSource {
@@ -2602,6 +3053,21 @@ pub enum SalesError {
         /// The acceptance date given.
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
+    },
+    /// A modification would change the case's scope: it would make the case reach a
+    /// congressional-notification threshold it did not reach, which only an amendment the
+    /// purchaser accepts, after notice, may do (DOMAIN.md rule 26; SAMM C6).
+    #[error(
+        "a modification of case {case} cannot change its scope: it would newly need notice under {} ({}); propose an amendment",
+        notice.citation,
+        notice.reasons.join("; ")
+    )]
+    ModificationChangesScope {
+        /// The case.
+        case: DocumentId,
+        /// The notice the case would newly need: the law, and which thresholds with the
+        /// values.
+        notice: Box<Notification>,
     },
     /// The purchaser tried to accept an amendment after its own offer expired.
     #[error(
@@ -2932,19 +3398,22 @@ impl SalesError {
             | SalesError::NegativeAmount { .. }
             | SalesError::NotQuarterEnd { .. }
             | SalesError::NotBillingDueDate { .. }
-            | SalesError::InvalidDeliveryTerm { .. } => 2,
+            | SalesError::InvalidDeliveryTerm { .. }
+            | SalesError::LetterOfCreditDates { .. } => 2,
             SalesError::UnknownLine { .. }
             | SalesError::UnknownAmendment { .. }
             | SalesError::AmendmentAlreadyAccepted { .. }
             | SalesError::LineAlreadyComplete { .. }
-            | SalesError::UnknownFundingSource { .. } => 3,
+            | SalesError::UnknownFundingSource { .. }
+            | SalesError::UnknownLetterOfCredit { .. } => 3,
             SalesError::DateBeforePrevious { .. }
             | SalesError::TrustDateBeforePrevious { .. }
             | SalesError::MilapOutOfOrder { .. }
             | SalesError::ExpirationNotAfterOffer { .. }
             | SalesError::OfferExpired { .. }
             | SalesError::AmendmentOfferExpired { .. }
-            | SalesError::ObligationBeforeAcceptance { .. } => 4,
+            | SalesError::ObligationBeforeAcceptance { .. }
+            | SalesError::LetterOfCreditNotInForce { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
             | SalesError::PaymentScheduleRequired { .. }
@@ -2959,8 +3428,12 @@ impl SalesError {
             | SalesError::ClosureArrears { .. }
             | SalesError::DispositionRequired { .. }
             | SalesError::FinancingReturnExceeded { .. }
-            | SalesError::RefundExceedsOwnCash { .. } => 6,
-            SalesError::NotificationRequired { .. } | SalesError::ReviewPeriodNotEnded { .. } => 7,
+            | SalesError::RefundExceedsOwnCash { .. }
+            | SalesError::LetterOfCreditExceeded { .. }
+            | SalesError::DrawExceedsArrears { .. } => 6,
+            SalesError::NotificationRequired { .. }
+            | SalesError::ReviewPeriodNotEnded { .. }
+            | SalesError::ModificationChangesScope { .. } => 7,
             SalesError::Ineligible { .. } => 8,
             SalesError::Ledger(_) | SalesError::DuplicateLedgerCommand { .. } => 9,
             SalesError::Money(_) | SalesError::Assess(_) => 0,
@@ -3114,21 +3587,31 @@ mod tests {
             CaseAction::ProposeAmendment => case
                 .propose_amendment(
                     day,
-                    vec![ScopeChange::AddLine(LineSpec::new("spares", 1, m("5")))],
+                    AmendmentProposal::new(vec![ScopeChange::AddLine(LineSpec::new(
+                        "spares",
+                        1,
+                        m("5"),
+                    ))]),
+                    &Thresholds::current(),
                 )
                 .map(|_| ()),
             CaseAction::AcceptAmendment => {
                 if action.allowed_in().contains(&case.state()) {
                     let number = case.propose_amendment(
                         day,
-                        vec![ScopeChange::IncreaseQuantity {
+                        AmendmentProposal::new(vec![ScopeChange::IncreaseQuantity {
                             line: n(1),
                             additional: 2,
-                        }],
+                        }]),
+                        &Thresholds::current(),
                     )?;
-                    case.accept_amendment(number, day)
+                    let due = case.amendment_deposit(number, day, trust)?;
+                    if due.is_positive() {
+                        trust.deposit(case, day, due, case.partner())?;
+                    }
+                    case.accept_amendment(number, day, trust)
                 } else {
-                    case.accept_amendment(DocumentNumber(1), day)
+                    case.accept_amendment(DocumentNumber(1), day, trust)
                 }
             }
             CaseAction::Modify => case
@@ -3138,6 +3621,7 @@ mod tests {
                         line: n(1),
                         date: d(2013, 9, 1),
                     }],
+                    &Thresholds::current(),
                 )
                 .map(|_| ()),
             CaseAction::CompleteLine => case.complete_line(n(1), day),
@@ -3211,16 +3695,24 @@ mod tests {
             (d(2013, 6, 25), true),
             (d(2013, 6, 26), false),
         ] {
-            let (mut case, _) = case_in(CaseState::Implemented);
+            let (mut case, mut trust) = case_in(CaseState::Implemented);
             let number = case
                 .propose_amendment(
                     d(2013, 4, 1),
-                    vec![ScopeChange::AddLine(LineSpec::new("spares", 1, m("5")))],
+                    AmendmentProposal::new(vec![ScopeChange::AddLine(LineSpec::new(
+                        "spares",
+                        1,
+                        m("5"),
+                    ))]),
+                    &Thresholds::current(),
                 )
                 .unwrap();
             assert_eq!(case.amendments()[0].offer_expires, Some(d(2013, 6, 25)));
+            trust
+                .deposit(&case, d(2013, 4, 1), m("5.18"), case.partner())
+                .unwrap();
             let before = case.clone();
-            let result = case.accept_amendment(number, accepted);
+            let result = case.accept_amendment(number, accepted, &trust);
             if ok {
                 result.unwrap();
                 assert_eq!(case.lines().len(), 2);
@@ -3240,6 +3732,303 @@ mod tests {
                 assert_eq!(case, before);
             }
         }
+    }
+
+    /// A cash-with-acceptance case for Jordan (the general AECA 36(b) group: major defense
+    /// equipment notified from $14,000,000.00, 30 days) with one line of major defense
+    /// equipment worth `value`, implemented 2013-03-02 on deposits of its whole total.
+    fn mde_case(value: &str) -> (Case, TrustFund) {
+        let mut case = Case::new(request(
+            "JO-D-MDE",
+            "JOR",
+            d(2013, 1, 2),
+            TermsOfSale::CashWithAcceptance,
+        ));
+        case.begin_development(d(2013, 1, 3)).unwrap();
+        case.add_line(
+            d(2013, 1, 3),
+            LineSpec::new("armored vehicle", 1, m(value)).major_defense_equipment(),
+        )
+        .unwrap();
+        case.offer(
+            d(2013, 2, 1),
+            d(2013, 1, 31),
+            None,
+            &Thresholds::current(),
+            &AllowAll,
+        )
+        .unwrap();
+        case.accept(d(2013, 3, 1)).unwrap();
+        let mut trust = TrustFund::new();
+        let total = case.total().unwrap();
+        trust
+            .deposit(&case, d(2013, 3, 1), total, case.partner())
+            .unwrap();
+        case.implement(d(2013, 3, 2), ImplementationBasis::InitialDeposit, &trust)
+            .unwrap();
+        (case, trust)
+    }
+
+    fn add_mde(value: &str) -> AmendmentProposal {
+        AmendmentProposal::new(vec![ScopeChange::AddLine(
+            LineSpec::new("spare turret", 1, m(value)).major_defense_equipment(),
+        )])
+    }
+
+    /// The deposit an amendment's acceptance requires, a cent under, at and over: cash with
+    /// acceptance, so the amended total ($1,000.00 + 3.5 % = $1,035.00 more).
+    #[test]
+    fn an_amendment_is_accepted_only_on_its_deposit() {
+        for (paid, ok) in [("1034.99", false), ("1035", true), ("1035.01", true)] {
+            let (mut case, mut trust) = mde_case("100000");
+            let number = case
+                .propose_amendment(d(2013, 4, 1), add_mde("1000"), &Thresholds::current())
+                .unwrap();
+            assert_eq!(
+                case.amendment_deposit(number, d(2013, 4, 2), &trust)
+                    .unwrap(),
+                m("1035")
+            );
+            trust
+                .deposit(&case, d(2013, 4, 2), m(paid), case.partner())
+                .unwrap();
+            let before = case.clone();
+            let result = case.accept_amendment(number, d(2013, 4, 2), &trust);
+            if ok {
+                result.unwrap();
+                assert_eq!(case.amendments()[0].due_with_acceptance, Some(m("104535")));
+                assert_eq!(case.total().unwrap(), m("104535"));
+            } else {
+                assert_eq!(
+                    result.unwrap_err(),
+                    SalesError::DepositNotReceived {
+                        case: before.id().clone(),
+                        required: m("104535"),
+                        received: m("104534.99"),
+                    }
+                );
+                assert_eq!(case, before);
+            }
+        }
+        // A deposit dated after the acceptance does not count.
+        let (mut case, mut trust) = mde_case("100000");
+        let number = case
+            .propose_amendment(d(2013, 4, 1), add_mde("1000"), &Thresholds::current())
+            .unwrap();
+        trust
+            .deposit(&case, d(2013, 4, 3), m("1035"), case.partner())
+            .unwrap();
+        assert!(matches!(
+            case.accept_amendment(number, d(2013, 4, 2), &trust),
+            Err(SalesError::DepositNotReceived { .. })
+        ));
+    }
+
+    /// With a payment schedule, the amendment carries a revised one that totals the
+    /// amended case; its initial deposit is what acceptance requires.
+    #[test]
+    fn a_scheduled_case_needs_a_revised_schedule_and_its_deposit() {
+        let mut case = Case::new(request(
+            "JO-D-SCH",
+            "JOR",
+            d(2013, 1, 2),
+            TermsOfSale::DependableUndertaking,
+        ));
+        case.begin_development(d(2013, 1, 3)).unwrap();
+        case.add_line(d(2013, 1, 3), LineSpec::new("radios", 10, m("1000")))
+            .unwrap();
+        let schedule = PaymentSchedule::quarterly(d(2013, 2, 1), m("5350"), &[m("5000")]).unwrap();
+        case.set_payment_schedule(d(2013, 1, 4), schedule).unwrap();
+        case.offer(
+            d(2013, 2, 1),
+            d(2013, 1, 31),
+            None,
+            &Thresholds::current(),
+            &AllowAll,
+        )
+        .unwrap();
+        case.accept(d(2013, 3, 1)).unwrap();
+        let mut trust = TrustFund::new();
+        trust
+            .deposit(&case, d(2013, 3, 1), m("5350"), case.partner())
+            .unwrap();
+        case.implement(d(2013, 3, 2), ImplementationBasis::InitialDeposit, &trust)
+            .unwrap();
+        let change = vec![ScopeChange::IncreaseQuantity {
+            line: n(1),
+            additional: 10,
+        }];
+        // Without a revised schedule the case's own no longer totals the case.
+        let bare = case
+            .propose_amendment(
+                d(2013, 4, 1),
+                AmendmentProposal::new(change.clone()),
+                &Thresholds::current(),
+            )
+            .unwrap();
+        assert_eq!(
+            case.amendment_deposit(bare, d(2013, 4, 2), &trust),
+            Err(SalesError::ScheduleMismatch {
+                case: case.id().clone(),
+                total: m("20700"),
+                scheduled: m("10350"),
+            })
+        );
+        // The revised schedule asks $2,000.00 more with acceptance.
+        let revised =
+            PaymentSchedule::quarterly(d(2013, 4, 1), m("7350"), &[m("5000"), m("8350")]).unwrap();
+        let number = case
+            .propose_amendment(
+                d(2013, 4, 1),
+                AmendmentProposal::new(change).with_schedule(revised.clone()),
+                &Thresholds::current(),
+            )
+            .unwrap();
+        assert_eq!(
+            case.amendment_deposit(number, d(2013, 4, 2), &trust)
+                .unwrap(),
+            m("2000")
+        );
+        trust
+            .deposit(&case, d(2013, 4, 2), m("1999.99"), case.partner())
+            .unwrap();
+        assert!(matches!(
+            case.accept_amendment(number, d(2013, 4, 2), &trust),
+            Err(SalesError::DepositNotReceived { .. })
+        ));
+        trust
+            .deposit(&case, d(2013, 4, 2), m("0.01"), case.partner())
+            .unwrap();
+        case.accept_amendment(number, d(2013, 4, 2), &trust)
+            .unwrap();
+        assert_eq!(case.payment_schedule(), Some(&revised));
+        assert_eq!(case.initial_deposit().unwrap(), m("7350"));
+    }
+
+    /// AECA 36(b) re-notification: a case of $13,000,000.00 of major defense equipment
+    /// for Jordan needed no notice; an amendment that brings it to $13,999,999.99 needs
+    /// none, one that brings it to $14,000,000.00 crosses the threshold and needs its own
+    /// notice, reviewed 30 days (offered the day before, of, and after the end).
+    #[test]
+    fn an_amendment_crossing_a_notification_threshold_needs_notice() {
+        let (mut case, _) = mde_case("13000000");
+        assert!(case.notices().is_empty());
+        let mut under = case.clone();
+        under
+            .propose_amendment(d(2013, 4, 1), add_mde("999999.99"), &Thresholds::current())
+            .unwrap();
+        assert!(under.amendments()[0].notices.is_empty());
+
+        let before = case.clone();
+        let err = case
+            .propose_amendment(d(2013, 4, 1), add_mde("1000000"), &Thresholds::current())
+            .unwrap_err();
+        let SalesError::NotificationRequired {
+            citation,
+            review_days,
+            earliest_if_notified_today,
+            ..
+        } = &err
+        else {
+            panic!("{err}");
+        };
+        assert!(citation.to_string().contains("2776(b)"), "{citation}");
+        assert_eq!(*review_days, 30);
+        assert_eq!(*earliest_if_notified_today, d(2013, 5, 1));
+        assert_eq!(err.precedence(), 7);
+        assert_eq!(case, before);
+
+        // Notice given 2013-04-01: the amendment may be offered from 2013-05-01.
+        for (offered, ok) in [
+            (d(2013, 4, 30), false),
+            (d(2013, 5, 1), true),
+            (d(2013, 5, 2), true),
+        ] {
+            let mut case = before.clone();
+            let proposal = add_mde("1000000").notified_on(d(2013, 4, 1));
+            let result = case.propose_amendment(offered, proposal, &Thresholds::current());
+            if ok {
+                result.unwrap();
+                let amendment = &case.amendments()[0];
+                assert_eq!(amendment.notified, Some(d(2013, 4, 1)));
+                assert_eq!(amendment.notices.len(), 1);
+            } else {
+                assert!(matches!(
+                    result,
+                    Err(SalesError::ReviewPeriodNotEnded { earliest, .. }) if earliest == d(2013, 5, 1)
+                ));
+                assert_eq!(case, before);
+            }
+        }
+
+        // A case already over the threshold is not notified again for more of the same.
+        let mut over = {
+            let mut case = Case::new(request(
+                "JO-D-OVR",
+                "JOR",
+                d(2013, 1, 2),
+                TermsOfSale::CashWithAcceptance,
+            ));
+            case.begin_development(d(2013, 1, 3)).unwrap();
+            case.add_line(
+                d(2013, 1, 3),
+                LineSpec::new("armored vehicle", 1, m("14000000")).major_defense_equipment(),
+            )
+            .unwrap();
+            case.record_notification(d(2013, 1, 3)).unwrap();
+            case.offer(
+                d(2013, 2, 4),
+                d(2013, 2, 4),
+                None,
+                &Thresholds::current(),
+                &AllowAll,
+            )
+            .unwrap();
+            case.accept(d(2013, 3, 1)).unwrap();
+            case
+        };
+        over.propose_amendment(d(2013, 4, 1), add_mde("1000000"), &Thresholds::current())
+            .unwrap();
+        assert!(over.amendments()[0].notices.is_empty());
+    }
+
+    /// A modification stays within scope: a price change that makes the case reach the
+    /// $14,000,000.00 threshold is refused, a cent under is a modification.
+    #[test]
+    fn a_modification_that_crosses_a_threshold_changes_scope() {
+        let (case, _) = mde_case("13000000");
+        let price = |p: &str| {
+            vec![Adjustment::UnitPrice {
+                line: n(1),
+                unit_price: m(p),
+            }]
+        };
+        let mut under = case.clone();
+        under
+            .modify(d(2013, 4, 1), price("13999999.99"), &Thresholds::current())
+            .unwrap();
+        for over in ["14000000", "14000000.01"] {
+            let mut changed = case.clone();
+            let err = changed
+                .modify(d(2013, 4, 1), price(over), &Thresholds::current())
+                .unwrap_err();
+            let SalesError::ModificationChangesScope { notice, .. } = &err else {
+                panic!("{err}");
+            };
+            assert!(
+                notice.citation.to_string().contains("2776(b)"),
+                "{}",
+                notice.citation
+            );
+            assert!(!notice.reasons.is_empty());
+            assert!(err.to_string().contains("propose an amendment"), "{err}");
+            assert_eq!(changed, case);
+        }
+        // Lowering the price is within scope.
+        let mut lower = case.clone();
+        lower
+            .modify(d(2013, 4, 1), price("12000000"), &Thresholds::current())
+            .unwrap();
     }
 
     /// The transitions that change the state go where the diagram says.
@@ -3479,7 +4268,11 @@ mod tests {
         )
         .unwrap();
         case.accept(d(2012, 10, 31)).unwrap();
-        let trust = TrustFund::new();
+        let mut trust = TrustFund::new();
+        // Cash with acceptance: deposits cover every amended total below.
+        trust
+            .deposit(&case, d(2012, 10, 31), m("20000000"), case.partner())
+            .unwrap();
         let emergency = ImplementationBasis::Emergency {
             approval: "E".parse().unwrap(),
         };
@@ -3492,6 +4285,7 @@ mod tests {
                 line: first,
                 unit_price: m("110000"),
             }],
+            &Thresholds::current(),
         )
         .unwrap();
         let charges = case.line_charges(first).unwrap();
@@ -3502,13 +4296,15 @@ mod tests {
         let growth = case
             .propose_amendment(
                 d(2013, 2, 1),
-                vec![ScopeChange::IncreaseQuantity {
+                AmendmentProposal::new(vec![ScopeChange::IncreaseQuantity {
                     line: first,
                     additional: 10,
-                }],
+                }]),
+                &Thresholds::current(),
             )
             .unwrap();
-        case.accept_amendment(growth, d(2013, 2, 15)).unwrap();
+        case.accept_amendment(growth, d(2013, 2, 15), &trust)
+            .unwrap();
         let second = n(2);
         assert_eq!(case.line(first).unwrap().quantity, 100);
         let new_line = case.line(second).unwrap();
@@ -3536,17 +4332,20 @@ mod tests {
         let trick = case
             .propose_amendment(
                 d(2013, 3, 1),
-                vec![
+                AmendmentProposal::new(vec![
                     ScopeChange::ReduceQuantity {
                         line: first,
                         by: 50,
                     },
                     ScopeChange::AddLine(LineSpec::new("trucks", 50, m("110000"))),
-                ],
+                ]),
+                &Thresholds::current(),
             )
             .unwrap();
         let before = case.clone();
-        let err = case.accept_amendment(trick, d(2013, 3, 5)).unwrap_err();
+        let err = case
+            .accept_amendment(trick, d(2013, 3, 5), &trust)
+            .unwrap_err();
         assert!(matches!(
             err,
             SalesError::ReAddAtLowerRate { line, .. } if line == first
@@ -3557,13 +4356,14 @@ mod tests {
         let cut = case
             .propose_amendment(
                 d(2013, 3, 6),
-                vec![ScopeChange::ReduceQuantity {
+                AmendmentProposal::new(vec![ScopeChange::ReduceQuantity {
                     line: first,
                     by: 40,
-                }],
+                }]),
+                &Thresholds::current(),
             )
             .unwrap();
-        case.accept_amendment(cut, d(2013, 3, 7)).unwrap();
+        case.accept_amendment(cut, d(2013, 3, 7), &trust).unwrap();
         assert_eq!(case.line(first).unwrap().quantity, 60);
         assert_eq!(
             case.line_charges(first)
@@ -3573,26 +4373,27 @@ mod tests {
             "3.8"
         );
         assert!(matches!(
-            case.accept_amendment(cut, d(2013, 3, 8)),
+            case.accept_amendment(cut, d(2013, 3, 8), &trust),
             Err(SalesError::AmendmentAlreadyAccepted { .. })
         ));
-        let too_many = case
-            .propose_amendment(
+        // A reduction past the line's quantity is refused when proposed.
+        let before = case.clone();
+        assert!(matches!(
+            case.propose_amendment(
                 d(2013, 3, 8),
-                vec![ScopeChange::ReduceQuantity {
+                AmendmentProposal::new(vec![ScopeChange::ReduceQuantity {
                     line: first,
                     by: 61,
-                }],
-            )
-            .unwrap();
-        assert!(matches!(
-            case.accept_amendment(too_many, d(2013, 3, 9)),
+                }]),
+                &Thresholds::current(),
+            ),
             Err(SalesError::QuantityBelowZero {
                 quantity: 60,
                 removed: 61,
                 ..
             })
         ));
+        assert_eq!(case, before);
     }
 
     fn brazil_mde(value: &str, partner: &str) -> Case {

@@ -16,6 +16,7 @@ mod credit_reform;
 mod csv_import;
 mod delegation;
 mod eligibility;
+mod excess_ledger;
 mod fiscal;
 mod fuzz;
 mod hardening;

@@ -19,8 +19,8 @@ use security_assistance::programs::lease::{
     Lease, LeaseError, LeaseRequest, LeasedArticle, RentalPayer,
 };
 use security_assistance::programs::sales::{
-    Case, CaseRequest, CaseState, FundingSource, ImplementationBasis, LineBilling, LineSpec,
-    PaymentSchedule, SalesError, ScopeChange, TermsOfSale, TrustFund,
+    AmendmentProposal, Case, CaseRequest, CaseState, FundingSource, ImplementationBasis,
+    LineBilling, LineSpec, PaymentSchedule, SalesError, ScopeChange, TermsOfSale, TrustFund,
 };
 use security_assistance::{CountryCode, FiscalYear, Money, ProgramKind, Rounding};
 
@@ -202,17 +202,31 @@ fn a_whole_case_with_surcharges_across_two_rate_changes() {
         .unwrap();
 
     // Amendment accepted 2012-11-01 (before implementation): line 002 at 3.5 %.
+    // The amendment carries a revised schedule totalling the amended case: the same
+    // initial deposit, the growth in a later installment.
+    let revised = |more: &[Money]| {
+        let mut amounts = vec![m("4000000"), m("4000000")];
+        amounts.extend_from_slice(more);
+        PaymentSchedule::quarterly(day(2012, 10, 1), m("2380000"), &amounts).unwrap()
+    };
     let a1 = case
         .propose_amendment(
             day(2012, 10, 31),
-            vec![ScopeChange::AddLine(LineSpec::new(
+            AmendmentProposal::new(vec![ScopeChange::AddLine(LineSpec::new(
                 "recovery vehicles",
                 10,
                 m("1000000"),
-            ))],
+            ))])
+            .with_schedule(revised(&[m("10350000")])),
+            &Thresholds::current(),
         )
         .unwrap();
-    case.accept_amendment(a1, day(2012, 11, 1)).unwrap();
+    assert_eq!(
+        case.amendment_deposit(a1, day(2012, 11, 1), &trust)
+            .unwrap(),
+        Money::ZERO
+    );
+    case.accept_amendment(a1, day(2012, 11, 1), &trust).unwrap();
     case.implement(
         day(2012, 11, 2),
         ImplementationBasis::InitialDeposit,
@@ -221,14 +235,25 @@ fn a_whole_case_with_surcharges_across_two_rate_changes() {
     .unwrap();
 
     // Two amendments either side of 2018-06-01.
-    for (when, item) in [(day(2018, 5, 31), "radios"), (day(2018, 6, 1), "spares")] {
+    let mut growth = vec![m("10350000")];
+    for (when, item, added) in [
+        (day(2018, 5, 31), "radios", m("10350000")),
+        (day(2018, 6, 1), "spares", m("10320000")),
+    ] {
+        growth.push(added);
         let a = case
             .propose_amendment(
                 when,
-                vec![ScopeChange::AddLine(LineSpec::new(item, 1, m("10000000")))],
+                AmendmentProposal::new(vec![ScopeChange::AddLine(LineSpec::new(
+                    item,
+                    1,
+                    m("10000000"),
+                ))])
+                .with_schedule(revised(&growth)),
+                &Thresholds::current(),
             )
             .unwrap();
-        case.accept_amendment(a, when).unwrap();
+        case.accept_amendment(a, when, &trust).unwrap();
     }
     let surcharges: Vec<(String, Money)> = case
         .lines()
@@ -735,6 +760,7 @@ fn lease_payments_through_the_ledger() {
             Rounding::HalfEven,
         )
         .notified_on(day(2014, 12, 2)),
+        &Thresholds::current(),
         &AllowAll,
     )
     .unwrap();

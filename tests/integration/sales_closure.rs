@@ -1,7 +1,9 @@
 //! Sales-case closure posted to the ledger, through the public API only: financing drawn
 //! and not used goes back to its grant as a ledger refund before the partner is refunded
 //! its own cash, the closure is refused until the books balance, and interest on arrears
-//! is collected into the ledger (SAMM chapter 16; AECA sections 21(d) and 23).
+//! is collected into the ledger (SAMM chapter 16; AECA sections 21(d) and 23); a standby
+//! letter of credit is drawn when the partner fails to pay, as a ledger collection (SAMM
+//! chapter 9).
 //!
 //! The case, the grant and the figures are hypothetical test data.
 
@@ -14,7 +16,8 @@ use security_assistance::eligibility::AllowAll;
 use security_assistance::notification::Thresholds;
 use security_assistance::programs::sales::{
     ARREARS_INTEREST_AUTHORITY, Arrears, Case, CaseRequest, CaseState, Disposition, FundingSource,
-    ImplementationBasis, LineBilling, LineSpec, SalesError, TermsOfSale, TrustEntryKind, TrustFund,
+    ImplementationBasis, LETTER_OF_CREDIT_AUTHORITY, LetterOfCreditDraw, LineBilling, LineSpec,
+    PaymentSchedule, SalesError, TermsOfSale, TrustEntryKind, TrustFund,
 };
 use security_assistance::{CountryCode, Money, ProgramKind, Rounding};
 
@@ -500,4 +503,228 @@ fn interest_on_arrears_is_collected_into_the_ledger() {
     let err = *collect(&mut ledger, day(2015, 9, 15), "INT-2").unwrap_err();
     assert!(matches!(err, SalesError::Ledger(_)), "{err}");
     assert_eq!(ledger.journal().len(), journal + 1);
+}
+
+fn letter() -> DocumentId {
+    "SBLC-JOR-1".parse().unwrap()
+}
+
+/// Ten radios at $1,000.00 accepted 2015-02-10 (3.5 percent: $10,350.00) on a dependable
+/// undertaking: $5,350.00 with acceptance, $5,000.00 due 2015-03-15. The partner's own
+/// funds pay for it, backed by a $5,000.00 standby letter of credit in force from
+/// 2015-01-06 through `expires`; the initial deposit is paid and the case implemented.
+fn backed_by_a_letter(expires: NaiveDate) -> (Case, TrustFund) {
+    let mut case = Case::new(CaseRequest::new(
+        "JO-B-LOC".parse().unwrap(),
+        code("JOR"),
+        day(2015, 1, 5),
+        TermsOfSale::DependableUndertaking,
+        Rounding::HalfEven,
+    ));
+    case.begin_development(day(2015, 1, 6)).unwrap();
+    case.add_line(day(2015, 1, 6), LineSpec::new("radios", 10, m("1000")))
+        .unwrap();
+    case.set_funding(
+        day(2015, 1, 6),
+        vec![
+            FundingSource::OwnFunds { amount: m("10350") },
+            FundingSource::StandbyLetterOfCredit {
+                letter: letter(),
+                issued: day(2015, 1, 6),
+                expires,
+                amount: m("5000"),
+            },
+        ],
+    )
+    .unwrap();
+    case.set_payment_schedule(
+        day(2015, 1, 6),
+        PaymentSchedule::quarterly(day(2015, 2, 2), m("5350"), &[m("5000")]).unwrap(),
+    )
+    .unwrap();
+    // The letter backs the plan: the plan's $10,350.00 alone must equal the total.
+    case.offer(
+        day(2015, 2, 2),
+        day(2015, 2, 1),
+        None,
+        &Thresholds::current(),
+        &AllowAll,
+    )
+    .unwrap();
+    case.accept(day(2015, 2, 10)).unwrap();
+    let mut trust = TrustFund::new();
+    trust
+        .deposit(&case, day(2015, 2, 10), m("5350"), code("JOR"))
+        .unwrap();
+    case.implement(
+        day(2015, 2, 11),
+        ImplementationBasis::InitialDeposit,
+        &trust,
+    )
+    .unwrap();
+    (case, trust)
+}
+
+fn draw_of(amount: &str, document: &str) -> LetterOfCreditDraw {
+    LetterOfCreditDraw {
+        letter: letter(),
+        account: trust_account(),
+        document: document.parse().unwrap(),
+        amount: m(amount),
+    }
+}
+
+/// A standby letter of credit is drawn only for what the partner failed to pay (nothing
+/// before the installment's due date, at most the installment on it), at most its amount
+/// (a cent under, at, over), and each draw is a collection on the ledger.
+#[test]
+fn a_standby_letter_of_credit_is_drawn_when_the_partner_fails_to_pay() {
+    let mut ledger = ledger();
+    let (case, mut trust) = backed_by_a_letter(day(2015, 6, 30));
+    assert_eq!(case.due_by(day(2015, 3, 14)).unwrap(), m("5350"));
+    assert_eq!(case.due_by(day(2015, 3, 15)).unwrap(), m("10350"));
+    let journal = ledger.journal().len();
+    let draw = |trust: &mut TrustFund, ledger: &mut Ledger, date, amount, id: &str| {
+        trust
+            .draw_letter_of_credit(
+                &case,
+                date,
+                draw_of(amount, &format!("ADVICE-{id}")),
+                ledger,
+                id.parse().unwrap(),
+                "dfas".parse().unwrap(),
+            )
+            .map_err(Box::new)
+    };
+    // The day before the installment is due the partner owes nothing.
+    let before = trust.clone();
+    let err = *draw(&mut trust, &mut ledger, day(2015, 3, 14), "0.01", "D-0").unwrap_err();
+    assert_eq!(
+        err,
+        SalesError::DrawExceedsArrears {
+            case: case.id().clone(),
+            letter: letter(),
+            arrears: Money::ZERO,
+            requested: m("0.01"),
+            date: day(2015, 3, 14),
+        }
+    );
+    // A cent over the letter's amount.
+    let err = *draw(&mut trust, &mut ledger, day(2015, 3, 15), "5000.01", "D-0").unwrap_err();
+    assert!(
+        matches!(err, SalesError::LetterOfCreditExceeded { .. }),
+        "{err}"
+    );
+    assert_eq!(trust, before);
+    assert_eq!(ledger.journal().len(), journal);
+    // A cent under, then the last cent: at the amount.
+    let receipt = draw(&mut trust, &mut ledger, day(2015, 3, 15), "4999.99", "D-1").unwrap();
+    assert!(!receipt.duplicate);
+    assert_eq!(
+        ledger.journal().get(journal).unwrap().command.action,
+        Action::Collect {
+            account: trust_account(),
+            document: "ADVICE-D-1".parse().unwrap(),
+            amount: m("4999.99"),
+            payer: code("JOR"),
+            authority: LETTER_OF_CREDIT_AUTHORITY.into(),
+        }
+    );
+    draw(&mut trust, &mut ledger, day(2015, 3, 15), "0.01", "D-2").unwrap();
+    assert_eq!(
+        trust.drawn_on_letter(case.id(), &letter()).unwrap(),
+        m("5000")
+    );
+    assert_eq!(trust.case_deposits(case.id(), None).unwrap(), m("10350"));
+    let before = trust.clone();
+    let err = *draw(&mut trust, &mut ledger, day(2015, 3, 16), "0.01", "D-3").unwrap_err();
+    assert_eq!(
+        err,
+        SalesError::LetterOfCreditExceeded {
+            case: case.id().clone(),
+            letter: letter(),
+            amount: m("5000"),
+            drawn: m("5000"),
+            requested: m("0.01"),
+        }
+    );
+    assert_eq!(trust, before);
+    assert_eq!(ledger.journal().len(), journal + 2);
+}
+
+/// A letter is drawn on through the day it expires, not after; and only a letter the
+/// case names.
+#[test]
+fn a_standby_letter_of_credit_is_refused_after_it_expires() {
+    for (date, ok) in [
+        (day(2015, 3, 15), true),
+        (day(2015, 3, 16), true),
+        (day(2015, 3, 17), false),
+    ] {
+        let mut ledger = ledger();
+        let (case, mut trust) = backed_by_a_letter(day(2015, 3, 16));
+        let result = trust.draw_letter_of_credit(
+            &case,
+            date,
+            draw_of("5000", "ADVICE-1"),
+            &mut ledger,
+            "D-1".parse().unwrap(),
+            "dfas".parse().unwrap(),
+        );
+        if ok {
+            result.unwrap();
+        } else {
+            assert_eq!(
+                result.unwrap_err(),
+                SalesError::LetterOfCreditNotInForce {
+                    case: case.id().clone(),
+                    letter: letter(),
+                    issued: day(2015, 1, 6),
+                    expires: day(2015, 3, 16),
+                    date,
+                }
+            );
+            assert_eq!(trust.case_deposits(case.id(), None).unwrap(), m("5350"));
+        }
+    }
+    let mut ledger = ledger();
+    let (case, mut trust) = backed_by_a_letter(day(2015, 6, 30));
+    let mut unknown = draw_of("1", "ADVICE-1");
+    unknown.letter = "SBLC-OTHER".parse().unwrap();
+    assert!(matches!(
+        trust.draw_letter_of_credit(
+            &case,
+            day(2015, 3, 15),
+            unknown,
+            &mut ledger,
+            "D-1".parse().unwrap(),
+            "dfas".parse().unwrap(),
+        ),
+        Err(SalesError::UnknownLetterOfCredit { .. })
+    ));
+    // A letter that expires before it is issued is refused with the funding plan.
+    let mut case = Case::new(CaseRequest::new(
+        "JO-B-LOD".parse().unwrap(),
+        code("JOR"),
+        day(2015, 1, 5),
+        TermsOfSale::DependableUndertaking,
+        Rounding::HalfEven,
+    ));
+    case.begin_development(day(2015, 1, 6)).unwrap();
+    let err = case
+        .set_funding(
+            day(2015, 1, 6),
+            vec![FundingSource::StandbyLetterOfCredit {
+                letter: letter(),
+                issued: day(2015, 1, 6),
+                expires: day(2015, 1, 5),
+                amount: m("5000"),
+            }],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, SalesError::LetterOfCreditDates { .. }),
+        "{err}"
+    );
+    assert!(case.funding().is_empty());
 }

@@ -67,6 +67,24 @@ pub enum FundingSource {
         /// The amount of the loan applied to this case.
         amount: Money,
     },
+    /// A standby letter of credit a bank issued for the purchaser: drawn on when the
+    /// purchaser fails to pay what its case has made due (SAMM C9; as of 2026 it may stand
+    /// in for the termination-liability reserve, DSCA 26-50, DOMAIN.md §2.4). It backs the
+    /// funding plan and is not part of it: its amount is not counted toward the case total
+    /// (nor toward DOMAIN.md rule 29). A draw ([`TrustFund::draw_letter_of_credit`](super::TrustFund::draw_letter_of_credit))
+    /// is refused outside `issued..=expires` and beyond `amount`.
+    StandbyLetterOfCredit {
+        /// The letter's number.
+        letter: DocumentId,
+        /// The first day it may be drawn on.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        issued: NaiveDate,
+        /// The last day it may be drawn on.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        expires: NaiveDate,
+        /// The most that may be drawn on it.
+        amount: Money,
+    },
 }
 
 impl FundingSource {
@@ -76,7 +94,25 @@ impl FundingSource {
         match self {
             FundingSource::OwnFunds { amount }
             | FundingSource::FinancingGrant { amount, .. }
-            | FundingSource::FinancingLoan { amount, .. } => *amount,
+            | FundingSource::FinancingLoan { amount, .. }
+            | FundingSource::StandbyLetterOfCredit { amount, .. } => *amount,
+        }
+    }
+
+    /// `true` for a standby letter of credit, which backs the plan and is not part of it.
+    #[must_use]
+    pub fn is_standby(&self) -> bool {
+        matches!(self, FundingSource::StandbyLetterOfCredit { .. })
+    }
+
+    /// The amount this source adds to the funding plan: zero for a standby letter of
+    /// credit.
+    #[must_use]
+    pub fn planned(&self) -> Money {
+        if self.is_standby() {
+            Money::ZERO
+        } else {
+            self.amount()
         }
     }
 
@@ -85,7 +121,9 @@ impl FundingSource {
     pub fn is_non_repayable(&self) -> bool {
         match self {
             FundingSource::FinancingGrant { .. } => true,
-            FundingSource::OwnFunds { .. } | FundingSource::FinancingLoan { .. } => false,
+            FundingSource::OwnFunds { .. }
+            | FundingSource::FinancingLoan { .. }
+            | FundingSource::StandbyLetterOfCredit { .. } => false,
         }
     }
 
@@ -99,7 +137,7 @@ impl FundingSource {
             | FundingSource::FinancingLoan {
                 document, account, ..
             } => Some((document, account)),
-            FundingSource::OwnFunds { .. } => None,
+            FundingSource::OwnFunds { .. } | FundingSource::StandbyLetterOfCredit { .. } => None,
         }
     }
 }
@@ -142,9 +180,10 @@ pub fn payment_schedule_required(
     if terms == TermsOfSale::CashWithAcceptance {
         return false;
     }
-    let all_grants = !funding.is_empty() && funding.iter().all(FundingSource::is_non_repayable);
-    let covered = Money::checked_sum(funding.iter().map(FundingSource::amount))
-        .is_ok_and(|sum| sum >= case_value);
+    let plan = || funding.iter().filter(|s| !s.is_standby());
+    let all_grants = plan().next().is_some() && plan().all(FundingSource::is_non_repayable);
+    let covered =
+        Money::checked_sum(plan().map(FundingSource::amount)).is_ok_and(|sum| sum >= case_value);
     let small = case_value < SMALL_CASE_LIMIT;
     !(small && all_grants && covered && !cash_flow_financing)
 }

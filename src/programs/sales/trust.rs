@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Case, CaseAction, CaseState, SalesError};
+use super::{Case, CaseAction, CaseState, FundingSource, SalesError};
 use crate::budget::{
     AccountSymbol, Action, Actor, Command, CommandId, DocumentId, Ledger, Receipt,
 };
@@ -31,6 +31,37 @@ pub enum DepositSource {
         /// The ledger command that posted the draw.
         command: CommandId,
     },
+    /// A draw on a standby letter of credit the case names, posted to the ledger as a
+    /// collection ([`TrustFund::draw_letter_of_credit`]). It is the purchaser's money paid
+    /// by its bank, and counts with the purchaser's own cash.
+    StandbyLetterOfCredit {
+        /// The letter.
+        letter: DocumentId,
+        /// The ledger command that posted the collection.
+        command: CommandId,
+    },
+}
+
+/// The authority cited on the ledger collection of a draw on a standby letter of credit
+/// ([`TrustFund::draw_letter_of_credit`]): the purchaser's dependable undertaking to pay
+/// (AECA section 22(a), DOMAIN.md §2.4) and SAMM chapter 9, which names the letter.
+pub const LETTER_OF_CREDIT_AUTHORITY: &str =
+    "AECA sec. 22(a) (22 U.S.C. 2762(a)); SAMM C9 standby letter of credit";
+
+/// A draw on a standby letter of credit and where it is collected
+/// ([`TrustFund::draw_letter_of_credit`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterOfCreditDraw {
+    /// The letter, named among the case's funding sources.
+    pub letter: DocumentId,
+    /// The ledger account the draw is collected into (the trust fund account the caller
+    /// keeps on the ledger; the crate does not name it).
+    pub account: AccountSymbol,
+    /// The collection document (the bank's payment advice), unique within the account.
+    pub document: DocumentId,
+    /// The amount drawn.
+    pub amount: Money,
 }
 
 /// What a trust entry records.
@@ -273,6 +304,28 @@ impl TrustFund {
         )?)
     }
 
+    /// What has been drawn for `case` on the standby letter of credit `letter`.
+    ///
+    /// # Errors
+    ///
+    /// [`SalesError::Money`] on overflow.
+    pub fn drawn_on_letter(
+        &self,
+        case: &DocumentId,
+        letter: &DocumentId,
+    ) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| match &e.kind {
+                    TrustEntryKind::Deposit {
+                        source: DepositSource::StandbyLetterOfCredit { letter: l, .. },
+                    } => l == letter,
+                    _ => false,
+                })
+                .map(|e| e.amount),
+        )?)
+    }
+
     /// What has been returned at closure from `case` to the financing `document` (see
     /// [`TrustFund::return_financing`]); `None`: to every financing document.
     ///
@@ -294,7 +347,8 @@ impl TrustFund {
         )?)
     }
 
-    /// The partner's own cash deposited for `case` (deposits that are not financing draws).
+    /// The partner's own cash deposited for `case` (deposits that are not financing draws;
+    /// draws on its standby letters of credit count).
     pub(super) fn own_cash(&self, case: &DocumentId) -> Result<Money, SalesError> {
         Ok(Money::checked_sum(
             self.case_entries(case)
@@ -303,6 +357,7 @@ impl TrustFund {
                         e.kind,
                         TrustEntryKind::Deposit {
                             source: DepositSource::Partner
+                                | DepositSource::StandbyLetterOfCredit { .. }
                         }
                     )
                 })
@@ -603,6 +658,118 @@ impl TrustFund {
                     source: DepositSource::Financing {
                         document: document.clone(),
                         account,
+                        command: id,
+                    },
+                },
+            },
+        )?;
+        Ok(receipt)
+    }
+
+    /// Draws on a standby letter of credit of `case` on `date` because the purchaser failed
+    /// to pay (SAMM C9; DOMAIN.md §2.4): posts an [`Action::Collect`] of `draw.amount` into
+    /// `draw.account` (document `draw.document`, payer the case's partner, authority
+    /// [`LETTER_OF_CREDIT_AUTHORITY`], dated `date`) as command `id` by `actor` and, if the
+    /// ledger accepts it, records the deposit for the case.
+    ///
+    /// A letter is drawn only for what the purchaser owes and has not paid: what the case
+    /// has made due by `date` ([`Case::due_by`]: its initial deposit and the installments
+    /// due) less its deposits dated on or before `date`.
+    ///
+    /// # Errors
+    ///
+    /// In precedence order, each leaving the ledger and the trust fund unchanged: the
+    /// checks of [`TrustFund::deposit`] (state, partner, a positive amount, dates);
+    /// [`SalesError::UnknownLetterOfCredit`] unless the case names the letter;
+    /// [`SalesError::LetterOfCreditNotInForce`] before its issue or after its expiry (the
+    /// day of expiry may be drawn on); [`SalesError::LetterOfCreditExceeded`] past its
+    /// amount; [`SalesError::DrawExceedsArrears`] past what the purchaser failed to pay;
+    /// [`SalesError::Ledger`] if the ledger refuses the collection;
+    /// [`SalesError::DuplicateLedgerCommand`] if `id` was already applied.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_letter_of_credit(
+        &mut self,
+        case: &Case,
+        date: NaiveDate,
+        draw: LetterOfCreditDraw,
+        ledger: &mut Ledger,
+        id: CommandId,
+        actor: Actor,
+    ) -> Result<Receipt, SalesError> {
+        let (partner, _) =
+            self.check_entry(case, CaseAction::Deposit, date, draw.amount, None, None)?;
+        let (issued, expires, face) = case
+            .funding()
+            .iter()
+            .find_map(|s| match s {
+                FundingSource::StandbyLetterOfCredit {
+                    letter,
+                    issued,
+                    expires,
+                    amount,
+                } if *letter == draw.letter => Some((*issued, *expires, *amount)),
+                _ => None,
+            })
+            .ok_or_else(|| SalesError::UnknownLetterOfCredit {
+                case: case.id().clone(),
+                letter: draw.letter.clone(),
+            })?;
+        if date < issued || date > expires {
+            return Err(SalesError::LetterOfCreditNotInForce {
+                case: case.id().clone(),
+                letter: draw.letter,
+                issued,
+                expires,
+                date,
+            });
+        }
+        let drawn = self.drawn_on_letter(case.id(), &draw.letter)?;
+        if drawn.checked_add(draw.amount)? > face {
+            return Err(SalesError::LetterOfCreditExceeded {
+                case: case.id().clone(),
+                letter: draw.letter,
+                amount: face,
+                drawn,
+                requested: draw.amount,
+            });
+        }
+        let due = case.due_by(date)?;
+        let paid = self.case_deposits(case.id(), Some(date))?;
+        let arrears = due.checked_sub(paid)?.max(Money::ZERO);
+        if draw.amount > arrears {
+            return Err(SalesError::DrawExceedsArrears {
+                case: case.id().clone(),
+                letter: draw.letter,
+                arrears,
+                requested: draw.amount,
+                date,
+            });
+        }
+        let command = Command::new(
+            id.clone(),
+            date,
+            actor,
+            Action::Collect {
+                account: draw.account,
+                document: draw.document,
+                amount: draw.amount,
+                payer: case.partner(),
+                authority: LETTER_OF_CREDIT_AUTHORITY.into(),
+            },
+        );
+        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
+        if receipt.duplicate {
+            return Err(SalesError::DuplicateLedgerCommand { id });
+        }
+        self.record(
+            partner,
+            TrustEntry {
+                date,
+                case: case.id().clone(),
+                amount: draw.amount,
+                kind: TrustEntryKind::Deposit {
+                    source: DepositSource::StandbyLetterOfCredit {
+                        letter: draw.letter,
                         command: id,
                     },
                 },
