@@ -815,6 +815,46 @@ mod tests {
     }
 
     #[test]
+    fn a_year_is_at_most_four_digits_with_no_sign() {
+        // Each of these would parse as an i32: the guard, not the parse, refuses them.
+        for bad in ["02008", "002008", "+999", "+208", "-999", ""] {
+            assert_eq!(
+                bad.parse::<FiscalYear>(),
+                Err(FiscalError::InvalidYear {
+                    input: bad.to_owned()
+                }),
+                "{bad:?}"
+            );
+        }
+        assert_eq!("2008".parse::<FiscalYear>(), Ok(fy(2008)));
+        assert_eq!("Fy2008".parse::<FiscalYear>(), Ok(fy(2008)));
+    }
+
+    #[test]
+    fn statuses_and_availability_read_as_written() {
+        let texts: Vec<String> = [
+            AccountStatus::NotYetAvailable,
+            AccountStatus::Unexpired,
+            AccountStatus::Expired,
+            AccountStatus::Cancelled,
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(
+            texts,
+            ["not yet available", "unexpired", "expired", "cancelled"]
+        );
+        assert_eq!(format!("[{:>9}]", AccountStatus::Expired), "[  expired]");
+        let fixed = Availability::multi_year(fy(2008), fy(2009)).unwrap();
+        assert_eq!((fixed.first(), fixed.last()), (fy(2008), Some(fy(2009))));
+        assert!(!fixed.is_no_year());
+        let no_year = Availability::no_year(fy(2008));
+        assert_eq!((no_year.first(), no_year.last()), (fy(2008), None));
+        assert!(no_year.is_no_year());
+    }
+
+    #[test]
     fn every_day_maps_to_exactly_one_fiscal_year() {
         let mut date = day(1989, 10, 1);
         let end = day(2101, 9, 30);
