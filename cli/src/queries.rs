@@ -302,7 +302,12 @@ pub(crate) fn trial_balance(
     };
     let mut rows = Vec::new();
     for account in &accounts {
-        let balance = then.trial_balance(account).map_err(report_error)?;
+        // From its closing day a cancelled account's books carry the closing entries
+        // (31 U.S.C. 1552(a): status accounts cleared to USSGL 4350).
+        let balance = match then.cancellation(account, as_of).map_err(report_error)? {
+            Some(closed) => closed.trial_balance,
+            None => then.trial_balance(account).map_err(report_error)?,
+        };
         let net = balance.net().map_err(report_error)?;
         let lines: Vec<(Ussgl, Money)> = Ussgl::ALL
             .iter()

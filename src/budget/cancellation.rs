@@ -16,14 +16,34 @@
 //! adjustments in 4881) rather than in 4650; those are the accounts the closing entries
 //! clear, with the unpaid obligations in 4801 (the ledger keeps no delivered-unpaid 4901).
 //!
+//! The closing entries appear in the account's trial balance from its closing day
+//! ([`Cancellation::trial_balance`]): every status account at zero, 435000 carrying the
+//! total cancelled as a credit, the resource accounts as they were, and the whole still
+//! balancing to zero. The ledger's own state is never changed by them (the account simply
+//! refuses every command from the next day), so [`Ledger::trial_balance`] shows the
+//! balances the entries cleared.
+//!
 //! # The SF-133 of the cancelling year
 //!
 //! The unobligated balance cancelled is reported on line 1029 "Other balances withdrawn to
 //! Treasury", negative, among the adjustments to the unobligated balance brought forward
 //! (lines 1010–1042, OMB Circular A-11 Appendix F; DoD's monthly SF-133s report it there as
 //! "Amounts Returned to Treasury from Canceling Accounts"), so that line 1910 no longer
-//! counts it and line 2490 ends the year at zero. The statement is the account's last: no
-//! later period reports it (the DATA Act files leave it out from the next fiscal year).
+//! counts it and line 2490 ends the year at zero.
+//!
+//! The unpaid obligations cancelled leave the obligated balance on their own line,
+//! [`SF133_LINE_OBLIGATIONS_CANCELLED`], negative, so that line 3050 (unpaid obligations,
+//! end of year) ends the year at zero with the chart after the closing entries and the
+//! roll-forward 3050 = 3000 + 3010 + 3020 + 3040 + that line still holds. They are not
+//! shown as recoveries: a recovery is a downward adjustment posted to USSGL 4871, which
+//! DATA Act File B reports and Broker rule A35 ties to File A, and the closing entry posts
+//! none. **Unconfirmed:** A-11 Appendix F's change-in-obligated-balance lines confirmed
+//! here are 3000, 3010, 3011, 3020, 3040, 3041 and 3050 (as the Budget Appendix prints
+//! them); no line for a canceling account's unpaid obligations was found, so the line
+//! number and title are the crate's, said as such.
+//!
+//! The statement is the account's last: no later period reports it (the DATA Act files
+//! leave it out from the next fiscal year).
 
 use chrono::NaiveDate;
 
@@ -31,7 +51,7 @@ use super::error::BudgetError;
 use super::ids::AccountSymbol;
 use super::ledger::Ledger;
 use super::status::{Sf133, Sf133Line};
-use super::ussgl::Ussgl;
+use super::ussgl::{TrialBalance, Ussgl};
 use crate::fiscal::FiscalYear;
 use crate::money::Money;
 
@@ -45,6 +65,15 @@ pub const SF133_LINE_WITHDRAWN: u16 = 1029;
 
 /// The title of [`SF133_LINE_WITHDRAWN`].
 const SF133_TITLE_WITHDRAWN: &str = "Other balances withdrawn to Treasury";
+
+/// The SF-133 line that carries the unpaid obligations cancelled when an account cancels
+/// (negative), in the change in obligated balance. The number and title are the crate's:
+/// OMB Circular A-11 Appendix F was not found to define one (module notes).
+pub const SF133_LINE_OBLIGATIONS_CANCELLED: u16 = 3032;
+
+/// The title of [`SF133_LINE_OBLIGATIONS_CANCELLED`].
+const SF133_TITLE_OBLIGATIONS_CANCELLED: &str =
+    "Unpaid obligations cancelled, canceling account (31 U.S.C. 1552(a))";
 
 /// One closing entry: debit `debit` by `amount`, credit USSGL 435000
 /// ([`CANCELED_AUTHORITY`]). A negative amount credits `debit` instead (4881, upward
@@ -97,6 +126,11 @@ pub struct Cancellation {
     /// The closing entries, each crediting USSGL 435000; they sum to
     /// `unobligated + unpaid_obligations`.
     pub entries: Vec<ClosingEntry>,
+    /// The account's trial balance at the end of the closing day, after the closing
+    /// entries: every status account the entries clear at zero,
+    /// [`Ussgl::CanceledAuthority`] credited with `unobligated + unpaid_obligations`, the
+    /// resource accounts unchanged, net zero.
+    pub trial_balance: TrialBalance,
 }
 
 /// The status accounts a closing entry clears, in number order.
@@ -137,10 +171,12 @@ impl Ledger {
         }
         let gl = self.as_known(closing_day, None)?.trial_balance(account)?;
         let mut entries = Vec::new();
+        let mut closed = gl;
         for debit in CLEARED {
             let amount = gl.balance(debit).checked_neg()?;
             if !amount.is_zero() {
                 entries.push(ClosingEntry { debit, amount });
+                closed = closed.post(debit, Ussgl::CanceledAuthority, amount)?;
             }
         }
         Ok(Some(Cancellation {
@@ -149,6 +185,7 @@ impl Ledger {
             unobligated: gl.unobligated()?,
             unpaid_obligations: gl.balance(Ussgl::UnpaidObligations).checked_neg()?,
             entries,
+            trial_balance: closed,
         }))
     }
 }
@@ -171,23 +208,43 @@ pub(super) fn withdraw_on_sf133(
         return Ok(statement);
     };
     let withdrawn = cancelled.unobligated.checked_neg()?;
+    let obligations_cancelled = cancelled.unpaid_obligations.checked_neg()?;
     for line in &mut statement.lines {
         if matches!(line.line, 1910 | 2490 | 2500) {
             line.amount = line.amount.checked_add(withdrawn)?;
         }
+        if line.line == 3050 {
+            line.amount = line.amount.checked_add(obligations_cancelled)?;
+        }
     }
+    insert_line(
+        &mut statement,
+        SF133_LINE_WITHDRAWN,
+        SF133_TITLE_WITHDRAWN,
+        withdrawn,
+    );
+    insert_line(
+        &mut statement,
+        SF133_LINE_OBLIGATIONS_CANCELLED,
+        SF133_TITLE_OBLIGATIONS_CANCELLED,
+        obligations_cancelled,
+    );
+    Ok(statement)
+}
+
+/// Inserts `line` in number order.
+fn insert_line(statement: &mut Sf133, line: u16, title: &str, amount: Money) {
     let at = statement
         .lines
         .iter()
-        .position(|l| l.line > SF133_LINE_WITHDRAWN)
+        .position(|l| l.line > line)
         .unwrap_or(statement.lines.len());
     statement.lines.insert(
         at,
         Sf133Line {
-            line: SF133_LINE_WITHDRAWN,
-            title: SF133_TITLE_WITHDRAWN.to_owned(),
-            amount: withdrawn,
+            line,
+            title: title.to_owned(),
+            amount,
         },
     );
-    Ok(statement)
 }

@@ -763,6 +763,13 @@ pub enum Action {
         title: String,
         /// The law that authorizes it, such as "2 U.S.C. 661d(b)".
         law: String,
+    } extended {
+        /// What it finances: direct loans (`"direct_loan"`, the default, left out of the
+        /// JSON) or loan guarantees (`"loan_guarantee"`); see
+        /// [`CreditKind`](super::credit::CreditKind). Naming another period of the program
+        /// account, the kind must be the account's.
+        #[serde(default, skip_serializing_if = "super::credit::CreditKind::is_direct_loan")]
+        kind: super::credit::CreditKind,
     },
     /// Obligate a direct loan under credit reform (2 U.S.C. 661c(b), 661a(5)): the program
     /// account obligates the loan's subsidy cost, `principal` × `subsidy_rate` rounded by
@@ -862,6 +869,30 @@ pub enum Action {
         /// Positive amount, no more than the cohort's cash.
         amount: Money,
     },
+    /// A fee on a guaranteed loan (an origination or annual guarantee fee, 2 U.S.C.
+    /// 661a(5)(C)), collected into its loan guarantee financing account, in the loan's
+    /// cohort. See [`credit`](super::credit).
+    CollectGuaranteeFee as "collect_guarantee_fee" {
+        /// The loan guarantee financing account.
+        financing: AccountSymbol,
+        /// The guaranteed loan.
+        document: DocumentId,
+        /// Positive fee.
+        amount: Money,
+    },
+    /// Pay a lender's default claim on a guaranteed loan from its loan guarantee
+    /// financing account (2 U.S.C. 661a(5)(C)): no more than the guaranteed principal the
+    /// lender disbursed and no claim has yet been paid on. What the cohort's cash does not
+    /// cover is borrowed from the Treasury (661d(c)); the account then holds the defaulted
+    /// loan, whose recoveries are collected with [`Action::CollectLoan`].
+    PayDefaultClaim as "pay_default_claim" {
+        /// The loan guarantee financing account.
+        financing: AccountSymbol,
+        /// The guaranteed loan.
+        document: DocumentId,
+        /// Positive claim paid.
+        amount: Money,
+    },
 }
 }
 
@@ -910,7 +941,9 @@ impl Action {
             Action::DisburseLoan { financing, .. }
             | Action::CollectLoan { financing, .. }
             | Action::RepayTreasury { financing, .. }
-            | Action::DownwardReestimate { financing, .. } => Some(*financing),
+            | Action::DownwardReestimate { financing, .. }
+            | Action::CollectGuaranteeFee { financing, .. }
+            | Action::PayDefaultClaim { financing, .. } => Some(*financing),
         }
     }
 
@@ -947,7 +980,9 @@ impl Action {
             | Action::ObligateLoan { document, .. }
             | Action::DisburseLoan { document, .. }
             | Action::CollectLoan { document, .. }
-            | Action::UpwardReestimate { document, .. } => Some(document),
+            | Action::UpwardReestimate { document, .. }
+            | Action::CollectGuaranteeFee { document, .. }
+            | Action::PayDefaultClaim { document, .. } => Some(document),
             _ => None,
         }
     }
@@ -986,7 +1021,9 @@ impl Action {
             | Action::ReverseCollection { amount, .. }
             | Action::DisburseLoan { amount, .. }
             | Action::UpwardReestimate { amount, .. }
-            | Action::DownwardReestimate { amount, .. } => *amount,
+            | Action::DownwardReestimate { amount, .. }
+            | Action::CollectGuaranteeFee { amount, .. }
+            | Action::PayDefaultClaim { amount, .. } => *amount,
         }
     }
 }

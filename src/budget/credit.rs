@@ -30,10 +30,33 @@
 //! paid exactly the subsidy the financing account received, and that the cohort's cash
 //! and debt follow from its flows.
 //!
-//! Not modelled (see the issue's note): loan guarantees' financing accounts (default
-//! claims), negative subsidies, modifications (661c(e)), interest on reestimates and on
-//! uninvested balances, and the USSGL proprietary and budgetary postings of the
-//! financing account itself (its balances are kept here, not in a [`TrialBalance`]).
+//! # Loan guarantees
+//!
+//! A financing account is opened for direct loans or for loan guarantees
+//! ([`CreditKind`]; the Act keeps them apart, 661a(7) and OMB Circular A-11 section 185).
+//! A guarantee (661a(3)) goes through the same commands as a direct loan, with the
+//! guarantee's meaning:
+//!
+//! - [`Action::ObligateLoan`] obligates the guarantee's subsidy cost (661a(5)(C): the
+//!   present value of default claims less fees and recoveries, supplied as the dated
+//!   rate on the guaranteed principal) in the program account;
+//! - [`Action::DisburseLoan`] records the lender's disbursement of the guaranteed loan:
+//!   the program account pays the financing account the subsidy share that goes with it
+//!   (661c(d)(2)), computed as for a direct loan; no cash leaves the financing account and
+//!   nothing is borrowed;
+//! - [`Action::CollectGuaranteeFee`] collects a guarantee fee into the financing account;
+//! - [`Action::PayDefaultClaim`] pays a lender's default claim, no more than the
+//!   guaranteed principal disbursed and not yet claimed; what the cohort's cash does not
+//!   cover is borrowed from the Treasury (661d(c)). The account then holds the defaulted
+//!   loan as a receivable;
+//! - [`Action::CollectLoan`] collects recoveries (principal and interest) on that
+//!   receivable, no more than the claims paid and not yet recovered;
+//! - [`Action::RepayTreasury`] and the reestimates are as for direct loans.
+//!
+//! Not modelled (see the issue's note): negative subsidies, modifications (661c(e)),
+//! interest on reestimates and on uninvested balances, and the USSGL proprietary and
+//! budgetary postings of the financing account itself (its balances are kept here, not in
+//! a [`TrialBalance`]).
 //!
 //! [`Action::ObligateLoan`]: super::Action::ObligateLoan
 //! [`Action::OpenFinancingAccount`]: super::Action::OpenFinancingAccount
@@ -42,6 +65,8 @@
 //! [`Action::RepayTreasury`]: super::Action::RepayTreasury
 //! [`Action::UpwardReestimate`]: super::Action::UpwardReestimate
 //! [`Action::DownwardReestimate`]: super::Action::DownwardReestimate
+//! [`Action::CollectGuaranteeFee`]: super::Action::CollectGuaranteeFee
+//! [`Action::PayDefaultClaim`]: super::Action::PayDefaultClaim
 //! [`Ledger::accounts`]: super::Ledger::accounts
 //! [`Ledger::financing_accounts`]: super::Ledger::financing_accounts
 //! [`Ledger::credit_reconciliation`]: super::Ledger::credit_reconciliation
@@ -62,21 +87,55 @@ pub(crate) const CREDIT_BUDGETING: Citation = Citation::fixed("2 U.S.C.", "661c"
 /// (2 U.S.C. 661d(c)).
 pub(crate) const FINANCING_ACCOUNTS: Citation = Citation::fixed("2 U.S.C.", "661d", Some("(c)"));
 
+/// What a financing account finances (2 U.S.C. 661a(1), 661a(3)): direct loans, or loan
+/// guarantees (see the module notes for what each command means in each). Written
+/// `"direct_loan"` or `"loan_guarantee"`.
+///
+/// ```
+/// use security_assistance::budget::credit::CreditKind;
+/// assert_eq!(CreditKind::default(), CreditKind::DirectLoan);
+/// assert_eq!(serde_json::to_string(&CreditKind::LoanGuarantee)?, r#""loan_guarantee""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum CreditKind {
+    /// Direct loans (661a(1)): the financing account disburses the principal.
+    #[default]
+    DirectLoan,
+    /// Loan guarantees (661a(3)): a lender disburses; the financing account collects fees
+    /// and pays default claims.
+    LoanGuarantee,
+}
+
+impl CreditKind {
+    /// `true` for [`CreditKind::DirectLoan`], the default (left out of a command's JSON).
+    #[must_use]
+    pub fn is_direct_loan(&self) -> bool {
+        *self == CreditKind::DirectLoan
+    }
+}
+
 /// One cohort of a financing account, reconciled
 /// ([`Ledger::credit_reconciliation`](super::Ledger::credit_reconciliation)).
 ///
 /// The identities that hold to the cent (each one a [`Discrepancy`] when it does not):
 ///
-/// - `principal_disbursed = subsidy_received + borrowed`;
+/// - for direct loans, `principal_disbursed = subsidy_received + borrowed` (a guarantee's
+///   principal is disbursed by the lender, not from the account);
 /// - `subsidy_paid_by_program = subsidy_received` and
 ///   `reestimates_paid_by_program = upward_reestimates` (read from the program account's
 ///   obligations, independently of the financing account);
-/// - `receivable = principal_disbursed − principal_collected ≥ 0`, and the same sum over
-///   the cohort's loans;
+/// - `receivable = principal_disbursed − principal_collected ≥ 0` for direct loans,
+///   `claims_paid − principal_collected ≥ 0` for guarantees (the defaulted loans the
+///   account acquired), and the same sum over the cohort's loans;
+/// - for guarantees, `claims_paid ≤ principal_disbursed`;
 /// - `debt = borrowed − repaid_to_treasury ≥ 0`;
-/// - `cash = subsidy_received + borrowed + principal_collected + interest_collected +
-///   upward_reestimates − principal_disbursed − repaid_to_treasury −
-///   interest_to_treasury − downward_reestimates ≥ 0`.
+/// - `cash = subsidy_received + fees_collected + borrowed + principal_collected +
+///   interest_collected + upward_reestimates − (principal_disbursed for direct loans,
+///   claims_paid for guarantees) − repaid_to_treasury − interest_to_treasury −
+///   downward_reestimates ≥ 0`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -95,12 +154,17 @@ pub struct CohortReconciliation {
     pub subsidy_received: Money,
     /// Borrowed from the Treasury.
     pub borrowed: Money,
-    /// Principal disbursed to borrowers.
+    /// Principal disbursed to borrowers (by the financing account for direct loans, by
+    /// the lenders for guarantees).
     pub principal_disbursed: Money,
-    /// Principal repaid by borrowers.
+    /// Principal repaid by borrowers (for guarantees, recovered on the defaulted loans).
     pub principal_collected: Money,
-    /// Interest paid by borrowers.
+    /// Interest paid by borrowers (for guarantees, on the defaulted loans).
     pub interest_collected: Money,
+    /// Guarantee fees collected (zero for direct loans).
+    pub fees_collected: Money,
+    /// Default claims paid to lenders (zero for direct loans).
+    pub claims_paid: Money,
     /// Principal repaid to the Treasury.
     pub repaid_to_treasury: Money,
     /// Interest paid to the Treasury.
@@ -167,7 +231,8 @@ pub enum Discrepancy {
     Negative {
         /// The cohort.
         cohort: FiscalYear,
-        /// `"cash"`, `"debt"` or `"receivable"`.
+        /// `"cash"`, `"debt"`, `"receivable"` or, for guarantees, `"guaranteed"` (the
+        /// principal disbursed and not yet claimed).
         balance: String,
         /// Its amount.
         amount: Money,
@@ -182,6 +247,8 @@ pub enum Discrepancy {
 pub struct CreditReconciliation {
     /// The financing account.
     pub financing: AccountSymbol,
+    /// What it finances.
+    pub kind: CreditKind,
     /// The periods of its program account that it finances, in the order tied.
     pub programs: Vec<AccountSymbol>,
     /// Each cohort, oldest first.

@@ -86,6 +86,9 @@ pub enum Level {
     /// The cash (fund balance with the Treasury) of a financing account's cohort: a
     /// financing account pays nothing it does not hold.
     FinancingCash,
+    /// The guaranteed principal a lender disbursed and no default claim has yet been paid
+    /// on (the most an [`Action::PayDefaultClaim`](super::Action::PayDefaultClaim) can pay).
+    GuaranteeOutstanding,
 }
 
 impl Level {
@@ -102,7 +105,8 @@ impl Level {
             Level::LoanPrincipal
             | Level::LoanReceivable
             | Level::FinancingDebt
-            | Level::FinancingCash => crate::budget::credit::FINANCING_ACCOUNTS,
+            | Level::FinancingCash
+            | Level::GuaranteeOutstanding => crate::budget::credit::FINANCING_ACCOUNTS,
         }
     }
 }
@@ -124,6 +128,7 @@ impl fmt::Display for Level {
             Level::LoanReceivable => "loan receivable",
             Level::FinancingDebt => "financing-account debt",
             Level::FinancingCash => "financing-account cash",
+            Level::GuaranteeOutstanding => "guaranteed principal outstanding",
         })
     }
 }
@@ -234,7 +239,8 @@ pub enum CreditProblem {
     /// The account is not a financing account.
     NotFinancingAccount,
     /// The account is a financing account: non-budgetary, it takes only the credit-reform
-    /// commands (`disburse_loan`, `collect_loan`, `repay_treasury`, the reestimates).
+    /// commands (`disburse_loan`, `collect_loan`, `repay_treasury`, the reestimates, and for
+    /// guarantees `collect_guarantee_fee` and `pay_default_claim`).
     NonBudgetary {
         /// The action refused.
         action: String,
@@ -253,6 +259,14 @@ pub enum CreditProblem {
     WrongProgram {
         /// The program account the financing account finances.
         program: AccountSymbol,
+    },
+    /// Guarantee fees and default claims belong to a loan guarantee financing account;
+    /// this one finances direct loans.
+    NotGuarantee,
+    /// The financing account finances another kind of credit than the command names.
+    WrongKind {
+        /// What the financing account finances.
+        kind: crate::budget::credit::CreditKind,
     },
     /// A direct loan in a credit program account obligates its subsidy cost, not its
     /// principal, and its subsidy is paid only as the loan disburses: use
@@ -275,7 +289,7 @@ impl fmt::Display for CreditProblem {
             }
             CreditProblem::NonBudgetary { action } => write!(
                 f,
-                "{action} is refused in a non-budgetary financing account: it takes disburse_loan, collect_loan, repay_treasury and reestimates only"
+                "{action} is refused in a non-budgetary financing account: it takes disburse_loan, collect_loan, repay_treasury, reestimates and, for guarantees, collect_guarantee_fee and pay_default_claim only"
             ),
             CreditProblem::AlreadyLinked { financing } => {
                 write!(f, "already tied to financing account {financing}")
@@ -283,6 +297,17 @@ impl fmt::Display for CreditProblem {
             CreditProblem::UnknownCohort { cohort } => {
                 write!(f, "no loan was obligated in cohort {cohort}")
             }
+            CreditProblem::NotGuarantee => f.write_str(
+                "a direct loan financing account: guarantee fees and default claims go to a loan guarantee financing account",
+            ),
+            CreditProblem::WrongKind { kind } => write!(
+                f,
+                "the financing account finances {}: open it with that kind",
+                match kind {
+                    crate::budget::credit::CreditKind::DirectLoan => "direct loans",
+                    crate::budget::credit::CreditKind::LoanGuarantee => "loan guarantees",
+                }
+            ),
             CreditProblem::WrongProgram { program } => {
                 write!(
                     f,

@@ -303,7 +303,9 @@ impl Journal {
         // body once per journal), bit 2 a certifying officer, bit 3 a second approver,
         // bit 4 an obligation's object class (an `extended` field of the action table,
         // written before the action), bit 5 a reimbursable obligation (the extended
-        // `financed_by`; clear for a direct one). Entries written before the signers
+        // `financed_by`; clear for a direct one), bit 6 a loan guarantee financing account
+        // (the extended `kind` of `open_financing_account`; clear for direct loans).
+        // Entries written before the signers
         // were added have 0 or 1 and read unchanged; entries without an object class, or
         // direct, have the bytes they had before those fields existed.
         let kind: u8 = match &entry.decision {
@@ -319,11 +321,16 @@ impl Journal {
             } => (*object_class, !financed_by.is_direct()),
             _ => (None, false),
         };
+        let guarantee = matches!(
+            &c.action,
+            Action::OpenFinancingAccount { kind, .. } if !kind.is_direct_loan()
+        );
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
             | (u8::from(c.second_approver.is_some()) << 3)
             | (u8::from(object_class.is_some()) << 4)
-            | (u8::from(reimbursable) << 5);
+            | (u8::from(reimbursable) << 5)
+            | (u8::from(guarantee) << 6);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -428,7 +435,7 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b11_1111 {
+        if flags > 0b111_1111 {
             return None;
         }
         let decision = match flags & 0b11 {
@@ -465,6 +472,12 @@ impl Journal {
                 return None;
             };
             *financed_by = DirectOrReimbursable::Reimbursable;
+        }
+        if flags & 0b100_0000 != 0 {
+            let Action::OpenFinancingAccount { kind, .. } = &mut action else {
+                return None;
+            };
+            *kind = crate::budget::credit::CreditKind::LoanGuarantee;
         }
         Some(JournalEntry {
             sequence,
@@ -1616,6 +1629,14 @@ mod tests {
                 program: account,
                 title: "FMF direct loan financing account".into(),
                 law: "2 U.S.C. 661d(b)".into(),
+                kind: crate::budget::credit::CreditKind::DirectLoan,
+            },
+            Action::OpenFinancingAccount {
+                account: "011-X2008-4123".parse().unwrap(),
+                program: account,
+                title: "FMF guaranteed loan financing account".into(),
+                law: "2 U.S.C. 661d(b)".into(),
+                kind: crate::budget::credit::CreditKind::LoanGuarantee,
             },
             Action::ObligateLoan {
                 account,
@@ -1656,6 +1677,16 @@ mod tests {
                 cohort: FiscalYear::new(9999).unwrap(),
                 receipt: "011-X2008-2714".parse().unwrap(),
                 amount: m("70000"),
+            },
+            Action::CollectGuaranteeFee {
+                financing: "011-X2008-4123".parse().unwrap(),
+                document: "JO-G-1".parse().unwrap(),
+                amount: m("300000"),
+            },
+            Action::PayDefaultClaim {
+                financing: "011-X2008-4123".parse().unwrap(),
+                document: "JO-G-1".parse().unwrap(),
+                amount: m("2000000.01"),
             },
         ];
         let entries: Vec<JournalEntry> = actions

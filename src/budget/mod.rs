@@ -44,7 +44,10 @@ mod status;
 mod tagged;
 mod ussgl;
 
-pub use cancellation::{CANCELED_AUTHORITY, Cancellation, ClosingEntry, SF133_LINE_WITHDRAWN};
+pub use cancellation::{
+    CANCELED_AUTHORITY, Cancellation, ClosingEntry, SF133_LINE_OBLIGATIONS_CANCELLED,
+    SF133_LINE_WITHDRAWN,
+};
 pub use command::{Action, AllocationKey, Apportionment, Command, Funding, Instrument};
 pub use delegation::{
     AgencyHead, AuditRow, AuthorityError, DelegatedAuthority, Delegation, Grant, Policy, Power,

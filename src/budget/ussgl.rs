@@ -29,6 +29,12 @@ pub enum Ussgl {
     /// credited to the account (debit-normal, a resource), posted by
     /// [`Action::Collect`](super::Action::Collect) against 4450.
     ReimbursementsCollected,
+    /// 4350 Canceled Authority: credited by the closing entries of an account that
+    /// cancels (31 U.S.C. 1552(a); see [`Cancellation`](super::Cancellation)). The ledger
+    /// posts it only in the trial balance of a cancelled account
+    /// ([`Cancellation::trial_balance`](super::Cancellation::trial_balance)); an open
+    /// account's balance in it is zero.
+    CanceledAuthority,
     /// 4392 Rescissions.
     Rescissions,
     /// 4450 Unapportioned Authority.
@@ -51,10 +57,11 @@ pub enum Ussgl {
 
 impl Ussgl {
     /// Every account of the chart, in number order.
-    pub const ALL: [Ussgl; 12] = [
+    pub const ALL: [Ussgl; 13] = [
         Ussgl::OtherAppropriationsRealized,
         Ussgl::TransfersCurrentYear,
         Ussgl::ReimbursementsCollected,
+        Ussgl::CanceledAuthority,
         Ussgl::Rescissions,
         Ussgl::Unapportioned,
         Ussgl::Apportionments,
@@ -73,6 +80,7 @@ impl Ussgl {
             Ussgl::OtherAppropriationsRealized => 4119,
             Ussgl::TransfersCurrentYear => 4170,
             Ussgl::ReimbursementsCollected => 4252,
+            Ussgl::CanceledAuthority => 4350,
             Ussgl::Rescissions => 4392,
             Ussgl::Unapportioned => 4450,
             Ussgl::Apportionments => 4510,
@@ -99,6 +107,7 @@ impl Ussgl {
             Ussgl::UpwardAdjustmentsPriorYear => 9,
             Ussgl::PaidObligations => 10,
             Ussgl::ReimbursementsCollected => 11,
+            Ussgl::CanceledAuthority => 12,
         }
     }
 }
@@ -114,7 +123,7 @@ impl fmt::Display for Ussgl {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrialBalance {
-    balances: [Money; 12],
+    balances: [Money; 13],
 }
 
 impl TrialBalance {
@@ -171,5 +180,52 @@ impl TrialBalance {
             *slot = c;
         }
         Ok(self)
+    }
+}
+
+/// The ledger's state keeps an account's chart as the twelve balances it has always
+/// written (checkpoint format 4): USSGL 4350 is posted only in the trial balance of a
+/// cancelled account, never in the state, so its slot is not stored.
+pub(crate) mod stored {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{TrialBalance, Ussgl};
+    use crate::money::Money;
+
+    /// The balances stored: every one but 4350's (the last slot).
+    const STORED: usize = 12;
+
+    pub(crate) fn serialize<S: Serializer>(
+        chart: &TrialBalance,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        if !chart.balance(Ussgl::CanceledAuthority).is_zero() {
+            return Err(serde::ser::Error::custom(
+                "an account's state holds no balance in USSGL 4350 (only a cancelled account's trial balance does)",
+            ));
+        }
+        let mut balances = [Money::ZERO; STORED];
+        for (slot, balance) in balances.iter_mut().zip(chart.balances) {
+            *slot = balance;
+        }
+        Stored { balances }.serialize(serializer)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<TrialBalance, D::Error> {
+        let stored = Stored::deserialize(deserializer)?;
+        let mut chart = TrialBalance::default();
+        for (slot, balance) in chart.balances.iter_mut().zip(stored.balances) {
+            *slot = balance;
+        }
+        Ok(chart)
+    }
+
+    /// The stored shape: the field name and order `TrialBalance` had before 4350.
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename = "TrialBalance")]
+    struct Stored {
+        balances: [Money; STORED],
     }
 }

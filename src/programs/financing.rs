@@ -1588,7 +1588,7 @@ impl DirectLoan {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use security_assistance::budget::{Action, Apportionment, Command, Ledger};
+    /// use security_assistance::budget::{credit::CreditKind, Action, Apportionment, Command, Ledger};
     /// use security_assistance::programs::financing::*;
     /// use security_assistance::{ProgramKind, Rounding};
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -1604,7 +1604,8 @@ impl DirectLoan {
     ///     Action::Allot { account: program, holder: "DSCA".parse()?, amount: "10000000".parse()? },
     ///     Action::Allocate { account: program, key: agreement.key(), amount: "10000000".parse()? },
     ///     Action::OpenFinancingAccount { account: financing, program,
-    ///         title: "FMF direct loan financing account".into(), law: "2 U.S.C. 661d(b)".into() },
+    ///         title: "FMF direct loan financing account".into(), law: "2 U.S.C. 661d(b)".into(),
+    ///         kind: CreditKind::DirectLoan },
     /// ].into_iter().enumerate() {
     ///     ledger.apply(Command::new(format!("s{i}").parse()?, day(2008, 1, 2)?, "dsca".parse()?, action))?;
     /// }

@@ -798,6 +798,31 @@ mod tests {
     }
 
     #[test]
+    fn a_format_4_checkpoint_still_opens_equal_and_differs_from_format_5_only_in_its_first_byte() {
+        // Format 5 only appended the loan guarantee variant of the credit role: a ledger
+        // without guarantees is written byte for byte as format 4 wrote it, but for the
+        // format number, and a format-4 checkpoint opens to the same ledger.
+        let (durable, policy) = delegated_year();
+        let live = durable.ledger().clone();
+        let mut store = durable.into_store();
+        let sequence = live.last_sequence().unwrap();
+        let old = live.snapshot_as(4).unwrap();
+        let new = live.snapshot().unwrap();
+        assert_eq!(old.first(), Some(&4));
+        assert_eq!(new.first(), Some(&5));
+        assert_eq!(old.get(1..), new.get(1..));
+        let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
+        assert!(register);
+        assert_eq!(read, live);
+        store
+            .save_checkpoint(&Checkpoint::new(sequence, old))
+            .unwrap();
+        let opened = reopened(store, &policy);
+        assert_eq!(opened.ledger(), &live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+    }
+
+    #[test]
     fn a_format_3_checkpoint_still_opens_and_the_register_is_rebuilt_from_its_journal() {
         let (durable, policy) = delegated_year();
         let live = durable.ledger().clone();

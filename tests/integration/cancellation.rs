@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use security_assistance::budget::{
     Action, AllocationKey, Apportionment, BudgetError, CANCELED_AUTHORITY, Command, Funding,
-    Instrument, Ledger, SF133_LINE_WITHDRAWN, Sf133, Ussgl,
+    Instrument, Ledger, SF133_LINE_OBLIGATIONS_CANCELLED, SF133_LINE_WITHDRAWN, Sf133, Ussgl,
 };
 use security_assistance::report::{FILE_A_COLUMNS, file_a};
 use security_assistance::{AccountStatus, FiscalYear, Money, ProgramKind};
@@ -39,7 +39,10 @@ fn assert_identities(s: &Sf133) {
     assert_eq!(line(s, 2500), line(s, 1910), "{s:?}");
     assert_eq!(
         line(s, 3050),
-        Money::checked_sum([3000, 3010, 3020, 3040].map(|n| line(s, n))).unwrap(),
+        Money::checked_sum(
+            [3000, 3010, 3020, 3040, SF133_LINE_OBLIGATIONS_CANCELLED].map(|n| line(s, n))
+        )
+        .unwrap(),
         "{s:?}"
     );
 }
@@ -303,4 +306,143 @@ fn a_cancelled_account_refuses_adjustments_and_payments_from_the_day_after_closi
     ))
     .unwrap();
     assert_eq!(open.cancellation(&no_year, day(2099, 9, 30)).unwrap(), None);
+}
+
+/// The trial balance of the closing day carries the closing entries (USSGL implementation
+/// guidance, cancellation scenario: the status accounts debited, 435000 credited): every
+/// status account at zero, 435000 credited with everything cancelled, the resource
+/// accounts untouched and the whole balanced. The ledger's own chart is left as it was.
+fn assert_closing_trial_balance(
+    ledger: &Ledger,
+    account: &security_assistance::budget::AccountSymbol,
+    closing_day: NaiveDate,
+) {
+    let closed = ledger.cancellation(account, closing_day).unwrap().unwrap();
+    let before = ledger
+        .as_of(closing_day, None)
+        .unwrap()
+        .trial_balance(account)
+        .unwrap();
+    let after = closed.trial_balance;
+    for status in [
+        Ussgl::Unapportioned,
+        Ussgl::Apportionments,
+        Ussgl::Allotments,
+        Ussgl::Commitments,
+        Ussgl::UnpaidObligations,
+        Ussgl::Recoveries,
+        Ussgl::UpwardAdjustmentsPriorYear,
+    ] {
+        assert_eq!(after.balance(status), Money::ZERO, "{account} {status}");
+    }
+    for kept in [
+        Ussgl::OtherAppropriationsRealized,
+        Ussgl::TransfersCurrentYear,
+        Ussgl::ReimbursementsCollected,
+        Ussgl::Rescissions,
+        Ussgl::PaidObligations,
+    ] {
+        assert_eq!(
+            after.balance(kept),
+            before.balance(kept),
+            "{account} {kept}"
+        );
+    }
+    assert_eq!(before.balance(Ussgl::CanceledAuthority), Money::ZERO);
+    assert_eq!(
+        after.balance(Ussgl::CanceledAuthority),
+        neg(add(closed.unobligated, closed.unpaid_obligations)),
+        "{account}: 4350 is credited with all that was cancelled"
+    );
+    assert_eq!(after.net().unwrap(), Money::ZERO, "{account}");
+    assert_eq!(after.unobligated().unwrap(), Money::ZERO, "{account}");
+    // The entries, posted one by one, are the difference between the two.
+    let mut posted = Money::ZERO;
+    for entry in &closed.entries {
+        assert_eq!(entry.amount, neg(before.balance(entry.debit)), "{entry:?}");
+        posted = add(posted, entry.amount);
+    }
+    assert_eq!(neg(posted), after.balance(Ussgl::CanceledAuthority));
+}
+
+/// Every account of the FY2008 scenario that closes by FY2015 carries its closing entries
+/// in the trial balance of its closing day, and its SF-133 of that year ends both the
+/// unobligated balance (2490) and the unpaid obligations (3050) at zero, the unpaid ones
+/// cancelled on their own line, whatever was left in each.
+#[test]
+fn every_fy2008_account_closes_its_books_and_its_sf133_at_zero() {
+    let ledger = crate::broker::fy2008_ledger();
+    let end = day(2015, 9, 30);
+    let mut closed_accounts = 0;
+    for account in ledger.accounts() {
+        let Some(closed) = ledger.cancellation(&account, end).unwrap() else {
+            continue;
+        };
+        closed_accounts += 1;
+        assert_closing_trial_balance(&ledger, &account, closed.closing_day);
+        let year = FiscalYear::containing(closed.closing_day);
+        let statement = ledger.sf133(&account, year, closed.closing_day).unwrap();
+        assert_eq!(statement.line(2490), Some(Money::ZERO), "{account}");
+        assert_eq!(statement.line(3050), Some(Money::ZERO), "{account}");
+        assert_eq!(
+            line(&statement, SF133_LINE_WITHDRAWN),
+            neg(closed.unobligated)
+        );
+        assert_eq!(
+            line(&statement, SF133_LINE_OBLIGATIONS_CANCELLED),
+            neg(closed.unpaid_obligations)
+        );
+        assert_identities(&statement);
+        let whole = statement.to_whole_dollars().unwrap();
+        assert_identities(&whole);
+        assert_eq!(whole.line(3050), Some(Money::ZERO), "{account}");
+        // The day before, nothing is cancelled.
+        let before = ledger
+            .sf133(&account, year, closed.closing_day.pred_opt().unwrap())
+            .unwrap();
+        assert_eq!(before.line(SF133_LINE_OBLIGATIONS_CANCELLED), None);
+        assert_identities(&before);
+    }
+    assert!(closed_accounts >= 2, "{closed_accounts}");
+}
+
+/// An account with obligations still unpaid when it closes: its SF-133 withdraws the
+/// unobligated balance on 1029 and cancels the unpaid obligations on their own line, so
+/// that 3050 ends at zero (the roll-forward still holds, to the cent and in whole
+/// dollars); the trial balance of the closing day carries the closing entries.
+#[test]
+fn unpaid_obligations_cancelled_leave_the_obligated_balance_at_zero() {
+    let (mut ledger, account) = small_ledger();
+    ledger
+        .apply(adjust(day(2014, 9, 30), "last", "-50.25"))
+        .unwrap();
+    let fy2014 = FiscalYear::new(2014).unwrap();
+    let closed = ledger
+        .cancellation(&account, day(2014, 9, 30))
+        .unwrap()
+        .unwrap();
+    // 400 obligated, 150 paid, 50.25 recovered on the closing day.
+    assert_eq!(closed.unpaid_obligations, m("199.75"));
+    assert_eq!(closed.unobligated, m("650.25"));
+    let sf = ledger.sf133(&account, fy2014, day(2014, 9, 30)).unwrap();
+    assert_eq!(line(&sf, 3000), m("250"));
+    assert_eq!(line(&sf, 3040), m("-50.25"));
+    assert_eq!(line(&sf, SF133_LINE_OBLIGATIONS_CANCELLED), m("-199.75"));
+    assert_eq!(sf.line(3050), Some(Money::ZERO));
+    assert_eq!(line(&sf, 1029), m("-650.25"));
+    assert_eq!(sf.line(2490), Some(Money::ZERO));
+    assert_identities(&sf);
+    let whole = sf.to_whole_dollars().unwrap();
+    assert_eq!(line(&whole, SF133_LINE_OBLIGATIONS_CANCELLED), m("-200"));
+    assert_eq!(whole.line(3050), Some(Money::ZERO));
+    assert_identities(&whole);
+    assert_closing_trial_balance(&ledger, &account, day(2014, 9, 30));
+    // The ledger's own chart keeps the balances the closing entries cleared.
+    assert_eq!(
+        ledger
+            .trial_balance(&account)
+            .unwrap()
+            .balance(Ussgl::UnpaidObligations),
+        m("-199.75")
+    );
 }

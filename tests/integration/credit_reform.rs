@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use security_assistance::budget::credit::Discrepancy;
+use security_assistance::budget::credit::{CreditKind, Discrepancy};
 use security_assistance::budget::{
     AccountSymbol, Action, AllocationKey, Apportionment, BudgetError, Command, CreditProblem,
     Funding, Instrument, Journal, Ledger, Level, ObjectClass, ShapeError,
@@ -128,6 +128,7 @@ fn funded(amount: &str) -> Ledger {
             program: account,
             title: "Foreign Military Financing, Direct Loan Financing Account".into(),
             law: "2 U.S.C. 661d(b)".into(),
+            kind: CreditKind::DirectLoan,
         },
     ]
     .into_iter()
@@ -898,4 +899,643 @@ fn a_reconciliation_names_a_program_payment_the_financing_account_never_received
             received: m("120000"),
         }]
     );
+}
+
+// Loan guarantees under credit reform (2 U.S.C. 661a(3), 661a(5)(C), 661c): the program
+// account obligates the guarantee's subsidy cost; the guarantee financing account receives
+// it as the lender disburses the guaranteed loan, collects the guarantee fees, pays default
+// claims (borrowing from the Treasury what its cash does not cover), collects recoveries on
+// the defaulted loans it acquired, and is reestimated as a direct loan's is.
+//
+// Hand-computed figures (the guarantee financing account `011-X2008-4123`, program account
+// `011-2008/2009-1085` as above):
+//
+// - JO-G-001: a $30,000,000.00 loan by a commercial lender to Jordan, guaranteed at a
+//   subsidy rate of 4.25 %: subsidy cost $1,275,000.00 obligated in the program account.
+// - 2008-03-01 the lender disburses $12,000,000.00: subsidy share 1,275,000 × 12/30 =
+//   $510,000.00 paid to the financing account; nothing borrowed. 2008-06-01 the rest,
+//   $18,000,000.00: share $765,000.00. Cash $1,275,000.00.
+// - 2008-06-02 upfront fee of 1 %: $300,000.00. Cash $1,575,000.00.
+// - 2009-04-01 Jordan defaults; the lender's claim of $2,000,000.00 is paid: $1,575,000.00
+//   from cash, $425,000.00 borrowed from the Treasury. Cash 0, debt $425,000.00,
+//   receivable (the acquired loan) $2,000,000.00.
+// - 2009-07-01 recovery of $500,000.00 principal and $20,000.00 interest on the acquired
+//   loan; 2009-07-02 the account repays the Treasury $425,000.00 with $5,000.00 interest.
+//   Cash $90,000.00, debt 0, receivable $1,500,000.00.
+
+fn guarantee_financing() -> AccountSymbol {
+    "011-X2008-4123".parse().unwrap()
+}
+
+/// The program account funded and tied to a guarantee financing account.
+fn guarantee_funded(amount: &str) -> Ledger {
+    let mut ledger = Ledger::allow_all();
+    let account = program();
+    let date = day(2008, 1, 2);
+    for (i, action) in [
+        Action::Appropriate {
+            account,
+            title: "Foreign Military Financing Loan Program Account".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: m(amount),
+            law: "P.L. 110-161".into(),
+        },
+        Action::Apportion {
+            account,
+            category: Apportionment::ByPeriod { from: date },
+            amount: m(amount),
+        },
+        Action::Allot {
+            account,
+            holder: "DSCA".parse().unwrap(),
+            amount: m(amount),
+        },
+        Action::Allocate {
+            account,
+            key: key(),
+            amount: m(amount),
+        },
+        Action::OpenFinancingAccount {
+            account: guarantee_financing(),
+            program: account,
+            title: "Foreign Military Financing, Guaranteed Loan Financing Account".into(),
+            law: "2 U.S.C. 661d(b)".into(),
+            kind: CreditKind::LoanGuarantee,
+        },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        apply(&mut ledger, &format!("setup-{i}"), date, action).unwrap();
+    }
+    ledger
+}
+
+fn guarantee(document: &str, principal: &str, rate: &str) -> Action {
+    Action::ObligateLoan {
+        account: program(),
+        financing: guarantee_financing(),
+        document: document.parse().unwrap(),
+        funding: Funding::Allocation { key: key() },
+        principal: m(principal),
+        subsidy_rate: rate.parse().unwrap(),
+        rounding: Rounding::HalfEven,
+        rate_source: "FY2008 Federal Credit Supplement, guarantees".into(),
+    }
+}
+
+/// The hand-computed guarantee of the notes above.
+fn the_guarantee_year() -> Ledger {
+    let mut ledger = guarantee_funded("10000000");
+    let g = || guarantee_financing();
+    let doc = || "JO-G-001".parse().unwrap();
+    let steps = [
+        (day(2008, 1, 15), guarantee("JO-G-001", "30000000", "4.25")),
+        (
+            day(2008, 3, 1),
+            Action::DisburseLoan {
+                financing: g(),
+                document: doc(),
+                amount: m("12000000"),
+            },
+        ),
+        (
+            day(2008, 6, 1),
+            Action::DisburseLoan {
+                financing: g(),
+                document: doc(),
+                amount: m("18000000"),
+            },
+        ),
+        (
+            day(2008, 6, 2),
+            Action::CollectGuaranteeFee {
+                financing: g(),
+                document: doc(),
+                amount: m("300000"),
+            },
+        ),
+        (
+            day(2009, 4, 1),
+            Action::PayDefaultClaim {
+                financing: g(),
+                document: doc(),
+                amount: m("2000000"),
+            },
+        ),
+        (
+            day(2009, 7, 1),
+            Action::CollectLoan {
+                financing: g(),
+                document: doc(),
+                principal: m("500000"),
+                interest: m("20000"),
+            },
+        ),
+        (
+            day(2009, 7, 2),
+            Action::RepayTreasury {
+                financing: g(),
+                cohort: fy(2008),
+                principal: m("425000"),
+                interest: m("5000"),
+            },
+        ),
+    ];
+    for (i, (date, action)) in steps.into_iter().enumerate() {
+        apply(&mut ledger, &format!("g-{i}"), date, action).unwrap();
+    }
+    ledger
+}
+
+#[test]
+fn a_loan_guarantee_pays_its_subsidy_as_the_lender_disburses_and_reconciles_to_the_cent() {
+    let ledger = the_guarantee_year();
+    // The program account obligated and paid the subsidy cost only.
+    let obligation = ledger
+        .obligation(&program(), &"JO-G-001".parse().unwrap())
+        .unwrap();
+    assert_eq!(obligation.obligated, m("1275000"));
+    assert_eq!(obligation.disbursed, m("1275000"));
+    assert_eq!(ledger.financing_accounts(), vec![guarantee_financing()]);
+    assert!(!ledger.accounts().contains(&guarantee_financing()));
+    let reconciled = ledger
+        .credit_reconciliation(&guarantee_financing())
+        .unwrap();
+    assert!(reconciled.reconciles(), "{:?}", reconciled.discrepancies);
+    assert_eq!(reconciled.kind, CreditKind::LoanGuarantee);
+    let cohort = &reconciled.cohorts[0];
+    assert_eq!(cohort.cohort, fy(2008));
+    assert_eq!(cohort.principal_obligated, m("30000000"));
+    assert_eq!(cohort.principal_disbursed, m("30000000"));
+    assert_eq!(cohort.subsidy_obligated, m("1275000"));
+    assert_eq!(cohort.subsidy_received, m("1275000"));
+    assert_eq!(cohort.subsidy_paid_by_program, m("1275000"));
+    assert_eq!(cohort.fees_collected, m("300000"));
+    assert_eq!(cohort.claims_paid, m("2000000"));
+    assert_eq!(cohort.borrowed, m("425000"));
+    assert_eq!(cohort.principal_collected, m("500000"));
+    assert_eq!(cohort.interest_collected, m("20000"));
+    assert_eq!(cohort.repaid_to_treasury, m("425000"));
+    assert_eq!(cohort.interest_to_treasury, m("5000"));
+    assert_eq!(cohort.cash, m("90000"));
+    assert_eq!(cohort.debt, Money::ZERO);
+    assert_eq!(cohort.receivable, m("1500000"));
+    // A direct loan account's reconciliation names its kind and has no fees or claims.
+    let direct = the_year().credit_reconciliation(&financing()).unwrap();
+    assert_eq!(direct.kind, CreditKind::DirectLoan);
+    assert_eq!(direct.cohorts[0].fees_collected, Money::ZERO);
+    assert_eq!(direct.cohorts[0].claims_paid, Money::ZERO);
+}
+
+#[test]
+fn guarantee_commands_are_refused_where_they_do_not_apply_and_change_nothing() {
+    let mut ledger = the_guarantee_year();
+    let before = ledger.clone();
+    let doc = || -> security_assistance::budget::DocumentId { "JO-G-001".parse().unwrap() };
+    // A claim beyond the guaranteed principal outstanding (30,000,000 - 2,000,000).
+    let err = apply(
+        &mut ledger,
+        "too-much",
+        day(2009, 8, 1),
+        Action::PayDefaultClaim {
+            financing: guarantee_financing(),
+            document: doc(),
+            amount: m("28000000.01"),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BudgetError::Exceeds {
+                level: Level::GuaranteeOutstanding,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // A recovery beyond the acquired loan (2,000,000 - 500,000).
+    let err = apply(
+        &mut ledger,
+        "over-recover",
+        day(2009, 8, 1),
+        Action::CollectLoan {
+            financing: guarantee_financing(),
+            document: doc(),
+            principal: m("1500000.01"),
+            interest: Money::ZERO,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BudgetError::Exceeds {
+                level: Level::LoanReceivable,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Fees and claims belong to guarantees: refused in a direct loan financing account.
+    let mut direct = the_year();
+    let direct_before = direct.clone();
+    for action in [
+        Action::CollectGuaranteeFee {
+            financing: financing(),
+            document: "JO-L-001".parse().unwrap(),
+            amount: m("1"),
+        },
+        Action::PayDefaultClaim {
+            financing: financing(),
+            document: "JO-L-001".parse().unwrap(),
+            amount: m("1"),
+        },
+    ] {
+        let err = apply(&mut direct, "wrong-kind", day(2009, 8, 1), action).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                BudgetError::Credit {
+                    problem: CreditProblem::NotGuarantee,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+    assert_eq!(direct, direct_before);
+    // A zero fee is a shape error.
+    let err = apply(
+        &mut ledger,
+        "zero-fee",
+        day(2009, 8, 1),
+        Action::CollectGuaranteeFee {
+            financing: guarantee_financing(),
+            document: doc(),
+            amount: Money::ZERO,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, BudgetError::Shape { .. }), "{err}");
+    assert_eq!(ledger, before, "refused commands changed nothing");
+    // Tying the next period of the program account to the guarantee account as a direct
+    // loan account is refused, naming the account's kind.
+    let next: AccountSymbol = "011-2009/2010-1085".parse().unwrap();
+    apply(
+        &mut ledger,
+        "next",
+        day(2009, 8, 1),
+        Action::Appropriate {
+            account: next,
+            title: "Foreign Military Financing Loan Program Account".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: m("1000"),
+            law: "P.L. 111-8".into(),
+        },
+    )
+    .unwrap();
+    let appropriated = ledger.clone();
+    let err = apply(
+        &mut ledger,
+        "reopen",
+        day(2009, 8, 1),
+        Action::OpenFinancingAccount {
+            account: guarantee_financing(),
+            program: next,
+            title: "x".into(),
+            law: "x".into(),
+            kind: CreditKind::DirectLoan,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BudgetError::Credit {
+                problem: CreditProblem::WrongKind {
+                    kind: CreditKind::LoanGuarantee
+                },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(ledger, appropriated);
+    // With the right kind it is tied.
+    apply(
+        &mut ledger,
+        "reopen-ok",
+        day(2009, 8, 1),
+        Action::OpenFinancingAccount {
+            account: guarantee_financing(),
+            program: next,
+            title: "x".into(),
+            law: "x".into(),
+            kind: CreditKind::LoanGuarantee,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        ledger
+            .credit_reconciliation(&guarantee_financing())
+            .unwrap()
+            .programs,
+        vec![program(), next]
+    );
+}
+
+#[test]
+fn the_guarantee_year_replays_from_json_and_reopens_from_a_checkpoint_equal() {
+    let ledger = the_guarantee_year();
+    let json = serde_json::to_string(ledger.journal()).unwrap();
+    assert!(json.contains(r#""kind":"loan_guarantee""#), "{json}");
+    let journal: Journal = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        Ledger::replay(&journal, Arc::new(AllowAll)).unwrap(),
+        ledger
+    );
+    // A direct loan account's opening is written as before, without a kind.
+    let direct = serde_json::to_string(the_year().journal()).unwrap();
+    assert!(!direct.contains(r#""kind""#), "{direct}");
+    let clock = Arc::new(FixedClock::new(day(2009, 7, 2)));
+    let mut durable = DurableLedger::open(
+        MemoryStore::default(),
+        clock.clone(),
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
+    for entry in ledger.journal().iter() {
+        durable.apply(entry.command.clone()).unwrap();
+    }
+    assert!(durable.checkpoint().unwrap().is_some());
+    // The durable ledger records each command on its clock's day; the balances are the same.
+    let live = durable.ledger().clone();
+    let store = durable.into_store();
+    let reopened = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
+    assert_eq!(reopened.ledger(), &live);
+    assert_eq!(
+        reopened
+            .ledger()
+            .credit_reconciliation(&guarantee_financing())
+            .unwrap(),
+        ledger
+            .credit_reconciliation(&guarantee_financing())
+            .unwrap()
+    );
+}
+
+/// One step of a random guarantee lifecycle.
+#[derive(Debug, Clone)]
+enum GStep {
+    Disburse(i64),
+    Fee(i64),
+    Claim(i64),
+    Recover(i64, i64),
+    Repay(i64, i64),
+    Upward(i64),
+    Downward(i64),
+    /// At the edge of what the model allows: the whole rest, a cent under or over.
+    Edge(u8, i64),
+}
+
+fn gstep() -> impl Strategy<Value = GStep> {
+    prop_oneof![
+        (1i64..2_000_000_000).prop_map(GStep::Disburse),
+        (1i64..50_000_000).prop_map(GStep::Fee),
+        (1i64..500_000_000).prop_map(GStep::Claim),
+        (0i64..200_000_000, 0i64..5_000_000).prop_map(|(p, i)| GStep::Recover(p, i)),
+        (0i64..200_000_000, 0i64..5_000_000).prop_map(|(p, i)| GStep::Repay(p, i)),
+        (1i64..10_000_000).prop_map(GStep::Upward),
+        (1i64..10_000_000).prop_map(GStep::Downward),
+        (0u8..5, -1i64..=1).prop_map(|(kind, delta)| GStep::Edge(kind, delta)),
+    ]
+}
+
+/// The independent model of one guarantee cohort.
+#[derive(Debug, Default)]
+struct GModel {
+    disbursed: i64,
+    subsidy: i64,
+    fees: i64,
+    claims: i64,
+    borrowed: i64,
+    recovered: i64,
+    interest: i64,
+    repaid: i64,
+    interest_paid: i64,
+    upward: i64,
+    downward: i64,
+}
+
+impl GModel {
+    fn cash(&self) -> i64 {
+        self.subsidy + self.fees + self.borrowed + self.recovered + self.interest + self.upward
+            - self.claims
+            - self.repaid
+            - self.interest_paid
+            - self.downward
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random guarantee lifecycles reconcile to the cent against an independent model:
+    /// the subsidy follows the lender's disbursements, claims are paid from cash and the
+    /// Treasury lends exactly the shortfall, recoveries never exceed the claims paid, and
+    /// every refused step changes nothing.
+    #[test]
+    fn random_guarantee_lifecycles_reconcile_to_the_cent(
+        principal in 100i64..5_000_000_000,
+        rate_bp in 1u32..=10_000,
+        steps in proptest::collection::vec(gstep(), 1..30),
+    ) {
+        let mut ledger = guarantee_funded("100000000");
+        let rate = Rate::from_percent(rust_decimal::Decimal::new(i64::from(rate_bp), 2)).unwrap();
+        let principal = Money::from_cents(principal);
+        let subsidy = rate.apply(principal, Rounding::HalfEven).unwrap();
+        let obligated = apply(&mut ledger, "o", day(2008, 1, 15), Action::ObligateLoan {
+            account: program(),
+            financing: guarantee_financing(),
+            document: "G".parse().unwrap(),
+            funding: Funding::Allocation { key: key() },
+            principal,
+            subsidy_rate: rate,
+            rounding: Rounding::HalfEven,
+            rate_source: "test".into(),
+        });
+        prop_assume!(obligated.is_ok());
+        let mut model = GModel::default();
+        let principal_cents = principal.to_cents().unwrap();
+        let g = guarantee_financing;
+        let doc = || -> security_assistance::budget::DocumentId { "G".parse().unwrap() };
+        for (i, step) in steps.into_iter().enumerate() {
+            let step = match step {
+                GStep::Edge(kind, delta) => match kind {
+                    0 => GStep::Disburse(principal_cents - model.disbursed + delta),
+                    1 => GStep::Claim(model.disbursed - model.claims + delta),
+                    2 => GStep::Recover(model.claims - model.recovered + delta, 0),
+                    3 => {
+                        let debt = model.borrowed - model.repaid;
+                        let principal = debt.min(model.cash());
+                        GStep::Repay(principal, model.cash() - principal + delta)
+                    }
+                    _ => GStep::Downward(model.cash() + delta),
+                },
+                other => other,
+            };
+            if matches!(step, GStep::Disburse(c) | GStep::Claim(c) | GStep::Downward(c) if c <= 0) {
+                continue;
+            }
+            if matches!(step, GStep::Recover(p, i) | GStep::Repay(p, i) if p < 0 || i < 0) {
+                continue;
+            }
+            let before = ledger.clone();
+            let date = day(2008, 2, 1) + chrono::Days::new(i as u64);
+            let id = format!("s{i}");
+            match step {
+                GStep::Disburse(cents) => {
+                    let ok = model.disbursed + cents <= principal_cents;
+                    let result = apply(&mut ledger, &id, date, Action::DisburseLoan {
+                        financing: g(),
+                        document: doc(),
+                        amount: Money::from_cents(cents),
+                    });
+                    prop_assert_eq!(result.is_ok(), ok);
+                    if ok {
+                        model.disbursed += cents;
+                        model.subsidy = half_even(
+                            i128::from(subsidy.to_cents().unwrap()) * i128::from(model.disbursed),
+                            i128::from(principal_cents),
+                        );
+                    }
+                }
+                GStep::Fee(cents) => {
+                    apply(&mut ledger, &id, date, Action::CollectGuaranteeFee {
+                        financing: g(),
+                        document: doc(),
+                        amount: Money::from_cents(cents),
+                    }).unwrap();
+                    model.fees += cents;
+                }
+                GStep::Claim(cents) => {
+                    let ok = cents <= model.disbursed - model.claims;
+                    let result = apply(&mut ledger, &id, date, Action::PayDefaultClaim {
+                        financing: g(),
+                        document: doc(),
+                        amount: Money::from_cents(cents),
+                    });
+                    prop_assert_eq!(result.is_ok(), ok);
+                    if ok {
+                        model.borrowed += (cents - model.cash()).max(0);
+                        model.claims += cents;
+                    }
+                }
+                GStep::Recover(p, interest) => {
+                    let ok = p + interest > 0 && p <= model.claims - model.recovered;
+                    let result = apply(&mut ledger, &id, date, Action::CollectLoan {
+                        financing: g(),
+                        document: doc(),
+                        principal: Money::from_cents(p),
+                        interest: Money::from_cents(interest),
+                    });
+                    prop_assert_eq!(result.is_ok(), ok);
+                    if ok {
+                        model.recovered += p;
+                        model.interest += interest;
+                    }
+                }
+                GStep::Repay(p, interest) => {
+                    let ok = p + interest > 0
+                        && p <= model.borrowed - model.repaid
+                        && p + interest <= model.cash();
+                    let result = apply(&mut ledger, &id, date, Action::RepayTreasury {
+                        financing: g(),
+                        cohort: fy(2008),
+                        principal: Money::from_cents(p),
+                        interest: Money::from_cents(interest),
+                    });
+                    prop_assert_eq!(result.is_ok(), ok);
+                    if ok {
+                        model.repaid += p;
+                        model.interest_paid += interest;
+                    }
+                }
+                GStep::Upward(cents) => {
+                    let document = format!("R{i}");
+                    let obligate = apply(&mut ledger, &format!("{id}o"), date, Action::Obligate {
+                        account: program(),
+                        document: document.parse().unwrap(),
+                        instrument: Instrument::Other,
+                        funding: Funding::Allocation { key: key() },
+                        amount: Money::from_cents(cents),
+                        object_class: Some(ObjectClass::GRANTS),
+                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
+                    });
+                    if obligate.is_ok() {
+                        apply(&mut ledger, &id, date, Action::UpwardReestimate {
+                            account: program(),
+                            financing: g(),
+                            cohort: fy(2008),
+                            document: document.parse().unwrap(),
+                            amount: Money::from_cents(cents),
+                        }).unwrap();
+                        model.upward += cents;
+                    }
+                }
+                GStep::Downward(cents) => {
+                    let ok = cents <= model.cash();
+                    let result = apply(&mut ledger, &id, date, Action::DownwardReestimate {
+                        financing: g(),
+                        cohort: fy(2008),
+                        receipt: receipt_account(),
+                        amount: Money::from_cents(cents),
+                    });
+                    prop_assert_eq!(result.is_ok(), ok);
+                    if ok {
+                        model.downward += cents;
+                    }
+                }
+                GStep::Edge(..) => {}
+            }
+            if ledger.journal().len() == before.journal().len() {
+                prop_assert_eq!(&ledger, &before);
+            }
+            let reconciled = ledger.credit_reconciliation(&g()).unwrap();
+            prop_assert!(reconciled.reconciles(), "{:?}", reconciled.discrepancies);
+            let cohort = &reconciled.cohorts[0];
+            let c = |cents: i64| Money::from_cents(cents);
+            prop_assert_eq!(cohort.principal_disbursed, c(model.disbursed));
+            prop_assert_eq!(cohort.subsidy_received, c(model.subsidy));
+            prop_assert_eq!(cohort.subsidy_paid_by_program, c(model.subsidy));
+            prop_assert_eq!(cohort.fees_collected, c(model.fees));
+            prop_assert_eq!(cohort.claims_paid, c(model.claims));
+            prop_assert_eq!(cohort.borrowed, c(model.borrowed));
+            prop_assert_eq!(cohort.cash, c(model.cash()));
+            prop_assert_eq!(cohort.debt, c(model.borrowed - model.repaid));
+            prop_assert_eq!(cohort.receivable, c(model.claims - model.recovered));
+            prop_assert!(model.cash() >= 0);
+            // No money invented or lost: cash and the acquired loans, less the debt, are
+            // what the program account, the fees and the borrowers' interest brought in,
+            // net of the interest and reestimates paid out.
+            let k = |m: Money| i128::from(m.to_cents().unwrap());
+            let equity = k(cohort.cash) + k(cohort.receivable) - k(cohort.debt);
+            let given = k(cohort.subsidy_paid_by_program) + k(cohort.reestimates_paid_by_program)
+                + k(cohort.fees_collected)
+                + k(cohort.interest_collected)
+                - k(cohort.interest_to_treasury)
+                - k(cohort.downward_reestimates);
+            prop_assert_eq!(equity, given);
+        }
+        prop_assert_eq!(Ledger::replay(ledger.journal(), Arc::new(AllowAll)).unwrap(), ledger);
+    }
 }

@@ -24,8 +24,8 @@ use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use security_assistance::budget::{
     AccountSymbol, Action, Actor, AllocationKey, Apportionment, BudgetError, Command, CommandId,
-    Dimension, DocumentId, Funding, FundsHolder, Instrument, Journal, Ledger, Level, ShapeError,
-    StatusKey, StatusQuery, StatusRow, Ussgl,
+    Dimension, DocumentId, Funding, FundsHolder, Instrument, Journal, Ledger, Level,
+    SF133_LINE_OBLIGATIONS_CANCELLED, ShapeError, StatusKey, StatusQuery, StatusRow, Ussgl,
 };
 use security_assistance::eligibility::{
     Decision, EligibilityCheck, EligibilityRequest, Finding, FindingOutcome, Outcome, RuleId,
@@ -595,6 +595,9 @@ impl MAccount {
             (4119, self.base()),
             (4170, self.transfers_in - self.transfers_out),
             (4252, self.collected()),
+            // Canceled Authority: posted only in a cancelled account's closing trial
+            // balance (`Cancellation::trial_balance`), never in the ledger's chart.
+            (4350, 0),
             (4392, -self.rescinded),
             (4450, -(authority - apportioned)),
             (4510, -(apportioned - allotted)),
@@ -2980,9 +2983,14 @@ impl Runner {
                     let l = |n: u16| cents(st.line(n).unwrap_or_else(|| panic!("line {n}")));
                     assert_eq!(l(1910), l(2500), "{s} {fy} 1910 = 2500: {st:#?}");
                     assert_eq!(l(2500), l(2190) + l(2490), "{s} {fy} 2500 = 2190 + 2490");
+                    // Line 3032 (unpaid obligations cancelled) appears only in a cancelling year.
+                    let cancelled = st
+                        .line(SF133_LINE_OBLIGATIONS_CANCELLED)
+                        .map(cents)
+                        .unwrap_or(0);
                     assert_eq!(
                         l(3050),
-                        l(3000) + l(3010) + l(3020) + l(3040),
+                        l(3000) + l(3010) + l(3020) + l(3040) + cancelled,
                         "{s} {fy} obligated balance roll-forward: {st:#?}"
                     );
                     assert_eq!(l(1160), l(1100) + l(1120) + l(1121) + l(1130));
@@ -3025,18 +3033,27 @@ impl Runner {
                 // period of availability the account closes, and its cancelling year's
                 // statement withdraws the unobligated balance on line 1029.
                 let unobligated = a.authority() - a.obligated_total();
+                // The unpaid obligations left are cancelled with it, on their own line, and
+                // the obligated balance ends at zero.
+                let unpaid = a.obligated_total() - a.disbursed_total();
                 if y == spec.last + 5 {
                     assert_eq!(l(2490), 0, "{s} {fy} 2490 after cancellation");
                     assert_eq!(l(1029), -unobligated, "{s} {fy} 1029 withdrawn");
+                    assert_eq!(
+                        l(SF133_LINE_OBLIGATIONS_CANCELLED),
+                        -unpaid,
+                        "{s} {fy} cancelled"
+                    );
+                    assert_eq!(l(3050), 0, "{s} {fy} 3050 after cancellation");
                 } else {
                     assert_eq!(l(2490), unobligated, "{s} {fy} 2490");
                     assert!(statement.line(1029).is_none(), "{s} {fy} no 1029");
+                    assert!(
+                        statement.line(SF133_LINE_OBLIGATIONS_CANCELLED).is_none(),
+                        "{s} {fy} no {SF133_LINE_OBLIGATIONS_CANCELLED}"
+                    );
+                    assert_eq!(l(3050), unpaid, "{s} {fy} 3050");
                 }
-                assert_eq!(
-                    l(3050),
-                    a.obligated_total() - a.disbursed_total(),
-                    "{s} {fy} 3050"
-                );
             }
         }
     }

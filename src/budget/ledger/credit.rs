@@ -14,7 +14,9 @@ use super::state::new_account;
 use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::DirectOrReimbursable;
 use crate::budget::command::{Action, Funding, Instrument};
-use crate::budget::credit::{CohortReconciliation, CreditLoan, CreditReconciliation, Discrepancy};
+use crate::budget::credit::{
+    CohortReconciliation, CreditKind, CreditLoan, CreditReconciliation, Discrepancy,
+};
 use crate::budget::error::{BudgetError, CreditProblem, Level, ShapeError};
 use crate::budget::ids::{AccountSymbol, DocumentId};
 use crate::budget::object_class::ObjectClass;
@@ -36,8 +38,38 @@ pub(crate) enum CreditRole {
         /// Its financing account.
         financing: AccountSymbol,
     },
-    /// A financing account.
+    /// A direct loan financing account.
     Financing(FinancingBook),
+    /// A loan guarantee financing account: the book a direct loan account keeps, and the
+    /// flows only guarantees have. (Appended last, so that the checkpoints of format 4,
+    /// which hold none, read unchanged.)
+    Guarantee(FinancingBook, GuaranteeBook),
+}
+
+/// What a loan guarantee financing account keeps beside its [`FinancingBook`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub(crate) struct GuaranteeBook {
+    /// Fees and claims by cohort.
+    pub(crate) cohorts: BTreeMap<FiscalYear, GuaranteeFlows>,
+    /// Default claims paid, by guaranteed loan.
+    pub(crate) claims: BTreeMap<DocumentId, Money>,
+}
+
+/// The flows of one cohort that only guarantees have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub(crate) struct GuaranteeFlows {
+    pub(crate) fees: Money,
+    pub(crate) claims: Money,
+}
+
+impl GuaranteeBook {
+    fn flows(&self, cohort: FiscalYear) -> GuaranteeFlows {
+        self.cohorts.get(&cohort).copied().unwrap_or_default()
+    }
+
+    fn claimed(&self, document: &DocumentId) -> Money {
+        self.claims.get(document).copied().unwrap_or(Money::ZERO)
+    }
 }
 
 /// The books of a financing account.
@@ -70,17 +102,24 @@ pub(crate) struct CohortBook {
 
 impl CohortBook {
     /// Cash: every inflow less every outflow, inflows first so that no partial sum of an
-    /// accepted state leaves the range of money.
-    pub(crate) fn cash(&self) -> Result<Money, BudgetError> {
+    /// accepted state leaves the range of money. A direct loan cohort pays out the
+    /// principal it disburses; a guarantee cohort (`guarantee`, its fees and claims) pays
+    /// out claims, the principal being the lender's.
+    pub(crate) fn cash(&self, guarantee: Option<GuaranteeFlows>) -> Result<Money, BudgetError> {
+        let (fees, paid_out) = match guarantee {
+            Some(g) => (g.fees, g.claims),
+            None => (Money::ZERO, self.principal_disbursed),
+        };
         let inflows = Money::checked_sum([
             self.subsidy_received,
+            fees,
             self.borrowed,
             self.principal_collected,
             self.interest_collected,
             self.upward_reestimates,
         ])?;
         let outflows = Money::checked_sum([
-            self.principal_disbursed,
+            paid_out,
             self.repaid_to_treasury,
             self.interest_to_treasury,
             self.downward_reestimates,
@@ -92,10 +131,14 @@ impl CohortBook {
         Ok(self.borrowed.checked_sub(self.repaid_to_treasury)?)
     }
 
-    pub(crate) fn receivable(&self) -> Result<Money, BudgetError> {
-        Ok(self
-            .principal_disbursed
-            .checked_sub(self.principal_collected)?)
+    /// Principal owed to the account: a direct loan cohort's disbursed and not repaid; a
+    /// guarantee cohort's claims paid and not recovered (the defaulted loans acquired).
+    pub(crate) fn receivable(
+        &self,
+        guarantee: Option<GuaranteeFlows>,
+    ) -> Result<Money, BudgetError> {
+        let lent = guarantee.map_or(self.principal_disbursed, |g| g.claims);
+        Ok(lent.checked_sub(self.principal_collected)?)
     }
 }
 
@@ -114,13 +157,15 @@ fn is_credit_action(action: &Action) -> bool {
             | Action::RepayTreasury { .. }
             | Action::UpwardReestimate { .. }
             | Action::DownwardReestimate { .. }
+            | Action::CollectGuaranteeFee { .. }
+            | Action::PayDefaultClaim { .. }
     )
 }
 
 impl AccountState {
     fn book(&self) -> Result<&FinancingBook, BudgetError> {
         match self.credit.as_deref() {
-            Some(CreditRole::Financing(book)) => Ok(book),
+            Some(CreditRole::Financing(book) | CreditRole::Guarantee(book, _)) => Ok(book),
             _ => Err(credit_error(
                 self.symbol,
                 CreditProblem::NotFinancingAccount,
@@ -128,9 +173,29 @@ impl AccountState {
         }
     }
 
+    /// The guarantee book of a loan guarantee financing account; `None` for any other.
+    fn guarantees(&self) -> Option<&GuaranteeBook> {
+        match self.credit.as_deref() {
+            Some(CreditRole::Guarantee(_, guarantees)) => Some(guarantees),
+            _ => None,
+        }
+    }
+
+    /// What a financing account finances.
+    fn kind(&self) -> CreditKind {
+        if self.guarantees().is_some() {
+            CreditKind::LoanGuarantee
+        } else {
+            CreditKind::DirectLoan
+        }
+    }
+
     /// `true` for a financing account.
     pub(crate) fn is_financing(&self) -> bool {
-        matches!(self.credit.as_deref(), Some(CreditRole::Financing(_)))
+        matches!(
+            self.credit.as_deref(),
+            Some(CreditRole::Financing(_) | CreditRole::Guarantee(..))
+        )
     }
 }
 
@@ -208,7 +273,7 @@ impl Ledger {
     pub(super) fn open_financing_account<'c>(
         &self,
         step: Step<'_>,
-        symbol: AccountSymbol,
+        (symbol, kind): (AccountSymbol, CreditKind),
         program: AccountSymbol,
         title: &str,
         law: &str,
@@ -218,7 +283,7 @@ impl Ledger {
         if let Some(role) = prog.credit.as_deref() {
             let financing = match role {
                 CreditRole::Program { financing } => *financing,
-                CreditRole::Financing(_) => program,
+                CreditRole::Financing(_) | CreditRole::Guarantee(..) => program,
             };
             return Err(credit_error(
                 program,
@@ -226,8 +291,16 @@ impl Ledger {
             ));
         }
         if let Some(existing) = self.accounts.get(&symbol) {
-            // Another period of the same program account.
+            // Another period of the same program account, for the same kind of credit.
             let book = existing.book()?;
+            if existing.kind() != kind {
+                return Err(credit_error(
+                    symbol,
+                    CreditProblem::WrongKind {
+                        kind: existing.kind(),
+                    },
+                ));
+            }
             let same_program = book.programs.first().is_some_and(|first| {
                 first.agency() == program.agency() && first.main_account() == program.main_account()
             });
@@ -258,14 +331,18 @@ impl Ledger {
             None,
             TrialBalance::default(),
         );
-        acct.credit = Some(Box::new(CreditRole::Financing(FinancingBook {
+        let book = FinancingBook {
             programs: vec![program],
             law: law.to_owned(),
             loans: BTreeMap::new(),
             cohorts: BTreeMap::new(),
             reestimate_documents: BTreeMap::new(),
             receipts: BTreeMap::new(),
-        })));
+        };
+        acct.credit = Some(Box::new(match kind {
+            CreditKind::DirectLoan => CreditRole::Financing(book),
+            CreditKind::LoanGuarantee => CreditRole::Guarantee(book, GuaranteeBook::default()),
+        }));
         Ok(Box::new(
             move |accounts: &mut Map<AccountSymbol, AccountState>| {
                 accounts.insert(symbol, acct);
@@ -295,6 +372,28 @@ impl Ledger {
             }
         }
         Ok(book)
+    }
+
+    /// The guarantee flows of `cohort` in financing account `financing`: `None` for a
+    /// direct loan account.
+    fn guarantee_flows(
+        &self,
+        financing: &AccountSymbol,
+        cohort: FiscalYear,
+    ) -> Option<GuaranteeFlows> {
+        self.accounts
+            .get(financing)?
+            .guarantees()
+            .map(|g| g.flows(cohort))
+    }
+
+    /// The guarantee book of loan guarantee financing account `financing`.
+    fn guarantee_book(&self, financing: &AccountSymbol) -> Result<&GuaranteeBook, BudgetError> {
+        let account = self.account(financing)?;
+        account.book()?;
+        account
+            .guarantees()
+            .ok_or_else(|| credit_error(*financing, CreditProblem::NotGuarantee))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -388,7 +487,15 @@ impl Ledger {
             Rounding::HalfEven,
         )?;
         let share = due.checked_sub(loan.subsidy_received)?;
-        let borrowed = amount.checked_sub(share)?;
+        let guarantee = self.guarantee_flows(financing, loan.cohort);
+        // A direct loan's principal leaves the account: what the subsidy does not cover is
+        // borrowed. A guaranteed loan's is the lender's: the account only receives the
+        // subsidy.
+        let borrowed = if guarantee.is_some() {
+            Money::ZERO
+        } else {
+            amount.checked_sub(share)?
+        };
         let pay = if share.is_positive() {
             Some(self.pay(
                 step,
@@ -405,7 +512,7 @@ impl Ledger {
         cohort_book.subsidy_received = cohort_book.subsidy_received.checked_add(share)?;
         cohort_book.borrowed = cohort_book.borrowed.checked_add(borrowed)?;
         cohort_book.principal_disbursed = cohort_book.principal_disbursed.checked_add(amount)?;
-        cohort_book.cash()?;
+        cohort_book.cash(guarantee)?;
         let mut next = loan.clone();
         next.disbursed = disbursed;
         next.subsidy_received = due;
@@ -429,7 +536,12 @@ impl Ledger {
     ) -> Result<Effect<'c>, BudgetError> {
         let book = self.financing_book(financing, None)?;
         let loan = loan_of(book, financing, document)?;
-        let receivable = loan.disbursed.checked_sub(loan.principal_collected)?;
+        // A guarantee account is owed only what it paid in claims (the defaulted loan).
+        let lent = match self.account(financing)?.guarantees() {
+            Some(g) => g.claimed(document),
+            None => loan.disbursed,
+        };
+        let receivable = lent.checked_sub(loan.principal_collected)?;
         if principal > receivable {
             return Err(exceeds(
                 Level::LoanReceivable,
@@ -442,7 +554,7 @@ impl Ledger {
         let mut cohort_book = book.cohorts.get(&cohort).copied().unwrap_or_default();
         cohort_book.principal_collected = cohort_book.principal_collected.checked_add(principal)?;
         cohort_book.interest_collected = cohort_book.interest_collected.checked_add(interest)?;
-        cohort_book.cash()?;
+        cohort_book.cash(self.guarantee_flows(financing, cohort))?;
         let mut next = loan.clone();
         next.principal_collected = loan.principal_collected.checked_add(principal)?;
         next.interest_collected = loan.interest_collected.checked_add(interest)?;
@@ -467,7 +579,7 @@ impl Ledger {
         if principal > debt {
             return Err(exceeds(Level::FinancingDebt, *financing, principal, debt));
         }
-        let cash = cohort_book.cash()?;
+        let cash = cohort_book.cash(self.guarantee_flows(financing, cohort))?;
         let paid = principal.checked_add(interest)?;
         if paid > cash {
             return Err(exceeds(Level::FinancingCash, *financing, paid, cash));
@@ -527,7 +639,7 @@ impl Ledger {
             Outlay::Disburse(step.gate),
         )?;
         cohort_book.upward_reestimates = cohort_book.upward_reestimates.checked_add(amount)?;
-        cohort_book.cash()?;
+        cohort_book.cash(self.guarantee_flows(financing, cohort))?;
         Ok(Box::new(move |accounts| {
             pay(accounts);
             with_book(accounts, financing, |book| {
@@ -546,7 +658,7 @@ impl Ledger {
     ) -> Result<Effect<'c>, BudgetError> {
         let book = self.financing_book(financing, None)?;
         let mut cohort_book = cohort_book(book, financing, cohort)?;
-        let cash = cohort_book.cash()?;
+        let cash = cohort_book.cash(self.guarantee_flows(financing, cohort))?;
         if amount > cash {
             return Err(exceeds(Level::FinancingCash, *financing, amount, cash));
         }
@@ -561,6 +673,63 @@ impl Ledger {
             with_book(accounts, financing, |book| {
                 book.cohorts.insert(cohort, cohort_book);
                 book.receipts.insert(receipt, credited);
+            });
+        }))
+    }
+
+    pub(super) fn collect_guarantee_fee<'c>(
+        &self,
+        financing: &'c AccountSymbol,
+        document: &'c DocumentId,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let guarantees = self.guarantee_book(financing)?;
+        let book = self.financing_book(financing, None)?;
+        let cohort = loan_of(book, financing, document)?.cohort;
+        let mut flows = guarantees.flows(cohort);
+        flows.fees = flows.fees.checked_add(amount)?;
+        cohort_book(book, financing, cohort)?.cash(Some(flows))?;
+        Ok(Box::new(move |accounts| {
+            with_guarantees(accounts, financing, |_, guarantees| {
+                guarantees.cohorts.insert(cohort, flows);
+            });
+        }))
+    }
+
+    pub(super) fn pay_default_claim<'c>(
+        &self,
+        financing: &'c AccountSymbol,
+        document: &'c DocumentId,
+        amount: Money,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let guarantees = self.guarantee_book(financing)?;
+        let book = self.financing_book(financing, None)?;
+        let loan = loan_of(book, financing, document)?;
+        let claimed = guarantees.claimed(document);
+        let outstanding = loan.disbursed.checked_sub(claimed)?;
+        if amount > outstanding {
+            return Err(exceeds(
+                Level::GuaranteeOutstanding,
+                *financing,
+                amount,
+                outstanding,
+            ));
+        }
+        let cohort = loan.cohort;
+        let mut flows = guarantees.flows(cohort);
+        let mut cohort_book = cohort_book(book, financing, cohort)?;
+        // The claim is paid from the cohort's cash; the Treasury lends the shortfall.
+        let cash = cohort_book.cash(Some(flows))?;
+        let shortfall = amount.checked_sub(cash)?.max(Money::ZERO);
+        cohort_book.borrowed = cohort_book.borrowed.checked_add(shortfall)?;
+        flows.claims = flows.claims.checked_add(amount)?;
+        cohort_book.cash(Some(flows))?;
+        let claimed = claimed.checked_add(amount)?;
+        Ok(Box::new(move |accounts| {
+            with_guarantees(accounts, financing, |book, guarantees| {
+                book.cohorts.insert(cohort, cohort_book);
+                guarantees.cohorts.insert(cohort, flows);
+                guarantees.claims.insert(document.clone(), claimed);
             });
         }))
     }
@@ -610,6 +779,8 @@ impl Ledger {
         financing: &AccountSymbol,
     ) -> Result<CreditReconciliation, BudgetError> {
         let book = self.financing_book(financing, None)?;
+        let account = self.account(financing)?;
+        let guarantees = account.guarantees();
         // What program account `symbol` obligated and paid on `document`.
         let program_side = |symbol: &AccountSymbol, document: &DocumentId| {
             self.accounts
@@ -621,6 +792,7 @@ impl Ledger {
         let mut discrepancies = Vec::new();
         for (cohort, flows) in &book.cohorts {
             let cohort = *cohort;
+            let guarantee = guarantees.map(|g| g.flows(cohort));
             let loans: Vec<&CreditLoan> =
                 book.loans.values().filter(|l| l.cohort == cohort).collect();
             let mut principal_obligated = Money::ZERO;
@@ -632,8 +804,9 @@ impl Ledger {
                 let (obligated, disbursed) = program_side(&loan.program, &loan.document);
                 subsidy_obligated = subsidy_obligated.checked_add(obligated)?;
                 subsidy_paid = subsidy_paid.checked_add(disbursed)?;
-                receivable_loans = receivable_loans
-                    .checked_add(loan.disbursed.checked_sub(loan.principal_collected)?)?;
+                let lent = guarantees.map_or(loan.disbursed, |g| g.claimed(&loan.document));
+                receivable_loans =
+                    receivable_loans.checked_add(lent.checked_sub(loan.principal_collected)?)?;
             }
             let mut reestimates_paid = Money::ZERO;
             for ((symbol, document), (of, _)) in &book.reestimate_documents {
@@ -643,7 +816,7 @@ impl Ledger {
                 }
             }
             let financed = flows.subsidy_received.checked_add(flows.borrowed)?;
-            if financed != flows.principal_disbursed {
+            if guarantee.is_none() && financed != flows.principal_disbursed {
                 discrepancies.push(Discrepancy::DisbursedNotFinanced {
                     cohort,
                     disbursed: flows.principal_disbursed,
@@ -664,7 +837,7 @@ impl Ledger {
                     received: flows.upward_reestimates,
                 });
             }
-            let receivable = flows.receivable()?;
+            let receivable = flows.receivable(guarantee)?;
             if receivable != receivable_loans {
                 discrepancies.push(Discrepancy::ReceivableNotMatched {
                     cohort,
@@ -672,9 +845,16 @@ impl Ledger {
                     cohort_total: receivable,
                 });
             }
-            let cash = flows.cash()?;
+            let cash = flows.cash(guarantee)?;
             let debt = flows.debt()?;
-            for (balance, amount) in [("cash", cash), ("debt", debt), ("receivable", receivable)] {
+            let g = guarantee.unwrap_or_default();
+            let guaranteed = flows.principal_disbursed.checked_sub(g.claims)?;
+            for (balance, amount) in [
+                ("cash", cash),
+                ("debt", debt),
+                ("receivable", receivable),
+                ("guaranteed", guaranteed),
+            ] {
                 if amount.is_negative() {
                     discrepancies.push(Discrepancy::Negative {
                         cohort,
@@ -694,6 +874,8 @@ impl Ledger {
                 principal_disbursed: flows.principal_disbursed,
                 principal_collected: flows.principal_collected,
                 interest_collected: flows.interest_collected,
+                fees_collected: g.fees,
+                claims_paid: g.claims,
                 repaid_to_treasury: flows.repaid_to_treasury,
                 interest_to_treasury: flows.interest_to_treasury,
                 upward_reestimates: flows.upward_reestimates,
@@ -706,6 +888,7 @@ impl Ledger {
         }
         Ok(CreditReconciliation {
             financing: *financing,
+            kind: account.kind(),
             programs: book.programs.clone(),
             cohorts,
             receipts: book.receipts.iter().map(|(a, m)| (*a, *m)).collect(),
@@ -734,8 +917,23 @@ fn with_book(
     write: impl FnOnce(&mut FinancingBook),
 ) {
     if let Some(acct) = accounts.get_mut(financing) {
-        if let Some(CreditRole::Financing(book)) = acct.credit.as_deref_mut() {
+        if let Some(CreditRole::Financing(book) | CreditRole::Guarantee(book, _)) =
+            acct.credit.as_deref_mut()
+        {
             write(book);
+        }
+    }
+}
+
+/// Runs `write` on the books of loan guarantee financing account `financing`.
+fn with_guarantees(
+    accounts: &mut Map<AccountSymbol, AccountState>,
+    financing: &AccountSymbol,
+    write: impl FnOnce(&mut FinancingBook, &mut GuaranteeBook),
+) {
+    if let Some(acct) = accounts.get_mut(financing) {
+        if let Some(CreditRole::Guarantee(book, guarantees)) = acct.credit.as_deref_mut() {
+            write(book, guarantees);
         }
     }
 }

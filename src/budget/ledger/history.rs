@@ -429,9 +429,12 @@ impl Ledger {
 /// body once; version 3 keeps each obligation's object class and recoveries; version 4
 /// adds the policy and delegation register, each obligation's funding source (direct or
 /// reimbursable; absent in format 3, whose obligations are all direct) and credit reform's
-/// financing accounts and their books (none in format 3). A store holding a checkpoint
-/// older than [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 4;
+/// financing accounts and their books (none in format 3); version 5 adds loan guarantee
+/// financing accounts (a variant appended to the credit role, so a format-4 checkpoint,
+/// which holds none, reads unchanged; a reader of format 4 refuses a format-5 one rather
+/// than misread it). A store holding a checkpoint older than [`OLDEST_SNAPSHOT_FORMAT`] is
+/// opened from scratch ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 5;
 
 /// The first format that keeps the policy and delegation register.
 const REGISTER_FORMAT: u8 = 4;

@@ -734,7 +734,10 @@ impl Ledger {
                 program,
                 title,
                 law,
-            } => ungated(self.open_financing_account(step, *account, *program, title, law)),
+                kind,
+            } => {
+                ungated(self.open_financing_account(step, (*account, *kind), *program, title, law))
+            }
             Action::ObligateLoan {
                 account,
                 financing,
@@ -789,6 +792,16 @@ impl Ledger {
                 receipt,
                 ..
             } => ungated(self.downward_reestimate(financing, *cohort, *receipt, amount)),
+            Action::CollectGuaranteeFee {
+                financing,
+                document,
+                ..
+            } => ungated(self.collect_guarantee_fee(financing, document, amount)),
+            Action::PayDefaultClaim {
+                financing,
+                document,
+                ..
+            } => ungated(self.pay_default_claim(financing, document, amount)),
             // The register notes them when they are recorded; no balance changes.
             Action::Delegate { .. } | Action::Revoke { .. } => Ok((None, Box::new(|_| {}))),
         }

@@ -153,6 +153,7 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
             program,
             title,
             law,
+            ..
         } => {
             text(name, "title", title)?;
             text(name, "law", law)?;
@@ -187,9 +188,10 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
             distinct(name, account, financing)?;
             positive(name, *amount)
         }
-        Action::DisburseLoan { amount, .. } | Action::DownwardReestimate { amount, .. } => {
-            positive(name, *amount)
-        }
+        Action::DisburseLoan { amount, .. }
+        | Action::DownwardReestimate { amount, .. }
+        | Action::CollectGuaranteeFee { amount, .. }
+        | Action::PayDefaultClaim { amount, .. } => positive(name, *amount),
         Action::CollectLoan {
             principal,
             interest,

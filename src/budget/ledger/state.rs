@@ -146,6 +146,7 @@ pub(crate) struct AccountState {
     /// The collection documents recorded (each once per account), with what remains
     /// collected on each after reversals.
     pub(crate) collected: foldhash::HashMap<DocumentId, Money>,
+    #[serde(with = "crate::budget::ussgl::stored")]
     pub(crate) gl: TrialBalance,
     pub(crate) allotments: Map<FundsHolder, Allotment>,
     pub(crate) allocations: Map<AllocationKey, Slot>,

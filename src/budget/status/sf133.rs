@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::budget::cancellation::SF133_LINE_OBLIGATIONS_CANCELLED;
 use crate::budget::direct_reimbursable::DirectOrReimbursable;
 use crate::budget::error::BudgetError;
 use crate::budget::ids::AccountSymbol;
@@ -279,7 +280,10 @@ impl Sf133Line {
 /// (DOMAIN.md §1.10), cumulative from 1 October.
 ///
 /// Identities: line 1910 = 2190 + 2490 = 2500, and unpaid obligations roll forward:
-/// 3050 = 3000 + 3010 + 3020 + 3040 (3020 and 3040 are negative). Line 2490 and 3050 are
+/// 3050 = 3000 + 3010 + 3020 + 3040 (3020 and 3040 are negative), plus, in the statement
+/// of the year an account cancels in, line 3032
+/// ([`SF133_LINE_OBLIGATIONS_CANCELLED`](crate::budget::SF133_LINE_OBLIGATIONS_CANCELLED)):
+/// the unpaid obligations cancelled, negative, so that 3050 ends at zero. Line 2490 and 3050 are
 /// read from the double-entry chart, the other lines from the flows, so the identities
 /// check one against the other. Line numbers beyond 1000, 1021, 1910, 2190, 2490, 2500 and
 /// 3020 follow OMB Circular A-11 from memory (DOMAIN.md marks them unconfirmed). Offsetting
@@ -329,7 +333,19 @@ impl Sf133 {
         };
         let mut values: BTreeMap<u16, Money> = BTreeMap::new();
         for n in [
-            1000, 1021, 1029, 1100, 1120, 1121, 1130, 1700, 2104, 2190, 3000, 3020,
+            1000,
+            1021,
+            1029,
+            1100,
+            1120,
+            1121,
+            1130,
+            1700,
+            2104,
+            2190,
+            3000,
+            3020,
+            SF133_LINE_OBLIGATIONS_CANCELLED,
         ] {
             values.insert(n, r(n)?);
         }
@@ -355,7 +371,13 @@ impl Sf133 {
         }
         let l2490 = l1910.checked_sub(l2190)?;
         let l3040 = v(&values, 1021).checked_neg()?;
-        let l3050 = Money::checked_sum([v(&values, 3000), l2190, v(&values, 3020), l3040])?;
+        let l3050 = Money::checked_sum([
+            v(&values, 3000),
+            l2190,
+            v(&values, 3020),
+            l3040,
+            v(&values, SF133_LINE_OBLIGATIONS_CANCELLED),
+        ])?;
         values.insert(1160, l1160);
         values.insert(1750, l1750);
         values.insert(1910, l1910);
