@@ -794,6 +794,9 @@ mod tests {
             "2008-01-00",
             "2008-0a-01",
             "２008-03-02",
+            "2008-0:-01",
+            "2008/03-02",
+            "2008-03/02",
         ] {
             assert_eq!(
                 parse_date(bad),
@@ -828,6 +831,30 @@ mod tests {
         }
         assert_eq!("2008".parse::<FiscalYear>(), Ok(fy(2008)));
         assert_eq!("Fy2008".parse::<FiscalYear>(), Ok(fy(2008)));
+    }
+
+    #[test]
+    fn a_period_names_years_of_exactly_four_digits() {
+        for bad in [
+            "02008",
+            "02008/02009",
+            "2008/02009",
+            "X02008",
+            "X+999",
+            "20080",
+        ] {
+            assert_eq!(
+                bad.parse::<Availability>(),
+                Err(FiscalError::InvalidPeriod {
+                    input: bad.to_owned()
+                }),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            "2008/2009".parse::<Availability>(),
+            Availability::multi_year(fy(2008), fy(2009))
+        );
     }
 
     #[test]
