@@ -815,12 +815,12 @@ impl ExcessProgram {
                 financed_by: DirectOrReimbursable::Direct,
             },
         );
-        let receipt = ledger
-            .apply(command)
-            .map_err(|e| ExcessError::Ledger(Box::new(e)))?;
-        if receipt.duplicate {
-            return Err(ExcessError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::post(
+            ledger,
+            command,
+            |e| ExcessError::Ledger(Box::new(e)),
+            |id| ExcessError::DuplicateLedgerCommand { id },
+        )?;
         self.costs.push(cost);
         Ok(receipt)
     }
@@ -884,12 +884,12 @@ impl ExcessProgram {
                 authority: SALE_PROCEEDS_AUTHORITY.into(),
             },
         );
-        let receipt = ledger
-            .apply(command)
-            .map_err(|e| ExcessError::Ledger(Box::new(e)))?;
-        if receipt.duplicate {
-            return Err(ExcessError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::post(
+            ledger,
+            command,
+            |e| ExcessError::Ledger(Box::new(e)),
+            |id| ExcessError::DuplicateLedgerCommand { id },
+        )?;
         self.proceeds.push(collection);
         Ok(receipt)
     }

@@ -2187,11 +2187,12 @@ fn post(
     actor: Actor,
     action: Action,
 ) -> Result<Receipt, FinancingError> {
-    let receipt = ledger.apply(Command::new(id.clone(), date, actor, action))?;
-    if receipt.duplicate {
-        return Err(FinancingError::DuplicateLedgerCommand { id });
-    }
-    Ok(receipt)
+    super::post(
+        ledger,
+        Command::new(id, date, actor, action),
+        FinancingError::from,
+        |id| FinancingError::DuplicateLedgerCommand { id },
+    )
 }
 
 fn positive(field: AmountField, amount: Money) -> Result<(), FinancingError> {

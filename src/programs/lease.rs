@@ -905,10 +905,9 @@ impl Lease {
                 amount,
             },
         );
-        let receipt = ledger.apply(command).map_err(LeaseError::Ledger)?;
-        if receipt.duplicate {
-            return Err(LeaseError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::post(ledger, command, LeaseError::Ledger, |id| {
+            LeaseError::DuplicateLedgerCommand { id }
+        })?;
         self.payments.push(LeasePayment {
             date,
             amount,

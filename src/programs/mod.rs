@@ -15,3 +15,22 @@ pub mod lease;
 pub mod notice;
 pub mod sales;
 pub mod training;
+
+use crate::budget::{BudgetError, Command, CommandId, Ledger, Receipt};
+
+/// Applies `command` to `ledger` for a program; a duplicate id is an error rather than a
+/// silent no-op. `ledger_error` wraps the ledger's refusal and `duplicate` names the id
+/// already taken, each in the calling program's error type.
+fn post<E>(
+    ledger: &mut Ledger,
+    command: Command,
+    ledger_error: impl FnOnce(BudgetError) -> E,
+    duplicate: impl FnOnce(CommandId) -> E,
+) -> Result<Receipt, E> {
+    let id = command.id.clone();
+    let receipt = ledger.apply(command).map_err(ledger_error)?;
+    if receipt.duplicate {
+        return Err(duplicate(id));
+    }
+    Ok(receipt)
+}

@@ -125,12 +125,9 @@ pub fn post_after_notice(
             });
         }
     }
-    let id = command.id.clone();
-    let receipt = ledger.apply(command).map_err(NoticeError::Ledger)?;
-    if receipt.duplicate {
-        return Err(NoticeError::DuplicateLedgerCommand { id });
-    }
-    Ok(receipt)
+    super::post(ledger, command, NoticeError::Ledger, |id| {
+        NoticeError::DuplicateLedgerCommand { id }
+    })
 }
 
 /// `proposed` and `action` describe the same money.

@@ -2669,11 +2669,12 @@ fn post(
     actor: Actor,
     action: Action,
 ) -> Result<Receipt, TrainingError> {
-    let receipt = ledger.apply(Command::new(id.clone(), date, actor, action))?;
-    if receipt.duplicate {
-        return Err(TrainingError::DuplicateLedgerCommand { id });
-    }
-    Ok(receipt)
+    super::post(
+        ledger,
+        Command::new(id, date, actor, action),
+        TrainingError::from,
+        |id| TrainingError::DuplicateLedgerCommand { id },
+    )
 }
 
 fn non_empty(field: TextField, text: &str) -> Result<(), TrainingError> {

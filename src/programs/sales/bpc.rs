@@ -106,10 +106,9 @@ impl Case {
                 financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         );
-        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
-        if receipt.duplicate {
-            return Err(SalesError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
+            SalesError::DuplicateLedgerCommand { id }
+        })?;
         Ok(receipt)
     }
 }

@@ -351,10 +351,9 @@ impl Case {
                 authority: ARREARS_INTEREST_AUTHORITY.into(),
             },
         );
-        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
-        if receipt.duplicate {
-            return Err(SalesError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
+            SalesError::DuplicateLedgerCommand { id }
+        })?;
         Ok(Some((interest, receipt)))
     }
 }

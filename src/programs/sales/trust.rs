@@ -255,6 +255,19 @@ impl TrustFund {
             .filter(move |e| &e.case == case)
     }
 
+    /// The sum of `case`'s entries that `keep` selects.
+    fn case_sum(
+        &self,
+        case: &DocumentId,
+        keep: impl Fn(&TrustEntry) -> bool,
+    ) -> Result<Money, SalesError> {
+        Ok(Money::checked_sum(
+            self.case_entries(case)
+                .filter(|e| keep(e))
+                .map(|e| e.amount),
+        )?)
+    }
+
     /// Deposits identified with `case` dated on or before `through` (`None`: all).
     ///
     /// # Errors
@@ -265,12 +278,9 @@ impl TrustFund {
         case: &DocumentId,
         through: Option<NaiveDate>,
     ) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| through.is_none_or(|t| e.date <= t))
-                .filter(|e| matches!(e.kind, TrustEntryKind::Deposit { .. }))
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| {
+            through.is_none_or(|t| e.date <= t) && matches!(e.kind, TrustEntryKind::Deposit { .. })
+        })
     }
 
     /// Disbursements identified with `case`.
@@ -279,11 +289,7 @@ impl TrustFund {
     ///
     /// [`SalesError::Money`] on overflow.
     pub fn case_disbursements(&self, case: &DocumentId) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| e.kind == TrustEntryKind::Disbursement)
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| e.kind == TrustEntryKind::Disbursement)
     }
 
     /// What has been drawn for `case` on the financing `document`.
@@ -292,16 +298,12 @@ impl TrustFund {
     ///
     /// [`SalesError::Money`] on overflow.
     pub fn drawn(&self, case: &DocumentId, document: &DocumentId) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| match &e.kind {
-                    TrustEntryKind::Deposit {
-                        source: DepositSource::Financing { document: d, .. },
-                    } => d == document,
-                    _ => false,
-                })
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| match &e.kind {
+            TrustEntryKind::Deposit {
+                source: DepositSource::Financing { document: d, .. },
+            } => d == document,
+            _ => false,
+        })
     }
 
     /// What has been drawn for `case` on the standby letter of credit `letter`.
@@ -314,16 +316,12 @@ impl TrustFund {
         case: &DocumentId,
         letter: &DocumentId,
     ) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| match &e.kind {
-                    TrustEntryKind::Deposit {
-                        source: DepositSource::StandbyLetterOfCredit { letter: l, .. },
-                    } => l == letter,
-                    _ => false,
-                })
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| match &e.kind {
+            TrustEntryKind::Deposit {
+                source: DepositSource::StandbyLetterOfCredit { letter: l, .. },
+            } => l == letter,
+            _ => false,
+        })
     }
 
     /// What has been returned at closure from `case` to the financing `document` (see
@@ -337,32 +335,23 @@ impl TrustFund {
         case: &DocumentId,
         document: Option<&DocumentId>,
     ) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| match &e.kind {
-                    TrustEntryKind::Return { document: d, .. } => document.is_none_or(|x| x == d),
-                    _ => false,
-                })
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| match &e.kind {
+            TrustEntryKind::Return { document: d, .. } => document.is_none_or(|x| x == d),
+            _ => false,
+        })
     }
 
     /// The partner's own cash deposited for `case` (deposits that are not financing draws;
     /// draws on its standby letters of credit count).
     pub(super) fn own_cash(&self, case: &DocumentId) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        TrustEntryKind::Deposit {
-                            source: DepositSource::Partner
-                                | DepositSource::StandbyLetterOfCredit { .. }
-                        }
-                    )
-                })
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| {
+            matches!(
+                e.kind,
+                TrustEntryKind::Deposit {
+                    source: DepositSource::Partner | DepositSource::StandbyLetterOfCredit { .. }
+                }
+            )
+        })
     }
 
     /// The checks of every entry before the amounts, in precedence order: state and
@@ -644,10 +633,9 @@ impl TrustFund {
                 amount,
             },
         );
-        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
-        if receipt.duplicate {
-            return Err(SalesError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
+            SalesError::DuplicateLedgerCommand { id }
+        })?;
         self.record(
             partner,
             TrustEntry {
@@ -757,10 +745,9 @@ impl TrustFund {
                 authority: LETTER_OF_CREDIT_AUTHORITY.into(),
             },
         );
-        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
-        if receipt.duplicate {
-            return Err(SalesError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
+            SalesError::DuplicateLedgerCommand { id }
+        })?;
         self.record(
             partner,
             TrustEntry {
@@ -922,10 +909,9 @@ impl TrustFund {
                 amount,
             },
         );
-        let receipt = ledger.apply(command).map_err(SalesError::Ledger)?;
-        if receipt.duplicate {
-            return Err(SalesError::DuplicateLedgerCommand { id });
-        }
+        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
+            SalesError::DuplicateLedgerCommand { id }
+        })?;
         self.record(
             partner,
             TrustEntry {
@@ -973,11 +959,7 @@ impl TrustFund {
     ///
     /// [`SalesError::Money`] on overflow.
     pub fn case_refunds(&self, case: &DocumentId) -> Result<Money, SalesError> {
-        Ok(Money::checked_sum(
-            self.case_entries(case)
-                .filter(|e| e.kind == TrustEntryKind::Refund)
-                .map(|e| e.amount),
-        )?)
+        self.case_sum(case, |e| e.kind == TrustEntryKind::Refund)
     }
 }
 
