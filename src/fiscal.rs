@@ -744,6 +744,18 @@ pub(crate) mod date_serde {
             assert!(serde_json::from_str::<Maybe>(r#"{"d":"2008-3-2"}"#).is_err());
         }
 
+        #[test]
+        fn a_date_that_is_not_text_is_refused_naming_the_form_expected() {
+            let err = serde_json::from_str::<Wrapper>(r#"{"d":20080102}"#)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("expected a date written YYYY-MM-DD"), "{err}");
+            let err = serde_json::from_str::<Maybe>(r#"{"d":20080102}"#)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("expected a date written YYYY-MM-DD"), "{err}");
+        }
+
         #[derive(Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Maybe {
