@@ -685,9 +685,6 @@ pub(crate) mod date_serde {
             fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
                 Ok(None)
             }
-            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
             fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
                 deserialize(d).map(Some)
             }
@@ -750,6 +747,15 @@ pub(crate) mod date_serde {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("expected a date written YYYY-MM-DD"), "{err}");
+            let err = deserialize_option(serde::de::value::StrDeserializer::<
+                serde::de::value::Error,
+            >::new("2008-01-02"))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains("expected a date written YYYY-MM-DD, or null"),
+                "{err}"
+            );
             let err = serde_json::from_str::<Maybe>(r#"{"d":20080102}"#)
                 .unwrap_err()
                 .to_string();
