@@ -61,7 +61,8 @@
 //! let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
 //! let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
 //!     24, article, RentalPayer::Lessee, Rounding::HalfEven)
-//!     // A lease of a year or longer waits 30 days after the AECA section 62 certification.
+//!     // A lease of a year or longer waits for the AECA section 62 certification's review:
+//!     // 15 days for Poland, a NATO member (section 62(c)(1)), 30 for most lessees.
 //!     .notified_on(day(2014, 12, 2)?);
 //! let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
 //! // $30,000,000.00 × 24 ÷ 360 = $2,000,000.00, in 8 quarterly payments of $250,000.00.
@@ -594,9 +595,10 @@ impl Lease {
     /// life; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
     /// when the lease needs the AECA section 62 certification (a term of a year or longer,
     /// under the dated lease rows of `thresholds` — [`Thresholds::current`] ships them with
-    /// their source: 30 days before the lease, from the 1981-12-29 text of P.L. 97-113,
-    /// marked unconfirmed for later years; a caller may pass its own rows) and it was not
-    /// transmitted, or its review has not run by the start;
+    /// their source: 30 days before the lease from 1981-12-29 (P.L. 97-113), and from
+    /// 1996-08-05 15 days for NATO members, Australia, Japan and New Zealand (P.L. 104-164,
+    /// 22 U.S.C. 2796a(c)); a caller may pass its own rows) and it was not transmitted, or
+    /// its review has not run by the start;
     /// [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee on the
     /// start date.
     pub fn new(
@@ -1135,9 +1137,9 @@ impl Lease {
     /// starting the day the current one ends; its rental is priced with the article's age
     /// in whole months at that start and the lease's [`Proration`].
     ///
-    /// A renewal is a new lease agreement: AECA section 62(a) asks the certification "not
-    /// less than 30 days before entering into or renewing" a lease of a year or longer
-    /// (P.L. 97-113 text, DOMAIN.md is silent), so a renewal whose own term reaches the
+    /// A renewal is a new lease agreement: AECA section 62 asks the certification before
+    /// "entering into or renewing" a lease of a year or longer (22 U.S.C. 2796a(a), (c);
+    /// 15 or 30 days by the lessee), so a renewal whose own term reaches the
     /// dated lease rows of `thresholds` needs a certification of its own, transmitted on
     /// `notified` and reviewed by `date` (the certification of the original lease does not
     /// cover it).
@@ -1162,7 +1164,7 @@ impl Lease {
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
-    /// // A twelve-month renewal needs its own certification, 30 days ahead.
+    /// // A twelve-month renewal needs its own certification (Poland: 15 days ahead).
     /// assert!(matches!(
     ///     lease.clone().renew(day(2016, 12, 1)?, 12, None, &Thresholds::current()),
     ///     Err(LeaseError::NotificationRequired { .. })
@@ -1575,7 +1577,8 @@ mod tests {
     fn request(term: u32, article: LeasedArticle) -> LeaseRequest {
         LeaseRequest::new(
             "L-1".parse().unwrap(),
-            "POL".parse().unwrap(),
+            // Jordan, not named in section 62(c)(1): the 30-day review.
+            "JOR".parse().unwrap(),
             d(2015, 1, 1),
             term,
             article,
@@ -1605,7 +1608,7 @@ mod tests {
                 err,
                 LeaseError::NotificationRequired {
                     id: "L-1".parse().unwrap(),
-                    citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                    citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
                     review_days: 30,
                     earliest_if_notified_today: d(2015, 1, 31),
                 }
@@ -1638,7 +1641,7 @@ mod tests {
             .unwrap_err(),
             LeaseError::ReviewPeriodNotEnded {
                 id: "L-1".parse().unwrap(),
-                citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
                 notified: d(2014, 12, 3),
                 earliest: d(2015, 1, 2),
                 start: d(2015, 1, 1),
@@ -1662,6 +1665,39 @@ mod tests {
             ),
             Err(LeaseError::NotificationRequired { .. })
         ));
+    }
+
+    /// AECA section 62(c)(1): a lease to Poland, a NATO member, waits 15 days after the
+    /// certification (transmitted the day before, of, after 15 days before the start).
+    #[test]
+    fn a_lease_to_a_nato_member_waits_fifteen_days() {
+        let mut req = request(24, plane());
+        req.lessee = "POL".parse().unwrap();
+        for (notified, ok) in [
+            (d(2014, 12, 16), true),
+            (d(2014, 12, 17), true),
+            (d(2014, 12, 18), false),
+        ] {
+            let result = Lease::new(
+                req.clone().notified_on(notified),
+                &Thresholds::current(),
+                &AllowAll,
+            );
+            if ok {
+                assert!(result.is_ok(), "{notified}");
+            } else {
+                assert_eq!(
+                    result.unwrap_err(),
+                    LeaseError::ReviewPeriodNotEnded {
+                        id: "L-1".parse().unwrap(),
+                        citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
+                        notified,
+                        earliest: d(2015, 1, 2),
+                        start: d(2015, 1, 1),
+                    }
+                );
+            }
+        }
     }
 
     /// Issue 17 (the former `debug_assert_eq!` of the schedule's sum): rounded away from
