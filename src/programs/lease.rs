@@ -2137,7 +2137,9 @@ mod tests {
                 Rounding::HalfEven, Rounding::HalfAwayFromZero, Rounding::AwayFromZero, Rounding::TowardZero,
             ]),
         ) {
-            let start = d(1990, 1, 1) + chrono::Days::new(u64::try_from(start).unwrap());
+            let start = d(1990, 1, 1)
+                .checked_add_days(chrono::Days::new(u64::try_from(start).unwrap()))
+                .unwrap();
             let mut req = request(months, LeasedArticle::new("x", Money::from_cents(value), life, 0));
             req.start = start;
             req.notified = Some(d(1989, 1, 1));

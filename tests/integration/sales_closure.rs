@@ -826,18 +826,20 @@ fn a_standby_letter_provided_after_the_offer_replaces_the_first() {
         |trust: &mut TrustFund, ledger: &mut Ledger, which: DocumentId, date, amount, id: &str| {
             let mut draw = draw_of(amount, &format!("ADVICE-{id}"));
             draw.letter = which;
-            trust.draw_letter_of_credit(
-                &case,
-                date,
-                draw,
-                ledger,
-                id.parse().unwrap(),
-                "dfas".parse().unwrap(),
-            )
+            trust
+                .draw_letter_of_credit(
+                    &case,
+                    date,
+                    draw,
+                    ledger,
+                    id.parse().unwrap(),
+                    "dfas".parse().unwrap(),
+                )
+                .map_err(Box::new)
         };
     let journal = ledger.journal().len();
     assert_eq!(
-        draw(
+        *draw(
             &mut trust,
             &mut ledger,
             letter(),
@@ -862,7 +864,8 @@ fn a_standby_letter_provided_after_the_offer_replaces_the_first() {
             day(2015, 3, 15),
             "5000.01",
             "D-1"
-        ),
+        )
+        .map_err(|e| *e),
         Err(SalesError::LetterOfCreditExceeded { .. })
     ));
     assert_eq!(ledger.journal().len(), journal);
