@@ -389,6 +389,34 @@ pub struct FmfCommitmentRules {
     pub confirmed: bool,
 }
 
+/// The shorter AECA section 62 review for the partners the statute names.
+///
+/// Since P.L. 104-164 §141(e) (110 Stat. 1433, 1996-07-21), 22 U.S.C. 2796a(c) has the
+/// certification transmitted "not less than 15 calendar days before the agreement is
+/// entered into or renewed in the case of an agreement with the North Atlantic Treaty
+/// Organization, any member country of that Organization or Australia, Japan, or New
+/// Zealand", and 30 calendar days before for any other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FavoredLeaseReview {
+    /// The shorter review, in days (15).
+    pub review_days: u32,
+    /// Whether every NATO member, while a member on the lease's date ([`Group::Nato`]),
+    /// has the shorter review.
+    pub nato_members: bool,
+    /// The other countries that have it.
+    pub countries: Vec<CountryCode>,
+    /// The source.
+    pub source: String,
+}
+
+impl FavoredLeaseReview {
+    fn covers(&self, partner: CountryCode, date: NaiveDate) -> bool {
+        (self.nato_members && Group::Nato.is_member(partner, date))
+            || self.countries.contains(&partner)
+    }
+}
+
 /// One dated row of the AECA section 62 lease certification rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -406,6 +434,9 @@ pub struct LeaseNoticeRule {
     pub min_term_months: u32,
     /// The certification precedes the lease by at least this many days (30).
     pub review_days: u32,
+    /// The shorter review for the partners the statute names, when the row has one.
+    #[serde(default)]
+    pub favored: Option<FavoredLeaseReview>,
     /// The source.
     pub source: String,
     /// `false` when a figure of the row is unconfirmed for its dates.
@@ -469,16 +500,56 @@ fn fmf_commitment_rows() -> Vec<FmfCommitmentRules> {
     }]
 }
 
-/// The AECA section 62 lease certification rows.
+/// The AECA section 62 lease certification rows (22 U.S.C. 2796a), read from the enacting
+/// texts:
+///
+/// - from 1981-12-29, P.L. 97-113 (95 Stat. 1525) enacted section 62(a): "Not less than 30
+///   days before entering into or renewing any agreement ... to lease any defense article
+///   ... for a period of one year or longer" — 30 days for every lessee. Before that day
+///   section 62 did not exist, so no certification is asked (the "after 1981" condition
+///   is real and kept).
+/// - P.L. 104-164 §141(e) (110 Stat. 1433, 1996-07-21) struck the 30 days from (a) and added
+///   (c): 15 calendar days for NATO, its members, Australia, Japan and New Zealand, 30 for
+///   any other; by §141(f) the amendment applies to "certifications required to be
+///   submitted on or after the date of the enactment". A 15-day certification is first
+///   required on 1996-07-21 for a lease entered into on 1996-08-05, so the 15 days apply to
+///   leases from 1996-08-05; until then every lessee has 30 (the old certification's due
+///   day, 30 days before, falls before the enactment).
+/// - Later amendments to (c) (the Republic of Korea and Israel, added to section 36(b)'s
+///   list in 2008 and 2010) were not found in the texts read: those partners keep 30 days
+///   in the shipped rows, the longer (safe) period; a caller who confirms them adds them to
+///   [`FavoredLeaseReview::countries`] in its own rows. The President's emergency waiver
+///   (section 62(b)) is not modelled: a caller records it by passing its own rows.
 fn lease_rows() -> Vec<LeaseNoticeRule> {
-    vec![LeaseNoticeRule {
-        from: ymd(1981, 12, 29),
-        to: None,
-        min_term_months: 12,
-        review_days: 30,
-        source: "AECA sec. 62(a) as enacted by P.L. 97-113 (95 Stat. 1525, 1981-12-29): not less than 30 days before entering into or renewing a lease of one year or longer; the current text of 22 U.S.C. 2796a moves the timing to its subsection (c), not read here, so the 30 days are unconfirmed for later years".to_owned(),
-        confirmed: false,
-    }]
+    let favored_from = ymd(1996, 8, 5);
+    vec![
+        LeaseNoticeRule {
+            from: ymd(1981, 12, 29),
+            to: Some(favored_from),
+            min_term_months: 12,
+            review_days: 30,
+            favored: None,
+            source: "AECA sec. 62(a) as enacted by P.L. 97-113 (95 Stat. 1525, 1981-12-29): not less than 30 days before entering into or renewing a lease of one year or longer; P.L. 104-164 sec. 141(e)-(f) (110 Stat. 1433) kept 30 days for every lessee until the first 15-day certification it allows, for a lease of 1996-08-05".to_owned(),
+            confirmed: true,
+        },
+        LeaseNoticeRule {
+            from: favored_from,
+            to: None,
+            min_term_months: 12,
+            review_days: 30,
+            favored: Some(FavoredLeaseReview {
+                review_days: 15,
+                nato_members: true,
+                countries: ["AUS", "JPN", "NZL"]
+                    .into_iter()
+                    .filter_map(|c| c.parse().ok())
+                    .collect(),
+                source: "AECA sec. 62(c)(1) as added by P.L. 104-164 sec. 141(e) (110 Stat. 1433, 1996-07-21): NATO, any member country, Australia, Japan, New Zealand".to_owned(),
+            }),
+            source: "AECA sec. 62(a), (c)(2) as amended by P.L. 104-164 sec. 141(e) (110 Stat. 1433, 1996-07-21): a lease of one year or longer, certified not less than 30 calendar days before for any other country; later amendments of (c) not read".to_owned(),
+            confirmed: true,
+        },
+    ]
 }
 
 impl Thresholds {
@@ -1074,16 +1145,29 @@ fn lease(
     if term_months < row.min_term_months {
         return Ok(None);
     }
+    let mut reasons = vec![format!(
+        "a lease to {partner} for {term_months} months reaches the {}-month term",
+        row.min_term_months
+    )];
+    // The 1996 text puts the periods in subsection (c); the 1981 text had them in (a).
+    let (days, subsection) = match &row.favored {
+        Some(f) if f.covers(partner, date) => {
+            reasons.push(format!(
+                "{partner} has the {}-day review ({})",
+                f.review_days, f.source
+            ));
+            (f.review_days, "(c)")
+        }
+        Some(_) => (row.review_days, "(c)"),
+        None => (row.review_days, "(a)"),
+    };
     let mut n = notice(
         Regime::Aeca62,
         &SECTION_62,
-        row.review_days,
+        days,
         date,
-        Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
-        vec![format!(
-            "a lease to {partner} for {term_months} months reaches the {}-month term",
-            row.min_term_months
-        )],
+        Citation::fixed("22 U.S.C.", "2796a", Some(subsection)),
+        reasons,
         row.confirmed,
     )?;
     n.content.push(format!(
@@ -1630,14 +1714,63 @@ mod tests {
         assert!(assess(&lease(11), on, &t).is_none());
         let n = assess(&lease(12), on, &t).unwrap();
         assert_eq!(n.regime, Regime::Aeca62);
-        assert_eq!(n.review_days, 30);
-        assert_eq!(n.earliest, d(2015, 7, 1));
+        // Poland, a NATO member since 1999-03-12: 15 days (section 62(c)(1)).
+        assert_eq!(n.review_days, 15);
+        assert_eq!(n.earliest, d(2015, 6, 16));
+        assert_eq!(
+            n.citation,
+            Citation::fixed("22 U.S.C.", "2796a", Some("(c)"))
+        );
         assert!(n.committees.contains(&Committee::SenateArmedServices));
-        assert!(!n.confirmed);
+        assert!(n.confirmed);
         assert!(assess(&lease(13), on, &t).is_some());
         assert!(assess(&lease(60), d(1981, 12, 28), &t).is_none());
         assert!(assess(&lease(60), d(1981, 12, 29), &t).is_some());
         assert!(assess(&lease(60), d(1981, 12, 30), &t).is_some());
+    }
+
+    /// AECA section 62(c) (P.L. 104-164, 1996-07-21): 15 days for NATO members, Australia,
+    /// Japan and New Zealand from the first lease whose 15-day certification falls on or
+    /// after the enactment (1996-08-05; the day before, 30); 30 days for any other lessee
+    /// (the Republic of Korea and Israel included, their addition to (c) unconfirmed); a
+    /// member only while a member (Poland joined NATO 1999-03-12).
+    #[test]
+    fn aeca_62_fifteen_days_for_nato_australia_japan_new_zealand() {
+        let t = Thresholds::current();
+        let days = |partner: &str, on| {
+            let action = ProposedAction::Lease {
+                partner: partner.parse().unwrap(),
+                term_months: 12,
+                replacement_value: m("1000000"),
+            };
+            assess(&action, on, &t).unwrap().review_days
+        };
+        for partner in ["DEU", "JPN", "AUS", "NZL"] {
+            assert_eq!(days(partner, d(1996, 8, 4)), 30, "{partner}");
+            assert_eq!(days(partner, d(1996, 8, 5)), 15, "{partner}");
+            assert_eq!(days(partner, d(1996, 8, 6)), 15, "{partner}");
+        }
+        for partner in ["JOR", "KOR", "ISR", "EGY"] {
+            assert_eq!(days(partner, d(1996, 8, 5)), 30, "{partner}");
+            assert_eq!(days(partner, d(2020, 1, 1)), 30, "{partner}");
+        }
+        assert_eq!(days("POL", d(1999, 3, 11)), 30);
+        assert_eq!(days("POL", d(1999, 3, 12)), 15);
+        let old = assess(
+            &ProposedAction::Lease {
+                partner: "DEU".parse().unwrap(),
+                term_months: 12,
+                replacement_value: m("1"),
+            },
+            d(1990, 1, 1),
+            &t,
+        )
+        .unwrap();
+        assert_eq!(
+            old.citation,
+            Citation::fixed("22 U.S.C.", "2796a", Some("(a)"))
+        );
+        assert!(old.confirmed);
     }
 
     #[test]

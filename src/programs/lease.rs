@@ -9,20 +9,35 @@
 //! - **Term**: each lease (and each renewal, which is a new lease agreement) runs for a
 //!   fixed duration of at most [`MAX_TERM_MONTHS`] months (AECA section 61(b)). Some
 //!   secondary sources read the five years as including renewals; this crate does not.
-//! - **Rental** (AECA section 61(a)(4): the lessee pays all costs, "including reimbursement
-//!   for depreciation of such articles while leased"). Documented choice, straight-line
+//! - **Rental** (AECA section 61(a)(4), 22 U.S.C. 2796(a)(4): the lessee agrees "to pay in
+//!   United States dollars all costs incurred by the United States Government in leasing
+//!   such articles, including reimbursement for depreciation of such articles while
+//!   leased"; [`Money`] is U.S. dollars by construction). Documented choice, straight-line
 //!   depreciation over the article's normal service life:
 //!
 //!   ```text
-//!   rental = round(replacement value × term months ÷ service-life months) + other costs
+//!   rental = round(replacement value × term ÷ service-life months) + other costs
 //!   ```
 //!
-//!   rounded to the cent with the lease's named [`Rounding`]. The rental is paid in equal
-//!   installments in advance, every `payment_months` from the start, each rounded the same
-//!   way and the last taking the remainder, so they sum exactly to the rental.
+//!   rounded once, to the cent, with the lease's named [`Rounding`]. The term is whole
+//!   months plus, when it is not whole months, some days fewer than the month that follows
+//!   them ([`TermLength`]); those days count as a fraction of a month by the lease's
+//!   [`Proration`]: the days over the days of that calendar month
+//!   ([`Proration::ActualDays`]) or over 30 ([`Proration::ThirtyDayMonth`]). Neither SAMM
+//!   C11 nor the statute, as read in the stored copies (SAMM C11.6, 22 U.S.C. 2796), gives
+//!   a proration rule, so the rule is the caller's choice, named on the lease; the crate's
+//!   default is [`Proration::ActualDays`]. The rental is paid in installments in advance,
+//!   every `payment_months` from the start, each the rental's share of the months it pays
+//!   for (rounded the same way), the extra days paid on the day they begin, the last
+//!   installment taking the remainder, so they sum exactly to the rental.
+//!   [`Lease::rental_by_fiscal_year`] splits each term's rental over the fiscal years its
+//!   days fall in, by days, to the cent (a largest-remainder split), so the pieces add up
+//!   to the rental.
 //! - **Waivers**: a lease for cooperative research or development, military exercises, or
 //!   communications or electronics interface projects pays nothing under paragraph (4) —
-//!   neither rental nor costs nor loss and damage; for an article past three quarters of its
+//!   neither rental nor costs nor loss and damage ("The requirement of paragraph (4) shall
+//!   not apply to leases entered into for purposes of ...", the text after section
+//!   61(a)(4)); for an article past three quarters of its
 //!   normal service life the depreciation may be waived on a national-security
 //!   determination, and the other costs, loss and damage are still paid.
 //! - **Loss and damage**: damage is billed at the cost of restoration, at most the
@@ -46,7 +61,8 @@
 //! let article = LeasedArticle::new("C-130H aircraft", "30000000".parse()?, 360, 120);
 //! let request = LeaseRequest::new("LEASE-POL-1".parse()?, "POL".parse()?, day(2015, 1, 1)?,
 //!     24, article, RentalPayer::Lessee, Rounding::HalfEven)
-//!     // A lease of a year or longer waits 30 days after the AECA section 62 certification.
+//!     // A lease of a year or longer waits for the AECA section 62 certification's review:
+//!     // 15 days for Poland, a NATO member (section 62(c)(1)), 30 for most lessees.
 //!     .notified_on(day(2014, 12, 2)?);
 //! let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
 //! // $30,000,000.00 × 24 ÷ 360 = $2,000,000.00, in 8 quarterly payments of $250,000.00.
@@ -66,6 +82,7 @@ use crate::budget::{
     AccountSymbol, Action, Actor, BudgetError, Command, CommandId, DocumentId, Ledger, Receipt,
 };
 use crate::eligibility::{Decision, EligibilityCheck, EligibilityRequest};
+use crate::fiscal::FiscalYear;
 use crate::law::Citation;
 use crate::money::{Money, MoneyError, Rounding};
 use crate::notification::{self, AssessError, NoticeGap, ProposedAction, Thresholds};
@@ -103,6 +120,88 @@ fn check_notice(
 
 /// The longest term of one lease or renewal, in months: five years (AECA section 61(b)).
 pub const MAX_TERM_MONTHS: u32 = 60;
+
+/// How the days of a term that is not whole months count toward its rental: a fraction of
+/// the month that follows the whole months. Neither SAMM C11 nor AECA section 61 gives the
+/// rule (stored copies of SAMM C11.6 and 22 U.S.C. 2796 read), so it is the caller's
+/// choice, named on the lease.
+///
+/// ```
+/// use security_assistance::programs::lease::Proration;
+/// assert_eq!(Proration::default(), Proration::ActualDays);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Proration {
+    /// The days over the days of that calendar month (10 days of a 31-day month: 10/31).
+    #[default]
+    ActualDays,
+    /// The days over 30, at most 30 (10 days: 10/30; 30 days of a 31-day month: a month).
+    ThirtyDayMonth,
+}
+
+/// The length of a lease term or renewal: whole months and some days fewer than the month
+/// that follows them.
+///
+/// ```
+/// use security_assistance::programs::lease::TermLength;
+/// assert_eq!(TermLength::from(12), TermLength { months: 12, days: 0 });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermLength {
+    /// Whole months.
+    pub months: u32,
+    /// Days after the whole months.
+    pub days: u32,
+}
+
+impl From<u32> for TermLength {
+    fn from(months: u32) -> TermLength {
+        TermLength { months, days: 0 }
+    }
+}
+
+impl TermLength {
+    /// Checks the length for a term starting on `start`: not empty, at most
+    /// [`MAX_TERM_MONTHS`] months (five years, no days past them), and the days fewer than
+    /// the month that follows the whole months.
+    fn check(self, start: NaiveDate) -> Result<(), LeaseError> {
+        if self.months == 0 && self.days == 0 {
+            return Err(LeaseError::ZeroMonths {
+                what: "term".to_owned(),
+            });
+        }
+        if self.months > MAX_TERM_MONTHS || (self.months == MAX_TERM_MONTHS && self.days > 0) {
+            return Err(LeaseError::TermTooLong {
+                months: self.months,
+                max: MAX_TERM_MONTHS,
+            });
+        }
+        let month_days = month_days_after(start, self.months)?;
+        if self.days >= month_days {
+            return Err(LeaseError::DaysNotUnderAMonth {
+                days: self.days,
+                month_days,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The days of the calendar month that follows `months` whole months from `start` (from
+/// `start + months` to `start + months + 1`).
+fn month_days_after(start: NaiveDate, months: u32) -> Result<u32, LeaseError> {
+    let from = start
+        .checked_add_months(Months::new(months))
+        .ok_or(LeaseError::DateOutOfRange)?;
+    let to = from
+        .checked_add_months(Months::new(1))
+        .ok_or(LeaseError::DateOutOfRange)?;
+    u32::try_from(to.signed_duration_since(from).num_days()).map_err(|_| LeaseError::DateOutOfRange)
+}
 
 /// An article offered for lease.
 ///
@@ -233,8 +332,15 @@ pub struct LeaseRequest {
     /// The first day of the lease.
     #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub start: NaiveDate,
-    /// Its term in months.
+    /// Its term in whole months.
     pub term_months: u32,
+    /// Days of the term after its whole months, fewer than the month that follows them
+    /// (0: a term of whole months).
+    #[serde(default)]
+    pub term_days: u32,
+    /// How those days count toward the rental.
+    #[serde(default)]
+    pub proration: Proration,
     /// The article.
     pub article: LeasedArticle,
     /// Other costs the United States incurs, added to the rental of every term.
@@ -280,6 +386,8 @@ impl LeaseRequest {
             lessee,
             start,
             term_months,
+            term_days: 0,
+            proration: Proration::ActualDays,
             article,
             other_costs: Money::ZERO,
             refurbishment: Money::ZERO,
@@ -306,8 +414,11 @@ pub struct Term {
     /// The first day.
     #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
     pub start: NaiveDate,
-    /// The length in months.
+    /// The length in whole months.
     pub months: u32,
+    /// The days after the whole months (fewer than the month that follows them).
+    #[serde(default)]
+    pub days: u32,
     /// The months of service the article had at the start of the term.
     pub months_in_service: u32,
     /// The rental for the term.
@@ -318,7 +429,9 @@ impl Term {
     /// The first day after the term.
     #[must_use]
     pub fn end(&self) -> Option<NaiveDate> {
-        self.start.checked_add_months(Months::new(self.months))
+        self.start
+            .checked_add_months(Months::new(self.months))?
+            .checked_add_days(chrono::Days::new(u64::from(self.days)))
     }
 }
 
@@ -452,6 +565,8 @@ pub struct Lease {
     waiver: Option<RentalWaiver>,
     payer: RentalPayer,
     rounding: Rounding,
+    #[serde(default)]
+    proration: Proration,
     terms: Vec<Term>,
     payments: Vec<LeasePayment>,
     bills: Vec<Bill>,
@@ -472,15 +587,18 @@ impl Lease {
     /// # Errors
     ///
     /// In precedence order: [`LeaseError::EmptyDescription`],
-    /// [`LeaseError::NegativeAmount`], [`LeaseError::ZeroMonths`] (term, service life or
-    /// payment period), [`LeaseError::TermTooLong`]; [`LeaseError::ServiceLifeNotPassed`]
+    /// [`LeaseError::NegativeAmount`]; for the term ([`TermLength`]: `term_months` and
+    /// `term_days`) [`LeaseError::ZeroMonths`] when empty, [`LeaseError::TermTooLong`] past
+    /// five years, [`LeaseError::DaysNotUnderAMonth`] when the days make a month;
+    /// [`LeaseError::ZeroMonths`] for the service life or payment period; [`LeaseError::ServiceLifeNotPassed`]
     /// for a service-life waiver on an article that has not passed three quarters of its
     /// life; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
     /// when the lease needs the AECA section 62 certification (a term of a year or longer,
     /// under the dated lease rows of `thresholds` — [`Thresholds::current`] ships them with
-    /// their source: 30 days before the lease, from the 1981-12-29 text of P.L. 97-113,
-    /// marked unconfirmed for later years; a caller may pass its own rows) and it was not
-    /// transmitted, or its review has not run by the start;
+    /// their source: 30 days before the lease from 1981-12-29 (P.L. 97-113), and from
+    /// 1996-08-05 15 days for NATO members, Australia, Japan and New Zealand (P.L. 104-164,
+    /// 22 U.S.C. 2796a(c)); a caller may pass its own rows) and it was not transmitted, or
+    /// its review has not run by the start;
     /// [`LeaseError::Ineligible`] when `eligibility` refuses a lease to the lessee on the
     /// start date.
     pub fn new(
@@ -503,8 +621,12 @@ impl Lease {
         {
             return Err(LeaseError::NegativeAmount { amount });
         }
+        let length = TermLength {
+            months: request.term_months,
+            days: request.term_days,
+        };
+        length.check(request.start)?;
         for (what, months) in [
-            ("term", request.term_months),
             ("service life", article.service_life_months),
             ("payment period", request.payment_months),
         ] {
@@ -514,7 +636,6 @@ impl Lease {
                 });
             }
         }
-        check_term(request.term_months)?;
         if matches!(request.waiver, Some(RentalWaiver::ServiceLife { .. }))
             && !article.past_three_quarters_of_service_life()
         {
@@ -553,6 +674,7 @@ impl Lease {
             waiver: request.waiver,
             payer: request.payer,
             rounding: request.rounding,
+            proration: request.proration,
             terms: Vec::new(),
             payments: Vec::new(),
             bills: Vec::new(),
@@ -561,11 +683,7 @@ impl Lease {
             last_step: request.start,
             decision,
         };
-        let mut term = lease.price_term(
-            request.start,
-            request.term_months,
-            lease.article.months_in_service,
-        )?;
+        let mut term = lease.price_term(request.start, length, lease.article.months_in_service)?;
         if lease.billable() {
             term.rental = term.rental.checked_add(request.refurbishment)?;
         }
@@ -573,31 +691,115 @@ impl Lease {
         Ok(lease)
     }
 
-    /// The rental for a term of `months` starting with `months_in_service`.
+    /// The rental for a term of `length` starting on `start` with `months_in_service`:
+    /// the depreciation of `months + days ÷ month` months, rounded once (see the module
+    /// documentation), plus the other costs.
     fn price_term(
         &self,
         start: NaiveDate,
-        months: u32,
+        length: TermLength,
         months_in_service: u32,
     ) -> Result<Term, LeaseError> {
+        let term = Term {
+            start,
+            months: length.months,
+            days: length.days,
+            months_in_service,
+            rental: Money::ZERO,
+        };
         let rental = match &self.waiver {
             Some(RentalWaiver::Purpose { .. }) => Money::ZERO,
             Some(RentalWaiver::ServiceLife { .. }) => self.other_costs,
             None => {
+                let (units, per_month) = self.term_units(&term)?;
                 let depreciation = self.article.replacement_value.checked_mul_ratio(
-                    i128::from(months),
-                    i128::from(self.article.service_life_months),
+                    units,
+                    i128::from(self.article.service_life_months).saturating_mul(per_month),
                     self.rounding,
                 )?;
                 depreciation.checked_add(self.other_costs)?
             }
         };
-        Ok(Term {
-            start,
-            months,
-            months_in_service,
-            rental,
-        })
+        Ok(Term { rental, ..term })
+    }
+
+    /// A term's length in day-units and the units of one month, by the lease's
+    /// [`Proration`]: `(months × m + days, m)` where `m` is the days of the calendar month
+    /// after the whole months ([`Proration::ActualDays`]) or 30, the days counted at most
+    /// 30 ([`Proration::ThirtyDayMonth`]).
+    fn term_units(&self, term: &Term) -> Result<(i128, i128), LeaseError> {
+        let (per_month, days) = match self.proration {
+            Proration::ActualDays => (month_days_after(term.start, term.months)?, term.days),
+            Proration::ThirtyDayMonth => (30, term.days.min(30)),
+        };
+        let per_month = i128::from(per_month);
+        let units = i128::from(term.months)
+            .saturating_mul(per_month)
+            .saturating_add(i128::from(days));
+        Ok((units, per_month))
+    }
+
+    /// Each term's rental split over the fiscal years its days fall in, by days (the
+    /// first term's refurbishment with it), and summed per fiscal year, in order: the
+    /// rental an appropriation-year report charges to each year. The split is to the cent
+    /// with the cents left over going to the largest remainders, so the pieces of a term
+    /// add up to its rental and the pieces of the lease to [`Lease::rental`]. A lease
+    /// returned or lost early still lists its whole terms, as [`Lease::rental`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`LeaseError::DateOutOfRange`] for a term outside the calendar;
+    /// [`LeaseError::Money`] on overflow.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::eligibility::AllowAll;
+    /// use security_assistance::notification::Thresholds;
+    /// use security_assistance::programs::lease::*;
+    /// use security_assistance::Rounding;
+    /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
+    /// let article = LeasedArticle::new("radar", "3650000".parse()?, 120, 0);
+    /// let mut request = LeaseRequest::new("LEASE-1".parse()?, "POL".parse()?,
+    ///     day(2015, 9, 1)?, 2, article, RentalPayer::Lessee, Rounding::HalfEven);
+    /// request.term_days = 10; // 2015-09-01 to 2015-11-10: two months and 10 of November's 30 days
+    /// let lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
+    /// // $3,650,000.00 × (2 + 10/30) ÷ 120 = $70,972.222… → $70,972.22
+    /// assert_eq!(lease.rental()?.to_string(), "$70,972.22");
+    /// let by_year = lease.rental_by_fiscal_year()?;
+    /// // 30 days in FY2015 (September), 41 in FY2016 (October and 10 days of November):
+    /// // 30/71 and 41/71 of the rental, the cent left over to the larger remainder.
+    /// assert_eq!(by_year[0].1.to_string(), "$29,988.26");
+    /// assert_eq!(by_year[1].1.to_string(), "$40,983.96");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rental_by_fiscal_year(&self) -> Result<Vec<(FiscalYear, Money)>, LeaseError> {
+        let mut out: Vec<(FiscalYear, Money)> = Vec::new();
+        for term in &self.terms {
+            let end = term.end().ok_or(LeaseError::DateOutOfRange)?;
+            let mut pieces: Vec<(FiscalYear, Money)> = Vec::new();
+            let mut from = term.start;
+            while from < end {
+                let year = FiscalYear::containing(from);
+                let next = year
+                    .last_day()
+                    .succ_opt()
+                    .ok_or(LeaseError::DateOutOfRange)?
+                    .min(end);
+                let days = next.signed_duration_since(from).num_days();
+                pieces.push((year, Money::from_cents(days)));
+                from = next;
+            }
+            let weights: Vec<Money> = pieces.iter().map(|(_, w)| *w).collect();
+            let shares = crate::money::pro_rata(term.rental, &weights)?;
+            for ((year, _), share) in pieces.into_iter().zip(shares) {
+                match out.iter_mut().find(|(y, _)| *y == year) {
+                    Some((_, sum)) => *sum = sum.checked_add(share)?,
+                    None => out.push((year, share)),
+                }
+            }
+        }
+        out.sort_by_key(|(year, _)| *year);
+        Ok(out)
     }
 
     /// The lease identifier.
@@ -696,38 +898,51 @@ impl Lease {
     }
 
     fn term_schedule(&self, term: &Term) -> Result<Vec<RentalInstallment>, LeaseError> {
-        let mut out = Vec::new();
+        // Periods of `payment_months` whole months (the last may be shorter), then the
+        // extra days as a period of their own, due the day they begin.
+        let (units, per_month) = self.term_units(term)?;
+        let mut periods: Vec<(u32, i128)> = Vec::new();
         let mut offset = 0u32;
-        let mut paid = Money::ZERO;
         while offset < term.months {
             let next = offset.saturating_add(self.payment_months).min(term.months);
+            periods.push((
+                offset,
+                i128::from(next.saturating_sub(offset)).saturating_mul(per_month),
+            ));
+            offset = next;
+        }
+        if term.days > 0 {
+            periods.push((
+                term.months,
+                units.saturating_sub(i128::from(term.months).saturating_mul(per_month)),
+            ));
+        }
+        let mut out = Vec::with_capacity(periods.len());
+        let mut paid = Money::ZERO;
+        let last = periods.len().saturating_sub(1);
+        for (i, (offset, share_units)) in periods.into_iter().enumerate() {
             let due = term
                 .start
                 .checked_add_months(Months::new(offset))
                 .ok_or(LeaseError::DateOutOfRange)?;
             let rest = term.rental.checked_sub(paid)?;
-            let amount = if next == term.months {
+            let amount = if i == last {
                 rest
             } else {
                 // Capped at what is left: rounded away from zero, the shares of a tiny
                 // rental (a cent over three months) would otherwise pass the rental and
                 // leave a negative last installment.
                 term.rental
-                    .checked_mul_ratio(
-                        i128::from(next.saturating_sub(offset)),
-                        i128::from(term.months),
-                        self.rounding,
-                    )?
+                    .checked_mul_ratio(share_units, units, self.rounding)?
                     .min(rest)
             };
             paid = paid.checked_add(amount)?;
             out.push(RentalInstallment { due, amount });
-            offset = next;
         }
         // The installments sum to the term's rental by construction (issue 17: no
-        // assertion that input can reach): the last one is `rental − paid`, and the loop
-        // always reaches it because both the term's months and `payment_months` are at
-        // least 1 (`LeaseError::ZeroMonths` from `Lease::new` and `renew`).
+        // assertion that input can reach): the last one is `rental − paid`, and there is
+        // at least one period because a term is never empty (`TermLength::check` in
+        // `Lease::new` and `renew`) and `payment_months` is at least 1.
         Ok(out)
     }
 
@@ -918,12 +1133,13 @@ impl Lease {
     }
 
     /// Renews the lease on `date`, the last day of the current term or earlier, for a new
-    /// term of `months` starting the day the current one ends; its rental is priced with
-    /// the article's age at that start.
+    /// term of `length` (whole months, `12`, or a [`TermLength`] of months and days)
+    /// starting the day the current one ends; its rental is priced with the article's age
+    /// in whole months at that start and the lease's [`Proration`].
     ///
-    /// A renewal is a new lease agreement: AECA section 62(a) asks the certification "not
-    /// less than 30 days before entering into or renewing" a lease of a year or longer
-    /// (P.L. 97-113 text, DOMAIN.md is silent), so a renewal whose own term reaches the
+    /// A renewal is a new lease agreement: AECA section 62 asks the certification before
+    /// "entering into or renewing" a lease of a year or longer (22 U.S.C. 2796a(a), (c);
+    /// 15 or 30 days by the lessee), so a renewal whose own term reaches the
     /// dated lease rows of `thresholds` needs a certification of its own, transmitted on
     /// `notified` and reviewed by `date` (the certification of the original lease does not
     /// cover it).
@@ -931,9 +1147,9 @@ impl Lease {
     /// # Errors
     ///
     /// In precedence order: [`LeaseError::IllegalAction`] unless active;
-    /// [`LeaseError::DateBeforePrevious`]; [`LeaseError::ZeroMonths`];
-    /// [`LeaseError::TermTooLong`]; [`LeaseError::RenewalAfterEnd`] after the current term
-    /// ended; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
+    /// [`LeaseError::DateBeforePrevious`]; [`LeaseError::ZeroMonths`] for an empty term;
+    /// [`LeaseError::TermTooLong`] past five years; [`LeaseError::DaysNotUnderAMonth`];
+    /// [`LeaseError::RenewalAfterEnd`] after the current term ended; [`LeaseError::NotificationRequired`] or [`LeaseError::ReviewPeriodNotEnded`]
     /// as above.
     ///
     /// ```
@@ -948,7 +1164,7 @@ impl Lease {
     ///     24, article, RentalPayer::Lessee, Rounding::HalfEven)
     ///     .notified_on(day(2014, 12, 2)?);
     /// let mut lease = Lease::new(request, &Thresholds::current(), &AllowAll)?;
-    /// // A twelve-month renewal needs its own certification, 30 days ahead.
+    /// // A twelve-month renewal needs its own certification (Poland: 15 days ahead).
     /// assert!(matches!(
     ///     lease.clone().renew(day(2016, 12, 1)?, 12, None, &Thresholds::current()),
     ///     Err(LeaseError::NotificationRequired { .. })
@@ -962,19 +1178,15 @@ impl Lease {
     pub fn renew(
         &mut self,
         date: NaiveDate,
-        months: u32,
+        length: impl Into<TermLength>,
         notified: Option<NaiveDate>,
         thresholds: &Thresholds,
     ) -> Result<(), LeaseError> {
+        let length = length.into();
         self.check(LeaseAction::Renew, date, &[LeaseState::Active])?;
-        if months == 0 {
-            return Err(LeaseError::ZeroMonths {
-                what: "term".to_owned(),
-            });
-        }
-        check_term(months)?;
         let current = self.terms.last().ok_or(LeaseError::DateOutOfRange)?;
         let end = current.end().ok_or(LeaseError::DateOutOfRange)?;
+        length.check(end)?;
         if date >= end {
             return Err(LeaseError::RenewalAfterEnd {
                 lease: self.id.clone(),
@@ -984,12 +1196,14 @@ impl Lease {
         }
         let action = ProposedAction::Lease {
             partner: self.lessee,
-            term_months: months,
+            term_months: length.months,
             replacement_value: self.article.replacement_value,
         };
         check_notice(&self.id, &action, date, notified, thresholds)?;
+        // The article's age counts whole months: the days of a term that is not whole
+        // months are not carried into the next term's starting age (documented choice).
         let in_service = current.months_in_service.saturating_add(current.months);
-        let term = self.price_term(end, months, in_service)?;
+        let term = self.price_term(end, length, in_service)?;
         self.terms.push(term);
         self.last_step = date;
         Ok(())
@@ -1117,16 +1331,6 @@ impl Lease {
     }
 }
 
-fn check_term(months: u32) -> Result<(), LeaseError> {
-    if months > MAX_TERM_MONTHS {
-        return Err(LeaseError::TermTooLong {
-            months,
-            max: MAX_TERM_MONTHS,
-        });
-    }
-    Ok(())
-}
-
 /// Whole months from `from` to `to` (zero if `to` is not later).
 fn whole_months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     let mut months = 0u32;
@@ -1195,6 +1399,16 @@ pub enum LeaseError {
         months: u32,
         /// The most allowed.
         max: u32,
+    },
+    /// The days of a term that is not whole months make a month or more.
+    #[error(
+        "a term's {days} days after its whole months must be fewer than the {month_days} days of the month that follows them: count that month as a whole month"
+    )]
+    DaysNotUnderAMonth {
+        /// The days given.
+        days: u32,
+        /// The days of the month after the whole months.
+        month_days: u32,
     },
     /// A date outside the calendar.
     #[error("a lease date falls outside the supported calendar")]
@@ -1333,6 +1547,7 @@ impl LeaseError {
             | LeaseError::NotPositive { .. }
             | LeaseError::ZeroMonths { .. }
             | LeaseError::TermTooLong { .. }
+            | LeaseError::DaysNotUnderAMonth { .. }
             | LeaseError::ServiceLifeNotPassed { .. } => 2,
             LeaseError::DateOutOfRange
             | LeaseError::DateBeforePrevious { .. }
@@ -1362,7 +1577,8 @@ mod tests {
     fn request(term: u32, article: LeasedArticle) -> LeaseRequest {
         LeaseRequest::new(
             "L-1".parse().unwrap(),
-            "POL".parse().unwrap(),
+            // Jordan, not named in section 62(c)(1): the 30-day review.
+            "JOR".parse().unwrap(),
             d(2015, 1, 1),
             term,
             article,
@@ -1392,7 +1608,7 @@ mod tests {
                 err,
                 LeaseError::NotificationRequired {
                     id: "L-1".parse().unwrap(),
-                    citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                    citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
                     review_days: 30,
                     earliest_if_notified_today: d(2015, 1, 31),
                 }
@@ -1425,7 +1641,7 @@ mod tests {
             .unwrap_err(),
             LeaseError::ReviewPeriodNotEnded {
                 id: "L-1".parse().unwrap(),
-                citation: Citation::fixed("22 U.S.C.", "2796a", Some("(a)")),
+                citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
                 notified: d(2014, 12, 3),
                 earliest: d(2015, 1, 2),
                 start: d(2015, 1, 1),
@@ -1449,6 +1665,39 @@ mod tests {
             ),
             Err(LeaseError::NotificationRequired { .. })
         ));
+    }
+
+    /// AECA section 62(c)(1): a lease to Poland, a NATO member, waits 15 days after the
+    /// certification (transmitted the day before, of, after 15 days before the start).
+    #[test]
+    fn a_lease_to_a_nato_member_waits_fifteen_days() {
+        let mut req = request(24, plane());
+        req.lessee = "POL".parse().unwrap();
+        for (notified, ok) in [
+            (d(2014, 12, 16), true),
+            (d(2014, 12, 17), true),
+            (d(2014, 12, 18), false),
+        ] {
+            let result = Lease::new(
+                req.clone().notified_on(notified),
+                &Thresholds::current(),
+                &AllowAll,
+            );
+            if ok {
+                assert!(result.is_ok(), "{notified}");
+            } else {
+                assert_eq!(
+                    result.unwrap_err(),
+                    LeaseError::ReviewPeriodNotEnded {
+                        id: "L-1".parse().unwrap(),
+                        citation: Citation::fixed("22 U.S.C.", "2796a", Some("(c)")),
+                        notified,
+                        earliest: d(2015, 1, 2),
+                        start: d(2015, 1, 1),
+                    }
+                );
+            }
+        }
     }
 
     /// Issue 17 (the former `debug_assert_eq!` of the schedule's sum): rounded away from
@@ -1748,5 +1997,172 @@ mod tests {
         assert_eq!(whole_months_between(d(2015, 1, 31), d(2015, 2, 28)), 1);
         assert_eq!(whole_months_between(d(2015, 1, 1), d(2016, 7, 15)), 18);
         assert_eq!(whole_months_between(d(2015, 1, 1), d(2014, 7, 15)), 0);
+    }
+
+    fn partial(months: u32, days: u32, proration: Proration) -> LeaseRequest {
+        let mut req = request(months, LeasedArticle::new("radar", m("3000000"), 100, 0));
+        req.start = d(2015, 1, 1);
+        req.term_days = days;
+        req.proration = proration;
+        req
+    }
+
+    /// AECA section 61(a)(4) depreciation for a term that is not whole months: two months
+    /// and some days of March (31 days) from 2015-01-01. Actual days: 30 days is the most
+    /// (the day before a whole month), 31 is refused; 30 days by the 30-day month is a
+    /// whole month's rental.
+    #[test]
+    fn a_term_of_months_and_days_is_prorated_by_the_leases_rule() {
+        let rental = |months, days, p| {
+            Lease::new(partial(months, days, p), &Thresholds::current(), &AllowAll)
+                .map(|l| l.rental().unwrap())
+        };
+        // $3,000,000 ÷ 100 = $30,000.00 a month.
+        assert_eq!(rental(2, 0, Proration::ActualDays).unwrap(), m("60000"));
+        // 10/31 of a month: 30,000 × 10 ÷ 31 = 9,677.419… → $69,677.42.
+        assert_eq!(rental(2, 10, Proration::ActualDays).unwrap(), m("69677.42"));
+        assert_eq!(
+            rental(2, 10, Proration::ThirtyDayMonth).unwrap(),
+            m("70000")
+        );
+        assert_eq!(rental(2, 30, Proration::ActualDays).unwrap(), m("89032.26"));
+        assert_eq!(
+            rental(2, 30, Proration::ThirtyDayMonth).unwrap(),
+            m("90000")
+        );
+        for p in [Proration::ActualDays, Proration::ThirtyDayMonth] {
+            assert_eq!(
+                rental(2, 31, p),
+                Err(LeaseError::DaysNotUnderAMonth {
+                    days: 31,
+                    month_days: 31
+                })
+            );
+        }
+        // February 2015 follows one month from 2015-01-01: 27 days allowed, 28 not.
+        assert!(rental(1, 27, Proration::ActualDays).is_ok());
+        assert!(matches!(
+            rental(1, 28, Proration::ActualDays),
+            Err(LeaseError::DaysNotUnderAMonth { month_days: 28, .. })
+        ));
+        // A term of days only; nothing at all is refused.
+        assert_eq!(rental(0, 15, Proration::ActualDays).unwrap(), m("14516.13"));
+        assert!(matches!(
+            rental(0, 0, Proration::ActualDays),
+            Err(LeaseError::ZeroMonths { .. })
+        ));
+        // Five years is the most: 60 months and no day more (AECA section 61(b)).
+        assert!(rental(60, 0, Proration::ActualDays).is_ok());
+        assert_eq!(
+            rental(60, 1, Proration::ActualDays),
+            Err(LeaseError::TermTooLong {
+                months: 60,
+                max: 60
+            })
+        );
+        assert!(rental(59, 30, Proration::ActualDays).is_ok());
+    }
+
+    /// The extra days are paid in advance the day they begin; the installments and the
+    /// fiscal-year pieces each add up to the rental to the cent; the term ends after the
+    /// days; a renewal of months and days starts that day.
+    #[test]
+    fn partial_terms_schedule_fiscal_years_and_renewal() {
+        let mut req = partial(7, 10, Proration::ActualDays);
+        req.start = d(2015, 6, 1);
+        let mut lease = Lease::new(req, &Thresholds::current(), &AllowAll).unwrap();
+        // 7 months and 10 of January 2016's 31 days: 30,000 × (7 + 10/31) = 219,677.42.
+        let rental = lease.rental().unwrap();
+        assert_eq!(rental, m("219677.42"));
+        assert_eq!(lease.terms()[0].end(), Some(d(2016, 1, 11)));
+        let schedule = lease.schedule().unwrap();
+        let dues: Vec<NaiveDate> = schedule.iter().map(|i| i.due).collect();
+        assert_eq!(
+            dues,
+            [d(2015, 6, 1), d(2015, 9, 1), d(2015, 12, 1), d(2016, 1, 1)]
+        );
+        let amounts: Vec<Money> = schedule.iter().map(|i| i.amount).collect();
+        assert_eq!(amounts, [m("90000"), m("90000"), m("30000"), m("9677.42")]);
+        // FY2015: June to September, 122 days; FY2016: October to January 10, 102 days.
+        let by_year = lease.rental_by_fiscal_year().unwrap();
+        assert_eq!(by_year.len(), 2);
+        assert_eq!(by_year[0].0, FiscalYear::new(2015).unwrap());
+        assert_eq!(by_year[0].1.checked_add(by_year[1].1).unwrap(), rental);
+        // 219,677.42 × 122 ÷ 224 = 119,645.737… → $119,645.74.
+        assert_eq!(by_year[0].1, m("119645.74"));
+        // The renewal, of one month and 5 days, starts the day after the days.
+        lease
+            .renew(
+                d(2016, 1, 10),
+                TermLength { months: 1, days: 5 },
+                None,
+                &Thresholds::current(),
+            )
+            .unwrap();
+        let renewal = &lease.terms()[1];
+        assert_eq!(renewal.start, d(2016, 1, 11));
+        assert_eq!(renewal.months_in_service, 7);
+        // 1 month and 5 of the 29 days from 2016-02-11 to 2016-03-11 (a leap February).
+        assert_eq!(renewal.rental, m("35172.41"));
+        let before = lease.clone();
+        assert!(matches!(
+            lease.renew(
+                d(2016, 2, 1),
+                TermLength {
+                    months: 0,
+                    days: 31
+                },
+                None,
+                &Thresholds::current()
+            ),
+            Err(LeaseError::DaysNotUnderAMonth { .. })
+        ));
+        assert_eq!(lease, before);
+    }
+
+    proptest::proptest! {
+        /// No cent lost or invented: for any start, whole months and days, value, service
+        /// life, proration and rounding, the installments and the fiscal-year pieces each
+        /// add up to the rental, and no piece is negative.
+        #[test]
+        fn the_pieces_of_a_rental_add_up_to_it(
+            start in 0i64..20_000,
+            months in 0u32..=60,
+            days in 0u32..31,
+            value in 0i64..10_000_000_000,
+            life in 1u32..600,
+            payment_months in 1u32..13,
+            thirty in proptest::bool::ANY,
+            rounding in proptest::sample::select(vec![
+                Rounding::HalfEven, Rounding::HalfAwayFromZero, Rounding::AwayFromZero, Rounding::TowardZero,
+            ]),
+        ) {
+            let start = d(1990, 1, 1)
+                .checked_add_days(chrono::Days::new(u64::try_from(start).unwrap()))
+                .unwrap();
+            let mut req = request(months, LeasedArticle::new("x", Money::from_cents(value), life, 0));
+            req.start = start;
+            req.notified = Some(d(1989, 1, 1));
+            req.term_days = days;
+            req.payment_months = payment_months;
+            req.rounding = rounding;
+            req.proration = if thirty { Proration::ThirtyDayMonth } else { Proration::ActualDays };
+            let Ok(lease) = Lease::new(req, &Thresholds::current(), &AllowAll) else {
+                // Only a month's worth of days, an empty term or one past five years.
+                proptest::prop_assert!(months == 0 && days == 0 || months == 60 && days > 0
+                    || days >= 28);
+                return Ok(());
+            };
+            let rental = lease.rental().unwrap();
+            let schedule = lease.schedule().unwrap();
+            proptest::prop_assert!(schedule.iter().all(|i| !i.amount.is_negative()));
+            proptest::prop_assert_eq!(
+                Money::checked_sum(schedule.iter().map(|i| i.amount)).unwrap(), rental);
+            let years = lease.rental_by_fiscal_year().unwrap();
+            proptest::prop_assert!(years.iter().all(|(_, a)| !a.is_negative()));
+            proptest::prop_assert!(years.windows(2).all(|w| w[0].0 < w[1].0));
+            proptest::prop_assert_eq!(
+                Money::checked_sum(years.iter().map(|(_, a)| *a)).unwrap(), rental);
+        }
     }
 }

@@ -84,6 +84,7 @@
 mod bpc;
 mod charges;
 mod closure;
+mod letters;
 mod schedule;
 mod trust;
 
@@ -102,6 +103,7 @@ pub use closure::{
     ARREARS_INTEREST_AUTHORITY, Arrears, ClosureStatement, Disposition, LineBilling,
     interest_on_arrears,
 };
+pub use letters::{LetterOfCredit, LetterProvision};
 pub use schedule::{
     FundingSource, Installment, PaymentSchedule, SMALL_CASE_LIMIT, TermsOfSale, billing_due_date,
     next_billing_due_date, payment_schedule_required,
@@ -229,6 +231,8 @@ pub enum CaseAction {
     Deposit,
     /// Disburse cash for the case from the trust fund.
     Disburse,
+    /// Provide (or replace) a standby letter of credit after the offer.
+    ProvideLetterOfCredit,
 }
 
 const IN_DEVELOPMENT: &[CaseState] = &[CaseState::OfferInDevelopment];
@@ -236,7 +240,7 @@ const AMENDABLE: &[CaseState] = &[CaseState::Accepted, CaseState::Implemented];
 
 impl CaseAction {
     /// Every action.
-    pub const ALL: [CaseAction; 16] = [
+    pub const ALL: [CaseAction; 17] = [
         CaseAction::BeginDevelopment,
         CaseAction::AddLine,
         CaseAction::SetFunding,
@@ -253,6 +257,7 @@ impl CaseAction {
         CaseAction::Cancel,
         CaseAction::Deposit,
         CaseAction::Disburse,
+        CaseAction::ProvideLetterOfCredit,
     ];
 
     /// The states in which the action is allowed. This one table is what every check and
@@ -288,6 +293,12 @@ impl CaseAction {
             ],
             CaseAction::Deposit => trust::DEPOSIT_STATES,
             CaseAction::Disburse => trust::DISBURSE_STATES,
+            CaseAction::ProvideLetterOfCredit => &[
+                CaseState::Offered,
+                CaseState::Accepted,
+                CaseState::Implemented,
+                CaseState::SupplyComplete,
+            ],
         }
     }
 
@@ -322,6 +333,7 @@ impl fmt::Display for CaseAction {
             CaseAction::Cancel => "cancel",
             CaseAction::Deposit => "deposit",
             CaseAction::Disburse => "disburse",
+            CaseAction::ProvideLetterOfCredit => "provide a standby letter of credit",
         })
     }
 }
@@ -974,6 +986,9 @@ pub struct Case {
     /// The Small Case Management Line fixed at acceptance; later changes only lower it.
     #[serde(default)]
     small_case_line: Option<Money>,
+    /// The standby letters of credit provided after the offer.
+    #[serde(default)]
+    letters: Vec<LetterProvision>,
 }
 
 /// A date that `Case::check_date` found on or after the case's last event; private, not
@@ -1023,6 +1038,7 @@ impl Case {
             notices: Vec::new(),
             decision: None,
             small_case_line: None,
+            letters: Vec::new(),
         }
     }
 
@@ -2749,11 +2765,13 @@ fn small_case_line_of(case: &Case, lines: &[Line]) -> Result<Money, SalesError> 
 ///    [`SalesError::InvalidDeliveryTerm`], [`SalesError::LetterOfCreditDates`];
 /// 3. existence: [`SalesError::UnknownLine`], [`SalesError::UnknownAmendment`],
 ///    [`SalesError::AmendmentAlreadyAccepted`], [`SalesError::LineAlreadyComplete`],
-///    [`SalesError::UnknownFundingSource`], [`SalesError::UnknownLetterOfCredit`];
+///    [`SalesError::UnknownFundingSource`], [`SalesError::UnknownLetterOfCredit`],
+///    [`SalesError::DuplicateLetterOfCredit`];
 /// 4. time: [`SalesError::DateBeforePrevious`], [`SalesError::TrustDateBeforePrevious`],
 ///    [`SalesError::MilapOutOfOrder`], [`SalesError::ExpirationNotAfterOffer`],
 ///    [`SalesError::OfferExpired`], [`SalesError::AmendmentOfferExpired`],
-///    [`SalesError::ObligationBeforeAcceptance`], [`SalesError::LetterOfCreditNotInForce`];
+///    [`SalesError::ObligationBeforeAcceptance`], [`SalesError::LetterOfCreditNotInForce`],
+///    [`SalesError::LetterOfCreditExpired`], [`SalesError::LetterOfCreditReplaced`];
 /// 5. pricing: [`SalesError::NoRateInForce`];
 /// 6. amount: [`SalesError::FundingMismatch`], [`SalesError::PaymentScheduleRequired`],
 ///    [`SalesError::ScheduleMismatch`], [`SalesError::DepositNotReceived`],
@@ -2939,6 +2957,49 @@ pub enum SalesError {
         /// Its expiry.
         expires: NaiveDate,
         /// The day of the draw refused.
+        date: NaiveDate,
+    },
+    /// The case already names a standby letter of credit with this number.
+    #[error("case {case} already names standby letter of credit {letter}: give a new number")]
+    DuplicateLetterOfCredit {
+        /// The case.
+        case: DocumentId,
+        /// The letter given.
+        letter: DocumentId,
+    },
+    /// A standby letter of credit was provided after it expired.
+    #[error(
+        "standby letter of credit {letter} of case {case} expired on {expires}, before it was provided on {date}"
+    )]
+    LetterOfCreditExpired {
+        /// The case.
+        case: DocumentId,
+        /// The letter.
+        letter: DocumentId,
+        /// Its expiry.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        expires: NaiveDate,
+        /// The day it was provided.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+    },
+    /// A standby letter of credit was replaced: it is not drawn on (or replaced again)
+    /// from the replacement's day.
+    #[error(
+        "standby letter of credit {letter} of case {case} was replaced by {replaced_by} on {replaced}: it cannot be used on {date}"
+    )]
+    LetterOfCreditReplaced {
+        /// The case.
+        case: DocumentId,
+        /// The replaced letter.
+        letter: DocumentId,
+        /// The letter that replaced it.
+        replaced_by: DocumentId,
+        /// The day it was replaced.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        replaced: NaiveDate,
+        /// The day refused.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
     /// A draw would pass the letter's amount.
@@ -3405,7 +3466,8 @@ impl SalesError {
             | SalesError::AmendmentAlreadyAccepted { .. }
             | SalesError::LineAlreadyComplete { .. }
             | SalesError::UnknownFundingSource { .. }
-            | SalesError::UnknownLetterOfCredit { .. } => 3,
+            | SalesError::UnknownLetterOfCredit { .. }
+            | SalesError::DuplicateLetterOfCredit { .. } => 3,
             SalesError::DateBeforePrevious { .. }
             | SalesError::TrustDateBeforePrevious { .. }
             | SalesError::MilapOutOfOrder { .. }
@@ -3413,7 +3475,9 @@ impl SalesError {
             | SalesError::OfferExpired { .. }
             | SalesError::AmendmentOfferExpired { .. }
             | SalesError::ObligationBeforeAcceptance { .. }
-            | SalesError::LetterOfCreditNotInForce { .. } => 4,
+            | SalesError::LetterOfCreditNotInForce { .. }
+            | SalesError::LetterOfCreditExpired { .. }
+            | SalesError::LetterOfCreditReplaced { .. } => 4,
             SalesError::NoRateInForce { .. } => 5,
             SalesError::FundingMismatch { .. }
             | SalesError::PaymentScheduleRequired { .. }
@@ -3644,6 +3708,16 @@ mod tests {
                 }
                 trust.disburse(case, day, m("1"))
             }
+            CaseAction::ProvideLetterOfCredit => case.provide_letter_of_credit(
+                day,
+                LetterOfCredit {
+                    letter: "SBLC-T".parse().unwrap(),
+                    issued: day,
+                    expires: d(2014, 4, 1),
+                    amount: m("1"),
+                },
+                None,
+            ),
         }
     }
 
@@ -3681,8 +3755,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(legal + illegal, 8 * 16);
-        assert_eq!(legal, 31);
+        assert_eq!(legal + illegal, 8 * 17);
+        assert_eq!(legal, 35);
     }
 
     /// An amendment is offered like a basic LOA: its own offer expires 85 days after it

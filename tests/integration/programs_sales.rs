@@ -16,7 +16,7 @@ use security_assistance::programs::excess::{
     TransferTerms, Transport,
 };
 use security_assistance::programs::lease::{
-    Lease, LeaseError, LeaseRequest, LeasedArticle, RentalPayer,
+    Lease, LeaseError, LeaseRequest, LeasedArticle, Proration, RentalPayer, TermLength,
 };
 use security_assistance::programs::sales::{
     AmendmentProposal, Case, CaseRequest, CaseState, FundingSource, ImplementationBasis,
@@ -794,4 +794,85 @@ fn lease_payments_through_the_ledger() {
         lease.pay(day(2016, 7, 1), m("250000")),
         Err(LeaseError::WrongPayer { .. })
     ));
+}
+
+/// AECA section 61 rental for a lease that is not whole months (issue 19): a lease from
+/// 2015-08-15 of 13 months and 20 days, paid by the lessee, prorated by actual days; its
+/// installments and its fiscal-year pieces each add up to the rental, to the cent; the
+/// lessee pays it off exactly, and a cent more is refused.
+#[test]
+fn a_lease_of_months_and_days_is_prorated_and_paid_to_the_cent() {
+    let article = LeasedArticle::new("patrol boat", m("7200000"), 240, 60);
+    let mut request = LeaseRequest::new(
+        "LEASE-EST-1".parse().unwrap(),
+        code("EST"),
+        day(2015, 8, 15),
+        13,
+        article,
+        RentalPayer::Lessee,
+        Rounding::HalfEven,
+    )
+    .notified_on(day(2015, 7, 16));
+    request.term_days = 20;
+    request.proration = Proration::ActualDays;
+    let mut lease = Lease::new(request.clone(), &Thresholds::current(), &AllowAll).unwrap();
+    // $30,000.00 a month; the 20 days fall in the 30 days from 2016-09-15:
+    // 30,000 × (13 + 20/30) = $410,000.00.
+    let rental = lease.rental().unwrap();
+    assert_eq!(rental, m("410000"));
+    assert_eq!(lease.terms()[0].end(), Some(day(2016, 10, 5)));
+    let schedule = lease.schedule().unwrap();
+    let sum = Money::checked_sum(schedule.iter().map(|i| i.amount)).unwrap();
+    assert_eq!(sum, rental);
+    assert_eq!(schedule.last().unwrap().due, day(2016, 9, 15));
+    assert_eq!(schedule.last().unwrap().amount, m("20000"));
+    // FY2015 (47 days), FY2016 (366), FY2017 (4 days of October 2016).
+    let years = lease.rental_by_fiscal_year().unwrap();
+    let fy: Vec<FiscalYear> = years.iter().map(|(y, _)| *y).collect();
+    assert_eq!(fy, [2015, 2016, 2017].map(|y| FiscalYear::new(y).unwrap()));
+    assert_eq!(
+        Money::checked_sum(years.iter().map(|(_, a)| *a)).unwrap(),
+        rental
+    );
+    // The 30-day month gives the same here (the month after is 30 days long).
+    request.proration = Proration::ThirtyDayMonth;
+    let thirty = Lease::new(request, &Thresholds::current(), &AllowAll).unwrap();
+    assert_eq!(thirty.rental().unwrap(), rental);
+    // Paid in full: a cent more is refused.
+    lease.pay(day(2015, 8, 15), m("409999.99")).unwrap();
+    assert!(matches!(
+        lease.pay(day(2015, 8, 16), m("0.02")),
+        Err(LeaseError::Overpayment { .. })
+    ));
+    lease.pay(day(2015, 8, 16), m("0.01")).unwrap();
+    assert_eq!(lease.balance_due(day(2017, 1, 1)).unwrap(), Money::ZERO);
+    // A renewal of 30 days from 2016-10-05 (the month after has 31): allowed; 31 are not.
+    let mut longer = lease.clone();
+    assert!(matches!(
+        longer.renew(
+            day(2016, 10, 4),
+            TermLength {
+                months: 0,
+                days: 31
+            },
+            None,
+            &Thresholds::current()
+        ),
+        Err(LeaseError::DaysNotUnderAMonth {
+            days: 31,
+            month_days: 31
+        })
+    ));
+    longer
+        .renew(
+            day(2016, 10, 4),
+            TermLength {
+                months: 0,
+                days: 30,
+            },
+            None,
+            &Thresholds::current(),
+        )
+        .unwrap();
+    assert_eq!(longer.terms()[1].end(), Some(day(2016, 11, 4)));
 }

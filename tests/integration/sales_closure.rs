@@ -15,9 +15,10 @@ use security_assistance::budget::{
 use security_assistance::eligibility::AllowAll;
 use security_assistance::notification::Thresholds;
 use security_assistance::programs::sales::{
-    ARREARS_INTEREST_AUTHORITY, Arrears, Case, CaseRequest, CaseState, Disposition, FundingSource,
-    ImplementationBasis, LETTER_OF_CREDIT_AUTHORITY, LetterOfCreditDraw, LineBilling, LineSpec,
-    PaymentSchedule, SalesError, TermsOfSale, TrustEntryKind, TrustFund,
+    ARREARS_INTEREST_AUTHORITY, Arrears, Case, CaseAction, CaseRequest, CaseState, Disposition,
+    FundingSource, ImplementationBasis, LETTER_OF_CREDIT_AUTHORITY, LetterOfCredit,
+    LetterOfCreditDraw, LineBilling, LineSpec, PaymentSchedule, SalesError, TermsOfSale,
+    TrustEntryKind, TrustFund,
 };
 use security_assistance::{CountryCode, Money, ProgramKind, Rounding};
 
@@ -395,6 +396,16 @@ fn a_return_waits_for_supply_complete_and_names_a_financing_source() {
     let err = *give_back(&mut trust, &closed, &mut ledger, "1", "RET-Z").unwrap_err();
     assert!(matches!(err, SalesError::IllegalTransition { .. }), "{err}");
     assert_eq!(ledger.journal().len(), journal);
+    // A closed case takes no standby letter of credit (SAMM C9; issue 19).
+    let letter = new_letter("SBLC-LATE", day(2016, 1, 1), day(2016, 12, 31), "100");
+    assert_eq!(
+        closed.provide_letter_of_credit(day(2016, 1, 5), letter, None),
+        Err(SalesError::IllegalTransition {
+            case: closed.id().clone(),
+            state: CaseState::Closed,
+            action: CaseAction::ProvideLetterOfCredit,
+        })
+    );
 }
 
 /// Collections against disbursements plus charges: a cent under leaves a balance that
@@ -727,4 +738,209 @@ fn a_standby_letter_of_credit_is_refused_after_it_expires() {
         "{err}"
     );
     assert!(case.funding().is_empty());
+}
+
+fn new_letter(number: &str, issued: NaiveDate, expires: NaiveDate, amount: &str) -> LetterOfCredit {
+    LetterOfCredit {
+        letter: number.parse().unwrap(),
+        issued,
+        expires,
+        amount: m(amount),
+    }
+}
+
+/// SAMM C9 (issue 19): a standby letter of credit provided after the offer, here to
+/// replace the case's letter on 2015-03-10. The replaced letter is not drawn on from that
+/// day; the new one is drawn on from the later of its issue and its provision (the day
+/// before refused, the day of allowed) through its expiry, at most its amount and the
+/// arrears, each draw a collection on the ledger.
+#[test]
+fn a_standby_letter_provided_after_the_offer_replaces_the_first() {
+    let mut ledger = ledger();
+    let (mut case, mut trust) = backed_by_a_letter(day(2015, 6, 30));
+    let replacement = new_letter("SBLC-JOR-2", day(2015, 3, 1), day(2015, 12, 31), "5000");
+    // Dates wrong: expires before it is issued; expired before it is provided.
+    let before = case.clone();
+    let mut backwards = replacement.clone();
+    backwards.expires = day(2015, 2, 28);
+    assert!(matches!(
+        case.provide_letter_of_credit(day(2015, 3, 10), backwards, Some(letter())),
+        Err(SalesError::LetterOfCreditDates { .. })
+    ));
+    let mut stale = replacement.clone();
+    stale.expires = day(2015, 3, 9);
+    assert_eq!(
+        case.provide_letter_of_credit(day(2015, 3, 10), stale.clone(), Some(letter())),
+        Err(SalesError::LetterOfCreditExpired {
+            case: case.id().clone(),
+            letter: stale.letter.clone(),
+            expires: day(2015, 3, 9),
+            date: day(2015, 3, 10),
+        })
+    );
+    // Expiring the day it is provided is allowed (checked on a copy).
+    stale.expires = day(2015, 3, 10);
+    assert!(
+        case.clone()
+            .provide_letter_of_credit(day(2015, 3, 10), stale, Some(letter()))
+            .is_ok()
+    );
+    // Dated before the case's last step (implemented 2015-02-11).
+    assert!(matches!(
+        case.provide_letter_of_credit(day(2015, 2, 10), replacement.clone(), Some(letter())),
+        Err(SalesError::DateBeforePrevious { .. })
+    ));
+    assert!(matches!(
+        case.provide_letter_of_credit(
+            day(2015, 3, 10),
+            replacement.clone(),
+            Some("SBLC-NONE".parse().unwrap())
+        ),
+        Err(SalesError::UnknownLetterOfCredit { .. })
+    ));
+    let mut zero = replacement.clone();
+    zero.amount = Money::ZERO;
+    assert!(matches!(
+        case.provide_letter_of_credit(day(2015, 3, 10), zero, None),
+        Err(SalesError::NotPositive { .. })
+    ));
+    assert_eq!(case, before);
+    case.provide_letter_of_credit(day(2015, 3, 10), replacement.clone(), Some(letter()))
+        .unwrap();
+    assert_eq!(
+        case.replacement_of(&letter()).unwrap().provided,
+        day(2015, 3, 10)
+    );
+    // The same number again, or the replaced letter replaced again, is refused.
+    assert!(matches!(
+        case.provide_letter_of_credit(day(2015, 3, 11), replacement.clone(), None),
+        Err(SalesError::DuplicateLetterOfCredit { .. })
+    ));
+    let third = new_letter("SBLC-JOR-3", day(2015, 3, 1), day(2015, 12, 31), "1");
+    assert!(matches!(
+        case.provide_letter_of_credit(day(2015, 3, 11), third, Some(letter())),
+        Err(SalesError::LetterOfCreditReplaced { .. })
+    ));
+    // The installment of $5,000.00 falls due 2015-03-15 and is not paid.
+    let draw =
+        |trust: &mut TrustFund, ledger: &mut Ledger, which: DocumentId, date, amount, id: &str| {
+            let mut draw = draw_of(amount, &format!("ADVICE-{id}"));
+            draw.letter = which;
+            trust
+                .draw_letter_of_credit(
+                    &case,
+                    date,
+                    draw,
+                    ledger,
+                    id.parse().unwrap(),
+                    "dfas".parse().unwrap(),
+                )
+                .map_err(Box::new)
+        };
+    let journal = ledger.journal().len();
+    assert_eq!(
+        *draw(
+            &mut trust,
+            &mut ledger,
+            letter(),
+            day(2015, 3, 15),
+            "5000",
+            "D-OLD"
+        )
+        .unwrap_err(),
+        SalesError::LetterOfCreditReplaced {
+            case: case.id().clone(),
+            letter: letter(),
+            replaced_by: replacement.letter.clone(),
+            replaced: day(2015, 3, 10),
+            date: day(2015, 3, 15),
+        }
+    );
+    assert!(matches!(
+        draw(
+            &mut trust,
+            &mut ledger,
+            replacement.letter.clone(),
+            day(2015, 3, 15),
+            "5000.01",
+            "D-1"
+        )
+        .map_err(|e| *e),
+        Err(SalesError::LetterOfCreditExceeded { .. })
+    ));
+    assert_eq!(ledger.journal().len(), journal);
+    draw(
+        &mut trust,
+        &mut ledger,
+        replacement.letter.clone(),
+        day(2015, 3, 15),
+        "5000",
+        "D-1",
+    )
+    .unwrap();
+    assert_eq!(
+        trust
+            .drawn_on_letter(case.id(), &replacement.letter)
+            .unwrap(),
+        m("5000")
+    );
+    assert_eq!(ledger.journal().len(), journal + 1);
+}
+
+/// A letter provided after the offer is drawn on from the later of its issue and the day
+/// it was provided: provided 2015-03-16 (issued 2015-03-01), a draw on 2015-03-15 is
+/// refused as not in force from 2015-03-16, and one on 2015-03-16 is allowed. A closed
+/// case takes no letter (the state table).
+#[test]
+fn a_standby_letter_provided_later_is_in_force_from_its_provision() {
+    for (date, ok) in [
+        (day(2015, 3, 15), false),
+        (day(2015, 3, 16), true),
+        (day(2015, 3, 17), true),
+    ] {
+        let mut ledger = ledger();
+        let (mut case, mut trust) = backed_by_a_letter(day(2015, 6, 30));
+        let second = new_letter("SBLC-JOR-2", day(2015, 3, 1), day(2015, 12, 31), "5000");
+        case.provide_letter_of_credit(day(2015, 3, 16), second.clone(), None)
+            .unwrap();
+        let mut draw = draw_of("5000", "ADVICE-1");
+        draw.letter = second.letter.clone();
+        let result = trust.draw_letter_of_credit(
+            &case,
+            date,
+            draw,
+            &mut ledger,
+            "D-1".parse().unwrap(),
+            "dfas".parse().unwrap(),
+        );
+        if ok {
+            result.unwrap();
+        } else {
+            assert_eq!(
+                result.unwrap_err(),
+                SalesError::LetterOfCreditNotInForce {
+                    case: case.id().clone(),
+                    letter: second.letter,
+                    issued: day(2015, 3, 16),
+                    expires: day(2015, 12, 31),
+                    date,
+                }
+            );
+        }
+    }
+    assert!(
+        CaseAction::ProvideLetterOfCredit
+            .allowed_in()
+            .contains(&CaseState::SupplyComplete)
+    );
+    assert!(
+        !CaseAction::ProvideLetterOfCredit
+            .allowed_in()
+            .contains(&CaseState::Closed)
+    );
+    assert!(
+        !CaseAction::ProvideLetterOfCredit
+            .allowed_in()
+            .contains(&CaseState::OfferInDevelopment)
+    );
 }

@@ -669,8 +669,10 @@ impl TrustFund {
     /// In precedence order, each leaving the ledger and the trust fund unchanged: the
     /// checks of [`TrustFund::deposit`] (state, partner, a positive amount, dates);
     /// [`SalesError::UnknownLetterOfCredit`] unless the case names the letter;
-    /// [`SalesError::LetterOfCreditNotInForce`] before its issue or after its expiry (the
-    /// day of expiry may be drawn on); [`SalesError::LetterOfCreditExceeded`] past its
+    /// [`SalesError::LetterOfCreditNotInForce`] before its issue (or, for a letter
+    /// provided after the offer, [`Case::provide_letter_of_credit`], before the day it was
+    /// provided) or after its expiry (the day of expiry may be drawn on);
+    /// [`SalesError::LetterOfCreditReplaced`] from the day it was replaced; [`SalesError::LetterOfCreditExceeded`] past its
     /// amount; [`SalesError::DrawExceedsArrears`] past what the purchaser failed to pay;
     /// [`SalesError::Ledger`] if the ledger refuses the collection;
     /// [`SalesError::DuplicateLedgerCommand`] if `id` was already applied.
@@ -702,15 +704,7 @@ impl TrustFund {
                 case: case.id().clone(),
                 letter: draw.letter.clone(),
             })?;
-        if date < issued || date > expires {
-            return Err(SalesError::LetterOfCreditNotInForce {
-                case: case.id().clone(),
-                letter: draw.letter,
-                issued,
-                expires,
-                date,
-            });
-        }
+        case.letter_in_force(&draw.letter, issued, expires, date)?;
         let drawn = self.drawn_on_letter(case.id(), &draw.letter)?;
         if drawn.checked_add(draw.amount)? > face {
             return Err(SalesError::LetterOfCreditExceeded {
