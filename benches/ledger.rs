@@ -2,7 +2,7 @@
 //! a million journal entries (with the allow-everything gate and with the built-in rule
 //! set), replaying a million entries from JSON, a status of funds over them now and at a
 //! past date, the history queries (as-of ledger, SF-133, File A, a backdated command) from
-//! the nearest checkpoint, and opening a million-entry store from its checkpoint and from scratch.
+//! the nearest checkpoint, File A for 200 accounts, and opening a million-entry store from its checkpoint and from scratch.
 //!
 //! ```sh
 //! cargo bench --bench ledger
@@ -38,7 +38,9 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 struct Workload {
+    /// The first account, which the SF-133 and the backdated command name.
     account: AccountSymbol,
+    accounts: Vec<AccountSymbol>,
     keys: Vec<AllocationKey>,
     next: u64,
 }
@@ -56,55 +58,69 @@ impl Workload {
 
     /// An account with a large appropriation allocated to twenty partners.
     fn new(ledger: &mut Ledger) -> Workload {
-        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        Workload::with_accounts(ledger, 1)
+    }
+
+    /// `n` accounts (`011-2008/2009-1082` and the main accounts after it), each with a
+    /// large appropriation apportioned, allotted and allocated to twenty partners.
+    fn with_accounts(ledger: &mut Ledger, n: u32) -> Workload {
+        let accounts: Vec<AccountSymbol> = (0..n.max(1))
+            .map(|k| format!("011-2008/2009-{:04}", 1082 + k).parse().unwrap())
+            .collect();
+        let keys = PARTNERS
+            .iter()
+            .map(|p| {
+                AllocationKey::new(
+                    "DSCA".parse().unwrap(),
+                    ProgramKind::Financing,
+                    Some(p.parse::<CountryCode>().unwrap()),
+                )
+            })
+            .collect();
         let mut w = Workload {
-            account,
-            keys: Vec::new(),
+            account: accounts[0],
+            accounts,
+            keys,
             next: 0,
         };
         let big: Money = "900000000000000".parse().unwrap();
         let start = day(2007, 10, 1);
-        let setup = [
-            Action::Appropriate {
-                account,
-                title: "FMF".into(),
-                purposes: vec![ProgramKind::Financing],
-                amount: big,
-                law: "P.L. 110-161".into(),
-            },
-            Action::Apportion {
-                account,
-                category: Apportionment::ByPeriod { from: start },
-                amount: big,
-            },
-            Action::Allot {
-                account,
-                holder: "DSCA".parse().unwrap(),
-                amount: big,
-            },
-        ];
-        for action in setup {
-            let c = w.command(start, action);
-            ledger.apply(c).unwrap();
-        }
         let share = Money::from_cents(4_000_000_000_000_000);
-        for p in PARTNERS {
-            let partner: CountryCode = p.parse().unwrap();
-            let key = AllocationKey::new(
-                "DSCA".parse().unwrap(),
-                ProgramKind::Financing,
-                Some(partner),
-            );
-            let c = w.command(
-                start,
-                Action::Allocate {
+        for account in w.accounts.clone() {
+            let setup = [
+                Action::Appropriate {
                     account,
-                    key: key.clone(),
-                    amount: share,
+                    title: "FMF".into(),
+                    purposes: vec![ProgramKind::Financing],
+                    amount: big,
+                    law: "P.L. 110-161".into(),
                 },
-            );
-            ledger.apply(c).unwrap();
-            w.keys.push(key);
+                Action::Apportion {
+                    account,
+                    category: Apportionment::ByPeriod { from: start },
+                    amount: big,
+                },
+                Action::Allot {
+                    account,
+                    holder: "DSCA".parse().unwrap(),
+                    amount: big,
+                },
+            ];
+            for action in setup {
+                let c = w.command(start, action);
+                ledger.apply(c).unwrap();
+            }
+            for key in w.keys.clone() {
+                let c = w.command(
+                    start,
+                    Action::Allocate {
+                        account,
+                        key,
+                        amount: share,
+                    },
+                );
+                ledger.apply(c).unwrap();
+            }
         }
         w
     }
@@ -114,9 +130,11 @@ impl Workload {
     /// inside the account's period of availability (to 2009-09-30).
     fn pair(&mut self, i: u64) -> [Command; 2] {
         let date = day(2008, 1, 1) + chrono::Days::new(i / 40_000);
-        let key = self.keys[(i % self.keys.len() as u64) as usize].clone();
+        // The pairs go to each account in turn, and to each partner in turn within it.
+        let n = self.accounts.len() as u64;
+        let account = self.accounts[(i % n) as usize];
+        let key = self.keys[(i / n % self.keys.len() as u64) as usize].clone();
         let document: security_assistance::budget::DocumentId = format!("D{i}").parse().unwrap();
-        let account = self.account;
         let obligate = Action::Obligate {
             account,
             document: document.clone(),
@@ -273,6 +291,22 @@ fn builtin_rules(c: &mut Criterion) {
     group.finish();
 }
 
+/// File A for 200 accounts at 1,000,000 entries (built-in rules), the entries spread over
+/// the accounts in turn, as of the past date: issue 16's target is under 0.5 s.
+fn file_a_accounts(c: &mut Criterion) {
+    let mut ledger = Ledger::new(builtin());
+    let mut w = Workload::with_accounts(&mut ledger, 200);
+    w.fill(&mut ledger, 1_000_000);
+    let then = day(2008, 1, 6);
+    let fy = security_assistance::FiscalYear::containing(then);
+    let mut group = c.benchmark_group("ledger, built-in rules, 200 accounts");
+    group.sample_size(10);
+    group.bench_function("File A at a past date", |b| {
+        b.iter(|| black_box(security_assistance::report::file_a(&ledger, fy, then).unwrap()));
+    });
+    group.finish();
+}
+
 /// Opening a store of 1,000,000 entries (built-in rules, the in-memory store: the
 /// ledger's own cost, without a database's reads) from its checkpoint and from scratch.
 fn open(c: &mut Criterion) {
@@ -322,5 +356,5 @@ fn open(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(ledger, benches, builtin_rules, open);
+criterion_group!(ledger, benches, builtin_rules, file_a_accounts, open);
 criterion_main!(ledger);

@@ -4,16 +4,21 @@
 //! ledger's own, without a database's reads).
 //!
 //! ```sh
-//! cargo run --release --example ledger_scale -- 1000000 [builtin|allow] [open|history|apply] [runs] [checkpoints kept]
+//! cargo run --release --example ledger_scale -- 1000000 [builtin|allow] [open|history|apply] [runs] [checkpoints kept] [accounts=N]
 //! ```
+//!
+//! `accounts=N` spreads the same entries over N accounts (one unless told), each
+//! appropriated, apportioned, allotted and allocated to the twenty partners, the pairs
+//! going to each account in turn: `ledger_scale 1000000 builtin history 5 accounts=200`
+//! measures File A for 200 accounts.
 //!
 //! `history` times the history queries on the applied ledger (median of `runs`): the
 //! status of funds as of a past date (the middle of the journal), the as-of ledger, the
 //! SF-133 and File A as of that date, and a command backdated one day before the latest
 //! entry (applied to a copy, which re-checks only the entries after it).
 //!
-//! The workload is `benches/ledger.rs`'s (an account allocated to twenty partners, then
-//! obligation and disbursement pairs); commands are built one at a time, so the resident
+//! The workload is `benches/ledger.rs`'s (an account, or N, allocated to twenty partners,
+//! then obligation and disbursement pairs); commands are built one at a time, so the resident
 //! growth is the ledger's. Resident memory is read from `/proc/self/statm` (Linux).
 #![allow(
     clippy::print_stdout,
@@ -65,6 +70,8 @@ fn cpu() -> Result<f64, Box<dyn Error>> {
 /// The commands of the workload, built on demand: the setup, then `entries` obligation and
 /// disbursement entries.
 struct Workload {
+    /// The accounts, the first the one the SF-133 and the backdated command name.
+    accounts: Vec<AccountSymbol>,
     account: AccountSymbol,
     keys: Vec<AllocationKey>,
     setup: Vec<Command>,
@@ -72,39 +79,52 @@ struct Workload {
 }
 
 impl Workload {
-    fn new(entries: u64) -> Result<Workload, Box<dyn Error>> {
-        let account: AccountSymbol = "011-2008/2009-1082".parse()?;
+    /// `accounts` accounts (FMF-like, `011-2008/2009-1082` and the main accounts after it),
+    /// each appropriated, apportioned, allotted and allocated to the twenty partners; then
+    /// `entries` obligation and disbursement entries spread over them in turn.
+    fn new(entries: u64, accounts: u16) -> Result<Workload, Box<dyn Error>> {
         let big: Money = "900000000000000".parse()?;
         let start = day(2007, 10, 1)?;
-        let mut actions = vec![
-            Action::Appropriate {
-                account,
-                title: "FMF".into(),
-                purposes: vec![ProgramKind::Financing],
-                amount: big,
-                law: "P.L. 110-161".into(),
-            },
-            Action::Apportion {
-                account,
-                category: Apportionment::ByPeriod { from: start },
-                amount: big,
-            },
-            Action::Allot {
-                account,
-                holder: "DSCA".parse()?,
-                amount: big,
-            },
-        ];
         let mut keys = Vec::new();
         for p in PARTNERS {
             let partner: CountryCode = p.parse()?;
-            let key = AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some(partner));
-            actions.push(Action::Allocate {
-                account,
-                key: key.clone(),
-                amount: Money::from_cents(4_000_000_000_000_000),
-            });
-            keys.push(key);
+            keys.push(AllocationKey::new(
+                "DSCA".parse()?,
+                ProgramKind::Financing,
+                Some(partner),
+            ));
+        }
+        let symbols = (0..accounts.max(1))
+            .map(|n| format!("011-2008/2009-{:04}", 1082 + u32::from(n)).parse())
+            .collect::<Result<Vec<AccountSymbol>, _>>()?;
+        let mut actions = Vec::new();
+        for &account in &symbols {
+            actions.extend([
+                Action::Appropriate {
+                    account,
+                    title: "FMF".into(),
+                    purposes: vec![ProgramKind::Financing],
+                    amount: big,
+                    law: "P.L. 110-161".into(),
+                },
+                Action::Apportion {
+                    account,
+                    category: Apportionment::ByPeriod { from: start },
+                    amount: big,
+                },
+                Action::Allot {
+                    account,
+                    holder: "DSCA".parse()?,
+                    amount: big,
+                },
+            ]);
+            for key in &keys {
+                actions.push(Action::Allocate {
+                    account,
+                    key: key.clone(),
+                    amount: Money::from_cents(4_000_000_000_000_000),
+                });
+            }
         }
         let setup = actions
             .into_iter()
@@ -119,7 +139,8 @@ impl Workload {
             })
             .collect::<Result<Vec<_>, Box<dyn Error>>>()?;
         Ok(Workload {
-            account,
+            account: symbols[0],
+            accounts: symbols,
             keys,
             setup,
             pairs: entries / 2,
@@ -129,10 +150,12 @@ impl Workload {
     /// The obligation and disbursement of pair `i`.
     fn pair(&self, i: u64) -> Result<[Command; 2], Box<dyn Error>> {
         let date = day(2008, 1, 1)? + chrono::Days::new(i / 4000);
-        let key = self.keys[(i % self.keys.len() as u64) as usize].clone();
+        let n = self.accounts.len() as u64;
+        let account = self.accounts[(i % n) as usize];
+        let key = self.keys[(i / n % self.keys.len() as u64) as usize].clone();
         let document: DocumentId = format!("D{i}").parse()?;
         let obligate = Action::Obligate {
-            account: self.account,
+            account,
             document: document.clone(),
             instrument: Instrument::GrantAgreement,
             funding: Funding::Allocation { key },
@@ -141,7 +164,7 @@ impl Workload {
             financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
         };
         let disburse = Action::Disburse {
-            account: self.account,
+            account,
             document,
             amount: Money::from_cents(500_000),
         };
@@ -153,7 +176,14 @@ impl Workload {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let mut args = std::env::args().skip(1);
+    // `accounts=N` anywhere: spread the entries over N accounts (1 unless told).
+    let (options, positional): (Vec<String>, Vec<String>) = std::env::args()
+        .skip(1)
+        .partition(|a| a.starts_with("accounts="));
+    let accounts: u16 = options
+        .last()
+        .map_or(Ok(1), |a| a.trim_start_matches("accounts=").parse())?;
+    let mut args = positional.into_iter();
     let entries: u64 = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
     let gate = args.next().unwrap_or_else(|| "builtin".to_owned());
     let mode = args.next().unwrap_or_default();
@@ -164,7 +194,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "allow" => Arc::new(AllowAll),
         _ => Arc::new(Engine::new(Facts::new(), RuleSet::builtin())),
     };
-    let workload = Workload::new(entries)?;
+    let workload = Workload::new(entries, accounts)?;
     let before = resident()?;
     let mut ledger = Ledger::new(Arc::clone(&check));
     if let Some(max) = checkpoints {
@@ -184,8 +214,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let after = resident()?;
     let n = ledger.journal().len() as f64;
     println!(
-        "{gate}: {} entries applied in {:.3} s wall, {applied_cpu:.3} s CPU ({:.0} commands/s \
+        "{gate}, {} account(s): {} entries applied in {:.3} s wall, {applied_cpu:.3} s CPU ({:.0} commands/s \
          of CPU, commands built on the way); resident growth {} bytes: {:.1} bytes an entry",
+        workload.accounts.len(),
         ledger.journal().len(),
         applied.as_secs_f64(),
         n / applied_cpu,
@@ -310,7 +341,11 @@ fn history(
     timed("  SF-133 of the account", runs, || {
         Ok(ledger.sf133(&workload.account, fy, middle)?)
     })?;
-    timed("  File A", runs, || {
+    let rows = security_assistance::report::file_a(ledger, fy, middle)?
+        .lines()
+        .count()
+        .saturating_sub(1);
+    timed(&format!("  File A ({rows} rows)"), runs, || {
         Ok(security_assistance::report::file_a(ledger, fy, middle)?)
     })?;
     let late = last.pred_opt().ok_or("date")?;

@@ -31,6 +31,40 @@ impl Ledger {
         })
     }
 
+    /// The accounts as they stood on `date` (entries effective on or before it, everything
+    /// recorded): this ledger's own when it holds nothing later, else the nearest
+    /// checkpoint's with the entries after it run again, each checked as
+    /// [`Ledger::rebuild_with`] checks the entries before a backdated command. For reports
+    /// that read balances only (the SF-133 and File A): unlike [`Ledger::as_of`], no
+    /// journal or id index is built.
+    pub(crate) fn accounts_as_of(
+        &self,
+        date: NaiveDate,
+    ) -> Result<std::borrow::Cow<'_, Accounts>, BudgetError> {
+        if self.latest_date().is_none_or(|d| d <= date) {
+            return Ok(std::borrow::Cow::Borrowed(&self.accounts));
+        }
+        let count = self.journal.count_through(date);
+        let mut state = self.empty_like();
+        let start = match self.checkpoints.nearest(count, None) {
+            Some(c) => {
+                state.accounts = (*c.accounts).clone();
+                c.position
+            }
+            None => 0,
+        };
+        for (position, entry) in self
+            .journal
+            .entries_from(start)
+            .take(count.saturating_sub(start))
+        {
+            state
+                .run(&entry.command, Gate::Stored(entry.decision.as_ref()))
+                .map_err(|e| journal_error(position, e))?;
+        }
+        Ok(std::borrow::Cow::Owned(state.accounts))
+    }
+
     /// The accounts with a backdated `command` in its place: the state at the nearest
     /// checkpoint at or before its date, the entries from there to its date, the command
     /// checked there, then every later entry re-checked. With `keep`, also the checkpoints

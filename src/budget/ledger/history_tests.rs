@@ -164,7 +164,7 @@ proptest! {
 
     /// The ledger as of any date, as known on any date (or everything known), from the
     /// nearest checkpoint equals the replay from the first entry: journal, balances,
-    /// counters, status of funds and the SF-133.
+    /// counters, status of funds, the accounts as of the date, the SF-133 and File A.
     #[test]
     fn history_from_checkpoints_equals_the_full_replay(
         steps in steps(),
@@ -182,11 +182,19 @@ proptest! {
                 format!("{:?}", ledger.status_of_funds(&query)),
                 format!("{:?}", slow.status_of_funds(&StatusQuery::new(date, &[])))
             );
-            // The SF-133 counts everything recorded.
+            // The SF-133 and File A count everything recorded; they read the accounts as
+            // of the date, without the journal and index of an as-of ledger.
             let fy = crate::fiscal::FiscalYear::containing(date);
+            let everything = replayed(&ledger, date, None);
+            let accounts = ledger.accounts_as_of(date).unwrap_or_else(|e| panic!("accounts: {e}"));
+            prop_assert!(*accounts == everything.accounts, "accounts as of {}", date);
             prop_assert_eq!(
                 format!("{:?}", ledger.sf133(&account(), fy, date)),
-                format!("{:?}", replayed(&ledger, date, None).sf133(&account(), fy, date))
+                format!("{:?}", everything.sf133(&account(), fy, date))
+            );
+            prop_assert_eq!(
+                format!("{:?}", crate::report::file_a(&ledger, fy, date)),
+                format!("{:?}", crate::report::file_a(&everything, fy, date))
             );
             // What the fast ledger answers next equals what the replayed one answers.
             let next = to_command(9999, (0, 1, 100, 0, 0));

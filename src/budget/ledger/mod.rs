@@ -126,7 +126,19 @@ pub struct ObligationBalance {
 }
 
 /// Every account's state, by symbol.
-type Accounts = Map<AccountSymbol, AccountState>;
+pub(crate) type Accounts = Map<AccountSymbol, AccountState>;
+
+/// The symbols of the budgetary accounts among `accounts`, sorted: what
+/// [`Ledger::accounts`] lists.
+pub(crate) fn budgetary(accounts: &Accounts) -> Vec<AccountSymbol> {
+    let mut symbols: Vec<_> = accounts
+        .values()
+        .filter(|a| !a.is_financing())
+        .map(|a| a.symbol)
+        .collect();
+    symbols.sort_unstable();
+    symbols
+}
 
 /// The writes of a command that passed every check: [`Ledger::execute`] computes them
 /// without changing anything, and applying them cannot fail.
@@ -366,14 +378,7 @@ impl Ledger {
     /// total (2 U.S.C. 661c(d)(3)).
     #[must_use]
     pub fn accounts(&self) -> Vec<AccountSymbol> {
-        let mut symbols: Vec<_> = self
-            .accounts
-            .values()
-            .filter(|a| !a.is_financing())
-            .map(|a| a.symbol)
-            .collect();
-        symbols.sort_unstable();
-        symbols
+        budgetary(&self.accounts)
     }
 
     /// The balances of the obligation recorded on `document` in `account`, if there is one.

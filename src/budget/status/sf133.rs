@@ -9,7 +9,7 @@ use crate::budget::cancellation::SF133_LINE_OBLIGATIONS_CANCELLED;
 use crate::budget::direct_reimbursable::DirectOrReimbursable;
 use crate::budget::error::BudgetError;
 use crate::budget::ids::AccountSymbol;
-use crate::budget::ledger::{AccountState, Ledger};
+use crate::budget::ledger::{AccountState, Accounts, Ledger, budgetary};
 use crate::budget::ussgl::Ussgl;
 use crate::fiscal::FiscalYear;
 use crate::money::{Money, Rounding};
@@ -33,15 +33,16 @@ impl Ledger {
     }
 }
 
-/// The ledger at both ends of an SF-133's period (each the ledger itself when it holds
-/// nothing later, else the ledger as of that day, from the nearest checkpoint), so that
-/// the statements of many accounts (File A) share them.
+/// The accounts at both ends of an SF-133's period (each the ledger's own when it holds
+/// nothing later, else as of that day, from the nearest checkpoint:
+/// [`Ledger::accounts_as_of`]), so that the statements of many accounts (File A) share
+/// them.
 pub(crate) struct Sf133Period<'a> {
     ledger: &'a Ledger,
     fiscal_year: FiscalYear,
     end_day: NaiveDate,
-    start: std::borrow::Cow<'a, Ledger>,
-    end: std::borrow::Cow<'a, Ledger>,
+    start: std::borrow::Cow<'a, Accounts>,
+    end: std::borrow::Cow<'a, Accounts>,
 }
 
 impl<'a> Sf133Period<'a> {
@@ -60,22 +61,26 @@ impl<'a> Sf133Period<'a> {
             ledger,
             fiscal_year,
             end_day,
-            start: ledger.as_known(start_day, None)?,
-            end: ledger.as_known(end_day, None)?,
+            start: ledger.accounts_as_of(start_day)?,
+            end: ledger.accounts_as_of(end_day)?,
         })
     }
 
-    /// The ledger at the end of the period.
-    pub(crate) fn end(&self) -> &Ledger {
-        &self.end
+    /// The budgetary accounts at the end of the period, sorted (as [`Ledger::accounts`]
+    /// lists them).
+    pub(crate) fn accounts(&self) -> Vec<AccountSymbol> {
+        budgetary(&self.end)
     }
 
     /// The statement of `account` for the period ([`Ledger::sf133`]).
     pub(crate) fn statement(&self, account: &AccountSymbol) -> Result<Sf133, BudgetError> {
-        let after = self.end.account(account)?;
-        let before = match self.start.account(account) {
-            Ok(a) => Figures::of(a)?,
-            Err(_) => Figures::default(),
+        let after = self
+            .end
+            .get(account)
+            .ok_or(BudgetError::UnknownAccount { account: *account })?;
+        let before = match self.start.get(account) {
+            Some(a) => Figures::of(a)?,
+            None => Figures::default(),
         };
         let lines = sf133_lines(&before, &Figures::of(after)?, after)?;
         let statement = Sf133 {

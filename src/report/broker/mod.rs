@@ -232,16 +232,16 @@ fn tas(account: &AccountSymbol) -> Tas {
     }
 }
 
-/// The accounts File A and File B of `fiscal_year` report: those of `then` (the ledger on
-/// the reporting date) except the ones cancelled before the year began. An account is
-/// closed on 30 September of the fifth fiscal year after its period of availability (31
-/// U.S.C. 1552(a)); that year's files are its last, and no later period reports it (USSGL
+/// The accounts File A and File B of `fiscal_year` report: those of `then` (the budgetary
+/// accounts on the reporting date, as [`Ledger::accounts`] lists them) except the ones
+/// cancelled before the year began. An account is closed on 30 September of the fifth
+/// fiscal year after its period of availability (31 U.S.C. 1552(a)); that year's files are
+/// its last, and no later period reports it (USSGL
 /// account 435000 "Canceled Authority" is used in the canceling year because the account
 /// "does not have budgetary reporting requirements in the following fiscal year": USSGL
 /// FAQ, fiscal.treasury.gov/ussgl/faqs.html).
-fn reported(then: &Ledger, fiscal_year: FiscalYear) -> Vec<AccountSymbol> {
-    then.accounts()
-        .into_iter()
+fn reported(then: Vec<AccountSymbol>, fiscal_year: FiscalYear) -> Vec<AccountSymbol> {
+    then.into_iter()
         .filter(|a| a.period().status_on(fiscal_year.first_day()) != AccountStatus::Cancelled)
         .collect()
 }
@@ -293,7 +293,7 @@ pub fn file_a(
     writer.write_record(FILE_A_COLUMNS).map_err(csv_error)?;
     // Both ends of the period once, for every account.
     let period = Sf133Period::new(ledger, fiscal_year, end)?;
-    for account in reported(period.end(), fiscal_year) {
+    for account in reported(period.accounts(), fiscal_year) {
         let statement = period.statement(&account)?;
         let line = |n: u16| statement.line(n).unwrap_or(Money::ZERO);
         let sum = |ns: &[u16]| Money::checked_sum(ns.iter().map(|&n| line(n)));
@@ -454,7 +454,7 @@ pub fn file_b(
     let before = ledger.as_known(start, None)?;
     let after = ledger.as_known(end, None)?;
     let mut rows: BTreeMap<Row, Amounts> = BTreeMap::new();
-    for account in reported(&after, fiscal_year) {
+    for account in reported(after.accounts(), fiscal_year) {
         rows.entry((account, None, None, None)).or_default();
         let was: BTreeMap<DocumentId, ObligationBalance> = before
             .obligations_of(&account)
