@@ -271,7 +271,7 @@ impl<S: JournalStore> DurableLedger<S> {
                 .set_policy(policy.clone())
                 .map_err(ServiceError::Refused)?;
         }
-        self.catch_up()?;
+        self.read_all()?;
         if !incremental {
             self.ledger
                 .set_policy(policy)
@@ -417,6 +417,78 @@ impl<S: JournalStore> DurableLedger<S> {
                 Ok(())
             })?;
         Ok(())
+    }
+
+    /// [`DurableLedger::catch_up`] on two threads, for opening (every entry after the
+    /// checkpoint): this one reads the store, verifies each entry's checksum and decodes
+    /// it, while a second applies the decoded entries in order, handed over in blocks
+    /// through a bounded channel. The first error in journal order is returned: an entry
+    /// the ledger refused comes before an entry read after it that is corrupt. If the
+    /// second thread cannot be started, the entries are read on this one.
+    fn read_all(&mut self) -> Result<(), ServiceError> {
+        /// Entries handed over at a time, and blocks in flight.
+        const BLOCK: usize = 1024;
+        const IN_FLIGHT: usize = 4;
+        let ledger = &mut self.ledger;
+        let store = &mut self.store;
+        let after = ledger.last_sequence();
+        let (sender, blocks) = std::sync::mpsc::sync_channel::<Vec<JournalEntry>>(IN_FLIGHT);
+        let outcome = std::thread::scope(|scope| {
+            let applier = std::thread::Builder::new()
+                .name("sa-open-apply".to_owned())
+                .spawn_scoped(scope, move || {
+                    for block in blocks {
+                        for entry in block {
+                            let sequence = entry.sequence;
+                            ledger.restore(entry).map_err(|error| StoreError::Refused {
+                                sequence,
+                                error: Box::new(error),
+                            })?;
+                        }
+                    }
+                    Ok::<(), StoreError>(())
+                });
+            let Ok(applier) = applier else {
+                return None;
+            };
+            let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
+            let mut decoder = crate::budget::StandaloneDecoder::default();
+            let mut block = Vec::with_capacity(BLOCK);
+            let stopped = || StoreError::Backend {
+                operation: "apply the stored entries".to_owned(),
+                reason: "the applying thread stopped".to_owned(),
+            };
+            let read = store
+                .read_after(after, &mut |encoded| {
+                    let sequence = expected.unwrap_or(u64::MAX);
+                    block.push(encoded.decode_with(sequence, &mut decoder)?);
+                    expected = sequence.checked_add(1);
+                    if block.len() >= BLOCK {
+                        let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
+                        sender.send(full).map_err(|_| stopped())?;
+                    }
+                    Ok(())
+                });
+            // The entries read before an error are applied too: one of them may be refused,
+            // an earlier error than the reader's. (A failed send means the applier stopped
+            // on an error of its own, which is returned.)
+            if !block.is_empty() {
+                let _ = sender.send(block);
+            }
+            drop(sender);
+            let applied = applier.join().unwrap_or_else(|_| {
+                Err(StoreError::Backend {
+                    operation: "apply the stored entries".to_owned(),
+                    reason: "the applying thread panicked".to_owned(),
+                })
+            });
+            // The applier's error names an earlier entry than any the reader met after it.
+            Some(applied.and(read))
+        });
+        match outcome {
+            Some(result) => result.map_err(ServiceError::from),
+            None => self.catch_up(),
+        }
     }
 
     /// Checks `commands` as a batch, appends what they add, applies it; on a lost race
@@ -807,10 +879,21 @@ mod tests {
         let mut store = durable.into_store();
         let sequence = live.last_sequence().unwrap();
         let old = live.snapshot_as(4).unwrap();
-        let new = live.snapshot().unwrap();
+        let new = live.snapshot_as(5).unwrap();
         assert_eq!(old.first(), Some(&4));
         assert_eq!(new.first(), Some(&5));
         assert_eq!(old.get(1..), new.get(1..));
+        // Format 5 still opens equal, as the current format does.
+        assert_eq!(
+            Ledger::from_snapshot(&new, live.eligibility()).unwrap().0,
+            live
+        );
+        let current = live.snapshot().unwrap();
+        assert_eq!(current.first(), Some(&6));
+        assert_eq!(
+            Ledger::from_snapshot(&current, live.eligibility()).unwrap().0,
+            live
+        );
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
         assert!(register);
         assert_eq!(read, live);
@@ -847,6 +930,123 @@ mod tests {
         assert!(register);
         let reopened = reopened(store, &policy);
         assert_eq!(reopened.ledger().authority(), live.authority());
+    }
+
+    /// A store that hands out one entry with a flipped byte and one that the ledger
+    /// refuses (well encoded, with its checksum), as `read_after` reads them.
+    #[derive(Debug)]
+    struct Tampered {
+        inner: super::super::MemoryStore,
+        flip: Option<u64>,
+        refuse: Option<u64>,
+    }
+
+    impl JournalStore for Tampered {
+        fn schema_version(&mut self) -> Result<u32, StoreError> {
+            self.inner.schema_version()
+        }
+        fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
+            self.inner.last_sequence()
+        }
+        fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+            self.inner.append(after, batch)
+        }
+        fn read_after(
+            &mut self,
+            after: Option<u64>,
+            each: &mut dyn FnMut(super::super::EncodedEntry) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
+            let (flip, refuse) = (self.flip, self.refuse);
+            self.inner.read_after(after, &mut |entry| {
+                let sequence = entry.sequence();
+                if Some(sequence) == flip {
+                    let mut bytes = entry.bytes().to_vec();
+                    bytes[3] ^= 0x20;
+                    return each(super::super::EncodedEntry::from_stored(
+                        sequence,
+                        bytes,
+                        entry.checksum(),
+                    ));
+                }
+                if Some(sequence) == refuse {
+                    let refused = JournalEntry {
+                        sequence,
+                        command: appropriation("zero", day(2008, 1, 9), 1001, "0"),
+                        decision: None,
+                    };
+                    return each(NewEntry::new(&refused).unwrap().encoded().clone());
+                }
+                each(entry)
+            })
+        }
+        fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+            self.inner.save_checkpoint(checkpoint)
+        }
+        fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
+            self.inner.latest_checkpoint()
+        }
+        fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+            self.inner.policy()
+        }
+        fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+            self.inner.record_policy(policy)
+        }
+    }
+
+    /// Opening reads on one thread and applies on another, in blocks of 1,024 entries:
+    /// over 3,000 entries the error returned is still the first in journal order, with
+    /// its sequence, wherever it falls in a block, and an untouched store opens equal.
+    #[test]
+    fn opening_on_two_threads_returns_the_first_error_in_journal_order() {
+        let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
+        let mut durable = DurableLedger::open(
+            super::super::MemoryStore::default(),
+            clock.clone(),
+            Arc::new(crate::eligibility::AllowAll),
+            Policy::Open,
+        )
+        .unwrap();
+        let commands = (0..3000)
+            .map(|i| appropriation(&format!("a{i}"), day(2008, 1, 9), 1001, "1.01"))
+            .collect();
+        durable.apply_all(commands).unwrap();
+        let live = durable.ledger().clone();
+        let inner = durable.into_store();
+        let open = |flip: Option<u64>, refuse: Option<u64>| {
+            DurableLedger::open(
+                Tampered {
+                    inner: inner.clone(),
+                    flip,
+                    refuse,
+                },
+                clock.clone(),
+                Arc::new(crate::eligibility::AllowAll),
+                Policy::Open,
+            )
+        };
+        assert_eq!(open(None, None).unwrap().ledger(), &live);
+        let error = |flip, refuse| match open(flip, refuse) {
+            Err(ServiceError::Store(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        for (flip, refuse, expected) in [
+            (Some(2500), None, 2500),
+            (Some(2500), Some(1500), 1500),
+            (Some(1500), Some(1200), 1200),
+            (Some(1200), Some(1500), 1200),
+            (None, Some(2999), 2999),
+            (Some(0), None, 0),
+        ] {
+            match error(flip, refuse) {
+                StoreError::Checksum { sequence, .. } => {
+                    assert_eq!((flip, sequence), (Some(expected), expected));
+                }
+                StoreError::Refused { sequence, .. } => {
+                    assert_eq!((refuse, sequence), (Some(expected), expected));
+                }
+                other => panic!("{flip:?} {refuse:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]
