@@ -834,6 +834,32 @@ pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
 pub(crate) struct StandaloneDecoder {
     /// Body JSON already parsed, by its text.
     parsed: foldhash::HashMap<Box<str>, Body>,
+    /// The one-entry journal each entry is decoded with, emptied and reused.
+    local: Journal,
+    /// The texts and accounts of the last few entries: actors, funds holders and accounts
+    /// repeat from entry to entry, and are then shared rather than allocated or parsed.
+    recent_texts: Vec<Arc<str>>,
+    recent_accounts: Vec<(Box<str>, AccountSymbol)>,
+}
+
+/// How many recent texts and accounts [`StandaloneDecoder`] keeps.
+const RECENT: usize = 8;
+
+/// The value at `at` of `recent` moved to the front, or (`at` is `None`) `new()` added
+/// at the front, the oldest dropped past [`RECENT`]; the value at the front is returned.
+fn remember<T>(
+    recent: &mut Vec<T>,
+    at: Option<usize>,
+    new: impl FnOnce() -> Option<T>,
+) -> Option<&T> {
+    match at.and_then(|at| recent.get_mut(..=at)) {
+        Some(front) => front.rotate_right(1),
+        None => {
+            recent.truncate(RECENT.saturating_sub(1));
+            recent.insert(0, new()?);
+        }
+    }
+    recent.first()
 }
 
 impl StandaloneDecoder {
@@ -846,16 +872,26 @@ impl StandaloneDecoder {
         }
         let sequence = r.u64()?;
         let date = from_days(r.i64()?)?;
-        let mut local = Journal::default();
+        let local = &mut self.local;
+        local.symbols.texts.clear();
+        local.symbols.accounts.clear();
+        local.decisions.clear();
+        local.bodies.list.clear();
         let texts = r.u64()?;
         for _ in 0..texts {
             let text = r.string()?;
-            local.symbols.texts.push(Arc::from(text));
+            let at = self.recent_texts.iter().position(|t| **t == *text);
+            let shared = remember(&mut self.recent_texts, at, || Some(Arc::from(text)))?;
+            local.symbols.texts.push(Arc::clone(shared));
         }
         let accounts = r.u64()?;
         for _ in 0..accounts {
-            let account: AccountSymbol = r.string()?.parse().ok()?;
-            local.symbols.accounts.push(account);
+            let text = r.string()?;
+            let at = self.recent_accounts.iter().position(|(t, _)| **t == *text);
+            let (_, account) = remember(&mut self.recent_accounts, at, || {
+                Some((Box::from(text), text.parse().ok()?))
+            })?;
+            local.symbols.accounts.push(*account);
         }
         match r.byte()? {
             0 => {}
