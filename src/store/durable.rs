@@ -458,17 +458,16 @@ impl<S: JournalStore> DurableLedger<S> {
                 operation: "apply the stored entries".to_owned(),
                 reason: "the applying thread stopped".to_owned(),
             };
-            let read = store
-                .read_after(after, &mut |encoded| {
-                    let sequence = expected.unwrap_or(u64::MAX);
-                    block.push(encoded.decode_with(sequence, &mut decoder)?);
-                    expected = sequence.checked_add(1);
-                    if block.len() >= BLOCK {
-                        let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
-                        sender.send(full).map_err(|_| stopped())?;
-                    }
-                    Ok(())
-                });
+            let read = store.read_after(after, &mut |encoded| {
+                let sequence = expected.unwrap_or(u64::MAX);
+                block.push(encoded.decode_with(sequence, &mut decoder)?);
+                expected = sequence.checked_add(1);
+                if block.len() >= BLOCK {
+                    let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
+                    sender.send(full).map_err(|_| stopped())?;
+                }
+                Ok(())
+            });
             // The entries read before an error are applied too: one of them may be refused,
             // an earlier error than the reader's. (A failed send means the applier stopped
             // on an error of its own, which is returned.)
@@ -891,7 +890,9 @@ mod tests {
         let current = live.snapshot().unwrap();
         assert_eq!(current.first(), Some(&6));
         assert_eq!(
-            Ledger::from_snapshot(&current, live.eligibility()).unwrap().0,
+            Ledger::from_snapshot(&current, live.eligibility())
+                .unwrap()
+                .0,
             live
         );
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();

@@ -267,6 +267,7 @@ impl Ledger {
         let mut ledger = Ledger::new(check);
         let unreadable =
             |position: usize| format!("the checkpoint's journal entry {position} is unreadable");
+        ledger.by_id.reserve(journal.len());
         for position in 0..journal.len() {
             let (Some(id), Some(entry)) = (journal.id_text_at(position), journal.key_at(position))
             else {
@@ -276,10 +277,7 @@ impl Ledger {
                 return Err(unreadable(position));
             }
         }
-        ledger.accounts = accounts
-            .into_iter()
-            .map(|a| (a.symbol, a))
-            .collect();
+        ledger.accounts = accounts.into_iter().map(|a| (a.symbol, a)).collect();
         ledger.journal = journal;
         ledger.next_sequence = snapshot.next_sequence;
         ledger.last_recorded = snapshot.last_recorded;

@@ -316,8 +316,11 @@ mod tests {
             0 | 1 => Action::Obligate {
                 account: account(),
                 document,
-                instrument: [Instrument::GrantAgreement, Instrument::Loan, Instrument::Lease]
-                    [usize::from(choice % 3)],
+                instrument: [
+                    Instrument::GrantAgreement,
+                    Instrument::Loan,
+                    Instrument::Lease,
+                ][usize::from(choice % 3)],
                 funding: Funding::Allocation { key: key(k) },
                 amount,
                 object_class: (choice & 4 != 0)
@@ -483,7 +486,9 @@ mod tests {
         let mut out = Vec::new();
         put_u64(&mut out, 0);
         put_u64(&mut out, 1);
-        "D1".parse::<DocumentId>().unwrap().put(&mut out, &mut symbols);
+        "D1".parse::<DocumentId>()
+            .unwrap()
+            .put(&mut out, &mut symbols);
         put_u64(&mut out, 0);
         let mut one = vec![without_obligations(accounts[0]).into_owned()];
         let error = read_obligations(&out, &mut one, &symbols).unwrap_err();
