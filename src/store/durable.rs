@@ -271,7 +271,7 @@ impl<S: JournalStore> DurableLedger<S> {
                 .set_policy(policy.clone())
                 .map_err(ServiceError::Refused)?;
         }
-        self.read_all()?;
+        self.catch_up()?;
         if !incremental {
             self.ledger
                 .set_policy(policy)
@@ -417,77 +417,6 @@ impl<S: JournalStore> DurableLedger<S> {
                 Ok(())
             })?;
         Ok(())
-    }
-
-    /// [`DurableLedger::catch_up`] on two threads, for opening (every entry after the
-    /// checkpoint): this one reads the store, verifies each entry's checksum and decodes
-    /// it, while a second applies the decoded entries in order, handed over in blocks
-    /// through a bounded channel. The first error in journal order is returned: an entry
-    /// the ledger refused comes before an entry read after it that is corrupt. If the
-    /// second thread cannot be started, the entries are read on this one.
-    fn read_all(&mut self) -> Result<(), ServiceError> {
-        /// Entries handed over at a time, and blocks in flight.
-        const BLOCK: usize = 1024;
-        const IN_FLIGHT: usize = 4;
-        let ledger = &mut self.ledger;
-        let store = &mut self.store;
-        let after = ledger.last_sequence();
-        let (sender, blocks) = std::sync::mpsc::sync_channel::<Vec<JournalEntry>>(IN_FLIGHT);
-        let outcome = std::thread::scope(|scope| {
-            let applier = std::thread::Builder::new()
-                .name("sa-open-apply".to_owned())
-                .spawn_scoped(scope, move || {
-                    for block in blocks {
-                        for entry in block {
-                            let sequence = entry.sequence;
-                            ledger.restore(entry).map_err(|error| StoreError::Refused {
-                                sequence,
-                                error: Box::new(error),
-                            })?;
-                        }
-                    }
-                    Ok::<(), StoreError>(())
-                });
-            let Ok(applier) = applier else {
-                return None;
-            };
-            let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
-            let mut decoder = crate::budget::StandaloneDecoder::default();
-            let mut block = Vec::with_capacity(BLOCK);
-            let stopped = || StoreError::Backend {
-                operation: "apply the stored entries".to_owned(),
-                reason: "the applying thread stopped".to_owned(),
-            };
-            let read = store.read_after(after, &mut |encoded| {
-                let sequence = expected.unwrap_or(u64::MAX);
-                block.push(encoded.decode_with(sequence, &mut decoder)?);
-                expected = sequence.checked_add(1);
-                if block.len() >= BLOCK {
-                    let full = std::mem::replace(&mut block, Vec::with_capacity(BLOCK));
-                    sender.send(full).map_err(|_| stopped())?;
-                }
-                Ok(())
-            });
-            // The entries read before an error are applied too: one of them may be refused,
-            // an earlier error than the reader's. (A failed send means the applier stopped
-            // on an error of its own, which is returned.)
-            if !block.is_empty() {
-                let _ = sender.send(block);
-            }
-            drop(sender);
-            let applied = applier.join().unwrap_or_else(|_| {
-                Err(StoreError::Backend {
-                    operation: "apply the stored entries".to_owned(),
-                    reason: "the applying thread panicked".to_owned(),
-                })
-            });
-            // The applier's error names an earlier entry than any the reader met after it.
-            Some(applied.and(read))
-        });
-        match outcome {
-            Some(result) => result.map_err(ServiceError::from),
-            None => self.catch_up(),
-        }
     }
 
     /// Checks `commands` as a batch, appends what they add, applies it; on a lost race
@@ -994,11 +923,11 @@ mod tests {
         }
     }
 
-    /// Opening reads on one thread and applies on another, in blocks of 1,024 entries:
-    /// over 3,000 entries the error returned is still the first in journal order, with
-    /// its sequence, wherever it falls in a block, and an untouched store opens equal.
+    /// Over 3,000 entries, opening returns the first error in journal order (a corrupt
+    /// entry or one the ledger refuses), with its sequence, and nothing after it; an
+    /// untouched store opens equal.
     #[test]
-    fn opening_on_two_threads_returns_the_first_error_in_journal_order() {
+    fn opening_returns_the_first_error_in_journal_order() {
         let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
         let mut durable = DurableLedger::open(
             super::super::MemoryStore::default(),

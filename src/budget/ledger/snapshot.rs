@@ -323,8 +323,11 @@ mod tests {
                 ][usize::from(choice % 3)],
                 funding: Funding::Allocation { key: key(k) },
                 amount,
-                object_class: (choice & 4 != 0)
-                    .then(|| ObjectClass::ALL[usize::from(choice) % ObjectClass::ALL.len()]),
+                object_class: (choice & 4 != 0).then(|| {
+                    ObjectClass::ALL[usize::from(choice)
+                        .checked_rem(ObjectClass::ALL.len())
+                        .unwrap()]
+                }),
                 financed_by: if choice & 8 == 0 {
                     DirectOrReimbursable::Direct
                 } else {
@@ -334,7 +337,7 @@ mod tests {
             2 => Action::AdjustObligation {
                 account: account(),
                 document,
-                amount: Money::from_cents(-cents / 4 - 1),
+                amount: Money::from_cents(cents.wrapping_div(-4).wrapping_sub(1)),
             },
             3 => Action::Disburse {
                 account: account(),
@@ -408,7 +411,7 @@ mod tests {
             prop_assert!(read(&old, &ledger).unwrap() == ledger);
             // Every byte is needed: the checkpoint cut short anywhere is refused.
             for cut in [1, 2, compact.len() / 2] {
-                prop_assert!(read(&compact[..compact.len() - cut], &ledger).is_err());
+                prop_assert!(read(&compact[..compact.len().wrapping_sub(cut)], &ledger).is_err());
             }
         }
     }
@@ -479,7 +482,8 @@ mod tests {
         // Reading into accounts that already hold the obligations finds each twice.
         let error = read_obligations(&good, &mut filled, &symbols).unwrap_err();
         assert!(error.contains("twice"), "{error}");
-        let error = read_obligations(&good[..good.len() - 1], &mut empty(), &symbols).unwrap_err();
+        let error = read_obligations(&good[..good.len().wrapping_sub(1)], &mut empty(), &symbols)
+            .unwrap_err();
         assert!(error.contains("unreadable obligation"), "{error}");
         // An account with no key and one obligation naming key 0.
         let mut symbols = Symbols::default();
