@@ -161,20 +161,33 @@ impl Journal {
         Some((*self.dates.get(position)?, *self.sequences.get(position)?))
     }
 
-    /// The journal's in-memory form, for a checkpoint.
+    /// The journal's in-memory form, for a checkpoint, and what `more` returns.
+    ///
+    /// `more` runs first on a copy of the symbol table: the texts it interns (the
+    /// documents and funds holders of a checkpoint's balances that no entry names) are
+    /// written with the journal's, after them, so every entry's symbols keep their numbers.
     ///
     /// # Errors
     ///
     /// serde_json's error if a decision does not serialize (a bug: none of its types can
     /// fail), so a checkpoint is refused rather than written with an empty decision.
-    pub(crate) fn to_parts(&self) -> Result<JournalParts, serde_json::Error> {
-        Ok(JournalParts {
+    pub(super) fn to_parts_with<T>(
+        &self,
+        more: impl FnOnce(&mut Symbols) -> T,
+    ) -> Result<(JournalParts<'static>, T), serde_json::Error> {
+        let mut symbols = self.symbols.clone();
+        let extra = more(&mut symbols);
+        let parts = JournalParts {
             days: self.dates.iter().map(|d| days(*d)).collect(),
             sequences: self.sequences.clone(),
             offsets: self.offsets.clone(),
             chunks: self.arena.chunks.clone(),
-            texts: self.symbols.texts.iter().map(|t| t.to_string()).collect(),
-            accounts: self.symbols.accounts.clone(),
+            texts: symbols
+                .texts
+                .iter()
+                .map(|t| std::borrow::Cow::Owned(t.to_string()))
+                .collect(),
+            accounts: symbols.accounts,
             decisions: self
                 .decisions
                 .iter()
@@ -186,12 +199,18 @@ impl Journal {
                 .iter()
                 .map(Body::to_json)
                 .collect::<Result<_, _>>()?,
-        })
+        };
+        Ok((parts, extra))
     }
 
-    /// A journal from [`Journal::to_parts`]; `None` if the parts disagree in length or an
+    /// The journal's symbol table (the texts and accounts its entries name).
+    pub(super) fn symbols(&self) -> &Symbols {
+        &self.symbols
+    }
+
+    /// A journal from [`Journal::to_parts_with`]; `None` if the parts disagree in length or an
     /// entry does not decode.
-    pub(crate) fn from_parts(parts: JournalParts) -> Option<Journal> {
+    pub(crate) fn from_parts(parts: JournalParts<'_>) -> Option<Journal> {
         let n = parts.days.len();
         if parts.sequences.len() != n || parts.offsets.len() != n {
             return None;
@@ -219,6 +238,8 @@ impl Journal {
         for body in parts.bodies {
             journal.bodies.push(Body::from_json(&body)?);
         }
+        journal.symbols.texts.reserve(parts.texts.len());
+        journal.symbols.text_index.reserve(parts.texts.len());
         for text in parts.texts {
             journal.symbols.text(&text);
         }
@@ -497,13 +518,15 @@ impl Journal {
 
 /// A [`Journal`]'s in-memory form, as a checkpoint keeps it.
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct JournalParts {
+pub(crate) struct JournalParts<'a> {
     days: Vec<i32>,
     sequences: Vec<u64>,
     offsets: Vec<u64>,
     #[serde(with = "chunks")]
     chunks: Vec<Vec<u8>>,
-    texts: Vec<String>,
+    /// Borrowed from the checkpoint's bytes where the format allows (postcard does).
+    #[serde(borrow)]
+    texts: Vec<std::borrow::Cow<'a, str>>,
     accounts: Vec<AccountSymbol>,
     /// As JSON: a decision's internally tagged enums need a self-describing format.
     decisions: Vec<String>,
@@ -811,6 +834,32 @@ pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
 pub(crate) struct StandaloneDecoder {
     /// Body JSON already parsed, by its text.
     parsed: foldhash::HashMap<Box<str>, Body>,
+    /// The one-entry journal each entry is decoded with, emptied and reused.
+    local: Journal,
+    /// The texts and accounts of the last few entries: actors, funds holders and accounts
+    /// repeat from entry to entry, and are then shared rather than allocated or parsed.
+    recent_texts: Vec<Arc<str>>,
+    recent_accounts: Vec<(Box<str>, AccountSymbol)>,
+}
+
+/// How many recent texts and accounts [`StandaloneDecoder`] keeps.
+const RECENT: usize = 8;
+
+/// The value at `at` of `recent` moved to the front, or (`at` is `None`) `new()` added
+/// at the front, the oldest dropped past [`RECENT`]; the value at the front is returned.
+fn remember<T>(
+    recent: &mut Vec<T>,
+    at: Option<usize>,
+    new: impl FnOnce() -> Option<T>,
+) -> Option<&T> {
+    match at.and_then(|at| recent.get_mut(..=at)) {
+        Some(front) => front.rotate_right(1),
+        None => {
+            recent.truncate(RECENT.saturating_sub(1));
+            recent.insert(0, new()?);
+        }
+    }
+    recent.first()
 }
 
 impl StandaloneDecoder {
@@ -823,16 +872,26 @@ impl StandaloneDecoder {
         }
         let sequence = r.u64()?;
         let date = from_days(r.i64()?)?;
-        let mut local = Journal::default();
+        let local = &mut self.local;
+        local.symbols.texts.clear();
+        local.symbols.accounts.clear();
+        local.decisions.clear();
+        local.bodies.list.clear();
         let texts = r.u64()?;
         for _ in 0..texts {
             let text = r.string()?;
-            local.symbols.texts.push(Arc::from(text));
+            let at = self.recent_texts.iter().position(|t| **t == *text);
+            let shared = remember(&mut self.recent_texts, at, || Some(Arc::from(text)))?;
+            local.symbols.texts.push(Arc::clone(shared));
         }
         let accounts = r.u64()?;
         for _ in 0..accounts {
-            let account: AccountSymbol = r.string()?.parse().ok()?;
-            local.symbols.accounts.push(account);
+            let text = r.string()?;
+            let at = self.recent_accounts.iter().position(|(t, _)| **t == *text);
+            let (_, account) = remember(&mut self.recent_accounts, at, || {
+                Some((Box::from(text), text.parse().ok()?))
+            })?;
+            local.symbols.accounts.push(*account);
         }
         match r.byte()? {
             0 => {}
@@ -1165,13 +1224,23 @@ pub(super) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader of `bytes`.
+    pub(super) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes }
+    }
+
+    /// `true` when every byte has been read.
+    pub(super) fn is_done(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     pub(super) fn byte(&mut self) -> Option<u8> {
         let (&b, rest) = self.bytes.split_first()?;
         self.bytes = rest;
         Some(b)
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -1213,6 +1282,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An amount written by [`Compact::put`] for [`Money`], refused (`None`) unless it is
+    /// a whole number of cents as written: a decimal with more places is never rounded
+    /// here (a checkpoint holds amounts exactly as the ledger held them).
+    pub(super) fn exact_money(&mut self) -> Option<Money> {
+        match self.byte()? {
+            0 => Some(Money::from_cents(self.i64()?)),
+            1 => {
+                let decimal = Decimal::deserialize(self.array16()?);
+                Money::from_decimal(decimal, crate::money::Rounding::HalfEven)
+                    .ok()
+                    .filter(|money| money.to_decimal() == decimal)
+            }
+            _ => None,
+        }
+    }
+
     fn programs(&mut self) -> Option<Vec<ProgramKind>> {
         let n = usize::try_from(self.u64()?).ok()?;
         (0..n).map(|_| program_of(self.byte()?)).collect()
@@ -1236,7 +1321,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn put_u64(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn put_u64(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let low = (value & 0x7F) as u8;
         value >>= 7;
@@ -1839,7 +1924,7 @@ mod tests {
         let (a, b) = (a.decision.unwrap(), b.decision.unwrap());
         assert!(Arc::ptr_eq(a.shared_parts().2, b.shared_parts().2));
         // The checkpoint form and the JSON wire form read back equal.
-        let restored = Journal::from_parts(journal.to_parts().unwrap()).unwrap();
+        let restored = Journal::from_parts(journal.to_parts_with(|_| ()).unwrap().0).unwrap();
         assert_eq!(restored.to_entries(), entries);
         let json = serde_json::to_string(&journal).unwrap();
         assert_eq!(serde_json::from_str::<Journal>(&json).unwrap(), journal);
@@ -2075,7 +2160,7 @@ mod tests {
             let entry = obligation(0, decision);
             let journal = Journal::from_entries(vec![entry.clone()]);
             proptest::prop_assert_eq!(journal.to_entries(), vec![entry.clone()]);
-            let restored = Journal::from_parts(journal.to_parts().unwrap()).unwrap();
+            let restored = Journal::from_parts(journal.to_parts_with(|_| ()).unwrap().0).unwrap();
             proptest::prop_assert_eq!(restored.to_entries(), vec![entry.clone()]);
             let bytes = encode_standalone(&entry).unwrap();
             proptest::prop_assert_eq!(decode_standalone(&bytes), Some(entry));

@@ -807,10 +807,23 @@ mod tests {
         let mut store = durable.into_store();
         let sequence = live.last_sequence().unwrap();
         let old = live.snapshot_as(4).unwrap();
-        let new = live.snapshot().unwrap();
+        let new = live.snapshot_as(5).unwrap();
         assert_eq!(old.first(), Some(&4));
         assert_eq!(new.first(), Some(&5));
         assert_eq!(old.get(1..), new.get(1..));
+        // Format 5 still opens equal, as the current format does.
+        assert_eq!(
+            Ledger::from_snapshot(&new, live.eligibility()).unwrap().0,
+            live
+        );
+        let current = live.snapshot().unwrap();
+        assert_eq!(current.first(), Some(&6));
+        assert_eq!(
+            Ledger::from_snapshot(&current, live.eligibility())
+                .unwrap()
+                .0,
+            live
+        );
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
         assert!(register);
         assert_eq!(read, live);
@@ -847,6 +860,123 @@ mod tests {
         assert!(register);
         let reopened = reopened(store, &policy);
         assert_eq!(reopened.ledger().authority(), live.authority());
+    }
+
+    /// A store that hands out one entry with a flipped byte and one that the ledger
+    /// refuses (well encoded, with its checksum), as `read_after` reads them.
+    #[derive(Debug)]
+    struct Tampered {
+        inner: super::super::MemoryStore,
+        flip: Option<u64>,
+        refuse: Option<u64>,
+    }
+
+    impl JournalStore for Tampered {
+        fn schema_version(&mut self) -> Result<u32, StoreError> {
+            self.inner.schema_version()
+        }
+        fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
+            self.inner.last_sequence()
+        }
+        fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+            self.inner.append(after, batch)
+        }
+        fn read_after(
+            &mut self,
+            after: Option<u64>,
+            each: &mut dyn FnMut(super::super::EncodedEntry) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
+            let (flip, refuse) = (self.flip, self.refuse);
+            self.inner.read_after(after, &mut |entry| {
+                let sequence = entry.sequence();
+                if Some(sequence) == flip {
+                    let mut bytes = entry.bytes().to_vec();
+                    bytes[3] ^= 0x20;
+                    return each(super::super::EncodedEntry::from_stored(
+                        sequence,
+                        bytes,
+                        entry.checksum(),
+                    ));
+                }
+                if Some(sequence) == refuse {
+                    let refused = JournalEntry {
+                        sequence,
+                        command: appropriation("zero", day(2008, 1, 9), 1001, "0"),
+                        decision: None,
+                    };
+                    return each(NewEntry::new(&refused).unwrap().encoded().clone());
+                }
+                each(entry)
+            })
+        }
+        fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+            self.inner.save_checkpoint(checkpoint)
+        }
+        fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
+            self.inner.latest_checkpoint()
+        }
+        fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+            self.inner.policy()
+        }
+        fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+            self.inner.record_policy(policy)
+        }
+    }
+
+    /// Over 3,000 entries, opening returns the first error in journal order (a corrupt
+    /// entry or one the ledger refuses), with its sequence, and nothing after it; an
+    /// untouched store opens equal.
+    #[test]
+    fn opening_returns_the_first_error_in_journal_order() {
+        let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
+        let mut durable = DurableLedger::open(
+            super::super::MemoryStore::default(),
+            clock.clone(),
+            Arc::new(crate::eligibility::AllowAll),
+            Policy::Open,
+        )
+        .unwrap();
+        let commands = (0..3000)
+            .map(|i| appropriation(&format!("a{i}"), day(2008, 1, 9), 1001, "1.01"))
+            .collect();
+        durable.apply_all(commands).unwrap();
+        let live = durable.ledger().clone();
+        let inner = durable.into_store();
+        let open = |flip: Option<u64>, refuse: Option<u64>| {
+            DurableLedger::open(
+                Tampered {
+                    inner: inner.clone(),
+                    flip,
+                    refuse,
+                },
+                clock.clone(),
+                Arc::new(crate::eligibility::AllowAll),
+                Policy::Open,
+            )
+        };
+        assert_eq!(open(None, None).unwrap().ledger(), &live);
+        let error = |flip, refuse| match open(flip, refuse) {
+            Err(ServiceError::Store(error)) => error,
+            other => panic!("{other:?}"),
+        };
+        for (flip, refuse, expected) in [
+            (Some(2500), None, 2500),
+            (Some(2500), Some(1500), 1500),
+            (Some(1500), Some(1200), 1200),
+            (Some(1200), Some(1500), 1200),
+            (None, Some(2999), 2999),
+            (Some(0), None, 0),
+        ] {
+            match error(flip, refuse) {
+                StoreError::Checksum { sequence, .. } => {
+                    assert_eq!((flip, sequence), (Some(expected), expected));
+                }
+                StoreError::Refused { sequence, .. } => {
+                    assert_eq!((refuse, sequence), (Some(expected), expected));
+                }
+                other => panic!("{flip:?} {refuse:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //!   its sequence: every account's balances, the counters (next sequence, last recorded
 //!   date), the journal in its compact in-memory form and the fund-control policy with its
 //!   delegation register, encoded with postcard (a compact binary serde format; the
-//!   eligibility decisions and the register inside as JSON), with a CRC-32. Opening loads
+//!   eligibility decisions and the register inside as JSON; from format 6 the obligations
+//!   as a compact section of their own, allocation keys once per account, documents as
+//!   the journal's symbols and amounts in whole cents), with a CRC-32. Opening loads
 //!   it without decoding, re-checking or re-deciding an entry, then applies the entries
 //!   after it, each checked. A checkpoint of format 3 (written before it held the
 //!   register) still opens: the register is rebuilt by deciding its journal again under

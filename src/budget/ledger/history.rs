@@ -209,17 +209,36 @@ impl Ledger {
     pub(crate) fn snapshot_as(&self, format: u8) -> Result<Vec<u8>, String> {
         let mut accounts: Vec<&AccountState> = self.accounts.values().collect();
         accounts.sort_unstable_by_key(|a| a.symbol);
+        let compact = format >= COMPACT_OBLIGATIONS_FORMAT;
+        let (journal, obligations) = self
+            .journal
+            .to_parts_with(|symbols| {
+                compact.then(|| super::snapshot::write_obligations(&accounts, symbols))
+            })
+            .map_err(|e| e.to_string())?;
         let snapshot = SnapshotRef {
             format,
             next_sequence: self.next_sequence,
             last_recorded: self.last_recorded,
-            accounts,
-            journal: self.journal.to_parts().map_err(|e| e.to_string())?,
+            accounts: accounts
+                .iter()
+                .map(|a| {
+                    if compact {
+                        super::snapshot::without_obligations(a)
+                    } else {
+                        std::borrow::Cow::Borrowed(*a)
+                    }
+                })
+                .collect(),
+            journal,
         };
         let mut bytes = postcard::to_stdvec(&snapshot).map_err(|e| e.to_string())?;
         if format >= REGISTER_FORMAT {
             let register = serde_json::to_string(&self.authority).map_err(|e| e.to_string())?;
             bytes.extend(postcard::to_stdvec(&register).map_err(|e| e.to_string())?);
+        }
+        if let Some(obligations) = obligations {
+            bytes.extend(postcard::to_stdvec(&Bytes(&obligations)).map_err(|e| e.to_string())?);
         }
         Ok(bytes)
     }
@@ -242,7 +261,7 @@ impl Ledger {
         bytes: &[u8],
         check: Arc<dyn EligibilityCheck + Send + Sync>,
     ) -> Result<(Ledger, bool), String> {
-        let (snapshot, rest): (Snapshot, &[u8]) =
+        let (snapshot, rest): (Snapshot<'_>, &[u8]) =
             postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
         if !(OLDEST_SNAPSHOT_FORMAT..=SNAPSHOT_FORMAT).contains(&snapshot.format) {
             return Err(format!(
@@ -251,22 +270,38 @@ impl Ledger {
             ));
         }
         let with_register = snapshot.format >= REGISTER_FORMAT;
-        let authority = if with_register {
+        let (authority, rest) = if with_register {
             let (register, rest): (&str, &[u8]) =
                 postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
-            if !rest.is_empty() {
-                return Err(format!("{} bytes after the register", rest.len()));
-            }
-            serde_json::from_str(register)
-                .map_err(|e| format!("the checkpoint's delegation register: {e}"))?
+            let authority = serde_json::from_str(register)
+                .map_err(|e| format!("the checkpoint's delegation register: {e}"))?;
+            (authority, rest)
         } else {
-            super::Authority::default()
+            (super::Authority::default(), rest)
         };
+        let (obligations, rest) = if snapshot.format >= COMPACT_OBLIGATIONS_FORMAT {
+            let (obligations, rest): (&[u8], &[u8]) =
+                postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+            (Some(obligations), rest)
+        } else {
+            (None, rest)
+        };
+        if !rest.is_empty() {
+            return Err(format!("{} bytes after the checkpoint", rest.len()));
+        }
         let journal = Journal::from_parts(snapshot.journal)
             .ok_or_else(|| "the checkpoint's journal is inconsistent".to_owned())?;
+        let mut accounts = snapshot.accounts;
+        if let Some(obligations) = obligations {
+            if accounts.iter().any(|a| !a.obligations.is_empty()) {
+                return Err("the checkpoint's accounts hold obligations twice".to_owned());
+            }
+            super::snapshot::read_obligations(obligations, &mut accounts, journal.symbols())?;
+        }
         let mut ledger = Ledger::new(check);
         let unreadable =
             |position: usize| format!("the checkpoint's journal entry {position} is unreadable");
+        ledger.by_id.reserve(journal.len());
         for position in 0..journal.len() {
             let (Some(id), Some(entry)) = (journal.id_text_at(position), journal.key_at(position))
             else {
@@ -276,11 +311,7 @@ impl Ledger {
                 return Err(unreadable(position));
             }
         }
-        ledger.accounts = snapshot
-            .accounts
-            .into_iter()
-            .map(|a| (a.symbol, a))
-            .collect();
+        ledger.accounts = accounts.into_iter().map(|a| (a.symbol, a)).collect();
         ledger.journal = journal;
         ledger.next_sequence = snapshot.next_sequence;
         ledger.last_recorded = snapshot.last_recorded;
@@ -466,9 +497,15 @@ impl Ledger {
 /// financing accounts and their books (none in format 3); version 5 adds loan guarantee
 /// financing accounts (a variant appended to the credit role, so a format-4 checkpoint,
 /// which holds none, reads unchanged; a reader of format 4 refuses a format-5 one rather
-/// than misread it). A store holding a checkpoint older than [`OLDEST_SNAPSHOT_FORMAT`] is
-/// opened from scratch ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 5;
+/// than misread it); version 6 writes the obligations apart, after the register, as one
+/// compact section (`snapshot.rs`: keys once per account, documents as the journal's
+/// symbols, amounts as whole cents), the accounts without them. A store holding a
+/// checkpoint older than [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch
+/// ([`Ledger::reads_snapshot`]).
+pub(super) const SNAPSHOT_FORMAT: u8 = 6;
+
+/// The first format that writes the obligations as a compact section of their own.
+const COMPACT_OBLIGATIONS_FORMAT: u8 = 6;
 
 /// The first format that keeps the policy and delegation register.
 const REGISTER_FORMAT: u8 = 4;
@@ -482,17 +519,27 @@ pub(super) struct SnapshotRef<'a> {
     format: u8,
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
-    accounts: Vec<&'a AccountState>,
-    journal: crate::budget::journal::JournalParts,
+    accounts: Vec<std::borrow::Cow<'a, AccountState>>,
+    journal: crate::budget::journal::JournalParts<'static>,
 }
 
 #[derive(Deserialize)]
-pub(super) struct Snapshot {
+pub(super) struct Snapshot<'a> {
     format: u8,
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
     accounts: Vec<AccountState>,
-    journal: crate::budget::journal::JournalParts,
+    #[serde(borrow)]
+    journal: crate::budget::journal::JournalParts<'a>,
+}
+
+/// A byte string for postcard (a length and the bytes, not a number per byte).
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
 }
 
 #[cold]

@@ -81,6 +81,11 @@ impl IdIndex {
         }
     }
 
+    /// Makes room for `additional` more ids without growing the table on the way.
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.by_hash.reserve(additional);
+    }
+
     /// Indexes `id`; the entry it names must already be in `journal`.
     pub(super) fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
         let hash = self.hasher.hash_one(id);

@@ -33,6 +33,7 @@ mod index;
 mod lifecycle;
 mod payments;
 mod shape;
+mod snapshot;
 mod state;
 
 use std::fmt;
