@@ -815,12 +815,7 @@ impl ExcessProgram {
                 financed_by: DirectOrReimbursable::Direct,
             },
         );
-        let receipt = super::post(
-            ledger,
-            command,
-            |e| ExcessError::Ledger(Box::new(e)),
-            |id| ExcessError::DuplicateLedgerCommand { id },
-        )?;
+        let receipt = super::post::<ExcessError>(ledger, command)?;
         self.costs.push(cost);
         Ok(receipt)
     }
@@ -884,12 +879,7 @@ impl ExcessProgram {
                 authority: SALE_PROCEEDS_AUTHORITY.into(),
             },
         );
-        let receipt = super::post(
-            ledger,
-            command,
-            |e| ExcessError::Ledger(Box::new(e)),
-            |id| ExcessError::DuplicateLedgerCommand { id },
-        )?;
+        let receipt = super::post::<ExcessError>(ledger, command)?;
         self.proceeds.push(collection);
         Ok(receipt)
     }

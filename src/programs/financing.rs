@@ -2187,12 +2187,7 @@ fn post(
     actor: Actor,
     action: Action,
 ) -> Result<Receipt, FinancingError> {
-    super::post(
-        ledger,
-        Command::new(id, date, actor, action),
-        FinancingError::from,
-        |id| FinancingError::DuplicateLedgerCommand { id },
-    )
+    super::post(ledger, Command::new(id, date, actor, action))
 }
 
 fn positive(field: AmountField, amount: Money) -> Result<(), FinancingError> {

@@ -1120,9 +1120,7 @@ impl Lease {
                 amount,
             },
         );
-        let receipt = super::post(ledger, command, LeaseError::Ledger, |id| {
-            LeaseError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::post::<LeaseError>(ledger, command)?;
         self.payments.push(LeasePayment {
             date,
             amount,

@@ -18,19 +18,45 @@ pub mod training;
 
 use crate::budget::{BudgetError, Command, CommandId, Ledger, Receipt};
 
+/// A program's error type, in which [`post`] reports the ledger's refusal and a command id
+/// already taken.
+trait PostingError {
+    /// The ledger refused the command.
+    fn ledger(error: BudgetError) -> Self;
+    /// The command's id was already in the ledger: a duplicate, not applied again.
+    fn duplicate(id: CommandId) -> Self;
+}
+
+/// Implements [`PostingError`] for a program error with the variants `$ledger` (taking the
+/// ledger's error as `$wrap` makes it) and `DuplicateLedgerCommand { id }`.
+macro_rules! posting_error {
+    ($error:ty, $wrap:expr) => {
+        impl PostingError for $error {
+            fn ledger(error: BudgetError) -> Self {
+                $wrap(error)
+            }
+            fn duplicate(id: CommandId) -> Self {
+                Self::DuplicateLedgerCommand { id }
+            }
+        }
+    };
+}
+posting_error!(notice::NoticeError, notice::NoticeError::Ledger);
+posting_error!(sales::SalesError, sales::SalesError::Ledger);
+posting_error!(lease::LeaseError, lease::LeaseError::Ledger);
+posting_error!(excess::ExcessError, |e| excess::ExcessError::Ledger(
+    Box::new(e)
+));
+posting_error!(financing::FinancingError, financing::FinancingError::from);
+posting_error!(training::TrainingError, training::TrainingError::from);
+
 /// Applies `command` to `ledger` for a program; a duplicate id is an error rather than a
-/// silent no-op. `ledger_error` wraps the ledger's refusal and `duplicate` names the id
-/// already taken, each in the calling program's error type.
-fn post<E>(
-    ledger: &mut Ledger,
-    command: Command,
-    ledger_error: impl FnOnce(BudgetError) -> E,
-    duplicate: impl FnOnce(CommandId) -> E,
-) -> Result<Receipt, E> {
+/// silent no-op, each in the calling program's error type.
+fn post<E: PostingError>(ledger: &mut Ledger, command: Command) -> Result<Receipt, E> {
     let id = command.id.clone();
-    let receipt = ledger.apply(command).map_err(ledger_error)?;
+    let receipt = ledger.apply(command).map_err(E::ledger)?;
     if receipt.duplicate {
-        return Err(duplicate(id));
+        return Err(E::duplicate(id));
     }
     Ok(receipt)
 }

@@ -125,9 +125,7 @@ pub fn post_after_notice(
             });
         }
     }
-    super::post(ledger, command, NoticeError::Ledger, |id| {
-        NoticeError::DuplicateLedgerCommand { id }
-    })
+    super::post(ledger, command)
 }
 
 /// `proposed` and `action` describe the same money.

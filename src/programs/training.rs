@@ -2669,12 +2669,7 @@ fn post(
     actor: Actor,
     action: Action,
 ) -> Result<Receipt, TrainingError> {
-    super::post(
-        ledger,
-        Command::new(id, date, actor, action),
-        TrainingError::from,
-        |id| TrainingError::DuplicateLedgerCommand { id },
-    )
+    super::post(ledger, Command::new(id, date, actor, action))
 }
 
 fn non_empty(field: TextField, text: &str) -> Result<(), TrainingError> {

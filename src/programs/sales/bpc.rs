@@ -106,9 +106,7 @@ impl Case {
                 financed_by: crate::budget::DirectOrReimbursable::Direct,
             },
         );
-        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
-            SalesError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::super::post::<SalesError>(ledger, command)?;
         Ok(receipt)
     }
 }

@@ -351,9 +351,7 @@ impl Case {
                 authority: ARREARS_INTEREST_AUTHORITY.into(),
             },
         );
-        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
-            SalesError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::super::post::<SalesError>(ledger, command)?;
         Ok(Some((interest, receipt)))
     }
 }

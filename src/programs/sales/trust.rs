@@ -633,9 +633,7 @@ impl TrustFund {
                 amount,
             },
         );
-        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
-            SalesError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::super::post::<SalesError>(ledger, command)?;
         self.record(
             partner,
             TrustEntry {
@@ -739,9 +737,7 @@ impl TrustFund {
                 authority: LETTER_OF_CREDIT_AUTHORITY.into(),
             },
         );
-        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
-            SalesError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::super::post::<SalesError>(ledger, command)?;
         self.record(
             partner,
             TrustEntry {
@@ -903,9 +899,7 @@ impl TrustFund {
                 amount,
             },
         );
-        let receipt = super::super::post(ledger, command, SalesError::Ledger, |id| {
-            SalesError::DuplicateLedgerCommand { id }
-        })?;
+        let receipt = super::super::post::<SalesError>(ledger, command)?;
         self.record(
             partner,
             TrustEntry {
