@@ -665,3 +665,6 @@ impl EligibilityCheck for Engine {
         self.rules.rules().iter().any(Rule::bars_expenditures)
     }
 }
+
+#[cfg(test)]
+mod tests;
