@@ -325,7 +325,9 @@ impl Journal {
         // bit 4 an obligation's object class (an `extended` field of the action table,
         // written before the action), bit 5 a reimbursable obligation (the extended
         // `financed_by`; clear for a direct one), bit 6 a loan guarantee financing account
-        // (the extended `kind` of `open_financing_account`; clear for direct loans).
+        // (the extended `kind` of `open_financing_account`; clear for direct loans), bit 7
+        // a reprogramming's notice date (the extended `notified` of `reprogram`, written
+        // before the action as days before the command's date).
         // Entries written before the signers
         // were added have 0 or 1 and read unchanged; entries without an object class, or
         // direct, have the bytes they had before those fields existed.
@@ -346,12 +348,17 @@ impl Journal {
             &c.action,
             Action::OpenFinancingAccount { kind, .. } if !kind.is_direct_loan()
         );
+        let notified = match &c.action {
+            Action::Reprogram { notified, .. } => *notified,
+            _ => None,
+        };
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
             | (u8::from(c.second_approver.is_some()) << 3)
             | (u8::from(object_class.is_some()) << 4)
             | (u8::from(reimbursable) << 5)
-            | (u8::from(guarantee) << 6);
+            | (u8::from(guarantee) << 6)
+            | (u8::from(notified.is_some()) << 7);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -369,6 +376,12 @@ impl Journal {
         }
         if let Some(class) = object_class {
             put_u64(out, u64::from(class.code()));
+        }
+        if let Some(notified) = notified {
+            put_i64(
+                out,
+                i64::from(days(c.date)).saturating_sub(i64::from(days(notified))),
+            );
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -456,9 +469,6 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b111_1111 {
-            return None;
-        }
         let decision = match flags & 0b11 {
             0 => None,
             1 => Some(Arc::clone(
@@ -481,7 +491,18 @@ impl Journal {
         } else {
             Some(ObjectClass::from_stored(u16::try_from(r.u64()?).ok()?)?)
         };
+        let notice = if flags & 0b1000_0000 == 0 {
+            None
+        } else {
+            Some(from_days(i64::from(days(date)).checked_sub(r.i64()?)?)?)
+        };
         let mut action = Action::get(r, &self.symbols)?;
+        if let Some(notice) = notice {
+            let Action::Reprogram { notified, .. } = &mut action else {
+                return None;
+            };
+            *notified = Some(notice);
+        }
         if let Some(class) = class {
             let Action::Obligate { object_class, .. } = &mut action else {
                 return None;
@@ -1027,22 +1048,21 @@ impl Compact for NaiveDate {
     }
 }
 
-impl Compact for Option<Rate> {
-    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+/// An optional value: a byte, 0 for none, else 1 and the value.
+impl<T: Compact> Compact for Option<T> {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
         match self {
             None => out.push(0),
-            Some(rate) => {
+            Some(value) => {
                 out.push(1);
-                out.extend_from_slice(&rate.percent().serialize());
+                value.put(out, symbols);
             }
         }
     }
-    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
         match r.byte()? {
             0 => Some(None),
-            _ => Rate::from_percent(Decimal::deserialize(r.array16()?))
-                .ok()
-                .map(Some),
+            _ => T::get(r, symbols).map(Some),
         }
     }
 }
@@ -1675,6 +1695,15 @@ mod tests {
                 to: regional.clone(),
                 amount: m("9"),
                 authority: "634A".into(),
+                notified: None,
+            },
+            Action::Reprogram {
+                account,
+                from: key.clone(),
+                to: regional.clone(),
+                amount: m("9"),
+                authority: "634A".into(),
+                notified: Some(day(2007, 12, 1)),
             },
             Action::Rescind {
                 account,
@@ -1772,6 +1801,22 @@ mod tests {
                 financing: "011-X2008-4123".parse().unwrap(),
                 document: "JO-G-1".parse().unwrap(),
                 amount: m("2000000.01"),
+            },
+            Action::Justify {
+                account,
+                program: ProgramKind::Financing,
+                partner: Some("JOR".parse().unwrap()),
+                amount: m("200000000"),
+                level_653a: Some(m("250000000.5")),
+                source: "FY2008 CBJ".into(),
+            },
+            Action::Justify {
+                account,
+                program: ProgramKind::Training,
+                partner: None,
+                amount: m("1"),
+                level_653a: None,
+                source: "FY2008 CBJ".into(),
             },
         ];
         let entries: Vec<JournalEntry> = actions
