@@ -1890,6 +1890,84 @@ mod tests {
         assert_eq!(names.len(), 16, "every action is in the file: {names:?}");
     }
 
+    /// A reprogramming's notice date is written after flag bit 7 as days before the
+    /// command; one without a notice keeps the bytes it had before the field existed, and
+    /// bit 7 on another action is not an entry.
+    #[test]
+    fn a_reprogramming_notice_sets_flag_bit_7_and_reads_back() {
+        let key = AllocationKey::new(
+            "DSCA".parse().unwrap(),
+            ProgramKind::Financing,
+            Some("JOR".parse().unwrap()),
+        );
+        let entry = |notified: Option<NaiveDate>| JournalEntry {
+            sequence: 4,
+            command: Command::new(
+                "r".parse().unwrap(),
+                day(2008, 3, 16),
+                "me".parse().unwrap(),
+                Action::Reprogram {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    from: AllocationKey::new("DSCA".parse().unwrap(), ProgramKind::Financing, None),
+                    to: key.clone(),
+                    amount: "1".parse().unwrap(),
+                    authority: "634A".into(),
+                    notified,
+                },
+            ),
+            decision: None,
+        };
+        let plain = encode_standalone(&entry(None)).unwrap();
+        for notified in [day(2008, 3, 1), day(2008, 3, 16), day(1990, 1, 1)] {
+            let bytes = encode_standalone(&entry(Some(notified))).unwrap();
+            assert_eq!(decode_standalone(&bytes), Some(entry(Some(notified))));
+            let flag_at = plain.iter().zip(&bytes).position(|(a, b)| a != b).unwrap();
+            assert_eq!(bytes[flag_at] & 0b1000_0000, 0b1000_0000);
+            assert_eq!(bytes[flag_at] & 0b0111_1111, plain[flag_at]);
+            // The bytes after the flag, less the date, are the plain entry's.
+            assert_eq!(
+                bytes[bytes.len() - (plain.len() - flag_at - 1)..],
+                plain[flag_at + 1..]
+            );
+        }
+        // Bit 7 on a disbursement is not an entry.
+        let disburse = JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "r".parse().unwrap(),
+                day(2008, 3, 16),
+                "me".parse().unwrap(),
+                Action::Disburse {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    document: "JO-R-1".parse().unwrap(),
+                    amount: "1".parse().unwrap(),
+                },
+            ),
+            decision: None,
+        };
+        let bytes = encode_standalone(&disburse).unwrap();
+        let mut body = Vec::new();
+        Journal::default().encode(&mut body, &disburse);
+        // The body ends the bytes: the id "r" (2 bytes), the recorded offset and the actor
+        // (1 each), then the flags.
+        let flag_at = bytes.len() - body.len() + 4;
+        assert_eq!(bytes[flag_at], 0);
+        let mut flagged = bytes[..=flag_at].to_vec();
+        flagged[flag_at] |= 0b1000_0000;
+        flagged.push(30);
+        flagged.extend_from_slice(&bytes[flag_at + 1..]);
+        assert_eq!(decode_standalone(&flagged), None);
+        // JSON: no notice, no field; a notice, its date.
+        let json = serde_json::to_string(&entry(None).command).unwrap();
+        assert!(!json.contains("notified"), "{json}");
+        let json = serde_json::to_string(&entry(Some(day(2008, 3, 1))).command).unwrap();
+        assert!(json.contains(r#""notified":"2008-03-01""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Command>(&json).unwrap(),
+            entry(Some(day(2008, 3, 1))).command
+        );
+    }
+
     /// A built-in decision on an obligation of `amount` on `document` to `partner`.
     fn builtin_decision(
         partner: &str,
