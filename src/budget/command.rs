@@ -926,6 +926,10 @@ pub enum Action {
     /// $25,000 for a country whose IMET program was justified (section 634A's second
     /// exemption). See [`notification`](crate::notification) for the thresholds.
     ///
+    /// A justification is a record of what the Congress was told, not a use of funds: it
+    /// needs no delegation under [`Policy::Delegated`](super::Policy::Delegated), like an
+    /// appropriation.
+    ///
     /// ```
     /// use security_assistance::budget::Action;
     /// let justified = Action::Justify {
