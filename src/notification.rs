@@ -779,7 +779,7 @@ impl From<AssessError> for NoticeGap {
 /// given covers the action and its review period has run by `date`. The review runs from
 /// the notice, under the rules of its day; a notice given when none was required does not
 /// cover the action. The one check the lease (AECA section 62) and excess-article (FAA
-/// section 516(f)) programs share.
+/// section 516(f)) programs and the ledger's reprogrammings (FAA section 634A) share.
 pub(crate) fn check_given(
     action: &ProposedAction,
     date: NaiveDate,
