@@ -504,6 +504,14 @@ mod tests {
         accounts_only.extend(postcard::to_stdvec(&section).unwrap());
         let error = read(&accounts_only, &other).unwrap_err();
         assert!(error.contains("does not hold"), "{error}");
+        // A section naming the same account twice.
+        let mut doubled = other.snapshot().unwrap();
+        doubled.truncate(cut);
+        let justified = &ledger.accounts[&account()].justified;
+        let twice = vec![(account(), justified), (account(), justified)];
+        doubled.extend(postcard::to_stdvec(&twice).unwrap());
+        let error = read(&doubled, &other).unwrap_err();
+        assert!(error.contains("twice"), "{error}");
     }
 
     /// A section that does not fit its accounts is refused with what is wrong: a key
