@@ -36,6 +36,7 @@ use crate::purpose::ProgramKind;
 
 /// A committee of Congress that receives notices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -192,6 +193,7 @@ pub enum ProposedAction {
 
 /// Which regime a requirement comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -215,6 +217,7 @@ pub enum Regime {
 
 /// A notice that a proposed action needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Notification {
     /// The regime.
@@ -321,7 +324,8 @@ pub struct ValueThreshold {
 pub struct ReprogrammingRules {
     /// Advance notice, in days (15).
     pub review_days: u32,
-    /// Training (IMET) reprogrammings below this are exempt ($25,000).
+    /// Training (IMET) reprogrammings below this are exempt ($25,000) for a country whose
+    /// IMET program for the year was justified to the Congress.
     pub imet_exemption_below: Money,
     /// A reprogramming above this ($1,000,000) ...
     pub content_amount_above: Money,
@@ -775,7 +779,7 @@ impl From<AssessError> for NoticeGap {
 /// given covers the action and its review period has run by `date`. The review runs from
 /// the notice, under the rules of its day; a notice given when none was required does not
 /// cover the action. The one check the lease (AECA section 62) and excess-article (FAA
-/// section 516(f)) programs share.
+/// section 516(f)) programs and the ledger's reprogrammings (FAA section 634A) share.
 pub(crate) fn check_given(
     action: &ProposedAction,
     date: NaiveDate,
@@ -977,7 +981,14 @@ fn reprogramming(
     else {
         return Ok(None);
     };
-    if *program == ProgramKind::Training && *amount < rules.imet_exemption_below {
+    // Section 634A's second exemption: a reprogramming "of less than $25,000 to be used
+    // under part V [IMET] ... for a country for which a program under that part for that
+    // fiscal year was justified" (22 U.S.C. 2394-1, text read at law.onecle.com): only
+    // where an IMET program for the country was justified.
+    if *program == ProgramKind::Training
+        && justified.is_some()
+        && *amount < rules.imet_exemption_below
+    {
         return Ok(None);
     }
     let reason = match justified {
@@ -1558,8 +1569,15 @@ mod tests {
             )
             .is_some()
         );
-        assert!(assess(&rep(ProgramKind::Training, "24999.99", None, None), on, &t).is_none());
-        assert!(assess(&rep(ProgramKind::Training, "25000", None, None), on, &t).is_some());
+        // The IMET exemption: under $25,000 for a country whose IMET program was
+        // justified (here $1,000,000, already obligated: any amount exceeds it).
+        let imet = |amount| rep(ProgramKind::Training, amount, Some("1000000"), None);
+        assert!(assess(&imet("24999.99"), on, &t).is_none());
+        assert!(assess(&imet("25000"), on, &t).is_some());
+        assert!(assess(&imet("25000.01"), on, &t).is_some());
+        // Not justified at all: no exemption, however small.
+        assert!(assess(&rep(ProgramKind::Training, "24999.99", None, None), on, &t).is_some());
+        assert!(assess(&rep(ProgramKind::Training, "0.01", None, None), on, &t).is_some());
         let totals = Some((m("20000000.01"), m("15000000")));
         let big = assess(
             &rep(ProgramKind::Financing, "1000000.01", None, totals),

@@ -579,6 +579,22 @@ pub enum Action {
         amount: Money,
         /// The authority and notice, such as "FAA sec. 634A notice of 2008-03-01".
         authority: String,
+    } extended {
+        /// The day the committees were notified of the reprogramming (FAA section 634A,
+        /// 22 U.S.C. 2394-1), when they were. The ledger assesses every reprogramming
+        /// against the amount justified to the Congress for the receiving program and
+        /// country ([`Action::Justify`]) and refuses one that needs notice when none is
+        /// recorded here, or when the command is dated before the review period that
+        /// runs from this day ends ([`BudgetError::NoticeRequired`](super::BudgetError::NoticeRequired),
+        /// [`BudgetError::ReviewPeriodRunning`](super::BudgetError::ReviewPeriodRunning)).
+        /// On or before the command's date. Left out of the JSON when absent, so journals
+        /// written before it still read.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::fiscal::date_serde::deserialize_option"
+        )]
+        notified: Option<NaiveDate>,
     },
     /// Cancel unapportioned budget authority by law.
     Rescind as "rescind" {
@@ -893,6 +909,57 @@ pub enum Action {
         /// Positive claim paid.
         amount: Money,
     },
+    /// Record the amount justified to the Congress for `program` in `partner` (or, with no
+    /// partner, for the activity) from `account`: the congressional budget justification
+    /// for the fiscal year, and the country's level in the FAA section 653(a) report
+    /// (22 U.S.C. 2413(a)) when one is known. From the command's date it replaces any
+    /// amount recorded before for the same account, program and partner.
+    ///
+    /// FAA section 634A (22 U.S.C. 2394-1) forbids obligating FAA or AECA funds "for any
+    /// activities, programs, projects, types of materiel assistance, countries, or other
+    /// operations not justified, or in excess of the amount justified, to the Congress"
+    /// unless four committees are notified fifteen days in advance. The ledger applies it
+    /// to every [`Action::Reprogram`], the step that moves money to a program and country:
+    /// a reprogramming whose receiving program and country has no justification recorded
+    /// here is one "not justified" and needs notice (so does one that would take their
+    /// allocations above the amount recorded), unless it is an IMET reprogramming under
+    /// $25,000 for a country whose IMET program was justified (section 634A's second
+    /// exemption). See [`notification`](crate::notification) for the thresholds.
+    ///
+    /// A justification is a record of what the Congress was told, not a use of funds: it
+    /// needs no delegation under [`Policy::Delegated`](super::Policy::Delegated), like an
+    /// appropriation.
+    ///
+    /// ```
+    /// use security_assistance::budget::Action;
+    /// let justified = Action::Justify {
+    ///     account: "011-2008/2009-1082".parse()?,
+    ///     program: security_assistance::ProgramKind::Financing,
+    ///     partner: Some("JOR".parse()?),
+    ///     amount: "200000000".parse()?,
+    ///     level_653a: Some("200000000".parse()?),
+    ///     source: "FY2008 congressional budget justification, FMF table".into(),
+    /// };
+    /// assert_eq!(justified.name(), "justify");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    Justify as "justify" {
+        /// The account whose funds were justified.
+        account: AccountSymbol,
+        /// The program; one of the account's purposes.
+        program: ProgramKind,
+        /// The country; `None` for an activity not for a single country.
+        partner: Option<CountryCode>,
+        /// The amount justified; positive.
+        amount: Money,
+        /// The country's level in the section 653(a) report for the account, when known;
+        /// positive. A notice of a reprogramming above $1,000,000 that takes the country
+        /// more than $5,000,000 above it must state its purpose and the country losing the
+        /// funds.
+        level_653a: Option<Money>,
+        /// Where the figures come from, such as "FY2008 CBJ, FMF country table".
+        source: String,
+    },
 }
 }
 
@@ -937,7 +1004,8 @@ impl Action {
             | Action::ReverseCollection { account, .. }
             | Action::OpenFinancingAccount { account, .. }
             | Action::ObligateLoan { account, .. }
-            | Action::UpwardReestimate { account, .. } => Some(*account),
+            | Action::UpwardReestimate { account, .. }
+            | Action::Justify { account, .. } => Some(*account),
             Action::DisburseLoan { financing, .. }
             | Action::CollectLoan { financing, .. }
             | Action::RepayTreasury { financing, .. }
@@ -991,13 +1059,15 @@ impl Action {
     /// continuing resolution, its annual rate; for a loan obligation its principal, and for
     /// a loan collection or a repayment to the Treasury the principal part; zero for the
     /// actions that move no money ([`Action::Delegate`], [`Action::Revoke`],
-    /// [`Action::OpenFinancingAccount`]).
+    /// [`Action::OpenFinancingAccount`], and [`Action::Justify`], which records an amount
+    /// justified to the Congress).
     #[must_use]
     pub fn amount(&self) -> Money {
         match self {
             Action::Delegate { .. }
             | Action::Revoke { .. }
-            | Action::OpenFinancingAccount { .. } => Money::ZERO,
+            | Action::OpenFinancingAccount { .. }
+            | Action::Justify { .. } => Money::ZERO,
             Action::ObligateLoan { principal, .. }
             | Action::CollectLoan { principal, .. }
             | Action::RepayTreasury { principal, .. } => *principal,

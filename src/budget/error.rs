@@ -183,6 +183,16 @@ pub enum ShapeError {
         #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
         date: NaiveDate,
     },
+    /// A reprogramming names a notice to the Congress dated after the command: notice
+    /// comes first (FAA section 634A, 22 U.S.C. 2394-1).
+    NoticeAfterCommand {
+        /// The day of the notice.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        notified: NaiveDate,
+        /// The command's date.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        date: NaiveDate,
+    },
     /// A continuing resolution ends before the start of its fiscal year or after its end.
     ResolutionOutsideYear {
         /// The resolution's last day.
@@ -220,6 +230,10 @@ impl fmt::Display for ShapeError {
             ),
             ShapeError::DifferentHolders => f.write_str(
                 "a reprogramming stays within one funds holder: withdraw and re-allot to move funds between holders",
+            ),
+            ShapeError::NoticeAfterCommand { notified, date } => write!(
+                f,
+                "notice given {notified} is after the command of {date}: the committees are notified before the reprogramming"
             ),
             ShapeError::ResolutionOutsideYear { through } => write!(
                 f,
@@ -345,7 +359,9 @@ impl fmt::Display for CreditProblem {
 ///    [`BudgetError::Credit`];
 /// 4. time: [`BudgetError::NotAvailable`], [`BudgetError::BeforeEnactment`];
 /// 5. purpose: [`BudgetError::Purpose`];
-/// 6. amount: [`BudgetError::Exceeds`];
+/// 6. amount: [`BudgetError::Exceeds`]; then, for a reprogramming, the amount justified
+///    to the Congress (FAA section 634A): [`BudgetError::NoticeRequired`],
+///    [`BudgetError::ReviewPeriodRunning`];
 /// 7. eligibility: [`BudgetError::Ineligible`].
 ///
 /// A backdated command that would make a later entry invalid is refused with
@@ -520,6 +536,51 @@ pub enum BudgetError {
         /// The amount available at that level.
         available: Money,
     },
+    /// A reprogramming the Congress must be notified of first (FAA section 634A, 22
+    /// U.S.C. 2394-1; see [`Action::Justify`](super::Action::Justify)) names no notice:
+    /// the notice says why it is needed, to whom, and the day its review would end if
+    /// given on the command's date.
+    #[error(
+        "reprogramming to {program} for {} in account {account} needs notice under {} first ({}): notified on the command's date, the {}-day review would end on {}",
+        partner_or_activity(*partner),
+        notice.citation,
+        notice.reasons.join("; "),
+        notice.review_days,
+        notice.earliest
+    )]
+    NoticeRequired {
+        /// The account.
+        account: AccountSymbol,
+        /// The receiving program.
+        program: ProgramKind,
+        /// The receiving country, if any.
+        partner: Option<crate::partner::CountryCode>,
+        /// The notice needed, as assessed on the command's date.
+        notice: Box<crate::notification::Notification>,
+    },
+    /// A reprogramming names a notice whose review period has not run on the command's
+    /// date (FAA section 634A: notified fifteen days in advance).
+    #[error(
+        "reprogramming to {program} for {} in account {account} was notified under {} on {notified}: the {}-day review runs to {}, after the command's date",
+        partner_or_activity(*partner),
+        notice.citation,
+        notice.review_days,
+        notice.earliest
+    )]
+    ReviewPeriodRunning {
+        /// The account.
+        account: AccountSymbol,
+        /// The receiving program.
+        program: ProgramKind,
+        /// The receiving country, if any.
+        partner: Option<crate::partner::CountryCode>,
+        /// The day the committees were notified.
+        #[serde(deserialize_with = "crate::fiscal::date_serde::deserialize")]
+        notified: NaiveDate,
+        /// The notice as assessed on the day it was given: its `earliest` is the first day
+        /// the reprogramming may take effect.
+        notice: Box<crate::notification::Notification>,
+    },
     /// The partner is ineligible on the date; the decision says why.
     #[error("refused by the eligibility gate: {decision}")]
     Ineligible {
@@ -687,6 +748,10 @@ fn partner_text(key: &AllocationKey) -> String {
         .map_or_else(|| "no single partner".to_owned(), |p| p.to_string())
 }
 
+fn partner_or_activity(partner: Option<crate::partner::CountryCode>) -> String {
+    partner.map_or_else(|| "the activity".to_owned(), |p| p.to_string())
+}
+
 fn list(kinds: &[ProgramKind]) -> String {
     kinds
         .iter()
@@ -715,7 +780,10 @@ impl BudgetError {
             | BudgetError::Credit { .. } => 3,
             BudgetError::NotAvailable { .. } | BudgetError::BeforeEnactment { .. } => 4,
             BudgetError::Purpose { .. } => 5,
-            BudgetError::Exceeds { .. } | BudgetError::ResourcesOutOfRange { .. } => 6,
+            BudgetError::Exceeds { .. }
+            | BudgetError::ResourcesOutOfRange { .. }
+            | BudgetError::NoticeRequired { .. }
+            | BudgetError::ReviewPeriodRunning { .. } => 6,
             BudgetError::Ineligible { .. } | BudgetError::WrongAnswer { .. } => 7,
             BudgetError::BreaksLaterEntry { source, .. } => source.precedence(),
             BudgetError::Money(_)
@@ -747,6 +815,8 @@ impl BudgetError {
             BudgetError::BreaksLaterEntry { source, .. } => source.citation(),
             BudgetError::Unauthorized { problem, .. } => Some(problem.citation()),
             BudgetError::Credit { .. } => Some(crate::budget::credit::CREDIT_BUDGETING),
+            BudgetError::NoticeRequired { notice, .. }
+            | BudgetError::ReviewPeriodRunning { notice, .. } => Some(notice.citation.clone()),
             BudgetError::CommandConflict { .. }
             | BudgetError::RecordedOutOfOrder { .. }
             | BudgetError::Shape { .. }

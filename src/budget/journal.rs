@@ -325,7 +325,9 @@ impl Journal {
         // bit 4 an obligation's object class (an `extended` field of the action table,
         // written before the action), bit 5 a reimbursable obligation (the extended
         // `financed_by`; clear for a direct one), bit 6 a loan guarantee financing account
-        // (the extended `kind` of `open_financing_account`; clear for direct loans).
+        // (the extended `kind` of `open_financing_account`; clear for direct loans), bit 7
+        // a reprogramming's notice date (the extended `notified` of `reprogram`, written
+        // before the action as days before the command's date).
         // Entries written before the signers
         // were added have 0 or 1 and read unchanged; entries without an object class, or
         // direct, have the bytes they had before those fields existed.
@@ -346,12 +348,17 @@ impl Journal {
             &c.action,
             Action::OpenFinancingAccount { kind, .. } if !kind.is_direct_loan()
         );
+        let notified = match &c.action {
+            Action::Reprogram { notified, .. } => *notified,
+            _ => None,
+        };
         let flags = kind
             | (u8::from(c.certifying_officer.is_some()) << 2)
             | (u8::from(c.second_approver.is_some()) << 3)
             | (u8::from(object_class.is_some()) << 4)
             | (u8::from(reimbursable) << 5)
-            | (u8::from(guarantee) << 6);
+            | (u8::from(guarantee) << 6)
+            | (u8::from(notified.is_some()) << 7);
         out.push(flags);
         match &entry.decision {
             None => {}
@@ -369,6 +376,12 @@ impl Journal {
         }
         if let Some(class) = object_class {
             put_u64(out, u64::from(class.code()));
+        }
+        if let Some(notified) = notified {
+            put_i64(
+                out,
+                i64::from(days(c.date)).saturating_sub(i64::from(days(notified))),
+            );
         }
         c.action.put(out, &mut self.symbols);
     }
@@ -456,9 +469,6 @@ impl Journal {
         let recorded = from_days(i64::from(days(date)).checked_add(r.i64()?)?)?;
         let actor = Actor::from_validated(self.symbols.get_shared(r.u64()?)?)?;
         let flags = r.byte()?;
-        if flags > 0b111_1111 {
-            return None;
-        }
         let decision = match flags & 0b11 {
             0 => None,
             1 => Some(Arc::clone(
@@ -481,7 +491,18 @@ impl Journal {
         } else {
             Some(ObjectClass::from_stored(u16::try_from(r.u64()?).ok()?)?)
         };
+        let notice = if flags & 0b1000_0000 == 0 {
+            None
+        } else {
+            Some(from_days(i64::from(days(date)).checked_sub(r.i64()?)?)?)
+        };
         let mut action = Action::get(r, &self.symbols)?;
+        if let Some(notice) = notice {
+            let Action::Reprogram { notified, .. } = &mut action else {
+                return None;
+            };
+            *notified = Some(notice);
+        }
         if let Some(class) = class {
             let Action::Obligate { object_class, .. } = &mut action else {
                 return None;
@@ -1027,22 +1048,21 @@ impl Compact for NaiveDate {
     }
 }
 
-impl Compact for Option<Rate> {
-    fn put(&self, out: &mut Vec<u8>, _: &mut Symbols) {
+/// An optional value: a byte, 0 for none, else 1 and the value.
+impl<T: Compact> Compact for Option<T> {
+    fn put(&self, out: &mut Vec<u8>, symbols: &mut Symbols) {
         match self {
             None => out.push(0),
-            Some(rate) => {
+            Some(value) => {
                 out.push(1);
-                out.extend_from_slice(&rate.percent().serialize());
+                value.put(out, symbols);
             }
         }
     }
-    fn get(r: &mut Reader<'_>, _: &Symbols) -> Option<Self> {
+    fn get(r: &mut Reader<'_>, symbols: &Symbols) -> Option<Self> {
         match r.byte()? {
             0 => Some(None),
-            _ => Rate::from_percent(Decimal::deserialize(r.array16()?))
-                .ok()
-                .map(Some),
+            _ => T::get(r, symbols).map(Some),
         }
     }
 }
@@ -1675,6 +1695,15 @@ mod tests {
                 to: regional.clone(),
                 amount: m("9"),
                 authority: "634A".into(),
+                notified: None,
+            },
+            Action::Reprogram {
+                account,
+                from: key.clone(),
+                to: regional.clone(),
+                amount: m("9"),
+                authority: "634A".into(),
+                notified: Some(day(2007, 12, 1)),
             },
             Action::Rescind {
                 account,
@@ -1773,6 +1802,22 @@ mod tests {
                 document: "JO-G-1".parse().unwrap(),
                 amount: m("2000000.01"),
             },
+            Action::Justify {
+                account,
+                program: ProgramKind::Financing,
+                partner: Some("JOR".parse().unwrap()),
+                amount: m("200000000"),
+                level_653a: Some(m("250000000.5")),
+                source: "FY2008 CBJ".into(),
+            },
+            Action::Justify {
+                account,
+                program: ProgramKind::Training,
+                partner: None,
+                amount: m("1"),
+                level_653a: None,
+                source: "FY2008 CBJ".into(),
+            },
         ];
         let entries: Vec<JournalEntry> = actions
             .into_iter()
@@ -1843,6 +1888,84 @@ mod tests {
             names.insert(case.entry.command.action.name());
         }
         assert_eq!(names.len(), 16, "every action is in the file: {names:?}");
+    }
+
+    /// A reprogramming's notice date is written after flag bit 7 as days before the
+    /// command; one without a notice keeps the bytes it had before the field existed, and
+    /// bit 7 on another action is not an entry.
+    #[test]
+    fn a_reprogramming_notice_sets_flag_bit_7_and_reads_back() {
+        let key = AllocationKey::new(
+            "DSCA".parse().unwrap(),
+            ProgramKind::Financing,
+            Some("JOR".parse().unwrap()),
+        );
+        let entry = |notified: Option<NaiveDate>| JournalEntry {
+            sequence: 4,
+            command: Command::new(
+                "r".parse().unwrap(),
+                day(2008, 3, 16),
+                "me".parse().unwrap(),
+                Action::Reprogram {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    from: AllocationKey::new("DSCA".parse().unwrap(), ProgramKind::Financing, None),
+                    to: key.clone(),
+                    amount: "1".parse().unwrap(),
+                    authority: "634A".into(),
+                    notified,
+                },
+            ),
+            decision: None,
+        };
+        let plain = encode_standalone(&entry(None)).unwrap();
+        for notified in [day(2008, 3, 1), day(2008, 3, 16), day(1990, 1, 1)] {
+            let bytes = encode_standalone(&entry(Some(notified))).unwrap();
+            assert_eq!(decode_standalone(&bytes), Some(entry(Some(notified))));
+            let flag_at = plain.iter().zip(&bytes).position(|(a, b)| a != b).unwrap();
+            assert_eq!(bytes[flag_at] & 0b1000_0000, 0b1000_0000);
+            assert_eq!(bytes[flag_at] & 0b0111_1111, plain[flag_at]);
+            // The bytes after the flag, less the date, are the plain entry's.
+            assert_eq!(
+                bytes[bytes.len() - (plain.len() - flag_at - 1)..],
+                plain[flag_at + 1..]
+            );
+        }
+        // Bit 7 on a disbursement is not an entry.
+        let disburse = JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "r".parse().unwrap(),
+                day(2008, 3, 16),
+                "me".parse().unwrap(),
+                Action::Disburse {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    document: "JO-R-1".parse().unwrap(),
+                    amount: "1".parse().unwrap(),
+                },
+            ),
+            decision: None,
+        };
+        let bytes = encode_standalone(&disburse).unwrap();
+        let mut body = Vec::new();
+        Journal::default().encode(&mut body, &disburse);
+        // The body ends the bytes: the id "r" (2 bytes), the recorded offset and the actor
+        // (1 each), then the flags.
+        let flag_at = bytes.len() - body.len() + 4;
+        assert_eq!(bytes[flag_at], 0);
+        let mut flagged = bytes[..=flag_at].to_vec();
+        flagged[flag_at] |= 0b1000_0000;
+        flagged.push(30);
+        flagged.extend_from_slice(&bytes[flag_at + 1..]);
+        assert_eq!(decode_standalone(&flagged), None);
+        // JSON: no notice, no field; a notice, its date.
+        let json = serde_json::to_string(&entry(None).command).unwrap();
+        assert!(!json.contains("notified"), "{json}");
+        let json = serde_json::to_string(&entry(Some(day(2008, 3, 1))).command).unwrap();
+        assert!(json.contains(r#""notified":"2008-03-01""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Command>(&json).unwrap(),
+            entry(Some(day(2008, 3, 1))).command
+        );
     }
 
     /// A built-in decision on an obligation of `amount` on `document` to `partner`.

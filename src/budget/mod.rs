@@ -12,8 +12,10 @@
 //!   Obligate    on a binding instrument  [eligibility gate]         (4700/4610 → 4801)
 //!   Disburse    an outlay [gate, for rules barring expenditures]    (4801 → 4902)
 //!   Refund      reverses an outlay                                  (4902 → 4801)
-//!   AdjustObligation (recoveries when prior-year), Transfer, Reprogram, Rescind,
+//!   AdjustObligation (recoveries when prior-year), Transfer, Rescind,
 //!   ChargeToCurrent (31 U.S.C. 1553(b))
+//!   Justify     the amount justified to the Congress for a program × partner
+//!   Reprogram   between allocations    [FAA 634A notice, gate]
 //!   Collect     an offsetting collection credited to the account  (4252 → 4450)
 //! ```
 //!

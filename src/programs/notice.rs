@@ -1,60 +1,65 @@
-//! Reprogrammings and FMF equipment commitments the Congress must hear of first: posted to
-//! the ledger only once the notice's review period has run (DOMAIN.md §1.8, §10 rules
-//! 16–19).
+//! FMF equipment commitments the Congress must hear of first: posted to the ledger only
+//! once the notice's review period has run (DOMAIN.md §1.8, §10 rule 19). Reprogrammings
+//! (FAA section 634A, rules 16–18) are checked by the ledger itself.
 //!
 //! - FAA section 634A (22 U.S.C. 2394-1): FAA or AECA funds may not be obligated for a
 //!   country or activity not justified to the Congress, or above the amount justified,
 //!   unless the committees are notified 15 days in advance; IMET reprogrammings under
-//!   $25,000 are exempt (rules 16–18).
+//!   $25,000 for a country whose IMET program was justified are exempt (rules 16–18). The
+//!   ledger keeps the amounts justified ([`Action::Justify`]) and assesses every
+//!   [`Action::Reprogram`] against them, with the notice the command records
+//!   (`notified`): see [`BudgetError::NoticeRequired`] and
+//!   [`BudgetError::ReviewPeriodRunning`].
 //! - The annual SFOPS notification section (7015 in the FY2009 and FY2010 acts): FMF may
 //!   not be committed to major defense equipment not justified, or 20 percent above the
 //!   quantities justified, without 15 days' notice; a reprogramming under 10 percent of the
 //!   amount justified is exempt (rule 19).
 //!
-//! **Where the check lives.** Whether a reprogramming needs notice turns on facts the
-//! ledger does not keep: the amount justified for the country or activity, what is already
-//! obligated against it, the section 653(a) level, the quantities of equipment justified.
-//! So the program that proposes the command asks [`notification::assess`] and posts it
-//! only when the law lets it go ahead; the ledger sees an ordinary public command, as from
-//! any outside service (DESIGN.md: programs speak to the ledger only through its public
-//! commands). [`post_after_notice`] is that step: it refuses a command that needs notice
-//! when none was recorded, or when the review period has not run on the command's date,
-//! and a refusal changes nothing in the ledger.
+//! **Where the rule 19 check lives.** Whether an FMF commitment needs notice turns on facts
+//! the ledger does not keep: the quantities of equipment justified and committed. So the
+//! program that proposes the command asks [`notification::assess`] and posts it only when
+//! the law lets it go ahead; the ledger sees an ordinary public command (DESIGN.md:
+//! programs speak to the ledger only through its public commands). [`post_after_notice`]
+//! is that step: it refuses a commitment that needs notice when none was recorded, or
+//! when the review period has not run on the command's date, and a refusal changes
+//! nothing in the ledger.
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use security_assistance::budget::{Action, AllocationKey, Command, Ledger};
-//! use security_assistance::notification::{ProposedAction, Thresholds};
-//! use security_assistance::programs::notice::{post_after_notice, NoticeError};
+//! use security_assistance::budget::{Action, AllocationKey, BudgetError, Command, Ledger};
 //! use security_assistance::ProgramKind;
 //!
 //! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
 //! let key = |p: &str| -> Result<AllocationKey, Box<dyn std::error::Error>> {
 //!     Ok(AllocationKey::new("DSCA".parse()?, ProgramKind::Financing, Some(p.parse()?)))
 //! };
-//! let reprogram = Command::new("REPROG-1".parse()?, day(2008, 3, 10)?, "dsca".parse()?,
-//!     Action::Reprogram {
-//!         account: "011-2008/2009-1082".parse()?,
-//!         from: key("EGY")?,
-//!         to: key("JOR")?,
-//!         amount: "2000000".parse()?,
-//!         authority: "FAA sec. 634A".into(),
-//!     });
-//! // Jordan's financing was not justified to the Congress: notice is needed.
-//! let proposed = ProposedAction::Reprogramming {
-//!     partner: Some("JOR".parse()?),
-//!     program: ProgramKind::Financing,
-//!     amount: "2000000".parse()?,
-//!     justified: None,
-//!     already_obligated: "0".parse()?,
-//!     country_total_and_653a_level: None,
-//! };
+//! let account = "011-2008/2009-1082".parse()?;
 //! let mut ledger = Ledger::allow_all();
-//! let refused = post_after_notice(&mut ledger, reprogram, &proposed, Some(day(2008, 3, 1)?),
-//!     &Thresholds::current());
-//! // Notified on 1 March, the 15 days run to 16 March: refused on the 10th.
-//! assert!(matches!(refused, Err(NoticeError::ReviewPeriodRunning { .. })));
-//! assert!(ledger.journal().is_empty());
+//! let setup = [
+//!     Action::Appropriate { account, title: "FMF".into(), purposes: vec![ProgramKind::Financing],
+//!         amount: "5000000".parse()?, law: "P.L. 110-161".into() },
+//!     Action::Apportion { account, amount: "5000000".parse()?,
+//!         category: security_assistance::budget::Apportionment::ByPeriod { from: day(2008, 1, 2)? } },
+//!     Action::Allot { account, holder: "DSCA".parse()?, amount: "5000000".parse()? },
+//!     Action::Allocate { account, key: key("EGY")?, amount: "3000000".parse()? },
+//! ];
+//! for (i, action) in setup.into_iter().enumerate() {
+//!     ledger.apply(Command::new(format!("s{i}").parse()?, day(2008, 1, 2)?, "dsca".parse()?, action))?;
+//! }
+//! // Jordan's financing was not justified to the Congress: notice is needed.
+//! let reprogram = |id: &str, date, notified| -> Result<Command, Box<dyn std::error::Error>> {
+//!     Ok(Command::new(id.parse()?, date, "dsca".parse()?, Action::Reprogram {
+//!         account, from: key("EGY")?, to: key("JOR")?, amount: "2000000".parse()?,
+//!         authority: "FAA sec. 634A".into(), notified }))
+//! };
+//! let before = ledger.clone();
+//! let refused = ledger.apply(reprogram("R-1", day(2008, 3, 10)?, None)?);
+//! assert!(matches!(refused, Err(BudgetError::NoticeRequired { .. })));
+//! // Notified on 1 March, the 15 days run to 16 March: refused on the 15th, applied on the 16th.
+//! let early = ledger.apply(reprogram("R-1", day(2008, 3, 15)?, Some(day(2008, 3, 1)?))?);
+//! assert!(matches!(early, Err(BudgetError::ReviewPeriodRunning { .. })));
+//! assert_eq!(ledger, before);
+//! ledger.apply(reprogram("R-1", day(2008, 3, 16)?, Some(day(2008, 3, 1)?))?)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -74,15 +79,16 @@ use crate::partner::CountryCode;
 /// command's date, counted from `notified`).
 ///
 /// `proposed` describes the same money as `command`: a
-/// [`ProposedAction::Reprogramming`] goes with an [`Action::Reprogram`] of the same
-/// amount to the same partner; a [`ProposedAction::FinancingCommitment`] with an
-/// [`Action::Commit`] or [`Action::Obligate`] of the same amount.
+/// [`ProposedAction::FinancingCommitment`] goes with an [`Action::Commit`] or
+/// [`Action::Obligate`] of the same amount to the same partner. A
+/// [`ProposedAction::Reprogramming`] is not posted here: the ledger assesses every
+/// [`Action::Reprogram`] itself, with the notice the command records (module docs).
 ///
 /// # Errors
 ///
 /// In precedence order, each leaving the ledger unchanged:
-/// 1. [`NoticeError::Mismatch`] when `proposed` is not one of the two kinds above, or
-///    names another kind of command; [`NoticeError::AmountMismatch`],
+/// 1. [`NoticeError::Mismatch`] when `proposed` is not an FMF commitment (a reprogramming
+///    included), or names another kind of command; [`NoticeError::AmountMismatch`],
 ///    [`NoticeError::PartnerMismatch`] when it describes other money;
 /// 2. [`NoticeError::NoticeAfterCommand`] when `notified` is after the command's date;
 /// 3. [`NoticeError::NoticeRequired`] when notice is needed and none was given;
@@ -131,19 +137,14 @@ pub fn post_after_notice(
 /// `proposed` and `action` describe the same money.
 fn check_same_money(action: &Action, proposed: &ProposedAction) -> Result<(), NoticeError> {
     let proposed_amount = match (proposed, action) {
-        (
-            ProposedAction::Reprogramming {
-                amount, partner, ..
-            },
-            Action::Reprogram { to, .. },
-        ) => {
-            if *partner != to.partner {
-                return Err(NoticeError::PartnerMismatch {
-                    proposed: *partner,
-                    command: to.partner,
-                });
-            }
-            *amount
+        (ProposedAction::Reprogramming { .. }, _) => {
+            return Err(NoticeError::Mismatch {
+                proposed: proposed_kind(proposed).to_owned(),
+                action: format!(
+                    "{} (the ledger assesses a reprogramming itself: record the notice in the reprogram command's notified and apply it)",
+                    action.name()
+                ),
+            });
         }
         (
             ProposedAction::FinancingCommitment {
@@ -211,10 +212,9 @@ fn proposed_kind(proposed: &ProposedAction) -> &'static str {
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum NoticeError {
-    /// The proposal is not a reprogramming or an FMF commitment, or names another kind
-    /// of command.
+    /// The proposal is not an FMF commitment, or names another kind of command.
     #[error(
-        "a {proposed} proposal cannot go with a {action} command: a reprogramming goes with reprogram, an FMF commitment with commit or obligate from an allocation"
+        "a {proposed} proposal cannot go with a {action} command: an FMF commitment goes with commit or obligate from an allocation"
     )]
     Mismatch {
         /// The kind of proposal.

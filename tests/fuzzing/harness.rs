@@ -276,7 +276,7 @@ fn purposes(g: &mut Gen) -> Vec<ProgramKind> {
 /// One action: the kind numbered `step` (0 appropriate, 1 apportion, 2 allot, 3 allocate,
 /// 4 obligate), which distribute money, or any kind.
 fn action(g: &mut Gen, step: Option<usize>) -> Action {
-    let which = step.unwrap_or_else(|| g.below(19));
+    let which = step.unwrap_or_else(|| g.below(20));
     match which {
         0 => Action::Appropriate {
             account: account(g),
@@ -366,13 +366,23 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
             amount: amount(g),
             authority: "FAA sec. 610".into(),
         },
-        13 => Action::Reprogram {
-            account: account(g),
-            from: key(g),
-            to: key(g),
-            amount: amount(g),
-            authority: "FAA sec. 634A".into(),
-        },
+        13 => {
+            let from = key(g);
+            let mut to = key(g);
+            // Mostly within one funds holder, as a reprogramming must be, so that streams
+            // reach the notice check (FAA 634A) behind the shape check.
+            if g.chance(70) {
+                to.holder = from.holder.clone();
+            }
+            Action::Reprogram {
+                account: account(g),
+                from,
+                to,
+                amount: amount(g),
+                authority: "FAA sec. 634A".into(),
+                notified: g.chance(60).then(|| date(g)),
+            }
+        }
         14 => Action::Rescind {
             account: account(g),
             amount: amount(g),
@@ -395,6 +405,16 @@ fn action(g: &mut Gen, step: Option<usize>) -> Action {
                 .unwrap_or_else(|_| unreachable_pool()),
             authority: "22 U.S.C. 2392(d)".into(),
             earned: date(g),
+        },
+        19 => Action::Justify {
+            account: account(g),
+            program: g.pick(&PROGRAMS),
+            partner: g
+                .pick(&PARTNERS)
+                .map(|p| p.parse().unwrap_or_else(|_| unreachable_pool())),
+            amount: amount(g),
+            level_653a: g.chance(50).then(|| amount(g)),
+            source: "FY2008 CBJ".into(),
         },
         18 => Action::ReverseCollection {
             account: account(g),

@@ -2573,6 +2573,10 @@ impl Runner {
                     to,
                     amount: money(edge_amount(limit, op[2])),
                     authority: "FAA sec. 634A notice".into(),
+                    // Notified thirty days before: the FAA 634A review has always run, so
+                    // the model need not keep the amounts justified (the notice rule has
+                    // its own tests in `programs_notice`).
+                    notified: date.checked_sub_days(chrono::Days::new(30)),
                 }
             }
             Kind::Rescind => {

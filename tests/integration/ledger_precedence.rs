@@ -426,6 +426,7 @@ fn shape_outranks_existence_time_and_amount() {
                 to: AllocationKey::new("DOS".parse().unwrap(), ProgramKind::Financing, Some(jor())),
                 amount: usd("5"),
                 authority: "FAA sec. 634A".into(),
+                notified: None,
             },
             |p| matches!(p, ShapeError::DifferentHolders),
         ),
@@ -1096,6 +1097,8 @@ fn ineligible_partner_is_refused_last_with_its_decision() {
             to: key(ProgramKind::Sales, Some(col())),
             amount: usd("1000"),
             authority: "FAA sec. 634A".into(),
+            // Notified before its fifteen days: the notice is met, the gate is asked.
+            notified: Some(day(2008, 1, 10)),
         },
     );
     assert_eq!(err.precedence(), 7);

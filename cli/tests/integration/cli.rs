@@ -869,3 +869,51 @@ fn the_output_schemas_refuse_what_the_program_never_prints() {
     assert!(!verify_schema.is_valid(&extra), "{extra}");
     clean(&dir);
 }
+
+/// FAA 634A through the program: a reprogramming to a country with nothing justified is
+/// refused with `notice_required` (its notice on the wire), and goes ahead once the
+/// amount justified is journaled with `justify`.
+#[test]
+fn a_reprogramming_needs_its_justification_or_notice() {
+    let (target, dir) = Target::sqlite("notice");
+    target
+        .run(TODAY, &["apply"], &stdin(&year()[..4]))
+        .expect(0);
+    let key = |partner: &str| {
+        format!(r#"{{"holder":"DSCA","program":"financing","partner":"{partner}"}}"#)
+    };
+    let reprogram = format!(
+        r#"{{"id":"r1","date":"2008-01-20","actor":"budget-office","action":{{"type":"reprogram","account":"{ACCOUNT}","from":{},"to":{},"amount":"1000.00","authority":"FAA sec. 634A"}}}}"#,
+        key("JOR"),
+        key("EGY")
+    );
+    let refused = target
+        .run(TODAY, &["apply"], &stdin(std::slice::from_ref(&reprogram)))
+        .expect(1);
+    let error = &refused.lines()[0]["error"];
+    assert_eq!(error["code"], "refused", "{error}");
+    assert_eq!(error["source"]["code"], "notice_required", "{error}");
+    assert_eq!(error["source"]["precedence"], 6, "{error}");
+    assert_eq!(error["source"]["notice"]["review_days"], 15, "{error}");
+    assert_eq!(
+        error["source"]["notice"]["earliest"], "2008-02-04",
+        "{error}"
+    );
+    assert!(
+        error["source"]["citation"]
+            .as_str()
+            .unwrap()
+            .contains("2394-1"),
+        "{error}"
+    );
+    let justify = format!(
+        r#"{{"id":"j1","date":"2008-01-15","actor":"budget-office","action":{{"type":"justify","account":"{ACCOUNT}","program":"financing","partner":"EGY","amount":"1000.00","level_653a":null,"source":"FY2008 CBJ"}}}}"#
+    );
+    let run = target
+        .run(TODAY, &["apply"], &stdin(&[justify, reprogram]))
+        .expect(0);
+    assert!(run.lines().iter().all(|l| l.get("receipt").is_some()));
+    let verify = target.run(TODAY, &["verify"], "").expect(0);
+    assert_eq!(verify.lines()[0]["entries"], 6);
+    clean(&dir);
+}

@@ -1,21 +1,24 @@
 //! Distribution of budget authority: apportionment (31 U.S.C. 1512), allotment to funds
 //! holders, allocation to programs and partners, and reprogramming between allocations.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 
 use super::gate::gate_check;
 use super::lifecycle::{check_distributable, check_new_obligation};
-use super::shape::{check_purpose, exceeds};
-use super::state::{Allotment, Slot, put_slot};
+use super::shape::{check_purpose, exceeds, shape};
+use super::state::{Allotment, Justification, Slot, put_slot};
 use super::{AccountState, Effect, Ledger, Map, Step};
 use crate::budget::command::{AllocationKey, Apportionment};
-use crate::budget::error::{BudgetError, Level};
+use crate::budget::error::{BudgetError, Level, ShapeError};
 use crate::budget::ids::{AccountSymbol, FundsHolder};
 use crate::budget::ussgl::Ussgl;
 use crate::eligibility::Decision;
-use crate::money::Money;
+use crate::money::{Money, MoneyError, MoneyOperation};
+use crate::notification::{self, AssessError, NoticeGap, ProposedAction, Thresholds};
+use crate::partner::CountryCode;
+use crate::purpose::ProgramKind;
 
 impl Ledger {
     pub(super) fn apportion<'c>(
@@ -130,17 +133,19 @@ impl Ledger {
         Ok(effect)
     }
 
-    /// Allocates `amount` to `key` (or withdraws when negative); with `from`, moves it from
-    /// another allocation (a reprogramming).
+    /// Allocates `amount` to `key` (or withdraws when negative); with `reprogram`, moves it
+    /// from another allocation (a reprogramming), with the day the Congress was notified
+    /// of it, if it was.
     pub(super) fn allocate<'c>(
         &self,
         step: Step<'_>,
         symbol: &'c AccountSymbol,
         key: &'c AllocationKey,
         amount: Money,
-        from: Option<&AllocationKey>,
+        reprogram: Option<(&AllocationKey, Option<NaiveDate>)>,
     ) -> Result<(Option<Arc<Decision>>, Effect<'c>), BudgetError> {
         let Step { name, date, gate } = step;
+        let from = reprogram.map(|(from, _)| from);
         let acct = self.account(symbol)?;
         let allotment = acct.allotments.get(&key.holder).copied().ok_or_else(|| {
             BudgetError::UnknownAllotment {
@@ -191,6 +196,9 @@ impl Ledger {
         by_program.push((key.program, prog_next));
         let mut next = current;
         next.allocated = current.allocated.checked_add(amount)?;
+        if let Some((_, notified)) = reprogram {
+            check_notice(acct, key, amount, date, notified)?;
+        }
         let decision = if amount.is_positive() {
             gate_check(gate, symbol, key, date, Some(amount), None)?
         } else {
@@ -210,6 +218,98 @@ impl Ledger {
                 }
             });
         Ok((decision, effect))
+    }
+
+    /// Records the amount justified to the Congress for a program in a country
+    /// ([`Action::Justify`](crate::budget::Action::Justify)): the account must exist and
+    /// fund the program.
+    pub(super) fn justify<'c>(
+        &self,
+        symbol: &'c AccountSymbol,
+        (program, partner): (ProgramKind, Option<CountryCode>),
+        amount: Money,
+        level_653a: Option<Money>,
+        source: &str,
+    ) -> Result<Effect<'c>, BudgetError> {
+        let acct = self.account(symbol)?;
+        check_purpose(acct, program)?;
+        let justification = Justification {
+            amount,
+            level_653a,
+            source: source.to_owned(),
+        };
+        let effect: Effect<'c> =
+            Box::new(move |accounts: &mut Map<AccountSymbol, AccountState>| {
+                if let Some(acct) = accounts.get_mut(symbol) {
+                    acct.justified.insert((program, partner), justification);
+                }
+            });
+        Ok(effect)
+    }
+}
+
+/// The notification thresholds the ledger applies: the crate's dated table.
+fn thresholds() -> &'static Thresholds {
+    static THRESHOLDS: LazyLock<Thresholds> = LazyLock::new(Thresholds::current);
+    &THRESHOLDS
+}
+
+/// FAA section 634A (22 U.S.C. 2394-1): funds may not be obligated for a country or
+/// activity "not justified, or in excess of the amount justified, to the Congress" unless
+/// the committees are notified fifteen days in advance. A reprogramming is the step that
+/// makes funds available to a program in a country, so the ledger asks it there: the
+/// receiving program and country's allocations in the account before the command
+/// (everything allocated may be obligated without another step) plus `amount`, against
+/// the amount justified ([`Action::Justify`](crate::budget::Action::Justify)); none
+/// recorded is "not justified". The assessment is [`notification::check_given`]'s, under
+/// the crate's [`Thresholds`] for the command's date; the review runs from `notified`.
+fn check_notice(
+    acct: &AccountState,
+    key: &AllocationKey,
+    amount: Money,
+    date: NaiveDate,
+    notified: Option<NaiveDate>,
+) -> Result<(), BudgetError> {
+    let justification = acct.justified.get(&(key.program, key.partner));
+    let allocated = Money::checked_sum(
+        acct.allocations
+            .iter()
+            .filter(|(k, _)| k.program == key.program && k.partner == key.partner)
+            .map(|(_, slot)| slot.allocated),
+    )?;
+    let after = allocated.checked_add(amount)?;
+    let proposal = ProposedAction::Reprogramming {
+        partner: key.partner,
+        program: key.program,
+        amount,
+        justified: justification.map(|j| j.amount),
+        already_obligated: allocated,
+        country_total_and_653a_level: justification
+            .and_then(|j| j.level_653a)
+            .map(|level| (after, level)),
+    };
+    let (account, program, partner) = (acct.symbol, key.program, key.partner);
+    match notification::check_given(&proposal, date, notified, thresholds()) {
+        Ok(_) => Ok(()),
+        Err(NoticeGap::Required(notice)) => Err(BudgetError::NoticeRequired {
+            account,
+            program,
+            partner,
+            notice,
+        }),
+        Err(NoticeGap::Pending { notice, notified }) => Err(BudgetError::ReviewPeriodRunning {
+            account,
+            program,
+            partner,
+            notified,
+            notice,
+        }),
+        Err(NoticeGap::Assess(AssessError::ReviewOutOfRange { date, .. })) => {
+            Err(shape("reprogram", ShapeError::DateOutOfRange { date }))
+        }
+        Err(NoticeGap::Assess(_)) => Err(BudgetError::Money(MoneyError::Overflow {
+            operation: MoneyOperation::Add,
+        })),
     }
 }
 

@@ -7,9 +7,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::gate::Gate;
+use super::state::Justifications;
 use super::{AccountState, Accounts, Checkpoint, Checkpoints, IdIndex, Ledger, Receipt};
 use crate::budget::command::Command;
 use crate::budget::error::{BudgetError, JournalProblem};
+use crate::budget::ids::AccountSymbol;
 use crate::budget::journal::{Journal, JournalEntry};
 use crate::budget::sequence;
 use crate::eligibility::{Decision, EligibilityCheck};
@@ -240,6 +242,14 @@ impl Ledger {
         if let Some(obligations) = obligations {
             bytes.extend(postcard::to_stdvec(&Bytes(&obligations)).map_err(|e| e.to_string())?);
         }
+        if format >= JUSTIFICATIONS_FORMAT {
+            let justified: Vec<(AccountSymbol, &Justifications)> = accounts
+                .iter()
+                .filter(|a| !a.justified.is_empty())
+                .map(|a| (a.symbol, &a.justified))
+                .collect();
+            bytes.extend(postcard::to_stdvec(&justified).map_err(|e| e.to_string())?);
+        }
         Ok(bytes)
     }
 
@@ -286,6 +296,13 @@ impl Ledger {
         } else {
             (None, rest)
         };
+        let (justified, rest): (Vec<(AccountSymbol, Justifications)>, &[u8]) =
+            if snapshot.format >= JUSTIFICATIONS_FORMAT {
+                postcard::take_from_bytes(rest)
+                    .map_err(|e| format!("the checkpoint's justifications: {e}"))?
+            } else {
+                (Vec::new(), rest)
+            };
         if !rest.is_empty() {
             return Err(format!("{} bytes after the checkpoint", rest.len()));
         }
@@ -312,6 +329,19 @@ impl Ledger {
             }
         }
         ledger.accounts = accounts.into_iter().map(|a| (a.symbol, a)).collect();
+        for (symbol, justifications) in justified {
+            let account = ledger.accounts.get_mut(&symbol).ok_or_else(|| {
+                format!(
+                    "the checkpoint justifies amounts in account {symbol}, which it does not hold"
+                )
+            })?;
+            if !account.justified.is_empty() {
+                return Err(format!(
+                    "the checkpoint justifies amounts in account {symbol} twice"
+                ));
+            }
+            account.justified = justifications;
+        }
         ledger.journal = journal;
         ledger.next_sequence = snapshot.next_sequence;
         ledger.last_recorded = snapshot.last_recorded;
@@ -499,10 +529,15 @@ impl Ledger {
 /// which holds none, reads unchanged; a reader of format 4 refuses a format-5 one rather
 /// than misread it); version 6 writes the obligations apart, after the register, as one
 /// compact section (`snapshot.rs`: keys once per account, documents as the journal's
-/// symbols, amounts as whole cents), the accounts without them. A store holding a
+/// symbols, amounts as whole cents), the accounts without them; version 7 adds, after
+/// the obligations, the amounts justified to the Congress ([`Action::Justify`](crate::budget::Action::Justify)), by
+/// account (none in older formats, whose journals hold no justification). A store holding a
 /// checkpoint older than [`OLDEST_SNAPSHOT_FORMAT`] is opened from scratch
 /// ([`Ledger::reads_snapshot`]).
-pub(super) const SNAPSHOT_FORMAT: u8 = 6;
+pub(super) const SNAPSHOT_FORMAT: u8 = 7;
+
+/// The first format that keeps the amounts justified to the Congress.
+const JUSTIFICATIONS_FORMAT: u8 = 7;
 
 /// The first format that writes the obligations as a compact section of their own.
 const COMPACT_OBLIGATIONS_FORMAT: u8 = 6;

@@ -675,8 +675,12 @@ impl Ledger {
                 self.allocate(step, account, key, amount, None)
             }
             Action::Reprogram {
-                account, from, to, ..
-            } => self.allocate(step, account, to, amount, Some(from)),
+                account,
+                from,
+                to,
+                notified,
+                ..
+            } => self.allocate(step, account, to, amount, Some((from, *notified))),
             Action::Commit {
                 account,
                 document,
@@ -808,6 +812,14 @@ impl Ledger {
                 document,
                 ..
             } => ungated(self.pay_default_claim(financing, document, amount)),
+            Action::Justify {
+                account,
+                program,
+                partner,
+                amount,
+                level_653a,
+                source,
+            } => ungated(self.justify(account, (*program, *partner), *amount, *level_653a, source)),
             // The register notes them when they are recorded; no balance changes.
             Action::Delegate { .. } | Action::Revoke { .. } => Ok((None, Box::new(|_| {}))),
         }

@@ -61,6 +61,21 @@ pub(super) fn check_shape(action: &Action, date: NaiveDate) -> Result<(), Budget
             ));
         }
     }
+    if let Action::Reprogram {
+        notified: Some(notified),
+        ..
+    } = action
+    {
+        if *notified > date {
+            return Err(shape(
+                action.name(),
+                ShapeError::NoticeAfterCommand {
+                    notified: *notified,
+                    date,
+                },
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -205,6 +220,18 @@ fn check_fields(action: &Action) -> Result<(), BudgetError> {
         // A grant's own checks need the delegation register: `delegation::Register::admit`.
         Action::Delegate { .. } => Ok(()),
         Action::Revoke { reason, .. } => text(name, "reason", reason),
+        Action::Justify {
+            amount,
+            level_653a,
+            source,
+            ..
+        } => {
+            text(name, "source", source)?;
+            if let Some(level) = level_653a {
+                positive(name, *level)?;
+            }
+            positive(name, *amount)
+        }
     }
 }
 

@@ -55,6 +55,7 @@ pub(super) fn without_obligations(account: &AccountState) -> Cow<'_, AccountStat
         commitments,
         obligations: _,
         credit,
+        justified,
     } = account;
     Cow::Owned(AccountState {
         symbol: *symbol,
@@ -82,6 +83,7 @@ pub(super) fn without_obligations(account: &AccountState) -> Cow<'_, AccountStat
         commitments: commitments.clone(),
         obligations: super::Map::default(),
         credit: credit.clone(),
+        justified: justified.clone(),
     })
 }
 
@@ -404,7 +406,8 @@ mod tests {
             let ledger = build(&steps);
             let compact = ledger.snapshot().unwrap();
             let old = ledger.snapshot_as(5).unwrap();
-            prop_assert_eq!(compact.first(), Some(&6));
+            prop_assert_eq!(compact.first(), Some(&7));
+            prop_assert!(read(&ledger.snapshot_as(6).unwrap(), &ledger).unwrap() == ledger);
             let from_compact = read(&compact, &ledger).unwrap();
             prop_assert!(from_compact == ledger);
             prop_assert!(from_compact.accounts == ledger.accounts);
@@ -453,6 +456,62 @@ mod tests {
         let read = read(&ledger.snapshot().unwrap(), &ledger).unwrap();
         assert_eq!(read, ledger);
         assert_eq!(read.accounts, ledger.accounts);
+    }
+
+    /// The amounts justified to the Congress (format 7) read back with their accounts; a
+    /// format-6 checkpoint, which has no place for them, would lose them, and a section
+    /// naming an account the checkpoint does not hold is refused.
+    #[test]
+    fn justifications_read_back_from_their_own_section() {
+        let mut ledger = build(&[(0, 1, 3, 500, 10, 0)]);
+        for (i, partner) in [Some("JOR"), None].into_iter().enumerate() {
+            ledger
+                .apply(command(
+                    format!("j{i}"),
+                    day(20),
+                    Action::Justify {
+                        account: account(),
+                        program: ProgramKind::Training,
+                        partner: partner.map(|p| p.parse().unwrap()),
+                        amount: Money::from_cents(123_456),
+                        level_653a: partner.map(|_| Money::from_cents(99)),
+                        source: "FY2008 CBJ".into(),
+                    },
+                ))
+                .unwrap();
+        }
+        let bytes = ledger.snapshot().unwrap();
+        let back = read(&bytes, &ledger).unwrap();
+        assert_eq!(back, ledger);
+        assert_eq!(back.accounts, ledger.accounts);
+        let justified = &back.accounts[&account()].justified;
+        assert_eq!(justified.len(), 2);
+        let old = read(&ledger.snapshot_as(6).unwrap(), &ledger).unwrap();
+        assert!(old.accounts[&account()].justified.is_empty());
+        assert_ne!(old, ledger);
+        // The section of another ledger, whose account this checkpoint does not hold.
+        let mut other = Ledger::allow_all();
+        other.apply(setup().remove(0)).unwrap();
+        let symbol: crate::budget::AccountSymbol = "011-2008/2009-1081".parse().unwrap();
+        let mut accounts_only = other.snapshot().unwrap();
+        // `other`'s checkpoint with its empty section (one byte) replaced by one naming 1081.
+        let cut = accounts_only.len() - 1;
+        accounts_only.truncate(cut);
+        let section: Vec<(
+            crate::budget::AccountSymbol,
+            &super::super::state::Justifications,
+        )> = vec![(symbol, &ledger.accounts[&account()].justified)];
+        accounts_only.extend(postcard::to_stdvec(&section).unwrap());
+        let error = read(&accounts_only, &other).unwrap_err();
+        assert!(error.contains("does not hold"), "{error}");
+        // A section naming the same account twice.
+        let mut doubled = other.snapshot().unwrap();
+        doubled.truncate(cut);
+        let justified = &ledger.accounts[&account()].justified;
+        let twice = vec![(account(), justified), (account(), justified)];
+        doubled.extend(postcard::to_stdvec(&twice).unwrap());
+        let error = read(&doubled, &other).unwrap_err();
+        assert!(error.contains("twice"), "{error}");
     }
 
     /// A section that does not fit its accounts is refused with what is wrong: a key

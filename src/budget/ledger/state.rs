@@ -18,6 +18,7 @@ use crate::budget::object_class::ObjectClass;
 use crate::budget::ussgl::TrialBalance;
 use crate::fiscal::{AccountStatus, FiscalYear};
 use crate::money::Money;
+use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
 /// Balances of one allotment.
@@ -111,6 +112,20 @@ impl ObligationState {
     }
 }
 
+/// What the Congress was told of a program in a country from an account
+/// ([`Action::Justify`](crate::budget::Action::Justify)): the amount justified, the
+/// country's FAA section 653(a) level when known, and the source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Justification {
+    pub(crate) amount: Money,
+    pub(crate) level_653a: Option<Money>,
+    pub(crate) source: String,
+}
+
+/// The justifications of an account, by program and country (`None`: an activity not
+/// for a single country).
+pub(crate) type Justifications = BTreeMap<(ProgramKind, Option<CountryCode>), Justification>;
+
 /// Continuing-resolution authority of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Resolution {
@@ -155,6 +170,11 @@ pub(crate) struct AccountState {
     /// Credit reform (`credit.rs`): the financing account of a credit program account, or
     /// the books of a financing account; `None` for every other account.
     pub(crate) credit: Option<Box<CreditRole>>,
+    /// The amounts justified to the Congress ([`Action::Justify`](crate::budget::Action::Justify)).
+    /// Not in the serde form of the account: a checkpoint (format 7 on) writes them in a
+    /// section of their own, so that the accounts of older formats read unchanged.
+    #[serde(skip)]
+    pub(crate) justified: Justifications,
 }
 
 impl AccountState {
@@ -263,6 +283,7 @@ impl AccountState {
             commitments: Map::default(),
             obligations: Map::default(),
             credit: None,
+            justified: BTreeMap::new(),
         }
     }
 }
@@ -304,6 +325,7 @@ pub(super) fn new_account(
         commitments: Map::default(),
         obligations: Map::default(),
         credit: None,
+        justified: BTreeMap::new(),
     }
 }
 
