@@ -831,3 +831,46 @@ fn a_proposal_that_describes_other_money_is_refused_before_the_notice() {
     let err = post(&mut l, disburse, &commitment("250000", "JOR"));
     assert!(matches!(err, NoticeError::Mismatch { .. }));
 }
+
+/// FAA 634A governs only funds appropriated under the FAA or the AECA: a reprogramming
+/// in a Homeland Security (070) or Defense (097) account goes ahead without a section
+/// 634A notice, while the same reprogramming in a State (019) or USAID (072) account, as
+/// in an International Assistance Programs (011) one, waits for it.
+#[test]
+fn section_634a_governs_only_accounts_carrying_faa_or_aeca_funds() {
+    let start = day(2008, 1, 2);
+    for account in ["070-2008/2009-0100", "097-2008/2009-0100"] {
+        let mut l = ledger(account, ProgramKind::Financing, start);
+        l.apply(reprogram(
+            account,
+            ProgramKind::Financing,
+            day(2008, 3, 10),
+            "250000",
+            None,
+        ))
+        .unwrap();
+        let k = key(ProgramKind::Financing, "JOR");
+        assert_eq!(allocated(&l, account, &k), m("1250000"), "{account}");
+    }
+    for account in [
+        "011-2008/2009-1082",
+        "019-2008/2009-1022",
+        "072-2008/2009-1037",
+    ] {
+        let mut l = ledger(account, ProgramKind::Financing, start);
+        let err = refused(
+            &mut l,
+            reprogram(
+                account,
+                ProgramKind::Financing,
+                day(2008, 3, 10),
+                "250000",
+                None,
+            ),
+        );
+        assert!(
+            matches!(err, BudgetError::NoticeRequired { .. }),
+            "{account}: {err:?}"
+        );
+    }
+}

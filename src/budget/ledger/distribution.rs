@@ -254,6 +254,18 @@ fn thresholds() -> &'static Thresholds {
     &THRESHOLDS
 }
 
+/// The Treasury agency codes whose accounts carry funds appropriated under the Foreign
+/// Assistance Act or the Arms Export Control Act, the only funds FAA section 634A governs
+/// ("None of the funds appropriated to carry out the purposes of this chapter ... or the
+/// Arms Export Control Act", 22 U.S.C. 2394-1): 011, International Assistance Programs
+/// (Funds Appropriated to the President: FMF 011-1082, IMET 011-1081, PKO 011-1032),
+/// 019, Department of State, and 072, the Agency for International Development (OMB,
+/// Budget Appendix, account identification codes). The homeland program's Homeland
+/// Security accounts (070) and Defense's own (097) carry other funds: a reprogramming
+/// there answers to its own act and to the seed paper's
+/// [`HomelandPolicy`](crate::notification::HomelandPolicy), not to section 634A.
+const FAA_AECA_AGENCIES: [u16; 3] = [11, 19, 72];
+
 /// FAA section 634A (22 U.S.C. 2394-1): funds may not be obligated for a country or
 /// activity "not justified, or in excess of the amount justified, to the Congress" unless
 /// the committees are notified fifteen days in advance. A reprogramming is the step that
@@ -270,6 +282,9 @@ fn check_notice(
     date: NaiveDate,
     notified: Option<NaiveDate>,
 ) -> Result<(), BudgetError> {
+    if !FAA_AECA_AGENCIES.contains(&acct.symbol.agency()) {
+        return Ok(());
+    }
     let justification = acct.justified.get(&(key.program, key.partner));
     let allocated = Money::checked_sum(
         acct.allocations
