@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{
-    AllowAll, Decision, EligibilityCheck, EligibilityRequest, Finding, FindingOutcome, Notice,
-    Official, Outcome, RequiredAction, RuleId, Stage, WaiverRefusal, WaiverStatus,
+    AllowAll, Decision, EligibilityCheck, EligibilityRequest, Engine, Fact, Facts, Finding,
+    FindingOutcome, Notice, Official, Outcome, RequiredAction, Rule, RuleId, RuleSet, Stage,
+    WaiverRefusal, WaiverStatus,
 };
 use crate::law::Citation;
 use crate::purpose::ProgramKind;
@@ -215,4 +216,31 @@ fn a_check_asks_about_expenditures_unless_it_says_it_never_refuses_one() {
         by_reference.decide(&request(Stage::Obligation)).rule_set(),
         "defaults"
     );
+}
+
+#[test]
+fn an_engine_keeps_its_facts_and_asks_about_expenditures_only_when_a_rule_bars_them() {
+    let mut facts = Facts::new();
+    facts.add(Fact::child_soldiers_listed(
+        "THA".parse().expect("a country code"),
+        2008,
+        Citation::new("Test Act", "1"),
+        NaiveDate::from_ymd_opt(2008, 6, 16).expect("a date"),
+    ));
+    let builtin = RuleSet::builtin();
+    let engine = Engine::new(facts.clone(), builtin.clone());
+    assert_eq!(engine.facts(), &facts);
+    assert_eq!(engine.rules().rules().len(), builtin.rules().len());
+    // The built-in rules include one that bars expenditures (SFOPS 7008, coups) ...
+    assert!(builtin.rules().iter().any(Rule::bars_expenditures));
+    assert!(engine.checks_expenditures());
+    // ... and without it the engine never refuses one, so it says so.
+    let obligations_only = builtin
+        .rules()
+        .iter()
+        .filter(|rule| !rule.bars_expenditures())
+        .cloned()
+        .fold(RuleSet::new("obligations only"), RuleSet::with_rule);
+    assert!(!obligations_only.rules().is_empty());
+    assert!(!Engine::new(facts, obligations_only).checks_expenditures());
 }
