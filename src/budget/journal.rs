@@ -216,11 +216,23 @@ impl Journal {
             return None;
         }
         let mut journal = Journal {
-            dates: parts
-                .days
-                .iter()
-                .map(|d| from_days(i64::from(*d)))
-                .collect::<Option<Vec<_>>>()?,
+            dates: {
+                // Entries in date order share their dates in runs: each distinct day is
+                // converted once.
+                let mut last: Option<(i32, NaiveDate)> = None;
+                parts
+                    .days
+                    .iter()
+                    .map(|&d| match last {
+                        Some((day, date)) if day == d => Some(date),
+                        _ => {
+                            let date = from_days(i64::from(d))?;
+                            last = Some((d, date));
+                            Some(date)
+                        }
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            },
             sequences: parts.sequences,
             offsets: parts.offsets,
             arena: Arena {
@@ -238,11 +250,7 @@ impl Journal {
         for body in parts.bodies {
             journal.bodies.push(Body::from_json(&body)?);
         }
-        journal.symbols.texts.reserve(parts.texts.len());
-        journal.symbols.text_index.reserve(parts.texts.len());
-        for text in parts.texts {
-            journal.symbols.text(&text);
-        }
+        journal.symbols.with_texts(parts.texts.iter().map(|t| &**t));
         for account in parts.accounts {
             journal.symbols.account(account);
         }
@@ -275,13 +283,6 @@ impl Journal {
         let offset = *self.offsets.get(position)?;
         let mut reader = self.arena.reader(offset)?;
         reader.string()
-    }
-
-    /// The command id of the entry at `position`, decoded alone.
-    pub(crate) fn id_at(&self, position: usize) -> Option<CommandId> {
-        let offset = *self.offsets.get(position)?;
-        let mut reader = self.arena.reader(offset)?;
-        reader.string()?.parse().ok()
     }
 
     /// Removes the entry at `position` (its bytes stay in the arena, unreachable).
@@ -524,8 +525,10 @@ pub(crate) struct JournalParts<'a> {
     offsets: Vec<u64>,
     #[serde(with = "chunks")]
     chunks: Vec<Vec<u8>>,
-    /// Borrowed from the checkpoint's bytes where the format allows (postcard does).
-    #[serde(borrow)]
+    /// Borrowed from the checkpoint's bytes where the format allows (postcard does):
+    /// serde borrows a `Cow` only as a field of its own, not inside a `Vec`, so the texts
+    /// are read through [`texts`].
+    #[serde(borrow, deserialize_with = "texts::deserialize")]
     texts: Vec<std::borrow::Cow<'a, str>>,
     accounts: Vec<AccountSymbol>,
     /// As JSON: a decision's internally tagged enums need a self-describing format.
@@ -776,6 +779,58 @@ mod chunks {
     }
 }
 
+/// A list of texts read without copying them when the format hands out borrowed strings.
+mod texts {
+    use std::borrow::Cow;
+
+    use serde::Deserializer;
+    use serde::de::{SeqAccess, Visitor};
+
+    struct Text<'de>(Cow<'de, str>);
+
+    impl<'de> serde::Deserialize<'de> for Text<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Text<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a text")
+                }
+                fn visit_borrowed_str<E: serde::de::Error>(
+                    self,
+                    v: &'de str,
+                ) -> Result<Text<'de>, E> {
+                    Ok(Text(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                    Ok(Text(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    pub(super) fn deserialize<'de: 'a, 'a, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Cow<'a, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Cow<'de, str>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of texts")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut texts = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(Text(text)) = seq.next_element()? {
+                    texts.push(text);
+                }
+                Ok(texts)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
 /// The version byte that opens an entry encoded on its own ([`encode_standalone`]).
 /// Version 1 kept every decision whole as JSON; version 2 keeps a shared decision as its
 /// body (rule set, outcome, findings) in JSON and its request in the compact entry, so a
@@ -873,8 +928,7 @@ impl StandaloneDecoder {
         let sequence = r.u64()?;
         let date = from_days(r.i64()?)?;
         let local = &mut self.local;
-        local.symbols.texts.clear();
-        local.symbols.accounts.clear();
+        local.symbols.clear();
         local.decisions.clear();
         local.bodies.list.clear();
         let texts = r.u64()?;
@@ -920,16 +974,24 @@ impl StandaloneDecoder {
 
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
 /// funds holder, actor or document shares the journal's copy.
+///
+/// The index from text to symbol is needed only to intern a text (to encode an entry, or
+/// write a checkpoint), not to decode one: a table loaded from a checkpoint (half a
+/// million texts at a million entries) is indexed when the first text is interned after
+/// it, not while the checkpoint loads ([`Symbols::index_texts`]).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Symbols {
     texts: Vec<Arc<str>>,
+    /// The symbols of `texts[..indexed]` by their text.
     text_index: foldhash::HashMap<Arc<str>, u32>,
+    indexed: usize,
     accounts: Vec<AccountSymbol>,
     account_index: foldhash::HashMap<AccountSymbol, u32>,
 }
 
 impl Symbols {
     fn text(&mut self, text: &str) -> u32 {
+        self.index_texts();
         if let Some(&i) = self.text_index.get(text) {
             return i;
         }
@@ -937,7 +999,48 @@ impl Symbols {
         let shared: Arc<str> = Arc::from(text);
         self.texts.push(Arc::clone(&shared));
         self.text_index.insert(shared, i);
+        self.indexed = self.texts.len();
         i
+    }
+
+    /// Indexes the texts added without interning (by [`Symbols::with_texts`]). A text
+    /// found twice keeps its first symbol: either decodes to the same text.
+    fn index_texts(&mut self) {
+        if self.indexed == self.texts.len() {
+            return;
+        }
+        if self.indexed > self.texts.len() {
+            self.text_index.clear();
+            self.indexed = 0;
+        }
+        self.text_index
+            .reserve(self.texts.len().saturating_sub(self.indexed));
+        for (i, text) in self.texts.iter().enumerate().skip(self.indexed) {
+            let Ok(i) = u32::try_from(i) else { break };
+            self.text_index.entry(Arc::clone(text)).or_insert(i);
+        }
+        self.indexed = self.texts.len();
+    }
+
+    /// Appends `texts` as the next symbols, in their order, without indexing them yet.
+    fn with_texts<'t>(&mut self, texts: impl ExactSizeIterator<Item = &'t str>) {
+        self.texts.reserve(texts.len());
+        self.texts.extend(texts.map(Arc::from));
+    }
+
+    /// The number of text symbols.
+    #[cfg(test)]
+    pub(super) fn text_count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Forgets every text and account (a table reused for one entry after another).
+    fn clear(&mut self) {
+        self.texts.clear();
+        self.text_index.clear();
+        self.indexed = 0;
+        self.accounts.clear();
+        self.account_index.clear();
     }
 
     fn account(&mut self, account: AccountSymbol) -> u32 {
@@ -1241,14 +1344,24 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn u64(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
+        // Most numbers (symbols, counts, small amounts) take one byte.
+        let (&first, rest) = self.bytes.split_first()?;
+        if first & 0x80 == 0 {
+            self.bytes = rest;
+            return Some(u64::from(first));
+        }
+        let mut value = u64::from(first & 0x7F);
+        let mut shift = 7u32;
+        for (i, &b) in rest.iter().enumerate().take(9) {
             value |= u64::from(b & 0x7F).checked_shl(shift)?;
             if b & 0x80 == 0 {
+                self.bytes = rest.get(i.checked_add(1)?..)?;
                 return Some(value);
             }
+            shift = shift.checked_add(7)?;
         }
+        // Ten bytes without an end, or the bytes ran out.
+        self.bytes = &[];
         None
     }
 
@@ -1801,7 +1914,7 @@ mod tests {
         let journal = Journal::from_entries(entries.clone());
         assert_eq!(journal.to_entries(), entries);
         assert_eq!(journal.len(), entries.len());
-        assert_eq!(journal.id_at(3).unwrap().as_str(), "c3");
+        assert_eq!(journal.id_text_at(3), Some("c3"));
         assert_eq!(journal.find(day(2008, 1, 2), 6), Some(2));
         assert_eq!(journal.find(day(2008, 1, 2), 7), None);
         let json = serde_json::to_string(&journal).unwrap();
@@ -2139,6 +2252,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Every number reads back as written, leaving the bytes after it; a number cut
+        /// short, or one longer than ten bytes, is not read.
+        #[test]
+        fn a_number_reads_back_as_written(value in proptest::num::u64::ANY, small in 0u64..300, signed in proptest::num::i64::ANY) {
+            let mut out = Vec::new();
+            put_u64(&mut out, value);
+            put_u64(&mut out, small);
+            put_i64(&mut out, signed);
+            out.push(0xAB);
+            let mut r = Reader::new(&out);
+            proptest::prop_assert_eq!(r.u64(), Some(value));
+            proptest::prop_assert_eq!(r.u64(), Some(small));
+            proptest::prop_assert_eq!(r.i64(), Some(signed));
+            proptest::prop_assert_eq!(r.byte(), Some(0xAB));
+            proptest::prop_assert!(r.is_done());
+            let mut one = Vec::new();
+            put_u64(&mut one, value);
+            proptest::prop_assert_eq!(Reader::new(&one[..one.len() - 1]).u64(), None);
+            proptest::prop_assert_eq!(Reader::new(&[0x80; 11]).u64(), None);
+        }
+
         #[test]
         fn any_shareable_decision_reads_back_equal(
             partner in proptest::sample::select(vec!["JOR", "EGY", "THA", "PAK", "COL"]),

@@ -298,19 +298,14 @@ impl Ledger {
             }
             super::snapshot::read_obligations(obligations, &mut accounts, journal.symbols())?;
         }
-        let mut ledger = Ledger::new(check);
-        let unreadable =
-            |position: usize| format!("the checkpoint's journal entry {position} is unreadable");
-        ledger.by_id.reserve(journal.len());
-        for position in 0..journal.len() {
-            let (Some(id), Some(entry)) = (journal.id_text_at(position), journal.key_at(position))
-            else {
-                return Err(unreadable(position));
-            };
-            if !ledger.by_id.insert_text(id, entry, &journal) {
-                return Err(unreadable(position));
-            }
+        // Every entry's id must be readable; the index of ids is built from them when it
+        // is first asked (`IdIndex`), not here.
+        if let Some(position) = (0..journal.len()).find(|p| journal.id_text_at(*p).is_none()) {
+            return Err(format!(
+                "the checkpoint's journal entry {position} is unreadable"
+            ));
         }
+        let mut ledger = Ledger::new(check);
         ledger.accounts = accounts.into_iter().map(|a| (a.symbol, a)).collect();
         ledger.journal = journal;
         ledger.next_sequence = snapshot.next_sequence;

@@ -409,6 +409,45 @@ mod tests {
             prop_assert!(from_compact == ledger);
             prop_assert!(from_compact.accounts == ledger.accounts);
             prop_assert!(read(&old, &ledger).unwrap() == ledger);
+            // The index of ids and the texts' index are built when first needed, not
+            // while loading; once built they find every entry and text of the checkpoint:
+            // each command again is a duplicate (the same receipt), a command under an
+            // entry's id that differs is refused, and a new command on the checkpoint's
+            // documents interns no text twice.
+            let mut loaded = from_compact.clone();
+            prop_assert!(!loaded.by_id.is_built());
+            let texts = loaded.journal.symbols().text_count();
+            for entry in ledger.journal().iter() {
+                let again = loaded.apply(entry.command.clone()).unwrap();
+                prop_assert!(again.duplicate);
+                prop_assert_eq!(again.sequence, entry.sequence);
+            }
+            prop_assert!(loaded.by_id.is_built());
+            if let Some(last) = ledger.journal().iter().last() {
+                let mut changed = last.command.clone();
+                changed.date = day(600);
+                let conflict = matches!(
+                    loaded.apply(changed),
+                    Err(crate::budget::BudgetError::CommandConflict { .. })
+                );
+                prop_assert!(conflict);
+            }
+            let mut live = ledger.clone();
+            for (i, step) in steps.iter().enumerate().take(20) {
+                // On the last day the steps use: appended, after every entry.
+                let step = to_command(i.wrapping_add(1000), *step);
+                let command = command(step.id.to_string(), day(499), step.action);
+                prop_assert_eq!(
+                    live.apply(command.clone()).map_err(|e| e.to_string()),
+                    loaded.apply(command).map_err(|e| e.to_string())
+                );
+            }
+            prop_assert!(live == loaded);
+            prop_assert_eq!(
+                live.journal.symbols().text_count(),
+                loaded.journal.symbols().text_count()
+            );
+            prop_assert!(loaded.journal.symbols().text_count() >= texts);
             // Every byte is needed: the checkpoint cut short anywhere is refused.
             for cut in [1, 2, compact.len() / 2] {
                 prop_assert!(read(&compact[..compact.len().wrapping_sub(cut)], &ledger).is_err());
