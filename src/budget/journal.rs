@@ -537,6 +537,64 @@ pub(crate) struct JournalParts<'a> {
     bodies: Vec<String>,
 }
 
+impl JournalParts<'_> {
+    /// Takes the entries' dates, sequences and offsets out of the parts as one compact
+    /// section (checkpoint format 7 on): the number of entries, then for each entry the
+    /// differences from the entry before of its day, its sequence and its offset
+    /// (zigzag varints: in date order these are mostly 0, 1 and the entry's length, one
+    /// byte each), read back by [`JournalParts::put_columns`] without serde's cost per
+    /// element.
+    pub(crate) fn take_columns(&mut self) -> Vec<u8> {
+        let days = std::mem::take(&mut self.days);
+        let sequences = std::mem::take(&mut self.sequences);
+        let offsets = std::mem::take(&mut self.offsets);
+        let mut out = Vec::with_capacity(days.len().saturating_mul(3).saturating_add(10));
+        put_u64(&mut out, days.len() as u64);
+        let (mut day, mut sequence, mut offset) = (0i32, 0u64, 0u64);
+        for ((d, s), o) in days.iter().zip(&sequences).zip(&offsets) {
+            put_i64(&mut out, i64::from(*d).wrapping_sub(i64::from(day)));
+            put_i64(&mut out, s.wrapping_sub(sequence) as i64);
+            put_i64(&mut out, o.wrapping_sub(offset) as i64);
+            (day, sequence, offset) = (*d, *s, *o);
+        }
+        out
+    }
+
+    /// Puts back the columns [`JournalParts::take_columns`] wrote; `None` if the parts
+    /// already hold columns, or `bytes` are not whole columns (a count beyond the bytes, a
+    /// day out of range, bytes left over).
+    pub(crate) fn put_columns(&mut self, bytes: &[u8]) -> Option<()> {
+        if !(self.days.is_empty() && self.sequences.is_empty() && self.offsets.is_empty()) {
+            return None;
+        }
+        let mut r = Reader::new(bytes);
+        let n = usize::try_from(r.u64()?).ok()?;
+        // Each entry takes at least three bytes.
+        if n > bytes.len() / 3 {
+            return None;
+        }
+        let (mut days, mut sequences, mut offsets) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut day, mut sequence, mut offset) = (0i32, 0u64, 0u64);
+        for _ in 0..n {
+            day = i32::try_from(i64::from(day).checked_add(r.i64()?)?).ok()?;
+            sequence = sequence.wrapping_add(r.i64()? as u64);
+            offset = offset.wrapping_add(r.i64()? as u64);
+            days.push(day);
+            sequences.push(sequence);
+            offsets.push(offset);
+        }
+        if !r.is_done() {
+            return None;
+        }
+        (self.days, self.sequences, self.offsets) = (days, sequences, offsets);
+        Some(())
+    }
+}
+
 /// `true` when a decision can be kept as a shared body and its request field by field
 /// (its request names no subjects and no claims: those are kept whole).
 fn shareable(decision: &Decision) -> bool {
@@ -2249,6 +2307,44 @@ mod tests {
         let at = bytes.len().checked_sub(body.len() + 1).unwrap();
         shared[at] = 2;
         assert_eq!(decode_standalone(&shared), None);
+    }
+
+    /// The entries' columns taken out of a journal's parts read back into them; they are
+    /// refused cut short, with bytes after them, with a count beyond the bytes, or put
+    /// into parts that still hold columns.
+    #[test]
+    fn the_columns_read_back_and_refuse_what_does_not_fit() {
+        let decision =
+            builtin_decision("JOR", day(2008, 1, 2), None, None, None, Stage::Obligation);
+        let journal = Journal::from_entries(
+            (0..40u64)
+                .map(|i| {
+                    let mut entry = obligation(i, decision.clone());
+                    entry.command.date = day(2008, 1, 2)
+                        .checked_add_days(chrono::Days::new(i / 7))
+                        .unwrap();
+                    entry
+                })
+                .collect(),
+        );
+        let parts = || journal.to_parts_with(|_| ()).unwrap().0;
+        let mut taken = parts();
+        let columns = taken.take_columns();
+        assert!(columns.len() < 4 * journal.len());
+        let mut back = parts();
+        assert_eq!(back.put_columns(&columns), None, "columns twice");
+        back.take_columns();
+        assert_eq!(back.put_columns(&columns), Some(()));
+        assert_eq!(Journal::from_parts(back).unwrap(), journal);
+        for bad in [
+            columns.get(..columns.len() - 1).unwrap().to_vec(),
+            [columns.clone(), vec![0]].concat(),
+            [vec![0xFF, 0x01], columns.get(1..).unwrap().to_vec()].concat(),
+        ] {
+            let mut empty = parts();
+            empty.take_columns();
+            assert_eq!(empty.put_columns(&bad), None);
+        }
     }
 
     proptest::proptest! {

@@ -66,19 +66,19 @@ impl IdIndex {
         self.table.get().is_some()
     }
 
-    /// A copy of the index for `journal`, which holds some of the entries this index
-    /// points to (the ledger as of a date): an entry it lacks is never found, because
-    /// [`IdIndex::get`] checks the hash's entry in the journal; ids kept whole (a hash
-    /// collision) are kept only if their entry is there. An index not built yet is built
-    /// from `journal` when the copy is first asked.
-    pub(super) fn within(&self, journal: &Journal) -> IdIndex {
-        let mut index = self.clone();
-        if let Some(table) = index.table.get_mut() {
-            table
-                .overflow
-                .retain(|_, at| journal.find(at.0, at.1).is_some());
+    /// A copy of the index of `own` (the journal this index is of) for `journal`, which
+    /// holds some of its entries (the ledger as of a date): an entry it lacks is never
+    /// found, because [`IdIndex::get`] checks the hash's entry in the journal; ids kept
+    /// whole (a hash collision) are kept only if their entry is there. An index not built
+    /// yet is built first, once, so that every copy does not build its own.
+    pub(super) fn within(&self, own: &Journal, journal: &Journal) -> IdIndex {
+        let mut table = self.table.get_or_init(|| Table::build(own)).clone();
+        table
+            .overflow
+            .retain(|_, at| journal.find(at.0, at.1).is_some());
+        IdIndex {
+            table: OnceLock::from(table),
         }
-        index
     }
 
     /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch, already

@@ -396,19 +396,24 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// A checkpoint of the current format (the obligations in their compact section)
+        /// A checkpoint of the current format (the obligations in their compact section,
+        /// format 6 on; the entries' dates, sequences and offsets in theirs, format 7)
         /// reads back to an equal ledger, as one of format 5 (the obligations inside the
-        /// accounts) does, and holds nothing the accounts do not.
+        /// accounts) and one of format 6 do, and holds nothing the accounts do not.
         #[test]
         fn a_compact_checkpoint_reads_back_equal_as_format_5_does(steps in steps()) {
             let ledger = build(&steps);
             let compact = ledger.snapshot().unwrap();
             let old = ledger.snapshot_as(5).unwrap();
-            prop_assert_eq!(compact.first(), Some(&6));
+            let six = ledger.snapshot_as(6).unwrap();
+            prop_assert_eq!(compact.first(), Some(&7));
+            prop_assert_eq!(six.first(), Some(&6));
             let from_compact = read(&compact, &ledger).unwrap();
             prop_assert!(from_compact == ledger);
             prop_assert!(from_compact.accounts == ledger.accounts);
             prop_assert!(read(&old, &ledger).unwrap() == ledger);
+            prop_assert!(read(&six, &ledger).unwrap() == ledger);
+            prop_assert!(compact.len() < six.len());
             // The index of ids and the texts' index are built when first needed, not
             // while loading; once built they find every entry and text of the checkpoint:
             // each command again is a duplicate (the same receipt), a command under an
