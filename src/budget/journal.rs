@@ -278,6 +278,21 @@ impl Journal {
             .and_then(|i| i.checked_add(start))
     }
 
+    /// The position of the first entry whose command id cannot be read (its bytes lie
+    /// outside the journal's arena or are not UTF-8), if any: loading a checkpoint
+    /// refuses such a journal. An id in ASCII (every id the crate writes) is checked
+    /// without the general UTF-8 decoder.
+    pub(crate) fn first_unreadable_id(&self) -> Option<usize> {
+        (0..self.len()).find(|&position| {
+            let bytes = self.offsets.get(position).and_then(|offset| {
+                let mut reader = self.arena.reader(*offset)?;
+                let len = usize::try_from(reader.u64()?).ok()?;
+                reader.bytes.get(..len)
+            });
+            !bytes.is_some_and(|b| b.is_ascii() || std::str::from_utf8(b).is_ok())
+        })
+    }
+
     /// The text of the command id of the entry at `position`, as stored (not parsed).
     pub(crate) fn id_text_at(&self, position: usize) -> Option<&str> {
         let offset = *self.offsets.get(position)?;
@@ -2345,6 +2360,23 @@ mod tests {
             empty.take_columns();
             assert_eq!(empty.put_columns(&bad), None);
         }
+    }
+
+    /// An id whose bytes are not UTF-8, or lie beyond the arena, is found.
+    #[test]
+    fn the_first_unreadable_id_is_found() {
+        let decision =
+            builtin_decision("JOR", day(2008, 1, 2), None, None, None, Stage::Obligation);
+        let journal =
+            Journal::from_entries((0..3u64).map(|i| obligation(i, decision.clone())).collect());
+        assert_eq!(journal.first_unreadable_id(), None);
+        let mut broken = journal.clone();
+        let second = usize::try_from(broken.offsets[1] & 0xFFFF_FFFF).unwrap();
+        broken.arena.chunks[0][second + 1] = 0xFF;
+        assert_eq!(broken.first_unreadable_id(), Some(1));
+        let mut beyond = journal.clone();
+        beyond.offsets[2] = 7 << 32;
+        assert_eq!(beyond.first_unreadable_id(), Some(2));
     }
 
     proptest::proptest! {

@@ -314,7 +314,7 @@ impl Ledger {
         }
         // Every entry's id must be readable; the index of ids is built from them when it
         // is first asked (`IdIndex`), not here.
-        if let Some(position) = (0..journal.len()).find(|p| journal.id_text_at(*p).is_none()) {
+        if let Some(position) = journal.first_unreadable_id() {
             return Err(format!(
                 "the checkpoint's journal entry {position} is unreadable"
             ));
