@@ -216,11 +216,23 @@ impl Journal {
             return None;
         }
         let mut journal = Journal {
-            dates: parts
-                .days
-                .iter()
-                .map(|d| from_days(i64::from(*d)))
-                .collect::<Option<Vec<_>>>()?,
+            dates: {
+                // Entries in date order share their dates in runs: each distinct day is
+                // converted once.
+                let mut last: Option<(i32, NaiveDate)> = None;
+                parts
+                    .days
+                    .iter()
+                    .map(|&d| match last {
+                        Some((day, date)) if day == d => Some(date),
+                        _ => {
+                            let date = from_days(i64::from(d))?;
+                            last = Some((d, date));
+                            Some(date)
+                        }
+                    })
+                    .collect::<Option<Vec<_>>>()?
+            },
             sequences: parts.sequences,
             offsets: parts.offsets,
             arena: Arena {
@@ -238,11 +250,7 @@ impl Journal {
         for body in parts.bodies {
             journal.bodies.push(Body::from_json(&body)?);
         }
-        journal.symbols.texts.reserve(parts.texts.len());
-        journal.symbols.text_index.reserve(parts.texts.len());
-        for text in parts.texts {
-            journal.symbols.text(&text);
-        }
+        journal.symbols.with_texts(parts.texts.iter().map(|t| &**t));
         for account in parts.accounts {
             journal.symbols.account(account);
         }
@@ -270,18 +278,26 @@ impl Journal {
             .and_then(|i| i.checked_add(start))
     }
 
+    /// The position of the first entry whose command id cannot be read (its bytes lie
+    /// outside the journal's arena or are not UTF-8), if any: loading a checkpoint
+    /// refuses such a journal. An id in ASCII (every id the crate writes) is checked
+    /// without the general UTF-8 decoder.
+    pub(crate) fn first_unreadable_id(&self) -> Option<usize> {
+        (0..self.len()).find(|&position| {
+            let bytes = self.offsets.get(position).and_then(|offset| {
+                let mut reader = self.arena.reader(*offset)?;
+                let len = usize::try_from(reader.u64()?).ok()?;
+                reader.bytes.get(..len)
+            });
+            !bytes.is_some_and(|b| b.is_ascii() || std::str::from_utf8(b).is_ok())
+        })
+    }
+
     /// The text of the command id of the entry at `position`, as stored (not parsed).
     pub(crate) fn id_text_at(&self, position: usize) -> Option<&str> {
         let offset = *self.offsets.get(position)?;
         let mut reader = self.arena.reader(offset)?;
         reader.string()
-    }
-
-    /// The command id of the entry at `position`, decoded alone.
-    pub(crate) fn id_at(&self, position: usize) -> Option<CommandId> {
-        let offset = *self.offsets.get(position)?;
-        let mut reader = self.arena.reader(offset)?;
-        reader.string()?.parse().ok()
     }
 
     /// Removes the entry at `position` (its bytes stay in the arena, unreachable).
@@ -545,14 +561,74 @@ pub(crate) struct JournalParts<'a> {
     offsets: Vec<u64>,
     #[serde(with = "chunks")]
     chunks: Vec<Vec<u8>>,
-    /// Borrowed from the checkpoint's bytes where the format allows (postcard does).
-    #[serde(borrow)]
+    /// Borrowed from the checkpoint's bytes where the format allows (postcard does):
+    /// serde borrows a `Cow` only as a field of its own, not inside a `Vec`, so the texts
+    /// are read through [`texts`].
+    #[serde(borrow, deserialize_with = "texts::deserialize")]
     texts: Vec<std::borrow::Cow<'a, str>>,
     accounts: Vec<AccountSymbol>,
     /// As JSON: a decision's internally tagged enums need a self-describing format.
     decisions: Vec<String>,
     /// The shared decision bodies, as JSON ([`Body::to_json`]).
     bodies: Vec<String>,
+}
+
+impl JournalParts<'_> {
+    /// Takes the entries' dates, sequences and offsets out of the parts as one compact
+    /// section (checkpoint format 8 on): the number of entries, then for each entry the
+    /// differences from the entry before of its day, its sequence and its offset
+    /// (zigzag varints: in date order these are mostly 0, 1 and the entry's length, one
+    /// byte each), read back by [`JournalParts::put_columns`] without serde's cost per
+    /// element.
+    pub(crate) fn take_columns(&mut self) -> Vec<u8> {
+        let days = std::mem::take(&mut self.days);
+        let sequences = std::mem::take(&mut self.sequences);
+        let offsets = std::mem::take(&mut self.offsets);
+        let mut out = Vec::with_capacity(days.len().saturating_mul(3).saturating_add(10));
+        put_u64(&mut out, days.len() as u64);
+        let (mut day, mut sequence, mut offset) = (0i32, 0u64, 0u64);
+        for ((d, s), o) in days.iter().zip(&sequences).zip(&offsets) {
+            put_i64(&mut out, i64::from(*d).wrapping_sub(i64::from(day)));
+            put_i64(&mut out, s.wrapping_sub(sequence) as i64);
+            put_i64(&mut out, o.wrapping_sub(offset) as i64);
+            (day, sequence, offset) = (*d, *s, *o);
+        }
+        out
+    }
+
+    /// Puts back the columns [`JournalParts::take_columns`] wrote; `None` if the parts
+    /// already hold columns, or `bytes` are not whole columns (a count beyond the bytes, a
+    /// day out of range, bytes left over).
+    pub(crate) fn put_columns(&mut self, bytes: &[u8]) -> Option<()> {
+        if !(self.days.is_empty() && self.sequences.is_empty() && self.offsets.is_empty()) {
+            return None;
+        }
+        let mut r = Reader::new(bytes);
+        let n = usize::try_from(r.u64()?).ok()?;
+        // Each entry takes at least three bytes.
+        if n > bytes.len() / 3 {
+            return None;
+        }
+        let (mut days, mut sequences, mut offsets) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut day, mut sequence, mut offset) = (0i32, 0u64, 0u64);
+        for _ in 0..n {
+            day = i32::try_from(i64::from(day).checked_add(r.i64()?)?).ok()?;
+            sequence = sequence.wrapping_add(r.i64()? as u64);
+            offset = offset.wrapping_add(r.i64()? as u64);
+            days.push(day);
+            sequences.push(sequence);
+            offsets.push(offset);
+        }
+        if !r.is_done() {
+            return None;
+        }
+        (self.days, self.sequences, self.offsets) = (days, sequences, offsets);
+        Some(())
+    }
 }
 
 /// `true` when a decision can be kept as a shared body and its request field by field
@@ -797,6 +873,58 @@ mod chunks {
     }
 }
 
+/// A list of texts read without copying them when the format hands out borrowed strings.
+mod texts {
+    use std::borrow::Cow;
+
+    use serde::Deserializer;
+    use serde::de::{SeqAccess, Visitor};
+
+    struct Text<'de>(Cow<'de, str>);
+
+    impl<'de> serde::Deserialize<'de> for Text<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Text<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a text")
+                }
+                fn visit_borrowed_str<E: serde::de::Error>(
+                    self,
+                    v: &'de str,
+                ) -> Result<Text<'de>, E> {
+                    Ok(Text(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                    Ok(Text(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    pub(super) fn deserialize<'de: 'a, 'a, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Cow<'a, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Cow<'de, str>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of texts")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut texts = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(Text(text)) = seq.next_element()? {
+                    texts.push(text);
+                }
+                Ok(texts)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
 /// The version byte that opens an entry encoded on its own ([`encode_standalone`]).
 /// Version 1 kept every decision whole as JSON; version 2 keeps a shared decision as its
 /// body (rule set, outcome, findings) in JSON and its request in the compact entry, so a
@@ -894,8 +1022,7 @@ impl StandaloneDecoder {
         let sequence = r.u64()?;
         let date = from_days(r.i64()?)?;
         let local = &mut self.local;
-        local.symbols.texts.clear();
-        local.symbols.accounts.clear();
+        local.symbols.clear();
         local.decisions.clear();
         local.bodies.list.clear();
         let texts = r.u64()?;
@@ -941,16 +1068,24 @@ impl StandaloneDecoder {
 
 /// Interned strings and account symbols. Text symbols are shared `Arc<str>`s, so a decoded
 /// funds holder, actor or document shares the journal's copy.
+///
+/// The index from text to symbol is needed only to intern a text (to encode an entry, or
+/// write a checkpoint), not to decode one: a table loaded from a checkpoint (half a
+/// million texts at a million entries) is indexed when the first text is interned after
+/// it, not while the checkpoint loads ([`Symbols::index_texts`]).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Symbols {
     texts: Vec<Arc<str>>,
+    /// The symbols of `texts[..indexed]` by their text.
     text_index: foldhash::HashMap<Arc<str>, u32>,
+    indexed: usize,
     accounts: Vec<AccountSymbol>,
     account_index: foldhash::HashMap<AccountSymbol, u32>,
 }
 
 impl Symbols {
     fn text(&mut self, text: &str) -> u32 {
+        self.index_texts();
         if let Some(&i) = self.text_index.get(text) {
             return i;
         }
@@ -958,7 +1093,48 @@ impl Symbols {
         let shared: Arc<str> = Arc::from(text);
         self.texts.push(Arc::clone(&shared));
         self.text_index.insert(shared, i);
+        self.indexed = self.texts.len();
         i
+    }
+
+    /// Indexes the texts added without interning (by [`Symbols::with_texts`]). A text
+    /// found twice keeps its first symbol: either decodes to the same text.
+    fn index_texts(&mut self) {
+        if self.indexed == self.texts.len() {
+            return;
+        }
+        if self.indexed > self.texts.len() {
+            self.text_index.clear();
+            self.indexed = 0;
+        }
+        self.text_index
+            .reserve(self.texts.len().saturating_sub(self.indexed));
+        for (i, text) in self.texts.iter().enumerate().skip(self.indexed) {
+            let Ok(i) = u32::try_from(i) else { break };
+            self.text_index.entry(Arc::clone(text)).or_insert(i);
+        }
+        self.indexed = self.texts.len();
+    }
+
+    /// Appends `texts` as the next symbols, in their order, without indexing them yet.
+    fn with_texts<'t>(&mut self, texts: impl ExactSizeIterator<Item = &'t str>) {
+        self.texts.reserve(texts.len());
+        self.texts.extend(texts.map(Arc::from));
+    }
+
+    /// The number of text symbols.
+    #[cfg(test)]
+    pub(super) fn text_count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Forgets every text and account (a table reused for one entry after another).
+    fn clear(&mut self) {
+        self.texts.clear();
+        self.text_index.clear();
+        self.indexed = 0;
+        self.accounts.clear();
+        self.account_index.clear();
     }
 
     fn account(&mut self, account: AccountSymbol) -> u32 {
@@ -1261,14 +1437,24 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn u64(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
+        // Most numbers (symbols, counts, small amounts) take one byte.
+        let (&first, rest) = self.bytes.split_first()?;
+        if first & 0x80 == 0 {
+            self.bytes = rest;
+            return Some(u64::from(first));
+        }
+        let mut value = u64::from(first & 0x7F);
+        let mut shift = 7u32;
+        for (i, &b) in rest.iter().enumerate().take(9) {
             value |= u64::from(b & 0x7F).checked_shl(shift)?;
             if b & 0x80 == 0 {
+                self.bytes = rest.get(i.checked_add(1)?..)?;
                 return Some(value);
             }
+            shift = shift.checked_add(7)?;
         }
+        // Ten bytes without an end, or the bytes ran out.
+        self.bytes = &[];
         None
     }
 
@@ -1846,7 +2032,7 @@ mod tests {
         let journal = Journal::from_entries(entries.clone());
         assert_eq!(journal.to_entries(), entries);
         assert_eq!(journal.len(), entries.len());
-        assert_eq!(journal.id_at(3).unwrap().as_str(), "c3");
+        assert_eq!(journal.id_text_at(3), Some("c3"));
         assert_eq!(journal.find(day(2008, 1, 2), 6), Some(2));
         assert_eq!(journal.find(day(2008, 1, 2), 7), None);
         let json = serde_json::to_string(&journal).unwrap();
@@ -2261,7 +2447,83 @@ mod tests {
         assert_eq!(decode_standalone(&shared), None);
     }
 
+    /// The entries' columns taken out of a journal's parts read back into them; they are
+    /// refused cut short, with bytes after them, with a count beyond the bytes, or put
+    /// into parts that still hold columns.
+    #[test]
+    fn the_columns_read_back_and_refuse_what_does_not_fit() {
+        let decision =
+            builtin_decision("JOR", day(2008, 1, 2), None, None, None, Stage::Obligation);
+        let journal = Journal::from_entries(
+            (0..40u64)
+                .map(|i| {
+                    let mut entry = obligation(i, decision.clone());
+                    entry.command.date = day(2008, 1, 2)
+                        .checked_add_days(chrono::Days::new(i / 7))
+                        .unwrap();
+                    entry
+                })
+                .collect(),
+        );
+        let parts = || journal.to_parts_with(|_| ()).unwrap().0;
+        let mut taken = parts();
+        let columns = taken.take_columns();
+        assert!(columns.len() < 4 * journal.len());
+        let mut back = parts();
+        assert_eq!(back.put_columns(&columns), None, "columns twice");
+        back.take_columns();
+        assert_eq!(back.put_columns(&columns), Some(()));
+        assert_eq!(Journal::from_parts(back).unwrap(), journal);
+        for bad in [
+            columns.get(..columns.len() - 1).unwrap().to_vec(),
+            [columns.clone(), vec![0]].concat(),
+            [vec![0xFF, 0x01], columns.get(1..).unwrap().to_vec()].concat(),
+        ] {
+            let mut empty = parts();
+            empty.take_columns();
+            assert_eq!(empty.put_columns(&bad), None);
+        }
+    }
+
+    /// An id whose bytes are not UTF-8, or lie beyond the arena, is found.
+    #[test]
+    fn the_first_unreadable_id_is_found() {
+        let decision =
+            builtin_decision("JOR", day(2008, 1, 2), None, None, None, Stage::Obligation);
+        let journal =
+            Journal::from_entries((0..3u64).map(|i| obligation(i, decision.clone())).collect());
+        assert_eq!(journal.first_unreadable_id(), None);
+        let mut broken = journal.clone();
+        let second = usize::try_from(broken.offsets[1] & 0xFFFF_FFFF).unwrap();
+        broken.arena.chunks[0][second + 1] = 0xFF;
+        assert_eq!(broken.first_unreadable_id(), Some(1));
+        let mut beyond = journal.clone();
+        beyond.offsets[2] = 7 << 32;
+        assert_eq!(beyond.first_unreadable_id(), Some(2));
+    }
+
     proptest::proptest! {
+        /// Every number reads back as written, leaving the bytes after it; a number cut
+        /// short, or one longer than ten bytes, is not read.
+        #[test]
+        fn a_number_reads_back_as_written(value in proptest::num::u64::ANY, small in 0u64..300, signed in proptest::num::i64::ANY) {
+            let mut out = Vec::new();
+            put_u64(&mut out, value);
+            put_u64(&mut out, small);
+            put_i64(&mut out, signed);
+            out.push(0xAB);
+            let mut r = Reader::new(&out);
+            proptest::prop_assert_eq!(r.u64(), Some(value));
+            proptest::prop_assert_eq!(r.u64(), Some(small));
+            proptest::prop_assert_eq!(r.i64(), Some(signed));
+            proptest::prop_assert_eq!(r.byte(), Some(0xAB));
+            proptest::prop_assert!(r.is_done());
+            let mut one = Vec::new();
+            put_u64(&mut one, value);
+            proptest::prop_assert_eq!(Reader::new(&one[..one.len().saturating_sub(1)]).u64(), None);
+            proptest::prop_assert_eq!(Reader::new(&[0x80; 11]).u64(), None);
+        }
+
         #[test]
         fn any_shareable_decision_reads_back_equal(
             partner in proptest::sample::select(vec!["JOR", "EGY", "THA", "PAK", "COL"]),

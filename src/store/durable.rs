@@ -817,14 +817,18 @@ mod tests {
             live
         );
         let current = live.snapshot().unwrap();
-        assert_eq!(current.first(), Some(&7));
-        // Format 6 (no justifications section) still opens equal for a ledger without any.
-        assert_eq!(
-            Ledger::from_snapshot(&live.snapshot_as(6).unwrap(), live.eligibility())
-                .unwrap()
-                .0,
-            live
-        );
+        assert_eq!(current.first(), Some(&8));
+        // Formats 6 (no justifications section; the entries' dates, sequences and offsets
+        // inside the journal's parts) and 7 (those inside the journal's parts) still open
+        // equal for a ledger without justifications.
+        for format in [6, 7] {
+            let older = live.snapshot_as(format).unwrap();
+            assert_eq!(older.first(), Some(&format));
+            assert_eq!(
+                Ledger::from_snapshot(&older, live.eligibility()).unwrap().0,
+                live
+            );
+        }
         assert_eq!(
             Ledger::from_snapshot(&current, live.eligibility())
                 .unwrap()

@@ -25,9 +25,13 @@
 //!   delegation register, encoded with postcard (a compact binary serde format; the
 //!   eligibility decisions and the register inside as JSON; from format 6 the obligations
 //!   as a compact section of their own, allocation keys once per account, documents as
-//!   the journal's symbols and amounts in whole cents), with a CRC-32. Opening loads
+//!   the journal's symbols and amounts in whole cents; from format 7 the amounts justified
+//!   to the Congress; from format 8 the entries' dates, sequences and offsets as a section
+//!   of differences), with a CRC-32. Opening loads
 //!   it without decoding, re-checking or re-deciding an entry, then applies the entries
-//!   after it, each checked. A checkpoint of format 3 (written before it held the
+//!   after it, each checked. The index of command ids and the index of the journal's
+//!   texts are not stored: each is built from the journal when first needed (the first
+//!   command checked or applied after opening), not while the checkpoint loads. A checkpoint of format 3 (written before it held the
 //!   register) still opens: the register is rebuilt by deciding its journal again under
 //!   the store's policy, and the next checkpoint is written in the current format. The format was chosen so that a checkpoint loads in one pass
 //!   of copying (the journal's arena is stored as it is in memory), while staying a serde

@@ -1,6 +1,7 @@
 //! The index of command ids: each id to its entry's (date, sequence), in 8 bytes.
 
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
@@ -10,12 +11,23 @@ use crate::budget::journal::Journal;
 
 /// Command ids to their (date, sequence), keyed by a 64-bit hash so that the index does
 /// not copy every id; the rare colliding id is kept whole in `overflow`.
+///
+/// The index is built from the journal when it is first asked (a ledger loaded from a
+/// checkpoint starts without one, so loading hashes no id): until then inserting and
+/// removing change nothing, since the journal the index is built from already holds
+/// every entry it would have been told about, and no longer holds one taken back.
 #[derive(Clone, Default)]
 pub(super) struct IdIndex {
+    table: OnceLock<Table>,
+}
+
+#[derive(Clone, Default)]
+struct Table {
     hasher: foldhash::fast::RandomState,
     /// Hash → (days from CE of the date, sequence), packed in 8 bytes.
     by_hash: Map<u64, Packed>,
-    overflow: Map<CommandId, (NaiveDate, u64)>,
+    /// Ids whose hash another id holds, by their text.
+    overflow: Map<Box<str>, (NaiveDate, u64)>,
 }
 
 /// A (date, sequence) in 8 bytes; sequences beyond `u32::MAX` go to the overflow map.
@@ -43,12 +55,73 @@ impl Packed {
 
 impl IdIndex {
     pub(super) fn get(&self, id: &CommandId, journal: &Journal) -> Option<(NaiveDate, u64)> {
+        self.table
+            .get_or_init(|| Table::build(journal))
+            .get(id, journal)
+    }
+
+    /// `true` once the index is built (asked at least once).
+    #[cfg(test)]
+    pub(super) fn is_built(&self) -> bool {
+        self.table.get().is_some()
+    }
+
+    /// A copy of the index of `own` (the journal this index is of) for `journal`, which
+    /// holds some of its entries (the ledger as of a date): an entry it lacks is never
+    /// found, because [`IdIndex::get`] checks the hash's entry in the journal; ids kept
+    /// whole (a hash collision) are kept only if their entry is there. An index not built
+    /// yet is built first, once, so that every copy does not build its own.
+    pub(super) fn within(&self, own: &Journal, journal: &Journal) -> IdIndex {
+        let mut table = self.table.get_or_init(|| Table::build(own)).clone();
+        table
+            .overflow
+            .retain(|_, at| journal.find(at.0, at.1).is_some());
+        IdIndex {
+            table: OnceLock::from(table),
+        }
+    }
+
+    /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch, already
+    /// removed from the journal).
+    pub(super) fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+        if let Some(table) = self.table.get_mut() {
+            table.remove(id, at);
+        }
+    }
+
+    /// Indexes `id`; the entry it names must already be in `journal`.
+    pub(super) fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
+        if let Some(table) = self.table.get_mut() {
+            let hash = table.hasher.hash_one(id);
+            table.insert_hashed(hash, id.as_str(), at, journal);
+        }
+    }
+}
+
+impl Table {
+    /// The index of every entry of `journal` (an entry whose id cannot be read is left
+    /// out: loading a checkpoint refuses such a journal).
+    fn build(journal: &Journal) -> Table {
+        let mut table = Table::default();
+        table.by_hash.reserve(journal.len());
+        for position in 0..journal.len() {
+            if let (Some(text), Some(at)) = (journal.id_text_at(position), journal.key_at(position))
+            {
+                // A `CommandId` hashes as its text.
+                let hash = table.hasher.hash_one(text);
+                table.insert_hashed(hash, text, at, journal);
+            }
+        }
+        table
+    }
+
+    fn get(&self, id: &CommandId, journal: &Journal) -> Option<(NaiveDate, u64)> {
         let hash = self.hasher.hash_one(id);
         if let Some((date, sequence)) = self.by_hash.get(&hash).and_then(|p| p.unpack()) {
             let same = journal
                 .find(date, sequence)
-                .and_then(|p| journal.id_at(p))
-                .is_some_and(|found| found == *id);
+                .and_then(|p| journal.id_text_at(p))
+                .is_some_and(|found| found == id.as_str());
             if same {
                 return Some((date, sequence));
             }
@@ -56,73 +129,21 @@ impl IdIndex {
         if self.overflow.is_empty() {
             return None;
         }
-        self.overflow.get(id).copied()
+        self.overflow.get(id.as_str()).copied()
     }
 
-    /// A copy of the index for `journal`, which holds some of the entries this index
-    /// points to (the ledger as of a date): an entry it lacks is never found, because
-    /// [`IdIndex::get`] checks the hash's entry in the journal; ids kept whole (a hash
-    /// collision) are kept only if their entry is there.
-    pub(super) fn within(&self, journal: &Journal) -> IdIndex {
-        let mut index = self.clone();
-        index
-            .overflow
-            .retain(|_, at| journal.find(at.0, at.1).is_some());
-        index
-    }
-
-    /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch).
-    pub(super) fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+    fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
         let hash = self.hasher.hash_one(id);
         if self.by_hash.get(&hash).and_then(|p| p.unpack()) == Some(at) {
             self.by_hash.remove(&hash);
         } else {
-            self.overflow.remove(id);
+            self.overflow.remove(id.as_str());
         }
     }
 
-    /// Makes room for `additional` more ids without growing the table on the way.
-    pub(super) fn reserve(&mut self, additional: usize) {
-        self.by_hash.reserve(additional);
-    }
-
-    /// Indexes `id`; the entry it names must already be in `journal`.
-    pub(super) fn insert(&mut self, id: &CommandId, at: (NaiveDate, u64), journal: &Journal) {
-        let hash = self.hasher.hash_one(id);
-        self.insert_hashed(hash, at, journal, || Some(id.clone()));
-    }
-
-    /// Indexes the id whose text is `text` (as the journal stores it, checked when it was
-    /// first applied): a `CommandId` hashes as its text, so nothing is parsed or allocated
-    /// unless the id goes to the overflow map. `false` if it had to and the text is not an
-    /// id.
-    pub(super) fn insert_text(
-        &mut self,
-        text: &str,
-        at: (NaiveDate, u64),
-        journal: &Journal,
-    ) -> bool {
-        let hash = self.hasher.hash_one(text);
-        let mut valid = true;
-        self.insert_hashed(hash, at, journal, || {
-            let id = text.parse().ok();
-            valid = id.is_some();
-            id
-        });
-        valid
-    }
-
-    fn insert_hashed(
-        &mut self,
-        hash: u64,
-        at: (NaiveDate, u64),
-        journal: &Journal,
-        id: impl FnOnce() -> Option<CommandId>,
-    ) {
+    fn insert_hashed(&mut self, hash: u64, id: &str, at: (NaiveDate, u64), journal: &Journal) {
         let Some(packed) = Packed::new(at) else {
-            if let Some(id) = id() {
-                self.overflow.insert(id, at);
-            }
+            self.overflow.insert(Box::from(id), at);
             return;
         };
         // One probe of the hash map: the slot is either free or checked and then reused.
@@ -136,9 +157,7 @@ impl IdIndex {
                     .unpack()
                     .is_some_and(|other| other != at && journal.find(other.0, other.1).is_some());
                 if taken {
-                    if let Some(id) = id() {
-                        self.overflow.insert(id, at);
-                    }
+                    self.overflow.insert(Box::from(id), at);
                 } else {
                     slot.insert(packed);
                 }

@@ -398,20 +398,68 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// A checkpoint of the current format (the obligations in their compact section)
-        /// reads back to an equal ledger, as one of format 5 (the obligations inside the
-        /// accounts) does, and holds nothing the accounts do not.
+        /// A checkpoint of the current format (the obligations in their compact section,
+        /// format 6 on; the amounts justified in theirs, format 7 on; the entries' dates,
+        /// sequences and offsets in theirs, format 8) reads back to an equal ledger, as one
+        /// of format 5 (the obligations inside the accounts), 6 and 7 do, and holds
+        /// nothing the accounts do not.
         #[test]
         fn a_compact_checkpoint_reads_back_equal_as_format_5_does(steps in steps()) {
             let ledger = build(&steps);
             let compact = ledger.snapshot().unwrap();
             let old = ledger.snapshot_as(5).unwrap();
-            prop_assert_eq!(compact.first(), Some(&7));
-            prop_assert!(read(&ledger.snapshot_as(6).unwrap(), &ledger).unwrap() == ledger);
+            let six = ledger.snapshot_as(6).unwrap();
+            let seven = ledger.snapshot_as(7).unwrap();
+            prop_assert_eq!(compact.first(), Some(&8));
+            prop_assert_eq!(six.first(), Some(&6));
+            prop_assert_eq!(seven.first(), Some(&7));
+            prop_assert!(read(&seven, &ledger).unwrap() == ledger);
+            prop_assert!(compact.len() < seven.len());
             let from_compact = read(&compact, &ledger).unwrap();
             prop_assert!(from_compact == ledger);
             prop_assert!(from_compact.accounts == ledger.accounts);
             prop_assert!(read(&old, &ledger).unwrap() == ledger);
+            prop_assert!(read(&six, &ledger).unwrap() == ledger);
+            prop_assert!(compact.len() < six.len());
+            // The index of ids and the texts' index are built when first needed, not
+            // while loading; once built they find every entry and text of the checkpoint:
+            // each command again is a duplicate (the same receipt), a command under an
+            // entry's id that differs is refused, and a new command on the checkpoint's
+            // documents interns no text twice.
+            let mut loaded = from_compact.clone();
+            prop_assert!(!loaded.by_id.is_built());
+            let texts = loaded.journal.symbols().text_count();
+            for entry in ledger.journal().iter() {
+                let again = loaded.apply(entry.command.clone()).unwrap();
+                prop_assert!(again.duplicate);
+                prop_assert_eq!(again.sequence, entry.sequence);
+            }
+            prop_assert!(loaded.by_id.is_built());
+            if let Some(last) = ledger.journal().iter().last() {
+                let mut changed = last.command.clone();
+                changed.date = day(600);
+                let conflict = matches!(
+                    loaded.apply(changed),
+                    Err(crate::budget::BudgetError::CommandConflict { .. })
+                );
+                prop_assert!(conflict);
+            }
+            let mut live = ledger.clone();
+            for (i, step) in steps.iter().enumerate().take(20) {
+                // On the last day the steps use: appended, after every entry.
+                let step = to_command(i.wrapping_add(1000), *step);
+                let command = command(step.id.to_string(), day(499), step.action);
+                prop_assert_eq!(
+                    live.apply(command.clone()).map_err(|e| e.to_string()),
+                    loaded.apply(command).map_err(|e| e.to_string())
+                );
+            }
+            prop_assert!(live == loaded);
+            prop_assert_eq!(
+                live.journal.symbols().text_count(),
+                loaded.journal.symbols().text_count()
+            );
+            prop_assert!(loaded.journal.symbols().text_count() >= texts);
             // Every byte is needed: the checkpoint cut short anywhere is refused.
             for cut in [1, 2, compact.len() / 2] {
                 prop_assert!(read(&compact[..compact.len().wrapping_sub(cut)], &ledger).is_err());
@@ -493,7 +541,9 @@ mod tests {
         let mut other = Ledger::allow_all();
         other.apply(setup().remove(0)).unwrap();
         let symbol: crate::budget::AccountSymbol = "011-2008/2009-1081".parse().unwrap();
-        let mut accounts_only = other.snapshot().unwrap();
+        // Format 7, where the justifications are the last section (format 8 writes the
+        // entries' dates, sequences and offsets after them).
+        let mut accounts_only = other.snapshot_as(7).unwrap();
         // `other`'s checkpoint with its empty section (one byte) replaced by one naming 1081.
         let cut = accounts_only.len() - 1;
         accounts_only.truncate(cut);
@@ -505,7 +555,7 @@ mod tests {
         let error = read(&accounts_only, &other).unwrap_err();
         assert!(error.contains("does not hold"), "{error}");
         // A section naming the same account twice.
-        let mut doubled = other.snapshot().unwrap();
+        let mut doubled = other.snapshot_as(7).unwrap();
         doubled.truncate(cut);
         let justified = &ledger.accounts[&account()].justified;
         let twice = vec![(account(), justified), (account(), justified)];
