@@ -1251,6 +1251,34 @@ fn leahy_remediation_does_not_cover_a_later_violation() {
     }
 }
 
+/// One determination made after two pieces of information answers both, and the finding
+/// names it once beside the two pieces.
+#[test]
+fn leahy_one_determination_answering_two_violations_is_named_once() {
+    let mut facts = leahy_facts();
+    facts.add(fact(
+        "COL",
+        FactKind::GrossViolations { subject: unit() },
+        "2006-02-01",
+        None,
+        "2006-02-02",
+    ));
+    let d = decide(
+        &facts,
+        &leahy_request(Department::State, P::Training, "2009-01-15"),
+    );
+    let f = finding(&d, "leahy-state");
+    assert!(matches!(f.outcome, FindingOutcome::Exempt { .. }), "{f:?}");
+    let count = |violation: bool| {
+        f.facts
+            .iter()
+            .filter(|fact| matches!(fact.kind, FactKind::GrossViolations { .. }) == violation)
+            .count()
+    };
+    assert_eq!(count(true), 2, "{f:?}");
+    assert_eq!(count(false), 1, "{f:?}");
+}
+
 #[test]
 fn leahy_requires_vetting_for_training_with_no_subjects() {
     let facts = leahy_facts();
