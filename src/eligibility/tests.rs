@@ -244,3 +244,32 @@ fn an_engine_keeps_its_facts_and_asks_about_expenditures_only_when_a_rule_bars_t
     assert!(!obligations_only.rules().is_empty());
     assert!(!Engine::new(facts, obligations_only).checks_expenditures());
 }
+
+#[test]
+fn facts_count_what_they_hold() {
+    let mut facts = Facts::new();
+    assert_eq!((facts.len(), facts.is_empty()), (0, true));
+    let date = NaiveDate::from_ymd_opt(2008, 6, 16).expect("a date");
+    for partner in ["THA", "MMR"] {
+        facts.add(Fact::child_soldiers_listed(
+            partner.parse().expect("a country code"),
+            2008,
+            Citation::new("Test Act", "1"),
+            date,
+        ));
+    }
+    assert_eq!((facts.len(), facts.is_empty()), (2, false));
+}
+
+#[test]
+fn a_rule_id_displays_as_its_text_and_a_rule_debugs_with_its_fields() {
+    let id = RuleId::new("leahy-state");
+    assert_eq!(id.to_string(), "leahy-state");
+    assert_eq!(format!("[{id:>12}]"), "[ leahy-state]");
+    let builtin = RuleSet::builtin();
+    let rule = builtin.rules().first().expect("a built-in rule");
+    let debug = format!("{rule:?}");
+    assert!(debug.starts_with("Rule { id: "), "{debug}");
+    assert!(debug.contains(rule.id().as_str()), "{debug}");
+    assert!(debug.contains("effective_from"), "{debug}");
+}
