@@ -273,3 +273,22 @@ fn a_rule_id_displays_as_its_text_and_a_rule_debugs_with_its_fields() {
     assert!(debug.contains(rule.id().as_str()), "{debug}");
     assert!(debug.contains("effective_from"), "{debug}");
 }
+
+#[test]
+fn a_built_in_rule_says_what_it_governs_and_whose_funds() {
+    let builtin = RuleSet::builtin();
+    let rule = |id: &str| {
+        builtin
+            .rules()
+            .iter()
+            .find(|rule| rule.id().as_str() == id)
+            .cloned()
+            .expect("a built-in rule")
+    };
+    let defense = rule("leahy-defense");
+    assert_eq!(defense.departments(), [super::Department::Defense]);
+    assert!(defense.governs().contains(&ProgramKind::Training));
+    let state = rule("leahy-state");
+    assert_eq!(state.departments(), [super::Department::State]);
+    assert!(state.governs().contains(&ProgramKind::Financing));
+}
