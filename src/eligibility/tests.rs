@@ -292,3 +292,34 @@ fn a_built_in_rule_says_what_it_governs_and_whose_funds() {
     assert_eq!(state.departments(), [super::Department::State]);
     assert!(state.governs().contains(&ProgramKind::Financing));
 }
+
+/// A rule in force until a day (exclusive) governs the day before and not that day or
+/// after; from a day (inclusive), not the day before.
+#[test]
+fn a_rule_applies_from_its_first_day_until_the_day_it_ends() {
+    #[derive(Debug)]
+    struct Prohibits;
+    impl super::RuleTest for Prohibits {
+        fn evaluate(&self, _: &EligibilityRequest, _: &[&Fact]) -> super::Evaluation {
+            super::Evaluation::Prohibits { facts: Vec::new() }
+        }
+    }
+    let day = |d| NaiveDate::from_ymd_opt(2007, 3, d).expect("a date");
+    let rule = Rule::new(
+        RuleId::new("window"),
+        "a window",
+        Citation::new("Test Act", "3"),
+        vec![ProgramKind::Financing],
+        Prohibits,
+    )
+    .in_force(Some(day(10)), Some(day(20)));
+    let on = |d| {
+        let mut r = request(Stage::Obligation);
+        r.date = day(d);
+        rule.applies_to(&r)
+    };
+    assert_eq!(
+        [9, 10, 11, 19, 20, 21].map(on),
+        [false, true, true, true, false, false]
+    );
+}
