@@ -16,7 +16,7 @@ use crate::budget::ids::{AccountSymbol, FundsHolder};
 use crate::budget::ussgl::Ussgl;
 use crate::eligibility::Decision;
 use crate::money::{Money, MoneyError, MoneyOperation};
-use crate::notification::{self, AssessError, NoticeGap, ProposedAction, Thresholds};
+use crate::notification::{self, AssessError, Figure, NoticeGap, ProposedAction, Thresholds};
 use crate::partner::CountryCode;
 use crate::purpose::ProgramKind;
 
@@ -322,8 +322,16 @@ fn check_notice(
         Err(NoticeGap::Assess(AssessError::ReviewOutOfRange { date, .. })) => {
             Err(shape("reprogram", ShapeError::DateOutOfRange { date }))
         }
-        Err(NoticeGap::Assess(_)) => Err(BudgetError::Money(MoneyError::Overflow {
-            operation: MoneyOperation::Add,
+        // The figure that left the range of money: a sum of obligations and the amount,
+        // or a country's excess over its 653(a) level (a difference).
+        Err(NoticeGap::Assess(error)) => Err(BudgetError::Money(MoneyError::Overflow {
+            operation: match error {
+                AssessError::Overflow {
+                    figure: Figure::ExcessOver653a,
+                    ..
+                } => MoneyOperation::Subtract,
+                _ => MoneyOperation::Add,
+            },
         })),
     }
 }
