@@ -32,8 +32,20 @@ fn key(program: ProgramKind, partner: &str) -> AllocationKey {
 }
 
 /// An account for `program` enacted, apportioned, allotted to DSCA and allocated
-/// $1,000,000 to Egypt and to Jordan on the first day of `fy`'s year.
+/// $1,000,000 to Egypt and to Jordan on `start`.
 fn ledger(account: &str, program: ProgramKind, start: NaiveDate) -> Ledger {
+    ledger_of(account, program, start, "2000000", "1000000")
+}
+
+/// An account for `program` of `total` enacted, apportioned and allotted to DSCA, and
+/// allocated `each` to Egypt and to Jordan on `start`.
+fn ledger_of(
+    account: &str,
+    program: ProgramKind,
+    start: NaiveDate,
+    total: &str,
+    each: &str,
+) -> Ledger {
     let account = account.parse().unwrap();
     let mut ledger = Ledger::allow_all();
     let mut actions = vec![
@@ -41,25 +53,25 @@ fn ledger(account: &str, program: ProgramKind, start: NaiveDate) -> Ledger {
             account,
             title: "test account".into(),
             purposes: vec![program],
-            amount: m("2000000"),
+            amount: m(total),
             law: "test act".into(),
         },
         Action::Apportion {
             account,
             category: Apportionment::ByPeriod { from: start },
-            amount: m("2000000"),
+            amount: m(total),
         },
         Action::Allot {
             account,
             holder: "DSCA".parse().unwrap(),
-            amount: m("2000000"),
+            amount: m(total),
         },
     ];
     for partner in ["EGY", "JOR"] {
         actions.push(Action::Allocate {
             account,
             key: key(program, partner),
-            amount: m("1000000"),
+            amount: m(each),
         });
     }
     for (i, action) in actions.into_iter().enumerate() {
@@ -406,38 +418,13 @@ fn an_imet_reprogramming_under_25000_is_exempt_at_25000_it_is_not() {
 fn the_653a_level_decides_what_the_notice_must_state() {
     let account = FMF;
     let base = |level: &str| {
-        let account_symbol = account.parse().unwrap();
-        let mut l = Ledger::allow_all();
-        let start = day(2008, 1, 2);
-        let mut actions = vec![
-            Action::Appropriate {
-                account: account_symbol,
-                title: "FMF".into(),
-                purposes: vec![ProgramKind::Financing],
-                amount: m("20000000"),
-                law: "P.L. 110-161".into(),
-            },
-            Action::Apportion {
-                account: account_symbol,
-                category: Apportionment::ByPeriod { from: start },
-                amount: m("20000000"),
-            },
-            Action::Allot {
-                account: account_symbol,
-                holder: "DSCA".parse().unwrap(),
-                amount: m("20000000"),
-            },
-        ];
-        for partner in ["EGY", "JOR"] {
-            actions.push(Action::Allocate {
-                account: account_symbol,
-                key: key(ProgramKind::Financing, partner),
-                amount: m("10000000"),
-            });
-        }
-        for (i, action) in actions.into_iter().enumerate() {
-            l.apply(command(format!("s{i}"), start, action)).unwrap();
-        }
+        let mut l = ledger_of(
+            account,
+            ProgramKind::Financing,
+            day(2008, 1, 2),
+            "20000000",
+            "10000000",
+        );
         justify(
             &mut l,
             account,
