@@ -84,6 +84,13 @@ macro_rules! text_id {
                 }
             }
 
+            /// `true` when `text` is a valid identifier of this kind, checked as
+            /// [`FromStr`] checks it, without building one.
+            #[allow(dead_code)]
+            pub(crate) const fn is_valid(text: &str) -> bool {
+                valid_text(text, $max)
+            }
+
             /// The identifier's text.
             #[must_use]
             pub fn as_str(&self) -> &str {

@@ -279,9 +279,9 @@ impl Journal {
     }
 
     /// The position of the first entry whose command id cannot be read (its bytes lie
-    /// outside the journal's arena or are not UTF-8), if any: loading a checkpoint
-    /// refuses such a journal. An id in ASCII (every id the crate writes) is checked
-    /// without the general UTF-8 decoder.
+    /// outside the journal's arena, or are not a command id's text: printable ASCII,
+    /// without edge spaces, within the length [`CommandId`] allows), if any: loading a
+    /// checkpoint refuses such a journal rather than fail when the entry is first read.
     pub(crate) fn first_unreadable_id(&self) -> Option<usize> {
         (0..self.len()).find(|&position| {
             let bytes = self.offsets.get(position).and_then(|offset| {
@@ -289,7 +289,7 @@ impl Journal {
                 let len = usize::try_from(reader.u64()?).ok()?;
                 reader.bytes.get(..len)
             });
-            !bytes.is_some_and(|b| b.is_ascii() || std::str::from_utf8(b).is_ok())
+            !bytes.is_some_and(|b| std::str::from_utf8(b).is_ok_and(CommandId::is_valid))
         })
     }
 
@@ -2550,5 +2550,90 @@ mod tests {
             let bytes = encode_standalone(&entry).unwrap();
             proptest::prop_assert_eq!(decode_standalone(&bytes), Some(entry));
         }
+    }
+}
+
+/// The checkpoint form refused when its columns disagree in length (kept apart from
+/// `tests` so that the lines of the code above do not move).
+#[cfg(test)]
+mod parts_tests {
+    use super::*;
+
+    fn journal() -> Journal {
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        Journal::from_entries(
+            (0..3u64)
+                .map(|i| JournalEntry {
+                    sequence: i,
+                    command: Command::new(
+                        format!("c{i}").parse().unwrap(),
+                        day,
+                        "me".parse().unwrap(),
+                        Action::Rescind {
+                            account: "011-2008/2009-1082".parse().unwrap(),
+                            amount: "10".parse().unwrap(),
+                            law: "P.L. 110-161".into(),
+                        },
+                    ),
+                    decision: None,
+                })
+                .collect(),
+        )
+    }
+
+    /// An id that is not a command id's text (valid UTF-8 but not ASCII, a control
+    /// character, an edge space) is unreadable, as bytes that are not UTF-8 are.
+    #[test]
+    fn an_id_that_no_command_could_carry_is_unreadable() {
+        let journal = journal();
+        assert_eq!(journal.first_unreadable_id(), None);
+        let id_at = |j: &Journal, position: usize| {
+            usize::try_from(j.offsets[position] & 0xFFFF_FFFF).unwrap() + 1
+        };
+        for (position, bytes) in [
+            (0, &[0xC3, 0xA9][..]),
+            (1, &[b'c', 0x01][..]),
+            (2, &[b' ', b'2'][..]),
+            (1, &[0xFF, b'1'][..]),
+        ] {
+            let mut broken = journal.clone();
+            let at = id_at(&broken, position);
+            broken.arena.chunks[0][at..at + 2].copy_from_slice(bytes);
+            assert_eq!(broken.first_unreadable_id(), Some(position), "{bytes:?}");
+        }
+    }
+
+    /// Removing past the end changes nothing.
+    #[test]
+    fn removing_past_the_end_changes_nothing() {
+        let mut journal = journal();
+        let before = journal.clone();
+        journal.remove_at(journal.len());
+        assert_eq!(journal, before);
+        journal.remove_at(1);
+        assert_eq!(journal.len(), 2);
+    }
+
+    /// An empty journal is empty; one with an entry is not.
+    #[test]
+    fn is_empty_means_no_entry() {
+        assert!(Journal::default().is_empty());
+        assert!(!journal().is_empty());
+    }
+
+    #[test]
+    fn parts_whose_columns_disagree_in_length_are_refused() {
+        let journal = journal();
+        let parts = || journal.to_parts_with(|_| ()).unwrap().0;
+        assert_eq!(Journal::from_parts(parts()).unwrap(), journal);
+        let mut short = parts();
+        short.days.pop();
+        assert!(Journal::from_parts(short).is_none(), "a day short");
+        let mut short = parts();
+        short.sequences.pop();
+        assert!(Journal::from_parts(short).is_none(), "a sequence short");
+        let mut short = parts();
+        short.offsets.pop();
+        assert!(Journal::from_parts(short).is_none(), "an offset short");
     }
 }
