@@ -183,3 +183,22 @@ fn a_journal_repeating_a_sequence_number_is_refused_naming_both_entries() {
     ]);
     assert_eq!(Ledger::replay(&fixed, gate()).unwrap().journal().len(), 3);
 }
+
+#[test]
+fn the_last_sequence_itself_is_given_out_once() {
+    let journal = Journal::from_entries(vec![entry(
+        u64::MAX - 2,
+        appropriate(0, day(1, 2), day(1, 2)),
+    )]);
+    let mut ledger = Ledger::replay(&journal, gate()).unwrap();
+    let last = ledger.apply(appropriate(1, day(1, 3), day(1, 3))).unwrap();
+    assert_eq!(last.sequence, u64::MAX - 1);
+    let exhausted = BudgetError::SequenceExhausted { last: u64::MAX - 1 };
+    assert_eq!(
+        ledger
+            .apply(appropriate(2, day(1, 4), day(1, 4)))
+            .unwrap_err(),
+        exhausted
+    );
+    assert_eq!(Ledger::replay(ledger.journal(), gate()).unwrap(), ledger);
+}

@@ -120,3 +120,17 @@ fn a_csv_import_into_an_empty_ledger_keeps_its_eligibility_gate() {
     );
     before.assert_same(&ledger, "a refused import");
 }
+
+#[test]
+fn a_ledger_debugs_as_its_size_and_last_recorded_date() {
+    let mut ledger = Ledger::new(Arc::new(security_assistance::eligibility::AllowAll));
+    assert_eq!(
+        format!("{ledger:?}"),
+        "Ledger { accounts: 0, journal_entries: 0, last_recorded: None, .. }"
+    );
+    ledger.apply(appropriation("a", day(2008, 1, 3))).unwrap();
+    assert_eq!(
+        format!("{ledger:?}"),
+        "Ledger { accounts: 1, journal_entries: 1, last_recorded: Some(2008-01-03), .. }"
+    );
+}

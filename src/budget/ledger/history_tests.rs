@@ -205,3 +205,29 @@ proptest! {
         }
     }
 }
+
+/// `keep_checkpoints` bounds what the ledger keeps: none at 0 (and none taken later),
+/// at most `max` otherwise, the answers unchanged.
+#[test]
+fn keep_checkpoints_bounds_the_checkpoints_kept() {
+    let steps: Vec<Step> = (0u32..60)
+        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
+        .collect();
+    let (mut ledger, _) = build(&steps, 4);
+    assert!(ledger.checkpoints.len() > 2, "{}", ledger.checkpoints.len());
+    let before = ledger.clone();
+    ledger.keep_checkpoints(2);
+    assert!(
+        (1..=2).contains(&ledger.checkpoints.len()),
+        "{}",
+        ledger.checkpoints.len()
+    );
+    ledger.keep_checkpoints(0);
+    assert_eq!(ledger.checkpoints.len(), 0);
+    let more = to_command(1_000, (0, 3, 7, 7, 1)).recorded_on(day(400));
+    let _ = ledger.apply(more.clone());
+    let mut reference = before;
+    let _ = reference.apply(more);
+    assert_eq!(ledger.checkpoints.len(), 0);
+    assert!(ledger == reference);
+}
