@@ -509,3 +509,66 @@ fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
             == s.ledger
     );
 }
+
+/// A longer continuing resolution extends one in force only for the same purposes;
+/// for others it is refused as `AccountExists`.
+#[test]
+fn a_longer_resolution_needs_the_same_purposes() {
+    let a = fy2008();
+    let cr =
+        |purposes: Vec<ProgramKind>, annual_rate: &str, through| Action::ContinuingResolution {
+            account: a,
+            title: "CR".into(),
+            purposes,
+            annual_rate: usd(annual_rate),
+            through,
+            seasonal_limit: None,
+            law: "P.L. 110-92".into(),
+        };
+    let both = || vec![ProgramKind::Training, ProgramKind::Financing];
+    let first = |s: &mut Steps| s.ok(day(2007, 10, 1), cr(both(), "36600", day(2007, 12, 21)));
+    // The same purposes, by period only: extended.
+    let mut s = Steps::new();
+    first(&mut s);
+    s.ok(day(2007, 12, 20), cr(both(), "36600", day(2008, 3, 31)));
+    // Other purposes: refused.
+    let mut s = Steps::new();
+    first(&mut s);
+    let err = s.refused(
+        day(2007, 12, 20),
+        cr(vec![ProgramKind::Training], "36600", day(2008, 3, 31)),
+    );
+    assert!(matches!(err, BudgetError::AccountExists { .. }), "{err:?}");
+    // One that ends before its fiscal year begins is malformed, even when dated earlier
+    // still (it ends after its own date).
+    let mut s = Steps::new();
+    let err = s.refused(day(2007, 9, 28), cr(both(), "36600", day(2007, 9, 30)));
+    assert!(
+        matches!(
+            err,
+            BudgetError::Shape {
+                problem: ShapeError::ResolutionOutsideYear { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // Nor can it come to hold a program apportionment, so the account's by-program
+    // clause never decides (kept as a guard).
+    let mut s = Steps::new();
+    first(&mut s);
+    let err = s.refused(
+        day(2007, 10, 2),
+        Action::Apportion {
+            account: a,
+            category: Apportionment::ByProgram {
+                program: ProgramKind::Training,
+            },
+            amount: usd("100"),
+        },
+    );
+    assert!(
+        matches!(err, BudgetError::ApportionmentMixed { .. }),
+        "{err:?}"
+    );
+}
