@@ -214,7 +214,10 @@ fn keep_checkpoints_bounds_the_checkpoints_kept() {
         .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
         .collect();
     let (mut ledger, _) = build(&steps, 4);
-    assert!(ledger.checkpoints.len() > 2, "{}", ledger.checkpoints.len());
+    // One every 4 entries appended, none between.
+    let positions: Vec<usize> = ledger.checkpoints.list.iter().map(|c| c.position).collect();
+    assert!(positions.len() > 2, "{positions:?}");
+    assert!(positions.iter().all(|p| p % 4 == 0), "{positions:?}");
     let before = ledger.clone();
     ledger.keep_checkpoints(2);
     assert!(
