@@ -701,8 +701,15 @@ impl Body {
 
     fn from_json(json: &str) -> Option<Body> {
         let body: BodyOwned = serde_json::from_str(json).ok()?;
+        // The built-in rules' version is borrowed, as the engine's own decisions borrow it:
+        // a decision decoded from a store then copies no text.
+        let rule_set = if body.rule_set == crate::eligibility::builtin::VERSION {
+            std::borrow::Cow::Borrowed(crate::eligibility::builtin::VERSION)
+        } else {
+            body.rule_set.into()
+        };
         Some(Body {
-            rule_set: body.rule_set.into(),
+            rule_set,
             outcome: body.outcome,
             findings: body.findings.into(),
         })
@@ -981,8 +988,12 @@ pub(crate) fn decode_standalone(bytes: &[u8]) -> Option<JournalEntry> {
 /// decisions share a handful of bodies.
 #[derive(Debug, Default)]
 pub(crate) struct StandaloneDecoder {
-    /// Body JSON already parsed, by its text.
-    parsed: foldhash::HashMap<Box<str>, Body>,
+    /// Body JSON already parsed, by its bytes.
+    parsed: foldhash::HashMap<Box<[u8]>, Body>,
+    /// The bodies of the last few entries, by their bytes: a store's entries share a
+    /// handful of bodies (about 2 KB each with the built-in rules), found again by
+    /// comparing bytes, without hashing them or checking them for UTF-8 again.
+    recent_bodies: Vec<(Box<[u8]>, Body)>,
     /// The one-entry journal each entry is decoded with, emptied and reused.
     local: Journal,
     /// The texts and accounts of the last few entries: actors, funds holders and accounts
@@ -1027,16 +1038,23 @@ impl StandaloneDecoder {
         local.bodies.list.clear();
         let texts = r.u64()?;
         for _ in 0..texts {
-            let text = r.string()?;
-            let at = self.recent_texts.iter().position(|t| **t == *text);
-            let shared = remember(&mut self.recent_texts, at, || Some(Arc::from(text)))?;
+            // Compared as bytes, checked for UTF-8 only when new.
+            let text = r.bytes()?;
+            let at = self.recent_texts.iter().position(|t| t.as_bytes() == text);
+            let shared = remember(&mut self.recent_texts, at, || {
+                Some(Arc::from(std::str::from_utf8(text).ok()?))
+            })?;
             local.symbols.texts.push(Arc::clone(shared));
         }
         let accounts = r.u64()?;
         for _ in 0..accounts {
-            let text = r.string()?;
-            let at = self.recent_accounts.iter().position(|(t, _)| **t == *text);
+            let text = r.bytes()?;
+            let at = self
+                .recent_accounts
+                .iter()
+                .position(|(t, _)| t.as_bytes() == text);
             let (_, account) = remember(&mut self.recent_accounts, at, || {
+                let text = std::str::from_utf8(text).ok()?;
                 Some((Box::from(text), text.parse().ok()?))
             })?;
             local.symbols.accounts.push(*account);
@@ -1048,16 +1066,23 @@ impl StandaloneDecoder {
                 local.decisions.push(Arc::new(decision));
             }
             2 if version == STANDALONE_VERSION => {
-                let json = r.string()?;
-                let body = match self.parsed.get(json) {
-                    Some(body) => body.clone(),
-                    None => {
-                        let body = Body::from_json(json)?;
-                        self.parsed.insert(json.into(), body.clone());
-                        body
-                    }
-                };
-                local.bodies.list.push(body);
+                let json = r.bytes()?;
+                let at = self.recent_bodies.iter().position(|(b, _)| **b == *json);
+                let parsed = &mut self.parsed;
+                let (_, body) = remember(&mut self.recent_bodies, at, || {
+                    let body = match parsed.get(json) {
+                        Some(body) => body.clone(),
+                        None => {
+                            // Checked for UTF-8 once, when first parsed: equal bytes are
+                            // equally valid.
+                            let body = Body::from_json(std::str::from_utf8(json).ok()?)?;
+                            parsed.insert(json.into(), body.clone());
+                            body
+                        }
+                    };
+                    Some((Box::from(json), body))
+                })?;
+                local.bodies.list.push(body.clone());
             }
             _ => return None,
         }
@@ -1465,10 +1490,15 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    /// A length-prefixed run of bytes (as [`put_str`] writes a text), not checked.
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let len = usize::try_from(self.u64()?).ok()?;
-        let (text, rest) = self.bytes.split_at_checked(len)?;
+        let (bytes, rest) = self.bytes.split_at_checked(len)?;
         self.bytes = rest;
-        std::str::from_utf8(text).ok()
+        Some(bytes)
     }
 
     fn array16(&mut self) -> Option<[u8; 16]> {
@@ -2502,7 +2532,92 @@ mod tests {
         assert_eq!(beyond.first_unreadable_id(), Some(2));
     }
 
+    #[test]
+    fn one_decoder_reads_more_distinct_bodies_than_it_remembers_and_refuses_a_body_that_is_not_utf_8()
+     {
+        let base = builtin_decision("JOR", day(2008, 1, 2), None, None, None, Stage::Obligation);
+        let (_, outcome, findings) = base.shared_parts();
+        let rule_sets = RECENT * 2 + 1;
+        let entries: Vec<JournalEntry> = (0..60u64)
+            .map(|i| {
+                // Rule sets in turn, then one again at random: more bodies than the decoder
+                // keeps at hand, so some are found again only in its table of all bodies.
+                let k = (i * 7 + i / 5) % rule_sets as u64;
+                let decision = Decision::from_shared(
+                    base.request().clone(),
+                    std::borrow::Cow::Owned(format!("rules-{k}")),
+                    outcome,
+                    Arc::clone(findings),
+                );
+                obligation(i, decision)
+            })
+            .collect();
+        let mut decoder = StandaloneDecoder::default();
+        for entry in &entries {
+            let bytes = encode_standalone(entry).unwrap();
+            assert_eq!(decoder.decode(&bytes).as_ref(), Some(entry));
+        }
+        assert_eq!(decoder.parsed.len(), rule_sets);
+        assert!(decoder.recent_bodies.len() <= RECENT);
+        // A body whose bytes are not UTF-8 is refused, the first time and every time, and
+        // the decoder still reads the good entries after it.
+        let bytes = encode_standalone(&entries[0]).unwrap();
+        let at = bytes
+            .windows(11)
+            .position(|w| w == br#"{"rule_set""#)
+            .unwrap();
+        let mut broken = bytes.clone();
+        broken[at + 2] = 0xFF;
+        let mut fresh = StandaloneDecoder::default();
+        assert_eq!(fresh.decode(&broken), None);
+        assert_eq!(fresh.decode(&broken), None);
+        assert_eq!(fresh.decode(&bytes).as_ref(), Some(&entries[0]));
+        assert_eq!(decoder.decode(&broken), None);
+        assert_eq!(decoder.decode(&bytes).as_ref(), Some(&entries[0]));
+        // A text of the entry that is not UTF-8 is refused too, after the same text was
+        // read well: compared as bytes it is new, and is checked.
+        let me = bytes.windows(3).position(|w| w == [2, b'm', b'e']).unwrap();
+        let mut broken = bytes.clone();
+        broken[me + 1] = 0xFF;
+        assert_eq!(decoder.decode(&broken), None);
+        assert_eq!(decoder.decode(&bytes).as_ref(), Some(&entries[0]));
+    }
+
     proptest::proptest! {
+        /// Interning gives each distinct text one symbol, found again in the index (texts
+        /// loaded from a checkpoint, indexed on the first interning, included), and each
+        /// symbol reads back as its text.
+        #[test]
+        fn every_text_is_interned_once_and_reads_back(
+            loaded in proptest::collection::vec(0u8..30, 0..20),
+            interned in proptest::collection::vec(0u8..30, 0..200),
+        ) {
+            let text = |k: u8| format!("T{k}");
+            let mut symbols = Symbols::default();
+            let loaded: Vec<String> = loaded.into_iter().map(text).collect();
+            symbols.with_texts(loaded.iter().map(String::as_str));
+            let mut seen: std::collections::HashMap<String, u32> = loaded
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, t)| (t.clone(), u32::try_from(i).unwrap()))
+                .collect();
+            let distinct_loaded = seen.len();
+            for k in interned {
+                let t = text(k);
+                let i = symbols.text(&t);
+                proptest::prop_assert_eq!(symbols.get_shared(u64::from(i)).map(|s| &**s), Some(t.as_str()));
+                // A text loaded twice answers its first symbol.
+                let first = *seen.entry(t.clone()).or_insert(i);
+                proptest::prop_assert_eq!(i, first);
+            }
+            // The texts loaded, then one new symbol for each text first interned.
+            proptest::prop_assert_eq!(
+                symbols.text_count().checked_add(distinct_loaded),
+                loaded.len().checked_add(seen.len())
+            );
+        }
+
         /// Every number reads back as written, leaving the bytes after it; a number cut
         /// short, or one longer than ten bytes, is not read.
         #[test]

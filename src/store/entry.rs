@@ -37,12 +37,31 @@ fn checksum(bytes: &[u8]) -> u32 {
 /// assert!(matches!(read.decode(0), Err(StoreError::Checksum { sequence: 0, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct EncodedEntry {
     sequence: u64,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     checksum: u32,
 }
+
+/// An entry's bytes: owned as a store read them, or shared by a store that hands the same
+/// entry out again and again (the in-memory store), so that reading copies nothing.
+#[derive(Debug, Clone)]
+enum Bytes {
+    Owned(Vec<u8>),
+    Shared(std::sync::Arc<[u8]>),
+}
+
+impl PartialEq for EncodedEntry {
+    /// Equal sequence, bytes and checksum, however the bytes are held.
+    fn eq(&self, other: &EncodedEntry) -> bool {
+        self.sequence == other.sequence
+            && self.checksum == other.checksum
+            && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for EncodedEntry {}
 
 impl EncodedEntry {
     /// An entry as read from a store: the sequence it is stored under, its bytes and the
@@ -51,8 +70,22 @@ impl EncodedEntry {
     pub fn from_stored(sequence: u64, bytes: Vec<u8>, checksum: u32) -> EncodedEntry {
         EncodedEntry {
             sequence,
-            bytes,
+            bytes: Bytes::Owned(bytes),
             checksum,
+        }
+    }
+
+    /// The same entry with its bytes shared: its clones copy no bytes (for a store that
+    /// keeps entries in memory and hands out a clone of each on every read).
+    pub(crate) fn shared(&self) -> EncodedEntry {
+        let bytes = match &self.bytes {
+            Bytes::Owned(bytes) => Bytes::Shared(std::sync::Arc::from(bytes.as_slice())),
+            Bytes::Shared(bytes) => Bytes::Shared(std::sync::Arc::clone(bytes)),
+        };
+        EncodedEntry {
+            sequence: self.sequence,
+            bytes,
+            checksum: self.checksum,
         }
     }
 
@@ -65,7 +98,10 @@ impl EncodedEntry {
     /// The encoded entry.
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+        match &self.bytes {
+            Bytes::Owned(bytes) => bytes,
+            Bytes::Shared(bytes) => bytes,
+        }
     }
 
     /// The CRC-32 of [`EncodedEntry::bytes`].
@@ -93,7 +129,8 @@ impl EncodedEntry {
         expected: u64,
         decoder: &mut StandaloneDecoder,
     ) -> Result<JournalEntry, StoreError> {
-        let computed = checksum(&self.bytes);
+        let bytes = self.bytes();
+        let computed = checksum(bytes);
         if computed != self.checksum {
             return Err(StoreError::Checksum {
                 sequence: self.sequence,
@@ -101,7 +138,7 @@ impl EncodedEntry {
                 computed,
             });
         }
-        let entry = decoder.decode(&self.bytes).ok_or(StoreError::Undecodable {
+        let entry = decoder.decode(bytes).ok_or(StoreError::Undecodable {
             sequence: self.sequence,
         })?;
         if self.sequence != expected || entry.sequence != expected {
@@ -204,7 +241,7 @@ impl NewEntry {
         Ok(NewEntry {
             encoded: EncodedEntry {
                 sequence: entry.sequence,
-                bytes,
+                bytes: Bytes::Owned(bytes),
                 checksum,
             },
             columns: Columns::of(entry),

@@ -39,7 +39,7 @@ impl JournalStore for MemoryStore {
         }
         NewEntry::check_continues(after, batch)?;
         self.entries
-            .extend(batch.iter().map(|e| e.encoded().clone()));
+            .extend(batch.iter().map(|e| e.encoded().shared()));
         Ok(())
     }
 
