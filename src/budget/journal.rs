@@ -2718,6 +2718,59 @@ mod parts_tests {
         }
     }
 
+    /// Columns go back only into parts that hold none of the three (each column checked).
+    #[test]
+    fn columns_go_back_only_into_parts_without_any() {
+        let journal = journal();
+        let mut taken = journal.to_parts_with(|_| ()).unwrap().0;
+        let columns = taken.take_columns();
+        for column in 0..3 {
+            let mut parts = journal.to_parts_with(|_| ()).unwrap().0;
+            let _ = parts.take_columns();
+            match column {
+                0 => parts.days.push(0),
+                1 => parts.sequences.push(0),
+                _ => parts.offsets.push(0),
+            }
+            assert_eq!(parts.put_columns(&columns), None, "column {column}");
+        }
+        let mut parts = journal.to_parts_with(|_| ()).unwrap().0;
+        let _ = parts.take_columns();
+        assert_eq!(parts.put_columns(&columns), Some(()));
+        assert_eq!(Journal::from_parts(parts).unwrap(), journal);
+    }
+
+    /// A count of entries is believed only as far as the bytes could hold them (three
+    /// bytes an entry at least): exactly that many are read, one more is refused before
+    /// anything is reserved for them.
+    #[test]
+    fn a_column_count_beyond_the_bytes_is_refused_before_reserving() {
+        let empty = || {
+            let mut parts = journal().to_parts_with(|_| ()).unwrap().0;
+            let _ = parts.take_columns();
+            parts
+        };
+        // Two entries of three one-byte differences after a one-byte count: 7 bytes.
+        let mut columns = Vec::new();
+        put_u64(&mut columns, 2);
+        for (day, sequence, offset) in [(0, 0, 0), (0, 1, 1)] {
+            put_i64(&mut columns, day);
+            put_i64(&mut columns, sequence);
+            put_i64(&mut columns, offset);
+        }
+        assert_eq!(columns.len(), 7);
+        let mut parts = empty();
+        assert_eq!(parts.put_columns(&columns), Some(()));
+        assert_eq!(parts.sequences, vec![0, 1]);
+        // A count no bytes could back: refused, not an allocation of that size.
+        for count in [3u64, 1 << 40, u64::MAX] {
+            let mut claim = Vec::new();
+            put_u64(&mut claim, count);
+            claim.extend_from_slice(columns.get(1..).unwrap());
+            assert_eq!(empty().put_columns(&claim), None, "{count}");
+        }
+    }
+
     /// Removing past the end changes nothing.
     #[test]
     fn removing_past_the_end_changes_nothing() {

@@ -192,4 +192,40 @@ mod tests {
         c.truncate_after(8000);
         assert_eq!(c.nearest(9000, None).map(|k| k.position), Some(4096));
     }
+
+    /// Nothing is due before the first entry; the list is thinned only when it holds
+    /// more than its limit.
+    #[test]
+    fn due_after_entries_and_thinned_only_beyond_the_limit() {
+        let mut c = Checkpoints::default();
+        assert!(!c.due(0));
+        assert!(c.due(Checkpoints::FIRST_SPACING));
+        for k in 1..=Checkpoints::MAX {
+            c.push(at(k * Checkpoints::FIRST_SPACING));
+        }
+        assert_eq!(c.len(), Checkpoints::MAX);
+        assert_eq!(c.every, Checkpoints::FIRST_SPACING);
+        c.push(at((Checkpoints::MAX + 1) * Checkpoints::FIRST_SPACING));
+        assert!(c.len() < Checkpoints::MAX, "{}", c.len());
+        assert_eq!(c.every, 2 * Checkpoints::FIRST_SPACING);
+    }
+
+    /// `up_to` keeps the checkpoints of the shared first entries, with the same spacing
+    /// and limit.
+    #[test]
+    fn up_to_keeps_the_checkpoints_at_or_before_the_position() {
+        let mut c = Checkpoints::with_spacing(4);
+        c.limit(3);
+        for p in [4, 8, 12] {
+            c.push(at(p));
+        }
+        let kept = c.up_to(8, None);
+        assert_eq!(
+            kept.list.iter().map(|k| k.position).collect::<Vec<_>>(),
+            [4, 8]
+        );
+        assert_eq!((kept.every, kept.max), (4, 3));
+        let early = NaiveDate::from_ymd_opt(2007, 12, 31);
+        assert_eq!(c.up_to(12, early).len(), 0);
+    }
 }
