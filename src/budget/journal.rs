@@ -2771,6 +2771,46 @@ mod parts_tests {
         }
     }
 
+    /// An entry decided under `rule_set` by one finding citing `act`: findings that differ
+    /// only in their citation hash alike (the hash reads rules, titles and fact counts).
+    fn decided(i: u64, rule_set: &'static str, act: &'static str) -> JournalEntry {
+        use crate::eligibility::{FindingOutcome, RuleId, WaiverStatus};
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        let request = EligibilityRequest::new("JOR".parse().unwrap(), ProgramKind::Financing, day);
+        let finding = Finding {
+            rule: RuleId::new("r"),
+            title: "t".into(),
+            citation: crate::Citation::new(act, "1"),
+            outcome: FindingOutcome::Allows,
+            facts: Vec::new(),
+            waiver: WaiverStatus::NotNeeded,
+        };
+        let mut entry = journal().get(0).unwrap();
+        entry.sequence = i;
+        entry.command.id = format!("d{i}").parse().unwrap();
+        entry.decision = Some(Arc::new(Decision::new(request, rule_set, vec![finding])));
+        entry
+    }
+
+    /// Decisions whose bodies hash alike, or share findings under another rule set, each
+    /// keep their own body: in a journal, and written alone one after another (each
+    /// body's JSON is remembered on the thread).
+    #[test]
+    fn decisions_alike_but_not_equal_keep_their_own_bodies() {
+        let entries = vec![
+            decided(0, "rules", "Act A"),
+            decided(1, "rules", "Act B"),
+            decided(2, "other", "Act A"),
+        ];
+        let journal = Journal::from_entries(entries.clone());
+        assert_eq!(journal.to_entries(), entries);
+        assert_eq!(journal.bodies.list.len(), 3);
+        for entry in entries.iter().chain(entries.iter().rev()) {
+            let bytes = encode_standalone(entry).unwrap();
+            assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
+        }
+    }
+
     /// Removing past the end changes nothing.
     #[test]
     fn removing_past_the_end_changes_nothing() {
