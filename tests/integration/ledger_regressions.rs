@@ -22,6 +22,32 @@ fn fy2008() -> AccountSymbol {
     "011-2008-1081".parse().unwrap()
 }
 
+/// A continuing resolution for FY2008's one-year account, enacted by P.L. 110-92.
+fn resolution(purposes: Vec<ProgramKind>, annual_rate: &str, through: NaiveDate) -> Action {
+    Action::ContinuingResolution {
+        account: fy2008(),
+        title: "CR".into(),
+        purposes,
+        annual_rate: usd(annual_rate),
+        through,
+        seasonal_limit: None,
+        law: "P.L. 110-92".into(),
+    }
+}
+
+fn assert_outside_year(err: &BudgetError) {
+    assert!(
+        matches!(
+            err,
+            BudgetError::Shape {
+                problem: ShapeError::ResolutionOutsideYear { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
 fn key(program: ProgramKind) -> AllocationKey {
     AllocationKey::new("DSCA".parse().unwrap(), program, None)
 }
@@ -179,30 +205,19 @@ fn allocation_beyond_apportionment_and_allotment_names_the_apportionment() {
 fn shorter_resolution_is_a_shape_error_before_existence() {
     let mut s = Steps::new();
     let a = fy2008();
-    let cr = |annual_rate: &str, through| Action::ContinuingResolution {
-        account: a,
-        title: "CR".into(),
-        purposes: vec![ProgramKind::Training, ProgramKind::Financing],
-        annual_rate: usd(annual_rate),
-        through,
-        seasonal_limit: None,
-        law: "P.L. 110-92".into(),
+    let cr = |annual_rate: &str, through| {
+        resolution(
+            vec![ProgramKind::Training, ProgramKind::Financing],
+            annual_rate,
+            through,
+        )
     };
     // 82 of FY2008's 366 days at $36,600 a year: $8,200.
     s.ok(day(2007, 10, 1), cr("36600", day(2007, 12, 21)));
     s.appropriate(day(2007, 12, 26), a, "36600");
     // 183 days at $3,660 a year: $1,830, less than the $8,200 in force.
     let err = s.refused(day(2007, 12, 26), cr("3660", day(2008, 3, 31)));
-    assert!(
-        matches!(
-            err,
-            BudgetError::Shape {
-                problem: ShapeError::ResolutionOutsideYear { .. },
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_outside_year(&err);
     // A longer one is refused because the full-year act superseded the resolution.
     let err = s.refused(day(2007, 12, 26), cr("36600", day(2008, 3, 31)));
     assert!(matches!(err, BudgetError::AccountExists { .. }), "{err:?}");
@@ -515,16 +530,7 @@ fn charges_after_closing_stay_within_what_the_closed_account_could_pay() {
 #[test]
 fn a_longer_resolution_needs_the_same_purposes() {
     let a = fy2008();
-    let cr =
-        |purposes: Vec<ProgramKind>, annual_rate: &str, through| Action::ContinuingResolution {
-            account: a,
-            title: "CR".into(),
-            purposes,
-            annual_rate: usd(annual_rate),
-            through,
-            seasonal_limit: None,
-            law: "P.L. 110-92".into(),
-        };
+    let cr = resolution;
     let both = || vec![ProgramKind::Training, ProgramKind::Financing];
     let first = |s: &mut Steps| s.ok(day(2007, 10, 1), cr(both(), "36600", day(2007, 12, 21)));
     // The same purposes, by period only: extended.
@@ -543,16 +549,7 @@ fn a_longer_resolution_needs_the_same_purposes() {
     // still (it ends after its own date).
     let mut s = Steps::new();
     let err = s.refused(day(2007, 9, 28), cr(both(), "36600", day(2007, 9, 30)));
-    assert!(
-        matches!(
-            err,
-            BudgetError::Shape {
-                problem: ShapeError::ResolutionOutsideYear { .. },
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_outside_year(&err);
     // Nor can it come to hold a program apportionment, so the account's by-program
     // clause never decides (kept as a guard).
     let mut s = Steps::new();
