@@ -11,7 +11,9 @@ use security_assistance::budget::{
     Action, AllocationKey, Apportionment, BudgetError, Command, Dimension, Ledger, ShapeError,
     StatusFilter, StatusQuery,
 };
-use security_assistance::notification::{FmfEquipment, ProposedAction, Regime, Thresholds};
+use security_assistance::notification::{
+    FmfEquipment, Notification, ProposedAction, Regime, Thresholds,
+};
 use security_assistance::programs::notice::{NoticeError, post_after_notice};
 use security_assistance::{Money, ProgramKind};
 
@@ -161,6 +163,14 @@ fn refused(ledger: &mut Ledger, command: Command) -> BudgetError {
     assert_eq!(ledger.journal().len(), before.journal().len());
     assert_eq!(status(ledger), status_before);
     err
+}
+
+/// [`refused`], where the refusal must be `NoticeRequired`: the notice it asks for.
+fn needs_notice(ledger: &mut Ledger, command: Command) -> Notification {
+    match refused(ledger, command) {
+        BudgetError::NoticeRequired { notice, .. } => *notice,
+        other => panic!("expected NoticeRequired, got {other:?}"),
+    }
 }
 
 fn status(ledger: &Ledger) -> Vec<security_assistance::budget::StatusRow> {
@@ -322,13 +332,10 @@ fn within_the_justified_amount_no_notice_is_needed_a_cent_over_it_is() {
             .unwrap();
     }
     let mut l = base.clone();
-    let err = refused(
+    let notice = needs_notice(
         &mut l,
         reprogram(FMF, ProgramKind::Financing, date, "250000.01", None),
     );
-    let BudgetError::NoticeRequired { notice, .. } = &err else {
-        panic!("{err:?}");
-    };
     assert!(
         notice
             .reasons
@@ -362,11 +369,10 @@ fn within_the_justified_amount_no_notice_is_needed_a_cent_over_it_is() {
             },
         ))
         .unwrap();
-    let err = refused(
+    needs_notice(
         &mut other,
         reprogram(FMF, ProgramKind::Financing, date, "1", None),
     );
-    assert!(matches!(err, BudgetError::NoticeRequired { .. }), "{err:?}");
 }
 
 /// FAA 634A's IMET exemption: under $25,000, for a country whose IMET program was
@@ -394,21 +400,17 @@ fn an_imet_reprogramming_under_25000_is_exempt_at_25000_it_is_not() {
     );
     for amount in ["25000", "25000.01"] {
         let mut l = base.clone();
-        let err = refused(
+        let notice = needs_notice(
             &mut l,
             reprogram(IMET, ProgramKind::Training, date, amount, None),
         );
-        assert!(
-            matches!(&err, BudgetError::NoticeRequired { notice, .. } if notice.regime == Regime::Faa634a),
-            "{amount}: {err:?}"
-        );
+        assert_eq!(notice.regime, Regime::Faa634a, "{amount}");
     }
     let mut l = unjustified.clone();
-    let err = refused(
+    needs_notice(
         &mut l,
         reprogram(IMET, ProgramKind::Training, date, "24999.99", None),
     );
-    assert!(matches!(err, BudgetError::NoticeRequired { .. }), "{err:?}");
 }
 
 /// FAA 634A's content rule: a notice of a reprogramming above $1,000,000 that takes the
@@ -436,7 +438,7 @@ fn the_653a_level_decides_what_the_notice_must_state() {
     };
     let content = |level: &str, amount: &str| {
         let mut l = base(level);
-        match refused(
+        needs_notice(
             &mut l,
             reprogram(
                 account,
@@ -445,10 +447,8 @@ fn the_653a_level_decides_what_the_notice_must_state() {
                 amount,
                 None,
             ),
-        ) {
-            BudgetError::NoticeRequired { notice, .. } => notice.content,
-            other => panic!("{other:?}"),
-        }
+        )
+        .content
     };
     // Jordan after: $11,000,000.01, $5,000,000.01 above a $6,000,000 level.
     assert_eq!(content("6000000", "1000000.01").len(), 1);
@@ -539,11 +539,10 @@ fn justifications_and_notices_replay_and_round_trip_through_json() {
     assert_eq!(from_json, l);
     // The replayed ledger knows the justification: a cent over it needs notice.
     let mut again = from_json.clone();
-    let err = refused(
+    needs_notice(
         &mut again,
         reprogram(FMF, ProgramKind::Financing, day(2008, 3, 25), "0.01", None),
     );
-    assert!(matches!(err, BudgetError::NoticeRequired { .. }), "{err:?}");
     // A reprogram command written before `notified` existed still reads.
     let old: Command = serde_json::from_str(&format!(
         r#"{{"id":"old-1","date":"2008-03-25","recorded":"2008-03-25","actor":"dsca","action":{{"type":"reprogram","account":"{FMF}","from":{{"holder":"DSCA","program":"financing","partner":"EGY"}},"to":{{"holder":"DSCA","program":"financing","partner":"JOR"}},"amount":"1","authority":"FAA sec. 634A"}}}}"#
@@ -845,7 +844,7 @@ fn section_634a_governs_only_accounts_carrying_faa_or_aeca_funds() {
         "072-2008/2009-1037",
     ] {
         let mut l = ledger(account, ProgramKind::Financing, start);
-        let err = refused(
+        needs_notice(
             &mut l,
             reprogram(
                 account,
@@ -854,10 +853,6 @@ fn section_634a_governs_only_accounts_carrying_faa_or_aeca_funds() {
                 "250000",
                 None,
             ),
-        );
-        assert!(
-            matches!(err, BudgetError::NoticeRequired { .. }),
-            "{account}: {err:?}"
         );
     }
 }
