@@ -2116,21 +2116,24 @@ mod tests {
             ProgramKind::Financing,
             Some("JOR".parse().unwrap()),
         );
-        let entry = |notified: Option<NaiveDate>| JournalEntry {
-            sequence: 4,
-            command: Command::new(
+        let command = |action| {
+            Command::new(
                 "r".parse().unwrap(),
                 day(2008, 3, 16),
                 "me".parse().unwrap(),
-                Action::Reprogram {
-                    account: "011-2008/2009-1082".parse().unwrap(),
-                    from: AllocationKey::new("DSCA".parse().unwrap(), ProgramKind::Financing, None),
-                    to: key.clone(),
-                    amount: "1".parse().unwrap(),
-                    authority: "634A".into(),
-                    notified,
-                },
-            ),
+                action,
+            )
+        };
+        let entry = |notified: Option<NaiveDate>| JournalEntry {
+            sequence: 4,
+            command: command(Action::Reprogram {
+                account: "011-2008/2009-1082".parse().unwrap(),
+                from: AllocationKey::new("DSCA".parse().unwrap(), ProgramKind::Financing, None),
+                to: key.clone(),
+                amount: "1".parse().unwrap(),
+                authority: "634A".into(),
+                notified,
+            }),
             decision: None,
         };
         let plain = encode_standalone(&entry(None)).unwrap();
@@ -2149,16 +2152,11 @@ mod tests {
         // Bit 7 on a disbursement is not an entry.
         let disburse = JournalEntry {
             sequence: 0,
-            command: Command::new(
-                "r".parse().unwrap(),
-                day(2008, 3, 16),
-                "me".parse().unwrap(),
-                Action::Disburse {
-                    account: "011-2008/2009-1082".parse().unwrap(),
-                    document: "JO-R-1".parse().unwrap(),
-                    amount: "1".parse().unwrap(),
-                },
-            ),
+            command: command(Action::Disburse {
+                account: "011-2008/2009-1082".parse().unwrap(),
+                document: "JO-R-1".parse().unwrap(),
+                amount: "1".parse().unwrap(),
+            }),
             decision: None,
         };
         let bytes = encode_standalone(&disburse).unwrap();
