@@ -2843,3 +2843,77 @@ mod parts_tests {
         assert!(Journal::from_parts(short).is_none(), "an offset short");
     }
 }
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+    use crate::eligibility::{FindingOutcome, RuleId, WaiverStatus};
+
+    fn request() -> EligibilityRequest {
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        EligibilityRequest::new("JOR".parse().unwrap(), ProgramKind::Financing, day)
+    }
+
+    fn allowed() -> Decision {
+        let finding = Finding {
+            rule: RuleId::new("r"),
+            title: "t".into(),
+            citation: crate::Citation::new("Act", "1"),
+            outcome: FindingOutcome::Allows,
+            facts: Vec::new(),
+            waiver: WaiverStatus::NotNeeded,
+        };
+        Decision::new(request(), "rules", vec![finding])
+    }
+
+    /// Interning finds a recent body by its findings' pointer only when the rule set and
+    /// the outcome are the same too: a decision that shares the findings under another
+    /// rule set, or with another outcome, gets a body of its own.
+    #[test]
+    fn sharing_findings_is_not_enough_to_share_a_body() {
+        let first = allowed();
+        let (rule_set, outcome, findings) = first.shared_parts();
+        assert_eq!(outcome, Outcome::Eligible);
+        let other_rules =
+            Decision::from_shared(request(), "other".into(), outcome, Arc::clone(findings));
+        let other_outcome = Decision::from_shared(
+            request(),
+            rule_set.clone(),
+            Outcome::Ineligible,
+            Arc::clone(findings),
+        );
+        let mut bodies = Bodies::default();
+        assert_eq!(bodies.intern(&first), 0);
+        assert_eq!(bodies.intern(&other_rules), 1);
+        assert_eq!(bodies.intern(&other_outcome), 2);
+        assert_eq!(bodies.intern(&first), 0);
+        assert_eq!(bodies.intern(&other_outcome), 2);
+        assert_eq!(bodies.list.len(), 3);
+    }
+
+    /// A shared body (decision kind 2) exists only from version 2 of the standalone
+    /// encoding: the same bytes marked version 1 are not an entry.
+    #[test]
+    fn a_version_1_entry_cannot_hold_a_shared_body() {
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        let entry = JournalEntry {
+            sequence: 0,
+            command: Command::new(
+                "c0".parse().unwrap(),
+                day,
+                "me".parse().unwrap(),
+                Action::Rescind {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    amount: "10".parse().unwrap(),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            decision: Some(Arc::new(allowed())),
+        };
+        let mut bytes = encode_standalone(&entry).unwrap();
+        assert_eq!(decode_standalone(&bytes).as_ref(), Some(&entry));
+        assert_eq!(bytes[0], STANDALONE_VERSION);
+        bytes[0] = 1;
+        assert_eq!(decode_standalone(&bytes), None);
+    }
+}

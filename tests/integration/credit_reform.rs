@@ -1539,3 +1539,135 @@ proptest! {
         prop_assert_eq!(Ledger::replay(ledger.journal(), Arc::new(AllowAll)).unwrap(), ledger);
     }
 }
+
+/// A financing account already open finances only periods of the program account it was
+/// opened for: a program account of the same agency with another main account, or of
+/// another agency with the same main account, is refused (naming the program it
+/// finances), and the ledger is unchanged.
+#[test]
+fn a_financing_account_is_opened_again_only_for_the_same_program_account() {
+    let mut ledger = funded("1000000");
+    let date = day(2008, 1, 3);
+    for (i, other) in ["011-2008/2009-1086", "012-2008/2009-1085"]
+        .into_iter()
+        .enumerate()
+    {
+        let other: AccountSymbol = other.parse().unwrap();
+        let appropriate = Action::Appropriate {
+            account: other,
+            title: "Another loan program account".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: m("1000"),
+            law: "P.L. 110-161".into(),
+        };
+        apply(&mut ledger, &format!("other-{i}"), date, appropriate).unwrap();
+        let before = ledger.clone();
+        let again = Action::OpenFinancingAccount {
+            account: financing(),
+            program: other,
+            title: "Foreign Military Financing, Direct Loan Financing Account".into(),
+            law: "2 U.S.C. 661d(b)".into(),
+            kind: CreditKind::DirectLoan,
+        };
+        match apply(&mut ledger, &format!("again-{i}"), date, again) {
+            Err(BudgetError::Credit {
+                account,
+                problem: CreditProblem::WrongProgram { program: finances },
+            }) => assert_eq!((account, finances), (financing(), program()), "{other}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(ledger, before);
+        assert_eq!(ledger.journal(), before.journal());
+    }
+}
+
+/// An upward reestimate is paid from a document of its own: naming a direct loan of the
+/// program is refused (the loan goes through credit reform), and one document pays the
+/// reestimates of one cohort only, however many times; each refusal changes nothing.
+#[test]
+fn an_upward_reestimate_document_is_not_a_loan_and_serves_one_cohort() {
+    let mut ledger = the_year();
+    // A loan of the next fiscal year, so that its cohort exists.
+    apply(
+        &mut ledger,
+        "loan-2009",
+        day(2009, 3, 3),
+        obligate_loan("JO-L-002", "1000000", "6.53"),
+    )
+    .unwrap();
+    let reestimate = |document: &str, cohort: i32, amount: &str| Action::UpwardReestimate {
+        account: program(),
+        financing: financing(),
+        cohort: fy(cohort),
+        document: document.parse().unwrap(),
+        amount: m(amount),
+    };
+    let before = ledger.clone();
+    match apply(
+        &mut ledger,
+        "r-loan",
+        day(2009, 3, 5),
+        reestimate("JO-L-001", 2008, "10"),
+    ) {
+        Err(BudgetError::Credit {
+            account,
+            problem: CreditProblem::UseCreditReform { document, .. },
+        }) => assert_eq!((account, document.as_str()), (program(), "JO-L-001")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ledger, before);
+    apply(
+        &mut ledger,
+        "r-obligate",
+        day(2009, 3, 5),
+        Action::Obligate {
+            account: program(),
+            document: "REEST-2".parse().unwrap(),
+            instrument: Instrument::Other,
+            funding: Funding::Allocation { key: key() },
+            amount: m("100000"),
+            object_class: Some(ObjectClass::GRANTS),
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
+        },
+    )
+    .unwrap();
+    // Twice for cohort 2008: both paid.
+    apply(
+        &mut ledger,
+        "r-1",
+        day(2009, 3, 5),
+        reestimate("REEST-2", 2008, "60000"),
+    )
+    .unwrap();
+    apply(
+        &mut ledger,
+        "r-2",
+        day(2009, 3, 6),
+        reestimate("REEST-2", 2008, "40000"),
+    )
+    .unwrap();
+    let paid = ledger
+        .obligation(&program(), &"REEST-2".parse().unwrap())
+        .unwrap();
+    assert_eq!(paid.disbursed, m("100000"));
+    // Then for cohort 2009: refused, naming the cohort it paid.
+    let before = ledger.clone();
+    match apply(
+        &mut ledger,
+        "r-3",
+        day(2009, 3, 7),
+        reestimate("REEST-2", 2009, "1"),
+    ) {
+        Err(BudgetError::DocumentExists {
+            account,
+            document,
+            what,
+        }) => {
+            assert_eq!((account, document.as_str()), (program(), "REEST-2"));
+            assert_eq!(what, "a reestimate of cohort FY2008", "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ledger, before);
+    assert_eq!(ledger.journal(), before.journal());
+}
