@@ -2917,3 +2917,28 @@ mod body_tests {
         assert_eq!(decode_standalone(&bytes), None);
     }
 }
+
+#[cfg(test)]
+mod compact_tests {
+    use super::*;
+
+    /// Every rounding rule (an `obligate_loan`'s) reads back as written; a byte past the
+    /// last rule is not one.
+    #[test]
+    fn every_rounding_reads_back_as_written() {
+        for rounding in [
+            Rounding::HalfEven,
+            Rounding::HalfAwayFromZero,
+            Rounding::TowardZero,
+            Rounding::AwayFromZero,
+        ] {
+            let mut out = Vec::new();
+            let mut symbols = Symbols::default();
+            rounding.put(&mut out, &mut symbols);
+            let mut r = Reader { bytes: &out };
+            assert_eq!(Rounding::get(&mut r, &symbols), Some(rounding));
+        }
+        let mut r = Reader { bytes: &[4] };
+        assert_eq!(Rounding::get(&mut r, &Symbols::default()), None);
+    }
+}
