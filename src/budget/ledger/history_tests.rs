@@ -234,3 +234,21 @@ fn keep_checkpoints_bounds_the_checkpoints_kept() {
     assert_eq!(ledger.checkpoints.len(), 0);
     assert!(ledger == reference);
 }
+
+/// A backdated command takes the checkpoints after it again only where they are due:
+/// with no limit, one at every multiple of the spacing up to the journal's length, as
+/// appending the same entries one after another leaves them; none between.
+#[test]
+fn a_backdated_command_takes_checkpoints_only_where_due() {
+    let steps: Vec<Step> = (0u32..60)
+        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
+        .collect();
+    let (mut ledger, _) = build(&steps, 4);
+    // A document no entry names (D200), obligated on the second day.
+    let backdated = to_command(1_000, (0, 200, 7, 0, 1)).recorded_on(day(400));
+    assert!(ledger.journal.last_date() > Some(backdated.date));
+    ledger.apply(backdated).unwrap();
+    let positions: Vec<usize> = ledger.checkpoints.list.iter().map(|c| c.position).collect();
+    let due: Vec<usize> = (1..=ledger.journal.len() / 4).map(|k| k * 4).collect();
+    assert_eq!(positions, due);
+}
