@@ -252,3 +252,22 @@ fn a_backdated_command_takes_checkpoints_only_where_due() {
     let due: Vec<usize> = (1..=ledger.journal.len() / 4).map(|k| k * 4).collect();
     assert_eq!(positions, due);
 }
+
+/// Replaying a journal takes checkpoints only where they are due: none for a journal
+/// shorter than the first spacing.
+#[test]
+fn a_replay_takes_checkpoints_only_where_due() {
+    let steps: Vec<Step> = (0u32..60)
+        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
+        .collect();
+    let (ledger, _) = build(&steps, 4);
+    let entries: Vec<JournalEntry> = ledger.journal.iter().collect();
+    assert!(entries.len() < Checkpoints::FIRST_SPACING);
+    // Five lengths in a row: a checkpoint at every entry, thinned, would leave some.
+    for len in entries.len().saturating_sub(4)..=entries.len() {
+        let journal = Journal::from_entries(entries[..len].to_vec());
+        let replayed = Ledger::replay(&journal, ledger.eligibility()).unwrap();
+        assert_eq!(replayed.journal.len(), len);
+        assert_eq!(replayed.checkpoints.len(), 0, "{len}");
+    }
+}
