@@ -2942,3 +2942,20 @@ mod compact_tests {
         assert_eq!(Rounding::get(&mut r, &Symbols::default()), None);
     }
 }
+
+#[cfg(test)]
+mod wire_tests {
+    use super::*;
+
+    /// A journal's entries that are not a list are refused with what a journal is.
+    #[test]
+    fn entries_that_are_not_a_list_name_what_a_journal_is() {
+        let error = serde_json::from_str::<Journal>(r#"{"format_version": "1.0", "entries": 42}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("a journal: {\"format_version\": \"1.0\", \"entries\": [...]}"),
+            "{error}"
+        );
+    }
+}
