@@ -1062,6 +1062,7 @@ mod tests {
         }
     }
 
+    #[allow(clippy::arithmetic_side_effects)]
     fn first_error_in_journal_order(n: u64) {
         let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
         let mut durable = DurableLedger::open(

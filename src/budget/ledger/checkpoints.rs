@@ -255,6 +255,7 @@ mod tests {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod expect_tests {
     use proptest::prelude::*;
 
@@ -313,6 +314,7 @@ mod expect_tests {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests_support {
     use super::*;
 
