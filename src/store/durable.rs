@@ -988,6 +988,25 @@ mod tests {
         assert_eq!(reopened.ledger().authority(), live.authority());
     }
 
+    /// A checkpoint of a format older than any this crate reads is passed over: opening
+    /// replays every entry instead, and the ledger is the same.
+    #[test]
+    fn a_checkpoint_older_than_the_oldest_format_read_is_passed_over() {
+        let (durable, policy) = delegated_year();
+        let live = durable.ledger().clone();
+        let mut store = durable.into_store();
+        let sequence = live.last_sequence().unwrap();
+        let mut old = live.snapshot_as(3).unwrap();
+        old[0] = 2;
+        assert!(!Ledger::reads_snapshot(&old));
+        store
+            .save_checkpoint(&Checkpoint::new(sequence, old))
+            .unwrap();
+        let opened = reopened(store, &policy);
+        assert_eq!(opened.ledger(), &live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+    }
+
     /// A store that hands out one entry with a flipped byte and one that the ledger
     /// refuses (well encoded, with its checksum), as `read_after` reads them.
     #[derive(Debug)]
