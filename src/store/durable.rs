@@ -181,6 +181,13 @@ impl<S: JournalStore> DurableLedger<S> {
     /// ledger under delegated authority never reopens open. A service that keeps the policy
     /// only in its store reads it with [`JournalStore::policy`] and passes it here.
     ///
+    /// With 4,096 entries or more to read, this thread reads the store, checks each
+    /// entry's checksum and decodes it while a second thread (scoped: it ends before
+    /// `open` returns) applies the entries in order; the ledger, and the error if one
+    /// entry is wrong (the first in journal order), are those of reading them one at a
+    /// time, which is what happens if the thread cannot be started. The store is used from
+    /// this thread only.
+    ///
     /// ```
     /// use std::sync::Arc;
     /// use chrono::NaiveDate;
@@ -271,7 +278,23 @@ impl<S: JournalStore> DurableLedger<S> {
                 .set_policy(policy.clone())
                 .map_err(ServiceError::Refused)?;
         }
-        self.catch_up()?;
+        // How many entries there are to read: the in-memory checkpoints' spacing is set
+        // for them at once, and many are decoded on a second thread.
+        let stored = self
+            .store
+            .last_sequence()?
+            .map_or(0, |s| s.saturating_add(1));
+        let held = self
+            .ledger
+            .last_sequence()
+            .map_or(0, |s| s.saturating_add(1));
+        let coming = usize::try_from(stored.saturating_sub(held)).unwrap_or(usize::MAX);
+        self.ledger.expect_entries(coming);
+        if coming >= PIPELINE_FROM {
+            restore_pipelined(&mut self.store, &mut self.ledger)?;
+        } else {
+            self.catch_up()?;
+        }
         if !incremental {
             self.ledger
                 .set_policy(policy)
@@ -409,10 +432,7 @@ impl<S: JournalStore> DurableLedger<S> {
             .read_after(ledger.last_sequence(), &mut |encoded| {
                 let sequence = expected.unwrap_or(u64::MAX);
                 let entry = encoded.decode_with(sequence, &mut decoder)?;
-                ledger.restore(entry).map_err(|error| StoreError::Refused {
-                    sequence,
-                    error: Box::new(error),
-                })?;
+                restore(ledger, entry)?;
                 expected = sequence.checked_add(1);
                 Ok(())
             })?;
@@ -534,6 +554,101 @@ fn restore_checkpoint(
     }
     let policy = register.then(|| ledger.policy().clone());
     Ok((ledger, policy))
+}
+
+/// Opening reads the entries on two threads from this many on: fewer are read on one.
+const PIPELINE_FROM: usize = 4096;
+
+/// How many decoded entries pass from the reading thread to the applying one at a time.
+const PIPELINE_BATCH: usize = 256;
+
+/// Applies an entry read back from the store to `ledger`.
+fn restore(ledger: &mut Ledger, entry: JournalEntry) -> Result<(), StoreError> {
+    let sequence = entry.sequence;
+    ledger
+        .restore(entry)
+        .map(drop)
+        .map_err(|error| StoreError::Refused {
+            sequence,
+            error: Box::new(error),
+        })
+}
+
+/// [`DurableLedger::catch_up`] on two threads, for opening a store of many entries: this
+/// one reads the entries from `store`, checks their checksums and decodes them (about a
+/// quarter of the work), a scoped thread applies them to `ledger` in order, a batch at a
+/// time. The outcome is the sequential one: the same ledger, or the first error in
+/// journal order, since the applying thread receives only the entries before the first
+/// one that could not be read, and the reading stops when the applying does. If the
+/// thread cannot be started, the entries are read on this one.
+fn restore_pipelined<S: JournalStore>(
+    store: &mut S,
+    ledger: &mut Ledger,
+) -> Result<(), StoreError> {
+    let after = ledger.last_sequence();
+    let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
+    let mut decoder = crate::budget::StandaloneDecoder::default();
+    let (read, applied) = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<JournalEntry>>(8);
+        let applying = &mut *ledger;
+        let applier = std::thread::Builder::new()
+            .name("security-assistance-open".to_owned())
+            .spawn_scoped(scope, move || -> Result<(), StoreError> {
+                for batch in receiver {
+                    for entry in batch {
+                        restore(applying, entry)?;
+                    }
+                }
+                Ok(())
+            });
+        let Ok(applier) = applier else {
+            return (Err(None), Ok(()));
+        };
+        let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+        let mut read = store.read_after(after, &mut |encoded| {
+            let sequence = expected.unwrap_or(u64::MAX);
+            batch.push(encoded.decode_with(sequence, &mut decoder)?);
+            expected = sequence.checked_add(1);
+            if batch.len() >= PIPELINE_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
+                // The applying thread stopped at a refused entry: its error is the one.
+                sender.send(full).map_err(|_| applying_stopped())?;
+            }
+            Ok(())
+        });
+        if !batch.is_empty() && sender.send(batch).is_err() && read.is_ok() {
+            read = Err(applying_stopped());
+        }
+        drop(sender);
+        let applied = applier.join().unwrap_or_else(|_| Err(applying_stopped()));
+        (read.map_err(Some), applied)
+    });
+    match (read, applied) {
+        // Nothing was read: the thread could not be started.
+        (Err(None), _) => {
+            let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
+            store.read_after(after, &mut |encoded| {
+                let sequence = expected.unwrap_or(u64::MAX);
+                restore(ledger, encoded.decode_with(sequence, &mut decoder)?)?;
+                expected = sequence.checked_add(1);
+                Ok(())
+            })
+        }
+        // An entry refused comes before any that could not be read.
+        (_, Err(refused)) => Err(refused),
+        (Err(Some(unread)), Ok(())) => Err(unread),
+        (Ok(()), Ok(())) => Ok(()),
+    }
+}
+
+/// The reading side's error when the applying thread stopped (it never shows: the
+/// applying thread's own error is returned instead).
+#[cold]
+fn applying_stopped() -> StoreError {
+    StoreError::Backend {
+        operation: "open".to_owned(),
+        reason: "the thread applying the entries stopped".to_owned(),
+    }
 }
 
 #[cold]
@@ -873,6 +988,25 @@ mod tests {
         assert_eq!(reopened.ledger().authority(), live.authority());
     }
 
+    /// A checkpoint of a format older than any this crate reads is passed over: opening
+    /// replays every entry instead, and the ledger is the same.
+    #[test]
+    fn a_checkpoint_older_than_the_oldest_format_read_is_passed_over() {
+        let (durable, policy) = delegated_year();
+        let live = durable.ledger().clone();
+        let mut store = durable.into_store();
+        let sequence = live.last_sequence().unwrap();
+        let mut old = live.snapshot_as(3).unwrap();
+        old[0] = 2;
+        assert!(!Ledger::reads_snapshot(&old));
+        store
+            .save_checkpoint(&Checkpoint::new(sequence, old))
+            .unwrap();
+        let opened = reopened(store, &policy);
+        assert_eq!(opened.ledger(), &live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+    }
+
     /// A store that hands out one entry with a flipped byte and one that the ledger
     /// refuses (well encoded, with its checksum), as `read_after` reads them.
     #[derive(Debug)]
@@ -934,11 +1068,21 @@ mod tests {
         }
     }
 
-    /// Over 3,000 entries, opening returns the first error in journal order (a corrupt
-    /// entry or one the ledger refuses), with its sequence, and nothing after it; an
-    /// untouched store opens equal.
+    /// Opening returns the first error in journal order (a corrupt entry or one the
+    /// ledger refuses), with its sequence, and nothing after it; an untouched store opens
+    /// equal. Over 3,000 entries (read on one thread) and over `PIPELINE_FROM` + 1,000
+    /// (read on two, a batch at a time): errors at and around the batches' edges, a
+    /// refused entry before and after a corrupt one in the same batch and in others, the
+    /// last entry, the first.
     #[test]
     fn opening_returns_the_first_error_in_journal_order() {
+        for n in [3000, super::PIPELINE_FROM as u64 + 1000] {
+            first_error_in_journal_order(n);
+        }
+    }
+
+    #[allow(clippy::arithmetic_side_effects)]
+    fn first_error_in_journal_order(n: u64) {
         let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
         let mut durable = DurableLedger::open(
             super::super::MemoryStore::default(),
@@ -947,7 +1091,7 @@ mod tests {
             Policy::Open,
         )
         .unwrap();
-        let commands = (0..3000)
+        let commands = (0..n)
             .map(|i| appropriation(&format!("a{i}"), day(2008, 1, 9), 1001, "1.01"))
             .collect();
         durable.apply_all(commands).unwrap();
@@ -970,22 +1114,29 @@ mod tests {
             Err(ServiceError::Store(error)) => error,
             other => panic!("{other:?}"),
         };
+        let batch = super::PIPELINE_BATCH as u64;
         for (flip, refuse, expected) in [
             (Some(2500), None, 2500),
             (Some(2500), Some(1500), 1500),
             (Some(1500), Some(1200), 1200),
             (Some(1200), Some(1500), 1200),
-            (None, Some(2999), 2999),
+            (None, Some(n - 1), n - 1),
+            (Some(n - 1), None, n - 1),
             (Some(0), None, 0),
+            (None, Some(0), 0),
+            (Some(batch), Some(batch - 1), batch - 1),
+            (Some(batch - 1), Some(batch), batch - 1),
+            (Some(batch + 3), Some(batch + 2), batch + 2),
+            (Some(n - 2), Some(n - 3), n - 3),
         ] {
             match error(flip, refuse) {
                 StoreError::Checksum { sequence, .. } => {
-                    assert_eq!((flip, sequence), (Some(expected), expected));
+                    assert_eq!((flip, sequence), (Some(expected), expected), "{n}");
                 }
                 StoreError::Refused { sequence, .. } => {
-                    assert_eq!((refuse, sequence), (Some(expected), expected));
+                    assert_eq!((refuse, sequence), (Some(expected), expected), "{n}");
                 }
-                other => panic!("{flip:?} {refuse:?}: {other:?}"),
+                other => panic!("{n} {flip:?} {refuse:?}: {other:?}"),
             }
         }
     }

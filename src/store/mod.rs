@@ -48,7 +48,11 @@
 //! `apply` and `apply_all` stamp the recorded date from the clock, check
 //! ([`Ledger::check`](crate::budget::Ledger::check),
 //! [`Ledger::check_all`](crate::budget::Ledger::check_all)), append durably, then apply in
-//! memory. `import` is the only path that keeps a caller's recorded date.
+//! memory. `import` is the only path that keeps a caller's recorded date. Opening reads
+//! the store from the calling thread only; with 4,096 entries or more after the
+//! checkpoint, a scoped second thread applies them while the calling thread checks and
+//! decodes the next ones ([`DurableLedger::open`]), with the same ledger, or the same
+//! first error in journal order, as reading them one at a time.
 
 mod clock;
 mod durable;

@@ -620,3 +620,15 @@ pub(super) fn at_entry(position: usize, error: BudgetError) -> BudgetError {
 pub(super) fn missing_decision(error: &BudgetError) -> bool {
     matches!(error, BudgetError::Journal { problem, .. } if **problem == JournalProblem::MissingDecision)
 }
+
+impl Ledger {
+    /// Readies the ledger for `additional` entries about to be restored one by one from a
+    /// store (opening): the in-memory checkpoints take the spacing they will have then, so
+    /// that only the checkpoints that survive are copied. Only a hint: the ledger and the
+    /// checkpoints it holds at the end are the same whatever the count.
+    pub(crate) fn expect_entries(&mut self, additional: usize) {
+        let from = self.journal.len();
+        self.checkpoints
+            .expect(from, from.saturating_add(additional));
+    }
+}
