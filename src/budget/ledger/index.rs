@@ -179,3 +179,55 @@ mod tests {
         assert_eq!(hasher.hash_one(&id), hasher.hash_one("c-2008-000001"));
     }
 }
+
+#[cfg(test)]
+mod collision_tests {
+    use std::hash::BuildHasher;
+    use std::sync::OnceLock;
+
+    use chrono::NaiveDate;
+
+    use super::{IdIndex, Table};
+    use crate::budget::ids::CommandId;
+    use crate::budget::journal::{Journal, JournalEntry};
+    use crate::budget::{Action, Command};
+
+    /// An id whose hash another id holds is kept whole; taking it back (a refused batch)
+    /// forgets it, and only it: the id holding the hash is still found. The index is told
+    /// the hash, so the collision (1 in 2^64) is forced.
+    #[test]
+    fn an_id_kept_whole_after_a_collision_is_forgotten_when_taken_back() {
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        let entries: Vec<JournalEntry> = (0..2u64)
+            .map(|i| JournalEntry {
+                sequence: i,
+                command: Command::new(
+                    format!("c{i}").parse().unwrap(),
+                    day,
+                    "me".parse().unwrap(),
+                    Action::Rescind {
+                        account: "011-2008/2009-1082".parse().unwrap(),
+                        amount: "10".parse().unwrap(),
+                        law: "P.L. 110-161".into(),
+                    },
+                ),
+                decision: None,
+            })
+            .collect();
+        let journal = Journal::from_entries(entries);
+        let (first, second): (CommandId, CommandId) =
+            ("c0".parse().unwrap(), "c1".parse().unwrap());
+        let mut table = Table::default();
+        let hash = table.hasher.hash_one(&first);
+        table.insert_hashed(hash, "c0", (day, 0), &journal);
+        table.insert_hashed(hash, "c1", (day, 1), &journal);
+        assert!(table.overflow.contains_key("c1"));
+        let mut index = IdIndex {
+            table: OnceLock::from(table),
+        };
+        assert_eq!(index.get(&second, &journal), Some((day, 1)));
+        index.remove(&second, (day, 1));
+        assert_eq!(index.get(&second, &journal), None);
+        assert_eq!(index.get(&first, &journal), Some((day, 0)));
+    }
+}
