@@ -2947,6 +2947,38 @@ mod compact_tests {
 mod wire_tests {
     use super::*;
 
+    /// A repeated envelope field is refused as a duplicate, never read twice (the last
+    /// one winning), whichever comes first.
+    #[test]
+    fn a_repeated_envelope_field_is_a_duplicate() {
+        for (json, field) in [
+            (
+                r#"{"format_version": "1.0", "format_version": "1.0", "entries": []}"#,
+                "format_version",
+            ),
+            (
+                r#"{"format_version": "1.0", "entries": [], "entries": []}"#,
+                "entries",
+            ),
+            (
+                r#"{"entries": [], "format_version": "1.0", "entries": []}"#,
+                "entries",
+            ),
+            (
+                r#"{"entries": [], "entries": [], "format_version": "1.0"}"#,
+                "entries",
+            ),
+        ] {
+            let error = serde_json::from_str::<Journal>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains(&format!("duplicate field `{field}`")),
+                "{json}: {error}"
+            );
+        }
+    }
+
     /// A journal's entries that are not a list are refused with what a journal is.
     #[test]
     fn entries_that_are_not_a_list_name_what_a_journal_is() {
