@@ -2673,25 +2673,7 @@ mod parts_tests {
     use super::*;
 
     fn journal() -> Journal {
-        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
-        Journal::from_entries(
-            (0..3u64)
-                .map(|i| JournalEntry {
-                    sequence: i,
-                    command: Command::new(
-                        format!("c{i}").parse().unwrap(),
-                        day,
-                        "me".parse().unwrap(),
-                        Action::Rescind {
-                            account: "011-2008/2009-1082".parse().unwrap(),
-                            amount: "10".parse().unwrap(),
-                            law: "P.L. 110-161".into(),
-                        },
-                    ),
-                    decision: None,
-                })
-                .collect(),
-        )
+        Journal::from_entries((0..3u64).map(test_support::rescission).collect())
     }
 
     /// An id that is not a command id's text (valid UTF-8 but not ASCII, a control
@@ -2895,20 +2877,9 @@ mod body_tests {
     /// encoding: the same bytes marked version 1 are not an entry.
     #[test]
     fn a_version_1_entry_cannot_hold_a_shared_body() {
-        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
         let entry = JournalEntry {
-            sequence: 0,
-            command: Command::new(
-                "c0".parse().unwrap(),
-                day,
-                "me".parse().unwrap(),
-                Action::Rescind {
-                    account: "011-2008/2009-1082".parse().unwrap(),
-                    amount: "10".parse().unwrap(),
-                    law: "P.L. 110-161".into(),
-                },
-            ),
             decision: Some(Arc::new(allowed())),
+            ..test_support::rescission(0)
         };
         let mut bytes = encode_standalone(&entry).unwrap();
         assert_eq!(decode_standalone(&bytes).as_ref(), Some(&entry));
@@ -2989,5 +2960,29 @@ mod wire_tests {
             error.contains("a journal: {\"format_version\": \"1.0\", \"entries\": [...]}"),
             "{error}"
         );
+    }
+}
+
+/// Entries for the tests of the journal and of what is built on it.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// Entry `i`: command `c{i}` rescinding $10 on 2 January 2008, no decision.
+    pub(crate) fn rescission(i: u64) -> JournalEntry {
+        JournalEntry {
+            sequence: i,
+            command: Command::new(
+                format!("c{i}").parse().unwrap(),
+                NaiveDate::from_ymd_opt(2008, 1, 2).unwrap(),
+                "me".parse().unwrap(),
+                Action::Rescind {
+                    account: "011-2008/2009-1082".parse().unwrap(),
+                    amount: "10".parse().unwrap(),
+                    law: "P.L. 110-161".into(),
+                },
+            ),
+            decision: None,
+        }
     }
 }

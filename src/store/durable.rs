@@ -720,6 +720,15 @@ mod tests {
     /// Under delegated authority: an appropriation apportioned, allotted and allocated,
     /// a root delegation with a yearly limit of 12,000 (of which the allotment and the
     /// allocation use 10,000), and 1,500 obligated under it.
+    /// [`delegated_year`]'s ledger, its store, its policy and its last sequence: for
+    /// saving a checkpoint of another format in the store and opening it.
+    fn delegated_year_stored() -> (Ledger, super::super::MemoryStore, Policy, u64) {
+        let (durable, policy) = delegated_year();
+        let live = durable.ledger().clone();
+        let sequence = live.last_sequence().unwrap();
+        (live, durable.into_store(), policy, sequence)
+    }
+
     fn delegated_year() -> (DurableLedger<super::super::MemoryStore>, Policy) {
         use crate::budget::{
             AgencyHead, AllocationKey, Apportionment, DelegatedAuthority, Funding, Grant,
@@ -917,10 +926,7 @@ mod tests {
         // Format 5 only appended the loan guarantee variant of the credit role: a ledger
         // without guarantees is written byte for byte as format 4 wrote it, but for the
         // format number, and a format-4 checkpoint opens to the same ledger.
-        let (durable, policy) = delegated_year();
-        let live = durable.ledger().clone();
-        let mut store = durable.into_store();
-        let sequence = live.last_sequence().unwrap();
+        let (live, mut store, policy, sequence) = delegated_year_stored();
         let old = live.snapshot_as(4).unwrap();
         let new = live.snapshot_as(5).unwrap();
         assert_eq!(old.first(), Some(&4));
@@ -963,10 +969,7 @@ mod tests {
 
     #[test]
     fn a_format_3_checkpoint_still_opens_and_the_register_is_rebuilt_from_its_journal() {
-        let (durable, policy) = delegated_year();
-        let live = durable.ledger().clone();
-        let mut store = durable.into_store();
-        let sequence = live.last_sequence().unwrap();
+        let (live, mut store, policy, sequence) = delegated_year_stored();
         let old = live.snapshot_as(3).unwrap();
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
         assert!(!register);
@@ -992,10 +995,7 @@ mod tests {
     /// replays every entry instead, and the ledger is the same.
     #[test]
     fn a_checkpoint_older_than_the_oldest_format_read_is_passed_over() {
-        let (durable, policy) = delegated_year();
-        let live = durable.ledger().clone();
-        let mut store = durable.into_store();
-        let sequence = live.last_sequence().unwrap();
+        let (live, mut store, policy, sequence) = delegated_year_stored();
         let mut old = live.snapshot_as(3).unwrap();
         old[0] = 2;
         assert!(!Ledger::reads_snapshot(&old));

@@ -210,9 +210,7 @@ proptest! {
 /// at most `max` otherwise, the answers unchanged.
 #[test]
 fn keep_checkpoints_bounds_the_checkpoints_kept() {
-    let steps: Vec<Step> = (0u32..60)
-        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
-        .collect();
+    let steps = sixty_obligations();
     let (mut ledger, _) = build(&steps, 4);
     // One every 4 entries appended, none between.
     let positions: Vec<usize> = ledger.checkpoints.list.iter().map(|c| c.position).collect();
@@ -240,9 +238,7 @@ fn keep_checkpoints_bounds_the_checkpoints_kept() {
 /// appending the same entries one after another leaves them; none between.
 #[test]
 fn a_backdated_command_takes_checkpoints_only_where_due() {
-    let steps: Vec<Step> = (0u32..60)
-        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
-        .collect();
+    let steps = sixty_obligations();
     let (mut ledger, _) = build(&steps, 4);
     // A document no entry names (D200), obligated on the second day.
     let backdated = to_command(1_000, (0, 200, 7, 0, 1)).recorded_on(day(400));
@@ -257,9 +253,7 @@ fn a_backdated_command_takes_checkpoints_only_where_due() {
 /// shorter than the first spacing.
 #[test]
 fn a_replay_takes_checkpoints_only_where_due() {
-    let steps: Vec<Step> = (0u32..60)
-        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
-        .collect();
+    let steps = sixty_obligations();
     let (ledger, _) = build(&steps, 4);
     let entries: Vec<JournalEntry> = ledger.journal.iter().collect();
     assert!(entries.len() < Checkpoints::FIRST_SPACING);
@@ -270,4 +264,11 @@ fn a_replay_takes_checkpoints_only_where_due() {
         assert_eq!(replayed.journal.len(), len);
         assert_eq!(replayed.checkpoints.len(), 0, "{len}");
     }
+}
+
+/// Sixty obligations on successive days, over 24 documents (some refused as repeated).
+fn sixty_obligations() -> Vec<Step> {
+    (0u32..60)
+        .map(|i| (0u8, u8::try_from(i % 24).unwrap_or(0), i, i, 1u8))
+        .collect()
 }

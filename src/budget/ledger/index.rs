@@ -189,8 +189,8 @@ mod collision_tests {
 
     use super::{IdIndex, Table};
     use crate::budget::ids::CommandId;
-    use crate::budget::journal::{Journal, JournalEntry};
-    use crate::budget::{Action, Command};
+    use crate::budget::journal::Journal;
+    use crate::budget::journal::test_support::rescission;
 
     /// An id whose hash another id holds is kept whole; taking it back (a refused batch)
     /// forgets it, and only it: the id holding the hash is still found. The index is told
@@ -198,23 +198,7 @@ mod collision_tests {
     #[test]
     fn an_id_kept_whole_after_a_collision_is_forgotten_when_taken_back() {
         let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
-        let entries: Vec<JournalEntry> = (0..2u64)
-            .map(|i| JournalEntry {
-                sequence: i,
-                command: Command::new(
-                    format!("c{i}").parse().unwrap(),
-                    day,
-                    "me".parse().unwrap(),
-                    Action::Rescind {
-                        account: "011-2008/2009-1082".parse().unwrap(),
-                        amount: "10".parse().unwrap(),
-                        law: "P.L. 110-161".into(),
-                    },
-                ),
-                decision: None,
-            })
-            .collect();
-        let journal = Journal::from_entries(entries);
+        let journal = Journal::from_entries((0..2u64).map(rescission).collect());
         let (first, second): (CommandId, CommandId) =
             ("c0".parse().unwrap(), "c1".parse().unwrap());
         let mut table = Table::default();
