@@ -2754,21 +2754,13 @@ mod parts_tests {
     /// An entry decided under `rule_set` by one finding citing `act`: findings that differ
     /// only in their citation hash alike (the hash reads rules, titles and fact counts).
     fn decided(i: u64, rule_set: &'static str, act: &'static str) -> JournalEntry {
-        use crate::eligibility::{FindingOutcome, RuleId, WaiverStatus};
-        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
-        let request = EligibilityRequest::new("JOR".parse().unwrap(), ProgramKind::Financing, day);
-        let finding = Finding {
-            rule: RuleId::new("r"),
-            title: "t".into(),
-            citation: crate::Citation::new(act, "1"),
-            outcome: FindingOutcome::Allows,
-            facts: Vec::new(),
-            waiver: WaiverStatus::NotNeeded,
-        };
-        let mut entry = journal().get(0).unwrap();
-        entry.sequence = i;
+        let mut entry = test_support::rescission(i);
         entry.command.id = format!("d{i}").parse().unwrap();
-        entry.decision = Some(Arc::new(Decision::new(request, rule_set, vec![finding])));
+        entry.decision = Some(Arc::new(Decision::new(
+            test_support::request(),
+            rule_set,
+            vec![test_support::finding(act)],
+        )));
         entry
     }
 
@@ -2828,24 +2820,11 @@ mod parts_tests {
 
 #[cfg(test)]
 mod body_tests {
+    use super::test_support::{finding, request};
     use super::*;
-    use crate::eligibility::{FindingOutcome, RuleId, WaiverStatus};
-
-    fn request() -> EligibilityRequest {
-        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
-        EligibilityRequest::new("JOR".parse().unwrap(), ProgramKind::Financing, day)
-    }
 
     fn allowed() -> Decision {
-        let finding = Finding {
-            rule: RuleId::new("r"),
-            title: "t".into(),
-            citation: crate::Citation::new("Act", "1"),
-            outcome: FindingOutcome::Allows,
-            facts: Vec::new(),
-            waiver: WaiverStatus::NotNeeded,
-        };
-        Decision::new(request(), "rules", vec![finding])
+        Decision::new(request(), "rules", vec![finding("Act")])
     }
 
     /// Interning finds a recent body by its findings' pointer only when the rule set and
@@ -2983,6 +2962,26 @@ pub(crate) mod test_support {
                 },
             ),
             decision: None,
+        }
+    }
+
+    /// A request about Jordan, financing, on 2 January 2008.
+    pub(crate) fn request() -> EligibilityRequest {
+        let day = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
+        EligibilityRequest::new("JOR".parse().unwrap(), ProgramKind::Financing, day)
+    }
+
+    /// A finding of rule `r` that allows, citing `act`: findings that differ only in
+    /// their citation hash alike (the body hash reads rules, titles and fact counts).
+    pub(crate) fn finding(act: &'static str) -> Finding {
+        use crate::eligibility::{FindingOutcome, RuleId, WaiverStatus};
+        Finding {
+            rule: RuleId::new("r"),
+            title: "t".into(),
+            citation: crate::Citation::new(act, "1"),
+            outcome: FindingOutcome::Allows,
+            facts: Vec::new(),
+            waiver: WaiverStatus::NotNeeded,
         }
     }
 }

@@ -293,7 +293,7 @@ impl<S: JournalStore> DurableLedger<S> {
         if coming >= PIPELINE_FROM {
             restore_pipelined(&mut self.store, &mut self.ledger)?;
         } else {
-            self.catch_up()?;
+            restore_all(&mut self.store, &mut self.ledger)?;
         }
         if !incremental {
             self.ledger
@@ -425,18 +425,7 @@ impl<S: JournalStore> DurableLedger<S> {
     /// [`ServiceError::Store`] for a corrupt, misplaced or refused entry (nothing after it
     /// is applied) or the store's own failure.
     pub fn catch_up(&mut self) -> Result<(), ServiceError> {
-        let ledger = &mut self.ledger;
-        let mut expected = ledger.last_sequence().map_or(Some(0), |s| s.checked_add(1));
-        let mut decoder = crate::budget::StandaloneDecoder::default();
-        self.store
-            .read_after(ledger.last_sequence(), &mut |encoded| {
-                let sequence = expected.unwrap_or(u64::MAX);
-                let entry = encoded.decode_with(sequence, &mut decoder)?;
-                restore(ledger, entry)?;
-                expected = sequence.checked_add(1);
-                Ok(())
-            })?;
-        Ok(())
+        Ok(restore_all(&mut self.store, &mut self.ledger)?)
     }
 
     /// Checks `commands` as a batch, appends what they add, applies it; on a lost race
@@ -574,7 +563,25 @@ fn restore(ledger: &mut Ledger, entry: JournalEntry) -> Result<(), StoreError> {
         })
 }
 
-/// [`DurableLedger::catch_up`] on two threads, for opening a store of many entries: this
+/// Reads every entry of `store` after `ledger`'s last one and applies it, one at a time.
+fn restore_all<S: JournalStore>(store: &mut S, ledger: &mut Ledger) -> Result<(), StoreError> {
+    let after = ledger.last_sequence();
+    let mut expected = next_sequence(after);
+    let mut decoder = crate::budget::StandaloneDecoder::default();
+    store.read_after(after, &mut |encoded| {
+        let sequence = expected.unwrap_or(u64::MAX);
+        restore(ledger, encoded.decode_with(sequence, &mut decoder)?)?;
+        expected = sequence.checked_add(1);
+        Ok(())
+    })
+}
+
+/// The sequence expected after `last` (`None` past `u64::MAX`).
+fn next_sequence(last: Option<u64>) -> Option<u64> {
+    last.map_or(Some(0), |s| s.checked_add(1))
+}
+
+/// [`restore_all`] on two threads, for opening a store of many entries: this
 /// one reads the entries from `store`, checks their checksums and decodes them (about a
 /// quarter of the work), a scoped thread applies them to `ledger` in order, a batch at a
 /// time. The outcome is the sequential one: the same ledger, or the first error in
@@ -586,7 +593,7 @@ fn restore_pipelined<S: JournalStore>(
     ledger: &mut Ledger,
 ) -> Result<(), StoreError> {
     let after = ledger.last_sequence();
-    let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
+    let mut expected = next_sequence(after);
     let mut decoder = crate::budget::StandaloneDecoder::default();
     let (read, applied) = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<JournalEntry>>(8);
@@ -625,15 +632,7 @@ fn restore_pipelined<S: JournalStore>(
     });
     match (read, applied) {
         // Nothing was read: the thread could not be started.
-        (Err(None), _) => {
-            let mut expected = after.map_or(Some(0), |s| s.checked_add(1));
-            store.read_after(after, &mut |encoded| {
-                let sequence = expected.unwrap_or(u64::MAX);
-                restore(ledger, encoded.decode_with(sequence, &mut decoder)?)?;
-                expected = sequence.checked_add(1);
-                Ok(())
-            })
-        }
+        (Err(None), _) => restore_all(store, ledger),
         // An entry refused comes before any that could not be read.
         (_, Err(refused)) => Err(refused),
         (Err(Some(unread)), Ok(())) => Err(unread),
@@ -717,11 +716,9 @@ mod tests {
         );
     }
 
-    /// Under delegated authority: an appropriation apportioned, allotted and allocated,
-    /// a root delegation with a yearly limit of 12,000 (of which the allotment and the
-    /// allocation use 10,000), and 1,500 obligated under it.
     /// [`delegated_year`]'s ledger, its store, its policy and its last sequence: for
-    /// saving a checkpoint of another format in the store and opening it.
+    /// saving a checkpoint of another format in the store and opening it
+    /// ([`reopened_from`]).
     fn delegated_year_stored() -> (Ledger, super::super::MemoryStore, Policy, u64) {
         let (durable, policy) = delegated_year();
         let live = durable.ledger().clone();
@@ -729,6 +726,27 @@ mod tests {
         (live, durable.into_store(), policy, sequence)
     }
 
+    /// `store` reopened under `policy` after saving `bytes` as its checkpoint at
+    /// `sequence`; the reopened ledger and its delegation register must be `live`'s.
+    fn reopened_from(
+        mut store: super::super::MemoryStore,
+        sequence: u64,
+        bytes: Vec<u8>,
+        policy: &Policy,
+        live: &Ledger,
+    ) -> DurableLedger<super::super::MemoryStore> {
+        store
+            .save_checkpoint(&Checkpoint::new(sequence, bytes))
+            .unwrap();
+        let opened = reopened(store, policy);
+        assert_eq!(opened.ledger(), live);
+        assert_eq!(opened.ledger().authority(), live.authority());
+        opened
+    }
+
+    /// Under delegated authority: an appropriation apportioned, allotted and allocated,
+    /// a root delegation with a yearly limit of 12,000 (of which the allotment and the
+    /// allocation use 10,000), and 1,500 obligated under it.
     fn delegated_year() -> (DurableLedger<super::super::MemoryStore>, Policy) {
         use crate::budget::{
             AgencyHead, AllocationKey, Apportionment, DelegatedAuthority, Funding, Grant,
@@ -926,7 +944,7 @@ mod tests {
         // Format 5 only appended the loan guarantee variant of the credit role: a ledger
         // without guarantees is written byte for byte as format 4 wrote it, but for the
         // format number, and a format-4 checkpoint opens to the same ledger.
-        let (live, mut store, policy, sequence) = delegated_year_stored();
+        let (live, store, policy, sequence) = delegated_year_stored();
         let old = live.snapshot_as(4).unwrap();
         let new = live.snapshot_as(5).unwrap();
         assert_eq!(old.first(), Some(&4));
@@ -959,27 +977,17 @@ mod tests {
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
         assert!(register);
         assert_eq!(read, live);
-        store
-            .save_checkpoint(&Checkpoint::new(sequence, old))
-            .unwrap();
-        let opened = reopened(store, &policy);
-        assert_eq!(opened.ledger(), &live);
-        assert_eq!(opened.ledger().authority(), live.authority());
+        reopened_from(store, sequence, old, &policy, &live);
     }
 
     #[test]
     fn a_format_3_checkpoint_still_opens_and_the_register_is_rebuilt_from_its_journal() {
-        let (live, mut store, policy, sequence) = delegated_year_stored();
+        let (live, store, policy, sequence) = delegated_year_stored();
         let old = live.snapshot_as(3).unwrap();
         let (read, register) = Ledger::from_snapshot(&old, live.eligibility()).unwrap();
         assert!(!register);
         assert_eq!(read.policy(), &Policy::Open);
-        store
-            .save_checkpoint(&Checkpoint::new(sequence, old))
-            .unwrap();
-        let mut opened = reopened(store, &policy);
-        assert_eq!(opened.ledger(), &live);
-        assert_eq!(opened.ledger().authority(), live.authority());
+        let mut opened = reopened_from(store, sequence, old, &policy, &live);
         // The next checkpoint is written in the current format, with the register.
         opened.checkpoint().unwrap();
         let mut store = opened.into_store();
@@ -995,16 +1003,11 @@ mod tests {
     /// replays every entry instead, and the ledger is the same.
     #[test]
     fn a_checkpoint_older_than_the_oldest_format_read_is_passed_over() {
-        let (live, mut store, policy, sequence) = delegated_year_stored();
+        let (live, store, policy, sequence) = delegated_year_stored();
         let mut old = live.snapshot_as(3).unwrap();
         old[0] = 2;
         assert!(!Ledger::reads_snapshot(&old));
-        store
-            .save_checkpoint(&Checkpoint::new(sequence, old))
-            .unwrap();
-        let opened = reopened(store, &policy);
-        assert_eq!(opened.ledger(), &live);
-        assert_eq!(opened.ledger().authority(), live.authority());
+        reopened_from(store, sequence, old, &policy, &live);
     }
 
     /// A store that hands out one entry with a flipped byte and one that the ledger
