@@ -812,3 +812,213 @@ proptest! {
         prop_assert_eq!(&replayed, &w.ledger);
     }
 }
+
+/// A commitment and its release need the power to commit: an actor delegated only to
+/// approve is refused either, naming that power and the fund-control regulations; the
+/// officer delegated to commit may.
+#[test]
+fn committing_and_releasing_a_commitment_need_the_power_to_commit() {
+    let mut w = world();
+    let commit = Action::Commit {
+        account: account(),
+        document: "JO-C".parse().unwrap(),
+        key: key("JOR"),
+        amount: money("1000"),
+    };
+    let decommit = Action::Decommit {
+        account: account(),
+        document: "JO-C".parse().unwrap(),
+        amount: money("400"),
+    };
+    let c = w.command(day(2, 3), "approver", commit.clone());
+    let problem = w.refused(c);
+    assert_eq!(
+        problem,
+        AuthorityError::NoDelegation {
+            actor: "approver".parse().unwrap(),
+            power: Power::Commit
+        }
+    );
+    assert_eq!(
+        problem.to_string(),
+        "approver holds no delegation to commit"
+    );
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 1514(a)");
+    w.apply(day(2, 3), "country-officer", commit);
+    let c = w.command(day(2, 4), "approver", decommit.clone());
+    assert_eq!(
+        w.refused(c),
+        AuthorityError::NoDelegation {
+            actor: "approver".parse().unwrap(),
+            power: Power::Commit
+        }
+    );
+    w.apply(day(2, 4), "country-officer", decommit);
+}
+
+/// Each power's name in a refusal, and the provision that requires it to be delegated:
+/// certifying a voucher under 31 U.S.C. 3325(a)(1), approving as second approver under
+/// the Green Book's segregation of duties, the others under the fund-control regulations.
+#[test]
+fn a_refusal_names_the_power_and_the_provision_that_requires_it() {
+    let cases = [
+        (Power::Allot, "allot", "31 U.S.C. 1514(a)"),
+        (Power::Allocate, "allocate", "31 U.S.C. 1514(a)"),
+        (Power::Commit, "commit", "31 U.S.C. 1514(a)"),
+        (Power::Obligate, "obligate", "31 U.S.C. 1514(a)"),
+        (Power::Disburse, "disburse", "31 U.S.C. 1514(a)"),
+        (Power::Certify, "certify", "31 U.S.C. 3325(a)(1)"),
+        (
+            Power::Approve,
+            "approve",
+            "GAO-14-704G, Standards for Internal Control in the Federal Government section 10.13",
+        ),
+    ];
+    for (power, name, citation) in cases {
+        let problem = AuthorityError::NoDelegation {
+            actor: "clerk".parse().unwrap(),
+            power,
+        };
+        assert_eq!(
+            problem.to_string(),
+            format!("clerk holds no delegation to {name}")
+        );
+        assert_eq!(power.citation().to_string(), citation, "{power:?}");
+        assert_eq!(problem.citation(), power.citation());
+    }
+    // Through the ledger: an approver who holds no delegation to approve.
+    let mut w = world();
+    let c = w
+        .obligate(day(2, 2), "dsca-director", "JO-L", "JOR", "1200000")
+        .approved_by("certifier".parse().unwrap());
+    let problem = w.refused(c);
+    assert_eq!(
+        problem.citation().to_string(),
+        "GAO-14-704G, Standards for Internal Control in the Federal Government section 10.13"
+    );
+    assert_eq!(
+        problem.to_string(),
+        "certifier holds no delegation to approve"
+    );
+}
+
+/// An audit trail names each signer's capacity as its serde form, in the rows' JSON, the
+/// CSV and the text: the actor, the certifying officer of a payment, the second approver
+/// of a large obligation.
+#[test]
+fn an_audit_trail_names_each_signers_capacity() {
+    for signer in [
+        Signer::Actor,
+        Signer::CertifyingOfficer,
+        Signer::SecondApprover,
+    ] {
+        assert_eq!(
+            serde_json::to_value(signer).unwrap(),
+            serde_json::Value::from(signer.as_str())
+        );
+    }
+    let mut w = world();
+    let pay = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("certifier".parse().unwrap());
+    w.ledger.apply(pay).unwrap();
+    let large = w
+        .obligate(day(3, 2), "dsca-director", "JO-L", "JOR", "1200000")
+        .approved_by("approver".parse().unwrap());
+    w.ledger.apply(large).unwrap();
+    for (document, actor, capacity) in [
+        ("JO-1", "certifier", "certifying_officer"),
+        ("JO-L", "approver", "second_approver"),
+        ("JO-L", "dsca-director", "actor"),
+    ] {
+        let report = AuditReport::of_document(&w.ledger, &account(), &document.parse().unwrap());
+        let csv = report.csv().unwrap();
+        assert!(
+            csv.lines()
+                .any(|line| line.contains(&format!(",{actor},{capacity},"))),
+            "{csv}"
+        );
+        assert!(
+            report
+                .text()
+                .lines()
+                .any(|line| line.contains(actor) && line.contains(capacity)),
+            "{}",
+            report.text()
+        );
+    }
+}
+
+/// A document number names a document within its account: the trail of `D-1` in one
+/// account leaves out `D-1` of another.
+#[test]
+fn an_audit_trail_keeps_to_the_account_asked_about() {
+    let mut ledger = Ledger::allow_all();
+    let mut n = 0;
+    let mut apply = |ledger: &mut Ledger, action: Action| {
+        n += 1;
+        ledger
+            .apply(Command::new(
+                format!("c{n}").parse().unwrap(),
+                day(1, 2),
+                "officer".parse().unwrap(),
+                action,
+            ))
+            .unwrap();
+    };
+    let accounts: [AccountSymbol; 2] = [account(), "011-2008/2009-1081".parse().unwrap()];
+    for (i, account) in accounts.iter().enumerate() {
+        apply(
+            &mut ledger,
+            Action::Appropriate {
+                account: *account,
+                title: "FMF".into(),
+                purposes: vec![ProgramKind::Financing],
+                amount: money("1000000"),
+                law: "P.L. 110-161".into(),
+            },
+        );
+        apply(
+            &mut ledger,
+            Action::Apportion {
+                account: *account,
+                category: Apportionment::ByPeriod { from: day(1, 2) },
+                amount: money("1000000"),
+            },
+        );
+        apply(
+            &mut ledger,
+            Action::Allot {
+                account: *account,
+                holder: "DSCA".parse().unwrap(),
+                amount: money("1000000"),
+            },
+        );
+        apply(
+            &mut ledger,
+            Action::Allocate {
+                account: *account,
+                key: key("JOR"),
+                amount: money("1000000"),
+            },
+        );
+        apply(
+            &mut ledger,
+            Action::Obligate {
+                account: *account,
+                document: "D-1".parse().unwrap(),
+                instrument: Instrument::GrantAgreement,
+                funding: Funding::Allocation { key: key("JOR") },
+                amount: money(&format!("{}", 1000 * (i + 1))),
+                object_class: None,
+                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
+            },
+        );
+    }
+    for (i, account) in accounts.iter().enumerate() {
+        let rows = ledger.audit_document(account, &"D-1".parse().unwrap());
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].account, Some(*account));
+        assert_eq!(rows[0].amount, money(&format!("{}", 1000 * (i + 1))));
+    }
+}

@@ -1866,3 +1866,137 @@ fn iati_free_text_is_escaped_and_control_characters_are_refused() {
         }
     }
 }
+
+/// The homeland year's status rows under each single-dimension grouping, and filters.
+mod filters {
+    use super::{Dimension, StatusQuery, day, homeland_year};
+    use security_assistance::budget::{MissionRegister, StatusFilter, StatusRow};
+
+    /// The row's amounts, its key and account status cleared.
+    fn amounts(row: &StatusRow) -> StatusRow {
+        StatusRow {
+            key: Default::default(),
+            account_status: None,
+            ..row.clone()
+        }
+    }
+
+    /// For every dimension a filter can name and every value a report grouped by it shows,
+    /// the ungrouped report filtered by that value is that row, column by column: a filter
+    /// keeps exactly the money of its value, no more, no less.
+    #[test]
+    fn a_filter_keeps_what_grouping_by_its_dimension_shows() {
+        let (ledger, oversight) = homeland_year::ledger();
+        let missions = MissionRegister::from(&oversight);
+        let as_of = day(2008, 9, 30);
+        let mut checked = std::collections::BTreeMap::new();
+        for dimension in [
+            Dimension::Holder,
+            Dimension::Program,
+            Dimension::Partner,
+            Dimension::Region,
+            Dimension::Agency,
+            Dimension::MissionArea,
+            Dimension::ObjectClass,
+        ] {
+            let query = StatusQuery::new(as_of, &[dimension]);
+            let grouped = ledger
+                .status_of_funds_with_missions(&query, &missions)
+                .unwrap();
+            // More than one row, so that a filter keeping everything differs from each.
+            assert!(grouped.len() >= 2, "{dimension:?}");
+            for row in &grouped {
+                let k = row.key.clone();
+                let filter = match dimension {
+                    Dimension::Holder => k.holder.clone().map(|holder| StatusFilter {
+                        holder: Some(holder),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::Program => k.program.map(|program| StatusFilter {
+                        program: Some(program),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::Partner => k.partner.map(|partner| StatusFilter {
+                        partner: Some(partner),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::Region => k.region.map(|region| StatusFilter {
+                        region: Some(region),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::Agency => k.agency.map(|agency| StatusFilter {
+                        agency: Some(agency),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::MissionArea => k.mission_area.map(|mission| StatusFilter {
+                        mission_area: Some(mission),
+                        ..StatusFilter::default()
+                    }),
+                    Dimension::ObjectClass => k.object_class.map(|class| StatusFilter {
+                        object_class: Some(class),
+                        ..StatusFilter::default()
+                    }),
+                    other => panic!("not a filter dimension here: {other:?}"),
+                };
+                let Some(filter) = filter else { continue };
+                let mut filtered = StatusQuery::new(as_of, &[]);
+                filtered.filter = filter;
+                let rows = ledger
+                    .status_of_funds_with_missions(&filtered, &missions)
+                    .unwrap();
+                assert_eq!(rows.len(), 1, "{dimension:?} {k:?}");
+                assert_eq!(amounts(&rows[0]), amounts(row), "{dimension:?} {k:?}");
+                *checked.entry(format!("{dimension:?}")).or_insert(0) += 1;
+            }
+        }
+        // Every dimension was checked.
+        assert_eq!(checked.len(), 7, "{checked:?}");
+    }
+
+    /// Split by object class, a class's row holds only its documents' obligations: budget
+    /// authority, apportioned, allotted and allocated equal to what they obligated, nothing
+    /// unobligated or committed; the rest of each allocation is the unclassed row's.
+    #[test]
+    fn an_object_class_row_holds_only_what_its_documents_obligated() {
+        let (ledger, _) = homeland_year::ledger();
+        let as_of = day(2008, 9, 30);
+        let rows = ledger
+            .status_of_funds(&StatusQuery::new(as_of, &[Dimension::ObjectClass]))
+            .unwrap();
+        let classed: Vec<_> = rows
+            .iter()
+            .filter(|r| r.key.object_class.is_some())
+            .collect();
+        assert!(!classed.is_empty());
+        for row in &classed {
+            assert!(row.obligated.is_positive(), "{row:?}");
+            for column in [
+                row.budget_authority,
+                row.apportioned,
+                row.allotted,
+                row.allocated,
+            ] {
+                assert_eq!(column, row.obligated, "{row:?}");
+            }
+            assert!(
+                row.unobligated.is_zero() && row.committed.is_zero(),
+                "{row:?}"
+            );
+        }
+        let rest = rows.iter().find(|r| r.key.object_class.is_none()).unwrap();
+        let all = ledger
+            .status_of_funds(&StatusQuery::new(as_of, &[]))
+            .unwrap();
+        let obligated = classed
+            .iter()
+            .try_fold(security_assistance::Money::ZERO, |sum, r| {
+                sum.checked_add(r.allocated)
+            })
+            .unwrap();
+        assert_eq!(
+            rest.allocated,
+            all[0].allocated.checked_sub(obligated).unwrap()
+        );
+        assert_eq!(rest.obligated, security_assistance::Money::ZERO);
+    }
+}
