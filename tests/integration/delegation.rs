@@ -1022,3 +1022,118 @@ fn an_audit_trail_keeps_to_the_account_asked_about() {
         assert_eq!(rows[0].amount, money(&format!("{}", 1000 * (i + 1))));
     }
 }
+
+/// A certifying officer or second approver who signs beyond a limit of their delegation
+/// is refused under the provision of that capacity: 31 U.S.C. 3528(a) for the certifier,
+/// the Green Book's segregation of duties for the approver (the other powers come under
+/// 31 U.S.C. 1517(a)(2)).
+#[test]
+fn a_signature_beyond_its_limit_cites_the_signers_provision() {
+    let mut w = world();
+    let mut certifier = grant(
+        Some("D1"),
+        "small-certifier",
+        Role::CertifyingOfficer,
+        &[Power::Certify],
+    );
+    certifier.per_command = Some(money("500"));
+    w.delegate("D5", day(2, 2), "dsca-director", certifier);
+    let mut approver = grant(
+        Some("D1"),
+        "small-approver",
+        Role::ApprovingOfficial,
+        &[Power::Approve],
+    );
+    approver.per_command = Some(money("1000000"));
+    w.delegate("D6", day(2, 2), "dsca-director", approver);
+    let pay = w
+        .disburse(day(3, 1), "dsca-director", "JO-1", "1000")
+        .certified_by("small-certifier".parse().unwrap());
+    let problem = w.refused(pay);
+    assert!(
+        matches!(
+            problem,
+            AuthorityError::OverCommandLimit {
+                power: Power::Certify,
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 3528(a)");
+    let large = w
+        .obligate(day(3, 2), "dsca-director", "JO-L", "JOR", "1200000")
+        .approved_by("small-approver".parse().unwrap());
+    let problem = w.refused(large);
+    assert!(
+        matches!(
+            problem,
+            AuthorityError::OverCommandLimit {
+                power: Power::Approve,
+                ..
+            }
+        ),
+        "{problem:?}"
+    );
+    assert!(problem.citation().to_string().starts_with("GAO-14-704G"));
+    // The officer's own limit: the fund-control provision on amounts.
+    let over = w.obligate(day(3, 3), "country-officer", "JO-3", "JOR", "600000");
+    let problem = w.refused(over);
+    assert!(matches!(
+        problem,
+        AuthorityError::OverCommandLimit {
+            power: Power::Obligate,
+            ..
+        }
+    ));
+    assert_eq!(problem.citation().to_string(), "31 U.S.C. 1517(a)(2)");
+}
+
+/// One person signing a payment in two capacities, under two delegations: the audit trail
+/// names for each signature the delegation of its own capacity; and what a second
+/// approver signed is in their trail.
+#[test]
+fn each_signature_is_traced_to_the_delegation_of_its_capacity() {
+    let mut w = world();
+    w.delegate(
+        "D5",
+        day(2, 2),
+        "dsca-director",
+        grant(Some("D1"), "cashier", Role::FundsHolder, &[Power::Disburse]),
+    );
+    w.delegate(
+        "D6",
+        day(2, 2),
+        "dsca-director",
+        grant(
+            Some("D1"),
+            "cashier",
+            Role::CertifyingOfficer,
+            &[Power::Certify],
+        ),
+    );
+    let pay = w
+        .disburse(day(3, 1), "cashier", "JO-1", "1000")
+        .certified_by("cashier".parse().unwrap());
+    w.ledger.apply(pay).unwrap();
+    let rows = w.ledger.audit_actor(&"cashier".parse().unwrap());
+    let traced: Vec<(Signer, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.signer, r.delegation.as_ref().map(|d| d.as_str())))
+        .collect();
+    assert_eq!(
+        traced,
+        [
+            (Signer::Actor, Some("D5")),
+            (Signer::CertifyingOfficer, Some("D6"))
+        ]
+    );
+    let large = w
+        .obligate(day(3, 2), "dsca-director", "JO-L", "JOR", "1200000")
+        .approved_by("approver".parse().unwrap());
+    w.ledger.apply(large).unwrap();
+    let rows = w.ledger.audit_actor(&"approver".parse().unwrap());
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].signer, Signer::SecondApprover);
+    assert_eq!(rows[0].delegation.as_ref().unwrap().as_str(), "D4");
+}

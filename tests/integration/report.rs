@@ -2000,3 +2000,71 @@ mod filters {
         assert_eq!(rest.obligated, security_assistance::Money::ZERO);
     }
 }
+
+/// Filters by account and by fiscal year, on a ledger of two accounts of two fiscal years.
+mod account_filters {
+    use super::{Action, Apportionment, Command, Dimension, Ledger, StatusQuery, day};
+    use security_assistance::ProgramKind;
+    use security_assistance::budget::{AccountSymbol, StatusFilter};
+
+    #[test]
+    fn a_filter_by_account_or_fiscal_year_keeps_that_accounts_money() {
+        let mut ledger = Ledger::allow_all();
+        let accounts: [AccountSymbol; 2] = [
+            "011-2008/2009-1082".parse().unwrap(),
+            "011-2009/2010-1082".parse().unwrap(),
+        ];
+        for (i, account) in accounts.iter().enumerate() {
+            let amount = format!("{}", 1_000_000 * (i + 1)).parse().unwrap();
+            for (n, action) in [
+                Action::Appropriate {
+                    account: *account,
+                    title: "FMF".into(),
+                    purposes: vec![ProgramKind::Financing],
+                    amount,
+                    law: "P.L. 110-161".into(),
+                },
+                Action::Apportion {
+                    account: *account,
+                    category: Apportionment::ByPeriod {
+                        from: day(2008, 10, 1),
+                    },
+                    amount,
+                },
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                ledger
+                    .apply(Command::new(
+                        format!("a{i}-{n}").parse().unwrap(),
+                        day(2008, 10, 2),
+                        "omb".parse().unwrap(),
+                        action,
+                    ))
+                    .unwrap();
+            }
+        }
+        let as_of = day(2008, 12, 31);
+        for (i, account) in accounts.iter().enumerate() {
+            let amount = format!("{}", 1_000_000 * (i + 1)).parse().unwrap();
+            for filter in [
+                StatusFilter {
+                    account: Some(*account),
+                    ..StatusFilter::default()
+                },
+                StatusFilter {
+                    fiscal_year: Some(account.period().first()),
+                    ..StatusFilter::default()
+                },
+            ] {
+                let mut query = StatusQuery::new(as_of, &[Dimension::Account]);
+                query.filter = filter.clone();
+                let rows = ledger.status_of_funds(&query).unwrap();
+                assert_eq!(rows.len(), 1, "{filter:?}");
+                assert_eq!(rows[0].key.account, Some(*account));
+                assert_eq!(rows[0].budget_authority, amount);
+            }
+        }
+    }
+}
