@@ -854,6 +854,32 @@ fn committing_and_releasing_a_commitment_need_the_power_to_commit() {
         }
     );
     w.apply(day(2, 4), "country-officer", decommit);
+    // A commitment for Egypt, made by the director, is outside the officer's partners:
+    // releasing it is refused.
+    w.apply(
+        day(2, 5),
+        "dsca-director",
+        Action::Commit {
+            account: account(),
+            document: "EG-C".parse().unwrap(),
+            key: key("EGY"),
+            amount: money("1000"),
+        },
+    );
+    let release = w.command(
+        day(2, 6),
+        "country-officer",
+        Action::Decommit {
+            account: account(),
+            document: "EG-C".parse().unwrap(),
+            amount: money("1000"),
+        },
+    );
+    assert!(matches!(
+        w.refused(release),
+        AuthorityError::OutOfScope { ref dimension, ref value, .. }
+            if dimension == "partners" && value == "EGY"
+    ));
 }
 
 /// Each power's name in a refusal, and the provision that requires it to be delegated:
@@ -1136,4 +1162,115 @@ fn each_signature_is_traced_to_the_delegation_of_its_capacity() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].signer, Signer::SecondApprover);
     assert_eq!(rows[0].delegation.as_ref().unwrap().as_str(), "D4");
+}
+
+/// A document number is a document of its own account to the authority check too: a
+/// commitment `X` of a second account, for Egypt, is known by its own key, not by `X` of
+/// the first (for Jordan), so the officer who may release only Jordan's commitments there
+/// is refused it.
+#[test]
+fn a_document_number_of_another_account_is_another_document() {
+    let mut w = world();
+    let second: AccountSymbol = "011-2008/2009-1081".parse().unwrap();
+    w.apply(
+        day(2, 2),
+        "budget-office",
+        Action::Appropriate {
+            account: second,
+            title: "FMF".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: money("1000000"),
+            law: "P.L. 110-161".into(),
+        },
+    );
+    w.apply(
+        day(2, 2),
+        "omb",
+        Action::Apportion {
+            account: second,
+            category: Apportionment::ByPeriod { from: day(2, 2) },
+            amount: money("1000000"),
+        },
+    );
+    let mut root = grant(
+        None,
+        "second-director",
+        Role::FundsHolder,
+        &[Power::Allot, Power::Allocate, Power::Commit],
+    );
+    root.scope.accounts = vec![second];
+    w.delegate("D7", day(2, 2), "secretary", root);
+    let mut officer = grant(
+        Some("D7"),
+        "second-officer",
+        Role::FundsHolder,
+        &[Power::Commit],
+    );
+    officer.scope = Scope {
+        accounts: vec![second],
+        holders: vec![],
+        programs: vec![],
+        partners: vec!["JOR".parse().unwrap()],
+    };
+    w.delegate("D8", day(2, 2), "second-director", officer);
+    w.apply(
+        day(2, 2),
+        "second-director",
+        Action::Allot {
+            account: second,
+            holder: "DSCA".parse().unwrap(),
+            amount: money("1000000"),
+        },
+    );
+    for partner in ["JOR", "EGY"] {
+        w.apply(
+            day(2, 2),
+            "second-director",
+            Action::Allocate {
+                account: second,
+                key: key(partner),
+                amount: money("500000"),
+            },
+        );
+    }
+    // `X` committed for Jordan in the first account, then for Egypt in the second.
+    w.apply(
+        day(2, 3),
+        "dsca-director",
+        Action::Commit {
+            account: account(),
+            document: "X".parse().unwrap(),
+            key: key("JOR"),
+            amount: money("1000"),
+        },
+    );
+    w.apply(
+        day(2, 3),
+        "second-director",
+        Action::Commit {
+            account: second,
+            document: "X".parse().unwrap(),
+            key: key("EGY"),
+            amount: money("1000"),
+        },
+    );
+    let release = w.command(
+        day(2, 4),
+        "second-officer",
+        Action::Decommit {
+            account: second,
+            document: "X".parse().unwrap(),
+            amount: money("400"),
+        },
+    );
+    assert_eq!(
+        w.refused(release),
+        AuthorityError::OutOfScope {
+            actor: "second-officer".parse().unwrap(),
+            power: Power::Commit,
+            delegation: "D8".parse().unwrap(),
+            dimension: "partners".into(),
+            value: "EGY".into(),
+        }
+    );
 }
