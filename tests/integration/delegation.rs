@@ -1274,3 +1274,57 @@ fn a_document_number_of_another_account_is_another_document() {
         }
     );
 }
+
+/// What a refused batch noted is forgotten for good, not only until the next command: after
+/// each refused batch an accepted command takes the batch's sequence numbers, and still
+/// the batch's delegation covers nothing, its revocation revokes nothing and its
+/// obligation counts nothing against the officer's limit for the year.
+#[test]
+fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() {
+    let mut w = world();
+    let bad = |w: &mut World| w.obligate(day(2, 2), "stranger", "JO-X", "JOR", "10");
+    // A delegation in a refused batch.
+    let delegate = Command::new(
+        "D9".parse().unwrap(),
+        day(2, 2),
+        "dsca-director".parse().unwrap(),
+        Action::Delegate {
+            grant: grant(Some("D1"), "temp", Role::FundsHolder, &[Power::Obligate]),
+        },
+    );
+    let stranger = bad(&mut w);
+    assert!(w.ledger.apply_all(vec![delegate, stranger]).is_err());
+    let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "100000");
+    w.ledger.apply(c).unwrap();
+    let c = w.obligate(day(2, 3), "temp", "JO-3", "JOR", "10");
+    assert!(matches!(w.refused(c), AuthorityError::NoDelegation { .. }));
+    // A revocation in a refused batch.
+    let revoke = w.command(
+        day(2, 3),
+        "dsca-director",
+        Action::Revoke {
+            delegation: "D2".parse().unwrap(),
+            reason: "never".into(),
+        },
+    );
+    let stranger = bad(&mut w);
+    assert!(w.ledger.apply_all(vec![revoke, stranger]).is_err());
+    let c = w.obligate(day(2, 3), "dsca-director", "JO-4", "JOR", "10");
+    w.ledger.apply(c).unwrap();
+    let c = w.obligate(day(2, 4), "country-officer", "JO-5", "JOR", "10");
+    w.ledger.apply(c).unwrap();
+    // An obligation in a refused batch: 300,000 + 100,000 + 10 used of 800,000.
+    let big = w.obligate(day(2, 4), "country-officer", "JO-6", "JOR", "399990");
+    let stranger = bad(&mut w);
+    assert!(w.ledger.apply_all(vec![big, stranger]).is_err());
+    let c = w.obligate(day(2, 4), "dsca-director", "JO-7", "JOR", "10");
+    w.ledger.apply(c).unwrap();
+    // Exactly the limit is left: 399,990 more is within it, one cent more would not be.
+    let over = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990.01");
+    assert!(matches!(
+        w.refused(over),
+        AuthorityError::OverCumulativeLimit { .. }
+    ));
+    let c = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990");
+    w.ledger.apply(c).unwrap();
+}
