@@ -1298,7 +1298,15 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     w.ledger.apply(c).unwrap();
     let c = w.obligate(day(2, 3), "temp", "JO-3", "JOR", "10");
     assert!(matches!(w.refused(c), AuthorityError::NoDelegation { .. }));
-    // A revocation in a refused batch.
+    // A revocation in a refused batch, after one that was applied (the approver's).
+    w.apply(
+        day(2, 3),
+        "dsca-director",
+        Action::Revoke {
+            delegation: "D4".parse().unwrap(),
+            reason: "reassigned".into(),
+        },
+    );
     let revoke = w.command(
         day(2, 3),
         "dsca-director",
@@ -1313,12 +1321,50 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     w.ledger.apply(c).unwrap();
     let c = w.obligate(day(2, 4), "country-officer", "JO-5", "JOR", "10");
     w.ledger.apply(c).unwrap();
+    let approved = w
+        .obligate(day(2, 4), "dsca-director", "JO-L", "JOR", "1200000")
+        .approved_by("approver".parse().unwrap());
+    assert!(matches!(
+        w.refused(approved),
+        AuthorityError::Revoked { .. }
+    ));
+    // A commitment for Egypt, outside the officer's partners, made before the next batch.
+    w.apply(
+        day(2, 4),
+        "dsca-director",
+        Action::Commit {
+            account: account(),
+            document: "EG-C".parse().unwrap(),
+            key: key("EGY"),
+            amount: money("1000"),
+        },
+    );
     // An obligation in a refused batch: 300,000 + 100,000 + 10 used of 800,000.
     let big = w.obligate(day(2, 4), "country-officer", "JO-6", "JOR", "399990");
     let stranger = bad(&mut w);
     assert!(w.ledger.apply_all(vec![big, stranger]).is_err());
     let c = w.obligate(day(2, 4), "dsca-director", "JO-7", "JOR", "10");
     w.ledger.apply(c).unwrap();
+    // The documents and signatures noted before the batch are all still known: the
+    // Egyptian commitment by its key, the first obligation by its officer's delegation.
+    let release = w.command(
+        day(2, 5),
+        "country-officer",
+        Action::Decommit {
+            account: account(),
+            document: "EG-C".parse().unwrap(),
+            amount: money("1000"),
+        },
+    );
+    assert!(matches!(
+        w.refused(release),
+        AuthorityError::OutOfScope { ref value, .. } if value == "EGY"
+    ));
+    let trail = w
+        .ledger
+        .audit_document(&account(), &"JO-1".parse().unwrap());
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].delegation.as_ref().unwrap().as_str(), "D2");
     // Exactly the limit is left: 399,990 more is within it, one cent more would not be.
     let over = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990.01");
     assert!(matches!(
@@ -1327,4 +1373,33 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     ));
     let c = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990");
     w.ledger.apply(c).unwrap();
+}
+
+/// A signature noted for a refused batch is not read as that of the command that takes its
+/// sequence number: one officer holding two delegations to obligate (Jordan, Egypt) signs
+/// a refused obligation for Egypt, then an accepted one for Jordan in its place; the trail
+/// names the Jordan delegation.
+#[test]
+fn a_refused_batchs_signature_is_not_read_as_another_commands() {
+    let mut w = world();
+    for (id, partner) in [("D12", "JOR"), ("D13", "EGY")] {
+        let mut g = grant(
+            Some("D1"),
+            "officer2",
+            Role::FundsHolder,
+            &[Power::Obligate],
+        );
+        g.scope.partners = vec![partner.parse().unwrap()];
+        w.delegate(id, day(2, 2), "dsca-director", g);
+    }
+    let egypt = w.obligate(day(2, 3), "officer2", "EG-1", "EGY", "10");
+    let stranger = w.obligate(day(2, 3), "stranger", "JO-X", "JOR", "10");
+    assert!(w.ledger.apply_all(vec![egypt, stranger]).is_err());
+    let jordan = w.obligate(day(2, 3), "officer2", "JO-2", "JOR", "10");
+    w.ledger.apply(jordan).unwrap();
+    let trail = w
+        .ledger
+        .audit_document(&account(), &"JO-2".parse().unwrap());
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].delegation.as_ref().unwrap().as_str(), "D12");
 }

@@ -178,9 +178,9 @@ pub(crate) fn split(
     let mut pieces = Vec::with_capacity(areas.len().saturating_add(1));
     for (area, sums) in areas {
         let bound = sums.obligated;
+        // A piece's key and account status are its caller's to set (`grouping::add`
+        // keeps the row's own key and adds only the amounts).
         let piece = StatusRow {
-            key: row.key.clone(),
-            account_status: row.account_status,
             budget_authority: bound,
             apportioned: bound,
             allotted: bound,
