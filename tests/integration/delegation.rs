@@ -1294,6 +1294,19 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     );
     let stranger = bad(&mut w);
     assert!(w.ledger.apply_all(vec![delegate, stranger]).is_err());
+    // Straight after it, under the batch's first sequence number, `D9` is unknown.
+    let revoke = w.command(
+        day(2, 2),
+        "dsca-director",
+        Action::Revoke {
+            delegation: "D9".parse().unwrap(),
+            reason: "never made".into(),
+        },
+    );
+    assert!(matches!(
+        w.refused(revoke),
+        AuthorityError::UnknownDelegation { .. }
+    ));
     let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "100000");
     w.ledger.apply(c).unwrap();
     let c = w.obligate(day(2, 3), "temp", "JO-3", "JOR", "10");
@@ -1317,9 +1330,10 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     );
     let stranger = bad(&mut w);
     assert!(w.ledger.apply_all(vec![revoke, stranger]).is_err());
-    let c = w.obligate(day(2, 3), "dsca-director", "JO-4", "JOR", "10");
+    // Straight after it the officer's delegation holds, and after the next command too.
+    let c = w.obligate(day(2, 3), "country-officer", "JO-4", "JOR", "5");
     w.ledger.apply(c).unwrap();
-    let c = w.obligate(day(2, 4), "country-officer", "JO-5", "JOR", "10");
+    let c = w.obligate(day(2, 4), "country-officer", "JO-5", "JOR", "5");
     w.ledger.apply(c).unwrap();
     let approved = w
         .obligate(day(2, 4), "dsca-director", "JO-L", "JOR", "1200000")
