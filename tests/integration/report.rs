@@ -2068,3 +2068,107 @@ mod account_filters {
         }
     }
 }
+
+/// SF-133 lines 2001/2101 (Category A) and 2002/2102 (Category B).
+mod sf133_category {
+    use super::{Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger, day};
+    use security_assistance::budget::{AccountSymbol, DirectOrReimbursable};
+    use security_assistance::{FiscalYear, Money, ProgramKind};
+
+    /// A year of one account apportioned by `category`, with 1,000 obligated.
+    fn year(account: AccountSymbol, category: Apportionment) -> Ledger {
+        let mut ledger = Ledger::allow_all();
+        let key = AllocationKey::new(
+            "DSCA".parse().unwrap(),
+            ProgramKind::Financing,
+            Some("JOR".parse().unwrap()),
+        );
+        let amount: Money = "100000".parse().unwrap();
+        let actions = [
+            Action::Appropriate {
+                account,
+                title: "FMF".into(),
+                purposes: vec![ProgramKind::Financing],
+                amount,
+                law: "P.L. 110-161".into(),
+            },
+            Action::Apportion {
+                account,
+                category,
+                amount,
+            },
+            Action::Allot {
+                account,
+                holder: "DSCA".parse().unwrap(),
+                amount,
+            },
+            Action::Allocate {
+                account,
+                key: key.clone(),
+                amount,
+            },
+            Action::Obligate {
+                account,
+                document: "JO-1".parse().unwrap(),
+                instrument: Instrument::GrantAgreement,
+                funding: Funding::Allocation { key },
+                amount: "1000".parse().unwrap(),
+                object_class: None,
+                financed_by: DirectOrReimbursable::Direct,
+            },
+        ];
+        for (i, action) in actions.into_iter().enumerate() {
+            ledger
+                .apply(Command::new(
+                    format!("c{i}").parse().unwrap(),
+                    day(2007, 11, 1),
+                    "oia".parse().unwrap(),
+                    action,
+                ))
+                .unwrap();
+        }
+        ledger
+    }
+
+    /// An account apportioned by time period reports its obligations on the Category A
+    /// lines 2001 and 2101, one apportioned by program on the Category B lines 2002 and
+    /// 2102; never both.
+    #[test]
+    fn obligations_are_reported_on_the_lines_of_the_apportionment_category() {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let fy = FiscalYear::new(2008).unwrap();
+        let cases = [
+            (
+                Apportionment::ByPeriod {
+                    from: day(2007, 10, 1),
+                },
+                [2001, 2101],
+                [2002, 2102],
+            ),
+            (
+                Apportionment::ByProgram {
+                    program: ProgramKind::Financing,
+                },
+                [2002, 2102],
+                [2001, 2101],
+            ),
+        ];
+        for (category, present, absent) in cases {
+            let ledger = year(account, category.clone());
+            let statement = ledger.sf133(&account, fy, day(2008, 9, 30)).unwrap();
+            assert_eq!(
+                statement.line(present[0]),
+                Some("1000".parse().unwrap()),
+                "{category:?}"
+            );
+            assert_eq!(
+                statement.line(present[1]),
+                Some(Money::ZERO),
+                "{category:?}"
+            );
+            for line in absent {
+                assert_eq!(statement.line(line), None, "{category:?} {line}");
+            }
+        }
+    }
+}
