@@ -1417,3 +1417,36 @@ fn a_refused_batchs_signature_is_not_read_as_another_commands() {
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].delegation.as_ref().unwrap().as_str(), "D12");
 }
+
+/// A revocation takes out the delegation and every one under it, and only those: the
+/// officer's re-delegation to a deputy goes with the officer's, the certifier's and the
+/// approver's (siblings under the director's) stay in force.
+#[test]
+fn the_delegations_in_force_leave_out_a_revoked_one_and_those_under_it_only() {
+    let mut w = world();
+    let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
+    deputy.scope.holders = vec!["DSCA".parse().unwrap()];
+    deputy.scope.partners = vec!["JOR".parse().unwrap()];
+    deputy.per_command = Some(money("500000"));
+    deputy.per_year = Some(money("800000"));
+    deputy.expires = Some(day(9, 30));
+    w.delegate("D10", day(2, 2), "country-officer", deputy);
+    let ids = |w: &World, date: NaiveDate| -> Vec<String> {
+        w.ledger
+            .delegations(date, None)
+            .iter()
+            .map(|d| d.id.to_string())
+            .collect()
+    };
+    assert_eq!(ids(&w, day(3, 1)), ["D1", "D2", "D3", "D4", "D10"]);
+    w.apply(
+        day(3, 1),
+        "dsca-director",
+        Action::Revoke {
+            delegation: "D2".parse().unwrap(),
+            reason: "reassigned".into(),
+        },
+    );
+    assert_eq!(ids(&w, day(2, 28)), ["D1", "D2", "D3", "D4", "D10"]);
+    assert_eq!(ids(&w, day(3, 1)), ["D1", "D3", "D4"]);
+}
