@@ -446,3 +446,70 @@ fn unpaid_obligations_cancelled_leave_the_obligated_balance_at_zero() {
         m("-199.75")
     );
 }
+
+/// Two charges to current of one cancelled document add up in the current account: the
+/// document's obligation there is their sum (31 U.S.C. 1553(b)), not the first alone.
+#[test]
+fn charges_to_current_of_one_document_add_up_in_the_current_account() {
+    let (mut ledger, cancelled) = small_ledger();
+    let current: security_assistance::budget::AccountSymbol = "011-2015-1082".parse().unwrap();
+    let key = AllocationKey::new(
+        "DSCA".parse().unwrap(),
+        ProgramKind::Financing,
+        Some("JOR".parse().unwrap()),
+    );
+    let on = day(2014, 10, 15);
+    let actions = [
+        Action::Appropriate {
+            account: current,
+            title: "FMF".into(),
+            purposes: vec![ProgramKind::Financing],
+            amount: m("100000"),
+            law: "P.L. 113-235".into(),
+        },
+        Action::Apportion {
+            account: current,
+            category: Apportionment::ByPeriod { from: on },
+            amount: m("100000"),
+        },
+        Action::Allot {
+            account: current,
+            holder: "DSCA".parse().unwrap(),
+            amount: m("100000"),
+        },
+        Action::Allocate {
+            account: current,
+            key: key.clone(),
+            amount: m("100000"),
+        },
+        Action::ChargeToCurrent {
+            cancelled,
+            document: "JO-1".parse().unwrap(),
+            current,
+            key: key.clone(),
+            amount: m("100"),
+        },
+        Action::ChargeToCurrent {
+            cancelled,
+            document: "JO-1".parse().unwrap(),
+            current,
+            key,
+            amount: m("50"),
+        },
+    ];
+    for (i, action) in actions.into_iter().enumerate() {
+        ledger
+            .apply(Command::new(
+                format!("ctc{i}").parse().unwrap(),
+                on,
+                "me".parse().unwrap(),
+                action,
+            ))
+            .unwrap();
+    }
+    let obligation = ledger
+        .obligation(&current, &"JO-1".parse().unwrap())
+        .unwrap();
+    assert_eq!(obligation.obligated, m("150"));
+    assert_eq!(obligation.disbursed, Money::ZERO);
+}

@@ -1450,3 +1450,49 @@ fn the_delegations_in_force_leave_out_a_revoked_one_and_those_under_it_only() {
     assert_eq!(ids(&w, day(2, 28)), ["D1", "D2", "D3", "D4", "D10"]);
     assert_eq!(ids(&w, day(3, 1)), ["D1", "D3", "D4"]);
 }
+
+/// The second approval is for obligations above the threshold: one of exactly the
+/// threshold needs none.
+#[test]
+fn an_obligation_of_exactly_the_threshold_needs_no_second_approver() {
+    let mut w = world();
+    let c = w.obligate(day(2, 2), "dsca-director", "JO-T", "JOR", "1000000");
+    w.ledger.apply(c).unwrap();
+    let c = w.obligate(day(2, 2), "dsca-director", "JO-U", "JOR", "0.01");
+    w.ledger.apply(c).unwrap();
+    let c = w.obligate(day(2, 2), "dsca-director", "JO-V", "JOR", "1000000.01");
+    assert!(matches!(
+        w.refused(c),
+        AuthorityError::NoSecondApprover { .. }
+    ));
+}
+
+/// Of an actor's delegations that all fail, the refusal is that of the one that came
+/// closest: a Jordanian obligation above the limit of the officer's Jordan delegation is
+/// refused for the limit, not for the partner of the Egypt delegation made before it.
+#[test]
+fn the_refusal_is_that_of_the_delegation_that_came_closest() {
+    let mut w = world();
+    for (id, partner) in [("D14", "EGY"), ("D15", "JOR")] {
+        let mut g = grant(
+            Some("D1"),
+            "officer3",
+            Role::FundsHolder,
+            &[Power::Obligate],
+        );
+        g.scope.partners = vec![partner.parse().unwrap()];
+        g.per_command = Some(money("100"));
+        w.delegate(id, day(2, 2), "dsca-director", g);
+    }
+    let c = w.obligate(day(2, 3), "officer3", "JO-2", "JOR", "500");
+    assert_eq!(
+        w.refused(c),
+        AuthorityError::OverCommandLimit {
+            actor: "officer3".parse().unwrap(),
+            power: Power::Obligate,
+            delegation: "D15".parse().unwrap(),
+            limit: money("100"),
+            amount: money("500"),
+        }
+    );
+}
