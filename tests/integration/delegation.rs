@@ -1353,11 +1353,13 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
             amount: money("1000"),
         },
     );
-    // An obligation in a refused batch: 300,000 + 100,000 + 10 used of 800,000.
+    // An obligation in a refused batch: 300,000 + 100,000 + 5 + 5 used of 800,000.
     let big = w.obligate(day(2, 4), "country-officer", "JO-6", "JOR", "399990");
     let stranger = bad(&mut w);
     assert!(w.ledger.apply_all(vec![big, stranger]).is_err());
-    let c = w.obligate(day(2, 4), "dsca-director", "JO-7", "JOR", "10");
+    // Straight after it, under its first sequence number, the officer's own obligation
+    // is counted against the limit without the refused one.
+    let c = w.obligate(day(2, 4), "country-officer", "JO-7", "JOR", "10");
     w.ledger.apply(c).unwrap();
     // The documents and signatures noted before the batch are all still known: the
     // Egyptian commitment by its key, the first obligation by its officer's delegation.
@@ -1379,13 +1381,14 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
         .audit_document(&account(), &"JO-1".parse().unwrap());
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].delegation.as_ref().unwrap().as_str(), "D2");
-    // Exactly the limit is left: 399,990 more is within it, one cent more would not be.
-    let over = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990.01");
+    // 300,000 + 100,000 + 5 + 5 + 10 used: 399,980 more is within the limit, one cent
+    // more would not be.
+    let over = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399980.01");
     assert!(matches!(
         w.refused(over),
         AuthorityError::OverCumulativeLimit { .. }
     ));
-    let c = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399990");
+    let c = w.obligate(day(2, 5), "country-officer", "JO-8", "JOR", "399980");
     w.ledger.apply(c).unwrap();
 }
 
@@ -1495,4 +1498,19 @@ fn the_refusal_is_that_of_the_delegation_that_came_closest() {
             amount: money("500"),
         }
     );
+}
+
+/// A delegation's limits are maxima: the officer's obligation of exactly the limit per
+/// command, which also brings the year's use to exactly its limit, is within both.
+#[test]
+fn an_obligation_of_exactly_the_limits_is_within_them() {
+    let mut w = world();
+    // 300,000 used of 800,000 a year; 500,000 a command.
+    let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "500000");
+    w.ledger.apply(c).unwrap();
+    let c = w.obligate(day(2, 2), "country-officer", "JO-3", "JOR", "0.01");
+    assert!(matches!(
+        w.refused(c),
+        AuthorityError::OverCumulativeLimit { .. }
+    ));
 }
