@@ -361,6 +361,9 @@ fn the_cumulative_limit_for_the_fiscal_year_is_never_passed() {
 #[test]
 fn an_expired_delegation_covers_nothing() {
     let mut w = world();
+    // The day it expires is still covered.
+    let c = w.obligate(day(9, 30), "country-officer", "JO-E", "JOR", "10");
+    w.ledger.apply(c).unwrap();
     let c = w.obligate(day(10, 1), "country-officer", "JO-2", "JOR", "10");
     assert!(
         matches!(w.refused(c), AuthorityError::Expired { ref delegation, .. } if delegation.as_str() == "D2")
