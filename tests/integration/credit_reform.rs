@@ -1671,3 +1671,21 @@ fn an_upward_reestimate_document_is_not_a_loan_and_serves_one_cohort() {
     assert_eq!(ledger, before);
     assert_eq!(ledger.journal(), before.journal());
 }
+
+/// A subsidy rate is at most 100 %: a loan wholly subsidized is shaped right, and its
+/// subsidy is its whole principal.
+#[test]
+fn a_subsidy_rate_of_exactly_100_percent_is_accepted() {
+    let mut ledger = funded("1000");
+    apply(
+        &mut ledger,
+        "loan-100",
+        day(2008, 1, 3),
+        obligate_loan("JO-L-100", "1000", "100"),
+    )
+    .unwrap();
+    let balance = ledger
+        .obligation(&program(), &"JO-L-100".parse().unwrap())
+        .unwrap();
+    assert_eq!(balance.obligated, m("1000"));
+}

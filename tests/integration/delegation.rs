@@ -1517,3 +1517,25 @@ fn an_obligation_of_exactly_the_limits_is_within_them() {
         AuthorityError::OverCumulativeLimit { .. }
     ));
 }
+
+/// A delegation may expire the day it takes effect (it covers that one day), never before.
+#[test]
+fn a_delegation_may_expire_the_day_it_is_made_but_not_before() {
+    let mut w = world();
+    let mut one_day = grant(Some("D1"), "temp", Role::FundsHolder, &[Power::Obligate]);
+    one_day.expires = Some(day(2, 2));
+    w.delegate("D9", day(2, 2), "dsca-director", one_day);
+    let c = w.obligate(day(2, 2), "temp", "JO-2", "JOR", "10");
+    w.ledger.apply(c).unwrap();
+    let mut backwards = grant(Some("D1"), "temp2", Role::FundsHolder, &[Power::Obligate]);
+    backwards.expires = Some(day(2, 1));
+    let c = w.command(
+        day(2, 2),
+        "dsca-director",
+        Action::Delegate { grant: backwards },
+    );
+    assert!(matches!(
+        w.refused(c),
+        AuthorityError::BadGrant { ref what, .. } if what == "it expires before it takes effect"
+    ));
+}
