@@ -1539,3 +1539,61 @@ fn a_delegation_may_expire_the_day_it_is_made_but_not_before() {
         AuthorityError::BadGrant { ref what, .. } if what == "it expires before it takes effect"
     ));
 }
+
+/// The authority check reads a document's key from that document's own record: the
+/// officer releases their Jordanian commitment after the director has committed for
+/// Egypt in the same account.
+#[test]
+fn a_release_is_judged_by_its_own_documents_key() {
+    let mut w = world();
+    let commit = |document: &str, partner: &str| Action::Commit {
+        account: account(),
+        document: document.parse().unwrap(),
+        key: key(partner),
+        amount: money("1000"),
+    };
+    w.apply(day(2, 3), "country-officer", commit("JO-C", "JOR"));
+    w.apply(day(2, 3), "dsca-director", commit("EG-C", "EGY"));
+    w.apply(
+        day(2, 4),
+        "country-officer",
+        Action::Decommit {
+            account: account(),
+            document: "JO-C".parse().unwrap(),
+            amount: money("1000"),
+        },
+    );
+}
+
+/// No re-delegation under a revoked delegation: from the day of the revocation the
+/// officer's delegation can no longer be passed on.
+#[test]
+fn a_revoked_delegation_cannot_be_passed_on() {
+    let mut w = world();
+    w.apply(
+        day(3, 1),
+        "dsca-director",
+        Action::Revoke {
+            delegation: "D2".parse().unwrap(),
+            reason: "reassigned".into(),
+        },
+    );
+    let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
+    deputy.scope.holders = vec!["DSCA".parse().unwrap()];
+    deputy.scope.partners = vec!["JOR".parse().unwrap()];
+    deputy.per_command = Some(money("500000"));
+    deputy.per_year = Some(money("800000"));
+    deputy.expires = Some(day(9, 30));
+    let c = w.command(
+        day(3, 1),
+        "country-officer",
+        Action::Delegate { grant: deputy },
+    );
+    assert_eq!(
+        w.refused(c),
+        AuthorityError::BeyondParent {
+            parent: "D2".parse().unwrap(),
+            what: "revoked".into(),
+        }
+    );
+}

@@ -631,4 +631,30 @@ mod tests {
         }
         assert_eq!(Reader::new(&[2, 0]).exact_money(), None);
     }
+
+    /// A key or obligation count beyond the section's bytes (which could not hold them)
+    /// is refused before anything is reserved for it; a count the bytes could only just
+    /// number is read until the bytes run out, and refused for what is then missing.
+    #[test]
+    fn a_count_beyond_the_section_is_refused_before_anything_is_reserved() {
+        let ledger = build(&[(0, 1, 3, 500, 10, 0)]);
+        let accounts: Vec<&AccountState> = ledger.accounts.values().collect();
+        let symbols = Symbols::default();
+        let one = || vec![without_obligations(accounts[0]).into_owned()];
+        let huge = u64::MAX >> 1;
+        let mut out = Vec::new();
+        put_u64(&mut out, huge);
+        let error = read_obligations(&out, &mut one(), &symbols).unwrap_err();
+        assert!(error.contains("more keys than bytes"), "{error}");
+        let mut out = Vec::new();
+        put_u64(&mut out, 0);
+        put_u64(&mut out, huge);
+        let error = read_obligations(&out, &mut one(), &symbols).unwrap_err();
+        assert!(error.contains("more obligations than bytes"), "{error}");
+        // One key counted in a one-byte section, two obligations in a two-byte one.
+        let error = read_obligations(&[1], &mut one(), &symbols).unwrap_err();
+        assert!(error.contains("a bad key"), "{error}");
+        let error = read_obligations(&[0, 2], &mut one(), &symbols).unwrap_err();
+        assert!(error.contains("unreadable obligation"), "{error}");
+    }
 }
