@@ -1597,3 +1597,94 @@ fn a_revoked_delegation_cannot_be_passed_on() {
         }
     );
 }
+
+/// Each action is judged by what it reaches: an allotment by its funds holder, a
+/// reprogramming by both its allocations, a commitment by its allocation; one reaching
+/// outside the actor's delegation is refused, naming the dimension and the value.
+#[test]
+fn each_action_is_judged_by_the_holders_and_partners_it_reaches() {
+    let mut w = world();
+    let mut allotter = grant(Some("D1"), "allotter", Role::FundsHolder, &[Power::Allot]);
+    allotter.scope.holders = vec!["DSCA".parse().unwrap()];
+    w.delegate("D16", day(2, 2), "dsca-director", allotter);
+    let mut allocator = grant(
+        Some("D1"),
+        "allocator",
+        Role::FundsHolder,
+        &[Power::Allocate],
+    );
+    allocator.scope.partners = vec!["JOR".parse().unwrap()];
+    w.delegate("D17", day(2, 2), "dsca-director", allocator);
+    let outside = |w: &mut World, actor: &str, action: Action| -> (String, String) {
+        let c = w.command(day(2, 3), actor, action);
+        match w.refused(c) {
+            AuthorityError::OutOfScope {
+                dimension, value, ..
+            } => (dimension, value),
+            other => panic!("{other:?}"),
+        }
+    };
+    let allot = |holder: &str| Action::Allot {
+        account: account(),
+        holder: holder.parse().unwrap(),
+        amount: money("10"),
+    };
+    assert_eq!(
+        outside(&mut w, "allotter", allot("USCG")),
+        ("holders".into(), "USCG".into())
+    );
+    w.apply(day(2, 3), "allotter", allot("DSCA"));
+    let reprogram = |from: &str, to: &str| Action::Reprogram {
+        account: account(),
+        from: key(from),
+        to: key(to),
+        amount: money("10"),
+        authority: "FAA sec. 634A".into(),
+        notified: None,
+    };
+    assert_eq!(
+        outside(&mut w, "allocator", reprogram("JOR", "EGY")),
+        ("partners".into(), "EGY".into())
+    );
+    assert_eq!(
+        outside(&mut w, "allocator", reprogram("EGY", "JOR")),
+        ("partners".into(), "EGY".into())
+    );
+    let commit = Action::Commit {
+        account: account(),
+        document: "EG-C".parse().unwrap(),
+        key: key("EGY"),
+        amount: money("10"),
+    };
+    assert_eq!(
+        outside(&mut w, "country-officer", commit),
+        ("partners".into(), "EGY".into())
+    );
+}
+
+/// Releasing a commitment gives money back: it counts nothing against the officer's
+/// limit for the year, so a commitment that brings the year to its limit can be released.
+#[test]
+fn releasing_a_commitment_counts_nothing_against_the_limits() {
+    let mut w = world();
+    // 300,000 used of 800,000; the commitment uses the other 500,000.
+    w.apply(
+        day(2, 3),
+        "country-officer",
+        Action::Commit {
+            account: account(),
+            document: "JO-C".parse().unwrap(),
+            key: key("JOR"),
+            amount: money("500000"),
+        },
+    );
+    w.apply(
+        day(2, 4),
+        "country-officer",
+        Action::Decommit {
+            account: account(),
+            document: "JO-C".parse().unwrap(),
+            amount: money("500000"),
+        },
+    );
+}
