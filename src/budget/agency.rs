@@ -19,7 +19,8 @@ use super::ids::{FundsHolder, StaticText};
 /// use security_assistance::homeland::Agency;
 /// assert_eq!(Agency::CoastGuard.holder().as_str(), "USCG");
 /// assert_eq!(Agency::from_holder(&"USCG".parse()?), Some(Agency::CoastGuard));
-/// assert!(Agency::Defense.is_interagency());
+/// assert!(Agency::Defense.is_interagency() && Agency::State.is_interagency());
+/// assert!(!Agency::CoastGuard.is_interagency());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

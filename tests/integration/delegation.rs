@@ -1266,6 +1266,21 @@ fn a_document_number_of_another_account_is_another_document() {
             amount: money("400"),
         },
     );
+    // The first account's officer reaches no further than the first account.
+    let elsewhere = w.command(
+        day(2, 4),
+        "country-officer",
+        Action::Commit {
+            account: second,
+            document: "JO-C".parse().unwrap(),
+            key: key("JOR"),
+            amount: money("10"),
+        },
+    );
+    assert!(matches!(
+        w.refused(elsewhere),
+        AuthorityError::OutOfScope { ref dimension, .. } if dimension == "accounts"
+    ));
     assert_eq!(
         w.refused(release),
         AuthorityError::OutOfScope {
@@ -1660,6 +1675,16 @@ fn each_action_is_judged_by_the_holders_and_partners_it_reaches() {
         outside(&mut w, "country-officer", commit),
         ("partners".into(), "EGY".into())
     );
+    // A delegation for training reaches no financing allocation.
+    let mut trainer = grant(Some("D1"), "trainer", Role::FundsHolder, &[Power::Allocate]);
+    trainer.scope.programs = vec![ProgramKind::Training];
+    w.delegate("D18", day(2, 3), "dsca-director", trainer);
+    let allocate = Action::Allocate {
+        account: account(),
+        key: key("JOR"),
+        amount: money("10"),
+    };
+    assert_eq!(outside(&mut w, "trainer", allocate).0, "programs");
 }
 
 /// Releasing a commitment gives money back: it counts nothing against the officer's
