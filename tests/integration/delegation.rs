@@ -63,6 +63,36 @@ fn money(text: &str) -> security_assistance::Money {
     text.parse().unwrap()
 }
 
+/// A commitment in the first account for `partner`.
+fn commit(document: &str, partner: &str, amount: &str) -> Action {
+    Action::Commit {
+        account: account(),
+        document: document.parse().unwrap(),
+        key: key(partner),
+        amount: money(amount),
+    }
+}
+
+/// A release of part of a commitment in the first account.
+fn decommit(document: &str, amount: &str) -> Action {
+    Action::Decommit {
+        account: account(),
+        document: document.parse().unwrap(),
+        amount: money(amount),
+    }
+}
+
+/// The country officer's re-delegation to a deputy, inside every bound of `D2`.
+fn deputy() -> Grant {
+    let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
+    deputy.scope.holders = vec!["DSCA".parse().unwrap()];
+    deputy.scope.partners = vec!["JOR".parse().unwrap()];
+    deputy.per_command = Some(money("500000"));
+    deputy.per_year = Some(money("800000"));
+    deputy.expires = Some(day(9, 30));
+    deputy
+}
+
 /// A command numbered by the ledger's journal length, so ids never repeat.
 struct World {
     ledger: Ledger,
@@ -822,18 +852,9 @@ proptest! {
 #[test]
 fn committing_and_releasing_a_commitment_need_the_power_to_commit() {
     let mut w = world();
-    let commit = Action::Commit {
-        account: account(),
-        document: "JO-C".parse().unwrap(),
-        key: key("JOR"),
-        amount: money("1000"),
-    };
-    let decommit = Action::Decommit {
-        account: account(),
-        document: "JO-C".parse().unwrap(),
-        amount: money("400"),
-    };
-    let c = w.command(day(2, 3), "approver", commit.clone());
+    let hold = commit("JO-C", "JOR", "1000");
+    let release = decommit("JO-C", "400");
+    let c = w.command(day(2, 3), "approver", hold.clone());
     let problem = w.refused(c);
     assert_eq!(
         problem,
@@ -847,8 +868,8 @@ fn committing_and_releasing_a_commitment_need_the_power_to_commit() {
         "approver holds no delegation to commit"
     );
     assert_eq!(problem.citation().to_string(), "31 U.S.C. 1514(a)");
-    w.apply(day(2, 3), "country-officer", commit);
-    let c = w.command(day(2, 4), "approver", decommit.clone());
+    w.apply(day(2, 3), "country-officer", hold);
+    let c = w.command(day(2, 4), "approver", release.clone());
     assert_eq!(
         w.refused(c),
         AuthorityError::NoDelegation {
@@ -856,30 +877,13 @@ fn committing_and_releasing_a_commitment_need_the_power_to_commit() {
             power: Power::Commit
         }
     );
-    w.apply(day(2, 4), "country-officer", decommit);
+    w.apply(day(2, 4), "country-officer", release);
     // A commitment for Egypt, made by the director, is outside the officer's partners:
     // releasing it is refused.
-    w.apply(
-        day(2, 5),
-        "dsca-director",
-        Action::Commit {
-            account: account(),
-            document: "EG-C".parse().unwrap(),
-            key: key("EGY"),
-            amount: money("1000"),
-        },
-    );
-    let release = w.command(
-        day(2, 6),
-        "country-officer",
-        Action::Decommit {
-            account: account(),
-            document: "EG-C".parse().unwrap(),
-            amount: money("1000"),
-        },
-    );
+    w.apply(day(2, 5), "dsca-director", commit("EG-C", "EGY", "1000"));
+    let egypt = w.command(day(2, 6), "country-officer", decommit("EG-C", "1000"));
     assert!(matches!(
-        w.refused(release),
+        w.refused(egypt),
         AuthorityError::OutOfScope { ref dimension, ref value, .. }
             if dimension == "partners" && value == "EGY"
     ));
@@ -1237,16 +1241,7 @@ fn a_document_number_of_another_account_is_another_document() {
         );
     }
     // `X` committed for Jordan in the first account, then for Egypt in the second.
-    w.apply(
-        day(2, 3),
-        "dsca-director",
-        Action::Commit {
-            account: account(),
-            document: "X".parse().unwrap(),
-            key: key("JOR"),
-            amount: money("1000"),
-        },
-    );
+    w.apply(day(2, 3), "dsca-director", commit("X", "JOR", "1000"));
     w.apply(
         day(2, 3),
         "second-director",
@@ -1361,16 +1356,7 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
         AuthorityError::Revoked { .. }
     ));
     // A commitment for Egypt, outside the officer's partners, made before the next batch.
-    w.apply(
-        day(2, 4),
-        "dsca-director",
-        Action::Commit {
-            account: account(),
-            document: "EG-C".parse().unwrap(),
-            key: key("EGY"),
-            amount: money("1000"),
-        },
-    );
+    w.apply(day(2, 4), "dsca-director", commit("EG-C", "EGY", "1000"));
     // An obligation in a refused batch: 300,000 + 100,000 + 5 + 5 used of 800,000.
     let big = w.obligate(day(2, 4), "country-officer", "JO-6", "JOR", "399990");
     let stranger = bad(&mut w);
@@ -1381,15 +1367,7 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     w.ledger.apply(c).unwrap();
     // The documents and signatures noted before the batch are all still known: the
     // Egyptian commitment by its key, the first obligation by its officer's delegation.
-    let release = w.command(
-        day(2, 5),
-        "country-officer",
-        Action::Decommit {
-            account: account(),
-            document: "EG-C".parse().unwrap(),
-            amount: money("1000"),
-        },
-    );
+    let release = w.command(day(2, 5), "country-officer", decommit("EG-C", "1000"));
     assert!(matches!(
         w.refused(release),
         AuthorityError::OutOfScope { ref value, .. } if value == "EGY"
@@ -1445,12 +1423,7 @@ fn a_refused_batchs_signature_is_not_read_as_another_commands() {
 #[test]
 fn the_delegations_in_force_leave_out_a_revoked_one_and_those_under_it_only() {
     let mut w = world();
-    let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
-    deputy.scope.holders = vec!["DSCA".parse().unwrap()];
-    deputy.scope.partners = vec!["JOR".parse().unwrap()];
-    deputy.per_command = Some(money("500000"));
-    deputy.per_year = Some(money("800000"));
-    deputy.expires = Some(day(9, 30));
+    let deputy = deputy();
     w.delegate("D10", day(2, 2), "country-officer", deputy);
     let ids = |w: &World, date: NaiveDate| -> Vec<String> {
         w.ledger
@@ -1561,23 +1534,9 @@ fn a_delegation_may_expire_the_day_it_is_made_but_not_before() {
 #[test]
 fn a_release_is_judged_by_its_own_documents_key() {
     let mut w = world();
-    let commit = |document: &str, partner: &str| Action::Commit {
-        account: account(),
-        document: document.parse().unwrap(),
-        key: key(partner),
-        amount: money("1000"),
-    };
-    w.apply(day(2, 3), "country-officer", commit("JO-C", "JOR"));
-    w.apply(day(2, 3), "dsca-director", commit("EG-C", "EGY"));
-    w.apply(
-        day(2, 4),
-        "country-officer",
-        Action::Decommit {
-            account: account(),
-            document: "JO-C".parse().unwrap(),
-            amount: money("1000"),
-        },
-    );
+    w.apply(day(2, 3), "country-officer", commit("JO-C", "JOR", "1000"));
+    w.apply(day(2, 3), "dsca-director", commit("EG-C", "EGY", "1000"));
+    w.apply(day(2, 4), "country-officer", decommit("JO-C", "1000"));
 }
 
 /// No re-delegation under a revoked delegation: from the day of the revocation the
@@ -1593,12 +1552,7 @@ fn a_revoked_delegation_cannot_be_passed_on() {
             reason: "reassigned".into(),
         },
     );
-    let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
-    deputy.scope.holders = vec!["DSCA".parse().unwrap()];
-    deputy.scope.partners = vec!["JOR".parse().unwrap()];
-    deputy.per_command = Some(money("500000"));
-    deputy.per_year = Some(money("800000"));
-    deputy.expires = Some(day(9, 30));
+    let deputy = deputy();
     let c = w.command(
         day(3, 1),
         "country-officer",
@@ -1665,14 +1619,9 @@ fn each_action_is_judged_by_the_holders_and_partners_it_reaches() {
         outside(&mut w, "allocator", reprogram("EGY", "JOR")),
         ("partners".into(), "EGY".into())
     );
-    let commit = Action::Commit {
-        account: account(),
-        document: "EG-C".parse().unwrap(),
-        key: key("EGY"),
-        amount: money("10"),
-    };
+    let egypt = commit("EG-C", "EGY", "10");
     assert_eq!(
-        outside(&mut w, "country-officer", commit),
+        outside(&mut w, "country-officer", egypt),
         ("partners".into(), "EGY".into())
     );
     // A delegation for training reaches no financing allocation.
@@ -1696,20 +1645,7 @@ fn releasing_a_commitment_counts_nothing_against_the_limits() {
     w.apply(
         day(2, 3),
         "country-officer",
-        Action::Commit {
-            account: account(),
-            document: "JO-C".parse().unwrap(),
-            key: key("JOR"),
-            amount: money("500000"),
-        },
+        commit("JO-C", "JOR", "500000"),
     );
-    w.apply(
-        day(2, 4),
-        "country-officer",
-        Action::Decommit {
-            account: account(),
-            document: "JO-C".parse().unwrap(),
-            amount: money("500000"),
-        },
-    );
+    w.apply(day(2, 4), "country-officer", decommit("JO-C", "500000"));
 }

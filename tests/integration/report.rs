@@ -2154,7 +2154,7 @@ mod sf133_category {
             ),
         ];
         for (category, present, absent) in cases {
-            let ledger = year(account, category.clone());
+            let ledger = year(account, category);
             let statement = ledger.sf133(&account, fy, day(2008, 9, 30)).unwrap();
             assert_eq!(
                 statement.line(present[0]),
