@@ -19,8 +19,7 @@ use super::ids::{FundsHolder, StaticText};
 /// use security_assistance::homeland::Agency;
 /// assert_eq!(Agency::CoastGuard.holder().as_str(), "USCG");
 /// assert_eq!(Agency::from_holder(&"USCG".parse()?), Some(Agency::CoastGuard));
-/// assert!(Agency::Defense.is_interagency() && Agency::State.is_interagency());
-/// assert!(!Agency::CoastGuard.is_interagency());
+/// assert!(Agency::Defense.is_interagency());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -124,6 +123,12 @@ impl Agency {
     }
 
     /// `true` for the interagency partners (Defense, State).
+    ///
+    /// ```
+    /// use security_assistance::homeland::Agency;
+    /// assert!(Agency::Defense.is_interagency() && Agency::State.is_interagency());
+    /// assert!(!Agency::CoastGuard.is_interagency());
+    /// ```
     #[must_use]
     pub const fn is_interagency(self) -> bool {
         matches!(self, Agency::Defense | Agency::State)
