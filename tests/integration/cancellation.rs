@@ -198,17 +198,27 @@ fn small_ledger() -> (Ledger, security_assistance::budget::AccountSymbol) {
             amount: m("150"),
         },
     ];
+    apply_each(&mut ledger, "c", start, actions);
+    (ledger, account)
+}
+
+/// Applies `actions` on `date`, each as command `{prefix}{i}`, and expects each accepted.
+fn apply_each(
+    ledger: &mut Ledger,
+    prefix: &str,
+    date: NaiveDate,
+    actions: impl IntoIterator<Item = Action>,
+) {
     for (i, action) in actions.into_iter().enumerate() {
         ledger
             .apply(Command::new(
-                format!("c{i}").parse().unwrap(),
-                start,
+                format!("{prefix}{i}").parse().unwrap(),
+                date,
                 "me".parse().unwrap(),
                 action,
             ))
             .unwrap();
     }
-    (ledger, account)
 }
 
 fn adjust(on: NaiveDate, id: &str, amount: &str) -> Command {
@@ -497,16 +507,7 @@ fn charges_to_current_of_one_document_add_up_in_the_current_account() {
             amount: m("50"),
         },
     ];
-    for (i, action) in actions.into_iter().enumerate() {
-        ledger
-            .apply(Command::new(
-                format!("ctc{i}").parse().unwrap(),
-                on,
-                "me".parse().unwrap(),
-                action,
-            ))
-            .unwrap();
-    }
+    apply_each(&mut ledger, "ctc", on, actions);
     let obligation = ledger
         .obligation(&current, &"JO-1".parse().unwrap())
         .unwrap();

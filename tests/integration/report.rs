@@ -1906,39 +1906,22 @@ mod filters {
             // More than one row, so that a filter keeping everything differs from each.
             assert!(grouped.len() >= 2, "{dimension:?}");
             for row in &grouped {
-                let k = row.key.clone();
-                let filter = match dimension {
-                    Dimension::Holder => k.holder.clone().map(|holder| StatusFilter {
-                        holder: Some(holder),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::Program => k.program.map(|program| StatusFilter {
-                        program: Some(program),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::Partner => k.partner.map(|partner| StatusFilter {
-                        partner: Some(partner),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::Region => k.region.map(|region| StatusFilter {
-                        region: Some(region),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::Agency => k.agency.map(|agency| StatusFilter {
-                        agency: Some(agency),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::MissionArea => k.mission_area.map(|mission| StatusFilter {
-                        mission_area: Some(mission),
-                        ..StatusFilter::default()
-                    }),
-                    Dimension::ObjectClass => k.object_class.map(|class| StatusFilter {
-                        object_class: Some(class),
-                        ..StatusFilter::default()
-                    }),
+                let k = &row.key;
+                // The filter naming this row's value of `dimension`, if it has one.
+                let mut filter = StatusFilter::default();
+                match dimension {
+                    Dimension::Holder => filter.holder.clone_from(&k.holder),
+                    Dimension::Program => filter.program = k.program,
+                    Dimension::Partner => filter.partner = k.partner,
+                    Dimension::Region => filter.region = k.region,
+                    Dimension::Agency => filter.agency = k.agency,
+                    Dimension::MissionArea => filter.mission_area = k.mission_area,
+                    Dimension::ObjectClass => filter.object_class = k.object_class,
                     other => panic!("not a filter dimension here: {other:?}"),
-                };
-                let Some(filter) = filter else { continue };
+                }
+                if filter == StatusFilter::default() {
+                    continue;
+                }
                 let mut filtered = StatusQuery::new(as_of, &[]);
                 filtered.filter = filter;
                 let rows = ledger
