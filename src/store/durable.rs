@@ -428,69 +428,96 @@ impl<S: JournalStore> DurableLedger<S> {
         Ok(restore_all(&mut self.store, &mut self.ledger)?)
     }
 
-    /// Checks `commands` as a batch, appends what they add, applies it; on a lost race
-    /// catches up and starts again.
+    /// Checks `commands`, appends what they add and applies it; on a lost race catches up
+    /// and starts again.
     fn write(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, ServiceError> {
         for command in &commands {
             check_recorded(command)?;
         }
+        if let [command] = commands.as_slice() {
+            return self.write_one(command);
+        }
         let mut attempt = 1u32;
         loop {
-            let receipts = if let [command] = commands.as_slice() {
-                vec![self.ledger.check(command).map_err(ServiceError::Refused)?]
-            } else {
-                // On the ledger itself, taken back after: no copy of the whole ledger.
-                self.ledger
-                    .check_all_in_place(&commands)
-                    .map_err(ServiceError::Batch)?
-            };
-            let entries: Vec<JournalEntry> = receipts
+            let last = self.ledger.last_sequence();
+            // Applied once, on the ledger itself, and taken back if the append fails: no
+            // copy of the whole ledger, no second application.
+            let (receipts, undo) = self
+                .ledger
+                .apply_all_undoable(&commands)
+                .map_err(ServiceError::Batch)?;
+            let batch = receipts
                 .iter()
                 .zip(&commands)
                 .filter(|(receipt, _)| !receipt.duplicate)
-                .map(|(receipt, command)| JournalEntry {
-                    sequence: receipt.sequence,
-                    command: command.clone(),
-                    decision: receipt.decision.clone(),
-                })
-                .collect();
-            if entries.is_empty() {
-                return Ok(receipts);
-            }
-            let batch = entries
-                .iter()
-                .map(NewEntry::new)
-                .collect::<Result<Vec<_>, _>>()?;
-            match self.store.append(self.ledger.last_sequence(), &batch) {
-                Ok(()) => {}
-                Err(StoreError::Conflict { .. }) => {
-                    self.lost_races = self.lost_races.saturating_add(1);
-                    // Catch up either way, so that memory follows the store.
-                    self.catch_up()?;
-                    if attempt >= APPEND_ATTEMPTS {
-                        return Err(ServiceError::Contended { attempts: attempt });
-                    }
-                    attempt = attempt.saturating_add(1);
-                    continue;
+                .map(|(receipt, command)| new_entry(receipt, command))
+                .collect::<Result<Vec<_>, _>>();
+            let appended = match batch {
+                Ok(batch) if batch.is_empty() => return Ok(receipts),
+                Ok(batch) => self.store.append(last, &batch),
+                Err(error) => Err(error),
+            };
+            match appended {
+                Ok(()) => return Ok(receipts),
+                Err(error) => {
+                    self.ledger.take_back(undo);
+                    self.after_failed_append(error, attempt)?;
                 }
-                Err(error) => return Err(error.into()),
+            }
+            attempt = attempt.saturating_add(1);
+        }
+    }
+
+    /// One command: checked without changing the ledger (a batch's way would copy the
+    /// accounts it touches, which for one command costs more than applying it twice),
+    /// appended, then applied as written.
+    fn write_one(&mut self, command: &Command) -> Result<Vec<Receipt>, ServiceError> {
+        let mut attempt = 1u32;
+        loop {
+            let receipt = self.ledger.check(command).map_err(ServiceError::Refused)?;
+            if receipt.duplicate {
+                return Ok(vec![receipt]);
+            }
+            let entry = new_entry(&receipt, command)?;
+            if let Err(error) = self.store.append(self.ledger.last_sequence(), &[entry]) {
+                self.after_failed_append(error, attempt)?;
+                attempt = attempt.saturating_add(1);
+                continue;
             }
             // Durable: now apply in memory exactly what was written.
-            for entry in entries {
-                let sequence = entry.sequence;
-                if let Err(error) = self.ledger.restore(entry) {
-                    // The store holds what the check accepted; the ledger in memory must
-                    // follow it. Rebuild from the store so memory and store agree.
-                    self.reload()?;
-                    return Err(StoreError::Refused {
-                        sequence,
-                        error: Box::new(error),
-                    }
-                    .into());
+            let entry = JournalEntry {
+                sequence: receipt.sequence,
+                command: command.clone(),
+                decision: receipt.decision.clone(),
+            };
+            if let Err(error) = self.ledger.restore(entry) {
+                // The store holds what the check accepted; the ledger in memory must
+                // follow it. Rebuild from the store so memory and store agree.
+                self.reload()?;
+                return Err(StoreError::Refused {
+                    sequence: receipt.sequence,
+                    error: Box::new(error),
                 }
+                .into());
             }
-            return Ok(receipts);
+            return Ok(vec![receipt]);
         }
+    }
+
+    /// After an append that failed (nothing of it applied in memory): a lost race
+    /// catches up and lets the caller try again, unless this was the last attempt; any
+    /// other failure is returned.
+    fn after_failed_append(&mut self, error: StoreError, attempt: u32) -> Result<(), ServiceError> {
+        let StoreError::Conflict { .. } = error else {
+            return Err(error.into());
+        };
+        self.lost_races = self.lost_races.saturating_add(1);
+        // Catch up either way, so that memory follows the store.
+        self.catch_up()?;
+        if attempt >= APPEND_ATTEMPTS {
+            return Err(ServiceError::Contended { attempts: attempt });
+        }
+        Ok(())
     }
 
     /// Rebuilds the ledger in memory from the store (after an entry the store holds could
@@ -550,6 +577,15 @@ const PIPELINE_FROM: usize = 4096;
 
 /// How many decoded entries pass from the reading thread to the applying one at a time.
 const PIPELINE_BATCH: usize = 256;
+
+/// The entry `receipt` says `command` makes, encoded for the store.
+fn new_entry(receipt: &Receipt, command: &Command) -> Result<NewEntry, StoreError> {
+    NewEntry::new(&JournalEntry {
+        sequence: receipt.sequence,
+        command: command.clone(),
+        decision: receipt.decision.clone(),
+    })
+}
 
 /// Applies an entry read back from the store to `ledger`.
 fn restore(ledger: &mut Ledger, entry: JournalEntry) -> Result<(), StoreError> {
@@ -683,7 +719,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_checked_in_place_gives_check_alls_receipts_and_leaves_the_ledger_as_it_was() {
+    fn a_batch_applied_undoably_is_apply_alls_and_taken_back_leaves_the_ledger_as_it_was() {
         let mut ledger = Ledger::new(Arc::new(crate::eligibility::AllowAll));
         ledger
             .apply(appropriation("a", day(2008, 1, 9), 1001, "10"))
@@ -698,22 +734,27 @@ mod tests {
             appropriation("d", day(2008, 1, 10), 1001, "40"),
         ];
         let expected = ledger.check_all(&batch).unwrap();
-        assert_eq!(ledger.check_all_in_place(&batch).unwrap(), expected);
+        let mut applied = before.clone();
+        assert_eq!(applied.apply_all(batch.clone()).unwrap(), expected);
+        let (receipts, undo) = ledger.apply_all_undoable(&batch).unwrap();
+        assert_eq!(receipts, expected);
+        assert_eq!(ledger, applied);
+        ledger.take_back(undo);
         assert_eq!(ledger, before);
         assert_eq!(serde_json::to_string(ledger.journal()).unwrap(), json);
         // A refused batch: the same error as check_all, and nothing changed.
         let mut refused = batch;
         refused.push(appropriation("e", day(2008, 1, 10), 1002, "0"));
         let error = ledger.check_all(&refused).unwrap_err();
-        assert_eq!(ledger.check_all_in_place(&refused).unwrap_err(), error);
-        assert_eq!(ledger, before);
-        // Applying the batch after its dry run gives the receipts the dry run gave.
         assert_eq!(
             ledger
-                .apply_all(refused.into_iter().take(4).collect())
-                .unwrap(),
-            expected
+                .apply_all_undoable(&refused)
+                .map(|(receipts, _)| receipts)
+                .unwrap_err(),
+            error
         );
+        assert_eq!(ledger, before);
+        assert_eq!(serde_json::to_string(ledger.journal()).unwrap(), json);
     }
 
     /// [`delegated_year`]'s ledger, its store, its policy and its last sequence: for

@@ -167,3 +167,93 @@ fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
         .collect();
     assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
 }
+
+#[test]
+fn a_batch_that_loses_races_is_taken_back_and_checked_again_after_catching_up() {
+    let store = Raced {
+        inner: MemoryStore::default(),
+        rival: Ledger::new(Arc::new(AllowAll)),
+        rival_left: AtomicU32::new(3),
+        rival_count: 0,
+    };
+    let clock = Arc::new(FixedClock::new(day()));
+    let mut durable = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
+    // The batch's second command is the one the rival writes second: new on the first two
+    // attempts, a duplicate once caught up, when only ours is written.
+    let receipts = durable
+        .apply_all(vec![appropriate("ours", 900), appropriate("rival-2", 2)])
+        .unwrap();
+    assert_eq!(durable.lost_races(), 3);
+    assert_eq!(
+        receipts
+            .iter()
+            .map(|r| (r.command.as_str(), r.sequence, r.duplicate))
+            .collect::<Vec<_>>(),
+        [("ours", 3, false), ("rival-2", 1, true)]
+    );
+    let journal = durable.ledger().journal();
+    let ids: Vec<String> = journal
+        .iter()
+        .map(|e| e.command.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
+    // Memory holds what the store holds: the taken-back attempts left nothing behind.
+    assert_eq!(
+        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
+        durable.ledger()
+    );
+    let mut store = durable.into_store();
+    let mut stored = Vec::new();
+    store
+        .read_after(None, &mut |entry| {
+            let expected = stored.len() as u64;
+            stored.push(entry.decode(expected)?.command.id.as_str().to_owned());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(stored, ids);
+}
+
+#[test]
+fn a_batch_that_always_loses_the_race_writes_nothing_of_its_own() {
+    let store = Raced {
+        inner: MemoryStore::default(),
+        rival: Ledger::new(Arc::new(AllowAll)),
+        rival_left: AtomicU32::new(u32::MAX),
+        rival_count: 0,
+    };
+    let clock = Arc::new(FixedClock::new(day()));
+    let mut durable = DurableLedger::open(
+        store,
+        clock,
+        Arc::new(AllowAll),
+        security_assistance::budget::Policy::Open,
+    )
+    .unwrap();
+    let err = durable
+        .apply_all(vec![appropriate("ours-1", 900), appropriate("ours-2", 901)])
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ServiceError::Contended {
+            attempts: APPEND_ATTEMPTS
+        }
+    );
+    let journal = durable.ledger().journal();
+    assert_eq!(journal.len() as u64, u64::from(APPEND_ATTEMPTS));
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.command.id.as_str().starts_with("rival-"))
+    );
+    assert_eq!(
+        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
+        durable.ledger()
+    );
+}

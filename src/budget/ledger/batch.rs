@@ -9,7 +9,7 @@ use crate::budget::error::{BatchError, BudgetError};
 use crate::budget::ids::{AccountSymbol, CommandId};
 
 /// What [`Ledger::apply_all`] needs to take back a refused batch.
-pub(super) struct Undo {
+pub(crate) struct Undo {
     next_sequence: u64,
     last_recorded: Option<NaiveDate>,
     /// Every account, as before the first backdated command of the batch.
@@ -115,31 +115,33 @@ impl Ledger {
     /// [`BatchError`] with the first command refused, its place in the batch and why.
     pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
         let count = commands.len();
-        self.run_batch(commands, count, true)
+        self.run_batch(commands, count, false)
+            .map(|(receipts, _)| receipts)
     }
 
-    /// Dry run of a batch on the ledger itself: applies the commands as
-    /// [`Ledger::apply_all`] does, then takes every one of them back, so the ledger ends
-    /// as it began. Costs the commands plus a copy of the accounts they touch, where
-    /// [`Ledger::check_all`] (which has only `&self`) copies the whole ledger; the
-    /// write-ahead path uses it for batches.
-    pub(crate) fn check_all_in_place(
+    /// Applies a batch as [`Ledger::apply_all`] does and keeps, besides the receipts,
+    /// what takes the whole batch back ([`Ledger::take_back`]): the write-ahead path
+    /// applies a batch once, appends what it added, and takes it back only if the append
+    /// fails. Costs the commands plus a copy of the accounts they touch (the whole state
+    /// from the first backdated command on), where [`Ledger::check_all`] (which has only
+    /// `&self`) copies the whole ledger.
+    pub(crate) fn apply_all_undoable(
         &mut self,
         commands: &[Command],
-    ) -> Result<Vec<Receipt>, BatchError> {
-        self.run_batch(commands.iter().cloned(), commands.len(), false)
+    ) -> Result<(Vec<Receipt>, Undo), BatchError> {
+        self.run_batch(commands.iter().cloned(), commands.len(), true)
     }
 
     /// Applies `count` commands all or none: the first refusal takes back every command
-    /// before it. With `keep` false the batch is taken back even when every command
-    /// applies (a dry run); with `keep` true the last command needs no saved copy, as
-    /// `apply` refuses it without changing anything.
+    /// before it. Returns the receipts and what takes the batch back; with `save_last`
+    /// false the last command is not saved (it cannot be taken back), as `apply` refuses
+    /// it without changing anything.
     pub(super) fn run_batch(
         &mut self,
         commands: impl IntoIterator<Item = Command>,
         count: usize,
-        keep: bool,
-    ) -> Result<Vec<Receipt>, BatchError> {
+        save_last: bool,
+    ) -> Result<(Vec<Receipt>, Undo), BatchError> {
         let mut undo = Undo {
             next_sequence: self.next_sequence,
             last_recorded: self.last_recorded,
@@ -150,7 +152,7 @@ impl Ledger {
         };
         let mut receipts = Vec::with_capacity(count);
         for (index, command) in commands.into_iter().enumerate() {
-            if !keep || index.saturating_add(1) < count {
+            if save_last || index.saturating_add(1) < count {
                 undo.save(self, &command);
             }
             let id = command.id.clone();
@@ -163,7 +165,7 @@ impl Ledger {
                     receipts.push(receipt);
                 }
                 Err(error) => {
-                    self.undo(undo);
+                    self.take_back(undo);
                     return Err(BatchError {
                         index,
                         command: id,
@@ -172,14 +174,11 @@ impl Ledger {
                 }
             }
         }
-        if !keep {
-            self.undo(undo);
-        }
-        Ok(receipts)
+        Ok((receipts, undo))
     }
 
-    /// Takes back what a refused batch applied.
-    pub(super) fn undo(&mut self, undo: Undo) {
+    /// Takes back what a batch applied, given what [`Ledger::run_batch`] saved before it.
+    pub(crate) fn take_back(&mut self, undo: Undo) {
         for (id, at) in undo.recorded.iter().rev() {
             if let Some(position) = self.journal.find(at.0, at.1) {
                 self.journal.remove_at(position);
