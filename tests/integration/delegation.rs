@@ -1649,3 +1649,45 @@ fn releasing_a_commitment_counts_nothing_against_the_limits() {
     );
     w.apply(day(2, 4), "country-officer", decommit("JO-C", "500000"));
 }
+
+/// Two delegations that come equally close: the refusal is that of the one made first.
+#[test]
+fn between_delegations_equally_close_the_refusal_is_the_first_ones() {
+    let mut w = world();
+    for id in ["D14", "D15"] {
+        let mut g = grant(
+            Some("D1"),
+            "officer3",
+            Role::FundsHolder,
+            &[Power::Obligate],
+        );
+        g.per_command = Some(money("100"));
+        w.delegate(id, day(2, 2), "dsca-director", g);
+    }
+    let c = w.obligate(day(2, 3), "officer3", "JO-2", "JOR", "500");
+    assert_eq!(
+        w.refused(c),
+        AuthorityError::OverCommandLimit {
+            actor: "officer3".parse().unwrap(),
+            power: Power::Obligate,
+            delegation: "D14".parse().unwrap(),
+            limit: money("100"),
+            amount: money("500"),
+        }
+    );
+}
+
+/// A document first noted by the first command of a refused batch is forgotten with it:
+/// made again later under another partner, it is judged by its new key.
+#[test]
+fn a_document_of_a_refused_batchs_first_command_is_forgotten() {
+    let mut w = world();
+    let egypt = w.obligate(day(2, 2), "dsca-director", "XX-D", "EGY", "10");
+    let stranger = w.obligate(day(2, 2), "stranger", "JO-X", "JOR", "10");
+    assert!(w.ledger.apply_all(vec![egypt, stranger]).is_err());
+    w.apply(day(2, 3), "dsca-director", commit("XX-D", "JOR", "1000"));
+    // The officer may release a Jordanian commitment; the refused Egyptian obligation
+    // must not lend the document its key.
+    let release = w.command(day(2, 4), "country-officer", decommit("XX-D", "400"));
+    w.ledger.apply(release).unwrap();
+}
