@@ -140,3 +140,23 @@ impl fmt::Display for Agency {
         f.pad(self.abbreviation())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Agency;
+
+    #[test]
+    fn only_defense_and_state_are_interagency_partners() {
+        let partners: Vec<Agency> = Agency::ALL
+            .into_iter()
+            .filter(|a| a.is_interagency())
+            .collect();
+        assert_eq!(partners, [Agency::Defense, Agency::State]);
+    }
+
+    #[test]
+    fn an_agency_displays_as_its_abbreviation_padded_as_asked() {
+        assert_eq!(Agency::CoastGuard.to_string(), "USCG");
+        assert_eq!(format!("{:>6}|", Agency::ScienceAndTechnology), "    ST|");
+    }
+}
