@@ -133,10 +133,15 @@ fn check_recorded(command: &Command) -> Result<(), ServiceError> {
 /// A ledger kept in a [`JournalStore`]: the service path of the system of record.
 ///
 /// Every command is stamped with the clock's today as its recorded date (the client's is
-/// ignored), checked, made durable in the store, and only then applied in memory and
-/// acknowledged. A refused command writes nothing; a failed write leaves the ledger in
-/// memory unchanged; an append that lost the race to another writer catches up from the
-/// store and checks the command again. [`DurableLedger::import`] is the one path that
+/// ignored), checked, made durable in the store, and only then acknowledged. One command
+/// is checked without changing the ledger and applied once it is durable; a batch is
+/// checked by applying it to the ledger in memory, which keeps it once the batch is
+/// durable and takes it back if the write fails (applying it twice would cost a third of
+/// the write). Either way nothing is acknowledged before it is durable, a refused command
+/// writes nothing, a failed write leaves the ledger in memory unchanged, and an append
+/// that lost the race to another writer catches up from the store and checks the
+/// commands again. (A [`JournalStore`] whose `append` panics leaves a batch applied in
+/// memory and not written: reopen from the store after such a panic.) [`DurableLedger::import`] is the one path that
 /// keeps a caller's recorded date, and refuses one after today.
 ///
 /// ```
@@ -347,7 +352,7 @@ impl<S: JournalStore> DurableLedger<S> {
 
     /// Stamps every command with today's date, checks them as one batch (each in the
     /// ledger as the ones before it leave it), appends them in one durable write and
-    /// applies them: all or none.
+    /// keeps them: all or none.
     ///
     /// # Errors
     ///
