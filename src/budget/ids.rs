@@ -464,4 +464,18 @@ mod tests {
             assert!(bad.parse::<AccountSymbol>().is_err(), "{bad}");
         }
     }
+
+    /// Every kind of identifier takes a stored text whole, whether it shares it (`Arc`)
+    /// or copies it (`Box`).
+    #[test]
+    fn a_stored_text_becomes_each_kind_of_identifier_whole() {
+        let text: std::sync::Arc<str> = "FY08-OBL-0001".into();
+        let texts = [
+            CommandId::from_validated(&text).map(|i| i.as_str().to_owned()),
+            FundsHolder::from_validated(&text).map(|i| i.as_str().to_owned()),
+            DocumentId::from_validated(&text).map(|i| i.as_str().to_owned()),
+            Actor::from_validated(&text).map(|i| i.as_str().to_owned()),
+        ];
+        assert_eq!(texts, [(); 4].map(|()| Some("FY08-OBL-0001".to_owned())));
+    }
 }
