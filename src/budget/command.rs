@@ -1097,3 +1097,30 @@ impl Action {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Instrument;
+
+    /// Each instrument is recorded under its paragraph of 31 U.S.C. 1501(a).
+    #[test]
+    fn each_instrument_cites_its_paragraph_of_1501a() {
+        let cited = [
+            (Instrument::Enrollment, "(a)(1)"),
+            (Instrument::SalesCase, "(a)(1)"),
+            (Instrument::Transfer, "(a)(1)"),
+            (Instrument::Lease, "(a)(1)"),
+            (Instrument::Loan, "(a)(2)"),
+            (Instrument::GrantAgreement, "(a)(5)"),
+            (Instrument::LoanGuarantee, "(a)(5)"),
+            (Instrument::Other, "(a)(9)"),
+        ];
+        for (instrument, paragraph) in cited {
+            assert_eq!(instrument.paragraph_1501(), paragraph, "{instrument:?}");
+            assert_eq!(
+                instrument.citation().to_string(),
+                format!("31 U.S.C. 1501{paragraph}")
+            );
+        }
+    }
+}

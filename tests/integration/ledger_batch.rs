@@ -208,3 +208,57 @@ fn a_refused_batch_names_the_command_and_keeps_its_cause_once() {
         .unwrap();
     assert_eq!(ledger.apply_all(vec![appropriate]).unwrap(), checked);
 }
+
+/// A refused batch takes back a transfer whole: the gaining account too, not only the
+/// account it names first.
+#[test]
+fn a_refused_batch_takes_back_a_transfers_gaining_account() {
+    let mut ledger = Ledger::allow_all();
+    for (id, i) in [("a0", 0), ("a1", 1)] {
+        let c = Command::new(
+            id.parse().unwrap(),
+            day(1, 2),
+            "budget-office".parse().unwrap(),
+            Action::Appropriate {
+                account: account(i),
+                title: "FMF".into(),
+                purposes: vec![ProgramKind::Financing],
+                amount: "1000".parse().unwrap(),
+                law: "P.L. 110-161".into(),
+            },
+        );
+        ledger.apply(c).unwrap();
+    }
+    let before = ledger.clone();
+    let seen_before = seen(&ledger);
+    let transfer = Command::new(
+        "t".parse().unwrap(),
+        day(1, 3),
+        "budget-office".parse().unwrap(),
+        Action::Transfer {
+            from: account(0),
+            to: account(1),
+            amount: "100".parse().unwrap(),
+            authority: "P.L. 107-296 sec. 1511".into(),
+        },
+    );
+    // The gaining account now holds 1,100: apportioning 1,100.01 is refused.
+    let too_much = Command::new(
+        "p".parse().unwrap(),
+        day(1, 3),
+        "omb".parse().unwrap(),
+        Action::Apportion {
+            account: account(1),
+            category: Apportionment::ByPeriod { from: day(1, 2) },
+            amount: "1100.01".parse().unwrap(),
+        },
+    );
+    let err = ledger
+        .apply_all(vec![transfer.clone(), too_much])
+        .unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(ledger, before);
+    assert_eq!(seen(&ledger), seen_before);
+    // The transfer alone goes through.
+    ledger.apply(transfer).unwrap();
+}
