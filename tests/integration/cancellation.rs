@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 use security_assistance::budget::{
-    Action, AllocationKey, Apportionment, BudgetError, CANCELED_AUTHORITY, Command, Funding,
-    Instrument, Ledger, SF133_LINE_OBLIGATIONS_CANCELLED, SF133_LINE_WITHDRAWN, Sf133, Ussgl,
+    AccountSymbol, Action, AllocationKey, Apportionment, BudgetError, CANCELED_AUTHORITY, Command,
+    Funding, Instrument, Ledger, SF133_LINE_OBLIGATIONS_CANCELLED, SF133_LINE_WITHDRAWN, Sf133,
+    Ussgl,
 };
 use security_assistance::report::{FILE_A_COLUMNS, file_a};
 use security_assistance::{AccountStatus, FiscalYear, Money, ProgramKind};
@@ -459,16 +460,15 @@ fn unpaid_obligations_cancelled_leave_the_obligated_balance_at_zero() {
 
 /// Two charges to current of one cancelled document add up in the current account: the
 /// document's obligation there is their sum (31 U.S.C. 1553(b)), not the first alone.
-#[test]
-fn charges_to_current_of_one_document_add_up_in_the_current_account() {
-    let (mut ledger, cancelled) = small_ledger();
-    let current: security_assistance::budget::AccountSymbol = "011-2015-1082".parse().unwrap();
+/// The FY2015 account to which charges to current go, funded and allocated to Jordan on
+/// `on`, with its key.
+fn current_account(ledger: &mut Ledger, on: NaiveDate) -> (AccountSymbol, AllocationKey) {
+    let current: AccountSymbol = "011-2015-1082".parse().unwrap();
     let key = AllocationKey::new(
         "DSCA".parse().unwrap(),
         ProgramKind::Financing,
         Some("JOR".parse().unwrap()),
     );
-    let on = day(2014, 10, 15);
     let actions = [
         Action::Appropriate {
             account: current,
@@ -492,20 +492,34 @@ fn charges_to_current_of_one_document_add_up_in_the_current_account() {
             key: key.clone(),
             amount: m("100000"),
         },
-        Action::ChargeToCurrent {
-            cancelled,
-            document: "JO-1".parse().unwrap(),
-            current,
-            key: key.clone(),
-            amount: m("100"),
-        },
-        Action::ChargeToCurrent {
-            cancelled,
-            document: "JO-1".parse().unwrap(),
-            current,
-            key,
-            amount: m("50"),
-        },
+    ];
+    apply_each(ledger, "cur", on, actions);
+    (current, key)
+}
+
+fn charge(
+    cancelled: AccountSymbol,
+    current: AccountSymbol,
+    key: &AllocationKey,
+    amount: &str,
+) -> Action {
+    Action::ChargeToCurrent {
+        cancelled,
+        document: "JO-1".parse().unwrap(),
+        current,
+        key: key.clone(),
+        amount: m(amount),
+    }
+}
+
+#[test]
+fn charges_to_current_of_one_document_add_up_in_the_current_account() {
+    let (mut ledger, cancelled) = small_ledger();
+    let on = day(2014, 10, 15);
+    let (current, key) = current_account(&mut ledger, on);
+    let actions = [
+        charge(cancelled, current, &key, "100"),
+        charge(cancelled, current, &key, "50"),
     ];
     apply_each(&mut ledger, "ctc", on, actions);
     let obligation = ledger
@@ -513,4 +527,28 @@ fn charges_to_current_of_one_document_add_up_in_the_current_account() {
         .unwrap();
     assert_eq!(obligation.obligated, m("150"));
     assert_eq!(obligation.disbursed, Money::ZERO);
+}
+
+/// A refused batch takes a charge to current back from both accounts it changes.
+#[test]
+fn a_refused_batch_takes_back_a_charge_to_current_from_both_accounts() {
+    let (mut ledger, cancelled) = small_ledger();
+    let on = day(2014, 10, 15);
+    let (current, key) = current_account(&mut ledger, on);
+    let before = ledger.clone();
+    let command =
+        |id: &str, action| Command::new(id.parse().unwrap(), on, "me".parse().unwrap(), action);
+    let first = command("ctc", charge(cancelled, current, &key, "100"));
+    // Everything apportioned is allotted already: refused.
+    let too_much = command(
+        "allot",
+        Action::Allot {
+            account: current,
+            holder: "DSCA".parse().unwrap(),
+            amount: m("1"),
+        },
+    );
+    assert!(ledger.apply_all(vec![first.clone(), too_much]).is_err());
+    assert_eq!(ledger, before);
+    ledger.apply(first).unwrap();
 }

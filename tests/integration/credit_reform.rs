@@ -1689,3 +1689,80 @@ fn a_subsidy_rate_of_exactly_100_percent_is_accepted() {
         .unwrap();
     assert_eq!(balance.obligated, m("1000"));
 }
+
+/// A refused batch takes back each credit command from both accounts it changes: opening
+/// a financing account, obligating a loan, an upward reestimate.
+#[test]
+fn a_refused_batch_takes_back_credit_commands_from_both_accounts() {
+    let refused_after = |ledger: &mut Ledger, id: &str, action: Action| {
+        let before = ledger.clone();
+        let date = day(2008, 3, 1);
+        let command = |id: &str, action| {
+            Command::new(id.parse().unwrap(), date, "dsca".parse().unwrap(), action)
+        };
+        let bad = command(
+            "bad",
+            Action::Allot {
+                account: program(),
+                holder: "DSCA".parse().unwrap(),
+                amount: m("100000000"),
+            },
+        );
+        let first = command(id, action);
+        assert!(ledger.apply_all(vec![first.clone(), bad]).is_err());
+        assert_eq!(*ledger, before, "{:?}", first.action);
+        ledger.apply(first).unwrap();
+    };
+    let mut ledger = Ledger::allow_all();
+    let appropriate = Action::Appropriate {
+        account: program(),
+        title: "Foreign Military Financing Loan Program Account".into(),
+        purposes: vec![ProgramKind::Financing],
+        amount: m("10"),
+        law: "P.L. 110-161".into(),
+    };
+    apply(&mut ledger, "appropriate", day(2008, 1, 2), appropriate).unwrap();
+    refused_after(
+        &mut ledger,
+        "open",
+        Action::OpenFinancingAccount {
+            account: guarantee_financing(),
+            program: program(),
+            title: "Foreign Military Financing, Loan Guarantee Financing Account".into(),
+            law: "2 U.S.C. 661d(b)".into(),
+            kind: CreditKind::LoanGuarantee,
+        },
+    );
+    let mut ledger = funded("10000000");
+    refused_after(
+        &mut ledger,
+        "loan",
+        obligate_loan("JO-L-001", "50000000", "6.53"),
+    );
+    apply(
+        &mut ledger,
+        "reest-doc",
+        day(2008, 3, 1),
+        Action::Obligate {
+            account: program(),
+            document: "REEST-2008".parse().unwrap(),
+            instrument: Instrument::Other,
+            funding: Funding::Allocation { key: key() },
+            amount: m("120000"),
+            object_class: Some(ObjectClass::GRANTS),
+            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
+        },
+    )
+    .unwrap();
+    refused_after(
+        &mut ledger,
+        "reestimate",
+        Action::UpwardReestimate {
+            account: program(),
+            financing: financing(),
+            cohort: fy(2008),
+            document: "REEST-2008".parse().unwrap(),
+            amount: m("120000"),
+        },
+    );
+}
