@@ -838,3 +838,53 @@ impl BudgetError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shape_error_says_what_was_wrong() {
+        let amount: Money = "-5".parse().unwrap();
+        assert_eq!(
+            ShapeError::NotPositive { amount }.to_string(),
+            "amount -$5.00 must be greater than zero"
+        );
+        assert_eq!(
+            ShapeError::SameSourceAndDestination.to_string(),
+            "source and destination must differ"
+        );
+    }
+
+    #[test]
+    fn messages_name_the_partner_or_say_there_is_none_and_list_the_purposes() {
+        let account: AccountSymbol = "011-2008/2009-1082".parse().unwrap();
+        let unknown = |partner: Option<&str>| BudgetError::UnknownAllocation {
+            account,
+            key: AllocationKey::new(
+                "DSCA".parse().unwrap(),
+                ProgramKind::Training,
+                partner.map(|p| p.parse().unwrap()),
+            ),
+        };
+        assert_eq!(
+            unknown(Some("JOR")).to_string(),
+            "no allocation for training of JOR under DSCA in account 011-2008/2009-1082"
+        );
+        assert_eq!(
+            unknown(None).to_string(),
+            "no allocation for training of no single partner under DSCA in account 011-2008/2009-1082"
+        );
+        let purpose = BudgetError::Purpose {
+            account,
+            program: ProgramKind::Sales,
+            allowed: vec![ProgramKind::Training, ProgramKind::Financing],
+        };
+        assert!(
+            purpose
+                .to_string()
+                .starts_with("account 011-2008/2009-1082 may not fund sales: its purposes are training, financing ("),
+            "{purpose}"
+        );
+    }
+}

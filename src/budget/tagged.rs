@@ -537,4 +537,21 @@ mod tests {
             assert!(message.contains("line 1 column"), "{json}: {message}");
         }
     }
+
+    /// Anything but a map is refused saying what was expected: the enum and its tags.
+    #[test]
+    fn a_non_map_is_refused_naming_the_tagged_enum_expected() {
+        let err = action(r#""obligate""#).unwrap_err().to_string();
+        assert!(
+            err.contains("expected internally tagged enum Action"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Funding>("[]")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("expected internally tagged enum Funding"),
+            "{err}"
+        );
+    }
 }

@@ -891,6 +891,7 @@ fn a_reconciliation_names_a_program_payment_the_financing_account_never_received
     )
     .unwrap();
     let reconciled = ledger.credit_reconciliation(&financing()).unwrap();
+    assert!(!reconciled.reconciles());
     assert_eq!(
         reconciled.discrepancies,
         vec![Discrepancy::ReestimateNotMatched {

@@ -1060,6 +1060,10 @@ fn charge_to_current_limit_is_one_percent_of_the_current_appropriation() {
             if *program == ProgramKind::Financing && allowed == &vec![ProgramKind::Training]),
         "{err:?}"
     );
+    assert!(
+        err.to_string().contains("its purposes are training ("),
+        "{err}"
+    );
     f.ok(oct, charge("12345.67"));
     let err = f.refused(oct, charge("0.01"));
     assert_exceeds(&err, Level::ChargeToCurrentLimit, "0.01", "0.00");

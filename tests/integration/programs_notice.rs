@@ -233,6 +233,7 @@ fn an_unjustified_reprogramming_waits_fifteen_days_after_notice() {
     );
     assert_eq!(err.precedence(), 6);
     assert!(err.to_string().contains("not justified"), "{err}");
+    assert!(err.to_string().contains(" for JOR in account "), "{err}");
     let json = serde_json::to_value(&err).unwrap();
     assert_eq!(json["code"], "notice_required");
     // Notified 1 March: the day before the fifteenth day is refused ...
@@ -259,6 +260,7 @@ fn an_unjustified_reprogramming_waits_fifteen_days_after_notice() {
     assert_eq!(notice.review_days, 15);
     assert_eq!(err.precedence(), 6);
     assert!(err.to_string().contains("runs to 2008-03-16"), "{err}");
+    assert!(err.to_string().contains(" for JOR in account "), "{err}");
     // ... the day it ends and the day after go ahead, moving the money.
     for date in [day(2008, 3, 16), day(2008, 3, 17)] {
         let mut l = base.clone();
