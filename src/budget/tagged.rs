@@ -554,4 +554,25 @@ mod tests {
             "{err}"
         );
     }
+
+    /// A map whose keys or tag are not text (as a map of another format can be) is
+    /// refused saying what was expected in that place.
+    #[test]
+    fn a_key_or_tag_that_is_not_text_is_refused_saying_what_was_expected() {
+        use serde::de::value::MapDeserializer;
+        use serde_json::Value;
+        let read = |entries: Vec<(Value, Value)>| {
+            let map = MapDeserializer::<_, serde_json::Error>::new(entries.into_iter());
+            Action::deserialize(map).unwrap_err().to_string()
+        };
+        let err = read(vec![(Value::from(1), Value::from("obligate"))]);
+        assert!(err.contains("expected a field name"), "{err}");
+        let err = read(vec![(Value::from("type"), Value::from(true))]);
+        assert!(err.contains("expected a variant identifier"), "{err}");
+        let err = read(vec![
+            (Value::from("type"), Value::from("rescind")),
+            (Value::from(2), Value::from("x")),
+        ]);
+        assert!(err.contains("expected a field name"), "{err}");
+    }
 }

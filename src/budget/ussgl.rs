@@ -229,3 +229,24 @@ pub(crate) mod stored {
         balances: [Money; STORED],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_displays_as_its_number() {
+        assert_eq!(Ussgl::Unapportioned.to_string(), "4450");
+        assert_eq!(format!("{}", Ussgl::Allotments), "4610");
+    }
+
+    #[test]
+    fn net_is_the_sum_of_every_balance() {
+        let mut balances = [Money::ZERO; 13];
+        for (i, balance) in balances.iter_mut().enumerate() {
+            *balance = Money::from_cents(i64::try_from(i).unwrap_or(0) + 1);
+        }
+        // 1 + 2 + … + 13 cents.
+        assert_eq!(TrialBalance { balances }.net(), Ok(Money::from_cents(91)));
+    }
+}
