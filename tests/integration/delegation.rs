@@ -1461,13 +1461,11 @@ fn an_obligation_of_exactly_the_threshold_needs_no_second_approver() {
     ));
 }
 
-/// Of an actor's delegations that all fail, the refusal is that of the one that came
-/// closest: a Jordanian obligation above the limit of the officer's Jordan delegation is
-/// refused for the limit, not for the partner of the Egypt delegation made before it.
-#[test]
-fn the_refusal_is_that_of_the_delegation_that_came_closest() {
+/// The refusal of officer3's Jordanian obligation of 500 under two delegations, `D14` and
+/// `D15` (in that order), each limited to 100 a command, for the partners given.
+fn refusal_under_two_delegations(partners: [&str; 2]) -> AuthorityError {
     let mut w = world();
-    for (id, partner) in [("D14", "EGY"), ("D15", "JOR")] {
+    for (id, partner) in ["D14", "D15"].into_iter().zip(partners) {
         let mut g = grant(
             Some("D1"),
             "officer3",
@@ -1479,16 +1477,24 @@ fn the_refusal_is_that_of_the_delegation_that_came_closest() {
         w.delegate(id, day(2, 2), "dsca-director", g);
     }
     let c = w.obligate(day(2, 3), "officer3", "JO-2", "JOR", "500");
-    assert_eq!(
-        w.refused(c),
-        AuthorityError::OverCommandLimit {
-            actor: "officer3".parse().unwrap(),
-            power: Power::Obligate,
-            delegation: "D15".parse().unwrap(),
-            limit: money("100"),
-            amount: money("500"),
-        }
-    );
+    w.refused(c)
+}
+
+/// Of an actor's delegations that all fail, the refusal is that of the one that came
+/// closest: a Jordanian obligation above the limit of the officer's Jordan delegation is
+/// refused for the limit, not for the partner of the Egypt delegation made before it.
+/// Between two equally close, it is that of the one made first.
+#[test]
+fn the_refusal_is_that_of_the_delegation_that_came_closest() {
+    let over = |delegation: &str| AuthorityError::OverCommandLimit {
+        actor: "officer3".parse().unwrap(),
+        power: Power::Obligate,
+        delegation: delegation.parse().unwrap(),
+        limit: money("100"),
+        amount: money("500"),
+    };
+    assert_eq!(refusal_under_two_delegations(["EGY", "JOR"]), over("D15"));
+    assert_eq!(refusal_under_two_delegations(["JOR", "JOR"]), over("D14"));
 }
 
 /// A delegation's limits are maxima: the officer's obligation of exactly the limit per
@@ -1648,33 +1654,6 @@ fn releasing_a_commitment_counts_nothing_against_the_limits() {
         commit("JO-C", "JOR", "500000"),
     );
     w.apply(day(2, 4), "country-officer", decommit("JO-C", "500000"));
-}
-
-/// Two delegations that come equally close: the refusal is that of the one made first.
-#[test]
-fn between_delegations_equally_close_the_refusal_is_the_first_ones() {
-    let mut w = world();
-    for id in ["D14", "D15"] {
-        let mut g = grant(
-            Some("D1"),
-            "officer3",
-            Role::FundsHolder,
-            &[Power::Obligate],
-        );
-        g.per_command = Some(money("100"));
-        w.delegate(id, day(2, 2), "dsca-director", g);
-    }
-    let c = w.obligate(day(2, 3), "officer3", "JO-2", "JOR", "500");
-    assert_eq!(
-        w.refused(c),
-        AuthorityError::OverCommandLimit {
-            actor: "officer3".parse().unwrap(),
-            power: Power::Obligate,
-            delegation: "D14".parse().unwrap(),
-            limit: money("100"),
-            amount: money("500"),
-        }
-    );
 }
 
 /// A document first noted by the first command of a refused batch is forgotten with it:

@@ -92,22 +92,26 @@ impl JournalStore for Raced {
     }
 }
 
-#[test]
-fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
+/// A durable ledger on a store whose rival writer wins the next `rival_left` races.
+fn raced(rival_left: u32) -> DurableLedger<Raced> {
     let store = Raced {
         inner: MemoryStore::default(),
         rival: Ledger::new(Arc::new(AllowAll)),
-        rival_left: AtomicU32::new(u32::MAX),
+        rival_left: AtomicU32::new(rival_left),
         rival_count: 0,
     };
-    let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(
+    DurableLedger::open(
         store,
-        clock,
+        Arc::new(FixedClock::new(day())),
         Arc::new(AllowAll),
         security_assistance::budget::Policy::Open,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
+    let mut durable = raced(u32::MAX);
     assert_eq!(durable.lost_races(), 0);
     let err = durable.apply(appropriate("ours", 900)).unwrap_err();
     assert_eq!(
@@ -142,20 +146,7 @@ fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
 
 #[test]
 fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
-    let store = Raced {
-        inner: MemoryStore::default(),
-        rival: Ledger::new(Arc::new(AllowAll)),
-        rival_left: AtomicU32::new(3),
-        rival_count: 0,
-    };
-    let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(
-        store,
-        clock,
-        Arc::new(AllowAll),
-        security_assistance::budget::Policy::Open,
-    )
-    .unwrap();
+    let mut durable = raced(3);
     let receipt = durable.apply(appropriate("ours", 900)).unwrap();
     assert_eq!(durable.lost_races(), 3);
     assert_eq!(receipt.sequence, 3);
@@ -170,20 +161,7 @@ fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
 
 #[test]
 fn a_batch_that_loses_races_is_taken_back_and_checked_again_after_catching_up() {
-    let store = Raced {
-        inner: MemoryStore::default(),
-        rival: Ledger::new(Arc::new(AllowAll)),
-        rival_left: AtomicU32::new(3),
-        rival_count: 0,
-    };
-    let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(
-        store,
-        clock,
-        Arc::new(AllowAll),
-        security_assistance::budget::Policy::Open,
-    )
-    .unwrap();
+    let mut durable = raced(3);
     // The batch's second command is the one the rival writes second: new on the first two
     // attempts, a duplicate once caught up, when only ours is written.
     let receipts = durable
@@ -222,20 +200,7 @@ fn a_batch_that_loses_races_is_taken_back_and_checked_again_after_catching_up() 
 
 #[test]
 fn a_batch_that_always_loses_the_race_writes_nothing_of_its_own() {
-    let store = Raced {
-        inner: MemoryStore::default(),
-        rival: Ledger::new(Arc::new(AllowAll)),
-        rival_left: AtomicU32::new(u32::MAX),
-        rival_count: 0,
-    };
-    let clock = Arc::new(FixedClock::new(day()));
-    let mut durable = DurableLedger::open(
-        store,
-        clock,
-        Arc::new(AllowAll),
-        security_assistance::budget::Policy::Open,
-    )
-    .unwrap();
+    let mut durable = raced(u32::MAX);
     let err = durable
         .apply_all(vec![appropriate("ours-1", 900), appropriate("ours-2", 901)])
         .unwrap_err();
