@@ -141,8 +141,9 @@ fn check_recorded(command: &Command) -> Result<(), ServiceError> {
 /// writes nothing, a failed write leaves the ledger in memory unchanged, and an append
 /// that lost the race to another writer catches up from the store and checks the
 /// commands again. (A [`JournalStore`] whose `append` panics leaves a batch applied in
-/// memory and not written: reopen from the store after such a panic.) [`DurableLedger::import`] is the one path that
-/// keeps a caller's recorded date, and refuses one after today.
+/// memory and not written: reopen from the store after such a panic.)
+/// [`DurableLedger::import`] is the one path that keeps a caller's recorded date, and
+/// refuses one after today.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -483,18 +484,18 @@ impl<S: JournalStore> DurableLedger<S> {
             if receipt.duplicate {
                 return Ok(vec![receipt]);
             }
-            let entry = new_entry(&receipt, command)?;
-            if let Err(error) = self.store.append(self.ledger.last_sequence(), &[entry]) {
-                self.after_failed_append(error, attempt)?;
-                attempt = attempt.saturating_add(1);
-                continue;
-            }
-            // Durable: now apply in memory exactly what was written.
             let entry = JournalEntry {
                 sequence: receipt.sequence,
                 command: command.clone(),
                 decision: receipt.decision.clone(),
             };
+            let encoded = NewEntry::new(&entry)?;
+            if let Err(error) = self.store.append(self.ledger.last_sequence(), &[encoded]) {
+                self.after_failed_append(error, attempt)?;
+                attempt = attempt.saturating_add(1);
+                continue;
+            }
+            // Durable: now apply in memory exactly what was written.
             if let Err(error) = self.ledger.restore(entry) {
                 // The store holds what the check accepted; the ledger in memory must
                 // follow it. Rebuild from the store so memory and store agree.
