@@ -456,7 +456,7 @@ impl<S: JournalStore> DurableLedger<S> {
                 .iter()
                 .zip(&commands)
                 .filter(|(receipt, _)| !receipt.duplicate)
-                .map(|(receipt, command)| new_entry(receipt, command))
+                .map(|(receipt, command)| NewEntry::new(&entry(receipt, command)))
                 .collect::<Result<Vec<_>, _>>();
             let appended = match batch {
                 Ok(batch) if batch.is_empty() => return Ok(receipts),
@@ -484,11 +484,7 @@ impl<S: JournalStore> DurableLedger<S> {
             if receipt.duplicate {
                 return Ok(vec![receipt]);
             }
-            let entry = JournalEntry {
-                sequence: receipt.sequence,
-                command: command.clone(),
-                decision: receipt.decision.clone(),
-            };
+            let entry = entry(&receipt, command);
             let encoded = NewEntry::new(&entry)?;
             if let Err(error) = self.store.append(self.ledger.last_sequence(), &[encoded]) {
                 self.after_failed_append(error, attempt)?;
@@ -584,13 +580,13 @@ const PIPELINE_FROM: usize = 4096;
 /// How many decoded entries pass from the reading thread to the applying one at a time.
 const PIPELINE_BATCH: usize = 256;
 
-/// The entry `receipt` says `command` makes, encoded for the store.
-fn new_entry(receipt: &Receipt, command: &Command) -> Result<NewEntry, StoreError> {
-    NewEntry::new(&JournalEntry {
+/// The journal entry `receipt` says `command` makes.
+fn entry(receipt: &Receipt, command: &Command) -> JournalEntry {
+    JournalEntry {
         sequence: receipt.sequence,
         command: command.clone(),
         decision: receipt.decision.clone(),
-    })
+    }
 }
 
 /// Applies an entry read back from the store to `ledger`.

@@ -10,6 +10,8 @@ use security_assistance::budget::{
     Ussgl,
 };
 use security_assistance::report::{FILE_A_COLUMNS, file_a};
+
+use crate::support::apply_each;
 use security_assistance::{AccountStatus, FiscalYear, Money, ProgramKind};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -199,27 +201,8 @@ fn small_ledger() -> (Ledger, security_assistance::budget::AccountSymbol) {
             amount: m("150"),
         },
     ];
-    apply_each(&mut ledger, "c", start, actions);
+    apply_each(&mut ledger, "c", start, "me", actions);
     (ledger, account)
-}
-
-/// Applies `actions` on `date`, each as command `{prefix}{i}`, and expects each accepted.
-fn apply_each(
-    ledger: &mut Ledger,
-    prefix: &str,
-    date: NaiveDate,
-    actions: impl IntoIterator<Item = Action>,
-) {
-    for (i, action) in actions.into_iter().enumerate() {
-        ledger
-            .apply(Command::new(
-                format!("{prefix}{i}").parse().unwrap(),
-                date,
-                "me".parse().unwrap(),
-                action,
-            ))
-            .unwrap();
-    }
 }
 
 fn adjust(on: NaiveDate, id: &str, amount: &str) -> Command {
@@ -493,7 +476,7 @@ fn current_account(ledger: &mut Ledger, on: NaiveDate) -> (AccountSymbol, Alloca
             amount: m("100000"),
         },
     ];
-    apply_each(ledger, "cur", on, actions);
+    apply_each(ledger, "cur", on, "me", actions);
     (current, key)
 }
 
@@ -521,7 +504,7 @@ fn charges_to_current_of_one_document_add_up_in_the_current_account() {
         charge(cancelled, current, &key, "100"),
         charge(cancelled, current, &key, "50"),
     ];
-    apply_each(&mut ledger, "ctc", on, actions);
+    apply_each(&mut ledger, "ctc", on, "me", actions);
     let obligation = ledger
         .obligation(&current, &"JO-1".parse().unwrap())
         .unwrap();

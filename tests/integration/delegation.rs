@@ -82,6 +82,14 @@ fn decommit(document: &str, amount: &str) -> Action {
     }
 }
 
+/// A revocation of `delegation`, for `reason`.
+fn revoke(delegation: &str, reason: &str) -> Action {
+    Action::Revoke {
+        delegation: delegation.parse().unwrap(),
+        reason: reason.into(),
+    }
+}
+
 /// The country officer's re-delegation to a deputy, inside every bound of `D2`.
 fn deputy() -> Grant {
     let mut deputy = grant(Some("D2"), "deputy", Role::FundsHolder, &[Power::Obligate]);
@@ -404,14 +412,7 @@ fn an_expired_delegation_covers_nothing() {
 fn a_revoked_delegation_and_those_under_it_cover_nothing_from_the_revocation() {
     let mut w = world();
     let trial = w.ledger.trial_balance(&account()).unwrap();
-    w.apply(
-        day(3, 1),
-        "secretary",
-        Action::Revoke {
-            delegation: "D1".parse().unwrap(),
-            reason: "reorganization".into(),
-        },
-    );
+    w.apply(day(3, 1), "secretary", revoke("D1", "reorganization"));
     // What was applied stays applied.
     assert_eq!(w.ledger.trial_balance(&account()).unwrap(), trial);
     let c = w.obligate(day(3, 2), "country-officer", "JO-2", "JOR", "10");
@@ -427,26 +428,12 @@ fn a_revoked_delegation_and_those_under_it_cover_nothing_from_the_revocation() {
         other => panic!("{other:?}"),
     }
     // Only those above may revoke; a revoked delegation is not revoked twice.
-    let again = w.command(
-        day(3, 3),
-        "secretary",
-        Action::Revoke {
-            delegation: "D1".parse().unwrap(),
-            reason: "again".into(),
-        },
-    );
+    let again = w.command(day(3, 3), "secretary", revoke("D1", "again"));
     assert!(matches!(
         w.refused(again),
         AuthorityError::AlreadyRevoked { .. }
     ));
-    let by_officer = w.command(
-        day(3, 3),
-        "country-officer",
-        Action::Revoke {
-            delegation: "D3".parse().unwrap(),
-            reason: "x".into(),
-        },
-    );
+    let by_officer = w.command(day(3, 3), "country-officer", revoke("D3", "x"));
     assert!(matches!(
         w.refused(by_officer),
         AuthorityError::NotAbove { .. }
@@ -642,17 +629,10 @@ fn who_could_obligate_on_a_date_as_known_on_another() {
         who
     };
     // Revoked on 3 March, recorded on 5 March.
-    let revoke = w
-        .command(
-            day(3, 3),
-            "dsca-director",
-            Action::Revoke {
-                delegation: "D2".parse().unwrap(),
-                reason: "moved".into(),
-            },
-        )
+    let revocation = w
+        .command(day(3, 3), "dsca-director", revoke("D2", "moved"))
         .recorded_on(day(3, 5));
-    w.ledger.apply(revoke).unwrap();
+    w.ledger.apply(revocation).unwrap();
     assert_eq!(
         obligors(&w.ledger, day(3, 4), Some(day(3, 4))),
         ["country-officer", "dsca-director"]
@@ -783,7 +763,7 @@ proptest! {
                 }
                 Step::Revoke(which) => {
                     let target = ["D2", "D3", "D4"][usize::from(which)];
-                    let cmd = w.command(date, "dsca-director", Action::Revoke { delegation: target.parse().unwrap(), reason: "test".into() });
+                    let cmd = w.command(date, "dsca-director", revoke(target, "test"));
                     let trial = w.ledger.trial_balance(&account()).unwrap();
                     let entries: Vec<_> = w.ledger.journal().iter().collect();
                     let trails: Vec<_> = docs.iter().map(|d| w.ledger.audit_document(&account(), &d.parse().unwrap())).collect();
@@ -1308,16 +1288,9 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     let stranger = bad(&mut w);
     assert!(w.ledger.apply_all(vec![delegate, stranger]).is_err());
     // Straight after it, under the batch's first sequence number, `D9` is unknown.
-    let revoke = w.command(
-        day(2, 2),
-        "dsca-director",
-        Action::Revoke {
-            delegation: "D9".parse().unwrap(),
-            reason: "never made".into(),
-        },
-    );
+    let revocation = w.command(day(2, 2), "dsca-director", revoke("D9", "never made"));
     assert!(matches!(
-        w.refused(revoke),
+        w.refused(revocation),
         AuthorityError::UnknownDelegation { .. }
     ));
     let c = w.obligate(day(2, 2), "country-officer", "JO-2", "JOR", "100000");
@@ -1325,24 +1298,10 @@ fn a_refused_batch_leaves_nothing_behind_once_another_command_takes_its_place() 
     let c = w.obligate(day(2, 3), "temp", "JO-3", "JOR", "10");
     assert!(matches!(w.refused(c), AuthorityError::NoDelegation { .. }));
     // A revocation in a refused batch, after one that was applied (the approver's).
-    w.apply(
-        day(2, 3),
-        "dsca-director",
-        Action::Revoke {
-            delegation: "D4".parse().unwrap(),
-            reason: "reassigned".into(),
-        },
-    );
-    let revoke = w.command(
-        day(2, 3),
-        "dsca-director",
-        Action::Revoke {
-            delegation: "D2".parse().unwrap(),
-            reason: "never".into(),
-        },
-    );
+    w.apply(day(2, 3), "dsca-director", revoke("D4", "reassigned"));
+    let revocation = w.command(day(2, 3), "dsca-director", revoke("D2", "never"));
     let stranger = bad(&mut w);
-    assert!(w.ledger.apply_all(vec![revoke, stranger]).is_err());
+    assert!(w.ledger.apply_all(vec![revocation, stranger]).is_err());
     // Straight after it the officer's delegation holds, and after the next command too.
     let c = w.obligate(day(2, 3), "country-officer", "JO-4", "JOR", "5");
     w.ledger.apply(c).unwrap();
@@ -1433,14 +1392,7 @@ fn the_delegations_in_force_leave_out_a_revoked_one_and_those_under_it_only() {
             .collect()
     };
     assert_eq!(ids(&w, day(3, 1)), ["D1", "D2", "D3", "D4", "D10"]);
-    w.apply(
-        day(3, 1),
-        "dsca-director",
-        Action::Revoke {
-            delegation: "D2".parse().unwrap(),
-            reason: "reassigned".into(),
-        },
-    );
+    w.apply(day(3, 1), "dsca-director", revoke("D2", "reassigned"));
     assert_eq!(ids(&w, day(2, 28)), ["D1", "D2", "D3", "D4", "D10"]);
     assert_eq!(ids(&w, day(3, 1)), ["D1", "D3", "D4"]);
 }
@@ -1550,14 +1502,7 @@ fn a_release_is_judged_by_its_own_documents_key() {
 #[test]
 fn a_revoked_delegation_cannot_be_passed_on() {
     let mut w = world();
-    w.apply(
-        day(3, 1),
-        "dsca-director",
-        Action::Revoke {
-            delegation: "D2".parse().unwrap(),
-            reason: "reassigned".into(),
-        },
-    );
+    w.apply(day(3, 1), "dsca-director", revoke("D2", "reassigned"));
     let deputy = deputy();
     let c = w.command(
         day(3, 1),

@@ -322,7 +322,7 @@ fn interest_on_arrears_after_sixty_days() {
 
 /// An O&M-like account for BPC cases, $5,000,000 allocated to Jordan on 2021-01-04.
 fn bpc_ledger(allocated: Money) -> (security_assistance::budget::Ledger, BpcFunding) {
-    use security_assistance::budget::{Action, AllocationKey, Apportionment, Command, Ledger};
+    use security_assistance::budget::{Action, AllocationKey, Apportionment, Ledger};
     let account = "097-2021/2022-0100".parse().unwrap();
     let key = AllocationKey::new(
         "DSCA".parse().unwrap(),
@@ -355,16 +355,7 @@ fn bpc_ledger(allocated: Money) -> (security_assistance::budget::Ledger, BpcFund
             amount: allocated,
         },
     ];
-    for (i, action) in actions.into_iter().enumerate() {
-        ledger
-            .apply(Command::new(
-                format!("bpc-setup-{i}").parse().unwrap(),
-                start,
-                "budget".parse().unwrap(),
-                action,
-            ))
-            .unwrap();
-    }
+    crate::support::apply_each(&mut ledger, "bpc-setup-", start, "budget", actions);
     (ledger, BpcFunding { account, key })
 }
 

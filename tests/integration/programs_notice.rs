@@ -76,16 +76,7 @@ fn ledger_of(
             amount: m(each),
         });
     }
-    for (i, action) in actions.into_iter().enumerate() {
-        ledger
-            .apply(Command::new(
-                format!("setup-{i}").parse().unwrap(),
-                start,
-                "dsca".parse().unwrap(),
-                action,
-            ))
-            .unwrap();
-    }
+    crate::support::apply_each(&mut ledger, "setup-", start, "dsca", actions);
     ledger
 }
 

@@ -76,16 +76,7 @@ fn ledger() -> Ledger {
             amount: m("1000000.50"),
         },
     ];
-    for (i, action) in actions.into_iter().enumerate() {
-        ledger
-            .apply(Command::new(
-                format!("c{i}").parse().unwrap(),
-                day(2008, 1, 2),
-                "me".parse().unwrap(),
-                action,
-            ))
-            .unwrap();
-    }
+    crate::support::apply_each(&mut ledger, "c", day(2008, 1, 2), "me", actions);
     ledger
 }
 
@@ -2054,7 +2045,7 @@ mod account_filters {
 
 /// SF-133 lines 2001/2101 (Category A) and 2002/2102 (Category B).
 mod sf133_category {
-    use super::{Action, AllocationKey, Apportionment, Command, Funding, Instrument, Ledger, day};
+    use super::{Action, AllocationKey, Apportionment, Funding, Instrument, Ledger, day};
     use security_assistance::budget::{AccountSymbol, DirectOrReimbursable};
     use security_assistance::{FiscalYear, Money, ProgramKind};
 
@@ -2100,16 +2091,7 @@ mod sf133_category {
                 financed_by: DirectOrReimbursable::Direct,
             },
         ];
-        for (i, action) in actions.into_iter().enumerate() {
-            ledger
-                .apply(Command::new(
-                    format!("c{i}").parse().unwrap(),
-                    day(2007, 11, 1),
-                    "oia".parse().unwrap(),
-                    action,
-                ))
-                .unwrap();
-        }
+        crate::support::apply_each(&mut ledger, "c", day(2007, 11, 1), "oia", actions);
         ledger
     }
 

@@ -109,34 +109,46 @@ fn raced(rival_left: u32) -> DurableLedger<Raced> {
     .unwrap()
 }
 
+/// The ids of the commands in `durable`'s journal, in order, after checking that memory
+/// holds what a replay of that journal gives.
+fn journal_ids(durable: &DurableLedger<Raced>) -> Vec<String> {
+    let journal = durable.ledger().journal();
+    assert_eq!(
+        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
+        durable.ledger()
+    );
+    journal
+        .iter()
+        .map(|e| e.command.id.as_str().to_owned())
+        .collect()
+}
+
+/// After every attempt lost the race: the contended error, and a journal that holds the
+/// rival's entries only, one a race.
+fn assert_lost_every_race(durable: &DurableLedger<Raced>, err: &ServiceError) {
+    assert_eq!(
+        *err,
+        ServiceError::Contended {
+            attempts: APPEND_ATTEMPTS
+        }
+    );
+    let ids = journal_ids(durable);
+    assert_eq!(ids.len() as u64, u64::from(APPEND_ATTEMPTS));
+    assert!(ids.iter().all(|id| id.starts_with("rival-")), "{ids:?}");
+}
+
 #[test]
 fn an_append_that_always_loses_the_race_is_a_contended_error_and_is_counted() {
     let mut durable = raced(u32::MAX);
     assert_eq!(durable.lost_races(), 0);
     let err = durable.apply(appropriate("ours", 900)).unwrap_err();
-    assert_eq!(
-        err,
-        ServiceError::Contended {
-            attempts: APPEND_ATTEMPTS
-        }
-    );
     let text = err.to_string();
     assert!(text.contains(&format!("{APPEND_ATTEMPTS} times")), "{text}");
     assert!(text.contains("retry"), "{text}");
     assert_eq!(durable.lost_races(), u64::from(APPEND_ATTEMPTS));
     // Nothing of ours was written; memory caught up with every rival entry and equals a
     // replay of the store.
-    let journal = durable.ledger().journal();
-    assert_eq!(journal.len() as u64, u64::from(APPEND_ATTEMPTS));
-    assert!(
-        journal
-            .iter()
-            .all(|e| e.command.id.as_str().starts_with("rival-"))
-    );
-    assert_eq!(
-        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
-        durable.ledger()
-    );
+    assert_lost_every_race(&durable, &err);
     // Once the rival stops, the same command goes through on the first attempt.
     durable.store().rival_left.store(0, Ordering::SeqCst);
     let receipt = durable.apply(appropriate("ours", 900)).unwrap();
@@ -150,13 +162,10 @@ fn an_append_that_loses_a_few_races_goes_through_and_counts_them() {
     let receipt = durable.apply(appropriate("ours", 900)).unwrap();
     assert_eq!(durable.lost_races(), 3);
     assert_eq!(receipt.sequence, 3);
-    let ids: Vec<String> = durable
-        .ledger()
-        .journal()
-        .iter()
-        .map(|e| e.command.id.as_str().to_owned())
-        .collect();
-    assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
+    assert_eq!(
+        journal_ids(&durable),
+        ["rival-1", "rival-2", "rival-3", "ours"]
+    );
 }
 
 #[test]
@@ -175,17 +184,9 @@ fn a_batch_that_loses_races_is_taken_back_and_checked_again_after_catching_up() 
             .collect::<Vec<_>>(),
         [("ours", 3, false), ("rival-2", 1, true)]
     );
-    let journal = durable.ledger().journal();
-    let ids: Vec<String> = journal
-        .iter()
-        .map(|e| e.command.id.as_str().to_owned())
-        .collect();
-    assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
     // Memory holds what the store holds: the taken-back attempts left nothing behind.
-    assert_eq!(
-        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
-        durable.ledger()
-    );
+    let ids = journal_ids(&durable);
+    assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
     let mut store = durable.into_store();
     let mut stored = Vec::new();
     store
@@ -204,21 +205,5 @@ fn a_batch_that_always_loses_the_race_writes_nothing_of_its_own() {
     let err = durable
         .apply_all(vec![appropriate("ours-1", 900), appropriate("ours-2", 901)])
         .unwrap_err();
-    assert_eq!(
-        err,
-        ServiceError::Contended {
-            attempts: APPEND_ATTEMPTS
-        }
-    );
-    let journal = durable.ledger().journal();
-    assert_eq!(journal.len() as u64, u64::from(APPEND_ATTEMPTS));
-    assert!(
-        journal
-            .iter()
-            .all(|e| e.command.id.as_str().starts_with("rival-"))
-    );
-    assert_eq!(
-        &Ledger::replay(journal, Arc::new(AllowAll)).unwrap(),
-        durable.ledger()
-    );
+    assert_lost_every_race(&durable, &err);
 }

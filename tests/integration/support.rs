@@ -1,7 +1,8 @@
-//! Helpers shared by the integration tests: what "the ledger is unchanged" means.
+//! Helpers shared by the integration tests: what "the ledger is unchanged" means, and
+//! applying a set-up.
 
 use chrono::NaiveDate;
-use security_assistance::budget::{Dimension, Ledger, StatusQuery};
+use security_assistance::budget::{Action, Command, Dimension, Ledger, StatusQuery};
 
 /// Every dimension, so that a status of funds groups by all of them.
 const ALL_DIMENSIONS: [Dimension; 5] = [
@@ -68,4 +69,26 @@ pub(crate) fn status_text(ledger: &Ledger) -> String {
 #[track_caller]
 pub(crate) fn assert_unchanged(ledger: &Ledger, before: &Snapshot) {
     before.assert_same(ledger, "after a refusal");
+}
+
+/// Applies `actions` on `date` by `actor`, each as command `{prefix}{i}`, and expects each
+/// accepted: a test's set-up.
+#[track_caller]
+pub(crate) fn apply_each(
+    ledger: &mut Ledger,
+    prefix: &str,
+    date: NaiveDate,
+    actor: &str,
+    actions: impl IntoIterator<Item = Action>,
+) {
+    for (i, action) in actions.into_iter().enumerate() {
+        ledger
+            .apply(Command::new(
+                format!("{prefix}{i}").parse().unwrap(),
+                date,
+                actor.parse().unwrap(),
+                action,
+            ))
+            .unwrap();
+    }
 }
