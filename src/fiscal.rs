@@ -505,11 +505,8 @@ impl Availability {
 
 impl fmt::Display for Availability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self.last {
-            None => "X".to_owned(),
-            Some(last) if last == self.first => last.year().to_string(),
-            Some(last) => format!("{}/{}", self.first.year(), last.year()),
-        };
+        let mut text = String::with_capacity(9);
+        self.push_text(&mut text, false);
         f.pad(&text)
     }
 }
@@ -541,10 +538,55 @@ impl FromStr for Availability {
 impl Availability {
     /// The lossless text form: like [`fmt::Display`], but `X2008` for no-year.
     pub(crate) fn lossless(&self) -> String {
+        let mut text = String::with_capacity(9);
+        self.push_text(&mut text, true);
+        text
+    }
+
+    /// Writes the period onto `out`: `2008`, `2008/2009`, and for no-year `X`, or with
+    /// `lossless` `X2008`. Written digit by digit: a journal of a million entries writes
+    /// an account symbol, and so a period, for nearly every one of them.
+    pub(crate) fn push_text(&self, out: &mut String, lossless: bool) {
+        let year = |out: &mut String, year: FiscalYear| {
+            push_padded(out, u32::try_from(year.year()).unwrap_or_default(), 4);
+        };
         match self.last {
-            None => format!("X{}", self.first.year()),
-            Some(_) => self.to_string(),
+            None => {
+                out.push('X');
+                if lossless {
+                    year(out, self.first);
+                }
+            }
+            Some(last) if last == self.first => year(out, last),
+            Some(last) => {
+                year(out, self.first);
+                out.push('/');
+                year(out, last);
+            }
         }
+    }
+}
+
+/// Writes `value` in decimal onto `out`, with leading zeros to at least `width` digits
+/// (`push_padded(out, 11, 3)` writes `011`), as `format!("{value:0width$}")` would.
+pub(crate) fn push_padded(out: &mut String, value: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut rest = value;
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0'.saturating_add(u8::try_from(rest % 10).unwrap_or_default());
+        rest /= 10;
+        start = start.saturating_sub(1);
+        if rest == 0 {
+            break;
+        }
+    }
+    let written = digits.get(start..).unwrap_or_default();
+    for _ in written.len()..width {
+        out.push('0');
+    }
+    for &digit in written {
+        out.push(char::from(digit));
     }
 }
 
@@ -827,6 +869,45 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn push_padded_writes_what_format_writes(value in any::<u32>(), width in 0usize..14) {
+            let mut out = String::from("<");
+            push_padded(&mut out, value, width);
+            prop_assert_eq!(out, format!("<{value:0width$}"));
+        }
+
+        #[test]
+        fn a_period_is_written_as_formatted_and_read_back(
+            first in FiscalYear::MIN_YEAR..=FiscalYear::MAX_YEAR,
+            span in 0i32..4,
+            no_year in any::<bool>(),
+        ) {
+            let period = if no_year {
+                Availability::no_year(fy(first))
+            } else {
+                let last = (first + span).min(FiscalYear::MAX_YEAR);
+                if last == first {
+                    Availability::one_year(fy(first))
+                } else {
+                    Availability::multi_year(fy(first), fy(last)).unwrap()
+                }
+            };
+            let expected = match period.last {
+                None => "X".to_owned(),
+                Some(last) if last == period.first => format!("{}", last.year()),
+                Some(last) => format!("{}/{}", period.first.year(), last.year()),
+            };
+            prop_assert_eq!(period.to_string(), expected.clone());
+            prop_assert_eq!(format!("{period:>12}"), format!("{expected:>12}"));
+            let lossless = period.lossless();
+            if no_year {
+                prop_assert_eq!(&lossless, &format!("X{first}"));
+            } else {
+                prop_assert_eq!(&lossless, &expected);
+            }
+            prop_assert_eq!(lossless.parse::<Availability>(), Ok(period));
+        }
+
         #[test]
         fn parse_date_reads_back_what_a_date_writes(days in 0i64..3_000_000) {
             let date = day(1, 1, 1) + chrono::Duration::days(days);

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::fiscal::Availability;
+use crate::fiscal::{Availability, push_padded};
 
 /// Why an identifier was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -324,21 +324,24 @@ impl AccountSymbol {
     /// The symbol as text that parses back whole (a no-year period keeps its first
     /// fiscal year: `097-X2008-0100`).
     pub(crate) fn lossless(&self) -> String {
-        format!(
-            "{:03}-{}-{:04}",
-            self.agency,
-            self.period.lossless(),
-            self.main
-        )
+        self.text(true)
+    }
+
+    /// `AAA-PERIOD-MMMM`, the period written lossless or as displayed.
+    fn text(&self, lossless: bool) -> String {
+        let mut text = String::with_capacity(19);
+        push_padded(&mut text, u32::from(self.agency), 3);
+        text.push('-');
+        self.period.push_text(&mut text, lossless);
+        text.push('-');
+        push_padded(&mut text, u32::from(self.main), 4);
+        text
     }
 }
 
 impl fmt::Display for AccountSymbol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&format!(
-            "{:03}-{}-{:04}",
-            self.agency, self.period, self.main
-        ))
+        f.pad(&self.text(false))
     }
 }
 
@@ -390,6 +393,7 @@ impl<'de> Deserialize<'de> for AccountSymbol {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FiscalYear;
 
     #[test]
     fn ids_validate() {
@@ -454,6 +458,13 @@ mod tests {
                 symbol
             );
         }
+        // Small codes keep their leading zeros; a width pads the whole symbol.
+        let small = AccountSymbol::new(7, Availability::no_year(FiscalYear::MIN), 9).unwrap();
+        assert_eq!(small.to_string(), "007-X-0009");
+        assert_eq!(small.lossless(), "007-X1800-0009");
+        assert_eq!(format!("[{small:>12}]"), "[  007-X-0009]");
+        let large = AccountSymbol::new(999, Availability::one_year(FiscalYear::MAX), 9999);
+        assert_eq!(large.unwrap().lossless(), "999-9999-9999");
         for bad in [
             "11-2008-1081",
             "011-2008-108",
