@@ -312,24 +312,35 @@ impl Journal {
     /// Appends an entry at the end (its date must not be before the last entry's).
     pub(crate) fn push(&mut self, entry: JournalEntry) {
         let position = self.len();
-        self.insert_at(position, entry);
+        self.insert_at(
+            position,
+            entry.sequence,
+            &entry.command,
+            entry.decision.as_ref(),
+        );
     }
 
-    /// Inserts an entry at `position`.
-    pub(crate) fn insert_at(&mut self, position: usize, entry: JournalEntry) {
+    /// Inserts at `position` the entry `sequence` holding `command` and `decision` (the
+    /// journal keeps its own encoding; the command is not kept).
+    pub(crate) fn insert_at(
+        &mut self,
+        position: usize,
+        sequence: u64,
+        command: &Command,
+        decision: Option<&Arc<Decision>>,
+    ) {
         let mut bytes = std::mem::take(&mut self.scratch);
         bytes.clear();
-        self.encode(&mut bytes, &entry);
+        self.encode(&mut bytes, command, decision);
         let offset = self.arena.push(&bytes);
         self.scratch = bytes;
         let position = position.min(self.len());
-        self.dates.insert(position, entry.command.date);
-        self.sequences.insert(position, entry.sequence);
+        self.dates.insert(position, command.date);
+        self.sequences.insert(position, sequence);
         self.offsets.insert(position, offset);
     }
 
-    fn encode(&mut self, out: &mut Vec<u8>, entry: &JournalEntry) {
-        let c = &entry.command;
+    fn encode(&mut self, out: &mut Vec<u8>, c: &Command, decision: Option<&Arc<Decision>>) {
         put_str(out, c.id.as_str());
         put_i64(
             out,
@@ -347,7 +358,7 @@ impl Journal {
         // Entries written before the signers
         // were added have 0 or 1 and read unchanged; entries without an object class, or
         // direct, have the bytes they had before those fields existed.
-        let kind: u8 = match &entry.decision {
+        let kind: u8 = match decision {
             None => 0,
             Some(decision) if shareable(decision) => 2,
             Some(_) => 1,
@@ -376,7 +387,7 @@ impl Journal {
             | (u8::from(guarantee) << 6)
             | (u8::from(notified.is_some()) << 7);
         out.push(flags);
-        match &entry.decision {
+        match decision {
             None => {}
             Some(decision) if kind == 2 => self.put_shared(out, decision, c.date, c.recorded),
             Some(decision) => {
@@ -945,14 +956,21 @@ const STANDALONE_VERSION: u8 = 2;
 /// Layout: version byte, sequence, effective date (days from CE), the texts (count, then
 /// each string), the accounts (count, then each symbol's text), the decision (0; 1 and
 /// the whole decision as JSON; or 2 and its shared body as JSON), then the compact entry.
-pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_json::Error> {
+///
+/// The entry is `sequence` holding `command` and `decision`, given apart so that a caller
+/// holding a command and its receipt (a write-ahead batch) need not copy the command.
+pub(crate) fn encode_standalone(
+    sequence: u64,
+    command: &Command,
+    decision: Option<&Arc<Decision>>,
+) -> Result<Vec<u8>, serde_json::Error> {
     let mut local = Journal::default();
     let mut body = Vec::with_capacity(64);
-    local.encode(&mut body, entry);
+    local.encode(&mut body, command, decision);
     let mut out = Vec::with_capacity(body.len().saturating_add(64));
     out.push(STANDALONE_VERSION);
-    put_u64(&mut out, entry.sequence);
-    put_i64(&mut out, i64::from(days(entry.command.date)));
+    put_u64(&mut out, sequence);
+    put_i64(&mut out, i64::from(days(command.date)));
     put_u64(&mut out, local.symbols.texts.len() as u64);
     for text in &local.symbols.texts {
         put_str(&mut out, text);
@@ -974,6 +992,12 @@ pub(crate) fn encode_standalone(entry: &JournalEntry) -> Result<Vec<u8>, serde_j
     }
     out.extend_from_slice(&body);
     Ok(out)
+}
+
+/// [`encode_standalone`] of a whole entry.
+#[cfg(test)]
+pub(crate) fn encode_entry(entry: &JournalEntry) -> Result<Vec<u8>, serde_json::Error> {
+    encode_standalone(entry.sequence, &entry.command, entry.decision.as_ref())
 }
 
 /// Decodes an entry written by [`encode_standalone`]; `None` if the bytes are not one
@@ -2051,7 +2075,7 @@ mod tests {
             })
             .collect();
         for entry in &entries {
-            let bytes = encode_standalone(entry).unwrap();
+            let bytes = encode_entry(entry).unwrap();
             assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
             // A truncated or extended entry is not an entry.
             assert_eq!(decode_standalone(&bytes[..bytes.len() - 1]), None);
@@ -2088,7 +2112,7 @@ mod tests {
         .unwrap();
         let mut names = std::collections::BTreeSet::new();
         for case in &cases {
-            let hex: String = encode_standalone(&case.entry)
+            let hex: String = encode_entry(&case.entry)
                 .unwrap()
                 .iter()
                 .map(|b| format!("{b:02x}"))
@@ -2136,9 +2160,9 @@ mod tests {
             }),
             decision: None,
         };
-        let plain = encode_standalone(&entry(None)).unwrap();
+        let plain = encode_entry(&entry(None)).unwrap();
         for notified in [day(2008, 3, 1), day(2008, 3, 16), day(1990, 1, 1)] {
-            let bytes = encode_standalone(&entry(Some(notified))).unwrap();
+            let bytes = encode_entry(&entry(Some(notified))).unwrap();
             assert_eq!(decode_standalone(&bytes), Some(entry(Some(notified))));
             let flag_at = plain.iter().zip(&bytes).position(|(a, b)| a != b).unwrap();
             assert_eq!(bytes[flag_at] & 0b1000_0000, 0b1000_0000);
@@ -2159,9 +2183,9 @@ mod tests {
             }),
             decision: None,
         };
-        let bytes = encode_standalone(&disburse).unwrap();
+        let bytes = encode_entry(&disburse).unwrap();
         let mut body = Vec::new();
-        Journal::default().encode(&mut body, &disburse);
+        Journal::default().encode(&mut body, &disburse.command, disburse.decision.as_ref());
         // The body ends the bytes: the id "r" (2 bytes), the recorded offset and the actor
         // (1 each), then the flags.
         let flag_at = bytes.len() - body.len() + 4;
@@ -2269,7 +2293,7 @@ mod tests {
         // each body once.
         let mut decoder = StandaloneDecoder::default();
         for entry in &entries {
-            let bytes = encode_standalone(entry).unwrap();
+            let bytes = encode_entry(entry).unwrap();
             assert_eq!(bytes[0], 2);
             assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
             assert_eq!(decoder.decode(&bytes).as_ref(), Some(entry));
@@ -2300,9 +2324,9 @@ mod tests {
             ),
             decision: None,
         };
-        let without = encode_standalone(&entry(obligate(None))).unwrap();
+        let without = encode_entry(&entry(obligate(None))).unwrap();
         let class: ObjectClass = "31.0".parse().unwrap();
-        let with = encode_standalone(&entry(obligate(Some(class)))).unwrap();
+        let with = encode_entry(&entry(obligate(Some(class)))).unwrap();
         // The same bytes but for flag bit 4 and the class's code (310, two varint bytes)
         // before the action: an entry without a class is byte for byte what it was before
         // object classes existed.
@@ -2350,11 +2374,9 @@ mod tests {
         };
         let class: ObjectClass = "25.2".parse().unwrap();
         for object_class in [None, Some(class)] {
-            let direct =
-                encode_standalone(&entry(object_class, DirectOrReimbursable::Direct)).unwrap();
+            let direct = encode_entry(&entry(object_class, DirectOrReimbursable::Direct)).unwrap();
             let reimbursable =
-                encode_standalone(&entry(object_class, DirectOrReimbursable::Reimbursable))
-                    .unwrap();
+                encode_entry(&entry(object_class, DirectOrReimbursable::Reimbursable)).unwrap();
             // Only the flag byte differs, by bit 5.
             assert_eq!(direct.len(), reimbursable.len());
             let diff: Vec<(u8, u8)> = direct
@@ -2389,11 +2411,11 @@ mod tests {
             ),
             decision: None,
         };
-        let bytes = encode_standalone(&disburse).unwrap();
-        let plain = encode_standalone(&entry(None, DirectOrReimbursable::Direct)).unwrap();
+        let bytes = encode_entry(&disburse).unwrap();
+        let plain = encode_entry(&entry(None, DirectOrReimbursable::Direct)).unwrap();
         let flag_at = plain
             .iter()
-            .zip(&encode_standalone(&entry(None, DirectOrReimbursable::Reimbursable)).unwrap())
+            .zip(&encode_entry(&entry(None, DirectOrReimbursable::Reimbursable)).unwrap())
             .position(|(a, b)| a != b)
             .unwrap();
         let mut flagged = bytes.clone();
@@ -2428,7 +2450,7 @@ mod tests {
         assert_eq!(journal.decisions.len(), 1);
         assert!(journal.bodies.list.is_empty());
         assert_eq!(journal.to_entries(), vec![entry.clone()]);
-        let bytes = encode_standalone(&entry).unwrap();
+        let bytes = encode_entry(&entry).unwrap();
         assert_eq!(decode_standalone(&bytes), Some(entry));
     }
 
@@ -2552,14 +2574,14 @@ mod tests {
             .collect();
         let mut decoder = StandaloneDecoder::default();
         for entry in &entries {
-            let bytes = encode_standalone(entry).unwrap();
+            let bytes = encode_entry(entry).unwrap();
             assert_eq!(decoder.decode(&bytes).as_ref(), Some(entry));
         }
         assert_eq!(decoder.parsed.len(), rule_sets);
         assert!(decoder.recent_bodies.len() <= RECENT);
         // A body whose bytes are not UTF-8 is refused, the first time and every time, and
         // the decoder still reads the good entries after it.
-        let bytes = encode_standalone(&entries[0]).unwrap();
+        let bytes = encode_entry(&entries[0]).unwrap();
         let at = bytes
             .windows(11)
             .position(|w| w == br#"{"rule_set""#)
@@ -2660,7 +2682,7 @@ mod tests {
             proptest::prop_assert_eq!(journal.to_entries(), vec![entry.clone()]);
             let restored = Journal::from_parts(journal.to_parts_with(|_| ()).unwrap().0).unwrap();
             proptest::prop_assert_eq!(restored.to_entries(), vec![entry.clone()]);
-            let bytes = encode_standalone(&entry).unwrap();
+            let bytes = encode_entry(&entry).unwrap();
             proptest::prop_assert_eq!(decode_standalone(&bytes), Some(entry));
         }
     }
@@ -2778,7 +2800,7 @@ mod parts_tests {
         assert_eq!(journal.to_entries(), entries);
         assert_eq!(journal.bodies.list.len(), 3);
         for entry in entries.iter().chain(entries.iter().rev()) {
-            let bytes = encode_standalone(entry).unwrap();
+            let bytes = encode_entry(entry).unwrap();
             assert_eq!(decode_standalone(&bytes).as_ref(), Some(entry));
         }
     }
@@ -2860,7 +2882,7 @@ mod body_tests {
             decision: Some(Arc::new(allowed())),
             ..test_support::rescission(0)
         };
-        let mut bytes = encode_standalone(&entry).unwrap();
+        let mut bytes = encode_entry(&entry).unwrap();
         assert_eq!(decode_standalone(&bytes).as_ref(), Some(&entry));
         assert_eq!(bytes[0], STANDALONE_VERSION);
         bytes[0] = 1;

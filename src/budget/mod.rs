@@ -59,8 +59,11 @@ pub use direct_reimbursable::DirectOrReimbursable;
 pub use error::{BatchError, BudgetError, CreditProblem, JournalProblem, Level, ShapeError};
 pub(crate) use ids::StaticText;
 pub use ids::{AccountSymbol, Actor, CommandId, DocumentId, FundsHolder, IdError};
+#[cfg(test)]
+pub(crate) use journal::encode_entry;
 pub use journal::{Journal, JournalEntry};
 pub(crate) use journal::{StandaloneDecoder, encode_standalone};
+pub(crate) use ledger::Undo;
 pub use ledger::{Ledger, ObligationBalance, Receipt};
 pub use object_class::{OBJECT_CLASS_TABLE_DATE, ObjectClass, ObjectClassError};
 pub(crate) use status::Sf133Period;

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Checkpoint, Clock, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION, StoreError};
+use super::{
+    Checkpoint, Clock, EncodedEntry, JournalStore, NewEntry, PolicyRecord, SCHEMA_VERSION,
+    StoreError,
+};
 use crate::FiscalYear;
 use crate::budget::{BatchError, BudgetError, Command, JournalEntry, Ledger, Policy, Receipt};
 use crate::eligibility::EligibilityCheck;
@@ -140,8 +143,13 @@ fn check_recorded(command: &Command) -> Result<(), ServiceError> {
 /// the write). Either way nothing is acknowledged before it is durable, a refused command
 /// writes nothing, a failed write leaves the ledger in memory unchanged, and an append
 /// that lost the race to another writer catches up from the store and checks the
-/// commands again. (A [`JournalStore`] whose `append` panics leaves a batch applied in
-/// memory and not written: reopen from the store after such a panic.)
+/// commands again. A batch of 512 commands or more is applied on a scoped second thread
+/// while this one writes its entries as they come ([`JournalStore::append_from`], one
+/// transaction), committed only once the whole batch has applied; if that thread panics
+/// (a panicking eligibility check), nothing is written, the ledger is rebuilt from the
+/// store and the call returns [`ServiceError::Store`]. (A [`JournalStore`] that itself
+/// panics leaves a batch applied in memory and not written: reopen from the store after
+/// such a panic.)
 /// [`DurableLedger::import`] is the one path that keeps a caller's recorded date, and
 /// refuses one after today.
 ///
@@ -448,26 +456,24 @@ impl<S: JournalStore> DurableLedger<S> {
             let last = self.ledger.last_sequence();
             // Applied once, on the ledger itself, and taken back if the append fails: no
             // copy of the whole ledger, no second application.
-            let (receipts, undo) = self
-                .ledger
-                .apply_all_undoable(&commands)
-                .map_err(ServiceError::Batch)?;
-            let batch = receipts
-                .iter()
-                .zip(&commands)
-                .filter(|(receipt, _)| !receipt.duplicate)
-                .map(|(receipt, command)| NewEntry::new(&entry(receipt, command)))
-                .collect::<Result<Vec<_>, _>>();
-            let appended = match batch {
-                Ok(batch) if batch.is_empty() => return Ok(receipts),
-                Ok(batch) => self.store.append(last, &batch),
-                Err(error) => Err(error),
+            let (applied, appended) = if commands.len() >= WRITE_PIPELINE_FROM {
+                apply_and_append_pipelined(&mut self.ledger, &mut self.store, last, &commands)
+            } else {
+                apply_and_append(&mut self.ledger, &mut self.store, last, &commands)
             };
-            match appended {
-                Ok(()) => return Ok(receipts),
-                Err(error) => {
+            match (applied, appended) {
+                (Ok((receipts, _)), Ok(())) => return Ok(receipts),
+                (Ok((_, undo)), Err(error)) => {
                     self.ledger.take_back(undo);
                     self.after_failed_append(error, attempt)?;
+                }
+                // Refused: the ledger took the batch back, the store wrote nothing.
+                (Err(Applying::Refused(refused)), _) => return Err(ServiceError::Batch(refused)),
+                // The applying thread stopped half-way (a panic); the store wrote nothing.
+                // Rebuild memory from the store, so that memory and store agree.
+                (Err(Applying::Stopped), _) => {
+                    self.reload()?;
+                    return Err(applying_stopped("append").into());
                 }
             }
             attempt = attempt.saturating_add(1);
@@ -580,6 +586,182 @@ const PIPELINE_FROM: usize = 4096;
 /// How many decoded entries pass from the reading thread to the applying one at a time.
 const PIPELINE_BATCH: usize = 256;
 
+/// Batches of this many commands and more are applied on a second thread while this one
+/// writes them ([`apply_and_append_pipelined`]); smaller ones on this thread.
+const WRITE_PIPELINE_FROM: usize = 512;
+
+/// Why a batch was not applied in memory.
+enum Applying {
+    /// The ledger refused a command; it took the batch back.
+    Refused(BatchError),
+    /// The thread applying the batch stopped (it panicked) part-way.
+    Stopped,
+}
+
+/// What applying a batch gives: its receipts and what takes it back.
+type Applied = Result<(Vec<Receipt>, crate::budget::Undo), Applying>;
+
+/// Applies `commands` to `ledger` once, then appends the entries they made to `store`
+/// after `last` (nothing is appended if the ledger refused the batch or it made no entry).
+/// The caller takes the batch back if the append fails.
+fn apply_and_append<S: JournalStore>(
+    ledger: &mut Ledger,
+    store: &mut S,
+    last: Option<u64>,
+    commands: &[Command],
+) -> (Applied, Result<(), StoreError>) {
+    let mut recorded = Vec::with_capacity(commands.len());
+    let applied = ledger
+        .apply_all_undoable(commands, &mut |index, receipt| {
+            recorded.push(Recorded::of(index, receipt, commands));
+        })
+        .map_err(Applying::Refused);
+    if applied.is_err() || recorded.is_empty() {
+        return (applied, Ok(()));
+    }
+    let appended = recorded
+        .into_iter()
+        .map(|entry| entry.encode(commands))
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|batch| store.append(last, &batch));
+    (applied, appended)
+}
+
+/// [`apply_and_append`] on two threads, for a large batch: a scoped thread applies the
+/// commands and passes on each entry as it is recorded; this one encodes the entries and
+/// writes them to `store` as they come ([`JournalStore::append_from`]), so that the
+/// ledger's work and the store's overlap. (The applying thread encodes each entry's bytes;
+/// the analyst columns, five small strings an entry, are made on the writing thread,
+/// which also frees them: memory allocated on one thread and freed on another costs
+/// more, through the allocator's locks, than making them here.) The outcome is the sequential one: the store commits only after
+/// the applying thread has applied the whole batch and said so; a refusal, an entry that
+/// cannot be encoded, or the applying thread stopping abandons the store's transaction.
+/// If the thread cannot be started, the batch is applied and written on this one.
+fn apply_and_append_pipelined<S: JournalStore>(
+    ledger: &mut Ledger,
+    store: &mut S,
+    last: Option<u64>,
+    commands: &[Command],
+) -> (Applied, Result<(), StoreError>) {
+    let outcome = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Passed>(8);
+        let applying = &mut *ledger;
+        let applier = std::thread::Builder::new()
+            .name("security-assistance-append".to_owned())
+            .spawn_scoped(scope, move || {
+                let mut chunk = Vec::with_capacity(PIPELINE_BATCH);
+                // Whether the writer still listens (it stops at a conflict or a failure).
+                let mut listening = true;
+                let applied = applying.apply_all_undoable(commands, &mut |index, receipt| {
+                    if !listening {
+                        return;
+                    }
+                    chunk.push(Recorded::of(index, receipt, commands));
+                    if chunk.len() >= PIPELINE_BATCH {
+                        let full =
+                            std::mem::replace(&mut chunk, Vec::with_capacity(PIPELINE_BATCH));
+                        listening = sender.send(Passed::Entries(full)).is_ok();
+                    }
+                });
+                if applied.is_ok() && listening {
+                    // Whole: the rest, then the word that the batch is complete.
+                    let _ = sender
+                        .send(Passed::Entries(chunk))
+                        .and_then(|()| sender.send(Passed::End));
+                }
+                // Otherwise the sender is dropped without `End`: the writer abandons.
+                applied.map_err(Applying::Refused)
+            });
+        let Ok(applier) = applier else {
+            return None;
+        };
+        let mut entries = Received {
+            receiver,
+            commands,
+            current: Vec::new().into_iter(),
+            done: false,
+        };
+        let appended = store.append_from(last, &mut entries);
+        // Stop listening before waiting, so that the applying thread never waits on a
+        // writer that has finished.
+        drop(entries);
+        let applied = applier.join().unwrap_or(Err(Applying::Stopped));
+        Some((applied, appended))
+    });
+    outcome.unwrap_or_else(|| apply_and_append(ledger, store, last, commands))
+}
+
+/// An entry a batch recorded, encoded: the command's place in the batch and the entry's
+/// bytes. The analyst columns are added where the entry is written ([`Recorded::encode`]).
+struct Recorded {
+    index: usize,
+    encoded: Result<EncodedEntry, StoreError>,
+}
+
+impl Recorded {
+    fn of(index: usize, receipt: &Receipt, commands: &[Command]) -> Recorded {
+        let encoded = commands
+            .get(index)
+            .ok_or_else(|| applying_stopped("append"))
+            .and_then(|command| {
+                EncodedEntry::of(receipt.sequence, command, receipt.decision.as_ref())
+            });
+        Recorded { index, encoded }
+    }
+
+    /// The entry for a store, with the columns of its command in `commands`.
+    fn encode(self, commands: &[Command]) -> Result<NewEntry, StoreError> {
+        let command = commands
+            .get(self.index)
+            .ok_or_else(|| applying_stopped("append"))?;
+        Ok(NewEntry::with_columns(self.encoded?, command))
+    }
+}
+
+/// What passes from the applying thread to the writing one.
+enum Passed {
+    /// The next entries recorded.
+    Entries(Vec<Recorded>),
+    /// The batch is whole.
+    End,
+}
+
+/// The entries the applying thread passes on, encoded one at a time; the channel closing
+/// without [`Passed::End`] (the batch refused, or the thread stopped) is an error, so
+/// that the store abandons the batch.
+struct Received<'a> {
+    receiver: std::sync::mpsc::Receiver<Passed>,
+    commands: &'a [Command],
+    current: std::vec::IntoIter<Recorded>,
+    done: bool,
+}
+
+impl Iterator for Received<'_> {
+    type Item = Result<NewEntry, StoreError>;
+
+    fn next(&mut self) -> Option<Result<NewEntry, StoreError>> {
+        loop {
+            if let Some(entry) = self.current.next() {
+                return Some(entry.encode(self.commands));
+            }
+            if self.done {
+                return None;
+            }
+            match self.receiver.recv() {
+                Ok(Passed::Entries(entries)) => self.current = entries.into_iter(),
+                Ok(Passed::End) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(std::sync::mpsc::RecvError) => {
+                    self.done = true;
+                    return Some(Err(applying_stopped("append")));
+                }
+            }
+        }
+    }
+}
+
 /// The journal entry `receipt` says `command` makes.
 fn entry(receipt: &Receipt, command: &Command) -> JournalEntry {
     JournalEntry {
@@ -657,15 +839,17 @@ fn restore_pipelined<S: JournalStore>(
             if batch.len() >= PIPELINE_BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
                 // The applying thread stopped at a refused entry: its error is the one.
-                sender.send(full).map_err(|_| applying_stopped())?;
+                sender.send(full).map_err(|_| applying_stopped("open"))?;
             }
             Ok(())
         });
         if !batch.is_empty() && sender.send(batch).is_err() && read.is_ok() {
-            read = Err(applying_stopped());
+            read = Err(applying_stopped("open"));
         }
         drop(sender);
-        let applied = applier.join().unwrap_or_else(|_| Err(applying_stopped()));
+        let applied = applier
+            .join()
+            .unwrap_or_else(|_| Err(applying_stopped("open")));
         (read.map_err(Some), applied)
     });
     match (read, applied) {
@@ -678,12 +862,12 @@ fn restore_pipelined<S: JournalStore>(
     }
 }
 
-/// The reading side's error when the applying thread stopped (it never shows: the
-/// applying thread's own error is returned instead).
+/// The error of the side that reads or writes the store when the applying thread stopped
+/// (during `operation`): a refusal shows as the applying thread's own error instead.
 #[cold]
-fn applying_stopped() -> StoreError {
+fn applying_stopped(operation: &str) -> StoreError {
     StoreError::Backend {
-        operation: "open".to_owned(),
+        operation: operation.to_owned(),
         reason: "the thread applying the entries stopped".to_owned(),
     }
 }
@@ -698,6 +882,7 @@ fn empty_batch() -> ServiceError {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 
@@ -738,8 +923,26 @@ mod tests {
         let expected = ledger.check_all(&batch).unwrap();
         let mut applied = before.clone();
         assert_eq!(applied.apply_all(batch.clone()).unwrap(), expected);
-        let (receipts, undo) = ledger.apply_all_undoable(&batch).unwrap();
+        let mut called = Vec::new();
+        let (receipts, undo) = ledger
+            .apply_all_undoable(&batch, &mut |index, receipt| {
+                called.push((index, receipt.clone()));
+            })
+            .unwrap();
         assert_eq!(receipts, expected);
+        // Called with each new entry and its command's place, in order: not with the
+        // duplicate (the second command).
+        let new: Vec<_> = receipts
+            .iter()
+            .cloned()
+            .enumerate()
+            .filter(|(_, r)| !r.duplicate)
+            .collect();
+        assert_eq!(called, new);
+        assert_eq!(
+            called.iter().map(|(index, _)| *index).collect::<Vec<_>>(),
+            [0, 2, 3]
+        );
         assert_eq!(ledger, applied);
         ledger.take_back(undo);
         assert_eq!(ledger, before);
@@ -750,7 +953,7 @@ mod tests {
         let error = ledger.check_all(&refused).unwrap_err();
         assert_eq!(
             ledger
-                .apply_all_undoable(&refused)
+                .apply_all_undoable(&refused, &mut |_, _| {})
                 .map(|(receipts, _)| receipts)
                 .unwrap_err(),
             error
@@ -1127,7 +1330,6 @@ mod tests {
         }
     }
 
-    #[allow(clippy::arithmetic_side_effects)]
     fn first_error_in_journal_order(n: u64) {
         let clock = Arc::new(super::super::FixedClock::new(day(2008, 1, 9)));
         let mut durable = DurableLedger::open(
@@ -1201,5 +1403,301 @@ mod tests {
             recorded_window(day(2008, 2, 29)),
             (day(2006, 10, 1), day(2014, 2, 28))
         );
+    }
+
+    /// A durable ledger on a memory store (or `store`) holding an appropriation of
+    /// 1,000,000 to account 1001 (entry 0), under `gate`.
+    fn large<S: JournalStore>(
+        store: S,
+        gate: Arc<dyn EligibilityCheck + Send + Sync>,
+    ) -> DurableLedger<S> {
+        let mut durable = DurableLedger::open(
+            store,
+            Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
+            gate,
+            Policy::Open,
+        )
+        .unwrap();
+        durable
+            .apply(appropriation("a", day(2008, 1, 9), 1001, "1000000"))
+            .unwrap();
+        durable
+    }
+
+    /// The `n`th command of a large batch: a rescission of `amount` from account 1001.
+    fn rescission(n: usize, amount: &str) -> Command {
+        Command::new(
+            format!("r{n}").parse().unwrap(),
+            day(2008, 1, 9),
+            "budget-office".parse().unwrap(),
+            crate::budget::Action::Rescind {
+                account: "011-2008/2009-1001".parse().unwrap(),
+                amount: amount.parse().unwrap(),
+                law: "P.L. 110-252".into(),
+            },
+        )
+    }
+
+    /// A batch large enough to be applied on a second thread, with a duplicate of an
+    /// earlier command of its own half-way (it makes no entry).
+    fn large_batch() -> Vec<Command> {
+        let mut batch: Vec<Command> = (0..WRITE_PIPELINE_FROM + PIPELINE_BATCH + 7)
+            .map(|n| rescission(n, "0.01"))
+            .collect();
+        batch[PIPELINE_BATCH + 3] = rescission(PIPELINE_BATCH, "0.01");
+        batch
+    }
+
+    /// The entries `store` holds, decoded.
+    fn stored<S: JournalStore>(store: &mut S) -> Vec<JournalEntry> {
+        let mut entries = Vec::new();
+        store
+            .read_after(None, &mut |entry| {
+                entries.push(entry.decode(entries.len() as u64)?);
+                Ok(())
+            })
+            .unwrap();
+        entries
+    }
+
+    #[test]
+    fn a_batch_applied_on_a_second_thread_writes_what_one_thread_writes() {
+        let mut durable = large(
+            super::super::MemoryStore::default(),
+            Arc::new(crate::eligibility::AllowAll),
+        );
+        let batch = large_batch();
+        assert!(batch.len() >= WRITE_PIPELINE_FROM);
+        let mut alone = durable.ledger().clone();
+        let expected = alone.apply_all(batch.clone()).unwrap();
+        let receipts = durable.apply_all(batch.clone()).unwrap();
+        assert_eq!(receipts, expected);
+        assert_eq!(receipts.iter().filter(|r| r.duplicate).count(), 1);
+        assert_eq!(durable.ledger(), &alone);
+        // The store holds the journal, entry for entry, and the same batch written on
+        // this thread (as smaller batches) makes the same store.
+        let journal: Vec<JournalEntry> = durable.ledger().journal().iter().collect();
+        assert_eq!(journal.len(), batch.len());
+        let mut store = durable.into_store();
+        assert_eq!(stored(&mut store), journal);
+        let mut small = large(
+            super::super::MemoryStore::default(),
+            Arc::new(crate::eligibility::AllowAll),
+        );
+        for part in batch.chunks(WRITE_PIPELINE_FROM - 1) {
+            small.apply_all(part.to_vec()).unwrap();
+        }
+        assert_eq!(small.ledger(), &alone);
+        assert_eq!(stored(&mut small.into_store()), journal);
+    }
+
+    #[test]
+    fn a_large_batch_refused_at_its_end_writes_nothing_and_changes_nothing() {
+        let mut durable = large(
+            super::super::MemoryStore::default(),
+            Arc::new(crate::eligibility::AllowAll),
+        );
+        let before = durable.ledger().clone();
+        let mut batch = large_batch();
+        let last = batch.len();
+        // More than is left: refused after every other entry was passed on to be written.
+        batch.push(rescission(last, "999999"));
+        let err = durable.apply_all(batch).unwrap_err();
+        let ServiceError::Batch(refused) = err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(refused.index, last);
+        assert_eq!(durable.ledger(), &before);
+        let mut store = durable.into_store();
+        assert_eq!(store.last_sequence().unwrap(), Some(0));
+    }
+
+    /// Wraps the memory store: its streamed append reads `fail_after` entries, then fails.
+    struct FailsMidway {
+        inner: super::super::MemoryStore,
+        fail_after: usize,
+        read: usize,
+    }
+
+    impl JournalStore for FailsMidway {
+        fn schema_version(&mut self) -> Result<u32, StoreError> {
+            self.inner.schema_version()
+        }
+        fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
+            self.inner.last_sequence()
+        }
+        fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
+            self.inner.append(after, batch)
+        }
+        fn append_from(
+            &mut self,
+            after: Option<u64>,
+            entries: &mut dyn Iterator<Item = Result<NewEntry, StoreError>>,
+        ) -> Result<(), StoreError> {
+            let _ = after;
+            for entry in entries.take(self.fail_after) {
+                entry?;
+                self.read += 1;
+            }
+            Err(StoreError::Backend {
+                operation: "append".to_owned(),
+                reason: "disk full".to_owned(),
+            })
+        }
+        fn read_after(
+            &mut self,
+            after: Option<u64>,
+            each: &mut dyn FnMut(super::super::EncodedEntry) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
+            self.inner.read_after(after, each)
+        }
+        fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
+            self.inner.save_checkpoint(checkpoint)
+        }
+        fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
+            self.inner.latest_checkpoint()
+        }
+        fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
+            self.inner.policy()
+        }
+        fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
+            self.inner.record_policy(policy)
+        }
+    }
+
+    #[test]
+    fn a_store_failing_half_way_through_a_large_batch_leaves_memory_unchanged() {
+        let store = FailsMidway {
+            inner: super::super::MemoryStore::default(),
+            fail_after: usize::MAX,
+            read: 0,
+        };
+        let mut durable = large(store, Arc::new(crate::eligibility::AllowAll));
+        let before = durable.ledger().clone();
+        // Fails before the first chunk has all been read, in the middle, and after the
+        // last entry (before the store would commit).
+        let batch = large_batch();
+        for fail_after in [1, PIPELINE_BATCH + 1, batch.len() - 1] {
+            let mut store = durable.into_store();
+            store.fail_after = fail_after;
+            store.read = 0;
+            durable = DurableLedger::open(
+                store,
+                Arc::new(super::super::FixedClock::new(day(2008, 1, 9))),
+                Arc::new(crate::eligibility::AllowAll),
+                Policy::Open,
+            )
+            .unwrap();
+            let err = durable.apply_all(batch.clone()).unwrap_err();
+            assert!(
+                matches!(&err, ServiceError::Store(StoreError::Backend { reason, .. }) if reason == "disk full"),
+                "{fail_after}: {err:?}"
+            );
+            assert_eq!(durable.store().read, fail_after);
+            assert_eq!(durable.ledger(), &before, "{fail_after}");
+        }
+    }
+
+    /// Allows everything, but panics on the `panics_at`th question (counting from 1).
+    struct PanicsOnce {
+        asked: std::sync::atomic::AtomicUsize,
+        panics_at: usize,
+    }
+
+    impl EligibilityCheck for PanicsOnce {
+        fn decide(
+            &self,
+            request: &crate::eligibility::EligibilityRequest,
+        ) -> crate::eligibility::Decision {
+            let asked = self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            assert_ne!(asked, self.panics_at, "the gate fails");
+            crate::eligibility::AllowAll.decide(request)
+        }
+    }
+
+    #[test]
+    fn a_batch_whose_applying_thread_panics_is_an_error_and_memory_follows_the_store() {
+        let gate = Arc::new(PanicsOnce {
+            asked: std::sync::atomic::AtomicUsize::new(0),
+            panics_at: WRITE_PIPELINE_FROM - 3,
+        });
+        let mut durable = large(super::super::MemoryStore::default(), gate.clone());
+        let (key, account) = (
+            crate::budget::AllocationKey::new(
+                "DSCA".parse().unwrap(),
+                crate::ProgramKind::Financing,
+                Some("JOR".parse().unwrap()),
+            ),
+            "011-2008/2009-1001"
+                .parse::<crate::budget::AccountSymbol>()
+                .unwrap(),
+        );
+        let command = |id: String, action| {
+            Command::new(
+                id.parse().unwrap(),
+                day(2008, 1, 9),
+                "budget-office".parse().unwrap(),
+                action,
+            )
+        };
+        durable
+            .apply_all(vec![
+                command(
+                    "b".into(),
+                    crate::budget::Action::Apportion {
+                        account,
+                        category: crate::budget::Apportionment::ByPeriod {
+                            from: day(2008, 1, 9),
+                        },
+                        amount: "1000000".parse().unwrap(),
+                    },
+                ),
+                command(
+                    "c".into(),
+                    crate::budget::Action::Allot {
+                        account,
+                        holder: "DSCA".parse().unwrap(),
+                        amount: "1000000".parse().unwrap(),
+                    },
+                ),
+                command(
+                    "d".into(),
+                    crate::budget::Action::Allocate {
+                        account,
+                        key: key.clone(),
+                        amount: "1000000".parse().unwrap(),
+                    },
+                ),
+            ])
+            .unwrap();
+        let before = durable.ledger().clone();
+        // Each obligation asks the gate: the batch's last few questions panic.
+        let batch: Vec<Command> = (0..WRITE_PIPELINE_FROM)
+            .map(|n| {
+                command(
+                    format!("o{n}"),
+                    crate::budget::Action::Obligate {
+                        account,
+                        document: format!("DOC-{n}").parse().unwrap(),
+                        instrument: crate::budget::Instrument::GrantAgreement,
+                        funding: crate::budget::Funding::Allocation { key: key.clone() },
+                        amount: "1".parse().unwrap(),
+                        object_class: None,
+                        financed_by: crate::budget::DirectOrReimbursable::Direct,
+                    },
+                )
+            })
+            .collect();
+        let err = durable.apply_all(batch.clone()).unwrap_err();
+        assert_eq!(err, ServiceError::Store(applying_stopped("append")));
+        // Nothing was written; memory was rebuilt from the store.
+        assert_eq!(durable.ledger(), &before);
+        assert_eq!(
+            stored(&mut durable.store().clone()).len(),
+            before.journal().len()
+        );
+        // The gate answers again: the same batch goes through.
+        let receipts = durable.apply_all(batch).unwrap();
+        assert_eq!(receipts.len(), WRITE_PIPELINE_FROM);
     }
 }

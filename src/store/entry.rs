@@ -1,10 +1,13 @@
 //! What goes into a store and comes out of it: encoded entries with checksums, the
 //! columns an analyst queries, and checkpoints.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::budget::{JournalEntry, Policy, StandaloneDecoder, encode_standalone};
+use crate::budget::{Command, JournalEntry, Policy, StandaloneDecoder, encode_standalone};
+use crate::eligibility::Decision;
 
 /// The CRC-32 (IEEE) of `bytes`: it detects every error confined to 32 consecutive bits,
 /// so every flipped byte.
@@ -73,6 +76,24 @@ impl EncodedEntry {
             bytes: Bytes::Owned(bytes),
             checksum,
         }
+    }
+
+    /// The entry `sequence` holding `command` and `decision`, encoded with its checksum.
+    pub(crate) fn of(
+        sequence: u64,
+        command: &Command,
+        decision: Option<&Arc<Decision>>,
+    ) -> Result<EncodedEntry, StoreError> {
+        let bytes =
+            encode_standalone(sequence, command, decision).map_err(|e| StoreError::Encode {
+                sequence,
+                source: crate::wire::Cause::json(&e),
+            })?;
+        Ok(EncodedEntry {
+            sequence,
+            checksum: checksum(&bytes),
+            bytes: Bytes::Owned(bytes),
+        })
     }
 
     /// The same entry with its bytes shared: its clones copy no bytes (for a store that
@@ -180,10 +201,9 @@ pub struct Columns {
 }
 
 impl Columns {
-    fn of(entry: &JournalEntry) -> Columns {
-        let c = &entry.command;
+    fn of(sequence: u64, c: &Command) -> Columns {
         Columns {
-            sequence: entry.sequence,
+            sequence,
             id: c.id.as_str().to_owned(),
             date: c.date,
             recorded: c.recorded,
@@ -233,19 +253,29 @@ impl NewEntry {
     ///
     /// [`StoreError::Encode`] if its eligibility decision cannot be written as JSON.
     pub fn new(entry: &JournalEntry) -> Result<NewEntry, StoreError> {
-        let bytes = encode_standalone(entry).map_err(|e| StoreError::Encode {
-            sequence: entry.sequence,
-            source: crate::wire::Cause::json(&e),
-        })?;
-        let checksum = checksum(&bytes);
-        Ok(NewEntry {
-            encoded: EncodedEntry {
-                sequence: entry.sequence,
-                bytes: Bytes::Owned(bytes),
-                checksum,
-            },
-            columns: Columns::of(entry),
-        })
+        NewEntry::of(entry.sequence, &entry.command, entry.decision.as_ref())
+    }
+
+    /// [`NewEntry::new`] of the entry `sequence` holding `command` and `decision`, for a
+    /// caller that has them apart and need not copy the command into a [`JournalEntry`].
+    pub(crate) fn of(
+        sequence: u64,
+        command: &Command,
+        decision: Option<&Arc<Decision>>,
+    ) -> Result<NewEntry, StoreError> {
+        Ok(NewEntry::with_columns(
+            EncodedEntry::of(sequence, command, decision)?,
+            command,
+        ))
+    }
+
+    /// The entry `encoded` (made by [`EncodedEntry::of`] from `command`), with the
+    /// columns of `command`.
+    pub(crate) fn with_columns(encoded: EncodedEntry, command: &Command) -> NewEntry {
+        NewEntry {
+            columns: Columns::of(encoded.sequence, command),
+            encoded,
+        }
     }
 
     /// The encoded entry and its checksum.

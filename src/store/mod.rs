@@ -48,7 +48,10 @@
 //! `apply` and `apply_all` stamp the recorded date from the clock, check
 //! ([`Ledger::check`](crate::budget::Ledger::check),
 //! [`Ledger::check_all`](crate::budget::Ledger::check_all)), append durably, then apply in
-//! memory. `import` is the only path that keeps a caller's recorded date. Opening reads
+//! memory. `import` is the only path that keeps a caller's recorded date. A batch of 512
+//! commands or more is applied on a scoped second thread while the calling thread writes
+//! its entries as they come ([`JournalStore::append_from`]): the same single transaction,
+//! committed only after the whole batch applied. Opening reads
 //! the store from the calling thread only; with 4,096 entries or more after the
 //! checkpoint, a scoped second thread applies them while the calling thread checks and
 //! decodes the next ones ([`DurableLedger::open`]), with the same ledger, or the same
@@ -107,6 +110,53 @@ pub trait JournalStore {
     /// - [`StoreError::ReadOnly`] or [`StoreError::Backend`] if the write fails (nothing
     ///   is written).
     fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError>;
+
+    /// [`JournalStore::append`] of a batch handed over an entry at a time, so that a store
+    /// can write the first entries while the rest are still being made: [`DurableLedger`]
+    /// hands over a large batch this way, applying and encoding its commands on a second
+    /// thread while this one writes. Same transaction, same promises: the whole batch
+    /// once `entries` ends, or nothing.
+    ///
+    /// An error from `entries` abandons the batch: nothing is written and that error is
+    /// returned. The default collects the entries and calls [`JournalStore::append`];
+    /// a store that can write rows as they come (SQLite) overrides it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use security_assistance::budget::{Action, Command, JournalEntry};
+    /// use security_assistance::store::{JournalStore, MemoryStore, NewEntry, StoreError};
+    /// let day = NaiveDate::from_ymd_opt(2008, 1, 2).ok_or("date")?;
+    /// let entries = (0..5)
+    ///     .map(|sequence| -> Result<NewEntry, Box<dyn std::error::Error>> {
+    ///         let command = Command::new(format!("c{sequence}").parse()?, day,
+    ///             "budget-office".parse()?, Action::Rescind { account: "011-2008-1081".parse()?,
+    ///                 amount: "10".parse()?, law: "P.L. 110-161".into() });
+    ///         Ok(NewEntry::new(&JournalEntry { sequence, command, decision: None })?)
+    ///     })
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let mut store = MemoryStore::default();
+    /// store.append_from(None, &mut entries[..3].iter().cloned().map(Ok))?;
+    /// assert_eq!(store.last_sequence()?, Some(2));
+    /// // An error among the entries: nothing of the batch is written.
+    /// let stop = StoreError::Backend { operation: "append".into(), reason: "stopped".into() };
+    /// let mut rest = entries[3..].iter().cloned().map(Ok).chain([Err(stop.clone())]);
+    /// assert_eq!(store.append_from(Some(2), &mut rest), Err(stop));
+    /// assert_eq!(store.last_sequence()?, Some(2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`JournalStore::append`] ([`StoreError::BatchSequence`] for the first entry out
+    /// of line), or the first error `entries` yields.
+    fn append_from(
+        &mut self,
+        after: Option<u64>,
+        entries: &mut dyn Iterator<Item = Result<NewEntry, StoreError>>,
+    ) -> Result<(), StoreError> {
+        let batch = entries.collect::<Result<Vec<_>, _>>()?;
+        self.append(after, &batch)
+    }
 
     /// Calls `each` with every stored entry after `after` (every entry if `None`), in
     /// sequence order, as stored: the caller checks them with [`EncodedEntry::decode`].

@@ -123,6 +123,19 @@ fn journal_ids(durable: &DurableLedger<Raced>) -> Vec<String> {
         .collect()
 }
 
+/// The ids of the commands the store holds, in sequence order.
+fn stored_ids(mut store: Raced) -> Vec<String> {
+    let mut stored = Vec::new();
+    store
+        .read_after(None, &mut |entry| {
+            let expected = stored.len() as u64;
+            stored.push(entry.decode(expected)?.command.id.as_str().to_owned());
+            Ok(())
+        })
+        .unwrap();
+    stored
+}
+
 /// After every attempt lost the race: the contended error, and a journal that holds the
 /// rival's entries only, one a race.
 fn assert_lost_every_race(durable: &DurableLedger<Raced>, err: &ServiceError) {
@@ -187,16 +200,7 @@ fn a_batch_that_loses_races_is_taken_back_and_checked_again_after_catching_up() 
     // Memory holds what the store holds: the taken-back attempts left nothing behind.
     let ids = journal_ids(&durable);
     assert_eq!(ids, ["rival-1", "rival-2", "rival-3", "ours"]);
-    let mut store = durable.into_store();
-    let mut stored = Vec::new();
-    store
-        .read_after(None, &mut |entry| {
-            let expected = stored.len() as u64;
-            stored.push(entry.decode(expected)?.command.id.as_str().to_owned());
-            Ok(())
-        })
-        .unwrap();
-    assert_eq!(stored, ids);
+    assert_eq!(stored_ids(durable.into_store()), ids);
 }
 
 #[test]
@@ -206,4 +210,22 @@ fn a_batch_that_always_loses_the_race_writes_nothing_of_its_own() {
         .apply_all(vec![appropriate("ours-1", 900), appropriate("ours-2", 901)])
         .unwrap_err();
     assert_lost_every_race(&durable, &err);
+}
+
+#[test]
+fn a_large_batch_that_loses_races_is_taken_back_each_time_and_written_once() {
+    // 4,000 commands: applied on a second thread while the store writes them (a batch of
+    // this size is), each lost race abandoning the store's transaction.
+    let mut durable = raced(3);
+    let batch: Vec<Command> = (0..4000u16)
+        .map(|i| appropriate(&format!("ours-{i}"), 100 + i))
+        .collect();
+    let receipts = durable.apply_all(batch).unwrap();
+    assert_eq!(durable.lost_races(), 3);
+    assert_eq!(receipts.first().map(|r| r.sequence), Some(3));
+    assert_eq!(receipts.last().map(|r| r.sequence), Some(4002));
+    let ids = journal_ids(&durable);
+    assert_eq!(ids.len(), 4003);
+    assert_eq!(ids[..4], ["rival-1", "rival-2", "rival-3", "ours-0"]);
+    assert_eq!(stored_ids(durable.into_store()), ids);
 }

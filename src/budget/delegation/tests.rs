@@ -21,7 +21,7 @@ fn a_scope_inside_its_parent() {
 #[test]
 fn signers_and_grants_survive_the_stored_encoding() {
     use crate::budget::journal::decode_standalone;
-    use crate::budget::{Command, JournalEntry, encode_standalone};
+    use crate::budget::{Command, JournalEntry, encode_entry};
     let date = NaiveDate::from_ymd_opt(2008, 1, 2).unwrap();
     let pay = Command::new(
         "p1".parse().unwrap(),
@@ -67,7 +67,7 @@ fn signers_and_grants_survive_the_stored_encoding() {
             command,
             decision: None,
         };
-        let bytes = encode_standalone(&entry).unwrap();
+        let bytes = encode_entry(&entry).unwrap();
         assert_eq!(decode_standalone(&bytes), Some(entry));
     }
 }

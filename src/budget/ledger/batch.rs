@@ -6,7 +6,7 @@ use super::Receipt;
 use super::{AccountState, Ledger, Map};
 use crate::budget::command::Command;
 use crate::budget::error::{BatchError, BudgetError};
-use crate::budget::ids::{AccountSymbol, CommandId};
+use crate::budget::ids::AccountSymbol;
 
 /// What [`Ledger::apply_all`] needs to take back a refused batch.
 pub(crate) struct Undo {
@@ -16,8 +16,9 @@ pub(crate) struct Undo {
     whole: Option<Map<AccountSymbol, AccountState>>,
     /// Accounts as before the batch first touched them (`None`: did not exist).
     saved: Vec<(AccountSymbol, Option<AccountState>)>,
-    /// The entries the batch recorded, in order.
-    recorded: Vec<(CommandId, (NaiveDate, u64))>,
+    /// The entries the batch recorded, in order, by (date, sequence): each one's id is
+    /// read back from the journal when it is taken back.
+    recorded: Vec<(NaiveDate, u64)>,
     /// The checkpoints before the batch (shared, not copied).
     checkpoints: super::Checkpoints,
 }
@@ -114,8 +115,7 @@ impl Ledger {
     ///
     /// [`BatchError`] with the first command refused, its place in the batch and why.
     pub fn apply_all(&mut self, commands: Vec<Command>) -> Result<Vec<Receipt>, BatchError> {
-        let count = commands.len();
-        self.run_batch(commands, count, false)
+        self.run_batch(&commands, false, &mut |_, _| {})
             .map(|(receipts, _)| receipts)
     }
 
@@ -125,22 +125,28 @@ impl Ledger {
     /// fails. Costs the commands plus a copy of the accounts they touch (the whole state
     /// from the first backdated command on), where [`Ledger::check_all`] (which has only
     /// `&self`) copies the whole ledger.
+    ///
+    /// `recorded` is called with each entry the batch records, as it is recorded (the
+    /// command's place in `commands` and its receipt), so that the entries can be written
+    /// while the rest apply; if the batch is refused, the entries it was called with are
+    /// taken back.
     pub(crate) fn apply_all_undoable(
         &mut self,
         commands: &[Command],
+        recorded: &mut dyn FnMut(usize, &Receipt),
     ) -> Result<(Vec<Receipt>, Undo), BatchError> {
-        self.run_batch(commands.iter().cloned(), commands.len(), true)
+        self.run_batch(commands, true, recorded)
     }
 
-    /// Applies `count` commands all or none: the first refusal takes back every command
+    /// Applies `commands` all or none: the first refusal takes back every command
     /// before it. Returns the receipts and what takes the batch back; with `save_last`
     /// false the last command is not saved (it cannot be taken back), as `apply` refuses
-    /// it without changing anything.
+    /// it without changing anything. `recorded` is called with each new entry.
     pub(super) fn run_batch(
         &mut self,
-        commands: impl IntoIterator<Item = Command>,
-        count: usize,
+        commands: &[Command],
         save_last: bool,
+        recorded: &mut dyn FnMut(usize, &Receipt),
     ) -> Result<(Vec<Receipt>, Undo), BatchError> {
         let mut undo = Undo {
             next_sequence: self.next_sequence,
@@ -150,17 +156,16 @@ impl Ledger {
             recorded: Vec::new(),
             checkpoints: self.checkpoints.clone(),
         };
-        let mut receipts = Vec::with_capacity(count);
-        for (index, command) in commands.into_iter().enumerate() {
-            if save_last || index.saturating_add(1) < count {
-                undo.save(self, &command);
+        let mut receipts = Vec::with_capacity(commands.len());
+        for (index, command) in commands.iter().enumerate() {
+            if save_last || index.saturating_add(1) < commands.len() {
+                undo.save(self, command);
             }
-            let id = command.id.clone();
-            match self.apply(command) {
+            match self.apply_ref(command) {
                 Ok(receipt) => {
                     if !receipt.duplicate {
-                        undo.recorded
-                            .push((receipt.command.clone(), (receipt.date, receipt.sequence)));
+                        undo.recorded.push((receipt.date, receipt.sequence));
+                        recorded(index, &receipt);
                     }
                     receipts.push(receipt);
                 }
@@ -168,7 +173,7 @@ impl Ledger {
                     self.take_back(undo);
                     return Err(BatchError {
                         index,
-                        command: id,
+                        command: command.id.clone(),
                         error,
                     });
                 }
@@ -179,11 +184,13 @@ impl Ledger {
 
     /// Takes back what a batch applied, given what [`Ledger::run_batch`] saved before it.
     pub(crate) fn take_back(&mut self, undo: Undo) {
-        for (id, at) in undo.recorded.iter().rev() {
-            if let Some(position) = self.journal.find(at.0, at.1) {
+        for &(date, sequence) in undo.recorded.iter().rev() {
+            if let Some(position) = self.journal.find(date, sequence) {
+                if let Some(id) = self.journal.id_text_at(position) {
+                    self.by_id.remove(id, (date, sequence));
+                }
                 self.journal.remove_at(position);
             }
-            self.by_id.remove(id, *at);
         }
         if let Some(whole) = undo.whole {
             self.accounts = whole;

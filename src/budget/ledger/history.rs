@@ -195,7 +195,7 @@ impl Ledger {
         } else {
             self.run(c, gate).map_err(|e| journal_error(position, e))?
         };
-        Ok(self.record(entry.command, decision))
+        Ok(self.record(&entry.command, decision))
     }
 
     /// The ledger's state in the checkpoint format: postcard (a compact binary serde

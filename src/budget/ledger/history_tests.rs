@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::budget::{Apportionment, Funding, StatusQuery};
+use crate::budget::{Apportionment, Funding, JournalEntry, StatusQuery};
 use crate::purpose::ProgramKind;
 
 fn day(offset: u32) -> NaiveDate {

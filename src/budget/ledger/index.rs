@@ -83,7 +83,7 @@ impl IdIndex {
 
     /// Forgets `id`, recorded at `at` (an entry taken back by a refused batch, already
     /// removed from the journal).
-    pub(super) fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+    pub(super) fn remove(&mut self, id: &str, at: (NaiveDate, u64)) {
         if let Some(table) = self.table.get_mut() {
             table.remove(id, at);
         }
@@ -132,12 +132,13 @@ impl Table {
         self.overflow.get(id.as_str()).copied()
     }
 
-    fn remove(&mut self, id: &CommandId, at: (NaiveDate, u64)) {
+    fn remove(&mut self, id: &str, at: (NaiveDate, u64)) {
+        // A `CommandId` hashes as its text.
         let hash = self.hasher.hash_one(id);
         if self.by_hash.get(&hash).and_then(|p| p.unpack()) == Some(at) {
             self.by_hash.remove(&hash);
         } else {
-            self.overflow.remove(id.as_str());
+            self.overflow.remove(id);
         }
     }
 
@@ -210,7 +211,7 @@ mod collision_tests {
             table: OnceLock::from(table),
         };
         assert_eq!(index.get(&second, &journal), Some((day, 1)));
-        index.remove(&second, (day, 1));
+        index.remove(second.as_str(), (day, 1));
         assert_eq!(index.get(&second, &journal), None);
         assert_eq!(index.get(&first, &journal), Some((day, 0)));
     }

@@ -23,6 +23,7 @@
 
 mod authority;
 mod batch;
+pub(crate) use batch::Undo;
 mod checkpoints;
 mod credit;
 mod distribution;
@@ -47,7 +48,7 @@ use super::delegation::Authority;
 use super::direct_reimbursable::DirectOrReimbursable;
 use super::error::BudgetError;
 use super::ids::{AccountSymbol, CommandId, DocumentId};
-use super::journal::{Journal, JournalEntry};
+use super::journal::Journal;
 use super::object_class::ObjectClass;
 use super::sequence;
 use super::ussgl::TrialBalance;
@@ -452,17 +453,23 @@ impl Ledger {
     ///
     /// A [`BudgetError`] naming the first check that failed, in the documented precedence.
     pub fn apply(&mut self, command: Command) -> Result<Receipt, BudgetError> {
-        if let Some(receipt) = self.admit(&command)? {
+        self.apply_ref(&command)
+    }
+
+    /// [`Ledger::apply`] of a borrowed command: the journal keeps its own encoding of the
+    /// command, so a batch applies its commands without copying them.
+    pub(crate) fn apply_ref(&mut self, command: &Command) -> Result<Receipt, BudgetError> {
+        if let Some(receipt) = self.admit(command)? {
             return Ok(receipt);
         }
-        let decision = if self.backdates(&command) {
-            let (accounts, decision, checkpoints) = self.rebuild_with(&command, true)?;
+        let decision = if self.backdates(command) {
+            let (accounts, decision, checkpoints) = self.rebuild_with(command, true)?;
             self.accounts = accounts;
             self.checkpoints = checkpoints;
             decision
         } else {
             let check = Arc::clone(&self.eligibility);
-            self.run(&command, Gate::Live(&*check, command.recorded))?
+            self.run(command, Gate::Live(&*check, command.recorded))?
         };
         Ok(self.record(command, decision))
     }
@@ -569,9 +576,9 @@ impl Ledger {
         Ok(decision)
     }
 
-    fn record(&mut self, command: Command, decision: Option<Arc<Decision>>) -> Receipt {
+    fn record(&mut self, command: &Command, decision: Option<Arc<Decision>>) -> Receipt {
         let sequence = self.next_sequence;
-        self.authority.note(&command, sequence);
+        self.authority.note(command, sequence);
         self.next_sequence = self.next_sequence.saturating_add(1);
         self.last_recorded = Some(command.recorded);
         let receipt = Receipt {
@@ -581,22 +588,18 @@ impl Ledger {
             decision: decision.clone(),
             duplicate: false,
         };
-        let entry = JournalEntry {
-            sequence,
-            command,
-            decision,
-        };
         // Keep (date, sequence) order; a backdated entry goes after every entry of its date.
         let appends = self
             .journal
             .last_date()
-            .is_none_or(|last| last <= entry.command.date);
+            .is_none_or(|last| last <= command.date);
         let position = if appends {
             self.journal.len()
         } else {
-            self.journal.count_through(entry.command.date)
+            self.journal.count_through(command.date)
         };
-        self.journal.insert_at(position, entry);
+        self.journal
+            .insert_at(position, sequence, command, decision.as_ref());
         // The receipt's copy of the id serves the index, which hashes it (and keeps it only
         // in the rare case of a hash collision).
         self.by_id

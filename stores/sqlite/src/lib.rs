@@ -281,6 +281,64 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// One transaction: checks that the journal still ends at `after`, inserts every entry
+    /// `entries` yields (already checked to run on from `after`), commits. The first error
+    /// rolls the whole transaction back (dropping it does).
+    fn write<E: std::borrow::Borrow<NewEntry>>(
+        &mut self,
+        after: Option<u64>,
+        entries: &mut dyn Iterator<Item = Result<E, StoreError>>,
+    ) -> Result<(), StoreError> {
+        let location = self.location.clone();
+        let fail = |e: rusqlite::Error| backend(&location, "append", e);
+        let tx = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        let last: Option<i64> = tx
+            .query_row("SELECT max(sequence) FROM journal", [], |r| r.get(0))
+            .map_err(fail)?;
+        let last = last.and_then(|s| u64::try_from(s).ok());
+        if last != after {
+            return Err(StoreError::Conflict {
+                expected: after,
+                found: last,
+            });
+        }
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO journal (sequence, entry, checksum, id, effective, recorded, \
+                     action, account, document, amount, actor) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(fail)?;
+            for entry in entries {
+                let entry = entry?;
+                let e = entry.borrow().encoded();
+                let c = entry.borrow().columns();
+                insert
+                    .execute(params![
+                        sql_sequence(e.sequence())?,
+                        e.bytes(),
+                        i64::from(e.checksum()),
+                        c.id,
+                        c.date.to_string(),
+                        c.recorded.to_string(),
+                        c.action,
+                        c.account,
+                        c.document,
+                        c.amount,
+                        c.actor,
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)
+    }
+}
+
 fn backend(location: &str, operation: &str, error: rusqlite::Error) -> StoreError {
     match error.sqlite_error_code() {
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly {
@@ -318,54 +376,28 @@ impl JournalStore for SqliteStore {
     }
 
     fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
-        let location = self.location.clone();
-        let fail = |e: rusqlite::Error| backend(&location, "append", e);
         NewEntry::check_continues(after, batch)?;
-        let tx = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
-        let last: Option<i64> = tx
-            .query_row("SELECT max(sequence) FROM journal", [], |r| r.get(0))
-            .map_err(fail)?;
-        let last = last.and_then(|s| u64::try_from(s).ok());
-        if last != after {
-            return Err(StoreError::Conflict {
-                expected: after,
-                found: last,
-            });
-        }
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO journal (sequence, entry, checksum, id, effective, recorded, \
-                     action, account, document, amount, actor) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(fail)?;
-            for entry in batch {
-                let e = entry.encoded();
-                let c = entry.columns();
-                insert
-                    .execute(params![
-                        sql_sequence(e.sequence())?,
-                        e.bytes(),
-                        i64::from(e.checksum()),
-                        c.id,
-                        c.date.to_string(),
-                        c.recorded.to_string(),
-                        c.action,
-                        c.account,
-                        c.document,
-                        c.amount,
-                        c.actor,
-                    ])
-                    .map_err(fail)?;
-            }
-        }
-        tx.commit().map_err(fail)
+        self.write(after, &mut batch.iter().map(Ok))
     }
 
+    /// Writes each entry as it comes, inside the batch's transaction, so that the rows
+    /// are written while the rest of the batch is made.
+    fn append_from(
+        &mut self,
+        after: Option<u64>,
+        entries: &mut dyn Iterator<Item = Result<NewEntry, StoreError>>,
+    ) -> Result<(), StoreError> {
+        let mut last = after;
+        self.write(
+            after,
+            &mut entries.map(|entry| {
+                let entry = entry?;
+                NewEntry::check_continues(last, std::slice::from_ref(&entry))?;
+                last = Some(entry.encoded().sequence());
+                Ok(entry)
+            }),
+        )
+    }
     fn read_after(
         &mut self,
         after: Option<u64>,

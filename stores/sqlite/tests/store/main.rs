@@ -14,6 +14,7 @@ mod common;
 mod corruption;
 mod crash;
 mod delegated;
+mod large_batch;
 mod policy;
 mod race;
 mod round_trip;
