@@ -26,7 +26,10 @@
 //!   only after its transaction is in the write-ahead log and the log is flushed to disk
 //!   (fsync), so an acknowledged batch survives a process crash and a power loss.
 //! - **Atomicity**: one transaction per batch (`BEGIN IMMEDIATE` … `COMMIT`); a batch that
-//!   fails is rolled back whole.
+//!   fails is rolled back whole. A batch handed over an entry at a time
+//!   ([`JournalStore::append_from`], as `DurableLedger` does with a large batch while it
+//!   is still applying it) is inserted as it comes and committed only at its end; an error
+//!   among its entries rolls it back.
 //! - **Ordering**: entries are rows keyed by their sequence (0, 1, 2, …); reading is in
 //!   sequence order and a gap is reported when read.
 //! - **Concurrency**: one writer at a time (SQLite's write lock); an append whose expected
