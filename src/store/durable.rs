@@ -628,15 +628,16 @@ fn apply_and_append<S: JournalStore>(
 }
 
 /// [`apply_and_append`] on two threads, for a large batch: a scoped thread applies the
-/// commands and passes on each entry as it is recorded; this one encodes the entries and
-/// writes them to `store` as they come ([`JournalStore::append_from`]), so that the
-/// ledger's work and the store's overlap. (The applying thread encodes each entry's bytes;
-/// the analyst columns, five small strings an entry, are made on the writing thread,
-/// which also frees them: memory allocated on one thread and freed on another costs
-/// more, through the allocator's locks, than making them here.) The outcome is the sequential one: the store commits only after
-/// the applying thread has applied the whole batch and said so; a refusal, an entry that
-/// cannot be encoded, or the applying thread stopping abandons the store's transaction.
-/// If the thread cannot be started, the batch is applied and written on this one.
+/// commands and encodes each entry as it is recorded, passing them on a chunk at a time;
+/// this one adds each entry's analyst columns and writes it to `store` as it comes
+/// ([`JournalStore::append_from`]), so that the ledger's work and the store's overlap.
+/// (The columns, five small strings an entry, are made on the writing thread, which also
+/// frees them: memory allocated on one thread and freed on another costs more, through
+/// the allocator's locks, than making them here.) The outcome is the sequential one: the
+/// store commits only after the applying thread has applied the whole batch and said so;
+/// a refusal, an entry that cannot be encoded, or the applying thread stopping abandons
+/// the store's transaction. If the thread cannot be started, the batch is applied and
+/// written on this one.
 fn apply_and_append_pipelined<S: JournalStore>(
     ledger: &mut Ledger,
     store: &mut S,
@@ -726,7 +727,7 @@ enum Passed {
     End,
 }
 
-/// The entries the applying thread passes on, encoded one at a time; the channel closing
+/// The entries the applying thread passes on, completed one at a time; the channel closing
 /// without [`Passed::End`] (the batch refused, or the thread stopped) is an error, so
 /// that the store abandons the batch.
 struct Received<'a> {
