@@ -1258,12 +1258,15 @@ mod tests {
     }
 
     /// A store that hands out one entry with a flipped byte and one that the ledger
-    /// refuses (well encoded, with its checksum), as `read_after` reads them.
+    /// refuses (well encoded, with its checksum), as `read_after` reads them; and whose
+    /// streamed append reads `fail_after` entries, then fails (counting them in `read`).
     #[derive(Debug)]
     struct Tampered {
         inner: super::super::MemoryStore,
         flip: Option<u64>,
         refuse: Option<u64>,
+        fail_after: Option<usize>,
+        read: usize,
     }
 
     impl JournalStore for Tampered {
@@ -1275,6 +1278,23 @@ mod tests {
         }
         fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
             self.inner.append(after, batch)
+        }
+        fn append_from(
+            &mut self,
+            after: Option<u64>,
+            entries: &mut dyn Iterator<Item = Result<NewEntry, StoreError>>,
+        ) -> Result<(), StoreError> {
+            let Some(fail_after) = self.fail_after else {
+                return self.inner.append_from(after, entries);
+            };
+            for entry in entries.take(fail_after) {
+                entry?;
+                self.read += 1;
+            }
+            Err(StoreError::Backend {
+                operation: "append".to_owned(),
+                reason: "disk full".to_owned(),
+            })
         }
         fn read_after(
             &mut self,
@@ -1352,6 +1372,8 @@ mod tests {
                     inner: inner.clone(),
                     flip,
                     refuse,
+                    fail_after: None,
+                    read: 0,
                 },
                 clock.clone(),
                 Arc::new(crate::eligibility::AllowAll),
@@ -1513,64 +1535,13 @@ mod tests {
         assert_eq!(store.last_sequence().unwrap(), Some(0));
     }
 
-    /// Wraps the memory store: its streamed append reads `fail_after` entries, then fails.
-    struct FailsMidway {
-        inner: super::super::MemoryStore,
-        fail_after: usize,
-        read: usize,
-    }
-
-    impl JournalStore for FailsMidway {
-        fn schema_version(&mut self) -> Result<u32, StoreError> {
-            self.inner.schema_version()
-        }
-        fn last_sequence(&mut self) -> Result<Option<u64>, StoreError> {
-            self.inner.last_sequence()
-        }
-        fn append(&mut self, after: Option<u64>, batch: &[NewEntry]) -> Result<(), StoreError> {
-            self.inner.append(after, batch)
-        }
-        fn append_from(
-            &mut self,
-            after: Option<u64>,
-            entries: &mut dyn Iterator<Item = Result<NewEntry, StoreError>>,
-        ) -> Result<(), StoreError> {
-            let _ = after;
-            for entry in entries.take(self.fail_after) {
-                entry?;
-                self.read += 1;
-            }
-            Err(StoreError::Backend {
-                operation: "append".to_owned(),
-                reason: "disk full".to_owned(),
-            })
-        }
-        fn read_after(
-            &mut self,
-            after: Option<u64>,
-            each: &mut dyn FnMut(super::super::EncodedEntry) -> Result<(), StoreError>,
-        ) -> Result<(), StoreError> {
-            self.inner.read_after(after, each)
-        }
-        fn save_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<(), StoreError> {
-            self.inner.save_checkpoint(checkpoint)
-        }
-        fn latest_checkpoint(&mut self) -> Result<Option<Checkpoint>, StoreError> {
-            self.inner.latest_checkpoint()
-        }
-        fn policy(&mut self) -> Result<Option<PolicyRecord>, StoreError> {
-            self.inner.policy()
-        }
-        fn record_policy(&mut self, policy: &PolicyRecord) -> Result<(), StoreError> {
-            self.inner.record_policy(policy)
-        }
-    }
-
     #[test]
     fn a_store_failing_half_way_through_a_large_batch_leaves_memory_unchanged() {
-        let store = FailsMidway {
+        let store = Tampered {
             inner: super::super::MemoryStore::default(),
-            fail_after: usize::MAX,
+            flip: None,
+            refuse: None,
+            fail_after: None,
             read: 0,
         };
         let mut durable = large(store, Arc::new(crate::eligibility::AllowAll));
@@ -1580,7 +1551,7 @@ mod tests {
         let batch = large_batch();
         for fail_after in [1, PIPELINE_BATCH + 1, batch.len() - 1] {
             let mut store = durable.into_store();
-            store.fail_after = fail_after;
+            store.fail_after = Some(fail_after);
             store.read = 0;
             durable = DurableLedger::open(
                 store,

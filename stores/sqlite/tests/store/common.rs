@@ -100,16 +100,21 @@ pub(crate) fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new(day(2008, 1, 2)))
 }
 
-/// A store at `path` holding `commands(obligations)`, closed.
-pub(crate) fn filled(path: &std::path::Path, obligations: u32) -> DurableLedger<SqliteStore> {
+/// A ledger on a new, empty store at `path`.
+pub(crate) fn created(path: &std::path::Path) -> DurableLedger<SqliteStore> {
     let store = SqliteStore::create(path, "test").unwrap();
-    let mut ledger = DurableLedger::open(
+    DurableLedger::open(
         store,
         clock(),
         Arc::new(AllowAll),
         security_assistance::budget::Policy::Open,
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// A store at `path` holding `commands(obligations)`, applied one at a time.
+pub(crate) fn filled(path: &std::path::Path, obligations: u32) -> DurableLedger<SqliteStore> {
+    let mut ledger = created(path);
     for command in commands(obligations) {
         ledger.apply(command).unwrap();
     }

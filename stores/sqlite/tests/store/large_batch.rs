@@ -2,15 +2,12 @@
 //! store writes the entries as they come (`append_from`), in one transaction. Batches of
 //! 4,000 and more are well above the size from which it does so.
 
-use std::sync::Arc;
-
 use rusqlite::Connection;
 use security_assistance::budget::{BudgetError, JournalEntry};
-use security_assistance::eligibility::AllowAll;
-use security_assistance::store::{DurableLedger, JournalStore, NewEntry, ServiceError, StoreError};
+use security_assistance::store::{JournalStore, NewEntry, ServiceError, StoreError};
 use security_assistance_sqlite::SqliteStore;
 
-use crate::common::{clock, commands, filled, reopen, temp_path};
+use crate::common::{commands, created, filled, reopen, temp_path};
 
 /// The journal's rows and the sum of their `amount` column, as an analyst reads them.
 fn rows(path: &std::path::Path) -> (i64, String) {
@@ -27,14 +24,7 @@ fn rows(path: &std::path::Path) -> (i64, String) {
 #[test]
 fn a_batch_written_while_it_is_applied_reopens_equal() {
     let path = temp_path("large");
-    let store = SqliteStore::create(&path, "test").unwrap();
-    let mut durable = DurableLedger::open(
-        store,
-        clock(),
-        Arc::new(AllowAll),
-        security_assistance::budget::Policy::Open,
-    )
-    .unwrap();
+    let mut durable = created(&path);
     let batch = commands(4000);
     let mut alone = durable.ledger().clone();
     let expected = alone.apply_all(batch.clone()).unwrap();
