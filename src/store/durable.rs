@@ -619,11 +619,7 @@ fn apply_and_append<S: JournalStore>(
     if applied.is_err() || recorded.is_empty() {
         return (applied, Ok(()));
     }
-    let appended = recorded
-        .into_iter()
-        .map(|entry| entry.encode(commands))
-        .collect::<Result<Vec<_>, _>>()
-        .and_then(|batch| store.append(last, &batch));
+    let appended = store.append_from(last, &mut recorded.into_iter().map(Recorded::encode));
     (applied, appended)
 }
 
@@ -645,7 +641,7 @@ fn apply_and_append_pipelined<S: JournalStore>(
     commands: &[Command],
 ) -> (Applied, Result<(), StoreError>) {
     let outcome = std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Passed>(8);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Passed<'_>>(8);
         let applying = &mut *ledger;
         let applier = std::thread::Builder::new()
             .name("security-assistance-append".to_owned())
@@ -678,7 +674,6 @@ fn apply_and_append_pipelined<S: JournalStore>(
         };
         let mut entries = Received {
             receiver,
-            commands,
             current: Vec::new().into_iter(),
             done: false,
         };
@@ -692,37 +687,37 @@ fn apply_and_append_pipelined<S: JournalStore>(
     outcome.unwrap_or_else(|| apply_and_append(ledger, store, last, commands))
 }
 
-/// An entry a batch recorded, encoded: the command's place in the batch and the entry's
-/// bytes. The analyst columns are added where the entry is written ([`Recorded::encode`]).
-struct Recorded {
-    index: usize,
-    encoded: Result<EncodedEntry, StoreError>,
-}
+/// An entry a batch recorded, encoded, with its command; the analyst columns are added
+/// where the entry is written ([`Recorded::encode`]). An error if it cannot be encoded
+/// (or, never, if the ledger named a place outside the batch).
+struct Recorded<'c>(Result<(EncodedEntry, &'c Command), StoreError>);
 
-impl Recorded {
-    fn of(index: usize, receipt: &Receipt, commands: &[Command]) -> Recorded {
-        let encoded = commands
-            .get(index)
-            .ok_or_else(|| applying_stopped("append"))
-            .and_then(|command| {
-                EncodedEntry::of(receipt.sequence, command, receipt.decision.as_ref())
-            });
-        Recorded { index, encoded }
+impl<'c> Recorded<'c> {
+    /// The entry `receipt` says the command at `index` in `commands` made.
+    fn of(index: usize, receipt: &Receipt, commands: &'c [Command]) -> Recorded<'c> {
+        Recorded(
+            commands
+                .get(index)
+                .ok_or_else(|| applying_stopped("append"))
+                .and_then(|command| {
+                    let encoded =
+                        EncodedEntry::of(receipt.sequence, command, receipt.decision.as_ref())?;
+                    Ok((encoded, command))
+                }),
+        )
     }
 
-    /// The entry for a store, with the columns of its command in `commands`.
-    fn encode(self, commands: &[Command]) -> Result<NewEntry, StoreError> {
-        let command = commands
-            .get(self.index)
-            .ok_or_else(|| applying_stopped("append"))?;
-        Ok(NewEntry::with_columns(self.encoded?, command))
+    /// The entry for a store, with its command's columns.
+    fn encode(self) -> Result<NewEntry, StoreError> {
+        let (encoded, command) = self.0?;
+        Ok(NewEntry::with_columns(encoded, command))
     }
 }
 
 /// What passes from the applying thread to the writing one.
-enum Passed {
+enum Passed<'c> {
     /// The next entries recorded.
-    Entries(Vec<Recorded>),
+    Entries(Vec<Recorded<'c>>),
     /// The batch is whole.
     End,
 }
@@ -730,10 +725,9 @@ enum Passed {
 /// The entries the applying thread passes on, completed one at a time; the channel closing
 /// without [`Passed::End`] (the batch refused, or the thread stopped) is an error, so
 /// that the store abandons the batch.
-struct Received<'a> {
-    receiver: std::sync::mpsc::Receiver<Passed>,
-    commands: &'a [Command],
-    current: std::vec::IntoIter<Recorded>,
+struct Received<'c> {
+    receiver: std::sync::mpsc::Receiver<Passed<'c>>,
+    current: std::vec::IntoIter<Recorded<'c>>,
     done: bool,
 }
 
@@ -743,7 +737,7 @@ impl Iterator for Received<'_> {
     fn next(&mut self) -> Option<Result<NewEntry, StoreError>> {
         loop {
             if let Some(entry) = self.current.next() {
-                return Some(entry.encode(self.commands));
+                return Some(entry.encode());
             }
             if self.done {
                 return None;

@@ -253,20 +253,8 @@ impl NewEntry {
     ///
     /// [`StoreError::Encode`] if its eligibility decision cannot be written as JSON.
     pub fn new(entry: &JournalEntry) -> Result<NewEntry, StoreError> {
-        NewEntry::of(entry.sequence, &entry.command, entry.decision.as_ref())
-    }
-
-    /// [`NewEntry::new`] of the entry `sequence` holding `command` and `decision`, for a
-    /// caller that has them apart and need not copy the command into a [`JournalEntry`].
-    pub(crate) fn of(
-        sequence: u64,
-        command: &Command,
-        decision: Option<&Arc<Decision>>,
-    ) -> Result<NewEntry, StoreError> {
-        Ok(NewEntry::with_columns(
-            EncodedEntry::of(sequence, command, decision)?,
-            command,
-        ))
+        let encoded = EncodedEntry::of(entry.sequence, &entry.command, entry.decision.as_ref())?;
+        Ok(NewEntry::with_columns(encoded, &entry.command))
     }
 
     /// The entry `encoded` (made by [`EncodedEntry::of`] from `command`), with the

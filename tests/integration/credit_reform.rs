@@ -152,6 +152,20 @@ fn obligate_loan(document: &str, principal: &str, rate: &str) -> Action {
     }
 }
 
+/// The obligation in the program account that pays an upward reestimate (a grant-like
+/// obligation of `amount` on `document`, by allocation).
+fn reestimate_obligation(document: &str, amount: Money) -> Action {
+    Action::Obligate {
+        account: program(),
+        document: document.parse().unwrap(),
+        instrument: Instrument::Other,
+        funding: Funding::Allocation { key: key() },
+        amount,
+        object_class: Some(ObjectClass::GRANTS),
+        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
+    }
+}
+
 fn disburse(document: &str, amount: &str) -> Action {
     Action::DisburseLoan {
         financing: financing(),
@@ -191,15 +205,7 @@ fn the_year() -> Ledger {
         ),
         (
             day(2009, 3, 1),
-            Action::Obligate {
-                account: program(),
-                document: "REEST-2009".parse().unwrap(),
-                instrument: Instrument::Other,
-                funding: Funding::Allocation { key: key() },
-                amount: m("120000"),
-                object_class: Some(ObjectClass::GRANTS),
-                financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
-            },
+            reestimate_obligation("REEST-2009", m("120000")),
         ),
         (
             day(2009, 3, 1),
@@ -797,15 +803,12 @@ proptest! {
                 }
                 Step::Upward(cents) => {
                     let document = format!("R{i}");
-                    let obligate = apply(&mut ledger, &format!("{id}o"), date, Action::Obligate {
-                        account: program(),
-                        document: document.parse().unwrap(),
-                        instrument: Instrument::Other,
-                        funding: Funding::Allocation { key: key() },
-                        amount: Money::from_cents(cents),
-                        object_class: Some(ObjectClass::GRANTS),
-                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
-                    });
+                    let obligate = apply(
+                        &mut ledger,
+                        &format!("{id}o"),
+                        date,
+                        reestimate_obligation(&document, Money::from_cents(cents)),
+                    );
                     if obligate.is_ok() {
                         apply(&mut ledger, &id, date, Action::UpwardReestimate {
                             account: program(),
@@ -1473,15 +1476,12 @@ proptest! {
                 }
                 GStep::Upward(cents) => {
                     let document = format!("R{i}");
-                    let obligate = apply(&mut ledger, &format!("{id}o"), date, Action::Obligate {
-                        account: program(),
-                        document: document.parse().unwrap(),
-                        instrument: Instrument::Other,
-                        funding: Funding::Allocation { key: key() },
-                        amount: Money::from_cents(cents),
-                        object_class: Some(ObjectClass::GRANTS),
-                        financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
-                    });
+                    let obligate = apply(
+                        &mut ledger,
+                        &format!("{id}o"),
+                        date,
+                        reestimate_obligation(&document, Money::from_cents(cents)),
+                    );
                     if obligate.is_ok() {
                         apply(&mut ledger, &id, date, Action::UpwardReestimate {
                             account: program(),
@@ -1621,15 +1621,7 @@ fn an_upward_reestimate_document_is_not_a_loan_and_serves_one_cohort() {
         &mut ledger,
         "r-obligate",
         day(2009, 3, 5),
-        Action::Obligate {
-            account: program(),
-            document: "REEST-2".parse().unwrap(),
-            instrument: Instrument::Other,
-            funding: Funding::Allocation { key: key() },
-            amount: m("100000"),
-            object_class: Some(ObjectClass::GRANTS),
-            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
-        },
+        reestimate_obligation("REEST-2", m("100000")),
     )
     .unwrap();
     // Twice for cohort 2008: both paid.
@@ -1744,15 +1736,7 @@ fn a_refused_batch_takes_back_credit_commands_from_both_accounts() {
         &mut ledger,
         "reest-doc",
         day(2008, 3, 1),
-        Action::Obligate {
-            account: program(),
-            document: "REEST-2008".parse().unwrap(),
-            instrument: Instrument::Other,
-            funding: Funding::Allocation { key: key() },
-            amount: m("120000"),
-            object_class: Some(ObjectClass::GRANTS),
-            financed_by: security_assistance::budget::DirectOrReimbursable::Direct,
-        },
+        reestimate_obligation("REEST-2008", m("120000")),
     )
     .unwrap();
     refused_after(

@@ -23,7 +23,6 @@
 
 mod authority;
 mod batch;
-pub(crate) use batch::Undo;
 mod checkpoints;
 mod credit;
 mod distribution;
@@ -36,6 +35,8 @@ mod payments;
 mod shape;
 mod snapshot;
 mod state;
+
+pub(crate) use batch::Undo;
 
 use std::fmt;
 use std::sync::Arc;

@@ -282,9 +282,7 @@ impl SqliteStore {
                 .query_row("SELECT max(sequence) FROM journal", [], |r| r.get(0))?;
         Ok(last.and_then(|s| u64::try_from(s).ok()))
     }
-}
 
-impl SqliteStore {
     /// One transaction: checks that the journal still ends at `after`, inserts every entry
     /// `entries` yields (already checked to run on from `after`), commits. The first error
     /// rolls the whole transaction back (dropping it does).
@@ -401,6 +399,7 @@ impl JournalStore for SqliteStore {
             }),
         )
     }
+
     fn read_after(
         &mut self,
         after: Option<u64>,
